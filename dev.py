@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Set up qfusion's environment and run one of its jobs; needs only ``python3``.
+
+    python3 dev.py demo    # create .venv, install qfusion, run the demo
+    python3 dev.py test    # create .venv, install qfusion with test extras, run the whole test suite
+    python3 dev.py bench   # install the peer simulators too and run the benchmarks
+
+The environment is reinstalled only when pyproject.toml changes. Numba's compiled
+kernels are cached under .cache/numba so a second run does not recompile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+EXTRAS = {"demo": "viz", "test": "test", "bench": "test,bench"}
+
+
+def python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_environment(extras: str) -> None:
+    if not python().exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".qfusion-installed-{extras.replace(',', '-')}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print(f"installing qfusion[{extras}] into {VENV}", flush=True)
+    pip = [str(python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run(pip + ["--upgrade", "pip"], check=True)
+    subprocess.run(pip + ["-e", f"{ROOT}[{extras}]"], check=True)
+    stamp.write_text(digest)
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".cache" / "numba"))
+    env.setdefault("MPLBACKEND", "Agg")
+    env["PATH"] = f"{python().parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def run(args: list[str]) -> int:
+    return subprocess.run([str(python()), *args], cwd=ROOT, env=environment()).returncode
+
+
+def main(argv: list[str]) -> int:
+    job = argv[0] if argv else "demo"
+    if job not in EXTRAS:
+        print(f"usage: python3 dev.py {{{'|'.join(EXTRAS)}}} [args...]", file=sys.stderr)
+        return 2
+    ensure_environment(EXTRAS[job])
+    rest = argv[1:]
+    if job == "demo":
+        return run(["examples/demo.py", *rest])
+    if job == "bench":
+        return run(["bench/bench_statevector.py", *rest])
+    code = subprocess.run([str(python().parent / "lint-imports")], cwd=ROOT, env=environment()).returncode
+    if code:
+        print("import contracts broken (see above)", file=sys.stderr)
+        return code
+    return run(["-m", "pytest", "-n", "2", "-q", *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,21 @@
+"""The circuit IR: gates, parameters, circuits.
+
+>>> from qfusion.circuit import Circuit
+>>> print(Circuit(2).h(0).cx(0, 1).count_ops())
+{'h': 1, 'cx': 1}
+"""
+
+from qfusion.circuit.circuit import Circuit, Condition, Instruction, Register, iter_gates
+from qfusion.circuit.gates import (STANDARD_GATES, Barrier, Gate, Measure, Operation, Reset,
+                                   StandardGate, matrix_kind, standard_gate)
+from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
+from qfusion.circuit.parameter import Parameter, ParameterExpression
+from qfusion.circuit.unitary import apply_matrix, circuit_unitary
+
+__all__ = [
+    "Circuit", "Condition", "Instruction", "Register", "iter_gates",
+    "STANDARD_GATES", "Barrier", "Gate", "Measure", "Operation", "Reset", "StandardGate",
+    "matrix_kind", "standard_gate",
+    "CircuitGate", "ControlledGate", "InverseGate", "PowerGate", "UnitaryGate",
+    "Parameter", "ParameterExpression", "apply_matrix", "circuit_unitary",
+]

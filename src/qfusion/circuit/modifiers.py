@@ -1,0 +1,217 @@
+"""Gates made from other gates: arbitrary unitaries, controlled, inverse and power gates,
+and circuits wrapped as gates.
+
+>>> import numpy as np
+>>> from qfusion.circuit.gates import standard_gate
+>>> cs = standard_gate("s").control(1)
+>>> cs.kind
+'diagonal'
+>>> np.allclose(standard_gate("t").power(2).matrix(), standard_gate("s").matrix())
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qfusion.circuit.gates import Gate, controlled_matrix, matrix_kind
+from qfusion.circuit.parameter import is_symbolic
+from qfusion.errors import CircuitError
+
+
+class UnitaryGate(Gate):
+    """A gate given by its unitary matrix (little-endian over its qubits).
+
+    >>> UnitaryGate(np.eye(2), label="my_id").num_qubits
+    1
+    """
+
+    def __init__(self, matrix, label: str | None = None, atol: float = 1e-8):
+        matrix = np.array(matrix, dtype=complex)
+        dim = matrix.shape[0]
+        if matrix.ndim != 2 or matrix.shape[1] != dim or dim < 2 or dim & (dim - 1):
+            raise CircuitError(f"a unitary gate needs a square 2^n x 2^n matrix, got shape {matrix.shape}")
+        if not np.allclose(matrix.conj().T @ matrix, np.eye(dim), atol=atol):
+            raise CircuitError("the matrix of a unitary gate is not unitary (U^dagger U != I)")
+        super().__init__("unitary", dim.bit_length() - 1, ())
+        self._unitary = matrix
+        self.label = label
+
+    def _matrix(self, params):
+        return self._unitary.copy()
+
+    @property
+    def kind(self) -> str:
+        return matrix_kind(self._unitary)
+
+    def inverse(self) -> Gate:
+        return UnitaryGate(self._unitary.conj().T, label=f"{self.label}_dg" if self.label else None)
+
+    def __eq__(self, other):
+        return type(other) is UnitaryGate and np.array_equal(other._unitary, self._unitary)
+
+    def __hash__(self):
+        return hash(("unitary", self.num_qubits))
+
+    def __repr__(self):
+        return f"UnitaryGate({self.num_qubits} qubits{', ' + repr(self.label) if self.label else ''})"
+
+
+class ControlledGate(Gate):
+    """``base`` controlled on ``num_ctrl_qubits`` qubits that come first in the qubit list."""
+
+    def __init__(self, base: Gate, num_ctrl_qubits: int = 1, ctrl_state: int | None = None):
+        if num_ctrl_qubits < 1:
+            raise CircuitError("a controlled gate needs at least one control qubit")
+        full = (1 << num_ctrl_qubits) - 1
+        ctrl_state = full if ctrl_state is None else int(ctrl_state)
+        if not 0 <= ctrl_state <= full:
+            raise CircuitError(f"ctrl_state {ctrl_state} does not fit {num_ctrl_qubits} control qubit(s)")
+        super().__init__("c" + base.name, base.num_qubits + num_ctrl_qubits, base.params)
+        self.base = base
+        self.num_ctrl_qubits = num_ctrl_qubits
+        self.ctrl_state = ctrl_state
+
+    def _matrix(self, params):
+        return controlled_matrix(self.base.matrix(), self.num_ctrl_qubits, self.ctrl_state)
+
+    @property
+    def kind(self) -> str:
+        base = self.base.kind
+        return base if base in ("diagonal", "permutation") else "dense"
+
+    def bind(self, values):
+        return ControlledGate(self.base.bind(values), self.num_ctrl_qubits, self.ctrl_state)
+
+    def inverse(self):
+        return ControlledGate(self.base.inverse(), self.num_ctrl_qubits, self.ctrl_state)
+
+    def control(self, num_ctrl_qubits=1, ctrl_state=None):
+        ctrl_state = (1 << num_ctrl_qubits) - 1 if ctrl_state is None else ctrl_state
+        return ControlledGate(self.base, self.num_ctrl_qubits + num_ctrl_qubits,
+                              ctrl_state | (self.ctrl_state << num_ctrl_qubits))
+
+    def __eq__(self, other):
+        return (type(other) is ControlledGate and other.base == self.base
+                and other.num_ctrl_qubits == self.num_ctrl_qubits and other.ctrl_state == self.ctrl_state)
+
+    def __hash__(self):
+        return hash(("controlled", self.base, self.num_ctrl_qubits))
+
+    def __repr__(self):
+        state = "" if self.ctrl_state == (1 << self.num_ctrl_qubits) - 1 else f", ctrl_state={self.ctrl_state}"
+        return f"ControlledGate({self.base!r}, {self.num_ctrl_qubits}{state})"
+
+
+class InverseGate(Gate):
+    """The adjoint of ``base`` (kept symbolic so parameters stay bindable)."""
+
+    def __init__(self, base: Gate):
+        super().__init__(base.name + "_dg", base.num_qubits, base.params)
+        self.base = base
+
+    def _matrix(self, params):
+        return self.base.matrix().conj().T
+
+    @property
+    def kind(self):
+        return self.base.kind
+
+    def bind(self, values):
+        return InverseGate(self.base.bind(values))
+
+    def inverse(self):
+        return self.base
+
+    def __eq__(self, other):
+        return type(other) is InverseGate and other.base == self.base
+
+    def __hash__(self):
+        return hash(("inverse", self.base))
+
+    def __repr__(self):
+        return f"InverseGate({self.base!r})"
+
+
+class PowerGate(Gate):
+    """``base`` raised to a real power (principal branch of each eigenvalue's logarithm)."""
+
+    def __init__(self, base: Gate, exponent):
+        super().__init__(base.name + "_pow", base.num_qubits, base.params)
+        self.base = base
+        self.exponent = exponent
+
+    def _matrix(self, params):
+        if is_symbolic(self.exponent):
+            raise CircuitError(f"power exponent {self.exponent} is unbound")
+        return matrix_power(self.base.matrix(), float(self.exponent))
+
+    @property
+    def kind(self):
+        base = self.base.kind
+        if base == "diagonal":
+            return "diagonal"
+        exponent = self.exponent
+        if base == "permutation" and not is_symbolic(exponent) and float(exponent).is_integer():
+            return "permutation"
+        return "dense"
+
+    def bind(self, values):
+        exponent = self.exponent.bind(values) if is_symbolic(self.exponent) else self.exponent
+        return PowerGate(self.base.bind(values), exponent)
+
+    def inverse(self):
+        return PowerGate(self.base, -self.exponent)
+
+    def __eq__(self, other):
+        return type(other) is PowerGate and other.base == self.base and other.exponent == self.exponent
+
+    def __hash__(self):
+        return hash(("power", self.base))
+
+    def __repr__(self):
+        return f"PowerGate({self.base!r}, {self.exponent})"
+
+
+def matrix_power(matrix: np.ndarray, exponent: float) -> np.ndarray:
+    """``matrix ** exponent`` for a unitary, through its eigendecomposition (exact for integers)."""
+    if exponent.is_integer():
+        k = int(exponent)
+        base = matrix if k >= 0 else matrix.conj().T
+        return np.linalg.matrix_power(base, abs(k))
+    # A unitary is normal; a Schur-like decomposition via eigh of the Hermitian part is unstable for
+    # degenerate spectra, so diagonalise and re-orthonormalise the eigenvectors with QR.
+    values, vectors = np.linalg.eig(matrix)
+    vectors, _ = np.linalg.qr(vectors)
+    values = np.diag(vectors.conj().T @ matrix @ vectors)
+    return vectors @ np.diag(np.exp(exponent * np.log(values))) @ vectors.conj().T
+
+
+class CircuitGate(Gate):
+    """A circuit of gates used as one gate (its *definition*); the matrix is the circuit's unitary."""
+
+    def __init__(self, definition, name: str = "circuit"):
+        if definition.num_clbits or any(not inst.operation.is_unitary and inst.operation.name != "barrier"
+                                         for inst in definition.instructions):
+            raise CircuitError("only a circuit of gates (no measure, reset or classical bits) can be a gate")
+        super().__init__(name, definition.num_qubits, tuple(sorted(definition.parameters, key=str)))
+        self.definition = definition
+
+    def _matrix(self, params):
+        from qfusion.circuit.unitary import circuit_unitary
+        return circuit_unitary(self.definition)
+
+    def bind(self, values):
+        return CircuitGate(self.definition.bind(values), self.name)
+
+    def inverse(self):
+        return CircuitGate(self.definition.inverse(), self.name + "_dg")
+
+    def __eq__(self, other):
+        return type(other) is CircuitGate and other.name == self.name and other.definition == self.definition
+
+    def __hash__(self):
+        return hash(("circuit", self.name))
+
+    def __repr__(self):
+        return f"CircuitGate({self.name!r}, {self.num_qubits} qubits)"

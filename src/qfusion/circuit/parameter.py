@@ -1,0 +1,225 @@
+"""Symbolic parameters and the arithmetic expressions built from them.
+
+>>> theta = Parameter("theta")
+>>> expr = 2 * theta + 0.5
+>>> expr
+ParameterExpression('2*theta + 0.5')
+>>> expr.bind({theta: 1.0})
+2.5
+>>> sorted(p.name for p in (theta * Parameter("phi")).parameters)
+['phi', 'theta']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping, Union
+
+from qfusion.errors import ParameterError
+
+Number = Union[int, float]
+
+_FUNCTIONS = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "ln": math.log,
+    "sqrt": math.sqrt, "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan,
+}
+
+# binding power of each operator, for printing with the fewest parentheses
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+
+
+class ParameterExpression:
+    """A real-valued expression tree over :class:`Parameter` leaves.
+
+    Supports ``+ - * / **``, unary minus, and the functions in :func:`apply` (``sin``,
+    ``cos``, ``exp``, ...). :meth:`bind` substitutes values and returns a float once
+    no free parameter is left.
+    """
+
+    __slots__ = ("_op", "_args")
+
+    def __init__(self, op: str, args: tuple):
+        self._op = op
+        self._args = args
+
+    # -- structure -------------------------------------------------------------------------
+    @property
+    def parameters(self) -> frozenset["Parameter"]:
+        """The free parameters of the expression."""
+        found: set[Parameter] = set()
+        stack: list = [self]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Parameter):
+                found.add(node)
+            elif isinstance(node, ParameterExpression):
+                stack.extend(node._args)
+        return frozenset(found)
+
+    def bind(self, values: Mapping["Parameter | str", Number]) -> "float | ParameterExpression":
+        """Substitute ``values`` (keyed by Parameter or name); a float if nothing stays free."""
+        by_name = {(k.name if isinstance(k, Parameter) else str(k)): v for k, v in values.items()}
+        result = self._substitute(by_name)
+        return result
+
+    def _substitute(self, by_name: Mapping[str, Number]):
+        args = tuple(a._substitute(by_name) if isinstance(a, ParameterExpression) else a
+                     for a in self._args)
+        if self._op == "fn":
+            name, arg = args
+            return _FUNCTIONS[name](arg) if not isinstance(arg, ParameterExpression) else \
+                ParameterExpression("fn", (name, arg))
+        if any(isinstance(a, ParameterExpression) for a in args):
+            return ParameterExpression(self._op, args)
+        return _evaluate(self._op, args)
+
+    def __float__(self) -> float:
+        value = self._substitute({})
+        if isinstance(value, ParameterExpression):
+            names = ", ".join(sorted(p.name for p in value.parameters))
+            raise ParameterError(f"expression {self} has unbound parameters: {names}; bind them first")
+        return float(value)
+
+    # -- arithmetic ------------------------------------------------------------------------
+    def __add__(self, other): return _combine("+", self, other)
+    def __radd__(self, other): return _combine("+", other, self)
+    def __sub__(self, other): return _combine("-", self, other)
+    def __rsub__(self, other): return _combine("-", other, self)
+    def __mul__(self, other): return _combine("*", self, other)
+    def __rmul__(self, other): return _combine("*", other, self)
+    def __truediv__(self, other): return _combine("/", self, other)
+    def __rtruediv__(self, other): return _combine("/", other, self)
+    def __pow__(self, other): return _combine("**", self, other)
+    def __rpow__(self, other): return _combine("**", other, self)
+    def __neg__(self): return ParameterExpression("neg", (self,))
+    def __pos__(self): return self
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, ParameterExpression) and not isinstance(other, Parameter):
+            return self._op == other._op and self._args == other._args
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._op, self._args))
+
+    # -- printing --------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return _format(self)
+
+    def __repr__(self) -> str:
+        return f"ParameterExpression({str(self)!r})"
+
+
+class Parameter(ParameterExpression):
+    """A named free parameter.
+
+    Two parameters with the same name are the same parameter (they bind together),
+    as in OpenQASM 3 ``input float theta``.
+
+    >>> Parameter("a") == Parameter("a")
+    True
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        if not isinstance(name, str) or not name:
+            raise ParameterError(f"a parameter needs a non-empty name, got {name!r}")
+        super().__init__("param", ())
+        self.name = name
+
+    @property
+    def parameters(self) -> frozenset["Parameter"]:
+        return frozenset((self,))
+
+    def _substitute(self, by_name):
+        if self.name in by_name:
+            value = by_name[self.name]
+            return value if isinstance(value, ParameterExpression) else float(value)
+        return self
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Parameter) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(("param", self.name))
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"Parameter({self.name!r})"
+
+
+def apply(function: str, arg: "ParameterExpression | Number") -> "ParameterExpression | float":
+    """Apply a named function (``sin``, ``cos``, ``tan``, ``exp``, ``ln``, ``sqrt``, ``arcsin``, ...).
+
+    >>> apply("cos", 0.0)
+    1.0
+    >>> apply("sin", Parameter("t"))
+    ParameterExpression('sin(t)')
+    """
+    if function not in _FUNCTIONS:
+        raise ParameterError(f"unknown function {function!r}; known: {', '.join(sorted(_FUNCTIONS))}")
+    if isinstance(arg, ParameterExpression):
+        return ParameterExpression("fn", (function, arg))
+    return _FUNCTIONS[function](float(arg))
+
+
+def is_symbolic(value) -> bool:
+    """Whether ``value`` still has free parameters."""
+    return isinstance(value, ParameterExpression)
+
+
+def bind_value(value, values: Mapping) -> "float | ParameterExpression":
+    """Bind a gate parameter (number or expression); numbers pass through unchanged."""
+    if isinstance(value, ParameterExpression):
+        return value.bind(values)
+    return value
+
+
+def _combine(op: str, left, right) -> ParameterExpression:
+    for side in (left, right):
+        if not isinstance(side, (ParameterExpression, int, float)):
+            return NotImplemented
+    return ParameterExpression(op, (left, right))
+
+
+def _evaluate(op: str, args: tuple) -> float:
+    if op == "neg":
+        return -args[0]
+    left, right = args
+    try:
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op == "*":
+            return left * right
+        if op == "/":
+            return left / right
+        if op == "**":
+            return float(left ** right)
+    except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        raise ParameterError(f"cannot evaluate {left} {op} {right}: {exc}") from exc
+    raise ParameterError(f"unknown operator {op!r}")
+
+
+def _format(node, parent: int = 0) -> str:
+    if not isinstance(node, ParameterExpression):
+        return repr(float(node)) if isinstance(node, float) else str(node)
+    if isinstance(node, Parameter):
+        return node.name
+    op, args = node._op, node._args
+    if op == "fn":
+        return f"{args[0]}({_format(args[1])})"
+    level = _PRECEDENCE[op]
+    if op == "neg":
+        text = "-" + _format(args[0], level)
+    else:
+        # right operand of - and / binds tighter so that a-(b-c) keeps its parentheses
+        right_level = level + 1 if op in "-/" or op == "**" else level
+        joiner = f" {op} " if level == 1 else op
+        text = _format(args[0], level + (op == "**")) + joiner + _format(args[1], right_level)
+    return f"({text})" if level < parent else text

@@ -1,0 +1,61 @@
+"""Exceptions raised by qfusion.
+
+Every error a user can cause is a subclass of :class:`QfusionError`, with a
+message that says what went wrong and what to do about it.
+
+>>> from qfusion.errors import QasmError
+>>> str(QasmError("expected ';'", line=3, column=7, filename="bell.qasm"))
+"bell.qasm:3:7: expected ';'"
+"""
+
+from __future__ import annotations
+
+
+class QfusionError(Exception):
+    """Base class of every qfusion error."""
+
+
+class CircuitError(QfusionError, ValueError):
+    """A circuit was built or used in a way that cannot work (bad qubit index, unbound parameter, ...)."""
+
+
+class ParameterError(CircuitError):
+    """A parameter expression cannot be evaluated (an unbound parameter, a bad binding)."""
+
+
+class QasmError(QfusionError, ValueError):
+    """OpenQASM text that cannot be read or written; carries the position of the problem.
+
+    ``str(err)`` is ``file:line:col: message`` (the file part only when known).
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None,
+                 filename: str | None = None):
+        self.message = message
+        self.line = line
+        self.column = column
+        self.filename = filename
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = []
+        if self.filename:
+            where.append(self.filename)
+        if self.line is not None:
+            where.append(str(self.line))
+            if self.column is not None:
+                where.append(str(self.column))
+        prefix = ":".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class CircuitTooLargeError(QfusionError, MemoryError):
+    """A simulation would need more memory than is available; raised before anything is allocated."""
+
+
+class BackendError(QfusionError, RuntimeError):
+    """A backend cannot be found, cannot run a circuit, or failed while running it."""
+
+
+class MissingDependencyError(QfusionError, ImportError):
+    """An optional dependency is needed for this feature and is not installed."""
