@@ -1,0 +1,268 @@
+"""Fusion and cache blocking: turn a run of gates into few passes over memory.
+
+Two steps, both on plain data:
+
+1. :func:`fuse` merges neighbouring gates into bigger ones: gates on at most
+   ``max_fused_qubits`` qubits into one dense (or permutation) block, diagonal gates into
+   one diagonal of up to ``max_diagonal_qubits`` qubits.
+2. :func:`schedule` cuts the fused gates into *sweeps*. A sweep visits each cache-sized
+   chunk of the state once and applies all its gates to it there, so the time is set by
+   the number of sweeps, not of gates. A gate may act in a chunk when every qubit it
+   *mixes* (changes the bit of) sits at a local bit position; qubits it only reads
+   (controls, phases) can be anywhere. When a gate needs a qubit that is not local, one
+   pass exchanges bit positions (qubit remapping), evicting the local qubit needed
+   furthest in the future. SWAP gates cost nothing: they only rename positions.
+
+>>> from qfusion.circuit import Circuit
+>>> from qfusion.sim.plan import lower
+>>> ops = fuse(list(lower(Circuit(3).h(0).rz(0.1, 0).cx(0, 1).t(2).cz(1, 2)).ops))
+>>> [(op.qubits, op.kind) for op in ops]
+[((0, 1), 'dense'), ((1, 2), 'diagonal')]
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+
+from qfusion.circuit.unitary import apply_matrix
+from qfusion.sim.plan import GateOp, gate_op, reorder_matrix
+
+MAX_FUSED_QUBITS = 2
+MAX_DIAGONAL_QUBITS = 8
+_SWAP = np.eye(4)[[0, 2, 1, 3]]
+_TYPE = {"dense": 0, "diagonal": 1, "permutation": 2}
+
+
+def is_swap(op: GateOp) -> bool:
+    return op.num_qubits == 2 and op.kind == "permutation" and np.array_equal(op.matrix, _SWAP)
+
+
+def fuse(ops: list[GateOp], max_fused_qubits: int = MAX_FUSED_QUBITS,
+         max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS) -> list[GateOp]:
+    """Greedily merge each gate into the latest fused gate on its qubits when that is legal
+    (nothing in between touches the gate's qubits) and the merged gate stays small."""
+    fused: list[GateOp] = []
+    last: dict[int, int] = {}
+    for op in ops:
+        target = max((last.get(q, -1) for q in op.qubits), default=-1)
+        if target >= 0 and not is_swap(op) and not is_swap(fused[target]):
+            host = fused[target]
+            union = sorted(set(host.qubits) | set(op.qubits))
+            both_diagonal = host.kind == op.kind == "diagonal"
+            limit = max_diagonal_qubits if both_diagonal else max_fused_qubits
+            if len(union) <= limit:
+                fused[target] = merge(host, op)
+                for q in op.qubits:  # the host's other qubits may have later ops already
+                    last[q] = target
+                continue
+        fused.append(op)
+        for q in op.qubits:
+            last[q] = len(fused) - 1
+    return fused
+
+
+def merge(first: GateOp, second: GateOp) -> GateOp:
+    """The single gate equal to ``first`` followed by ``second``."""
+    union = tuple(sorted(set(first.qubits) | set(second.qubits)))
+    if first.kind == second.kind == "diagonal":
+        diagonal = _embed_diagonal(first, union) * _embed_diagonal(second, union)
+        return GateOp(union, np.diag(diagonal), "diagonal")
+    matrix = _embed(second, union) @ _embed(first, union)
+    kind = "permutation" if first.kind != "dense" and second.kind != "dense" else None
+    return gate_op(matrix, union, kind)
+
+
+def _embed(op: GateOp, union: tuple[int, ...]) -> np.ndarray:
+    if op.qubits == union:
+        return op.matrix
+    positions = [union.index(q) for q in op.qubits]
+    return apply_matrix(np.eye(1 << len(union), dtype=complex), op.matrix, positions, len(union))
+
+
+def _embed_diagonal(op: GateOp, union: tuple[int, ...]) -> np.ndarray:
+    index = np.arange(1 << len(union))
+    sub = np.zeros_like(index)
+    for j, q in enumerate(op.qubits):
+        sub |= ((index >> union.index(q)) & 1) << j
+    return np.diag(op.matrix)[sub]
+
+
+def mixing_qubits(op: GateOp) -> tuple[int, ...]:
+    """The qubits whose bit the gate can change (a diagonal gate changes none)."""
+    if op.kind == "diagonal":
+        return ()
+    rows, cols = np.nonzero(op.matrix)
+    flips = np.bitwise_or.reduce(rows ^ cols) if len(rows) else 0
+    return tuple(q for j, q in enumerate(op.qubits) if (flips >> j) & 1)
+
+
+# -- sweeps and schedules ------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """Gates encoded for :func:`qfusion.sim.kernels.cpu_sweep.sweep` (see its docstring)."""
+    local_qubits: int
+    arrays: tuple
+    num_gates: int
+
+
+@dataclass(frozen=True, eq=False)
+class BitSwap:
+    """One pass exchanging index bit ``first[j]`` with ``second[j]``."""
+    first: np.ndarray
+    second: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """Steps to run in order, and where each logical qubit's bit sits afterwards."""
+    steps: tuple
+    layout: tuple[int, ...]
+
+    @property
+    def num_passes(self) -> int:
+        return len(self.steps)
+
+
+def schedule(ops: list[GateOp], num_qubits: int, local_qubits: int, dtype,
+             layout: tuple[int, ...] | None = None) -> Schedule:
+    """Cut fused ``ops`` into sweeps over chunks of ``2**local_qubits`` amplitudes."""
+    phys = list(layout) if layout is not None else list(range(num_qubits))
+    uses: dict[int, list[int]] = {}
+    for index, op in enumerate(ops):
+        for q in mixing_qubits(op):
+            uses.setdefault(q, []).append(index)
+
+    def next_use(q: int, index: int) -> int:
+        found = uses.get(q, [])
+        at = bisect.bisect_right(found, index)
+        return found[at] if at < len(found) else len(ops) + 1
+
+    steps: list = []
+    pending: list[tuple[GateOp, list[int]]] = []
+    for index, op in enumerate(ops):
+        if is_swap(op):
+            a, b = op.qubits
+            phys[a], phys[b] = phys[b], phys[a]
+            continue
+        mixing = mixing_qubits(op)
+        needed = [q for q in mixing if phys[q] >= local_qubits]
+        if needed:
+            if pending:
+                steps.append(encode_sweep(pending, local_qubits, dtype))
+                pending = []
+            candidates = [q for q in range(num_qubits) if phys[q] < local_qubits and q not in mixing]
+            candidates.sort(key=lambda q: (next_use(q, index), phys[q]), reverse=True)
+            victims = candidates[:len(needed)]
+            steps.append(BitSwap(np.array([phys[v] for v in victims], dtype=np.int64),
+                                 np.array([phys[q] for q in needed], dtype=np.int64)))
+            for v, q in zip(victims, needed):
+                phys[v], phys[q] = phys[q], phys[v]
+        pending.append((op, [phys[q] for q in op.qubits]))
+    if pending:
+        steps.append(encode_sweep(pending, local_qubits, dtype))
+    return Schedule(tuple(steps), tuple(phys))
+
+
+def restore_layout(layout: tuple[int, ...]) -> list[BitSwap]:
+    """At most two passes that move each logical qubit ``q`` from bit ``layout[q]`` back to bit ``q``.
+
+    Any permutation is the product of two involutions: for a cycle c0 -> c1 -> ... the
+    reflections c_i <-> c_{-i} then c_i <-> c_{1-i} carry c_i to c_{i+1}.
+    """
+    destination = {layout[q]: q for q in range(len(layout))}
+    seen: set[int] = set()
+    first_pass: list[tuple[int, int]] = []
+    second_pass: list[tuple[int, int]] = []
+    for start in destination:
+        if start in seen or destination[start] == start:
+            continue
+        cycle = [start]
+        while destination[cycle[-1]] != start:
+            cycle.append(destination[cycle[-1]])
+        seen.update(cycle)
+        k = len(cycle)
+        first_pass += [(cycle[i], cycle[-i % k]) for i in range(k) if i < -i % k]
+        second_pass += [(cycle[i], cycle[(1 - i) % k]) for i in range(k) if i < (1 - i) % k]
+    return [BitSwap(np.array([a for a, _ in pairs], dtype=np.int64),
+                    np.array([b for _, b in pairs], dtype=np.int64))
+            for pairs in (first_pass, second_pass) if pairs]
+
+
+def encode_sweep(ops: list[tuple[GateOp, list[int]]], local_qubits: int, dtype) -> Sweep:
+    """Encode gates at physical bit positions as the arrays the sweep kernel reads."""
+    count = len(ops)
+    blocks = [_blocks(op, positions, local_qubits) for op, positions in ops]
+    width_local = max([len(b[0]) for b in blocks] + [1])
+    width_high = max([len(b[1]) for b in blocks] + [1])
+    op_type = np.array([_TYPE[op.kind] for op, _ in ops], dtype=np.int64)
+    op_local = np.zeros((count, width_local), dtype=np.int64)
+    op_high = np.zeros((count, width_high), dtype=np.int64)
+    op_nlocal = np.zeros(count, dtype=np.int64)
+    op_nhigh = np.zeros(count, dtype=np.int64)
+    op_data = np.zeros(count, dtype=np.int64)
+    op_stride = np.zeros(count, dtype=np.int64)
+    op_perm = np.zeros(count, dtype=np.int64)
+    op_skip = np.zeros(count, dtype=np.int64)
+    data, perm_data, skip = [], [], []
+    data_size = perm_size = skip_size = 0
+    for o, (local, high, values, perms, identity) in enumerate(blocks):
+        op_local[o, :len(local)] = local
+        op_high[o, :len(high)] = high
+        op_nlocal[o], op_nhigh[o] = len(local), len(high)
+        op_data[o], op_stride[o] = data_size, values.shape[1]
+        op_perm[o], op_skip[o] = perm_size, skip_size
+        data.append(values.ravel())
+        data_size += values.size
+        if perms is not None:
+            perm_data.append(perms.ravel())
+            perm_size += perms.size
+        skip.append(identity)
+        skip_size += identity.size
+    arrays = (op_type, op_local, op_nlocal, op_high, op_nhigh, op_data, op_stride, op_perm, op_skip,
+              np.concatenate(data).astype(dtype),
+              np.concatenate(perm_data) if perm_data else np.zeros(1, dtype=np.int64),
+              np.concatenate(skip))
+    return Sweep(local_qubits, arrays, count)
+
+
+def _blocks(op: GateOp, positions: list[int], local_qubits: int):
+    """Split a gate at physical ``positions`` into per-high-bits blocks acting on local bits.
+
+    Returns (local positions, high positions, values[blocks, ...], perms[blocks, dim] or None,
+    identity flags[blocks]).
+    """
+    sorted_positions, matrix = reorder_matrix(op.matrix, tuple(positions))
+    local_bits = [j for j, p in enumerate(sorted_positions) if p < local_qubits]
+    high_bits = [j for j, p in enumerate(sorted_positions) if p >= local_qubits]
+    dim_local = 1 << len(local_bits)
+    sub = np.arange(dim_local)
+    local_index = np.zeros_like(sub)
+    for j, bit in enumerate(local_bits):
+        local_index |= ((sub >> j) & 1) << bit
+    values, perms, identity = [], [], []
+    for h in range(1 << len(high_bits)):
+        offset = 0
+        for j, bit in enumerate(high_bits):
+            offset |= ((h >> j) & 1) << bit
+        index = local_index | offset
+        block = matrix[np.ix_(index, index)]
+        if op.kind == "diagonal":
+            diagonal = np.diag(block)
+            values.append(diagonal)
+            identity.append(bool(np.all(diagonal == 1)))
+        elif op.kind == "permutation":
+            rows = np.argmax(np.abs(block) > 0, axis=0)
+            values.append(block[rows, np.arange(dim_local)])
+            perms.append(rows)
+            identity.append(bool(np.array_equal(block, np.eye(dim_local))))
+        else:
+            values.append(block.ravel())
+            identity.append(bool(np.array_equal(block, np.eye(dim_local))))
+    local = [sorted_positions[j] for j in local_bits]
+    high = [sorted_positions[j] for j in high_bits]
+    return (local, high, np.array(values), np.array(perms, dtype=np.int64) if perms else None,
+            np.array(identity, dtype=np.bool_))

@@ -1,0 +1,139 @@
+"""Lowering: a circuit becomes a frozen program of plain ops on logical qubits.
+
+Every gate is reduced to one of three forms (matrix on ascending qubits, the kind decides
+the kernel): dense, diagonal, permutation. A circuit whose measurements can all be
+deferred to the end is marked so, and its shots are sampled from one final state.
+
+>>> from qfusion.circuit import Circuit
+>>> program = lower(Circuit(2).h(0).cx(0, 1).measure_all())
+>>> [op.kind for op in program.ops], program.terminal_measurements
+(['dense', 'permutation'], ((0, 0), (1, 1)))
+"""
+
+from __future__ import annotations
+
+import cmath
+from dataclasses import dataclass
+
+import numpy as np
+
+from qfusion.circuit.circuit import Circuit
+from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, matrix_kind
+from qfusion.errors import CircuitError
+
+_KIND_ATOL = 1e-15
+
+
+@dataclass(frozen=True, eq=False)
+class GateOp:
+    """A unitary on ascending logical ``qubits``; ``matrix`` is little-endian over them."""
+    qubits: tuple[int, ...]
+    matrix: np.ndarray
+    kind: str
+
+    @property
+    def num_qubits(self) -> int:
+        return len(self.qubits)
+
+
+@dataclass(frozen=True)
+class MeasureOp:
+    qubit: int
+    clbit: int
+
+
+@dataclass(frozen=True)
+class ResetOp:
+    qubit: int
+
+
+@dataclass(frozen=True)
+class ConditionalOp:
+    clbits: tuple[int, ...]
+    value: int
+    op: "GateOp | MeasureOp | ResetOp"
+
+
+@dataclass(frozen=True)
+class Program:
+    """A lowered circuit: ``ops`` in order, and, when every measurement can be deferred,
+    ``terminal_measurements`` as ``(qubit, clbit)`` pairs (then ``ops`` holds only gates)."""
+    num_qubits: int
+    num_clbits: int
+    ops: tuple
+    global_phase: float
+    terminal_measurements: tuple[tuple[int, int], ...] | None
+
+    @property
+    def is_unitary(self) -> bool:
+        return all(isinstance(op, GateOp) for op in self.ops)
+
+
+def reorder_matrix(matrix: np.ndarray, qubits: tuple[int, ...]) -> tuple[tuple[int, ...], np.ndarray]:
+    """Re-express ``matrix`` (little-endian over ``qubits``) over the same qubits sorted ascending."""
+    order = sorted(range(len(qubits)), key=lambda j: qubits[j])
+    if order == list(range(len(qubits))):
+        return tuple(qubits), matrix
+    index = np.arange(matrix.shape[0])
+    old = np.zeros_like(index)
+    for new_bit, old_bit in enumerate(order):
+        old |= ((index >> new_bit) & 1) << old_bit
+    return tuple(qubits[j] for j in order), matrix[np.ix_(old, old)]
+
+
+def gate_op(matrix: np.ndarray, qubits: tuple[int, ...], kind: str | None = None) -> GateOp:
+    """A :class:`GateOp` with qubits sorted and the kind found from the matrix when not given."""
+    qubits, matrix = reorder_matrix(np.asarray(matrix, dtype=complex), tuple(qubits))
+    if kind is None or kind == "dense":
+        kind = matrix_kind(matrix, _KIND_ATOL)
+    return GateOp(qubits, matrix, kind)
+
+
+def lower(circuit: Circuit, params=None) -> Program:
+    """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
+    if params is not None:
+        circuit = circuit.bind(params)
+    elif circuit.is_parameterized:
+        names = ", ".join(p.name for p in circuit.parameters)
+        raise CircuitError(f"the circuit has unbound parameters ({names}); pass params=")
+    ops = []
+    for inst in circuit.instructions:
+        op = inst.operation
+        if isinstance(op, Barrier):
+            continue
+        if isinstance(op, Gate):
+            lowered = gate_op(op.matrix(), inst.qubits, op.kind)
+        elif isinstance(op, Measure):
+            lowered = MeasureOp(inst.qubits[0], inst.clbits[0])
+        elif isinstance(op, Reset):
+            lowered = ResetOp(inst.qubits[0])
+        else:
+            raise CircuitError(f"the state-vector simulator cannot run {op.name!r}")
+        if inst.condition is not None:
+            lowered = ConditionalOp(inst.condition.clbits, inst.condition.value, lowered)
+        ops.append(lowered)
+    phase = float(circuit.global_phase)
+    terminal = _terminal_measurements(ops)
+    if terminal is not None:
+        ops = [op for op in ops if not isinstance(op, MeasureOp)]
+    return Program(circuit.num_qubits, circuit.num_clbits, tuple(ops), phase, terminal)
+
+
+def _terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:
+    """The measurements as (qubit, clbit) if none is followed by anything touching its qubit,
+    and nothing is conditioned or reset; else None (shots must then run one by one)."""
+    measured: set[int] = set()
+    pairs = []
+    for op in ops:
+        if isinstance(op, (ConditionalOp, ResetOp)):
+            return None
+        if isinstance(op, MeasureOp):
+            measured.add(op.qubit)
+            pairs.append((op.qubit, op.clbit))
+        elif measured.intersection(op.qubits):
+            return None
+    return tuple(pairs)
+
+
+def global_phase_factor(program: Program) -> complex:
+    return cmath.exp(1j * program.global_phase)
