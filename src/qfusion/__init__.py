@@ -3,7 +3,7 @@
 >>> import qfusion as qf
 >>> c = qf.Circuit(2).h(0).cx(0, 1).measure_all()
 >>> qf.run(c, shots=1000, seed=1).counts
-{'00': 491, '11': 509}
+{'00': 507, '11': 493}
 >>> import numpy as np
 >>> np.round(np.asarray(qf.simulate(qf.Circuit(1).x(0))), 6)
 array([0.+0.j, 1.+0.j])
