@@ -1,0 +1,98 @@
+"""Conditions on measured bits: ``if (c == 5)``, ``if (c[0])``, ``if (!c[1])``, nested ``if`` s.
+
+A comparison of a register or a bit with a constant becomes a
+:class:`~qfusion.circuit.Condition` (bits read little-endian, as the IR does); nested
+conditions combine into one condition over the bits of both.
+
+>>> from qfusion.circuit import Condition
+>>> Conditions().combine(Condition((0,), 1), (2, 3), 2)
+Condition(clbits=(0, 2, 3), value=5)
+>>> Conditions().combine(Condition((0,), 1), (0,), 0) is None  # can never hold
+True
+"""
+
+from __future__ import annotations
+
+from qfusion.circuit.circuit import Condition
+from qfusion.circuit.parameter import ParameterExpression
+from qfusion.qasm.syntax import Binary, Index, Name, RangeExpr, SetExpr, Unary
+
+
+class Conditions:
+    """Mixin of the interpreter: recognising and combining conditions on measured bits."""
+
+    def condition_of(self, expr, context):
+        """``(clbits, value)`` when ``expr`` tests measured bits; None when it is known statically."""
+        if isinstance(expr, Unary) and expr.op == "!":
+            bits = self._bits_of(expr.operand, context)
+            if bits is not None:
+                return self._single(bits, expr, 0)
+        bits = self._bits_of(expr, context)
+        if bits is not None:
+            return self._single(bits, expr, 1)
+        if isinstance(expr, Binary) and expr.op in ("==", "!="):
+            for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+                bits = self._bits_of(side, context)
+                if bits is not None:
+                    return self._comparison(expr, bits, other, context)
+        return None
+
+    def _single(self, bits, expr, value):
+        if len(bits) != 1:
+            raise expr.token.error("a register of several bits is not a condition by itself: compare it "
+                                   "with a value, as in 'c == 3'")
+        return bits, value
+
+    def _comparison(self, expr, bits, other, context):
+        value = self.evaluator.value(other, context.scope)
+        if isinstance(value, str):
+            if len(value) != len(bits) or set(value) - {"0", "1"}:
+                raise other.token.error(f'"{value}" is not a bit string of length {len(bits)}')
+            value = int(value, 2)
+        if isinstance(value, ParameterExpression) or not isinstance(value, int):
+            raise other.token.error(f"a condition compares bits with an integer known when the circuit is "
+                                    f"built, got {value!r}")
+        value = int(value)
+        if not 0 <= value < (1 << len(bits)):
+            raise other.token.error(f"condition value {value} does not fit in {len(bits)} bit(s)")
+        if expr.op == "!=":
+            if len(bits) != 1:
+                raise expr.token.error("'!=' on a register of several bits cannot be expressed as one "
+                                       "condition; use '==' or compare single bits")
+            value = 1 - value
+        return bits, value
+
+    def _bits_of(self, expr, context):
+        """The classical bits ``expr`` names (a bit register or an indexed bit), or None."""
+        if isinstance(expr, (Name, Index)) and expr.name in self.cregs \
+                and context.scope.lookup(expr.name) is None:
+            register = self.cregs[expr.name]
+            if isinstance(expr, Name):
+                return tuple(range(register.start, register.start + register.size))
+            index = expr.index
+            if not register.is_array:
+                raise expr.token.error(f"'{register.name}' is a single bit and cannot be indexed")
+            if isinstance(index, RangeExpr):
+                positions = self.range_values(index, context, register.size)
+                if positions and not (0 <= positions[0] < register.size and 0 <= positions[-1] < register.size):
+                    raise expr.token.error(f"bit range out of range for register "
+                                           f"{register.name}[{register.size}]")
+                return tuple(register.start + p for p in positions)
+            if isinstance(index, SetExpr):
+                return tuple(register.start + self._index(e, context, register, "bit") for e in index.elements)
+            return (register.start + self._index(index, context, register, "bit"),)
+        return None
+
+    def combine(self, outer: Condition | None, clbits, value: int) -> Condition | None:
+        """``outer`` and (``clbits`` == ``value``) as one condition; None if they contradict."""
+        bits = list(outer.clbits) if outer is not None else []
+        combined = outer.value if outer is not None else 0
+        for i, bit in enumerate(clbits):
+            bit_value = (value >> i) & 1
+            if bit in bits:
+                if (combined >> bits.index(bit)) & 1 != bit_value:
+                    return None
+            else:
+                combined |= bit_value << len(bits)
+                bits.append(bit)
+        return Condition(tuple(bits), combined)

@@ -1,0 +1,306 @@
+"""Evaluating OpenQASM expressions to numbers, booleans or symbolic parameter expressions.
+
+Numbers fold as the program is read; an expression that involves an ``input``
+parameter becomes a :class:`~qfusion.circuit.ParameterExpression`. The size and depth
+of those symbolic trees are bounded (gate definitions can compound them), so that later
+printing or binding them cannot exhaust the recursion limit.
+
+>>> from qfusion.qasm.lexer import TokenStream
+>>> from qfusion.qasm.expressions import ExpressionParser
+>>> tree = ExpressionParser(TokenStream("2 * pi / 4 + 1"), version=3).expression()
+>>> Evaluator(3).value(tree, Scope())
+2.5707963267948966
+"""
+
+from __future__ import annotations
+
+import math
+
+from qfusion.circuit.parameter import Parameter, ParameterExpression, apply
+from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
+from qfusion.qasm.syntax import Binary, Call, Index, Literal, Name, Unary
+
+CONSTANTS_V2 = {"pi": math.pi}
+CONSTANTS_V3 = {"pi": math.pi, "π": math.pi, "tau": math.tau, "τ": math.tau, "euler": math.e, "ℇ": math.e}
+_MAX_INT = 2**64
+_REAL_FUNCTIONS = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "ln": math.log,
+    "sqrt": math.sqrt, "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan, "log": math.log,
+}
+_V2_FUNCTIONS = {"sin", "cos", "tan", "exp", "ln", "sqrt"}
+_SYMBOLIC_NAMES = {"log": "ln"}
+
+
+class Variable:
+    """A name's value in a scope; ``kind`` is ``const``, ``var``, ``loop``, ``input`` or ``param``."""
+    __slots__ = ("value", "kind", "token")
+
+    def __init__(self, value, kind: str, token=None):
+        self.value, self.kind, self.token = value, kind, token
+
+
+class Scope:
+    """Names visible to expressions. A gate body's scope sees only constants of outer scopes."""
+    __slots__ = ("names", "parent", "is_gate")
+
+    def __init__(self, parent: "Scope | None" = None, is_gate: bool = False):
+        self.names: dict[str, Variable] = {}
+        self.parent = parent
+        self.is_gate = is_gate
+
+    def lookup(self, name: str) -> Variable | None:
+        """The variable ``name`` refers to, or None."""
+        scope, only_constants = self, False
+        while scope is not None:
+            variable = scope.names.get(name)
+            if variable is not None and (not only_constants or variable.kind == "const"):
+                return variable
+            only_constants = only_constants or scope.is_gate
+            scope = scope.parent
+        return None
+
+
+class Evaluator:
+    """Evaluates expression trees; ``describe_name`` explains names that are not values."""
+
+    def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, describe_name=None):
+        self.version = version
+        self.limits = limits
+        self.constants = CONSTANTS_V3 if version >= 3 else CONSTANTS_V2
+        self.describe_name = describe_name
+        self._symbolic: dict[int, tuple] = {}  # id -> (expression, depth, size), keeps it alive
+
+    def value(self, expr, scope: Scope):
+        """The value of ``expr``: int, float, bool, str (bit string) or ParameterExpression."""
+        if isinstance(expr, Literal):
+            return expr.value
+        if isinstance(expr, Name):
+            return self._name(expr, scope)
+        if isinstance(expr, Binary):
+            return self._binary(expr, self.value(expr.left, scope), self.value(expr.right, scope))
+        if isinstance(expr, Unary):
+            return self._unary(expr, self.value(expr.operand, scope))
+        if isinstance(expr, Call):
+            return self._call(expr, [self.value(a, scope) for a in expr.args])
+        if isinstance(expr, Index):
+            raise expr.token.error(f"'{expr.name}[...]' is not a value known when the circuit is built")
+        raise expr.token.error("expected a single value, not a range or set")
+
+    def number(self, expr, scope: Scope, what: str):
+        """A real number or parameter expression (a gate argument)."""
+        value = self.value(expr, scope)
+        if isinstance(value, bool) or not isinstance(value, (int, float, ParameterExpression)):
+            raise expr.token.error(f"{what} must be a number, got {_describe(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise expr.token.error(f"{what} is not a finite number ({value})")
+        return value
+
+    def integer(self, expr, scope: Scope, what: str) -> int:
+        """An integer known when the circuit is built (a size, an index, a loop bound)."""
+        value = self.value(expr, scope)
+        if isinstance(value, float) and value.is_integer() and self.version < 3:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise expr.token.error(f"{what} must be an integer known when the circuit is built, "
+                                   f"got {_describe(value)}")
+        return value
+
+    # -- names -----------------------------------------------------------------------------
+    def _name(self, expr: Name, scope: Scope):
+        name = expr.name
+        if name in self.constants:
+            return self.constants[name]
+        variable = scope.lookup(name)
+        if variable is not None:
+            if variable.value is None:
+                raise expr.token.error(f"'{name}' is used before it is given a value")
+            return variable.value
+        detail = self.describe_name(name) if self.describe_name else None
+        raise expr.token.error(detail or f"unknown name '{name}'")
+
+    # -- operators -------------------------------------------------------------------------
+    def _binary(self, expr: Binary, left, right):
+        op = expr.op
+        if isinstance(left, ParameterExpression) or isinstance(right, ParameterExpression):
+            return self._symbolic_binary(expr, op, left, right)
+        if isinstance(left, str) or isinstance(right, str):
+            raise expr.token.error(f"operator '{op}' cannot be applied to a bit string")
+        try:
+            result = self._numeric_binary(expr, op, left, right)
+        except (OverflowError, ValueError) as exc:
+            raise expr.token.error(f"cannot evaluate {left!r} {op} {right!r}: {exc}") from None
+        return self._checked(expr, result)
+
+    def _numeric_binary(self, expr, op, left, right):
+        both_int = isinstance(left, int) and isinstance(right, int)
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op == "*":
+            return left * right
+        if op in ("/", "%"):
+            if right == 0:
+                raise expr.token.error("division by zero")
+            if op == "/":
+                if both_int and self.version >= 3:  # OpenQASM 3: int / int truncates
+                    quotient = abs(left) // abs(right)
+                    return quotient if (left >= 0) == (right >= 0) else -quotient
+                return left / right
+            return left - right * int(left / right) if both_int else math.fmod(left, right)
+        if op == "**" or (op == "^" and self.version < 3):
+            if both_int and right >= 0:
+                if abs(left) > 1 and right > 64:
+                    raise expr.token.error(f"integer overflow in {left} ** {right}")
+                return left ** right
+            if left == 0 and right < 0:
+                raise expr.token.error("division by zero (0 to a negative power)")
+            return math.pow(left, right)
+        if op in ("==", "!=", "<", "<=", ">", ">="):
+            return {"==": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
+                    ">": left > right, ">=": left >= right}[op]
+        if op == "&&":
+            return bool(left) and bool(right)
+        if op == "||":
+            return bool(left) or bool(right)
+        if not both_int:
+            raise expr.token.error(f"operator '{op}' needs integers, got {_describe(left)} and {_describe(right)}")
+        if op in ("<<", ">>"):
+            if not 0 <= right < 64:
+                raise expr.token.error(f"shift by {right} bits is out of range (0 to 63)")
+            return left << right if op == "<<" else left >> right
+        return {"&": left & right, "|": left | right, "^": left ^ right}[op]
+
+    def _checked(self, expr, result):
+        if isinstance(result, float) and not math.isfinite(result):
+            raise expr.token.error(f"expression evaluates to {result}, not a finite number")
+        if isinstance(result, int) and not isinstance(result, bool) and abs(result) >= _MAX_INT:
+            raise expr.token.error("integer overflow (more than 64 bits)")
+        return result
+
+    def _symbolic_binary(self, expr, op, left, right):
+        for side in (left, right):
+            if isinstance(side, (bool, str)):
+                raise expr.token.error(f"operator '{op}' cannot combine a parameter and {_describe(side)}")
+        if op == "+":
+            result = left + right
+        elif op == "-":
+            result = left - right
+        elif op == "*":
+            result = left * right
+        elif op == "/":
+            result = left / right
+        elif op == "**" or (op == "^" and self.version < 3):
+            result = left ** right
+        else:
+            raise expr.token.error(f"operator '{op}' cannot be applied to a free parameter")
+        return self._track(expr, result, (left, right))
+
+    def _unary(self, expr: Unary, operand):
+        op = expr.op
+        if isinstance(operand, ParameterExpression):
+            if op != "-":
+                raise expr.token.error(f"operator '{op}' cannot be applied to a free parameter")
+            return self._track(expr, -operand, (operand,))
+        if isinstance(operand, str):
+            raise expr.token.error(f"operator '{op}' cannot be applied to a bit string")
+        if op == "-":
+            return self._checked(expr, -operand)
+        if op == "!":
+            return not operand
+        if not isinstance(operand, int) or isinstance(operand, bool):
+            raise expr.token.error(f"operator '~' needs an integer, got {_describe(operand)}")
+        return ~operand
+
+    # -- functions -------------------------------------------------------------------------
+    def _call(self, expr: Call, args: list):
+        name = expr.name
+        known = _V2_FUNCTIONS if self.version < 3 else set(_REAL_FUNCTIONS) | {
+            "floor", "ceiling", "mod", "pow", "float", "int", "uint", "angle", "bool"}
+        if name not in known:
+            raise expr.token.error(f"unknown function '{name}'")
+        arity = 2 if name in ("mod", "pow") else 1
+        if len(args) != arity:
+            raise expr.token.error(f"{name}() takes {arity} argument(s), got {len(args)}")
+        if any(isinstance(a, str) for a in args):
+            raise expr.token.error(f"{name}() cannot be applied to a bit string")
+        if any(isinstance(a, ParameterExpression) for a in args):
+            return self._symbolic_call(expr, name, args)
+        try:
+            if name in _REAL_FUNCTIONS:
+                return self._checked(expr, _REAL_FUNCTIONS[name](args[0]))
+            if name == "pow":
+                return self._binary(Binary(expr.token, "**", expr, expr), *args)
+            if name == "mod":
+                return self._binary(Binary(expr.token, "%", expr, expr), *args)
+            value = args[0]
+            if name in ("floor", "ceiling"):
+                return math.floor(value) if name == "floor" else math.ceil(value)
+            if name in ("int", "uint"):
+                return int(value)
+            if name == "bool":
+                return bool(value)
+            return float(value)
+        except (OverflowError, ValueError) as exc:
+            raise expr.token.error(f"cannot evaluate {name}({', '.join(map(repr, args))}): "
+                                   f"{exc}") from None
+
+    def _symbolic_call(self, expr, name, args):
+        if name == "pow":
+            return self._symbolic_binary(expr, "**", *args)
+        if name in ("float", "angle"):
+            return args[0]
+        name = _SYMBOLIC_NAMES.get(name, name)
+        if name not in _REAL_FUNCTIONS:
+            raise expr.token.error(f"{name}() cannot be applied to a free parameter")
+        return self._track(expr, apply(name, args[0]), args)
+
+    # -- bounding symbolic trees -----------------------------------------------------------
+    def _track(self, expr, result, operands):
+        depth, size = 1, 1
+        for operand in operands:
+            sub_depth, sub_size = self._measure(operand)
+            depth = max(depth, sub_depth + 1)
+            size += sub_size
+        limits = self.limits
+        if depth > limits.max_expression_depth or size > limits.max_expression_size:
+            raise expr.token.error(f"parameter expression grows too large (depth {depth}, {size} nodes; "
+                                   f"limits {limits.max_expression_depth} and {limits.max_expression_size})")
+        self._symbolic[id(result)] = (result, depth, size)
+        return result
+
+    def _measure(self, value) -> tuple[int, int]:
+        if not isinstance(value, ParameterExpression):
+            return 0, 1
+        if isinstance(value, Parameter):
+            return 1, 1
+        known = self._symbolic.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1], known[2]
+        return _measure_tree(value, self.limits.max_expression_size)
+
+    def track(self, value) -> tuple[int, int]:
+        """``(depth, size)`` of a value's expression tree (0, 1 for numbers)."""
+        return self._measure(value)
+
+
+def _measure_tree(value, cap: int) -> tuple[int, int]:
+    """Depth and node count of an expression tree not built here; stops counting past ``cap``."""
+    stack, depth, size = [(value, 1)], 0, 0
+    while stack and size <= cap:
+        node, level = stack.pop()
+        size += 1
+        depth = max(depth, level)
+        if isinstance(node, ParameterExpression) and not isinstance(node, Parameter):
+            stack.extend((arg, level + 1) for arg in node._args)
+    return depth, size
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, ParameterExpression):
+        return f"the parameter expression {value}"
+    if isinstance(value, str):
+        return f'the bit string "{value}"'
+    return repr(value)

@@ -1,0 +1,339 @@
+"""Writing circuits as OpenQASM 3 or 2.0 programs.
+
+Standard gates are written by their library names; the others (``iswap``, ``ecr``,
+``mcx``, ...) with the definitions of :mod:`qfusion.qasm.definitions`; a
+:class:`~qfusion.circuit.CircuitGate` with a ``gate`` definition of its own (shared by
+gates that differ only in their parameters); controlled, inverse and power gates with
+the modifiers of OpenQASM 3; a 1-qubit :class:`~qfusion.circuit.UnitaryGate` as
+``U(θ, φ, λ)`` (plus ``gphase`` in OpenQASM 3).
+
+>>> from qfusion.circuit import Circuit
+>>> c = Circuit(2, 1).h(0).measure(0, 0).x(1).c_if(0, 1)
+>>> print(export(c, 3))
+OPENQASM 3.0;
+include "stdgates.inc";
+qubit[2] q;
+bit[1] c;
+h q[0];
+c[0] = measure q[0];
+if (c[0]) {
+  x q[1];
+}
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import re
+
+from qfusion.circuit.circuit import Circuit, Register
+from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
+from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
+from qfusion.circuit.parameter import Parameter, is_symbolic
+from qfusion.errors import CircuitError, QasmError
+from qfusion.qasm import definitions, qasm2, qasm3
+from qfusion.qasm.evaluate import CONSTANTS_V3
+from qfusion.qasm.formatting import format_expression, identifier, zyz
+from qfusion.qasm.limits import DEFAULT_LIMITS, recursion_headroom
+
+_FUNCTION_NAMES = {"sin", "cos", "tan", "exp", "ln", "log", "sqrt", "arcsin", "arccos", "arctan", "floor",
+                   "ceiling", "mod", "pow", "popcount", "rotl", "rotr", "sizeof", "real", "imag"}
+_CANONICAL_PATTERN = re.compile(r"mc(x|phase)_\d+")
+_CANONICAL_FIXED = {"sxdg", "iswap", "ecr", "rxx", "ryy", "rzz"}
+
+
+def export(circuit: Circuit, version: int) -> str:
+    """The OpenQASM ``version`` (2 or 3) text of ``circuit``; see :func:`qfusion.qasm.dumps`."""
+    if not isinstance(circuit, Circuit):
+        raise TypeError(f"dumps() takes a Circuit, got {type(circuit).__name__}")
+    with recursion_headroom(DEFAULT_LIMITS):
+        return _Exporter(circuit, version).text()
+
+
+def _reserved(version: int) -> set:
+    if version >= 3:
+        names = set(qasm3.KEYWORDS) | qasm3.RESERVED_NAMES | set(qasm3.LIBRARY) | set(CONSTANTS_V3)
+        names |= {"gphase", "U", "measure", "reset", "barrier"}
+    else:
+        names = set(qasm2.KEYWORDS) | set(qasm2.LIBRARY) | set(qasm2.INLINE) | {"U", "CX"}
+    return names | _FUNCTION_NAMES | _CANONICAL_FIXED
+
+
+class _Exporter:
+    def __init__(self, circuit: Circuit, version: int):
+        self.circuit = circuit
+        self.version = version
+        self.used = _reserved(version)
+        self.definitions: list[str] = []
+        self.emitted: set[str] = set()
+        self.circuit_gates: list[tuple] = []
+        self.unitaries: list[tuple] = []
+        self.comments: list[str] = []
+        self._depth = 0
+
+    # -- names ---------------------------------------------------------------------------------
+    def _new_name(self, name: str, prefix: str) -> str:
+        if _CANONICAL_PATTERN.fullmatch(name):
+            name = prefix + "_" + name
+        return identifier(name, self.used, self.version, prefix)
+
+    def _registers(self, registers: list[Register], total: int, default: str, prefix: str):
+        registers = [r for r in registers if r.size > 0]
+        if sum(r.size for r in registers) != total:
+            registers = [Register(default, total)] if total else []
+        labels, declared = [], []
+        for register in registers:
+            name = self._new_name(register.name, prefix)
+            declared.append((name, register.size))
+            labels.extend(f"{name}[{i}]" for i in range(register.size))
+        return declared, labels
+
+    # -- the program ---------------------------------------------------------------------------
+    def text(self) -> str:
+        circuit, version = self.circuit, self.version
+        qregs, self.qubit_labels = self._registers(circuit.qregs, circuit.num_qubits, "q", "q")
+        cregs, self.clbit_labels = self._registers(circuit.cregs, circuit.num_clbits, "c", "c")
+        self.creg_ranges = {}
+        start = 0
+        for name, size in cregs:
+            self.creg_ranges[tuple(range(start, start + size))] = name
+            start += size
+        parameters = circuit.parameters
+        if parameters and version < 3:
+            raise QasmError(f"OpenQASM 2 cannot express free parameters "
+                            f"({', '.join(p.name for p in parameters)}); bind them or write version=3")
+        self.names = {p.name: self._new_name(p.name, "p") for p in parameters}
+        body = self._body()
+        lines = ["OPENQASM 3.0;" if version >= 3 else "OPENQASM 2.0;",
+                 'include "stdgates.inc";' if version >= 3 else 'include "qelib1.inc";']
+        lines += self.definitions
+        lines += [f"input float[64] {self.names[p.name]};" for p in parameters]
+        if version >= 3:
+            lines += [f"qubit[{size}] {name};" for name, size in qregs]
+            lines += [f"bit[{size}] {name};" for name, size in cregs]
+        else:
+            lines += [f"qreg {name}[{size}];" for name, size in qregs]
+            lines += [f"creg {name}[{size}];" for name, size in cregs]
+        phase = circuit.global_phase
+        if is_symbolic(phase) or phase != 0:
+            if version >= 3:
+                lines.append(f"gphase({self._expr(phase, self.names)});")
+            else:
+                self.comments.insert(0, f"// global phase {phase!r} dropped: OpenQASM 2 has no global phase")
+        lines += self.comments + body
+        return "\n".join(lines) + "\n"
+
+    def _body(self) -> list[str]:
+        lines, block, current = [], [], None
+        for inst in self.circuit.instructions:
+            statements = self._instruction(inst)
+            if self.version < 3:
+                prefix = self._condition_v2(inst.condition) if inst.condition else ""
+                lines += [prefix + s for s in statements]
+                continue
+            if inst.condition != current:
+                lines += self._if_block(current, block)
+                block, current = [], inst.condition
+            (block if current is not None else lines).extend(statements)
+        lines += self._if_block(current, block)
+        return lines
+
+    def _condition_v2(self, condition) -> str:
+        register = self.creg_ranges.get(tuple(condition.clbits))
+        if register is None:
+            raise QasmError(f"OpenQASM 2 can only condition on a whole classical register; this condition is "
+                            f"on bits {condition.clbits} (write version=3)")
+        return f"if({register}=={condition.value}) "
+
+    def _if_block(self, condition, statements: list[str]) -> list[str]:
+        if condition is None or not statements:
+            return []
+        register = self.creg_ranges.get(tuple(condition.clbits))
+        if register is not None and len(condition.clbits) > 1:
+            heads = [f"if ({register} == {condition.value}) {{"]
+        else:
+            heads = []
+            for i, bit in enumerate(condition.clbits):
+                negate = "" if (condition.value >> i) & 1 else "!"
+                heads.append(f"if ({negate}{self.clbit_labels[bit]}) {{")
+        lines = ["  " * i + head for i, head in enumerate(heads)]
+        lines += ["  " * len(heads) + s for s in statements]
+        lines += ["  " * i + "}" for i in reversed(range(len(heads)))]
+        return lines
+
+    def _instruction(self, inst) -> list[str]:
+        op = inst.operation
+        qubits = [self.qubit_labels[q] for q in inst.qubits]
+        if isinstance(op, Measure):
+            clbit = self.clbit_labels[inst.clbits[0]]
+            return [f"{clbit} = measure {qubits[0]};" if self.version >= 3 else f"measure {qubits[0]} -> {clbit};"]
+        if isinstance(op, Reset):
+            return [f"reset {qubits[0]};"]
+        if isinstance(op, Barrier):
+            return [f"barrier {', '.join(qubits)};"]
+        if isinstance(op, Gate):
+            return self._gate_statements(op, qubits, self.names)
+        raise QasmError(f"cannot write the operation {op.name!r} ({type(op).__name__}) as OpenQASM")
+
+    # -- gates ---------------------------------------------------------------------------------
+    def _expr(self, value, names) -> str:
+        return format_expression(value, names, self.version)
+
+    def _params(self, params, names) -> str:
+        return f"({', '.join(self._expr(p, names) for p in params)})" if params else ""
+
+    def _gate_statements(self, gate: Gate, qubits: list[str], names) -> list[str]:
+        args = ", ".join(qubits)
+        if gate.num_qubits == 1 and (_is_matrix_gate(gate) or (self.version < 3 and isinstance(
+                gate, (InverseGate, PowerGate)) and not isinstance(gate.inverse(), InverseGate))):
+            return self._one_qubit_unitary(gate, args)
+        if self.version < 3 and isinstance(gate, ControlledGate):
+            return self._controlled_v2(gate, qubits, names)
+        if self.version < 3 and isinstance(gate, (InverseGate, PowerGate)):
+            return self._modified_v2(gate, qubits, names)
+        return [f"{self._reference(gate, names)} {args};"]
+
+    def _reference(self, gate: Gate, names) -> str:
+        """How ``gate`` is called (name, parameters, modifiers), writing any definition it needs."""
+        if isinstance(gate, StandardGate):
+            return self._standard(gate, names)
+        if isinstance(gate, CircuitGate):
+            return self._circuit_gate(gate, names)
+        if self.version >= 3 and isinstance(gate, ControlledGate):
+            return f"{_control_prefix(gate)} {self._reference(gate.base, names)}"
+        if self.version >= 3 and isinstance(gate, InverseGate):
+            return f"inv @ {self._reference(gate.base, names)}"
+        if self.version >= 3 and isinstance(gate, PowerGate):
+            return f"pow({self._expr(gate.exponent, names)}) @ {self._reference(gate.base, names)}"
+        if gate.num_qubits == 1 and not isinstance(gate, (ControlledGate, InverseGate, PowerGate)):
+            return self._unitary_definition(gate)
+        if isinstance(gate, UnitaryGate):
+            raise QasmError(f"a {gate.num_qubits}-qubit UnitaryGate cannot be written as OpenQASM; "
+                            f"decompose it first")
+        raise QasmError(f"cannot write {gate!r} in OpenQASM {self.version}; decompose it first"
+                        + (" or write version=3" if self.version < 3 else ""))
+
+    def _standard(self, gate: StandardGate, names) -> str:
+        if gate.name == "mcx":
+            name = definitions.mcx_name(gate.num_qubits - 1, self.version)
+        else:
+            table = qasm3.EXPORT_NAMES if self.version >= 3 else qasm2.EXPORT_NAMES
+            name = table.get(gate.name, gate.name)
+        for defined, text in definitions.definitions(name, self.version):
+            if defined not in self.emitted:
+                self.emitted.add(defined)
+                self.definitions.append(text)
+        return name + self._params(gate.params, names)
+
+    def _circuit_gate(self, gate: CircuitGate, names) -> str:
+        params = gate.params
+        template = gate.definition
+        if params:
+            template = template.bind({p: Parameter(f"_qfusion_{i}") for i, p in enumerate(params)})
+        for original, num_qubits, known, name in self.circuit_gates:
+            if original == gate.name and num_qubits == gate.num_qubits and known == template:
+                break
+        else:
+            name = self._define(gate)
+            self.circuit_gates.append((gate.name, gate.num_qubits, template, name))
+        return name + self._params(params, names)
+
+    def _define(self, gate: CircuitGate) -> str:
+        self._depth += 1
+        try:
+            if self._depth > DEFAULT_LIMITS.max_gate_depth:
+                raise QasmError(f"gate definitions nested more than {DEFAULT_LIMITS.max_gate_depth} levels deep "
+                                f"cannot be written (loads would refuse them)")
+            name = self._new_name(gate.name, "g")
+            local = set(self.used)
+            formal = {p.name: identifier(p.name, local, self.version, "p") for p in gate.params}
+            qubits = [identifier(f"q{i}", local, self.version) for i in range(gate.num_qubits)]
+            definition = gate.definition
+            body = []
+            phase = definition.global_phase
+            if (is_symbolic(phase) or phase != 0) and self.version >= 3:
+                body.append(f"gphase({self._expr(phase, formal)});")
+            for inst in definition.instructions:
+                if inst.condition is not None:
+                    raise QasmError(f"gate {gate.name!r} has a conditioned instruction; OpenQASM gate "
+                                    f"definitions cannot have conditions")
+                labels = [qubits[q] for q in inst.qubits]
+                if isinstance(inst.operation, Barrier):
+                    body.append(f"barrier {', '.join(labels)};")
+                else:
+                    body += self._gate_statements(inst.operation, labels, formal)
+            params = f"({', '.join(formal[p.name] for p in gate.params)})" if gate.params else ""
+            lines = [f"gate {name}{params} {', '.join(qubits)} {{"] + [f"  {s}" for s in body] + ["}"]
+            self.definitions.append("\n".join(lines))
+            return name
+        finally:
+            self._depth -= 1
+
+    def _one_qubit_unitary(self, gate: Gate, args: str) -> list[str]:
+        theta, phi, lam, phase = self._angles(gate)
+        if self.version >= 3:
+            return [f"U({theta}, {phi}, {lam}) {args};"] + ([f"gphase({phase});"] if phase != "0.0" else [])
+        note = "// the global phases of 1-qubit unitary gates are dropped: OpenQASM 2 has no global phase"
+        if phase != "0.0" and note not in self.comments:
+            self.comments.append(note)
+        return [f"u({theta}, {phi}, {lam}) {args};"]
+
+    def _angles(self, gate: Gate) -> list[str]:
+        try:
+            matrix = gate.matrix()
+        except CircuitError as exc:
+            raise QasmError(f"cannot write {gate!r}: {exc}") from None
+        return [self._expr(x, {}) for x in zyz(matrix)]
+
+    def _unitary_definition(self, gate: Gate) -> str:
+        for known, name in self.unitaries:
+            if known == gate:
+                return name
+        name = self._new_name(getattr(gate, "label", None) or "unitary", "g")
+        statements = " ".join(self._one_qubit_unitary(gate, "a"))
+        self.definitions.append(f"gate {name} a {{ {statements} }}")
+        self.unitaries.append((gate, name))
+        return name
+
+    def _controlled_v2(self, gate: ControlledGate, qubits: list[str], names) -> list[str]:
+        n, base = gate.num_ctrl_qubits, gate.base
+        flips = [f"x {qubits[i]};" for i in range(n) if not (gate.ctrl_state >> i) & 1]
+        if isinstance(base, StandardGate) and base.name == "x":
+            core = {1: "cx", 2: "ccx"}.get(n) or self._standard(StandardGate("mcx", (), n + 1), names)
+        elif n == 1 and base.num_qubits == 1 and not base.is_parameterized:
+            theta, phi, lam, phase = self._angles(base)
+            core = f"cu({theta}, {phi}, {lam}, {phase})"
+        else:
+            raise QasmError(f"OpenQASM 2 has no control modifier: cannot write {gate!r} "
+                            f"(write version=3, or decompose it)")
+        return flips + [f"{core} {', '.join(qubits)};"] + flips
+
+    def _modified_v2(self, gate: Gate, qubits: list[str], names) -> list[str]:
+        if isinstance(gate, InverseGate):
+            base = gate.base
+            inverse = base.inverse()
+            if isinstance(base, CircuitGate):
+                inverse = CircuitGate(base.definition.inverse(), base.name + "_dg")
+            if not isinstance(inverse, InverseGate):
+                return self._gate_statements(inverse, qubits, names)
+        raise QasmError(f"OpenQASM 2 has no '{'inv' if isinstance(gate, InverseGate) else 'pow'}' modifier: "
+                        f"cannot write {gate!r} (write version=3, or decompose it)")
+
+
+def _is_matrix_gate(gate: Gate) -> bool:
+    """A gate known only by its matrix (a UnitaryGate, or a Gate subclass from elsewhere)."""
+    if isinstance(gate, UnitaryGate):
+        return True
+    return not isinstance(gate, (StandardGate, CircuitGate, ControlledGate, InverseGate, PowerGate))
+
+
+def _control_prefix(gate: ControlledGate) -> str:
+    runs: list[list[int]] = []
+    for i in range(gate.num_ctrl_qubits):
+        bit = (gate.ctrl_state >> i) & 1
+        if runs and runs[-1][0] == bit:
+            runs[-1][1] += 1
+        else:
+            runs.append([bit, 1])
+    return " ".join(("ctrl" if bit else "negctrl") + (f"({count})" if count > 1 else "") + " @"
+                    for bit, count in runs)

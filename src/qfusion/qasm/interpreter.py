@@ -1,0 +1,395 @@
+"""Running the syntax tree: declarations, measurements, conditions and loops, into a Circuit.
+
+Everything in a program is known when the circuit is built except measured bits, so loops
+are unrolled, constants folded and ``if`` on measured bits becomes a
+:class:`~qfusion.circuit.Condition` on the instructions inside it. Gate calls are in
+:mod:`qfusion.qasm.calls`.
+
+>>> from qfusion.qasm.parser import Parser
+>>> parser = Parser('OPENQASM 3; include "stdgates.inc"; qubit[2] q; for int i in [0:1] { h q[i]; }')
+>>> Interpreter(parser.version).run(parser.statements()).count_ops()
+{'h': 2}
+"""
+
+from __future__ import annotations
+
+from qfusion.circuit.circuit import Circuit, Instruction, Register
+from qfusion.circuit.gates import Barrier as BarrierOp
+from qfusion.circuit.gates import Measure as MeasureOp
+from qfusion.circuit.gates import Reset as ResetOp
+from qfusion.circuit.parameter import Parameter, ParameterExpression
+from qfusion.errors import CircuitError, QasmError
+from qfusion.qasm.calls import GateCalls, Target
+from qfusion.qasm.conditions import Conditions
+from qfusion.qasm.evaluate import Evaluator, Scope, Variable
+from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
+from qfusion.qasm.syntax import (Assign, Barrier, Binary, Block, ClassicalDecl, For, GateCall, GateDef, If,
+                                 Include, Measure, MeasureExpr, Name, QuantumDecl, RangeExpr, Reset, SetExpr)
+
+
+class RegisterInfo:
+    """A declared register: its first index in the circuit, its size, and whether it is an array."""
+    __slots__ = ("name", "start", "size", "is_array", "token")
+
+    def __init__(self, name, start, size, is_array, token):
+        self.name, self.start, self.size, self.is_array, self.token = name, start, size, is_array, token
+
+
+class Context:
+    """Where statements run: names in scope, where instructions go, the condition they carry,
+    and (inside a gate body) the gate's qubit names."""
+    __slots__ = ("scope", "target", "condition", "qubits")
+
+    def __init__(self, scope, target, condition=None, qubits=None):
+        self.scope, self.target, self.condition, self.qubits = scope, target, condition, qubits
+
+    def with_scope(self, scope=None, condition=False):
+        return Context(scope if scope is not None else Scope(self.scope), self.target,
+                       self.condition if condition is False else condition, self.qubits)
+
+
+class Interpreter(GateCalls, Conditions):
+    """Builds a :class:`Circuit` from the statements of one program."""
+
+    def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False):
+        self.version = version
+        self.limits = limits
+        self.inline_gates = inline_gates
+        self.budget = Budget(limits.max_operations)
+        self.evaluator = Evaluator(version, limits, self._describe_name)
+        self.globals = Scope()
+        self.qregs: dict[str, RegisterInfo] = {}
+        self.cregs: dict[str, RegisterInfo] = {}
+        self.num_qubits = 0
+        self.num_clbits = 0
+        self.main = Target()
+        self._depth = 0
+        GateCalls.__init__(self)
+
+    def run(self, statements) -> Circuit:
+        """Run every statement and return the circuit."""
+        context = Context(self.globals, self.main)
+        for statement in statements:
+            self.execute_one(statement, context)
+        circuit = Circuit.from_registers(
+            [Register(r.name, r.size) for r in self.qregs.values()],
+            [Register(r.name, r.size) for r in self.cregs.values()],
+            global_phase=self.main.phase)
+        circuit.instructions = self.main.instructions
+        return circuit
+
+    def execute(self, statements, context: Context) -> None:
+        for statement in statements:
+            self.execute_one(statement, context)
+
+    def execute_one(self, statement, context: Context) -> None:
+        try:
+            getattr(self, _HANDLERS[type(statement)])(statement, context)
+        except CircuitError as exc:
+            raise QasmError(str(exc), *position(statement.token)) from None
+
+    def enter_block(self, token) -> None:
+        self._depth += 1
+        if self._depth > self.limits.max_nesting:
+            raise token.error(f"blocks nested too deeply (more than {self.limits.max_nesting} levels, "
+                              f"counting blocks inside gate definitions)")
+
+    def run_block(self, body, context: Context, token) -> None:
+        self.enter_block(token)
+        try:
+            self.execute(body, context)
+        finally:
+            self._depth -= 1
+
+    # -- declarations --------------------------------------------------------------------------
+    def _check_new_name(self, token, name: str, scope: Scope | None = None) -> None:
+        if name in self.qregs or name in self.cregs:
+            raise token.error(f"'{name}' is already declared as a register")
+        scope = scope or self.globals
+        if name in scope.names:
+            raise token.error(f"'{name}' is already declared in this scope")
+        if scope is self.globals and name in self.gates:
+            raise token.error(f"'{name}' is already the name of a gate")
+
+    def _register_size(self, expr, context, what: str) -> int:
+        size = self.evaluator.integer(expr, context.scope, f"the size of {what}")
+        if size < 1:
+            raise expr.token.error(f"the size of {what} must be at least 1, got {size}")
+        return size
+
+    def _quantum_decl(self, decl: QuantumDecl, context: Context) -> None:
+        self._check_new_name(decl.name_token, decl.name)
+        size = 1 if decl.size is None else self._register_size(decl.size, context, f"register '{decl.name}'")
+        if self.num_qubits + size > self.limits.max_qubits:
+            raise decl.name_token.error(f"declaring {decl.name}[{size}] makes {self.num_qubits + size:,} qubits, "
+                                        f"more than the limit of {self.limits.max_qubits:,} (Limits.max_qubits)")
+        self.qregs[decl.name] = RegisterInfo(decl.name, self.num_qubits, size, decl.size is not None, decl.token)
+        self.num_qubits += size
+
+    def _classical_decl(self, decl: ClassicalDecl, context: Context) -> None:
+        if decl.type_name == "bit":
+            return self._bit_decl(decl, context)
+        name, token = decl.name, decl.name_token
+        self._check_new_name(token, name, context.scope)
+        if decl.modifier == "output":
+            raise decl.token.error("'output' variables other than bits are not supported")
+        if decl.modifier == "input":
+            if decl.type_name not in ("float", "angle", "int", "uint"):
+                raise decl.token.error(f"'input {decl.type_name}' is not supported (only float and angle "
+                                       f"inputs, which become circuit parameters)")
+            if decl.init is not None:
+                raise decl.init.token.error("an 'input' declaration cannot have a value")
+            context.scope.names[name] = Variable(Parameter(name), "input", token)
+            return
+        value = None
+        if decl.init is not None:
+            if isinstance(decl.init, MeasureExpr):
+                raise decl.init.token.error(f"only bits can hold a measurement, not '{decl.type_name}'")
+            value = self._converted(decl.type_name, self.evaluator.value(decl.init, context.scope), decl.init)
+        elif decl.modifier == "const":
+            raise token.error(f"constant '{name}' needs a value")
+        if decl.modifier != "const" and context.condition is not None:
+            raise decl.token.error("classical variables cannot be declared under a condition on measured bits")
+        context.scope.names[name] = Variable(value, "const" if decl.modifier == "const" else "var", token)
+
+    def _converted(self, type_name: str, value, expr):
+        if isinstance(value, ParameterExpression):
+            raise expr.token.error("a classical variable needs a value known when the circuit is built, "
+                                   "not an input parameter")
+        if isinstance(value, str):
+            raise expr.token.error(f"a bit string cannot be stored in a '{type_name}' variable")
+        if type_name in ("int", "uint"):
+            return int(value)
+        if type_name == "bool":
+            return bool(value)
+        return float(value)
+
+    def _bit_decl(self, decl: ClassicalDecl, context: Context) -> None:
+        name = decl.name
+        self._check_new_name(decl.name_token, name)
+        if decl.modifier in ("input", "const"):
+            raise decl.token.error(f"'{decl.modifier}' bits are not supported")
+        size = 1 if decl.size is None else self._register_size(decl.size, context, f"register '{name}'")
+        if self.num_clbits + size > self.limits.max_clbits:
+            raise decl.name_token.error(f"declaring {name}[{size}] makes more than {self.limits.max_clbits:,} "
+                                        f"classical bits (Limits.max_clbits)")
+        register = RegisterInfo(name, self.num_clbits, size, decl.size is not None, decl.token)
+        self.cregs[name] = register
+        self.num_clbits += size
+        init = decl.init
+        if isinstance(init, MeasureExpr):
+            qubits, _ = self.qubits_of(init.operand, context)
+            self._measure_pairs(qubits, list(range(register.start, register.start + size)), init.token, context)
+        elif init is not None:
+            value = self.evaluator.value(init, context.scope)
+            if value not in (0, False) and value != "0" * size:
+                raise init.token.error("bits start at 0; other initial values are not supported")
+
+    # -- operands ------------------------------------------------------------------------------
+    def qubits_of(self, operand, context: Context) -> tuple[list[int], bool]:
+        """The qubit indices an operand names, and whether it named a single qubit."""
+        if context.qubits is not None:
+            if operand.index is not None or operand.name not in context.qubits:
+                raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments "
+                                          f"by name ({', '.join(context.qubits)}); found '{operand.name}'")
+            return [context.qubits[operand.name]], True
+        register = self.qregs.get(operand.name)
+        if register is None:
+            kind = "a classical register" if operand.name in self.cregs else "not declared"
+            raise operand.token.error(f"unknown qubit register '{operand.name}' ({kind})")
+        return self._indices(register, operand, context, "qubit")
+
+    def clbits_of(self, operand, context: Context) -> tuple[list[int], bool]:
+        """The classical bit indices an operand names, and whether it named a single bit."""
+        register = self.cregs.get(operand.name)
+        if register is None:
+            kind = "a qubit register" if operand.name in self.qregs else "not declared"
+            raise operand.token.error(f"unknown classical register '{operand.name}' ({kind})")
+        return self._indices(register, operand, context, "bit")
+
+    def _indices(self, register: RegisterInfo, operand, context, what: str):
+        index = operand.index
+        if index is None:
+            return list(range(register.start, register.start + register.size)), not register.is_array
+        if not register.is_array:
+            raise operand.token.error(f"'{register.name}' is a single {what} and cannot be indexed")
+        if isinstance(index, RangeExpr):
+            positions = self.range_values(index, context, register.size)
+            for p in (positions[0], positions[-1]) if positions else ():
+                if not 0 <= p < register.size:
+                    raise operand.token.error(f"{what} index {p} out of range for register "
+                                              f"{register.name}[{register.size}]")
+            return [register.start + p for p in positions], False
+        if isinstance(index, SetExpr):
+            return [register.start + self._index(e, context, register, what) for e in index.elements], False
+        return [register.start + self._index(index, context, register, what)], True
+
+    def _index(self, expr, context, register: RegisterInfo, what: str) -> int:
+        value = self.evaluator.integer(expr, context.scope, f"a {what} index")
+        if value < 0 and self.version >= 3:
+            value += register.size
+        if not 0 <= value < register.size:
+            raise expr.token.error(f"{what} index {value} out of range for register "
+                                   f"{register.name}[{register.size}]")
+        return value
+
+    def range_values(self, rng: RangeExpr, context, size: int | None = None) -> range:
+        """The values of an inclusive OpenQASM 3 range (``size`` fills in missing ends)."""
+        evaluator, scope = self.evaluator, context.scope
+        if (rng.start is None or rng.stop is None) and size is None:
+            raise rng.token.error("a loop range needs a start and an end, as in [0:n]")
+        start = 0 if rng.start is None else evaluator.integer(rng.start, scope, "a range start")
+        stop = size - 1 if rng.stop is None else evaluator.integer(rng.stop, scope, "a range end")
+        step = 1 if rng.step is None else evaluator.integer(rng.step, scope, "a range step")
+        if step == 0:
+            raise rng.token.error("a range step cannot be 0")
+        count = (stop - start) // step + 1
+        limit = self.budget.remaining() if size is None else size
+        if count > limit:
+            what = "a loop" if size is None else "a register of size " + str(size)
+            raise rng.token.error(f"range [{start}:{step}:{stop}] has {count:,} values, too many for {what}"
+                                  + (" (Limits.max_operations)" if size is None else ""))
+        return range(start, stop + (1 if step > 0 else -1), step)
+
+    def label(self, qubit: int) -> str:
+        """``q[2]`` for a qubit index (for error messages)."""
+        for register in self.qregs.values():
+            if register.start <= qubit < register.start + register.size:
+                return f"{register.name}[{qubit - register.start}]" if register.is_array else register.name
+        return f"qubit {qubit}"
+
+    # -- measurement, reset, barrier -----------------------------------------------------------
+    def _measure(self, statement: Measure, context: Context) -> None:
+        if context.qubits is not None:
+            raise statement.token.error("'measure' is not allowed inside a gate definition")
+        qubits, _ = self.qubits_of(statement.operand, context)
+        clbits, _ = self.clbits_of(statement.target, context)
+        self._measure_pairs(qubits, clbits, statement.token, context)
+
+    def _measure_pairs(self, qubits, clbits, token, context: Context) -> None:
+        if len(qubits) != len(clbits):
+            raise token.error(f"cannot measure {len(qubits)} qubit(s) into {len(clbits)} bit(s): "
+                              f"the sizes must match")
+        self.budget.charge(len(qubits), token)
+        append = context.target.instructions.append
+        measure = MeasureOp()
+        for qubit, clbit in zip(qubits, clbits):
+            append(Instruction(measure, (qubit,), (clbit,), context.condition))
+
+    def _reset(self, statement: Reset, context: Context) -> None:
+        qubits, _ = self.qubits_of(statement.operand, context)
+        self.budget.charge(len(qubits), statement.token)
+        reset = ResetOp()
+        for qubit in qubits:
+            context.target.instructions.append(Instruction(reset, (qubit,), (), context.condition))
+
+    def _barrier(self, statement: Barrier, context: Context) -> None:
+        if statement.operands:
+            qubits = []
+            for operand in statement.operands:
+                qubits.extend(self.qubits_of(operand, context)[0])
+            qubits = list(dict.fromkeys(qubits))
+        elif context.qubits is not None:
+            qubits = list(context.qubits.values())
+        else:
+            qubits = list(range(self.num_qubits))
+        if qubits:
+            self.budget.charge(1, statement.token)
+            context.target.instructions.append(
+                Instruction(BarrierOp(len(qubits)), tuple(qubits), (), context.condition))
+
+    # -- classical assignment ------------------------------------------------------------------
+    def _assign(self, statement: Assign, context: Context) -> None:
+        target = statement.target
+        if isinstance(statement.value, MeasureExpr):
+            if statement.op != "=":
+                raise statement.token.error(f"'{statement.op}' cannot take a measurement")
+            qubits, _ = self.qubits_of(statement.value.operand, context)
+            clbits, _ = self.clbits_of(target, context)
+            return self._measure_pairs(qubits, clbits, statement.value.token, context)
+        if target.name in self.cregs:
+            raise statement.token.error("classical arithmetic on bits is not supported (bits can only "
+                                        "receive measurements)")
+        variable = context.scope.lookup(target.name)
+        if variable is None:
+            raise target.token.error(f"unknown variable '{target.name}'")
+        if variable.kind != "var" or target.index is not None:
+            kinds = {"const": "a constant", "input": "an input parameter", "loop": "a loop variable",
+                     "param": "a gate parameter"}
+            raise target.token.error(f"cannot assign to '{target.name}': it is "
+                                     f"{kinds.get(variable.kind, 'an indexed value')}")
+        if context.condition is not None:
+            raise statement.token.error("assignments to classical variables under a condition on measured "
+                                        "bits are not supported")
+        expr = statement.value
+        if statement.op != "=":
+            expr = Binary(statement.token, statement.op[:-1], Name(target.token), expr)
+        value = self.evaluator.value(expr, context.scope)
+        if isinstance(value, (ParameterExpression, str)):
+            raise statement.token.error("a classical variable needs a value known when the circuit is built")
+        variable.value = type(variable.value)(value) if isinstance(variable.value, (int, float)) else value
+
+    # -- control flow --------------------------------------------------------------------------
+    def _block(self, statement: Block, context: Context) -> None:
+        self.run_block(statement.body, context.with_scope(), statement.token)
+
+    def _for(self, statement: For, context: Context) -> None:
+        iterable = statement.iterable
+        if isinstance(iterable, RangeExpr):
+            values = self.range_values(iterable, context)
+        elif isinstance(iterable, SetExpr):
+            values = [self.evaluator.value(e, context.scope) for e in iterable.elements]
+        else:
+            raise statement.token.error("a 'for' loop runs over a range [a:b] or a set {a, b, ...}")
+        if len(values) > self.budget.remaining():
+            raise statement.token.error(f"loop of {len(values):,} iterations exceeds the limit of "
+                                        f"{self.limits.max_operations:,} operations (Limits.max_operations)")
+        for value in values:
+            self.budget.charge(1, statement.token, "the loop")
+            scope = Scope(context.scope)
+            scope.names[statement.variable] = Variable(value, "loop", statement.token)
+            self.run_block(statement.body, context.with_scope(scope), statement.token)
+
+    def _if(self, statement: If, context: Context) -> None:
+        measured = self.condition_of(statement.condition, context)
+        if measured is None:
+            value = self.evaluator.value(statement.condition, context.scope)
+            if isinstance(value, ParameterExpression):
+                raise statement.condition.token.error("a condition cannot depend on an input parameter")
+            body = statement.then_body if value else statement.else_body
+            if body:
+                self.run_block(body, context.with_scope(), statement.token)
+            return
+        if context.qubits is not None:
+            raise statement.token.error("conditions on measured bits are not allowed inside gate definitions")
+        clbits, value = measured
+        then_condition = self.combine(context.condition, clbits, value)
+        if then_condition is not None:
+            self.run_block(statement.then_body, context.with_scope(condition=then_condition), statement.token)
+        if statement.else_body:
+            if len(clbits) != 1:
+                raise statement.token.error("'else' after a comparison of several bits cannot be expressed "
+                                            "as one condition; compare single bits instead")
+            else_condition = self.combine(context.condition, clbits, 1 - value)
+            if else_condition is not None:
+                self.run_block(statement.else_body, context.with_scope(condition=else_condition),
+                               statement.token)
+
+    def _include(self, statement: Include, context: Context) -> None:
+        self.include_library(statement)
+
+    # -- names ---------------------------------------------------------------------------------
+    def _describe_name(self, name: str) -> str | None:
+        if name in self.cregs:
+            return (f"'{name}' is a classical register: its value is only known when the circuit runs "
+                    f"(it can only be compared in an 'if' condition)")
+        if name in self.qregs:
+            return f"'{name}' is a qubit register, not a value"
+        if name in self.gates:
+            return f"'{name}' is a gate, not a value"
+        return None
+
+
+_HANDLERS = {Include: "_include", QuantumDecl: "_quantum_decl", ClassicalDecl: "_classical_decl",
+             GateDef: "gate_definition", GateCall: "gate_call", Measure: "_measure", Reset: "_reset",
+             Barrier: "_barrier", Assign: "_assign", If: "_if", For: "_for", Block: "_block"}

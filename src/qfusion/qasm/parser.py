@@ -1,0 +1,428 @@
+"""The statement parser shared by OpenQASM 2 and 3: tokens to a syntax tree, one statement at a time.
+
+Top-level statements are produced lazily, so a long program is never held as a whole
+syntax tree; ``include`` of a file splices that file's statements in place (standard
+libraries are passed on as :class:`~qfusion.qasm.syntax.Include` nodes).
+
+>>> parser = Parser('OPENQASM 2.0; qreg q[2]; h q;')
+>>> parser.version
+2
+>>> [type(s).__name__ for s in parser.statements()]
+['QuantumDecl', 'GateCall']
+"""
+
+from __future__ import annotations
+
+import os
+
+from qfusion.errors import QasmError
+from qfusion.qasm import qasm2, qasm3
+from qfusion.qasm.expressions import ExpressionParser
+from qfusion.qasm.lexer import TokenStream
+from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
+from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, For, GateCall, GateDef, If,
+                                 Include, Measure, MeasureExpr, Modifier, Operand, QuantumDecl, Reset)
+
+STANDARD_LIBRARIES = ("qelib1.inc", "stdgates.inc")
+_COMPOUND = {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
+
+
+class Parser(ExpressionParser):
+    """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
+
+    def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                 default_version: int = 3):
+        if len(text) > limits.max_source_bytes:
+            raise QasmError(f"source of {len(text):,} characters exceeds the limit of "
+                            f"{limits.max_source_bytes:,} (Limits.max_source_bytes)", filename=filename)
+        stream = TokenStream(text, filename)
+        super().__init__(stream, default_version, limits)
+        self._streams = [stream]
+        self._paths = [os.path.realpath(filename) if filename else None]
+        self._source_size = len(text)
+        self._blocks = 0
+        self.version = self._read_version(default_version)
+        self.keywords = qasm3.KEYWORDS if self.version >= 3 else qasm2.KEYWORDS
+
+    def _read_version(self, default: int) -> int:
+        stream = self.stream
+        if not stream.at("OPENQASM"):
+            return default
+        stream.next()
+        number = stream.peek()
+        if number.kind not in ("int", "float"):
+            raise number.error(f"expected a version number after 'OPENQASM', found {number.describe()}")
+        stream.next()
+        major, _, minor = number.text.partition(".")
+        if major == "2" and minor in ("", "0"):
+            version = 2
+        elif major == "3":
+            version = 3
+        else:
+            raise number.error(f"unsupported OpenQASM version {number.text} (2.0 and 3 are supported)")
+        stream.expect(";", "the OPENQASM version")
+        return version
+
+    # -- top level ---------------------------------------------------------------------------
+    def statements(self):
+        """Yield the program's top-level statements (included files spliced in)."""
+        while True:
+            if self.stream.peek().kind == "eof":
+                if len(self._streams) == 1:
+                    return
+                self._streams.pop()
+                self._paths.pop()
+                self.stream = self._streams[-1]
+                continue
+            statement = self.statement(top=True)
+            if statement is not None:
+                yield statement
+
+    def statement(self, top: bool = False, in_gate: bool = False):
+        """Parse one statement; None for an empty statement or a spliced ``include``."""
+        stream = self.stream
+        token = stream.peek()
+        if token.kind == "op":
+            if token.text == ";":
+                stream.next()
+                return None
+            if token.text == "{" and self.version >= 3:
+                return Block(token, self.block(f"'{{'"))
+            if token.text == "$":
+                raise token.error("physical qubits ($0, $1, ...) are not supported; declare a register")
+            raise token.error(f"expected a statement, found {token.describe()}")
+        if token.kind != "id":
+            raise token.error(f"expected a statement, found {token.describe()}")
+        word = token.text
+        if word == "OPENQASM":
+            raise token.error("the OPENQASM version line must be the first statement")
+        module = qasm3 if self.version >= 3 else qasm2
+        message = module.UNSUPPORTED.get(word)
+        if message:
+            raise token.error(message)
+        if in_gate and word in module.NOT_IN_GATE:
+            raise token.error(f"'{word}' is not allowed inside a gate definition")
+        if not top and word in module.TOP_LEVEL_ONLY:
+            raise token.error(f"'{word}' is only allowed at the top level of the program")
+        handler = module.STATEMENTS.get(word)
+        if handler is not None:
+            return getattr(self, handler)()
+        if word in qasm3.MODIFIERS and self.version >= 3 and stream.peek(1).text in ("@", "("):
+            return self._modified_call()
+        return self._call_or_assignment()
+
+    def block(self, after: str) -> list:
+        """``{ statement* }``, or a single statement where the grammar allows it."""
+        stream = self.stream
+        open_token = stream.peek()
+        self._blocks += 1
+        if self._blocks > self.limits.max_nesting:
+            raise open_token.error(f"blocks nested too deeply (more than {self.limits.max_nesting} levels)")
+        try:
+            if not stream.accept("{"):
+                statement = self.statement(in_gate=self._in_gate)
+                return [statement] if statement is not None else []
+            body = []
+            while not stream.at("}"):
+                if stream.peek().kind == "eof":
+                    raise open_token.error(f"'{{' after {after} is never closed")
+                statement = self.statement(in_gate=self._in_gate)
+                if statement is not None:
+                    body.append(statement)
+            stream.next()
+            return body
+        finally:
+            self._blocks -= 1
+
+    _in_gate = False
+
+    # -- declarations --------------------------------------------------------------------------
+    def _include(self):
+        stream = self.stream
+        token = stream.next()
+        path_token = stream.expect_kind("string", "a file name in quotes after 'include'")
+        stream.expect(";", "the include file name")
+        path = path_token.text[1:-1]
+        if path in STANDARD_LIBRARIES:
+            return Include(token, path)
+        self._open_include(token, path_token, path)
+        return None
+
+    def _open_include(self, token, path_token, path: str) -> None:
+        if len(self._streams) > self.limits.max_include_depth:
+            raise token.error(f"includes nested deeper than {self.limits.max_include_depth} levels")
+        base = os.path.dirname(token.filename) if token.filename else os.getcwd()
+        full = os.path.normpath(os.path.join(base, path))
+        real = os.path.realpath(full)
+        if real in self._paths:
+            raise path_token.error(f"include cycle: '{path}' is already being included")
+        try:
+            size = os.path.getsize(full)
+            if self._source_size + size > self.limits.max_source_bytes:
+                raise path_token.error(f"including '{path}' exceeds the source size limit of "
+                                       f"{self.limits.max_source_bytes:,} bytes (Limits.max_source_bytes)")
+            with open(full, encoding="utf-8") as handle:
+                text = handle.read(self.limits.max_source_bytes + 1)
+        except OSError as exc:
+            raise path_token.error(f"cannot read included file '{path}': {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise path_token.error(f"included file '{path}' is not UTF-8 text: {exc.reason}") from None
+        self._source_size += len(text)
+        stream = TokenStream(text, full)
+        if stream.at("OPENQASM"):
+            self.stream = stream
+            version = self._read_version(self.version)
+            if version != self.version:
+                raise path_token.error(f"'{path}' is OpenQASM {version}, the program OpenQASM {self.version}")
+        self._streams.append(stream)
+        self._paths.append(real)
+        self.stream = stream
+
+    def _name(self, what: str):
+        token = self.stream.expect_kind("id", f"a name for the {what}")
+        if token.text in self.keywords or (self.version >= 3 and token.text in qasm3.RESERVED_NAMES):
+            raise token.error(f"'{token.text}' is a reserved word and cannot name a {what}")
+        return token
+
+    def _designator(self, what: str):
+        stream = self.stream
+        if not stream.accept("["):
+            return None
+        size = self.expression()
+        stream.expect("]", f"the size of the {what}")
+        return size
+
+    def _qreg(self):
+        return self._old_register(quantum=True)
+
+    def _creg(self):
+        return self._old_register(quantum=False)
+
+    def _old_register(self, quantum: bool):
+        stream = self.stream
+        token = stream.next()
+        what = "quantum register" if quantum else "classical register"
+        name = self._name(what)
+        size = self._designator(what)
+        if size is None and self.version < 3:
+            raise stream.peek().error(f"expected '[' and a size after the {what} name '{name.text}'")
+        stream.expect(";", f"the {what} declaration")
+        if quantum:
+            return QuantumDecl(token, name.text, size, name)
+        return ClassicalDecl(token, "bit", name.text, size, name_token=name)
+
+    def _qubit(self):
+        stream = self.stream
+        token = stream.next()
+        size = self._designator("qubit register")
+        name = self._name("qubit register")
+        stream.expect(";", "the qubit declaration")
+        return QuantumDecl(token, name.text, size, name)
+
+    def _classical(self, modifier: str | None = None):
+        stream = self.stream
+        token = stream.next()
+        type_name = token.text
+        if type_name not in qasm3.CLASSICAL_TYPES:
+            raise token.error(f"expected a type (bit, int, uint, float, angle, bool) after "
+                              f"'{modifier}', found {token.describe()}")
+        size = self._designator(type_name)
+        name = self._name("variable")
+        init = None
+        if stream.accept("="):
+            if stream.at("measure"):
+                measure_token = stream.next()
+                init = MeasureExpr(measure_token, self.operand())
+            else:
+                init = self.expression()
+        stream.expect(";", f"the declaration of '{name.text}'")
+        return ClassicalDecl(token, type_name, name.text, size, init, modifier, name)
+
+    _bit = _int = _uint = _float = _angle = _bool = _classical
+
+    def _modified_declaration(self):
+        modifier = self.stream.next().text
+        token = self.stream.peek()
+        if token.kind != "id":
+            raise token.error(f"expected a type after '{modifier}', found {token.describe()}")
+        message = qasm3.UNSUPPORTED.get(token.text)
+        if message:
+            raise token.error(message)
+        return self._classical(modifier)
+
+    _const = _input = _output = _modified_declaration
+
+    # -- gates ---------------------------------------------------------------------------------
+    def _gate(self):
+        stream = self.stream
+        token = stream.next()
+        stream.record = recorded = []
+        try:
+            name = self._name("gate")
+            params = []
+            if stream.accept("("):
+                if not stream.at(")"):
+                    params.append(self._name("gate parameter"))
+                    while stream.accept(","):
+                        params.append(self._name("gate parameter"))
+                stream.expect(")", f"the parameters of gate '{name.text}'")
+            qubits = [self._name("gate qubit")]
+            while stream.accept(","):
+                qubits.append(self._name("gate qubit"))
+            if not stream.at("{"):
+                raise stream.peek().error(f"expected '{{' to start the body of gate '{name.text}', "
+                                          f"found {stream.peek().describe()}")
+            self._in_gate = True
+            body = self.block(f"gate '{name.text}'")
+        finally:
+            stream.record = None
+            self._in_gate = False
+        return GateDef(token, name.text, params, qubits, body, [(t.kind, t.text) for t in recorded])
+
+    def _opaque(self):
+        raise self.stream.peek().error("'opaque' gates are not supported: a gate needs a definition "
+                                       "(write it with 'gate')")
+
+    def _modified_call(self):
+        stream = self.stream
+        modifiers = []
+        while stream.peek().text in qasm3.MODIFIERS and stream.peek(1).text in ("@", "("):
+            token = stream.next()
+            arg = None
+            if stream.accept("("):
+                arg = self.expression()
+                stream.expect(")", f"the argument of '{token.text}'")
+            elif token.text == "pow":
+                raise stream.peek().error("expected '(' and an exponent after 'pow'")
+            stream.expect("@", f"the modifier '{token.text}'")
+            modifiers.append(Modifier(token, token.text, arg))
+        name = stream.peek()
+        if name.kind != "id" or (name.text in self.keywords and name.text != "gphase"):
+            raise name.error(f"expected a gate name after '@', found {name.describe()}")
+        return self._call(modifiers)
+
+    def _call(self, modifiers=()):
+        stream = self.stream
+        name = stream.next()
+        args = []
+        if stream.accept("("):
+            if not stream.at(")"):
+                args.append(self.expression())
+                while stream.accept(","):
+                    args.append(self.expression())
+            stream.expect(")", f"the parameters of '{name.text}'")
+        if stream.at("[") and self.version >= 3:
+            raise stream.peek().error(f"durations on gate calls ('{name.text}[...]') are not supported")
+        operands = []
+        if not stream.at(";"):
+            operands.append(self.operand())
+            while stream.accept(","):
+                operands.append(self.operand())
+        stream.expect(";", f"the arguments of '{name.text}'")
+        return GateCall(name, name.text, args, operands, list(modifiers))
+
+    _gphase = _call
+
+    def operand(self) -> Operand:
+        """``name`` or ``name[index]``."""
+        stream = self.stream
+        token = stream.peek()
+        if token.text == "$":
+            raise token.error("physical qubits ($0, $1, ...) are not supported; declare a register")
+        if token.kind != "id" or token.text in self.keywords:
+            raise token.error(f"expected a qubit or bit, found {token.describe()}")
+        stream.next()
+        index = self.index() if stream.at("[") else None
+        return Operand(token, token.text, index)
+
+    # -- other statements ----------------------------------------------------------------------
+    def _measure(self):
+        stream = self.stream
+        token = stream.next()
+        operand = self.operand()
+        if not stream.accept("->"):
+            if self.version >= 3 and stream.at(";"):
+                raise stream.peek().error("a measurement needs a target bit: write 'c = measure q;' "
+                                          "or 'measure q -> c;'")
+            stream.expect("->", "the measured qubit")
+        target = self.operand()
+        stream.expect(";", "the measurement")
+        return Measure(token, operand, target)
+
+    def _reset(self):
+        stream = self.stream
+        token = stream.next()
+        operand = self.operand()
+        stream.expect(";", "the reset qubit")
+        return Reset(token, operand)
+
+    def _barrier(self):
+        stream = self.stream
+        token = stream.next()
+        operands = []
+        if not stream.at(";"):
+            operands.append(self.operand())
+            while stream.accept(","):
+                operands.append(self.operand())
+        stream.expect(";", "the barrier")
+        return Barrier(token, operands)
+
+    def _if(self):
+        stream = self.stream
+        token = stream.next()
+        stream.expect("(", "'if'")
+        condition = self.expression()
+        stream.expect(")", "the condition")
+        if self.version < 3:
+            statement = self.statement()
+            if not isinstance(statement, (GateCall, Measure, Reset)):
+                raise token.error("in OpenQASM 2, 'if' must be followed by one gate, measure or reset")
+            return If(token, condition, [statement])
+        then_body = self.block("'if'")
+        else_body = None
+        if stream.at("else"):
+            stream.next()
+            else_body = self.block("'else'")
+        return If(token, condition, then_body, else_body)
+
+    def _for(self):
+        stream = self.stream
+        token = stream.next()
+        first = stream.expect_kind("id", "a loop variable after 'for'")
+        if first.text in qasm3.CLASSICAL_TYPES:
+            if stream.accept("["):
+                self.expression()
+                stream.expect("]", f"the width of '{first.text}'")
+            variable = stream.expect_kind("id", f"a loop variable after '{first.text}'")
+        else:
+            variable = first
+        stream.expect("in", "the loop variable")
+        if stream.at("["):
+            open_token = stream.next()
+            iterable = self.range_or_expression("]")
+            stream.expect("]", "the loop range")
+            if iterable is None:
+                raise open_token.error("expected a range such as [0:n] after 'in'")
+        elif stream.at("{"):
+            iterable = self.set_expr()
+        else:
+            iterable = self.expression()
+        body = self.block("'for'")
+        return For(token, variable.text, iterable, body)
+
+    def _call_or_assignment(self):
+        stream = self.stream
+        nxt = stream.peek(1)
+        if self.version >= 3 and (nxt.text == "[" or nxt.text == "=" or nxt.text in _COMPOUND):
+            target = self.operand()
+            op_token = stream.next()
+            if op_token.text != "=" and op_token.text not in _COMPOUND:
+                raise op_token.error(f"expected '=' after '{target.name}[...]', found {op_token.describe()}")
+            if stream.at("measure"):
+                measure_token = stream.next()
+                value = MeasureExpr(measure_token, self.operand())
+            else:
+                value = self.expression()
+            stream.expect(";", "the assignment")
+            return Assign(op_token, target, op_token.text, value)
+        return self._call()

@@ -1,0 +1,209 @@
+"""The syntax tree the parser builds: small plain classes, each carrying the token it starts at.
+
+>>> from qfusion.qasm.lexer import Token
+>>> node = Literal(Token("int", "2", 1, 1), 2)
+>>> node.value, node.depth
+(2, 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qfusion.qasm.lexer import Token
+
+# -- expressions ---------------------------------------------------------------------------
+
+
+class Expr:
+    """An expression; ``depth`` is the height of its tree (checked against the nesting limit)."""
+    __slots__ = ("token", "depth")
+
+
+class Literal(Expr):
+    __slots__ = ("value",)
+
+    def __init__(self, token: Token, value):
+        self.token, self.depth, self.value = token, 1, value
+
+
+class Name(Expr):
+    __slots__ = ("name",)
+
+    def __init__(self, token: Token):
+        self.token, self.depth, self.name = token, 1, token.text
+
+
+class Unary(Expr):
+    __slots__ = ("op", "operand")
+
+    def __init__(self, token: Token, op: str, operand: Expr):
+        self.token, self.op, self.operand = token, op, operand
+        self.depth = operand.depth + 1
+
+
+class Binary(Expr):
+    __slots__ = ("op", "left", "right")
+
+    def __init__(self, token: Token, op: str, left: Expr, right: Expr):
+        self.token, self.op, self.left, self.right = token, op, left, right
+        self.depth = max(left.depth, right.depth) + 1
+
+
+class Call(Expr):
+    """A function call (``sin(x)``) or a cast (``float(x)``)."""
+    __slots__ = ("name", "args")
+
+    def __init__(self, token: Token, name: str, args: list):
+        self.token, self.name, self.args = token, name, args
+        self.depth = max((a.depth for a in args), default=0) + 1
+
+
+class Index(Expr):
+    """``name[index]``: a bit of a register in a condition, or an element of a register."""
+    __slots__ = ("name", "index")
+
+    def __init__(self, token: Token, name: str, index):
+        self.token, self.name, self.index = token, name, index
+        self.depth = getattr(index, "depth", 1) + 1
+
+
+@dataclass
+class RangeExpr:
+    """``[start:stop]`` or ``[start:step:stop]`` (OpenQASM 3 ranges include ``stop``)."""
+    token: Token
+    start: Expr | None
+    step: Expr | None
+    stop: Expr | None
+    depth: int = 1
+
+
+@dataclass
+class SetExpr:
+    """``{a, b, c}``: an explicit list of values."""
+    token: Token
+    elements: list
+    depth: int = 1
+
+
+# -- statements ----------------------------------------------------------------------------
+
+
+@dataclass
+class Operand:
+    """A qubit or bit argument: ``q``, ``q[2]``, ``q[0:3]`` or ``q[{0, 2}]``."""
+    token: Token
+    name: str
+    index: object = None  # Expr, RangeExpr, SetExpr or None
+
+
+@dataclass
+class Modifier:
+    """``ctrl``, ``negctrl``, ``inv`` or ``pow``, with its argument when given."""
+    token: Token
+    kind: str
+    arg: Expr | None = None
+
+
+@dataclass
+class Include:
+    token: Token
+    path: str
+
+
+@dataclass
+class QuantumDecl:
+    """``qreg q[n];``, ``qubit[n] q;`` or ``qubit q;`` (``size`` None: a single qubit)."""
+    token: Token
+    name: str
+    size: Expr | None
+    name_token: Token
+
+
+@dataclass
+class ClassicalDecl:
+    """``creg``/``bit`` registers and ``int``/``float``/... variables, constants and inputs."""
+    token: Token
+    type_name: str
+    name: str
+    size: Expr | None
+    init: object = None  # Expr or MeasureExpr
+    modifier: str | None = None  # "const", "input", "output" or None
+    name_token: Token | None = None
+
+
+@dataclass
+class MeasureExpr:
+    """``measure q`` used as a value (``c = measure q;``)."""
+    token: Token
+    operand: Operand
+
+
+@dataclass
+class GateDef:
+    token: Token
+    name: str
+    params: list[Token]
+    qubits: list[Token]
+    body: list
+    tokens: list = field(default_factory=list, repr=False)
+
+
+@dataclass
+class GateCall:
+    token: Token
+    name: str
+    args: list
+    operands: list
+    modifiers: list = field(default_factory=list)
+
+
+@dataclass
+class Measure:
+    token: Token
+    operand: Operand
+    target: Operand
+
+
+@dataclass
+class Reset:
+    token: Token
+    operand: Operand
+
+
+@dataclass
+class Barrier:
+    token: Token
+    operands: list
+
+
+@dataclass
+class Assign:
+    """``x = expr;`` or ``x += expr;`` on a classical variable; ``target`` may be indexed."""
+    token: Token
+    target: Operand
+    op: str
+    value: object
+
+
+@dataclass
+class If:
+    token: Token
+    condition: Expr
+    then_body: list
+    else_body: list | None = None
+
+
+@dataclass
+class For:
+    token: Token
+    variable: str
+    iterable: object  # RangeExpr, SetExpr or Expr
+    body: list
+
+
+@dataclass
+class Block:
+    """A bare ``{ ... }`` scope."""
+    token: Token
+    body: list
