@@ -22,7 +22,6 @@ Two steps, both on plain data:
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,16 +130,7 @@ def schedule(ops: list[GateOp], num_qubits: int, local_qubits: int, dtype,
              layout: tuple[int, ...] | None = None) -> Schedule:
     """Cut fused ``ops`` into sweeps over chunks of ``2**local_qubits`` amplitudes."""
     phys = list(layout) if layout is not None else list(range(num_qubits))
-    uses: dict[int, list[int]] = {}
-    for index, op in enumerate(ops):
-        for q in mixing_qubits(op):
-            uses.setdefault(q, []).append(index)
-
-    def next_use(q: int, index: int) -> int:
-        found = uses.get(q, [])
-        at = bisect.bisect_right(found, index)
-        return found[at] if at < len(found) else len(ops) + 1
-
+    mixing = [mixing_qubits(op) for op in ops]
     steps: list = []
     pending: list[tuple[GateOp, list[int]]] = []
     for index, op in enumerate(ops):
@@ -148,23 +138,40 @@ def schedule(ops: list[GateOp], num_qubits: int, local_qubits: int, dtype,
             a, b = op.qubits
             phys[a], phys[b] = phys[b], phys[a]
             continue
-        mixing = mixing_qubits(op)
-        needed = [q for q in mixing if phys[q] >= local_qubits]
-        if needed:
+        if any(phys[q] >= local_qubits for q in mixing[index]):
             if pending:
                 steps.append(encode_sweep(pending, local_qubits, dtype))
                 pending = []
-            candidates = [q for q in range(num_qubits) if phys[q] < local_qubits and q not in mixing]
-            candidates.sort(key=lambda q: (next_use(q, index), phys[q]), reverse=True)
-            victims = candidates[:len(needed)]
+            wanted = _soonest_mixing(mixing, index, local_qubits)
+            incoming = [q for q in wanted if phys[q] >= local_qubits]
+            # evict local qubits needed later than every wanted one, highest positions first
+            # so that the exchange moves long contiguous runs
+            victims = sorted((q for q in range(num_qubits) if phys[q] < local_qubits and q not in wanted),
+                             key=lambda q: phys[q], reverse=True)[:len(incoming)]
             steps.append(BitSwap(np.array([phys[v] for v in victims], dtype=np.int64),
-                                 np.array([phys[q] for q in needed], dtype=np.int64)))
-            for v, q in zip(victims, needed):
+                                 np.array([phys[q] for q in incoming], dtype=np.int64)))
+            for v, q in zip(victims, incoming):
                 phys[v], phys[q] = phys[q], phys[v]
         pending.append((op, [phys[q] for q in op.qubits]))
     if pending:
         steps.append(encode_sweep(pending, local_qubits, dtype))
     return Schedule(tuple(steps), tuple(phys))
+
+
+def _soonest_mixing(mixing: list[tuple[int, ...]], start: int, capacity: int) -> list[int]:
+    """Up to ``capacity`` distinct qubits, in the order the gates from ``start`` on first mix them.
+
+    Making exactly these local is Belady's rule applied to a whole exchange at once: every
+    qubit left out is needed later than every qubit brought in.
+    """
+    wanted: dict[int, None] = dict.fromkeys(mixing[start])
+    for qubits in mixing[start + 1:]:
+        if len(wanted) >= capacity:
+            break
+        if len(wanted.keys() | set(qubits)) > capacity:
+            break
+        wanted.update(dict.fromkeys(qubits))
+    return list(wanted)
 
 
 def restore_layout(layout: tuple[int, ...]) -> list[BitSwap]:
@@ -195,10 +202,11 @@ def restore_layout(layout: tuple[int, ...]) -> list[BitSwap]:
 def encode_sweep(ops: list[tuple[GateOp, list[int]]], local_qubits: int, dtype) -> Sweep:
     """Encode gates at physical bit positions as the arrays the sweep kernel reads."""
     count = len(ops)
-    blocks = [_blocks(op, positions, local_qubits) for op, positions in ops]
+    kinds = [_kernel_kind(op, positions, local_qubits) for op, positions in ops]
+    blocks = [_blocks(op, positions, local_qubits, kind) for (op, positions), kind in zip(ops, kinds)]
     width_local = max([len(b[0]) for b in blocks] + [1])
     width_high = max([len(b[1]) for b in blocks] + [1])
-    op_type = np.array([_TYPE[op.kind] for op, _ in ops], dtype=np.int64)
+    op_type = np.array([_TYPE[kind] for kind in kinds], dtype=np.int64)
     op_local = np.zeros((count, width_local), dtype=np.int64)
     op_high = np.zeros((count, width_high), dtype=np.int64)
     op_nlocal = np.zeros(count, dtype=np.int64)
@@ -229,7 +237,14 @@ def encode_sweep(ops: list[tuple[GateOp, list[int]]], local_qubits: int, dtype) 
     return Sweep(local_qubits, arrays, count)
 
 
-def _blocks(op: GateOp, positions: list[int], local_qubits: int):
+def _kernel_kind(op: GateOp, positions: list[int], local_qubits: int) -> str:
+    """Small permutations run faster through the vectorised dense kernels than by index shuffling."""
+    if op.kind == "permutation" and sum(p < local_qubits for p in positions) <= 2:
+        return "dense"
+    return op.kind
+
+
+def _blocks(op: GateOp, positions: list[int], local_qubits: int, kind: str):
     """Split a gate at physical ``positions`` into per-high-bits blocks acting on local bits.
 
     Returns (local positions, high positions, values[blocks, ...], perms[blocks, dim] or None,
@@ -250,12 +265,12 @@ def _blocks(op: GateOp, positions: list[int], local_qubits: int):
             offset |= ((h >> j) & 1) << bit
         index = local_index | offset
         block = matrix[np.ix_(index, index)]
-        if op.kind == "diagonal":
+        if kind == "diagonal":
             diagonal = np.diag(block)
             values.append(diagonal)
             identity.append(bool(np.all(diagonal == 1)))
-        elif op.kind == "permutation":
-            rows = np.argmax(np.abs(block) > 0, axis=0)
+        elif kind == "permutation":
+            rows = np.argmax(np.abs(block), axis=0)
             values.append(block[rows, np.arange(dim_local)])
             perms.append(rows)
             identity.append(bool(np.array_equal(block, np.eye(dim_local))))

@@ -86,6 +86,8 @@ def gate_op(matrix: np.ndarray, qubits: tuple[int, ...], kind: str | None = None
     qubits, matrix = reorder_matrix(np.asarray(matrix, dtype=complex), tuple(qubits))
     if kind is None or kind == "dense":
         kind = matrix_kind(matrix, _KIND_ATOL)
+        if kind != "dense":  # rounding noise (a circuit's computed unitary) off the structure
+            matrix = np.where(np.abs(matrix) > _KIND_ATOL, matrix, 0)
     return GateOp(qubits, matrix, kind)
 
 

@@ -206,20 +206,38 @@ def sweep(state, local_qubits, op_type, op_local, op_nlocal, op_high, op_nhigh, 
                 _permutation(chunk, op_local[o], k, perm_data, op_perm[o] + (h << k), data, off)
 
 
+@nb.njit(inline="never", **_OPTS)
+def _exchange(x0, x1):
+    for i in range(x0.shape[0]):
+        a = x0[i]
+        x0[i] = x1[i]
+        x1[i] = a
+
+
 @nb.njit(parallel=True, **_OPTS)
 def swap_bit_positions(state, first, second):
     """Exchange index bit ``first[j]`` with ``second[j]`` for every j (disjoint pairs), in place.
 
-    One pass over memory however many pairs are exchanged.
+    One pass over memory however many pairs: the state moves in contiguous runs as long as
+    the lowest position involved allows.
     """
     num_pairs = first.shape[0]
-    for i in nb.prange(state.shape[0]):
+    lowest = 62
+    for j in range(num_pairs):
+        lowest = min(lowest, first[j], second[j])
+    run = 1 << lowest
+    for r in nb.prange(state.shape[0] >> lowest):
+        i = r << lowest
         flip = 0
         for j in range(num_pairs):
             if ((i >> first[j]) ^ (i >> second[j])) & 1:
                 flip |= (1 << first[j]) | (1 << second[j])
         target = i ^ flip
         if target > i:
-            tmp = state[i]
-            state[i] = state[target]
-            state[target] = tmp
+            if run >= 4:
+                _exchange(state[i:i + run], state[target:target + run])
+            else:
+                for k in range(run):
+                    a = state[i + k]
+                    state[i + k] = state[target + k]
+                    state[target + k] = a

@@ -1,0 +1,73 @@
+"""NumPy twins of the compiled kernels, written for clarity; the tests compare the two."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _bits(index, positions):
+    out = np.zeros_like(index)
+    for j, p in enumerate(positions):
+        out |= ((index >> p) & 1) << j
+    return out
+
+
+def sweep(state, local_qubits, op_type, op_local, op_nlocal, op_high, op_nhigh, op_data,
+          op_stride, op_perm, op_skip, data, perm_data, skip):
+    """Twin of ``cpu_sweep.sweep``: applies every op to the whole state, block by block."""
+    index = np.arange(state.shape[0])
+    for o in range(op_type.shape[0]):
+        local = list(op_local[o, :op_nlocal[o]])
+        high = list(op_high[o, :op_nhigh[o]])
+        k = len(local)
+        block = _bits(index, high)
+        sub = _bits(index, local)
+        rest = index & ~sum((1 << p) for p in local)
+        new = state.copy()
+        for h in np.unique(block):
+            if skip[op_skip[o] + h]:
+                continue
+            off = op_data[o] + h * op_stride[o]
+            rows = block == h
+            if op_type[o] == 1:
+                new[rows] = state[rows] * data[off:off + (1 << k)][sub[rows]]
+                continue
+            dim = 1 << k
+            if op_type[o] == 0:
+                matrix = data[off:off + dim * dim].reshape(dim, dim)
+            else:
+                perm = perm_data[op_perm[o] + h * dim: op_perm[o] + (h + 1) * dim]
+                matrix = np.zeros((dim, dim), dtype=state.dtype)
+                matrix[perm, np.arange(dim)] = data[off:off + dim]
+            offsets = np.array([sum(((j >> b) & 1) << p for b, p in enumerate(local)) for j in range(dim)])
+            bases = np.unique(rest[rows])
+            groups = state[bases[:, None] + offsets[None, :]]
+            new[bases[:, None] + offsets[None, :]] = groups @ matrix.T
+        state[:] = new
+
+
+def swap_bit_positions(state, first, second):
+    """Twin of ``cpu_sweep.swap_bit_positions``."""
+    index = np.arange(state.shape[0])
+    target = index.copy()
+    for a, b in zip(first, second):
+        differ = ((index >> a) ^ (index >> b)) & 1
+        target ^= differ * ((1 << a) | (1 << b))
+    state[target] = state.copy()
+
+
+def probability_of_one(state, position):
+    index = np.arange(state.shape[0])
+    return float(np.sum(np.abs(state[((index >> position) & 1) == 1]) ** 2))
+
+
+def pauli_expectations(state, x_masks, group_starts, z_masks, coeffs):
+    """Twin of ``cpu_measure.pauli_expectations``."""
+    index = np.arange(state.shape[0])
+    total = 0j
+    for g, x in enumerate(x_masks):
+        product = np.conj(state[index ^ x]) * state
+        for t in range(group_starts[g], group_starts[g + 1]):
+            parity = np.array([bin(v).count("1") & 1 for v in (index & z_masks[t])])
+            total += coeffs[t] * np.sum(product * (1 - 2 * parity))
+    return total
