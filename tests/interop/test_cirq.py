@@ -14,7 +14,7 @@ import pytest
 cirq = pytest.importorskip("cirq")
 sympy = pytest.importorskip("sympy")
 
-from qfusion.circuit import (Circuit, CircuitGate, Condition, ControlledGate, Parameter, PowerGate,  # noqa: E402
+from qfusion.circuit import (Circuit, CircuitGate, ControlledGate, Parameter, PowerGate,  # noqa: E402
                              Register, StandardGate, UnitaryGate, circuit_unitary)
 from qfusion.circuit.gates import STANDARD_GATES  # noqa: E402
 from qfusion.errors import CircuitError  # noqa: E402

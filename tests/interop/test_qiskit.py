@@ -16,7 +16,7 @@ from qiskit.circuit.random import random_circuit as qiskit_random_circuit  # noq
 from qiskit.quantum_info import Operator  # noqa: E402
 
 from qfusion.circuit import (Circuit, CircuitGate, Condition, ControlledGate, InverseGate, Parameter,  # noqa: E402
-                             PowerGate, Register, StandardGate, UnitaryGate, circuit_unitary)
+                             PowerGate, Register, StandardGate, circuit_unitary)
 from qfusion.circuit.gates import STANDARD_GATES  # noqa: E402
 from qfusion.errors import CircuitError, ParameterError  # noqa: E402
 from qfusion.interop import from_qiskit, to_qiskit  # noqa: E402

@@ -81,7 +81,7 @@ def layout(circuit: Circuit) -> Layout:
     """Assign every instruction of ``circuit`` to a column (see the module notes)."""
     clbit_place = _clbit_places(circuit)
     labels = tuple(_qubit_labels(circuit)) + tuple(r.name for r in circuit.cregs)
-    drawables = tuple(drawable(inst, circuit.num_qubits, clbit_place, circuit) for inst in circuit.instructions)
+    drawables = tuple(drawable(inst, clbit_place, circuit) for inst in circuit.instructions)
     level = [0] * len(labels)
     columns: list[list[int]] = []
     for index, item in enumerate(drawables):
@@ -113,7 +113,7 @@ def _clbit_places(circuit: Circuit) -> list[tuple[int, int]]:
     return places
 
 
-def drawable(inst: Instruction, num_qubits: int, clbit_place, circuit: Circuit) -> Drawable:
+def drawable(inst: Instruction, clbit_place, circuit: Circuit) -> Drawable:
     """The parts and links that draw one instruction."""
     op, qubits = inst.operation, inst.qubits
     if isinstance(op, Measure):
@@ -129,7 +129,13 @@ def drawable(inst: Instruction, num_qubits: int, clbit_place, circuit: Circuit) 
         rows = [p.row for p in parts]
         links = [Link(min(rows), max(rows))] if len(rows) > 1 else []
     if inst.condition is not None:
-        parts, links = parts + _condition_parts(inst.condition, clbit_place, circuit), links
+        tests = _condition_parts(inst.condition, clbit_place, circuit)
+        shared = [p for p in tests if isinstance(op, Measure) and p.row == parts[1].row]
+        if shared:  # a conditioned measurement into a register it tests: one mark says both
+            note = parts[1].note + (f" if {shared[0].note}" if shared[0].note else "")
+            parts = [parts[0], Part("meter_target", parts[1].row, "", note)]
+            tests = [p for p in tests if p is not shared[0]]
+        parts = parts + tests
         bottom = max(p.row for p in parts)
         links = links + [Link(max(qubits), bottom, classical=True)]
     return Drawable(tuple(parts), tuple(links))

@@ -99,6 +99,7 @@ class _Drawer:
         self.plan = plan
         self.scale = scale
         self.patches = import_optional("matplotlib.patches", "matplotlib drawings")
+        self.color = _COLORS["target"]
 
     def line(self, xs, ys, color=_WIRE_COLOR, width=1.2, zorder=1, gid="wire", **kwargs):
         self.axes.plot(xs, ys, color=color, linewidth=width * self.scale, zorder=zorder, gid=gid,
@@ -120,6 +121,7 @@ class _Drawer:
 
     def instruction(self, item: Drawable, x: float):
         color = next((_color(p.text) for p in item.parts if p.kind == "box"), _COLORS["target"])
+        self.color = color
         for link in item.links:
             if link.classical:
                 for offset in (-0.03, 0.03):
@@ -151,7 +153,7 @@ class _Drawer:
 
     def control(self, x, part, open_=False):
         self.axes.add_patch(self.patches.Circle(
-            (x, -part.row), 0.1, facecolor="white" if open_ else _COLORS["target"], edgecolor=_COLORS["target"],
+            (x, -part.row), 0.1, facecolor="white" if open_ else self.color, edgecolor=self.color,
             linewidth=1.5 * self.scale, zorder=4, gid="control"))
 
     def open_control(self, x, part):
