@@ -135,9 +135,7 @@ def test_open_controls_and_controlled_gates():
 
 
 def test_unitary_gate_keeps_its_matrix_and_label():
-    rng = np.random.default_rng(5)
-    from conftest import random_unitary
-    matrix = random_unitary(rng, 2)
+    matrix = qiskit.quantum_info.random_unitary(4, seed=5).data
     circuit = Circuit(3).unitary(matrix, [2, 0], label="mine")
     qc = to_qiskit(circuit)
     assert qc.data[0].operation.label == "mine"

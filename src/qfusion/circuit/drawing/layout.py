@@ -114,7 +114,13 @@ def _clbit_places(circuit: Circuit) -> list[tuple[int, int]]:
 
 
 def drawable(inst: Instruction, clbit_place, circuit: Circuit) -> Drawable:
-    """The parts and links that draw one instruction."""
+    """The parts and links that draw one instruction.
+
+    >>> from qfusion.circuit import Circuit
+    >>> c = Circuit(2, 1).cx(0, 1).measure(1, 0)
+    >>> drawable(c.instructions[0], _clbit_places(c), c)
+    Drawable(parts=(Part(kind='control', row=0, text='', note=''), Part(kind='target', row=1, text='⊕', note='')), links=(Link(top=0, bottom=1, classical=False),))
+    """
     op, qubits = inst.operation, inst.qubits
     if isinstance(op, Measure):
         row, index = clbit_place[inst.clbits[0]]
@@ -200,7 +206,12 @@ def _base_parts(gate: Gate, qubits, label: str | None = None, controlled: bool =
 
 
 def gate_label(gate: Gate) -> str:
-    """A short name with parameters: ``H``, ``Rz(0.5)``, ``Rx(θ)``, ``U(π/2,0,π)``, ``S†``, ``H^0.5``."""
+    """A short name with parameters: ``H``, ``Rz(0.5)``, ``Rx(θ)``, ``U(π/2,0,π)``, ``S†``, ``H^0.5``.
+
+    >>> from qfusion.circuit import Parameter, standard_gate
+    >>> gate_label(standard_gate("rx", Parameter("theta"))), gate_label(standard_gate("sdg").power(0.5))
+    ('Rx(θ)', 'Sdg^0.5')
+    """
     if isinstance(gate, UnitaryGate):
         return gate.label or "Unitary"
     if isinstance(gate, CircuitGate):
@@ -226,7 +237,12 @@ _GREEK_WORD = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(_GREEK, key=len, re
 
 
 def format_param(value) -> str:
-    """A parameter in a few characters: ``0.5``, ``π/2``, ``-3π/4``, ``2θ + 1``."""
+    """A parameter in a few characters: ``0.5``, ``π/2``, ``-3π/4``, ``2*θ + 1``.
+
+    >>> from qfusion.circuit import Parameter
+    >>> format_param(-0.75 * math.pi), format_param(0.123456), format_param(2 * Parameter("theta") + 1)
+    ('-3π/4', '0.1235', '2*θ + 1')
+    """
     if isinstance(value, ParameterExpression):
         return _GREEK_WORD.sub(lambda m: _GREEK[m.group(1)], str(value))
     value = float(value)
