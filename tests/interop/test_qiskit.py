@@ -155,6 +155,40 @@ def test_inverse_power_and_circuit_gates():
     assert_same_operator(qc, back)
 
 
+def test_parameters_shared_with_circuit_gates():
+    theta = Parameter("theta")
+    circuit = Circuit(2).rx(theta, 0).append(Circuit(1).ry(theta, 0).to_gate(), [1])
+    circuit.append(ControlledGate(StandardGate("rz", (2 * theta,)), 1), [0, 1])
+    qc = to_qiskit(circuit)
+    assert [p.name for p in qc.parameters] == ["theta"]
+    assert_same_operator(qc.assign_parameters([0.3]), circuit.bind({"theta": 0.3}))
+    back = from_qiskit(qc)
+    assert back.parameters == (theta,)
+    assert_same_operator(qc.assign_parameters([0.3]), back.bind({"theta": 0.3}))
+
+
+@pytest.mark.filterwarnings("ignore:.*CSC")  # scipy, inside Qiskit's PauliEvolutionGate definition
+def test_qiskit_library_gates_and_transpiled_circuits():
+    from qiskit.circuit.library import MCMTGate, PauliEvolutionGate, QFTGate, StatePreparation, ZGate
+    from qiskit.providers.fake_provider import GenericBackendV2
+    from qiskit.quantum_info import SparsePauliOp
+    t = QiskitParameter("t")
+    qc = QuantumCircuit(4)
+    qc.append(QFTGate(4), range(4))
+    qc.append(MCMTGate(ZGate(), 2, 2), range(4))
+    qc.append(PauliEvolutionGate(SparsePauliOp(["XXZI", "IYYZ"], [0.5, 0.2]), time=t), range(4))
+    qc.append(StatePreparation([0.6, 0, 0, 0.8]), [1, 3])
+    circuit = from_qiskit(qc)
+    assert [i.name for i in circuit.instructions] == ["qft", "mcmt", "PauliEvolution", "state_preparation"]
+    assert_same_operator(qc.assign_parameters({t: 0.7}), circuit.bind({"t": 0.7}))
+    small = QuantumCircuit(3)
+    small.h(0)
+    small.ccx(0, 1, 2)
+    small.rzx(0.3, 1, 0)
+    transpiled = qiskit.transpile(small, GenericBackendV2(5, seed=1), seed_transpiler=1)
+    assert_same_operator(transpiled, from_qiskit(transpiled))
+
+
 def test_annotated_operations_from_qiskit():
     from qiskit.circuit import AnnotatedOperation, ControlModifier, InverseModifier, PowerModifier
     qc = QuantumCircuit(3)

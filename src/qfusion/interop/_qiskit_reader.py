@@ -214,6 +214,8 @@ class QiskitReader:
         else:
             base = self.gate(op.base_gate)
         gate = make_controlled(base, op.num_ctrl_qubits, op.ctrl_state)
+        if gate.num_qubits != op.num_qubits:  # e.g. MCMTGate: its base acts on each of several targets
+            return None
         if op.is_parameterized() or op.num_qubits > _MAX_MATRIX_QUBITS:
             return gate
         if np.allclose(gate.matrix(), self.qiskit.quantum_info.Operator(op).data, atol=1e-10):

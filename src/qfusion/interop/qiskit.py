@@ -47,10 +47,14 @@ def to_qiskit(circuit: Circuit):
     >>> np.allclose(Operator(to_qiskit(c)).data, circuit_unitary(c))
     True
     """
+    return _to_qiskit(circuit, {})
+
+
+def _to_qiskit(circuit: Circuit, params: dict):
+    """``to_qiskit`` sharing ``params`` (one Qiskit Parameter per name) with the circuits it nests."""
     qiskit = _qiskit()
     qregs = [qiskit.QuantumRegister(r.size, r.name) for r in circuit.qregs]
     cregs = [qiskit.ClassicalRegister(r.size, r.name) for r in circuit.cregs]
-    params: dict[str, object] = {}
     qc = qiskit.QuantumCircuit(*qregs, *cregs, name=circuit.name,
                                global_phase=_param_to_qiskit(circuit.global_phase, params))
     for inst in circuit.instructions:
@@ -93,7 +97,7 @@ def _gate_to_qiskit(gate: Gate, params: dict):
     if isinstance(gate, InverseGate):
         return _gate_to_qiskit(gate.base, params).inverse()
     if isinstance(gate, CircuitGate):
-        definition = to_qiskit(gate.definition)
+        definition = _to_qiskit(gate.definition, params)
         definition.name = gate.name
         return definition.to_gate()
     if not gate.is_parameterized:
