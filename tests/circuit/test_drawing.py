@@ -258,8 +258,9 @@ mpl = pytest.importorskip("matplotlib")
 
 
 def gids(figure) -> Counter:
-    axes = figure.axes[0]
-    return Counter(p.get_gid() for p in axes.patches)
+    """How many patches of each kind (gate, control, target, measure, barrier...) the figure has."""
+    from matplotlib.patches import Patch
+    return Counter(a.get_gid() for a in figure.axes[0].get_children() if isinstance(a, Patch) and a.get_gid())
 
 
 def test_mpl_figure_parts():

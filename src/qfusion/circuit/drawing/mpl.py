@@ -9,8 +9,10 @@ for tests and for styling.
 >>> figure = draw_mpl(Circuit(2).h(0).cx(0, 1).measure_all())
 >>> axes = figure.axes[0]
 >>> from collections import Counter
->>> Counter(p.get_gid() for p in axes.patches)
-Counter({'measure': 2, 'meter': 2, 'arrow': 2, 'gate': 1, 'control': 1, 'target': 1})
+>>> from matplotlib.patches import Patch
+>>> patches = Counter(a.get_gid() for a in axes.get_children() if isinstance(a, Patch))
+>>> {gid: patches[gid] for gid in ("gate", "control", "target", "measure")}
+{'gate': 1, 'control': 1, 'target': 1, 'measure': 2}
 """
 
 from __future__ import annotations
@@ -99,11 +101,16 @@ class _Drawer:
         self.plan = plan
         self.scale = scale
         self.patches = import_optional("matplotlib.patches", "matplotlib drawings")
+        self.lines = import_optional("matplotlib.lines", "matplotlib drawings")
         self.color = _COLORS["target"]
 
+    def add(self, artist):
+        # add_artist, not add_patch: the limits are fixed, and updating them per patch is slow
+        self.axes.add_artist(artist)
+
     def line(self, xs, ys, color=_WIRE_COLOR, width=1.2, zorder=1, gid="wire", **kwargs):
-        self.axes.plot(xs, ys, color=color, linewidth=width * self.scale, zorder=zorder, gid=gid,
-                       solid_capstyle="butt", **kwargs)
+        self.add(self.lines.Line2D(xs, ys, color=color, linewidth=width * self.scale, zorder=zorder, gid=gid,
+                                   solid_capstyle="butt", **kwargs))
 
     def text(self, x, y, text, color="black", size=12.0, gid="label", **kwargs):
         self.axes.text(x, y, text, color=color, fontsize=size * self.scale, ha="center", va="center",
@@ -146,13 +153,13 @@ class _Drawer:
     def draw_box(self, x, first: int, last: int, label: str, color: str):
         width = _text_width(label)
         height = _BOX_HEIGHT + (last - first)
-        self.axes.add_patch(self.patches.FancyBboxPatch(
+        self.add(self.patches.FancyBboxPatch(
             (x - width / 2, -last - _BOX_HEIGHT / 2), width, height, boxstyle="round,pad=0,rounding_size=0.06",
             facecolor=color, edgecolor=color, zorder=3, gid="gate"))
         self.text(x, -(first + last) / 2, label, color="white" if color != _COLORS["measure"] else "black")
 
     def control(self, x, part, open_=False):
-        self.axes.add_patch(self.patches.Circle(
+        self.add(self.patches.Circle(
             (x, -part.row), 0.1, facecolor="white" if open_ else self.color, edgecolor=self.color,
             linewidth=1.5 * self.scale, zorder=4, gid="control"))
 
@@ -161,7 +168,7 @@ class _Drawer:
 
     def target(self, x, part):
         y = -part.row
-        self.axes.add_patch(self.patches.Circle((x, y), 0.2, facecolor=_COLORS["target"],
+        self.add(self.patches.Circle((x, y), 0.2, facecolor=_COLORS["target"],
                                                 edgecolor=_COLORS["target"], zorder=3, gid="target"))
         self.line([x - 0.12, x + 0.12], [y, y], color="white", width=2.0, zorder=4, gid="target")
         self.line([x, x], [y - 0.12, y + 0.12], color="white", width=2.0, zorder=4, gid="target")
@@ -174,22 +181,22 @@ class _Drawer:
     def measure(self, x, part):
         y = -part.row
         width = _BOX_HEIGHT
-        self.axes.add_patch(self.patches.FancyBboxPatch(
+        self.add(self.patches.FancyBboxPatch(
             (x - width / 2, y - _BOX_HEIGHT / 2), width, _BOX_HEIGHT, boxstyle="round,pad=0,rounding_size=0.06",
             facecolor=_COLORS["measure"], edgecolor=_COLORS["measure"], zorder=3, gid="measure"))
-        self.axes.add_patch(self.patches.Arc((x, y - 0.12), 0.42, 0.36, theta1=0, theta2=180,
+        self.add(self.patches.Arc((x, y - 0.12), 0.42, 0.36, theta1=0, theta2=180,
                                              color="black", linewidth=1.2 * self.scale, zorder=4, gid="meter"))
         self.line([x, x + 0.16], [y - 0.12, y + 0.17], color="black", width=1.2, zorder=4, gid="meter")
 
     def meter_target(self, x, part):
         y = -part.row
-        self.axes.add_patch(self.patches.Polygon([(x - 0.1, y + 0.18), (x + 0.1, y + 0.18), (x, y)],
+        self.add(self.patches.Polygon([(x - 0.1, y + 0.18), (x + 0.1, y + 0.18), (x, y)],
                                                  closed=True, color=_CLASSICAL_COLOR, zorder=3, gid="arrow"))
         self.text(x + 0.05, y - 0.32, part.note, size=10, color=_CLASSICAL_COLOR)
 
     def condition(self, x, part):
         y = -part.row
-        self.axes.add_patch(self.patches.Circle((x, y), 0.09, color=_CLASSICAL_COLOR, zorder=4, gid="control"))
+        self.add(self.patches.Circle((x, y), 0.09, color=_CLASSICAL_COLOR, zorder=4, gid="control"))
         if part.note:
             self.text(x, y - 0.32, part.note, size=10, color=_CLASSICAL_COLOR)
 
@@ -200,7 +207,7 @@ class _Drawer:
                 runs.append((start, previous))
                 start = row
         for first, last in runs:
-            self.axes.add_patch(self.patches.Rectangle((x - 0.13, -last - 0.45), 0.26, last - first + 0.9,
+            self.add(self.patches.Rectangle((x - 0.13, -last - 0.45), 0.26, last - first + 0.9,
                                                        facecolor="#dddddd", alpha=0.8, zorder=2, gid="barrier"))
             self.line([x, x], [-last - 0.45, -first + 0.45], color="black", width=1.0, zorder=2, gid="barrier",
                       linestyle="--")
