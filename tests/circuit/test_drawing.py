@@ -104,6 +104,19 @@ def test_controlled_gates_and_modifiers():
         "q2: ─■──H─────────⊕──────────■───────────")
 
 
+def test_nested_controls():
+    circuit = Circuit(4).append(ControlledGate(StandardGate("cx"), 1, 0), [3, 0, 1])
+    circuit.append(StandardGate("ccx").control(1), [0, 1, 2, 3])
+    assert text(circuit) == lines(
+        "q0: ─■──■──",
+        "     │  │",
+        "q1: ─⊕──■──",
+        "     │  │",
+        "q2: ─┼──■──",
+        "     │  │",
+        "q3: ─○──⊕──")
+
+
 def test_multi_qubit_boxes():
     circuit = Circuit(3).rzz(0.3, 0, 2).unitary(np.eye(4), [2, 1], label="V").iswap(0, 1)
     circuit.append(Circuit(2, name="bell").h(0).cx(0, 1).to_gate(), [1, 0])

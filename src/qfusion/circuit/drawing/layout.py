@@ -155,15 +155,12 @@ def _condition_parts(condition: Condition, clbit_place, circuit: Circuit) -> lis
 
 def condition_name(condition: Condition, circuit: Circuit) -> str:
     """``c`` for a whole register, ``c[1]`` for one bit, ``[c[0],d[1]]`` otherwise (least significant first)."""
-    names, start = [], 0
-    for register in circuit.cregs:
-        names += [(register, i, start) for i in range(register.size)]
-        start += register.size
+    names = [(register, i) for register in circuit.cregs for i in range(register.size)]
     bits = [names[b] for b in condition.clbits]
     register = bits[0][0]
-    if all(r is register for r, _, _ in bits) and [i for _, i, _ in bits] == list(range(register.size)):
+    if all(r is register for r, _ in bits) and [i for _, i in bits] == list(range(register.size)):
         return register.name
-    named = [f"{r.name}[{i}]" for r, i, _ in bits]
+    named = [f"{r.name}[{i}]" for r, i in bits]
     return named[0] if len(named) == 1 else "[" + ",".join(named) + "]"
 
 
@@ -188,7 +185,11 @@ def _gate_parts(gate: Gate, qubits) -> list[Part]:
         k = gate.num_ctrl_qubits
         controls = [Part("control" if gate.ctrl_state >> i & 1 else "open_control", q)
                     for i, q in enumerate(qubits[:k])]
-        return controls + _base_parts(gate.base, qubits[k:])
+        base = gate.base
+        if isinstance(base, ControlledGate) or (isinstance(base, StandardGate) and
+                                                (base.name in _CONTROLLED or base.name == "mcx")):
+            return controls + _gate_parts(base, qubits[k:])
+        return controls + _base_parts(base, qubits[k:])
     return _base_parts(gate, qubits, controlled=False)
 
 
