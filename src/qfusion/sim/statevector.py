@@ -245,7 +245,7 @@ def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.com
     keys = _bitstrings(outcomes, program.num_clbits)
     values, counts = np.unique(keys, return_counts=True)
     result = {str(v): int(c) for v, c in zip(values, counts)}
-    return result, (list(keys) if memory else None)
+    return result, ([str(k) for k in keys] if memory else None)
 
 
 def _sample_terminal(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
