@@ -7,7 +7,7 @@ backend with heavy dependencies costs nothing until it is asked for.
 True
 >>> from qfusion.circuit import Circuit
 >>> run(Circuit(1).h(0).measure_all(), shots=1000, seed=3).counts
-{'0': 503, '1': 497}
+{'0': 502, '1': 498}
 """
 
 from __future__ import annotations
