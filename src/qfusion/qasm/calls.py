@@ -154,7 +154,7 @@ class GateCalls:
             return None
         for call in _called_names(definition.body):
             entry = self.gates.get(call.name)
-            if entry is None or entry.kind not in ("library", "builtin", "recognized"):
+            if call.name != "gphase" and (entry is None or entry.kind not in ("library", "builtin", "recognized")):
                 return None
         num_params, num_qubits, builder = definitions.standard_gate_for(definition.name)
         return GateEntry(definition.name, "recognized", num_params, num_qubits, builder, definition, where)
@@ -183,10 +183,9 @@ class GateCalls:
         if len(call.operands) != expected:
             raise call.token.error(f"gate '{name}' acts on {expected} qubit(s), got {len(call.operands)}")
         rows = self._broadcast(call, context)
-        if not modifiers and (entry.kind == "inline" or (entry.kind == "defined" and self.inline_gates)):
-            for row in rows:
-                self._run_definition(entry, args, row, context.target, context.condition, call.token)
-            return
+        if not modifiers and (entry.kind == "inline" or (
+                entry.kind == "defined" and self.inline_gates and context.target is self.main)):
+            return self._inline(self._circuit_gate(entry, args, call.token), rows, context, call.token)
         gate = self._gate(entry, args, call.token)
         for kind, value, token in reversed(modifiers):
             try:
@@ -198,6 +197,25 @@ class GateCalls:
         append, condition = context.target.instructions.append, context.condition
         for row in rows:
             append(Instruction(gate, row, (), condition))
+
+    def _inline(self, gate: CircuitGate, rows: list[tuple], context, token) -> None:
+        """Copy the body of ``gate`` onto each row of qubits, expanding the gates defined in it
+        (its size is known before anything is copied)."""
+        self.budget.charge(self._expanded_size(gate) * len(rows), token)
+        for row in rows:
+            self._flatten(gate, row, context.target, context.condition)
+
+    def _flatten(self, gate: CircuitGate, row: tuple, target: Target, condition) -> None:
+        definition = gate.definition
+        append = target.instructions.append
+        for inst in definition.instructions:
+            qubits = tuple(row[q] for q in inst.qubits)
+            if isinstance(inst.operation, CircuitGate):
+                self._flatten(inst.operation, qubits, target, condition)
+            else:
+                append(Instruction(inst.operation, qubits, (), condition))
+        if is_symbolic(definition.global_phase) or definition.global_phase != 0:
+            target.add_phase(definition.global_phase)
 
     def _modifiers(self, call: GateCall, context) -> list:
         values = []

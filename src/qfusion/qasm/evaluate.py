@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 from qfusion.circuit.parameter import Parameter, ParameterExpression, apply
+from qfusion.errors import QasmError
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
 from qfusion.qasm.syntax import Binary, Call, Index, Literal, Name, Unary
 
@@ -127,6 +128,8 @@ class Evaluator:
             raise expr.token.error(f"operator '{op}' cannot be applied to a bit string")
         try:
             result = self._numeric_binary(expr, op, left, right)
+        except QasmError:
+            raise
         except (OverflowError, ValueError) as exc:
             raise expr.token.error(f"cannot evaluate {left!r} {op} {right!r}: {exc}") from None
         return self._checked(expr, result)
@@ -241,6 +244,8 @@ class Evaluator:
             if name == "bool":
                 return bool(value)
             return float(value)
+        except QasmError:
+            raise
         except (OverflowError, ValueError) as exc:
             raise expr.token.error(f"cannot evaluate {name}({', '.join(map(repr, args))}): "
                                    f"{exc}") from None

@@ -64,6 +64,7 @@ class Interpreter(GateCalls, Conditions):
         self.num_clbits = 0
         self.main = Target()
         self._depth = 0
+        self._dispatch = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
         GateCalls.__init__(self)
 
     def run(self, statements) -> Circuit:
@@ -79,12 +80,16 @@ class Interpreter(GateCalls, Conditions):
         return circuit
 
     def execute(self, statements, context: Context) -> None:
+        dispatch = self._dispatch
         for statement in statements:
-            self.execute_one(statement, context)
+            try:
+                dispatch[type(statement)](statement, context)
+            except CircuitError as exc:
+                raise QasmError(str(exc), *position(statement.token)) from None
 
     def execute_one(self, statement, context: Context) -> None:
         try:
-            getattr(self, _HANDLERS[type(statement)])(statement, context)
+            self._dispatch[type(statement)](statement, context)
         except CircuitError as exc:
             raise QasmError(str(exc), *position(statement.token)) from None
 
@@ -341,14 +346,44 @@ class Interpreter(GateCalls, Conditions):
             values = [self.evaluator.value(e, context.scope) for e in iterable.elements]
         else:
             raise statement.token.error("a 'for' loop runs over a range [a:b] or a set {a, b, ...}")
-        if len(values) > self.budget.remaining():
-            raise statement.token.error(f"loop of {len(values):,} iterations exceeds the limit of "
-                                        f"{self.limits.max_operations:,} operations (Limits.max_operations)")
-        for value in values:
-            self.budget.charge(1, statement.token, "the loop")
-            scope = Scope(context.scope)
-            scope.names[statement.variable] = Variable(value, "loop", statement.token)
-            self.run_block(statement.body, context.with_scope(scope), statement.token)
+        minimum = len(values) * (1 + self._minimum_cost(statement.body, context))
+        if minimum > self.budget.remaining():
+            raise statement.token.error(f"loop of {len(values):,} iterations unrolls to at least {minimum:,} "
+                                        f"operations, more than the limit of {self.limits.max_operations:,} "
+                                        f"(Limits.max_operations)")
+        scope = Scope(context.scope)
+        inner = context.with_scope(scope)
+        names, variable, token, body = scope.names, statement.variable, statement.token, statement.body
+        self.enter_block(token)
+        try:
+            for value in values:
+                self.budget.charge(1, token, "the loop")
+                names.clear()  # each iteration starts a fresh scope holding only the loop variable
+                names[variable] = Variable(value, "loop", token)
+                self.execute(body, inner)
+        finally:
+            self._depth -= 1
+
+    def _minimum_cost(self, body, context: Context) -> int:
+        """A lower bound on the operations ``body`` runs (so that nested loops too large for the
+        budget are refused before they start)."""
+        total = 0
+        for statement in body:
+            kind = type(statement)
+            if kind in (GateCall, Measure, Reset, Barrier):
+                total += 1
+            elif kind is Block:
+                total += self._minimum_cost(statement.body, context)
+            elif kind is For and isinstance(statement.iterable, (RangeExpr, SetExpr)):
+                try:  # bounds may use variables of enclosing loops: then nothing is known
+                    iterable = statement.iterable
+                    count = (len(self.range_values(iterable, context)) if isinstance(iterable, RangeExpr)
+                             else len(iterable.elements))
+                except QasmError:
+                    count = 0
+                if count:
+                    total += count * (1 + self._minimum_cost(statement.body, context))
+        return total
 
     def _if(self, statement: If, context: Context) -> None:
         measured = self.condition_of(statement.condition, context)

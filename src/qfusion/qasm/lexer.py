@@ -12,23 +12,58 @@ lines are skipped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterator, NamedTuple
 
 from qfusion.errors import QasmError
 
 
+class Source:
+    """One source text: its file name, and where its lines start (computed when first needed)."""
+    __slots__ = ("text", "filename", "_line_starts")
+
+    def __init__(self, text: str, filename: str | None):
+        self.text, self.filename, self._line_starts = text, filename, None
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        if self._line_starts is None:
+            starts, find, at = [0], self.text.find, self.text.find("\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = find("\n", at + 1)
+            self._line_starts = starts
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+
 class Token(NamedTuple):
-    """One token: ``kind`` is ``id``, ``int``, ``float``, ``string``, ``op`` or ``eof``."""
+    """One token: ``kind`` is ``id``, ``int``, ``float``, ``string``, ``op`` or ``eof``.
+
+    Its line and column are worked out from its offset only when asked for (in errors).
+    """
     kind: str
     text: str
-    line: int
-    column: int
-    filename: str | None = None
+    offset: int
+    source: Source
+
+    @property
+    def line(self) -> int:
+        return self.source.line_column(self.offset)[0]
+
+    @property
+    def column(self) -> int:
+        return self.source.line_column(self.offset)[1]
+
+    @property
+    def filename(self) -> str | None:
+        return self.source.filename
 
     def error(self, message: str) -> QasmError:
         """A :class:`QasmError` positioned at this token."""
-        return QasmError(message, self.line, self.column, self.filename)
+        line, column = self.source.line_column(self.offset)
+        return QasmError(message, line, column, self.source.filename)
 
     def describe(self) -> str:
         """How the token reads in an error message."""
@@ -39,16 +74,24 @@ class Token(NamedTuple):
         return f"'{self.text}'"
 
 
-_NUMBER = (r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+"
-           r"|(?:\d[\d_]*)?\.\d[\d_]*(?:[eE][-+]?\d+)?|\d[\d_]*\.(?:[eE][-+]?\d+)?|\d[\d_]*[eE][-+]?\d+"
-           r"|\d[\d_]*")
-_OPERATORS = (r"->|==|!=|<=|>=|&&|\|\||\*\*|<<=|>>=|<<|>>|\+=|-=|\*=|/=|%=|&=|\|=|\^=|\+\+"
-              r"|[-+*/%^()\[\]{},;:=<>!~&|@.$]")
-_TOKEN = re.compile(
-    rf"(?P<space>[ \t\r\f\v]+)|(?P<newline>\n)|(?P<comment>//[^\n]*)|(?P<block>/\*)"
-    rf"|(?P<number>{_NUMBER})|(?P<id>[^\W\d]\w*)|(?P<string>\"[^\"\n]*\"|'[^'\n]*')"
-    rf"|(?P<op>{_OPERATORS})")
-_SKIPPED_LINE = re.compile(r"[ \t]*(?:#?pragma\b|@[^\W\d])[^\n]*")
+_OPERATORS = frozenset(
+    "-> == != <= >= && || ** <<= >>= << >> += -= *= /= %= &= |= ^= ++ - + * / % ^ ( ) [ ] { } , ; : = < > ! ~ & | @ . $"
+    .split())
+_NUMBER = (r"(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*)?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
+           r"|[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+|[0-9][0-9_]*)\w*")
+# One alternative per kind of piece, the most frequent first; a piece is classified by its first
+# character. The last alternative takes any character, so the pieces cover the text without gaps.
+_PIECE = re.compile(
+    r"[ \t\r\f\v]+|[^\W\d]\w*|[;,\[\]()]|" + _NUMBER
+    + r"|\n(?:[ \t]*(?:\#?pragma\b|@[^\W\d])[^\n]*)?|//[^\n]*|/\*(?s:.*?)\*/|/\*|\"[^\"\n]*\"|'[^'\n]*'"
+    + r"|->|==|!=|<=|>=|&&|\|\||\*\*|<<=|>>=|<<|>>|[-+*/%&|^]=|\+\+|[\s\S]")
+_INTEGER = re.compile(r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*")
+_FLOAT = re.compile(r"(?:[0-9][0-9_]*)?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?"
+                    r"|[0-9][0-9_]*[eE][-+]?[0-9]+")
+_FIRST_LINE = re.compile(r"[ \t]*(?:\#?pragma\b|@[^\W\d])[^\n]*")
+_SPACE = frozenset(" \t\r\f\v\n")
+_QUOTES = frozenset("\"'")
+_CHUNK = 1 << 18
 _INT_KIND = {"x": 16, "o": 8, "b": 2}
 
 
@@ -61,50 +104,54 @@ def iter_tokens(text: str, filename: str | None = None) -> Iterator[Token]:
     """Yield the tokens of ``text`` one at a time, then an ``eof`` token.
 
     Raises :class:`QasmError` at the first character that starts no token, an unterminated
-    ``/*`` comment, or a number run into letters (``100ns``, ``2im``: durations and imaginary
-    numbers are not supported).
+    ``/*`` comment or string, or a number run into letters (``100ns``, ``2im``: durations and
+    imaginary numbers are not supported). The text is scanned in chunks, so memory stays
+    proportional to a chunk, not to the whole text.
     """
-    pos, line, line_start, end = 0, 1, 0, len(text)
-    match = _TOKEN.match
-    while pos < end:
-        if pos == line_start:
-            skipped = _SKIPPED_LINE.match(text, pos)
-            if skipped:
-                pos = skipped.end()
+    source = Source(text, filename)
+    first = _FIRST_LINE.match(text)
+    pos, size = (first.end() if first else 0), len(text)
+    findall = _PIECE.findall
+    while pos < size:
+        stop = text.find("\n", pos + _CHUNK)
+        stop = size if stop < 0 else stop
+        offset, resume = pos, stop
+        for piece in findall(text, pos, stop):
+            c = piece[0]
+            if c in _SPACE:
+                offset += len(piece)
                 continue
-        m = match(text, pos)
-        column = pos - line_start + 1
-        if m is None:
-            raise QasmError(f"unexpected character {text[pos]!r}", line, column, filename)
-        kind = m.lastgroup
-        stop = m.end()
-        if kind == "space" or kind == "comment":
-            pos = stop
-            continue
-        if kind == "newline":
-            pos = line_start = stop
-            line += 1
-            continue
-        if kind == "block":
-            close = text.find("*/", stop)
-            if close < 0:
-                raise QasmError("unterminated '/*' comment", line, column, filename)
-            newlines = text.count("\n", pos, close)
-            if newlines:
-                line += newlines
-                line_start = text.rfind("\n", pos, close) + 1
-            pos = close + 2
-            continue
-        word = m.group()
-        if kind == "number":
-            if stop < end and (text[stop].isalnum() or text[stop] == "_"):
-                tail = re.match(r"\w*", text[stop:stop + 40]).group()
-                raise QasmError(f"unsupported literal '{word}{tail}' (durations and imaginary numbers "
-                                f"are not supported)", line, column, filename)
-            kind = "int" if re.fullmatch(r"[\d_]+|0[xXoObB][\w]+", word) else "float"
-        yield Token(kind, word, line, column, filename)
-        pos = stop
-    yield Token("eof", "", line, end - line_start + 1, filename)
+            if c == "/" and len(piece) > 1 and piece[1] in "/*":
+                if piece == "/*":  # a comment that does not close inside this chunk
+                    close = text.find("*/", offset + 2)
+                    if close < 0:
+                        raise Token("", "", offset, source).error("unterminated '/*' comment")
+                    resume = close + 2
+                    break
+                offset += len(piece)
+                continue
+            if c.isalpha() or c == "_":
+                kind = "id"
+            elif c in "0123456789" or (c == "." and len(piece) > 1):
+                if _INTEGER.fullmatch(piece):
+                    kind = "int"
+                elif _FLOAT.fullmatch(piece):
+                    kind = "float"
+                else:
+                    raise Token("", "", offset, source).error(
+                        f"unsupported literal '{piece[:40]}' (durations and imaginary numbers are not supported)")
+            elif c in _QUOTES and len(piece) > 1:
+                kind = "string"
+            elif piece in _OPERATORS:
+                kind = "op"
+            elif c in _QUOTES:
+                raise Token("", "", offset, source).error("unterminated string")
+            else:
+                raise Token("", "", offset, source).error(f"unexpected character {c!r}")
+            yield Token(kind, piece, offset, source)
+            offset += len(piece)
+        pos = resume
+    yield Token("eof", "", size, source)
 
 
 def int_value(token: Token) -> int:
@@ -125,53 +172,53 @@ def float_value(token: Token) -> float:
 class TokenStream:
     """Tokens of one source with lookahead; the parser reads through it."""
 
-    __slots__ = ("_tokens", "_buffer", "filename", "record")
+    __slots__ = ("_tokens", "_ahead", "token", "filename", "record")
 
     def __init__(self, text: str, filename: str | None = None):
         self._tokens = iter_tokens(text, filename)
-        self._buffer: list[Token] = []
+        self._ahead: list[Token] = []
+        self.token = next(self._tokens)  # the current token
         self.filename = filename
         self.record: list[Token] | None = None  # when a list, consumed tokens are appended to it
 
     def peek(self, ahead: int = 0) -> Token:
         """The token ``ahead`` places after the current one, without consuming anything."""
-        while len(self._buffer) <= ahead:
-            token = next(self._tokens, None)
-            if token is None:  # past eof: keep answering eof
-                token = self._buffer[-1] if self._buffer else Token("eof", "", 1, 1, self.filename)
-            self._buffer.append(token)
-        return self._buffer[ahead]
+        if ahead == 0:
+            return self.token
+        while len(self._ahead) < ahead:
+            last = self._ahead[-1] if self._ahead else self.token
+            self._ahead.append(last if last.kind == "eof" else next(self._tokens))
+        return self._ahead[ahead - 1]
 
     def next(self) -> Token:
         """Consume and return the current token (``eof`` stays)."""
-        token = self.peek()
+        token = self.token
         if token.kind != "eof":
-            self._buffer.pop(0)
+            self.token = self._ahead.pop(0) if self._ahead else next(self._tokens)
             if self.record is not None:
                 self.record.append(token)
         return token
 
     def at(self, text: str) -> bool:
         """Whether the current token is the operator or word ``text``."""
-        token = self.peek()
-        return token.text == text and token.kind in ("op", "id")
+        return self.token.text == text
 
     def accept(self, text: str) -> Token | None:
         """Consume the current token if it is ``text``."""
-        if self.at(text):
+        if self.token.text == text:
             return self.next()
         return None
 
     def expect(self, text: str, after: str) -> Token:
         """Consume ``text`` or raise ``expected 'text' after ...`` at the current token."""
-        token = self.peek()
-        if token.text == text and token.kind in ("op", "id"):
+        token = self.token
+        if token.text == text and token.kind != "string":
             return self.next()
         raise token.error(f"expected '{text}' after {after}, found {token.describe()}")
 
     def expect_kind(self, kind: str, what: str) -> Token:
         """Consume a token of ``kind`` or raise ``expected <what>``."""
-        token = self.peek()
+        token = self.token
         if token.kind == kind:
             return self.next()
         raise token.error(f"expected {what}, found {token.describe()}")

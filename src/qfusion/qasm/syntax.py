@@ -1,7 +1,7 @@
 """The syntax tree the parser builds: small plain classes, each carrying the token it starts at.
 
->>> from qfusion.qasm.lexer import Token
->>> node = Literal(Token("int", "2", 1, 1), 2)
+>>> from qfusion.qasm.lexer import tokenize
+>>> node = Literal(tokenize("2")[0], 2)
 >>> node.value, node.depth
 (2, 1)
 """
