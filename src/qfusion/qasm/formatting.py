@@ -115,7 +115,10 @@ _ASCII_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def identifier(name: str, used: set, version: int, prefix: str = "x") -> str:
     """A valid, unused OpenQASM identifier for ``name`` (itself when possible); adds it to ``used``."""
-    candidate = name if version >= 3 and name.isidentifier() else re.sub(r"[^A-Za-z0-9_]", "_", name)
+    if version >= 3:
+        candidate = name if name.isidentifier() else re.sub(r"\W", "_", name)
+    else:
+        candidate = re.sub(r"[^A-Za-z0-9_]", "_", name)
     if version < 3 and not re.match(r"[a-z]", candidate):
         candidate = prefix + "_" + candidate  # OpenQASM 2 identifiers start with a lowercase letter
     elif not candidate.isidentifier() or (version < 3 and not _ASCII_IDENTIFIER.fullmatch(candidate)):
