@@ -1,0 +1,30 @@
+// quantum Fourier transform of |5> on 5 qubits (written by qfusion.qasm.dumps)
+OPENQASM 3.0;
+include "stdgates.inc";
+qubit[5] q;
+bit[5] c;
+x q[0];
+x q[2];
+h q[4];
+cp(pi/2) q[3], q[4];
+cp(pi/4) q[2], q[4];
+cp(pi/8) q[1], q[4];
+cp(pi/16) q[0], q[4];
+h q[3];
+cp(pi/2) q[2], q[3];
+cp(pi/4) q[1], q[3];
+cp(pi/8) q[0], q[3];
+h q[2];
+cp(pi/2) q[1], q[2];
+cp(pi/4) q[0], q[2];
+h q[1];
+cp(pi/2) q[0], q[1];
+h q[0];
+swap q[0], q[4];
+swap q[1], q[3];
+c[0] = measure q[0];
+c[1] = measure q[1];
+c[2] = measure q[2];
+c[3] = measure q[3];
+c[4] = measure q[4];
+

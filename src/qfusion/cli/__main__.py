@@ -1,0 +1,7 @@
+"""``python -m qfusion.cli``."""
+
+import sys
+
+from qfusion.cli import main
+
+sys.exit(main())

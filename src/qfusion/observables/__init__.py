@@ -1,0 +1,10 @@
+"""Observables: Pauli sums and other operators.
+
+>>> from qfusion.observables import PauliSum
+>>> len(PauliSum.from_list([("ZZ", 1.0), ("XI", 0.5)]))
+2
+"""
+
+from qfusion.observables.pauli import PauliSum
+
+__all__ = ["PauliSum"]
