@@ -249,11 +249,9 @@ class Interpreter(GateCalls, Conditions):
         if step == 0:
             raise rng.token.error("a range step cannot be 0")
         count = (stop - start) // step + 1
-        limit = self.budget.remaining() if size is None else size
-        if count > limit:
-            what = "a loop" if size is None else "a register of size " + str(size)
-            raise rng.token.error(f"range [{start}:{step}:{stop}] has {count:,} values, too many for {what}"
-                                  + (" (Limits.max_operations)" if size is None else ""))
+        if size is None and count > self.budget.remaining():  # (a register's range is checked at its ends)
+            raise rng.token.error(f"range [{start}:{step}:{stop}] has {count:,} values, too many for a loop "
+                                  f"(Limits.max_operations)")
         return range(start, stop + (1 if step > 0 else -1), step)
 
     def label(self, qubit: int) -> str:
