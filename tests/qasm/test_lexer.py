@@ -33,6 +33,11 @@ def test_float_literals(text, value):
     assert token.kind == "float" and float_value(token) == value
 
 
+def test_durations_and_imaginary_numbers_are_tokens_for_the_parser_to_refuse():
+    assert kinds("100ns 2.5us 1dt 3im") == [("duration", "100ns"), ("duration", "2.5us"), ("duration", "1dt"),
+                                            ("imaginary", "3im")]
+
+
 def test_positions_are_one_based_lines_and_columns():
     tokens = tokenize("OPENQASM 3;\n  qubit q;\r\n\th q; /* a\nb */ x q;")
     positions = {t.text: (t.line, t.column) for t in tokens}
@@ -52,7 +57,7 @@ def test_comments_pragmas_and_annotations_are_skipped():
     ("h q; ?", "unexpected character '?'", 6),
     ("x /* no end", "unterminated '/*' comment", 3),
     ('include "abc', "unterminated string", 9),
-    ("rx(10ns)", "unsupported literal '10ns'", 4),
+    ("rx(10abc)", "unsupported literal '10abc'", 4),
     ("0x", "unsupported literal '0x'", 1),
 ])
 def test_lexical_errors(text, message, column):

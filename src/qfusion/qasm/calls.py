@@ -176,9 +176,9 @@ class GateCalls:
             raise call.token.error(self._unknown_gate(name))
         if len(call.args) != entry.num_params:
             raise call.token.error(f"gate '{name}' takes {entry.num_params} parameter(s), got {len(call.args)}")
-        args = [self.evaluator.number(a, context.scope, f"parameter {i + 1} of '{name}'")
-                for i, a in enumerate(call.args)]
-        modifiers = self._modifiers(call, context)
+        number, scope = self.evaluator.number, context.scope
+        args = [number(a, scope, f"parameter {i + 1} of '{name}'") for i, a in enumerate(call.args)]
+        modifiers = self._modifiers(call, context) if call.modifiers else ()
         expected = entry.num_qubits + sum(v for kind, v, _ in modifiers if kind in ("ctrl", "negctrl"))
         if len(call.operands) != expected:
             raise call.token.error(f"gate '{name}' acts on {expected} qubit(s), got {len(call.operands)}")

@@ -89,6 +89,10 @@ class Evaluator:
 
     def number(self, expr, scope: Scope, what: str):
         """A real number or parameter expression (a gate argument)."""
+        if type(expr) is Literal:
+            value = expr.value
+            if type(value) is int or (type(value) is float and value - value == 0):
+                return value
         value = self.value(expr, scope)
         if isinstance(value, bool) or not isinstance(value, (int, float, ParameterExpression)):
             raise expr.token.error(f"{what} must be a number, got {_describe(value)}")
@@ -98,6 +102,8 @@ class Evaluator:
 
     def integer(self, expr, scope: Scope, what: str) -> int:
         """An integer known when the circuit is built (a size, an index, a loop bound)."""
+        if type(expr) is Literal and type(expr.value) is int:
+            return expr.value
         value = self.value(expr, scope)
         if isinstance(value, float) and value.is_integer() and self.version < 3:
             value = int(value)

@@ -26,6 +26,8 @@ _RIGHT_ASSOCIATIVE = {"**", "^"}
 _UNARY_POWER = 11
 _UNARY_V3 = {"-", "!", "~"}
 CAST_TYPES = {"float", "int", "uint", "angle", "bool", "bit"}
+_LEAVES = {"int", "float", "id"}
+_CLOSERS = {")", "]", ",", ";", ":", "}"}
 
 
 class ExpressionParser:
@@ -57,12 +59,22 @@ class ExpressionParser:
     def expression(self, min_power: int = 0):
         """Parse one expression whose operators bind tighter than ``min_power``."""
         stream = self.stream
-        self._enter(stream.peek())
+        token = stream.token
+        if token.kind in _LEAVES and stream.peek(1).text in _CLOSERS:  # a lone number or name
+            stream.next()
+            if token.kind == "int":
+                return Literal(token, int_value(token))
+            if token.kind == "float":
+                return Literal(token, float_value(token))
+            if self.version >= 3 and token.text in ("true", "false"):
+                return Literal(token, token.text == "true")
+            return Name(token)
+        self._enter(token)
         try:
             left = self._prefix()
             table = _BINARY_V3 if self.version >= 3 else _BINARY_V2
             while True:
-                token = stream.peek()
+                token = stream.token
                 power = table.get(token.text) if token.kind == "op" else None
                 if power is None or power <= min_power:
                     return left
@@ -87,6 +99,10 @@ class ExpressionParser:
                 return inner
             if token.text == "-" or (self.version >= 3 and token.text in _UNARY_V3):
                 return self._check_depth(Unary(token, token.text, self.expression(_UNARY_POWER)))
+        if kind == "duration":
+            raise token.error(f"durations such as '{token.text}' are not supported")
+        if kind == "imaginary":
+            raise token.error(f"imaginary numbers such as '{token.text}' are not supported")
         if kind == "string" and self.version >= 3:
             return Literal(token, token.text[1:-1])
         if kind == "id":
@@ -102,7 +118,7 @@ class ExpressionParser:
             self.expression()
             stream.expect("]", f"the width of '{token.text}'")
             if not stream.at("("):
-                raise stream.peek().error(f"expected '(' after the type '{token.text}[...]'")
+                raise stream.token.error(f"expected '(' after the type '{token.text}[...]'")
         if stream.at("("):
             stream.next()
             args = []
@@ -125,7 +141,7 @@ class ExpressionParser:
         else:
             value = self.range_or_expression("]")
         if stream.at(","):
-            raise stream.peek().error("multi-dimensional indices are not supported")
+            raise stream.token.error("multi-dimensional indices are not supported")
         stream.expect("]", "an index")
         if value is None:
             raise open_token.error("expected an index inside '[]'")
@@ -134,7 +150,7 @@ class ExpressionParser:
     def range_or_expression(self, closing: str):
         """An expression, or a range ``start:stop`` / ``start:step:stop`` (parts may be empty)."""
         stream = self.stream
-        token = stream.peek()
+        token = stream.token
         parts = []
         current = None if stream.at(":") or stream.at(closing) else self.expression()
         if not stream.at(":"):

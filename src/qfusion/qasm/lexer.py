@@ -39,7 +39,8 @@ class Source:
 
 
 class Token(NamedTuple):
-    """One token: ``kind`` is ``id``, ``int``, ``float``, ``string``, ``op`` or ``eof``.
+    """One token: ``kind`` is ``id``, ``int``, ``float``, ``string``, ``op``, ``eof``, or ``duration`` /
+    ``imaginary`` (read so that the parser can name the unsupported construct).
 
     Its line and column are worked out from its offset only when asked for (in errors).
     """
@@ -88,6 +89,7 @@ _PIECE = re.compile(
 _INTEGER = re.compile(r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*")
 _FLOAT = re.compile(r"(?:[0-9][0-9_]*)?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?"
                     r"|[0-9][0-9_]*[eE][-+]?[0-9]+")
+_UNIT = re.compile(r"(?:[0-9][0-9_]*)?\.?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?(?:ns|us|µs|ms|s|dt|im)")
 _FIRST_LINE = re.compile(r"[ \t]*(?:\#?pragma\b|@[^\W\d])[^\n]*")
 _SPACE = frozenset(" \t\r\f\v\n")
 _QUOTES = frozenset("\"'")
@@ -101,7 +103,13 @@ def tokenize(text: str, filename: str | None = None) -> list[Token]:
 
 
 def iter_tokens(text: str, filename: str | None = None) -> Iterator[Token]:
-    """Yield the tokens of ``text`` one at a time, then an ``eof`` token.
+    """Yield the tokens of ``text`` one at a time, then an ``eof`` token (see :func:`iter_chunks`)."""
+    for chunk in iter_chunks(text, filename):
+        yield from chunk
+
+
+def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]:
+    """Yield the tokens of ``text`` as lists, chunk after chunk; the last one ends with an ``eof`` token.
 
     Raises :class:`QasmError` at the first character that starts no token, an unterminated
     ``/*`` comment or string, or a number run into letters (``100ns``, ``2im``: durations and
@@ -116,6 +124,8 @@ def iter_tokens(text: str, filename: str | None = None) -> Iterator[Token]:
         stop = text.find("\n", pos + _CHUNK)
         stop = size if stop < 0 else stop
         offset, resume = pos, stop
+        tokens: list[Token] = []
+        append = tokens.append
         for piece in findall(text, pos, stop):
             c = piece[0]
             if c in _SPACE:
@@ -137,6 +147,8 @@ def iter_tokens(text: str, filename: str | None = None) -> Iterator[Token]:
                     kind = "int"
                 elif _FLOAT.fullmatch(piece):
                     kind = "float"
+                elif _UNIT.fullmatch(piece):  # the parser says which construct is not supported
+                    kind = "imaginary" if piece.endswith("im") else "duration"
                 else:
                     raise Token("", "", offset, source).error(
                         f"unsupported literal '{piece[:40]}' (durations and imaginary numbers are not supported)")
@@ -148,10 +160,12 @@ def iter_tokens(text: str, filename: str | None = None) -> Iterator[Token]:
                 raise Token("", "", offset, source).error("unterminated string")
             else:
                 raise Token("", "", offset, source).error(f"unexpected character {c!r}")
-            yield Token(kind, piece, offset, source)
+            append(Token(kind, piece, offset, source))
             offset += len(piece)
         pos = resume
-    yield Token("eof", "", size, source)
+        if tokens:
+            yield tokens
+    yield [Token("eof", "", size, source)]
 
 
 def int_value(token: Token) -> int:
@@ -172,29 +186,39 @@ def float_value(token: Token) -> float:
 class TokenStream:
     """Tokens of one source with lookahead; the parser reads through it."""
 
-    __slots__ = ("_tokens", "_ahead", "token", "filename", "record")
+    __slots__ = ("_chunks", "_tokens", "_index", "token", "filename", "record")
 
     def __init__(self, text: str, filename: str | None = None):
-        self._tokens = iter_tokens(text, filename)
-        self._ahead: list[Token] = []
-        self.token = next(self._tokens)  # the current token
+        self._chunks = iter_chunks(text, filename)
+        self._tokens = next(self._chunks)
+        self._index = 0
+        self.token = self._tokens[0]  # the current token
         self.filename = filename
         self.record: list[Token] | None = None  # when a list, consumed tokens are appended to it
 
     def peek(self, ahead: int = 0) -> Token:
         """The token ``ahead`` places after the current one, without consuming anything."""
-        if ahead == 0:
-            return self.token
-        while len(self._ahead) < ahead:
-            last = self._ahead[-1] if self._ahead else self.token
-            self._ahead.append(last if last.kind == "eof" else next(self._tokens))
-        return self._ahead[ahead - 1]
+        position = self._index + ahead
+        tokens = self._tokens
+        if position < len(tokens):
+            return tokens[position]
+        while position >= len(tokens) and tokens[-1].kind != "eof":
+            tokens = self._tokens = tokens[self._index:] + next(self._chunks)
+            position -= self._index
+            self._index = 0
+        return tokens[min(position, len(tokens) - 1)]
 
     def next(self) -> Token:
         """Consume and return the current token (``eof`` stays)."""
         token = self.token
         if token.kind != "eof":
-            self.token = self._ahead.pop(0) if self._ahead else next(self._tokens)
+            index = self._index + 1
+            tokens = self._tokens
+            if index == len(tokens):
+                tokens = self._tokens = next(self._chunks)
+                index = 0
+            self._index = index
+            self.token = tokens[index]
             if self.record is not None:
                 self.record.append(token)
         return token

@@ -49,7 +49,7 @@ class Parser(ExpressionParser):
         if not stream.at("OPENQASM"):
             return default
         stream.next()
-        number = stream.peek()
+        number = stream.token
         if number.kind not in ("int", "float"):
             raise number.error(f"expected a version number after 'OPENQASM', found {number.describe()}")
         stream.next()
@@ -67,7 +67,7 @@ class Parser(ExpressionParser):
     def statements(self):
         """Yield the program's top-level statements (included files spliced in)."""
         while True:
-            if self.stream.peek().kind == "eof":
+            if self.stream.token.kind == "eof":
                 if len(self._streams) == 1:
                     return
                 self._streams.pop()
@@ -81,7 +81,7 @@ class Parser(ExpressionParser):
     def statement(self, top: bool = False, in_gate: bool = False):
         """Parse one statement; None for an empty statement or a spliced ``include``."""
         stream = self.stream
-        token = stream.peek()
+        token = stream.token
         if token.kind == "op":
             if token.text == ";":
                 stream.next()
@@ -114,7 +114,7 @@ class Parser(ExpressionParser):
     def block(self, after: str) -> list:
         """``{ statement* }``, or a single statement where the grammar allows it."""
         stream = self.stream
-        open_token = stream.peek()
+        open_token = stream.token
         self._blocks += 1
         if self._blocks > self.limits.max_nesting:
             raise open_token.error(f"blocks nested too deeply (more than {self.limits.max_nesting} levels)")
@@ -124,7 +124,7 @@ class Parser(ExpressionParser):
                 return [statement] if statement is not None else []
             body = []
             while not stream.at("}"):
-                if stream.peek().kind == "eof":
+                if stream.token.kind == "eof":
                     raise open_token.error(f"'{{' after {after} is never closed")
                 statement = self.statement(in_gate=self._in_gate)
                 if statement is not None:
@@ -205,7 +205,7 @@ class Parser(ExpressionParser):
         name = self._name(what)
         size = self._designator(what)
         if size is None and self.version < 3:
-            raise stream.peek().error(f"expected '[' and a size after the {what} name '{name.text}'")
+            raise stream.token.error(f"expected '[' and a size after the {what} name '{name.text}'")
         stream.expect(";", f"the {what} declaration")
         if quantum:
             return QuantumDecl(token, name.text, size, name)
@@ -242,7 +242,7 @@ class Parser(ExpressionParser):
 
     def _modified_declaration(self):
         modifier = self.stream.next().text
-        token = self.stream.peek()
+        token = self.stream.token
         if token.kind != "id":
             raise token.error(f"expected a type after '{modifier}', found {token.describe()}")
         message = qasm3.UNSUPPORTED.get(token.text)
@@ -270,8 +270,8 @@ class Parser(ExpressionParser):
             while stream.accept(","):
                 qubits.append(self._name("gate qubit"))
             if not stream.at("{"):
-                raise stream.peek().error(f"expected '{{' to start the body of gate '{name.text}', "
-                                          f"found {stream.peek().describe()}")
+                raise stream.token.error(f"expected '{{' to start the body of gate '{name.text}', "
+                                          f"found {stream.token.describe()}")
             self._in_gate = True
             body = self.block(f"gate '{name.text}'")
         finally:
@@ -280,23 +280,23 @@ class Parser(ExpressionParser):
         return GateDef(token, name.text, params, qubits, body, [(t.kind, t.text) for t in recorded])
 
     def _opaque(self):
-        raise self.stream.peek().error("'opaque' gates are not supported: a gate needs a definition "
+        raise self.stream.token.error("'opaque' gates are not supported: a gate needs a definition "
                                        "(write it with 'gate')")
 
     def _modified_call(self):
         stream = self.stream
         modifiers = []
-        while stream.peek().text in qasm3.MODIFIERS and stream.peek(1).text in ("@", "("):
+        while stream.token.text in qasm3.MODIFIERS and stream.peek(1).text in ("@", "("):
             token = stream.next()
             arg = None
             if stream.accept("("):
                 arg = self.expression()
                 stream.expect(")", f"the argument of '{token.text}'")
             elif token.text == "pow":
-                raise stream.peek().error("expected '(' and an exponent after 'pow'")
+                raise stream.token.error("expected '(' and an exponent after 'pow'")
             stream.expect("@", f"the modifier '{token.text}'")
             modifiers.append(Modifier(token, token.text, arg))
-        name = stream.peek()
+        name = stream.token
         if name.kind != "id" or (name.text in self.keywords and name.text != "gphase"):
             raise name.error(f"expected a gate name after '@', found {name.describe()}")
         return self._call(modifiers)
@@ -312,7 +312,7 @@ class Parser(ExpressionParser):
                     args.append(self.expression())
             stream.expect(")", f"the parameters of '{name.text}'")
         if stream.at("[") and self.version >= 3:
-            raise stream.peek().error(f"durations on gate calls ('{name.text}[...]') are not supported")
+            raise stream.token.error(f"durations on gate calls ('{name.text}[...]') are not supported")
         operands = []
         if not stream.at(";"):
             operands.append(self.operand())
@@ -326,7 +326,7 @@ class Parser(ExpressionParser):
     def operand(self) -> Operand:
         """``name`` or ``name[index]``."""
         stream = self.stream
-        token = stream.peek()
+        token = stream.token
         if token.text == "$":
             raise token.error("physical qubits ($0, $1, ...) are not supported; declare a register")
         if token.kind != "id" or token.text in self.keywords:
@@ -342,7 +342,7 @@ class Parser(ExpressionParser):
         operand = self.operand()
         if not stream.accept("->"):
             if self.version >= 3 and stream.at(";"):
-                raise stream.peek().error("a measurement needs a target bit: write 'c = measure q;' "
+                raise stream.token.error("a measurement needs a target bit: write 'c = measure q;' "
                                           "or 'measure q -> c;'")
             stream.expect("->", "the measured qubit")
         target = self.operand()
