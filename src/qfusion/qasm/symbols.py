@@ -1,0 +1,138 @@
+"""The names a program declares: registers, classical variables, constants and inputs, and
+assignments to them (all known when the circuit is built, except measured bits).
+
+>>> from qfusion.qasm import loads
+>>> loads('OPENQASM 3; input float t; const int n = 2; qubit[n] q; bit[n] c; int k = 1; k += n;').cregs
+[Register(name='c', size=2)]
+"""
+
+from __future__ import annotations
+
+from qfusion.circuit.parameter import Parameter, ParameterExpression
+from qfusion.qasm.evaluate import Scope, Variable
+from qfusion.qasm.syntax import Assign, Binary, ClassicalDecl, MeasureExpr, Name, QuantumDecl
+
+
+class RegisterInfo:
+    """A declared register: its first index in the circuit, its size, and whether it is an array."""
+    __slots__ = ("name", "start", "size", "is_array", "token")
+
+    def __init__(self, name, start, size, is_array, token):
+        self.name, self.start, self.size, self.is_array, self.token = name, start, size, is_array, token
+
+
+class Symbols:
+    """Mixin of the interpreter: declarations and classical assignments."""
+
+    def _check_new_name(self, token, name: str, scope: Scope | None = None) -> None:
+        if name in self.qregs or name in self.cregs:
+            raise token.error(f"'{name}' is already declared as a register")
+        scope = scope or self.globals
+        if name in scope.names:
+            raise token.error(f"'{name}' is already declared in this scope")
+        if scope is self.globals and name in self.gates:
+            raise token.error(f"'{name}' is already the name of a gate")
+
+    def _register_size(self, expr, context, what: str) -> int:
+        size = self.evaluator.integer(expr, context.scope, f"the size of {what}")
+        if size < 1:
+            raise expr.token.error(f"the size of {what} must be at least 1, got {size}")
+        return size
+
+    def _quantum_decl(self, decl: QuantumDecl, context) -> None:
+        self._check_new_name(decl.name_token, decl.name)
+        size = 1 if decl.size is None else self._register_size(decl.size, context, f"register '{decl.name}'")
+        if self.num_qubits + size > self.limits.max_qubits:
+            raise decl.name_token.error(f"declaring {decl.name}[{size}] makes {self.num_qubits + size:,} qubits, "
+                                        f"more than the limit of {self.limits.max_qubits:,} (Limits.max_qubits)")
+        self.qregs[decl.name] = RegisterInfo(decl.name, self.num_qubits, size, decl.size is not None, decl.token)
+        self.num_qubits += size
+
+    def _classical_decl(self, decl: ClassicalDecl, context) -> None:
+        if decl.type_name == "bit":
+            return self._bit_decl(decl, context)
+        name, token = decl.name, decl.name_token
+        self._check_new_name(token, name, context.scope)
+        if decl.modifier == "output":
+            raise decl.token.error("'output' variables other than bits are not supported")
+        if decl.modifier == "input":
+            if decl.type_name not in ("float", "angle", "int", "uint"):
+                raise decl.token.error(f"'input {decl.type_name}' is not supported (only float and angle "
+                                       f"inputs, which become circuit parameters)")
+            if decl.init is not None:
+                raise decl.init.token.error("an 'input' declaration cannot have a value")
+            context.scope.names[name] = Variable(Parameter(name), "input", token)
+            return
+        value = None
+        if decl.init is not None:
+            if isinstance(decl.init, MeasureExpr):
+                raise decl.init.token.error(f"only bits can hold a measurement, not '{decl.type_name}'")
+            value = self._converted(decl.type_name, self.evaluator.value(decl.init, context.scope), decl.init)
+        elif decl.modifier == "const":
+            raise token.error(f"constant '{name}' needs a value")
+        if decl.modifier != "const" and context.condition is not None:
+            raise decl.token.error("classical variables cannot be declared under a condition on measured bits")
+        context.scope.names[name] = Variable(value, "const" if decl.modifier == "const" else "var", token)
+
+    def _converted(self, type_name: str, value, expr):
+        if isinstance(value, ParameterExpression):
+            raise expr.token.error("a classical variable needs a value known when the circuit is built, "
+                                   "not an input parameter")
+        if isinstance(value, str):
+            raise expr.token.error(f"a bit string cannot be stored in a '{type_name}' variable")
+        if type_name in ("int", "uint"):
+            return int(value)
+        if type_name == "bool":
+            return bool(value)
+        return float(value)
+
+    def _bit_decl(self, decl: ClassicalDecl, context) -> None:
+        name = decl.name
+        self._check_new_name(decl.name_token, name)
+        if decl.modifier in ("input", "const"):
+            raise decl.token.error(f"'{decl.modifier}' bits are not supported")
+        size = 1 if decl.size is None else self._register_size(decl.size, context, f"register '{name}'")
+        if self.num_clbits + size > self.limits.max_clbits:
+            raise decl.name_token.error(f"declaring {name}[{size}] makes more than {self.limits.max_clbits:,} "
+                                        f"classical bits (Limits.max_clbits)")
+        register = RegisterInfo(name, self.num_clbits, size, decl.size is not None, decl.token)
+        self.cregs[name] = register
+        self.num_clbits += size
+        init = decl.init
+        if isinstance(init, MeasureExpr):
+            qubits, _ = self.qubits_of(init.operand, context)
+            self._measure_pairs(qubits, list(range(register.start, register.start + size)), init.token, context)
+        elif init is not None:
+            value = self.evaluator.value(init, context.scope)
+            if value not in (0, False) and value != "0" * size:
+                raise init.token.error("bits start at 0; other initial values are not supported")
+
+    def _assign(self, statement: Assign, context) -> None:
+        target = statement.target
+        if isinstance(statement.value, MeasureExpr):
+            if statement.op != "=":
+                raise statement.token.error(f"'{statement.op}' cannot take a measurement")
+            qubits, _ = self.qubits_of(statement.value.operand, context)
+            clbits, _ = self.clbits_of(target, context)
+            return self._measure_pairs(qubits, clbits, statement.value.token, context)
+        if target.name in self.cregs:
+            raise statement.token.error("classical arithmetic on bits is not supported (bits can only "
+                                        "receive measurements)")
+        variable = context.scope.lookup(target.name)
+        if variable is None:
+            raise target.token.error(f"unknown variable '{target.name}'")
+        if variable.kind != "var" or target.index is not None:
+            kinds = {"const": "a constant", "input": "an input parameter", "loop": "a loop variable",
+                     "param": "a gate parameter"}
+            raise target.token.error(f"cannot assign to '{target.name}': it is "
+                                     f"{kinds.get(variable.kind, 'an indexed value')}")
+        if context.condition is not None:
+            raise statement.token.error("assignments to classical variables under a condition on measured "
+                                        "bits are not supported")
+        expr = statement.value
+        if statement.op != "=":
+            expr = Binary(statement.token, statement.op[:-1], Name(target.token), expr)
+        value = self.evaluator.value(expr, context.scope)
+        if isinstance(value, (ParameterExpression, str)):
+            raise statement.token.error("a classical variable needs a value known when the circuit is built")
+        variable.value = type(variable.value)(value) if isinstance(variable.value, (int, float)) else value
