@@ -44,7 +44,11 @@ _V2_SMALL_MCX = {1: "cx", 2: "ccx", 3: "c3x", 4: "c4x"}
 
 
 def mcx_name(num_controls: int, version: int) -> str:
-    """The name under which an X with ``num_controls`` controls is written."""
+    """The name under which an X with ``num_controls`` controls is written.
+
+    >>> mcx_name(3, 2), mcx_name(3, 3)
+    ('c3x', 'mcx_3')
+    """
     if version < 3 and num_controls in (3, 4):
         return _V2_SMALL_MCX[num_controls]
     return f"mcx_{num_controls}"
@@ -81,7 +85,11 @@ def _mcphase_v2(k: int) -> str:
 
 
 def definitions(name: str, version: int) -> list[tuple[str, str]]:
-    """``[(name, text), ...]``: the definition of ``name`` after those it needs, or ``[]``."""
+    """``[(name, text), ...]``: the definition of ``name`` after those it needs, or ``[]``.
+
+    >>> definitions("iswap", 2)[0][0], definitions("rzz", 2)
+    ('iswap', [])
+    """
     fixed = _FIXED_V3 if version >= 3 else _FIXED_V2
     if name in fixed:
         return [(name, fixed[name])]
@@ -115,7 +123,11 @@ def definitions(name: str, version: int) -> list[tuple[str, str]]:
 
 
 def canonical_text(name: str, version: int) -> str | None:
-    """The text :func:`~qfusion.qasm.dumps` writes for the definition of ``name``, or None."""
+    """The text :func:`~qfusion.qasm.dumps` writes for the definition of ``name``, or None.
+
+    >>> canonical_text("mcx_2", 3)
+    'gate mcx_2 c0, c1, t { ctrl(2) @ x c0, c1, t; }'
+    """
     for defined, text in reversed(definitions(name, version)):
         if defined == name:
             return text
@@ -123,7 +135,12 @@ def canonical_text(name: str, version: int) -> str | None:
 
 
 def standard_gate_for(name: str):
-    """``(num_params, num_qubits, builder)`` of the qfusion gate a canonical ``name`` stands for."""
+    """``(num_params, num_qubits, builder)`` of the qfusion gate a canonical ``name`` stands for.
+
+    >>> num_params, num_qubits, build = standard_gate_for("ryy")
+    >>> num_params, num_qubits, build(0.5)
+    (1, 2, Gate('ryy', 0.5))
+    """
     if name in _FIXED_V3:
         return (_FIXED_PARAMS.get(name, 0), 1 if name == "sxdg" else 2,
                 lambda *params: StandardGate(name, params))

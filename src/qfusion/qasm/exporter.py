@@ -43,7 +43,11 @@ _CANONICAL_FIXED = {"sxdg", "iswap", "ecr", "rxx", "ryy", "rzz"}
 
 
 def export(circuit: Circuit, version: int) -> str:
-    """The OpenQASM ``version`` (2 or 3) text of ``circuit``; see :func:`qfusion.qasm.dumps`."""
+    """The OpenQASM ``version`` (2 or 3) text of ``circuit``; see :func:`qfusion.qasm.dumps`.
+
+    >>> export(Circuit(1).sxdg(0), 2).splitlines()[-1]
+    'sxdg q[0];'
+    """
     if not isinstance(circuit, Circuit):
         raise TypeError(f"dumps() takes a Circuit, got {type(circuit).__name__}")
     with recursion_headroom(DEFAULT_LIMITS):

@@ -43,7 +43,11 @@ _FUNCTIONS_V3 = {"sin", "cos", "tan", "exp", "ln", "sqrt", "arcsin", "arccos", "
 
 
 def format_number(value) -> str:
-    """A number as OpenQASM text that reads back as exactly the same value."""
+    """A number as OpenQASM text that reads back as exactly the same value.
+
+    >>> format_number(-math.pi / 4), format_number(2), format_number(1e300)
+    ('-pi/4', '2', '1.0e+300')
+    """
     if isinstance(value, (bool, np.bool_)):
         raise QasmError(f"a boolean ({value}) is not a gate parameter")
     if isinstance(value, (int, np.integer)):
@@ -68,7 +72,12 @@ def _number_level(text: str) -> int:
 
 
 def format_expression(value, names: dict, version: int, max_depth: int = 200) -> str:
-    """A number or parameter expression as OpenQASM text; ``names`` maps parameter names to identifiers."""
+    """A number or parameter expression as OpenQASM text; ``names`` maps parameter names to identifiers.
+
+    >>> from qfusion.circuit import Parameter
+    >>> format_expression(Parameter("a") ** 2, {"a": "a"}, 2)
+    'a^2'
+    """
     if not isinstance(value, ParameterExpression):
         return format_number(value)
     depth, _ = _measure_tree(value, 10**7)
@@ -114,7 +123,12 @@ _ASCII_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def identifier(name: str, used: set, version: int, prefix: str = "x") -> str:
-    """A valid, unused OpenQASM identifier for ``name`` (itself when possible); adds it to ``used``."""
+    """A valid, unused OpenQASM identifier for ``name`` (itself when possible); adds it to ``used``.
+
+    >>> used = {"h"}
+    >>> identifier("h", used, 3), identifier("my reg", used, 3), identifier("Q", used, 2, "q")
+    ('h_1', 'my_reg', 'q_Q')
+    """
     if version >= 3:
         candidate = name if name.isidentifier() else re.sub(r"\W", "_", name)
     else:
@@ -132,7 +146,11 @@ def identifier(name: str, used: set, version: int, prefix: str = "x") -> str:
 
 
 def zyz(matrix: np.ndarray) -> tuple[float, float, float, float]:
-    """``(theta, phi, lam, phase)`` with ``matrix == exp(i phase) U(theta, phi, lam)`` for a 2x2 unitary."""
+    """``(theta, phi, lam, phase)`` with ``matrix == exp(i phase) U(theta, phi, lam)`` for a 2x2 unitary.
+
+    >>> [round(x, 6) for x in zyz(np.diag([1, 1j]))]
+    [0.0, 0.785398, 0.785398, 0.0]
+    """
     matrix = np.asarray(matrix, dtype=complex)
     det = matrix[0, 0] * matrix[1, 1] - matrix[0, 1] * matrix[1, 0]
     root = cmath.sqrt(det)

@@ -98,12 +98,20 @@ _INT_KIND = {"x": 16, "o": 8, "b": 2}
 
 
 def tokenize(text: str, filename: str | None = None) -> list[Token]:
-    """All tokens of ``text`` as a list, ending with an ``eof`` token (see :func:`iter_tokens`)."""
+    """All tokens of ``text`` as a list, ending with an ``eof`` token (see :func:`iter_tokens`).
+
+    >>> [t.text for t in tokenize("h q[0];")]
+    ['h', 'q', '[', '0', ']', ';', '']
+    """
     return list(iter_tokens(text, filename))
 
 
 def iter_tokens(text: str, filename: str | None = None) -> Iterator[Token]:
-    """Yield the tokens of ``text`` one at a time, then an ``eof`` token (see :func:`iter_chunks`)."""
+    """Yield the tokens of ``text`` one at a time, then an ``eof`` token (see :func:`iter_chunks`).
+
+    >>> next(iter_tokens("  x")).column
+    3
+    """
     for chunk in iter_chunks(text, filename):
         yield from chunk
 
@@ -115,6 +123,9 @@ def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]
     ``/*`` comment or string, or a number run into letters (``100ns``, ``2im``: durations and
     imaginary numbers are not supported). The text is scanned in chunks, so memory stays
     proportional to a chunk, not to the whole text.
+
+    >>> [len(chunk) for chunk in iter_chunks("x y")]
+    [2, 1]
     """
     source = Source(text, filename)
     first = _FIRST_LINE.match(text)
@@ -169,7 +180,11 @@ def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]
 
 
 def int_value(token: Token) -> int:
-    """The value of an ``int`` token (decimal, ``0x``, ``0o``, ``0b``; ``_`` separators allowed)."""
+    """The value of an ``int`` token (decimal, ``0x``, ``0o``, ``0b``; ``_`` separators allowed).
+
+    >>> int_value(tokenize("0x1_0")[0])
+    16
+    """
     text = token.text.replace("_", "")
     if len(text) > 2 and text[0] == "0" and text[1].lower() in _INT_KIND:
         return int(text[2:], _INT_KIND[text[1].lower()])
@@ -179,7 +194,11 @@ def int_value(token: Token) -> int:
 
 
 def float_value(token: Token) -> float:
-    """The value of a ``float`` token."""
+    """The value of a ``float`` token.
+
+    >>> float_value(tokenize("1_0.5e-1")[0])
+    1.05
+    """
     return float(token.text.replace("_", ""))
 
 

@@ -76,7 +76,12 @@ class Budget:
 
 
 def position(token) -> tuple:
-    """``(line, column, filename)`` of a token, for :class:`QasmError`."""
+    """``(line, column, filename)`` of a token, for :class:`QasmError`.
+
+    >>> from qfusion.qasm.lexer import tokenize
+    >>> position(tokenize("\\n  x", "f.qasm")[0]), position(None)
+    ((2, 3, 'f.qasm'), (None, None, None))
+    """
     if token is None:
         return (None, None, None)
     return (token.line, token.column, token.filename)
@@ -94,6 +99,14 @@ def recursion_headroom(limits: Limits):
 
     The nesting limits are what keep recursion bounded; this only makes room for them when
     the caller is itself deep in the stack. The old limit is restored afterwards.
+
+    >>> import sys
+    >>> before = sys.getrecursionlimit()
+    >>> with recursion_headroom(DEFAULT_LIMITS):
+    ...     sys.getrecursionlimit() >= before
+    True
+    >>> sys.getrecursionlimit() == before
+    True
     """
     depth = 0
     frame = sys._getframe()

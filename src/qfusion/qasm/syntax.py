@@ -21,6 +21,7 @@ class Expr:
 
 
 class Literal(Expr):
+    """A number, boolean or bit string written in the program."""
     __slots__ = ("value",)
 
     def __init__(self, token: Token, value):
@@ -28,6 +29,7 @@ class Literal(Expr):
 
 
 class Name(Expr):
+    """A name: a constant, variable, loop variable, parameter or register."""
     __slots__ = ("name",)
 
     def __init__(self, token: Token):
@@ -35,6 +37,7 @@ class Name(Expr):
 
 
 class Unary(Expr):
+    """``-x``, ``!x`` or ``~x``."""
     __slots__ = ("op", "operand")
 
     def __init__(self, token: Token, op: str, operand: Expr):
@@ -43,6 +46,7 @@ class Unary(Expr):
 
 
 class Binary(Expr):
+    """``left op right``."""
     __slots__ = ("op", "left", "right")
 
     def __init__(self, token: Token, op: str, left: Expr, right: Expr):
@@ -107,6 +111,7 @@ class Modifier:
 
 @dataclass
 class Include:
+    """``include "qelib1.inc";`` or ``include "stdgates.inc";`` (other files are spliced in)."""
     token: Token
     path: str
 
@@ -141,6 +146,7 @@ class MeasureExpr:
 
 @dataclass
 class GateDef:
+    """``gate name(params) qubits { body }``; ``tokens`` are its tokens, for recognising definitions."""
     token: Token
     name: str
     params: list[Token]
@@ -151,6 +157,7 @@ class GateDef:
 
 @dataclass
 class GateCall:
+    """A gate applied to qubits, with its parameters and modifiers (``ctrl @``, ``inv @``, ...)."""
     token: Token
     name: str
     args: list
@@ -160,6 +167,7 @@ class GateCall:
 
 @dataclass
 class Measure:
+    """``measure q -> c;``"""
     token: Token
     operand: Operand
     target: Operand
@@ -167,12 +175,14 @@ class Measure:
 
 @dataclass
 class Reset:
+    """``reset q;``"""
     token: Token
     operand: Operand
 
 
 @dataclass
 class Barrier:
+    """``barrier q, r;`` (no operands: every qubit)."""
     token: Token
     operands: list
 
@@ -188,6 +198,7 @@ class Assign:
 
 @dataclass
 class If:
+    """``if (condition) { ... } else { ... }``."""
     token: Token
     condition: Expr
     then_body: list
@@ -196,6 +207,7 @@ class If:
 
 @dataclass
 class For:
+    """``for type name in iterable { ... }``."""
     token: Token
     variable: str
     iterable: object  # RangeExpr, SetExpr or Expr
