@@ -223,8 +223,17 @@ def test_bad_arguments():
         dumps("OPENQASM 3;")
     with pytest.raises(QasmError, match="cannot write the non-finite number"):
         dumps(Circuit(1).rx(float("nan"), 0))
-    with pytest.raises(QasmError, match="unbound"):
+    with pytest.raises(QasmError, match=r"cannot express free parameters \(k\)"):
         dumps(Circuit(1).append(StandardGate("h").power(Parameter("k")), [0]), 2)
+
+
+def test_parameters_in_power_exponents_are_declared():
+    k = Parameter("k")
+    circuit = Circuit(2).append(StandardGate("h").power(k), [0])
+    circuit.append(CircuitGate(Circuit(1).append(StandardGate("sx").power(2 * k), [0]), "g"), [1])
+    text = dumps(circuit)
+    assert "input float[64] k;" in text and "pow(k) @ h q[0];" in text and "g(k) q[1];" in text
+    assert_round_trip(circuit, 3)
 
 
 def test_conditioned_measure_and_reset_round_trip():

@@ -102,7 +102,7 @@ class _Exporter:
         for name, size in cregs:
             self.creg_ranges[tuple(range(start, start + size))] = name
             start += size
-        parameters = circuit.parameters
+        parameters = self._parameters(circuit.instructions, circuit.global_phase)
         if parameters and version < 3:
             raise QasmError(f"OpenQASM 2 cannot express free parameters "
                             f"({', '.join(p.name for p in parameters)}); bind them or write version=3")
@@ -229,8 +229,31 @@ class _Exporter:
                 self.definitions.append(text)
         return name + self._params(gate.params, names)
 
+    def _parameters(self, instructions, phase=0.0) -> list[Parameter]:
+        """Free parameters, sorted by name, including those of power exponents (which the IR's
+        ``Circuit.parameters`` does not report)."""
+        found = set(phase.parameters) if is_symbolic(phase) else set()
+        stack = [inst.operation for inst in instructions if isinstance(inst.operation, Gate)]
+        seen = set()
+        while stack:
+            gate = stack.pop()
+            if id(gate) in seen:
+                continue
+            seen.add(id(gate))
+            found |= gate.parameters
+            if isinstance(gate, PowerGate) and is_symbolic(gate.exponent):
+                found |= gate.exponent.parameters
+            if isinstance(gate, (ControlledGate, InverseGate, PowerGate)):
+                stack.append(gate.base)
+            elif isinstance(gate, CircuitGate):
+                definition = gate.definition
+                if is_symbolic(definition.global_phase):
+                    found |= definition.global_phase.parameters
+                stack.extend(i.operation for i in definition.instructions if isinstance(i.operation, Gate))
+        return sorted(found, key=lambda p: p.name)
+
     def _circuit_gate(self, gate: CircuitGate, names) -> str:
-        params = gate.params
+        params = self._parameters(gate.definition.instructions, gate.definition.global_phase)
         template = gate.definition
         if params:
             template = template.bind({p: Parameter(f"_qfusion_{i}") for i, p in enumerate(params)})
@@ -238,11 +261,11 @@ class _Exporter:
             if original == gate.name and num_qubits == gate.num_qubits and known == template:
                 break
         else:
-            name = self._define(gate)
+            name = self._define(gate, params)
             self.circuit_gates.append((gate.name, gate.num_qubits, template, name))
         return name + self._params(params, names)
 
-    def _define(self, gate: CircuitGate) -> str:
+    def _define(self, gate: CircuitGate, params: list[Parameter]) -> str:
         self._depth += 1
         try:
             if self._depth > DEFAULT_LIMITS.max_gate_depth:
@@ -250,7 +273,7 @@ class _Exporter:
                                 f"cannot be written (loads would refuse them)")
             name = self._new_name(gate.name, "g")
             local = set(self.used)
-            formal = {p.name: identifier(p.name, local, self.version, "p") for p in gate.params}
+            formal = {p.name: identifier(p.name, local, self.version, "p") for p in params}
             qubits = [identifier(f"q{i}", local, self.version) for i in range(gate.num_qubits)]
             definition = gate.definition
             body = []
@@ -266,8 +289,8 @@ class _Exporter:
                     body.append(f"barrier {', '.join(labels)};")
                 else:
                     body += self._gate_statements(inst.operation, labels, formal)
-            params = f"({', '.join(formal[p.name] for p in gate.params)})" if gate.params else ""
-            lines = [f"gate {name}{params} {', '.join(qubits)} {{"] + [f"  {s}" for s in body] + ["}"]
+            formal_list = f"({', '.join(formal[p.name] for p in params)})" if params else ""
+            lines = [f"gate {name}{formal_list} {', '.join(qubits)} {{"] + [f"  {s}" for s in body] + ["}"]
             self.definitions.append("\n".join(lines))
             return name
         finally:
