@@ -110,12 +110,14 @@ def pauli_expectations(state, x_masks, group_starts, z_masks, coeffs):
             product = np.conj(state[i ^ x]) * state[i]
             weight = 0.0 + 0.0j
             for t in range(t0, t1):
-                parity = 0
                 v = i & z_masks[t]
-                while v:
-                    v &= v - 1
-                    parity ^= 1
-                weight += -coeffs[t] if parity else coeffs[t]
+                v ^= v >> 32
+                v ^= v >> 16
+                v ^= v >> 8
+                v ^= v >> 4
+                v ^= v >> 2
+                v ^= v >> 1
+                weight += -coeffs[t] if v & 1 else coeffs[t]
             partial += product * weight
         total += partial
     return total
