@@ -1,7 +1,8 @@
-"""``python -m qfusion.cli``."""
+"""``python -m qfusion.cli``: the same as the ``qfusion`` command."""
 
 import sys
 
-from qfusion.cli import main
+from qfusion.cli.app import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())
