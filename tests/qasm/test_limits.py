@@ -175,3 +175,22 @@ def test_dumps_refuses_what_loads_would_refuse():
         gate = CircuitGate(Circuit(1).append(gate, [0]), f"g{i}")
     with pytest.raises(QasmError, match="nested more than 64 levels deep"):
         dumps(Circuit(1).append(gate, [0]))
+
+
+def test_shared_sub_gates_cost_once_when_inverted_and_written():
+    doubling = "gate g0(t) a { rx(t) a; } " + " ".join(
+        f"gate g{i}(t) a {{ g{i - 1}(t) a; g{i - 1}(t / 2) a; }}" for i in range(1, 40))
+    start = time.perf_counter()
+    circuit = loads("input float w;" + V3.replace("OPENQASM 3;", "") + doubling + " g39(w) q[0];",
+                    limits=Limits(max_operations=10**13))
+    text = dumps(circuit)
+    assert text.count("gate g") == 40 * 40 // 2 + 20  # one definition per distinct (name, argument)
+    back = loads(text, limits=Limits(max_operations=10**13))
+    assert len(back) == 1 and back.parameters == circuit.parameters
+    chain = "gate h0 a { x a; } " + " ".join(f"gate h{i} a {{ h{i - 1} a; h{i - 1} a; }}" for i in range(1, 60))
+    refused_quickly(V3 + chain + " inv @ h59 q[0];", "unrolls to more than")
+    inverted = loads(V3 + chain + " inv @ h40 q[0]; inv @ ctrl @ h40 q[0], q[1];", limits=Limits(max_operations=10**13))
+    for version in (2, 3):
+        gate = CircuitGate(Circuit(1).append(inverted.instructions[0].operation, [0]), "wrapper").inverse()
+        assert "gate h40_dg_dg" in dumps(Circuit(1).append(gate, [0]), version)
+    assert time.perf_counter() - start < 10

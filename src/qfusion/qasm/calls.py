@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import replace
 
 from qfusion.circuit.circuit import Circuit, Instruction
+from qfusion.circuit.gates import Barrier as BarrierOp
 from qfusion.circuit.gates import StandardGate
 from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, PowerGate
 from qfusion.circuit.parameter import is_symbolic
@@ -92,6 +94,34 @@ def _called_names(body) -> list:
     return found
 
 
+def inverse_gate(gate, memo: dict):
+    """``gate.inverse()``, but a sub-gate shared by several definitions is inverted once (``memo``
+    maps ``id(gate)`` to ``(gate, inverse)``); the IR's ``CircuitGate.inverse`` inverts it once per
+    use, which is exponential work for definitions that call each other twice.
+
+    >>> from qfusion.circuit import Circuit
+    >>> inner = CircuitGate(Circuit(1).s(0), "s_gate")
+    >>> outer = CircuitGate(Circuit(1).append(inner, [0]).append(inner, [0]), "twice")
+    >>> inverse_gate(outer, {}) == outer.inverse()
+    True
+    """
+    if isinstance(gate, ControlledGate) and isinstance(gate.base, (CircuitGate, ControlledGate)):
+        return ControlledGate(inverse_gate(gate.base, memo), gate.num_ctrl_qubits, gate.ctrl_state)
+    if not isinstance(gate, CircuitGate):
+        return gate.inverse()
+    known = memo.get(id(gate))
+    if known is not None and known[0] is gate:
+        return known[1]
+    definition = gate.definition
+    inverse = Circuit(definition.num_qubits, global_phase=-definition.global_phase)
+    inverse.instructions = [inst if isinstance(inst.operation, BarrierOp)
+                            else replace(inst, operation=inverse_gate(inst.operation, memo))
+                            for inst in reversed(definition.instructions)]
+    result = CircuitGate(inverse, gate.name + "_dg")
+    memo[id(gate)] = (gate, result)
+    return result
+
+
 class GateCalls:
     """Mixin of the interpreter: the gate table, gate definitions and gate calls."""
 
@@ -103,6 +133,7 @@ class GateCalls:
         self._libraries: set[str] = set()
         self._circuit_gates: dict = {}
         self._sizes: dict[int, tuple] = {}
+        self._inverses: dict[int, tuple] = {}
         self._fixed: dict[str, object] = {}
         self._gate_depth = 0
 
@@ -190,7 +221,7 @@ class GateCalls:
         for kind, value, token in reversed(modifiers):
             try:
                 gate = {"ctrl": lambda g: g.control(value), "negctrl": lambda g: g.control(value, 0),
-                        "inv": lambda g: g.inverse(), "pow": lambda g: g.power(value)}[kind](gate)
+                        "inv": lambda g: self._inverted(g, token), "pow": lambda g: g.power(value)}[kind](gate)
             except CircuitError as exc:
                 raise token.error(f"cannot apply '{kind}' to '{name}': {exc}") from None
         self.budget.charge(self._expanded_size(gate) * len(rows), call.token)
@@ -290,6 +321,15 @@ class GateCalls:
             self.execute(definition.body, Context(scope, target, condition, names))
         finally:
             self._gate_depth -= 1
+
+    def _inverted(self, gate, token):
+        """``gate.inverse()``, each distinct gate defined in the program inverted only once."""
+        if isinstance(gate, CircuitGate) and id(gate) not in self._inverses:
+            self.budget.charge(self._expanded_size(gate), token)
+        inverse = inverse_gate(gate, self._inverses)
+        if isinstance(inverse, CircuitGate):
+            self._sizes[id(inverse)] = (inverse, self._expanded_size(gate))
+        return inverse
 
     def _expanded_size(self, gate) -> int:
         """How many instructions ``gate`` stands for once its definitions are expanded."""

@@ -32,6 +32,7 @@ from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, 
 from qfusion.circuit.parameter import Parameter, is_symbolic
 from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm import definitions, qasm2, qasm3
+from qfusion.qasm.calls import inverse_gate
 from qfusion.qasm.evaluate import CONSTANTS_V3
 from qfusion.qasm.formatting import format_expression, identifier, zyz
 from qfusion.qasm.limits import DEFAULT_LIMITS, recursion_headroom
@@ -70,7 +71,9 @@ class _Exporter:
         self.used = _reserved(version)
         self.definitions: list[str] = []
         self.emitted: set[str] = set()
-        self.circuit_gates: list[tuple] = []
+        self.by_id: dict[int, tuple] = {}  # id(gate) -> (gate, name, parameters)
+        self.templates: dict[tuple, str] = {}  # (name, qubits, body with positional parameters) -> name
+        self.inverses: dict[int, tuple] = {}
         self.unitaries: list[tuple] = []
         self.comments: list[str] = []
         self._depth = 0
@@ -253,48 +256,55 @@ class _Exporter:
         return sorted(found, key=lambda p: p.name)
 
     def _circuit_gate(self, gate: CircuitGate, names) -> str:
-        params = self._parameters(gate.definition.instructions, gate.definition.global_phase)
-        template = gate.definition
-        if params:
-            template = template.bind({p: Parameter(f"_qfusion_{i}") for i, p in enumerate(params)})
-        for original, num_qubits, known, name in self.circuit_gates:
-            if original == gate.name and num_qubits == gate.num_qubits and known == template:
-                break
-        else:
-            name = self._define(gate, params)
-            self.circuit_gates.append((gate.name, gate.num_qubits, template, name))
+        """The call of a gate defined by a circuit. Each distinct gate object is written once; gates
+        of the same name whose bodies differ only in their parameters share one definition."""
+        known = self.by_id.get(id(gate))
+        if known is None or known[0] is not gate:
+            params = self._parameters(gate.definition.instructions, gate.definition.global_phase)
+            self._depth += 1
+            try:
+                if self._depth > DEFAULT_LIMITS.max_gate_depth:
+                    raise QasmError(f"gate definitions nested more than {DEFAULT_LIMITS.max_gate_depth} levels "
+                                    f"deep cannot be written (loads would refuse them)")
+                positional = {p.name: f"p{i}" for i, p in enumerate(params)}
+                key = (gate.name, gate.num_qubits, "\n".join(self._gate_body(gate, positional, None)))
+                name = self.templates.get(key)
+                if name is None:
+                    name = self.templates[key] = self._define(gate, params)
+            finally:
+                self._depth -= 1
+            known = self.by_id[id(gate)] = (gate, name, params)
+        _, name, params = known
         return name + self._params(params, names)
 
+    def _gate_body(self, gate: CircuitGate, formal: dict, qubits: list[str] | None) -> list[str]:
+        qubits = qubits or [f"q{i}" for i in range(gate.num_qubits)]
+        definition = gate.definition
+        body = []
+        phase = definition.global_phase
+        if (is_symbolic(phase) or phase != 0) and self.version >= 3:
+            body.append(f"gphase({self._expr(phase, formal)});")
+        for inst in definition.instructions:
+            if inst.condition is not None:
+                raise QasmError(f"gate {gate.name!r} has a conditioned instruction; OpenQASM gate "
+                                f"definitions cannot have conditions")
+            labels = [qubits[q] for q in inst.qubits]
+            if isinstance(inst.operation, Barrier):
+                body.append(f"barrier {', '.join(labels)};")
+            else:
+                body += self._gate_statements(inst.operation, labels, formal)
+        return body
+
     def _define(self, gate: CircuitGate, params: list[Parameter]) -> str:
-        self._depth += 1
-        try:
-            if self._depth > DEFAULT_LIMITS.max_gate_depth:
-                raise QasmError(f"gate definitions nested more than {DEFAULT_LIMITS.max_gate_depth} levels deep "
-                                f"cannot be written (loads would refuse them)")
-            name = self._new_name(gate.name, "g")
-            local = set(self.used)
-            formal = {p.name: identifier(p.name, local, self.version, "p") for p in params}
-            qubits = [identifier(f"q{i}", local, self.version) for i in range(gate.num_qubits)]
-            definition = gate.definition
-            body = []
-            phase = definition.global_phase
-            if (is_symbolic(phase) or phase != 0) and self.version >= 3:
-                body.append(f"gphase({self._expr(phase, formal)});")
-            for inst in definition.instructions:
-                if inst.condition is not None:
-                    raise QasmError(f"gate {gate.name!r} has a conditioned instruction; OpenQASM gate "
-                                    f"definitions cannot have conditions")
-                labels = [qubits[q] for q in inst.qubits]
-                if isinstance(inst.operation, Barrier):
-                    body.append(f"barrier {', '.join(labels)};")
-                else:
-                    body += self._gate_statements(inst.operation, labels, formal)
-            formal_list = f"({', '.join(formal[p.name] for p in params)})" if params else ""
-            lines = [f"gate {name}{formal_list} {', '.join(qubits)} {{"] + [f"  {s}" for s in body] + ["}"]
-            self.definitions.append("\n".join(lines))
-            return name
-        finally:
-            self._depth -= 1
+        name = self._new_name(gate.name, "g")
+        local = set(self.used)
+        formal = {p.name: identifier(p.name, local, self.version, "p") for p in params}
+        qubits = [identifier(f"q{i}", local, self.version) for i in range(gate.num_qubits)]
+        body = self._gate_body(gate, formal, qubits)
+        formal_list = f"({', '.join(formal[p.name] for p in params)})" if params else ""
+        lines = [f"gate {name}{formal_list} {', '.join(qubits)} {{"] + [f"  {s}" for s in body] + ["}"]
+        self.definitions.append("\n".join(lines))
+        return name
 
     def _one_qubit_unitary(self, gate: Gate, args: str) -> list[str]:
         theta, phi, lam, phase = self._angles(gate)
@@ -340,7 +350,7 @@ class _Exporter:
             base = gate.base
             inverse = base.inverse()
             if isinstance(base, CircuitGate):
-                inverse = CircuitGate(base.definition.inverse(), base.name + "_dg")
+                inverse = inverse_gate(base, self.inverses)
             if not isinstance(inverse, InverseGate):
                 return self._gate_statements(inverse, qubits, names)
         raise QasmError(f"OpenQASM 2 has no '{'inv' if isinstance(gate, InverseGate) else 'pow'}' modifier: "
