@@ -1,3 +1,4 @@
+// Deliberately malformed (the `h` line lacks its ';'): `qfusion run examples/bad.qasm` shows the error.
 OPENQASM 2.0;
 include "qelib1.inc";
 qreg q[2];

@@ -12,8 +12,8 @@ BELL = EXAMPLES / "bell.qasm"
 
 def test_malformed_qasm_names_file_line_and_column():
     out = qfusion("run", EXAMPLES / "bad.qasm", "--json", check=False)
-    line = assert_one_line_error(out, 2, "bad.qasm:5:1: expected ';'")
-    assert line.startswith(f"qfusion: error: {EXAMPLES / 'bad.qasm'}:5:1:")
+    line = assert_one_line_error(out, 2, "bad.qasm:6:1: expected ';'")
+    assert line.startswith(f"qfusion: error: {EXAMPLES / 'bad.qasm'}:6:1:")
 
 
 @pytest.mark.parametrize("args, fragments", [
