@@ -111,7 +111,7 @@ def test_simulate_text_shows_the_largest_64_unless_all(tmp_path):
     program.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[7];\n'
                        + "".join(f"ry({0.3 + 0.1 * i}) q[{i}];\n" for i in range(7)))
     lines = qfusion("simulate", program, "--probabilities").stdout.splitlines()
-    assert len(lines) == 65 and "64 smaller ones not shown" in lines[-1]
+    assert len(lines) == 65 and "64 more not shown" in lines[-1]
     shown = {line.split()[0][1:-1]: float(line.split()[1]) for line in lines[:-1]}
     everything = qfusion_json("simulate", program, "--probabilities")["probabilities"]
     assert len(everything) == 128 and sum(everything.values()) == pytest.approx(1)

@@ -24,7 +24,7 @@ def test_bench_json_rows():
 def test_bench_text_table():
     lines = qfusion("bench", "--qubits", "5", "--families", "brickwork", "--dtype", "complex64").stdout.splitlines()
     assert lines[0].startswith("qfusion ") and lines[0].endswith("complex64")
-    assert lines[1].split() == ["family", "qubits", "gates", "best", "of", "time"]
+    assert lines[1].split() == ["family", "qubits", "gates", "runs", "best", "time"]
     family, qubits, gate_count, repeat, *time = lines[2].split()
     assert (family, qubits, gate_count, repeat) == ("brickwork", "5", str(len(circuit("brickwork", 5))), "3")
 

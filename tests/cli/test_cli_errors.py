@@ -97,3 +97,15 @@ def test_ctrl_c_is_one_line_and_exit_130():
         process.kill()
     assert process.returncode == 130, stderr
     assert stderr.strip() == "qfusion: error: interrupted"
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path):
+    program = tmp_path / "wide.qasm"
+    program.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[16];\nh q;\n')
+    process = subprocess.Popen([sys.executable, "-m", "qfusion.cli", "simulate", str(program), "--all"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("|0000000000000000>")
+    process.stdout.close()  # like `qfusion simulate ... | head -1`
+    stderr = process.stderr.read()
+    process.wait(timeout=120)
+    assert stderr == "" and process.returncode == 1

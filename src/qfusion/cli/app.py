@@ -66,6 +66,16 @@ def _param(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE such as theta=0.5, got {text!r}") from None
 
 
+_EPILOG = """examples:
+  qfusion run examples/bell.qasm --shots 1000 --seed 7
+  qfusion simulate examples/qft5.qasm --probabilities --json
+  qfusion draw examples/teleport.qasm --output mpl --filename teleport.png
+  qfusion bench --qubits 20,22 --families qft,ghz
+
+Every command takes --json. Errors are one line on stderr; the exit code is 2 for bad usage
+or input, 1 for failures while running (--traceback or QFUSION_DEBUG=1 shows the traceback)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``qfusion`` argument parser (subcommands run, simulate, draw, bench, backends).
 
@@ -77,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     common.add_argument("--traceback", action="store_true", help="show the Python traceback of an error")
 
-    parser = _Parser(prog="qfusion", description="Run, simulate, draw and benchmark quantum circuits.")
+    parser = _Parser(prog="qfusion", description="Run, simulate, draw and benchmark quantum circuits.",
+                     epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"qfusion {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 

@@ -65,7 +65,7 @@ def bench(args) -> dict:
     threads = settings().num_threads
     if not args.json:
         print(f"qfusion {__version__}, {threads} threads, {args.dtype}")
-        print(f"{'family':<10} {'qubits':>6} {'gates':>6} {'best of':>7} {'time':>11}")
+        print(f"{'family':<10} {'qubits':>6} {'gates':>6} {'runs':>5} {'best time':>11}")
     rows = []
     for num_qubits in args.qubits:
         repeat = args.repeat or (3 if num_qubits < 24 else 1)
@@ -81,7 +81,7 @@ def bench(args) -> dict:
             rows.append({"family": family, "qubits": num_qubits, "gates": len(c), "dtype": args.dtype,
                          "repeat": repeat, "time_s": best})
             if not args.json:
-                print(f"{family:<10} {num_qubits:>6} {len(c):>6} {repeat:>7} {format_seconds(best):>11}", flush=True)
+                print(f"{family:<10} {num_qubits:>6} {len(c):>6} {repeat:>5} {format_seconds(best):>11}", flush=True)
     return {"version": __version__, "threads": threads, "dtype": args.dtype, "results": rows}
 
 

@@ -95,6 +95,8 @@ def run(args) -> dict:
         _print_counts(counts, args.shots, args.all)
         if args.memory:
             print("memory:", " ".join(out["memory"]))
+        if set(counts) == {""}:
+            print("(the circuit measures nothing; add measurements, or see the state with 'qfusion simulate')")
         seed = f" (seed {args.seed})" if args.seed is not None else ""
         print(f"{args.shots:,} shots of {os.path.basename(args.file)} on {backend}{seed} in {elapsed:.3f} s")
     return out
@@ -142,11 +144,21 @@ def simulate(args) -> dict:
     if not args.json:
         for key, i in zip(keys, shown):
             amplitude = "" if args.probabilities else f"{vector[i].real:+.6f}{vector[i].imag:+.6f}j  "
-            print(f"|{key}>  {amplitude}{probabilities[i]:.6f}  {bar(float(probabilities[i]))}")
+            print(f"|{key}>  {amplitude}{_probability(probabilities[i])}  {bar(float(probabilities[i]))}")
         hidden = len(nonzero) - len(shown)
-        more = f"; {hidden:,} smaller ones not shown (--all prints them)" if hidden else ""
-        print(f"{num_qubits} qubits, {len(nonzero):,} non-zero amplitudes ({args.dtype}, {args.backend}){more}")
+        more = f"; {hidden:,} more not shown (--all prints them)" if hidden else ""
+        plural = "" if len(nonzero) == 1 else "s"
+        print(f"{num_qubits} qubits, {len(nonzero):,} non-zero amplitude{plural} ({args.dtype}, {args.backend}){more}")
     return out
+
+
+def _probability(p: float) -> str:
+    """Six decimals, or three significant digits below 0.001 (so small ones do not print as zero).
+
+    >>> _probability(0.5), _probability(2.384e-07)
+    ('0.500000', '2.384e-07')
+    """
+    return f"{p:.6f}" if p >= 1e-3 else f"{p:.3e}"
 
 
 def draw(args) -> dict:
