@@ -149,10 +149,11 @@ def describe(terms: list[tuple[str, complex]], num_qubits: int, limit: int = 20)
         return f"0 (on {num_qubits} qubits)"
     parts = []
     for i, (label, coeff) in enumerate(terms[:limit]):
+        times = f" * {label}" if label else ""  # a 0-qubit term is just its number
         if isinstance(coeff, float) and coeff < 0:
-            parts.append(("- " if i else "-") + f"{-coeff!r} * {label}")
+            parts.append(("- " if i else "-") + f"{-coeff!r}{times}")
         else:
-            parts.append(("+ " if i else "") + f"{coeff!r} * {label}")
+            parts.append(("+ " if i else "") + f"{coeff!r}{times}")
     if len(terms) > limit:
         parts.append(f"+ ... ({len(terms) - limit} more terms)")
     return " ".join(parts)

@@ -322,13 +322,14 @@ class PauliSum:
         """
         if len(self) == 0:
             return self
-        keys = np.stack([self._x, self._z], axis=1)
-        unique, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-        sums = np.zeros(len(unique), dtype=np.complex128)
-        np.add.at(sums, inverse.reshape(-1), self._coeffs)
-        order = np.argsort(first, kind="stable")
-        order = order[np.abs(sums[order]) > atol]
-        return PauliSum._new(self.num_qubits, unique[order, 0].copy(), unique[order, 1].copy(), sums[order])
+        order = np.lexsort((self._z, self._x))
+        x, z = self._x[order], self._z[order]
+        starts = np.flatnonzero(np.concatenate([[True], (x[1:] != x[:-1]) | (z[1:] != z[:-1])]))
+        sums = np.add.reduceat(self._coeffs[order], starts)
+        first = np.minimum.reduceat(order, starts)  # each label's first position in self
+        keep = np.argsort(first, kind="stable")
+        keep = keep[np.abs(sums[keep]) > atol]
+        return PauliSum._new(self.num_qubits, x[starts[keep]], z[starts[keep]], sums[keep])
 
     def equiv(self, other: "PauliSum", atol: float = 1e-10) -> bool:
         """Whether both are the same operator, up to term order and ``atol`` per coefficient.
