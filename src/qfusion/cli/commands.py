@@ -40,13 +40,26 @@ def bar(fraction: float) -> str:
 
 
 def load_circuit(path: str):
-    """The circuit of an OpenQASM 2.0 or 3 file (errors are ``QasmError`` s with file:line:col)."""
+    """The circuit of an OpenQASM 2.0 or 3 file (errors are ``QasmError`` s with file:line:col).
+
+    >>> load_circuit("missing.qasm")
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.QasmError: missing.qasm: cannot read the file: No such file or directory
+    """
     from qfusion.qasm import load
     return load(path)
 
 
 def check_backend(name: str) -> None:
-    """Fail before any work if ``name`` is not a backend (``BackendError``: unknown backend ...)."""
+    """Fail before any work if ``name`` is not a backend (``BackendError``: unknown backend ...).
+
+    >>> check_backend("statevector")
+    >>> check_backend("nope")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.BackendError: unknown backend 'nope'; available: statevector, ...
+    """
     from qfusion.backends import get
     get(name)
 
@@ -117,7 +130,17 @@ def _print_counts(counts: dict[str, int], shots: int, show_all: bool) -> None:
 
 
 def simulate(args) -> dict:
-    """``qfusion simulate FILE``: the final state's amplitudes or probabilities, by bitstring."""
+    """``qfusion simulate FILE``: the final state's amplitudes or probabilities, by bitstring.
+
+    >>> import os, tempfile, types
+    >>> path = os.path.join(tempfile.mkdtemp(), "plus.qasm")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write('OPENQASM 3; include "stdgates.inc"; qubit[1] q; h q[0];')
+    >>> args = types.SimpleNamespace(file=path, backend="statevector", dtype="complex128", seed=None, param=[],
+    ...                              probabilities=True, all=False, json=True)
+    >>> simulate(args)["probabilities"]
+    {'0': 0.4999999999999999, '1': 0.4999999999999999}
+    """
     from qfusion.backends import simulate as simulate_circuit
     check_backend(args.backend)
     circuit = load_circuit(args.file)
@@ -162,7 +185,15 @@ def _probability(p: float) -> str:
 
 
 def draw(args) -> dict:
-    """``qfusion draw FILE``: the text drawing, or a matplotlib image file with ``--output mpl``."""
+    """``qfusion draw FILE``: the text drawing, or a matplotlib image file with ``--output mpl``.
+
+    >>> import os, tempfile, types
+    >>> path = os.path.join(tempfile.mkdtemp(), "h.qasm")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write('OPENQASM 3; include "stdgates.inc"; qubit[1] q; h q[0];')
+    >>> _ = draw(types.SimpleNamespace(file=path, output="text", fold=None, json=False))
+    q0: ─H──
+    """
     circuit = load_circuit(args.file)
     if args.output == "mpl":
         filename = args.filename or os.path.splitext(os.path.basename(args.file))[0] + ".png"
@@ -177,7 +208,12 @@ def draw(args) -> dict:
 
 
 def backends(args) -> dict:
-    """``qfusion backends``: the registered backend names, one per line."""
+    """``qfusion backends``: the registered backend names, one per line.
+
+    >>> import types
+    >>> "statevector" in backends(types.SimpleNamespace(json=True))["backends"]
+    True
+    """
     from qfusion.backends import names
     found = list(names())
     if not args.json:
