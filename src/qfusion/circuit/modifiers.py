@@ -196,6 +196,7 @@ class CircuitGate(Gate):
             raise CircuitError("only a circuit of gates (no measure, reset or classical bits) can be a gate")
         super().__init__(name, definition.num_qubits, tuple(sorted(definition.parameters, key=str)))
         self.definition = definition
+        self._inverse: CircuitGate | None = None
 
     def _matrix(self, params):
         from qfusion.circuit.unitary import circuit_unitary
@@ -205,7 +206,12 @@ class CircuitGate(Gate):
         return CircuitGate(self.definition.bind(values), self.name)
 
     def inverse(self):
-        return CircuitGate(self.definition.inverse(), self.name + "_dg")
+        # memoised: a sub-gate shared by many definitions (a gate DAG) is inverted once, not once
+        # per path to it, which would be exponential in the nesting depth
+        if self._inverse is None:
+            self._inverse = CircuitGate(self.definition.inverse(), self.name + "_dg")
+            self._inverse._inverse = self
+        return self._inverse
 
     def __eq__(self, other):
         return type(other) is CircuitGate and other.name == self.name and other.definition == self.definition
