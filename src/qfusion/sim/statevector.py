@@ -24,6 +24,7 @@ from qfusion.sim.kernels import cpu_measure, cpu_sweep
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, Program, ResetOp, lower
 
+_PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
 
 
@@ -205,7 +206,8 @@ def _prepare(circuit: Circuit, params, dtype, options) -> tuple[Program, type, S
     dtype = resolve_dtype(dtype)
     options = options or SimulatorOptions()
     threads = options.num_threads or settings().num_threads
-    _set_threads(threads)
+    # below ~2^14 amplitudes a kernel finishes before threads would even wake: run on one
+    _set_threads(threads if circuit.num_qubits >= _PARALLEL_QUBITS else 1)
     check_state_fits(circuit.num_qubits, dtype)
     return lower(circuit, params), dtype, options
 
