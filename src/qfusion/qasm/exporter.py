@@ -41,6 +41,7 @@ _FUNCTION_NAMES = {"sin", "cos", "tan", "exp", "ln", "log", "sqrt", "arcsin", "a
                    "ceiling", "mod", "pow", "popcount", "rotl", "rotr", "sizeof", "real", "imag"}
 _CANONICAL_PATTERN = re.compile(r"mc(x|phase)_\d+")
 _CANONICAL_FIXED = {"sxdg", "iswap", "ecr", "rxx", "ryy", "rzz"}
+_MAX_MATRIX_EXPANSION = 100_000
 
 
 def export(circuit: Circuit, version: int) -> str:
@@ -74,6 +75,7 @@ class _Exporter:
         self.by_id: dict[int, tuple] = {}  # id(gate) -> (gate, name, parameters)
         self.templates: dict[tuple, str] = {}  # (name, qubits, body with positional parameters) -> name
         self.inverses: dict[int, tuple] = {}
+        self.sizes: dict[int, tuple] = {}
         self.unitaries: list[tuple] = []
         self.comments: list[str] = []
         self._depth = 0
@@ -191,6 +193,8 @@ class _Exporter:
 
     def _gate_statements(self, gate: Gate, qubits: list[str], names) -> list[str]:
         args = ", ".join(qubits)
+        if self.version < 3 and isinstance(gate, InverseGate) and isinstance(gate.base, CircuitGate):
+            return self._gate_statements(inverse_gate(gate.base, self.inverses), qubits, names)
         if gate.num_qubits == 1 and (_is_matrix_gate(gate) or (self.version < 3 and isinstance(
                 gate, (InverseGate, PowerGate)) and not isinstance(gate.inverse(), InverseGate))):
             return self._one_qubit_unitary(gate, args)
@@ -316,6 +320,9 @@ class _Exporter:
         return [f"u({theta}, {phi}, {lam}) {args};"]
 
     def _angles(self, gate: Gate) -> list[str]:
+        if _expanded_size(gate, self.sizes) > _MAX_MATRIX_EXPANSION:
+            raise QasmError(f"{gate!r} is too large a circuit to write as one U(θ, φ, λ); decompose it first"
+                            + (" or write version=3" if self.version < 3 else ""))
         try:
             matrix = gate.matrix()
         except CircuitError as exc:
@@ -347,10 +354,7 @@ class _Exporter:
 
     def _modified_v2(self, gate: Gate, qubits: list[str], names) -> list[str]:
         if isinstance(gate, InverseGate):
-            base = gate.base
-            inverse = base.inverse()
-            if isinstance(base, CircuitGate):
-                inverse = inverse_gate(base, self.inverses)
+            inverse = gate.base.inverse()
             if not isinstance(inverse, InverseGate):
                 return self._gate_statements(inverse, qubits, names)
         raise QasmError(f"OpenQASM 2 has no '{'inv' if isinstance(gate, InverseGate) else 'pow'}' modifier: "
@@ -362,6 +366,32 @@ def _is_matrix_gate(gate: Gate) -> bool:
     if isinstance(gate, UnitaryGate):
         return True
     return not isinstance(gate, (StandardGate, CircuitGate, ControlledGate, InverseGate, PowerGate))
+
+
+def _expanded_size(gate: Gate, memo: dict) -> int:
+    """How many gates ``gate`` expands to through its circuit definitions (iteratively, each
+    shared definition counted from ``memo``); capped, since only "small or not" matters."""
+    def base_of(g):
+        while isinstance(g, (ControlledGate, InverseGate, PowerGate)):
+            g = g.base
+        return g
+
+    stack = [base_of(gate)]
+    while stack:
+        top = stack[-1]
+        if not isinstance(top, CircuitGate) or id(top) in memo:
+            stack.pop()
+            continue
+        children = [base_of(i.operation) for i in top.definition.instructions]
+        pending = [c for c in children if isinstance(c, CircuitGate) and id(c) not in memo]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        total = sum(memo[id(c)][1] if isinstance(c, CircuitGate) else 1 for c in children)
+        memo[id(top)] = (top, min(total, 10 * _MAX_MATRIX_EXPANSION))
+    top = base_of(gate)
+    return memo[id(top)][1] if isinstance(top, CircuitGate) else 1
 
 
 def _control_prefix(gate: ControlledGate) -> str:
