@@ -209,6 +209,8 @@ class GateCalls:
             raise call.token.error(f"gate '{name}' takes {entry.num_params} parameter(s), got {len(call.args)}")
         number, scope = self.evaluator.number, context.scope
         args = [number(a, scope, f"parameter {i + 1} of '{name}'") for i, a in enumerate(call.args)]
+        if any(is_symbolic(a) for a in args):  # big parameter expressions cost in proportion to their size
+            self.budget.charge(sum(self.evaluator.track(a)[1] for a in args), call.token)
         modifiers = self._modifiers(call, context) if call.modifiers else ()
         expected = entry.num_qubits + sum(v for kind, v, _ in modifiers if kind in ("ctrl", "negctrl"))
         if len(call.operands) != expected:
