@@ -112,6 +112,7 @@ CASES = [
     (V3, "gate g(t) a { rx(t) a; }\ninput float w; g(w) q[0]; h q[0];\ngate k a { rx(w) a; }\nk q[0];",
      "unknown name 'w'", 7, 15),
     (V3, "gate g a { qubit b; }", "'qubit' is not allowed inside a gate definition", 5, 12),
+    (V3, "gate g a { c[0] = measure a; }\ng q[0];", "'measure' is not allowed inside a gate definition", 5, 19),
     (V3, "for i in [0:1] { qubit[2] r; }", "'qubit' is only allowed at the top level of the program", 5, 18),
     (V3, "if (true) { gate g a { } }", "'gate' is only allowed at the top level of the program", 5, 13),
     (V3, "c[0] = measure q;", "cannot measure 3 qubit(s) into 1 bit(s)", 5, 8),

@@ -220,12 +220,8 @@ class GateCalls:
                 entry.kind == "defined" and self.inline_gates and context.target is self.main)):
             return self._inline(self._circuit_gate(entry, args, call.token), rows, context, call.token)
         gate = self._gate(entry, args, call.token)
-        for kind, value, token in reversed(modifiers):
-            try:
-                gate = {"ctrl": lambda g: g.control(value), "negctrl": lambda g: g.control(value, 0),
-                        "inv": lambda g: self._inverted(g, token), "pow": lambda g: g.power(value)}[kind](gate)
-            except CircuitError as exc:
-                raise token.error(f"cannot apply '{kind}' to '{name}': {exc}") from None
+        for kind, value, token in reversed(modifiers):  # the modifier next to the gate applies first
+            gate = self._modified(gate, kind, value, token)
         self.budget.charge(self._expanded_size(gate) * len(rows), call.token)
         append, condition = context.target.instructions.append, context.condition
         for row in rows:
@@ -249,6 +245,18 @@ class GateCalls:
                 append(Instruction(inst.operation, qubits, (), condition))
         if is_symbolic(definition.global_phase) or definition.global_phase != 0:
             target.add_phase(definition.global_phase)
+
+    def _modified(self, gate, kind: str, value, token):
+        try:
+            if kind == "ctrl":
+                return gate.control(value)
+            if kind == "negctrl":
+                return gate.control(value, 0)
+            if kind == "pow":
+                return gate.power(value)
+            return self._inverted(gate, token)
+        except CircuitError as exc:
+            raise token.error(f"cannot apply '{kind}' to '{gate.name}': {exc}") from None
 
     def _modifiers(self, call: GateCall, context) -> list:
         values = []

@@ -21,9 +21,9 @@ from qfusion.circuit.parameter import ParameterExpression
 from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
-from qfusion.qasm.symbols import RegisterInfo, Symbols
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
+from qfusion.qasm.symbols import RegisterInfo, Symbols
 from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, For, GateCall, GateDef, If, Include, Measure,
                                  QuantumDecl, RangeExpr, Reset, SetExpr)
 
@@ -172,13 +172,13 @@ class Interpreter(Symbols, GateCalls, Conditions):
 
     # -- measurement, reset, barrier -----------------------------------------------------------
     def _measure(self, statement: Measure, context: Context) -> None:
-        if context.qubits is not None:
-            raise statement.token.error("'measure' is not allowed inside a gate definition")
         qubits, _ = self.qubits_of(statement.operand, context)
         clbits, _ = self.clbits_of(statement.target, context)
         self._measure_pairs(qubits, clbits, statement.token, context)
 
     def _measure_pairs(self, qubits, clbits, token, context: Context) -> None:
+        if context.qubits is not None:
+            raise token.error("'measure' is not allowed inside a gate definition")
         if len(qubits) != len(clbits):
             raise token.error(f"cannot measure {len(qubits)} qubit(s) into {len(clbits)} bit(s): "
                               f"the sizes must match")
