@@ -88,3 +88,13 @@ def test_including_both_libraries_and_twice():
     c = loads('OPENQASM 3; include "stdgates.inc"; include "qelib1.inc"; include "stdgates.inc"; qubit[3] q;'
               "cu1(0.5) q[0], q[1]; cphase(0.5) q[1], q[2]; rccx q[0], q[1], q[2];")
     assert c.instructions[0].operation == c.instructions[1].operation == StandardGate("cp", (0.5,))
+
+
+def test_conditioned_defined_gates_keep_the_condition_when_inlined():
+    text = ('OPENQASM 2.0;\ninclude "qelib1.inc";\ngate g a, b { h a; cx a, b; }\nqreg q[2];\ncreg c[1];\n'
+            "if(c==1) g q[0], q[1];")
+    kept = loads(text)
+    assert [(inst.name, inst.condition.value) for inst in kept] == [("g", 1)]
+    inline = loads(text, inline_gates=True)
+    assert [(inst.name, inst.condition.clbits, inst.condition.value) for inst in inline] == [
+        ("h", (0,), 1), ("cx", (0,), 1)]
