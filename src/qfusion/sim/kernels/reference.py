@@ -118,3 +118,59 @@ def pauli_expectations(state, x_masks, group_starts, z_masks, coeffs):
             parity = np.array([bin(v).count("1") & 1 for v in (index & z_masks[t])])
             total += coeffs[t] * np.sum(product * (1 - 2 * parity))
     return total
+
+
+# -- twins of the CUDA kernels (cuda_gates, cuda_sweep, cuda_measure) ----------------------
+
+def batch_dense(state, bits, k, offsets, coef):
+    """Twin of ``cuda_gates.dense_kernel``: ``state[b]`` times the matrix on ``bits``."""
+    dim = 1 << k
+    rest = np.arange(state.shape[1])
+    rest = rest[(rest & sum(1 << int(p) for p in bits[:k])) == 0]
+    for b in range(state.shape[0]):
+        matrix = coef[b if coef.shape[0] > 1 else 0].reshape(dim, dim)
+        groups = state[b][rest[:, None] + offsets[None, :dim]]
+        state[b][rest[:, None] + offsets[None, :dim]] = groups @ matrix.T
+
+
+def batch_diagonal(state, bits, k, coef):
+    """Twin of ``cuda_gates.diagonal_kernel``."""
+    index = _bits(np.arange(state.shape[1]), list(bits[:k]))
+    for b in range(state.shape[0]):
+        state[b] *= coef[b if coef.shape[0] > 1 else 0][index]
+
+
+def batch_permutation(state, bits, k, offsets, perm, phase):
+    """Twin of ``cuda_gates.permutation_kernel``."""
+    dim = 1 << k
+    rest = np.arange(state.shape[1])
+    rest = rest[(rest & sum(1 << int(p) for p in bits[:k])) == 0]
+    for b in range(state.shape[0]):
+        old = state[b][rest[:, None] + offsets[None, :dim]]
+        new = np.empty_like(old)
+        new[:, perm[:dim]] = old * phase[b if phase.shape[0] > 1 else 0][None, :dim]
+        state[b][rest[:, None] + offsets[None, :dim]] = new
+
+
+def gpu_sweep(state, active, outer, offsets_low, offsets_high, buffer_low, buffer_high, op_type, op_target,
+              op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip, coef, skip):
+    """Twin of ``cuda_sweep.sweep_kernel``: the lane-sweep twin on a complex state and coefficients."""
+    floats = np.empty(2 * state.shape[0])
+    floats[0::2], floats[1::2] = state.real, state.imag
+    lanes_sweep(floats, active, outer, offsets_low, offsets_high, buffer_low, buffer_high, op_type, op_target,
+                op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip, coef.real, coef.imag, skip)
+    state[:] = floats[0::2] + 1j * floats[1::2]
+
+
+def sample_keys(state, uniforms, positions):
+    """Twin of ``cuda_measure.sample_keys`` (block size one): inverse-CDF draws reduced to keys."""
+    cumulative = np.cumsum(np.abs(state) ** 2)
+    index = np.minimum(np.searchsorted(cumulative, uniforms * cumulative[-1], side="right"), len(state) - 1)
+    return _bits(index, list(positions))
+
+
+def pauli_term(state, x, z):
+    """Twin of ``cuda_measure.pauli_term``: <psi|X^x Z^z|psi>."""
+    index = np.arange(state.shape[0])
+    parity = np.array([bin(int(v)).count("1") & 1 for v in (index & z)])
+    return complex(np.sum(np.conj(state[index ^ x]) * state * (1 - 2 * parity)))

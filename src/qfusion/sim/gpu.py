@@ -1,0 +1,365 @@
+"""The GPU state-vector simulator: the CPU simulator's plan, run by CUDA kernels (numba.cuda).
+
+The circuit is lowered (:mod:`.plan`) and fused exactly as on the CPU. States of at least
+``sweeps_from_qubits`` qubits run the lane-sweep plan of :mod:`.lanes` (fused gates packed
+into sweeps; one read and one write of the state per sweep) in shared memory
+(:mod:`.kernels.cuda_sweep`); smaller states, or plans the sweeps cannot hold, run one kernel
+per fused gate (:mod:`.kernels.cuda_gates`). Measurement, reset, sampling (only counts come
+back) and Pauli expectation values run on the device (:mod:`.kernels.cuda_measure`).
+
+Without a CUDA GPU and driver every entry point raises :class:`~qfusion.errors.BackendError`;
+importing this module works everywhere.
+
+>>> from qfusion.circuit import Circuit
+>>> device_available() in (True, False)
+True
+"""
+
+from __future__ import annotations
+
+import cmath
+from dataclasses import dataclass
+
+import numpy as np
+
+from qfusion.circuit.circuit import Circuit
+from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError
+from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout
+from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep
+from qfusion.sim.lanes import LaneSweep, lane_schedule
+from qfusion.sim.memory import format_bytes, state_bytes
+from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, Program, ResetOp, lower
+from qfusion.sim.statevector import StateVector, _bitstrings, _pauli_terms, resolve_dtype
+
+_RESERVE_BYTES = 256 << 20  # left free on the device for the plan, partial sums and the CUDA context
+_HISTOGRAM_BITS = 20        # up to this many measured bits, counts are binned on the device
+
+
+@dataclass(frozen=True)
+class GpuOptions:
+    """Launch and plan knobs. ``sweeps``: None = from ``sweeps_from_qubits`` qubits on."""
+    threads_per_block: int = 256
+    max_blocks: int = 1 << 16
+    sweeps: bool | None = None
+    sweeps_from_qubits: int = 12
+    sweep_qubits: int = cuda_sweep.MAX_ACTIVE
+    sweep_mixed: int | None = None
+    max_fused_qubits: int = MAX_FUSED_QUBITS
+    max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
+
+
+def _cuda():
+    from numba import cuda
+    return cuda
+
+
+def device_available() -> bool:
+    """Whether a CUDA GPU and driver can be used (or numba's CUDA simulator is on)."""
+    try:
+        return bool(_cuda().is_available())
+    except Exception:  # a broken driver install raises from deep inside numba
+        return False
+
+
+def require_device() -> None:
+    """Raise :class:`BackendError` saying why no GPU can be used."""
+    if device_available():
+        return
+    reason = "numba.cuda found no usable CUDA GPU and driver"
+    try:
+        _cuda().detect()
+    except Exception as exc:  # pragma: no cover - depends on the driver
+        reason += f" ({exc})"
+    raise BackendError(f"the gpu backend needs an NVIDIA GPU with a CUDA driver: {reason}; run on a GPU "
+                       "machine, or use backend='statevector' (CPU)")
+
+
+def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1) -> int:
+    """Raise :class:`CircuitTooLargeError` unless ``batch * copies`` states fit in the device's free memory."""
+    needed = state_bytes(num_qubits, dtype) * copies * batch if num_qubits < 100 else float("inf")
+    free = _cuda().current_context().get_memory_info().free
+    if needed + _RESERVE_BYTES > free:
+        need = format_bytes(needed) if needed != float("inf") else "more than any GPU has"
+        raise CircuitTooLargeError(
+            f"{batch * copies} state(s) of {num_qubits} qubits need {need} as {np.dtype(dtype).name} on the GPU; "
+            f"{format_bytes(max(free - _RESERVE_BYTES, 0))} of device memory is free (try dtype=\"complex64\", "
+            f"fewer qubits, a smaller batch, or a distributed backend)")
+    return int(needed)
+
+
+def _launch(kernel, total: int, options: GpuOptions, *args, threads: int | None = None) -> None:
+    threads = threads or options.threads_per_block
+    blocks = max(1, min(-(-total // threads), options.max_blocks))
+    kernel[blocks, threads](*args)
+
+
+# -- plans: host arrays per step -----------------------------------------------------------
+
+def gate_steps(ops: list[GateOp], num_qubits: int, dtype, options: GpuOptions) -> list[tuple]:
+    """The device steps for ``ops`` on a state in qubit order, ending in qubit order:
+    ``("sweep", arrays)``, ``("dense" | "diagonal" | "permutation", bits, k, ...)`` and ``("swap", first, second)``."""
+    use_sweeps = options.sweeps if options.sweeps is not None else num_qubits >= options.sweeps_from_qubits
+    if use_sweeps:
+        active = min(options.sweep_qubits, cuda_sweep.MAX_ACTIVE, num_qubits)
+        planned = lane_schedule(ops, num_qubits, tuple(range(num_qubits)), dtype, active, options.sweep_mixed,
+                                options.max_diagonal_qubits)
+        if planned is not None:
+            sweeps, layout = planned
+            return [_sweep_step(s, dtype) for s in sweeps] + [_swap_step(s) for s in restore_layout(layout)]
+    return [_gate_step(op, dtype) for op in fuse(ops, options.max_fused_qubits, options.max_diagonal_qubits)]
+
+
+def _sweep_step(sweep: LaneSweep, dtype) -> tuple:
+    arrays = list(sweep.arrays)
+    coef = (arrays[15].astype(np.float64) + 1j * arrays[16]).astype(dtype)
+    return ("sweep", np.int64(arrays[0])) + tuple(arrays[1:15]) + (coef, arrays[17])
+
+
+def _swap_step(step: BitSwap) -> tuple:
+    return ("swap", step.first, step.second)
+
+
+def _gate_step(op: GateOp, dtype) -> tuple:
+    bits = np.array(op.qubits, dtype=np.int64)
+    k = len(bits)
+    dim = 1 << k
+    offsets = np.array([sum(1 << int(bits[j]) for j in range(k) if (a >> j) & 1) for a in range(dim)],
+                       dtype=np.int64)
+    if op.kind == "diagonal":
+        return ("diagonal", bits, k, np.diagonal(op.matrix).astype(dtype)[None, :])
+    if op.kind == "permutation" and k > cuda_gates.MAX_DENSE_QUBITS:
+        if k > cuda_gates.MAX_PERMUTATION_QUBITS:
+            raise BackendError(f"the gpu backend applies permutation gates on at most "
+                               f"{cuda_gates.MAX_PERMUTATION_QUBITS} qubits; got one on {k} (decompose it)")
+        perm = np.argmax(np.abs(op.matrix), axis=0).astype(np.int64)
+        phase = op.matrix[perm, np.arange(dim)].astype(dtype)[None, :]
+        return ("permutation", bits, k, offsets, perm, phase)
+    if k > cuda_gates.MAX_DENSE_QUBITS:
+        raise BackendError(f"the gpu backend applies dense gates on at most {cuda_gates.MAX_DENSE_QUBITS} "
+                           f"qubits; got one on {k} (decompose it)")
+    return ("dense", bits, k, offsets, np.ascontiguousarray(op.matrix.reshape(1, -1), dtype=dtype))
+
+
+def run_steps(state, steps: list[tuple], options: GpuOptions) -> None:
+    """Launch every step on the device array ``state`` (shape ``(batch, 2**n)``)."""
+    cuda = _cuda()
+    total = state.shape[0] * state.shape[1]
+    for step in steps:
+        kind, args = step[0], [cuda.to_device(a) if isinstance(a, np.ndarray) else a for a in step[1:]]
+        if kind == "sweep":
+            flat = state.reshape(state.shape[1]) if state.shape[0] == 1 else None
+            if flat is None:
+                raise BackendError("sweeps run on one state at a time")
+            chunks = 1 << len(step[2])
+            _launch(cuda_sweep.sweep_kernel(state.dtype), chunks * options.threads_per_block, options, flat, *args)
+        elif kind == "dense":
+            _launch(cuda_gates.dense_kernel(state.dtype), total >> step[2], options, state, *args)
+        elif kind == "permutation":
+            _launch(cuda_gates.permutation_kernel(state.dtype), total >> step[2], options, state, *args)
+        elif kind == "diagonal":
+            _launch(cuda_gates.diagonal_kernel, total, options, state, *args)
+        else:
+            _launch(cuda_gates.swap_bits_kernel, total, options, state, *args)
+
+
+# -- states and execution ------------------------------------------------------------------
+
+class GpuStateVector:
+    """A state held on the GPU; ``numpy.asarray(state)`` copies it to the host (bit i = qubit i).
+
+    >>> GpuStateVector.__name__
+    'GpuStateVector'
+    """
+
+    def __init__(self, device_data, num_qubits: int, options: GpuOptions):
+        self.device_data = device_data  # shape (1, 2**num_qubits)
+        self.num_qubits = num_qubits
+        self.options = options
+
+    @property
+    def dtype(self):
+        return np.dtype(self.device_data.dtype)
+
+    def __array__(self, dtype=None, copy=None):
+        data = self.device_data.copy_to_host().reshape(-1)
+        return data if dtype is None else data.astype(dtype)
+
+    @property
+    def data(self) -> np.ndarray:
+        """The amplitudes copied to the host."""
+        return np.asarray(self)
+
+    def probabilities(self) -> np.ndarray:
+        data = np.asarray(self)
+        return data.real ** 2 + data.imag ** 2
+
+    def sample(self, shots: int, seed=None) -> np.ndarray:
+        """``shots`` basis-state indices drawn on the device, in random order."""
+        keys = _sample_keys(self._flat(), int(shots), np.random.default_rng(seed), list(range(self.num_qubits)),
+                            self.options)
+        return keys.copy_to_host()
+
+    def expectation_value(self, observable) -> float:
+        """<psi|O|psi> for a Pauli label, ``(label, coeff)`` pairs or a PauliSum, computed on the device."""
+        total = 0j
+        for label, coeff in _pauli_terms(observable, self.num_qubits):
+            x = z = 0
+            phase = 1.0 + 0.0j
+            for q, char in enumerate(reversed(label)):
+                x |= (char in "XY") << q
+                z |= (char in "ZY") << q
+                phase *= 1j if char == "Y" else 1
+            total += complex(coeff) * phase * _pauli_term(self._flat(), x, z, self.options)
+        return total.real if abs(total.imag) < 1e-12 * max(1.0, abs(total.real)) else total
+
+    def to_statevector(self) -> StateVector:
+        """The state copied to the host as a CPU :class:`~qfusion.sim.statevector.StateVector`."""
+        return StateVector(np.asarray(self), self.num_qubits)
+
+    def _flat(self):
+        return self.device_data.reshape(self.device_data.shape[1])
+
+    def __repr__(self) -> str:
+        return "Gpu" + repr(self.to_statevector())
+
+
+def _reduce(kernel, flat, options: GpuOptions, *args, slots: int = 1) -> np.ndarray:
+    cuda = _cuda()
+    threads = cuda_measure.THREADS
+    blocks = max(1, min(-(-flat.shape[0] // threads), options.max_blocks, 1024))
+    partial = cuda.device_array((blocks, slots), dtype=np.float64)
+    kernel[blocks, threads](flat, *args, partial)
+    return partial.copy_to_host().sum(axis=0)
+
+
+def _pauli_term(flat, x: int, z: int, options: GpuOptions) -> complex:
+    re, im = _reduce(cuda_measure.pauli_term, flat, options, np.int64(x), np.int64(z), slots=2)
+    return complex(re, im)
+
+
+def _measure(flat, position: int, rng, options: GpuOptions, reset: bool) -> int:
+    p_one = float(_reduce(cuda_measure.probability_of_one, flat, options, np.int64(position))[0])
+    p_one = min(max(p_one, 0.0), 1.0)
+    outcome = int(rng.random() < p_one)
+    p = p_one if outcome else 1.0 - p_one
+    _launch(cuda_measure.collapse, flat.shape[0] >> 1, options, flat, np.int64(position), np.int64(outcome),
+            1.0 / np.sqrt(p), reset)
+    return outcome
+
+
+def _sample_keys(flat, shots: int, rng, positions: list[int], options: GpuOptions):
+    """Device array of per-shot keys (key bit j = index bit ``positions[j]``)."""
+    cuda = _cuda()
+    size = flat.shape[0]
+    num_blocks = min(size, 1 << 20)
+    block_size = size // num_blocks
+    norms = cuda.device_array(num_blocks, dtype=np.float64)
+    _launch(cuda_measure.block_norms, num_blocks, options, flat, np.int64(block_size), norms)
+    cumulative = np.concatenate(([0.0], np.cumsum(norms.copy_to_host())))
+    keys = cuda.device_array(shots, dtype=np.int64)
+    _launch(cuda_measure.sample_keys, shots, options, flat, np.int64(block_size), cuda.to_device(cumulative),
+            cuda.to_device(rng.random(shots)), cuda.to_device(np.array(positions, dtype=np.int64)), keys)
+    return keys
+
+
+def _new_state(num_qubits: int, dtype, batch: int = 1):
+    check_device_fits(num_qubits, dtype, batch=batch)
+    state = _cuda().device_array((batch, 1 << num_qubits), dtype=dtype)
+    _launch(cuda_gates.basis_zero_kernel, batch << num_qubits, GpuOptions(), state)
+    return state
+
+
+def _execute(state, program: Program, rng, clbits: np.ndarray, dtype, options: GpuOptions, start: int = 0):
+    flat = state.reshape(state.shape[1])
+    n = program.num_qubits
+    segment: list[GateOp] = []
+    for op in program.ops[start:]:
+        if isinstance(op, GateOp):
+            segment.append(op)
+            continue
+        run_steps(state, gate_steps(segment, n, dtype, options), options)
+        segment = []
+        if isinstance(op, ConditionalOp):
+            if sum(int(clbits[b]) << j for j, b in enumerate(op.clbits)) != op.value:
+                continue
+            op = op.op
+            if isinstance(op, GateOp):
+                run_steps(state, gate_steps([op], n, dtype, options), options)
+                continue
+        if isinstance(op, MeasureOp):
+            clbits[op.clbit] = _measure(flat, op.qubit, rng, options, reset=False)
+        elif isinstance(op, ResetOp):
+            _measure(flat, op.qubit, rng, options, reset=True)
+    run_steps(state, gate_steps(segment, n, dtype, options), options)
+
+
+def _prepare(circuit: Circuit, params, dtype, options):
+    require_device()
+    return lower(circuit, params), resolve_dtype(dtype), options or GpuOptions()
+
+
+def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
+             options: GpuOptions | None = None) -> GpuStateVector:
+    """The final state of ``circuit`` on the GPU (mid-circuit measurements collapse at random, seeded)."""
+    program, dtype, options = _prepare(circuit, params, dtype, options)
+    state = _new_state(program.num_qubits, dtype)
+    _execute(state, program, np.random.default_rng(seed), np.zeros(program.num_clbits, dtype=np.uint8), dtype,
+             options)
+    if program.global_phase:
+        phase = np.array([cmath.exp(1j * program.global_phase)], dtype=dtype)
+        _launch(cuda_gates.scale_kernel, state.shape[1], options, state, _cuda().to_device(phase))
+    return GpuStateVector(state, program.num_qubits, options)
+
+
+def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128, memory: bool = False,
+           options: GpuOptions | None = None):
+    """``(counts, memory list or None)`` for ``shots`` shots, drawn on the device."""
+    if int(shots) != shots or shots < 1:
+        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+    program, dtype, options = _prepare(circuit, params, dtype, options)
+    rng = np.random.default_rng(seed)
+    if program.terminal_measurements is None:
+        outcomes = _sample_shots(program, int(shots), rng, dtype, options)
+        keys = _bitstrings(outcomes, program.num_clbits)
+        values, counts = np.unique(keys, return_counts=True)
+        return {str(v): int(c) for v, c in zip(values, counts)}, ([str(k) for k in keys] if memory else None)
+    state = _new_state(program.num_qubits, dtype)
+    _execute(state, program, rng, np.zeros(program.num_clbits, dtype=np.uint8), dtype, options)
+    last = dict((clbit, qubit) for qubit, clbit in program.terminal_measurements)
+    clbit_of_bit = np.array(sorted(last), dtype=np.int64)
+    keys = _sample_keys(state.reshape(state.shape[1]), int(shots), rng, [last[c] for c in clbit_of_bit], options)
+    if not memory and len(clbit_of_bit) <= _HISTOGRAM_BITS:
+        bins = _cuda().to_device(np.zeros(1 << len(clbit_of_bit), dtype=np.int64))
+        _launch(cuda_measure.histogram, int(shots), options, keys, bins)
+        binned = bins.copy_to_host()
+        found = np.nonzero(binned)[0]
+        outcomes = _spread_keys(found, clbit_of_bit)
+        strings = _bitstrings(outcomes, program.num_clbits)
+        return dict(sorted((str(s), int(binned[k])) for s, k in zip(strings, found))), None
+    outcomes = _spread_keys(keys.copy_to_host(), clbit_of_bit)
+    strings = _bitstrings(outcomes, program.num_clbits)
+    values, counts = np.unique(strings, return_counts=True)
+    return {str(v): int(c) for v, c in zip(values, counts)}, ([str(s) for s in strings] if memory else None)
+
+
+def _spread_keys(keys: np.ndarray, clbit_of_bit: np.ndarray) -> np.ndarray:
+    outcomes = np.zeros(len(keys), dtype=np.int64)
+    for j, clbit in enumerate(clbit_of_bit):
+        outcomes |= ((keys >> j) & 1) << clbit
+    return outcomes
+
+
+def _sample_shots(program: Program, shots: int, rng, dtype, options: GpuOptions) -> np.ndarray:
+    """Shots one by one from the first non-unitary op on, from a device copy of the state before it."""
+    first = next(i for i, op in enumerate(program.ops) if not isinstance(op, GateOp))
+    base = _new_state(program.num_qubits, dtype)
+    run_steps(base, gate_steps(list(program.ops[:first]), program.num_qubits, dtype, options), options)
+    check_device_fits(program.num_qubits, dtype, copies=2)
+    state = _cuda().device_array_like(base)
+    outcomes = np.zeros(shots, dtype=np.int64)
+    for shot in range(shots):
+        state.copy_to_device(base)
+        clbits = np.zeros(program.num_clbits, dtype=np.uint8)
+        _execute(state, program, rng, clbits, dtype, options, first)
+        outcomes[shot] = sum(int(b) << j for j, b in enumerate(clbits))
+    return outcomes

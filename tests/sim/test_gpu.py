@@ -1,0 +1,50 @@
+"""The gpu backend on machines without a GPU: the CUDA-simulator suite in a subprocess, and errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import qfusion as qf
+from qfusion.circuit import Circuit
+from qfusion.errors import BackendError
+from qfusion.sim import gpu
+
+HERE = Path(__file__).parent
+
+
+@pytest.mark.slow
+def test_cuda_simulator_suite():
+    """tests/sim/cudasim_cases.py under NUMBA_ENABLE_CUDASIM=1, in its own interpreter."""
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", PYTHONUNBUFFERED="1")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                           str(HERE / "cudasim_cases.py")], env=env, cwd=HERE.parent.parent,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    assert " passed" in proc.stdout and "skipped" not in proc.stdout
+
+
+def test_gpu_backend_is_registered_and_loads():
+    assert "gpu" in qf.backends.names()
+    assert qf.backends.get("gpu").name == "gpu"
+
+
+@pytest.mark.skipif(gpu.device_available(), reason="a CUDA GPU is present")
+def test_no_gpu_gives_a_clear_backend_error():
+    with pytest.raises(BackendError, match="needs an NVIDIA GPU"):
+        qf.simulate(Circuit(1).h(0), backend="gpu")
+    with pytest.raises(BackendError, match="backend='statevector'"):
+        qf.run(Circuit(1).h(0).measure_all(), backend="gpu", shots=10)
+    from qfusion.sim.gpu_batch import simulate_batch
+    with pytest.raises(BackendError):
+        simulate_batch(Circuit(1).h(0), np.zeros((2, 0)))
+
+
+def test_cpu_backends_still_work_after_importing_the_gpu_modules():
+    import qfusion.backends.gpu  # noqa: F401
+    import qfusion.sim.gpu_batch  # noqa: F401
+    state = qf.simulate(Circuit(2).h(0).cx(0, 1))
+    assert np.allclose(np.asarray(state)[[0, 3]], 2 ** -0.5)
