@@ -10,7 +10,9 @@ from __future__ import annotations
 import numba
 from numba import cuda
 
-THREADS = 128
+# threads per block of the reductions (a power of two); numba's CUDA simulator runs each as a
+# Python thread, so it gets fewer
+THREADS = 32 if numba.config.ENABLE_CUDASIM else 128
 
 
 @cuda.jit(device=True, inline=True)
