@@ -42,7 +42,7 @@ class GpuOptions:
     max_blocks: int = 1 << 16
     sweeps: bool | None = None
     sweeps_from_qubits: int = 12
-    sweep_qubits: int = cuda_sweep.MAX_ACTIVE
+    sweep_qubits: int | None = None  # None: as many as fit in shared memory (11 for complex128, 12 for complex64)
     sweep_mixed: int | None = None
     max_fused_qubits: int = MAX_FUSED_QUBITS
     max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
@@ -67,9 +67,9 @@ def require_device() -> None:
         return
     reason = "numba.cuda found no usable CUDA GPU and driver"
     try:
-        _cuda().detect()
-    except Exception as exc:  # pragma: no cover - depends on the driver
-        reason += f" ({exc})"
+        _cuda().current_context()
+    except Exception as exc:  # the driver's own words: library missing, no device, ...
+        reason += f" ({' '.join(str(exc).split())})"
     raise BackendError(f"the gpu backend needs an NVIDIA GPU with a CUDA driver: {reason}; run on a GPU "
                        "machine, or use backend='statevector' (CPU)")
 
@@ -100,13 +100,18 @@ def gate_steps(ops: list[GateOp], num_qubits: int, dtype, options: GpuOptions) -
     ``("sweep", arrays)``, ``("dense" | "diagonal" | "permutation", bits, k, ...)`` and ``("swap", first, second)``."""
     use_sweeps = options.sweeps if options.sweeps is not None else num_qubits >= options.sweeps_from_qubits
     if use_sweeps:
-        active = min(options.sweep_qubits, cuda_sweep.MAX_ACTIVE, num_qubits)
+        active = min(options.sweep_qubits or 64, cuda_sweep.max_active(dtype), num_qubits)
         planned = lane_schedule(ops, num_qubits, tuple(range(num_qubits)), dtype, active, options.sweep_mixed,
                                 options.max_diagonal_qubits)
-        if planned is not None:
+        if planned is not None and all(_fits_sweep_kernel(s) for s in planned[0]):
             sweeps, layout = planned
             return [_sweep_step(s, dtype) for s in sweeps] + [_swap_step(s) for s in restore_layout(layout)]
     return [_gate_step(op, dtype) for op in fuse(ops, options.max_fused_qubits, options.max_diagonal_qubits)]
+
+
+def _fits_sweep_kernel(sweep: LaneSweep) -> bool:
+    op_type, op_nbits = sweep.arrays[6], sweep.arrays[9]
+    return not np.any((op_type == 2) & (op_nbits > cuda_sweep.MAX_DENSE_BITS))
 
 
 def _sweep_step(sweep: LaneSweep, dtype) -> tuple:

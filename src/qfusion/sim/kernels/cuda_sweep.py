@@ -8,8 +8,8 @@ sweep there with ``__syncthreads`` between ops, and scatters it back: one read a
 of the state per sweep. Lanes are a CPU notion; here they are just buffer bits no op mixes.
 
 Per op type, each thread takes: 0 a pair of amplitudes, 4 a quadruple, 1 and 3 one amplitude,
-2 one output amplitude of a dense block (computed into a second buffer, then copied back).
-``active`` may be at most :data:`MAX_ACTIVE`. Kernels validate nothing.
+2 a group of ``2^k`` amplitudes (``k <= MAX_DENSE_BITS``, copied to the thread's local array).
+``active`` may be at most :func:`max_active` of the dtype. Kernels validate nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ import numba
 import numpy as np
 from numba import cuda
 
-MAX_ACTIVE = 10
+MAX_DENSE_BITS = 5  # a type-2 op may mix at most this many buffer bits here (a thread's local array)
+_SHARED_BYTES = 32 << 10
+
+
+def max_active(dtype) -> int:
+    """The most buffer bits a sweep of ``dtype`` may have: its chunk fills 32 KiB of shared memory."""
+    return (_SHARED_BYTES // np.dtype(dtype).itemsize).bit_length() - 1
+
+
 _LANES = 16  # 2 ** cpu_lanes.LANE_BITS: type-3 diagonals hold one coefficient per lane
 
 
@@ -45,14 +53,15 @@ def _insert_zero(g, p):
 def sweep_kernel(dtype):
     """The sweep kernel for states of ``dtype``; launch one block per chunk (or fewer: blocks loop)."""
     nb_type = numba.from_dtype(np.dtype(dtype))
-    size_max = 1 << MAX_ACTIVE
+    size_max = 1 << max_active(dtype)
+    dim_max = 1 << MAX_DENSE_BITS
 
     @cuda.jit
     def kernel(state, active, outer, offsets_low, offsets_high, buffer_low, buffer_high,
                op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
                coef, skip):
         buf = cuda.shared.array(size_max, nb_type)
-        tmp = cuda.shared.array(size_max, nb_type)
+        amps = cuda.local.array(dim_max, nb_type)
         tid = cuda.threadIdx.x
         nt = cuda.blockDim.x
         size = 1 << active
@@ -119,29 +128,29 @@ def sweep_kernel(dtype):
                 else:
                     k = op_nbits[o]
                     dim = 1 << k
-                    for i in range(tid, size, nt):
-                        h = _block(i, chunk, sel, nsel, active)
+                    for g in range(tid, size >> k, nt):
+                        first = g
+                        for j in range(k):  # op_bits ascending: spread g around zeros there
+                            first = _insert_zero(first, op_bits[o, j])
+                        h = _block(first, chunk, sel, nsel, active)
                         if skip[skip_off + h]:
-                            tmp[i] = buf[i]
                             continue
-                        a = 0
-                        rest = i
-                        for j in range(k):
-                            bit = op_bits[o, j]
-                            a |= ((i >> bit) & 1) << j
-                            rest &= ~(1 << bit)
-                        c = off + h * stride + a * dim
-                        acc = coef[c] * buf[rest]
-                        for m in range(1, dim):
-                            index = rest
+                        for a in range(dim):
+                            index = first
                             for j in range(k):
-                                if (m >> j) & 1:
+                                if (a >> j) & 1:
                                     index |= 1 << op_bits[o, j]
-                            acc += coef[c + m] * buf[index]
-                        tmp[i] = acc
-                    cuda.syncthreads()
-                    for i in range(tid, size, nt):
-                        buf[i] = tmp[i]
+                            amps[a] = buf[index]
+                        c0 = off + h * stride
+                        for a in range(dim):
+                            acc = coef[c0 + a * dim] * amps[0]
+                            for m in range(1, dim):
+                                acc += coef[c0 + a * dim + m] * amps[m]
+                            index = first
+                            for j in range(k):
+                                if (a >> j) & 1:
+                                    index |= 1 << op_bits[o, j]
+                            buf[index] = acc
                 cuda.syncthreads()
             for t in range(tid, size, nt):
                 hi = t // low

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""GPU state-vector benchmark: qfusion's gpu backend against the copy floor and GPU peers.
+
+Runs on a machine with an NVIDIA GPU, in one call (bench/gpu_check.sh runs it):
+
+    python bench/bench_gpu.py                                # n = 26,28,30,32, both dtypes, all peers
+    python bench/bench_gpu.py --qubits 26,28 --dtype complex64 --peers none --json out.json
+
+What is measured
+  * qfusion: ``qf.simulate(circuit, backend="gpu", dtype=...)`` until the device is idle (planning,
+    fusion, uploads and every kernel), best of ``--repeat``, after a small warm-up (JIT compile).
+  * passes: how many passes over the state the plan leaves (sweeps + layout restores, or fused
+    gates on the per-gate path); per-pass time = total / passes, and its ratio to the copy floor.
+  * the copy floor: one device-to-device copy of a state-sized array (cudaMemcpy; read + write).
+  * peers, when importable: qiskit-aer (device="GPU"), pennylane lightning.gpu, cuda-quantum
+    (nvidia target); each is skipped with its reason when absent.
+  * batched mode: ``--batch`` parameter sets of a 12-qubit QAOA in one batched GPU run, against a
+    loop of the CPU simulator (the CPU loop runs ``--batch-cpu`` sets and is scaled, said so).
+States are built from the same gate lists as bench/bench_statevector.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+import traceback
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "src"))
+from bench_statevector import BUILDERS  # noqa: E402  (the gate lists: qft, brickwork, ghz, qaoa)
+
+FAMILIES = ("brickwork", "qft", "qaoa")
+PEERS = ("aer_gpu", "lightning_gpu", "cudaq")
+
+
+def build(n, gates):
+    from qfusion.circuit import Circuit
+    c = Circuit(n)
+    for name, qubits, params in gates:
+        getattr(c, name)(*params, *qubits)
+    return c
+
+
+def sync():
+    from numba import cuda
+    cuda.synchronize()
+
+
+def best_time(fn, repeat):
+    best, out = math.inf, None
+    for _ in range(repeat):
+        out = None
+        sync()
+        t0 = time.perf_counter()
+        out = fn()
+        sync()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def copy_floor(n, dtype, repeat=5):
+    """Seconds for one device-to-device copy of a 2**n state of ``dtype`` (None if two do not fit)."""
+    from numba import cuda
+
+    from qfusion.sim.gpu import check_device_fits
+    check_device_fits(n, dtype, copies=2)
+    a = cuda.device_array(1 << n, dtype=dtype)
+    b = cuda.device_array(1 << n, dtype=dtype)
+    b.copy_to_device(a)
+    t, _ = best_time(lambda: b.copy_to_device(a), repeat)
+    del a, b
+    return t
+
+
+def count_passes(circuit, dtype):
+    from qfusion.sim.gpu import GpuOptions, gate_steps
+    from qfusion.sim.plan import lower
+    steps = gate_steps(list(lower(circuit).ops), circuit.num_qubits, np.dtype(dtype).type, GpuOptions())
+    kinds = {}
+    for step in steps:
+        kinds[step[0]] = kinds.get(step[0], 0) + 1
+    return len(steps), kinds
+
+
+# -- peers: build (untimed) and run (timed); each raises when it cannot run -----------------------
+
+def peer_aer_gpu(n, gates, dtype):
+    from qiskit import QuantumCircuit, transpile
+    from qiskit_aer import AerSimulator
+    sim = AerSimulator(method="statevector", device="GPU", precision="double" if dtype == "complex128" else "single")
+    if "GPU" not in sim.available_devices():
+        raise RuntimeError("qiskit-aer has no GPU device (install qiskit-aer-gpu)")
+    qc = QuantumCircuit(n)
+    for name, qubits, params in gates:
+        getattr(qc, name)(*params, *qubits)
+    qc.save_statevector()
+    qc = transpile(qc, sim, optimization_level=0)
+    return lambda: sim.run(qc).result()
+
+
+def peer_lightning_gpu(n, gates, dtype):
+    import pennylane as qml
+    dev = qml.device("lightning.gpu", wires=n, c_dtype=np.dtype(dtype).type)
+    ops = {"h": qml.Hadamard, "rx": qml.RX, "rz": qml.RZ, "cz": qml.CZ, "cp": qml.ControlledPhaseShift,
+           "swap": qml.SWAP, "rzz": qml.IsingZZ, "cx": qml.CNOT}
+
+    @qml.qnode(dev)
+    def circuit():
+        for name, qubits, params in gates:
+            ops[name](*params, wires=list(qubits))
+        return qml.state()
+    return circuit
+
+
+def peer_cudaq(n, gates, dtype):
+    import cudaq
+    cudaq.set_target("nvidia", option="fp64" if dtype == "complex128" else "fp32")
+    kernel = cudaq.make_kernel()
+    q = kernel.qalloc(n)
+    for name, qubits, params in gates:
+        if name == "cp":
+            kernel.cr1(params[0], q[qubits[0]], q[qubits[1]])
+        elif name == "rzz":
+            kernel.cx(q[qubits[0]], q[qubits[1]])
+            kernel.rz(params[0], q[qubits[1]])
+            kernel.cx(q[qubits[0]], q[qubits[1]])
+        elif name == "cz":
+            kernel.cz(q[qubits[0]], q[qubits[1]])
+        elif name == "swap":
+            kernel.swap(q[qubits[0]], q[qubits[1]])
+        elif params:
+            getattr(kernel, name)(params[0], q[qubits[0]])
+        else:
+            getattr(kernel, name)(q[qubits[0]])
+    return lambda: cudaq.get_state(kernel)
+
+
+PEER_BUILDERS = {"aer_gpu": peer_aer_gpu, "lightning_gpu": peer_lightning_gpu, "cudaq": peer_cudaq}
+
+
+def short_error(exc):
+    text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+    return text[:140]
+
+
+# -- the runs -------------------------------------------------------------------------------------
+
+def run_circuits(args, peers, report):
+    import qfusion as qf
+    from qfusion.sim import statevector as cpu
+    from qfusion.sim.gpu import check_device_fits
+    floors = {}
+    rows = []
+    for dtype in args.dtypes:
+        qf.simulate(build(12, BUILDERS["brickwork"](12)), backend="gpu", dtype=dtype)  # compile
+        for n in args.qubits:
+            try:
+                check_device_fits(n, dtype)
+            except MemoryError as exc:
+                report(f"skip n={n} {dtype}: {exc}")
+                continue
+            try:
+                floors[(n, dtype)] = copy_floor(n, dtype)
+            except MemoryError:  # two states do not fit: scale the largest measured floor per byte
+                known = [(m, t) for (m, d), t in floors.items() if d == dtype]
+                floors[(n, dtype)] = max(known)[1] * 2 ** (n - max(known)[0]) if known else math.nan
+            for family in args.families:
+                gates = BUILDERS[family](n)
+                circuit = build(n, gates)
+                row = {"family": family, "n": n, "dtype": dtype, "floor_s": floors[(n, dtype)]}
+                try:
+                    row["passes"], row["pass_kinds"] = count_passes(circuit, dtype)
+                    t, state = best_time(lambda: qf.simulate(circuit, backend="gpu", dtype=dtype),
+                                         args.repeat)
+                    row["qfusion_s"] = t
+                    row["per_pass_vs_floor"] = t / row["passes"] / row["floor_s"]
+                    if n <= args.check_max:
+                        expected = np.asarray(cpu.simulate(circuit))
+                        got = np.asarray(state)
+                        row["fidelity_vs_cpu"] = float(abs(np.vdot(expected, got)) ** 2)
+                    del state
+                except Exception as exc:
+                    row["qfusion_error"] = short_error(exc)
+                    traceback.print_exc()
+                for peer in peers:
+                    try:
+                        fn = PEER_BUILDERS[peer](n, gates, dtype)
+                        fn()  # warm-up
+                        row[f"{peer}_s"], _ = best_time(fn, args.repeat)
+                    except Exception as exc:
+                        row[f"{peer}_s"] = None
+                        row[f"{peer}_skipped"] = short_error(exc)
+                rows.append(row)
+                report(json.dumps(row))
+    return rows
+
+
+def run_batch(args, report):
+    from gpu_circuits import qaoa_ring  # tests/sim/gpu_circuits.py
+
+    from qfusion.sim import statevector as cpu
+    from qfusion.sim.gpu_batch import batch_plan, simulate_batch
+    circuit = qaoa_ring(12, layers=2)
+    params = np.random.default_rng(1).uniform(-np.pi, np.pi, size=(args.batch, len(circuit.parameters)))
+    simulate_batch(circuit, params[:4])  # compile
+    t0 = time.perf_counter()
+    plan = batch_plan(circuit, params)
+    t_plan = time.perf_counter() - t0
+    t_run, states = best_time(lambda: simulate_batch(circuit, params, plan=plan), args.repeat)
+    count = min(args.batch_cpu, args.batch)
+    t0 = time.perf_counter()
+    worst = 0.0
+    for row in range(count):
+        expected = np.asarray(cpu.simulate(circuit, params[row]))
+        worst = max(worst, float(np.max(np.abs(expected - states[row]))))
+    t_cpu = (time.perf_counter() - t0) * args.batch / count
+    result = {"batch": args.batch, "qubits": 12, "passes": plan.num_passes, "gpu_plan_s": t_plan,
+              "gpu_run_s": t_run, "gpu_total_s": t_plan + t_run, "cpu_s": t_cpu,
+              "cpu_measured_sets": count, "cpu_scaled": count < args.batch, "max_abs_diff": worst,
+              "speedup_total": t_cpu / (t_plan + t_run)}
+    report(json.dumps(result))
+    return result
+
+
+def markdown(rows, batch, peers):
+    head = "| circuit | n | dtype | passes | qfusion s | copy floor s | per pass / floor | " + \
+           " | ".join(f"{p} s" for p in peers) + " | best peer / qfusion |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        peer_times = [r.get(f"{p}_s") for p in peers]
+        known = [t for t in peer_times if t]
+        ratio = f"{min(known) / r['qfusion_s']:.2f}" if known and r.get("qfusion_s") else "-"
+        cells = [r["family"], str(r["n"]), r["dtype"], str(r.get("passes", "-")),
+                 f"{r['qfusion_s']:.4f}" if "qfusion_s" in r else r.get("qfusion_error", "-"),
+                 f"{r['floor_s']:.5f}", f"{r['per_pass_vs_floor']:.2f}" if "per_pass_vs_floor" in r else "-"]
+        cells += [f"{t:.4f}" if t else "skipped" for t in peer_times] + [ratio]
+        lines.append("| " + " | ".join(cells) + " |")
+    if batch:
+        lines.append("")
+        lines.append(f"Batched: {batch['batch']} parameter sets of a 12-qubit QAOA (p=2): GPU "
+                     f"{batch['gpu_total_s']:.3f} s ({batch['gpu_plan_s']:.3f} s planning on the host + "
+                     f"{batch['gpu_run_s']:.3f} s on the device, {batch['passes']} passes), CPU loop "
+                     f"{batch['cpu_s']:.3f} s" + (f" (scaled from {batch['cpu_measured_sets']} sets)"
+                                                   if batch["cpu_scaled"] else "") +
+                     f": {batch['speedup_total']:.1f}x; max |diff| {batch['max_abs_diff']:.1e}.")
+    return "\n".join(lines)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--qubits", default="26,28,30,32")
+    p.add_argument("--families", default=",".join(FAMILIES))
+    p.add_argument("--dtype", default="both", choices=["complex128", "complex64", "both"])
+    p.add_argument("--peers", default="all", help=f"comma list of {','.join(PEERS)}, all or none")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--check-max", type=int, default=28, help="compare with the CPU simulator up to this n")
+    p.add_argument("--batch", type=int, default=10000)
+    p.add_argument("--batch-cpu", type=int, default=10000, help="CPU sets actually run (the rest scaled)")
+    p.add_argument("--json", default=None)
+    args = p.parse_args(argv)
+    args.qubits = [int(q) for q in args.qubits.split(",")]
+    args.families = args.families.split(",")
+    args.dtypes = ["complex128", "complex64"] if args.dtype == "both" else [args.dtype]
+    args.peers = [] if args.peers == "none" else list(PEERS) if args.peers == "all" else args.peers.split(",")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    sys.path.insert(0, os.path.join(HERE, "..", "tests", "sim"))
+    from qfusion.sim.gpu import require_device
+    require_device()
+    from numba import cuda
+    try:
+        name = cuda.get_current_device().name
+    except AttributeError:  # numba's CUDA simulator
+        name = "CUDA simulator"
+    print(f"# {name.decode() if isinstance(name, bytes) else name}, "
+          f"{platform.node()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
+    rows = run_circuits(args, args.peers, lambda line: print(line, flush=True))
+    batch = run_batch(args, lambda line: print(line, flush=True)) if args.batch else None
+    print(markdown(rows, batch, args.peers))
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"rows": rows, "batch": batch}, out, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
