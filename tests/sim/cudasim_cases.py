@@ -9,19 +9,22 @@ import os
 
 import numpy as np
 import pytest
-from gpu_circuits import qaoa_ring, random_circuit, random_unitary
 
-import qfusion as qf
-from qfusion.circuit import Circuit
-from qfusion.errors import CircuitTooLargeError
-from qfusion.observables import PauliSum
-from qfusion.sim import gpu, gpu_batch
-from qfusion.sim import statevector as cpu
-from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep, reference
-from qfusion.sim.lanes import lane_schedule
-from qfusion.sim.plan import lower
+if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":  # e.g. the doctest collection of the whole suite
+    pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu.py in a subprocess", allow_module_level=True)
 
-assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run through tests/sim/test_gpu.py"
+from gpu_circuits import qaoa_ring, random_circuit, random_unitary  # noqa: E402
+
+import qfusion as qf  # noqa: E402
+from qfusion.circuit import Circuit  # noqa: E402
+from qfusion.errors import CircuitTooLargeError  # noqa: E402
+from qfusion.observables import PauliSum  # noqa: E402
+from qfusion.sim import gpu, gpu_batch  # noqa: E402
+from qfusion.sim import statevector as cpu  # noqa: E402
+from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep, reference  # noqa: E402
+from qfusion.sim.lanes import lane_schedule  # noqa: E402
+from qfusion.sim.plan import lower  # noqa: E402
+
 from numba import cuda  # noqa: E402
 
 SMALL = gpu.GpuOptions(threads_per_block=16, max_blocks=2)
