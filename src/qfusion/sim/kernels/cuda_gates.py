@@ -26,7 +26,7 @@ MAX_DENSE_QUBITS = 5
 MAX_PERMUTATION_QUBITS = 7
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True)
 def spread(g, bits, k):
     """``g`` with a zero inserted at each of the ascending positions ``bits[:k]``."""
     for j in range(k):

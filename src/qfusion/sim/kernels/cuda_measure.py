@@ -15,7 +15,7 @@ from numba import cuda
 THREADS = 32 if numba.config.ENABLE_CUDASIM else 128
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True)
 def _reduce_into(shared, value, out, slot):
     tid = cuda.threadIdx.x
     shared[tid] = value

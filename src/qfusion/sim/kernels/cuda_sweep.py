@@ -32,7 +32,7 @@ def max_active(dtype) -> int:
 _LANES = 16  # 2 ** cpu_lanes.LANE_BITS: type-3 diagonals hold one coefficient per lane
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True)
 def _block(position, chunk, sel, nsel, active):
     h = 0
     for j in range(nsel):
@@ -44,7 +44,7 @@ def _block(position, chunk, sel, nsel, active):
     return h
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True)
 def _insert_zero(g, p):
     return ((g >> p) << (p + 1)) | (g & ((1 << p) - 1))
 
