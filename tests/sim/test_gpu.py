@@ -27,6 +27,26 @@ def test_cuda_simulator_suite():
     assert " passed" in proc.stdout and "skipped" not in proc.stdout
 
 
+def _nvvm_home():
+    try:
+        import nvidia.cuda_nvcc
+    except ImportError:
+        return None
+    home = Path(list(nvidia.cuda_nvcc.__path__)[0])
+    return home if (home / "nvvm").is_dir() else None
+
+
+@pytest.mark.skipif(_nvvm_home() is None, reason="libNVVM not installed (pip install nvidia-cuda-nvcc-cu12)")
+def test_every_kernel_compiles_to_ptx_for_hopper():
+    """numba's real CUDA target types and compiles each kernel (no GPU needed, only libNVVM)."""
+    env = dict(os.environ, CUDA_HOME=str(_nvvm_home()))
+    env.pop("NUMBA_ENABLE_CUDASIM", None)
+    proc = subprocess.run([sys.executable, str(HERE / "compile_ptx.py")], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("ok ") == 28
+
+
 def test_gpu_backend_is_registered_and_loads():
     assert "gpu" in qf.backends.names()
     assert qf.backends.get("gpu").name == "gpu"
