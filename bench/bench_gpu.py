@@ -167,15 +167,18 @@ def run_circuits(args, peers, report):
             except MemoryError as exc:
                 report(f"skip n={n} {dtype}: {exc}")
                 continue
+            floor_scaled = False
             try:
                 floors[(n, dtype)] = copy_floor(n, dtype)
             except MemoryError:  # two states do not fit: scale the largest measured floor per byte
-                known = [(m, t) for (m, d), t in floors.items() if d == dtype]
+                known = [(m, t) for (m, d), t in floors.items() if d == dtype and m < n]
                 floors[(n, dtype)] = max(known)[1] * 2 ** (n - max(known)[0]) if known else math.nan
+                floor_scaled = True
             for family in args.families:
                 gates = BUILDERS[family](n)
                 circuit = build(n, gates)
-                row = {"family": family, "n": n, "dtype": dtype, "floor_s": floors[(n, dtype)]}
+                row = {"family": family, "n": n, "dtype": dtype, "floor_s": floors[(n, dtype)],
+                       "floor_scaled_from_smaller_n": floor_scaled}
                 try:
                     row["passes"], row["pass_kinds"] = count_passes(circuit, dtype)
                     t, state = best_time(lambda: qf.simulate(circuit, backend="gpu", dtype=dtype),
@@ -232,7 +235,7 @@ def run_batch(args, report):
 
 def markdown(rows, batch, peers):
     head = "| circuit | n | dtype | passes | qfusion s | copy floor s | per pass / floor | " + \
-           " | ".join(f"{p} s" for p in peers) + " | best peer / qfusion |"
+           "".join(f"{p} s | " for p in peers) + "best peer / qfusion |"
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         peer_times = [r.get(f"{p}_s") for p in peers]
@@ -240,9 +243,12 @@ def markdown(rows, batch, peers):
         ratio = f"{min(known) / r['qfusion_s']:.2f}" if known and r.get("qfusion_s") else "-"
         cells = [r["family"], str(r["n"]), r["dtype"], str(r.get("passes", "-")),
                  f"{r['qfusion_s']:.4f}" if "qfusion_s" in r else r.get("qfusion_error", "-"),
-                 f"{r['floor_s']:.5f}", f"{r['per_pass_vs_floor']:.2f}" if "per_pass_vs_floor" in r else "-"]
+                 f"{r['floor_s']:.5f}" + ("*" if r["floor_scaled_from_smaller_n"] else ""), f"{r['per_pass_vs_floor']:.2f}" if "per_pass_vs_floor" in r else "-"]
         cells += [f"{t:.4f}" if t else "skipped" for t in peer_times] + [ratio]
         lines.append("| " + " | ".join(cells) + " |")
+    if any(r["floor_scaled_from_smaller_n"] for r in rows):
+        lines.append("")
+        lines.append("\\* two states do not fit on the device: the floor is the largest measured one scaled per byte.")
     if batch:
         lines.append("")
         lines.append(f"Batched: {batch['batch']} parameter sets of a 12-qubit QAOA (p=2): GPU "
