@@ -145,18 +145,45 @@ def _gate_step(op: GateOp, dtype) -> tuple:
     return ("dense", bits, k, offsets, np.ascontiguousarray(op.matrix.reshape(1, -1), dtype=dtype))
 
 
+def upload(steps: list[tuple]) -> list[list]:
+    """Each step's arguments with its arrays as device views: one host-to-device copy per array
+    dtype for the whole plan, not one per array (a copy costs about as much as a small pass)."""
+    cuda = _cuda()
+    pools: dict[str, list[np.ndarray]] = {}
+    for step in steps:
+        for a in step[1:]:
+            if isinstance(a, np.ndarray):
+                pools.setdefault(a.dtype.str, []).append(np.ascontiguousarray(a).reshape(-1))
+    device = {key: cuda.to_device(np.concatenate(parts)) for key, parts in pools.items()}
+    used = dict.fromkeys(pools, 0)
+    out = []
+    for step in steps:
+        args = [step[0]]
+        for a in step[1:]:
+            if isinstance(a, np.ndarray):
+                key, start = a.dtype.str, used[a.dtype.str]
+                view = device[key][start:start + a.size]
+                args.append(view.reshape(a.shape) if a.ndim != 1 else view)
+                used[key] = start + a.size
+            else:
+                args.append(a)
+        out.append(args)
+    return out
+
+
 def run_steps(state, steps: list[tuple], options: GpuOptions) -> None:
     """Launch every step on the device array ``state`` (shape ``(batch, 2**n)``)."""
-    cuda = _cuda()
+    if not steps:
+        return
     total = state.shape[0] * state.shape[1]
-    for step in steps:
-        kind, args = step[0], [cuda.to_device(a) if isinstance(a, np.ndarray) else a for a in step[1:]]
+    for step, device_step in zip(steps, upload(steps)):
+        kind, args = step[0], device_step[1:]
         if kind == "sweep":
-            flat = state.reshape(state.shape[1]) if state.shape[0] == 1 else None
-            if flat is None:
+            if state.shape[0] != 1:
                 raise BackendError("sweeps run on one state at a time")
             chunks = 1 << len(step[2])
-            _launch(cuda_sweep.sweep_kernel(state.dtype), chunks * options.threads_per_block, options, flat, *args)
+            _launch(cuda_sweep.sweep_kernel(state.dtype), chunks * options.threads_per_block, options,
+                    state.reshape(state.shape[1]), *args)
         elif kind == "dense":
             _launch(cuda_gates.dense_kernel(state.dtype), total >> step[2], options, state, *args)
         elif kind == "permutation":
