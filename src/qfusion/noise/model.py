@@ -79,7 +79,7 @@ class NoiseModel:
     """
 
     def __init__(self):
-        self._gate: dict[str, dict[tuple[int, ...] | None, Channel]] = {}
+        self._gate: dict[str, dict[tuple[int, ...] | None, list[Channel]]] = {}
         self._readout: dict[int | None, ReadoutError] = {}
         self._idle: dict[tuple[int, ...] | None, object] = {}
 
@@ -100,7 +100,11 @@ class NoiseModel:
             raise NoiseError(f"a {channel.num_qubits}-qubit channel cannot follow a gate on qubits {key}")
         for name in names:
             table = self._gate.setdefault(name, {})
-            table[key] = table[key].compose(channel) if key in table else channel
+            channels = table.setdefault(key, [])
+            if channels and channels[-1].num_qubits == channel.num_qubits:
+                channels[-1] = channels[-1].compose(channel)
+            else:
+                channels.append(channel)
 
     def add_readout_error(self, error: ReadoutError, qubits=None) -> None:
         """Apply a one-qubit readout ``error`` to measurements of ``qubits`` (an int, a list, or None: all)."""
@@ -132,13 +136,34 @@ class NoiseModel:
     def has_idle_errors(self) -> bool:
         return bool(self._idle)
 
-    def gate_error(self, name: str, qubits) -> Channel | None:
-        """The channel that follows gate ``name`` on ``qubits`` (None if noiseless)."""
+    def gate_errors(self, name: str, qubits) -> tuple[Channel, ...]:
+        """The channels that follow gate ``name`` on ``qubits``, in order (a one-qubit channel on a
+        multi-qubit gate acts on each of its qubits)."""
         table = self._gate.get(name)
         if not table:
-            return None
+            return ()
         qubits = tuple(qubits)
-        return table.get(qubits, table.get(None))
+        return tuple(table.get(qubits, table.get(None, ())))
+
+    def gate_error(self, name: str, qubits) -> Channel | None:
+        """The noise after gate ``name`` on ``qubits`` as one channel on the gate's qubits (None if noiseless).
+
+        >>> from qfusion.noise.channels import bit_flip, depolarizing
+        >>> m = NoiseModel()
+        >>> m.add_gate_error(depolarizing(0.1, 2), ["cx"]); m.add_gate_error(bit_flip(0.1), ["cx"])
+        >>> m.gate_error("cx", (0, 1)).num_qubits
+        2
+        """
+        combined = None
+        qubits = tuple(qubits)
+        for channel in self.gate_errors(name, qubits):
+            if channel.num_qubits != len(qubits):
+                spread = channel
+                for _ in range(len(qubits) - 1):
+                    spread = spread.tensor(channel)
+                channel = spread
+            combined = channel if combined is None else combined.compose(channel)
+        return combined
 
     def readout_error(self, qubit: int) -> ReadoutError | None:
         return self._readout.get(qubit, self._readout.get(None))
@@ -179,9 +204,10 @@ class NoiseModel:
             if isinstance(op, Barrier) or isinstance(op, NoiseOperation):
                 noisy.instructions.append(inst)
                 continue
-            channel = self.gate_error(op.name, inst.qubits)
+            channels = self.gate_errors(op.name, inst.qubits)
             if isinstance(op, Measure):
-                self._append_channel(noisy, channel, inst)
+                for channel in channels:
+                    self._append_channel(noisy, channel, inst)
                 noisy.instructions.append(inst)
                 error = self.readout_error(inst.qubits[0])
                 if error is not None:
@@ -189,7 +215,8 @@ class NoiseModel:
                                                           inst.condition))
                 continue
             noisy.instructions.append(inst)
-            self._append_channel(noisy, channel, inst)
+            for channel in channels:
+                self._append_channel(noisy, channel, inst)
         if duration_of is not None:
             end = max(free, default=0.0)
             for q in range(circuit.num_qubits):
@@ -197,9 +224,7 @@ class NoiseModel:
                     self._append_idle(noisy, q, end - free[q])
         return noisy
 
-    def _append_channel(self, noisy: Circuit, channel: Channel | None, inst: Instruction) -> None:
-        if channel is None:
-            return
+    def _append_channel(self, noisy: Circuit, channel: Channel, inst: Instruction) -> None:
         if channel.num_qubits == len(inst.qubits):
             targets = [inst.qubits]
         elif channel.num_qubits == 1:
@@ -219,7 +244,7 @@ class NoiseModel:
     def to_dict(self) -> dict:
         """Plain data for JSON (idle errors must be Channels or :class:`Relaxation`)."""
         gates = [{"gate": name, "qubits": list(key) if key is not None else None, "channel": ch.to_dict()}
-                 for name, table in self._gate.items() for key, ch in table.items()]
+                 for name, table in self._gate.items() for key, channels in table.items() for ch in channels]
         readout = [{"qubit": key, "error": err.to_dict()} for key, err in self._readout.items()]
         idle = []
         for key, error in self._idle.items():
