@@ -6,7 +6,7 @@
 >>> model.add_gate_error(bit_flip(0.5), ["x"])
 >>> DensityMatrixBackend().run(Circuit(1).x(0).measure_all(), shots=1000, seed=1, noise_model=model).counts
 {'0': 507, '1': 493}
->>> DensityMatrixBackend().simulate(Circuit(1).h(0)).purity()
+>>> round(DensityMatrixBackend().simulate(Circuit(1).h(0)).purity(), 12)
 1.0
 """
 
