@@ -24,7 +24,7 @@ import numpy as np
 
 from qfusion.config import settings
 from qfusion.errors import CircuitError
-from qfusion.sim.density_ops import channel_ops, gate_ops, reset_ops
+from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix, bitstrings, sample_probabilities
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout, schedule
 from qfusion.sim.kernels import cpu_density, cpu_sweep
@@ -41,7 +41,7 @@ class DensityMatrixOptions:
     """Tuning knobs of the density-matrix simulator (sweeps over ``2**local_qubits`` entries)."""
     max_fused_qubits: int = MAX_FUSED_QUBITS
     max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
-    local_qubits: int = 14
+    local_qubits: int = 16  # a row and a column bit per qubit: larger chunks than the state vector's
     num_threads: int | None = None
 
 
@@ -82,16 +82,9 @@ def _set_threads(num_qubits: int, options: DensityMatrixOptions) -> None:
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
 
-def _superoperator_ops(op, num_qubits: int) -> list[GateOp]:
-    if isinstance(op, GateOp):
-        return gate_ops(op, num_qubits)
-    if isinstance(op, ChannelOp):
-        return channel_ops(op.channel, op.qubits, num_qubits)
-    return reset_ops(op.qubit, num_qubits)
-
-
-def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
-    """Fuse, schedule and sweep ``ops`` on the ``2n``-bit vector (plans cached under ``key``)."""
+def _run_gates(run: _Run, ops: list, key, keep_layout: bool) -> None:
+    """Lower, fuse, schedule and sweep gates, channels and resets on the ``2n``-bit vector
+    (plans cached under ``key``)."""
     if not ops:
         if not keep_layout:
             _restore(run)
@@ -99,8 +92,11 @@ def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
     bits = 2 * run.num_qubits
     cached = run.cache.get(key) if key is not None else None
     if cached is None or cached[0] != run.layout:
+        ops = lower_segment(ops, run.num_qubits)
         fused = fuse(ops, run.options.max_fused_qubits, run.options.max_diagonal_qubits)
-        plan = schedule(fused, bits, min(bits, run.options.local_qubits), run.data.dtype, run.layout)
+        widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
+        local = min(bits, max(run.options.local_qubits, widest))
+        plan = schedule(fused, bits, local, run.data.dtype, run.layout)
         steps, layout = list(plan.steps), plan.layout
         if not keep_layout:
             steps += restore_layout(layout)
@@ -146,8 +142,7 @@ def _record_herald(run: _Run, op: ChannelOp) -> None:
 
 def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
     """Run ``program.ops[start:]``: gates and channels in fused segments, the rest one by one."""
-    segment: list[GateOp] = []
-    n = run.num_qubits
+    segment: list = []
     for index in range(start, len(program.ops)):
         op = program.ops[index]
         if isinstance(op, ChannelOp) and op.channel.is_heralded:
@@ -155,7 +150,7 @@ def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
             segment = []
             _record_herald(run, op)
         if isinstance(op, (GateOp, ChannelOp, ResetOp)):
-            segment += _superoperator_ops(op, n)
+            segment.append(op)
             continue
         _run_gates(run, segment, ("segment", index), keep_layout=False)
         segment = []
@@ -165,7 +160,7 @@ def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
                 continue
             op = op.op
             if not isinstance(op, MeasureOp):
-                _run_gates(run, _superoperator_ops(op, n), ("conditional", index), keep_layout=False)
+                _run_gates(run, [op], ("conditional", index), keep_layout=False)
                 continue
         if isinstance(op, MeasureOp):
             run.clbits[op.clbit] = _measure(run, op.qubit)
