@@ -54,7 +54,7 @@ def diagonal(rho, num_qubits):
 def pauli_expectations(rho, num_qubits, x_masks, group_starts, z_masks, coeffs):
     """``sum_t coeffs[t] Tr(rho X^x_t Z^z_t)`` for terms grouped by equal x mask.
 
-    ``Tr(rho X^x Z^z) = sum_s (-1)^{z.s} rho[s ^ x, s]``: one strided pass per distinct x mask.
+    ``Tr(rho X^x Z^z) = sum_s (-1)^{z.s} rho[s, s ^ x]``: one strided pass per distinct x mask.
     """
     dim = 1 << num_qubits
     total = 0.0 + 0.0j
@@ -64,7 +64,7 @@ def pauli_expectations(rho, num_qubits, x_masks, group_starts, z_masks, coeffs):
         t1 = group_starts[g + 1]
         partial = 0.0 + 0.0j
         for s in nb.prange(dim):
-            value = rho[(s ^ x) * dim + s]
+            value = rho[s * dim + (s ^ x)]
             weight = 0.0 + 0.0j
             for t in range(t0, t1):
                 v = s & z_masks[t]

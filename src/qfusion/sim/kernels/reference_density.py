@@ -38,3 +38,13 @@ def pauli_expectations(rho, num_qubits, x_masks, group_starts, z_masks, coeffs):
             pauli[index ^ x, index] = 1 - 2 * parity  # X^x Z^z
             total += coeffs[t] * np.trace(square @ pauli)
     return total
+
+
+def reduced_density_matrix(state, positions):
+    """Twin of ``cpu_density_reduce.reduced_density_matrix``, by tensor contraction."""
+    n = state.shape[0].bit_length() - 1
+    tensor = state.reshape((2,) * n)
+    axes = [n - 1 - p for p in reversed(list(positions))]  # most significant kept bit first
+    others = [a for a in range(n) if a not in axes]
+    moved = np.transpose(tensor, axes + others).reshape(1 << len(axes), -1)
+    return moved @ moved.conj().T
