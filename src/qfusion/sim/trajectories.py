@@ -80,7 +80,9 @@ class _Trajectory:
             return
         self.flush(index)
         positions = np.array([self.run.layout[q] for q in op.qubits], dtype=np.int64)
-        reduced = cpu_density_reduce.reduced_density_matrix(self.run.data, positions)
+        reduce = cpu_density_reduce.reduced_density_matrix if self.run.num_qubits >= _PARALLEL_QUBITS \
+            else cpu_density_reduce.reduced_density_matrix_serial
+        reduced = reduce(self.run.data, positions)
         key = ("effects", id(channel), op.qubits)
         if key not in tables:  # K^dagger K, transposed, over the qubits as the kernel orders them
             tables[key] = np.array([(k.conj().T @ k).T for k in channel.kraus])

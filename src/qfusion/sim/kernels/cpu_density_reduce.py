@@ -1,4 +1,8 @@
-"""Reduced density matrices of a few qubits of a state vector, in one pass (for quantum trajectories)."""
+"""Reduced density matrices of a few qubits of a state vector, in one pass (for quantum trajectories).
+
+``reduced_density_matrix(state, positions)``: ``rho[i, j] = sum_rest psi[rest + off(i)] conj(psi[rest + off(j)])``
+for the bits at ``positions`` (index bit j of ``rho`` is ``positions[j]``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,7 @@ _OPTS = dict(cache=True, nogil=True, fastmath=False, error_model="numpy")
 _BLOCKS = 64
 
 
-@nb.njit(parallel=True, **_OPTS)
-def reduced_density_matrix(state, positions):
+def _reduced_density_matrix(state, positions):
     """``rho[i, j] = sum_rest psi[rest + off(i)] conj(psi[rest + off(j)])`` for the bits at ``positions``.
 
     ``positions`` are the bit positions of the kept qubits (index bit j of ``rho`` is
@@ -44,3 +47,8 @@ def reduced_density_matrix(state, positions):
     for blk in range(blocks):
         out += partial[blk]
     return out
+
+
+reduced_density_matrix = nb.njit(parallel=True, **_OPTS)(_reduced_density_matrix)
+# the same loop on one thread: small states finish before threads would wake
+reduced_density_matrix_serial = nb.njit(**_OPTS)(_reduced_density_matrix)
