@@ -1,0 +1,223 @@
+"""Layout and routing on a fixed coupling graph: SABRE swap insertion with look-ahead.
+
+SABRE (Li, Ding, Xie, ASPLOS 2019) keeps a *front layer* of two-qubit gates whose predecessors
+are done, runs every gate whose qubits are adjacent, and otherwise inserts the SWAP that most
+reduces the distance of the front layer plus a weighted *extended set* of upcoming gates, with a
+decay that spreads SWAPs over qubits. The initial layout comes from bidirectional passes (route
+forward, route the reversed circuit from where the qubits ended, repeat) over several seeded
+trials; the trial with the fewest SWAPs wins.
+
+>>> from qfusion.circuit import Circuit
+>>> from qfusion.devices.coupling import line
+>>> import numpy as np
+>>> distance = distance_matrix(line(4), 4)
+>>> c = Circuit(4).cx(0, 3).cx(1, 2)
+>>> routed = route(c.instructions, distance, 4, initial_layout=(0, 1, 2, 3), seed=1)
+>>> routed.swaps
+2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qfusion.circuit.circuit import Instruction
+from qfusion.circuit.gates import Gate, StandardGate
+
+_SWAP = StandardGate("swap")
+EXTENDED_SET_SIZE = 20
+EXTENDED_SET_WEIGHT = 0.5
+DECAY = 0.001
+DECAY_RESET = 5
+
+
+@dataclass(frozen=True)
+class Routed:
+    """Routed instructions on physical qubits, the layouts (logical -> physical) and the SWAP count."""
+    instructions: tuple[Instruction, ...]
+    initial_layout: tuple[int, ...]
+    final_layout: tuple[int, ...]
+    swaps: int
+
+
+def distance_matrix(edges, num_qubits: int) -> np.ndarray:
+    """Hop distances on an undirected graph given by ``edges``."""
+    neighbours = [[] for _ in range(num_qubits)]
+    for a, b in edges:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    distance = np.full((num_qubits, num_qubits), np.inf)
+    for source in range(num_qubits):
+        distance[source, source] = 0
+        frontier = [source]
+        while frontier:
+            nxt = []
+            for q in frontier:
+                for r in neighbours[q]:
+                    if distance[source, r] == np.inf:
+                        distance[source, r] = distance[source, q] + 1
+                        nxt.append(r)
+            frontier = nxt
+    return distance
+
+
+def _dependencies(instructions) -> tuple[list[list[int]], list[int]]:
+    """Successors and predecessor counts of each instruction (wires: qubits and classical bits)."""
+    successors: list[list[int]] = [[] for _ in instructions]
+    indegree = [0] * len(instructions)
+    last: dict = {}
+    for i, inst in enumerate(instructions):
+        wires = [("q", q) for q in inst.qubits] + [("c", b) for b in inst.clbits]
+        if inst.condition is not None:
+            wires += [("c", b) for b in inst.condition.clbits]
+        preds = {last[w] for w in wires if w in last}
+        for p in preds:
+            successors[p].append(i)
+        indegree[i] = len(preds)
+        for w in wires:
+            last[w] = i
+    return successors, indegree
+
+
+def route(instructions, distance: np.ndarray, num_physical: int, initial_layout, seed=None) -> Routed:
+    """Route ``instructions`` (on logical qubits) with SABRE, starting from ``initial_layout``."""
+    instructions = list(instructions)
+    rng = np.random.default_rng(seed)
+    successors, indegree = _dependencies(instructions)
+    indegree = list(indegree)
+    layout = list(initial_layout) + [p for p in range(num_physical) if p not in initial_layout]
+    where = {logical: physical for logical, physical in enumerate(layout)}   # logical -> physical
+    occupant = {physical: logical for logical, physical in where.items()}    # physical -> logical
+    front = [i for i, d in enumerate(indegree) if d == 0]
+    out: list[Instruction] = []
+    decay = np.ones(num_physical)
+    swaps = since_progress = 0
+    neighbours = [np.flatnonzero(distance[p] == 1) for p in range(num_physical)]
+
+    def is_two(i):
+        inst = instructions[i]
+        return isinstance(inst.operation, Gate) and len(inst.qubits) == 2
+
+    def emit(i):
+        inst = instructions[i]
+        out.append(Instruction(inst.operation, tuple(where[q] for q in inst.qubits), inst.clbits,
+                               inst.condition))
+
+    while front:
+        progressed = True
+        while progressed:
+            progressed = False
+            remaining = []
+            for i in front:
+                inst = instructions[i]
+                if is_two(i) and distance[where[inst.qubits[0]], where[inst.qubits[1]]] != 1:
+                    remaining.append(i)
+                    continue
+                emit(i)
+                progressed = True
+                for s in successors[i]:
+                    indegree[s] -= 1
+                    if indegree[s] == 0:
+                        remaining.append(s)
+            if progressed:
+                decay[:] = 1
+                since_progress = 0
+            front = remaining
+        if not front:
+            break
+        front_pairs = [tuple(where[q] for q in instructions[i].qubits) for i in front]
+        if since_progress > 10 * num_physical:
+            # release valve: walk the first gate's qubits together along a shortest path
+            a, b = front_pairs[0]
+            step = min(neighbours[a], key=lambda n: distance[n, b])
+            candidate_swaps = [(a, int(step))]
+        else:
+            candidate_swaps = sorted({(min(p, int(n)), max(p, int(n)))
+                                      for pair in front_pairs for p in pair for n in neighbours[p]})
+        extended = _extended_set(front, successors, indegree, instructions, is_two)
+        extended_pairs = [tuple(where[q] for q in instructions[i].qubits) for i in extended]
+        best, best_score = [], np.inf
+        for a, b in candidate_swaps:
+            score = max(decay[a], decay[b]) * (_cost(front_pairs, a, b, distance) / len(front_pairs)
+                                               + (EXTENDED_SET_WEIGHT * _cost(extended_pairs, a, b, distance)
+                                                  / len(extended_pairs) if extended_pairs else 0.0))
+            if score < best_score - 1e-12:
+                best, best_score = [(a, b)], score
+            elif abs(score - best_score) <= 1e-12:
+                best.append((a, b))
+        a, b = best[int(rng.integers(len(best)))] if len(best) > 1 else best[0]
+        out.append(Instruction(_SWAP, (a, b)))
+        la, lb = occupant[a], occupant[b]
+        occupant[a], occupant[b] = lb, la
+        where[la], where[lb] = b, a
+        swaps += 1
+        since_progress += 1
+        decay[a] += DECAY
+        decay[b] += DECAY
+        if swaps % DECAY_RESET == 0:
+            decay[:] = 1
+    num_logical = len(initial_layout)
+    return Routed(tuple(out), tuple(initial_layout), tuple(where[q] for q in range(num_logical)), swaps)
+
+
+def _cost(pairs, a, b, distance) -> float:
+    total = 0.0
+    for p, q in pairs:
+        p = b if p == a else a if p == b else p
+        q = b if q == a else a if q == b else q
+        total += distance[p, q]
+    return total
+
+
+def _extended_set(front, successors, indegree, instructions, is_two) -> list[int]:
+    chosen: list[int] = []
+    seen = set(front)
+    queue = list(front)
+    virtual = {}
+    while queue and len(chosen) < EXTENDED_SET_SIZE:
+        nxt = []
+        for i in queue:
+            for s in successors[i]:
+                if s in seen:
+                    virtual[s] = virtual.get(s, indegree[s]) - 1
+                    continue
+                virtual[s] = virtual.get(s, indegree[s]) - 1
+                seen.add(s)
+                nxt.append(s)
+                if is_two(s):
+                    chosen.append(s)
+                    if len(chosen) >= EXTENDED_SET_SIZE:
+                        break
+        queue = nxt
+    return chosen
+
+
+def _reverse(instructions) -> list[Instruction]:
+    return [inst for inst in reversed(instructions)
+            if isinstance(inst.operation, Gate) and len(inst.qubits) == 2]
+
+
+def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physical: int, *,
+                 seed=None, trials: int = 4, iterations: int = 3) -> Routed:
+    """Best routing over ``trials`` random initial layouts, each refined by bidirectional passes."""
+    rng = np.random.default_rng(seed)
+    two_qubit = [inst for inst in instructions if isinstance(inst.operation, Gate) and len(inst.qubits) == 2]
+    reversed_two = _reverse(instructions)
+    best = None
+    for trial in range(trials):
+        trial_seed = int(rng.integers(2 ** 31))
+        layout = tuple(int(p) for p in rng.permutation(num_physical))
+        for _ in range(iterations):
+            forward = route(two_qubit, distance, num_physical, layout, trial_seed)
+            padded = forward.final_layout + tuple(p for p in range(num_physical)
+                                                  if p not in forward.final_layout)
+            backward = route(reversed_two, distance, num_physical, padded, trial_seed)
+            layout = backward.final_layout
+        result = route(instructions, distance, num_physical, layout[:num_logical], trial_seed)
+        if best is None or result.swaps < best.swaps:
+            best = result
+        if best.swaps == 0:
+            break
+    return best
