@@ -55,8 +55,24 @@ def _one_qubit(matrix: np.ndarray, qubit: int, target: Target, phase: list[float
     return [Instruction(g, (qubit,)) for g in gates]
 
 
-def _two_qubit(matrix: np.ndarray, qubits, target: Target, phase: list[float]) -> list[Instruction]:
-    ops, extra = synthesize_two_qubit(matrix, target.entangler)
+_SYNTHESIS_CACHE: dict = {}
+
+
+def _cached_synthesis(gate: Gate, entangler: str):
+    """Synthesis of a fixed standard gate (swap, cx, ...) is done once per entangler."""
+    key = (gate.name, gate.params, entangler)
+    if key not in _SYNTHESIS_CACHE:
+        if len(_SYNTHESIS_CACHE) > 4096:
+            _SYNTHESIS_CACHE.clear()
+        _SYNTHESIS_CACHE[key] = synthesize_two_qubit(gate.matrix(), entangler)
+    return _SYNTHESIS_CACHE[key]
+
+
+def _two_qubit(matrix, qubits, target: Target, phase: list[float]) -> list[Instruction]:
+    if isinstance(matrix, StandardGate):
+        ops, extra = _cached_synthesis(matrix, target.entangler)
+    else:
+        ops, extra = synthesize_two_qubit(matrix, target.entangler)
     phase[0] += extra
     out = []
     for gate, local in ops:
@@ -82,7 +98,7 @@ def translate(instructions, target: Target) -> tuple[list[Instruction], float]:
         if op.num_qubits == 1:
             out += _one_qubit(op.matrix(), inst.qubits[0], target, phase)
         elif op.num_qubits == 2:
-            out += _two_qubit(op.matrix(), inst.qubits, target, phase)
+            out += _two_qubit(op if isinstance(op, StandardGate) else op.matrix(), inst.qubits, target, phase)
         else:
             raise CircuitError(f"{op.name} acts on {op.num_qubits} qubits; unroll it first")
     return out, phase[0]

@@ -94,11 +94,11 @@ def route(instructions, distance: np.ndarray, num_physical: int, initial_layout,
     out: list[Instruction] = []
     decay = np.ones(num_physical)
     swaps = since_progress = 0
-    neighbours = [np.flatnonzero(distance[p] == 1) for p in range(num_physical)]
+    neighbours = [np.flatnonzero(distance[p] == 1).tolist() for p in range(num_physical)]
+    extended = None
 
-    def is_two(i):
-        inst = instructions[i]
-        return isinstance(inst.operation, Gate) and len(inst.qubits) == 2
+    two = [isinstance(inst.operation, Gate) and len(inst.qubits) == 2 for inst in instructions]
+    is_two = two.__getitem__
 
     def emit(i):
         inst = instructions[i]
@@ -112,7 +112,7 @@ def route(instructions, distance: np.ndarray, num_physical: int, initial_layout,
             remaining = []
             for i in front:
                 inst = instructions[i]
-                if is_two(i) and distance[where[inst.qubits[0]], where[inst.qubits[1]]] != 1:
+                if two[i] and distance[where[inst.qubits[0]], where[inst.qubits[1]]] != 1:
                     remaining.append(i)
                     continue
                 emit(i)
@@ -124,30 +124,28 @@ def route(instructions, distance: np.ndarray, num_physical: int, initial_layout,
             if progressed:
                 decay[:] = 1
                 since_progress = 0
+                extended = None
             front = remaining
         if not front:
             break
-        front_pairs = [tuple(where[q] for q in instructions[i].qubits) for i in front]
+        front_pairs = np.array([[where[q] for q in instructions[i].qubits] for i in front])
         if since_progress > 10 * num_physical:
             # release valve: walk the first gate's qubits together along a shortest path
             a, b = front_pairs[0]
             step = min(neighbours[a], key=lambda n: distance[n, b])
-            candidate_swaps = [(a, int(step))]
+            candidates = np.array([(a, int(step))])
         else:
-            candidate_swaps = sorted({(min(p, int(n)), max(p, int(n)))
-                                      for pair in front_pairs for p in pair for n in neighbours[p]})
-        extended = _extended_set(front, successors, indegree, instructions, is_two)
-        extended_pairs = [tuple(where[q] for q in instructions[i].qubits) for i in extended]
-        best, best_score = [], np.inf
-        for a, b in candidate_swaps:
-            score = max(decay[a], decay[b]) * (_cost(front_pairs, a, b, distance) / len(front_pairs)
-                                               + (EXTENDED_SET_WEIGHT * _cost(extended_pairs, a, b, distance)
-                                                  / len(extended_pairs) if extended_pairs else 0.0))
-            if score < best_score - 1e-12:
-                best, best_score = [(a, b)], score
-            elif abs(score - best_score) <= 1e-12:
-                best.append((a, b))
-        a, b = best[int(rng.integers(len(best)))] if len(best) > 1 else best[0]
+            candidates = np.array(sorted({(min(p, int(n)), max(p, int(n)))
+                                          for p in front_pairs.ravel().tolist() for n in neighbours[p]}))
+        if extended is None:
+            extended = _extended_set(front, successors, indegree, instructions, is_two)
+        scores = _costs(front_pairs, candidates, distance) / len(front_pairs)
+        if extended:
+            extended_pairs = np.array([[where[q] for q in instructions[i].qubits] for i in extended])
+            scores += EXTENDED_SET_WEIGHT * _costs(extended_pairs, candidates, distance) / len(extended)
+        scores *= np.maximum(decay[candidates[:, 0]], decay[candidates[:, 1]])
+        best = np.flatnonzero(scores <= scores.min() + 1e-12)
+        a, b = (int(x) for x in candidates[best[int(rng.integers(len(best)))] if len(best) > 1 else best[0]])
         out.append(Instruction(_SWAP, (a, b)))
         la, lb = occupant[a], occupant[b]
         occupant[a], occupant[b] = lb, la
@@ -162,13 +160,15 @@ def route(instructions, distance: np.ndarray, num_physical: int, initial_layout,
     return Routed(tuple(out), tuple(initial_layout), tuple(where[q] for q in range(num_logical)), swaps)
 
 
-def _cost(pairs, a, b, distance) -> float:
-    total = 0.0
-    for p, q in pairs:
-        p = b if p == a else a if p == b else p
-        q = b if q == a else a if q == b else q
-        total += distance[p, q]
-    return total
+def _costs(pairs: np.ndarray, candidates: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """Total distance of ``pairs`` after each candidate swap (vectorised over candidates)."""
+    a = candidates[:, :1]
+    b = candidates[:, 1:]
+    p = pairs[None, :, 0]
+    q = pairs[None, :, 1]
+    p = np.where(p == a, b, np.where(p == b, a, p))
+    q = np.where(q == a, b, np.where(q == b, a, q))
+    return distance[p, q].sum(axis=1)
 
 
 def _extended_set(front, successors, indegree, instructions, is_two) -> list[int]:

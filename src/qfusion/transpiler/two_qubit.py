@@ -25,7 +25,6 @@ from functools import lru_cache
 import numpy as np
 
 from qfusion.circuit.gates import Gate, standard_gate
-from qfusion.circuit.modifiers import UnitaryGate
 from qfusion.circuit.unitary import apply_matrix
 from qfusion.errors import CircuitError
 from qfusion.transpiler.weyl import SynthesisError, local_equivalence, magic_spectrum, split_local
@@ -83,8 +82,19 @@ def entangler_count(unitary: np.ndarray, entangler: str = "cx") -> int:
     return 2 if nonzero < 3 else 3
 
 
+class LocalGate(Gate):
+    """A single-qubit matrix produced during synthesis (unitary by construction, so unchecked)."""
+
+    def __init__(self, matrix: np.ndarray):
+        super().__init__("unitary", 1, ())
+        self._unitary = matrix
+
+    def _matrix(self, params):
+        return self._unitary
+
+
 def _one(matrix: np.ndarray, qubit: int) -> Op:
-    return UnitaryGate(matrix, atol=1e-6), (qubit,)
+    return LocalGate(np.asarray(matrix, dtype=complex)), (qubit,)
 
 
 def _rx(t):
