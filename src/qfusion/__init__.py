@@ -25,6 +25,7 @@ _LAZY = {
     "backends": ("qfusion.backends", None),
     "interop": ("qfusion.interop", None),
     "observables": ("qfusion.observables", None),
+    "noise": ("qfusion.noise", None),
     "simulate": ("qfusion.backends", "simulate"),
     "run": ("qfusion.backends", "run"),
     "PauliSum": ("qfusion.observables", "PauliSum"),

@@ -59,3 +59,7 @@ class BackendError(QfusionError, RuntimeError):
 
 class MissingDependencyError(QfusionError, ImportError):
     """An optional dependency is needed for this feature and is not installed."""
+
+
+class NoiseError(QfusionError, ValueError):
+    """A noise channel or noise model that is not physical or cannot be used (bad probability, not CPTP, ...)."""

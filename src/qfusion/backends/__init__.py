@@ -23,6 +23,7 @@ _REGISTRY: dict[str, str] = {
     "statevector": "qfusion.backends.statevector:StatevectorBackend",
     "reference": "qfusion.backends.reference:ReferenceBackend",
     "null": "qfusion.backends.null:NullBackend",
+    "density_matrix": "qfusion.backends.density_matrix:DensityMatrixBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
 
@@ -67,7 +68,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
-    if chosen.name == "statevector":
+    if chosen.name in ("statevector", "density_matrix"):
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
 
