@@ -42,12 +42,14 @@ class EmulatedBackend(Backend):
         if device is not None:
             self.name = self.device.name
 
-    def transpile(self, circuit: Circuit, *, seed=None, optimization_level: int = 2) -> TranspiledCircuit:
+    def transpile(self, circuit: Circuit, *, seed=None, optimization_level: int = 2,
+                  initial_layout=None) -> TranspiledCircuit:
         """The circuit as this device would run it."""
-        return transpile(circuit, self.device, seed=seed, optimization_level=optimization_level)
+        return transpile(circuit, self.device, seed=seed, optimization_level=optimization_level,
+                         initial_layout=initial_layout)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, optimization_level: int = 2,
-            method: str = "automatic", noise: bool = True) -> Result:
+            initial_layout=None, method: str = "automatic", noise: bool = True) -> Result:
         start = time.perf_counter()
         device = self.device
         shots = int(shots)
@@ -58,7 +60,8 @@ class EmulatedBackend(Backend):
         if isinstance(circuit, TranspiledCircuit) and circuit.device == device:
             transpiled = circuit
         else:
-            transpiled = self.transpile(circuit, seed=seed, optimization_level=optimization_level)
+            transpiled = self.transpile(circuit, seed=seed, optimization_level=optimization_level,
+                                        initial_layout=initial_layout)
         report = transpiled.report
         if report.duration > device.max_duration:
             raise BackendError(f"the circuit takes {report.duration:.3g} s on {device.name!r}, longer than its "
