@@ -49,8 +49,16 @@ def _native(inst: Instruction, target: Target) -> bool:
     return isinstance(op, StandardGate) and op.name in target.native
 
 
+_ONE_QUBIT_CACHE: dict = {}
+
+
 def _one_qubit(matrix: np.ndarray, qubit: int, target: Target, phase: list[float]) -> list[Instruction]:
-    gates, extra = synthesize_one_qubit(matrix, target.basis)
+    key = (np.asarray(matrix, dtype=complex).tobytes(), target.basis)
+    if key not in _ONE_QUBIT_CACHE:
+        if len(_ONE_QUBIT_CACHE) > 8192:
+            _ONE_QUBIT_CACHE.clear()
+        _ONE_QUBIT_CACHE[key] = synthesize_one_qubit(matrix, target.basis)
+    gates, extra = _ONE_QUBIT_CACHE[key]
     phase[0] += extra
     return [Instruction(g, (qubit,)) for g in gates]
 

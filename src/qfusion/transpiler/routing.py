@@ -203,6 +203,9 @@ def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physi
                  seed=None, trials: int = 4, iterations: int = 3) -> Routed:
     """Best routing over ``trials`` random initial layouts, each refined by bidirectional passes."""
     rng = np.random.default_rng(seed)
+    perfect = perfect_layout(instructions, distance, num_logical)
+    if perfect is not None:
+        return route(instructions, distance, num_physical, perfect, seed)
     two_qubit = [inst for inst in instructions if isinstance(inst.operation, Gate) and len(inst.qubits) == 2]
     reversed_two = _reverse(instructions)
     best = None
@@ -221,3 +224,58 @@ def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physi
         if best.swaps == 0:
             break
     return best
+
+
+def perfect_layout(instructions, distance: np.ndarray, num_logical: int, max_steps: int = 20000):
+    """A layout on which every two-qubit gate already acts on coupled qubits (as Qiskit's VF2Layout
+    looks for), found by backtracking over an interaction-graph BFS order; None if none was found."""
+    partners = [set() for _ in range(num_logical)]
+    for inst in instructions:
+        if isinstance(inst.operation, Gate) and len(inst.qubits) == 2:
+            a, b = inst.qubits
+            partners[a].add(b)
+            partners[b].add(a)
+    order: list[int] = []
+    for start in sorted(range(num_logical), key=lambda q: -len(partners[q])):
+        if start in order:
+            continue
+        queue = [start]
+        while queue:
+            q = queue.pop(0)
+            if q in order:
+                continue
+            order.append(q)
+            queue += sorted(partners[q] - set(order), key=lambda r: -len(partners[r]))
+    num_physical = distance.shape[0]
+    neighbours = [set(np.flatnonzero(distance[p] == 1).tolist()) for p in range(num_physical)]
+    degree = [len(n) for n in neighbours]
+    layout: dict[int, int] = {}
+    used: set[int] = set()
+    steps = [0]
+
+    def place(k: int) -> bool:
+        if k == len(order):
+            return True
+        steps[0] += 1
+        if steps[0] > max_steps:
+            return False
+        q = order[k]
+        placed = [layout[r] for r in partners[q] if r in layout]
+        if placed:
+            candidates = set.intersection(*(neighbours[p] for p in placed)) - used
+        else:
+            candidates = set(range(num_physical)) - used
+        for p in sorted(candidates, key=lambda p: (-degree[p], p)):
+            if degree[p] < len(partners[q]):
+                continue
+            layout[q] = p
+            used.add(p)
+            if place(k + 1):
+                return True
+            del layout[q]
+            used.discard(p)
+        return False
+
+    if not place(0):
+        return None
+    return tuple(layout[q] for q in range(num_logical))
