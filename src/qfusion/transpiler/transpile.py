@@ -102,11 +102,15 @@ def transpile(circuit: Circuit, backend="superconducting", *, seed=None, optimiz
         raise CircuitError("bind the circuit's parameters before transpiling (circuit.bind(values))")
     target = target_of(device)
     unrolled = unroll(circuit)
+    permutation = tuple(range(circuit.num_qubits))
+    if optimization_level >= 2:
+        unrolled.instructions, permutation = elide_swaps(unrolled.instructions, circuit.num_qubits)
     instructions, phase = translate(unrolled.instructions, target)
     phase += float(unrolled.global_phase)
     instructions, phase = _optimise(instructions, target, optimization_level, phase)
     instructions, swaps, initial, final, moves = _place(
         instructions, circuit.num_qubits, device, seed, trials or _trials(optimization_level), initial_layout)
+    final = tuple(final[permutation[q]] for q in range(circuit.num_qubits))
     instructions, extra = translate(instructions, target)
     phase += extra
     instructions, phase = _optimise(instructions, target, optimization_level, phase)
@@ -130,6 +134,24 @@ def transpile(circuit: Circuit, backend="superconducting", *, seed=None, optimiz
         optimization_level=optimization_level, seed=seed, time_taken=time.perf_counter() - start,
         schedule=schedule)
     return out
+
+
+def elide_swaps(instructions, num_qubits: int):
+    """Drop SWAP gates by relabelling the wires after them; returns the instructions and, for each
+    logical qubit, the wire it ends on (the final layout absorbs the permutation)."""
+    wire = list(range(num_qubits))            # logical qubit -> wire holding it now
+    holder = list(range(num_qubits))          # wire -> position in the original circuit
+    out = []
+    for inst in instructions:
+        mapped = tuple(holder[q] for q in inst.qubits)
+        if inst.operation.name == "swap" and isinstance(inst.operation, Gate) and inst.condition is None:
+            a, b = inst.qubits
+            holder[a], holder[b] = holder[b], holder[a]
+            continue
+        out.append(Instruction(inst.operation, mapped, inst.clbits, inst.condition))
+    for position, w in enumerate(holder):
+        wire[position] = w
+    return out, tuple(wire)
 
 
 def _optimise(instructions, target, level, phase):
