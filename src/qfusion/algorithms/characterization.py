@@ -192,7 +192,7 @@ def quantum_volume(backend="statevector", *, num_qubits: int = 3, trials: int = 
                    seed=None, run_options: dict | None = None) -> QuantumVolumeResult:
     """The quantum-volume test at width ``num_qubits`` on ``backend``.
 
-    >>> quantum_volume("statevector", num_qubits=2, trials=10, shots=200, seed=2).passed
+    >>> quantum_volume("statevector", num_qubits=3, trials=12, shots=300, seed=4).passed
     True
     """
     from qfusion.backends import run

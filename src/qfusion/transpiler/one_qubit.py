@@ -37,7 +37,7 @@ def zyz_angles(unitary: np.ndarray) -> tuple[float, float, float]:
 
     >>> from qfusion.circuit.gates import standard_gate
     >>> [round(a, 6) for a in zyz_angles(standard_gate("x").matrix())]
-    [3.141593, 0.0, 3.141593]
+    [3.141593, -1.570796, 1.570796]
     """
     special = unitary / cmath.sqrt(np.linalg.det(unitary))
     theta = 2 * math.atan2(abs(special[1, 0]), abs(special[0, 0]))
