@@ -2,8 +2,9 @@
 
 SABRE (Li, Ding, Xie, ASPLOS 2019) keeps a *front layer* of two-qubit gates whose predecessors
 are done, runs every gate whose qubits are adjacent, and otherwise inserts the SWAP that most
-reduces the distance of the front layer plus a weighted *extended set* of upcoming gates, with a
-decay that spreads SWAPs over qubits. The initial layout comes from bidirectional passes (route
+reduces the summed distance of the front layer plus half the mean distance of an *extended set*
+of the next 20 two-qubit gates, with a decay that spreads SWAPs over qubits (the weights of
+Qiskit's SabreSwap). The inner loop is compiled (:mod:`qfusion.transpiler.routing_kernel`). The initial layout comes from bidirectional passes (route
 forward, route the reversed circuit from where the qubits ended, repeat) over several seeded
 trials; the trial with the fewest SWAPs wins.
 
@@ -81,8 +82,85 @@ def _dependencies(instructions) -> tuple[list[list[int]], list[int]]:
     return successors, indegree
 
 
-def route(instructions, distance: np.ndarray, num_physical: int, initial_layout, seed=None) -> Routed:
+@dataclass(frozen=True)
+class RoutingProblem:
+    """Instructions as the arrays the compiled SABRE kernel reads (built once, routed many times)."""
+    instructions: tuple
+    first: np.ndarray
+    second: np.ndarray
+    pointer: np.ndarray
+    index: np.ndarray
+    indegree: np.ndarray
+    distance: np.ndarray
+    nb_pointer: np.ndarray
+    nb_index: np.ndarray
+
+    @classmethod
+    def build(cls, instructions, distance: np.ndarray) -> "RoutingProblem":
+        instructions = tuple(instructions)
+        successors, indegree = _dependencies(instructions)
+        first = np.full(len(instructions), -1, dtype=np.int64)
+        second = np.full(len(instructions), -1, dtype=np.int64)
+        for i, inst in enumerate(instructions):
+            if isinstance(inst.operation, Gate) and len(inst.qubits) == 2:
+                first[i], second[i] = inst.qubits
+        pointer = np.zeros(len(instructions) + 1, dtype=np.int64)
+        pointer[1:] = np.cumsum([len(s) for s in successors])
+        index = np.array([j for s in successors for j in s], dtype=np.int64)
+        num_physical = distance.shape[0]
+        neighbours = [np.flatnonzero(distance[p] == 1) for p in range(num_physical)]
+        nb_pointer = np.zeros(num_physical + 1, dtype=np.int64)
+        nb_pointer[1:] = np.cumsum([len(n) for n in neighbours])
+        nb_index = np.concatenate(neighbours).astype(np.int64)
+        return cls(instructions, first, second, pointer, index, np.asarray(indegree, dtype=np.int64),
+                   np.ascontiguousarray(distance, dtype=float), nb_pointer, nb_index)
+
+    def solve(self, layout, seed: int):
+        """``(order, swap_a, swap_b, final physical of each logical)`` from a full layout."""
+        from qfusion.transpiler.routing_kernel import sabre_kernel
+        return sabre_kernel(self.first, self.second, self.pointer, self.index, self.indegree, self.distance,
+                            self.nb_pointer, self.nb_index, np.asarray(layout, dtype=np.int64), int(seed),
+                            EXTENDED_SET_SIZE, EXTENDED_SET_WEIGHT, DECAY, DECAY_RESET)
+
+
+def _full_layout(initial_layout, num_physical: int) -> list[int]:
+    taken = set(initial_layout)
+    return list(initial_layout) + [p for p in range(num_physical) if p not in taken]
+
+
+def route(instructions, distance: np.ndarray, num_physical: int, initial_layout, seed=None,
+          problem: RoutingProblem | None = None, kernel_seed: int | None = None) -> Routed:
     """Route ``instructions`` (on logical qubits) with SABRE, starting from ``initial_layout``."""
+    problem = problem or RoutingProblem.build(instructions, distance)
+    instructions = problem.instructions
+    layout = _full_layout(initial_layout, num_physical)
+    if kernel_seed is None:
+        kernel_seed = int(np.random.default_rng(seed).integers(2 ** 31))
+    order, swap_a, swap_b, _ = problem.solve(layout, kernel_seed)
+    if len(order) == 0 and len(instructions):
+        return _route_python(instructions, distance, num_physical, initial_layout, seed)
+    current = {logical: physical for logical, physical in enumerate(layout)}
+    occupant = {physical: logical for logical, physical in current.items()}
+    out: list[Instruction] = []
+    k = 0
+    for node in order.tolist():
+        if node < 0:
+            a, b = int(swap_a[k]), int(swap_b[k])
+            k += 1
+            out.append(Instruction(_SWAP, (a, b)))
+            la, lb = occupant[a], occupant[b]
+            occupant[a], occupant[b] = lb, la
+            current[la], current[lb] = b, a
+            continue
+        inst = instructions[node]
+        out.append(Instruction(inst.operation, tuple(current[q] for q in inst.qubits), inst.clbits,
+                               inst.condition))
+    num_logical = len(initial_layout)
+    return Routed(tuple(out), tuple(initial_layout), tuple(current[q] for q in range(num_logical)), k)
+
+
+def _route_python(instructions, distance: np.ndarray, num_physical: int, initial_layout, seed=None) -> Routed:
+    """The same algorithm in Python (the fallback when the compiled kernel runs out of room)."""
     instructions = list(instructions)
     rng = np.random.default_rng(seed)
     successors, indegree = _dependencies(instructions)
@@ -200,30 +278,33 @@ def _reverse(instructions) -> list[Instruction]:
 
 
 def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physical: int, *,
-                 seed=None, trials: int = 4, iterations: int = 3) -> Routed:
-    """Best routing over ``trials`` random initial layouts, each refined by bidirectional passes."""
+                 seed=None, trials: int = 4, iterations: int = 4, swap_trials: int = 4) -> Routed:
+    """Best routing over ``trials`` random initial layouts, each refined by ``iterations``
+    forward-backward passes and finally routed ``swap_trials`` times with different seeds."""
     rng = np.random.default_rng(seed)
     perfect = perfect_layout(instructions, distance, num_logical)
     if perfect is not None:
         return route(instructions, distance, num_physical, perfect, seed)
     two_qubit = [inst for inst in instructions if isinstance(inst.operation, Gate) and len(inst.qubits) == 2]
-    reversed_two = _reverse(instructions)
+    forward = RoutingProblem.build(two_qubit, distance)
+    backward = RoutingProblem.build(two_qubit[::-1], distance)
+    full = RoutingProblem.build(instructions, distance)
     best = None
-    for trial in range(trials):
-        trial_seed = int(rng.integers(2 ** 31))
-        layout = tuple(int(p) for p in rng.permutation(num_physical))
+    for _ in range(trials):
+        layout = rng.permutation(num_physical).astype(np.int64)
         for _ in range(iterations):
-            forward = route(two_qubit, distance, num_physical, layout, trial_seed)
-            padded = forward.final_layout + tuple(p for p in range(num_physical)
-                                                  if p not in forward.final_layout)
-            backward = route(reversed_two, distance, num_physical, padded, trial_seed)
-            layout = backward.final_layout
-        result = route(instructions, distance, num_physical, layout[:num_logical], trial_seed)
-        if best is None or result.swaps < best.swaps:
-            best = result
-        if best.swaps == 0:
-            break
-    return best
+            layout = forward.solve(layout, int(rng.integers(2 ** 31)))[3]
+            layout = backward.solve(layout, int(rng.integers(2 ** 31)))[3]
+        for _ in range(swap_trials):
+            kernel_seed = int(rng.integers(2 ** 31))
+            swaps = len(full.solve(layout, kernel_seed)[1])
+            if best is None or swaps < best[0]:
+                best = (swaps, layout.copy(), kernel_seed)
+    _, layout, kernel_seed = best
+    routed = route(instructions, distance, num_physical, tuple(int(p) for p in layout), problem=full,
+                   kernel_seed=kernel_seed)
+    return Routed(routed.instructions, tuple(int(p) for p in layout[:num_logical]),
+                  routed.final_layout[:num_logical], routed.swaps)
 
 
 def perfect_layout(instructions, distance: np.ndarray, num_logical: int, max_steps: int = 20000):

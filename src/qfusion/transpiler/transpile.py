@@ -79,7 +79,7 @@ def target_of(device) -> Target:
 
 
 def _trials(level: int) -> int:
-    return {0: 1, 1: 2, 2: 4, 3: 8}[level]
+    return {0: 1, 1: 2, 2: 8, 3: 20}[level]
 
 
 def transpile(circuit: Circuit, backend="superconducting", *, seed=None, optimization_level: int = 2,
