@@ -22,7 +22,6 @@ import numpy as np
 
 from qfusion.circuit.circuit import Instruction
 from qfusion.circuit.gates import Gate, StandardGate
-from qfusion.circuit.unitary import apply_matrix
 from qfusion.errors import CircuitError
 from qfusion.transpiler.one_qubit import synthesize_one_qubit
 from qfusion.transpiler.two_qubit import entangler_count, synthesize_two_qubit
@@ -157,12 +156,39 @@ def _flatten(items) -> list[Instruction]:
     return flat
 
 
+_EYE2 = np.eye(2, dtype=complex)
+_SWAP_MATRIX = np.eye(4, dtype=complex)[[0, 2, 1, 3]]
+
+
 def _block_unitary(instructions, pair) -> np.ndarray:
-    index = {pair[0]: 0, pair[1]: 1}
+    """The 4x4 unitary of gates on ``pair`` (little-endian: ``pair[0]`` is bit 0)."""
     unitary = np.eye(4, dtype=complex)
+    low = pair[0]
     for inst in instructions:
-        unitary = apply_matrix(unitary, inst.operation.matrix(), [index[q] for q in inst.qubits], 2)
+        matrix = inst.operation.matrix()
+        if len(inst.qubits) == 1:
+            if inst.qubits[0] == low:
+                unitary = np.matmul(matrix, unitary.reshape(2, 2, 4)).reshape(4, 4)
+            else:
+                unitary = (matrix @ unitary.reshape(2, 8)).reshape(4, 4)
+            continue
+        if inst.qubits[0] != low:
+            matrix = _SWAP_MATRIX @ matrix @ _SWAP_MATRIX
+        unitary = matrix @ unitary
     return unitary
+
+
+_BLOCK_CACHE: dict = {}
+
+
+def _block_key(gates, pair):
+    key = []
+    for inst in gates:
+        op = inst.operation
+        if not isinstance(op, StandardGate):
+            return None
+        key.append((op.name, op.params, tuple(0 if q == pair[0] else 1 for q in inst.qubits)))
+    return tuple(key)
 
 
 def resynthesize_blocks(instructions, target: Target) -> tuple[list[Instruction], float]:
@@ -183,8 +209,15 @@ def resynthesize_blocks(instructions, target: Target) -> tuple[list[Instruction]
         non_native = any(not _native(g, target) for g in two)
         if not non_native and len(two) < 2:
             return
+        key = None if non_native else _block_key(gates, pair)
+        if key is not None and _BLOCK_CACHE.get((key, target.entangler)) is False:
+            return
         unitary = _block_unitary(gates, pair)
         if not non_native and entangler_count(unitary, target.entangler) >= len(two):
+            if key is not None:
+                if len(_BLOCK_CACHE) > 16384:
+                    _BLOCK_CACHE.clear()
+                _BLOCK_CACHE[(key, target.entangler)] = False
             return
         replacement = _two_qubit(unitary, pair, target, phase)
         for i in indices:

@@ -46,18 +46,17 @@ def interaction_coefficients(unitary: np.ndarray) -> tuple[float, float, float]:
     [0.785398, 0.0, 0.0]
     """
     values = magic_spectrum(unitary)[0]
-    best, best_zeros = None, -1
-    for sign in (1, -1):
-        halves = np.angle(sign * values) / 2
-        for perm in itertools.permutations(range(4)):
-            l1, l2, _, l4 = halves[list(perm)]
-            coords = [_reduce((l1 + l2) / 2), _reduce((l2 + l4) / 2), _reduce((l1 + l4) / 2)]
-            coords = [0.0 if abs(x) < _ZERO else x for x in coords]
-            coords.sort(key=lambda x: -abs(x))
-            zeros = coords.count(0.0)
-            if zeros > best_zeros:
-                best, best_zeros = tuple(coords), zeros
-    return best
+    halves = np.concatenate([np.angle(values)[_PERMUTATIONS], np.angle(-values)[_PERMUTATIONS]]) / 2
+    l1, l2, l4 = halves[:, 0], halves[:, 1], halves[:, 3]
+    coords = np.stack([(l1 + l2) / 2, (l2 + l4) / 2, (l1 + l4) / 2], axis=1)
+    coords = np.remainder(coords + np.pi / 4, np.pi / 2) - np.pi / 4
+    coords[np.abs(coords) < _ZERO] = 0.0
+    zeros = (coords == 0.0).sum(axis=1)
+    best = coords[int(np.argmax(zeros))]
+    return tuple(float(x) for x in sorted(best.tolist(), key=lambda x: -abs(x)))
+
+
+_PERMUTATIONS = np.array(list(itertools.permutations(range(4))))
 
 
 def _reduce(x: float) -> float:
