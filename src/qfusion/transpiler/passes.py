@@ -49,15 +49,20 @@ def _native(inst: Instruction, target: Target) -> bool:
 
 
 _ONE_QUBIT_CACHE: dict = {}
+_RUN_CACHE: dict = {}
 
 
-def _one_qubit(matrix: np.ndarray, qubit: int, target: Target, phase: list[float]) -> list[Instruction]:
+def _synthesis_of(matrix: np.ndarray, target: Target):
     key = (np.asarray(matrix, dtype=complex).tobytes(), target.basis)
     if key not in _ONE_QUBIT_CACHE:
         if len(_ONE_QUBIT_CACHE) > 8192:
             _ONE_QUBIT_CACHE.clear()
         _ONE_QUBIT_CACHE[key] = synthesize_one_qubit(matrix, target.basis)
-    gates, extra = _ONE_QUBIT_CACHE[key]
+    return _ONE_QUBIT_CACHE[key]
+
+
+def _one_qubit(matrix: np.ndarray, qubit: int, target: Target, phase: list[float]) -> list[Instruction]:
+    gates, extra = _synthesis_of(matrix, target)
     phase[0] += extra
     return [Instruction(g, (qubit,)) for g in gates]
 
@@ -121,12 +126,24 @@ def merge_single_qubit_runs(instructions, target: Target) -> tuple[list[Instruct
         indices = runs.pop(qubit, None)
         if not indices:
             return
+        if len(indices) == 1 and _native(out[indices[0]], target):
+            return
+        key = None
+        if all(_native(out[i], target) for i in indices):
+            key = (target.basis, tuple((out[i].operation.name, out[i].operation.params) for i in indices))
+            if key in _RUN_CACHE:
+                return
         matrix = np.eye(2, dtype=complex)
         for index in indices:
             matrix = out[index].operation.matrix() @ matrix
-        if len(indices) == 1 and _native(out[indices[0]], target):
+        gates, extra = _synthesis_of(matrix, target)
+        if key is not None and len(gates) >= len(indices):
+            if len(_RUN_CACHE) > 16384:
+                _RUN_CACHE.clear()
+            _RUN_CACHE[key] = True        # already as short as it gets: keep it as it is
             return
-        replacement = _one_qubit(matrix, qubit, target, phase)
+        phase[0] += extra
+        replacement = [Instruction(g, (qubit,)) for g in gates]
         for index in indices:
             out[index] = None
         out[indices[-1]] = replacement
