@@ -30,6 +30,9 @@ _LAZY = {
     "run": ("qfusion.backends", "run"),
     "PauliSum": ("qfusion.observables", "PauliSum"),
     "Result": ("qfusion.backends", "Result"),
+    "transpile": ("qfusion.transpiler", "transpile"),
+    "devices": ("qfusion.devices", None),
+    "transpiler": ("qfusion.transpiler", None),
 }
 
 

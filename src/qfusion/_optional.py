@@ -28,6 +28,8 @@ _EXTRAS = {
     "dask": "hpc",
     "mpi4py": "mpi",
     "fastapi": "service",
+    "yaml": "devices",
+    "scipy": "transpiler",
 }
 
 

@@ -24,6 +24,10 @@ _REGISTRY: dict[str, str] = {
     "reference": "qfusion.backends.reference:ReferenceBackend",
     "null": "qfusion.backends.null:NullBackend",
     "density_matrix": "qfusion.backends.density_matrix:DensityMatrixBackend",
+    "superconducting": "qfusion.backends.emulated:SuperconductingBackend",
+    "trapped_ion": "qfusion.backends.emulated:TrappedIonBackend",
+    "neutral_atom": "qfusion.backends.emulated:NeutralAtomBackend",
+    "photonic": "qfusion.backends.emulated:PhotonicBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
 

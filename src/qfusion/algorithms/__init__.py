@@ -1,0 +1,2 @@
+"""Algorithms and experiments that run on any backend (characterisation: randomized benchmarking,
+quantum volume)."""
