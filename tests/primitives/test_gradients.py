@@ -90,3 +90,19 @@ def test_shift_rules_know_each_gates_spectrum(name, frequencies):
 def test_unknown_method_is_named():
     with pytest.raises(CircuitError, match="parameter_shift"):
         value_and_gradient(Circuit(1).rx(Parameter("t"), 0), "Z", [0.1], method="magic")
+
+
+def test_rotations_moved_through_clifford_frames_and_non_clifford_gates():
+    rng = np.random.default_rng(21)
+    t = [Parameter(f"t{i}") for i in range(4)]
+    c = Circuit(4).x(0).h(1).s(2).sx(3).cx(0, 1).cz(1, 2).swap(2, 3).iswap(0, 3).ecr(1, 0)
+    c.rz(t[0], 1).ry(2 * t[1], 3).h(0).cy(0, 2).rxx(t[2], 0, 2)
+    c.t(1).ry(0.3, 2)  # not Clifford: the frame ends here
+    c.sdg(0).cx(2, 0).rzz(t[3] - t[0], 0, 3).ryy(t[1], 1, 2).h(3)
+    H = random_pauli_sum(4, 8, rng)
+    x = rng.normal(size=4)
+    result = value_and_gradient(c, H, x)
+    assert abs(result.value - qiskit_value(c, H, x)) < 1e-10
+    np.testing.assert_allclose(result.gradient, central_difference(c, H, x), atol=1e-6)
+    np.testing.assert_allclose(AdjointTape(c).state(x), Statevector(to_qiskit(c.bind(dict(zip(c.parameters, x)))))
+                               .data * np.exp(-1j * 0), atol=1e-10)
