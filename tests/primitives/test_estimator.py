@@ -43,9 +43,9 @@ def test_shot_estimates_fall_within_their_standard_errors(backend):
     rng = np.random.default_rng(3)
     circuit = random_circuit(3, 2, 2, rng)
     H = random_pauli_sum(3, 8, rng) + 0.7  # an identity term is counted exactly
-    params = rng.normal(size=(4, 2))
+    params = rng.normal(size=(4 if backend == "statevector" else 2, 2))
     exact = [qiskit_value(circuit, H, row) for row in params]
-    shots = 3000 if backend == "statevector" else 400
+    shots = 3000 if backend == "statevector" else 300
     result = Estimator(backend, shots=shots, seed=11).run(circuit, H, params)
     assert np.all(result.std_errors > 0)
     z = (result.values - exact) / result.std_errors
