@@ -30,6 +30,9 @@ _EXTRAS = {
     "fastapi": "service",
     "yaml": "devices",
     "scipy": "transpiler",
+    "openfermion": "openfermion",
+    "jax": "jax",
+    "tqdm": "algorithms",
 }
 
 

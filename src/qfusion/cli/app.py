@@ -131,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "bench/bench_statevector.py from a source checkout")
 
     sub.add_parser("backends", parents=[common], help="list the backends")
+    from qfusion.cli import algorithms as algorithm_commands
+    algorithm_commands.add_parsers(sub, common, _positive_int)
     return parser
 
 
@@ -146,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         from qfusion.cli import bench, commands
+        from qfusion.cli import algorithms as algorithm_commands
         handlers = {"run": commands.run, "simulate": commands.simulate, "draw": commands.draw,
                     "bench": bench.bench, "backends": commands.backends}
+        handlers.update({"qaoa": algorithm_commands.qaoa, "shor": algorithm_commands.shor})
         result = handlers[args.command](args)
         if args.json:
             print(json.dumps(result))
