@@ -59,3 +59,7 @@ class BackendError(QfusionError, RuntimeError):
 
 class MissingDependencyError(QfusionError, ImportError):
     """An optional dependency is needed for this feature and is not installed."""
+
+
+class ChemistryError(QfusionError, ValueError):
+    """A molecule, basis or active space that cannot be set up (bad geometry, electron counts, ...)."""
