@@ -29,6 +29,10 @@ _LAZY = {
     "run": ("qfusion.backends", "run"),
     "PauliSum": ("qfusion.observables", "PauliSum"),
     "Result": ("qfusion.backends", "Result"),
+    "primitives": ("qfusion.primitives", None),
+    "algorithms": ("qfusion.algorithms", None),
+    "Estimator": ("qfusion.primitives", "Estimator"),
+    "Sampler": ("qfusion.primitives", "Sampler"),
 }
 
 

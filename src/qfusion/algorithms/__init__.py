@@ -1,0 +1,1 @@
+"""Algorithms: QFT and phase estimation, Grover search, Shor factoring, HHL, QAOA."""
