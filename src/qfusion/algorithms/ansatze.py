@@ -18,7 +18,8 @@ def _pairs(num_qubits: int, entanglement: str) -> list[tuple[int, int]]:
     if entanglement == "linear":
         return [(q, q + 1) for q in range(num_qubits - 1)]
     if entanglement == "circular":
-        return [(q, q + 1) for q in range(num_qubits - 1)] + ([(num_qubits - 1, 0)] if num_qubits > 2 else [])
+        wrap = [(num_qubits - 1, 0)] if num_qubits > 2 else []  # first, as in Qiskit
+        return wrap + [(q, q + 1) for q in range(num_qubits - 1)]
     if entanglement == "full":
         return [(a, b) for a in range(num_qubits) for b in range(a + 1, num_qubits)]
     raise CircuitError(f"unknown entanglement {entanglement!r}; choose one of {', '.join(ENTANGLEMENTS)}")

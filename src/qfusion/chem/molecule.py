@@ -158,3 +158,18 @@ def molecular_data(geometry: str, basis: str = "sto-3g", *, charge: int = 0, spi
                          hf_energy=float(mf.e_tot), nuclear_repulsion=float(mol.energy_nuc()),
                          frozen_orbitals=frozen, active_orbitals=active,
                          mo_energies=np.asarray(mf.mo_energy)[list(active)])
+
+
+def fci_energy(data: MolecularData) -> float:
+    """PySCF's full-CI energy in the active space of ``data`` (CASCI when orbitals are frozen),
+    with the same core energy: the exact ground energy of its qubit Hamiltonian's electron sector.
+
+    >>> round(fci_energy(molecular_data("H 0 0 0; H 0 0 0.735")), 6)
+    -1.137306
+    """
+    fci = import_optional("pyscf.fci", "full configuration interaction")
+    solver = fci.direct_spin1.FCI()
+    solver.conv_tol = 1e-12
+    energy, _ = solver.kernel(data.one_body, data.two_body, data.num_orbitals, (data.num_alpha, data.num_beta),
+                              ecore=data.core_energy)
+    return float(energy)
