@@ -28,6 +28,10 @@ _EXTRAS = {
     "dask": "hpc",
     "mpi4py": "mpi",
     "fastapi": "service",
+    "scipy": "algorithms",
+    "openfermion": "openfermion",
+    "jax": "jax",
+    "tqdm": "algorithms",
 }
 
 

@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "bench/bench_statevector.py from a source checkout")
 
     sub.add_parser("backends", parents=[common], help="list the backends")
+    from qfusion.cli import algorithms as algorithm_commands
+    algorithm_commands.add_parsers(sub, common, _positive_int)
     from qfusion.cli import chemistry
     chemistry.add_parser(sub, common)
     return parser
@@ -150,8 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         from qfusion.cli import bench, commands
+        from qfusion.cli import algorithms as algorithm_commands
         handlers = {"run": commands.run, "simulate": commands.simulate, "draw": commands.draw,
                     "bench": bench.bench, "backends": commands.backends}
+        handlers.update({"qaoa": algorithm_commands.qaoa, "shor": algorithm_commands.shor})
         from qfusion.cli import chemistry
         handlers["vqe"] = chemistry.vqe
         result = handlers[args.command](args)

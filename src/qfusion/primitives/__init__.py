@@ -16,9 +16,12 @@ from qfusion.primitives.adjoint import AdjointTape
 from qfusion.primitives.estimator import Estimator, EstimatorResult
 from qfusion.primitives.gradients import (GradientResult, adjoint_gradient, finite_difference_gradient,
                                           parameter_shift_gradient, value_and_gradient)
+from qfusion.primitives.interfaces import ExpectationFunction, jax_expectation, torch_expectation
+from qfusion.primitives.optimizers import OptimizerResult, adam, minimize, spsa
 from qfusion.primitives.sampler import Sampler, SamplerResult
 from qfusion.primitives.shift_rules import ShiftRule, shift_rule
 
-__all__ = ["AdjointTape", "Estimator", "EstimatorResult", "GradientResult", "Sampler", "SamplerResult",
-           "ShiftRule", "adjoint_gradient", "finite_difference_gradient", "parameter_shift_gradient",
-           "shift_rule", "value_and_gradient"]
+__all__ = ["AdjointTape", "Estimator", "EstimatorResult", "ExpectationFunction", "GradientResult",
+           "OptimizerResult", "Sampler", "SamplerResult", "ShiftRule", "adam", "adjoint_gradient",
+           "finite_difference_gradient", "jax_expectation", "minimize", "parameter_shift_gradient",
+           "shift_rule", "spsa", "torch_expectation", "value_and_gradient"]
