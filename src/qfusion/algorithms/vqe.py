@@ -22,16 +22,16 @@ from typing import Any, Callable
 
 import numpy as np
 
-from qfusion._optional import import_optional
 from qfusion.backends import get as get_backend
 from qfusion.circuit import Circuit
 from qfusion.errors import CircuitError
 from qfusion.observables import PauliSum
-from qfusion.primitives import AdjointTape, Estimator, value_and_gradient
+from qfusion.primitives import AdjointTape, Estimator, optimizers, value_and_gradient
 from qfusion.primitives.circuits import unitary_part
 from qfusion.primitives.estimator import state_expectation
 
 GRADIENTS = ("adjoint", "parameter_shift", "finite_difference")
+GRADIENT_FREE = ("COBYLA", "NELDER-MEAD", "POWELL", "COBYQA")
 
 
 @dataclass(frozen=True)
@@ -123,65 +123,60 @@ class EnergyFunction:
 
 
 def minimize_energy(energy: EnergyFunction, initial_point, *, optimizer="L-BFGS-B", maxiter: int = 1000,
-                    tol: float = 1e-10, callback: Callable[[VQEProgress], Any] | None = None):
-    """Minimise ``energy`` from ``initial_point`` with a SciPy method name, or with any object
-    that has ``minimize(fun, x0, jac=None, callback=None)`` returning a SciPy-like result.
+                    tol: float = 1e-10, callback: Callable[[VQEProgress], Any] | None = None,
+                    progress: bool = False, seed=None):
+    """Minimise ``energy`` from ``initial_point`` with :mod:`qfusion.primitives.optimizers`: a SciPy
+    method name (gradient-based ones get the energy and gradient together), ``"SPSA"`` or ``"Adam"``.
 
     Returns ``(x, fun, nit, success, message, history)``.
     """
     x0 = np.asarray(initial_point, dtype=float).reshape(-1)
     if len(x0) != energy.num_parameters:
         raise CircuitError(f"the ansatz has {energy.num_parameters} parameters, the initial point {len(x0)}")
-    history: list[float] = []
-    last = {"value": None, "grad": None}
-    use_gradient = energy.gradient is not None
-
-    def fun(x):
-        if use_gradient:
-            value, grad = energy.value_and_gradient(x)
-            last["value"], last["grad"] = value, grad
-            return value, grad
-        value = energy.value(x)
-        last["value"] = value
-        return value
-
-    def step(x, *args):
-        value = last["value"] if last["value"] is not None else energy.value(x)
-        history.append(float(value))
-        if callback is not None:
-            norm = None if last["grad"] is None else float(np.linalg.norm(last["grad"]))
-            callback(VQEProgress(len(history), float(value), np.array(x, dtype=float), norm, energy.evaluations))
-
     if len(x0) == 0:
         value = energy.value(x0)
         return x0, value, 0, True, "no parameters to optimise", [value]
-    if hasattr(optimizer, "minimize"):
-        result = optimizer.minimize(fun if not use_gradient else (lambda x: fun(x)[0]), x0,
-                                    jac=(lambda x: energy.value_and_gradient(x)[1]) if use_gradient else None,
-                                    callback=step)
+    method = str(optimizer)
+    last_gradient = {"norm": None}
+
+    def value_and_gradient(x):
+        value, grad = energy.value_and_gradient(x)
+        last_gradient["norm"] = float(np.linalg.norm(grad))
+        return value, grad
+
+    def step(iteration, x, value):
+        if callback is not None:
+            callback(VQEProgress(int(iteration), float(value), np.array(x, dtype=float), last_gradient["norm"],
+                                 energy.evaluations))
+        return False
+
+    kind = method.upper()
+    if kind == "SPSA":
+        found = optimizers.spsa(energy.value, x0, maxiter=maxiter, seed=seed, callback=step, progress=progress)
+    elif kind == "ADAM":
+        if energy.gradient is None:
+            raise CircuitError("Adam needs gradients; give gradient='adjoint' or 'parameter_shift'")
+        found = optimizers.adam(value_and_gradient, x0, jac=True, maxiter=maxiter, gtol=max(tol, 1e-8),
+                                callback=step, progress=progress)
+    elif energy.gradient is not None and kind not in GRADIENT_FREE:
+        options = {"ftol": tol, "gtol": 1e-8} if kind == "L-BFGS-B" else None
+        found = optimizers.minimize(value_and_gradient, x0, method=method, jac=True, maxiter=maxiter, tol=tol,
+                                    callback=step, progress=progress, options=options)
     else:
-        scipy_optimize = import_optional("scipy.optimize", "VQE optimisers")
-        options = {"maxiter": int(maxiter)}
-        method = str(optimizer)
-        if method.upper() == "L-BFGS-B":
-            options.update(ftol=tol, gtol=1e-8)
-        try:
-            result = scipy_optimize.minimize(fun, x0, jac=use_gradient, method=method, tol=tol,
-                                             callback=step, options=options)
-        except ValueError as exc:
-            raise CircuitError(f"SciPy cannot use optimizer {method!r}: {exc}") from None
-    x = np.asarray(result.x, dtype=float)
-    value = float(result.fun)
-    return x, value, int(getattr(result, "nit", len(history))), bool(getattr(result, "success", True)), \
-        str(getattr(result, "message", "")), history
+        found = optimizers.minimize(energy.value, x0, method=method, maxiter=maxiter, tol=tol, callback=step,
+                                    progress=progress)
+    return (np.asarray(found.x, dtype=float), float(found.fun), int(found.nit), bool(found.success),
+            str(found.message), list(found.history))
 
 
 def vqe(hamiltonian: PauliSum, ansatz: Circuit, *, initial_point=None, optimizer="L-BFGS-B",
         gradient: str | None = "adjoint", backend="statevector", shots: int | None = None, seed=None,
-        maxiter: int = 1000, tol: float = 1e-10, callback: Callable[[VQEProgress], Any] | None = None) -> VQEResult:
+        maxiter: int = 1000, tol: float = 1e-10, callback: Callable[[VQEProgress], Any] | None = None,
+        progress: bool = False) -> VQEResult:
     """Minimise ``<H>`` over ``ansatz``'s parameters (see the module docstring).
 
     ``initial_point`` defaults to zeros (Hartree–Fock for a UCC ansatz on a reference state).
+    ``optimizer`` is a SciPy method name, ``"SPSA"`` or ``"Adam"``; ``progress=True`` shows a bar.
 
     >>> from qfusion.circuit import Circuit, Parameter
     >>> from qfusion.observables import PauliSum
@@ -197,7 +192,8 @@ def vqe(hamiltonian: PauliSum, ansatz: Circuit, *, initial_point=None, optimizer
     energy = EnergyFunction(hamiltonian, ansatz, backend=backend, shots=shots, seed=seed, gradient=gradient)
     x0 = np.zeros(energy.num_parameters) if initial_point is None else initial_point
     x, value, nit, success, message, history = minimize_energy(energy, x0, optimizer=optimizer, maxiter=maxiter,
-                                                               tol=tol, callback=callback)
+                                                               tol=tol, callback=callback, progress=progress,
+                                                               seed=seed)
     return VQEResult(energy=value, parameters=x, ansatz=ansatz, history=tuple(history),
                      evaluations=energy.evaluations, iterations=nit, converged=success, message=message,
                      time_taken=time.perf_counter() - start,
