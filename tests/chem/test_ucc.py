@@ -5,7 +5,7 @@ import pytest
 from scipy.linalg import expm
 
 import qfusion as qf
-from qfusion.chem import (Excitation, adapt_pool, excitation_generator, excitations, hartree_fock_circuit,
+from qfusion.chem import (Excitation, FermionOperator, adapt_pool, excitation_generator, excitations, hartree_fock_circuit,
                           jordan_wigner, uccsd_ansatz)
 from qfusion.circuit import circuit_unitary
 from qfusion.errors import ChemistryError
@@ -45,7 +45,7 @@ def test_generator_is_i_times_t_minus_t_dagger_under_jordan_wigner():
     fermionic = jordan_wigner(excitation.operator(), 4).to_matrix()
     assert np.allclose(excitation_generator(excitation, 4, "jw").to_matrix(), 1j * fermionic)
     # T moves both electrons: |1100> (modes 0, 1) -> |0011> up to sign
-    t = jordan_wigner(qf.chem.FermionOperator.from_term([(2, 1), (3, 1), (1, 0), (0, 0)]), 4).to_matrix()
+    t = jordan_wigner(FermionOperator.from_term([(2, 1), (3, 1), (1, 0), (0, 0)]), 4).to_matrix()
     assert abs(abs(t[0b1100, 0b0011]) - 1) < 1e-12
 
 

@@ -129,6 +129,13 @@ def minimize_energy(energy: EnergyFunction, initial_point, *, optimizer="L-BFGS-
     method name (gradient-based ones get the energy and gradient together), ``"SPSA"`` or ``"Adam"``.
 
     Returns ``(x, fun, nit, success, message, history)``.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> from qfusion.observables import PauliSum
+    >>> f = EnergyFunction(PauliSum.from_label("Z"), Circuit(1).ry(Parameter("a"), 0))
+    >>> x, fun, *_ = minimize_energy(f, [0.5], optimizer="Adam", maxiter=300)
+    >>> round(fun, 3)
+    -1.0
     """
     x0 = np.asarray(initial_point, dtype=float).reshape(-1)
     if len(x0) != energy.num_parameters:
