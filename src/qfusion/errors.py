@@ -63,3 +63,7 @@ class MissingDependencyError(QfusionError, ImportError):
 
 class NoiseError(QfusionError, ValueError):
     """A noise channel or noise model that is not physical or cannot be used (bad probability, not CPTP, ...)."""
+
+
+class ChemistryError(QfusionError, ValueError):
+    """A molecule, basis or active space that cannot be set up (bad geometry, electron counts, ...)."""

@@ -30,3 +30,9 @@ __all__ = [
     "portfolio_hamiltonian", "portfolio_qubo", "qaoa", "qaoa_circuit", "qaoa_ladder", "qft", "qubo_hamiltonian",
     "read_graph", "shor",
 ]
+
+from qfusion.algorithms.adapt import ADAPTResult, adapt_vqe  # noqa: E402
+from qfusion.algorithms.ansatze import hardware_efficient_ansatz  # noqa: E402
+from qfusion.algorithms.vqe import VQEProgress, VQEResult, vqe  # noqa: E402
+
+__all__ += ["ADAPTResult", "VQEProgress", "VQEResult", "adapt_vqe", "hardware_efficient_ansatz", "vqe"]
