@@ -29,6 +29,7 @@ _LAZY = {
     "run": ("qfusion.backends", "run"),
     "PauliSum": ("qfusion.observables", "PauliSum"),
     "Result": ("qfusion.backends", "Result"),
+    "Client": ("qfusion.service.client", "Client"),
 }
 
 

@@ -28,6 +28,11 @@ _EXTRAS = {
     "dask": "hpc",
     "mpi4py": "mpi",
     "fastapi": "service",
+    "uvicorn": "service",
+    "sqlalchemy": "service",
+    "httpx": "service",
+    "prometheus_client": "service",
+    "psycopg": "service",
 }
 
 

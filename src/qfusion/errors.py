@@ -59,3 +59,15 @@ class BackendError(QfusionError, RuntimeError):
 
 class MissingDependencyError(QfusionError, ImportError):
     """An optional dependency is needed for this feature and is not installed."""
+
+
+class ServiceError(QfusionError, RuntimeError):
+    """The job service refused a request or could not be reached; ``status`` is the HTTP status (0: none)."""
+
+    def __init__(self, message: str, status: int = 0):
+        self.status = status
+        super().__init__(message)
+
+
+class JobFailedError(ServiceError):
+    """A job of the service ended FAILED or CANCELLED, so it has no result."""

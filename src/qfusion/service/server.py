@@ -1,0 +1,85 @@
+"""``qfusion serve``: the HTTP server (uvicorn) and, with ``--workers N``, N local worker processes.
+
+The default database is a SQLite file next to where the server starts, so ``qfusion serve``
+works with nothing set up; ``--database postgresql://user@host/db`` uses PostgreSQL. SIGTERM
+or Ctrl-C stops accepting requests, then stops the local workers gracefully (each finishes or
+returns its running job).
+
+>>> config = ServerConfig(port=0, workers=2)
+>>> config.database, config.host
+('qfusion-service.db', '127.0.0.1')
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+from qfusion._optional import import_optional
+from qfusion.service.logs import log, setup_logging
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database: str = "qfusion-service.db"
+    workers: int = 0
+    backends: tuple[str, ...] = field(default=())
+    max_body_bytes: int = 8 * 2**20
+    lease_s: float = 10.0
+    heartbeat_s: float = 2.0
+    log_level: str = "info"
+
+
+def worker_command(config: ServerConfig) -> list[str]:
+    """The command line of one local worker process."""
+    command = [sys.executable, "-m", "qfusion.cli", "worker", "--database", config.database,
+               "--lease", str(config.lease_s), "--heartbeat", str(config.heartbeat_s), "--log-level", config.log_level]
+    for backend in config.backends:
+        command += ["--backend", backend]
+    return command
+
+
+def start_workers(config: ServerConfig) -> list[subprocess.Popen]:
+    return [subprocess.Popen(worker_command(config)) for _ in range(config.workers)]
+
+
+def stop_workers(processes, timeout: float = 60.0) -> None:
+    """SIGTERM each worker (it finishes or returns its job), then wait; SIGKILL only stragglers."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def serve(config: ServerConfig) -> int:
+    """Run the server until SIGTERM/SIGINT; returns the exit code."""
+    uvicorn = import_optional("uvicorn", "the job service")
+    from qfusion.service.app import create_app
+    from qfusion.service.store import Store
+    logger = setup_logging("server", config.log_level)
+    store = Store(config.database)  # migrates before any worker starts
+    app = create_app(store, backends=list(config.backends) or None, max_body_bytes=config.max_body_bytes,
+                     logger=logger)
+    server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, log_config=None,
+                                           access_log=False, log_level="warning", lifespan="on",
+                                           timeout_graceful_shutdown=10, backlog=2048))
+    processes = start_workers(config)
+    log(logger, "server.started", host=config.host, port=config.port, database=store.engine.url.render_as_string(
+        hide_password=True), workers=len(processes), pid=os.getpid())
+    try:
+        server.run()
+    finally:
+        stop_workers(processes)
+        store.close()
+        log(logger, "server.stopped")
+    return 0 if server.started else 1
