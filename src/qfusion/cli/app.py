@@ -21,6 +21,7 @@ import os
 import sys
 
 from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError, QasmError, QfusionError
+from qfusion.errors import ServiceError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -131,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "bench/bench_statevector.py from a source checkout")
 
     sub.add_parser("backends", parents=[common], help="list the backends")
+    from qfusion.cli import service
+    service.add_commands(sub, common)
     return parser
 
 
@@ -148,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         from qfusion.cli import bench, commands
         handlers = {"run": commands.run, "simulate": commands.simulate, "draw": commands.draw,
                     "bench": bench.bench, "backends": commands.backends}
+        from qfusion.cli.service import HANDLERS
+        handlers.update(HANDLERS)
         result = handlers[args.command](args)
         if args.json:
             print(json.dumps(result))
@@ -183,6 +188,8 @@ def exit_code(exc: BaseException) -> int:
                         IsADirectoryError)):
         return EXIT_USAGE
     if isinstance(exc, BackendError) and str(exc).startswith("unknown backend"):
+        return EXIT_USAGE
+    if isinstance(exc, ServiceError) and 400 <= exc.status < 500:
         return EXIT_USAGE
     return EXIT_FAILURE  # including MissingDependencyError: the input is fine, the installation is not
 

@@ -73,6 +73,10 @@ def serve(config: ServerConfig) -> int:
     server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, log_config=None,
                                            access_log=False, log_level="warning", lifespan="on",
                                            timeout_graceful_shutdown=10, backlog=2048))
+    # uvicorn re-raises the signal it caught after shutting down; with these handlers in place that
+    # re-raise is harmless, and the local workers are still stopped below.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: setattr(server, "should_exit", True))
     processes = start_workers(config)
     log(logger, "server.started", host=config.host, port=config.port, database=store.engine.url.render_as_string(
         hide_password=True), workers=len(processes), pid=os.getpid())
