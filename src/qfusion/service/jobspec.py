@@ -108,7 +108,7 @@ def _circuits(body: dict, limits: Limits):
     for index, item in enumerate(items):
         where = f"circuit {index}" if len(items) > 1 else "the circuit"
         try:
-            circuit = decode_circuit(item, max_qubits=limits.max_qubits, max_operations=limits.max_operations,
+            circuit = decode_circuit(item, max_qubits=10_000, max_operations=limits.max_operations,
                                      max_source_bytes=limits.max_source_bytes)
         except QasmError as exc:
             at = f", line {exc.line}" + (f", column {exc.column}" if exc.column is not None else "") \
