@@ -82,20 +82,19 @@ class _BodyLimit:
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
                 return await self._refuse(send)
-        seen = 0
-
-        async def limited_receive():
-            nonlocal seen
+        # Read the whole body first (it is small, or refused): no route ever sees a partial one.
+        chunks, seen, more = [], 0, True
+        while more:
             message = await receive()
-            seen += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                return await self.app(scope, _replay([message]), send)
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
             if seen > self.limit:
-                raise _TooLarge()
-            return message
-
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await self._refuse(send)
+                return await self._refuse(send)
+            more = message.get("more_body", False)
+        await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}],
+                                      receive), send)
 
     async def _refuse(self, send):
         response = JSONResponse({"detail": f"the request body is larger than the limit of {self.limit:,} bytes"},
@@ -103,8 +102,14 @@ class _BodyLimit:
         await response({"type": "http"}, None, send)
 
 
-class _TooLarge(Exception):
-    pass
+def _replay(messages, then=None):
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+    return receive
 
 
 class _Waiters:
