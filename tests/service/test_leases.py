@@ -122,6 +122,17 @@ def test_concurrency_quota_holds_back_a_users_extra_jobs(database_url):
     assert bobs in {lease.job_id for lease in got}
 
 
+def test_a_batch_claim_keeps_the_concurrency_quota(database_url):
+    store = Store(database_url)
+    user = store.create_user("ada", Quotas(max_concurrent=3))
+    other = store.create_user("bob", Quotas(max_concurrent=1))
+    _submit(store, user, 6)
+    _submit(store, other, 3)
+    got = leases.claim(store, "w", ["statevector"], lease_s=30, limit=8)
+    assert sorted(lease.user_id for lease in got) == [user["id"]] * 3 + [other["id"]]
+    assert leases.claim(store, "w", ["statevector"], lease_s=30, limit=8) == []
+
+
 def test_backends_are_claimed_separately(sqlite_url):
     store = Store(sqlite_url)
     user = store.create_user("ada")

@@ -30,7 +30,7 @@ from qfusion.service.store import TERMINAL, QuotaError, hash_token
 
 fastapi = import_optional("fastapi", "the job service")
 pydantic = import_optional("pydantic", "the job service")
-from fastapi import Depends, FastAPI, Header, Query, Request  # noqa: E402  (optional dependency)
+from fastapi import Depends, FastAPI, Header, Query  # noqa: E402  (optional dependency)
 from fastapi.responses import JSONResponse, Response  # noqa: E402
 from pydantic import BaseModel, Field  # noqa: E402
 
@@ -73,12 +73,14 @@ class Job(BaseModel):
 class _BodyLimit:
     """ASGI middleware: refuse request bodies over ``limit`` bytes with 413 (declared or streamed)."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, count=None):
+        self.app, self.limit, self.count = app, limit, count
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if self.count is not None:
+            send = self._counting(scope["method"], send)
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.limit:
                 return await self._refuse(send)
@@ -95,6 +97,13 @@ class _BodyLimit:
             more = message.get("more_body", False)
         await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}],
                                       receive), send)
+
+    def _counting(self, method: str, send):
+        async def counted(message):
+            if message["type"] == "http.response.start":
+                self.count(method, message["status"])
+            await send(message)
+        return counted
 
     async def _refuse(self, send):
         response = JSONResponse({"detail": f"the request body is larger than the limit of {self.limit:,} bytes"},
@@ -172,7 +181,8 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                   description="Queue circuits and hybrid programs (sampler, estimator, VQE, QAOA) on qfusion's "
                               "backends. Authenticate with 'Authorization: Bearer <token>' "
                               "(tokens from 'qfusion admin create-token').")
-    app.add_middleware(_BodyLimit, limit=max_body_bytes)
+    app.add_middleware(_BodyLimit, limit=max_body_bytes,
+                       count=lambda method, status: metrics.requests.labels(method, str(status)).inc())
 
     @app.exception_handler(fastapi.exceptions.RequestValidationError)
     async def _invalid(_request, exc):
@@ -187,12 +197,6 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         status = exc.status or 400
         metrics.rejected.labels(str(status)).inc()
         return JSONResponse({"detail": str(exc)}, status_code=status)
-
-    @app.middleware("http")
-    async def _count(request: Request, call_next):
-        response = await call_next(request)
-        metrics.requests.labels(request.method, str(response.status_code)).inc()
-        return response
 
     def current_user(authorization: str | None = Header(None, description="Bearer <token>")) -> dict:
         if not authorization or not authorization.startswith("Bearer "):
@@ -236,7 +240,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         return {"backends": allowed, "quotas": {k: user[k] for k in ("max_qubits", "max_shots", "max_queued",
                                                                        "max_concurrent")}}
 
-    @app.post("/v1/jobs", tags=["jobs"], status_code=201, response_model=Job)
+    @app.post("/v1/jobs", tags=["jobs"], status_code=201, response_model=None, responses={201: {"model": Job}})
     def submit(request: JobRequest, user: dict = Depends(current_user)) -> dict:
         """Check and queue a job (422 malformed, 413 too large, 429 too many waiting)."""
         if request.backend not in allowed:
@@ -259,7 +263,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         metrics.submitted.labels(request.backend, spec.program).inc()
         log(logger, "job.submitted", job_id=job["id"], user=user["name"], backend=request.backend,
             program=spec.program, num_qubits=spec.num_qubits, shots=spec.shots)
-        return job
+        return JSONResponse(job, status_code=201)
 
     @app.get("/v1/jobs", tags=["jobs"])
     def list_jobs(user: dict = Depends(current_user),
@@ -268,7 +272,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         """The caller's jobs, newest first (``before``: created before this time, for paging)."""
         return {"jobs": store.jobs(user["id"], state=state, limit=limit, before=before)}
 
-    @app.get("/v1/jobs/{job_id}", tags=["jobs"], response_model=Job)
+    @app.get("/v1/jobs/{job_id}", tags=["jobs"], response_model=None, responses={200: {"model": Job}})
     def get_job(job_id: str, user: dict = Depends(current_user)) -> dict:
         """One of the caller's jobs (404 for anyone else's)."""
         return own_job(user, job_id)
@@ -286,13 +290,13 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         if job["state"] in TERMINAL:
             metrics.finished(job)
         if job["state"] == "DONE":
-            return {"job": job, "result": data}
+            return JSONResponse({"job": job, "result": data})
         if job["state"] in ("FAILED", "CANCELLED"):
             reason = f": {job['error']}" if job["error"] else ""
             return JSONResponse({"detail": f"job {job_id} is {job['state']}{reason}", "job": job}, status_code=409)
         return JSONResponse({"job": job}, status_code=202)
 
-    @app.post("/v1/jobs/{job_id}/cancel", tags=["jobs"], response_model=Job)
+    @app.post("/v1/jobs/{job_id}/cancel", tags=["jobs"], response_model=None, responses={200: {"model": Job}})
     def cancel(job_id: str, user: dict = Depends(current_user)) -> dict:
         """Cancel a queued or running job (409 if it has already ended otherwise)."""
         own_job(user, job_id)

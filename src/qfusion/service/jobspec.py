@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 
 from qfusion.errors import CircuitError, CircuitTooLargeError, QasmError, ServiceError
-from qfusion.service.wire import bind_by_name, decode_circuit
+from qfusion.service.wire import bind_by_name, circuit_to_json, decode_circuit
 
 PROGRAMS = ("sampler", "estimator", "vqe", "qaoa")
 OPTIMIZERS = ("cobyla", "nelder-mead", "powell")
@@ -120,7 +120,15 @@ def _circuits(body: dict, limits: Limits):
             raise SubmissionError(f"{where} has {circuit.num_qubits} qubits; your quota is {limits.max_qubits}",
                                   status=413)
         circuits.append(circuit)
-    return items, circuits, parameters
+    return [_parsed(item, circuit) for item, circuit in zip(items, circuits)], circuits, parameters
+
+
+def _parsed(item, circuit):
+    """The circuit's JSON form when it has one (the worker need not parse OpenQASM again), else ``item``."""
+    try:
+        return {"format": "json", "circuit": circuit_to_json(circuit)}
+    except CircuitError:
+        return item
 
 
 def check_submission(body, limits: Limits, backend: str = "statevector") -> Spec:

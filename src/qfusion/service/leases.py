@@ -35,12 +35,23 @@ from dataclasses import dataclass
 from qfusion.service import schema
 from qfusion.service.schema import jobs, results, sa
 
+# Queued jobs in fair-share order, skipping users at their concurrency quota; the window gives
+# each user's candidates a slot number so that one batch does not exceed the quota either.
 _CANDIDATES = """
-SELECT j.id FROM jobs j JOIN users u ON u.id = j.user_id
+SELECT j.id, j.user_id, j.fair_key, j.created_at, u.max_concurrent,
+       (SELECT COUNT(*) FROM jobs r WHERE r.user_id = j.user_id AND r.state = 'RUNNING') AS running
+FROM jobs j JOIN users u ON u.id = j.user_id
 WHERE j.state = 'QUEUED' AND j.backend IN :backends
   AND (SELECT COUNT(*) FROM jobs r WHERE r.user_id = j.user_id AND r.state = 'RUNNING') < u.max_concurrent
 ORDER BY j.fair_key, j.created_at
-LIMIT :limit
+LIMIT :scan
+"""
+_CHOSEN = """
+SELECT id FROM (
+  SELECT id, fair_key, created_at, max_concurrent,
+         running + ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY fair_key, created_at) AS slot
+  FROM candidates) ranked
+WHERE slot <= max_concurrent ORDER BY fair_key, created_at LIMIT :limit
 """
 
 
@@ -57,22 +68,19 @@ class Lease:
 
 def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) -> list[Lease]:
     """Claim up to ``limit`` queued jobs for ``backends``, fairly between users."""
+    if not store.has_work(backends):  # idle workers poll with reads, not writes
+        return []
     now = time.time()
-    if store.dialect == "postgresql":
-        sql = (f"WITH chosen AS ({_CANDIDATES} FOR UPDATE OF j SKIP LOCKED) "
-               "UPDATE jobs SET state = 'RUNNING', attempt = jobs.attempt + 1, worker_id = :worker, "
-               "lease_expires_at = :expires, started_at = COALESCE(jobs.started_at, :now) "
-               "FROM chosen WHERE jobs.id = chosen.id "
-               "RETURNING jobs.id, jobs.attempt, jobs.backend, jobs.program, jobs.payload, jobs.user_id")
-    else:
-        sql = ("UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
-               "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
-               f"WHERE id IN ({_CANDIDATES}) "
-               "RETURNING id, attempt, backend, program, payload, user_id")
+    lock = " FOR UPDATE OF j SKIP LOCKED" if store.dialect == "postgresql" else ""
+    sql = (f"WITH candidates AS ({_CANDIDATES}{lock}) "
+           "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
+           "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
+           f"WHERE id IN ({_CHOSEN}) "
+           "RETURNING id, attempt, backend, program, payload, user_id")
     statement = sa.text(sql).bindparams(sa.bindparam("backends", expanding=True))
     with store.write() as c:
-        rows = c.execute(statement, {"backends": list(backends), "limit": limit, "worker": worker_id,
-                                     "expires": now + lease_s, "now": now}).all()
+        rows = c.execute(statement, {"backends": list(backends), "limit": limit, "scan": 4 * limit,
+                                     "worker": worker_id, "expires": now + lease_s, "now": now}).all()
         if rows:
             c.execute(schema.job_events.insert(), [{"job_id": r[0], "attempt": r[1], "event": "claimed",
                                                     "worker_id": worker_id, "at": now} for r in rows])
@@ -99,46 +107,67 @@ def heartbeat(store, worker_id: str, leases, *, lease_s: float) -> set[str]:
 
 def complete(store, lease: Lease, worker_id: str, data: dict) -> bool:
     """Record the job's result, once: False if the lease was lost or the job cancelled meanwhile."""
-    now = time.time()
-    with store.write() as c:
-        done = c.execute(jobs.update().where(_owned(lease, worker_id))
-                         .values(state="DONE", finished_at=now, lease_expires_at=None))
-        if done.rowcount != 1:
-            return False
-        c.execute(results.insert().values(job_id=lease.job_id, attempt=lease.attempt, worker_id=worker_id,
-                                          data=json.dumps(data), created_at=now))
-        c.execute(schema.job_events.insert().values(job_id=lease.job_id, attempt=lease.attempt, event="done",
-                                                    worker_id=worker_id, at=now))
-    return True
+    return record(store, worker_id, [(lease, "DONE", data)]) == [True]
 
 
 def fail(store, lease: Lease, worker_id: str, error: str) -> bool:
     """Mark the job FAILED with ``error`` (a message for the user), if the lease is still held."""
+    return record(store, worker_id, [(lease, "FAILED", error)]) == [True]
+
+
+def record(store, worker_id: str, outcomes) -> list[bool]:
+    """Record ``(lease, "DONE", data)`` and ``(lease, "FAILED", message)`` outcomes in one transaction.
+
+    Returns, for each, whether it was recorded (False: the lease had been lost, or the job cancelled).
+    """
     now = time.time()
+    recorded, events, stored = [], [], []
     with store.write() as c:
-        done = c.execute(jobs.update().where(_owned(lease, worker_id))
-                         .values(state="FAILED", finished_at=now, lease_expires_at=None, error=error[:4000]))
-        if done.rowcount == 1:
-            c.execute(schema.job_events.insert().values(job_id=lease.job_id, attempt=lease.attempt, event="failed",
-                                                        worker_id=worker_id, at=now))
-    return done.rowcount == 1
+        for lease, state, value in outcomes:
+            values = {"state": state, "finished_at": now, "lease_expires_at": None}
+            if state == "FAILED":
+                values["error"] = str(value)[:4000]
+            done = c.execute(jobs.update().where(_owned(lease, worker_id)).values(**values)).rowcount == 1
+            recorded.append(done)
+            if not done:
+                continue
+            if state == "DONE":
+                stored.append({"job_id": lease.job_id, "attempt": lease.attempt, "worker_id": worker_id,
+                               "data": json.dumps(value), "created_at": now})
+            events.append({"job_id": lease.job_id, "attempt": lease.attempt, "event": state.lower(),
+                           "worker_id": worker_id, "at": now})
+        if stored:
+            c.execute(results.insert(), stored)
+        if events:
+            c.execute(schema.job_events.insert(), events)
+    return recorded
 
 
 def release(store, lease: Lease, worker_id: str) -> bool:
     """Give a claimed job back to the queue (graceful shutdown); it does not count as a lost attempt."""
+    return release_all(store, [lease], worker_id) == 1
+
+
+def release_all(store, given_back, worker_id: str) -> int:
+    """:func:`release` for several leases in one transaction; returns how many were still held."""
     now = time.time()
+    count = 0
     with store.write() as c:
-        done = c.execute(jobs.update().where(_owned(lease, worker_id))
-                         .values(state="QUEUED", worker_id=None, lease_expires_at=None,
-                                 max_attempts=jobs.c.max_attempts + 1))
-        if done.rowcount == 1:
-            c.execute(schema.job_events.insert().values(job_id=lease.job_id, attempt=lease.attempt,
-                                                        event="returned", worker_id=worker_id, at=now))
-    return done.rowcount == 1
+        for lease in given_back:
+            done = c.execute(jobs.update().where(_owned(lease, worker_id))
+                             .values(state="QUEUED", worker_id=None, lease_expires_at=None,
+                                     max_attempts=jobs.c.max_attempts + 1))
+            if done.rowcount == 1:
+                count += 1
+                c.execute(schema.job_events.insert().values(job_id=lease.job_id, attempt=lease.attempt,
+                                                            event="returned", worker_id=worker_id, at=now))
+    return count
 
 
 def requeue_expired(store) -> int:
     """Put jobs whose lease expired back in the queue (or fail those out of attempts); returns how many."""
+    if not store.has_expired_leases():  # a read: no write lock while all is well
+        return 0
     now = time.time()
     expired = sa.and_(jobs.c.state == "RUNNING", jobs.c.lease_expires_at < now)
     with store.write() as c:

@@ -72,7 +72,7 @@ def serve(config: ServerConfig) -> int:
                      logger=logger)
     server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, log_config=None,
                                            access_log=False, log_level="warning", lifespan="on",
-                                           timeout_graceful_shutdown=10, backlog=2048))
+                                           timeout_graceful_shutdown=10, backlog=2048, timeout_keep_alive=75))
     # uvicorn re-raises the signal it caught after shutting down; with these handlers in place that
     # re-raise is harmless, and the local workers are still stopped below.
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -165,10 +165,10 @@ class Store:
         """Queue a job for ``user`` (checked already); the same idempotency key returns the same job."""
         now = time.time()
         with self.write() as c:
-            # Locks the user's row first, so one user's submissions are counted one at a time.
-            virtual = c.execute(sa.text(
-                "SELECT COALESCE((SELECT MIN(fair_key) FROM jobs WHERE state = 'QUEUED'),"
-                " (SELECT MAX(fair_key) FROM jobs), 0)")).scalar()
+            # The user's fair-share clock moves first: that locks the user's row, so one user's
+            # submissions are counted against the quota one at a time.
+            virtual = sa.literal_column("(COALESCE((SELECT MIN(fair_key) FROM jobs WHERE state = 'QUEUED'), "
+                                        "(SELECT MAX(fair_key) FROM jobs), 0))", sa.Float)
             finish = sa.case((users.c.virtual_finish > virtual, users.c.virtual_finish), else_=virtual) + 1.0
             fair_key = c.execute(users.update().where(users.c.id == user["id"]).values(virtual_finish=finish)
                                  .returning(users.c.virtual_finish)).scalar()
@@ -195,7 +195,6 @@ class Store:
             payload=json.dumps(payload), num_circuits=num_circuits, num_qubits=num_qubits, shots=shots,
             fair_key=fair_key, attempt=0, max_attempts=max_attempts, idempotency_key=idempotency_key,
             created_at=now))
-        c.execute(schema.job_events.insert().values(job_id=job_id, attempt=0, event="submitted", at=now))
         return {"id": job_id, "state": "QUEUED", "backend": backend, "program": program,
                 "num_circuits": num_circuits, "num_qubits": num_qubits, "shots": shots, "attempt": 0,
                 "created_at": now, "started_at": None, "finished_at": None, "error": None}
@@ -220,12 +219,27 @@ class Store:
 
     def result(self, user_id: int, job_id: str):
         """``(job, result data or None)``; ``(None, None)`` when the user has no such job."""
-        job = self.job(user_id, job_id)
-        if job is None or job["state"] != "DONE":
-            return job, None
+        query = (sa.select(*[jobs.c[name] for name in JOB_COLUMNS], results.c.data.label("result_data"))
+                 .select_from(jobs.outerjoin(results, results.c.job_id == jobs.c.id))
+                 .where(jobs.c.id == job_id, jobs.c.user_id == user_id))
         with self.read() as c:
-            data = c.execute(sa.select(results.c.data).where(results.c.job_id == job_id)).scalar()
-        return job, (json.loads(data) if data is not None else None)
+            row = c.execute(query).mappings().first()
+        if row is None:
+            return None, None
+        job = dict(row)
+        data = job.pop("result_data")
+        return job, (json.loads(data) if data is not None and job["state"] == "DONE" else None)
+
+    def has_work(self, backends) -> bool:
+        """Whether any job waits for one of ``backends`` (a read, so idle workers take no write lock)."""
+        query = sa.select(jobs.c.id).where(jobs.c.state == "QUEUED", jobs.c.backend.in_(list(backends))).limit(1)
+        with self.read() as c:
+            return c.execute(query).first() is not None
+
+    def has_expired_leases(self) -> bool:
+        query = sa.select(jobs.c.id).where(jobs.c.state == "RUNNING", jobs.c.lease_expires_at < time.time()).limit(1)
+        with self.read() as c:
+            return c.execute(query).first() is not None
 
     def cancel(self, user_id: int, job_id: str) -> dict | None:
         """Cancel a queued or running job (a running one's result will be discarded); returns the job."""

@@ -1,8 +1,9 @@
 """``qfusion worker``: a process that pulls jobs for some backends, runs them and records the results.
 
-Any number of workers, on this machine or others, share one database. Each claims one job
-at a time under a lease and renews it by heartbeats from its control loop while the job runs
-in a second thread. SIGKILL loses nothing (the lease expires and the job runs again, under a
+Any number of workers, on this machine or others, share one database. Each claims a few
+jobs at a time (``batch``) under leases and renews them by heartbeats from its control loop
+while the jobs run, one after the other, in a second thread; outcomes are written as they
+come, several per transaction. SIGKILL loses nothing (the lease expires and the job runs again, under a
 new attempt number); SIGTERM or SIGINT stops claiming, lets the running job finish within
 ``grace_s`` seconds, and otherwise gives it back to the queue before exiting.
 
@@ -40,10 +41,12 @@ class Worker:
     """Pull jobs for ``backends`` from ``store`` until stopped."""
 
     def __init__(self, store, backends, *, lease_s: float = 10.0, heartbeat_s: float = 2.0, poll_s: float = 0.05,
-                 grace_s: float = 30.0, worker_id: str | None = None, logger: logging.Logger | None = None):
+                 grace_s: float = 30.0, batch: int = 4, flush_s: float = 0.005, worker_id: str | None = None,
+                 logger: logging.Logger | None = None):
         self.store = store
         self.backends = list(backends)
         self.lease_s, self.heartbeat_s, self.poll_s, self.grace_s = lease_s, heartbeat_s, poll_s, grace_s
+        self.batch, self.flush_s = batch, flush_s
         self.id = worker_id or f"w-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.logger = logger or logging.getLogger("qfusion.service.worker")
         self.stopping = threading.Event()
@@ -66,14 +69,14 @@ class Worker:
         try:
             while not self.stopping.is_set() and (max_jobs is None or done < max_jobs):
                 self._sweep()
-                claimed = leases.claim(self.store, self.id, self.backends, lease_s=self.lease_s)
+                limit = self.batch if max_jobs is None else min(self.batch, max_jobs - done)
+                claimed = leases.claim(self.store, self.id, self.backends, lease_s=self.lease_s, limit=limit)
                 if not claimed:
                     self.stopping.wait(idle)
                     idle = min(self.poll_s, idle * 2)  # back off while the queue is empty
                     continue
                 idle = self.poll_s / 8
-                self._execute(claimed[0])
-                done += 1
+                done += self._execute(claimed)
         finally:
             leases.worker_stopped(self.store, self.id)
             self._executor.shutdown(wait=False, cancel_futures=True)
@@ -88,45 +91,68 @@ class Worker:
             if requeued:
                 log(self.logger, "jobs.requeued", worker_id=self.id, count=requeued)
 
-    def _execute(self, lease: leases.Lease) -> None:
-        log(self.logger, "job.started", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id,
-            program=lease.program, backend=lease.backend)
-        start = time.perf_counter()
-        future = self._executor.submit(run_job, lease.program, lease.payload, lease.backend)
-        next_beat = time.monotonic() + self.heartbeat_s
-        stop_deadline = None
+    def _run_all(self, claimed, outcomes: list) -> None:
+        """The job thread: run the claimed jobs in turn (none new once stopping); outcomes appended."""
+        for lease in claimed:
+            if self.stopping.is_set():
+                return
+            log(self.logger, "job.started", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id,
+                program=lease.program, backend=lease.backend)
+            start = time.perf_counter()
+            try:
+                outcome = (lease, "DONE", run_job(lease.program, lease.payload, lease.backend))
+            except QfusionError as exc:
+                outcome = (lease, "FAILED", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            except Exception as exc:  # a bug, not the user's input: say so, and keep the worker alive
+                self.logger.exception("job.crashed", extra={"fields": {"job_id": lease.job_id}})
+                outcome = (lease, "FAILED", f"internal error while running the job: {type(exc).__name__}: {exc}")
+            outcomes.append(outcome + (time.perf_counter() - start,))
+
+    def _execute(self, claimed: list) -> int:
+        """Run a batch of claimed jobs, recording outcomes as they come and renewing the leases meanwhile."""
+        outcomes: list = []
+        future = self._executor.submit(self._run_all, claimed, outcomes)
+        written, next_beat, stop_deadline = 0, time.monotonic() + self.heartbeat_s, None
         while True:
-            timeout = max(0.0, next_beat - time.monotonic())
+            timeout = min(self.flush_s, max(0.0, next_beat - time.monotonic()))
             if self.stopping.is_set():
                 stop_deadline = stop_deadline or time.monotonic() + self.grace_s
                 timeout = min(timeout, max(0.0, stop_deadline - time.monotonic()))
             try:
-                data = future.result(timeout=timeout)
-                break
+                future.result(timeout=timeout)
+                finished = True
             except concurrent.futures.TimeoutError:
-                if stop_deadline is not None and time.monotonic() >= stop_deadline:
-                    leases.release(self.store, lease, self.id)
-                    log(self.logger, "job.returned", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id)
-                    return
-                if time.monotonic() >= next_beat:
-                    next_beat = time.monotonic() + self.heartbeat_s
-                    if not leases.heartbeat(self.store, self.id, [lease], lease_s=self.lease_s):
+                finished = False
+            written += self._flush(outcomes[written:])
+            if finished:
+                break
+            if stop_deadline is not None and time.monotonic() >= stop_deadline:
+                break
+            if time.monotonic() >= next_beat:
+                next_beat = time.monotonic() + self.heartbeat_s
+                pending = [lease for lease in claimed[written:]]
+                owned = leases.heartbeat(self.store, self.id, pending, lease_s=self.lease_s)
+                for lease in pending:
+                    if lease.job_id not in owned:
                         log(self.logger, "job.lease_lost", logging.WARNING, job_id=lease.job_id,
                             attempt=lease.attempt, worker_id=self.id)
-            except QfusionError as exc:
-                self._fail(lease, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-                return
-            except Exception as exc:  # a bug, not the user's input: say so, and keep the worker alive
-                self._fail(lease, f"internal error while running the job: {type(exc).__name__}: {exc}")
-                self.logger.exception("job.crashed", extra={"fields": {"job_id": lease.job_id}})
-                return
-        recorded = leases.complete(self.store, lease, self.id, data)
-        log(self.logger, "job.done" if recorded else "job.discarded", job_id=lease.job_id, attempt=lease.attempt,
-            worker_id=self.id, seconds=round(time.perf_counter() - start, 6))
+        left = claimed[written:]
+        if left:  # stopping: give back what did not finish in time (or never started)
+            leases.release_all(self.store, left, self.id)
+            for lease in left:
+                log(self.logger, "job.returned", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id)
+        return written
 
-    def _fail(self, lease: leases.Lease, message: str) -> None:
-        leases.fail(self.store, lease, self.id, message)
-        log(self.logger, "job.failed", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id, error=message)
+    def _flush(self, outcomes: list) -> int:
+        if not outcomes:
+            return 0
+        recorded = leases.record(self.store, self.id, [outcome[:3] for outcome in outcomes])
+        for (lease, state, value, seconds), kept in zip(outcomes, recorded):
+            event = ("job.done" if state == "DONE" else "job.failed") if kept else "job.discarded"
+            fields = {"error": value} if state == "FAILED" else {}
+            log(self.logger, event, job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id,
+                seconds=round(seconds, 6), **fields)
+        return len(outcomes)
 
 
 def main(database: str, backends, *, lease_s: float = 10.0, heartbeat_s: float = 2.0, grace_s: float = 30.0,
