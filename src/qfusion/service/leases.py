@@ -68,7 +68,7 @@ class Lease:
 
 def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) -> list[Lease]:
     """Claim up to ``limit`` queued jobs for ``backends``, fairly between users."""
-    if not store.has_work(backends):  # idle workers poll with reads, not writes
+    if store.dialect == "sqlite" and not store.has_work(backends):  # idle polls take no write lock
         return []
     now = time.time()
     lock = " FOR UPDATE OF j SKIP LOCKED" if store.dialect == "postgresql" else ""
@@ -121,26 +121,30 @@ def record(store, worker_id: str, outcomes) -> list[bool]:
     Returns, for each, whether it was recorded (False: the lease had been lost, or the job cancelled).
     """
     now = time.time()
-    recorded, events, stored = [], [], []
+    events, stored = [], []
+    done_ids: set[str] = set()
     with store.write() as c:
+        finished = [(lease, value) for lease, state, value in outcomes if state == "DONE"]
+        if finished:
+            keys = [(lease.job_id, lease.attempt) for lease, _ in finished]
+            done_ids = set(c.execute(
+                jobs.update().where(sa.tuple_(jobs.c.id, jobs.c.attempt).in_(keys), jobs.c.state == "RUNNING",
+                                    jobs.c.worker_id == worker_id)
+                .values(state="DONE", finished_at=now, lease_expires_at=None).returning(jobs.c.id)).scalars())
+            stored = [{"job_id": lease.job_id, "attempt": lease.attempt, "worker_id": worker_id,
+                       "data": json.dumps(value), "created_at": now} for lease, value in finished
+                      if lease.job_id in done_ids]
         for lease, state, value in outcomes:
-            values = {"state": state, "finished_at": now, "lease_expires_at": None}
-            if state == "FAILED":
-                values["error"] = str(value)[:4000]
-            done = c.execute(jobs.update().where(_owned(lease, worker_id)).values(**values)).rowcount == 1
-            recorded.append(done)
-            if not done:
-                continue
-            if state == "DONE":
-                stored.append({"job_id": lease.job_id, "attempt": lease.attempt, "worker_id": worker_id,
-                               "data": json.dumps(value), "created_at": now})
-            events.append({"job_id": lease.job_id, "attempt": lease.attempt, "event": state.lower(),
-                           "worker_id": worker_id, "at": now})
+            if state == "FAILED" and c.execute(jobs.update().where(_owned(lease, worker_id)).values(
+                    state="FAILED", finished_at=now, lease_expires_at=None, error=str(value)[:4000])).rowcount == 1:
+                done_ids.add(lease.job_id)
+        events = [{"job_id": lease.job_id, "attempt": lease.attempt, "event": state.lower(), "worker_id": worker_id,
+                   "at": now} for lease, state, _ in outcomes if lease.job_id in done_ids]
         if stored:
             c.execute(results.insert(), stored)
         if events:
             c.execute(schema.job_events.insert(), events)
-    return recorded
+    return [lease.job_id in done_ids for lease, _, _ in outcomes]
 
 
 def release(store, lease: Lease, worker_id: str) -> bool:

@@ -85,6 +85,8 @@ def _sqlite_engine(url: str):
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection):
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
         immediate = connection.get_execution_options().get("immediate", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -100,7 +102,9 @@ class Store:
             if self.url.startswith("sqlite"):
                 self.engine = _sqlite_engine(self.url)
             else:
-                self.engine = sa.create_engine(self.url, pool_size=16, max_overflow=16, pool_pre_ping=True)
+                # No pre-ping (a round trip per checkout): a connection the server dropped fails one
+                # request, and the pool replaces it.
+                self.engine = sa.create_engine(self.url, pool_size=16, max_overflow=16, pool_recycle=600)
             self.dialect = self.engine.dialect.name
             with self.write() as connection:
                 schema.migrate(connection)
@@ -117,9 +121,9 @@ class Store:
 
     @contextlib.contextmanager
     def read(self):
-        with self.engine.connect() as connection:
-            with connection.begin():
-                yield connection
+        """A connection in autocommit mode: each read is one statement, no BEGIN or COMMIT round trips."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()
