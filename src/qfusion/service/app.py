@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from typing import Any, Literal, Union
@@ -282,15 +283,15 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                          wait: float = Query(0.0, ge=0, le=60, description="seconds to wait for the job to end")):
         """The result of a DONE job (200); 202 with the job while it has not ended; 409 if it failed."""
         from starlette.concurrency import run_in_threadpool
-        job, data = await run_in_threadpool(store.result, user["id"], job_id)
+        job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
         if job is None:
             raise ServiceError(f"no job {job_id!r}", 404)
         if job["state"] not in TERMINAL and wait > 0 and await waiters.wait(job_id, wait):
-            job, data = await run_in_threadpool(store.result, user["id"], job_id)
+            job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
         if job["state"] in TERMINAL:
             metrics.finished(job)
-        if job["state"] == "DONE":
-            return JSONResponse({"job": job, "result": data})
+        if job["state"] == "DONE":  # the stored JSON goes out as it is, not decoded and encoded again
+            return Response(f'{{"job": {json.dumps(job)}, "result": {data}}}', media_type="application/json")
         if job["state"] in ("FAILED", "CANCELLED"):
             reason = f": {job['error']}" if job["error"] else ""
             return JSONResponse({"detail": f"job {job_id} is {job['state']}{reason}", "job": job}, status_code=409)

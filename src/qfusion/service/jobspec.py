@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 import secrets
+import time
 from dataclasses import dataclass
 
-from qfusion.errors import CircuitError, CircuitTooLargeError, QasmError, ServiceError
+from qfusion.errors import CircuitError, QasmError, ServiceError
 from qfusion.service.wire import bind_by_name, circuit_to_json, decode_circuit
 
 PROGRAMS = ("sampler", "estimator", "vqe", "qaoa")
@@ -84,12 +85,19 @@ def _terms(value, what: str, limits: Limits, num_qubits: int | None) -> list:
     return [[label, float(coeff)] for label, coeff in value]
 
 
+_AVAILABLE = [0.0, 0]  # (when read, bytes): /proc/meminfo is read at most once a second
+
+
 def _check_memory(num_qubits: int, backend: str) -> None:
-    from qfusion.sim.memory import check_state_fits
-    try:
-        check_state_fits(num_qubits, "complex128")
-    except CircuitTooLargeError as exc:
-        raise SubmissionError(f"backend {backend!r}: {exc}", status=413) from None
+    from qfusion.sim.memory import available_bytes, format_bytes, state_bytes
+    now = time.monotonic()
+    if now - _AVAILABLE[0] > 1.0:
+        _AVAILABLE[:] = [now, available_bytes()]
+    needed = state_bytes(num_qubits, "complex128")
+    if needed > _AVAILABLE[1]:
+        raise SubmissionError(f"backend {backend!r}: {num_qubits} qubits need {format_bytes(needed)} for the state "
+                              f"vector; the server has {format_bytes(_AVAILABLE[1])} available (try fewer qubits)",
+                              status=413)
 
 
 def _circuits(body: dict, limits: Limits):

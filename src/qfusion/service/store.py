@@ -221,8 +221,11 @@ class Store:
         with self.read() as c:
             return [dict(row) for row in c.execute(query).mappings()]
 
-    def result(self, user_id: int, job_id: str):
-        """``(job, result data or None)``; ``(None, None)`` when the user has no such job."""
+    def result(self, user_id: int, job_id: str, *, raw: bool = False):
+        """``(job, result data or None)``; ``(None, None)`` when the user has no such job.
+
+        With ``raw=True`` the result is the stored JSON text, not decoded.
+        """
         query = (sa.select(*[jobs.c[name] for name in JOB_COLUMNS], results.c.data.label("result_data"))
                  .select_from(jobs.outerjoin(results, results.c.job_id == jobs.c.id))
                  .where(jobs.c.id == job_id, jobs.c.user_id == user_id))
@@ -232,7 +235,9 @@ class Store:
             return None, None
         job = dict(row)
         data = job.pop("result_data")
-        return job, (json.loads(data) if data is not None and job["state"] == "DONE" else None)
+        if data is None or job["state"] != "DONE":
+            return job, None
+        return job, (data if raw else json.loads(data))
 
     def has_work(self, backends) -> bool:
         """Whether any job waits for one of ``backends`` (a read, so idle workers take no write lock)."""
