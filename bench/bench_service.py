@@ -135,6 +135,13 @@ def _cpu_seconds(pids) -> float:
     return total
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def _postgres_pids() -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
@@ -156,7 +163,8 @@ def run_service(database: str, label: str, args) -> dict:
     env = {**os.environ, "QFUSION_NUM_THREADS": "1"}
     log = open(Path(tempfile.gettempdir()) / f"qfusion-bench-{label}.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "qfusion.cli", "serve", "--port", str(port), "--database",
-                               database, "--log-level", "warning"], stderr=log, env=env)
+                               database, "--log-level", "warning", "--processes", str(args.processes)],
+                              stderr=log, env=env)
     workers = [subprocess.Popen([sys.executable, "-m", "qfusion.cli", "worker", "--database", database,
                                  "--backend", "statevector", "--log-level", "warning"], stderr=log, env=env)
                for _ in range(args.workers)]
@@ -170,7 +178,7 @@ def run_service(database: str, label: str, args) -> dict:
             except httpx.HTTPError:
                 time.sleep(0.1)
         asyncio.run(_load(url, token, min(100, args.jobs), args.clients, 60))  # warm-up: JIT, connections
-        groups = {"server": [server.pid], "workers": [w.pid for w in workers], "database": _postgres_pids()}
+        groups = {"server": [server.pid, *_children(server.pid)], "workers": [w.pid for w in workers], "database": _postgres_pids()}
         before = {name: _cpu_seconds(pids) for name, pids in groups.items()}
         client_before = time.process_time()
         latencies, elapsed = asyncio.run(_load(url, token, args.jobs, args.clients, args.max_seconds))
@@ -208,6 +216,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--processes", type=int, default=1, help="server processes (qfusion serve --processes)")
     parser.add_argument("--max-seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
     rows = [run_direct(min(args.jobs, 1000))]
@@ -222,7 +231,8 @@ def main(argv=None) -> int:
                 finally:
                     cleanup()
     print(f"# {platform.node()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-          f"{args.clients} clients, {args.workers} workers, 5-qubit 1000-shot jobs")
+          f"{args.clients} clients, {args.workers} workers, {args.processes} server process(es), "
+          f"5-qubit 1000-shot jobs")
     print(f"{'database':<28} {'jobs':>6} {'jobs/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs direct':>10}")
     direct = rows[0]["jobs_per_s"]
     for row in rows:

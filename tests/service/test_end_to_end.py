@@ -175,7 +175,8 @@ def test_sigterm_returns_a_long_job_and_another_worker_finishes_it(make_service,
     assert results[0].counts == qf.run(long_circuit, shots=10, seed=1).counts
 
 
-def test_serve_with_local_workers(tmp_path):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_serve_with_local_workers(tmp_path, processes):
     database = str(tmp_path / "local.db")
     store = Store(database)
     store.create_user("ada")
@@ -183,13 +184,15 @@ def test_serve_with_local_workers(tmp_path):
     from service_helpers import free_port
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "qfusion.cli", "serve", "--port", str(port), "--database",
-                               database, "--workers", "2"], stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+                               database, "--workers", "2", "--processes", str(processes)], stderr=subprocess.PIPE,
+                              text=True, cwd=tmp_path)
     try:
         url = f"http://127.0.0.1:{port}"
         client = qf.Client(url, token, retry_s=60)
         circuit = qf.Circuit(2).h(0).cx(0, 1).measure_all()
-        assert client.run(circuit, shots=100, seed=2).result(timeout=120).counts == \
-            qf.run(circuit, shots=100, seed=2).counts
+        for seed in range(4):  # with two processes, some requests reach each
+            assert client.run(circuit, shots=100, seed=seed).result(timeout=120).counts == \
+                qf.run(circuit, shots=100, seed=seed).counts
         wait_until(lambda: 'qfusion_workers_alive{backend="statevector"} 2.0' in httpx.get(f"{url}/metrics").text)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -43,6 +43,8 @@ def add_commands(sub, common) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=0, help="local worker processes to start (default 0)")
+    p.add_argument("--processes", type=_positive_int, default=1,
+                   help="HTTP server processes sharing the port (default 1)")
     p.add_argument("--max-body-bytes", type=_positive_int, default=8 * 2**20, help="request size limit")
     p.add_argument("--lease", type=float, default=10.0, help="seconds a worker's lease lasts without heartbeat")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -91,6 +93,7 @@ def add_commands(sub, common) -> None:
 def serve(args) -> dict:
     from qfusion.service.server import ServerConfig, serve as run_server
     config = ServerConfig(host=args.host, port=args.port, database=args.database, workers=args.workers,
+                          processes=args.processes,
                           backends=tuple(args.backends), max_body_bytes=args.max_body_bytes, lease_s=args.lease,
                           log_level=args.log_level)
     code = run_server(config)

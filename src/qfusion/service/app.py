@@ -199,14 +199,16 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         metrics.rejected.labels(str(status)).inc()
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
-    def current_user(authorization: str | None = Header(None, description="Bearer <token>")) -> dict:
+    async def current_user(authorization: str | None = Header(None, description="Bearer <token>")) -> dict:
+        # async, so that a cached token costs no hop to the thread pool
         if not authorization or not authorization.startswith("Bearer "):
             raise ServiceError("missing API token: send 'Authorization: Bearer <token>'", 401)
         key = hash_token(authorization[7:].strip())
         cached = token_cache.get(key)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        user = store.authenticate(authorization[7:].strip())
+        from starlette.concurrency import run_in_threadpool
+        user = await run_in_threadpool(store.authenticate, authorization[7:].strip())
         if user is None:
             raise ServiceError("invalid or revoked API token", 401)
         if len(token_cache) > 10_000:
