@@ -37,6 +37,7 @@ _LAZY = {
     "algorithms": ("qfusion.algorithms", None),
     "Estimator": ("qfusion.primitives", "Estimator"),
     "Sampler": ("qfusion.primitives", "Sampler"),
+    "Client": ("qfusion.service.client", "Client"),
 }
 
 

@@ -33,6 +33,11 @@ _EXTRAS = {
     "openfermion": "openfermion",
     "jax": "jax",
     "tqdm": "algorithms",
+    "uvicorn": "service",
+    "sqlalchemy": "service",
+    "httpx": "service",
+    "prometheus_client": "service",
+    "psycopg": "service",
 }
 
 

@@ -21,7 +21,7 @@ import os
 import sys
 
 from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError, QasmError, QfusionError
-from qfusion.errors import ChemistryError
+from qfusion.errors import ChemistryError, ServiceError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     algorithm_commands.add_parsers(sub, common, _positive_int)
     from qfusion.cli import chemistry
     chemistry.add_parser(sub, common)
+    from qfusion.cli import service
+    service.add_commands(sub, common)
     return parser
 
 
@@ -158,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         handlers.update({"qaoa": algorithm_commands.qaoa, "shor": algorithm_commands.shor})
         from qfusion.cli import chemistry
         handlers["vqe"] = chemistry.vqe
+        from qfusion.cli.service import HANDLERS
+        handlers.update(HANDLERS)
         result = handlers[args.command](args)
         if args.json:
             print(json.dumps(result))
@@ -193,6 +197,8 @@ def exit_code(exc: BaseException) -> int:
                         IsADirectoryError, ChemistryError)):
         return EXIT_USAGE
     if isinstance(exc, BackendError) and str(exc).startswith("unknown backend"):
+        return EXIT_USAGE
+    if isinstance(exc, ServiceError) and 400 <= exc.status < 500:
         return EXIT_USAGE
     return EXIT_FAILURE  # including MissingDependencyError: the input is fine, the installation is not
 
