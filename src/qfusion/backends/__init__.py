@@ -23,8 +23,14 @@ _REGISTRY: dict[str, str] = {
     "statevector": "qfusion.backends.statevector:StatevectorBackend",
     "reference": "qfusion.backends.reference:ReferenceBackend",
     "null": "qfusion.backends.null:NullBackend",
+    "density_matrix": "qfusion.backends.density_matrix:DensityMatrixBackend",
+    "superconducting": "qfusion.backends.emulated:SuperconductingBackend",
+    "trapped_ion": "qfusion.backends.emulated:TrappedIonBackend",
+    "neutral_atom": "qfusion.backends.emulated:NeutralAtomBackend",
+    "photonic": "qfusion.backends.emulated:PhotonicBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
+_REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service
 
 
 def names() -> list[str]:
@@ -46,6 +52,8 @@ def get(backend: str | Backend) -> Backend:
     """The backend called ``backend`` (or ``backend`` itself if it already is one)."""
     if isinstance(backend, Backend):
         return backend
+    if backend not in _REGISTRY and isinstance(backend, str) and backend.startswith("remote:"):
+        _REGISTRY[backend] = _REMOTE
     if backend not in _REGISTRY:
         raise BackendError(f"unknown backend {backend!r}; available: {', '.join(names())}")
     if backend not in _INSTANCES:
@@ -54,7 +62,7 @@ def get(backend: str | Backend) -> Backend:
             cls = getattr(importlib.import_module(module_name), class_name)
         except (ImportError, AttributeError) as exc:
             raise BackendError(f"backend {backend!r} cannot be loaded: {exc}") from exc
-        _INSTANCES[backend] = cls()
+        _INSTANCES[backend] = cls(backend) if _REGISTRY[backend] == _REMOTE else cls()
     return _INSTANCES[backend]
 
 
@@ -67,7 +75,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
-    if chosen.name == "statevector":
+    if chosen.name in ("statevector", "density_matrix"):
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
 
