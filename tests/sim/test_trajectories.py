@@ -76,8 +76,8 @@ def test_mid_circuit_measurement_reset_and_erasure():
     c.append(noise.erasure(0.25).to_operation(), [1])
     c.measure(0, 0).x(1).c_if(0, 1).reset(0).measure(1, 1)
     result = qf.run(c, shots=2000, seed=4, backend="statevector")
-    exact, _, meta = density_matrix.sample(c, 100000, seed=3)
-    probabilities = np.array([exact.get(format(i, "02b"), 0) for i in range(4)]) / 100000
+    exact, _, meta = density_matrix.sample(c, 20000, seed=3)
+    probabilities = np.array([exact.get(format(i, "02b"), 0) for i in range(4)]) / 20000
     ok, statistic, bound = chi_square_ok(result.counts, probabilities, 2000, 2)
     assert ok, (statistic, bound)
     erased = result.metadata["erasures"]["shots_with_erasure"]
