@@ -118,3 +118,22 @@ def test_readout_error_matches_qiskit_aer_and_samples():
     recorded = ours.apply_to_bits(bits, np.random.default_rng(1))
     assert abs(recorded[:50000].mean() - 0.05) < 0.005
     assert abs(1 - recorded[50000:].mean() - 0.1) < 0.006
+
+
+@pytest.mark.parametrize("args", [(50.0, 30.0, 2.0, 0.0), (50.0, 50.0, 5.0, 0.2), (10.0, 4.0, 40.0, 0.1)])
+def test_thermal_relaxation_mixture_is_the_same_channel(args):
+    channel = noise.thermal_relaxation(*args)
+    assert channel.mixture is not None
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
+    rho = a @ a.conj().T
+    rho /= np.trace(rho)
+    total = np.zeros((2, 2), dtype=complex)
+    for p, (kind, payload) in channel.mixture:
+        if kind == "unitary":
+            total += p * payload @ rho @ payload.conj().T
+        else:
+            total += p * np.trace(rho) * np.diag([1.0 - payload, payload])
+    np.testing.assert_allclose(total, channel.apply(rho), atol=1e-12)
+    assert abs(sum(p for p, _ in channel.mixture) - 1) < 1e-12
+    assert noise.thermal_relaxation(10.0, 15.0, 1.0).mixture is None  # T2 > T1: no such mixture

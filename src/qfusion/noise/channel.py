@@ -56,8 +56,10 @@ class Channel:
     ``kraus`` are the Kraus operators (``2^n x 2^n``, little-endian over the qubits).
     ``pauli`` holds ``(label, probability)`` pairs when the channel is a Pauli channel, so
     simulators can apply it cheaply. ``heralded`` are the indices of the Kraus operators
-    whose occurrence a simulator records as a flag (erasure). Build channels with the
-    functions of :mod:`qfusion.noise.channels` or :meth:`from_kraus`.
+    whose occurrence a simulator records as a flag (erasure). ``mixture``, when set, is the
+    same channel as ``(probability, ("unitary", U) or ("reset", k))`` pairs with fixed
+    probabilities, which quantum trajectories sample without looking at the state. Build
+    channels with the functions of :mod:`qfusion.noise.channels` or :meth:`from_kraus`.
 
     >>> Channel.from_kraus([np.eye(2)]).is_unitary
     True
@@ -67,6 +69,7 @@ class Channel:
     name: str = "kraus"
     pauli: tuple | None = None
     heralded: frozenset = field(default_factory=frozenset)
+    mixture: tuple | None = None
 
     def __post_init__(self):
         dim = 1 << self.num_qubits

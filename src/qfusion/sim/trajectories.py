@@ -69,6 +69,9 @@ class _Trajectory:
         if channel.is_unitary:
             self.segment.append(_gate(tables, ("unitary", id(channel), op.qubits), channel.kraus[0], op.qubits))
             return
+        if channel.mixture is not None:
+            self._mixture(index, op, tables)
+            return
         if channel.is_pauli:
             cumulative = tables.setdefault(("cumulative", id(channel)), np.cumsum([p for _, p in channel.pauli]))
             pick = min(int(np.searchsorted(cumulative, self.rng.random() * cumulative[-1], side="right")),
@@ -100,6 +103,26 @@ class _Trajectory:
             self.flush(index + 1)
             self.norm = float(np.vdot(self.run.data, self.run.data).real)
             self.normalise()
+
+
+    def _mixture(self, index: int, op: ChannelOp, tables: dict) -> None:
+        """A fixed-probability pick: a unitary joins the segment, a reset measures (rarely)."""
+        mixture = op.channel.mixture
+        cumulative = tables.setdefault(("cumulative", id(op.channel)), np.cumsum([p for p, _ in mixture]))
+        pick = min(int(np.searchsorted(cumulative, self.rng.random() * cumulative[-1], side="right")),
+                   len(mixture) - 1)
+        kind, payload = mixture[pick][1]
+        if kind == "unitary":
+            if not np.array_equal(payload, np.eye(payload.shape[0])):
+                self.segment.append(_gate(tables, ("mixture", id(op.channel), pick, op.qubits), payload, op.qubits))
+                self.choices.append((index, pick))
+            return
+        self.flush(index)
+        self.normalise()
+        _measure(self.run, op.qubits[0], reset=True)
+        if payload == 1:
+            self.segment.append(_gate(tables, ("x", op.qubits), np.array([[0, 1], [1, 0]]), op.qubits))
+            self.choices.append((index, pick))
 
 
 def _gate(tables: dict, key, matrix: np.ndarray, qubits) -> GateOp:
