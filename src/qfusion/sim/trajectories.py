@@ -19,6 +19,8 @@ True
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 
 import numpy as np
@@ -73,9 +75,7 @@ class _Trajectory:
             self._mixture(index, op, tables)
             return
         if channel.is_pauli:
-            cumulative = tables.setdefault(("cumulative", id(channel)), np.cumsum([p for _, p in channel.pauli]))
-            pick = min(int(np.searchsorted(cumulative, self.rng.random() * cumulative[-1], side="right")),
-                       len(channel.pauli) - 1)
+            pick = _pick(tables, channel, self.rng)
             label = channel.pauli[pick][0]
             if set(label) != {"I"}:
                 self.segment.append(_gate(tables, ("pauli", label, op.qubits), pauli_matrix(label), op.qubits))
@@ -108,12 +108,13 @@ class _Trajectory:
     def _mixture(self, index: int, op: ChannelOp, tables: dict) -> None:
         """A fixed-probability pick: a unitary joins the segment, a reset measures (rarely)."""
         mixture = op.channel.mixture
-        cumulative = tables.setdefault(("cumulative", id(op.channel)), np.cumsum([p for p, _ in mixture]))
-        pick = min(int(np.searchsorted(cumulative, self.rng.random() * cumulative[-1], side="right")),
-                   len(mixture) - 1)
+        pick = _pick(tables, op.channel, self.rng)
         kind, payload = mixture[pick][1]
         if kind == "unitary":
-            if not np.array_equal(payload, np.eye(payload.shape[0])):
+            identity = tables.get(("identity", id(op.channel), pick))
+            if identity is None:
+                identity = tables[("identity", id(op.channel), pick)] = np.array_equal(payload, np.eye(len(payload)))
+            if not identity:
                 self.segment.append(_gate(tables, ("mixture", id(op.channel), pick, op.qubits), payload, op.qubits))
                 self.choices.append((index, pick))
             return
@@ -123,6 +124,17 @@ class _Trajectory:
         if payload == 1:
             self.segment.append(_gate(tables, ("x", op.qubits), np.array([[0, 1], [1, 0]]), op.qubits))
             self.choices.append((index, pick))
+
+
+def _pick(tables: dict, channel, rng) -> int:
+    """An index into the channel's mixture (or Pauli list) drawn with its fixed probabilities."""
+    key = ("cumulative", id(channel))
+    cumulative = tables.get(key)
+    if cumulative is None:
+        probabilities = [p for p, _ in channel.mixture] if channel.mixture is not None else \
+            [p for _, p in channel.pauli]
+        cumulative = tables[key] = list(itertools.accumulate(probabilities))
+    return min(bisect.bisect_right(cumulative, rng.random() * cumulative[-1]), len(cumulative) - 1)
 
 
 def _gate(tables: dict, key, matrix: np.ndarray, qubits) -> GateOp:
