@@ -137,3 +137,18 @@ def test_thermal_relaxation_mixture_is_the_same_channel(args):
     np.testing.assert_allclose(total, channel.apply(rho), atol=1e-12)
     assert abs(sum(p for p, _ in channel.mixture) - 1) < 1e-12
     assert noise.thermal_relaxation(10.0, 15.0, 1.0).mixture is None  # T2 > T1: no such mixture
+
+
+def test_compositions_keep_few_kraus_operators_and_their_heralds():
+    relax = noise.thermal_relaxation(50.0, 40.0, 2.0)
+    channel = noise.depolarizing(0.05, 2).compose(relax.tensor(relax)).compose(
+        noise.erasure(0.01).tensor(noise.erasure(0.02)))
+    assert len(channel.kraus) <= 2 * 16
+    theirs = SuperOp(aer.depolarizing_error(0.05, 2).to_quantumchannel()).compose(
+        SuperOp(aer.thermal_relaxation_error(50.0, 40.0, 2.0).to_quantumchannel()).tensor(
+            SuperOp(aer.thermal_relaxation_error(50.0, 40.0, 2.0).to_quantumchannel()))).compose(
+        SuperOp(aer.depolarizing_error(0.01, 1).to_quantumchannel()).tensor(
+            SuperOp(aer.depolarizing_error(0.02, 1).to_quantumchannel())))  # erasure to I/2 = depolarizing
+    np.testing.assert_allclose(channel.superoperator(), theirs.data, atol=1e-12)
+    flagged = sum(channel.kraus[i].conj().T @ channel.kraus[i] for i in channel.heralded)
+    np.testing.assert_allclose(flagged, (1 - 0.99 * 0.98) * np.eye(4), atol=1e-12)

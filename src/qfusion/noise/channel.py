@@ -232,6 +232,7 @@ class Channel:
             if i in self.heralded or j in other.heralded:
                 heralded.append(len(kraus))
             kraus.append(b @ a)
+        kraus, heralded = _fewest_kraus(kraus, heralded)
         return Channel.from_kraus(kraus, _joined(self.name, other.name), heralded)
 
     def tensor(self, other: "Channel") -> "Channel":
@@ -249,6 +250,7 @@ class Channel:
             if i in self.heralded or j in other.heralded:
                 heralded.append(len(kraus))
             kraus.append(np.kron(a, b))
+        kraus, heralded = _fewest_kraus(kraus, heralded)
         return Channel.from_kraus(kraus, _joined(self.name, other.name, "(x)"), heralded)
 
     def expand(self, other: "Channel") -> "Channel":
@@ -307,6 +309,25 @@ class NoiseOperation(Operation):
 
     def __repr__(self):
         return f"NoiseOperation({self.channel!r})"
+
+
+def _fewest_kraus(kraus: list, heralded: list) -> tuple[list, list]:
+    """The same map with at most ``4^n`` Kraus operators per group (heralded or not), from the
+    eigenvectors of each group's Choi matrix: compositions of many-operator channels stay small."""
+    dim = kraus[0].shape[0]
+    flagged = set(heralded)
+    out, out_heralded = [], []
+    for group_flag in (False, True):
+        group = [k for i, k in enumerate(kraus) if (i in flagged) == group_flag]
+        if len(group) > dim * dim:
+            vectors = np.array([k.T.reshape(-1) for k in group])
+            values, eigenvectors = np.linalg.eigh(vectors.T @ vectors.conj())
+            group = [np.sqrt(v) * eigenvectors[:, i].reshape(dim, dim).T
+                     for i, v in enumerate(values) if v > ATOL * 1e-3]
+        if group_flag:
+            out_heralded += range(len(out), len(out) + len(group))
+        out += group
+    return out, out_heralded
 
 
 def _joined(a: str, b: str, sep: str = "+") -> str:
