@@ -166,6 +166,11 @@ def _execute(trajectory: _Trajectory, tables: dict) -> None:
             if isinstance(op, GateOp):
                 _run_gates(run, [op], ("conditional", index), keep_layout=True)
                 continue
+            if isinstance(op, ChannelOp):  # a conditioned gate's noise: picked and applied here
+                trajectory.channel(index, op, tables)
+                trajectory.flush(index + 1)
+                trajectory.normalise()
+                continue
         if isinstance(op, MeasureOp):
             run.clbits[op.clbit] = _measure(run, op.qubit, reset=False)
         elif isinstance(op, ResetOp):
