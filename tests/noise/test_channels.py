@@ -152,3 +152,21 @@ def test_compositions_keep_few_kraus_operators_and_their_heralds():
     np.testing.assert_allclose(channel.superoperator(), theirs.data, atol=1e-12)
     flagged = sum(channel.kraus[i].conj().T @ channel.kraus[i] for i in channel.heralded)
     np.testing.assert_allclose(flagged, (1 - 0.99 * 0.98) * np.eye(4), atol=1e-12)
+
+
+def test_composed_channels_remember_their_factors():
+    relax = noise.thermal_relaxation(50.0, 40.0, 2.0)
+    loss = noise.erasure(0.1)
+    channel = noise.depolarizing(0.05, 2).compose(relax.tensor(noise.phase_damping(0.2))).compose(loss.tensor(loss))
+    assert [(c.name, q) for c, q in channel.parts] == [
+        ("depolarizing", (0, 1)), ("phase_damping", (0,)), ("thermal_relaxation", (1,)),
+        ("erasure", (0,)), ("erasure", (1,))]
+    rho = np.diag([0.1, 0.2, 0.3, 0.4]).astype(complex) + 0.05
+    staged = rho
+    for part, qubits in channel.parts:
+        full = part
+        if part.num_qubits == 1:  # embed on its qubit: tensor with the identity on the other
+            identity = noise.Channel.from_kraus([np.eye(2)])
+            full = identity.tensor(part) if qubits == (0,) else part.tensor(identity)
+        staged = full.apply(staged)
+    np.testing.assert_allclose(staged, channel.apply(rho), atol=1e-12)

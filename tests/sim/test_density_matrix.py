@@ -14,6 +14,7 @@ from qfusion.circuit import Circuit
 from qfusion.errors import CircuitTooLargeError
 from qfusion.interop.qiskit import to_qiskit
 from qfusion.sim.density_matrix import DensityMatrixOptions, simulate
+from qfusion.sim.noise_plan import lower_noisy
 
 AER_DM = AerSimulator(method="density_matrix")
 logging.getLogger("qiskit_aer.noise.noise_model").setLevel(logging.ERROR)
@@ -219,4 +220,18 @@ def test_every_standard_gate_with_noise_matches_qiskit_aer(seed):
     theirs.add_all_qubit_quantum_error(aer.depolarizing_error(0.05, 2), two)
     ours.add_gate_error(noise.amplitude_damping(0.03), ["h", "x", "rx", "u"])
     theirs.add_all_qubit_quantum_error(aer.amplitude_damping_error(0.03), ["h", "x", "rx", "u"])
+    np.testing.assert_allclose(np.asarray(simulate(c, noise_model=ours)), aer_density_matrix(c, theirs), atol=1e-10)
+
+
+def test_composed_gate_errors_run_as_their_factors_and_match_qiskit_aer():
+    relax = noise.thermal_relaxation(30.0, 20.0, 1.5)
+    ours, theirs = noise.NoiseModel(), aer.NoiseModel()
+    ours.add_gate_error(noise.depolarizing(0.04, 2).compose(relax.tensor(relax)), ["cx", "cz"])
+    theirs.add_all_qubit_quantum_error(aer.depolarizing_error(0.04, 2).compose(
+        aer.thermal_relaxation_error(30.0, 20.0, 1.5).tensor(aer.thermal_relaxation_error(30.0, 20.0, 1.5))),
+        ["cx", "cz"])
+    c = random_circuit(4, 30, np.random.default_rng(31))
+    program = lower_noisy(c, noise_model=ours)
+    assert not any(getattr(op, "channel", None) is not None and op.channel.num_qubits == 2 and not
+                   op.channel.is_pauli for op in program.ops)
     np.testing.assert_allclose(np.asarray(simulate(c, noise_model=ours)), aer_density_matrix(c, theirs), atol=1e-10)

@@ -19,7 +19,7 @@ array([[0.9, 0. ],
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -58,7 +58,9 @@ class Channel:
     simulators can apply it cheaply. ``heralded`` are the indices of the Kraus operators
     whose occurrence a simulator records as a flag (erasure). ``mixture``, when set, is the
     same channel as ``(probability, ("unitary", U) or ("reset", k))`` pairs with fixed
-    probabilities, which quantum trajectories sample without looking at the state. Build
+    probabilities, which quantum trajectories sample without looking at the state. ``stages``,
+    set by :meth:`compose` and :meth:`tensor`, are the ``(channel, qubits)`` factors the
+    channel was built from, in order, so simulators can apply each in its cheap form. Build
     channels with the functions of :mod:`qfusion.noise.channels` or :meth:`from_kraus`.
 
     >>> Channel.from_kraus([np.eye(2)]).is_unitary
@@ -70,6 +72,7 @@ class Channel:
     pauli: tuple | None = None
     heralded: frozenset = field(default_factory=frozenset)
     mixture: tuple | None = None
+    stages: tuple = ()
 
     def __post_init__(self):
         dim = 1 << self.num_qubits
@@ -174,6 +177,11 @@ class Channel:
         return len(self.kraus) == 1 and not self.heralded
 
     @property
+    def parts(self) -> tuple:
+        """``(channel, qubits)`` factors whose application in order is this channel (itself if primitive)."""
+        return self.stages or ((self, tuple(range(self.num_qubits))),)
+
+    @property
     def is_heralded(self) -> bool:
         return bool(self.heralded)
 
@@ -233,7 +241,8 @@ class Channel:
                 heralded.append(len(kraus))
             kraus.append(b @ a)
         kraus, heralded = _fewest_kraus(kraus, heralded)
-        return Channel.from_kraus(kraus, _joined(self.name, other.name), heralded)
+        composed = Channel.from_kraus(kraus, _joined(self.name, other.name), heralded)
+        return replace(composed, stages=self.parts + other.parts)
 
     def tensor(self, other: "Channel") -> "Channel":
         """``self (x) other``: ``other`` acts on the lower qubits (Qiskit's ``tensor``).
@@ -251,7 +260,10 @@ class Channel:
                 heralded.append(len(kraus))
             kraus.append(np.kron(a, b))
         kraus, heralded = _fewest_kraus(kraus, heralded)
-        return Channel.from_kraus(kraus, _joined(self.name, other.name, "(x)"), heralded)
+        product = Channel.from_kraus(kraus, _joined(self.name, other.name, "(x)"), heralded)
+        low = other.num_qubits
+        shifted = tuple((channel, tuple(q + low for q in qubits)) for channel, qubits in self.parts)
+        return replace(product, stages=other.parts + shifted)
 
     def expand(self, other: "Channel") -> "Channel":
         """``other (x) self``: ``other`` acts on the higher qubits."""
