@@ -170,3 +170,19 @@ def test_composed_channels_remember_their_factors():
             full = identity.tensor(part) if qubits == (0,) else part.tensor(identity)
         staged = full.apply(staged)
     np.testing.assert_allclose(staged, channel.apply(rho), atol=1e-12)
+
+
+@pytest.mark.parametrize("action", ["mixed", "reset"])
+def test_erasure_mixture_is_the_same_channel(action):
+    channel = noise.erasure(0.3, action=action)
+    rho = np.array([[0.2, 0.1 + 0.2j], [0.1 - 0.2j, 0.8]])
+    total = np.zeros((2, 2), dtype=complex)
+    flagged = 0.0
+    for p, (kind, payload) in channel.mixture:
+        if kind in ("unitary", "erased"):
+            total += p * payload @ rho @ payload.conj().T
+        else:
+            total += p * np.trace(rho) * np.diag([1.0 - payload, payload])
+        flagged += p if kind.startswith("erased") else 0.0
+    np.testing.assert_allclose(total, channel.apply(rho), atol=1e-12)
+    assert abs(flagged - 0.3) < 1e-12

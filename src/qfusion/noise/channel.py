@@ -58,6 +58,7 @@ class Channel:
     simulators can apply it cheaply. ``heralded`` are the indices of the Kraus operators
     whose occurrence a simulator records as a flag (erasure). ``mixture``, when set, is the
     same channel as ``(probability, ("unitary", U) or ("reset", k))`` pairs with fixed
+    probabilities (``"erased"``/``"erased_reset"``: the same, with the erasure flag raised)
     probabilities, which quantum trajectories sample without looking at the state. ``stages``,
     set by :meth:`compose` and :meth:`tensor`, are the ``(channel, qubits)`` factors the
     channel was built from, in order, so simulators can apply each in its cheap form. Build

@@ -151,6 +151,8 @@ def erasure(p: float, action: str = "mixed") -> Channel:
 
     The erased qubit is replaced by the maximally mixed state (``action="mixed"``) or by
     ``|0>`` (``action="reset"``); simulators report the flags in ``Result.metadata["erasures"]``.
+    Its ``mixture`` lists the same outcomes at fixed probabilities, kinds ``"erased"`` and
+    ``"erased_reset"`` marking the heralded ones.
 
     >>> channel = erasure(0.1)
     >>> channel.is_heralded, len(channel.kraus)
@@ -170,7 +172,14 @@ def erasure(p: float, action: str = "mixed") -> Channel:
         raise NoiseError(f"erasure action must be 'mixed' or 'reset', got {action!r}")
     first = 1 if p < 1 else 0
     channel = Channel.from_kraus(kraus, "erasure", heralded=range(first, len(kraus)))
-    return channel
+    # the same map at fixed probabilities: erased, the qubit gets a uniformly random Pauli
+    # (its state becomes I/2) or is reset
+    if action == "mixed":
+        erased = tuple((p / 4, ("erased", PAULI_MATRICES[c])) for c in "IXYZ")
+    else:
+        erased = ((p, ("erased_reset", 0)),)
+    mixture = (((1 - p, ("unitary", np.eye(2))),) if p < 1 else ()) + erased
+    return replace(channel, mixture=tuple(item for item in mixture if item[0] > 0))
 
 
 def coherent_overrotation(axis, angle: float) -> Channel:

@@ -110,6 +110,9 @@ class _Trajectory:
         mixture = op.channel.mixture
         pick = _pick(tables, op.channel, self.rng)
         kind, payload = mixture[pick][1]
+        if kind.startswith("erased"):
+            self.erasures.append(op.qubits)
+            kind = kind.replace("erased_", "").replace("erased", "unitary")
         if kind == "unitary":
             identity = tables.get(("identity", id(op.channel), pick))
             if identity is None:
