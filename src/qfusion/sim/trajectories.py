@@ -34,7 +34,7 @@ from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp, gate_op
 from qfusion.sim.statevector import (SimulatorOptions, StateVector, _measure, _Run, _run_gates,
-                                     _set_threads, resolve_dtype, sample_indices)
+                                     _set_threads, resolve_dtype)
 
 _PARALLEL_QUBITS = 14
 
@@ -222,7 +222,7 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
         _execute(trajectory, tables)
         value = sum(int(b) << j for j, b in enumerate(trajectory.run.clbits))
         if program.terminal_measurements:
-            physical = int(sample_indices(trajectory.run.data, 1, rng)[0])
+            physical = int(cpu_density_reduce.sample_one(trajectory.run.data, rng.random() * trajectory.norm))
             for qubit, clbit in program.terminal_measurements:
                 bit = (physical >> trajectory.run.layout[qubit]) & 1
                 if clbit in readout:
