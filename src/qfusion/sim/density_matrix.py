@@ -1,8 +1,9 @@
 """The density-matrix simulator: exact noisy simulation of up to ~14 qubits.
 
-The density matrix is a ``2n``-qubit vector (see :mod:`qfusion.sim.density_ops`), so
-gates and channels are fused and applied in cache-sized sweeps by the state-vector
-kernels; measurement, sampling and expectation values have kernels of their own.
+The density matrix is held as its Pauli components, a real vector of ``4^n`` entries seen
+as a ``2n``-qubit vector (see :mod:`qfusion.sim.density_ops`): every gate and channel is a
+real transfer matrix on the bits of its qubits, fused and applied in cache-sized sweeps by
+the state-vector kernels; expectation values of Pauli sums are look-ups.
 
 >>> from qfusion.circuit import Circuit
 >>> from qfusion.noise import NoiseModel, depolarizing
@@ -18,23 +19,25 @@ kernels; measurement, sampling and expectation values have kernels of their own.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from qfusion.config import settings
 from qfusion.errors import CircuitError
+from qfusion.noise.channel import Channel
 from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix, bitstrings, sample_probabilities
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout, schedule
-from qfusion.sim.kernels import cpu_density, cpu_sweep
+from qfusion.sim.kernels import cpu_sweep
 from qfusion.sim.lanes import pack
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp
 
 _PARALLEL_QUBITS = 7  # 2n >= 14 index bits: threads pay off
-DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
+DTYPES = {"complex128": np.float64, "complex64": np.float32}  # the Pauli components are real
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,10 @@ def _resolve_dtype(dtype) -> type:
 
 
 def _new_density_matrix(num_qubits: int, dtype) -> np.ndarray:
+    """``|0...0><0...0|``: Tr(P rho) = 1 for the Paulis made of I and Z, 0 for the others."""
     check_state_fits(2 * num_qubits, dtype, what="density matrix")
     data = np.zeros(1 << (2 * num_qubits), dtype=dtype)
-    data[0] = 1
+    data[::(1 << num_qubits) + 1] = 1
     return data
 
 
@@ -99,7 +103,9 @@ def _run_gates(run: _Run, ops: list, key, keep_layout: bool) -> None:
         local = min(bits, max(run.options.local_qubits, widest))
         if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
             fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
-        plan = schedule(fused, bits, local, run.data.dtype, run.layout)
+        with warnings.catch_warnings():  # the transfer matrices are real; their complex zeros are dropped
+            warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+            plan = schedule(fused, bits, local, run.data.dtype, run.layout)
         steps, layout = list(plan.steps), plan.layout
         if not keep_layout:
             steps += restore_layout(layout)
@@ -122,11 +128,23 @@ def _restore(run: _Run) -> None:
     run.layout = tuple(range(2 * run.num_qubits))
 
 
+_PROJECTORS: dict = {}
+
+
 def _measure(run: _Run, qubit: int) -> int:
-    p_one = min(max(cpu_density.probability_of_one(run.data, run.num_qubits, qubit), 0.0), 1.0)
+    """Measure with the layout in order: P(1) = (Tr rho - Tr(Z_q rho)) / 2, then project."""
+    n = run.num_qubits
+    z = float(run.data[(1 << qubit) | (1 << (qubit + n))])
+    p_one = min(max((float(run.data[0]) - z) / 2 / float(run.data[0]), 0.0), 1.0)
     outcome = int(run.rng.random() < p_one)
     p = p_one if outcome else 1.0 - p_one
-    cpu_density.collapse(run.data, run.num_qubits, qubit, outcome, 1.0 / p)
+    key = ("projector", qubit, outcome)
+    if key not in _PROJECTORS:
+        projector = np.zeros((2, 2))
+        projector[outcome, outcome] = 1
+        _PROJECTORS[key] = ChannelOp((qubit,), Channel((projector,), 1, "projector"))
+    _run_gates(run, [_PROJECTORS[key]], key, keep_layout=False)
+    run.data *= 1 / p
     return outcome
 
 
@@ -235,7 +253,7 @@ def _sample_terminal(program: NoisyProgram, shots: int, rng, dtype, options):
     outcomes = np.zeros(shots, dtype=np.int64)
     if not program.terminal_measurements:
         return outcomes, run.erasures
-    indices = sample_probabilities(cpu_density.diagonal(run.data, program.num_qubits), shots, rng)
+    indices = sample_probabilities(DensityMatrix(run.data, program.num_qubits).probabilities(), shots, rng)
     readout = {op.clbit: op for op in program.readout_errors}
     for qubit, clbit in program.terminal_measurements:
         bit = (indices >> qubit) & 1
