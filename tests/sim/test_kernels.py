@@ -64,6 +64,8 @@ def test_lanes_sweep_matches_twin(active, mixed, dtype):
             reference.lanes_sweep(slow.view(real), *step.arrays)
             np.testing.assert_allclose(fast, slow, atol=1e-5 if dtype == np.complex64 else 1e-12)
     assert {0, 1, 2} <= types  # one-qubit, diagonal and dense ops all ran
+    if mixed >= 2:
+        assert 4 in types  # and two-qubit ones
 
 
 def test_restore_layout_puts_every_qubit_back():

@@ -215,6 +215,14 @@ def _encode_op(op: GateOp, bit_of: dict, active: int, mixed_wires: set) -> _Enco
         identity = np.all(blocks == np.eye(2)[None], axis=(1, 2))
         return _Encoded(0, bit_of[op.qubits[mixed[0]]], [], [bit_of[op.qubits[j]] for j in selectors_j],
                         blocks.reshape(len(blocks), 4), identity)
+    if len(mixed) == 2 and not lane_j:
+        pair = sorted(mixed, key=lambda j: bit_of[op.qubits[j]])
+        selectors_j = [j for j in range(op.num_qubits) if j not in pair]
+        full = _full_index(op, selectors_j, pair)
+        blocks = op.matrix[full[:, :, None], full[:, None, :]]
+        identity = np.all(blocks == np.eye(4)[None], axis=(1, 2))
+        return _Encoded(4, 0, [bit_of[op.qubits[j]] for j in pair], [bit_of[op.qubits[j]] for j in selectors_j],
+                        blocks.reshape(len(blocks), 16), identity)
     order = sorted(buffer_j, key=lambda j: bit_of[op.qubits[j]])
     full = _full_index(op, outer_j, order)
     blocks = op.matrix[full[:, :, None], full[:, None, :]]

@@ -17,11 +17,13 @@ Op encoding (one row per op):
                 2: a dense ``2^k x 2^k`` matrix on buffer bits ``op_bits[:op_nbits]`` (any k, slow path)
                 3: a diagonal whose coefficients also vary over the lanes: per block and index over
                    ``op_bits`` (buffer bits >= ``LANE_BITS``), a vector of ``2^LANE_BITS`` lane values
+                4: a two-qubit matrix on buffer bits ``op_bits[:2]`` (ascending), 16 coefficients
+                   per block, row-major, index bit 0 on ``op_bits[0]``
   ``op_sel``    selector bits: values ``< active`` are buffer bits, ``>= active`` are outer bits
                 ``active + j`` (chunk index bit j); block index bit j is selector j
   ``op_data``   offset of block 0 in ``coef_re``/``coef_im``; block ``h`` at ``op_data + h * op_stride``
   ``op_skip``   offset of the op's identity flags (one per block) in ``skip``
-Selectors of type-0 ops are buffer bits >= ``LANE_BITS`` or outer bits.
+Selectors of type-0 and type-4 ops are buffer bits >= ``LANE_BITS`` or outer bits.
 
 Kernels validate nothing; :mod:`qfusion.sim.lanes` builds the encoding.
 """
@@ -32,6 +34,7 @@ import numba as nb
 import numpy as np
 
 LANE_BITS = 4
+_QUAD_RUN = 256  # two-qubit gates work on runs of at most this many reals, copied through L1
 _OPTS = dict(cache=True, nogil=True, fastmath=True, error_model="numpy")
 
 
@@ -46,6 +49,40 @@ def _pair(r0, i0, r1, i1, m00r, m00i, m01r, m01i, m10r, m10i, m11r, m11i):
         i0[i] = m00r * ai + m00i * ar + m01r * bi + m01i * br
         r1[i] = m10r * ar - m10i * ai + m11r * br - m11i * bi
         i1[i] = m10r * ai + m10i * ar + m11r * bi + m11i * br
+
+
+@nb.njit(inline="never", **_OPTS)
+def _copy(target, source):
+    for j in range(target.shape[0]):
+        target[j] = source[j]
+
+
+@nb.njit(inline="never", **_OPTS)
+def _quad(tr, ti, ur, ui, cr, ci, c, n):
+    # inputs in tr/ti, outputs to ur/ui: four arrays, so LLVM vectorises with few alias checks
+    for a in range(4):
+        k = c + 4 * a
+        c0r = cr[k]
+        c0i = ci[k]
+        c1r = cr[k + 1]
+        c1i = ci[k + 1]
+        c2r = cr[k + 2]
+        c2i = ci[k + 2]
+        c3r = cr[k + 3]
+        c3i = ci[k + 3]
+        for j in range(n):
+            x0r = tr[0, j]
+            x0i = ti[0, j]
+            x1r = tr[1, j]
+            x1i = ti[1, j]
+            x2r = tr[2, j]
+            x2i = ti[2, j]
+            x3r = tr[3, j]
+            x3i = ti[3, j]
+            ur[a, j] = (c0r * x0r - c0i * x0i + c1r * x1r - c1i * x1i
+                        + c2r * x2r - c2i * x2i + c3r * x3r - c3i * x3i)
+            ui[a, j] = (c0r * x0i + c0i * x0r + c1r * x1i + c1i * x1r
+                        + c2r * x2i + c2i * x2r + c3r * x3i + c3i * x3r)
 
 
 @nb.njit(inline="never", **_OPTS)
@@ -139,6 +176,32 @@ def _diagonal_lanes(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stri
 
 
 @nb.njit(inline="always", **_OPTS)
+def _two_qubit(re, im, bits, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off, tr, ti, ur, ui):
+    s0 = 1 << bits[0]
+    s1 = 1 << bits[1]
+    run = min(s0, tr.shape[1])
+    for j in range(nsel):
+        if sel[j] < bits[0]:
+            run = min(run, 1 << sel[j])
+    size = re.shape[0]
+    for g1 in range(0, size, 2 * s1):
+        for g0 in range(g1, g1 + s1, 2 * s0):
+            for u in range(g0, g0 + s0, run):
+                h = _block(u, chunk, sel, nsel, active)
+                if skip[skip_off + h]:
+                    continue
+                for a in range(4):
+                    o = u + (a & 1) * s0 + (a >> 1) * s1
+                    _copy(tr[a, :run], re[o:o + run])
+                    _copy(ti[a, :run], im[o:o + run])
+                _quad(tr, ti, ur, ui, cr, ci, off + h * stride, run)
+                for a in range(4):
+                    o = u + (a & 1) * s0 + (a >> 1) * s1
+                    _copy(re[o:o + run], ur[a, :run])
+                    _copy(im[o:o + run], ui[a, :run])
+
+
+@nb.njit(inline="always", **_OPTS)
 def _diagonal(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
     lowest = active
     for j in range(k):
@@ -209,12 +272,19 @@ def sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buff
         im = np.empty(1 << active, dtype=coef_re.dtype)
         tr = np.empty(dim_max, dtype=coef_re.dtype)
         ti = np.empty(dim_max, dtype=coef_re.dtype)
+        qr = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
+        qi = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
+        ur = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
+        ui = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
         _gather(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im)
         for o in range(num_ops):
             t = op_type[o]
             if t == 0:
                 _one_qubit(re, im, op_target[o], op_sel[o], op_nsel[o], active, chunk, coef_re, coef_im,
                            op_data[o], op_stride[o], skip, op_skip[o])
+            elif t == 4:
+                _two_qubit(re, im, op_bits[o], op_sel[o], op_nsel[o], active, chunk, coef_re, coef_im,
+                           op_data[o], op_stride[o], skip, op_skip[o], qr, qi, ur, ui)
             elif t == 3:
                 _diagonal_lanes(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
                                 coef_im, op_data[o], op_stride[o], skip, op_skip[o])

@@ -80,7 +80,7 @@ def lanes_sweep(state_floats, active, outer_positions, offsets_low, offsets_high
                 if op_type[o] == 3:
                     position = position * 16 + (index & 15)
                 buf = buf * coef[start + position]
-            else:
+            else:  # 2 (any dense) and 4 (two qubits) share the encoding
                 dim = 1 << len(bits)
                 local = np.array([sum(((j >> b) & 1) << p for b, p in enumerate(bits)) for j in range(dim)])
                 rest = np.unique(index & ~sum(1 << p for p in bits))
