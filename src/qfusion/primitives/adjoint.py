@@ -19,6 +19,7 @@ Parameter expressions (``2*theta``, a parameter shared by many gates) go through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 
@@ -188,7 +189,7 @@ class AdjointTape:
         return expectations, self._backward(phi, lam, values)
 
     def _values(self, params) -> dict:
-        if isinstance(params, dict):
+        if isinstance(params, Mapping):
             return parameter_values(self.circuit, params)
         flat = np.asarray(params, dtype=float).reshape(-1)
         if len(flat) != len(self._names):
