@@ -8,6 +8,7 @@ from qiskit.quantum_info import Statevector
 from qfusion.circuit import Circuit, Parameter, standard_gate
 from qfusion.errors import CircuitError
 from qfusion.interop.qiskit import to_qiskit
+from qfusion.observables import PauliSum
 from qfusion.primitives import AdjointTape, Estimator, shift_rule, value_and_gradient
 
 
@@ -106,3 +107,18 @@ def test_rotations_moved_through_clifford_frames_and_non_clifford_gates():
     np.testing.assert_allclose(result.gradient, central_difference(c, H, x), atol=1e-6)
     np.testing.assert_allclose(AdjointTape(c).state(x), Statevector(to_qiskit(c.bind(dict(zip(c.parameters, x)))))
                                .data * np.exp(-1j * 0), atol=1e-10)
+
+
+def test_pauli_evolution_matches_the_matrix_exponential_and_differentiates_fast():
+    from scipy.linalg import expm
+
+    from qfusion.circuit import circuit_unitary
+    from qfusion.primitives.evolution import append_pauli_evolution
+    commuting = PauliSum.from_list([("ZZI", 0.7), ("IZZ", -0.3), ("XXX", 0.2)])
+    t = Parameter("t")
+    c = append_pauli_evolution(Circuit(3), commuting, 2 * t)
+    np.testing.assert_allclose(circuit_unitary(c.bind({t: 0.35})), expm(-1j * 0.7 * commuting.to_matrix()),
+                               atol=1e-12)
+    H = random_pauli_sum(3, 5, np.random.default_rng(2))
+    grad = value_and_gradient(c, H, [0.35]).gradient
+    np.testing.assert_allclose(grad, central_difference(c, H, np.array([0.35])), atol=1e-6)
