@@ -122,3 +122,14 @@ def test_pauli_evolution_matches_the_matrix_exponential_and_differentiates_fast(
     H = random_pauli_sum(3, 5, np.random.default_rng(2))
     grad = value_and_gradient(c, H, [0.35]).gradient
     np.testing.assert_allclose(grad, central_difference(c, H, np.array([0.35])), atol=1e-6)
+
+
+def test_tape_expectation_value_and_size_guard():
+    from qfusion.errors import CircuitTooLargeError
+    rng = np.random.default_rng(6)
+    circuit = random_circuit(3, 2, 2, rng)
+    H = random_pauli_sum(3, 5, rng)
+    x = rng.normal(size=2)
+    assert abs(AdjointTape(circuit).expectation_value(H, x) - qiskit_value(circuit, H, x)) < 1e-10
+    with pytest.raises(CircuitTooLargeError, match="adjoint differentiation"):
+        AdjointTape(Circuit(45).rx(Parameter("t"), 0))

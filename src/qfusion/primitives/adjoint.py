@@ -29,6 +29,7 @@ from qfusion.primitives.circuits import inline, parameter_values, unitary_part
 from qfusion.primitives.clifford_frame import Frame, clifford_images
 from qfusion.primitives.expressions import value_and_partials
 from qfusion.sim import adjoint as sv
+from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import gate_op
 
 # gates exp(-i a/2 P) with P a Pauli string over the gate's qubits (first qubit rightmost)
@@ -79,6 +80,8 @@ class AdjointTape:
 
     def __init__(self, circuit: Circuit):
         circuit = inline(unitary_part(circuit))
+        # the state, H|state> and the two side by side while sweeping back
+        check_state_fits(circuit.num_qubits, np.complex128, copies=5, what="adjoint differentiation")
         self.circuit = circuit
         self.num_qubits = circuit.num_qubits
         self.parameters = circuit.parameters
@@ -167,6 +170,11 @@ class AdjointTape:
             if len(self._conjugated) > 64:
                 self._conjugated.pop(next(iter(self._conjugated)))
         return self._conjugated[key]
+
+    def expectation_value(self, observable: PauliSum, params) -> float:
+        """``<H>`` at ``params`` from the forward sweep alone (no gradient)."""
+        phi = self._forward(self._values(params))
+        return float(sv.pauli_expectation(phi, *self._masks(observable)).real)
 
     def value_and_gradient(self, observable: PauliSum, params) -> tuple[float, np.ndarray]:
         """``(<H>, d<H>/d theta)`` at ``params`` (a sequence in :attr:`parameters` order, or a mapping)."""
