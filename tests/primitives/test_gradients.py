@@ -133,3 +133,10 @@ def test_tape_expectation_value_and_size_guard():
     assert abs(AdjointTape(circuit).expectation_value(H, x) - qiskit_value(circuit, H, x)) < 1e-10
     with pytest.raises(CircuitTooLargeError, match="adjoint differentiation"):
         AdjointTape(Circuit(45).rx(Parameter("t"), 0))
+
+
+def test_tape_refuses_an_observable_of_another_size():
+    tape = AdjointTape(Circuit(2).rx(Parameter("t"), 0))
+    assert abs(tape.value_and_gradient("IZ", [0.3])[1][0] + np.sin(0.3)) < 1e-12  # labels are accepted
+    with pytest.raises(CircuitError, match="3 qubits but the circuit has 2"):
+        tape.value_and_gradient("ZZZ", [0.3])

@@ -28,6 +28,7 @@ from qfusion.observables import PauliSum
 from qfusion.primitives.circuits import inline, parameter_values, unitary_part
 from qfusion.primitives.clifford_frame import Frame, clifford_images
 from qfusion.primitives.expressions import value_and_partials
+from qfusion.primitives.measurement import as_observable
 from qfusion.sim import adjoint as sv
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import gate_op
@@ -158,6 +159,7 @@ class AdjointTape:
 
     def _masks(self, observable: PauliSum):
         """The observable's masks, conjugated by the final Clifford frame when there is one."""
+        observable = as_observable(observable, self.num_qubits)  # also refuses a size mismatch
         masks = observable.masks()
         if self._final_frame is None:
             return masks
