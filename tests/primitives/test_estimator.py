@@ -66,3 +66,15 @@ def test_errors_are_actionable():
         Estimator().run(Circuit(1), [("Z", 1j)])
     with pytest.raises(BackendError, match="shots="):
         Estimator("null").run(Circuit(1), "Z")
+
+
+def test_density_matrix_states_give_the_trace_formula():
+    from qfusion.primitives.estimator import state_expectation
+    rng = np.random.default_rng(9)
+    H = random_pauli_sum(3, 7, rng)
+    states = [rng.normal(size=8) + 1j * rng.normal(size=8) for _ in range(2)]
+    states = [s / np.linalg.norm(s) for s in states]
+    rho = 0.3 * np.outer(states[0], states[0].conj()) + 0.7 * np.outer(states[1], states[1].conj())
+    expected = np.trace(rho @ H.to_matrix()).real
+    assert abs(state_expectation(rho, H) - expected) < 1e-12
+    assert abs(state_expectation(states[0], H) - H.expectation_value(states[0])) < 1e-12

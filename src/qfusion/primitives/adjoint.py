@@ -19,6 +19,7 @@ Parameter expressions (``2*theta``, a parameter shared by many gates) go through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 
@@ -27,7 +28,9 @@ from qfusion.observables import PauliSum
 from qfusion.primitives.circuits import inline, parameter_values, unitary_part
 from qfusion.primitives.clifford_frame import Frame, clifford_images
 from qfusion.primitives.expressions import value_and_partials
+from qfusion.primitives.measurement import as_observable
 from qfusion.sim import adjoint as sv
+from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import gate_op
 
 # gates exp(-i a/2 P) with P a Pauli string over the gate's qubits (first qubit rightmost)
@@ -35,10 +38,22 @@ PAULI_ROTATIONS = {"rx": "X", "ry": "Y", "rz": "Z", "rxx": "XX", "ryy": "YY", "r
 _STEP = 1e-3  # of the 4-point stencil for other gates' derivative matrices (error ~ 1e-13)
 
 
-@dataclass(frozen=True)
 class _Fixed:
-    forward: sv.CompiledGates
-    backward: sv.CompiledGates
+    """A fixed run of gates: compiled for the forward sweep, and on first use for the backward one
+    (their adjoints, on the two states side by side)."""
+
+    __slots__ = ("ops", "forward", "_backward", "num_qubits")
+
+    def __init__(self, ops, num_qubits: int):
+        self.ops, self.num_qubits = ops, num_qubits
+        self.forward = sv.compile_gates(ops, num_qubits)
+        self._backward = None
+
+    @property
+    def backward(self) -> sv.CompiledGates:
+        if self._backward is None:
+            self._backward = sv.compile_gates(self.ops, self.num_qubits + 1, inverse=True)
+        return self._backward
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,8 @@ class AdjointTape:
 
     def __init__(self, circuit: Circuit):
         circuit = inline(unitary_part(circuit))
+        # the state, H|state> and the two side by side while sweeping back
+        check_state_fits(circuit.num_qubits, np.complex128, copies=5, what="adjoint differentiation")
         self.circuit = circuit
         self.num_qubits = circuit.num_qubits
         self.parameters = circuit.parameters
@@ -100,7 +117,7 @@ class AdjointTape:
             nonlocal frame, in_frame
             if pending:
                 ops = _gate_ops(pending)
-                items.append(_Fixed(sv.compile_gates(ops, n), sv.compile_gates(ops, n + 1, inverse=True)))
+                items.append(_Fixed(ops, n))
                 pending.clear()
             frame, in_frame = Frame(), True
 
@@ -154,6 +171,7 @@ class AdjointTape:
 
     def _masks(self, observable: PauliSum):
         """The observable's masks, conjugated by the final Clifford frame when there is one."""
+        observable = as_observable(observable, self.num_qubits)  # also refuses a size mismatch
         masks = observable.masks()
         if self._final_frame is None:
             return masks
@@ -166,6 +184,11 @@ class AdjointTape:
             if len(self._conjugated) > 64:
                 self._conjugated.pop(next(iter(self._conjugated)))
         return self._conjugated[key]
+
+    def expectation_value(self, observable: PauliSum, params) -> float:
+        """``<H>`` at ``params`` from the forward sweep alone (no gradient)."""
+        phi = self._forward(self._values(params))
+        return float(sv.pauli_expectation(phi, *self._masks(observable)).real)
 
     def value_and_gradient(self, observable: PauliSum, params) -> tuple[float, np.ndarray]:
         """``(<H>, d<H>/d theta)`` at ``params`` (a sequence in :attr:`parameters` order, or a mapping)."""
@@ -188,7 +211,7 @@ class AdjointTape:
         return expectations, self._backward(phi, lam, values)
 
     def _values(self, params) -> dict:
-        if isinstance(params, dict):
+        if isinstance(params, Mapping):
             return parameter_values(self.circuit, params)
         flat = np.asarray(params, dtype=float).reshape(-1)
         if len(flat) != len(self._names):
