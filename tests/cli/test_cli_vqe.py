@@ -35,7 +35,7 @@ def test_vqe_text_report_and_progress():
 
 def test_vqe_other_backend_and_active_space():
     data = qfusion_json("vqe", "--geometry", "Li 0 0 0; H 0 0 1.6", "--active-electrons", 2, "--active-orbitals", 2,
-                        "--mapping", "parity", "--backend", "reference")
+                        "--mapping", "parity", "--backend", "reference", "--optimizer", "COBYLA")
     assert data["num_qubits"] == 2 and data["backend"] == "reference" and data["chemical_accuracy"]
 
 
