@@ -3,7 +3,7 @@
 >>> import types
 >>> args = types.SimpleNamespace(geometry="H 0 0 0; H 0 0 0.735", basis="sto-3g", charge=0, spin=0,
 ...     active_electrons=None, active_orbitals=None, ansatz="uccsd", mapping="parity", no_reduction=False,
-...     reps=1, optimizer="L-BFGS-B", maxiter=200, backend="statevector", shots=None, seed=None,
+...     reps=1, optimizer=None, maxiter=200, backend="statevector", shots=None, seed=None,
 ...     progress=False, json=True)
 >>> result = vqe(args)
 >>> result["num_qubits"], result["chemical_accuracy"]
@@ -38,7 +38,8 @@ def add_parser(sub, common) -> None:
                    help="fermion-to-qubit mapping: jw (default), parity (with the two-qubit reduction) or bk")
     p.add_argument("--no-reduction", action="store_true", help="keep all qubits under the parity mapping")
     p.add_argument("--reps", type=int, default=None, help="ansatz repetitions (default 1 for uccsd, 2 for hea)")
-    p.add_argument("--optimizer", default="L-BFGS-B", help="SciPy method (default L-BFGS-B; COBYLA, BFGS, ...)")
+    p.add_argument("--optimizer", default=None,
+                   help="SciPy method (COBYLA, BFGS, ...), SPSA or Adam (default L-BFGS-B, or SPSA with --shots)")
     p.add_argument("--maxiter", type=int, default=1000, help="optimiser iterations (default 1000)")
     p.add_argument("--backend", default="statevector", help="backend name (see 'qfusion backends')")
     p.add_argument("--shots", type=int, default=None, help="estimate energies from shots (default exact)")
@@ -71,6 +72,7 @@ def vqe(args) -> dict:
     if args.ansatz == "adapt" and (args.backend != "statevector" or args.shots is not None):
         raise UsageError("--ansatz adapt runs on the exact state vector; drop --backend/--shots or use uccsd")
     get(args.backend)  # unknown backends fail before any chemistry
+    optimizer = args.optimizer or ("SPSA" if args.shots is not None else "L-BFGS-B")
     start = time.perf_counter()
     data, mapping, reduce, hamiltonian, reference = _problem(args)
     progress = _printer(args) if args.progress and not args.json else None
@@ -78,7 +80,7 @@ def vqe(args) -> dict:
     extra = {}
     if args.ansatz == "adapt":
         pool = adapt_pool(n, na, nb, mapping, two_qubit_reduction=reduce)
-        result = adapt_vqe(hamiltonian, reference, pool, optimizer=args.optimizer, maxiter=args.maxiter,
+        result = adapt_vqe(hamiltonian, reference, pool, optimizer=optimizer, maxiter=args.maxiter,
                            vqe_callback=progress)
         iterations, converged = len(result.steps), result.converged
         extra["operators"] = list(result.operators)
@@ -89,7 +91,7 @@ def vqe(args) -> dict:
         else:
             ansatz = hardware_efficient_ansatz(hamiltonian.num_qubits, reps=args.reps or 2, initial_state=reference)
             x0 = np.random.default_rng(args.seed).normal(scale=0.05, size=len(ansatz.parameters))
-        result = run_vqe(hamiltonian, ansatz, initial_point=x0, optimizer=args.optimizer, maxiter=args.maxiter,
+        result = run_vqe(hamiltonian, ansatz, initial_point=x0, optimizer=optimizer, maxiter=args.maxiter,
                          backend=args.backend, shots=args.shots, seed=args.seed, callback=progress)
         iterations, converged = result.iterations, result.converged
         extra["history"] = list(result.history)
@@ -100,7 +102,7 @@ def vqe(args) -> dict:
         "active_electrons": data.num_electrons, "active_orbitals": data.num_orbitals,
         "mapping": mapping, "two_qubit_reduction": reduce, "ansatz": args.ansatz,
         "num_qubits": hamiltonian.num_qubits, "num_terms": len(hamiltonian),
-        "num_parameters": len(result.parameters), "backend": args.backend, "shots": args.shots,
+        "num_parameters": len(result.parameters), "backend": args.backend, "shots": args.shots, "optimizer": optimizer,
         "hf_energy": data.hf_energy, "energy": result.energy, "fci_energy": exact, "error": error,
         "chemical_accuracy": bool(abs(error) <= CHEMICAL_ACCURACY), "iterations": iterations,
         "evaluations": result.evaluations, "converged": converged, "parameters": [float(v) for v in result.parameters],
