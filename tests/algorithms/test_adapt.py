@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import qfusion as qf
+
 pytest.importorskip("pyscf")
 from pyscf import fci, gto, mcscf, scf  # noqa: E402
 
@@ -23,7 +25,7 @@ def test_pool_gradients_match_finite_differences_of_the_energy():
     pool = adapt_pool(8, 2, 2, "jw")
     circuit = reference.copy()
     append_pauli_evolution(circuit, pool[5], Parameter("a000"))
-    gradients = pool_gradients(hamiltonian, circuit, [0.2], pool)
+    gradients = pool_gradients(hamiltonian, qf.simulate(circuit.bind([0.2])), pool)
     estimator = Estimator()
     step = 1e-5
     for k in (0, 3, 7, len(pool) - 1):

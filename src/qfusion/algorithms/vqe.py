@@ -102,6 +102,12 @@ class EnergyFunction:
     def num_parameters(self) -> int:
         return len(self.ansatz.parameters)
 
+    def state(self, theta) -> np.ndarray:
+        """The ansatz state vector at ``theta`` (exact state-vector runs only)."""
+        if self._tape is None:
+            raise CircuitError("the state vector is only available on the exact statevector backend")
+        return self._tape.state(np.asarray(theta, dtype=float))
+
     def value(self, theta) -> float:
         """``<H>`` at ``theta``."""
         self.evaluations += 1
