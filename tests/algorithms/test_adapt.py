@@ -66,3 +66,14 @@ def test_bad_pools_are_refused():
         adapt_vqe(PauliSum.from_label("Z"), Circuit(1), [PauliSum.from_list([("Y", 1j)])])
     with pytest.raises(CircuitError, match="on 1 qubits"):
         adapt_vqe(PauliSum.from_label("Z"), Circuit(1), [PauliSum.from_label("YY")])
+
+
+@pytest.mark.slow
+def test_adapt_lih_full_space_reaches_chemical_accuracy():
+    """LiH/STO-3G, all 6 orbitals active, parity mapping with the two-qubit reduction (10 qubits)."""
+    geometry = "Li 0 0 0; H 0 0 1.595"
+    exact = fci.FCI(scf.RHF(gto.M(atom=geometry, basis="sto-3g", verbose=0)).run(conv_tol=1e-11)).kernel()[0]
+    hamiltonian = qubit_hamiltonian(molecular_data(geometry), "parity", two_qubit_reduction=True)
+    result = adapt_vqe(hamiltonian, hartree_fock_circuit(12, 2, 2, "parity", two_qubit_reduction=True),
+                       adapt_pool(12, 2, 2, "parity", two_qubit_reduction=True), gradient_tol=1e-3)
+    assert abs(result.energy - exact) < 1.6e-3 and result.converged
