@@ -85,3 +85,15 @@ def test_depth_size_and_measure_all():
     assert [r.name for r in c.cregs] == ["c"]
     c.measure_all()
     assert [r.name for r in c.cregs] == ["c", "meas"] and c.num_clbits == 6
+
+
+def test_symbolic_power_exponents_are_parameters_and_bind():
+    import qfusion as qf
+    t = qf.Parameter("t")
+    c = Circuit(1)
+    c.append(standard_gate("sx").power(2 * t), [0])
+    assert c.parameters == (t,) and c.is_parameterized
+    bound = c.bind({t: 0.5})
+    assert not bound.is_parameterized
+    # sx ** (2 * 0.5) is sx itself; compare with its own matrix
+    np.testing.assert_allclose(np.asarray(qf.simulate(c, {t: 0.5})), standard_gate("sx").matrix()[:, 0], atol=1e-12)

@@ -141,6 +141,18 @@ class PowerGate(Gate):
         self.base = base
         self.exponent = exponent
 
+    @property
+    def is_parameterized(self) -> bool:
+        return self.base.is_parameterized or is_symbolic(self.exponent)
+
+    @property
+    def parameters(self) -> frozenset:
+        """The base gate's free parameters and the exponent's."""
+        found = set(self.base.parameters)
+        if is_symbolic(self.exponent):
+            found |= self.exponent.parameters
+        return frozenset(found)
+
     def _matrix(self, params):
         if is_symbolic(self.exponent):
             raise CircuitError(f"power exponent {self.exponent} is unbound")
