@@ -100,3 +100,14 @@ def test_interpolation_and_shot_based_runs(tmp_path):
     assert abs(result.value - exact) < 0.25 and result.best_bitstring in ("0101", "1010")
     with pytest.raises(CircuitError, match="diagonal"):
         qaoa_circuit(maxcut_hamiltonian(graph) + __import__("qfusion").PauliSum.from_label("XIII"), 1)
+
+
+def test_ising_qaoa_concentrates_on_the_ground_state():
+    rng = np.random.default_rng(5)
+    h, j = rng.normal(size=5), np.triu(rng.normal(size=(5, 5)), 1)
+    hamiltonian = ising_hamiltonian(h, j)
+    ground = min(range(32), key=lambda i: (lambda z: h @ z + z @ j @ z)(
+        np.array([1 - 2 * ((i >> q) & 1) for q in range(5)])))
+    result = qaoa(hamiltonian, 3)
+    assert result.optimum_probability > 8 / 32  # uniform sampling would give 1/32
+    assert int(result.best_bitstring, 2) == ground

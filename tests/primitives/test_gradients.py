@@ -8,6 +8,7 @@ from qiskit.quantum_info import Statevector
 from qfusion.circuit import Circuit, Parameter, standard_gate
 from qfusion.errors import CircuitError
 from qfusion.interop.qiskit import to_qiskit
+from qfusion.observables import PauliSum
 from qfusion.primitives import AdjointTape, Estimator, shift_rule, value_and_gradient
 
 
@@ -90,3 +91,52 @@ def test_shift_rules_know_each_gates_spectrum(name, frequencies):
 def test_unknown_method_is_named():
     with pytest.raises(CircuitError, match="parameter_shift"):
         value_and_gradient(Circuit(1).rx(Parameter("t"), 0), "Z", [0.1], method="magic")
+
+
+def test_rotations_moved_through_clifford_frames_and_non_clifford_gates():
+    rng = np.random.default_rng(21)
+    t = [Parameter(f"t{i}") for i in range(4)]
+    c = Circuit(4).x(0).h(1).s(2).sx(3).cx(0, 1).cz(1, 2).swap(2, 3).iswap(0, 3).ecr(1, 0)
+    c.rz(t[0], 1).ry(2 * t[1], 3).h(0).cy(0, 2).rxx(t[2], 0, 2)
+    c.t(1).ry(0.3, 2)  # not Clifford: the frame ends here
+    c.sdg(0).cx(2, 0).rzz(t[3] - t[0], 0, 3).ryy(t[1], 1, 2).h(3)
+    H = random_pauli_sum(4, 8, rng)
+    x = rng.normal(size=4)
+    result = value_and_gradient(c, H, x)
+    assert abs(result.value - qiskit_value(c, H, x)) < 1e-10
+    np.testing.assert_allclose(result.gradient, central_difference(c, H, x), atol=1e-6)
+    np.testing.assert_allclose(AdjointTape(c).state(x), Statevector(to_qiskit(c.bind(dict(zip(c.parameters, x)))))
+                               .data * np.exp(-1j * 0), atol=1e-10)
+
+
+def test_pauli_evolution_matches_the_matrix_exponential_and_differentiates_fast():
+    from scipy.linalg import expm
+
+    from qfusion.circuit import circuit_unitary
+    from qfusion.primitives.evolution import append_pauli_evolution
+    commuting = PauliSum.from_list([("ZZI", 0.7), ("IZZ", -0.3), ("XXX", 0.2)])
+    t = Parameter("t")
+    c = append_pauli_evolution(Circuit(3), commuting, 2 * t)
+    np.testing.assert_allclose(circuit_unitary(c.bind({t: 0.35})), expm(-1j * 0.7 * commuting.to_matrix()),
+                               atol=1e-12)
+    H = random_pauli_sum(3, 5, np.random.default_rng(2))
+    grad = value_and_gradient(c, H, [0.35]).gradient
+    np.testing.assert_allclose(grad, central_difference(c, H, np.array([0.35])), atol=1e-6)
+
+
+def test_tape_expectation_value_and_size_guard():
+    from qfusion.errors import CircuitTooLargeError
+    rng = np.random.default_rng(6)
+    circuit = random_circuit(3, 2, 2, rng)
+    H = random_pauli_sum(3, 5, rng)
+    x = rng.normal(size=2)
+    assert abs(AdjointTape(circuit).expectation_value(H, x) - qiskit_value(circuit, H, x)) < 1e-10
+    with pytest.raises(CircuitTooLargeError, match="adjoint differentiation"):
+        AdjointTape(Circuit(45).rx(Parameter("t"), 0))
+
+
+def test_tape_refuses_an_observable_of_another_size():
+    tape = AdjointTape(Circuit(2).rx(Parameter("t"), 0))
+    assert abs(tape.value_and_gradient("IZ", [0.3])[1][0] + np.sin(0.3)) < 1e-12  # labels are accepted
+    with pytest.raises(CircuitError, match="3 qubits but the circuit has 2"):
+        tape.value_and_gradient("ZZZ", [0.3])

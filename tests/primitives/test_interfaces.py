@@ -66,3 +66,19 @@ def test_jax_grad_under_jit_matches_torch():
     (layer(params) ** 2).sum().backward()
     np.testing.assert_allclose(grad, params.grad.numpy(), atol=1e-10)
     np.testing.assert_allclose(float(loss(x)), float((layer(torch.tensor(x)) ** 2).sum()), atol=1e-12)
+
+
+def test_jax_vmap_and_jacobian_match_closed_forms():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    from qfusion.circuit import Circuit, Parameter
+    s, t = Parameter("s"), Parameter("t")
+    f = jax_expectation(Circuit(1).ry(s, 0).rz(t, 0), ["X", "Z"])  # <X> = sin s cos t, <Z> = cos s
+    batch = np.array([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])
+    values = np.asarray(jax.vmap(f)(jax.numpy.asarray(batch)))
+    np.testing.assert_allclose(values, np.stack([np.sin(batch[:, 0]) * np.cos(batch[:, 1]), np.cos(batch[:, 0])], 1),
+                               atol=1e-12)
+    jacobian = np.asarray(jax.jacobian(f)(jax.numpy.asarray(batch[1])))
+    a, b = batch[1]
+    np.testing.assert_allclose(jacobian, [[np.cos(a) * np.cos(b), -np.sin(a) * np.sin(b)], [-np.sin(a), 0.0]],
+                               atol=1e-12)

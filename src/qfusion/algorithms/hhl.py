@@ -37,6 +37,11 @@ class HHLResult:
     classical_solution: np.ndarray
     circuit: Circuit
 
+    @property
+    def overlap(self) -> float:
+        """``|<x_numpy|x>|`` (the square root of the fidelity)."""
+        return float(np.sqrt(self.fidelity))
+
 
 def state_preparation(vector) -> Circuit:
     """A circuit whose first column is ``vector / |vector|`` (a unitary completed by QR)."""

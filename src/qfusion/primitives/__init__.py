@@ -14,6 +14,7 @@ They sit above the backends: every backend name works, exactly or with shots.
 
 from qfusion.primitives.adjoint import AdjointTape
 from qfusion.primitives.estimator import Estimator, EstimatorResult
+from qfusion.primitives.evolution import append_pauli_evolution, append_pauli_rotation
 from qfusion.primitives.gradients import (GradientResult, adjoint_gradient, finite_difference_gradient,
                                           parameter_shift_gradient, value_and_gradient)
 from qfusion.primitives.interfaces import ExpectationFunction, jax_expectation, torch_expectation
@@ -22,6 +23,6 @@ from qfusion.primitives.sampler import Sampler, SamplerResult
 from qfusion.primitives.shift_rules import ShiftRule, shift_rule
 
 __all__ = ["AdjointTape", "Estimator", "EstimatorResult", "ExpectationFunction", "GradientResult",
-           "OptimizerResult", "Sampler", "SamplerResult", "ShiftRule", "adam", "adjoint_gradient",
+           "OptimizerResult", "Sampler", "append_pauli_evolution", "append_pauli_rotation", "SamplerResult", "ShiftRule", "adam", "adjoint_gradient",
            "finite_difference_gradient", "jax_expectation", "minimize", "parameter_shift_gradient",
            "shift_rule", "spsa", "torch_expectation", "value_and_gradient"]

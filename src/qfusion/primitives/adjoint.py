@@ -19,14 +19,18 @@ Parameter expressions (``2*theta``, a parameter shared by many gates) go through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 
 from qfusion.circuit import Circuit, StandardGate
 from qfusion.observables import PauliSum
 from qfusion.primitives.circuits import inline, parameter_values, unitary_part
+from qfusion.primitives.clifford_frame import Frame, clifford_images
 from qfusion.primitives.expressions import value_and_partials
+from qfusion.primitives.measurement import as_observable
 from qfusion.sim import adjoint as sv
+from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import gate_op
 
 # gates exp(-i a/2 P) with P a Pauli string over the gate's qubits (first qubit rightmost)
@@ -77,33 +81,57 @@ class AdjointTape:
 
     def __init__(self, circuit: Circuit):
         circuit = inline(unitary_part(circuit))
+        # the state, H|state> and the two side by side while sweeping back
+        check_state_fits(circuit.num_qubits, np.complex128, copies=5, what="adjoint differentiation")
         self.circuit = circuit
         self.num_qubits = circuit.num_qubits
         self.parameters = circuit.parameters
         self._index = {p.name: i for i, p in enumerate(self.parameters)}
+        self._names = [p.name for p in self.parameters]
+        self._final_frame, self._final_ops, self._final = None, [], None
+        self._conjugated: dict = {}
         self._items = self._compile(circuit)
 
     def _compile(self, circuit: Circuit) -> list:
+        """Items in time order. Fixed Clifford gates stay pending in a frame through which later
+        Pauli rotations are conjugated (:mod:`.clifford_frame`); any other fixed gate ends the
+        frame (the pending gates become one fused run), and so does a general parameterised gate."""
         items, pending = [], []
         n = self.num_qubits
+        frame = Frame()
+        in_frame = True  # every pending gate is Clifford, so rotations may be moved through them
 
         def flush():
+            nonlocal frame, in_frame
             if pending:
-                items.append(_Fixed(sv.compile_gates(pending, n), sv.compile_gates(pending, n + 1, inverse=True)))
+                ops = _gate_ops(pending)
+                items.append(_Fixed(sv.compile_gates(ops, n), sv.compile_gates(ops, n + 1, inverse=True)))
                 pending.clear()
+            frame, in_frame = Frame(), True
 
         for inst in circuit.instructions:
             op = inst.operation
             if not op.is_parameterized:
-                pending.append(gate_op(op.matrix(), inst.qubits, op.kind))
+                pending.append((op, inst.qubits))
+                images = _images(op) if in_frame else None
+                if images is None:
+                    in_frame = False
+                else:
+                    frame.append(images, inst.qubits)
                 continue
-            flush()
             if isinstance(op, StandardGate) and op.name in PAULI_ROTATIONS:
-                x, z, phase = pauli_masks(PAULI_ROTATIONS[op.name], inst.qubits)
+                if not in_frame:
+                    flush()
+                x, z, phase = frame.conjugate(*pauli_masks(PAULI_ROTATIONS[op.name], inst.qubits))
                 items.append(_Rotation(x, z, phase, op.params[0]))
             else:
+                flush()
                 items.append(_General(op, inst.qubits))
-        flush()
+        if in_frame and pending:
+            # a final Clifford C is folded into the observable (<H> = <C^dagger H C> before C)
+            self._final_frame, self._final_ops = frame, list(pending)
+        else:
+            flush()
         return items
 
     # -- sweeps ---------------------------------------------------------------------------------
@@ -122,28 +150,61 @@ class AdjointTape:
 
     def state(self, params) -> np.ndarray:
         """The final state vector at ``params`` (the circuit's global phase left out)."""
-        return self._forward(parameter_values(self.circuit, params))
+        state = self._forward(self._values(params))
+        if self._final_ops:
+            if self._final is None:
+                self._final = sv.compile_gates(_gate_ops(self._final_ops), self.num_qubits)
+            sv.apply_compiled(state, self._final)
+        return state
+
+    def _masks(self, observable: PauliSum):
+        """The observable's masks, conjugated by the final Clifford frame when there is one."""
+        observable = as_observable(observable, self.num_qubits)  # also refuses a size mismatch
+        masks = observable.masks()
+        if self._final_frame is None:
+            return masks
+        key = (masks[0].tobytes(), masks[1].tobytes(), masks[2].tobytes())
+        if key not in self._conjugated:
+            images = [self._final_frame.conjugate(int(x), int(z), complex(m)) for x, z, m in zip(*masks)]
+            self._conjugated[key] = (np.array([i[0] for i in images], dtype=np.uint64),
+                                     np.array([i[1] for i in images], dtype=np.uint64),
+                                     np.array([i[2] for i in images], dtype=np.complex128))
+            if len(self._conjugated) > 64:
+                self._conjugated.pop(next(iter(self._conjugated)))
+        return self._conjugated[key]
+
+    def expectation_value(self, observable: PauliSum, params) -> float:
+        """``<H>`` at ``params`` from the forward sweep alone (no gradient)."""
+        phi = self._forward(self._values(params))
+        return float(sv.pauli_expectation(phi, *self._masks(observable)).real)
 
     def value_and_gradient(self, observable: PauliSum, params) -> tuple[float, np.ndarray]:
         """``(<H>, d<H>/d theta)`` at ``params`` (a sequence in :attr:`parameters` order, or a mapping)."""
-        values = parameter_values(self.circuit, params)
+        values = self._values(params)
         phi = self._forward(values)
-        x, z, phased = observable.masks()
-        lam = sv.apply_pauli_sum(phi, x, z, phased)
+        lam = sv.apply_pauli_sum(phi, *self._masks(observable))
         value = float(np.vdot(phi, lam).real)
         return value, self._backward(phi, lam, values)
 
     def vector_jacobian_product(self, observables, cotangent, params) -> tuple[np.ndarray, np.ndarray]:
         """``(values, sum_o cotangent[o] d<H_o>/d theta)``: one backward sweep for all observables."""
-        values = parameter_values(self.circuit, params)
+        values = self._values(params)
         phi = self._forward(values)
         lam = np.zeros_like(phi)
         expectations = np.empty(len(observables))
         for o, (observable, weight) in enumerate(zip(observables, np.asarray(cotangent, dtype=float))):
-            applied = sv.apply_pauli_sum(phi, *observable.masks())
+            applied = sv.apply_pauli_sum(phi, *self._masks(observable))
             expectations[o] = np.vdot(phi, applied).real
             lam += weight * applied
         return expectations, self._backward(phi, lam, values)
+
+    def _values(self, params) -> dict:
+        if isinstance(params, Mapping):
+            return parameter_values(self.circuit, params)
+        flat = np.asarray(params, dtype=float).reshape(-1)
+        if len(flat) != len(self._names):
+            return parameter_values(self.circuit, params)  # raises the error that names the parameters
+        return dict(zip(self._names, flat.tolist()))
 
     def _backward(self, phi: np.ndarray, lam: np.ndarray, values: dict) -> np.ndarray:
         dim = len(phi)
@@ -174,6 +235,23 @@ class AdjointTape:
             sv.apply_matrix(ket, derivative @ unitary.conj().T, item.qubits, self.num_qubits)
             grad[self._index[parameter.name]] += 2 * np.vdot(both[dim:], ket).real
         sv.apply_matrix(both, unitary.conj().T, item.qubits, self.num_qubits + 1)
+
+
+_IMAGES: dict = {}
+
+
+def _images(op):
+    """:func:`clifford_images` of a fixed gate, remembered by name and angles for standard gates."""
+    if not isinstance(op, StandardGate) or op.num_qubits > 2:
+        return clifford_images(op.matrix()) if op.num_qubits <= 2 else None
+    key = (op.name, op.params)
+    if key not in _IMAGES:
+        _IMAGES[key] = clifford_images(op.matrix())
+    return _IMAGES[key]
+
+
+def _gate_ops(pending) -> list:
+    return [gate_op(op.matrix(), qubits, op.kind) for op, qubits in pending]
 
 
 def _matrix_derivative(gate, values: dict, name: str) -> np.ndarray:

@@ -103,9 +103,9 @@ class Estimator:
             key = (oi, circuit.num_qubits)
             if key not in operators:
                 operators[key] = as_observable(plan.observables[oi], circuit.num_qubits)
+                if not operators[key].is_hermitian():
+                    raise CircuitError("the Estimator needs Hermitian observables (real coefficients after merging)")
             observable = operators[key]
-            if not observable.is_hermitian():
-                raise CircuitError("the Estimator needs Hermitian observables (real coefficients after merging)")
             row = plan.parameter_rows[pi]
             if shots is None:
                 if (ci, pi) not in cache:

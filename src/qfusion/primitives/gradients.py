@@ -48,11 +48,12 @@ class GradientResult:
 
 
 def value_and_gradient(circuit: Circuit, observable, params, *, method: str = "adjoint",
-                       estimator: Estimator | None = None, step: float = 1e-6) -> GradientResult:
+                       estimator: Estimator | None = None, step: float | None = None) -> GradientResult:
     """``<H>`` and ``d<H>/d theta`` at ``params`` by ``method`` (see the module docstring).
 
     ``estimator`` (default: exact, statevector) runs the circuits of the shift and
-    finite-difference methods, so they work on every backend and with shots.
+    finite-difference methods, so they work on every backend and with shots. ``step`` of the
+    finite differences defaults to ``1e-6`` when exact and ``0.1`` with shots.
     """
     if method == "adjoint":
         if estimator is not None:
@@ -74,9 +75,12 @@ def adjoint_gradient(circuit: Circuit, observable, params) -> GradientResult:
 
 
 def finite_difference_gradient(circuit: Circuit, observable, params, *, estimator: Estimator | None = None,
-                               step: float = 1e-6) -> GradientResult:
-    """Central differences ``(E(theta + h e_j) - E(theta - h e_j)) / 2h``, one batch on the estimator."""
+                               step: float | None = None) -> GradientResult:
+    """Central differences ``(E(theta + h e_j) - E(theta - h e_j)) / 2h``, one batch on the estimator
+    (``h`` defaults to ``1e-6`` when exact, ``0.1`` with shots, where a tiny step drowns in noise)."""
     estimator = estimator or Estimator()
+    if step is None:
+        step = 1e-6 if estimator.shots is None else 0.1
     values = parameter_values(circuit, params)
     x = np.array([values[p.name] for p in circuit.parameters])
     eye = np.eye(len(x)) * step

@@ -129,14 +129,15 @@ def jax_expectation(circuit: Circuit, observables, *, method: str = "adjoint", e
     @jax.custom_vjp
     def expectation(params):
         shape = jax.ShapeDtypeStruct(function.output_shape(params.shape), params.dtype)
-        return jax.pure_callback(host_values, shape, params)
+        return jax.pure_callback(host_values, shape, params, vmap_method="broadcast_all")
 
     def forward(params):
         return expectation(params), params
 
     def backward(params, cotangent):
         shape = jax.ShapeDtypeStruct(params.shape, params.dtype)
-        return (jax.pure_callback(host_vjp, shape, params, jnp.asarray(cotangent, dtype=params.dtype)),)
+        return (jax.pure_callback(host_vjp, shape, params, jnp.asarray(cotangent, dtype=params.dtype),
+                                  vmap_method="broadcast_all"),)
 
     expectation.defvjp(forward, backward)
     return expectation

@@ -77,14 +77,25 @@ def group_estimate(group: PauliSum, qubits: tuple[int, ...], counts: dict[str, i
     weights = np.array([counts[k] for k in keys], dtype=float)
     shots = weights.sum()
     support = group.x_masks | group.z_masks
-    position = {q: j for j, q in enumerate(qubits)}
-    values = np.zeros(len(keys))
-    for mask, coeff in zip(support, group.coeffs):
-        clbit_mask = sum(1 << position[q] for q in range(64) if (int(mask) >> q) & 1)
-        parity = np.array([bin(int(v)).count("1") & 1 for v in outcomes & clbit_mask])
-        values += coeff.real * (1 - 2 * parity)
+    # measured qubit qubits[j] sits in clbit j: move each term's support onto clbit positions
+    clbit_masks = np.zeros(len(support), dtype=np.int64)
+    for j, q in enumerate(qubits):
+        clbit_masks |= ((support >> np.uint64(q)) & np.uint64(1)).astype(np.int64) << j
+    parity = _parity(outcomes[:, None] & clbit_masks[None, :])
+    values = (1 - 2 * parity) @ group.coeffs.real
     mean = float(np.dot(weights, values) / shots)
     if shots < 2:
         return mean, float("inf")
     variance = float(np.dot(weights, (values - mean) ** 2) / (shots - 1))
     return mean, float(np.sqrt(variance / shots))
+
+
+def _parity(values: np.ndarray) -> np.ndarray:
+    """Parity of the set bits of each (non-negative) integer."""
+    if hasattr(np, "bitwise_count"):
+        return (np.bitwise_count(values) & 1).astype(float)
+    out = np.zeros(values.shape, dtype=np.int64)  # pragma: no cover - NumPy 1.26
+    while np.any(values):
+        out ^= values & 1
+        values = values >> 1
+    return out.astype(float)

@@ -27,6 +27,7 @@ from typing import Sequence
 import numpy as np
 
 from qfusion.config import settings
+from qfusion.errors import CircuitError
 from qfusion.sim.fusion import BitSwap, fuse, restore_layout, schedule
 from qfusion.sim.kernels import cpu_measure, cpu_pauli, cpu_sweep
 from qfusion.sim.plan import GateOp, gate_op
@@ -78,8 +79,15 @@ def apply_matrix(state: np.ndarray, matrix: np.ndarray, qubits: Sequence[int], s
     apply_compiled(state, compile_gates([op], state_qubits))
 
 
+def _check_masks(size: int, *masks) -> None:
+    # the kernels index state[j ^ x] unchecked: a mask beyond the state would read out of bounds
+    if any(int(m) >= size or int(m) < 0 for m in masks):
+        raise CircuitError(f"a Pauli mask reaches beyond a state of {size} amplitudes")
+
+
 def pauli_rotate(state: np.ndarray, x: int, z: int, phase: complex, angle: float) -> None:
     """``state <- exp(-i angle/2 P) state`` for the Hermitian ``P = phase X^x Z^z``, in place."""
+    _check_masks(len(state), x, z)
     cpu_pauli.pauli_rotation(state, int(x), int(z), complex(phase), math.cos(angle / 2), math.sin(angle / 2))
 
 
@@ -91,13 +99,16 @@ def pauli_overlap(bra: np.ndarray, ket: np.ndarray, x: int, z: int, phase: compl
     >>> round(pauli_overlap(plus, plus, 1, 0, 1.0).real, 12)
     1.0
     """
+    _check_masks(min(len(bra), len(ket)), x, z)
     return complex(phase) * complex(cpu_pauli.pauli_overlap(bra, ket, int(x), int(z)))
 
 
-def _grouped(x_masks, z_masks, phased):
+def _grouped(x_masks, z_masks, phased, size: int | None = None):
     """Terms sorted by X mask: ``(distinct x masks, group starts, z masks, coefficients)``."""
     x_masks = np.asarray(x_masks).astype(np.int64).reshape(-1)
     z_masks = np.asarray(z_masks).astype(np.int64).reshape(-1)
+    if size is not None and len(x_masks):
+        _check_masks(size, int(x_masks.max()), int(z_masks.max()), int(x_masks.min()), int(z_masks.min()))
     phased = np.asarray(phased, dtype=np.complex128).reshape(-1)
     order = np.argsort(x_masks, kind="stable")
     x_sorted = x_masks[order]
@@ -117,7 +128,7 @@ def apply_pauli_sum(state: np.ndarray, x_masks, z_masks, phased) -> np.ndarray:
     array([0., 2.])
     """
     out = np.empty_like(state)
-    cpu_pauli.apply_pauli_sum(state, out, *_grouped(x_masks, z_masks, phased))
+    cpu_pauli.apply_pauli_sum(state, out, *_grouped(x_masks, z_masks, phased, len(state)))
     return out
 
 
@@ -131,4 +142,4 @@ def pauli_expectation(state: np.ndarray, x_masks, z_masks, phased) -> complex:
     state = np.ascontiguousarray(state, dtype=np.complex128)
     if len(np.asarray(x_masks).reshape(-1)) == 0:
         return 0j
-    return complex(cpu_measure.pauli_expectations(state, *_grouped(x_masks, z_masks, phased)))
+    return complex(cpu_measure.pauli_expectations(state, *_grouped(x_masks, z_masks, phased, len(state))))

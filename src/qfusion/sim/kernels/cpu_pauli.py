@@ -15,12 +15,14 @@ _OPTS = dict(cache=True, nogil=True, fastmath=False, error_model="numpy")
 
 @nb.njit(inline="always", **_OPTS)
 def _sign(index, z):
-    v = index & z
-    parity = 0
-    while v:
-        v &= v - 1
-        parity ^= 1
-    return 1.0 - 2.0 * parity
+    v = index & z  # parity of the set bits by folding: no loop over the bits
+    v ^= v >> 32
+    v ^= v >> 16
+    v ^= v >> 8
+    v ^= v >> 4
+    v ^= v >> 2
+    v ^= v >> 1
+    return 1.0 - 2.0 * (v & 1)
 
 
 @nb.njit(parallel=True, **_OPTS)
