@@ -42,7 +42,7 @@ def test_vqe_tapered():
 
 def test_vqe_other_backend_and_active_space():
     data = qfusion_json("vqe", "--geometry", "Li 0 0 0; H 0 0 1.6", "--active-electrons", 2, "--active-orbitals", 2,
-                        "--mapping", "parity", "--backend", "reference", "--optimizer", "COBYLA")
+                        "--mapping", "parity", "--backend", "reference", "--optimizer", "COBYLA", "--maxiter", 80)
     assert data["num_qubits"] == 2 and data["backend"] == "reference" and data["chemical_accuracy"]
 
 
