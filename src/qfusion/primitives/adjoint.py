@@ -38,10 +38,22 @@ PAULI_ROTATIONS = {"rx": "X", "ry": "Y", "rz": "Z", "rxx": "XX", "ryy": "YY", "r
 _STEP = 1e-3  # of the 4-point stencil for other gates' derivative matrices (error ~ 1e-13)
 
 
-@dataclass(frozen=True)
 class _Fixed:
-    forward: sv.CompiledGates
-    backward: sv.CompiledGates
+    """A fixed run of gates: compiled for the forward sweep, and on first use for the backward one
+    (their adjoints, on the two states side by side)."""
+
+    __slots__ = ("ops", "forward", "_backward", "num_qubits")
+
+    def __init__(self, ops, num_qubits: int):
+        self.ops, self.num_qubits = ops, num_qubits
+        self.forward = sv.compile_gates(ops, num_qubits)
+        self._backward = None
+
+    @property
+    def backward(self) -> sv.CompiledGates:
+        if self._backward is None:
+            self._backward = sv.compile_gates(self.ops, self.num_qubits + 1, inverse=True)
+        return self._backward
 
 
 @dataclass(frozen=True)
@@ -105,7 +117,7 @@ class AdjointTape:
             nonlocal frame, in_frame
             if pending:
                 ops = _gate_ops(pending)
-                items.append(_Fixed(sv.compile_gates(ops, n), sv.compile_gates(ops, n + 1, inverse=True)))
+                items.append(_Fixed(ops, n))
                 pending.clear()
             frame, in_frame = Frame(), True
 

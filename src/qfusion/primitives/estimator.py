@@ -31,10 +31,14 @@ from qfusion.backends import get as get_backend
 from qfusion.circuit import Circuit
 from qfusion.errors import BackendError, CircuitError
 from qfusion.observables import PauliSum
+from qfusion.primitives.adjoint import AdjointTape
 from qfusion.primitives.broadcast import broadcast
 from qfusion.primitives.circuits import parameter_values, unitary_part
 from qfusion.primitives.measurement import as_observable, basis_circuit, group_estimate, is_observable
 from qfusion.sim.adjoint import pauli_expectation
+
+
+_TAPE_QUBITS = 22  # batches of larger circuits simulate one state at a time (the tape keeps several)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class Estimator:
         errors = np.zeros(plan.shape)
         rng = np.random.default_rng(seed)
         cache: dict = {}
+        tapes: dict = {}
         executed = 0
         for position in np.ndindex(plan.shape):
             ci, oi, pi = plan.circuit_index[position], plan.observable_index[position], plan.parameter_index[position]
@@ -109,7 +114,7 @@ class Estimator:
             row = plan.parameter_rows[pi]
             if shots is None:
                 if (ci, pi) not in cache:
-                    cache[(ci, pi)] = self._state(circuit, row)
+                    cache[(ci, pi)] = self._state(circuit, row, tapes, ci, len(plan.parameter_rows))
                     executed += 1
                 values[position] = state_expectation(cache[(ci, pi)], observable)
             else:
@@ -120,7 +125,13 @@ class Estimator:
                     "time_taken": time.perf_counter() - start}
         return EstimatorResult(values, errors, metadata)
 
-    def _state(self, circuit: Circuit, row: np.ndarray):
+    def _state(self, circuit: Circuit, row: np.ndarray, tapes: dict, index: int, rows: int):
+        if (rows > 1 and circuit.parameters and circuit.num_qubits <= _TAPE_QUBITS
+                and self.backend.name == "statevector" and not self.options):
+            # many parameter sets of one circuit: lower and fuse it once, then sweep per set
+            if index not in tapes:
+                tapes[index] = AdjointTape(circuit)
+            return tapes[index].state(row)
         bound = circuit.bind(parameter_values(circuit, row)) if circuit.parameters else circuit
         try:
             return self.backend.simulate(bound, **self.options)
