@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import qfusion as qf
+
 pytest.importorskip("pyscf")
 from pyscf import fci, gto, mcscf, scf  # noqa: E402
 
@@ -23,7 +25,7 @@ def test_pool_gradients_match_finite_differences_of_the_energy():
     pool = adapt_pool(8, 2, 2, "jw")
     circuit = reference.copy()
     append_pauli_evolution(circuit, pool[5], Parameter("a000"))
-    gradients = pool_gradients(hamiltonian, circuit, [0.2], pool)
+    gradients = pool_gradients(hamiltonian, qf.simulate(circuit.bind([0.2])), pool)
     estimator = Estimator()
     step = 1e-5
     for k in (0, 3, 7, len(pool) - 1):
@@ -64,3 +66,14 @@ def test_bad_pools_are_refused():
         adapt_vqe(PauliSum.from_label("Z"), Circuit(1), [PauliSum.from_list([("Y", 1j)])])
     with pytest.raises(CircuitError, match="on 1 qubits"):
         adapt_vqe(PauliSum.from_label("Z"), Circuit(1), [PauliSum.from_label("YY")])
+
+
+@pytest.mark.slow
+def test_adapt_lih_full_space_reaches_chemical_accuracy():
+    """LiH/STO-3G, all 6 orbitals active, parity mapping with the two-qubit reduction (10 qubits)."""
+    geometry = "Li 0 0 0; H 0 0 1.595"
+    exact = fci.FCI(scf.RHF(gto.M(atom=geometry, basis="sto-3g", verbose=0)).run(conv_tol=1e-11)).kernel()[0]
+    hamiltonian = qubit_hamiltonian(molecular_data(geometry), "parity", two_qubit_reduction=True)
+    result = adapt_vqe(hamiltonian, hartree_fock_circuit(12, 2, 2, "parity", two_qubit_reduction=True),
+                       adapt_pool(12, 2, 2, "parity", two_qubit_reduction=True), gradient_tol=1e-3)
+    assert abs(result.energy - exact) < 1.6e-3 and result.converged

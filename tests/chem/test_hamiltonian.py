@@ -84,6 +84,22 @@ def test_lih_ground_energy_is_fci_or_casci(active, mapping, reduced):
         assert np.allclose(restricted_matrix(hamiltonian, indices[:5]).conj().T, restricted_matrix(hamiltonian, indices[:5]))
 
 
+@pytest.mark.parametrize("geometry, basis, active", [
+    ("H 0 0 0; H 0 0 0.74", "6-31g", None),                                   # 8 qubits, split valence
+    ("O 0 0 0.1173; H 0 0.7572 -0.4692; H 0 -0.7572 -0.4692", "sto-3g", (4, 4)),  # water, CASCI(4, 4)
+])
+def test_other_bases_and_molecules(geometry, basis, active):
+    hf, exact = pyscf_reference(geometry, basis, active=active)
+    electrons, orbitals = active or (None, None)
+    data = molecular_data(geometry, basis, active_electrons=electrons, active_orbitals=orbitals)
+    assert data.num_spin_orbitals == 8
+    for mapping in ("jordan_wigner", "bravyi_kitaev"):
+        hamiltonian = qubit_hamiltonian(data, mapping)
+        assert abs(sector_ground_energy(hamiltonian, 8, data.num_alpha, data.num_beta, mapping) - exact) < 1e-8
+        state = qf.simulate(hartree_fock_circuit(8, data.num_alpha, data.num_beta, mapping))
+        assert abs(state.expectation_value(hamiltonian) - hf) < 1e-8
+
+
 def test_open_shell_rohf_and_fci():
     geometry = "H 0 0 0; H 0 0 0.9; H 0 0 1.8"  # H3 chain, one unpaired electron
     hf, exact = pyscf_reference(geometry, spin=1)

@@ -33,9 +33,16 @@ def test_vqe_text_report_and_progress():
     assert lines["qubits"].startswith("qubits        4 (jordan_wigner)")
 
 
+def test_vqe_tapered():
+    exact, _ = fci_energy("Li 0 0 0; H 0 0 1.595")
+    data = qfusion_json("vqe", "--geometry", "Li 0 0 0; H 0 0 1.595", "--taper")
+    assert data["num_qubits"] == 8 and data["tapered_qubits"] == 4
+    assert abs(data["energy"] - exact) < 1.6e-3 and abs(data["fci_energy"] - exact) < 1e-8
+
+
 def test_vqe_other_backend_and_active_space():
     data = qfusion_json("vqe", "--geometry", "Li 0 0 0; H 0 0 1.6", "--active-electrons", 2, "--active-orbitals", 2,
-                        "--mapping", "parity", "--backend", "reference")
+                        "--mapping", "parity", "--backend", "reference", "--optimizer", "COBYLA", "--maxiter", 80)
     assert data["num_qubits"] == 2 and data["backend"] == "reference" and data["chemical_accuracy"]
 
 

@@ -2,9 +2,8 @@
 at a time, always the one whose energy gradient is largest, and re-optimise every parameter.
 
 The pool is a list of Hermitian :class:`PauliSum` generators ``A_k``; adding ``A_k`` appends
-``exp(-i θ A_k)``. The gradient ``dE/dθ_k`` at ``θ_k = 0`` is ``i <psi|[A_k, H]|psi>``; all of
-them come from one adjoint sweep over the current ansatz followed by every pool exponential
-at angle zero.
+``exp(-i θ A_k)``. The gradient ``dE/dθ_k`` at ``θ_k = 0`` is ``i <psi|[A_k, H]|psi>``, read off
+the current state with ``H psi`` computed once.
 
 >>> from qfusion.circuit import Circuit
 >>> from qfusion.observables import PauliSum
@@ -28,6 +27,7 @@ from qfusion.circuit import Circuit, Parameter
 from qfusion.errors import CircuitError
 from qfusion.observables import PauliSum
 from qfusion.observables.evolution import append_pauli_evolution
+from qfusion.sim.adjoint import apply_pauli_sum
 
 
 @dataclass(frozen=True)
@@ -61,28 +61,19 @@ def _grown(reference: Circuit, pool: Sequence[PauliSum], chosen: Sequence[int], 
     return circuit
 
 
-def pool_gradients(hamiltonian: PauliSum, circuit: Circuit, parameters, pool: Sequence[PauliSum]) -> np.ndarray:
-    """``dE/dθ_k`` at ``θ_k = 0`` for appending ``exp(-i θ_k A_k)`` to ``circuit`` at ``parameters``,
-    every pool operator at once (one adjoint sweep).
+def pool_gradients(hamiltonian: PauliSum, state, pool: Sequence[PauliSum]) -> np.ndarray:
+    """``dE/dθ_k`` at ``θ_k = 0`` for appending ``exp(-i θ_k A_k)`` to a circuit whose state is
+    ``state``: ``i <psi|[A_k, H]|psi> = 2 Im <H psi|A_k psi>``, with ``H psi`` computed once.
 
+    >>> import numpy as np
     >>> from qfusion.observables import PauliSum
-    >>> H = PauliSum.from_label("Z")
-    >>> pool_gradients(H, Circuit(1).h(0), [], [PauliSum.from_label("Y")]).round(12).tolist()   # d<Z>/dθ for ry(2θ)|+>
+    >>> plus = np.array([1, 1]) / np.sqrt(2)
+    >>> pool_gradients(PauliSum.from_label("Z"), plus, [PauliSum.from_label("Y")]).round(12).tolist()
     [-2.0]
     """
-    values = dict(zip([p.name for p in circuit.parameters], np.asarray(parameters, dtype=float)))
-    probe = circuit.copy()
-    names = [f"~pool{k:05d}" for k in range(len(pool))]  # '~' sorts after every letter and digit
-    for name, generator in zip(names, pool):
-        append_pauli_evolution(probe, generator, Parameter(name))
-    values.update({name: 0.0 for name in names})
-    order = [p.name for p in probe.parameters]
-    if order[-len(pool):] != names:
-        raise CircuitError("pool parameters must sort after the ansatz parameters; rename parameters that "
-                           "start with '~'")
-    energy = EnergyFunction(hamiltonian, probe)
-    _, grad = energy.value_and_gradient(np.array([values[name] for name in order]))
-    return grad[-len(pool):]
+    psi = np.asarray(state, dtype=np.complex128)
+    applied = apply_pauli_sum(psi, *hamiltonian.masks())
+    return np.array([-2 * np.vdot(apply_pauli_sum(psi, *generator.masks()), applied).imag for generator in pool])
 
 
 def adapt_vqe(hamiltonian: PauliSum, reference: Circuit, pool: Sequence[PauliSum], *, gradient_tol: float = 1e-4,
@@ -105,12 +96,12 @@ def adapt_vqe(hamiltonian: PauliSum, reference: Circuit, pool: Sequence[PauliSum
     steps: list[ADAPTStep] = []
     parameters = np.zeros(0)
     circuit = _grown(reference, pool, chosen, parameter_prefix)
-    energy_value = EnergyFunction(hamiltonian, circuit).value(parameters)
+    energy = EnergyFunction(hamiltonian, circuit)
+    energy_value = energy.value(parameters)
     evaluations = 1
     converged, message = False, f"stopped after max_operators={max_operators} operators"
     while len(chosen) < max_operators:
-        gradients = pool_gradients(hamiltonian, circuit, parameters, pool)
-        evaluations += 1
+        gradients = pool_gradients(hamiltonian, energy.state(parameters), pool)
         best = int(np.argmax(np.abs(gradients)))
         if abs(gradients[best]) < gradient_tol:
             converged, message = True, f"largest pool gradient {abs(gradients[best]):.2e} < {gradient_tol:g}"

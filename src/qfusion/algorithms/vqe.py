@@ -31,6 +31,7 @@ from qfusion.primitives.circuits import unitary_part
 from qfusion.primitives.estimator import state_expectation
 
 GRADIENTS = ("adjoint", "parameter_shift", "finite_difference")
+STATIONARY_GRADIENT = 1e-6
 GRADIENT_FREE = ("COBYLA", "NELDER-MEAD", "POWELL", "COBYQA")
 
 
@@ -100,6 +101,12 @@ class EnergyFunction:
     @property
     def num_parameters(self) -> int:
         return len(self.ansatz.parameters)
+
+    def state(self, theta) -> np.ndarray:
+        """The ansatz state vector at ``theta`` (exact state-vector runs only)."""
+        if self._tape is None:
+            raise CircuitError("the state vector is only available on the exact statevector backend")
+        return self._tape.state(np.asarray(theta, dtype=float))
 
     def value(self, theta) -> float:
         """``<H>`` at ``theta``."""
@@ -172,8 +179,14 @@ def minimize_energy(energy: EnergyFunction, initial_point, *, optimizer="L-BFGS-
     else:
         found = optimizers.minimize(energy.value, x0, method=method, maxiter=maxiter, tol=tol, callback=step,
                                     progress=progress)
-    return (np.asarray(found.x, dtype=float), float(found.fun), int(found.nit), bool(found.success),
-            str(found.message), list(found.history))
+    success, message = bool(found.success), str(found.message)
+    if not success and energy.gradient is not None:
+        # L-BFGS-B's line search gives up at the optimum when energies agree to machine precision
+        norm = float(np.linalg.norm(energy.value_and_gradient(found.x)[1]))
+        if norm < STATIONARY_GRADIENT:
+            success, message = True, f"{message} (gradient norm {norm:.1e}: at a stationary point)"
+    return (np.asarray(found.x, dtype=float), float(found.fun), int(found.nit), success, message,
+            list(found.history))
 
 
 def vqe(hamiltonian: PauliSum, ansatz: Circuit, *, initial_point=None, optimizer="L-BFGS-B",

@@ -18,6 +18,7 @@ from qfusion.chem.mappings import (MAPPINGS, FermionEncoding, bravyi_kitaev, enc
 from qfusion.chem.molecule import MolecularData, build_molecule, fci_energy, molecular_data, run_scf
 from qfusion.chem.states import hartree_fock_bits, hartree_fock_circuit, hartree_fock_occupations
 from qfusion.chem.symmetry import taper, two_qubit_reduce
+from qfusion.chem.tapering import Z2Tapering, find_tapering
 from qfusion.chem.ucc import Excitation, adapt_pool, excitation_generator, excitations, uccsd_ansatz
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "MAPPINGS", "FermionEncoding", "bravyi_kitaev", "encoding", "jordan_wigner", "map_fermion_operator", "parity",
     "MolecularData", "build_molecule", "fci_energy", "molecular_data", "run_scf",
     "hartree_fock_bits", "hartree_fock_circuit", "hartree_fock_occupations", "taper", "two_qubit_reduce",
+    "Z2Tapering", "find_tapering",
     "Excitation", "adapt_pool", "excitation_generator", "excitations", "uccsd_ansatz",
 ]

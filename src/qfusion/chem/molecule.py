@@ -24,7 +24,7 @@ from qfusion._optional import import_optional
 from qfusion.errors import ChemistryError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MolecularData:
     """The electronic-structure problem in the (active) Hartree–Fock orbital basis.
 

@@ -15,6 +15,7 @@ from qfusion.chem.mappings import canonical_name, encoding
 from qfusion.chem.symmetry import two_qubit_reduction_qubits
 from qfusion.errors import ChemistryError
 from qfusion.observables import PauliSum
+from qfusion.observables._terms import popcount
 
 
 def sector_indices(num_spin_orbitals: int, num_alpha: int, num_beta: int, mapping: str = "jordan_wigner", *,
@@ -58,7 +59,7 @@ def restricted_matrix(operator: PauliSum, indices) -> np.ndarray:
     columns = np.arange(len(indices))
     for start in range(0, len(x), 256):
         xs, zs, ms = x[start:start + 256, None], z[start:start + 256, None], phased[start:start + 256, None]
-        values = ms * (1.0 - 2.0 * (np.bitwise_count(indices[None, :] & zs).astype(np.int64) & 1))
+        values = ms * (1.0 - 2.0 * (popcount(indices[None, :] & zs) & 1))
         targets = indices[None, :] ^ xs
         slots = np.minimum(np.searchsorted(ordered, targets), len(ordered) - 1)
         inside = ordered[slots] == targets

@@ -17,6 +17,7 @@ import numpy as np
 
 from qfusion.errors import ChemistryError
 from qfusion.observables import PauliSum
+from qfusion.observables._terms import popcount
 
 
 def taper(operator: PauliSum, fixed: dict[int, int]) -> PauliSum:
@@ -46,7 +47,7 @@ def taper(operator: PauliSum, fixed: dict[int, int]) -> PauliSum:
         bit = np.uint64(1 << old)
         new_x |= ((x & bit) != 0).astype(np.uint64) << np.uint64(new)
         new_z |= ((z & bit) != 0).astype(np.uint64) << np.uint64(new)
-    phases = np.array([1, 1j, -1, -1j])[np.bitwise_count(new_x & new_z).astype(np.int64) & 3]
+    phases = np.array([1, 1j, -1, -1j])[popcount(new_x & new_z) & 3]
     return PauliSum.from_masks(new_x, new_z, coeffs * phases, len(keep)).simplify()
 
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations, product
 
+import numpy as np
+
 from qfusion.chem.fermion import FermionOperator
 from qfusion.chem.mappings import canonical_name, map_fermion_operator
-from qfusion.chem.states import hartree_fock_circuit
+from qfusion.chem.states import hartree_fock_bits, hartree_fock_circuit
 from qfusion.chem.symmetry import two_qubit_reduce
 from qfusion.circuit import Circuit, Parameter
 from qfusion.errors import ChemistryError
@@ -94,12 +96,20 @@ def excitation_generator(excitation: Excitation, num_spin_orbitals: int, mapping
                               generator.num_qubits)
 
 
+def _tapered(generators: list[PauliSum], tapering) -> list[PauliSum]:
+    """Generators in the tapered space; those that break a symmetry (point group) are left out."""
+    return [tapering.taper(g) for g in generators if tapering.commutes(g)]
+
+
 def uccsd_ansatz(num_spin_orbitals: int, num_alpha: int, num_beta: int, mapping: str = "jordan_wigner", *,
                  two_qubit_reduction: bool = False, reps: int = 1, include_hartree_fock: bool = True,
-                 singles: bool = True, doubles: bool = True, parameter_prefix: str = "t") -> Circuit:
+                 singles: bool = True, doubles: bool = True, parameter_prefix: str = "t",
+                 tapering=None) -> Circuit:
     """The UCCSD circuit: Hartree–Fock, then ``exp(-i θ_k A_k)`` for every excitation ``k``
     (``reps`` times, new parameters each time). Parameters are named ``t00, t01, ...`` (zero
     padded, so ``circuit.parameters`` comes back in excitation order); all zero gives Hartree–Fock.
+    With a :class:`~qfusion.chem.tapering.Z2Tapering` of the (unreduced) Hamiltonian, the ansatz
+    lives on the tapered qubits and excitations that break a symmetry are left out.
 
     >>> c = uccsd_ansatz(4, 1, 1, "parity", two_qubit_reduction=True)
     >>> c.num_qubits, [p.name for p in c.parameters]
@@ -110,12 +120,17 @@ def uccsd_ansatz(num_spin_orbitals: int, num_alpha: int, num_beta: int, mapping:
     chosen = excitations(num_spin_orbitals, num_alpha, num_beta, singles=singles, doubles=doubles)
     generators = [excitation_generator(e, num_spin_orbitals, mapping, two_qubit_reduction=two_qubit_reduction,
                                        num_alpha=num_alpha, num_beta=num_beta) for e in chosen]
-    width = len(str(max(len(chosen) * reps - 1, 0)))
-    if include_hartree_fock:
-        circuit = hartree_fock_circuit(num_spin_orbitals, num_alpha, num_beta, mapping,
-                                       two_qubit_reduction=two_qubit_reduction)
-    else:
-        circuit = Circuit(num_spin_orbitals - (2 if two_qubit_reduction else 0))
+    reference = hartree_fock_circuit(num_spin_orbitals, num_alpha, num_beta, mapping,
+                                     two_qubit_reduction=two_qubit_reduction)
+    if tapering is not None:
+        generators = _tapered(generators, tapering)
+        bits = tapering.taper_bits(hartree_fock_bits(num_spin_orbitals, num_alpha, num_beta, mapping,
+                                                     two_qubit_reduction=two_qubit_reduction))
+        reference = Circuit(len(bits), name="hartree_fock")
+        for q in np.flatnonzero(bits):
+            reference.x(int(q))
+    width = len(str(max(len(generators) * reps - 1, 0)))
+    circuit = reference if include_hartree_fock else Circuit(reference.num_qubits)
     circuit.name = "uccsd"
     index = 0
     for _ in range(int(reps)):
@@ -126,7 +141,7 @@ def uccsd_ansatz(num_spin_orbitals: int, num_alpha: int, num_beta: int, mapping:
 
 
 def adapt_pool(num_spin_orbitals: int, num_alpha: int, num_beta: int, mapping: str = "jordan_wigner", *,
-               two_qubit_reduction: bool = False, kind: str = "fermionic") -> list[PauliSum]:
+               two_qubit_reduction: bool = False, kind: str = "fermionic", tapering=None) -> list[PauliSum]:
     """Hermitian generators for ADAPT-VQE: one per UCCSD excitation (``kind="fermionic"``), or
     every distinct Pauli string of those generators (``kind="qubit"``, the qubit-ADAPT pool).
 
@@ -138,6 +153,8 @@ def adapt_pool(num_spin_orbitals: int, num_alpha: int, num_beta: int, mapping: s
     generators = [excitation_generator(e, num_spin_orbitals, mapping, two_qubit_reduction=two_qubit_reduction,
                                        num_alpha=num_alpha, num_beta=num_beta)
                   for e in excitations(num_spin_orbitals, num_alpha, num_beta)]
+    if tapering is not None:
+        generators = _tapered(generators, tapering)
     if kind == "fermionic":
         return generators
     if kind != "qubit":

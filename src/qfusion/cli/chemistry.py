@@ -2,8 +2,8 @@
 
 >>> import types
 >>> args = types.SimpleNamespace(geometry="H 0 0 0; H 0 0 0.735", basis="sto-3g", charge=0, spin=0,
-...     active_electrons=None, active_orbitals=None, ansatz="uccsd", mapping="parity", no_reduction=False,
-...     reps=1, optimizer="L-BFGS-B", maxiter=200, backend="statevector", shots=None, seed=None,
+...     active_electrons=None, active_orbitals=None, ansatz="uccsd", mapping="parity", no_reduction=False, taper=False,
+...     reps=1, optimizer=None, maxiter=200, backend="statevector", shots=None, seed=None,
 ...     progress=False, json=True)
 >>> result = vqe(args)
 >>> result["num_qubits"], result["chemical_accuracy"]
@@ -37,8 +37,11 @@ def add_parser(sub, common) -> None:
     p.add_argument("--mapping", choices=list(MAPPING_NAMES), default="jw",
                    help="fermion-to-qubit mapping: jw (default), parity (with the two-qubit reduction) or bk")
     p.add_argument("--no-reduction", action="store_true", help="keep all qubits under the parity mapping")
+    p.add_argument("--taper", action="store_true",
+                   help="remove one qubit per Z2 symmetry (spin parities, point group) of the jw or bk Hamiltonian")
     p.add_argument("--reps", type=int, default=None, help="ansatz repetitions (default 1 for uccsd, 2 for hea)")
-    p.add_argument("--optimizer", default="L-BFGS-B", help="SciPy method (default L-BFGS-B; COBYLA, BFGS, ...)")
+    p.add_argument("--optimizer", default=None,
+                   help="SciPy method (COBYLA, BFGS, ...), SPSA or Adam (default L-BFGS-B, or SPSA with --shots)")
     p.add_argument("--maxiter", type=int, default=1000, help="optimiser iterations (default 1000)")
     p.add_argument("--backend", default="statevector", help="backend name (see 'qfusion backends')")
     p.add_argument("--shots", type=int, default=None, help="estimate energies from shots (default exact)")
@@ -47,15 +50,23 @@ def add_parser(sub, common) -> None:
 
 
 def _problem(args):
-    from qfusion.chem import hartree_fock_circuit, molecular_data, qubit_hamiltonian
+    from qfusion.chem import find_tapering, hartree_fock_bits, hartree_fock_circuit, molecular_data, qubit_hamiltonian
+    from qfusion.circuit import Circuit
     data = molecular_data(args.geometry, args.basis, charge=args.charge, spin=args.spin,
                           active_electrons=args.active_electrons, active_orbitals=args.active_orbitals)
     mapping = MAPPING_NAMES[args.mapping]
-    reduce = mapping == "parity" and not args.no_reduction
+    reduce = mapping == "parity" and not args.no_reduction and not args.taper
     hamiltonian = qubit_hamiltonian(data, mapping, two_qubit_reduction=reduce)
-    reference = hartree_fock_circuit(data.num_spin_orbitals, data.num_alpha, data.num_beta, mapping,
-                                     two_qubit_reduction=reduce)
-    return data, mapping, reduce, hamiltonian, reference
+    n, na, nb = data.num_spin_orbitals, data.num_alpha, data.num_beta
+    reference = hartree_fock_circuit(n, na, nb, mapping, two_qubit_reduction=reduce)
+    tapering = None
+    if args.taper:
+        tapering = find_tapering(hamiltonian, hartree_fock_bits(n, na, nb, mapping))
+        hamiltonian = tapering.taper(hamiltonian)
+        reference = Circuit(hamiltonian.num_qubits, name="hartree_fock")
+        for q in np.flatnonzero(tapering.taper_bits(hartree_fock_bits(n, na, nb, mapping))):
+            reference.x(int(q))
+    return data, mapping, reduce, hamiltonian, reference, tapering
 
 
 def vqe(args) -> dict:
@@ -71,25 +82,27 @@ def vqe(args) -> dict:
     if args.ansatz == "adapt" and (args.backend != "statevector" or args.shots is not None):
         raise UsageError("--ansatz adapt runs on the exact state vector; drop --backend/--shots or use uccsd")
     get(args.backend)  # unknown backends fail before any chemistry
+    optimizer = args.optimizer or ("SPSA" if args.shots is not None else "L-BFGS-B")
     start = time.perf_counter()
-    data, mapping, reduce, hamiltonian, reference = _problem(args)
+    data, mapping, reduce, hamiltonian, reference, tapering = _problem(args)
     progress = _printer(args) if args.progress and not args.json else None
     n, na, nb = data.num_spin_orbitals, data.num_alpha, data.num_beta
     extra = {}
     if args.ansatz == "adapt":
-        pool = adapt_pool(n, na, nb, mapping, two_qubit_reduction=reduce)
-        result = adapt_vqe(hamiltonian, reference, pool, optimizer=args.optimizer, maxiter=args.maxiter,
+        pool = adapt_pool(n, na, nb, mapping, two_qubit_reduction=reduce, tapering=tapering)
+        result = adapt_vqe(hamiltonian, reference, pool, optimizer=optimizer, maxiter=args.maxiter,
                            vqe_callback=progress)
         iterations, converged = len(result.steps), result.converged
         extra["operators"] = list(result.operators)
     else:
         if args.ansatz == "uccsd":
-            ansatz = uccsd_ansatz(n, na, nb, mapping, two_qubit_reduction=reduce, reps=args.reps or 1)
+            ansatz = uccsd_ansatz(n, na, nb, mapping, two_qubit_reduction=reduce, reps=args.reps or 1,
+                                  tapering=tapering)
             x0 = np.zeros(len(ansatz.parameters))
         else:
             ansatz = hardware_efficient_ansatz(hamiltonian.num_qubits, reps=args.reps or 2, initial_state=reference)
             x0 = np.random.default_rng(args.seed).normal(scale=0.05, size=len(ansatz.parameters))
-        result = run_vqe(hamiltonian, ansatz, initial_point=x0, optimizer=args.optimizer, maxiter=args.maxiter,
+        result = run_vqe(hamiltonian, ansatz, initial_point=x0, optimizer=optimizer, maxiter=args.maxiter,
                          backend=args.backend, shots=args.shots, seed=args.seed, callback=progress)
         iterations, converged = result.iterations, result.converged
         extra["history"] = list(result.history)
@@ -99,8 +112,9 @@ def vqe(args) -> dict:
         "geometry": args.geometry, "basis": args.basis, "charge": args.charge, "spin": args.spin,
         "active_electrons": data.num_electrons, "active_orbitals": data.num_orbitals,
         "mapping": mapping, "two_qubit_reduction": reduce, "ansatz": args.ansatz,
+        "tapered_qubits": 0 if tapering is None else len(tapering.symmetries),
         "num_qubits": hamiltonian.num_qubits, "num_terms": len(hamiltonian),
-        "num_parameters": len(result.parameters), "backend": args.backend, "shots": args.shots,
+        "num_parameters": len(result.parameters), "backend": args.backend, "shots": args.shots, "optimizer": optimizer,
         "hf_energy": data.hf_energy, "energy": result.energy, "fci_energy": exact, "error": error,
         "chemical_accuracy": bool(abs(error) <= CHEMICAL_ACCURACY), "iterations": iterations,
         "evaluations": result.evaluations, "converged": converged, "parameters": [float(v) for v in result.parameters],
@@ -118,6 +132,8 @@ def _printer(args):
 
 def _print_report(r: dict) -> None:
     reduced = ", two-qubit reduction" if r["two_qubit_reduction"] else ""
+    if r["tapered_qubits"]:
+        reduced = f", {r['tapered_qubits']} qubits tapered off by Z2 symmetries"
     accuracy = "within" if r["chemical_accuracy"] else "NOT within"
     print(f"molecule      {r['geometry']} ({r['basis']}, charge {r['charge']}, 2S = {r['spin']})")
     print(f"active space  {r['active_electrons']} electrons in {r['active_orbitals']} orbitals")

@@ -78,7 +78,8 @@ def append_pauli_evolution(circuit: Circuit, operator: PauliSum, time) -> Circui
 
 
 def _scaled(factor: float, time):
-    return factor * time if isinstance(time, (int, float)) else factor * time
+    """``factor * time`` for a number or a parameter expression."""
+    return factor * time
 
 
 def _commute(terms) -> bool:
