@@ -23,7 +23,7 @@ def service(tmp_path_factory):
     tokens = {"ada": store.create_token("ada"), "bob": store.create_token("bob")}
     running = Service(database, tmp, max_body_bytes=1_000_000)
     running.start_server()
-    running.start_worker()
+    running.start_worker("--backend", "statevector")  # jobs for "reference" wait: the queue quota test uses them
     yield running, tokens
     running.stop()
 
@@ -125,10 +125,13 @@ def test_quotas_of_a_small_user(service):
 
 def test_queue_quota_answers_429(service):
     bob = _http(service, "bob")
-    slow_job = {"circuits": ["OPENQASM 3; qubit[10] q; bit[10] c; c = measure q;"] * 200, "shots": 5000}
-    responses = [bob.post("/v1/jobs", json=slow_job) for _ in range(3)]
+    waiting = {**GOOD, "backend": "reference"}  # no worker serves it here, so these jobs stay queued
+    responses = [bob.post("/v1/jobs", json=waiting) for _ in range(3)]
     assert [r.status_code for r in responses] == [201, 201, 429], [r.text for r in responses]
     assert "2 jobs queued or running, your quota is 2" in responses[2].json()["detail"]
+    for response in responses[:2]:
+        assert bob.post(f"/v1/jobs/{response.json()['id']}/cancel").json()["state"] == "CANCELLED"
+    assert bob.post("/v1/jobs", json=waiting).status_code == 201  # room again
 
 
 def test_the_worker_survives_all_of_it(service):
