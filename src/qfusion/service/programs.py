@@ -68,7 +68,12 @@ def _expectation(circuit: Circuit, observable: PauliSum, backend: str) -> float:
 
 
 def estimator(payload: dict, backend: str) -> dict:
-    """Exact expectation values of each circuit's observable (final measurements are dropped)."""
+    """Exact expectation values of each circuit's observable (final measurements are dropped).
+
+    >>> payload = {"circuits": ['OPENQASM 3; qubit q;'], "parameters": None, "options": {"observables": [[["Z", 2.0]]]}}
+    >>> estimator(payload, "statevector")["values"]
+    [2.0]
+    """
     values = [_expectation(circuit, _pauli_sum(terms), backend)
               for circuit, terms in zip(_circuits(payload), payload["options"]["observables"])]
     return {"values": values, "standard_errors": [0.0] * len(values)}

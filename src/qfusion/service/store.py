@@ -94,7 +94,18 @@ def _sqlite_engine(url: str):
 
 
 class Store:
-    """A connection pool to the service database, migrated to the current schema on open."""
+    """A connection pool to the service database, migrated to the current schema on open.
+
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada", Quotas(max_queued=5))
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+    ...                    num_qubits=2, shots=100)
+    >>> [j["state"] for j in store.jobs(ada["id"])], store.cancel(ada["id"], job["id"])["state"]
+    (['QUEUED'], 'CANCELLED')
+    >>> bob = store.create_user("bob")
+    >>> store.job(bob["id"], job["id"]) is None  # another user's job does not exist for bob
+    True
+    """
 
     def __init__(self, url: str = "qfusion-service.db"):
         self.url = database_url(url)
