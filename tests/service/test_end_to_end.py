@@ -156,6 +156,7 @@ def test_cli_admin_creates_users_and_tokens(tmp_path):
     assert bad_database.returncode == 1 and "cannot open the database" in bad_database.stderr
 
 
+@pytest.mark.slow
 def test_sigterm_returns_a_long_job_and_another_worker_finishes_it(make_service, sqlite_url):
     store = Store(sqlite_url)
     user = store.create_user("ada")
