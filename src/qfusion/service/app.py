@@ -170,6 +170,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
     metrics = Metrics(store)
     waiters = _Waiters(store)
     token_cache: dict[str, tuple[float, dict]] = {}
+    recent: dict[str, int] = {}  # job id -> user id of jobs submitted to this process (bounded)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
@@ -264,6 +265,10 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                            num_circuits=spec.num_circuits, num_qubits=spec.num_qubits, shots=spec.shots,
                            idempotency_key=request.idempotency_key)
         metrics.submitted.labels(request.backend, spec.program).inc()
+        recent[job["id"]] = user["id"]
+        if len(recent) > 100_000:
+            for key in list(recent)[:50_000]:
+                del recent[key]
         log(logger, "job.submitted", job_id=job["id"], user=user["name"], backend=request.backend,
             program=spec.program, num_qubits=spec.num_qubits, shots=spec.shots)
         return JSONResponse(job, status_code=201)
@@ -285,11 +290,16 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                          wait: float = Query(0.0, ge=0, le=60, description="seconds to wait for the job to end")):
         """The result of a DONE job (200); 202 with the job while it has not ended; 409 if it failed."""
         from starlette.concurrency import run_in_threadpool
-        job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
-        if job is None:
-            raise ServiceError(f"no job {job_id!r}", 404)
-        if job["state"] not in TERMINAL and wait > 0 and await waiters.wait(job_id, wait):
+        if wait > 0 and recent.get(job_id) == user["id"]:
+            # Submitted here moments ago by this user: wait first, then read once.
+            await waiters.wait(job_id, wait)
             job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
+        else:
+            job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
+            if job is None:
+                raise ServiceError(f"no job {job_id!r}", 404)
+            if job["state"] not in TERMINAL and wait > 0 and await waiters.wait(job_id, wait):
+                job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
         if job["state"] in TERMINAL:
             metrics.finished(job)
         if job["state"] == "DONE":  # the stored JSON goes out as it is, not decoded and encoded again
