@@ -21,7 +21,7 @@ def service(tmp_path_factory):
     store.create_user("ada")
     store.create_user("bob", Quotas(max_qubits=10, max_shots=5000, max_queued=2, max_concurrent=1))
     tokens = {"ada": store.create_token("ada"), "bob": store.create_token("bob")}
-    running = Service(database, tmp, max_body_bytes=1_000_000)
+    running = Service(database, tmp, max_body_bytes=1_000_000, env={"QFUSION_MEMORY_LIMIT": "64MiB"})
     running.start_server()
     running.start_worker("--backend", "statevector")  # jobs for "reference" wait: the queue quota test uses them
     yield running, tokens
@@ -72,6 +72,7 @@ HOSTILE = [
     (_qasm("OPENQASM 9; qubit q;"), 422, "version"),
     (_qasm('OPENQASM 3; include "/etc/passwd"; qubit q;'), 422, 'only "stdgates.inc"'),
     (_qasm("OPENQASM 3; qubit[60] q;"), 413, "60 qubits; your quota is 30"),
+    (_qasm("OPENQASM 3; qubit[23] q;"), 413, "23 qubits need 128.0 MiB for the state vector; the server has 64.0 MiB"),
     (_qasm("OPENQASM 3; qubit[100000000] q;"), 422, "qubits"),
     ({**GOOD, "shots": 10**12}, 422, "shots must be at most 1,000,000"),
     ({**GOOD, "shots": -1}, 422, "shots must be at least 1"),

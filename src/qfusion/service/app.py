@@ -217,6 +217,19 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         token_cache[key] = (time.monotonic() + TOKEN_CACHE_S, user)
         return user
 
+    qubits_of_backend: dict[str, int | None] = {}
+
+    def backend_qubits(name: str) -> int | None:
+        """How many qubits backend ``name`` has, when it says (a device's size, ``max_qubits``)."""
+        if name not in qubits_of_backend:
+            try:
+                backend = registry.get(name)
+            except QfusionError:
+                backend = None
+            qubits_of_backend[name] = (getattr(backend, "max_qubits", None)
+                                       or getattr(getattr(backend, "device", None), "num_qubits", None))
+        return qubits_of_backend[name]
+
     def own_job(user: dict, job_id: str) -> dict:
         job = store.job(user["id"], job_id)
         if job is None:
@@ -254,7 +267,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                         max_circuits=server_limits.max_circuits, max_operations=server_limits.max_operations,
                         max_source_bytes=max_body_bytes)
         try:
-            spec = check_submission(request.model_dump(), limits, request.backend)
+            spec = check_submission(request.model_dump(), limits, request.backend, backend_qubits(request.backend))
         except QfusionError as exc:
             if isinstance(exc, ServiceError):
                 raise

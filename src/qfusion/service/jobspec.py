@@ -88,6 +88,11 @@ def _terms(value, what: str, limits: Limits, num_qubits: int | None) -> list:
 _AVAILABLE = [0.0, 0]  # (when read, bytes): /proc/meminfo is read at most once a second
 
 
+def _check_device(num_qubits: int, what: str, backend: str, backend_qubits: int | None) -> None:
+    if backend_qubits is not None and num_qubits > backend_qubits:
+        raise SubmissionError(f"{what} has {num_qubits} qubits; backend {backend!r} has {backend_qubits}", status=413)
+
+
 def _check_memory(num_qubits: int, backend: str) -> None:
     from qfusion.sim.memory import available_bytes, format_bytes, state_bytes
     now = time.monotonic()
@@ -139,8 +144,17 @@ def _parsed(item, circuit):
         return item
 
 
-def check_submission(body, limits: Limits, backend: str = "statevector") -> Spec:
-    """Check a submission's JSON body against ``limits``; the returned spec's payload is what runs."""
+def check_submission(body, limits: Limits, backend: str = "statevector", backend_qubits: int | None = None) -> Spec:
+    """Check a submission's JSON body against ``limits``, the backend's size and the memory.
+
+    ``backend_qubits`` is the number of qubits of the backend's device, if it has one. The
+    returned spec's payload is what runs.
+
+    >>> check_submission({"circuits": ["OPENQASM 3; qubit[6] q;"]}, Limits(), "trapped_ion", backend_qubits=5)
+    Traceback (most recent call last):
+    ...
+    qfusion.service.jobspec.SubmissionError: the circuit has 6 qubits; backend 'trapped_ion' has 5
+    """
     if not isinstance(body, dict):
         raise SubmissionError("the request body must be a JSON object")
     program = body.get("program", "sampler")
@@ -167,10 +181,12 @@ def check_submission(body, limits: Limits, backend: str = "statevector") -> Spec
                                   status=413)
         payload["options"] = {"cost": cost, "reps": _integer(options, "reps", 1, 1, limits.max_reps)}
         payload["options"].update(_optimizer(options, limits, 2 * payload["options"]["reps"]))
+        _check_device(num_qubits, "options.cost", backend, backend_qubits)
         _check_memory(num_qubits, backend)
         return Spec(program, payload, 1, num_qubits, shots)
     items, circuits, parameters = _circuits(body, limits)
     num_qubits = max(c.num_qubits for c in circuits)
+    _check_device(num_qubits, "the circuit" if len(circuits) == 1 else "a circuit", backend, backend_qubits)
     _check_memory(num_qubits, backend)
     payload["circuits"] = items
     if program == "sampler":
