@@ -50,7 +50,8 @@ class Service:
                    self.database, "--lease", str(self.lease_s)]
         if self.max_body_bytes:
             command += ["--max-body-bytes", str(self.max_body_bytes)]
-        self.server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log("server"), env=_env(self.env),
+        self.server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log("server"),
+                                       env=_env(self.env),
                                        cwd=self.log_dir)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -32,8 +32,8 @@ def test_sampler_matches_direct_runs_with_seed_plus_index():
 def test_estimator_matches_qiskit():
     from qiskit import qasm3
     from qiskit.quantum_info import SparsePauliOp, Statevector
-    source = ('OPENQASM 3; include "stdgates.inc"; input float theta; qubit[3] q; h q[0]; cx q[0], q[1]; rx(theta) q[2];'
-              ' cry(0.4) q[1], q[2];')
+    source = ('OPENQASM 3; include "stdgates.inc"; input float theta; qubit[3] q; h q[0]; cx q[0], q[1];'
+              ' rx(theta) q[2]; cry(0.4) q[1], q[2];')
     terms = [["ZZI", 0.5], ["XIX", -1.25], ["IYZ", 0.75]]
     data = _run({"program": "estimator", "circuits": [source], "parameters": {"theta": 0.9},
                  "options": {"observables": [terms]}})

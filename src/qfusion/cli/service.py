@@ -1,4 +1,5 @@
-"""The job-service subcommands: ``serve``, ``worker``, ``admin``, ``submit``, ``status``, ``result``, ``cancel``, ``jobs``.
+"""The job-service subcommands: ``serve``, ``worker``, ``admin``, ``submit``, ``status``, ``result``,
+``cancel``, ``jobs``.
 
 ``serve``/``worker``/``admin`` work on a database (``--database``, default the SQLite file
 ``qfusion-service.db``); the client commands talk to a server named by ``--url``/``--token`` or

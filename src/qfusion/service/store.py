@@ -224,7 +224,8 @@ class Store:
         """The job ``job_id`` if it belongs to ``user_id`` (else None: another user's job does not exist)."""
         columns = [jobs.c[name] for name in JOB_COLUMNS]
         with self.read() as c:
-            row = c.execute(sa.select(*columns).where(jobs.c.id == job_id, jobs.c.user_id == user_id)).mappings().first()
+            query = sa.select(*columns).where(jobs.c.id == job_id, jobs.c.user_id == user_id)
+            row = c.execute(query).mappings().first()
         return dict(row) if row else None
 
     def jobs(self, user_id: int, *, state: str | None = None, limit: int = 100, before: float | None = None) -> list:
