@@ -144,3 +144,20 @@ def test_the_worker_survives_all_of_it(service):
     metrics = httpx.get(f"{running.url}/metrics").text
     assert 'qfusion_http_requests_total{method="POST",status="500"}' not in metrics
     assert json.loads(httpx.get(f"{running.url}/health").text)["status"] == "ok"
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_a_database_outage_is_a_503_the_client_retries(tmp_path):
+    from fastapi.testclient import TestClient
+    from qfusion.service.app import create_app
+    from qfusion.service.schema import sa
+    store = Store(str(tmp_path / "jobs.db"))
+    store.create_user("ada")
+    token = store.create_token("ada")
+    client = TestClient(create_app(store), raise_server_exceptions=False)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/v1/jobs", headers=headers).status_code == 200
+    store.engine = sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")  # the database goes away
+    response = client.get("/v1/jobs/abc", headers=headers)
+    assert response.status_code == 503 and "retry" in response.json()["detail"]
+    assert client.get("/health").status_code == 503

@@ -200,6 +200,14 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         metrics.rejected.labels(str(status)).inc()
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
+    from sqlalchemy.exc import DBAPIError
+
+    @app.exception_handler(DBAPIError)
+    async def _database_away(_request, exc):  # the client retries a 503
+        log(logger, "database.error", logging.WARNING, error=str(exc.orig).strip().splitlines()[0][:300])
+        metrics.rejected.labels("503").inc()
+        return JSONResponse({"detail": "the job database is unavailable just now; retry shortly"}, status_code=503)
+
     async def current_user(authorization: str | None = Header(None, description="Bearer <token>")) -> dict:
         # async, so that a cached token costs no hop to the thread pool
         if not authorization or not authorization.startswith("Bearer "):
