@@ -23,6 +23,11 @@ _REGISTRY: dict[str, str] = {
     "statevector": "qfusion.backends.statevector:StatevectorBackend",
     "reference": "qfusion.backends.reference:ReferenceBackend",
     "null": "qfusion.backends.null:NullBackend",
+    "density_matrix": "qfusion.backends.density_matrix:DensityMatrixBackend",
+    "superconducting": "qfusion.backends.emulated:SuperconductingBackend",
+    "trapped_ion": "qfusion.backends.emulated:TrappedIonBackend",
+    "neutral_atom": "qfusion.backends.emulated:NeutralAtomBackend",
+    "photonic": "qfusion.backends.emulated:PhotonicBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
 _REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service
@@ -69,7 +74,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
-    if chosen.name == "statevector":
+    if chosen.name in ("statevector", "density_matrix"):
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
 
