@@ -50,8 +50,10 @@ class JobRequest(BaseModel):
     seed: int | None = Field(None, description="seed; circuit i uses seed + i (chosen by the server if absent)")
     parameters: Union[dict[str, float], list[dict[str, float]], None] = Field(
         None, description="values of input parameters by name: one object for all circuits, or one per circuit")
-    options: dict[str, Any] = Field({}, description="program options: observables (estimator), observable, "
-                                    "optimizer, initial_point, maxiter (vqe), cost, reps (qaoa)")
+    options: dict[str, Any] = Field({}, description="program options: observables (estimator), observable "
+                                    "(vqe), cost and reps (qaoa); optimizer (l-bfgs-b, cobyla, nelder-mead, "
+                                    "powell, spsa), initial_point, maxiter (vqe, qaoa); shots (estimator, vqe, "
+                                    "qaoa: absent for exact values)")
     idempotency_key: str | None = Field(None, max_length=100, description="retrying with the same key returns "
                                         "the same job instead of a second one")
 

@@ -26,7 +26,7 @@ from qfusion.errors import CircuitError, QasmError, ServiceError
 from qfusion.service.wire import bind_by_name, circuit_to_json, decode_circuit
 
 PROGRAMS = ("sampler", "estimator", "vqe", "qaoa")
-OPTIMIZERS = ("cobyla", "nelder-mead", "powell")
+OPTIMIZERS = ("l-bfgs-b", "cobyla", "nelder-mead", "powell", "spsa")
 
 
 class SubmissionError(ServiceError):
@@ -198,7 +198,8 @@ def check_submission(body, limits: Limits, backend: str = "statevector", backend
             raise SubmissionError("options.observables must be a list with one observable (a list of "
                                   "[label, coefficient] terms) per circuit")
         payload["options"] = {"observables": [_terms(o, f"options.observables[{i}]", limits, c.num_qubits)
-                                              for i, (o, c) in enumerate(zip(observables, circuits))]}
+                                              for i, (o, c) in enumerate(zip(observables, circuits))],
+                              "shots": _estimator_shots(options, limits)}
     else:  # vqe: one parameterised ansatz
         if len(circuits) != 1 or not circuits[0].parameters:
             raise SubmissionError("vqe takes one parameterised ansatz circuit")
@@ -221,14 +222,21 @@ def _bind_all(circuits, parameters) -> None:
 
 
 def _optimizer(options: dict, limits: Limits, num_parameters: int) -> dict:
-    optimizer = options.get("optimizer", "cobyla")
-    if optimizer not in OPTIMIZERS:
+    optimizer = options.get("optimizer")
+    if optimizer is not None and optimizer not in OPTIMIZERS:
         raise SubmissionError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
     initial = options.get("initial_point")
-    if initial is None:
-        initial = [0.1] * num_parameters
-    if (not isinstance(initial, list) or len(initial) != num_parameters
+    if initial is not None and (
+            not isinstance(initial, list) or len(initial) != num_parameters
             or any(isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) for v in initial)):
         raise SubmissionError(f"options.initial_point must be a list of {num_parameters} finite numbers")
-    return {"optimizer": optimizer, "initial_point": [float(v) for v in initial],
-            "maxiter": _integer(options, "maxiter", 100, 1, limits.max_iterations)}
+    return {"optimizer": optimizer, "initial_point": None if initial is None else [float(v) for v in initial],
+            "maxiter": _integer(options, "maxiter", 100, 1, limits.max_iterations),
+            "shots": _estimator_shots(options, limits)}
+
+
+def _estimator_shots(options: dict, limits: Limits):
+    """``options.shots``: absent or null for exact values, else shots per measured group."""
+    if options.get("shots") is None:
+        return None
+    return _integer(options, "shots", None, 2, limits.max_shots, " (your quota)")
