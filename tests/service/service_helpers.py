@@ -21,8 +21,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _env() -> dict:
-    env = dict(os.environ)
+def _env(extra=None) -> dict:
+    env = dict(os.environ, **(extra or {}))
     env.pop("QFUSION_DEBUG", None)
     env.setdefault("QFUSION_NUM_THREADS", "1")
     return env
@@ -32,9 +32,9 @@ class Service:
     """A server process and any number of worker processes sharing one database."""
 
     def __init__(self, database: str, log_dir: Path, *, lease_s: float = 2.0, heartbeat_s: float = 0.4,
-                 max_body_bytes: int | None = None):
+                 max_body_bytes: int | None = None, env: dict | None = None):
         self.database, self.log_dir = database, Path(log_dir)
-        self.lease_s, self.heartbeat_s, self.max_body_bytes = lease_s, heartbeat_s, max_body_bytes
+        self.lease_s, self.heartbeat_s, self.max_body_bytes, self.env = lease_s, heartbeat_s, max_body_bytes, env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server: subprocess.Popen | None = None
@@ -50,7 +50,8 @@ class Service:
                    self.database, "--lease", str(self.lease_s)]
         if self.max_body_bytes:
             command += ["--max-body-bytes", str(self.max_body_bytes)]
-        self.server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log("server"), env=_env(),
+        self.server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log("server"),
+                                       env=_env(self.env),
                                        cwd=self.log_dir)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -66,7 +67,7 @@ class Service:
     def start_worker(self, *extra: str) -> subprocess.Popen:
         command = [sys.executable, "-m", "qfusion.cli", "worker", "--database", self.database, "--lease",
                    str(self.lease_s), "--heartbeat", str(self.heartbeat_s), *extra]
-        worker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log("worker"), env=_env(),
+        worker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log("worker"), env=_env(self.env),
                                   cwd=self.log_dir)
         self.workers.append(worker)
         return worker

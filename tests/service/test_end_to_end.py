@@ -146,8 +146,17 @@ def test_cli_admin_creates_users_and_tokens(tmp_path):
     assert Store(database).authenticate(token)["name"] == "eve"
     again = _cli("admin", "create-user", "eve", "--database", database, env={})
     assert again.returncode == 1 and "already exists" in again.stderr
+    away = _cli("jobs", "--url", "http://127.0.0.1:9", "--token", token, "--retry", 0, env={})
+    assert away.returncode == 1 and away.stderr.startswith("qfusion: error: cannot reach the job service at "
+                                                           "http://127.0.0.1:9")
+    unconfigured = _cli("jobs", env={"QFUSION_SERVICE_URL": "", "QFUSION_SERVICE_TOKEN": "",
+                                     "QFUSION_SERVICE_CONFIG": str(tmp_path / "none.json")})
+    assert unconfigured.returncode == 1 and "no job service configured" in unconfigured.stderr
+    bad_database = _cli("admin", "create-user", "x", "--database", "postgresql://nobody@127.0.0.1:9/none", env={})
+    assert bad_database.returncode == 1 and "cannot open the database" in bad_database.stderr
 
 
+@pytest.mark.slow
 def test_sigterm_returns_a_long_job_and_another_worker_finishes_it(make_service, sqlite_url):
     store = Store(sqlite_url)
     user = store.create_user("ada")

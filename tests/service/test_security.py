@@ -21,9 +21,9 @@ def service(tmp_path_factory):
     store.create_user("ada")
     store.create_user("bob", Quotas(max_qubits=10, max_shots=5000, max_queued=2, max_concurrent=1))
     tokens = {"ada": store.create_token("ada"), "bob": store.create_token("bob")}
-    running = Service(database, tmp, max_body_bytes=1_000_000)
+    running = Service(database, tmp, max_body_bytes=1_000_000, env={"QFUSION_MEMORY_LIMIT": "64MiB"})
     running.start_server()
-    running.start_worker()
+    running.start_worker("--backend", "statevector")  # jobs for "reference" wait: the queue quota test uses them
     yield running, tokens
     running.stop()
 
@@ -72,6 +72,7 @@ HOSTILE = [
     (_qasm("OPENQASM 9; qubit q;"), 422, "version"),
     (_qasm('OPENQASM 3; include "/etc/passwd"; qubit q;'), 422, 'only "stdgates.inc"'),
     (_qasm("OPENQASM 3; qubit[60] q;"), 413, "60 qubits; your quota is 30"),
+    (_qasm("OPENQASM 3; qubit[23] q;"), 413, "23 qubits need 128.0 MiB for the state vector; the server has 64.0 MiB"),
     (_qasm("OPENQASM 3; qubit[100000000] q;"), 422, "qubits"),
     ({**GOOD, "shots": 10**12}, 422, "shots must be at most 1,000,000"),
     ({**GOOD, "shots": -1}, 422, "shots must be at least 1"),
@@ -125,10 +126,13 @@ def test_quotas_of_a_small_user(service):
 
 def test_queue_quota_answers_429(service):
     bob = _http(service, "bob")
-    slow_job = {"circuits": ["OPENQASM 3; qubit[10] q; bit[10] c; c = measure q;"] * 200, "shots": 5000}
-    responses = [bob.post("/v1/jobs", json=slow_job) for _ in range(3)]
+    waiting = {**GOOD, "backend": "reference"}  # no worker serves it here, so these jobs stay queued
+    responses = [bob.post("/v1/jobs", json=waiting) for _ in range(3)]
     assert [r.status_code for r in responses] == [201, 201, 429], [r.text for r in responses]
     assert "2 jobs queued or running, your quota is 2" in responses[2].json()["detail"]
+    for response in responses[:2]:
+        assert bob.post(f"/v1/jobs/{response.json()['id']}/cancel").json()["state"] == "CANCELLED"
+    assert bob.post("/v1/jobs", json=waiting).status_code == 201  # room again
 
 
 def test_the_worker_survives_all_of_it(service):
@@ -140,3 +144,20 @@ def test_the_worker_survives_all_of_it(service):
     metrics = httpx.get(f"{running.url}/metrics").text
     assert 'qfusion_http_requests_total{method="POST",status="500"}' not in metrics
     assert json.loads(httpx.get(f"{running.url}/health").text)["status"] == "ok"
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_a_database_outage_is_a_503_the_client_retries(tmp_path):
+    from fastapi.testclient import TestClient
+    from qfusion.service.app import create_app
+    from qfusion.service.schema import sa
+    store = Store(str(tmp_path / "jobs.db"))
+    store.create_user("ada")
+    token = store.create_token("ada")
+    client = TestClient(create_app(store), raise_server_exceptions=False)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/v1/jobs", headers=headers).status_code == 200
+    store.engine = sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")  # the database goes away
+    response = client.get("/v1/jobs/abc", headers=headers)
+    assert response.status_code == 503 and "retry" in response.json()["detail"]
+    assert client.get("/health").status_code == 503

@@ -52,17 +52,16 @@ def get(backend: str | Backend) -> Backend:
     """The backend called ``backend`` (or ``backend`` itself if it already is one)."""
     if isinstance(backend, Backend):
         return backend
-    if backend not in _REGISTRY and isinstance(backend, str) and backend.startswith("remote:"):
-        _REGISTRY[backend] = _REMOTE
-    if backend not in _REGISTRY:
+    entry = _REGISTRY.get(backend) or (_REMOTE if str(backend).startswith("remote:") else None)
+    if entry is None:
         raise BackendError(f"unknown backend {backend!r}; available: {', '.join(names())}")
     if backend not in _INSTANCES:
-        module_name, class_name = _REGISTRY[backend].split(":")
+        module_name, class_name = entry.split(":")
         try:
             cls = getattr(importlib.import_module(module_name), class_name)
         except (ImportError, AttributeError) as exc:
             raise BackendError(f"backend {backend!r} cannot be loaded: {exc}") from exc
-        _INSTANCES[backend] = cls(backend) if _REGISTRY[backend] == _REMOTE else cls()
+        _INSTANCES[backend] = cls(backend) if entry == _REMOTE else cls()
     return _INSTANCES[backend]
 
 

@@ -1,4 +1,5 @@
-"""The job-service subcommands: ``serve``, ``worker``, ``admin``, ``submit``, ``status``, ``result``, ``cancel``, ``jobs``.
+"""The job-service subcommands: ``serve``, ``worker``, ``admin``, ``submit``, ``status``, ``result``,
+``cancel``, ``jobs``.
 
 ``serve``/``worker``/``admin`` work on a database (``--database``, default the SQLite file
 ``qfusion-service.db``); the client commands talk to a server named by ``--url``/``--token`` or
@@ -70,6 +71,8 @@ def add_commands(sub, common) -> None:
     remote = type(common)(add_help=False)
     remote.add_argument("--url", help="service URL (default QFUSION_SERVICE_URL)")
     remote.add_argument("--token", help="API token (default QFUSION_SERVICE_TOKEN)")
+    remote.add_argument("--retry", type=float, default=10.0, metavar="SECONDS",
+                        help="keep retrying an unreachable server this long (default 10)")
 
     p = sub.add_parser("submit", parents=[common, remote], help="submit OpenQASM files as one job")
     p.add_argument("files", nargs="+", help="OpenQASM 2.0 or 3 programs")
@@ -128,7 +131,7 @@ def admin(args) -> dict:
 
 def _client(args):
     from qfusion.service.client import Client
-    return Client(args.url, args.token)
+    return Client(args.url, args.token, retry_s=args.retry)
 
 
 def _when(seconds) -> str:

@@ -50,8 +50,10 @@ class JobRequest(BaseModel):
     seed: int | None = Field(None, description="seed; circuit i uses seed + i (chosen by the server if absent)")
     parameters: Union[dict[str, float], list[dict[str, float]], None] = Field(
         None, description="values of input parameters by name: one object for all circuits, or one per circuit")
-    options: dict[str, Any] = Field({}, description="program options: observables (estimator), observable, "
-                                    "optimizer, initial_point, maxiter (vqe), cost, reps (qaoa)")
+    options: dict[str, Any] = Field({}, description="program options: observables (estimator), observable "
+                                    "(vqe), cost and reps (qaoa); optimizer (l-bfgs-b, cobyla, nelder-mead, "
+                                    "powell, spsa), initial_point, maxiter (vqe, qaoa); shots (estimator, vqe, "
+                                    "qaoa: absent for exact values)")
     idempotency_key: str | None = Field(None, max_length=100, description="retrying with the same key returns "
                                         "the same job instead of a second one")
 
@@ -170,6 +172,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
     metrics = Metrics(store)
     waiters = _Waiters(store)
     token_cache: dict[str, tuple[float, dict]] = {}
+    recent: dict[str, int] = {}  # job id -> user id of jobs submitted to this process (bounded)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
@@ -199,6 +202,14 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         metrics.rejected.labels(str(status)).inc()
         return JSONResponse({"detail": str(exc)}, status_code=status)
 
+    from sqlalchemy.exc import DBAPIError
+
+    @app.exception_handler(DBAPIError)
+    async def _database_away(_request, exc):  # the client retries a 503
+        log(logger, "database.error", logging.WARNING, error=str(exc.orig).strip().splitlines()[0][:300])
+        metrics.rejected.labels("503").inc()
+        return JSONResponse({"detail": "the job database is unavailable just now; retry shortly"}, status_code=503)
+
     async def current_user(authorization: str | None = Header(None, description="Bearer <token>")) -> dict:
         # async, so that a cached token costs no hop to the thread pool
         if not authorization or not authorization.startswith("Bearer "):
@@ -215,6 +226,19 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
             token_cache.clear()
         token_cache[key] = (time.monotonic() + TOKEN_CACHE_S, user)
         return user
+
+    qubits_of_backend: dict[str, int | None] = {}
+
+    def backend_qubits(name: str) -> int | None:
+        """How many qubits backend ``name`` has, when it says (a device's size, ``max_qubits``)."""
+        if name not in qubits_of_backend:
+            try:
+                backend = registry.get(name)
+            except QfusionError:
+                backend = None
+            qubits_of_backend[name] = (getattr(backend, "max_qubits", None)
+                                       or getattr(getattr(backend, "device", None), "num_qubits", None))
+        return qubits_of_backend[name]
 
     def own_job(user: dict, job_id: str) -> dict:
         job = store.job(user["id"], job_id)
@@ -253,7 +277,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                         max_circuits=server_limits.max_circuits, max_operations=server_limits.max_operations,
                         max_source_bytes=max_body_bytes)
         try:
-            spec = check_submission(request.model_dump(), limits, request.backend)
+            spec = check_submission(request.model_dump(), limits, request.backend, backend_qubits(request.backend))
         except QfusionError as exc:
             if isinstance(exc, ServiceError):
                 raise
@@ -264,6 +288,10 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                            num_circuits=spec.num_circuits, num_qubits=spec.num_qubits, shots=spec.shots,
                            idempotency_key=request.idempotency_key)
         metrics.submitted.labels(request.backend, spec.program).inc()
+        recent[job["id"]] = user["id"]
+        if len(recent) > 100_000:
+            for key in list(recent)[:50_000]:
+                del recent[key]
         log(logger, "job.submitted", job_id=job["id"], user=user["name"], backend=request.backend,
             program=spec.program, num_qubits=spec.num_qubits, shots=spec.shots)
         return JSONResponse(job, status_code=201)
@@ -285,11 +313,16 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                          wait: float = Query(0.0, ge=0, le=60, description="seconds to wait for the job to end")):
         """The result of a DONE job (200); 202 with the job while it has not ended; 409 if it failed."""
         from starlette.concurrency import run_in_threadpool
-        job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
-        if job is None:
-            raise ServiceError(f"no job {job_id!r}", 404)
-        if job["state"] not in TERMINAL and wait > 0 and await waiters.wait(job_id, wait):
+        if wait > 0 and recent.get(job_id) == user["id"]:
+            # Submitted here moments ago by this user: wait first, then read once.
+            await waiters.wait(job_id, wait)
             job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
+        else:
+            job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
+            if job is None:
+                raise ServiceError(f"no job {job_id!r}", 404)
+            if job["state"] not in TERMINAL and wait > 0 and await waiters.wait(job_id, wait):
+                job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
         if job["state"] in TERMINAL:
             metrics.finished(job)
         if job["state"] == "DONE":  # the stored JSON goes out as it is, not decoded and encoded again

@@ -175,9 +175,9 @@ class RemoteJob:
         """The job's JSON result, waiting up to ``timeout`` seconds (None: forever) for it to end."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            left = 30.0 if deadline is None else max(0.0, deadline - time.monotonic())
+            left = 60.0 if deadline is None else max(0.0, deadline - time.monotonic())
             status, body = self.client.request("GET", f"/v1/jobs/{self.id}/result", ok=(200, 202, 409),
-                                               params={"wait": min(left, 30.0)})
+                                               params={"wait": min(left, max(0.0, self.client.timeout - 10))})
             self.info = body.get("job", self.info)
             if status == 200:
                 return body["result"]

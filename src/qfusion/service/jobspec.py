@@ -26,7 +26,7 @@ from qfusion.errors import CircuitError, QasmError, ServiceError
 from qfusion.service.wire import bind_by_name, circuit_to_json, decode_circuit
 
 PROGRAMS = ("sampler", "estimator", "vqe", "qaoa")
-OPTIMIZERS = ("cobyla", "nelder-mead", "powell")
+OPTIMIZERS = ("l-bfgs-b", "cobyla", "nelder-mead", "powell", "spsa")
 
 
 class SubmissionError(ServiceError):
@@ -88,6 +88,11 @@ def _terms(value, what: str, limits: Limits, num_qubits: int | None) -> list:
 _AVAILABLE = [0.0, 0]  # (when read, bytes): /proc/meminfo is read at most once a second
 
 
+def _check_device(num_qubits: int, what: str, backend: str, backend_qubits: int | None) -> None:
+    if backend_qubits is not None and num_qubits > backend_qubits:
+        raise SubmissionError(f"{what} has {num_qubits} qubits; backend {backend!r} has {backend_qubits}", status=413)
+
+
 def _check_memory(num_qubits: int, backend: str) -> None:
     from qfusion.sim.memory import available_bytes, format_bytes, state_bytes
     now = time.monotonic()
@@ -139,8 +144,17 @@ def _parsed(item, circuit):
         return item
 
 
-def check_submission(body, limits: Limits, backend: str = "statevector") -> Spec:
-    """Check a submission's JSON body against ``limits``; the returned spec's payload is what runs."""
+def check_submission(body, limits: Limits, backend: str = "statevector", backend_qubits: int | None = None) -> Spec:
+    """Check a submission's JSON body against ``limits``, the backend's size and the memory.
+
+    ``backend_qubits`` is the number of qubits of the backend's device, if it has one. The
+    returned spec's payload is what runs.
+
+    >>> check_submission({"circuits": ["OPENQASM 3; qubit[6] q;"]}, Limits(), "trapped_ion", backend_qubits=5)
+    Traceback (most recent call last):
+    ...
+    qfusion.service.jobspec.SubmissionError: the circuit has 6 qubits; backend 'trapped_ion' has 5
+    """
     if not isinstance(body, dict):
         raise SubmissionError("the request body must be a JSON object")
     program = body.get("program", "sampler")
@@ -167,10 +181,12 @@ def check_submission(body, limits: Limits, backend: str = "statevector") -> Spec
                                   status=413)
         payload["options"] = {"cost": cost, "reps": _integer(options, "reps", 1, 1, limits.max_reps)}
         payload["options"].update(_optimizer(options, limits, 2 * payload["options"]["reps"]))
+        _check_device(num_qubits, "options.cost", backend, backend_qubits)
         _check_memory(num_qubits, backend)
         return Spec(program, payload, 1, num_qubits, shots)
     items, circuits, parameters = _circuits(body, limits)
     num_qubits = max(c.num_qubits for c in circuits)
+    _check_device(num_qubits, "the circuit" if len(circuits) == 1 else "a circuit", backend, backend_qubits)
     _check_memory(num_qubits, backend)
     payload["circuits"] = items
     if program == "sampler":
@@ -182,7 +198,8 @@ def check_submission(body, limits: Limits, backend: str = "statevector") -> Spec
             raise SubmissionError("options.observables must be a list with one observable (a list of "
                                   "[label, coefficient] terms) per circuit")
         payload["options"] = {"observables": [_terms(o, f"options.observables[{i}]", limits, c.num_qubits)
-                                              for i, (o, c) in enumerate(zip(observables, circuits))]}
+                                              for i, (o, c) in enumerate(zip(observables, circuits))],
+                              "shots": _estimator_shots(options, limits)}
     else:  # vqe: one parameterised ansatz
         if len(circuits) != 1 or not circuits[0].parameters:
             raise SubmissionError("vqe takes one parameterised ansatz circuit")
@@ -205,14 +222,21 @@ def _bind_all(circuits, parameters) -> None:
 
 
 def _optimizer(options: dict, limits: Limits, num_parameters: int) -> dict:
-    optimizer = options.get("optimizer", "cobyla")
-    if optimizer not in OPTIMIZERS:
+    optimizer = options.get("optimizer")
+    if optimizer is not None and optimizer not in OPTIMIZERS:
         raise SubmissionError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
     initial = options.get("initial_point")
-    if initial is None:
-        initial = [0.1] * num_parameters
-    if (not isinstance(initial, list) or len(initial) != num_parameters
+    if initial is not None and (
+            not isinstance(initial, list) or len(initial) != num_parameters
             or any(isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) for v in initial)):
         raise SubmissionError(f"options.initial_point must be a list of {num_parameters} finite numbers")
-    return {"optimizer": optimizer, "initial_point": [float(v) for v in initial],
-            "maxiter": _integer(options, "maxiter", 100, 1, limits.max_iterations)}
+    return {"optimizer": optimizer, "initial_point": None if initial is None else [float(v) for v in initial],
+            "maxiter": _integer(options, "maxiter", 100, 1, limits.max_iterations),
+            "shots": _estimator_shots(options, limits)}
+
+
+def _estimator_shots(options: dict, limits: Limits):
+    """``options.shots``: absent or null for exact values, else shots per measured group."""
+    if options.get("shots") is None:
+        return None
+    return _integer(options, "shots", None, 2, limits.max_shots, " (your quota)")

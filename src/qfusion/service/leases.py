@@ -93,7 +93,18 @@ def _owned(lease: Lease, worker_id: str):
 
 
 def heartbeat(store, worker_id: str, leases, *, lease_s: float) -> set[str]:
-    """Renew the leases still held and the worker's liveness; returns the job ids still owned."""
+    """Renew the leases still held and the worker's liveness; returns the job ids still owned.
+
+    >>> from qfusion.service.store import Store
+    >>> store = Store("sqlite://")
+    >>> job = store.submit(store.create_user("ada"), backend="null", program="sampler", payload={},
+    ...                    num_circuits=1, num_qubits=1, shots=1)
+    >>> [lease] = claim(store, "w1", ["null"], lease_s=30)
+    >>> heartbeat(store, "w1", [lease], lease_s=30) == {job["id"]}, heartbeat(store, "w2", [lease], lease_s=30)
+    (True, set())
+    >>> release(store, lease, "w1"), claim(store, "w2", ["null"], lease_s=30)[0].attempt
+    (True, 2)
+    """
     now = time.time()
     owned = set()
     with store.write() as c:

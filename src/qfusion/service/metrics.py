@@ -37,7 +37,7 @@ class _StoreCollector:
                                      "heartbeat", labels=["worker"])
         per_backend: dict[str, int] = {}
         for worker in self.store.workers():
-            if worker["state"] != "running":
+            if worker["state"] != "running" or now - worker["last_seen"] > 3600:  # stopped, or long gone
                 continue
             age.add_metric([worker["id"]], now - worker["last_seen"])
             if now - worker["last_seen"] < LIVENESS_S:

@@ -3,7 +3,8 @@
 No user code runs here: a job names one of these programs and gives it data (circuits,
 Pauli terms, an optimizer's name and settings), checked before by
 :func:`qfusion.service.jobspec.check_submission`. Hybrid loops (VQE, QAOA) run next to the
-backend, so each iteration costs no round trip to the user.
+backend, so each iteration costs no round trip to the user. The programs are thin JSON
+wrappers around :mod:`qfusion.primitives` (Estimator) and :mod:`qfusion.algorithms` (vqe, qaoa).
 
 The sampler's circuit ``i`` runs with seed ``seed + i``, so a job's counts equal
 ``qf.run(circuit_i, shots, seed=seed + i)`` on the same backend, and a job that runs again
@@ -22,7 +23,7 @@ import time
 
 import numpy as np
 
-from qfusion.circuit import Circuit, Parameter
+from qfusion.circuit import Circuit
 from qfusion.observables import PauliSum
 from qfusion.service.wire import bind_by_name, decode_circuit
 
@@ -56,103 +57,77 @@ def sampler(payload: dict, backend: str) -> dict:
     return {"results": out}
 
 
-def _expectation(circuit: Circuit, observable: PauliSum, backend: str) -> float:
-    from qfusion.backends import simulate
-    without_measurements = Circuit(circuit.num_qubits)
-    for instruction in circuit.instructions:
-        if instruction.name not in ("measure", "barrier"):
-            without_measurements.append(instruction.operation, instruction.qubits, instruction.clbits,
-                                        instruction.condition)
-    value = simulate(without_measurements, backend=backend).expectation_value(observable)
-    return float(np.real(value))
+def _shots(options: dict):
+    """``options.shots``: None (exact, the default) or the shots per measured group."""
+    return options.get("shots")
 
 
 def estimator(payload: dict, backend: str) -> dict:
-    """Exact expectation values of each circuit's observable (final measurements are dropped)."""
-    values = [_expectation(circuit, _pauli_sum(terms), backend)
-              for circuit, terms in zip(_circuits(payload), payload["options"]["observables"])]
-    return {"values": values, "standard_errors": [0.0] * len(values)}
+    """Expectation values of each circuit's observable (:class:`qfusion.primitives.Estimator`):
+    exact by default, or measured with ``options.shots`` (with standard errors).
+
+    >>> payload = {"circuits": ['OPENQASM 3; qubit q;'], "parameters": None, "seed": 1,
+    ...            "options": {"observables": [[["Z", 2.0]]]}}
+    >>> estimator(payload, "statevector")["values"]
+    [2.0]
+    """
+    from qfusion.primitives import Estimator
+    options = payload["options"]
+    engine = Estimator(backend, shots=_shots(options), seed=payload["seed"])
+    values, errors = [], []
+    for circuit, terms in zip(_circuits(payload), options["observables"]):
+        found = engine.run(circuit, _pauli_sum(terms))
+        values.append(float(np.asarray(found.values).reshape(-1)[0]))
+        errors.append(float(np.asarray(found.std_errors).reshape(-1)[0]))
+    return {"values": values, "standard_errors": errors}
 
 
-def _minimize(energy, options: dict) -> tuple[np.ndarray, float, list[float]]:
-    from qfusion._optional import import_optional
-    optimize = import_optional("scipy.optimize", "VQE and QAOA on the job service")
-    history: list[float] = []
+_METHODS = {"cobyla": "COBYLA", "nelder-mead": "Nelder-Mead", "powell": "Powell", "l-bfgs-b": "L-BFGS-B",
+            "spsa": "SPSA"}
 
-    def tracked(x):
-        value = energy(x)
-        history.append(value)
-        return value
 
-    method = {"cobyla": "COBYLA", "nelder-mead": "Nelder-Mead", "powell": "Powell"}[options["optimizer"]]
-    found = optimize.minimize(tracked, np.asarray(options["initial_point"], dtype=float), method=method,
-                              options={"maxiter": options["maxiter"]})
-    return np.asarray(found.x, dtype=float), float(min(history, default=found.fun)), history
+def _method(options: dict, backend: str) -> str:
+    return _METHODS[options["optimizer"] or ("l-bfgs-b" if backend == "statevector" else "cobyla")]
 
 
 def vqe(payload: dict, backend: str) -> dict:
-    """Minimise <H> over the ansatz's parameters with a SciPy optimizer; the whole loop runs here."""
+    """:func:`qfusion.algorithms.vqe` of the ansatz and observable; the whole loop runs here.
+
+    With L-BFGS-B (the default on ``statevector``) energies and gradients come from one adjoint
+    sweep; gradient-free optimisers (COBYLA, Nelder-Mead, Powell, SPSA) use energies only.
+    """
+    from qfusion.algorithms import vqe as run_vqe
     options = payload["options"]
     [ansatz] = [decode_circuit(item, max_qubits=10_000, max_operations=_BIG, max_source_bytes=_BIG)
                 for item in payload["circuits"]]
-    names = options["parameter_names"]
-    observable = _pauli_sum(options["observable"])
-    x, energy, history = _minimize(
-        lambda x: _expectation(bind_by_name(ansatz, dict(zip(names, map(float, x)))), observable, backend),
-        options)
-    return {"energy": energy, "parameters": dict(zip(names, map(float, x))), "evaluations": len(history),
-            "history": history}
-
-
-def qaoa_circuit(cost_terms, reps: int) -> Circuit:
-    """The QAOA ansatz for a Z-only cost: ``|+>`` layers of exp(-i gamma C) and exp(-i beta sum X).
-
-    Parameters are ``gamma_k`` and ``beta_k``; a Z string on qubits ``q1..qm`` becomes a CNOT
-    ladder around ``rz(2 gamma c)`` (labels little-endian: character ``-1-i`` is qubit ``i``).
-
-    >>> qaoa_circuit([["ZZ", 1.0]], 1).count_ops()
-    {'h': 2, 'cx': 2, 'rz': 1, 'rx': 2}
-    """
-    num_qubits = len(cost_terms[0][0])
-    circuit = Circuit(num_qubits)
-    for q in range(num_qubits):
-        circuit.h(q)
-    for k in range(reps):
-        gamma, beta = Parameter(f"gamma_{k}"), Parameter(f"beta_{k}")
-        for label, coeff in cost_terms:
-            qubits = [i for i, letter in enumerate(reversed(label)) if letter == "Z"]
-            if not qubits:
-                continue
-            for a, b in zip(qubits, qubits[1:]):
-                circuit.cx(a, b)
-            circuit.rz(2 * coeff * gamma, qubits[-1])
-            for a, b in reversed(list(zip(qubits, qubits[1:]))):
-                circuit.cx(a, b)
-        for q in range(num_qubits):
-            circuit.rx(2 * beta, q)
-    return circuit
+    method = _method(options, backend)
+    gradient = None if method != "L-BFGS-B" else ("adjoint" if backend == "statevector" else "parameter_shift")
+    found = run_vqe(_pauli_sum(options["observable"]), ansatz, initial_point=options["initial_point"],
+                    optimizer=method, gradient=gradient, backend=backend, shots=_shots(options),
+                    seed=payload["seed"], maxiter=options["maxiter"])
+    names = [p.name for p in ansatz.parameters]
+    return {"energy": float(found.energy), "parameters": dict(zip(names, map(float, found.parameters))),
+            "evaluations": int(found.evaluations), "iterations": int(found.iterations),
+            "converged": bool(found.converged), "message": found.message, "optimizer": method,
+            "history": [float(v) for v in found.history]}
 
 
 def qaoa(payload: dict, backend: str) -> dict:
-    """Optimise a QAOA ansatz for a Z-only cost, then sample it: counts, the best bitstring and its cost."""
-    from qfusion.backends import run
+    """:func:`qfusion.algorithms.qaoa` for a Z-only cost: optimal angles, the most likely bitstring
+    (qubit 0 rightmost) with its cost, the probability of an optimum and the top probabilities."""
+    from qfusion.algorithms import qaoa as run_qaoa
     options = payload["options"]
-    cost = _pauli_sum(options["cost"])
-    ansatz = qaoa_circuit(options["cost"], options["reps"])
-    order = {p.name: p for p in ansatz.parameters}
-    names = [f"{kind}_{k}" for k in range(options["reps"]) for kind in ("gamma", "beta")]
-
-    def bound(x):
-        return ansatz.bind({order[name]: float(v) for name, v in zip(names, x)})
-
-    x, energy, history = _minimize(lambda x: _expectation(bound(x), cost, backend), options)
-    final = bound(x).measure_all()
-    counts = dict(run(final, shots=payload["shots"], backend=backend, seed=payload["seed"]).counts)
-    diagonal = np.real(np.diag(cost.to_matrix())) if cost.num_qubits <= 12 else None
-    best = min(counts, key=lambda bits: (diagonal[int(bits, 2)] if diagonal is not None else 0, -counts[bits]))
-    return {"energy": energy, "parameters": dict(zip(names, map(float, x))), "evaluations": len(history),
-            "counts": counts, "best_bitstring": best,
-            "best_cost": float(diagonal[int(best, 2)]) if diagonal is not None else None}
+    initial = options["initial_point"]
+    reps = options["reps"]
+    found = run_qaoa(_pauli_sum(options["cost"]), reps,
+                     initial_point=None if initial is None else (initial[:reps], initial[reps:]),
+                     optimizer=_method(options, backend), maxiter=options["maxiter"], backend=backend,
+                     shots=_shots(options), seed=payload["seed"])
+    return {"energy": float(found.value), "gammas": [float(v) for v in found.gammas],
+            "betas": [float(v) for v in found.betas], "best_bitstring": found.best_bitstring,
+            "best_cost": float(found.best_cost), "optimum_probability": float(found.optimum_probability),
+            "probabilities": {k: float(v) for k, v in found.probabilities.items()},
+            "evaluations": int(found.nfev), "history": [float(v) for v in found.history]}
 
 
 PROGRAMS = {"sampler": sampler, "estimator": estimator, "vqe": vqe, "qaoa": qaoa}

@@ -94,7 +94,18 @@ def _sqlite_engine(url: str):
 
 
 class Store:
-    """A connection pool to the service database, migrated to the current schema on open."""
+    """A connection pool to the service database, migrated to the current schema on open.
+
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada", Quotas(max_queued=5))
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+    ...                    num_qubits=2, shots=100)
+    >>> [j["state"] for j in store.jobs(ada["id"])], store.cancel(ada["id"], job["id"])["state"]
+    (['QUEUED'], 'CANCELLED')
+    >>> bob = store.create_user("bob")
+    >>> store.job(bob["id"], job["id"]) is None  # another user's job does not exist for bob
+    True
+    """
 
     def __init__(self, url: str = "qfusion-service.db"):
         self.url = database_url(url)
@@ -188,17 +199,23 @@ class Store:
 
     def _insert(self, c, user: dict, now: float, fair_key: float, *, backend, program, payload, num_circuits,
                 num_qubits, shots, idempotency_key, max_attempts) -> dict:
-        waiting = c.execute(sa.select(sa.func.count()).select_from(jobs).where(
-            jobs.c.user_id == user["id"], jobs.c.state.in_(("QUEUED", "RUNNING")))).scalar()
-        if waiting >= user["max_queued"]:
-            raise QuotaError(f"you have {waiting} jobs queued or running, your quota is {user['max_queued']}; "
-                             f"wait for some to finish or cancel some", status=429)
         job_id = uuid.uuid4().hex
-        c.execute(jobs.insert().values(
-            id=job_id, user_id=user["id"], backend=backend, program=program, state="QUEUED",
-            payload=json.dumps(payload), num_circuits=num_circuits, num_qubits=num_qubits, shots=shots,
-            fair_key=fair_key, attempt=0, max_attempts=max_attempts, idempotency_key=idempotency_key,
-            created_at=now))
+        # One statement: the job goes in only while the user's queued and running jobs are under the
+        # quota (counted after the user's row was locked above, so concurrent submissions count right).
+        waiting = (sa.select(sa.func.count()).select_from(jobs)
+                   .where(jobs.c.user_id == user["id"], jobs.c.state.in_(("QUEUED", "RUNNING"))).scalar_subquery())
+        row = sa.select(
+            sa.literal(job_id), sa.literal(user["id"]), sa.literal(backend), sa.literal(program), sa.literal("QUEUED"),
+            sa.literal(json.dumps(payload)), sa.literal(num_circuits), sa.literal(num_qubits),
+            sa.literal(shots, sa.BigInteger), sa.literal(fair_key, sa.Float), sa.literal(0), sa.literal(max_attempts),
+            sa.literal(idempotency_key, sa.String), sa.literal(now, sa.Float)).where(waiting < user["max_queued"])
+        inserted = c.execute(jobs.insert().from_select(
+            ["id", "user_id", "backend", "program", "state", "payload", "num_circuits", "num_qubits", "shots",
+             "fair_key", "attempt", "max_attempts", "idempotency_key", "created_at"], row)
+            .returning(jobs.c.id)).first()
+        if inserted is None:
+            raise QuotaError(f"you have {user['max_queued']} jobs queued or running, your quota is "
+                             f"{user['max_queued']}; wait for some to finish or cancel some", status=429)
         return {"id": job_id, "state": "QUEUED", "backend": backend, "program": program,
                 "num_circuits": num_circuits, "num_qubits": num_qubits, "shots": shots, "attempt": 0,
                 "created_at": now, "started_at": None, "finished_at": None, "error": None}
@@ -207,7 +224,8 @@ class Store:
         """The job ``job_id`` if it belongs to ``user_id`` (else None: another user's job does not exist)."""
         columns = [jobs.c[name] for name in JOB_COLUMNS]
         with self.read() as c:
-            row = c.execute(sa.select(*columns).where(jobs.c.id == job_id, jobs.c.user_id == user_id)).mappings().first()
+            query = sa.select(*columns).where(jobs.c.id == job_id, jobs.c.user_id == user_id)
+            row = c.execute(query).mappings().first()
         return dict(row) if row else None
 
     def jobs(self, user_id: int, *, state: str | None = None, limit: int = 100, before: float | None = None) -> list:

@@ -50,8 +50,7 @@ class Worker:
         self.id = worker_id or f"w-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.logger = logger or logging.getLogger("qfusion.service.worker")
         self.stopping = threading.Event()
-        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="job")
-        self._last_sweep = 0.0
+        self._last_sweep = self._last_beat = 0.0
 
     def stop(self, *_signal) -> None:
         """Stop claiming; the running job finishes (or is returned after ``grace_s``)."""
@@ -79,12 +78,14 @@ class Worker:
                 done += self._execute(claimed)
         finally:
             leases.worker_stopped(self.store, self.id)
-            self._executor.shutdown(wait=False, cancel_futures=True)
             log(self.logger, "worker.stopped", worker_id=self.id, jobs=done)
         return done
 
     def _sweep(self) -> None:
         now = time.monotonic()
+        if now - self._last_beat >= self.heartbeat_s:  # liveness, also while idle
+            self._last_beat = now
+            leases.heartbeat(self.store, self.id, [], lease_s=self.lease_s)
         if now - self._last_sweep >= 1.0:
             self._last_sweep = now
             requeued = leases.requeue_expired(self.store)
@@ -111,7 +112,17 @@ class Worker:
     def _execute(self, claimed: list) -> int:
         """Run a batch of claimed jobs, recording outcomes as they come and renewing the leases meanwhile."""
         outcomes: list = []
-        future = self._executor.submit(self._run_all, claimed, outcomes)
+        future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def job_thread():
+            try:
+                self._run_all(claimed, outcomes)
+                future.set_result(None)
+            except BaseException as exc:  # noqa: BLE001 (handed to the control loop)
+                future.set_exception(exc)
+
+        # A daemon thread: a worker that gave its jobs back exits without waiting for a simulation.
+        threading.Thread(target=job_thread, name="job", daemon=True).start()
         written, next_beat, stop_deadline = 0, time.monotonic() + self.heartbeat_s, None
         while True:
             timeout = min(self.flush_s, max(0.0, next_beat - time.monotonic()))
