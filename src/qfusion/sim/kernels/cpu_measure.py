@@ -94,6 +94,18 @@ def sample_sorted(state, num_blocks, block_starts, uniforms, first_uniform):
 
 
 _PAULI_BLOCK_BITS = 10
+
+
+@nb.njit(inline="always", **_OPTS)
+def parity(v):
+    """Parity of the set bits of ``v`` (0 or 1) by folding: no loop over the bits."""
+    v ^= v >> 32
+    v ^= v >> 16
+    v ^= v >> 8
+    v ^= v >> 4
+    v ^= v >> 2
+    v ^= v >> 1
+    return v & 1
 _SUPERBLOCK_BITS = 18  # 2 x 4 MiB of complex128: a superblock and its partner stay in the L3 cache
 
 
@@ -149,13 +161,7 @@ def _class_sums(state, xs, holes, spreads, z_masks, term_starts, signs, flips, s
                             p[j] = b.real * a.real + b.imag * a.imag
                             q[j] = b.real * a.imag - b.imag * a.real
                     for t in range(term_starts[m], term_starts[m + 1]):
-                        v = base & z_masks[t]
-                        v ^= v >> 32
-                        v ^= v >> 16
-                        v ^= v >> 8
-                        v ^= v >> 4
-                        v ^= v >> 2
-                        v ^= v >> 1
+                        negative = parity(base & z_masks[t])
                         row = signs[t]
                         dot = 0.0
                         if flips[t]:
@@ -164,7 +170,7 @@ def _class_sums(state, xs, holes, spreads, z_masks, term_starts, signs, flips, s
                         else:
                             for j in range(low):
                                 dot += row[j] * p[j]
-                        out[w, t] += -dot if v & 1 else dot
+                        out[w, t] += -dot if negative else dot
     return out.sum(axis=0)
 
 

@@ -10,19 +10,14 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from qfusion.sim.kernels.cpu_measure import parity
+
 _OPTS = dict(cache=True, nogil=True, fastmath=False, error_model="numpy")
 
 
 @nb.njit(inline="always", **_OPTS)
 def _sign(index, z):
-    v = index & z  # parity of the set bits by folding: no loop over the bits
-    v ^= v >> 32
-    v ^= v >> 16
-    v ^= v >> 8
-    v ^= v >> 4
-    v ^= v >> 2
-    v ^= v >> 1
-    return 1.0 - 2.0 * (v & 1)
+    return 1.0 - 2.0 * parity(index & z)
 
 
 @nb.njit(parallel=True, **_OPTS)
