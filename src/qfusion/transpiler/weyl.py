@@ -70,13 +70,14 @@ def magic_spectrum(unitary: np.ndarray):
     return values, vectors, in_magic, phase
 
 
+_PERMUTATIONS = np.array(list(itertools.permutations(range(4))))
+
+
 def _match(values_u: np.ndarray, values_v: np.ndarray) -> tuple[float, tuple[int, ...]]:
-    best = (np.inf, (0, 1, 2, 3))
-    for perm in itertools.permutations(range(4)):
-        error = float(np.max(np.abs(values_u - values_v[list(perm)])))
-        if error < best[0]:
-            best = (error, perm)
-    return best
+    """The permutation of ``values_v`` closest to ``values_u`` and the largest difference left."""
+    errors = np.abs(values_u[None, :] - values_v[_PERMUTATIONS]).max(axis=1)
+    best = int(np.argmin(errors))
+    return float(errors[best]), tuple(int(i) for i in _PERMUTATIONS[best])
 
 
 def spectrum_distance(u: np.ndarray, v: np.ndarray) -> float:
