@@ -16,7 +16,10 @@ from qfusion.sim.memory import check_state_fits
 
 AER = AerSimulator(method="statevector")
 SMALL_CHUNKS = [SimulatorOptions(), SimulatorOptions(local_qubits=3),
-                SimulatorOptions(local_qubits=4, max_fused_qubits=3, max_diagonal_qubits=3)]
+                SimulatorOptions(local_qubits=4, max_fused_qubits=3, max_diagonal_qubits=3),
+                # gathered lane sweeps on small states (the default from 16 qubits on)
+                SimulatorOptions(lanes=True, sweep_qubits=7, sweep_mixed=3),
+                SimulatorOptions(lanes=True, sweep_qubits=6, sweep_mixed=2, max_diagonal_qubits=3)]
 
 
 def random_circuit(n, depth, rng):
@@ -70,6 +73,16 @@ def test_random_circuits_match_qiskit_aer(n):
         options = SMALL_CHUNKS[trial % len(SMALL_CHUNKS)]
         state = np.asarray(simulate(circuit, options=options))
         assert fidelity(state, expected) > 1 - 1e-10, (n, trial, options)
+
+
+@pytest.mark.slow
+def test_large_random_circuits_match_qiskit_aer_on_the_lane_path():
+    rng = np.random.default_rng(17)
+    for trial, dtype in enumerate([np.complex128, np.complex64]):
+        circuit = random_circuit(17, 120, rng)
+        expected = aer_statevector(qf.interop.to_qiskit(circuit))
+        state = np.asarray(simulate(circuit, dtype=dtype))
+        assert fidelity(state.astype(complex), expected) > 1 - (1e-10 if trial == 0 else 1e-5)
 
 
 @pytest.mark.parametrize("version", [2, 3])

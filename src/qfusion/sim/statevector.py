@@ -20,7 +20,8 @@ from qfusion.circuit.circuit import Circuit
 from qfusion.config import settings
 from qfusion.errors import CircuitError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout, schedule
-from qfusion.sim.kernels import cpu_measure, cpu_sweep
+from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
+from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, Program, ResetOp, lower
 
@@ -30,11 +31,21 @@ DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
 
 @dataclass(frozen=True)
 class SimulatorOptions:
-    """Tuning knobs; the defaults were chosen by the benchmarks in ``bench/``."""
+    """Tuning knobs; the defaults were chosen by the benchmarks in ``bench/``.
+
+    States of at least ``lanes_from_qubits`` qubits run as gathered split-complex sweeps
+    (:mod:`qfusion.sim.lanes`) over ``sweep_qubits`` bits at a time, each mixing at most
+    ``sweep_mixed`` qubits (None: sized to the cache); smaller ones, or with ``lanes=False``,
+    run in-place cache-blocked sweeps over chunks of ``2**local_qubits`` amplitudes.
+    """
     max_fused_qubits: int = MAX_FUSED_QUBITS
     max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
     local_qubits: int = 14
     num_threads: int | None = None
+    lanes: bool | None = None
+    lanes_from_qubits: int = 16
+    sweep_qubits: int | None = None
+    sweep_mixed: int | None = None
 
 
 def resolve_dtype(dtype) -> type:
@@ -140,11 +151,7 @@ def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
         return
     sched = run.cache.get(key) if key is not None else None
     if sched is None or sched[0] != run.layout:
-        fused = fuse(ops, run.options.max_fused_qubits, run.options.max_diagonal_qubits)
-        plan = schedule(fused, run.num_qubits, _local_qubits(run.num_qubits, run.options),
-                        run.data.dtype, run.layout)
-        steps = list(plan.steps)
-        layout = plan.layout
+        steps, layout = _plan_gates(run, ops)
         if not keep_layout:
             steps += restore_layout(layout)
             layout = tuple(range(run.num_qubits))
@@ -152,12 +159,27 @@ def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
         if key is not None:
             run.cache[key] = sched
     _, steps, layout = sched
+    real = run.data.view(np.finfo(run.data.dtype).dtype)
     for step in steps:
         if isinstance(step, BitSwap):
             cpu_sweep.swap_bit_positions(run.data, step.first, step.second)
+        elif isinstance(step, LaneSweep):
+            cpu_lanes.sweep(real, *step.arrays)
         else:
             cpu_sweep.sweep(run.data, step.local_qubits, *step.arrays)
     run.layout = layout
+
+
+def _plan_gates(run: _Run, ops: list[GateOp]) -> tuple[list, tuple[int, ...]]:
+    options = run.options
+    if options.lanes is not False and (options.lanes or run.num_qubits >= options.lanes_from_qubits):
+        planned = lane_schedule(ops, run.num_qubits, run.layout, run.data.dtype, options.sweep_qubits,
+                                options.sweep_mixed, options.max_diagonal_qubits)
+        if planned is not None:
+            return planned
+    fused = fuse(ops, options.max_fused_qubits, options.max_diagonal_qubits)
+    plan = schedule(fused, run.num_qubits, _local_qubits(run.num_qubits, options), run.data.dtype, run.layout)
+    return list(plan.steps), plan.layout
 
 
 def _measure(run: _Run, qubit: int, reset: bool) -> int:

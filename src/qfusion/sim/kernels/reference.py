@@ -46,6 +46,53 @@ def sweep(state, local_qubits, op_type, op_local, op_nlocal, op_high, op_nhigh, 
         state[:] = new
 
 
+def lanes_sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
+                op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
+                coef_re, coef_im, skip):
+    """Twin of ``cpu_lanes.sweep``. It applies every block, ignoring ``skip``, so a block wrongly
+    flagged as the identity makes the two differ."""
+    state = state_floats[0::2] + 1j * state_floats[1::2]
+    coef = coef_re.astype(complex) + 1j * coef_im
+    offsets = (offsets_high[:, None] + offsets_low[None, :]).ravel()
+    buffer_index = (buffer_high[:, None] + buffer_low[None, :]).ravel()
+    index = np.arange(1 << active)
+    for chunk in range(1 << len(outer_positions)):
+        base = sum(((chunk >> j) & 1) << int(p) for j, p in enumerate(outer_positions))
+        buf = np.empty(1 << active, dtype=complex)
+        buf[buffer_index] = state[base + offsets]
+        for o in range(op_type.shape[0]):
+            block = np.zeros_like(index)
+            for j, b in enumerate(op_sel[o, :op_nsel[o]]):
+                bit = (chunk >> (b - active)) & 1 if b >= active else (index >> b) & 1
+                block |= bit << j
+            start = op_data[o] + block * op_stride[o]
+            bits = list(op_bits[o, :op_nbits[o]])
+            if op_type[o] == 0:
+                q = op_target[o]
+                i0 = index[((index >> q) & 1) == 0]
+                i1 = i0 | (1 << q)
+                c = start[i0]
+                a0, a1 = buf[i0].copy(), buf[i1].copy()
+                buf[i0] = coef[c] * a0 + coef[c + 1] * a1
+                buf[i1] = coef[c + 2] * a0 + coef[c + 3] * a1
+            elif op_type[o] in (1, 3):
+                position = _bits(index, bits)
+                if op_type[o] == 3:
+                    position = position * 16 + (index & 15)
+                buf = buf * coef[start + position]
+            else:  # 2 (any dense) and 4 (two qubits) share the encoding
+                dim = 1 << len(bits)
+                local = np.array([sum(((j >> b) & 1) << p for b, p in enumerate(bits)) for j in range(dim)])
+                rest = np.unique(index & ~sum(1 << p for p in bits))
+                groups = buf[rest[:, None] + local[None, :]]
+                starts = start[rest]
+                matrices = coef[starts[:, None, None] + np.arange(dim * dim).reshape(dim, dim)[None]]
+                buf[rest[:, None] + local[None, :]] = np.einsum("gab,gb->ga", matrices, groups)
+        state[base + offsets] = buf[buffer_index]
+    state_floats[0::2] = state.real
+    state_floats[1::2] = state.imag
+
+
 def swap_bit_positions(state, first, second):
     """Twin of ``cpu_sweep.swap_bit_positions``."""
     index = np.arange(state.shape[0])

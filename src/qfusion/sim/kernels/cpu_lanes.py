@@ -1,0 +1,297 @@
+"""Gathered sweeps on split-complex buffers: the fast path for large states.
+
+A sweep picks ``active`` bit positions of the state. For each setting of the other
+(*outer*) bits, a chunk of ``2**active`` amplitudes is gathered into two real buffers
+``re`` and ``im`` (buffer index bit j = the sweep's buffer bit j), every op of the sweep is
+applied there, and the chunk is scattered back: one read and one write of the state per
+sweep, whichever bits the ops touch, so no pass ever exchanges bit positions.
+
+Buffer bits below :data:`LANE_BITS` are *lanes*: no op mixes them, so every op that mixes
+a bit works on runs of at least ``2**LANE_BITS`` contiguous reals, and its inner loop runs
+over plain arrays with scalar coefficients, which LLVM turns into full-width SIMD. Split
+real and imaginary parts avoid the shuffles interleaved complex numbers need.
+
+Op encoding (one row per op):
+  ``op_type``   0: a one-qubit matrix on buffer bit ``op_target`` (``4`` coefficients per block);
+                1: a diagonal on buffer bits ``op_bits[:op_nbits]`` (``2^k`` per block);
+                2: a dense ``2^k x 2^k`` matrix on buffer bits ``op_bits[:op_nbits]`` (any k, slow path)
+                3: a diagonal whose coefficients also vary over the lanes: per block and index over
+                   ``op_bits`` (buffer bits >= ``LANE_BITS``), a vector of ``2^LANE_BITS`` lane values
+                4: a two-qubit matrix on buffer bits ``op_bits[:2]`` (ascending), 16 coefficients
+                   per block, row-major, index bit 0 on ``op_bits[0]``
+  ``op_sel``    selector bits: values ``< active`` are buffer bits, ``>= active`` are outer bits
+                ``active + j`` (chunk index bit j); block index bit j is selector j
+  ``op_data``   offset of block 0 in ``coef_re``/``coef_im``; block ``h`` at ``op_data + h * op_stride``
+  ``op_skip``   offset of the op's identity flags (one per block) in ``skip``
+Selectors of type-0 and type-4 ops are buffer bits >= ``LANE_BITS`` or outer bits.
+
+Kernels validate nothing; :mod:`qfusion.sim.lanes` builds the encoding.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+LANE_BITS = 4
+_QUAD_RUN = 256  # two-qubit gates work on runs of at most this many reals, copied through L1
+_OPTS = dict(cache=True, nogil=True, fastmath=True, error_model="numpy")
+
+
+@nb.njit(inline="never", **_OPTS)
+def _pair(r0, i0, r1, i1, m00r, m00i, m01r, m01i, m10r, m10i, m11r, m11i):
+    for i in range(r0.shape[0]):
+        ar = r0[i]
+        ai = i0[i]
+        br = r1[i]
+        bi = i1[i]
+        r0[i] = m00r * ar - m00i * ai + m01r * br - m01i * bi
+        i0[i] = m00r * ai + m00i * ar + m01r * bi + m01i * br
+        r1[i] = m10r * ar - m10i * ai + m11r * br - m11i * bi
+        i1[i] = m10r * ai + m10i * ar + m11r * bi + m11i * br
+
+
+@nb.njit(inline="never", **_OPTS)
+def _copy(target, source):
+    for j in range(target.shape[0]):
+        target[j] = source[j]
+
+
+@nb.njit(inline="never", **_OPTS)
+def _quad(tr, ti, ur, ui, cr, ci, c, n):
+    # inputs in tr/ti, outputs to ur/ui: four arrays, so LLVM vectorises with few alias checks
+    for a in range(4):
+        k = c + 4 * a
+        c0r = cr[k]
+        c0i = ci[k]
+        c1r = cr[k + 1]
+        c1i = ci[k + 1]
+        c2r = cr[k + 2]
+        c2i = ci[k + 2]
+        c3r = cr[k + 3]
+        c3i = ci[k + 3]
+        for j in range(n):
+            x0r = tr[0, j]
+            x0i = ti[0, j]
+            x1r = tr[1, j]
+            x1i = ti[1, j]
+            x2r = tr[2, j]
+            x2i = ti[2, j]
+            x3r = tr[3, j]
+            x3i = ti[3, j]
+            ur[a, j] = (c0r * x0r - c0i * x0i + c1r * x1r - c1i * x1i
+                        + c2r * x2r - c2i * x2i + c3r * x3r - c3i * x3i)
+            ui[a, j] = (c0r * x0i + c0i * x0r + c1r * x1i + c1i * x1r
+                        + c2r * x2i + c2i * x2r + c3r * x3i + c3i * x3r)
+
+
+@nb.njit(inline="never", **_OPTS)
+def _scale(r, i, dr, di):
+    for j in range(r.shape[0]):
+        a = r[j]
+        b = i[j]
+        r[j] = dr * a - di * b
+        i[j] = dr * b + di * a
+
+
+@nb.njit(inline="never", **_OPTS)
+def _gather(source, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im):
+    low = offsets_low.shape[0]
+    for hi in range(offsets_high.shape[0]):
+        start = base + offsets_high[hi]
+        target = buffer_high[hi]
+        for lo in range(low):
+            s = 2 * (start + offsets_low[lo])
+            t = target + buffer_low[lo]
+            re[t] = source[s]
+            im[t] = source[s + 1]
+
+
+@nb.njit(inline="never", **_OPTS)
+def _scatter(source, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im):
+    low = offsets_low.shape[0]
+    for hi in range(offsets_high.shape[0]):
+        start = base + offsets_high[hi]
+        target = buffer_high[hi]
+        for lo in range(low):
+            s = 2 * (start + offsets_low[lo])
+            t = target + buffer_low[lo]
+            source[s] = re[t]
+            source[s + 1] = im[t]
+
+
+@nb.njit(inline="always", **_OPTS)
+def _block(position, chunk, sel, nsel, active):
+    h = 0
+    for j in range(nsel):
+        b = sel[j]
+        if b >= active:
+            h |= ((chunk >> (b - active)) & 1) << j
+        else:
+            h |= ((position >> b) & 1) << j
+    return h
+
+
+@nb.njit(inline="always", **_OPTS)
+def _one_qubit(re, im, q, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
+    s = 1 << q
+    run = s
+    for j in range(nsel):  # a selector below the target splits runs where its value changes
+        if sel[j] < q:
+            run = min(run, 1 << sel[j])
+    size = re.shape[0]
+    for g in range(0, size, 2 * s):
+        for u in range(g, g + s, run):
+            h = _block(u, chunk, sel, nsel, active)
+            if skip[skip_off + h]:
+                continue
+            c = off + h * stride
+            e = u + run
+            _pair(re[u:e], im[u:e], re[u + s:e + s], im[u + s:e + s],
+                  cr[c], ci[c], cr[c + 1], ci[c + 1], cr[c + 2], ci[c + 2], cr[c + 3], ci[c + 3])
+
+
+@nb.njit(inline="never", **_OPTS)
+def _scale_lanes(r, i, dr, di):
+    for j in range(r.shape[0]):
+        a = r[j]
+        b = i[j]
+        r[j] = dr[j] * a - di[j] * b
+        i[j] = dr[j] * b + di[j] * a
+
+
+@nb.njit(inline="always", **_OPTS)
+def _diagonal_lanes(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
+    # coefficients per (block, index over the bits >= LANE_BITS) are vectors over the lanes
+    lanes = 1 << LANE_BITS
+    for u in range(0, re.shape[0], lanes):
+        h = _block(u, chunk, sel, nsel, active)
+        if skip[skip_off + h]:
+            continue
+        index = 0
+        for j in range(k):
+            index |= ((u >> bits[j]) & 1) << j
+        c = off + h * stride + index * lanes
+        _scale_lanes(re[u:u + lanes], im[u:u + lanes], cr[c:c + lanes], ci[c:c + lanes])
+
+
+@nb.njit(inline="always", **_OPTS)
+def _two_qubit(re, im, bits, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off, tr, ti, ur, ui):
+    s0 = 1 << bits[0]
+    s1 = 1 << bits[1]
+    run = min(s0, tr.shape[1])
+    for j in range(nsel):
+        if sel[j] < bits[0]:
+            run = min(run, 1 << sel[j])
+    size = re.shape[0]
+    for g1 in range(0, size, 2 * s1):
+        for g0 in range(g1, g1 + s1, 2 * s0):
+            for u in range(g0, g0 + s0, run):
+                h = _block(u, chunk, sel, nsel, active)
+                if skip[skip_off + h]:
+                    continue
+                for a in range(4):
+                    o = u + (a & 1) * s0 + (a >> 1) * s1
+                    _copy(tr[a, :run], re[o:o + run])
+                    _copy(ti[a, :run], im[o:o + run])
+                _quad(tr, ti, ur, ui, cr, ci, off + h * stride, run)
+                for a in range(4):
+                    o = u + (a & 1) * s0 + (a >> 1) * s1
+                    _copy(re[o:o + run], ur[a, :run])
+                    _copy(im[o:o + run], ui[a, :run])
+
+
+@nb.njit(inline="always", **_OPTS)
+def _diagonal(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
+    lowest = active
+    for j in range(k):
+        lowest = min(lowest, bits[j])
+    for j in range(nsel):
+        if sel[j] < active:
+            lowest = min(lowest, sel[j])
+    run = 1 << lowest
+    for u in range(0, re.shape[0], run):
+        h = _block(u, chunk, sel, nsel, active)
+        if skip[skip_off + h]:
+            continue
+        index = 0
+        for j in range(k):
+            index |= ((u >> bits[j]) & 1) << j
+        c = off + h * stride + index
+        _scale(re[u:u + run], im[u:u + run], cr[c], ci[c])
+
+
+@nb.njit(inline="always", **_OPTS)
+def _dense(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off, tr, ti):
+    dim = 1 << k
+    offsets = np.zeros(dim, dtype=np.int64)
+    for j in range(dim):
+        o = 0
+        for b in range(k):
+            if (j >> b) & 1:
+                o += 1 << bits[b]
+        offsets[j] = o
+    for g in range(re.shape[0] >> k):
+        base = g
+        for b in range(k):  # spread g's bits around zeros at the (ascending) bits
+            p = bits[b]
+            base = ((base >> p) << (p + 1)) | (base & ((1 << p) - 1))
+        h = _block(base, chunk, sel, nsel, active)
+        if skip[skip_off + h]:
+            continue
+        for j in range(dim):
+            tr[j] = re[base + offsets[j]]
+            ti[j] = im[base + offsets[j]]
+        c0 = off + h * stride
+        for a in range(dim):
+            accr = 0.0
+            acci = 0.0
+            c = c0 + a * dim
+            for b in range(dim):
+                mr = cr[c + b]
+                mi = ci[c + b]
+                accr += mr * tr[b] - mi * ti[b]
+                acci += mr * ti[b] + mi * tr[b]
+            re[base + offsets[a]] = accr
+            im[base + offsets[a]] = acci
+
+
+@nb.njit(parallel=True, **_OPTS)
+def sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
+          op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
+          coef_re, coef_im, skip):
+    """Gather each chunk (``state_floats`` is the state viewed as reals), apply every op, scatter back."""
+    num_outer = outer_positions.shape[0]
+    num_ops = op_type.shape[0]
+    dim_max = 1 << op_bits.shape[1]
+    for chunk in nb.prange(1 << num_outer):
+        base = 0
+        for j in range(num_outer):
+            base |= ((chunk >> j) & 1) << outer_positions[j]
+        re = np.empty(1 << active, dtype=coef_re.dtype)
+        im = np.empty(1 << active, dtype=coef_re.dtype)
+        tr = np.empty(dim_max, dtype=coef_re.dtype)
+        ti = np.empty(dim_max, dtype=coef_re.dtype)
+        qr = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
+        qi = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
+        ur = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
+        ui = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
+        _gather(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im)
+        for o in range(num_ops):
+            t = op_type[o]
+            if t == 0:
+                _one_qubit(re, im, op_target[o], op_sel[o], op_nsel[o], active, chunk, coef_re, coef_im,
+                           op_data[o], op_stride[o], skip, op_skip[o])
+            elif t == 4:
+                _two_qubit(re, im, op_bits[o], op_sel[o], op_nsel[o], active, chunk, coef_re, coef_im,
+                           op_data[o], op_stride[o], skip, op_skip[o], qr, qi, ur, ui)
+            elif t == 3:
+                _diagonal_lanes(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
+                                coef_im, op_data[o], op_stride[o], skip, op_skip[o])
+            elif t == 1:
+                _diagonal(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
+                          coef_im, op_data[o], op_stride[o], skip, op_skip[o])
+            else:
+                _dense(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
+                       coef_im, op_data[o], op_stride[o], skip, op_skip[o], tr, ti)
+        _scatter(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im)

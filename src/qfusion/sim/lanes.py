@@ -1,0 +1,268 @@
+"""Plans for gathered sweeps (:mod:`qfusion.sim.kernels.cpu_lanes`): the large-state path.
+
+Three steps on plain data:
+
+1. :func:`rename_swaps` drops SWAP gates by renaming the wires of every later gate, so a
+   SWAP costs nothing and the state ends in a known permuted layout.
+2. :func:`pack` assigns each fused gate to a sweep. A sweep may *mix* (change the bit of)
+   at most ``rows`` wires; a gate goes into the earliest sweep that comes after every sweep
+   holding an earlier gate on one of its wires and still has room for its mixed wires.
+   Gates on disjoint wires thus slide past each other, and one sweep covers a light cone
+   several layers deep instead of one layer.
+3. :func:`encode` chooses each sweep's row, lane and outer bits and the per-lane
+   coefficients of every gate.
+
+>>> from qfusion.circuit import Circuit
+>>> from qfusion.sim.plan import lower
+>>> c = Circuit(12)
+>>> for q in range(12):
+...     _ = c.h(q)
+>>> sweeps = pack(list(lower(c).ops), 12, rows=8)
+>>> [sorted(s.mixed) for s in sweeps]
+[[0, 1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qfusion.sim.fusion import fuse, is_swap, mixing_qubits
+from qfusion.sim.kernels.cpu_lanes import LANE_BITS
+from qfusion.sim.plan import GateOp
+
+@dataclass
+class PackedSweep:
+    """Gates (on wires) that one gathered sweep applies, and the wires they mix."""
+    ops: list = field(default_factory=list)
+    mixed: set = field(default_factory=set)
+
+
+@dataclass(frozen=True, eq=False)
+class LaneSweep:
+    """Arrays for :func:`qfusion.sim.kernels.cpu_lanes.sweep` (see its docstring)."""
+    arrays: tuple
+    num_gates: int
+
+
+# A sweep's buffers (real and imaginary parts) take this many bytes: half of a 1 MiB L2 cache.
+_BUFFER_BYTES = 1 << 18
+# Mixed qubits sit on the highest buffer bits; this many low row bits hold unmixed ones so that
+# every mixing gate works on runs of at least 2**(LANE_BITS + _FILLER_BITS) reals.
+_FILLER_BITS = 2
+
+
+def lane_schedule(ops: list[GateOp], num_qubits: int, layout: tuple[int, ...], dtype,
+                  sweep_qubits: int | None = None, sweep_mixed: int | None = None,
+                  max_diagonal_qubits: int = 8):
+    """Fused, packed and encoded sweeps for ``ops`` on a state laid out as ``layout``:
+    ``(steps, layout after)``, or None when the gates do not fit this path (too few qubits,
+    or a gate mixing more qubits than a sweep can hold)."""
+    if sweep_qubits is None:
+        sweep_qubits = (_BUFFER_BYTES // np.dtype(dtype).itemsize).bit_length() - 1
+    active = min(sweep_qubits, num_qubits)
+    mixed_cap = sweep_mixed if sweep_mixed is not None else active - LANE_BITS - _FILLER_BITS
+    mixed_cap = min(mixed_cap, active - LANE_BITS)
+    fused = fuse(ops, 1, max_diagonal_qubits)
+    if mixed_cap < 1 or any(len(mixing_qubits(op)) > mixed_cap for op in fused):
+        return None
+    moved, final = rename_swaps(fused, layout)
+    steps = [encode(packed, num_qubits, active, dtype) for packed in pack(moved, num_qubits, mixed_cap)]
+    return steps, final
+
+
+def rename_swaps(ops: list[GateOp], layout: tuple[int, ...]) -> tuple[list[GateOp], tuple[int, ...]]:
+    """Gates moved onto the bit positions their qubits occupy, SWAPs turned into renamings.
+
+    ``layout[q]`` is qubit q's bit position before; the returned layout is after.
+    """
+    wire = list(layout)
+    moved = []
+    for op in ops:
+        if is_swap(op):
+            a, b = op.qubits
+            wire[a], wire[b] = wire[b], wire[a]
+            continue
+        positions = tuple(wire[q] for q in op.qubits)
+        if positions == op.qubits:
+            moved.append(op)
+        else:
+            order = np.argsort(positions)
+            sorted_positions = tuple(positions[j] for j in order)
+            moved.append(GateOp(sorted_positions, _permute_matrix(op.matrix, order), op.kind))
+    return moved, tuple(wire)
+
+
+def _permute_matrix(matrix: np.ndarray, order) -> np.ndarray:
+    """``matrix`` with its index bit ``order[j]`` moved to bit j."""
+    index = np.arange(matrix.shape[0])
+    old = np.zeros_like(index)
+    for new_bit, old_bit in enumerate(order):
+        old |= ((index >> new_bit) & 1) << old_bit
+    return matrix[np.ix_(old, old)]
+
+
+def pack(ops: list[GateOp], num_qubits: int, rows: int) -> list[PackedSweep]:
+    """Assign gates to sweeps, each mixing at most ``rows`` wires, keeping every wire's order."""
+    sweeps: list[PackedSweep] = []
+    last = [0] * num_qubits  # per wire: the earliest sweep a new gate on it may join
+    for op in ops:
+        mixed = set(mixing_qubits(op))
+        earliest = max((last[w] for w in op.qubits), default=0)
+        target = None
+        for index in range(earliest, len(sweeps)):
+            if len(sweeps[index].mixed | mixed) <= rows:
+                target = index
+                break
+        if target is None:
+            sweeps.append(PackedSweep())
+            target = len(sweeps) - 1
+        sweeps[target].ops.append(op)
+        sweeps[target].mixed |= mixed
+        for w in op.qubits:
+            last[w] = target
+    return sweeps
+
+
+def encode(packed: PackedSweep, num_qubits: int, active: int, dtype) -> LaneSweep:
+    """Choose the sweep's buffer bits and encode every gate for the kernel.
+
+    Lanes are wires no gate of the sweep mixes, preferably ones it does not touch at all, and
+    low ones (long contiguous reads); mixed wires take the highest buffer bits (long runs).
+    """
+    touched = set()
+    for op in packed.ops:
+        touched.update(op.qubits)
+    unmixed = [w for w in range(num_qubits) if w not in packed.mixed]
+    lanes = sorted(sorted(unmixed, key=lambda w: (w in touched, w))[:LANE_BITS])
+    fillers = [w for w in unmixed if w not in lanes][:active - LANE_BITS - len(packed.mixed)]
+    buffer_wires = lanes + sorted(fillers) + sorted(packed.mixed)
+    bit_of = {w: j for j, w in enumerate(buffer_wires)}
+    outer = sorted(set(range(num_qubits)) - set(buffer_wires))
+    for j, w in enumerate(outer):
+        bit_of[w] = active + j
+    real = np.finfo(dtype).dtype
+    encoded = [_encode_op(op, bit_of, active, packed.mixed) for op in packed.ops]
+    count = len(encoded)
+    width = max([len(e.bits) for e in encoded] + [1])
+    width_sel = max([len(e.selectors) for e in encoded] + [1])
+    op_type = np.array([e.type for e in encoded], dtype=np.int64)
+    op_target = np.array([e.target for e in encoded], dtype=np.int64)
+    op_bits = np.zeros((count, width), dtype=np.int64)
+    op_sel = np.zeros((count, width_sel), dtype=np.int64)
+    op_nbits = np.array([len(e.bits) for e in encoded], dtype=np.int64)
+    op_nsel = np.array([len(e.selectors) for e in encoded], dtype=np.int64)
+    op_data = np.zeros(count, dtype=np.int64)
+    op_stride = np.zeros(count, dtype=np.int64)
+    op_skip = np.zeros(count, dtype=np.int64)
+    data_size = skip_size = 0
+    for o, e in enumerate(encoded):
+        op_bits[o, :len(e.bits)] = e.bits
+        op_sel[o, :len(e.selectors)] = e.selectors
+        op_data[o], op_stride[o], op_skip[o] = data_size, e.blocks[0].size, skip_size
+        data_size += e.blocks.size
+        skip_size += e.identity.size
+    values = np.concatenate([e.blocks.ravel() for e in encoded]) if encoded else np.zeros(1, dtype=complex)
+    skip = np.concatenate([e.identity for e in encoded]) if encoded else np.zeros(1, dtype=np.bool_)
+    # gather tables: enumerate the chunk in state order, split into low and high halves
+    active_wires = sorted(buffer_wires)
+    low_bits = min(7, active)
+    offsets_low, buffer_low = _tables(active_wires[:low_bits], bit_of)
+    offsets_high, buffer_high = _tables(active_wires[low_bits:], bit_of)
+    arrays = (active, np.array(outer, dtype=np.int64), offsets_low, offsets_high, buffer_low, buffer_high,
+              op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
+              np.ascontiguousarray(values.real, dtype=real), np.ascontiguousarray(values.imag, dtype=real), skip)
+    return LaneSweep(arrays, count)
+
+
+def _tables(wires: list[int], bit_of: dict) -> tuple[np.ndarray, np.ndarray]:
+    index = np.arange(1 << len(wires), dtype=np.int64)
+    state = np.zeros_like(index)
+    buffer = np.zeros_like(index)
+    for j, w in enumerate(wires):
+        bit = (index >> j) & 1
+        state |= bit << w
+        buffer |= bit << bit_of[w]
+    return state, buffer
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    type: int
+    target: int
+    bits: list
+    selectors: list
+    blocks: np.ndarray
+    identity: np.ndarray
+
+
+def _encode_op(op: GateOp, bit_of: dict, active: int, mixed_wires: set) -> _Encoded:
+    mixed = [j for j, w in enumerate(op.qubits) if w in mixed_wires and op.kind != "diagonal"]
+    mixed = [j for j in mixed if j in _mixing_positions(op)]
+    buffer_j = [j for j, w in enumerate(op.qubits) if bit_of[w] < active]
+    outer_j = [j for j, w in enumerate(op.qubits) if bit_of[w] >= active]
+    lane_j = [j for j in buffer_j if bit_of[op.qubits[j]] < LANE_BITS]
+    if not mixed:  # a diagonal
+        if lane_j:
+            bits_j = [j for j in buffer_j if j not in lane_j]
+            return _diagonal(op, bits_j, outer_j + lane_j, bit_of, 3, lane_j)
+        return _diagonal(op, buffer_j, outer_j, bit_of, 1, [])
+    if len(mixed) == 1 and not lane_j:
+        selectors_j = [j for j in range(op.num_qubits) if j != mixed[0]]
+        full = _full_index(op, selectors_j, [mixed[0]])        # [h, a]
+        blocks = op.matrix[full[:, :, None], full[:, None, :]]  # [h, a, b]
+        identity = np.all(blocks == np.eye(2)[None], axis=(1, 2))
+        return _Encoded(0, bit_of[op.qubits[mixed[0]]], [], [bit_of[op.qubits[j]] for j in selectors_j],
+                        blocks.reshape(len(blocks), 4), identity)
+    if len(mixed) == 2 and not lane_j:
+        pair = sorted(mixed, key=lambda j: bit_of[op.qubits[j]])
+        selectors_j = [j for j in range(op.num_qubits) if j not in pair]
+        full = _full_index(op, selectors_j, pair)
+        blocks = op.matrix[full[:, :, None], full[:, None, :]]
+        identity = np.all(blocks == np.eye(4)[None], axis=(1, 2))
+        return _Encoded(4, 0, [bit_of[op.qubits[j]] for j in pair], [bit_of[op.qubits[j]] for j in selectors_j],
+                        blocks.reshape(len(blocks), 16), identity)
+    order = sorted(buffer_j, key=lambda j: bit_of[op.qubits[j]])
+    full = _full_index(op, outer_j, order)
+    blocks = op.matrix[full[:, :, None], full[:, None, :]]
+    identity = np.all(blocks == np.eye(1 << len(order))[None], axis=(1, 2))
+    return _Encoded(2, 0, [bit_of[op.qubits[j]] for j in order], [bit_of[op.qubits[j]] for j in outer_j],
+                    blocks.reshape(len(blocks), -1), identity)
+
+
+def _mixing_positions(op: GateOp) -> list[int]:
+    mixing = set(mixing_qubits(op))
+    return [j for j, w in enumerate(op.qubits) if w in mixing]
+
+
+def _full_index(op: GateOp, block_j: list[int], inner_j: list[int]) -> np.ndarray:
+    """Op matrix index of (block h, inner index a): block bits from ``block_j``, inner from ``inner_j``."""
+    h = np.arange(1 << len(block_j))[:, None]
+    a = np.arange(1 << len(inner_j))[None, :]
+    full = np.zeros((h.shape[0], a.shape[1]), dtype=np.int64)
+    for bit, j in enumerate(block_j):
+        full |= ((h >> bit) & 1) << j
+    for bit, j in enumerate(inner_j):
+        full |= ((a >> bit) & 1) << j
+    return full
+
+
+def _diagonal(op: GateOp, bits_j: list[int], block_j: list[int], bit_of: dict, kind: int,
+              lane_j: list[int]) -> _Encoded:
+    """Type 1: blocks over ``block_j`` of 2^k phases; type 3: the last ``len(lane_j)`` block bits are
+    lane bits, expanded to a vector over all lanes."""
+    diagonal = np.diagonal(op.matrix)
+    outer_j = block_j[:len(block_j) - len(lane_j)]
+    full = _full_index(op, outer_j, bits_j)                   # [h, a]
+    if kind == 3:
+        lanes = np.arange(1 << LANE_BITS)
+        lane_part = np.zeros_like(lanes)
+        for j in lane_j:
+            lane_part |= ((lanes >> bit_of[op.qubits[j]]) & 1) << j
+        values = diagonal[full[:, :, None] | lane_part[None, None, :]]   # [h, a, lane]
+    else:
+        values = diagonal[full]
+    identity = np.all(values.reshape(len(values), -1) == 1, axis=1)
+    return _Encoded(kind, 0, [bit_of[op.qubits[j]] for j in bits_j], [bit_of[op.qubits[j]] for j in outer_j],
+                    values.reshape(len(values), -1), identity)
