@@ -104,3 +104,18 @@ def test_from_qiskit_keeps_every_error():
     assert ours.gate_error("sx", (0,)) is None
     assert not ours.gate_error("x", (0,)).is_pauli
     np.testing.assert_allclose(ours.readout_error(5).probabilities, [[0.9, 0.1], [0.2, 0.8]])
+
+
+def test_errors_of_different_sizes_on_one_gate_stay_separate():
+    model = noise.NoiseModel()
+    model.add_gate_error(noise.depolarizing(0.05, 2), ["cx"])
+    model.add_gate_error(noise.thermal_relaxation(10, 10, 1), ["cx"])
+    out = model.apply(Circuit(2).cx(0, 1))
+    assert names(out) == [("cx", (0, 1)), ("depolarizing", (0, 1)), ("thermal_relaxation", (0,)),
+                          ("thermal_relaxation", (1,))]
+    relax = aer.thermal_relaxation_error(10, 10, 1)
+    expected = SuperOp(aer.depolarizing_error(0.05, 2).to_quantumchannel()).compose(
+        SuperOp(relax.tensor(relax).to_quantumchannel()))
+    np.testing.assert_allclose(model.gate_error("cx", (0, 1)).superoperator(), expected.data, atol=1e-12)
+    again = noise.NoiseModel.from_dict(model.to_dict())
+    assert names(again.apply(Circuit(2).cx(0, 1))) == names(out)

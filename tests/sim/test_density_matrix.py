@@ -162,3 +162,25 @@ def test_memory_guard(monkeypatch):
     monkeypatch.setenv("QFUSION_MEMORY_LIMIT", "1M")
     with pytest.raises(CircuitTooLargeError, match="density matrix"):
         simulate(Circuit(10).h(0))
+
+
+def test_idle_relaxation_from_durations_matches_closed_form():
+    t1, t2 = 40.0, 30.0
+    model = noise.NoiseModel()
+    model.add_idle_error(noise.Relaxation(t1, t2))
+    c = Circuit(2).x(1).h(1)
+    for _ in range(6):
+        c.x(0)
+    c.barrier()
+    c.h(1)
+    durations = {"x": 2.0, "h": 0.0}
+    rho = qf.simulate(c, backend="density_matrix", noise_model=model, durations=durations)
+    # qubit 1 is in |-> from t = 2 (after its x) until the barrier at t = 12: <X> = -exp(-10/T2);
+    # the final h turns that into <Z>
+    idle = 12.0 - 2.0
+    expected_z = -np.exp(-idle / t2)
+    assert abs(rho.expectation_value("ZI") - expected_z) < 1e-12
+    counts = qf.run(c.copy().measure_all(), shots=20000, seed=1, backend="density_matrix", noise_model=model,
+                    durations=durations).counts
+    p0 = (1 + expected_z) / 2
+    assert abs(sum(v for k, v in counts.items() if k[0] == "0") / 20000 - p0) < 0.012

@@ -9,6 +9,11 @@ Parameters mean what they mean in ``qiskit_aer.noise``.
 >>> model.add_readout_error(noise.readout_error(0.05, 0.01))
 >>> [inst.name for inst in model.apply(qf.Circuit(2).h(0).cx(0, 1).measure_all()).instructions]
 ['h', 'cx', 'depolarizing', 'measure', 'readout_error', 'measure', 'readout_error']
+>>> bell = qf.Circuit(2).h(0).cx(0, 1).measure_all()
+>>> exact = qf.run(bell, shots=2000, seed=1, backend="density_matrix", noise_model=model)
+>>> sampled = qf.run(bell, shots=2000, seed=1, backend="statevector", noise_model=model)  # trajectories
+>>> all(0.85 < (r.counts["00"] + r.counts["11"]) / 2000 < 0.99 for r in (exact, sampled))
+True
 """
 
 from qfusion.noise.channel import Channel, NoiseOperation, pauli_matrix

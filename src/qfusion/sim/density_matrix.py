@@ -1,8 +1,9 @@
 """The density-matrix simulator: exact noisy simulation of up to ~14 qubits.
 
-The density matrix is a ``2n``-qubit vector (see :mod:`qfusion.sim.density_ops`), so
-gates and channels are fused and applied in cache-sized sweeps by the state-vector
-kernels; measurement, sampling and expectation values have kernels of their own.
+The density matrix is held as its Pauli components, a real vector of ``4^n`` entries seen
+as a ``2n``-qubit vector (see :mod:`qfusion.sim.density_ops`): every gate and channel is a
+real transfer matrix on the bits of its qubits, fused and applied in cache-sized sweeps by
+the state-vector kernels; expectation values of Pauli sums are look-ups.
 
 >>> from qfusion.circuit import Circuit
 >>> from qfusion.noise import NoiseModel, depolarizing
@@ -18,22 +19,25 @@ kernels; measurement, sampling and expectation values have kernels of their own.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from qfusion.config import settings
 from qfusion.errors import CircuitError
-from qfusion.sim.density_ops import channel_ops, gate_ops, reset_ops
+from qfusion.noise.channel import Channel
+from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix, bitstrings, sample_probabilities
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout, schedule
-from qfusion.sim.kernels import cpu_density, cpu_sweep
+from qfusion.sim.kernels import cpu_sweep
+from qfusion.sim.lanes import pack
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp
 
 _PARALLEL_QUBITS = 7  # 2n >= 14 index bits: threads pay off
-DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
+DTYPES = {"complex128": np.float64, "complex64": np.float32}  # the Pauli components are real
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class DensityMatrixOptions:
     """Tuning knobs of the density-matrix simulator (sweeps over ``2**local_qubits`` entries)."""
     max_fused_qubits: int = MAX_FUSED_QUBITS
     max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
-    local_qubits: int = 14
+    local_qubits: int = 18  # a row and a column bit per qubit: larger chunks than the state vector's
     num_threads: int | None = None
 
 
@@ -69,9 +73,10 @@ def _resolve_dtype(dtype) -> type:
 
 
 def _new_density_matrix(num_qubits: int, dtype) -> np.ndarray:
+    """``|0...0><0...0|``: Tr(P rho) = 1 for the Paulis made of I and Z, 0 for the others."""
     check_state_fits(2 * num_qubits, dtype, what="density matrix")
     data = np.zeros(1 << (2 * num_qubits), dtype=dtype)
-    data[0] = 1
+    data[::(1 << num_qubits) + 1] = 1
     return data
 
 
@@ -82,16 +87,9 @@ def _set_threads(num_qubits: int, options: DensityMatrixOptions) -> None:
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
 
-def _superoperator_ops(op, num_qubits: int) -> list[GateOp]:
-    if isinstance(op, GateOp):
-        return gate_ops(op, num_qubits)
-    if isinstance(op, ChannelOp):
-        return channel_ops(op.channel, op.qubits, num_qubits)
-    return reset_ops(op.qubit, num_qubits)
-
-
-def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
-    """Fuse, schedule and sweep ``ops`` on the ``2n``-bit vector (plans cached under ``key``)."""
+def _run_gates(run: _Run, ops: list, key, keep_layout: bool) -> None:
+    """Lower, fuse, schedule and sweep gates, channels and resets on the ``2n``-bit vector
+    (plans cached under ``key``)."""
     if not ops:
         if not keep_layout:
             _restore(run)
@@ -99,8 +97,15 @@ def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
     bits = 2 * run.num_qubits
     cached = run.cache.get(key) if key is not None else None
     if cached is None or cached[0] != run.layout:
+        ops = lower_segment(ops, run.num_qubits)
         fused = fuse(ops, run.options.max_fused_qubits, run.options.max_diagonal_qubits)
-        plan = schedule(fused, bits, min(bits, run.options.local_qubits), run.data.dtype, run.layout)
+        widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
+        local = min(bits, max(run.options.local_qubits, widest))
+        if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
+            fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
+        with warnings.catch_warnings():  # the transfer matrices are real; their complex zeros are dropped
+            warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+            plan = schedule(fused, bits, local, run.data.dtype, run.layout)
         steps, layout = list(plan.steps), plan.layout
         if not keep_layout:
             steps += restore_layout(layout)
@@ -124,10 +129,15 @@ def _restore(run: _Run) -> None:
 
 
 def _measure(run: _Run, qubit: int) -> int:
-    p_one = min(max(cpu_density.probability_of_one(run.data, run.num_qubits, qubit), 0.0), 1.0)
+    """Measure with the layout in order: P(1) = (Tr rho - Tr(Z_q rho)) / 2, then project."""
+    n = run.num_qubits
+    z = float(run.data[(1 << qubit) | (1 << (qubit + n))])
+    p_one = min(max((float(run.data[0]) - z) / 2 / float(run.data[0]), 0.0), 1.0)
     outcome = int(run.rng.random() < p_one)
     p = p_one if outcome else 1.0 - p_one
-    cpu_density.collapse(run.data, run.num_qubits, qubit, outcome, 1.0 / p)
+    projector = np.zeros((2, 2))
+    projector[outcome, outcome] = 1 / np.sqrt(p)
+    _run_gates(run, [ChannelOp((qubit,), Channel((projector,), 1, "projector"))], None, keep_layout=False)
     return outcome
 
 
@@ -146,8 +156,7 @@ def _record_herald(run: _Run, op: ChannelOp) -> None:
 
 def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
     """Run ``program.ops[start:]``: gates and channels in fused segments, the rest one by one."""
-    segment: list[GateOp] = []
-    n = run.num_qubits
+    segment: list = []
     for index in range(start, len(program.ops)):
         op = program.ops[index]
         if isinstance(op, ChannelOp) and op.channel.is_heralded:
@@ -155,7 +164,7 @@ def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
             segment = []
             _record_herald(run, op)
         if isinstance(op, (GateOp, ChannelOp, ResetOp)):
-            segment += _superoperator_ops(op, n)
+            segment.append(op)
             continue
         _run_gates(run, segment, ("segment", index), keep_layout=False)
         segment = []
@@ -165,7 +174,7 @@ def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
                 continue
             op = op.op
             if not isinstance(op, MeasureOp):
-                _run_gates(run, _superoperator_ops(op, n), ("conditional", index), keep_layout=False)
+                _run_gates(run, [op], ("conditional", index), keep_layout=False)
                 continue
         if isinstance(op, MeasureOp):
             run.clbits[op.clbit] = _measure(run, op.qubit)
@@ -237,7 +246,7 @@ def _sample_terminal(program: NoisyProgram, shots: int, rng, dtype, options):
     outcomes = np.zeros(shots, dtype=np.int64)
     if not program.terminal_measurements:
         return outcomes, run.erasures
-    indices = sample_probabilities(cpu_density.diagonal(run.data, program.num_qubits), shots, rng)
+    indices = sample_probabilities(DensityMatrix(run.data, program.num_qubits).probabilities(), shots, rng)
     readout = {op.clbit: op for op in program.readout_errors}
     for qubit, clbit in program.terminal_measurements:
         bit = (indices >> qubit) & 1

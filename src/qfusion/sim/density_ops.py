@@ -1,90 +1,147 @@
-"""Gates and channels on a density matrix, as gates on a vector of twice as many qubits.
+"""Gates and channels on a density matrix held in the Pauli basis: real vectors, real matrices.
 
-A density matrix ``rho`` on ``n`` qubits is stored row-major: entry ``rho[r, c]`` at index
-``r * 2^n + c``. Seen as a ``2n``-qubit vector, bit ``q`` is qubit ``q`` of the column
-index and bit ``q + n`` qubit ``q`` of the row index. Then
+A density matrix on ``n`` qubits is stored as its Pauli components ``t_P = Tr(P rho)``, a
+real vector of ``4^n`` entries. Qubit ``q``'s Pauli (I, X, Y, Z = 0..3) is the two-bit
+digit at index bits ``(q, q + n)`` (bit ``q`` is the digit's low bit). Seen as a ``2n``-qubit
+vector, every gate and channel becomes a real matrix on the bits of its qubits — its
+Pauli transfer matrix — and runs through the state-vector sweeps
+(:mod:`qfusion.sim.fusion`, :mod:`qfusion.sim.kernels.cpu_sweep`) on ``float64`` data:
 
-* a gate ``U`` on qubits ``Q`` is ``U`` on the row bits ``Q + n`` and ``conj(U)`` on the
-  column bits ``Q``: two gates of the state-vector kind, fused and cache-blocked by the
-  state-vector machinery (:mod:`qfusion.sim.fusion`), diagonals and permutations kept;
-* a channel on one qubit is its ``4 x 4`` superoperator on bits ``(q, q + n)``, which fuses
-  with the gates on that qubit;
-* a Pauli channel on several qubits is diagonal in the Pauli basis: a change of basis per
-  qubit on ``(q, q + n)``, one diagonal over all ``2k`` bits, the change back — so it costs
-  ``k`` small gates each way instead of a dense ``4^k x 4^k`` superoperator;
-* any other channel is its dense superoperator on the ``2k`` bits.
+* a one-qubit gate or channel is a real ``4 x 4`` matrix on ``(q, q + n)``, and neighbouring
+  ones fuse into one (a quarter of the flops of the complex ``4 x 4`` superoperator, half the memory);
+* a Clifford gate (``cx``, ``cz``, ``swap``, ``ecr``...) is a signed permutation of Paulis;
+* a Pauli channel is diagonal;
+* a two-qubit diagonal gate (``rzz``, ``cp``, ``crz``...) is a ZZ rotation between two ``cx``
+  plus one-qubit Z rotations, so it stays cheap;
+* anything else is its dense transfer matrix on the ``2k`` bits.
 
 >>> import numpy as np
 >>> from qfusion.sim.plan import gate_op
->>> ops = gate_ops(gate_op(np.array([[0, 1], [1, 0]]), (0,)), num_qubits=2)
->>> [op.qubits for op in ops]
-[(2,), (0,)]
+>>> [op.kind for op in gate_ops(gate_op(np.eye(4)[[0, 3, 2, 1]], (0, 1)), num_qubits=2)]
+['permutation']
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from qfusion.noise.channel import Channel, PAULI_MATRICES
-from qfusion.sim.plan import GateOp, gate_op, reorder_matrix
+from qfusion.circuit.gates import matrix_kind
+from qfusion.circuit.unitary import apply_matrix
+from qfusion.noise.channel import PAULI_MATRICES, Channel
+from qfusion.sim.plan import GateOp, reorder_matrix
 
 _PAULIS = [PAULI_MATRICES[c] for c in "IXYZ"]
-# local index c + 2 r over bits (q, q + n) <-> Pauli component t_P = Tr(P rho) = sum P[c, r] rho[r, c]
-_TO_PAULI = np.array([[p[c, r] for r in range(2) for c in range(2)] for p in _PAULIS])
-_FROM_PAULI = np.linalg.inv(_TO_PAULI)
-_FROM_PAULI[np.abs(_FROM_PAULI) < 1e-15] = 0
+# row-major local index c + 2 r over bits (q, q + n)  ->  t_P = Tr(P rho) = sum P[c, r] rho[r, c]
+TO_PAULI = np.array([[p[c, r] for r in range(2) for c in range(2)] for p in _PAULIS])
+FROM_PAULI = np.linalg.inv(TO_PAULI)
+_CX = np.eye(4)[[0, 3, 2, 1]]  # control = qubit 0 of the pair
+_ATOL = 1e-12
+
+
+def _basis_change(k: int, matrix: np.ndarray) -> np.ndarray:
+    """``matrix`` (4x4 on bits (j, j + k)) on every pair j of a ``2k``-bit local index."""
+    total = np.eye(1 << (2 * k), dtype=complex)
+    for j in range(k):
+        total = apply_matrix(total, matrix, [j, j + k], 2 * k)
+    return total
+
+
+_TRANSFORMS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def transfer_matrix(superoperator: np.ndarray, k: int) -> np.ndarray:
+    """The real Pauli transfer matrix of a row-major superoperator over ``2k`` bits (columns, then rows)."""
+    if k not in _TRANSFORMS:
+        _TRANSFORMS[k] = (_basis_change(k, TO_PAULI), _basis_change(k, FROM_PAULI))
+    to_pauli, from_pauli = _TRANSFORMS[k]
+    matrix = (to_pauli @ superoperator @ from_pauli).real
+    matrix[np.abs(matrix) < _ATOL] = 0.0
+    return matrix
+
+
+def _op(qubits: tuple[int, ...], superoperator: np.ndarray, num_qubits: int) -> GateOp:
+    k = len(qubits)
+    matrix = transfer_matrix(superoperator, k)
+    bits = tuple(qubits) + tuple(q + num_qubits for q in qubits)
+    return GateOp(bits, matrix.astype(complex), matrix_kind(matrix))
 
 
 def gate_ops(op: GateOp, num_qubits: int) -> list[GateOp]:
-    """``U rho U^dagger`` as ``U`` on the row bits and ``conj(U)`` on the column bits."""
-    rows = tuple(q + num_qubits for q in op.qubits)
-    return [GateOp(rows, op.matrix, op.kind), GateOp(op.qubits, op.matrix.conj(), op.kind)]
+    """``U rho U^dagger`` on the Pauli vector (``op.qubits`` ascending, as the plan gives them)."""
+    if op.num_qubits == 2 and op.kind == "diagonal":
+        return _diagonal_pair(op, num_qubits)
+    return [_op(op.qubits, np.kron(op.matrix, op.matrix.conj()), num_qubits)]
+
+
+def _diagonal_pair(op: GateOp, num_qubits: int) -> list[GateOp]:
+    """``diag(e^{i phi})`` on two qubits as ``exp(-i/2 (a Z0 + b Z1 + c Z0 Z1))`` up to phase:
+    Z rotations on each qubit, and the ZZ rotation as ``cx . rz . cx``."""
+    phases = np.angle(np.diag(op.matrix))
+    signs = np.array([[1, 1, 1, 1], [1, -1, 1, -1], [1, 1, -1, -1], [1, -1, -1, 1]])  # I, Z0, Z1, Z0Z1
+    _, a, b, c = (signs @ phases) / 4 * -2  # phi_s = -1/2 (a z0 + b z1 + c z0 z1) + const
+    low, high = op.qubits
+    ops = [_op((low,), _rz_super(a), num_qubits), _op((high,), _rz_super(b), num_qubits)]
+    if abs(c) > _ATOL:
+        cx = _op((low, high), np.kron(_CX, _CX), num_qubits)
+        ops += [cx, _op((high,), _rz_super(c), num_qubits), cx]
+    return ops
+
+
+def _rz_super(angle: float) -> np.ndarray:
+    u = np.diag([np.exp(-0.5j * angle), np.exp(0.5j * angle)])
+    return np.kron(u, u.conj())
 
 
 def superoperator(channel: Channel, qubits) -> tuple[tuple[int, ...], np.ndarray]:
-    """The channel's superoperator for row-major storage, over its qubits sorted ascending.
-
-    Local index ``c + 2^k r`` (``c``, ``r``: the column and row bits of the sorted qubits);
-    ``vec(K rho K^dagger) = (K (x) conj(K)) vec(rho)`` for row-major ``vec``.
-    """
+    """The channel's row-major superoperator ``sum K (x) conj(K)`` over its qubits sorted ascending."""
     sorted_qubits = tuple(sorted(qubits))
     kraus = [reorder_matrix(k, tuple(qubits))[1] for k in channel.kraus]
     return sorted_qubits, sum(np.kron(k, k.conj()) for k in kraus)
 
 
 def channel_ops(channel: Channel, qubits, num_qubits: int) -> list[GateOp]:
-    """The channel on the ``2n``-bit vector as gates of the state-vector kinds."""
-    qubits = tuple(qubits)
-    if channel.is_unitary:
-        return gate_ops(gate_op(channel.kraus[0], qubits), num_qubits)
-    if channel.is_pauli and channel.num_qubits >= 2:
-        return _pauli_ops(channel, qubits, num_qubits)
+    """A channel on the Pauli vector: its transfer matrix on the bits of its qubits."""
     sorted_qubits, matrix = superoperator(channel, qubits)
-    bits = sorted_qubits + tuple(q + num_qubits for q in sorted_qubits)
-    return [gate_op(matrix, bits)]
-
-
-def _pauli_ops(channel: Channel, qubits: tuple[int, ...], num_qubits: int) -> list[GateOp]:
-    factors = channel.pauli_transfer_diagonal()  # digit j: Pauli on channel qubit j
-    k = len(qubits)
-    order = sorted(range(k), key=lambda j: qubits[j])
-    sorted_qubits = [qubits[j] for j in order]
-    # bits of the diagonal, ascending: columns of the sorted qubits, then their rows
-    bits = tuple(sorted_qubits) + tuple(q + num_qubits for q in sorted_qubits)
-    index = np.arange(1 << (2 * k))
-    pauli_index = np.zeros_like(index)
-    for position, j in enumerate(order):  # sorted position -> channel qubit j
-        digit = ((index >> position) & 1) | (((index >> (position + k)) & 1) << 1)
-        pauli_index |= digit << (2 * j)
-    diagonal = factors[pauli_index].astype(complex)
-    ops = [GateOp((q, q + num_qubits), _TO_PAULI.astype(complex), "dense") for q in sorted_qubits]
-    ops.append(GateOp(bits, np.diag(diagonal), "diagonal"))
-    ops += [GateOp((q, q + num_qubits), _FROM_PAULI.astype(complex), "dense") for q in sorted_qubits]
-    return ops
+    if channel.is_unitary and channel.num_qubits == 2:
+        unitary = reorder_matrix(channel.kraus[0], tuple(qubits))[1]
+        if matrix_kind(unitary, _ATOL) == "diagonal":
+            return _diagonal_pair(GateOp(sorted_qubits, unitary, "diagonal"), num_qubits)
+    return [_op(sorted_qubits, matrix, num_qubits)]
 
 
 def reset_ops(qubit: int, num_qubits: int) -> list[GateOp]:
-    """Reset of one qubit: ``rho -> |0><0| Tr_q(rho)``, a permutation-free dense superoperator."""
+    """Reset of one qubit: ``rho -> |0><0| Tr_q(rho)``."""
     matrix = np.zeros((4, 4), dtype=complex)
     matrix[0, 0] = matrix[0, 3] = 1  # rho[0,0] <- rho[0,0] + rho[1,1]; everything else -> 0
-    return [GateOp((qubit, qubit + num_qubits), matrix, "dense")]
+    return [_op((qubit,), matrix, num_qubits)]
+
+
+def projector_ops(qubit: int, outcome: int, scale: float, num_qubits: int) -> list[GateOp]:
+    """``rho -> scale * Pi rho Pi`` with ``Pi = |outcome><outcome|`` on ``qubit``."""
+    matrix = np.zeros((4, 4), dtype=complex)
+    index = outcome * 3  # row-major (outcome, outcome): c + 2 r
+    matrix[index, index] = scale
+    return [_op((qubit,), matrix, num_qubits)]
+
+
+def lower_segment(ops, num_qubits: int) -> list[GateOp]:
+    """Gates, channels and resets of one segment as real ops on the Pauli vector.
+
+    Consecutive ops on the same bits become one (a gate and the Pauli channel after it: a
+    signed permutation times a diagonal is one scaled permutation).
+    """
+    out: list[GateOp] = []
+    for op in ops:
+        if isinstance(op, GateOp):
+            lowered = gate_ops(op, num_qubits)
+        elif hasattr(op, "channel"):
+            lowered = channel_ops(op.channel, op.qubits, num_qubits)
+        else:
+            lowered = reset_ops(op.qubit, num_qubits)
+        for new in lowered:
+            if out and out[-1].qubits == new.qubits and new.num_qubits > 2:
+                matrix = new.matrix @ out[-1].matrix
+                out[-1] = GateOp(new.qubits, matrix, matrix_kind(matrix.real))
+            else:
+                out.append(new)
+    return out

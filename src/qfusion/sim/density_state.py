@@ -1,7 +1,12 @@
-"""The result of a density-matrix simulation, and sampling from a probability vector.
+"""The result of a density-matrix simulation, kept as Pauli components, and sampling helpers.
+
+``t[index] = Tr(P rho)`` where qubit ``q``'s Pauli (I, X, Y, Z = 0..3) is the digit at index
+bits ``(q, q + n)`` (see :mod:`qfusion.sim.density_ops`). Expectation values of Pauli sums
+are look-ups, the diagonal is a Walsh-Hadamard transform of the ``{I, Z}`` components, and
+the matrix is built only when asked for.
 
 >>> import numpy as np
->>> rho = DensityMatrix(np.array([0.5, 0, 0, 0.5], dtype=complex), 1)
+>>> rho = DensityMatrix.from_matrix(np.eye(2) / 2)
 >>> rho.purity(), rho.expectation_value("Z"), rho.probabilities().tolist()
 (0.5, 0.0, [0.5, 0.5])
 >>> rho
@@ -12,64 +17,109 @@ from __future__ import annotations
 
 import numpy as np
 
+from qfusion.circuit.unitary import apply_matrix
 from qfusion.errors import CircuitError
-from qfusion.sim.kernels import cpu_density
+from qfusion.sim.density_ops import FROM_PAULI, TO_PAULI
+
+_DIGIT = {"I": 0, "X": 1, "Y": 2, "Z": 3}
+
+
+def pauli_index(label: str, num_qubits: int) -> int:
+    """Index of a Pauli label (rightmost letter on qubit 0) in the Pauli vector."""
+    index = 0
+    for q, char in enumerate(reversed(label)):
+        digit = _DIGIT[char]
+        index |= (digit & 1) << q | (digit >> 1) << (q + num_qubits)
+    return index
 
 
 class DensityMatrix:
     """A density matrix; ``numpy.asarray(rho)`` is the ``2^n x 2^n`` matrix (index bit i = qubit i).
 
-    ``metadata`` carries what the simulation recorded (erasure probabilities).
+    ``pauli_components`` is the real vector ``Tr(P rho)``; ``metadata`` carries what the
+    simulation recorded (erasure probabilities).
     """
 
-    def __init__(self, data: np.ndarray, num_qubits: int, metadata: dict | None = None):
-        self._data = data.reshape(-1)
+    def __init__(self, pauli_components: np.ndarray, num_qubits: int, metadata: dict | None = None):
+        self._t = pauli_components
         self.num_qubits = num_qubits
         self.metadata = dict(metadata or {})
+        self._matrix = None
+
+    @classmethod
+    def from_matrix(cls, matrix) -> "DensityMatrix":
+        """A :class:`DensityMatrix` from a ``2^n x 2^n`` matrix."""
+        matrix = np.asarray(matrix, dtype=complex)
+        n = matrix.shape[0].bit_length() - 1
+        vector = matrix.reshape(-1)
+        for q in range(n):
+            vector = apply_matrix(vector, TO_PAULI, [q, q + n], 2 * n)
+        return cls(np.ascontiguousarray(vector.real), n)
 
     @property
     def dim(self) -> int:
         return 1 << self.num_qubits
 
     @property
-    def data(self) -> np.ndarray:
-        """The ``2^n x 2^n`` matrix (a view, no copy)."""
-        return self._data.reshape(self.dim, self.dim)
+    def pauli_components(self) -> np.ndarray:
+        return self._t
 
     @property
-    def dtype(self):
-        return self._data.dtype
+    def data(self) -> np.ndarray:
+        """The ``2^n x 2^n`` matrix (built on first use)."""
+        if self._matrix is None:
+            n = self.num_qubits
+            vector = self._t.astype(complex)
+            for q in range(n):
+                vector = apply_matrix(vector, FROM_PAULI, [q, q + n], 2 * n)
+            self._matrix = vector.reshape(self.dim, self.dim)
+        return self._matrix
 
     def __array__(self, dtype=None, copy=None):
         return self.data if dtype is None else self.data.astype(dtype)
 
     def trace(self) -> float:
-        return float(cpu_density.diagonal(self._data, self.num_qubits).sum())
+        return float(self._t[0])
 
     def probabilities(self) -> np.ndarray:
         """``rho[i, i]`` for every basis state (clipped at 0 against rounding)."""
-        return np.clip(cpu_density.diagonal(self._data, self.num_qubits), 0.0, None)
+        n = self.num_qubits
+        values = np.array(self._t[::self.dim + 1][:self.dim], dtype=float)  # the {I, Z}^n components
+        size = 1
+        while size < self.dim:  # Walsh-Hadamard transform: p(s) = 2^-n sum_z (-1)^{z.s} t_{Z^z}
+            view = values.reshape(-1, 2, size)
+            values = np.stack((view[:, 0] + view[:, 1], view[:, 0] - view[:, 1]), axis=1).reshape(-1)
+            size *= 2
+        return np.clip(values / (1 << n), 0.0, None)
 
     def purity(self) -> float:
         """``Tr(rho^2)`` (1 for a pure state, ``2^-n`` for the maximally mixed one)."""
-        return float(np.vdot(self._data, self._data).real)
+        return float(np.dot(self._t, self._t)) / self.dim
 
     def expectation_value(self, observable) -> float:
         """``Tr(rho O)`` for a Pauli label (rightmost is qubit 0), ``(label, coeff)`` pairs, or a PauliSum.
 
-        >>> rho = DensityMatrix(np.array([1, 0, 0, 0], dtype=complex), 1)
+        >>> rho = DensityMatrix.from_matrix([[1, 0], [0, 0]])
         >>> rho.expectation_value([("Z", 2.0), ("X", 1.0)])
         2.0
         """
-        x_masks, starts, z_masks, coeffs = _grouped_terms(observable, self.num_qubits)
-        value = complex(cpu_density.pauli_expectations(self._data, self.num_qubits, x_masks, starts, z_masks,
-                                                       coeffs))
-        return value.real if abs(value.imag) < 1e-12 * max(1.0, abs(value.real)) else value
+        if isinstance(observable, str):
+            terms = [(observable, 1.0)]
+        elif hasattr(observable, "to_list"):
+            terms = list(observable.to_list())
+        else:
+            terms = list(observable)
+        total = 0j
+        for label, coeff in terms:
+            if len(label) != self.num_qubits or set(label) - set("IXYZ"):
+                raise CircuitError(f"Pauli label {label!r} must have {self.num_qubits} characters from I, X, Y, Z")
+            total += complex(coeff) * float(self._t[pauli_index(label, self.num_qubits)])
+        return total.real if abs(total.imag) < 1e-12 * max(1.0, abs(total.real)) else total
 
     def fidelity(self, other) -> float:
         """Uhlmann fidelity with a state vector (``<psi|rho|psi>``) or another density matrix.
 
-        >>> pure = DensityMatrix(np.array([1, 0, 0, 0], dtype=complex), 1)
+        >>> pure = DensityMatrix.from_matrix([[1, 0], [0, 0]])
         >>> round(pure.fidelity(np.array([1, 1]) / np.sqrt(2)), 6)
         0.5
         """
@@ -89,15 +139,19 @@ class DensityMatrix:
         """The reduced density matrix of ``qubits`` (little-endian over them, in the order given)."""
         n = self.num_qubits
         qubits = [int(q) for q in qubits]
-        if len(qubits) > 20 or len(set(qubits)) != len(qubits) or not all(0 <= q < n for q in qubits):
-            raise CircuitError(f"reduced() needs distinct qubits in [0, {n}), at most 20 of them")
-        letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-        row = {q: letters[q] for q in range(n)}
-        col = {q: letters[q + n] if q in qubits else letters[q] for q in range(n)}  # traced: same letter
-        spec = "".join(row[q] for q in reversed(range(n))) + "".join(col[q] for q in reversed(range(n)))
-        out = "".join(row[q] for q in reversed(qubits)) + "".join(col[q] for q in reversed(qubits))
-        reduced = np.einsum(f"{spec}->{out}", self.data.reshape((2,) * (2 * n)))
-        return reduced.reshape(1 << len(qubits), 1 << len(qubits))
+        if len(qubits) > 10 or len(set(qubits)) != len(qubits) or not all(0 <= q < n for q in qubits):
+            raise CircuitError(f"reduced() needs distinct qubits in [0, {n}), at most 10 of them")
+        k = len(qubits)
+        matrix = np.zeros((1 << k, 1 << k), dtype=complex)
+        for digits in range(4 ** k):
+            label = ["I"] * n
+            small = np.ones((1, 1), dtype=complex)
+            for j in reversed(range(k)):  # qubits[j] is bit j of the reduced matrix
+                char = "IXYZ"[(digits >> (2 * j)) & 3]
+                label[n - 1 - qubits[j]] = char
+                small = np.kron(small, PAULI[char])
+            matrix += self._t[pauli_index("".join(label), n)] * small
+        return matrix / (1 << k)
 
     def sample(self, shots: int, seed=None) -> np.ndarray:
         """``shots`` basis-state indices drawn from the diagonal."""
@@ -107,32 +161,8 @@ class DensityMatrix:
         return f"DensityMatrix(num_qubits={self.num_qubits}, purity={self.purity():.6g})"
 
 
-def _grouped_terms(observable, num_qubits: int):
-    if isinstance(observable, str):
-        terms = [(observable, 1.0)]
-    elif hasattr(observable, "to_list"):
-        terms = list(observable.to_list())
-    else:
-        terms = list(observable)
-    grouped: dict[int, list[tuple[int, complex]]] = {}
-    for label, coeff in terms:
-        if len(label) != num_qubits or set(label) - set("IXYZ"):
-            raise CircuitError(f"Pauli label {label!r} must have {num_qubits} characters from I, X, Y, Z")
-        x = z = 0
-        phase = 1.0 + 0.0j
-        for q, char in enumerate(reversed(label)):
-            if char in "XY":
-                x |= 1 << q
-            if char in "ZY":
-                z |= 1 << q
-            if char == "Y":
-                phase *= 1j  # Y = i X Z
-        grouped.setdefault(x, []).append((z, complex(coeff) * phase))
-    x_masks = np.array(list(grouped), dtype=np.int64)
-    starts = np.cumsum([0] + [len(v) for v in grouped.values()]).astype(np.int64)
-    z_masks = np.array([z for v in grouped.values() for z, _ in v], dtype=np.int64)
-    coeffs = np.array([c for v in grouped.values() for _, c in v], dtype=np.complex128)
-    return x_masks, starts, z_masks, coeffs
+PAULI = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Y": np.array([[0, -1j], [1j, 0]]),
+         "Z": np.diag([1.0, -1.0])}
 
 
 def sample_probabilities(probabilities: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
