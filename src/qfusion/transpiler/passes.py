@@ -121,14 +121,19 @@ def translate(instructions, target: Target) -> tuple[list[Instruction], float]:
         if not isinstance(op, Gate) or _native(inst, target):
             out.append(inst)
             continue
-        if inst.condition is not None:
-            raise CircuitError(f"cannot translate the conditioned gate {op.name} to native gates")
+        # a conditioned gate becomes native gates under the same condition; its global phase only
+        # multiplies one classical branch, which no measurement can see, so it is dropped
+        local_phase = phase if inst.condition is None else [0.0]
         if op.num_qubits == 1:
-            out += _one_qubit(op.matrix(), inst.qubits[0], target, phase)
+            native = _one_qubit(op.matrix(), inst.qubits[0], target, local_phase)
         elif op.num_qubits == 2:
-            out += _two_qubit(op if isinstance(op, StandardGate) else op.matrix(), inst.qubits, target, phase)
+            native = _two_qubit(op if isinstance(op, StandardGate) else op.matrix(), inst.qubits, target,
+                                local_phase)
         else:
             raise CircuitError(f"{op.name} acts on {op.num_qubits} qubits; unroll it first")
+        if inst.condition is not None:
+            native = [Instruction(i.operation, i.qubits, i.clbits, inst.condition) for i in native]
+        out += native
     return out, phase[0]
 
 
