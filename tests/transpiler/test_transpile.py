@@ -26,7 +26,7 @@ def test_random_circuits_are_equivalent_native_and_routed(device_name, circuits)
 def test_more_random_circuits(device_name, circuits):
     device = get(device_name)
     rng = np.random.default_rng(7 + sum(map(ord, device_name)))
-    for k in range(60):
+    for k in range(40):
         n = int(rng.integers(2, 7))
         circuit = circuits.random_circuit(n, int(rng.integers(10, 40)), rng)
         transpiled = transpile(circuit, device, seed=k, optimization_level=3)
