@@ -35,7 +35,7 @@ _ZERO = 1e-8
 Op = tuple[Gate, tuple[int, ...]]
 
 
-def interaction_coefficients(unitary: np.ndarray) -> tuple[float, float, float]:
+def interaction_coefficients(unitary: np.ndarray, spectrum=None) -> tuple[float, float, float]:
     """``(a, b, c)`` with ``unitary`` locally ``exp(i(a XX + b YY + c ZZ))``, as many zeros as possible.
 
     Coefficients are reduced modulo ``π/2`` into ``[-π/4, π/4)``.
@@ -44,7 +44,7 @@ def interaction_coefficients(unitary: np.ndarray) -> tuple[float, float, float]:
     >>> [round(abs(x), 6) for x in interaction_coefficients(standard_gate("cx").matrix())]
     [0.785398, 0.0, 0.0]
     """
-    values = magic_spectrum(unitary)[0]
+    values = (spectrum if spectrum is not None else magic_spectrum(unitary))[0]
     halves = np.concatenate([np.angle(values)[_PERMUTATIONS], np.angle(-values)[_PERMUTATIONS]]) / 2
     l1, l2, l4 = halves[:, 0], halves[:, 1], halves[:, 3]
     coords = np.stack([(l1 + l2) / 2, (l2 + l4) / 2, (l1 + l4) / 2], axis=1)
@@ -222,7 +222,8 @@ def synthesize_two_qubit(unitary: np.ndarray, entangler: str = "cx") -> tuple[li
         raise CircuitError(f"cannot synthesise with entangler {entangler!r}; supported: "
                            f"{', '.join(FIXED_ENTANGLERS + PARAMETRIC_ENTANGLERS)}")
     unitary = np.asarray(unitary, dtype=complex)
-    coords = interaction_coefficients(unitary)
+    spectrum = magic_spectrum(unitary)
+    coords = interaction_coefficients(unitary, spectrum)
     count = _count(coords, entangler)
     attempts = [count] if entangler in PARAMETRIC_ENTANGLERS else list(range(count, 4))
     for attempt in attempts:
@@ -231,7 +232,7 @@ def synthesize_two_qubit(unitary: np.ndarray, entangler: str = "cx") -> tuple[li
         else:
             template = _cx_template(attempt, coords)
         try:
-            phase, left, right = local_equivalence(unitary, _ops_unitary(template))
+            phase, left, right = local_equivalence(unitary, _ops_unitary(template), spectrum_u=spectrum)
         except SynthesisError:
             continue
         (l1, l0), (r1, r0) = split_local(left), split_local(right)

@@ -87,12 +87,13 @@ def spectrum_distance(u: np.ndarray, v: np.ndarray) -> float:
     return min(_match(values_u, values_v)[0], _match(values_u, -values_v)[0])
 
 
-def local_equivalence(u: np.ndarray, v: np.ndarray, atol: float = _TOL):
+def local_equivalence(u: np.ndarray, v: np.ndarray, atol: float = _TOL, spectrum_u=None):
     """``(phase, left, right)`` with ``u = phase * left @ v @ right`` and ``left``, ``right`` local 4x4.
 
-    Raises :class:`SynthesisError` when ``u`` and ``v`` are not locally equivalent.
+    Raises :class:`SynthesisError` when ``u`` and ``v`` are not locally equivalent. ``spectrum_u``
+    is ``magic_spectrum(u)`` when the caller already has it.
     """
-    values_u, vectors_u, magic_u, phase_u = magic_spectrum(u)
+    values_u, vectors_u, magic_u, phase_u = spectrum_u if spectrum_u is not None else magic_spectrum(u)
     values_v, vectors_v, magic_v, phase_v = magic_spectrum(v)
     sign = 1.0
     error, perm = _match(values_u, values_v)
