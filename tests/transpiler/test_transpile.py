@@ -48,7 +48,7 @@ def test_counts_match_qiskit_aer_after_layout():
     from qfusion.interop import to_qiskit
     circuit = Circuit(3).h(0).cx(0, 1).ry(0.7, 2).cx(1, 2).measure_all()
     transpiled = transpile(circuit, "superconducting", seed=2)
-    ours = qf.run(transpiled, shots=4000, seed=1).probabilities()
+    ours = qf.run(transpiled.on_active_qubits(), shots=4000, seed=1).probabilities()
     theirs = AerSimulator(method="statevector").run(to_qiskit(circuit), shots=4000, seed_simulator=1).result()
     reference = {k: v / 4000 for k, v in theirs.get_counts().items()}
     for key in set(ours) | set(reference):
@@ -94,7 +94,7 @@ def test_mid_circuit_measurement_conditions_and_reset(device_name):
                .h(2).measure(1, 1).measure(2, 2))
     transpiled = transpile(circuit, device_name, seed=3)
     check_native(transpiled, get(device_name))
-    ours = qf.run(transpiled, shots=4000, seed=5).probabilities()
+    ours = qf.run(transpiled.on_active_qubits(), shots=4000, seed=5).probabilities()
     reference = qf.run(circuit, shots=4000, seed=6).probabilities()
     for key in set(ours) | set(reference):
         assert abs(ours.get(key, 0) - reference.get(key, 0)) < 0.04

@@ -67,6 +67,28 @@ class TranspiledCircuit(Circuit):
     moves: tuple[AtomMove, ...]
     device = None
 
+    def active_qubits(self) -> tuple[int, ...]:
+        """The physical qubits the circuit touches or places a logical qubit on, in order."""
+        used = {q for inst in self.instructions for q in inst.qubits}
+        return tuple(sorted(used | set(self.initial_layout)))
+
+    def on_active_qubits(self) -> Circuit:
+        """The same circuit on :meth:`active_qubits` only (qubit ``k`` is ``active_qubits()[k]``),
+        so that a simulator does not carry the device's idle qubits.
+
+        >>> from qfusion.circuit import Circuit
+        >>> tc = transpile(Circuit(2).h(0).cx(0, 1).measure_all(), "superconducting", seed=1)
+        >>> tc.num_qubits, tc.on_active_qubits().num_qubits
+        (27, 2)
+        """
+        active = self.active_qubits()
+        index = {p: k for k, p in enumerate(active)}
+        small = Circuit(len(active), self.num_clbits, name=self.name, global_phase=self.global_phase)
+        small._registers.cregs = self.cregs
+        small.instructions = [Instruction(i.operation, tuple(index[q] for q in i.qubits), i.clbits, i.condition)
+                              for i in self.instructions]
+        return small
+
 
 def target_of(device) -> Target:
     """The single-qubit basis and entangler of ``device``."""
