@@ -33,6 +33,11 @@ _LAZY = {
     "transpile": ("qfusion.transpiler", "transpile"),
     "devices": ("qfusion.devices", None),
     "transpiler": ("qfusion.transpiler", None),
+    "primitives": ("qfusion.primitives", None),
+    "algorithms": ("qfusion.algorithms", None),
+    "Estimator": ("qfusion.primitives", "Estimator"),
+    "Sampler": ("qfusion.primitives", "Sampler"),
+    "Client": ("qfusion.service.client", "Client"),
 }
 
 

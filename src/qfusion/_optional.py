@@ -30,6 +30,14 @@ _EXTRAS = {
     "fastapi": "service",
     "yaml": "devices",
     "scipy": "transpiler",
+    "openfermion": "openfermion",
+    "jax": "jax",
+    "tqdm": "algorithms",
+    "uvicorn": "service",
+    "sqlalchemy": "service",
+    "httpx": "service",
+    "prometheus_client": "service",
+    "psycopg": "service",
 }
 
 

@@ -85,3 +85,34 @@ def test_depth_size_and_measure_all():
     assert [r.name for r in c.cregs] == ["c"]
     c.measure_all()
     assert [r.name for r in c.cregs] == ["c", "meas"] and c.num_clbits == 6
+
+
+def test_symbolic_power_exponents_are_parameters_and_bind():
+    import qfusion as qf
+    t = qf.Parameter("t")
+    c = Circuit(1)
+    c.append(standard_gate("sx").power(2 * t), [0])
+    assert c.parameters == (t,) and c.is_parameterized
+    bound = c.bind({t: 0.5})
+    assert not bound.is_parameterized
+    # sx ** (2 * 0.5) is sx itself; compare with its own matrix
+    np.testing.assert_allclose(np.asarray(qf.simulate(c, {t: 0.5})), standard_gate("sx").matrix()[:, 0], atol=1e-12)
+
+
+def test_gate_dags_bind_and_multiply_out_once_per_shared_gate():
+    # g_k applies g_{k-1} twice: 2**depth paths to the bottom gate, but only depth distinct gates
+    t = Parameter("t")
+    gate = Circuit(1).rx(t, 0).to_gate("g0")
+    gates = [gate]
+    for k in range(1, 40):
+        c = Circuit(1)
+        c.append(gates[-1], [0]).append(gates[-1], [0])
+        gates.append(c.to_gate(f"g{k}"))
+    top = Circuit(1).append(gates[-1], [0])
+    bound = top.bind({t: 0.1})  # exponential without memoisation: this would never return
+    assert not bound.is_parameterized
+    level16 = bound.instructions[0].operation
+    for _ in range(39 - 16):
+        level16 = level16.definition.instructions[0].operation
+    np.testing.assert_allclose(level16.matrix(), standard_gate("rx", 0.1 * 2 ** 16).matrix(), atol=1e-9)
+    assert bound.instructions[0].operation.matrix().shape == (2, 2)

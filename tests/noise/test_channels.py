@@ -118,3 +118,71 @@ def test_readout_error_matches_qiskit_aer_and_samples():
     recorded = ours.apply_to_bits(bits, np.random.default_rng(1))
     assert abs(recorded[:50000].mean() - 0.05) < 0.005
     assert abs(1 - recorded[50000:].mean() - 0.1) < 0.006
+
+
+@pytest.mark.parametrize("args", [(50.0, 30.0, 2.0, 0.0), (50.0, 50.0, 5.0, 0.2), (10.0, 4.0, 40.0, 0.1)])
+def test_thermal_relaxation_mixture_is_the_same_channel(args):
+    channel = noise.thermal_relaxation(*args)
+    assert channel.mixture is not None
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2))
+    rho = a @ a.conj().T
+    rho /= np.trace(rho)
+    total = np.zeros((2, 2), dtype=complex)
+    for p, (kind, payload) in channel.mixture:
+        if kind == "unitary":
+            total += p * payload @ rho @ payload.conj().T
+        else:
+            total += p * np.trace(rho) * np.diag([1.0 - payload, payload])
+    np.testing.assert_allclose(total, channel.apply(rho), atol=1e-12)
+    assert abs(sum(p for p, _ in channel.mixture) - 1) < 1e-12
+    assert noise.thermal_relaxation(10.0, 15.0, 1.0).mixture is None  # T2 > T1: no such mixture
+
+
+def test_compositions_keep_few_kraus_operators_and_their_heralds():
+    relax = noise.thermal_relaxation(50.0, 40.0, 2.0)
+    channel = noise.depolarizing(0.05, 2).compose(relax.tensor(relax)).compose(
+        noise.erasure(0.01).tensor(noise.erasure(0.02)))
+    assert len(channel.kraus) <= 2 * 16
+    theirs = SuperOp(aer.depolarizing_error(0.05, 2).to_quantumchannel()).compose(
+        SuperOp(aer.thermal_relaxation_error(50.0, 40.0, 2.0).to_quantumchannel()).tensor(
+            SuperOp(aer.thermal_relaxation_error(50.0, 40.0, 2.0).to_quantumchannel()))).compose(
+        SuperOp(aer.depolarizing_error(0.01, 1).to_quantumchannel()).tensor(
+            SuperOp(aer.depolarizing_error(0.02, 1).to_quantumchannel())))  # erasure to I/2 = depolarizing
+    np.testing.assert_allclose(channel.superoperator(), theirs.data, atol=1e-12)
+    flagged = sum(channel.kraus[i].conj().T @ channel.kraus[i] for i in channel.heralded)
+    np.testing.assert_allclose(flagged, (1 - 0.99 * 0.98) * np.eye(4), atol=1e-12)
+
+
+def test_composed_channels_remember_their_factors():
+    relax = noise.thermal_relaxation(50.0, 40.0, 2.0)
+    loss = noise.erasure(0.1)
+    channel = noise.depolarizing(0.05, 2).compose(relax.tensor(noise.phase_damping(0.2))).compose(loss.tensor(loss))
+    assert [(c.name, q) for c, q in channel.parts] == [
+        ("depolarizing", (0, 1)), ("phase_damping", (0,)), ("thermal_relaxation", (1,)),
+        ("erasure", (0,)), ("erasure", (1,))]
+    rho = np.diag([0.1, 0.2, 0.3, 0.4]).astype(complex) + 0.05
+    staged = rho
+    for part, qubits in channel.parts:
+        full = part
+        if part.num_qubits == 1:  # embed on its qubit: tensor with the identity on the other
+            identity = noise.Channel.from_kraus([np.eye(2)])
+            full = identity.tensor(part) if qubits == (0,) else part.tensor(identity)
+        staged = full.apply(staged)
+    np.testing.assert_allclose(staged, channel.apply(rho), atol=1e-12)
+
+
+@pytest.mark.parametrize("action", ["mixed", "reset"])
+def test_erasure_mixture_is_the_same_channel(action):
+    channel = noise.erasure(0.3, action=action)
+    rho = np.array([[0.2, 0.1 + 0.2j], [0.1 - 0.2j, 0.8]])
+    total = np.zeros((2, 2), dtype=complex)
+    flagged = 0.0
+    for p, (kind, payload) in channel.mixture:
+        if kind in ("unitary", "erased"):
+            total += p * payload @ rho @ payload.conj().T
+        else:
+            total += p * np.trace(rho) * np.diag([1.0 - payload, payload])
+        flagged += p if kind.startswith("erased") else 0.0
+    np.testing.assert_allclose(total, channel.apply(rho), atol=1e-12)
+    assert abs(flagged - 0.3) < 1e-12

@@ -33,8 +33,8 @@ def test_pair_errors_are_ordered_and_compose():
     model.add_gate_error(noise.depolarizing(0.01, 2), ["cx"], qubits=(0, 1))
     model.add_gate_error(noise.depolarizing(0.02, 2), ["cx"], qubits=(0, 1))
     out = model.apply(Circuit(2).cx(0, 1).cx(1, 0))
-    assert names(out) == [("cx", (0, 1)), ("depolarizing", (0, 1)), ("cx", (1, 0))]
-    composed = out.instructions[1].operation.channel
+    assert names(out) == [("cx", (0, 1)), ("depolarizing", (0, 1)), ("depolarizing", (0, 1)), ("cx", (1, 0))]
+    composed = model.gate_error("cx", (0, 1))
     expected = SuperOp(aer.depolarizing_error(0.01, 2).to_quantumchannel()).compose(
         SuperOp(aer.depolarizing_error(0.02, 2).to_quantumchannel()))
     np.testing.assert_allclose(composed.superoperator(), expected.data, atol=1e-12)

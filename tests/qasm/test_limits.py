@@ -1,4 +1,8 @@
-"""Hostile input is refused quickly, before it costs memory or time, and never as a RecursionError."""
+"""Hostile input is refused before it costs memory or time, and never as a RecursionError.
+
+The parser's work budget (``Limits``) is what refuses it; the clock here only catches a hang, so
+its bound is generous enough for a heavily loaded CI machine: tests assert no speeds.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,10 @@ from qfusion.qasm import DEFAULT_LIMITS, Limits, dumps, load, loads
 V3 = 'OPENQASM 3;\ninclude "stdgates.inc";\nqubit[2] q;\n'
 
 
-def refused_quickly(text: str, message: str, seconds: float = 2.0, positioned: bool = True,
+HANG = 120.0  # seconds: a hang detector, not a speed target
+
+
+def refused_quickly(text: str, message: str, seconds: float = HANG, positioned: bool = True,
                     **kwargs) -> QasmError:
     start = time.perf_counter()
     error = assert_qasm_error(text, message, **kwargs)
@@ -193,4 +200,4 @@ def test_shared_sub_gates_cost_once_when_inverted_and_written():
     wrapper = InverseGate(CircuitGate(Circuit(1).append(inverted.instructions[0].operation, [0]), "wrapper"))
     assert "gate h40_dg_dg" in dumps(Circuit(1).append(wrapper, [0]), 2)  # (the IR's own inverse is exponential)
     assert "inv @ wrapper q[0];" in dumps(Circuit(1).append(wrapper, [0]), 3)
-    assert time.perf_counter() - start < 10
+    assert time.perf_counter() - start < HANG

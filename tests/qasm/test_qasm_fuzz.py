@@ -4,7 +4,6 @@ never anything else, and never hangs. What it reads, dumps can write and loads r
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +14,7 @@ from qfusion.qasm import Limits, dumps, loads
 
 # small limits: a mutation that asks for a huge loop must be refused, not run
 LIMITS = Limits(max_operations=20_000, max_qubits=64)
-FUZZ = settings(max_examples=250, deadline=timedelta(seconds=3), derandomize=True,
+FUZZ = settings(max_examples=250, deadline=None, derandomize=True,  # no timings: a hang still fails
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 PROGRAM_2 = """OPENQASM 2.0;

@@ -76,8 +76,8 @@ def test_mid_circuit_measurement_reset_and_erasure():
     c.append(noise.erasure(0.25).to_operation(), [1])
     c.measure(0, 0).x(1).c_if(0, 1).reset(0).measure(1, 1)
     result = qf.run(c, shots=2000, seed=4, backend="statevector")
-    exact, _, meta = density_matrix.sample(c, 100000, seed=3)
-    probabilities = np.array([exact.get(format(i, "02b"), 0) for i in range(4)]) / 100000
+    exact, _, meta = density_matrix.sample(c, 20000, seed=3)
+    probabilities = np.array([exact.get(format(i, "02b"), 0) for i in range(4)]) / 20000
     ok, statistic, bound = chi_square_ok(result.counts, probabilities, 2000, 2)
     assert ok, (statistic, bound)
     erased = result.metadata["erasures"]["shots_with_erasure"]
@@ -98,3 +98,19 @@ def test_wide_circuit_runs_by_trajectories():
     clean = sum(counts.get(k, 0) for k in ("0" * n, "1" * n))
     # no error in 21 flips with probability 0.99^21 = 0.81
     assert 20 <= clean <= 40
+
+
+def test_noise_on_conditioned_gates_applies_only_when_they_run():
+    m = noise.NoiseModel()
+    m.add_gate_error(noise.amplitude_damping(0.4), ["x"])
+    m.add_gate_error(noise.bit_flip(0.3), ["y"])
+    c = Circuit(2, 2).h(0).measure(0, 0).x(1).c_if(0, 1).y(1).c_if(0, 0).measure(1, 1)
+    counts = qf.run(c, shots=3000, seed=8, backend="statevector", noise_model=m).counts
+    # clbit 0 = 1: x then damping -> qubit 1 reads 1 w.p. 0.6; clbit 0 = 0: y then flip -> 1 w.p. 0.7
+    exact = {"11": 0.5 * 0.6, "01": 0.5 * 0.4, "10": 0.5 * 0.7, "00": 0.5 * 0.3}
+    probabilities = np.array([exact[format(i, "02b")] for i in range(4)])
+    ok, statistic, bound = chi_square_ok(counts, probabilities, 3000, 2)
+    assert ok, (statistic, bound)
+    dm_counts = qf.run(c, shots=3000, seed=9, backend="density_matrix", noise_model=m).counts
+    ok, statistic, bound = chi_square_ok(dm_counts, probabilities, 3000, 2)
+    assert ok, (statistic, bound)

@@ -30,6 +30,7 @@ _REGISTRY: dict[str, str] = {
     "photonic": "qfusion.backends.emulated:PhotonicBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
+_REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service
 
 
 def names() -> list[str]:
@@ -51,6 +52,8 @@ def get(backend: str | Backend) -> Backend:
     """The backend called ``backend`` (or ``backend`` itself if it already is one)."""
     if isinstance(backend, Backend):
         return backend
+    if backend not in _REGISTRY and isinstance(backend, str) and backend.startswith("remote:"):
+        _REGISTRY[backend] = _REMOTE
     if backend not in _REGISTRY:
         raise BackendError(f"unknown backend {backend!r}; available: {', '.join(names())}")
     if backend not in _INSTANCES:
@@ -59,7 +62,7 @@ def get(backend: str | Backend) -> Backend:
             cls = getattr(importlib.import_module(module_name), class_name)
         except (ImportError, AttributeError) as exc:
             raise BackendError(f"backend {backend!r} cannot be loaded: {exc}") from exc
-        _INSTANCES[backend] = cls()
+        _INSTANCES[backend] = cls(backend) if _REGISTRY[backend] == _REMOTE else cls()
     return _INSTANCES[backend]
 
 

@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import numpy as np
 
 from qfusion.circuit.gates import Gate, controlled_matrix, matrix_kind
@@ -141,6 +143,18 @@ class PowerGate(Gate):
         self.base = base
         self.exponent = exponent
 
+    @property
+    def is_parameterized(self) -> bool:
+        return self.base.is_parameterized or is_symbolic(self.exponent)
+
+    @property
+    def parameters(self) -> frozenset:
+        """The base gate's free parameters and the exponent's."""
+        found = set(self.base.parameters)
+        if is_symbolic(self.exponent):
+            found |= self.exponent.parameters
+        return frozenset(found)
+
     def _matrix(self, params):
         if is_symbolic(self.exponent):
             raise CircuitError(f"power exponent {self.exponent} is unbound")
@@ -187,6 +201,9 @@ def matrix_power(matrix: np.ndarray, exponent: float) -> np.ndarray:
     return vectors @ np.diag(np.exp(exponent * np.log(values))) @ vectors.conj().T
 
 
+_BIND_MEMO: ContextVar[dict | None] = ContextVar("qfusion_bind_memo", default=None)
+
+
 class CircuitGate(Gate):
     """A circuit of gates used as one gate (its *definition*); the matrix is the circuit's unitary."""
 
@@ -197,13 +214,29 @@ class CircuitGate(Gate):
         super().__init__(name, definition.num_qubits, tuple(sorted(definition.parameters, key=str)))
         self.definition = definition
         self._inverse: CircuitGate | None = None
+        self._unitary: np.ndarray | None = None
 
     def _matrix(self, params):
-        from qfusion.circuit.unitary import circuit_unitary
-        return circuit_unitary(self.definition)
+        # memoised like inverse(): a bound gate's unitary never changes, and a sub-gate shared by
+        # many definitions would otherwise be multiplied out once per path to it
+        if self._unitary is None:
+            from qfusion.circuit.unitary import circuit_unitary
+            self._unitary = circuit_unitary(self.definition)
+            self._unitary.setflags(write=False)
+        return self._unitary
 
     def bind(self, values):
-        return CircuitGate(self.definition.bind(values), self.name)
+        # within one bind, each shared sub-gate is bound once (a gate DAG stays linear)
+        memo = _BIND_MEMO.get()
+        token = _BIND_MEMO.set({}) if memo is None else None
+        try:
+            memo = _BIND_MEMO.get()
+            if id(self) not in memo:
+                memo[id(self)] = (self, CircuitGate(self.definition.bind(values), self.name))
+            return memo[id(self)][1]
+        finally:
+            if token is not None:
+                _BIND_MEMO.reset(token)
 
     def inverse(self):
         # memoised: a sub-gate shared by many definitions (a gate DAG) is inverted once, not once

@@ -19,7 +19,7 @@ array([[0.9, 0. ],
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -56,8 +56,13 @@ class Channel:
     ``kraus`` are the Kraus operators (``2^n x 2^n``, little-endian over the qubits).
     ``pauli`` holds ``(label, probability)`` pairs when the channel is a Pauli channel, so
     simulators can apply it cheaply. ``heralded`` are the indices of the Kraus operators
-    whose occurrence a simulator records as a flag (erasure). Build channels with the
-    functions of :mod:`qfusion.noise.channels` or :meth:`from_kraus`.
+    whose occurrence a simulator records as a flag (erasure). ``mixture``, when set, is the
+    same channel as ``(probability, ("unitary", U) or ("reset", k))`` pairs with fixed
+    probabilities (``"erased"``/``"erased_reset"``: the same, with the erasure flag raised)
+    probabilities, which quantum trajectories sample without looking at the state. ``stages``,
+    set by :meth:`compose` and :meth:`tensor`, are the ``(channel, qubits)`` factors the
+    channel was built from, in order, so simulators can apply each in its cheap form. Build
+    channels with the functions of :mod:`qfusion.noise.channels` or :meth:`from_kraus`.
 
     >>> Channel.from_kraus([np.eye(2)]).is_unitary
     True
@@ -67,6 +72,8 @@ class Channel:
     name: str = "kraus"
     pauli: tuple | None = None
     heralded: frozenset = field(default_factory=frozenset)
+    mixture: tuple | None = None
+    stages: tuple = ()
 
     def __post_init__(self):
         dim = 1 << self.num_qubits
@@ -171,6 +178,11 @@ class Channel:
         return len(self.kraus) == 1 and not self.heralded
 
     @property
+    def parts(self) -> tuple:
+        """``(channel, qubits)`` factors whose application in order is this channel (itself if primitive)."""
+        return self.stages or ((self, tuple(range(self.num_qubits))),)
+
+    @property
     def is_heralded(self) -> bool:
         return bool(self.heralded)
 
@@ -229,7 +241,9 @@ class Channel:
             if i in self.heralded or j in other.heralded:
                 heralded.append(len(kraus))
             kraus.append(b @ a)
-        return Channel.from_kraus(kraus, _joined(self.name, other.name), heralded)
+        kraus, heralded = _fewest_kraus(kraus, heralded)
+        composed = Channel.from_kraus(kraus, _joined(self.name, other.name), heralded)
+        return replace(composed, stages=self.parts + other.parts)
 
     def tensor(self, other: "Channel") -> "Channel":
         """``self (x) other``: ``other`` acts on the lower qubits (Qiskit's ``tensor``).
@@ -246,7 +260,11 @@ class Channel:
             if i in self.heralded or j in other.heralded:
                 heralded.append(len(kraus))
             kraus.append(np.kron(a, b))
-        return Channel.from_kraus(kraus, _joined(self.name, other.name, "(x)"), heralded)
+        kraus, heralded = _fewest_kraus(kraus, heralded)
+        product = Channel.from_kraus(kraus, _joined(self.name, other.name, "(x)"), heralded)
+        low = other.num_qubits
+        shifted = tuple((channel, tuple(q + low for q in qubits)) for channel, qubits in self.parts)
+        return replace(product, stages=other.parts + shifted)
 
     def expand(self, other: "Channel") -> "Channel":
         """``other (x) self``: ``other`` acts on the higher qubits."""
@@ -304,6 +322,25 @@ class NoiseOperation(Operation):
 
     def __repr__(self):
         return f"NoiseOperation({self.channel!r})"
+
+
+def _fewest_kraus(kraus: list, heralded: list) -> tuple[list, list]:
+    """The same map with at most ``4^n`` Kraus operators per group (heralded or not), from the
+    eigenvectors of each group's Choi matrix: compositions of many-operator channels stay small."""
+    dim = kraus[0].shape[0]
+    flagged = set(heralded)
+    out, out_heralded = [], []
+    for group_flag in (False, True):
+        group = [k for i, k in enumerate(kraus) if (i in flagged) == group_flag]
+        if len(group) > dim * dim:
+            vectors = np.array([k.T.reshape(-1) for k in group])
+            values, eigenvectors = np.linalg.eigh(vectors.T @ vectors.conj())
+            group = [np.sqrt(v) * eigenvectors[:, i].reshape(dim, dim).T
+                     for i, v in enumerate(values) if v > ATOL * 1e-3]
+        if group_flag:
+            out_heralded += range(len(out), len(out) + len(group))
+        out += group
+    return out, out_heralded
 
 
 def _joined(a: str, b: str, sep: str = "+") -> str:

@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -135,7 +136,14 @@ def thermal_relaxation(t1: float, t2: float, time: float, excited_population: fl
                      [0, pe * p_reset, 0, 0],
                      [0, 0, (1 - pe) * p_reset, 0],
                      [coherence, 0, 0, 1 - (1 - pe) * p_reset]], dtype=complex)
-    return Channel.from_choi(choi, "thermal_relaxation")
+    channel = Channel.from_choi(choi, "thermal_relaxation")
+    if t2 > t1:
+        return channel
+    # T2 <= T1: the same map is a fixed mixture of identity, Z and resets (as qiskit-aer writes it)
+    p_z = (1 - p_reset) * (1 - coherence / (1 - p_reset)) / 2 if p_reset < 1 else 0.0
+    mixture = ((1 - p_reset - p_z, ("unitary", np.eye(2))), (p_z, ("unitary", np.diag([1.0, -1.0]))),
+               (p_reset * (1 - pe), ("reset", 0)), (p_reset * pe, ("reset", 1)))
+    return replace(channel, mixture=tuple((max(p, 0.0), op) for p, op in mixture if p > 0))
 
 
 def erasure(p: float, action: str = "mixed") -> Channel:
@@ -143,6 +151,8 @@ def erasure(p: float, action: str = "mixed") -> Channel:
 
     The erased qubit is replaced by the maximally mixed state (``action="mixed"``) or by
     ``|0>`` (``action="reset"``); simulators report the flags in ``Result.metadata["erasures"]``.
+    Its ``mixture`` lists the same outcomes at fixed probabilities, kinds ``"erased"`` and
+    ``"erased_reset"`` marking the heralded ones.
 
     >>> channel = erasure(0.1)
     >>> channel.is_heralded, len(channel.kraus)
@@ -162,7 +172,14 @@ def erasure(p: float, action: str = "mixed") -> Channel:
         raise NoiseError(f"erasure action must be 'mixed' or 'reset', got {action!r}")
     first = 1 if p < 1 else 0
     channel = Channel.from_kraus(kraus, "erasure", heralded=range(first, len(kraus)))
-    return channel
+    # the same map at fixed probabilities: erased, the qubit gets a uniformly random Pauli
+    # (its state becomes I/2) or is reset
+    if action == "mixed":
+        erased = tuple((p / 4, ("erased", PAULI_MATRICES[c])) for c in "IXYZ")
+    else:
+        erased = ((p, ("erased_reset", 0)),)
+    mixture = (((1 - p, ("unitary", np.eye(2))),) if p < 1 else ()) + erased
+    return replace(channel, mixture=tuple(item for item in mixture if item[0] > 0))
 
 
 def coherent_overrotation(axis, angle: float) -> Channel:

@@ -74,7 +74,7 @@ class NoiseModel:
     """Channels attached to gate names (optionally per qubit or pair), readout errors and idle noise.
 
     Errors for specific qubits replace the all-qubit error of the same gate there (as in
-    qiskit-aer); adding twice to the same gate and qubits composes the channels. Gate
+    qiskit-aer); channels added to the same gate and qubits apply one after the other. Gate
     names are the circuit's (``"cx"``, ``"sx"``, ``"rz"``, ``"measure"``, ``"reset"``...).
     """
 
@@ -100,11 +100,7 @@ class NoiseModel:
             raise NoiseError(f"a {channel.num_qubits}-qubit channel cannot follow a gate on qubits {key}")
         for name in names:
             table = self._gate.setdefault(name, {})
-            channels = table.setdefault(key, [])
-            if channels and channels[-1].num_qubits == channel.num_qubits:
-                channels[-1] = channels[-1].compose(channel)
-            else:
-                channels.append(channel)
+            table.setdefault(key, []).append(channel)  # kept apart: each keeps its cheap form
 
     def add_readout_error(self, error: ReadoutError, qubits=None) -> None:
         """Apply a one-qubit readout ``error`` to measurements of ``qubits`` (an int, a list, or None: all)."""

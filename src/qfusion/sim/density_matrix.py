@@ -128,6 +128,9 @@ def _restore(run: _Run) -> None:
     run.layout = tuple(range(2 * run.num_qubits))
 
 
+_PROJECTORS: dict = {}
+
+
 def _measure(run: _Run, qubit: int) -> int:
     """Measure with the layout in order: P(1) = (Tr rho - Tr(Z_q rho)) / 2, then project."""
     n = run.num_qubits
@@ -135,9 +138,13 @@ def _measure(run: _Run, qubit: int) -> int:
     p_one = min(max((float(run.data[0]) - z) / 2 / float(run.data[0]), 0.0), 1.0)
     outcome = int(run.rng.random() < p_one)
     p = p_one if outcome else 1.0 - p_one
-    projector = np.zeros((2, 2))
-    projector[outcome, outcome] = 1 / np.sqrt(p)
-    _run_gates(run, [ChannelOp((qubit,), Channel((projector,), 1, "projector"))], None, keep_layout=False)
+    key = ("projector", qubit, outcome)
+    if key not in _PROJECTORS:
+        projector = np.zeros((2, 2))
+        projector[outcome, outcome] = 1
+        _PROJECTORS[key] = ChannelOp((qubit,), Channel((projector,), 1, "projector"))
+    _run_gates(run, [_PROJECTORS[key]], key, keep_layout=False)
+    run.data *= 1 / p
     return outcome
 
 

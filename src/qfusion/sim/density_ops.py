@@ -23,6 +23,8 @@ Pauli transfer matrix — and runs through the state-vector sweeps
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from qfusion.circuit.gates import matrix_kind
@@ -99,8 +101,18 @@ def superoperator(channel: Channel, qubits) -> tuple[tuple[int, ...], np.ndarray
     return sorted_qubits, sum(np.kron(k, k.conj()) for k in kraus)
 
 
+@lru_cache(maxsize=4096)
+def _channel_ops(channel: Channel, qubits: tuple[int, ...], num_qubits: int) -> tuple[GateOp, ...]:
+    return tuple(_lower_channel(channel, qubits, num_qubits))
+
+
 def channel_ops(channel: Channel, qubits, num_qubits: int) -> list[GateOp]:
-    """A channel on the Pauli vector: its transfer matrix on the bits of its qubits."""
+    """A channel on the Pauli vector: its transfer matrix on the bits of its qubits (computed once
+    per channel object and placement)."""
+    return list(_channel_ops(channel, tuple(qubits), num_qubits))
+
+
+def _lower_channel(channel: Channel, qubits, num_qubits: int) -> list[GateOp]:
     sorted_qubits, matrix = superoperator(channel, qubits)
     if channel.is_unitary and channel.num_qubits == 2:
         unitary = reorder_matrix(channel.kraus[0], tuple(qubits))[1]

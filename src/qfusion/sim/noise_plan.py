@@ -77,7 +77,11 @@ def lower_noisy(circuit: Circuit, params=None, noise_model: NoiseModel | None = 
         if isinstance(op, Gate):
             lowered = gate_op(op.matrix(), inst.qubits, op.kind)
         elif isinstance(op, NoiseOperation):
-            lowered = ChannelOp(tuple(inst.qubits), op.channel)
+            stages = [ChannelOp(tuple(inst.qubits[j] for j in qubits), channel) for channel, qubits in op.channel.parts]
+            for stage in stages[:-1]:  # a composed channel runs as its factors, each in its cheap form
+                ops.append(stage if inst.condition is None else
+                           ConditionalOp(inst.condition.clbits, inst.condition.value, stage))
+            lowered = stages[-1]
         elif isinstance(op, Measure):
             lowered = MeasureOp(inst.qubits[0], inst.clbits[0])
         elif isinstance(op, Reset):

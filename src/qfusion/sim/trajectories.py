@@ -19,6 +19,8 @@ True
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 
 import numpy as np
@@ -32,7 +34,7 @@ from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp, gate_op
 from qfusion.sim.statevector import (SimulatorOptions, StateVector, _measure, _Run, _run_gates,
-                                     _set_threads, resolve_dtype, sample_indices)
+                                     _set_threads, resolve_dtype)
 
 _PARALLEL_QUBITS = 14
 
@@ -69,10 +71,11 @@ class _Trajectory:
         if channel.is_unitary:
             self.segment.append(_gate(tables, ("unitary", id(channel), op.qubits), channel.kraus[0], op.qubits))
             return
+        if channel.mixture is not None:
+            self._mixture(index, op, tables)
+            return
         if channel.is_pauli:
-            cumulative = tables.setdefault(("cumulative", id(channel)), np.cumsum([p for _, p in channel.pauli]))
-            pick = min(int(np.searchsorted(cumulative, self.rng.random() * cumulative[-1], side="right")),
-                       len(channel.pauli) - 1)
+            pick = _pick(tables, channel, self.rng)
             label = channel.pauli[pick][0]
             if set(label) != {"I"}:
                 self.segment.append(_gate(tables, ("pauli", label, op.qubits), pauli_matrix(label), op.qubits))
@@ -100,6 +103,41 @@ class _Trajectory:
             self.flush(index + 1)
             self.norm = float(np.vdot(self.run.data, self.run.data).real)
             self.normalise()
+
+
+    def _mixture(self, index: int, op: ChannelOp, tables: dict) -> None:
+        """A fixed-probability pick: a unitary joins the segment, a reset measures (rarely)."""
+        mixture = op.channel.mixture
+        pick = _pick(tables, op.channel, self.rng)
+        kind, payload = mixture[pick][1]
+        if kind.startswith("erased"):
+            self.erasures.append(op.qubits)
+            kind = kind.replace("erased_", "").replace("erased", "unitary")
+        if kind == "unitary":
+            identity = tables.get(("identity", id(op.channel), pick))
+            if identity is None:
+                identity = tables[("identity", id(op.channel), pick)] = np.array_equal(payload, np.eye(len(payload)))
+            if not identity:
+                self.segment.append(_gate(tables, ("mixture", id(op.channel), pick, op.qubits), payload, op.qubits))
+                self.choices.append((index, pick))
+            return
+        self.flush(index)
+        self.normalise()
+        _measure(self.run, op.qubits[0], reset=True)
+        if payload == 1:
+            self.segment.append(_gate(tables, ("x", op.qubits), np.array([[0, 1], [1, 0]]), op.qubits))
+            self.choices.append((index, pick))
+
+
+def _pick(tables: dict, channel, rng) -> int:
+    """An index into the channel's mixture (or Pauli list) drawn with its fixed probabilities."""
+    key = ("cumulative", id(channel))
+    cumulative = tables.get(key)
+    if cumulative is None:
+        probabilities = [p for p, _ in channel.mixture] if channel.mixture is not None else \
+            [p for _, p in channel.pauli]
+        cumulative = tables[key] = list(itertools.accumulate(probabilities))
+    return min(bisect.bisect_right(cumulative, rng.random() * cumulative[-1]), len(cumulative) - 1)
 
 
 def _gate(tables: dict, key, matrix: np.ndarray, qubits) -> GateOp:
@@ -130,6 +168,11 @@ def _execute(trajectory: _Trajectory, tables: dict) -> None:
             op = op.op
             if isinstance(op, GateOp):
                 _run_gates(run, [op], ("conditional", index), keep_layout=True)
+                continue
+            if isinstance(op, ChannelOp):  # a conditioned gate's noise: picked and applied here
+                trajectory.channel(index, op, tables)
+                trajectory.flush(index + 1)
+                trajectory.normalise()
                 continue
         if isinstance(op, MeasureOp):
             run.clbits[op.clbit] = _measure(run, op.qubit, reset=False)
@@ -179,7 +222,7 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
         _execute(trajectory, tables)
         value = sum(int(b) << j for j, b in enumerate(trajectory.run.clbits))
         if program.terminal_measurements:
-            physical = int(sample_indices(trajectory.run.data, 1, rng)[0])
+            physical = int(cpu_density_reduce.sample_one(trajectory.run.data, rng.random() * trajectory.norm))
             for qubit, clbit in program.terminal_measurements:
                 bit = (physical >> trajectory.run.layout[qubit]) & 1
                 if clbit in readout:

@@ -1,4 +1,5 @@
-"""Reduced density matrices of a few qubits of a state vector, in one pass (for quantum trajectories).
+"""Kernels for quantum trajectories: reduced density matrices of a few qubits of a state vector
+in one pass, and one sample drawn with a single early-exit scan.
 
 ``reduced_density_matrix(state, positions)``: ``rho[i, j] = sum_rest psi[rest + off(i)] conj(psi[rest + off(j)])``
 for the bits at ``positions`` (index bit j of ``rho`` is ``positions[j]``).
@@ -52,3 +53,20 @@ def _reduced_density_matrix(state, positions):
 reduced_density_matrix = nb.njit(parallel=True, **_OPTS)(_reduced_density_matrix)
 # the same loop on one thread: small states finish before threads would wake
 reduced_density_matrix_serial = nb.njit(**_OPTS)(_reduced_density_matrix)
+
+
+@nb.njit(**_OPTS)
+def sample_one(state, threshold):
+    """The first index whose running sum of ``|amplitude|^2`` exceeds ``threshold`` (the last
+    non-zero one if rounding leaves the sum short): one basis state drawn by one partial scan."""
+    running = 0.0
+    last = 0
+    for i in range(state.shape[0]):
+        a = state[i]
+        p = a.real * a.real + a.imag * a.imag
+        if p > 0.0:
+            last = i
+            running += p
+            if running > threshold:
+                return i
+    return last

@@ -13,3 +13,10 @@ def reduced_density_matrix(state, positions):
     others = [a for a in range(n) if a not in axes]
     moved = np.transpose(tensor, axes + others).reshape(1 << len(axes), -1)
     return moved @ moved.conj().T
+
+
+def sample_one(state, threshold):
+    """Twin of ``cpu_density_reduce.sample_one``."""
+    running = np.cumsum(np.abs(state) ** 2)
+    above = np.nonzero(running > threshold)[0]
+    return int(above[0]) if len(above) else int(np.nonzero(np.abs(state))[0][-1])
