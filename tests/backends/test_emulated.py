@@ -39,3 +39,13 @@ def test_readout_error_matches_calibration():
     p_one_to_zero = device.qubits[0].readout_error[1]
     flipped = result.counts.get("0", 0) / 10_000
     assert abs(flipped - p_one_to_zero - device.gate_error("rx", (0,))) < 0.003
+
+
+def test_wide_circuits_run_by_trajectories():
+    circuit = qf.Circuit(12).h(0)
+    for q in range(11):
+        circuit.cx(q, q + 1)
+    result = qf.run(circuit.measure_all(), backend="neutral_atom", shots=300, seed=2)
+    assert result.metadata["method"] == "trajectories" and result.metadata["moves"] > 0
+    good = (result.counts.get("0" * 12, 0) + result.counts.get("1" * 12, 0)) / 300
+    assert good > result.metadata["estimated_fidelity"] - 0.08

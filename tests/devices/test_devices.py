@@ -76,3 +76,11 @@ def test_noise_model_gate_error_matches_calibration():
         entanglement_fidelity = sum(abs(np.trace(k)) ** 2 for k in kraus) / d ** 2
         average_infidelity = 1 - (d * entanglement_fidelity + 1) / (d + 1)
         assert average_infidelity == pytest.approx(device.gate_error(name, qubits), rel=1e-3)
+
+
+def test_device_noise_model_covers_every_native_gate():
+    device = devices.get("superconducting")
+    model = device.noise_model()
+    assert set(model.noisy_gates) == {"sx", "x", "cz"}
+    assert model.gate_error("cz", (0, 1)) is not None and model.gate_error("cz", (1, 0)) is not None
+    assert model.readout_error(26) is not None and model.idle_error(5, 1e-6) is not None

@@ -26,7 +26,7 @@ def test_random_circuits_are_equivalent_native_and_routed(device_name, circuits)
 def test_more_random_circuits(device_name, circuits):
     device = get(device_name)
     rng = np.random.default_rng(7 + sum(map(ord, device_name)))
-    for k in range(30):
+    for k in range(40):
         n = int(rng.integers(2, 7))
         circuit = circuits.random_circuit(n, int(rng.integers(10, 40)), rng)
         transpiled = transpile(circuit, device, seed=k, optimization_level=3)
@@ -48,7 +48,7 @@ def test_counts_match_qiskit_aer_after_layout():
     from qfusion.interop import to_qiskit
     circuit = Circuit(3).h(0).cx(0, 1).ry(0.7, 2).cx(1, 2).measure_all()
     transpiled = transpile(circuit, "superconducting", seed=2)
-    ours = qf.run(transpiled, shots=4000, seed=1).probabilities()
+    ours = qf.run(transpiled.on_active_qubits(), shots=4000, seed=1).probabilities()
     theirs = AerSimulator(method="statevector").run(to_qiskit(circuit), shots=4000, seed_simulator=1).result()
     reference = {k: v / 4000 for k, v in theirs.get_counts().items()}
     for key in set(ours) | set(reference):
@@ -86,3 +86,15 @@ def test_too_wide_and_parameterised_circuits_are_refused():
         transpile(Circuit(30).h(0), "superconducting")
     with pytest.raises(qf.CircuitError, match="bind"):
         transpile(Circuit(1).rx(qf.Parameter("t"), 0), "superconducting")
+
+
+@pytest.mark.parametrize("device_name", DEVICES)
+def test_mid_circuit_measurement_conditions_and_reset(device_name):
+    circuit = (Circuit(3, 3).h(0).measure(0, 0).ry(0.8, 1).c_if(0, 1).reset(0).cx(1, 0).cp(0.5, 0, 2)
+               .h(2).measure(1, 1).measure(2, 2))
+    transpiled = transpile(circuit, device_name, seed=3)
+    check_native(transpiled, get(device_name))
+    ours = qf.run(transpiled.on_active_qubits(), shots=4000, seed=5).probabilities()
+    reference = qf.run(circuit, shots=4000, seed=6).probabilities()
+    for key in set(ours) | set(reference):
+        assert abs(ours.get(key, 0) - reference.get(key, 0)) < 0.04

@@ -180,14 +180,6 @@ class Device:
                 frontier = nxt
         return distance
 
-    def with_qubits(self, num_qubits: int) -> "Device":
-        """The device restricted to its first ``num_qubits`` qubits (for small all-to-all machines)."""
-        from dataclasses import replace
-        if not self.is_all_to_all:
-            raise DeviceError("only all-to-all devices can be cut to fewer qubits")
-        atoms = self.atoms and replace(self.atoms, positions=self.atoms.positions[:num_qubits])
-        return replace(self, num_qubits=num_qubits, qubits=self.qubits[:num_qubits], atoms=atoms)
-
     # -- noise ---------------------------------------------------------------------------------
     def noise_model(self):
         """The :class:`qfusion.noise.NoiseModel` of this device's calibrations."""

@@ -39,6 +39,22 @@ class Target:
     native: frozenset[str]
 
 
+_MATRICES: dict = {}
+
+
+def matrix_of(op: Gate) -> np.ndarray:
+    """``op.matrix()``, remembered for standard gates (the same few recur thousands of times)."""
+    if not isinstance(op, StandardGate):
+        return op.matrix()
+    key = (op.name, op.params, op.num_qubits)
+    matrix = _MATRICES.get(key)
+    if matrix is None:
+        if len(_MATRICES) > 65536:
+            _MATRICES.clear()
+        matrix = _MATRICES[key] = op.matrix()
+    return matrix
+
+
 def _is_gate(inst: Instruction) -> bool:
     return isinstance(inst.operation, Gate) and inst.condition is None
 
@@ -105,14 +121,19 @@ def translate(instructions, target: Target) -> tuple[list[Instruction], float]:
         if not isinstance(op, Gate) or _native(inst, target):
             out.append(inst)
             continue
-        if inst.condition is not None:
-            raise CircuitError(f"cannot translate the conditioned gate {op.name} to native gates")
+        # a conditioned gate becomes native gates under the same condition; its global phase only
+        # multiplies one classical branch, which no measurement can see, so it is dropped
+        local_phase = phase if inst.condition is None else [0.0]
         if op.num_qubits == 1:
-            out += _one_qubit(op.matrix(), inst.qubits[0], target, phase)
+            native = _one_qubit(op.matrix(), inst.qubits[0], target, local_phase)
         elif op.num_qubits == 2:
-            out += _two_qubit(op if isinstance(op, StandardGate) else op.matrix(), inst.qubits, target, phase)
+            native = _two_qubit(op if isinstance(op, StandardGate) else op.matrix(), inst.qubits, target,
+                                local_phase)
         else:
             raise CircuitError(f"{op.name} acts on {op.num_qubits} qubits; unroll it first")
+        if inst.condition is not None:
+            native = [Instruction(i.operation, i.qubits, i.clbits, inst.condition) for i in native]
+        out += native
     return out, phase[0]
 
 
@@ -135,7 +156,7 @@ def merge_single_qubit_runs(instructions, target: Target) -> tuple[list[Instruct
                 return
         matrix = np.eye(2, dtype=complex)
         for index in indices:
-            matrix = out[index].operation.matrix() @ matrix
+            matrix = matrix_of(out[index].operation) @ matrix
         gates, extra = _synthesis_of(matrix, target)
         if key is not None and len(gates) >= len(indices):
             if len(_RUN_CACHE) > 16384:
@@ -182,7 +203,7 @@ def _block_unitary(instructions, pair) -> np.ndarray:
     unitary = np.eye(4, dtype=complex)
     low = pair[0]
     for inst in instructions:
-        matrix = inst.operation.matrix()
+        matrix = matrix_of(inst.operation)
         if len(inst.qubits) == 1:
             if inst.qubits[0] == low:
                 unitary = np.matmul(matrix, unitary.reshape(2, 2, 4)).reshape(4, 4)

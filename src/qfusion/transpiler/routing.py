@@ -32,6 +32,7 @@ EXTENDED_SET_SIZE = 20
 EXTENDED_SET_WEIGHT = 0.5
 DECAY = 0.001
 DECAY_RESET = 5
+MERGE_BONUS = 1.0
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class RoutingProblem:
         from qfusion.transpiler.routing_kernel import sabre_kernel
         return sabre_kernel(self.first, self.second, self.pointer, self.index, self.indegree, self.distance,
                             self.nb_pointer, self.nb_index, np.asarray(layout, dtype=np.int64), int(seed),
-                            EXTENDED_SET_SIZE, EXTENDED_SET_WEIGHT, DECAY, DECAY_RESET)
+                            EXTENDED_SET_SIZE, EXTENDED_SET_WEIGHT, DECAY, DECAY_RESET, MERGE_BONUS)
 
 
 def _full_layout(initial_layout, num_physical: int) -> list[int]:

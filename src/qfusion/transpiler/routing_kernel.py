@@ -15,7 +15,7 @@ from numba import njit
 
 @njit(cache=True)
 def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_ptr, nb_idx, layout_in,
-                 seed, extended_size, extended_weight, decay_rate, decay_reset):
+                 seed, extended_size, extended_weight, decay_rate, decay_reset, merge_bonus):
     np.random.seed(seed)
     n_nodes = first.shape[0]
     n_phys = distance.shape[0]
@@ -47,6 +47,7 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
     candidates_a = np.empty(4 * n_phys + 8, np.int64)
     candidates_b = np.empty(4 * n_phys + 8, np.int64)
     new_front = np.empty(n_nodes, np.int64)
+    partner = np.full(n_phys, -1, np.int64)   # physical partner of each qubit's last two-qubit gate
     while n_front > 0:
         progressed = True
         while progressed:
@@ -63,6 +64,11 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
                 order[n_order] = i
                 n_order += 1
                 progressed = True
+                if second[i] >= 0:
+                    pa = where[first[i]]
+                    pb = where[second[i]]
+                    partner[pa] = pb
+                    partner[pb] = pa
                 for s in range(succ_ptr[i], succ_ptr[i + 1]):
                     j = succ_idx[s]
                     indegree[j] -= 1
@@ -159,6 +165,9 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
                     extended_cost += distance[p, q]
                 score += extended_weight * extended_cost / n_extended
             score *= max(decay[a], decay[b])
+            if partner[a] == b and partner[b] == a:
+                # the SWAP lands right after a gate on the same pair and merges with it when re-synthesised
+                score -= merge_bonus
             if score < best_score - 1e-12:
                 best_score = score
                 best[0] = t
@@ -182,6 +191,8 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
         occupant[b] = la
         where[la] = b
         where[lb] = a
+        partner[a] = b
+        partner[b] = a
         since_progress += 1
         decay[a] += decay_rate
         decay[b] += decay_rate

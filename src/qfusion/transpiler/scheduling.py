@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
+from qfusion.errors import CircuitError
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedul
     if method == "alap":
         starts = _alap(instructions, durations, moves_before, total, n)
     elif method != "asap":
-        raise ValueError(f"scheduling method must be 'asap' or 'alap', got {method!r}")
+        raise CircuitError(f"scheduling method must be 'asap' or 'alap', got {method!r}")
     end = [None] * n
     first = [None] * n
     for index, inst in enumerate(instructions):

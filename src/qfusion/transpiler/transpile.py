@@ -67,6 +67,28 @@ class TranspiledCircuit(Circuit):
     moves: tuple[AtomMove, ...]
     device = None
 
+    def active_qubits(self) -> tuple[int, ...]:
+        """The physical qubits the circuit touches or places a logical qubit on, in order."""
+        used = {q for inst in self.instructions for q in inst.qubits}
+        return tuple(sorted(used | set(self.initial_layout)))
+
+    def on_active_qubits(self) -> Circuit:
+        """The same circuit on :meth:`active_qubits` only (qubit ``k`` is ``active_qubits()[k]``),
+        so that a simulator does not carry the device's idle qubits.
+
+        >>> from qfusion.circuit import Circuit
+        >>> tc = transpile(Circuit(2).h(0).cx(0, 1).measure_all(), "superconducting", seed=1)
+        >>> tc.num_qubits, tc.on_active_qubits().num_qubits
+        (27, 2)
+        """
+        active = self.active_qubits()
+        index = {p: k for k, p in enumerate(active)}
+        small = Circuit(len(active), self.num_clbits, name=self.name, global_phase=self.global_phase)
+        small._registers.cregs = self.cregs
+        small.instructions = [Instruction(i.operation, tuple(index[q] for q in i.qubits), i.clbits, i.condition)
+                              for i in self.instructions]
+        return small
+
 
 def target_of(device) -> Target:
     """The single-qubit basis and entangler of ``device``."""
@@ -87,8 +109,10 @@ def transpile(circuit: Circuit, backend="superconducting", *, seed=None, optimiz
     """``circuit`` in the native gates and connectivity of ``backend`` (a device name or a
     :class:`~qfusion.devices.Device`), with layouts and a :class:`TranspileReport`.
 
-    ``optimization_level`` 0 translates and routes only; 1 merges single-qubit gates and cancels;
-    2 and 3 also re-synthesise two-qubit blocks and try more layouts (3: 8 SABRE trials).
+    ``optimization_level`` 0 translates and routes only; 1 also merges single-qubit gates; 2 and 3
+    also elide SWAPs into the final layout, re-synthesise two-qubit blocks with the fewest
+    entanglers and cancel commuting gates, and try more SABRE layouts (8 at level 2, 20 at level 3,
+    or ``trials``). ``initial_layout[i]`` pins logical qubit ``i`` to a physical qubit.
     """
     from qfusion.devices import get as get_device
     start = time.perf_counter()
@@ -139,18 +163,14 @@ def transpile(circuit: Circuit, backend="superconducting", *, seed=None, optimiz
 def elide_swaps(instructions, num_qubits: int):
     """Drop SWAP gates by relabelling the wires after them; returns the instructions and, for each
     logical qubit, the wire it ends on (the final layout absorbs the permutation)."""
-    wire = list(range(num_qubits))            # logical qubit -> wire holding it now
-    holder = list(range(num_qubits))          # wire -> position in the original circuit
+    wire = list(range(num_qubits))            # qubit of the original circuit -> wire that now holds it
     out = []
     for inst in instructions:
-        mapped = tuple(holder[q] for q in inst.qubits)
         if inst.operation.name == "swap" and isinstance(inst.operation, Gate) and inst.condition is None:
             a, b = inst.qubits
-            holder[a], holder[b] = holder[b], holder[a]
+            wire[a], wire[b] = wire[b], wire[a]
             continue
-        out.append(Instruction(inst.operation, mapped, inst.clbits, inst.condition))
-    for position, w in enumerate(holder):
-        wire[position] = w
+        out.append(Instruction(inst.operation, tuple(wire[q] for q in inst.qubits), inst.clbits, inst.condition))
     return out, tuple(wire)
 
 

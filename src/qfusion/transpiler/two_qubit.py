@@ -25,7 +25,6 @@ from functools import lru_cache
 import numpy as np
 
 from qfusion.circuit.gates import Gate, standard_gate
-from qfusion.circuit.unitary import apply_matrix
 from qfusion.errors import CircuitError
 from qfusion.transpiler.weyl import SynthesisError, local_equivalence, magic_spectrum, split_local
 
@@ -36,7 +35,7 @@ _ZERO = 1e-8
 Op = tuple[Gate, tuple[int, ...]]
 
 
-def interaction_coefficients(unitary: np.ndarray) -> tuple[float, float, float]:
+def interaction_coefficients(unitary: np.ndarray, spectrum=None) -> tuple[float, float, float]:
     """``(a, b, c)`` with ``unitary`` locally ``exp(i(a XX + b YY + c ZZ))``, as many zeros as possible.
 
     Coefficients are reduced modulo ``π/2`` into ``[-π/4, π/4)``.
@@ -45,7 +44,7 @@ def interaction_coefficients(unitary: np.ndarray) -> tuple[float, float, float]:
     >>> [round(abs(x), 6) for x in interaction_coefficients(standard_gate("cx").matrix())]
     [0.785398, 0.0, 0.0]
     """
-    values = magic_spectrum(unitary)[0]
+    values = (spectrum if spectrum is not None else magic_spectrum(unitary))[0]
     halves = np.concatenate([np.angle(values)[_PERMUTATIONS], np.angle(-values)[_PERMUTATIONS]]) / 2
     l1, l2, l4 = halves[:, 0], halves[:, 1], halves[:, 3]
     coords = np.stack([(l1 + l2) / 2, (l2 + l4) / 2, (l1 + l4) / 2], axis=1)
@@ -70,7 +69,10 @@ def _is_cnot_class(coords) -> bool:
 
 def entangler_count(unitary: np.ndarray, entangler: str = "cx") -> int:
     """The fewest ``entangler`` gates that make ``unitary`` with single-qubit gates."""
-    coords = interaction_coefficients(unitary)
+    return _count(interaction_coefficients(unitary), entangler)
+
+
+def _count(coords, entangler: str) -> int:
     nonzero = sum(1 for x in coords if x != 0.0)
     if entangler in PARAMETRIC_ENTANGLERS:
         return nonzero
@@ -165,10 +167,23 @@ def _substitute(ops: list[Op], name: str, replace) -> list[Op]:
     return out
 
 
+_SWAP_MATRIX = np.eye(4, dtype=complex)[[0, 2, 1, 3]]
+
+
 def _ops_unitary(ops: list[Op]) -> np.ndarray:
+    """The 4x4 unitary of ``ops`` on qubits (0, 1)."""
     unitary = np.eye(4, dtype=complex)
     for gate, qubits in ops:
-        unitary = apply_matrix(unitary, gate.matrix(), qubits, 2)
+        matrix = gate.matrix()
+        if len(qubits) == 1:
+            if qubits[0] == 0:
+                unitary = np.matmul(matrix, unitary.reshape(2, 2, 4)).reshape(4, 4)
+            else:
+                unitary = (matrix @ unitary.reshape(2, 8)).reshape(4, 4)
+            continue
+        if qubits[0] != 0:
+            matrix = _SWAP_MATRIX @ matrix @ _SWAP_MATRIX
+        unitary = matrix @ unitary
     return unitary
 
 
@@ -207,8 +222,9 @@ def synthesize_two_qubit(unitary: np.ndarray, entangler: str = "cx") -> tuple[li
         raise CircuitError(f"cannot synthesise with entangler {entangler!r}; supported: "
                            f"{', '.join(FIXED_ENTANGLERS + PARAMETRIC_ENTANGLERS)}")
     unitary = np.asarray(unitary, dtype=complex)
-    coords = interaction_coefficients(unitary)
-    count = entangler_count(unitary, entangler)
+    spectrum = magic_spectrum(unitary)
+    coords = interaction_coefficients(unitary, spectrum)
+    count = _count(coords, entangler)
     attempts = [count] if entangler in PARAMETRIC_ENTANGLERS else list(range(count, 4))
     for attempt in attempts:
         if entangler in PARAMETRIC_ENTANGLERS:
@@ -216,7 +232,7 @@ def synthesize_two_qubit(unitary: np.ndarray, entangler: str = "cx") -> tuple[li
         else:
             template = _cx_template(attempt, coords)
         try:
-            phase, left, right = local_equivalence(unitary, _ops_unitary(template))
+            phase, left, right = local_equivalence(unitary, _ops_unitary(template), spectrum_u=spectrum)
         except SynthesisError:
             continue
         (l1, l0), (r1, r0) = split_local(left), split_local(right)

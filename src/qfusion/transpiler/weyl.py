@@ -31,6 +31,10 @@ MAGIC_DG = MAGIC.conj().T
 _TOL = 1e-7
 
 
+# generic angles for mixing the real and imaginary parts (any that separates the eigenspaces works)
+_MIXES = np.random.default_rng(2024).normal(size=100)
+
+
 class SynthesisError(QfusionError, ArithmeticError):
     """A unitary could not be synthesised to the requested precision (a numerical failure)."""
 
@@ -45,12 +49,11 @@ def to_special(unitary: np.ndarray) -> tuple[np.ndarray, complex]:
 def _real_orthogonal_eigvecs(symmetric: np.ndarray) -> np.ndarray:
     """Real orthogonal ``P`` (det +1) with ``Pᵀ S P`` diagonal, for a complex symmetric unitary ``S``."""
     real, imag = symmetric.real, symmetric.imag
-    rng = np.random.default_rng(2024)
-    for _ in range(100):
-        mix = rng.normal()
+    off_diagonal = ~np.eye(symmetric.shape[0], dtype=bool)
+    for mix in _MIXES:
         _, vectors = np.linalg.eigh(real * np.cos(mix) + imag * np.sin(mix))
         diagonal = vectors.T @ symmetric @ vectors
-        if np.allclose(diagonal - np.diag(np.diag(diagonal)), 0, atol=1e-10):
+        if np.abs(diagonal[off_diagonal]).max() < 1e-10:
             if np.linalg.det(vectors) < 0:
                 vectors[:, 0] = -vectors[:, 0]
             return vectors
@@ -67,13 +70,14 @@ def magic_spectrum(unitary: np.ndarray):
     return values, vectors, in_magic, phase
 
 
+_PERMUTATIONS = np.array(list(itertools.permutations(range(4))))
+
+
 def _match(values_u: np.ndarray, values_v: np.ndarray) -> tuple[float, tuple[int, ...]]:
-    best = (np.inf, (0, 1, 2, 3))
-    for perm in itertools.permutations(range(4)):
-        error = float(np.max(np.abs(values_u - values_v[list(perm)])))
-        if error < best[0]:
-            best = (error, perm)
-    return best
+    """The permutation of ``values_v`` closest to ``values_u`` and the largest difference left."""
+    errors = np.abs(values_u[None, :] - values_v[_PERMUTATIONS]).max(axis=1)
+    best = int(np.argmin(errors))
+    return float(errors[best]), tuple(int(i) for i in _PERMUTATIONS[best])
 
 
 def spectrum_distance(u: np.ndarray, v: np.ndarray) -> float:
@@ -83,12 +87,13 @@ def spectrum_distance(u: np.ndarray, v: np.ndarray) -> float:
     return min(_match(values_u, values_v)[0], _match(values_u, -values_v)[0])
 
 
-def local_equivalence(u: np.ndarray, v: np.ndarray, atol: float = _TOL):
+def local_equivalence(u: np.ndarray, v: np.ndarray, atol: float = _TOL, spectrum_u=None):
     """``(phase, left, right)`` with ``u = phase * left @ v @ right`` and ``left``, ``right`` local 4x4.
 
-    Raises :class:`SynthesisError` when ``u`` and ``v`` are not locally equivalent.
+    Raises :class:`SynthesisError` when ``u`` and ``v`` are not locally equivalent. ``spectrum_u``
+    is ``magic_spectrum(u)`` when the caller already has it.
     """
-    values_u, vectors_u, magic_u, phase_u = magic_spectrum(u)
+    values_u, vectors_u, magic_u, phase_u = spectrum_u if spectrum_u is not None else magic_spectrum(u)
     values_v, vectors_v, magic_v, phase_v = magic_spectrum(v)
     sign = 1.0
     error, perm = _match(values_u, values_v)
