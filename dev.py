@@ -5,6 +5,10 @@
     python3 dev.py test    # create .venv, install qfusion with test extras, run the whole test suite
     python3 dev.py bench   # install the peer simulators too and run the benchmarks
 
+``test`` also starts a throw-away PostgreSQL server for the job-service tests (.ci/postgres.py:
+Debian's package, installed with apt-get if missing; a server already running is reused) and
+stops it afterwards; where it cannot be had, those tests skip and say why.
+
 The environment is reinstalled only when pyproject.toml changes. Numba's compiled
 kernels are cached under .cache/numba so a second run does not recompile.
 """
@@ -69,7 +73,27 @@ def main(argv: list[str]) -> int:
     if code:
         print("import contracts broken (see above)", file=sys.stderr)
         return code
-    return run(["-m", "pytest", "-n", "2", "-q", *rest])
+    return with_postgres(lambda: run(["-m", "pytest", "-n", "2", "-q", *rest]))
+
+
+def with_postgres(job) -> int:
+    """Run ``job`` with QFUSION_TEST_POSTGRES_URL pointing at a test server (or a skip reason set)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("qfusion_ci_postgres", ROOT / ".ci" / "postgres.py")
+    postgres = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(postgres)
+    started = False
+    try:
+        url, started = postgres.start()
+        os.environ["QFUSION_TEST_POSTGRES_URL"] = url
+    except (postgres.Unavailable, OSError) as exc:
+        os.environ["QFUSION_TEST_POSTGRES_SKIP"] = str(exc)
+        print(f"PostgreSQL tests will skip: {exc}", file=sys.stderr, flush=True)
+    try:
+        return job()
+    finally:
+        if started:
+            postgres.stop()
 
 
 if __name__ == "__main__":

@@ -25,10 +25,19 @@ _LAZY = {
     "backends": ("qfusion.backends", None),
     "interop": ("qfusion.interop", None),
     "observables": ("qfusion.observables", None),
+    "noise": ("qfusion.noise", None),
     "simulate": ("qfusion.backends", "simulate"),
     "run": ("qfusion.backends", "run"),
     "PauliSum": ("qfusion.observables", "PauliSum"),
     "Result": ("qfusion.backends", "Result"),
+    "transpile": ("qfusion.transpiler", "transpile"),
+    "devices": ("qfusion.devices", None),
+    "transpiler": ("qfusion.transpiler", None),
+    "primitives": ("qfusion.primitives", None),
+    "algorithms": ("qfusion.algorithms", None),
+    "Estimator": ("qfusion.primitives", "Estimator"),
+    "Sampler": ("qfusion.primitives", "Sampler"),
+    "Client": ("qfusion.service.client", "Client"),
 }
 
 

@@ -28,6 +28,16 @@ _EXTRAS = {
     "dask": "hpc",
     "mpi4py": "mpi",
     "fastapi": "service",
+    "yaml": "devices",
+    "scipy": "transpiler",
+    "openfermion": "openfermion",
+    "jax": "jax",
+    "tqdm": "algorithms",
+    "uvicorn": "service",
+    "sqlalchemy": "service",
+    "httpx": "service",
+    "prometheus_client": "service",
+    "psycopg": "service",
 }
 
 

@@ -59,3 +59,23 @@ class BackendError(QfusionError, RuntimeError):
 
 class MissingDependencyError(QfusionError, ImportError):
     """An optional dependency is needed for this feature and is not installed."""
+
+
+class NoiseError(QfusionError, ValueError):
+    """A noise channel or noise model that is not physical or cannot be used (bad probability, not CPTP, ...)."""
+
+
+class ChemistryError(QfusionError, ValueError):
+    """A molecule, basis or active space that cannot be set up (bad geometry, electron counts, ...)."""
+
+
+class ServiceError(QfusionError, RuntimeError):
+    """The job service refused a request or could not be reached; ``status`` is the HTTP status (0: none)."""
+
+    def __init__(self, message: str, status: int = 0):
+        self.status = status
+        super().__init__(message)
+
+
+class JobFailedError(ServiceError):
+    """A job of the service ended FAILED or CANCELLED, so it has no result."""

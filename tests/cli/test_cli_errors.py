@@ -84,10 +84,17 @@ def test_tracebacks_on_request(how):
     assert "QasmError" in out.stderr
 
 
+def _interruptible():
+    # as in a terminal: a parent that ignores SIGINT (pytest-xdist's workers do) would pass that on,
+    # and Python then installs no KeyboardInterrupt handler at all
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_is_one_line_and_exit_130():
     process = subprocess.Popen([sys.executable, "-m", "qfusion.cli", "bench", "--qubits", ",".join(["18"] * 50),
                                 "--families", "brickwork", "--repeat", "3"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_interruptible)
     try:
         header = process.stdout.readline()  # printed once the kernels are warm: main() is running
         assert header.startswith("qfusion ")

@@ -173,3 +173,17 @@ def test_foreign_operands_are_type_errors():
         op @ 2
     with pytest.raises(TypeError):
         op.tensor("X")
+
+
+def test_openfermion_round_trip_and_matrix_agree():
+    openfermion = pytest.importorskip("openfermion")
+    from qfusion.observables import PauliSum
+    H = PauliSum.from_list([("XYZI", 0.5), ("IIZZ", -1.25), ("YIIX", 0.3j), ("IIII", 2.0)])
+    op = H.to_openfermion()
+    assert PauliSum.from_openfermion(op, num_qubits=4).equiv(H)
+    # OpenFermion's own sparse matrix (qubit 0 is its most significant tensor factor) against ours
+    dense = openfermion.get_sparse_operator(op, n_qubits=4).toarray()
+    order = [int(format(i, "04b")[::-1], 2) for i in range(16)]  # reverse the bit order
+    np.testing.assert_allclose(dense[np.ix_(order, order)], H.to_matrix(), atol=1e-12)
+    with pytest.raises(CircuitError, match="beyond num_qubits"):
+        PauliSum.from_openfermion(openfermion.QubitOperator("Z5"), num_qubits=3)

@@ -108,3 +108,18 @@ def test_collapse_keeps_outcome_and_renormalises():
     expected = np.where((index >> 2) & 1, state, 0) / np.sqrt(p_one)
     cpu_measure.collapse(state, 2, 1, 1 / np.sqrt(p_one), False)
     np.testing.assert_allclose(state, expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("super_bits", [1, 3, 18])
+def test_pauli_expectations_match_twin_for_every_superblock_size(super_bits, monkeypatch):
+    monkeypatch.setattr(cpu_measure, "_SUPERBLOCK_BITS", super_bits)
+    rng = np.random.default_rng(super_bits)
+    for n in (1, 4, 9):
+        state = random_state(n, rng)
+        x_masks = np.unique(np.concatenate([[0], rng.integers(0, 2 ** n, 5)])).astype(np.int64)
+        starts = np.linspace(0, 14, len(x_masks) + 1).astype(np.int64)
+        z_masks = rng.integers(0, 2 ** n, 14).astype(np.int64)
+        coeffs = rng.normal(size=14) + 1j * rng.normal(size=14)
+        expected = reference.pauli_expectations(state, x_masks, starts, z_masks, coeffs)
+        assert cpu_measure.pauli_expectations(state, x_masks, starts, z_masks, coeffs) == pytest.approx(expected,
+                                                                                                       abs=1e-10)

@@ -24,8 +24,14 @@ _REGISTRY: dict[str, str] = {
     "reference": "qfusion.backends.reference:ReferenceBackend",
     "null": "qfusion.backends.null:NullBackend",
     "gpu": "qfusion.backends.gpu:GpuBackend",
+    "density_matrix": "qfusion.backends.density_matrix:DensityMatrixBackend",
+    "superconducting": "qfusion.backends.emulated:SuperconductingBackend",
+    "trapped_ion": "qfusion.backends.emulated:TrappedIonBackend",
+    "neutral_atom": "qfusion.backends.emulated:NeutralAtomBackend",
+    "photonic": "qfusion.backends.emulated:PhotonicBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
+_REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service
 
 
 def names() -> list[str]:
@@ -47,15 +53,16 @@ def get(backend: str | Backend) -> Backend:
     """The backend called ``backend`` (or ``backend`` itself if it already is one)."""
     if isinstance(backend, Backend):
         return backend
-    if backend not in _REGISTRY:
+    entry = _REGISTRY.get(backend) or (_REMOTE if str(backend).startswith("remote:") else None)
+    if entry is None:
         raise BackendError(f"unknown backend {backend!r}; available: {', '.join(names())}")
     if backend not in _INSTANCES:
-        module_name, class_name = _REGISTRY[backend].split(":")
+        module_name, class_name = entry.split(":")
         try:
             cls = getattr(importlib.import_module(module_name), class_name)
         except (ImportError, AttributeError) as exc:
             raise BackendError(f"backend {backend!r} cannot be loaded: {exc}") from exc
-        _INSTANCES[backend] = cls()
+        _INSTANCES[backend] = cls(backend) if entry == _REMOTE else cls()
     return _INSTANCES[backend]
 
 
@@ -68,7 +75,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
-    if chosen.name in ("statevector", "gpu"):
+    if chosen.name in ("statevector", "density_matrix", "gpu"):
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
 

@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from qfusion.backends.base import Backend, Result
+from qfusion.noise.channel import NoiseOperation
 from qfusion.sim.statevector import sample, simulate
 
 
@@ -19,11 +20,26 @@ class StatevectorBackend(Backend):
     name = "statevector"
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
-            options=None) -> Result:
+            options=None, noise_model=None, durations=None) -> Result:
         start = time.perf_counter()
+        if noise_model is not None or _has_channels(circuit):  # noisy: one quantum trajectory per shot
+            from qfusion.sim.trajectories import sample as sample_trajectories
+            counts, shot_memory, metadata = sample_trajectories(
+                circuit, shots, params=params, noise_model=noise_model, durations=durations, seed=seed,
+                dtype=dtype, memory=memory, options=options)
+            return Result(counts, int(shots), self.name, shot_memory, seed, time.perf_counter() - start, metadata)
         counts, shot_memory = sample(circuit, shots, params=params, seed=seed, dtype=dtype, memory=memory,
                                      options=options)
         return Result(counts, int(shots), self.name, shot_memory, seed, time.perf_counter() - start)
 
-    def simulate(self, circuit, *, params=None, seed=None, dtype=np.complex128, options=None):
+    def simulate(self, circuit, *, params=None, seed=None, dtype=np.complex128, options=None, noise_model=None,
+                 durations=None):
+        if noise_model is not None or _has_channels(circuit):  # one trajectory's final state
+            from qfusion.sim.trajectories import simulate as simulate_trajectory
+            return simulate_trajectory(circuit, params, noise_model=noise_model, durations=durations, dtype=dtype,
+                                       seed=seed, options=options)
         return simulate(circuit, params, dtype=dtype, seed=seed, options=options)
+
+
+def _has_channels(circuit) -> bool:
+    return any(isinstance(inst.operation, NoiseOperation) for inst in circuit.instructions)

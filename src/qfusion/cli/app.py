@@ -21,6 +21,7 @@ import os
 import sys
 
 from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError, QasmError, QfusionError
+from qfusion.errors import ChemistryError, ServiceError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -71,6 +72,7 @@ _EPILOG = """examples:
   qfusion simulate examples/qft5.qasm --probabilities --json
   qfusion draw examples/teleport.qasm --output mpl --filename teleport.png
   qfusion bench --qubits 20,22 --families qft,ghz
+  qfusion vqe --geometry "H 0 0 0; H 0 0 0.735" --basis sto-3g --ansatz uccsd --mapping parity
 
 Every command takes --json. Errors are one line on stderr; the exit code is 2 for bad usage
 or input, 1 for failures while running (--traceback or QFUSION_DEBUG=1 shows the traceback)."""
@@ -131,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "bench/bench_statevector.py from a source checkout")
 
     sub.add_parser("backends", parents=[common], help="list the backends")
+    from qfusion.cli import algorithms as algorithm_commands
+    algorithm_commands.add_parsers(sub, common, _positive_int)
+    from qfusion.cli import chemistry
+    chemistry.add_parser(sub, common)
+    from qfusion.cli import service
+    service.add_commands(sub, common)
     return parser
 
 
@@ -146,8 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         from qfusion.cli import bench, commands
+        from qfusion.cli import algorithms as algorithm_commands
         handlers = {"run": commands.run, "simulate": commands.simulate, "draw": commands.draw,
                     "bench": bench.bench, "backends": commands.backends}
+        handlers.update({"qaoa": algorithm_commands.qaoa, "shor": algorithm_commands.shor})
+        from qfusion.cli import chemistry
+        handlers["vqe"] = chemistry.vqe
+        from qfusion.cli.service import HANDLERS
+        handlers.update(HANDLERS)
         result = handlers[args.command](args)
         if args.json:
             print(json.dumps(result))
@@ -180,9 +194,11 @@ def exit_code(exc: BaseException) -> int:
     (2, 1)
     """
     if isinstance(exc, (UsageError, QasmError, CircuitError, CircuitTooLargeError, FileNotFoundError,
-                        IsADirectoryError)):
+                        IsADirectoryError, ChemistryError)):
         return EXIT_USAGE
     if isinstance(exc, BackendError) and str(exc).startswith("unknown backend"):
+        return EXIT_USAGE
+    if isinstance(exc, ServiceError) and 400 <= exc.status < 500:
         return EXIT_USAGE
     return EXIT_FAILURE  # including MissingDependencyError: the input is fine, the installation is not
 

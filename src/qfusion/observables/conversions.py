@@ -35,3 +35,33 @@ def qiskit_terms(operator) -> tuple[list[tuple[str, complex]], int]:
         raise CircuitError("the SparsePauliOp has parameterised coefficients; bind them first "
                            "(op.assign_parameters(values))") from exc
     return pairs, operator.num_qubits
+
+
+def to_qubit_operator(labels: list[str], coeffs, num_qubits: int):
+    """An OpenFermion ``QubitOperator`` (qubit ``q`` is label character ``num_qubits - 1 - q``)."""
+    openfermion = import_optional("openfermion", "PauliSum.to_openfermion")
+    operator = openfermion.QubitOperator()
+    for label, coeff in zip(labels, coeffs):
+        term = tuple((q, label[num_qubits - 1 - q]) for q in range(num_qubits) if label[num_qubits - 1 - q] != "I")
+        coeff = complex(coeff)
+        operator += openfermion.QubitOperator(term, coeff.real if coeff.imag == 0 else coeff)
+    return operator
+
+
+def openfermion_terms(operator, num_qubits: int | None) -> tuple[list[tuple[str, complex]], int]:
+    """``(label, coeff)`` pairs and the qubit count of an OpenFermion ``QubitOperator``."""
+    terms = getattr(operator, "terms", None)
+    if not isinstance(terms, dict):
+        raise CircuitError(f"expected an openfermion.QubitOperator, got {type(operator).__name__}")
+    highest = max((q for term in terms for q, _ in term), default=-1)
+    if num_qubits is None:
+        num_qubits = highest + 1
+    elif highest >= num_qubits:
+        raise CircuitError(f"the QubitOperator acts on qubit {highest}, beyond num_qubits={num_qubits}")
+    pairs = []
+    for term, coeff in terms.items():
+        chars = ["I"] * num_qubits
+        for q, pauli in term:
+            chars[num_qubits - 1 - q] = pauli
+        pairs.append(("".join(chars), complex(coeff)))
+    return pairs, num_qubits

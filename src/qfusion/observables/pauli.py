@@ -31,7 +31,8 @@ import numpy as np
 from qfusion.errors import CircuitError
 from qfusion.observables import _terms
 from qfusion.observables._terms import I_POWERS, as_coeffs, as_pairs, plain, popcount, y_count
-from qfusion.observables.conversions import qiskit_terms, to_sparse_pauli_op
+from qfusion.observables.conversions import (openfermion_terms, qiskit_terms, to_qubit_operator,
+                                             to_sparse_pauli_op)
 from qfusion.observables.numerics import dense_matrix, expectation_sum
 
 DEFAULT_ATOL = 1e-12
@@ -421,6 +422,26 @@ class PauliSum:
         PauliSum([('XZ', 2.0)], num_qubits=2)
         """
         pairs, num_qubits = qiskit_terms(operator)
+        return cls(pairs, num_qubits)
+
+    # -- OpenFermion -------------------------------------------------------------------------
+    def to_openfermion(self):
+        """As an ``openfermion.QubitOperator`` (needs OpenFermion; qubit ``q`` is its index ``q``).
+
+        >>> PauliSum.from_list([("ZX", 0.5)]).to_openfermion()
+        0.5 [X0 Z1]
+        """
+        return to_qubit_operator(self.labels, self._coeffs, self.num_qubits)
+
+    @classmethod
+    def from_openfermion(cls, operator, num_qubits: int | None = None) -> "PauliSum":
+        """From an ``openfermion.QubitOperator`` (``num_qubits`` defaults to its highest qubit + 1).
+
+        >>> from openfermion import QubitOperator
+        >>> PauliSum.from_openfermion(QubitOperator("X0 Y2", 2.0), num_qubits=4)
+        PauliSum([('IYIX', 2.0)], num_qubits=4)
+        """
+        pairs, num_qubits = openfermion_terms(operator, num_qubits)
         return cls(pairs, num_qubits)
 
     # -- text --------------------------------------------------------------------------------

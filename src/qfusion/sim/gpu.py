@@ -29,7 +29,7 @@ from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import format_bytes, state_bytes
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, Program, ResetOp, lower
-from qfusion.sim.statevector import StateVector, _bitstrings, _pauli_terms, resolve_dtype
+from qfusion.sim.statevector import StateVector, _pauli_terms, resolve_dtype
 
 _RESERVE_BYTES = 256 << 20  # left free on the device for the plan, partial sums and the CUDA context
 _HISTOGRAM_BITS = 20        # up to this many measured bits, counts are binned on the device
@@ -351,10 +351,7 @@ def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.com
     program, dtype, options = _prepare(circuit, params, dtype, options)
     rng = np.random.default_rng(seed)
     if program.terminal_measurements is None:
-        outcomes = _sample_shots(program, int(shots), rng, dtype, options)
-        keys = _bitstrings(outcomes, program.num_clbits)
-        values, counts = np.unique(keys, return_counts=True)
-        return {str(v): int(c) for v, c in zip(values, counts)}, ([str(k) for k in keys] if memory else None)
+        return _counts(_sample_shots(program, int(shots), rng, dtype, options), program.num_clbits, memory)
     state = _new_state(program.num_qubits, dtype)
     _execute(state, program, rng, np.zeros(program.num_clbits, dtype=np.uint8), dtype, options)
     last = dict((clbit, qubit) for qubit, clbit in program.terminal_measurements)
@@ -366,12 +363,18 @@ def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.com
         binned = bins.copy_to_host()
         found = np.nonzero(binned)[0]
         outcomes = _spread_keys(found, clbit_of_bit)
-        strings = _bitstrings(outcomes, program.num_clbits)
-        return dict(sorted((str(s), int(binned[k])) for s, k in zip(strings, found))), None
-    outcomes = _spread_keys(keys.copy_to_host(), clbit_of_bit)
-    strings = _bitstrings(outcomes, program.num_clbits)
-    values, counts = np.unique(strings, return_counts=True)
-    return {str(v): int(c) for v, c in zip(values, counts)}, ([str(s) for s in strings] if memory else None)
+        return dict(sorted((_label(v, program.num_clbits), int(binned[k])) for v, k in zip(outcomes, found))), None
+    return _counts(_spread_keys(keys.copy_to_host(), clbit_of_bit), program.num_clbits, memory)
+
+
+def _label(outcome: int, num_clbits: int) -> str:
+    return format(int(outcome), f"0{num_clbits}b") if num_clbits else ""
+
+
+def _counts(outcomes: np.ndarray, num_clbits: int, memory: bool):
+    values, inverse, counts = np.unique(outcomes, return_inverse=True, return_counts=True)
+    labels = [_label(v, num_clbits) for v in values]
+    return {label: int(c) for label, c in zip(labels, counts)}, ([labels[i] for i in inverse.ravel()] if memory else None)
 
 
 def _spread_keys(keys: np.ndarray, clbit_of_bit: np.ndarray) -> np.ndarray:

@@ -266,10 +266,12 @@ def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.com
         outcomes = _sample_terminal(program, int(shots), rng, dtype, options)
     else:
         outcomes = _sample_shots(program, int(shots), rng, dtype, options)
-    keys = _bitstrings(outcomes, program.num_clbits)
-    values, counts = np.unique(keys, return_counts=True)
-    result = {str(v): int(c) for v, c in zip(values, counts)}
-    return result, ([str(k) for k in keys] if memory else None)
+    # count integer outcomes first and format each distinct one once (numeric order is the
+    # order of the bitstrings, highest clbit first)
+    values, inverse, counts = np.unique(outcomes, return_inverse=True, return_counts=True)
+    labels = [format(int(v), f"0{program.num_clbits}b") if program.num_clbits else "" for v in values]
+    result = {label: int(c) for label, c in zip(labels, counts)}
+    return result, ([labels[i] for i in inverse.ravel()] if memory else None)
 
 
 def _sample_terminal(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
@@ -314,14 +316,6 @@ def _fits_twice(num_qubits: int, dtype) -> bool:
         return True
     except MemoryError:
         return False
-
-
-def _bitstrings(outcomes: np.ndarray, num_clbits: int) -> np.ndarray:
-    if num_clbits == 0:
-        return np.array([""] * len(outcomes))
-    bits = ((outcomes[:, None] >> np.arange(num_clbits - 1, -1, -1)) & 1).astype(np.uint8)
-    chars = (bits + ord("0")).view(f"S{1}").reshape(len(outcomes), num_clbits)
-    return np.array([row.tobytes().decode() for row in chars]) if len(outcomes) else np.array([], dtype=str)
 
 
 def _to_logical(physical: np.ndarray, layout: tuple[int, ...]) -> np.ndarray:

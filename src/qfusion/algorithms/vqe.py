@@ -1,0 +1,221 @@
+"""The variational quantum eigensolver: minimise ``<psi(theta)|H|psi(theta)>`` over an ansatz.
+
+By default the energy and its gradient come together from one adjoint sweep on the exact
+state vector (:class:`qfusion.primitives.AdjointTape`) and SciPy's L-BFGS-B minimises them.
+On any other backend, or with shots, the :class:`~qfusion.primitives.Estimator` gives the
+energies and the parameter-shift rule the gradients (``gradient=None`` for gradient-free
+optimisers such as COBYLA). A callback sees a :class:`VQEProgress` after every iteration.
+
+>>> from qfusion.circuit import Circuit, Parameter
+>>> from qfusion.observables import PauliSum
+>>> t = Parameter("t")
+>>> result = vqe(PauliSum.from_list([("Z", 1.0), ("X", 1.0)]), Circuit(1).ry(t, 0), initial_point=[0.1])
+>>> round(result.energy, 8)      # -sqrt(2)
+-1.41421356
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from qfusion.backends import get as get_backend
+from qfusion.circuit import Circuit
+from qfusion.errors import CircuitError
+from qfusion.observables import PauliSum
+from qfusion.primitives import AdjointTape, Estimator, optimizers, value_and_gradient
+from qfusion.primitives.circuits import unitary_part
+from qfusion.primitives.estimator import state_expectation
+
+GRADIENTS = ("adjoint", "parameter_shift", "finite_difference")
+STATIONARY_GRADIENT = 1e-6
+GRADIENT_FREE = ("COBYLA", "NELDER-MEAD", "POWELL", "COBYQA")
+
+
+@dataclass(frozen=True)
+class VQEProgress:
+    """What a callback sees after each optimiser iteration."""
+    iteration: int
+    energy: float
+    parameters: np.ndarray
+    gradient_norm: float | None
+    evaluations: int
+
+
+@dataclass(frozen=True)
+class VQEResult:
+    """The minimum found: ``energy``, the ``parameters`` (``ansatz.parameters`` order) and a trace."""
+    energy: float
+    parameters: np.ndarray
+    ansatz: Circuit
+    history: tuple[float, ...]
+    evaluations: int
+    iterations: int
+    converged: bool
+    message: str
+    time_taken: float
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def optimal_circuit(self) -> Circuit:
+        """The ansatz with the optimal parameters bound."""
+        return self.ansatz.bind(list(self.parameters))
+
+
+class EnergyFunction:
+    """``theta -> <H>`` and ``theta -> (<H>, gradient)`` for one ansatz, counting evaluations.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> from qfusion.observables import PauliSum
+    >>> f = EnergyFunction(PauliSum.from_label("Z"), Circuit(1).rx(Parameter("a"), 0))
+    >>> value, grad = f.value_and_gradient(np.array([0.0]))
+    >>> value, grad.tolist(), f.evaluations
+    (1.0, [0.0], 1)
+    """
+
+    def __init__(self, hamiltonian: PauliSum, ansatz: Circuit, *, backend="statevector", shots: int | None = None,
+                 seed=None, gradient: str | None = "adjoint"):
+        if not isinstance(hamiltonian, PauliSum):
+            raise CircuitError(f"the Hamiltonian is a PauliSum, got {type(hamiltonian).__name__}")
+        if hamiltonian.num_qubits != ansatz.num_qubits:
+            raise CircuitError(f"the Hamiltonian acts on {hamiltonian.num_qubits} qubits but the ansatz has "
+                               f"{ansatz.num_qubits}")
+        if not hamiltonian.is_hermitian():
+            raise CircuitError("the Hamiltonian must be Hermitian (real coefficients after simplify)")
+        if gradient is not None and gradient not in GRADIENTS:
+            raise CircuitError(f"unknown gradient {gradient!r}; choose one of {', '.join(GRADIENTS)} or None")
+        self.hamiltonian = hamiltonian
+        self.ansatz = unitary_part(ansatz)
+        self.backend = get_backend(backend)
+        exact_statevector = self.backend.name == "statevector" and shots is None
+        if gradient == "adjoint" and not exact_statevector:
+            gradient = "parameter_shift"  # adjoint sweeps need the exact state vector
+        self.gradient = gradient
+        self.estimator = Estimator(self.backend, shots=shots, seed=seed)
+        self._tape = AdjointTape(self.ansatz) if exact_statevector else None
+        self.evaluations = 0
+
+    @property
+    def num_parameters(self) -> int:
+        return len(self.ansatz.parameters)
+
+    def state(self, theta) -> np.ndarray:
+        """The ansatz state vector at ``theta`` (exact state-vector runs only)."""
+        if self._tape is None:
+            raise CircuitError("the state vector is only available on the exact statevector backend")
+        return self._tape.state(np.asarray(theta, dtype=float))
+
+    def value(self, theta) -> float:
+        """``<H>`` at ``theta``."""
+        self.evaluations += 1
+        if self._tape is not None:
+            return state_expectation(self._tape.state(np.asarray(theta, dtype=float)), self.hamiltonian)
+        return float(self.estimator.run(self.ansatz, self.hamiltonian, np.asarray(theta, dtype=float)).values)
+
+    def value_and_gradient(self, theta) -> tuple[float, np.ndarray]:
+        """``(<H>, d<H>/d theta)`` at ``theta``, by the chosen gradient method."""
+        if self.gradient is None:
+            raise CircuitError("this energy function has no gradient (gradient=None)")
+        self.evaluations += 1
+        theta = np.asarray(theta, dtype=float)
+        if self.gradient == "adjoint":
+            value, grad = self._tape.value_and_gradient(self.hamiltonian, theta)
+            return float(value), np.asarray(grad, dtype=float)
+        result = value_and_gradient(self.ansatz, self.hamiltonian, theta, method=self.gradient,
+                                    estimator=self.estimator)
+        return float(result.value), np.asarray(result.gradient, dtype=float)
+
+
+def minimize_energy(energy: EnergyFunction, initial_point, *, optimizer="L-BFGS-B", maxiter: int = 1000,
+                    tol: float = 1e-10, callback: Callable[[VQEProgress], Any] | None = None,
+                    progress: bool = False, seed=None):
+    """Minimise ``energy`` from ``initial_point`` with :mod:`qfusion.primitives.optimizers`: a SciPy
+    method name (gradient-based ones get the energy and gradient together), ``"SPSA"`` or ``"Adam"``.
+
+    Returns ``(x, fun, nit, success, message, history)``.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> from qfusion.observables import PauliSum
+    >>> f = EnergyFunction(PauliSum.from_label("Z"), Circuit(1).ry(Parameter("a"), 0))
+    >>> x, fun, *_ = minimize_energy(f, [0.5], optimizer="Adam", maxiter=300)
+    >>> round(fun, 3)
+    -1.0
+    """
+    x0 = np.asarray(initial_point, dtype=float).reshape(-1)
+    if len(x0) != energy.num_parameters:
+        raise CircuitError(f"the ansatz has {energy.num_parameters} parameters, the initial point {len(x0)}")
+    if len(x0) == 0:
+        value = energy.value(x0)
+        return x0, value, 0, True, "no parameters to optimise", [value]
+    method = str(optimizer)
+    last_gradient = {"norm": None}
+
+    def value_and_gradient(x):
+        value, grad = energy.value_and_gradient(x)
+        last_gradient["norm"] = float(np.linalg.norm(grad))
+        return value, grad
+
+    def step(iteration, x, value):
+        if callback is not None:
+            callback(VQEProgress(int(iteration), float(value), np.array(x, dtype=float), last_gradient["norm"],
+                                 energy.evaluations))
+        return False
+
+    kind = method.upper()
+    if kind == "SPSA":
+        found = optimizers.spsa(energy.value, x0, maxiter=maxiter, seed=seed, callback=step, progress=progress)
+    elif kind == "ADAM":
+        if energy.gradient is None:
+            raise CircuitError("Adam needs gradients; give gradient='adjoint' or 'parameter_shift'")
+        found = optimizers.adam(value_and_gradient, x0, jac=True, maxiter=maxiter, gtol=max(tol, 1e-8),
+                                callback=step, progress=progress)
+    elif energy.gradient is not None and kind not in GRADIENT_FREE:
+        options = {"ftol": tol, "gtol": 1e-8} if kind == "L-BFGS-B" else None
+        found = optimizers.minimize(value_and_gradient, x0, method=method, jac=True, maxiter=maxiter, tol=tol,
+                                    callback=step, progress=progress, options=options)
+    else:
+        found = optimizers.minimize(energy.value, x0, method=method, maxiter=maxiter, tol=tol, callback=step,
+                                    progress=progress)
+    success, message = bool(found.success), str(found.message)
+    if not success and energy.gradient is not None:
+        # L-BFGS-B's line search gives up at the optimum when energies agree to machine precision
+        norm = float(np.linalg.norm(energy.value_and_gradient(found.x)[1]))
+        if norm < STATIONARY_GRADIENT:
+            success, message = True, f"{message} (gradient norm {norm:.1e}: at a stationary point)"
+    return (np.asarray(found.x, dtype=float), float(found.fun), int(found.nit), success, message,
+            list(found.history))
+
+
+def vqe(hamiltonian: PauliSum, ansatz: Circuit, *, initial_point=None, optimizer="L-BFGS-B",
+        gradient: str | None = "adjoint", backend="statevector", shots: int | None = None, seed=None,
+        maxiter: int = 1000, tol: float = 1e-10, callback: Callable[[VQEProgress], Any] | None = None,
+        progress: bool = False) -> VQEResult:
+    """Minimise ``<H>`` over ``ansatz``'s parameters (see the module docstring).
+
+    ``initial_point`` defaults to zeros (Hartree–Fock for a UCC ansatz on a reference state).
+    ``optimizer`` is a SciPy method name, ``"SPSA"`` or ``"Adam"``; ``progress=True`` shows a bar.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> from qfusion.observables import PauliSum
+    >>> a, b = Parameter("a"), Parameter("b")
+    >>> ansatz = Circuit(2).ry(a, 0).ry(b, 1).cx(0, 1)
+    >>> H = PauliSum.from_list([("ZZ", 1.0), ("XI", 0.5), ("IX", 0.5)])
+    >>> seen = []
+    >>> result = vqe(H, ansatz, initial_point=[0.3, -0.2], callback=seen.append)
+    >>> round(result.energy, 6) <= -1.0, result.converged, len(seen) == result.iterations
+    (True, True, True)
+    """
+    start = time.perf_counter()
+    energy = EnergyFunction(hamiltonian, ansatz, backend=backend, shots=shots, seed=seed, gradient=gradient)
+    x0 = np.zeros(energy.num_parameters) if initial_point is None else initial_point
+    x, value, nit, success, message, history = minimize_energy(energy, x0, optimizer=optimizer, maxiter=maxiter,
+                                                               tol=tol, callback=callback, progress=progress,
+                                                               seed=seed)
+    return VQEResult(energy=value, parameters=x, ansatz=ansatz, history=tuple(history),
+                     evaluations=energy.evaluations, iterations=nit, converged=success, message=message,
+                     time_taken=time.perf_counter() - start,
+                     metadata={"optimizer": getattr(optimizer, "__name__", str(optimizer)),
+                               "gradient": energy.gradient, "backend": energy.backend.name, "shots": shots})

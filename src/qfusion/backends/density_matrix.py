@@ -1,0 +1,37 @@
+"""The ``density_matrix`` backend: exact noisy simulation with a :class:`~qfusion.noise.NoiseModel`.
+
+>>> from qfusion.circuit import Circuit
+>>> from qfusion.noise import NoiseModel, bit_flip
+>>> model = NoiseModel()
+>>> model.add_gate_error(bit_flip(0.5), ["x"])
+>>> DensityMatrixBackend().run(Circuit(1).x(0).measure_all(), shots=1000, seed=1, noise_model=model).counts
+{'0': 507, '1': 493}
+>>> round(DensityMatrixBackend().simulate(Circuit(1).h(0)).purity(), 12)
+1.0
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from qfusion.backends.base import Backend, Result
+from qfusion.sim.density_matrix import sample, simulate
+
+
+class DensityMatrixBackend(Backend):
+    name = "density_matrix"
+
+    def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, noise_model=None,
+            durations=None, dtype=np.complex128, options=None) -> Result:
+        start = time.perf_counter()
+        counts, shot_memory, metadata = sample(circuit, shots, params=params, noise_model=noise_model,
+                                               durations=durations, seed=seed, dtype=dtype, memory=memory,
+                                               options=options)
+        return Result(counts, int(shots), self.name, shot_memory, seed, time.perf_counter() - start, metadata)
+
+    def simulate(self, circuit, *, params=None, seed=None, noise_model=None, durations=None,
+                 dtype=np.complex128, options=None):
+        return simulate(circuit, params, noise_model=noise_model, durations=durations, dtype=dtype, seed=seed,
+                        options=options)

@@ -1,0 +1,214 @@
+"""The job-service subcommands: ``serve``, ``worker``, ``admin``, ``submit``, ``status``, ``result``,
+``cancel``, ``jobs``.
+
+``serve``/``worker``/``admin`` work on a database (``--database``, default the SQLite file
+``qfusion-service.db``); the client commands talk to a server named by ``--url``/``--token`` or
+``QFUSION_SERVICE_URL``/``QFUSION_SERVICE_TOKEN``.
+
+    qfusion admin create-user ada --max-qubits 28
+    qfusion admin create-token ada          # prints the token once
+    qfusion serve --workers 2
+    qfusion submit examples/bell.qasm --shots 1000 --wait
+
+>>> import argparse
+>>> sub = argparse.ArgumentParser().add_subparsers(dest="command")
+>>> add_commands(sub, argparse.ArgumentParser(add_help=False))
+>>> sorted(HANDLERS)
+['admin', 'cancel', 'jobs', 'result', 'serve', 'status', 'submit', 'worker']
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+DEFAULT_DATABASE = os.environ.get("QFUSION_DATABASE", "qfusion-service.db")
+
+
+def add_commands(sub, common) -> None:
+    """Add the service subcommands to the ``qfusion`` parser's subparsers."""
+    from qfusion.cli.app import _param, _positive_int
+
+    def database(p):
+        p.add_argument("--database", default=DEFAULT_DATABASE,
+                       help="SQLite file or postgresql://user@host:port/db (default qfusion-service.db, "
+                            "or QFUSION_DATABASE)")
+
+    def backends(p):
+        p.add_argument("--backend", action="append", default=[], dest="backends", metavar="NAME",
+                       help="backend to serve (repeat; default all local backends)")
+
+    p = sub.add_parser("serve", parents=[common], help="run the job service's HTTP server")
+    database(p)
+    backends(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=0, help="local worker processes to start (default 0)")
+    p.add_argument("--processes", type=_positive_int, default=1,
+                   help="HTTP server processes sharing the port (default 1)")
+    p.add_argument("--max-body-bytes", type=_positive_int, default=8 * 2**20, help="request size limit")
+    p.add_argument("--lease", type=float, default=10.0, help="seconds a worker's lease lasts without heartbeat")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    p = sub.add_parser("worker", parents=[common], help="run a worker that pulls and runs jobs")
+    database(p)
+    backends(p)
+    p.add_argument("--lease", type=float, default=10.0, help="lease length in seconds (default 10)")
+    p.add_argument("--heartbeat", type=float, default=2.0, help="seconds between heartbeats (default 2)")
+    p.add_argument("--grace", type=float, default=30.0, help="seconds a stopping worker gives its job (default 30)")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    p = sub.add_parser("admin", parents=[common], help="create users and API tokens")
+    database(p)
+    p.add_argument("action", choices=["create-user", "create-token"])
+    p.add_argument("name", help="user name")
+    p.add_argument("--label", default="", help="a note stored with a token")
+    p.add_argument("--max-qubits", type=_positive_int, default=30)
+    p.add_argument("--max-shots", type=_positive_int, default=1_000_000)
+    p.add_argument("--max-queued", type=_positive_int, default=1000)
+    p.add_argument("--max-concurrent", type=_positive_int, default=4)
+
+    remote = type(common)(add_help=False)
+    remote.add_argument("--url", help="service URL (default QFUSION_SERVICE_URL)")
+    remote.add_argument("--token", help="API token (default QFUSION_SERVICE_TOKEN)")
+    remote.add_argument("--retry", type=float, default=10.0, metavar="SECONDS",
+                        help="keep retrying an unreachable server this long (default 10)")
+
+    p = sub.add_parser("submit", parents=[common, remote], help="submit OpenQASM files as one job")
+    p.add_argument("files", nargs="+", help="OpenQASM 2.0 or 3 programs")
+    p.add_argument("--shots", type=_positive_int, default=1024)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--backend", default="statevector")
+    p.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
+                   help="value of an input parameter (repeat for several)")
+    p.add_argument("--wait", action="store_true", help="wait for the result and print it")
+    for name, text in (("status", "show a job's state"), ("result", "wait for a job's result and print it"),
+                       ("cancel", "cancel a job")):
+        p = sub.add_parser(name, parents=[common, remote], help=text)
+        p.add_argument("job", help="job id")
+        if name == "result":
+            p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait (default 300)")
+    p = sub.add_parser("jobs", parents=[common, remote], help="list your jobs, newest first")
+    p.add_argument("--state", choices=["QUEUED", "RUNNING", "DONE", "FAILED", "CANCELLED"])
+    p.add_argument("--limit", type=_positive_int, default=20)
+
+
+def serve(args) -> dict:
+    from qfusion.service.server import ServerConfig, serve as run_server
+    config = ServerConfig(host=args.host, port=args.port, database=args.database, workers=args.workers,
+                          processes=args.processes,
+                          backends=tuple(args.backends), max_body_bytes=args.max_body_bytes, lease_s=args.lease,
+                          log_level=args.log_level)
+    code = run_server(config)
+    return {"stopped": True, "exit_code": code}
+
+
+def worker(args) -> dict:
+    from qfusion.backends import names
+    from qfusion.service.worker import main as run_worker
+    chosen = args.backends or [name for name in names() if not name.startswith("remote")]
+    done = run_worker(args.database, chosen, lease_s=args.lease, heartbeat_s=args.heartbeat, grace_s=args.grace,
+                      log_level=args.log_level)
+    return {"jobs": done}
+
+
+def admin(args) -> dict:
+    from qfusion.service.store import Quotas, Store
+    store = Store(args.database)
+    if args.action == "create-user":
+        user = store.create_user(args.name, Quotas(args.max_qubits, args.max_shots, args.max_queued,
+                                                   args.max_concurrent))
+        out = {"user": user["name"], "id": user["id"],
+               "quotas": {k: user[k] for k in ("max_qubits", "max_shots", "max_queued", "max_concurrent")}}
+        if not args.json:
+            print(f"created user {user['name']} (quotas: {out['quotas']})")
+        return out
+    token = store.create_token(args.name, args.label)
+    if not args.json:
+        print(token)
+    return {"user": args.name, "token": token}
+
+
+def _client(args):
+    from qfusion.service.client import Client
+    return Client(args.url, args.token, retry_s=args.retry)
+
+
+def _when(seconds) -> str:
+    if seconds is None:
+        return "-"
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _print_job(job: dict) -> None:
+    error = f"  error: {job['error']}" if job.get("error") else ""
+    print(f"{job['id']}  {job['state']:<9}  {job['program']} on {job['backend']}, {job['num_circuits']} circuit(s), "
+          f"{job['shots']} shots, submitted {_when(job['created_at'])}{error}")
+
+
+def _print_result(data: dict) -> None:
+    if data.get("program") == "sampler":
+        for index, item in enumerate(data["results"]):
+            counts = dict(sorted(item["counts"].items()))
+            print(f"circuit {index} ({item['shots']} shots, seed {item['seed']}): {counts}")
+    else:
+        shown = {k: v for k, v in data.items() if k != "history"}
+        print(shown)
+
+
+def submit(args) -> dict:
+    from qfusion.cli.commands import load_circuit
+    circuits = [load_circuit(path) for path in args.files]
+    names = {p.name for c in circuits for p in c.parameters}
+    unknown = sorted({name for name, _ in args.param} - names)
+    if unknown:
+        from qfusion.cli.app import UsageError
+        raise UsageError(f"--param {unknown[0]}=...: no circuit has a parameter {unknown[0]!r}")
+    parameters = [{n: v for n, v in args.param if n in {p.name for p in c.parameters}} for c in circuits]
+    job = _client(args).run(circuits, backend=args.backend, shots=args.shots, seed=args.seed,
+                            parameters=parameters if names else None)
+    out = {"job": job.info}
+    if args.wait:
+        out["result"] = job.raw_result()
+    if not args.json:
+        print(job.id)
+        if args.wait:
+            _print_result(out["result"])
+    return out
+
+
+def status(args) -> dict:
+    job = _client(args).job(args.job).refresh()
+    if not args.json:
+        _print_job(job)
+    return {"job": job}
+
+
+def result(args) -> dict:
+    job = _client(args).job(args.job)
+    data = job.raw_result(args.timeout)
+    if not args.json:
+        _print_result(data)
+    return {"job": job.info, "result": data}
+
+
+def cancel(args) -> dict:
+    job = _client(args).job(args.job)
+    state = job.cancel()
+    if not args.json:
+        print(f"{job.id}  {state}")
+    return {"job": job.info}
+
+
+def jobs(args) -> dict:
+    found = _client(args).jobs(state=args.state, limit=args.limit)
+    if not args.json:
+        for job in found:
+            _print_job(job)
+        if not found:
+            print("no jobs")
+    return {"jobs": found}
+
+
+HANDLERS = {"serve": serve, "worker": worker, "admin": admin, "submit": submit, "status": status,
+            "result": result, "cancel": cancel, "jobs": jobs}

@@ -1,0 +1,35 @@
+"""Target machines: what they allow (native gates, connectivity, limits) and how well they do it.
+
+>>> from qfusion import devices
+>>> device = devices.get("superconducting")
+>>> device.native_gates, device.allows(0, 1), device.allows(0, 2)
+(('rz', 'sx', 'x', 'cz'), True, False)
+>>> sorted(devices.names())
+['neutral_atom', 'photonic', 'superconducting', 'trapped_ion']
+"""
+
+from __future__ import annotations
+
+from qfusion.devices.device import (AtomArray, Device, DeviceError, GateCalibration, PhotonicLinks,
+                                    QubitCalibration)
+from qfusion.devices.profiles import PROFILES
+from qfusion.devices.serialization import dumps, from_dict, load, loads, save, to_dict
+
+
+def names() -> list[str]:
+    """Names of the built-in device profiles."""
+    return list(PROFILES)
+
+
+def get(device: "str | Device") -> Device:
+    """A built-in profile by name (or ``device`` itself if it already is one)."""
+    if isinstance(device, Device):
+        return device
+    if device not in PROFILES:
+        raise DeviceError(f"unknown device {device!r}; built-in devices: {', '.join(PROFILES)} "
+                          f"(or load your own with qfusion.devices.load(path))")
+    return PROFILES[device]()
+
+
+__all__ = ["AtomArray", "Device", "DeviceError", "GateCalibration", "PhotonicLinks", "QubitCalibration",
+           "names", "get", "dumps", "loads", "load", "save", "to_dict", "from_dict"]

@@ -1,0 +1,187 @@
+"""What a target machine allows: qubits, native gates, connectivity, calibrations and limits.
+
+A :class:`Device` is plain, frozen data. Times are in seconds, errors are average gate
+infidelities (what randomized benchmarking reports), readout errors are the two assignment
+probabilities ``P(1|0)`` and ``P(0|1)``. ``coupling_map=None`` means all-to-all.
+
+>>> device = Device(name="pair", modality="superconducting", num_qubits=2,
+...                 native_gates=("rz", "sx", "x", "cz"), coupling_map=((0, 1),),
+...                 gates=(GateCalibration("sx", 35e-9, 2e-4), GateCalibration("cz", 70e-9, 3e-3)),
+...                 qubits=(QubitCalibration(200e-6, 150e-6, (0.01, 0.02)),) * 2)
+>>> device.gate_error("cz", (0, 1)), device.gate_duration("rz", (0,))
+(0.003, 0.0)
+>>> device.allows(0, 1), device.entangler
+(True, 'cz')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from qfusion.errors import QfusionError
+
+MODALITIES = ("superconducting", "trapped_ion", "neutral_atom", "photonic")
+ENTANGLERS = ("cz", "cx", "ecr", "rzz", "rxx")
+VIRTUAL_GATES = ("rz",)
+
+
+class DeviceError(QfusionError, ValueError):
+    """A device description is inconsistent, or a circuit breaks one of the device's limits."""
+
+
+@dataclass(frozen=True)
+class GateCalibration:
+    """Duration (s), average infidelity and erasure (loss) probability of a native gate.
+
+    ``qubits=None`` sets the default for every qubit or pair; a tuple overrides it there.
+    """
+    name: str
+    duration: float
+    error: float
+    qubits: tuple[int, ...] | None = None
+    erasure: float = 0.0
+
+
+@dataclass(frozen=True)
+class QubitCalibration:
+    """Coherence times (s) and readout assignment errors ``(P(1|0), P(0|1))`` of one qubit."""
+    t1: float
+    t2: float
+    readout_error: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class AtomArray:
+    """Neutral-atom specifics: atom sites (µm), the blockade radius, and what moving an atom costs."""
+    positions: tuple[tuple[float, float], ...]
+    blockade_radius: float
+    site_spacing: float
+    move_speed: float            # µm per second
+    move_overhead: float         # s to pick up and drop an atom with the moving tweezers
+    loss_per_move: float         # probability the moved atom is lost (an erasure)
+    global_gates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhotonicLinks:
+    """Photonic specifics: heralded entangling gates succeed with a probability and are repeated."""
+    entangling_success_probability: float
+    attempt_duration: float      # s per heralded attempt
+    loss_per_attempt: float      # photon loss per qubit per attempt (an erasure)
+
+
+@dataclass(frozen=True)
+class Device:
+    """A target machine (see the module docstring); built-in profiles are in :mod:`qfusion.devices.profiles`."""
+    name: str
+    modality: str
+    num_qubits: int
+    native_gates: tuple[str, ...]
+    coupling_map: tuple[tuple[int, int], ...] | None
+    gates: tuple[GateCalibration, ...]
+    qubits: tuple[QubitCalibration, ...]
+    measure_duration: float = 1e-6
+    max_shots: int = 100_000
+    max_duration: float = 1.0
+    atoms: AtomArray | None = None
+    photonics: PhotonicLinks | None = None
+    description: str = ""
+    references: tuple[str, ...] = field(default=())
+
+    def __post_init__(self):
+        if self.modality not in MODALITIES:
+            raise DeviceError(f"modality must be one of {', '.join(MODALITIES)}, got {self.modality!r}")
+        if len(self.qubits) != self.num_qubits:
+            raise DeviceError(f"device {self.name!r} has {self.num_qubits} qubits but "
+                              f"{len(self.qubits)} qubit calibrations")
+        entanglers = [g for g in self.native_gates if g in ENTANGLERS]
+        if len(entanglers) != 1:
+            raise DeviceError(f"device {self.name!r} needs exactly one native entangler of "
+                              f"{', '.join(ENTANGLERS)}, has {entanglers or 'none'}")
+        for a, b in self.coupling_map or ():
+            if not (0 <= a < self.num_qubits and 0 <= b < self.num_qubits) or a == b:
+                raise DeviceError(f"coupling ({a}, {b}) is not a pair of distinct qubits of {self.name!r}")
+        for calibration in self.gates:
+            if calibration.name not in self.native_gates and calibration.name not in ("measure", "swap"):
+                raise DeviceError(f"calibration for {calibration.name!r}, which is not a native gate "
+                                  f"of {self.name!r} ({', '.join(self.native_gates)})")
+
+    # -- gates ---------------------------------------------------------------------------------
+    @property
+    def entangler(self) -> str:
+        """The native two-qubit gate."""
+        return next(g for g in self.native_gates if g in ENTANGLERS)
+
+    @cached_property
+    def _calibrations(self) -> dict:
+        table = {}
+        for calibration in self.gates:
+            key = (calibration.name, None if calibration.qubits is None else tuple(calibration.qubits))
+            table[key] = calibration
+        return table
+
+    def calibration(self, name: str, qubits: tuple[int, ...]) -> GateCalibration:
+        """The calibration of gate ``name`` on ``qubits`` (a pair in either order), else its default."""
+        table = self._calibrations
+        qubits = tuple(qubits)
+        for key in ((name, qubits), (name, qubits[::-1]), (name, None)):
+            if key in table:
+                return table[key]
+        if name in VIRTUAL_GATES:
+            return GateCalibration(name, 0.0, 0.0)
+        raise DeviceError(f"device {self.name!r} has no calibration for {name} on qubits {list(qubits)}")
+
+    def gate_error(self, name: str, qubits: tuple[int, ...]) -> float:
+        return self.calibration(name, qubits).error
+
+    def gate_duration(self, name: str, qubits: tuple[int, ...]) -> float:
+        return self.calibration(name, qubits).duration
+
+    # -- connectivity --------------------------------------------------------------------------
+    @property
+    def is_all_to_all(self) -> bool:
+        return self.coupling_map is None
+
+    @cached_property
+    def edges(self) -> frozenset[tuple[int, int]]:
+        """Allowed pairs, both orders (every pair when all-to-all)."""
+        if self.coupling_map is None:
+            n = self.num_qubits
+            return frozenset((a, b) for a in range(n) for b in range(n) if a != b)
+        return frozenset(self.coupling_map) | frozenset((b, a) for a, b in self.coupling_map)
+
+    def allows(self, a: int, b: int) -> bool:
+        """Whether a two-qubit gate may act on qubits ``a`` and ``b``."""
+        return (a, b) in self.edges
+
+    @cached_property
+    def distance_matrix(self) -> np.ndarray:
+        """Shortest-path hop counts between qubits (breadth-first search on the coupling graph)."""
+        n = self.num_qubits
+        if self.coupling_map is None:
+            return np.ones((n, n)) - np.eye(n)
+        neighbours = [[] for _ in range(n)]
+        for a, b in self.edges:
+            neighbours[a].append(b)
+        distance = np.full((n, n), np.inf)
+        for source in range(n):
+            distance[source, source] = 0
+            frontier = [source]
+            while frontier:
+                nxt = []
+                for q in frontier:
+                    for r in neighbours[q]:
+                        if distance[source, r] == np.inf:
+                            distance[source, r] = distance[source, q] + 1
+                            nxt.append(r)
+                frontier = nxt
+        return distance
+
+    # -- noise ---------------------------------------------------------------------------------
+    def noise_model(self):
+        """The :class:`qfusion.noise.NoiseModel` of this device's calibrations."""
+        from qfusion.devices.noise import device_noise_model
+        return device_noise_model(self)

@@ -1,0 +1,92 @@
+"""NumPy-style broadcasting of circuits x observables x parameter sets.
+
+Circuits and observables become object arrays (a single one is a 0-d array); parameter
+values become a float array whose last axis holds one value per circuit parameter. Their
+shapes broadcast as NumPy's do: 3 observables and 5 parameter sets give shape ``(3, 5)``
+when the observables come as a column ``[[H1], [H2], [H3]]``.
+
+>>> import numpy as np
+>>> from qfusion.circuit import Circuit, Parameter
+>>> c = Circuit(1).rx(Parameter("t"), 0)
+>>> plan = broadcast(c, [["Z"], ["X"]], np.zeros((3, 1)), is_item=lambda v: isinstance(v, str))
+>>> plan.shape, plan.observable_index.tolist(), plan.parameter_index.tolist()
+((2, 3), [[0, 0, 0], [1, 1, 1]], [[0, 1, 2], [0, 1, 2]])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qfusion.circuit import Circuit
+from qfusion.errors import CircuitError
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """Flat circuits, observables and parameter rows, and for each output entry the index of each."""
+    shape: tuple[int, ...]
+    circuits: tuple
+    observables: tuple
+    parameter_rows: np.ndarray  # (number of parameter sets, number of parameters)
+    circuit_index: np.ndarray
+    observable_index: np.ndarray
+    parameter_index: np.ndarray
+
+
+def object_array(value, is_item) -> np.ndarray:
+    """An object array of the items of a (nested) sequence; a single item gives a 0-d array."""
+    if is_item(value):
+        out = np.empty((), dtype=object)
+        out[()] = value
+        return out
+    items = [object_array(v, is_item) for v in value]
+    if not items:
+        return np.empty((0,), dtype=object)
+    shapes = {item.shape for item in items}
+    if len(shapes) != 1:
+        raise CircuitError(f"a batch must be rectangular, got rows of shapes {sorted(shapes)}")
+    out = np.empty((len(items),) + items[0].shape, dtype=object)
+    for i, item in enumerate(items):
+        out[i, ...] = item
+    return out
+
+
+def parameter_array(params, num_parameters: int) -> np.ndarray:
+    """Values as a float array ``(..., num_parameters)``; ``None`` for circuits without parameters."""
+    if params is None:
+        if num_parameters:
+            raise CircuitError(f"the circuit has {num_parameters} parameter(s); pass params=")
+        return np.zeros((0,))
+    values = np.asarray(params, dtype=float)
+    if num_parameters == 0 and values.size == 0:
+        return values.reshape(values.shape[:-1] + (0,)) if values.ndim else np.zeros((0,))
+    if values.ndim == 0 or values.shape[-1] != num_parameters:
+        raise CircuitError(f"params must end in an axis of {num_parameters} value(s) (one per circuit "
+                           f"parameter), got shape {values.shape}")
+    return values
+
+
+def broadcast(circuits, observables, params, is_item) -> Broadcast:
+    """Broadcast the three inputs; ``is_item`` tells one observable from a batch of them."""
+    circuit_array = object_array(circuits, lambda v: isinstance(v, Circuit))
+    observable_array = object_array(observables, is_item) if observables is not None else object_array(None, lambda v: True)
+    counts = {len(c.parameters) for c in circuit_array.reshape(-1)}
+    if len(counts) > 1:
+        raise CircuitError(f"circuits in one batch must have equally many parameters, got {sorted(counts)}")
+    values = parameter_array(params, counts.pop() if counts else 0)
+    param_shape = values.shape[:-1]
+    try:
+        shape = np.broadcast_shapes(circuit_array.shape, observable_array.shape, param_shape)
+    except ValueError:
+        raise CircuitError(f"cannot broadcast {circuit_array.shape} circuits, {observable_array.shape} observables "
+                           f"and {param_shape} parameter sets together (NumPy rules); give observables as a "
+                           f"column, e.g. [[H1], [H2]], for every observable at every parameter set") from None
+
+    def index(array_shape):
+        return np.broadcast_to(np.arange(int(np.prod(array_shape))).reshape(array_shape), shape)
+
+    return Broadcast(shape, tuple(circuit_array.reshape(-1)), tuple(observable_array.reshape(-1)),
+                     values.reshape(int(np.prod(param_shape)), values.shape[-1]), index(circuit_array.shape),
+                     index(observable_array.shape), index(param_shape))

@@ -1,0 +1,197 @@
+"""``qfusion.Client``: submit circuits to a job service and fetch their results.
+
+The server's address and token come from the arguments, else from ``QFUSION_SERVICE_URL`` and
+``QFUSION_SERVICE_TOKEN``, else from the JSON file ``QFUSION_SERVICE_CONFIG`` (default
+``~/.config/qfusion/service.json``, ``{"url": ..., "token": ...}``). Requests that fail
+because the server is briefly unreachable (a restart) are retried; a submission carries an
+idempotency key, so a retried submission never makes a second job.
+
+>>> client = Client("http://127.0.0.1:9", "qf_example")
+>>> client.url
+'http://127.0.0.1:9'
+>>> client.job("0123abcd").id
+'0123abcd'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+
+from qfusion._optional import import_optional
+from qfusion.backends.base import Result
+from qfusion.errors import JobFailedError, ServiceError
+from qfusion.service.wire import encode_circuit
+
+CONFIG_PATH = os.path.join("~", ".config", "qfusion", "service.json")
+
+
+def service_config(url: str | None = None, token: str | None = None) -> tuple[str, str]:
+    """The service URL and token: arguments, then environment variables, then the config file."""
+    url = url or os.environ.get("QFUSION_SERVICE_URL")
+    token = token or os.environ.get("QFUSION_SERVICE_TOKEN")
+    if not (url and token):
+        path = os.path.expanduser(os.environ.get("QFUSION_SERVICE_CONFIG", CONFIG_PATH))
+        try:
+            with open(path, encoding="utf-8") as handle:
+                stored = json.load(handle)
+            url, token = url or stored.get("url"), token or stored.get("token")
+        except (OSError, ValueError, AttributeError):
+            pass
+    if not url or not token:
+        raise ServiceError("no job service configured: pass url and token, or set QFUSION_SERVICE_URL and "
+                           "QFUSION_SERVICE_TOKEN (tokens come from 'qfusion admin create-token')")
+    return url.rstrip("/"), token
+
+
+class Client:
+    """A connection to a qfusion job service."""
+
+    def __init__(self, url: str | None = None, token: str | None = None, *, timeout: float = 30.0,
+                 retry_s: float = 30.0):
+        self.url, self._token = service_config(url, token)
+        self.timeout, self.retry_s = timeout, retry_s
+        self._http = None
+
+    def _client(self):
+        if self._http is None:
+            httpx = import_optional("httpx", "the job service client")
+            self._http = httpx.Client(base_url=self.url, timeout=self.timeout,
+                                      headers={"Authorization": f"Bearer {self._token}"})
+        return self._http
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def request(self, method: str, path: str, *, ok=(200, 201), **kwargs):
+        """One API call, retried while the server is unreachable; returns (status, JSON body)."""
+        httpx = import_optional("httpx", "the job service client")
+        deadline = time.monotonic() + self.retry_s
+        delay = 0.05
+        while True:
+            try:
+                response = self._client().request(method, path, **kwargs)
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError,
+                    httpx.PoolTimeout, httpx.ConnectTimeout) as exc:
+                if time.monotonic() + delay > deadline:
+                    raise ServiceError(f"cannot reach the job service at {self.url}: {exc}") from None
+                time.sleep(delay)
+                delay = min(1.0, delay * 2)
+                continue
+            if response.status_code in (502, 503) and time.monotonic() + delay < deadline:
+                time.sleep(delay)
+                delay = min(1.0, delay * 2)
+                continue
+            try:
+                body = response.json()
+            except ValueError:
+                body = {"detail": response.text[:200]}
+            if response.status_code not in ok:
+                detail = body.get("detail") if isinstance(body, dict) else None
+                raise ServiceError(f"{detail or response.reason_phrase} (HTTP {response.status_code})",
+                                   response.status_code)
+            return response.status_code, body
+
+    def submit(self, circuits=None, *, backend: str = "statevector", shots: int = 1024, seed=None,
+               parameters=None, program: str = "sampler", options: dict | None = None) -> "RemoteJob":
+        """Queue a job; ``circuits`` are Circuits, OpenQASM strings or JSON forms (one or a list)."""
+        if circuits is None:
+            items = []
+        elif isinstance(circuits, (list, tuple)):
+            items = [encode_circuit(c) for c in circuits]
+        else:
+            items = [encode_circuit(circuits)]
+        body = {"circuits": items, "backend": backend, "shots": shots, "seed": seed, "program": program,
+                "parameters": _parameter_values(parameters), "options": options or {},
+                "idempotency_key": uuid.uuid4().hex}
+        _, job = self.request("POST", "/v1/jobs", json=body)
+        return RemoteJob(self, job["id"], job)
+
+    def run(self, circuits, *, backend: str = "statevector", shots: int = 1024, seed=None, parameters=None,
+            **kwargs) -> "RemoteJob":
+        """Sample ``circuits`` on the service's ``backend``; ``.result()`` waits for the counts.
+
+        >>> Client("http://127.0.0.1:9", "t", retry_s=0).run("OPENQASM 3; qubit q;")
+        Traceback (most recent call last):
+        ...
+        qfusion.errors.ServiceError: cannot reach the job service at http://127.0.0.1:9: ...
+        """
+        return self.submit(circuits, backend=backend, shots=shots, seed=seed, parameters=parameters, **kwargs)
+
+    def job(self, job_id: str) -> "RemoteJob":
+        """A handle on an existing job."""
+        return RemoteJob(self, job_id)
+
+    def jobs(self, *, state: str | None = None, limit: int = 100) -> list[dict]:
+        """The caller's jobs, newest first."""
+        params = {"limit": limit, **({"state": state} if state else {})}
+        return self.request("GET", "/v1/jobs", params=params)[1]["jobs"]
+
+    def backends(self) -> dict:
+        return self.request("GET", "/v1/backends")[1]
+
+
+def _parameter_values(parameters):
+    def by_name(values):
+        return None if values is None else {getattr(k, "name", k): float(v) for k, v in dict(values).items()}
+    if isinstance(parameters, (list, tuple)):
+        return [by_name(values) for values in parameters]
+    return by_name(parameters)
+
+
+class RemoteJob:
+    """A job on the service: ``status()``, ``result(timeout)``, ``cancel()``."""
+
+    def __init__(self, client: Client, job_id: str, info: dict | None = None):
+        self.client, self.id, self.info = client, job_id, info
+
+    def __repr__(self) -> str:
+        return f"<RemoteJob {self.id} {self.info['state'] if self.info else '?'}>"
+
+    def refresh(self) -> dict:
+        self.info = self.client.request("GET", f"/v1/jobs/{self.id}")[1]
+        return self.info
+
+    def status(self) -> str:
+        """QUEUED, RUNNING, DONE, FAILED or CANCELLED."""
+        return self.refresh()["state"]
+
+    def cancel(self) -> str:
+        """Cancel the job if it has not ended; returns its state."""
+        self.info = self.client.request("POST", f"/v1/jobs/{self.id}/cancel")[1]
+        return self.info["state"]
+
+    def raw_result(self, timeout: float | None = 300.0) -> dict:
+        """The job's JSON result, waiting up to ``timeout`` seconds (None: forever) for it to end."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = 60.0 if deadline is None else max(0.0, deadline - time.monotonic())
+            status, body = self.client.request("GET", f"/v1/jobs/{self.id}/result", ok=(200, 202, 409),
+                                               params={"wait": min(left, max(0.0, self.client.timeout - 10))})
+            self.info = body.get("job", self.info)
+            if status == 200:
+                return body["result"]
+            if status == 409:
+                raise JobFailedError(body.get("detail", f"job {self.id} failed"), 409)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise ServiceError(f"job {self.id} is still {self.info['state']} after {timeout} s; call result() "
+                                   f"again later, or cancel() it", 408)
+
+    def result(self, timeout: float | None = 300.0):
+        """A sampler job's :class:`~qfusion.backends.Result` (a list for several circuits); other programs' JSON."""
+        data = self.raw_result(timeout)
+        if data.get("program") != "sampler":
+            return data
+        out = [Result(counts=r["counts"], shots=r["shots"], backend_name=data["backend"], seed=r["seed"],
+                      time_taken=r["time_taken"], metadata={"job_id": self.id}) for r in data["results"]]
+        return out[0] if len(out) == 1 else out

@@ -1,0 +1,214 @@
+"""Workers' side of the queue: claim jobs under a lease, renew it, record the outcome exactly once.
+
+A claim moves a job QUEUED -> RUNNING, bumps its ``attempt`` (the fencing token) and gives it
+a lease that the worker renews by heartbeats. A worker that dies stops renewing; once the
+lease has expired, :func:`requeue_expired` (run by the server and by every worker) puts the
+job back in the queue, and the next claim gets a higher attempt number. Every write of an
+outcome is conditional on ``state = 'RUNNING' AND attempt = <the worker's attempt>``, so a
+worker that lost its lease (or whose job was cancelled) cannot record anything, and the
+``results`` primary key holds at most one result per job.
+
+Order is fair-share: each job carries a virtual finish time (``fair_key``) from its user's
+clock (see :meth:`Store.submit`), so a user with a long backlog does not starve the others;
+a user at their concurrency quota is skipped. On PostgreSQL the claim is ``SELECT ... FOR
+UPDATE SKIP LOCKED`` (workers never wait for each other); on SQLite it is one ``UPDATE ...
+RETURNING`` inside ``BEGIN IMMEDIATE``.
+
+>>> from qfusion.service.store import Store
+>>> store = Store("sqlite://")
+>>> user = store.create_user("ada")
+>>> job = store.submit(user, backend="statevector", program="sampler", payload={}, num_circuits=1,
+...                    num_qubits=1, shots=1)
+>>> [claimed] = claim(store, "w1", ["statevector"], lease_s=10)
+>>> claimed.attempt, complete(store, claimed, "w1", {"ok": 1}), complete(store, claimed, "w1", {"ok": 2})
+(1, True, False)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from dataclasses import dataclass
+
+from qfusion.service import schema
+from qfusion.service.schema import jobs, results, sa
+
+# Queued jobs in fair-share order, skipping users at their concurrency quota; the window gives
+# each user's candidates a slot number so that one batch does not exceed the quota either.
+_CANDIDATES = """
+SELECT j.id, j.user_id, j.fair_key, j.created_at, u.max_concurrent,
+       (SELECT COUNT(*) FROM jobs r WHERE r.user_id = j.user_id AND r.state = 'RUNNING') AS running
+FROM jobs j JOIN users u ON u.id = j.user_id
+WHERE j.state = 'QUEUED' AND j.backend IN :backends
+  AND (SELECT COUNT(*) FROM jobs r WHERE r.user_id = j.user_id AND r.state = 'RUNNING') < u.max_concurrent
+ORDER BY j.fair_key, j.created_at
+LIMIT :scan
+"""
+_CHOSEN = """
+SELECT id FROM (
+  SELECT id, fair_key, created_at, max_concurrent,
+         running + ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY fair_key, created_at) AS slot
+  FROM candidates) ranked
+WHERE slot <= max_concurrent ORDER BY fair_key, created_at LIMIT :limit
+"""
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A claimed job: what to run, and the attempt number that fences its outcome."""
+    job_id: str
+    attempt: int
+    backend: str
+    program: str
+    payload: dict
+    user_id: int
+
+
+def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) -> list[Lease]:
+    """Claim up to ``limit`` queued jobs for ``backends``, fairly between users."""
+    if store.dialect == "sqlite" and not store.has_work(backends):  # idle polls take no write lock
+        return []
+    now = time.time()
+    lock = " FOR UPDATE OF j SKIP LOCKED" if store.dialect == "postgresql" else ""
+    sql = (f"WITH candidates AS ({_CANDIDATES}{lock}) "
+           "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
+           "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
+           f"WHERE id IN ({_CHOSEN}) "
+           "RETURNING id, attempt, backend, program, payload, user_id")
+    statement = sa.text(sql).bindparams(sa.bindparam("backends", expanding=True))
+    with store.write() as c:
+        rows = c.execute(statement, {"backends": list(backends), "limit": limit, "scan": 4 * limit,
+                                     "worker": worker_id, "expires": now + lease_s, "now": now}).all()
+        if rows:
+            c.execute(schema.job_events.insert(), [{"job_id": r[0], "attempt": r[1], "event": "claimed",
+                                                    "worker_id": worker_id, "at": now} for r in rows])
+    return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+
+def _owned(lease: Lease, worker_id: str):
+    return sa.and_(jobs.c.id == lease.job_id, jobs.c.attempt == lease.attempt, jobs.c.state == "RUNNING",
+                   jobs.c.worker_id == worker_id)
+
+
+def heartbeat(store, worker_id: str, leases, *, lease_s: float) -> set[str]:
+    """Renew the leases still held and the worker's liveness; returns the job ids still owned.
+
+    >>> from qfusion.service.store import Store
+    >>> store = Store("sqlite://")
+    >>> job = store.submit(store.create_user("ada"), backend="null", program="sampler", payload={},
+    ...                    num_circuits=1, num_qubits=1, shots=1)
+    >>> [lease] = claim(store, "w1", ["null"], lease_s=30)
+    >>> heartbeat(store, "w1", [lease], lease_s=30) == {job["id"]}, heartbeat(store, "w2", [lease], lease_s=30)
+    (True, set())
+    >>> release(store, lease, "w1"), claim(store, "w2", ["null"], lease_s=30)[0].attempt
+    (True, 2)
+    """
+    now = time.time()
+    owned = set()
+    with store.write() as c:
+        for lease in leases:
+            done = c.execute(jobs.update().where(_owned(lease, worker_id)).values(lease_expires_at=now + lease_s))
+            if done.rowcount == 1:
+                owned.add(lease.job_id)
+        c.execute(schema.workers.update().where(schema.workers.c.id == worker_id).values(last_seen=now))
+    return owned
+
+
+def complete(store, lease: Lease, worker_id: str, data: dict) -> bool:
+    """Record the job's result, once: False if the lease was lost or the job cancelled meanwhile."""
+    return record(store, worker_id, [(lease, "DONE", data)]) == [True]
+
+
+def fail(store, lease: Lease, worker_id: str, error: str) -> bool:
+    """Mark the job FAILED with ``error`` (a message for the user), if the lease is still held."""
+    return record(store, worker_id, [(lease, "FAILED", error)]) == [True]
+
+
+def record(store, worker_id: str, outcomes) -> list[bool]:
+    """Record ``(lease, "DONE", data)`` and ``(lease, "FAILED", message)`` outcomes in one transaction.
+
+    Returns, for each, whether it was recorded (False: the lease had been lost, or the job cancelled).
+    """
+    now = time.time()
+    events, stored = [], []
+    done_ids: set[str] = set()
+    with store.write() as c:
+        finished = [(lease, value) for lease, state, value in outcomes if state == "DONE"]
+        if finished:
+            keys = [(lease.job_id, lease.attempt) for lease, _ in finished]
+            done_ids = set(c.execute(
+                jobs.update().where(sa.tuple_(jobs.c.id, jobs.c.attempt).in_(keys), jobs.c.state == "RUNNING",
+                                    jobs.c.worker_id == worker_id)
+                .values(state="DONE", finished_at=now, lease_expires_at=None).returning(jobs.c.id)).scalars())
+            stored = [{"job_id": lease.job_id, "attempt": lease.attempt, "worker_id": worker_id,
+                       "data": json.dumps(value), "created_at": now} for lease, value in finished
+                      if lease.job_id in done_ids]
+        for lease, state, value in outcomes:
+            if state == "FAILED" and c.execute(jobs.update().where(_owned(lease, worker_id)).values(
+                    state="FAILED", finished_at=now, lease_expires_at=None, error=str(value)[:4000])).rowcount == 1:
+                done_ids.add(lease.job_id)
+        events = [{"job_id": lease.job_id, "attempt": lease.attempt, "event": state.lower(), "worker_id": worker_id,
+                   "at": now} for lease, state, _ in outcomes if lease.job_id in done_ids]
+        if stored:
+            c.execute(results.insert(), stored)
+        if events:
+            c.execute(schema.job_events.insert(), events)
+    return [lease.job_id in done_ids for lease, _, _ in outcomes]
+
+
+def release(store, lease: Lease, worker_id: str) -> bool:
+    """Give a claimed job back to the queue (graceful shutdown); it does not count as a lost attempt."""
+    return release_all(store, [lease], worker_id) == 1
+
+
+def release_all(store, given_back, worker_id: str) -> int:
+    """:func:`release` for several leases in one transaction; returns how many were still held."""
+    now = time.time()
+    count = 0
+    with store.write() as c:
+        for lease in given_back:
+            done = c.execute(jobs.update().where(_owned(lease, worker_id))
+                             .values(state="QUEUED", worker_id=None, lease_expires_at=None,
+                                     max_attempts=jobs.c.max_attempts + 1))
+            if done.rowcount == 1:
+                count += 1
+                c.execute(schema.job_events.insert().values(job_id=lease.job_id, attempt=lease.attempt,
+                                                            event="returned", worker_id=worker_id, at=now))
+    return count
+
+
+def requeue_expired(store) -> int:
+    """Put jobs whose lease expired back in the queue (or fail those out of attempts); returns how many."""
+    if not store.has_expired_leases():  # a read: no write lock while all is well
+        return 0
+    now = time.time()
+    expired = sa.and_(jobs.c.state == "RUNNING", jobs.c.lease_expires_at < now)
+    with store.write() as c:
+        again = c.execute(jobs.update().where(expired, jobs.c.attempt < jobs.c.max_attempts)
+                          .values(state="QUEUED", worker_id=None, lease_expires_at=None)
+                          .returning(jobs.c.id, jobs.c.attempt)).all()
+        given_up = c.execute(jobs.update().where(expired).values(
+            state="FAILED", finished_at=now, lease_expires_at=None,
+            error="the job's worker stopped before finishing it on every attempt; it may crash the worker "
+                  "(too large for the memory?); try fewer qubits or shots").returning(jobs.c.id, jobs.c.attempt)).all()
+        events = [{"job_id": i, "attempt": a, "event": "requeued", "worker_id": None, "at": now} for i, a in again]
+        events += [{"job_id": i, "attempt": a, "event": "failed", "worker_id": None, "at": now} for i, a in given_up]
+        if events:
+            c.execute(schema.job_events.insert(), events)
+    return len(again) + len(given_up)
+
+
+def register_worker(store, worker_id: str, backends) -> None:
+    now = time.time()
+    with store.write() as c:
+        c.execute(schema.workers.insert().values(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(),
+                                                 backends=",".join(backends), started_at=now, last_seen=now,
+                                                 state="running"))
+
+
+def worker_stopped(store, worker_id: str) -> None:
+    with store.write() as c:
+        c.execute(schema.workers.update().where(schema.workers.c.id == worker_id)
+                  .values(state="stopped", last_seen=time.time()))

@@ -1,0 +1,145 @@
+"""The server-side programs a job runs: sampler, estimator, VQE and QAOA, parameterised by JSON.
+
+No user code runs here: a job names one of these programs and gives it data (circuits,
+Pauli terms, an optimizer's name and settings), checked before by
+:func:`qfusion.service.jobspec.check_submission`. Hybrid loops (VQE, QAOA) run next to the
+backend, so each iteration costs no round trip to the user. The programs are thin JSON
+wrappers around :mod:`qfusion.primitives` (Estimator) and :mod:`qfusion.algorithms` (vqe, qaoa).
+
+The sampler's circuit ``i`` runs with seed ``seed + i``, so a job's counts equal
+``qf.run(circuit_i, shots, seed=seed + i)`` on the same backend, and a job that runs again
+after a lost worker gives the same result.
+
+>>> payload = {"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit[1] q; bit[1] c; x q[0]; c[0] = measure q[0];'],
+...            "shots": 10, "seed": 1, "options": {}, "parameters": None}
+>>> run_job("sampler", payload, "statevector")["results"][0]["counts"]
+{'1': 10}
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from qfusion.circuit import Circuit
+from qfusion.observables import PauliSum
+from qfusion.service.wire import bind_by_name, decode_circuit
+
+_BIG = 10**9
+
+
+def _circuits(payload: dict) -> list[Circuit]:
+    circuits = [decode_circuit(item, max_qubits=10_000, max_operations=_BIG, max_source_bytes=_BIG)
+                for item in payload["circuits"]]
+    parameters = payload.get("parameters")
+    if isinstance(parameters, list):
+        return [bind_by_name(c, values) for c, values in zip(circuits, parameters)]
+    if parameters is not None:
+        return [bind_by_name(c, parameters) for c in circuits]
+    return circuits
+
+
+def _pauli_sum(terms) -> PauliSum:
+    return PauliSum.from_list([(label, coeff) for label, coeff in terms])
+
+
+def sampler(payload: dict, backend: str) -> dict:
+    """Counts of every circuit (``qfusion.run`` with seed ``seed + i`` for circuit ``i``)."""
+    from qfusion.backends import run
+    out = []
+    for index, circuit in enumerate(_circuits(payload)):
+        seed = payload["seed"] + index
+        result = run(circuit, shots=payload["shots"], backend=backend, seed=seed)
+        out.append({"counts": dict(result.counts), "shots": result.shots, "seed": seed,
+                    "time_taken": result.time_taken})
+    return {"results": out}
+
+
+def _shots(options: dict):
+    """``options.shots``: None (exact, the default) or the shots per measured group."""
+    return options.get("shots")
+
+
+def estimator(payload: dict, backend: str) -> dict:
+    """Expectation values of each circuit's observable (:class:`qfusion.primitives.Estimator`):
+    exact by default, or measured with ``options.shots`` (with standard errors).
+
+    >>> payload = {"circuits": ['OPENQASM 3; qubit q;'], "parameters": None, "seed": 1,
+    ...            "options": {"observables": [[["Z", 2.0]]]}}
+    >>> estimator(payload, "statevector")["values"]
+    [2.0]
+    """
+    from qfusion.primitives import Estimator
+    options = payload["options"]
+    engine = Estimator(backend, shots=_shots(options), seed=payload["seed"])
+    values, errors = [], []
+    for circuit, terms in zip(_circuits(payload), options["observables"]):
+        found = engine.run(circuit, _pauli_sum(terms))
+        values.append(float(np.asarray(found.values).reshape(-1)[0]))
+        errors.append(float(np.asarray(found.std_errors).reshape(-1)[0]))
+    return {"values": values, "standard_errors": errors}
+
+
+_METHODS = {"cobyla": "COBYLA", "nelder-mead": "Nelder-Mead", "powell": "Powell", "l-bfgs-b": "L-BFGS-B",
+            "spsa": "SPSA"}
+
+
+def _method(options: dict, backend: str) -> str:
+    return _METHODS[options["optimizer"] or ("l-bfgs-b" if backend == "statevector" else "cobyla")]
+
+
+def vqe(payload: dict, backend: str) -> dict:
+    """:func:`qfusion.algorithms.vqe` of the ansatz and observable; the whole loop runs here.
+
+    With L-BFGS-B (the default on ``statevector``) energies and gradients come from one adjoint
+    sweep; gradient-free optimisers (COBYLA, Nelder-Mead, Powell, SPSA) use energies only.
+    """
+    from qfusion.algorithms import vqe as run_vqe
+    options = payload["options"]
+    [ansatz] = [decode_circuit(item, max_qubits=10_000, max_operations=_BIG, max_source_bytes=_BIG)
+                for item in payload["circuits"]]
+    method = _method(options, backend)
+    gradient = None if method != "L-BFGS-B" else ("adjoint" if backend == "statevector" else "parameter_shift")
+    found = run_vqe(_pauli_sum(options["observable"]), ansatz, initial_point=options["initial_point"],
+                    optimizer=method, gradient=gradient, backend=backend, shots=_shots(options),
+                    seed=payload["seed"], maxiter=options["maxiter"])
+    names = [p.name for p in ansatz.parameters]
+    return {"energy": float(found.energy), "parameters": dict(zip(names, map(float, found.parameters))),
+            "evaluations": int(found.evaluations), "iterations": int(found.iterations),
+            "converged": bool(found.converged), "message": found.message, "optimizer": method,
+            "history": [float(v) for v in found.history]}
+
+
+def qaoa(payload: dict, backend: str) -> dict:
+    """:func:`qfusion.algorithms.qaoa` for a Z-only cost: optimal angles, the most likely bitstring
+    (qubit 0 rightmost) with its cost, the probability of an optimum and the top probabilities."""
+    from qfusion.algorithms import qaoa as run_qaoa
+    options = payload["options"]
+    initial = options["initial_point"]
+    reps = options["reps"]
+    found = run_qaoa(_pauli_sum(options["cost"]), reps,
+                     initial_point=None if initial is None else (initial[:reps], initial[reps:]),
+                     optimizer=_method(options, backend), maxiter=options["maxiter"], backend=backend,
+                     shots=_shots(options), seed=payload["seed"])
+    return {"energy": float(found.value), "gammas": [float(v) for v in found.gammas],
+            "betas": [float(v) for v in found.betas], "best_bitstring": found.best_bitstring,
+            "best_cost": float(found.best_cost), "optimum_probability": float(found.optimum_probability),
+            "probabilities": {k: float(v) for k, v in found.probabilities.items()},
+            "evaluations": int(found.nfev), "history": [float(v) for v in found.history]}
+
+
+PROGRAMS = {"sampler": sampler, "estimator": estimator, "vqe": vqe, "qaoa": qaoa}
+
+
+def run_job(program: str, payload: dict, backend: str) -> dict:
+    """Run a checked job payload; returns the JSON result (with the time it took)."""
+    start = time.perf_counter()
+    data = PROGRAMS[program](payload, backend)
+    data["backend"] = backend
+    data["program"] = program
+    data["time_taken"] = time.perf_counter() - start
+    if not all(math.isfinite(v) for v in data.get("values", [])):
+        raise ValueError("an expectation value is not finite")
+    return data

@@ -1,0 +1,305 @@
+"""The service's database: users, hashed tokens, jobs and results, on SQLite or PostgreSQL.
+
+SQLite runs in WAL mode (readers never wait for the writer) with ``BEGIN IMMEDIATE`` for every
+write transaction, so server and worker processes serialise their writes without deadlocking;
+PostgreSQL (``postgresql://...``, driven by psycopg 3) takes row locks instead.
+
+>>> store = Store("sqlite://")
+>>> user = store.create_user("ada")
+>>> token = store.create_token("ada")
+>>> store.authenticate(token)["name"], store.authenticate("qf_wrong")
+('ada', None)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+from qfusion.errors import ServiceError
+from qfusion.service import schema
+from qfusion.service.schema import jobs, results, sa, tokens, users
+
+TERMINAL = ("DONE", "FAILED", "CANCELLED")
+STATES = ("QUEUED", "RUNNING", *TERMINAL)
+JOB_COLUMNS = ("id", "state", "backend", "program", "num_circuits", "num_qubits", "shots", "attempt",
+               "created_at", "started_at", "finished_at", "error")
+
+
+@dataclass(frozen=True)
+class Quotas:
+    """Per-user limits: qubits per circuit, shots per job, jobs waiting, jobs running at once."""
+    max_qubits: int = 30
+    max_shots: int = 1_000_000
+    max_queued: int = 1000
+    max_concurrent: int = 4
+
+
+class QuotaError(ServiceError):
+    """A submission exceeds one of the user's quotas (HTTP 429 for counts, 422 for sizes)."""
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of an API token; tokens are 256-bit random, so a plain hash is enough to store them.
+
+    >>> len(hash_token("qf_x"))
+    64
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def database_url(url: str) -> str:
+    """``url`` with PostgreSQL URLs pointed at psycopg 3 and a bare path read as a SQLite file.
+
+    >>> database_url("postgresql://u@127.0.0.1:5432/qf"), database_url("jobs.db")
+    ('postgresql+psycopg://u@127.0.0.1:5432/qf', 'sqlite:///jobs.db')
+    """
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    return url
+
+
+def _sqlite_engine(url: str):
+    from sqlalchemy.pool import StaticPool
+    memory = url in ("sqlite://", "sqlite:///:memory:")
+    engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
+                              **({"poolclass": StaticPool} if memory else {"pool_size": 8, "max_overflow": 16}))
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
+        immediate = connection.get_execution_options().get("immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """A connection pool to the service database, migrated to the current schema on open.
+
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada", Quotas(max_queued=5))
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+    ...                    num_qubits=2, shots=100)
+    >>> [j["state"] for j in store.jobs(ada["id"])], store.cancel(ada["id"], job["id"])["state"]
+    (['QUEUED'], 'CANCELLED')
+    >>> bob = store.create_user("bob")
+    >>> store.job(bob["id"], job["id"]) is None  # another user's job does not exist for bob
+    True
+    """
+
+    def __init__(self, url: str = "qfusion-service.db"):
+        self.url = database_url(url)
+        try:
+            if self.url.startswith("sqlite"):
+                self.engine = _sqlite_engine(self.url)
+            else:
+                # No pre-ping (a round trip per checkout): a connection the server dropped fails one
+                # request, and the pool replaces it.
+                self.engine = sa.create_engine(self.url, pool_size=16, max_overflow=16, pool_recycle=600)
+            self.dialect = self.engine.dialect.name
+            with self.write() as connection:
+                schema.migrate(connection)
+        except sa.exc.OperationalError as exc:
+            raise ServiceError(f"cannot open the database {self.engine.url!r}: "
+                               f"{str(exc.orig).strip().splitlines()[0]}") from None
+
+    @contextlib.contextmanager
+    def write(self):
+        """A connection in a write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on exit."""
+        with self.engine.connect().execution_options(immediate=True) as connection:
+            with connection.begin():
+                yield connection
+
+    @contextlib.contextmanager
+    def read(self):
+        """A connection in autocommit mode: each read is one statement, no BEGIN or COMMIT round trips."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- users and tokens ------------------------------------------------------------------
+    def create_user(self, name: str, quotas: Quotas = Quotas()) -> dict:
+        """Add a user with ``quotas``; a user of that name already there is an error."""
+        with self.write() as c:
+            if c.execute(sa.select(users.c.id).where(users.c.name == name)).first():
+                raise ServiceError(f"user {name!r} already exists")
+            c.execute(users.insert().values(name=name, max_qubits=quotas.max_qubits, max_shots=quotas.max_shots,
+                                            max_queued=quotas.max_queued, max_concurrent=quotas.max_concurrent,
+                                            virtual_finish=0.0, created_at=time.time()))
+        return self.user(name)
+
+    def user(self, name: str) -> dict:
+        with self.read() as c:
+            row = c.execute(sa.select(users).where(users.c.name == name)).mappings().first()
+        if row is None:
+            raise ServiceError(f"no user {name!r}; create one with 'qfusion admin create-user {name}'")
+        return dict(row)
+
+    def create_token(self, name: str, label: str = "") -> str:
+        """A new API token for user ``name``; only its hash is stored, so this is the only copy."""
+        user = self.user(name)
+        token = "qf_" + secrets.token_urlsafe(32)
+        with self.write() as c:
+            c.execute(tokens.insert().values(user_id=user["id"], token_hash=hash_token(token), label=label,
+                                             created_at=time.time(), revoked=False))
+        return token
+
+    def authenticate(self, token: str) -> dict | None:
+        """The user a token belongs to, or None for an unknown or revoked token."""
+        query = (sa.select(users).join(tokens, tokens.c.user_id == users.c.id)
+                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked.is_(False)))
+        with self.read() as c:
+            row = c.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    # -- jobs ------------------------------------------------------------------------------
+    def submit(self, user: dict, *, backend: str, program: str, payload: dict, num_circuits: int,
+               num_qubits: int, shots: int, idempotency_key: str | None = None, max_attempts: int = 10) -> dict:
+        """Queue a job for ``user`` (checked already); the same idempotency key returns the same job."""
+        now = time.time()
+        with self.write() as c:
+            # The user's fair-share clock moves first: that locks the user's row, so one user's
+            # submissions are counted against the quota one at a time.
+            virtual = sa.literal_column("(COALESCE((SELECT MIN(fair_key) FROM jobs WHERE state = 'QUEUED'), "
+                                        "(SELECT MAX(fair_key) FROM jobs), 0))", sa.Float)
+            finish = sa.case((users.c.virtual_finish > virtual, users.c.virtual_finish), else_=virtual) + 1.0
+            fair_key = c.execute(users.update().where(users.c.id == user["id"]).values(virtual_finish=finish)
+                                 .returning(users.c.virtual_finish)).scalar()
+            existing = None
+            if idempotency_key is not None:
+                existing = c.execute(sa.select(jobs.c.id).where(jobs.c.user_id == user["id"],
+                                                                jobs.c.idempotency_key == idempotency_key)).scalar()
+            if existing is None:
+                job = self._insert(c, user, now, fair_key, backend=backend, program=program, payload=payload,
+                                   num_circuits=num_circuits, num_qubits=num_qubits, shots=shots,
+                                   idempotency_key=idempotency_key, max_attempts=max_attempts)
+        return job if existing is None else self.job(user["id"], existing)
+
+    def _insert(self, c, user: dict, now: float, fair_key: float, *, backend, program, payload, num_circuits,
+                num_qubits, shots, idempotency_key, max_attempts) -> dict:
+        job_id = uuid.uuid4().hex
+        # One statement: the job goes in only while the user's queued and running jobs are under the
+        # quota (counted after the user's row was locked above, so concurrent submissions count right).
+        waiting = (sa.select(sa.func.count()).select_from(jobs)
+                   .where(jobs.c.user_id == user["id"], jobs.c.state.in_(("QUEUED", "RUNNING"))).scalar_subquery())
+        row = sa.select(
+            sa.literal(job_id), sa.literal(user["id"]), sa.literal(backend), sa.literal(program), sa.literal("QUEUED"),
+            sa.literal(json.dumps(payload)), sa.literal(num_circuits), sa.literal(num_qubits),
+            sa.literal(shots, sa.BigInteger), sa.literal(fair_key, sa.Float), sa.literal(0), sa.literal(max_attempts),
+            sa.literal(idempotency_key, sa.String), sa.literal(now, sa.Float)).where(waiting < user["max_queued"])
+        inserted = c.execute(jobs.insert().from_select(
+            ["id", "user_id", "backend", "program", "state", "payload", "num_circuits", "num_qubits", "shots",
+             "fair_key", "attempt", "max_attempts", "idempotency_key", "created_at"], row)
+            .returning(jobs.c.id)).first()
+        if inserted is None:
+            raise QuotaError(f"you have {user['max_queued']} jobs queued or running, your quota is "
+                             f"{user['max_queued']}; wait for some to finish or cancel some", status=429)
+        return {"id": job_id, "state": "QUEUED", "backend": backend, "program": program,
+                "num_circuits": num_circuits, "num_qubits": num_qubits, "shots": shots, "attempt": 0,
+                "created_at": now, "started_at": None, "finished_at": None, "error": None}
+
+    def job(self, user_id: int, job_id: str) -> dict | None:
+        """The job ``job_id`` if it belongs to ``user_id`` (else None: another user's job does not exist)."""
+        columns = [jobs.c[name] for name in JOB_COLUMNS]
+        with self.read() as c:
+            query = sa.select(*columns).where(jobs.c.id == job_id, jobs.c.user_id == user_id)
+            row = c.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def jobs(self, user_id: int, *, state: str | None = None, limit: int = 100, before: float | None = None) -> list:
+        """The user's jobs, newest first."""
+        query = sa.select(*[jobs.c[name] for name in JOB_COLUMNS]).where(jobs.c.user_id == user_id)
+        if state is not None:
+            query = query.where(jobs.c.state == state)
+        if before is not None:
+            query = query.where(jobs.c.created_at < before)
+        query = query.order_by(jobs.c.created_at.desc()).limit(limit)
+        with self.read() as c:
+            return [dict(row) for row in c.execute(query).mappings()]
+
+    def result(self, user_id: int, job_id: str, *, raw: bool = False):
+        """``(job, result data or None)``; ``(None, None)`` when the user has no such job.
+
+        With ``raw=True`` the result is the stored JSON text, not decoded.
+        """
+        query = (sa.select(*[jobs.c[name] for name in JOB_COLUMNS], results.c.data.label("result_data"))
+                 .select_from(jobs.outerjoin(results, results.c.job_id == jobs.c.id))
+                 .where(jobs.c.id == job_id, jobs.c.user_id == user_id))
+        with self.read() as c:
+            row = c.execute(query).mappings().first()
+        if row is None:
+            return None, None
+        job = dict(row)
+        data = job.pop("result_data")
+        if data is None or job["state"] != "DONE":
+            return job, None
+        return job, (data if raw else json.loads(data))
+
+    def has_work(self, backends) -> bool:
+        """Whether any job waits for one of ``backends`` (a read, so idle workers take no write lock)."""
+        query = sa.select(jobs.c.id).where(jobs.c.state == "QUEUED", jobs.c.backend.in_(list(backends))).limit(1)
+        with self.read() as c:
+            return c.execute(query).first() is not None
+
+    def has_expired_leases(self) -> bool:
+        query = sa.select(jobs.c.id).where(jobs.c.state == "RUNNING", jobs.c.lease_expires_at < time.time()).limit(1)
+        with self.read() as c:
+            return c.execute(query).first() is not None
+
+    def cancel(self, user_id: int, job_id: str) -> dict | None:
+        """Cancel a queued or running job (a running one's result will be discarded); returns the job."""
+        now = time.time()
+        with self.write() as c:
+            row = c.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.user_id == user_id,
+                                                jobs.c.state.in_(("QUEUED", "RUNNING")))
+                            .values(state="CANCELLED", finished_at=now, lease_expires_at=None)
+                            .returning(jobs.c.attempt)).first()
+            if row is not None:
+                c.execute(schema.job_events.insert().values(job_id=job_id, attempt=row[0], event="cancelled", at=now))
+        return self.job(user_id, job_id)
+
+    def terminal_states(self, job_ids) -> dict[str, str]:
+        """``{job id: state}`` for those of ``job_ids`` that have finished (one query, for waiters)."""
+        if not job_ids:
+            return {}
+        with self.read() as c:
+            rows = c.execute(sa.select(jobs.c.id, jobs.c.state).where(jobs.c.id.in_(list(job_ids)),
+                                                                    jobs.c.state.in_(TERMINAL)))
+            return {job_id: state for job_id, state in rows}
+
+    def queue_lengths(self) -> dict[tuple[str, str], int]:
+        """``{(backend, state): count}`` of queued and running jobs."""
+        query = (sa.select(jobs.c.backend, jobs.c.state, sa.func.count()).where(jobs.c.state.in_(("QUEUED", "RUNNING")))
+                 .group_by(jobs.c.backend, jobs.c.state))
+        with self.read() as c:
+            return {(backend, state): count for backend, state, count in c.execute(query)}
+
+    def workers(self) -> list[dict]:
+        with self.read() as c:
+            return [dict(row) for row in c.execute(sa.select(schema.workers)).mappings()]
+
+    def ping(self) -> bool:
+        with self.read() as c:
+            return c.execute(sa.text("SELECT 1")).scalar() == 1

@@ -1,0 +1,182 @@
+"""The result of a density-matrix simulation, kept as Pauli components, and sampling helpers.
+
+``t[index] = Tr(P rho)`` where qubit ``q``'s Pauli (I, X, Y, Z = 0..3) is the digit at index
+bits ``(q, q + n)`` (see :mod:`qfusion.sim.density_ops`). Expectation values of Pauli sums
+are look-ups, the diagonal is a Walsh-Hadamard transform of the ``{I, Z}`` components, and
+the matrix is built only when asked for.
+
+>>> import numpy as np
+>>> rho = DensityMatrix.from_matrix(np.eye(2) / 2)
+>>> rho.purity(), rho.expectation_value("Z"), rho.probabilities().tolist()
+(0.5, 0.0, [0.5, 0.5])
+>>> rho
+DensityMatrix(num_qubits=1, purity=0.5)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qfusion.circuit.unitary import apply_matrix
+from qfusion.errors import CircuitError
+from qfusion.sim.density_ops import FROM_PAULI, TO_PAULI
+
+_DIGIT = {"I": 0, "X": 1, "Y": 2, "Z": 3}
+
+
+def pauli_index(label: str, num_qubits: int) -> int:
+    """Index of a Pauli label (rightmost letter on qubit 0) in the Pauli vector."""
+    index = 0
+    for q, char in enumerate(reversed(label)):
+        digit = _DIGIT[char]
+        index |= (digit & 1) << q | (digit >> 1) << (q + num_qubits)
+    return index
+
+
+class DensityMatrix:
+    """A density matrix; ``numpy.asarray(rho)`` is the ``2^n x 2^n`` matrix (index bit i = qubit i).
+
+    ``pauli_components`` is the real vector ``Tr(P rho)``; ``metadata`` carries what the
+    simulation recorded (erasure probabilities).
+    """
+
+    def __init__(self, pauli_components: np.ndarray, num_qubits: int, metadata: dict | None = None):
+        self._t = pauli_components
+        self.num_qubits = num_qubits
+        self.metadata = dict(metadata or {})
+        self._matrix = None
+
+    @classmethod
+    def from_matrix(cls, matrix) -> "DensityMatrix":
+        """A :class:`DensityMatrix` from a ``2^n x 2^n`` matrix."""
+        matrix = np.asarray(matrix, dtype=complex)
+        n = matrix.shape[0].bit_length() - 1
+        vector = matrix.reshape(-1)
+        for q in range(n):
+            vector = apply_matrix(vector, TO_PAULI, [q, q + n], 2 * n)
+        return cls(np.ascontiguousarray(vector.real), n)
+
+    @property
+    def dim(self) -> int:
+        return 1 << self.num_qubits
+
+    @property
+    def pauli_components(self) -> np.ndarray:
+        return self._t
+
+    @property
+    def data(self) -> np.ndarray:
+        """The ``2^n x 2^n`` matrix (built on first use)."""
+        if self._matrix is None:
+            n = self.num_qubits
+            vector = self._t.astype(complex)
+            for q in range(n):
+                vector = apply_matrix(vector, FROM_PAULI, [q, q + n], 2 * n)
+            self._matrix = vector.reshape(self.dim, self.dim)
+        return self._matrix
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def trace(self) -> float:
+        return float(self._t[0])
+
+    def probabilities(self) -> np.ndarray:
+        """``rho[i, i]`` for every basis state (clipped at 0 against rounding)."""
+        n = self.num_qubits
+        values = np.array(self._t[::self.dim + 1][:self.dim], dtype=float)  # the {I, Z}^n components
+        size = 1
+        while size < self.dim:  # Walsh-Hadamard transform: p(s) = 2^-n sum_z (-1)^{z.s} t_{Z^z}
+            view = values.reshape(-1, 2, size)
+            values = np.stack((view[:, 0] + view[:, 1], view[:, 0] - view[:, 1]), axis=1).reshape(-1)
+            size *= 2
+        return np.clip(values / (1 << n), 0.0, None)
+
+    def purity(self) -> float:
+        """``Tr(rho^2)`` (1 for a pure state, ``2^-n`` for the maximally mixed one)."""
+        return float(np.dot(self._t, self._t)) / self.dim
+
+    def expectation_value(self, observable) -> float:
+        """``Tr(rho O)`` for a Pauli label (rightmost is qubit 0), ``(label, coeff)`` pairs, or a PauliSum.
+
+        >>> rho = DensityMatrix.from_matrix([[1, 0], [0, 0]])
+        >>> rho.expectation_value([("Z", 2.0), ("X", 1.0)])
+        2.0
+        """
+        if isinstance(observable, str):
+            terms = [(observable, 1.0)]
+        elif hasattr(observable, "to_list"):
+            terms = list(observable.to_list())
+        else:
+            terms = list(observable)
+        total = 0j
+        for label, coeff in terms:
+            if len(label) != self.num_qubits or set(label) - set("IXYZ"):
+                raise CircuitError(f"Pauli label {label!r} must have {self.num_qubits} characters from I, X, Y, Z")
+            total += complex(coeff) * float(self._t[pauli_index(label, self.num_qubits)])
+        return total.real if abs(total.imag) < 1e-12 * max(1.0, abs(total.real)) else total
+
+    def fidelity(self, other) -> float:
+        """Uhlmann fidelity with a state vector (``<psi|rho|psi>``) or another density matrix.
+
+        >>> pure = DensityMatrix.from_matrix([[1, 0], [0, 0]])
+        >>> round(pure.fidelity(np.array([1, 1]) / np.sqrt(2)), 6)
+        0.5
+        """
+        other = np.asarray(other)
+        if other.ndim == 1:
+            if other.shape[0] != self.dim:
+                raise CircuitError(f"a state of {self.num_qubits} qubits has {self.dim} amplitudes")
+            return float(np.vdot(other, self.data @ other).real)
+        if other.shape != (self.dim, self.dim):
+            raise CircuitError(f"a density matrix of {self.num_qubits} qubits is {self.dim}x{self.dim}")
+        values, vectors = np.linalg.eigh(self.data)
+        root = (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.conj().T
+        inner = np.linalg.eigvalsh(root @ other @ root)
+        return float(np.sum(np.sqrt(np.clip(inner, 0, None))) ** 2)
+
+    def reduced(self, qubits) -> np.ndarray:
+        """The reduced density matrix of ``qubits`` (little-endian over them, in the order given)."""
+        n = self.num_qubits
+        qubits = [int(q) for q in qubits]
+        if len(qubits) > 10 or len(set(qubits)) != len(qubits) or not all(0 <= q < n for q in qubits):
+            raise CircuitError(f"reduced() needs distinct qubits in [0, {n}), at most 10 of them")
+        k = len(qubits)
+        matrix = np.zeros((1 << k, 1 << k), dtype=complex)
+        for digits in range(4 ** k):
+            label = ["I"] * n
+            small = np.ones((1, 1), dtype=complex)
+            for j in reversed(range(k)):  # qubits[j] is bit j of the reduced matrix
+                char = "IXYZ"[(digits >> (2 * j)) & 3]
+                label[n - 1 - qubits[j]] = char
+                small = np.kron(small, PAULI[char])
+            matrix += self._t[pauli_index("".join(label), n)] * small
+        return matrix / (1 << k)
+
+    def sample(self, shots: int, seed=None) -> np.ndarray:
+        """``shots`` basis-state indices drawn from the diagonal."""
+        return sample_probabilities(self.probabilities(), shots, np.random.default_rng(seed))
+
+    def __repr__(self) -> str:
+        return f"DensityMatrix(num_qubits={self.num_qubits}, purity={self.purity():.6g})"
+
+
+PAULI = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Y": np.array([[0, -1j], [1j, 0]]),
+         "Z": np.diag([1.0, -1.0])}
+
+
+def sample_probabilities(probabilities: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
+    """``shots`` indices drawn from ``probabilities`` (normalised here), in random order."""
+    cumulative = np.cumsum(probabilities)
+    total = cumulative[-1]
+    if not total > 0:
+        raise CircuitError("the state has zero norm: nothing to sample")
+    indices = np.searchsorted(cumulative, rng.random(shots) * total, side="right")
+    return np.minimum(indices, len(probabilities) - 1).astype(np.int64)
+
+
+def bitstrings(outcomes: np.ndarray, num_clbits: int) -> np.ndarray:
+    """Integers as bitstrings of ``num_clbits`` characters, clbit 0 rightmost."""
+    if num_clbits == 0:
+        return np.array([""] * len(outcomes))
+    return np.array([format(int(v), f"0{num_clbits}b") for v in outcomes])

@@ -1,0 +1,125 @@
+"""Lowering of noisy circuits: gates, channels, measurements, readout errors as plain ops.
+
+A circuit is first made noisy by a :class:`~qfusion.noise.NoiseModel` (when one is
+given), then lowered: gates as :class:`~qfusion.sim.plan.GateOp`, channels as
+:class:`ChannelOp`, readout errors as :class:`ReadoutOp` (classical, after the
+measurement they follow). Measurements are *terminal* when nothing but readout errors
+follows them on their qubits and nothing is conditioned; shots then all come from one
+final state.
+
+>>> from qfusion.circuit import Circuit
+>>> from qfusion.noise import NoiseModel, depolarizing, readout_error
+>>> model = NoiseModel()
+>>> model.add_gate_error(depolarizing(0.1), ["h"])
+>>> model.add_readout_error(readout_error(0.1, 0.1))
+>>> program = lower_noisy(Circuit(1).h(0).measure_all(), noise_model=model)
+>>> [type(op).__name__ for op in program.ops], program.terminal_measurements
+(['GateOp', 'ChannelOp', 'ReadoutOp'], ((0, 0),))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qfusion.circuit.circuit import Circuit
+from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
+from qfusion.errors import CircuitError
+from qfusion.noise.channel import Channel, NoiseOperation
+from qfusion.noise.model import NoiseModel, ReadoutOperation
+from qfusion.noise.readout import ReadoutError
+from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, gate_op
+
+
+@dataclass(frozen=True, eq=False)
+class ChannelOp:
+    """``channel`` on ``qubits`` (channel qubit k is ``qubits[k]``)."""
+    qubits: tuple[int, ...]
+    channel: Channel
+
+
+@dataclass(frozen=True, eq=False)
+class ReadoutOp:
+    """Replace the bit just recorded in ``clbit`` (measured from ``qubit``) by a draw from ``error``."""
+    qubit: int
+    clbit: int
+    error: ReadoutError
+
+
+@dataclass(frozen=True)
+class NoisyProgram:
+    """A lowered noisy circuit. With ``terminal_measurements`` (``(qubit, clbit)`` pairs),
+    ``ops`` holds no measurement, and readout errors apply to the sampled bits."""
+    num_qubits: int
+    num_clbits: int
+    ops: tuple
+    terminal_measurements: tuple[tuple[int, int], ...] | None
+
+    @property
+    def readout_errors(self) -> tuple[ReadoutOp, ...]:
+        return tuple(op for op in self.ops if isinstance(op, ReadoutOp))
+
+
+def lower_noisy(circuit: Circuit, params=None, noise_model: NoiseModel | None = None,
+                durations=None) -> NoisyProgram:
+    """Bind ``params``, apply ``noise_model`` (with instruction ``durations`` for idle noise), lower."""
+    if params is not None:
+        circuit = circuit.bind(params)
+    elif circuit.is_parameterized:
+        names = ", ".join(p.name for p in circuit.parameters)
+        raise CircuitError(f"the circuit has unbound parameters ({names}); pass params=")
+    if noise_model is not None:
+        circuit = noise_model.apply(circuit, durations)
+    ops = []
+    for inst in circuit.instructions:
+        op = inst.operation
+        if isinstance(op, Barrier):
+            continue
+        if isinstance(op, Gate):
+            lowered = gate_op(op.matrix(), inst.qubits, op.kind)
+        elif isinstance(op, NoiseOperation):
+            stages = [ChannelOp(tuple(inst.qubits[j] for j in qubits), channel) for channel, qubits in op.channel.parts]
+            for stage in stages[:-1]:  # a composed channel runs as its factors, each in its cheap form
+                ops.append(stage if inst.condition is None else
+                           ConditionalOp(inst.condition.clbits, inst.condition.value, stage))
+            lowered = stages[-1]
+        elif isinstance(op, Measure):
+            lowered = MeasureOp(inst.qubits[0], inst.clbits[0])
+        elif isinstance(op, Reset):
+            lowered = ResetOp(inst.qubits[0])
+        elif isinstance(op, ReadoutOperation):
+            lowered = ReadoutOp(inst.qubits[0], inst.clbits[0], op.error)
+        else:
+            raise CircuitError(f"the noisy simulators cannot run {op.name!r}")
+        if inst.condition is not None:
+            if isinstance(lowered, ReadoutOp):
+                raise CircuitError("a readout error cannot be conditioned")
+            lowered = ConditionalOp(inst.condition.clbits, inst.condition.value, lowered)
+        ops.append(lowered)
+    terminal = _terminal_measurements(ops)
+    if terminal is not None:
+        ops = [op for op in ops if not isinstance(op, MeasureOp)]
+    return NoisyProgram(circuit.num_qubits, circuit.num_clbits, tuple(ops), terminal)
+
+
+def _terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:
+    measured: set[int] = set()
+    measured_clbits: set[int] = set()
+    pairs = []
+    for op in ops:
+        if isinstance(op, ConditionalOp):
+            return None
+        if isinstance(op, ResetOp):
+            if op.qubit in measured:
+                return None
+            continue
+        if isinstance(op, MeasureOp):
+            if op.clbit in measured_clbits:
+                return None  # a clbit written twice: later readout errors follow the order
+            measured.add(op.qubit)
+            measured_clbits.add(op.clbit)
+            pairs.append((op.qubit, op.clbit))
+        elif isinstance(op, ReadoutOp):
+            continue
+        elif measured.intersection(op.qubits):
+            return None
+    return tuple(pairs)

@@ -1,0 +1,131 @@
+"""Scheduling: when each instruction runs, how long the circuit takes, how likely it succeeds.
+
+ASAP starts every instruction as soon as its qubits are free; ALAP starts it as late as its
+successors allow (so qubits sit in ``|0>`` longer instead of decohering after a gate). The
+estimated success probability multiplies, over instructions, ``1 - error`` and ``1 - erasure``,
+over measurements ``1 - `` the mean assignment error, and over each idle stretch ``t`` of a qubit
+the entanglement fidelity of thermal relaxation ``(1 + e^{-t/T1} + 2 e^{-t/T2}) / 4``.
+
+>>> from qfusion.circuit import Circuit
+>>> from qfusion.devices import get
+>>> device = get("trapped_ion")
+>>> schedule = schedule_circuit(Circuit(2, 2).rx(0.1, 0).rzz(0.3, 0, 1).measure(0, 0).measure(1, 1), device)
+>>> round(schedule.duration * 1e6)
+415
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
+from qfusion.errors import CircuitError
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Start times (s) per instruction, the total duration, idle time per qubit and the estimates."""
+    start_times: tuple[float, ...]
+    duration: float
+    idle_times: tuple[float, ...]
+    estimated_fidelity: float
+    gate_fidelity: float
+    readout_fidelity: float
+    decoherence_fidelity: float
+    erasure_probability: float
+    method: str
+
+
+def instruction_duration(inst, device) -> float:
+    op = inst.operation
+    if isinstance(op, Barrier):
+        return 0.0
+    if isinstance(op, Measure):
+        return device.measure_duration
+    if isinstance(op, Reset):
+        return device.measure_duration
+    if isinstance(op, Gate):
+        return device.gate_duration(op.name, inst.qubits)
+    return 0.0
+
+
+def _relaxation_fidelity(t: float, t1: float, t2: float) -> float:
+    return (1 + math.exp(-t / t1) + 2 * math.exp(-t / t2)) / 4
+
+
+def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedule:
+    """Schedule ``circuit`` (native gates on the device's physical qubits), with atom ``moves``."""
+    instructions = circuit.instructions if hasattr(circuit, "instructions") else list(circuit)
+    n = device.num_qubits
+    durations = [instruction_duration(inst, device) for inst in instructions]
+    moves_before: dict[int, list] = {}
+    for move in moves:
+        moves_before.setdefault(move.before, []).append(move)
+    free = [0.0] * n
+    starts = []
+    busy = [0.0] * n
+    first = [None] * n
+    for index, inst in enumerate(instructions):
+        for move in moves_before.get(index, ()):
+            begin = free[move.qubit]
+            free[move.qubit] = begin + move.duration
+        start = max((free[q] for q in inst.qubits), default=0.0)
+        starts.append(start)
+        for q in inst.qubits:
+            if first[q] is None and not isinstance(inst.operation, Barrier):
+                first[q] = start
+            free[q] = start + durations[index]
+            busy[q] += durations[index]
+    total = max(free, default=0.0)
+    if method == "alap":
+        starts = _alap(instructions, durations, moves_before, total, n)
+    elif method != "asap":
+        raise CircuitError(f"scheduling method must be 'asap' or 'alap', got {method!r}")
+    end = [None] * n
+    first = [None] * n
+    for index, inst in enumerate(instructions):
+        if isinstance(inst.operation, Barrier):
+            continue
+        for q in inst.qubits:
+            first[q] = starts[index] if first[q] is None else first[q]
+            end[q] = starts[index] + durations[index]
+    for move in moves:
+        busy[move.qubit] += move.duration
+    idle = tuple(max(0.0, (end[q] - first[q]) - busy[q]) if first[q] is not None else 0.0
+                 for q in range(n))
+    gate_fidelity = readout_fidelity = 1.0
+    survival = 1.0
+    for inst in instructions:
+        op = inst.operation
+        if isinstance(op, Measure):
+            p01, p10 = device.qubits[inst.qubits[0]].readout_error
+            readout_fidelity *= 1 - (p01 + p10) / 2
+        elif isinstance(op, Gate):
+            calibration = device.calibration(op.name, inst.qubits)
+            gate_fidelity *= 1 - calibration.error
+            survival *= (1 - calibration.erasure) ** len(inst.qubits)
+    for move in moves:
+        survival *= 1 - device.atoms.loss_per_move
+    decoherence = 1.0
+    for q in range(n):
+        if idle[q] > 0:
+            qubit = device.qubits[q]
+            decoherence *= _relaxation_fidelity(idle[q], qubit.t1, qubit.t2)
+    fidelity = gate_fidelity * readout_fidelity * decoherence * survival
+    return Schedule(tuple(starts), total, idle, fidelity, gate_fidelity, readout_fidelity, decoherence,
+                    1 - survival, method)
+
+
+def _alap(instructions, durations, moves_before, total, n) -> list[float]:
+    latest = [total] * n
+    starts = [0.0] * len(instructions)
+    for index in range(len(instructions) - 1, -1, -1):
+        inst = instructions[index]
+        finish = min((latest[q] for q in inst.qubits), default=total)
+        starts[index] = finish - durations[index]
+        for q in inst.qubits:
+            latest[q] = starts[index]
+        for move in moves_before.get(index, ()):
+            latest[move.qubit] -= move.duration
+    return starts

@@ -1,0 +1,253 @@
+"""Exact two-qubit synthesis with the fewest native entanglers.
+
+A two-qubit unitary is locally equivalent to ``exp(i(a XX + b YY + c ZZ))``; a term whose
+coefficient is a multiple of ``π/2`` is itself local. So it needs 0 CNOT-class gates when all
+three vanish, 1 when it is locally a CNOT, 2 when one term vanishes and 3 otherwise
+(Vidal-Dawson, PRA 69, 010301 (2004); Shende-Markov-Bullock, PRA 69, 062321 (2004)); with a
+parametric ``ZZ(θ)`` or ``XX(θ)`` entangler (trapped ions) it needs one per non-vanishing term.
+A template circuit with the right count is built (Vatan-Williams, PRA 69, 032315 (2004), for
+three) and :func:`~qfusion.transpiler.weyl.local_equivalence` supplies the single-qubit gates.
+
+>>> from qfusion.circuit.gates import standard_gate
+>>> entangler_count(standard_gate("swap").matrix(), "cz")
+3
+>>> entangler_count(standard_gate("cp", 0.4).matrix(), "rzz")
+1
+"""
+
+from __future__ import annotations
+
+import cmath
+import itertools
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from qfusion.circuit.gates import Gate, standard_gate
+from qfusion.errors import CircuitError
+from qfusion.transpiler.weyl import SynthesisError, local_equivalence, magic_spectrum, split_local
+
+FIXED_ENTANGLERS = ("cx", "cz", "ecr")
+PARAMETRIC_ENTANGLERS = ("rzz", "rxx")
+_ZERO = 1e-8
+
+Op = tuple[Gate, tuple[int, ...]]
+
+
+def interaction_coefficients(unitary: np.ndarray, spectrum=None) -> tuple[float, float, float]:
+    """``(a, b, c)`` with ``unitary`` locally ``exp(i(a XX + b YY + c ZZ))``, as many zeros as possible.
+
+    Coefficients are reduced modulo ``π/2`` into ``[-π/4, π/4)``.
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> [round(abs(x), 6) for x in interaction_coefficients(standard_gate("cx").matrix())]
+    [0.785398, 0.0, 0.0]
+    """
+    values = (spectrum if spectrum is not None else magic_spectrum(unitary))[0]
+    halves = np.concatenate([np.angle(values)[_PERMUTATIONS], np.angle(-values)[_PERMUTATIONS]]) / 2
+    l1, l2, l4 = halves[:, 0], halves[:, 1], halves[:, 3]
+    coords = np.stack([(l1 + l2) / 2, (l2 + l4) / 2, (l1 + l4) / 2], axis=1)
+    coords = np.remainder(coords + np.pi / 4, np.pi / 2) - np.pi / 4
+    coords[np.abs(coords) < _ZERO] = 0.0
+    zeros = (coords == 0.0).sum(axis=1)
+    best = coords[int(np.argmax(zeros))]
+    return tuple(float(x) for x in sorted(best.tolist(), key=lambda x: -abs(x)))
+
+
+_PERMUTATIONS = np.array(list(itertools.permutations(range(4))))
+
+
+def _reduce(x: float) -> float:
+    return float(np.remainder(x + np.pi / 4, np.pi / 2) - np.pi / 4)
+
+
+def _is_cnot_class(coords) -> bool:
+    a, b, c = coords
+    return b == 0.0 and c == 0.0 and abs(abs(a) - math.pi / 4) < _ZERO
+
+
+def entangler_count(unitary: np.ndarray, entangler: str = "cx") -> int:
+    """The fewest ``entangler`` gates that make ``unitary`` with single-qubit gates."""
+    return _count(interaction_coefficients(unitary), entangler)
+
+
+def _count(coords, entangler: str) -> int:
+    nonzero = sum(1 for x in coords if x != 0.0)
+    if entangler in PARAMETRIC_ENTANGLERS:
+        return nonzero
+    if nonzero == 0:
+        return 0
+    if _is_cnot_class(coords):
+        return 1
+    return 2 if nonzero < 3 else 3
+
+
+class LocalGate(Gate):
+    """A single-qubit matrix produced during synthesis (unitary by construction, so unchecked)."""
+
+    def __init__(self, matrix: np.ndarray):
+        super().__init__("unitary", 1, ())
+        self._unitary = matrix
+
+    def _matrix(self, params):
+        return self._unitary
+
+
+def _one(matrix: np.ndarray, qubit: int) -> Op:
+    return LocalGate(np.asarray(matrix, dtype=complex)), (qubit,)
+
+
+def _rx(t):
+    return standard_gate("rx", t).matrix()
+
+
+def _rz(t):
+    return standard_gate("rz", t).matrix()
+
+
+def _ry(t):
+    return standard_gate("ry", t).matrix()
+
+
+def _cx_template(count: int, coords) -> list[Op]:
+    """A circuit of ``count`` CNOTs locally equivalent to the gate with ``coords``."""
+    cx = standard_gate("cx")
+    if count == 0:
+        return []
+    if count == 1:
+        return [(cx, (0, 1))]
+    if count == 2:
+        x, y = sorted(coords, key=lambda v: -abs(v))[:2]
+        # CX (Rx(-2x) ⊗ Rz(-2y)) CX = exp(i x XX) exp(i y ZZ)
+        return [(cx, (0, 1)), _one(_rx(-2 * x), 0), _one(_rz(-2 * y), 1), (cx, (0, 1))]
+    a, b, c = coords
+    return [_one(_rz(math.pi / 2), 0), (cx, (0, 1)), _one(_rz(math.pi / 2 - 2 * c), 1),
+            _one(_ry(2 * a - math.pi / 2), 0), (cx, (1, 0)), _one(_ry(math.pi / 2 - 2 * b), 0),
+            (cx, (0, 1)), _one(_rz(-math.pi / 2), 1)]
+
+
+_H = standard_gate("h").matrix()
+_RX90 = _rx(math.pi / 2)
+
+
+def _zz_template(coords, entangler: str) -> list[Op]:
+    """``exp(i(a XX + b YY + c ZZ))`` from one parametric ``ZZ``-type gate per non-zero term."""
+    ops: list[Op] = []
+    for coefficient, frame in zip(coords, (_H, _RX90, np.eye(2))):
+        if coefficient == 0.0:
+            continue
+        # exp(i k PP) = F·rzz(-2k)·F† when F Z F† = P on both qubits
+        ops += [_one(frame.conj().T, 0), _one(frame.conj().T, 1),
+                (standard_gate("rzz", -2 * coefficient), (0, 1)),
+                _one(frame, 0), _one(frame, 1)]
+    if entangler == "rxx":
+        ops = _substitute(ops, "rzz", lambda gate: [_one(_H, 0), _one(_H, 1),
+                                                      (standard_gate("rxx", gate.params[0]), (0, 1)),
+                                                      _one(_H, 0), _one(_H, 1)])
+    return ops
+
+
+@lru_cache(maxsize=None)
+def _cnot_in(entangler: str) -> tuple[complex, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """CX = phase · (L1 ⊗ L0) · E · (R1 ⊗ R0) for a fixed CNOT-class entangler E on qubits (0, 1)."""
+    cx = standard_gate("cx").matrix()
+    phase, left, right = local_equivalence(cx, standard_gate(entangler).matrix())
+    return (phase, *split_local(left), *split_local(right))
+
+
+def _substitute(ops: list[Op], name: str, replace) -> list[Op]:
+    out: list[Op] = []
+    for gate, qubits in ops:
+        if gate.name != name:
+            out.append((gate, qubits))
+            continue
+        for new_gate, new_qubits in replace(gate):
+            out.append((new_gate, tuple(qubits[q] for q in new_qubits)))
+    return out
+
+
+_SWAP_MATRIX = np.eye(4, dtype=complex)[[0, 2, 1, 3]]
+
+
+def _ops_unitary(ops: list[Op]) -> np.ndarray:
+    """The 4x4 unitary of ``ops`` on qubits (0, 1)."""
+    unitary = np.eye(4, dtype=complex)
+    for gate, qubits in ops:
+        matrix = gate.matrix()
+        if len(qubits) == 1:
+            if qubits[0] == 0:
+                unitary = np.matmul(matrix, unitary.reshape(2, 2, 4)).reshape(4, 4)
+            else:
+                unitary = (matrix @ unitary.reshape(2, 8)).reshape(4, 4)
+            continue
+        if qubits[0] != 0:
+            matrix = _SWAP_MATRIX @ matrix @ _SWAP_MATRIX
+        unitary = matrix @ unitary
+    return unitary
+
+
+def merge_single_qubit(ops: list[Op]) -> list[Op]:
+    """Multiply neighbouring single-qubit matrices on each qubit into one :class:`UnitaryGate`."""
+    out: list[Op] = []
+    pending: dict[int, np.ndarray] = {}
+
+    def flush(qubit):
+        if qubit in pending:
+            out.append(_one(pending.pop(qubit), qubit))
+
+    for gate, qubits in ops:
+        if len(qubits) == 1:
+            q = qubits[0]
+            pending[q] = gate.matrix() @ pending.get(q, np.eye(2, dtype=complex))
+            continue
+        for q in qubits:
+            flush(q)
+        out.append((gate, qubits))
+    for q in sorted(pending):
+        flush(q)
+    return out
+
+
+def synthesize_two_qubit(unitary: np.ndarray, entangler: str = "cx") -> tuple[list[Op], float]:
+    """``(ops, phase)``: single-qubit :class:`UnitaryGate` s and the fewest ``entangler`` gates on
+    qubits ``(0, 1)`` whose product times ``e^{i phase}`` is ``unitary``.
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> ops, phase = synthesize_two_qubit(standard_gate("swap").matrix(), "cz")
+    >>> sum(gate.name == "cz" for gate, _ in ops)
+    3
+    """
+    if entangler not in FIXED_ENTANGLERS + PARAMETRIC_ENTANGLERS:
+        raise CircuitError(f"cannot synthesise with entangler {entangler!r}; supported: "
+                           f"{', '.join(FIXED_ENTANGLERS + PARAMETRIC_ENTANGLERS)}")
+    unitary = np.asarray(unitary, dtype=complex)
+    spectrum = magic_spectrum(unitary)
+    coords = interaction_coefficients(unitary, spectrum)
+    count = _count(coords, entangler)
+    attempts = [count] if entangler in PARAMETRIC_ENTANGLERS else list(range(count, 4))
+    for attempt in attempts:
+        if entangler in PARAMETRIC_ENTANGLERS:
+            template = _zz_template(coords, entangler)
+        else:
+            template = _cx_template(attempt, coords)
+        try:
+            phase, left, right = local_equivalence(unitary, _ops_unitary(template), spectrum_u=spectrum)
+        except SynthesisError:
+            continue
+        (l1, l0), (r1, r0) = split_local(left), split_local(right)
+        ops = [_one(r0, 0), _one(r1, 1), *template, _one(l0, 0), _one(l1, 1)]
+        total_phase = cmath.phase(phase)
+        if entangler not in ("cx",) + PARAMETRIC_ENTANGLERS:
+            cnot_phase, a1, a0, b1, b0 = _cnot_in(entangler)
+            native = standard_gate(entangler)
+
+            def replace(_gate):
+                return [_one(b0, 0), _one(b1, 1), (native, (0, 1)), _one(a0, 0), _one(a1, 1)]
+            total_phase += cmath.phase(cnot_phase) * sum(g.name == "cx" for g, _ in ops)
+            ops = _substitute(ops, "cx", replace)
+        ops = merge_single_qubit(ops)
+        check = np.exp(1j * total_phase) * _ops_unitary(ops)
+        if np.allclose(check, unitary, atol=1e-7):
+            return ops, total_phase
+    raise SynthesisError("two-qubit synthesis failed; the matrix may not be unitary to 1e-7")

@@ -1,0 +1,237 @@
+"""The density-matrix simulator against qiskit-aer's density-matrix method, same noise parameters."""
+
+import logging
+
+import numpy as np
+import pytest
+from qiskit import transpile
+from qiskit_aer import AerSimulator
+from qiskit_aer import noise as aer
+
+import qfusion as qf
+from qfusion import noise
+from qfusion.circuit import Circuit
+from qfusion.errors import CircuitTooLargeError
+from qfusion.interop.qiskit import to_qiskit
+from qfusion.sim.density_matrix import DensityMatrixOptions, simulate
+from qfusion.sim.noise_plan import lower_noisy
+
+AER_DM = AerSimulator(method="density_matrix")
+logging.getLogger("qiskit_aer.noise.noise_model").setLevel(logging.ERROR)
+ONE_QUBIT = ["h", "x", "sx", "t", "s", "y"]
+ROTATIONS = ["rz", "ry", "rx"]
+TWO_QUBIT = ["cx", "cz", "swap", "rzz"]
+
+
+def random_circuit(n, depth, rng):
+    c = Circuit(n)
+    for _ in range(depth):
+        roll = rng.random()
+        if roll < 0.35 and n >= 2:
+            name = TWO_QUBIT[rng.integers(len(TWO_QUBIT))]
+            a, b = (int(q) for q in rng.choice(n, 2, replace=False))
+            c._gate(name, [a, b], *([rng.uniform(-3, 3)] if name == "rzz" else []))
+        elif roll < 0.6:
+            c._gate(ROTATIONS[rng.integers(3)], [int(rng.integers(n))], rng.uniform(-3, 3))
+        else:
+            c._gate(ONE_QUBIT[rng.integers(len(ONE_QUBIT))], [int(rng.integers(n))])
+    return c
+
+
+def noise_models(rng):
+    """The same noise as a qfusion model and a qiskit-aer model."""
+    p1, p2 = rng.uniform(0.001, 0.05), rng.uniform(0.01, 0.1)
+    t1, t2, time = 50.0, rng.uniform(20.0, 100.0), rng.uniform(0.5, 3.0)
+    gamma, lam, pe = rng.uniform(0, 0.2), rng.uniform(0, 0.2), rng.uniform(0, 0.2)
+    ours, theirs = noise.NoiseModel(), aer.NoiseModel()
+    ours.add_gate_error(noise.depolarizing(p1), ONE_QUBIT)
+    ours.add_gate_error(noise.thermal_relaxation(t1, t2, time, pe), ONE_QUBIT)
+    theirs.add_all_qubit_quantum_error(aer.depolarizing_error(p1, 1).compose(
+        aer.thermal_relaxation_error(t1, t2, time, pe)), ONE_QUBIT)
+    ours.add_gate_error(noise.amplitude_damping(gamma), ROTATIONS)
+    ours.add_gate_error(noise.amplitude_damping(gamma), ROTATIONS, qubits=1)  # replaces the all-qubit error
+    ours.add_gate_error(noise.phase_damping(lam), ROTATIONS, qubits=1)
+    theirs.add_all_qubit_quantum_error(aer.amplitude_damping_error(gamma), ROTATIONS)
+    theirs.add_quantum_error(aer.amplitude_damping_error(gamma).compose(aer.phase_damping_error(lam)),
+                             ROTATIONS, [1])
+    ours.add_gate_error(noise.depolarizing(p2, 2), ["cx", "cz", "rzz"])
+    ours.add_gate_error(noise.thermal_relaxation(t1, t2, 2 * time), ["cx", "cz", "rzz"])
+    relax = aer.thermal_relaxation_error(t1, t2, 2 * time)
+    theirs.add_all_qubit_quantum_error(aer.depolarizing_error(p2, 2).compose(relax.tensor(relax)),
+                                       ["cx", "cz", "rzz"])
+    pauli = [("XZ", 0.03), ("YI", 0.02), ("II", 0.95)]
+    ours.add_gate_error(noise.pauli_channel(dict(pauli)), ["swap"], qubits=(0, 2))
+    theirs.add_quantum_error(aer.pauli_error(pauli), ["swap"], [0, 2])
+    return ours, theirs
+
+
+def aer_density_matrix(circuit, noise_model):
+    qc = to_qiskit(circuit)
+    qc.save_density_matrix()
+    sim = AerSimulator(method="density_matrix", noise_model=noise_model)
+    # transpile for the noiseless simulator: a noise model's basis gates would rewrite some gates
+    compiled = transpile(qc, AER_DM, optimization_level=0)
+    return np.asarray(sim.run(compiled).result().data()["density_matrix"])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_noisy_circuits_match_qiskit_aer(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 6))
+    circuit = random_circuit(n, 30, rng)
+    ours, theirs = noise_models(rng)
+    rho = simulate(circuit, noise_model=ours)
+    expected = aer_density_matrix(circuit, theirs)
+    np.testing.assert_allclose(np.asarray(rho), expected, atol=1e-10)
+    assert abs(rho.trace() - 1) < 1e-12
+
+
+@pytest.mark.parametrize("options", [DensityMatrixOptions(local_qubits=3), DensityMatrixOptions(local_qubits=5,
+                                     max_fused_qubits=3, max_diagonal_qubits=3)])
+def test_small_chunks_and_other_fusion_agree(options):
+    rng = np.random.default_rng(11)
+    circuit = random_circuit(5, 40, rng)
+    ours, theirs = noise_models(rng)
+    np.testing.assert_allclose(np.asarray(simulate(circuit, noise_model=ours, options=options)),
+                               aer_density_matrix(circuit, theirs), atol=1e-10)
+
+
+def test_channels_in_the_circuit_and_resets_match_qiskit_aer():
+    c = Circuit(3).h(0).cx(0, 1).ry(0.4, 2)
+    c.append(noise.coherent_overrotation("x", 0.2).to_operation(), [1])
+    c.append(noise.depolarizing(0.2, 2).to_operation(), [2, 0])
+    c.reset(1)
+    c.cx(0, 1)
+    c.append(noise.erasure(0.3).to_operation(), [0])
+    rho = simulate(c)
+    qc = to_qiskit(Circuit(3).h(0).cx(0, 1).ry(0.4, 2))
+    qc.append(aer.coherent_unitary_error(noise.coherent_overrotation("x", 0.2).kraus[0]).to_instruction(), [1])
+    qc.append(aer.depolarizing_error(0.2, 2).to_instruction(), [2, 0])
+    qc.reset(1)
+    qc.cx(0, 1)
+    qc.append(aer.depolarizing_error(0.3, 1).to_instruction(), [0])  # erasure to I/2 is depolarizing
+    qc.save_density_matrix()
+    expected = AER_DM.run(transpile(qc, AER_DM, optimization_level=0)).result().data()["density_matrix"]
+    np.testing.assert_allclose(np.asarray(rho), np.asarray(expected), atol=1e-10)
+    assert abs(rho.metadata["erasures"]["probability_any"] - 0.3) < 1e-12
+
+
+def test_counts_readout_and_mid_circuit_measurement():
+    model = noise.NoiseModel()
+    model.add_readout_error(noise.readout_error(p0_given1=0.2, p1_given0=0.1))
+    result = qf.run(Circuit(2).x(1).measure_all(), shots=20000, seed=3, backend="density_matrix", noise_model=model)
+    # true outcome 10: clbit 1 reads 1 w.p. 0.8, clbit 0 reads 1 w.p. 0.1
+    p = {"10": 0.8 * 0.9, "11": 0.8 * 0.1, "00": 0.2 * 0.9, "01": 0.2 * 0.1}
+    for key, value in p.items():
+        assert abs(result.counts.get(key, 0) / 20000 - value) < 0.012
+    # mid-circuit measurement and a conditioned gate: teleport-like feed-forward
+    c = Circuit(2, 2).h(0).measure(0, 0).x(1).c_if(0, 1).measure(1, 1)
+    counts = qf.run(c, shots=400, seed=5, backend="density_matrix").counts
+    assert set(counts) == {"00", "11"} and abs(counts["11"] - 200) < 50
+
+
+def test_statistics_match_qiskit_aer_counts_distribution():
+    rng = np.random.default_rng(21)
+    circuit = random_circuit(3, 20, rng)
+    ours, theirs = noise_models(rng)
+    rho = simulate(circuit, noise_model=ours)
+    measured = circuit.copy()
+    measured.measure_all()
+    counts = qf.run(measured, shots=40000, seed=2, backend="density_matrix", noise_model=ours).counts
+    probabilities = rho.probabilities()
+    tv = 0.5 * sum(abs(counts.get(format(i, "03b"), 0) / 40000 - probabilities[i]) for i in range(8))
+    assert tv < 0.02
+
+
+def test_observables_purity_fidelity():
+    model = noise.NoiseModel()
+    model.add_gate_error(noise.depolarizing(0.3), ["h"])
+    rho = qf.simulate(Circuit(2).h(0).cx(0, 1), backend="density_matrix", noise_model=model)
+    square = np.asarray(rho)
+    for label in ["ZZ", "XX", "YY", "XI", "IZ", "XY"]:
+        assert abs(rho.expectation_value(label) - np.trace(square @ noise.pauli_matrix(label)).real) < 1e-12
+    h = qf.PauliSum.from_list([("ZZ", 0.5), ("XX", -1.0), ("YZ", 0.25)])
+    expected = sum(c * np.trace(square @ noise.pauli_matrix(l)) for l, c in h.to_list())
+    assert abs(rho.expectation_value(h) - expected.real) < 1e-12
+    assert abs(rho.purity() - np.trace(square @ square).real) < 1e-12
+    bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+    assert abs(rho.fidelity(bell) - bell @ square @ bell) < 1e-12
+    assert abs(rho.fidelity(np.outer(bell, bell)) - rho.fidelity(bell)) < 1e-6  # square roots of rounding
+    np.testing.assert_allclose(rho.reduced([1]), square.reshape(2, 2, 2, 2).trace(axis1=1, axis2=3), atol=1e-12)
+
+
+def test_memory_guard(monkeypatch):
+    monkeypatch.setenv("QFUSION_MEMORY_LIMIT", "1M")
+    with pytest.raises(CircuitTooLargeError, match="density matrix"):
+        simulate(Circuit(10).h(0))
+
+
+def test_idle_relaxation_from_durations_matches_closed_form():
+    t1, t2 = 40.0, 30.0
+    model = noise.NoiseModel()
+    model.add_idle_error(noise.Relaxation(t1, t2))
+    c = Circuit(2).x(1).h(1)
+    for _ in range(6):
+        c.x(0)
+    c.barrier()
+    c.h(1)
+    durations = {"x": 2.0, "h": 0.0}
+    rho = qf.simulate(c, backend="density_matrix", noise_model=model, durations=durations)
+    # qubit 1 is in |-> from t = 2 (after its x) until the barrier at t = 12: <X> = -exp(-10/T2);
+    # the final h turns that into <Z>
+    idle = 12.0 - 2.0
+    expected_z = -np.exp(-idle / t2)
+    assert abs(rho.expectation_value("ZI") - expected_z) < 1e-12
+    counts = qf.run(c.copy().measure_all(), shots=20000, seed=1, backend="density_matrix", noise_model=model,
+                    durations=durations).counts
+    p0 = (1 + expected_z) / 2
+    assert abs(sum(v for k, v in counts.items() if k[0] == "0") / 20000 - p0) < 0.012
+
+
+# transpiling for aer rewrites these into other gates, whose noise would then differ
+AER_DECOMPOSES = {"ch", "crx", "cry", "crz", "cu", "iswap", "cswap"}
+
+
+def test_every_standard_gate_on_both_qubit_orders_matches_qiskit():
+    from qiskit.quantum_info import DensityMatrix
+    rng = np.random.default_rng(5)
+    for name, spec in qf.circuit.STANDARD_GATES.items():
+        for qubits in ([0, 1, 2][:spec.num_qubits], [2, 0, 1][:spec.num_qubits]):
+            c = Circuit(3).h(0).ry(0.7, 1).rx(0.3, 2).cx(0, 2)
+            c._gate(name, qubits, *rng.uniform(-3, 3, spec.num_params))
+            expected = DensityMatrix(to_qiskit(c)).data
+            np.testing.assert_allclose(np.asarray(simulate(c)), expected, atol=1e-12, err_msg=f"{name} {qubits}")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_standard_gate_with_noise_matches_qiskit_aer(seed):
+    """Non-Clifford two-qubit gates (dense transfer matrices), diagonal pairs (cx-rz-cx), three-qubit gates."""
+    rng = np.random.default_rng(100 + seed)
+    n = 4
+    names = [g for g, spec in qf.circuit.STANDARD_GATES.items() if spec.num_qubits <= 3 and g not in AER_DECOMPOSES]
+    c = Circuit(n)
+    for _ in range(40):
+        spec = qf.circuit.STANDARD_GATES[names[rng.integers(len(names))]]
+        qubits = [int(q) for q in rng.choice(n, spec.num_qubits, replace=False)]
+        c._gate(spec.name, qubits, *rng.uniform(-np.pi, np.pi, spec.num_params))
+    ours, theirs = noise.NoiseModel(), aer.NoiseModel()
+    two = [g for g, spec in qf.circuit.STANDARD_GATES.items() if spec.num_qubits == 2]
+    ours.add_gate_error(noise.depolarizing(0.05, 2), two)
+    theirs.add_all_qubit_quantum_error(aer.depolarizing_error(0.05, 2), two)
+    ours.add_gate_error(noise.amplitude_damping(0.03), ["h", "x", "rx", "u"])
+    theirs.add_all_qubit_quantum_error(aer.amplitude_damping_error(0.03), ["h", "x", "rx", "u"])
+    np.testing.assert_allclose(np.asarray(simulate(c, noise_model=ours)), aer_density_matrix(c, theirs), atol=1e-10)
+
+
+def test_composed_gate_errors_run_as_their_factors_and_match_qiskit_aer():
+    relax = noise.thermal_relaxation(30.0, 20.0, 1.5)
+    ours, theirs = noise.NoiseModel(), aer.NoiseModel()
+    ours.add_gate_error(noise.depolarizing(0.04, 2).compose(relax.tensor(relax)), ["cx", "cz"])
+    theirs.add_all_qubit_quantum_error(aer.depolarizing_error(0.04, 2).compose(
+        aer.thermal_relaxation_error(30.0, 20.0, 1.5).tensor(aer.thermal_relaxation_error(30.0, 20.0, 1.5))),
+        ["cx", "cz"])
+    c = random_circuit(4, 30, np.random.default_rng(31))
+    program = lower_noisy(c, noise_model=ours)
+    assert not any(getattr(op, "channel", None) is not None and op.channel.num_qubits == 2 and not
+                   op.channel.is_pauli for op in program.ops)
+    np.testing.assert_allclose(np.asarray(simulate(c, noise_model=ours)), aer_density_matrix(c, theirs), atol=1e-10)
