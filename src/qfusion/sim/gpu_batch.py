@@ -10,6 +10,10 @@ all states of the batch by one kernel launch with one matrix per state (:mod:`.k
 >>> circuit = Circuit(1).ry(theta, 0)
 >>> batch_plan(circuit, [[0.0], [np.pi]]).num_passes
 1
+>>> from qfusion.sim.gpu import device_available
+>>> if device_available():  # on a GPU machine: one (2, 2) array, a row per parameter set
+...     states = simulate_batch(circuit, [[0.0], [np.pi]])
+...     assert np.allclose(np.abs(states), [[1, 0], [0, 1]])
 """
 
 from __future__ import annotations
