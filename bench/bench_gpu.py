@@ -243,7 +243,8 @@ def markdown(rows, batch, peers):
         ratio = f"{min(known) / r['qfusion_s']:.2f}" if known and r.get("qfusion_s") else "-"
         cells = [r["family"], str(r["n"]), r["dtype"], str(r.get("passes", "-")),
                  f"{r['qfusion_s']:.4f}" if "qfusion_s" in r else r.get("qfusion_error", "-"),
-                 f"{r['floor_s']:.5f}" + ("*" if r["floor_scaled_from_smaller_n"] else ""), f"{r['per_pass_vs_floor']:.2f}" if "per_pass_vs_floor" in r else "-"]
+                 f"{r['floor_s']:.5f}" + ("*" if r["floor_scaled_from_smaller_n"] else ""),
+                 f"{r['per_pass_vs_floor']:.2f}" if "per_pass_vs_floor" in r else "-"]
         cells += [f"{t:.4f}" if t else "skipped" for t in peer_times] + [ratio]
         lines.append("| " + " | ".join(cells) + " |")
     if any(r["floor_scaled_from_smaller_n"] for r in rows):

@@ -387,7 +387,8 @@ def _label(outcome: int, num_clbits: int) -> str:
 def _counts(outcomes: np.ndarray, num_clbits: int, memory: bool):
     values, inverse, counts = np.unique(outcomes, return_inverse=True, return_counts=True)
     labels = [_label(v, num_clbits) for v in values]
-    return {label: int(c) for label, c in zip(labels, counts)}, ([labels[i] for i in inverse.ravel()] if memory else None)
+    shot_memory = [labels[i] for i in inverse.ravel()] if memory else None
+    return {label: int(c) for label, c in zip(labels, counts)}, shot_memory
 
 
 def _spread_keys(keys: np.ndarray, clbit_of_bit: np.ndarray) -> np.ndarray:

@@ -59,7 +59,8 @@ def batch_plan(circuit: Circuit, params, *, dtype=np.complex128, max_fused_qubit
                            f"in the order of circuit.parameters); got shape {rows.shape}")
     mappings = [dict(zip(parameters, row)) for row in rows]
     cache: dict = {}
-    gates = [_batch_gate(inst, mappings, cache) for inst in circuit.instructions if not isinstance(inst.operation, Barrier)]
+    gates = [_batch_gate(inst, mappings, cache) for inst in circuit.instructions
+             if not isinstance(inst.operation, Barrier)]
     groups = _structural_fusion(gates, max_fused_qubits, max_diagonal_qubits)
     steps = tuple(_group_step(gates, qubits, members, diagonal, len(rows), dtype)
                   for qubits, members, diagonal in groups)
