@@ -12,7 +12,7 @@ PY=${PYTHON:-python3}
 { nvidia-smi; $PY -c "import numba, numpy; print('numba', numba.__version__, 'numpy', numpy.__version__)";
   $PY -c "from numba import cuda; cuda.detect()"; } > "$OUT/device.txt" 2>&1
 # the suite: the real-GPU tests and the no-GPU checks (not the slow CUDA-simulator run)
-timeout ${TEST_TIMEOUT:-200} $PY -m pytest -q -p no:cacheprovider -o addopts="" -x \
+timeout ${TEST_TIMEOUT:-200} $PY -m pytest -q -p no:cacheprovider -o addopts="" \
     tests/sim/test_gpu_device.py tests/sim/test_gpu.py -k "not cuda_simulator_suite" -rs 2>&1 | tee "$OUT/gpu_tests.txt"
 echo "tests rc=$?" | tee -a "$OUT/gpu_tests.txt"
 timeout ${BENCH_TIMEOUT:-360} $PY bench/bench_gpu.py ${BENCH_ARGS:-} --json "$OUT/bench_gpu.json" 2>&1 \
