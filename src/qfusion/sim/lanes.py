@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qfusion.sim.fusion import fuse, is_swap, mixing_qubits
+from qfusion.sim.fusion import fuse, is_swap, merge, mixing_qubits
 from qfusion.sim.kernels.cpu_lanes import LANE_BITS
 from qfusion.sim.plan import GateOp
 
@@ -68,8 +68,43 @@ def lane_schedule(ops: list[GateOp], num_qubits: int, layout: tuple[int, ...], d
     if mixed_cap < 1 or any(len(mixing_qubits(op)) > mixed_cap for op in fused):
         return None
     moved, final = rename_swaps(fused, layout)
-    steps = [encode(packed, num_qubits, active, dtype) for packed in pack(moved, num_qubits, mixed_cap)]
+    steps = []
+    for packed in pack(moved, num_qubits, mixed_cap):
+        packed.ops = merge_diagonals(packed.ops, max_diagonal_qubits)
+        steps.append(encode(packed, num_qubits, active, dtype))
     return steps, final
+
+
+def merge_diagonals(ops: list[GateOp], max_qubits: int) -> list[GateOp]:
+    """Merge each diagonal gate into the latest diagonal of the sweep it can move back to.
+
+    Diagonals commute with each other, so a diagonal may move back past anything that does not
+    touch its wires; e.g. a layer's CZ gates on disjoint pairs become one diagonal, one pass
+    over the buffer instead of one per CZ. The union stays within ``max_qubits`` wires.
+
+    >>> from qfusion.sim.plan import gate_op
+    >>> cz = np.diag([1, 1, 1, -1]).astype(complex)
+    >>> merged = merge_diagonals([gate_op(cz, (0, 1)), gate_op(cz, (2, 3))], 8)
+    >>> [(op.qubits, op.kind) for op in merged]
+    [((0, 1, 2, 3), 'diagonal')]
+    """
+    out: list[GateOp] = []
+    open_index = None     # where the diagonal being grown sits in ``out``
+    blocked: set = set()  # wires touched by non-diagonal gates after it
+    for op in ops:
+        if op.kind != "diagonal":
+            out.append(op)
+            if open_index is not None:
+                blocked.update(op.qubits)
+            continue
+        if open_index is not None and not blocked.intersection(op.qubits):
+            host = out[open_index]
+            if len(set(host.qubits) | set(op.qubits)) <= max_qubits:
+                out[open_index] = merge(host, op)
+                continue
+        out.append(op)
+        open_index, blocked = len(out) - 1, set()
+    return out
 
 
 def rename_swaps(ops: list[GateOp], layout: tuple[int, ...]) -> tuple[list[GateOp], tuple[int, ...]]:
