@@ -30,7 +30,7 @@ import numpy as np
 
 from qfusion.sim.fusion import fuse, is_swap, merge, mixing_qubits
 from qfusion.sim.kernels.cpu_lanes import LANE_BITS
-from qfusion.sim.plan import GateOp
+from qfusion.sim.plan import GateOp, reorder_matrix
 
 @dataclass
 class PackedSweep:
@@ -123,19 +123,9 @@ def rename_swaps(ops: list[GateOp], layout: tuple[int, ...]) -> tuple[list[GateO
         if positions == op.qubits:
             moved.append(op)
         else:
-            order = np.argsort(positions)
-            sorted_positions = tuple(positions[j] for j in order)
-            moved.append(GateOp(sorted_positions, _permute_matrix(op.matrix, order), op.kind))
+            sorted_positions, matrix = reorder_matrix(op.matrix, positions)
+            moved.append(GateOp(sorted_positions, matrix, op.kind))
     return moved, tuple(wire)
-
-
-def _permute_matrix(matrix: np.ndarray, order) -> np.ndarray:
-    """``matrix`` with its index bit ``order[j]`` moved to bit j."""
-    index = np.arange(matrix.shape[0])
-    old = np.zeros_like(index)
-    for new_bit, old_bit in enumerate(order):
-        old |= ((index >> new_bit) & 1) << old_bit
-    return matrix[np.ix_(old, old)]
 
 
 def pack(ops: list[GateOp], num_qubits: int, rows: int) -> list[PackedSweep]:
@@ -178,7 +168,7 @@ def encode(packed: PackedSweep, num_qubits: int, active: int, dtype) -> LaneSwee
     for j, w in enumerate(outer):
         bit_of[w] = active + j
     real = np.finfo(dtype).dtype
-    encoded = [_encode_op(op, bit_of, active, packed.mixed) for op in packed.ops]
+    encoded = [_encode_op(op, bit_of, active) for op in packed.ops]
     count = len(encoded)
     width = max([len(e.bits) for e in encoded] + [1])
     width_sel = max([len(e.selectors) for e in encoded] + [1])
@@ -232,9 +222,8 @@ class _Encoded:
     identity: np.ndarray
 
 
-def _encode_op(op: GateOp, bit_of: dict, active: int, mixed_wires: set) -> _Encoded:
-    mixed = [j for j, w in enumerate(op.qubits) if w in mixed_wires and op.kind != "diagonal"]
-    mixed = [j for j in mixed if j in _mixing_positions(op)]
+def _encode_op(op: GateOp, bit_of: dict, active: int) -> _Encoded:
+    mixed = _mixing_positions(op)
     buffer_j = [j for j, w in enumerate(op.qubits) if bit_of[w] < active]
     outer_j = [j for j, w in enumerate(op.qubits) if bit_of[w] >= active]
     lane_j = [j for j in buffer_j if bit_of[op.qubits[j]] < LANE_BITS]
@@ -243,27 +232,25 @@ def _encode_op(op: GateOp, bit_of: dict, active: int, mixed_wires: set) -> _Enco
             bits_j = [j for j in buffer_j if j not in lane_j]
             return _diagonal(op, bits_j, outer_j + lane_j, bit_of, 3, lane_j)
         return _diagonal(op, buffer_j, outer_j, bit_of, 1, [])
-    if len(mixed) == 1 and not lane_j:
-        selectors_j = [j for j in range(op.num_qubits) if j != mixed[0]]
-        full = _full_index(op, selectors_j, [mixed[0]])        # [h, a]
-        blocks = op.matrix[full[:, :, None], full[:, None, :]]  # [h, a, b]
-        identity = np.all(blocks == np.eye(2)[None], axis=(1, 2))
-        return _Encoded(0, bit_of[op.qubits[mixed[0]]], [], [bit_of[op.qubits[j]] for j in selectors_j],
-                        blocks.reshape(len(blocks), 4), identity)
-    if len(mixed) == 2 and not lane_j:
-        pair = sorted(mixed, key=lambda j: bit_of[op.qubits[j]])
-        selectors_j = [j for j in range(op.num_qubits) if j not in pair]
-        full = _full_index(op, selectors_j, pair)
-        blocks = op.matrix[full[:, :, None], full[:, None, :]]
-        identity = np.all(blocks == np.eye(4)[None], axis=(1, 2))
-        return _Encoded(4, 0, [bit_of[op.qubits[j]] for j in pair], [bit_of[op.qubits[j]] for j in selectors_j],
-                        blocks.reshape(len(blocks), 16), identity)
+    if len(mixed) <= 2 and not lane_j:  # types 0 and 4: every other wire only selects a block
+        inner_j = sorted(mixed, key=lambda j: bit_of[op.qubits[j]])
+        selectors_j = [j for j in range(op.num_qubits) if j not in inner_j]
+        inner = [bit_of[op.qubits[j]] for j in inner_j]
+        kind, target, bits = (0, inner[0], []) if len(inner) == 1 else (4, 0, inner)
+        return _Encoded(kind, target, bits, [bit_of[op.qubits[j]] for j in selectors_j],
+                        *_dense_blocks(op, selectors_j, inner_j))
     order = sorted(buffer_j, key=lambda j: bit_of[op.qubits[j]])
-    full = _full_index(op, outer_j, order)
-    blocks = op.matrix[full[:, :, None], full[:, None, :]]
-    identity = np.all(blocks == np.eye(1 << len(order))[None], axis=(1, 2))
     return _Encoded(2, 0, [bit_of[op.qubits[j]] for j in order], [bit_of[op.qubits[j]] for j in outer_j],
-                    blocks.reshape(len(blocks), -1), identity)
+                    *_dense_blocks(op, outer_j, order))
+
+
+def _dense_blocks(op: GateOp, block_j: list[int], inner_j: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The op's matrix over ``inner_j`` for each setting of ``block_j`` (flattened rows), and which
+    of those blocks are the identity."""
+    full = _full_index(op, block_j, inner_j)
+    blocks = op.matrix[full[:, :, None], full[:, None, :]]
+    identity = np.all(blocks == np.eye(1 << len(inner_j))[None], axis=(1, 2))
+    return blocks.reshape(len(blocks), -1), identity
 
 
 def _mixing_positions(op: GateOp) -> list[int]:
