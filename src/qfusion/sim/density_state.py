@@ -20,6 +20,7 @@ import numpy as np
 from qfusion.circuit.unitary import apply_matrix
 from qfusion.errors import CircuitError
 from qfusion.sim.density_ops import FROM_PAULI, TO_PAULI
+from qfusion.sim.plan import expectation_result, pauli_terms
 
 _DIGIT = {"I": 0, "X": 1, "Y": 2, "Z": 3}
 
@@ -103,18 +104,10 @@ class DensityMatrix:
         >>> rho.expectation_value([("Z", 2.0), ("X", 1.0)])
         2.0
         """
-        if isinstance(observable, str):
-            terms = [(observable, 1.0)]
-        elif hasattr(observable, "to_list"):
-            terms = list(observable.to_list())
-        else:
-            terms = list(observable)
         total = 0j
-        for label, coeff in terms:
-            if len(label) != self.num_qubits or set(label) - set("IXYZ"):
-                raise CircuitError(f"Pauli label {label!r} must have {self.num_qubits} characters from I, X, Y, Z")
+        for label, coeff in pauli_terms(observable, self.num_qubits):
             total += complex(coeff) * float(self._t[pauli_index(label, self.num_qubits)])
-        return total.real if abs(total.imag) < 1e-12 * max(1.0, abs(total.real)) else total
+        return expectation_result(total)
 
     def fidelity(self, other) -> float:
         """Uhlmann fidelity with a state vector (``<psi|rho|psi>``) or another density matrix.

@@ -41,8 +41,9 @@ from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, f
 from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import format_bytes, state_bytes
-from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, Program, ResetOp, lower
-from qfusion.sim.statevector import StateVector, _pauli_terms, resolve_dtype
+from qfusion.sim.plan import (ConditionalOp, GateOp, MeasureOp, Program, ResetOp, expectation_result, lower,
+                              pauli_terms)
+from qfusion.sim.statevector import StateVector, resolve_dtype
 
 _RESERVE_BYTES = 256 << 20  # left free on the device for the plan, partial sums and the CUDA context
 _HISTOGRAM_BITS = 20        # up to this many measured bits, counts are binned on the device
@@ -247,7 +248,7 @@ class GpuStateVector:
     def expectation_value(self, observable) -> float:
         """<psi|O|psi> for a Pauli label, ``(label, coeff)`` pairs or a PauliSum, computed on the device."""
         total = 0j
-        for label, coeff in _pauli_terms(observable, self.num_qubits):
+        for label, coeff in pauli_terms(observable, self.num_qubits):
             x = z = 0
             phase = 1.0 + 0.0j
             for q, char in enumerate(reversed(label)):
@@ -255,7 +256,7 @@ class GpuStateVector:
                 z |= (char in "ZY") << q
                 phase *= 1j if char == "Y" else 1
             total += complex(coeff) * phase * _pauli_term(self._flat(), x, z, self.options)
-        return total.real if abs(total.imag) < 1e-12 * max(1.0, abs(total.real)) else total
+        return expectation_result(total)
 
     def to_statevector(self) -> StateVector:
         """The state copied to the host as a CPU :class:`~qfusion.sim.statevector.StateVector`."""

@@ -139,3 +139,31 @@ def _terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:
 
 def global_phase_factor(program: Program) -> complex:
     return cmath.exp(1j * program.global_phase)
+
+
+def pauli_terms(observable, num_qubits: int) -> list[tuple[str, complex]]:
+    """``(label, coeff)`` pairs from a Pauli label, a list of pairs, or anything with ``to_list()``
+    (a PauliSum), each label checked against ``num_qubits``.
+
+    >>> pauli_terms("ZI", 2)
+    [('ZI', 1.0)]
+    """
+    if isinstance(observable, str):
+        terms = [(observable, 1.0)]
+    elif hasattr(observable, "to_list"):
+        terms = list(observable.to_list())
+    else:
+        terms = list(observable)
+    for label, _ in terms:
+        if len(label) != num_qubits or set(label) - set("IXYZ"):
+            raise CircuitError(f"Pauli label {label!r} must have {num_qubits} characters from I, X, Y, Z")
+    return terms
+
+
+def expectation_result(value: complex):
+    """An expectation value as a float when its imaginary part is rounding noise, else complex.
+
+    >>> expectation_result(0.5 + 1e-17j), expectation_result(0.5j)
+    (0.5, 0.5j)
+    """
+    return value.real if abs(value.imag) < 1e-12 * max(1.0, abs(value.real)) else value

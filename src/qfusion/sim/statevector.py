@@ -23,7 +23,8 @@ from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, f
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits
-from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, Program, ResetOp, lower
+from qfusion.sim.plan import (ConditionalOp, GateOp, MeasureOp, Program, ResetOp, expectation_result, lower,
+                              pauli_terms)
 
 _PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
@@ -106,9 +107,8 @@ class StateVector:
     def expectation_value(self, observable) -> float:
         """<psi|O|psi> for a Pauli label (``"ZZI"``, rightmost is qubit 0), a list of
         ``(label, coeff)`` pairs, or an object with ``to_list()`` (a PauliSum); no copy of the state."""
-        terms = _pauli_terms(observable, self.num_qubits)
-        value = pauli_sum_expectation(self._data, terms, self._layout)
-        return value.real if abs(value.imag) < 1e-12 * max(1.0, abs(value.real)) else value
+        terms = pauli_terms(observable, self.num_qubits)
+        return expectation_result(pauli_sum_expectation(self._data, terms, self._layout))
 
     def __repr__(self) -> str:
         probabilities = self.probabilities()
@@ -338,19 +338,6 @@ def sample_indices(data: np.ndarray, shots: int, rng: np.random.Generator) -> np
     indices = cpu_measure.sample_sorted(data, num_blocks, starts[:-1].copy(), uniforms, first_uniform)
     rng.shuffle(indices)
     return indices
-
-
-def _pauli_terms(observable, num_qubits: int) -> list[tuple[str, complex]]:
-    if isinstance(observable, str):
-        terms = [(observable, 1.0)]
-    elif hasattr(observable, "to_list"):
-        terms = list(observable.to_list())
-    else:
-        terms = list(observable)
-    for label, _ in terms:
-        if len(label) != num_qubits or set(label) - set("IXYZ"):
-            raise CircuitError(f"Pauli label {label!r} must have {num_qubits} characters from I, X, Y, Z")
-    return terms
 
 
 def pauli_sum_expectation(data: np.ndarray, terms, layout: tuple[int, ...]) -> complex:
