@@ -116,6 +116,10 @@ class RoutingProblem:
         return cls(instructions, first, second, pointer, index, np.asarray(indegree, dtype=np.int64),
                    np.ascontiguousarray(distance, dtype=float), nb_pointer, nb_index)
 
+    def arrays(self) -> tuple:
+        """The dependency arrays the batched kernel takes: ``(first, second, pointer, index, indegree)``."""
+        return self.first, self.second, self.pointer, self.index, self.indegree
+
     def solve(self, layout, seed: int):
         """``(order, swap_a, swap_b, final physical of each logical)`` from a full layout."""
         from qfusion.transpiler.routing_kernel import sabre_kernel
@@ -290,17 +294,20 @@ def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physi
     forward = RoutingProblem.build(two_qubit, distance)
     backward = RoutingProblem.build(two_qubit[::-1], distance)
     full = RoutingProblem.build(instructions, distance)
-    best = None
-    for _ in range(trials):
-        layout = rng.permutation(num_physical).astype(np.int64)
-        for _ in range(iterations):
-            layout = forward.solve(layout, int(rng.integers(2 ** 31)))[3]
-            layout = backward.solve(layout, int(rng.integers(2 ** 31)))[3]
-        for _ in range(swap_trials):
-            kernel_seed = int(rng.integers(2 ** 31))
-            swaps = len(full.solve(layout, kernel_seed)[1])
-            if best is None or swaps < best[0]:
-                best = (swaps, layout.copy(), kernel_seed)
+    # draw every trial's start and seeds in the order a sequential loop would, then run the
+    # trials in one parallel kernel call
+    layouts = np.empty((trials, num_physical), dtype=np.int64)
+    seeds = np.empty((trials, 2 * iterations + swap_trials), dtype=np.int64)
+    for t in range(trials):
+        layouts[t] = rng.permutation(num_physical)
+        for k in range(seeds.shape[1]):
+            seeds[t, k] = rng.integers(2 ** 31)
+    from qfusion.transpiler.routing_kernel import sabre_trials
+    refined, swap_counts = sabre_trials(forward.arrays(), backward.arrays(), full.arrays(), full.distance,
+                                        full.nb_pointer, full.nb_index, layouts, seeds, iterations, swap_trials,
+                                        EXTENDED_SET_SIZE, EXTENDED_SET_WEIGHT, DECAY, DECAY_RESET, MERGE_BONUS)
+    t, s = np.unravel_index(int(np.argmin(swap_counts)), swap_counts.shape)
+    best = (int(swap_counts[t, s]), refined[t], int(seeds[t, 2 * iterations + s]))
     _, layout, kernel_seed = best
     routed = route(instructions, distance, num_physical, tuple(int(p) for p in layout), problem=full,
                    kernel_seed=kernel_seed)
