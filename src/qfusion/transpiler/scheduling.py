@@ -58,7 +58,17 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedul
     """Schedule ``circuit`` (native gates on the device's physical qubits), with atom ``moves``."""
     instructions = circuit.instructions if hasattr(circuit, "instructions") else list(circuit)
     n = device.num_qubits
-    durations = [instruction_duration(inst, device) for inst in instructions]
+    calibrations: dict = {}          # (name, qubits) -> calibration, looked up once per gate kind and place
+
+    def calibration(op, qubits):
+        key = (op.name, qubits)
+        found = calibrations.get(key)
+        if found is None:
+            found = calibrations[key] = device.calibration(op.name, qubits)
+        return found
+
+    durations = [calibration(inst.operation, inst.qubits).duration if isinstance(inst.operation, Gate)
+                 else instruction_duration(inst, device) for inst in instructions]
     moves_before: dict[int, list] = {}
     for move in moves:
         moves_before.setdefault(move.before, []).append(move)
@@ -102,9 +112,9 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedul
             p01, p10 = device.qubits[inst.qubits[0]].readout_error
             readout_fidelity *= 1 - (p01 + p10) / 2
         elif isinstance(op, Gate):
-            calibration = device.calibration(op.name, inst.qubits)
-            gate_fidelity *= 1 - calibration.error
-            survival *= (1 - calibration.erasure) ** len(inst.qubits)
+            found = calibration(op, inst.qubits)
+            gate_fidelity *= 1 - found.error
+            survival *= (1 - found.erasure) ** len(inst.qubits)
     for move in moves:
         survival *= 1 - device.atoms.loss_per_move
     decoherence = 1.0
