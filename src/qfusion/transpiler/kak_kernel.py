@@ -69,24 +69,14 @@ def _rz(t):
 
 
 @njit(cache=True)
-def _rx(t):
+def _rotation(t, axis):
+    """``Rx(t)`` (axis 0) or ``Ry(t)`` (axis 1)."""
     m = np.empty((2, 2), np.complex128)
     c, s = math.cos(t / 2), math.sin(t / 2)
     m[0, 0] = c
     m[1, 1] = c
-    m[0, 1] = -1j * s
-    m[1, 0] = -1j * s
-    return m
-
-
-@njit(cache=True)
-def _ry(t):
-    m = np.empty((2, 2), np.complex128)
-    c, s = math.cos(t / 2), math.sin(t / 2)
-    m[0, 0] = c
-    m[1, 1] = c
-    m[0, 1] = -s
-    m[1, 0] = s
+    m[0, 1] = -1j * s if axis == 0 else -s
+    m[1, 0] = -1j * s if axis == 0 else s
     return m
 
 
@@ -188,7 +178,7 @@ def _template(count, coords, cx01, cx10):
     elif count == 2:
         kinds[0] = 2
         kinds[1] = 0
-        mats[1] = _rx(-2 * coords[0])
+        mats[1] = _rotation(-2 * coords[0], 0)
         kinds[2] = 1
         mats[2] = _rz(-2 * coords[1])
         kinds[3] = 2
@@ -201,10 +191,10 @@ def _template(count, coords, cx01, cx10):
         kinds[2] = 1
         mats[2] = _rz(math.pi / 2 - 2 * c)
         kinds[3] = 0
-        mats[3] = _ry(2 * a - math.pi / 2)
+        mats[3] = _rotation(2 * a - math.pi / 2, 1)
         kinds[4] = 3
         kinds[5] = 0
-        mats[5] = _ry(math.pi / 2 - 2 * b)
+        mats[5] = _rotation(math.pi / 2 - 2 * b, 1)
         kinds[6] = 2
         kinds[7] = 1
         mats[7] = _rz(-math.pi / 2)

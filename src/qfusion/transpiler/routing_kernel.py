@@ -13,6 +13,17 @@ import numpy as np
 from numba import njit, prange
 
 
+@njit(cache=True, inline="always")
+def _swap_change(i, a, b, where, first, second, distance):
+    """How much a SWAP of physical qubits ``a`` and ``b`` changes the distance of gate ``i``."""
+    p = where[first[i]]
+    q = where[second[i]]
+    before = distance[p, q]
+    p = b if p == a else (a if p == b else p)
+    q = b if q == a else (a if q == b else q)
+    return distance[p, q] - before
+
+
 @njit(cache=True)
 def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_ptr, nb_idx, layout_in,
                  seed, extended_size, extended_weight, decay_rate, decay_reset, merge_bonus):
@@ -183,12 +194,7 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
                 i = front_on[la] if side == 0 else front_on[lb]
                 if i < 0 or (side == 1 and (first[i] == la or second[i] == la)):
                     continue
-                p = where[first[i]]
-                q = where[second[i]]
-                front_cost -= distance[p, q]
-                p = b if p == a else (a if p == b else p)
-                q = b if q == a else (a if q == b else q)
-                front_cost += distance[p, q]
+                front_cost += _swap_change(i, a, b, where, first, second, distance)
             score = front_cost
             if n_extended > 0:
                 extended_cost = extended_total
@@ -198,12 +204,7 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
                         i = ext_on[e]
                         if side == 1 and (first[i] == la or second[i] == la):
                             continue
-                        p = where[first[i]]
-                        q = where[second[i]]
-                        extended_cost -= distance[p, q]
-                        p = b if p == a else (a if p == b else p)
-                        q = b if q == a else (a if q == b else q)
-                        extended_cost += distance[p, q]
+                        extended_cost += _swap_change(i, a, b, where, first, second, distance)
                 score += extended_weight * extended_cost / n_extended
             score *= max(decay[a], decay[b])
             if partner[a] == b and partner[b] == a:
