@@ -11,7 +11,7 @@ single-qubit gates never wait for a SWAP, so the kernel routes the rest and each
 gate is put back right after the instruction it followed on its qubit.
 
 >>> from qfusion.circuit import Circuit
->>> from qfusion.devices.coupling import line
+>>> from qfusion.devices.coupling import distance_matrix, line
 >>> import numpy as np
 >>> distance = distance_matrix(line(4), 4)
 >>> c = Circuit(4).cx(0, 3).cx(1, 2)
@@ -44,27 +44,6 @@ class Routed:
     initial_layout: tuple[int, ...]
     final_layout: tuple[int, ...]
     swaps: int
-
-
-def distance_matrix(edges, num_qubits: int) -> np.ndarray:
-    """Hop distances on an undirected graph given by ``edges``."""
-    neighbours = [[] for _ in range(num_qubits)]
-    for a, b in edges:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
-    distance = np.full((num_qubits, num_qubits), np.inf)
-    for source in range(num_qubits):
-        distance[source, source] = 0
-        frontier = [source]
-        while frontier:
-            nxt = []
-            for q in frontier:
-                for r in neighbours[q]:
-                    if distance[source, r] == np.inf:
-                        distance[source, r] = distance[source, q] + 1
-                        nxt.append(r)
-            frontier = nxt
-    return distance
 
 
 def _dependencies(instructions) -> tuple[list[list[int]], list[int]]:
