@@ -133,3 +133,19 @@ def test_optimize_stops_at_a_fixed_point(circuits):
         twice, _ = optimize(once, target)
         assert two_qubit_count(twice) == two_qubit_count(once), k
         assert len(twice) == len(once), k
+
+
+def test_transpile_restores_the_garbage_collector():
+    import gc
+    assert gc.isenabled()
+    transpile(Circuit(2).h(0).cx(0, 1), "superconducting", seed=1)
+    assert gc.isenabled()
+    with pytest.raises(Exception):
+        transpile(Circuit(40).h(0), "superconducting")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        transpile(Circuit(2).h(0).cx(0, 1), "superconducting", seed=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

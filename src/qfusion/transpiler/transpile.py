@@ -14,7 +14,9 @@ machines); translate the SWAPs and optimise again; schedule. Everything random i
 
 from __future__ import annotations
 
+import gc
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from qfusion.circuit.circuit import Circuit, Instruction
@@ -114,6 +116,24 @@ def transpile(circuit: Circuit, backend="superconducting", *, seed=None, optimiz
     entanglers and cancel commuting gates, and try more SABRE layouts (8 at level 2, 20 at level 3,
     or ``trials``). ``initial_layout[i]`` pins logical qubit ``i`` to a physical qubit.
     """
+    # the passes make many small short-lived objects and no reference cycles: a full collection
+    # of the whole heap (tens of ms with numba and qiskit loaded) in the middle buys nothing
+    with _collector_paused():
+        return _transpile(circuit, backend, seed, optimization_level, scheduling, initial_layout, trials)
+
+
+@contextmanager
+def _collector_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _transpile(circuit, backend, seed, optimization_level, scheduling, initial_layout, trials):
     from qfusion.devices import get as get_device
     start = time.perf_counter()
     device = get_device(getattr(backend, "device", backend) if not isinstance(backend, str) else backend)
