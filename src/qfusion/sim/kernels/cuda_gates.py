@@ -4,13 +4,14 @@ States are 2-D device arrays ``state[b, i]`` (a single state is a batch of one);
 ``q`` of ``i`` is the wire ``q``. A gate's coefficients are ``coef[b', ...]`` with ``b' = b``
 when ``coef`` has one row per state, else row 0 (the same gate for every state):
 
-* :func:`dense_kernel`: a ``2^k x 2^k`` matrix on ascending ``bits`` (``k <= MAX_DENSE_QUBITS``),
+* :func:`dense_kernel`: a ``2^k x 2^k`` matrix on ascending ``bits`` (``k <=`` :func:`max_dense_qubits`),
   row-major, matrix index bit j on ``bits[j]``; ``offsets[a]`` is the state offset of matrix index a.
 * :func:`diagonal_kernel`: ``2^k`` phases on ``bits`` (any k up to 62).
 * :func:`permutation_kernel`: amplitude at matrix index ``c`` moves to ``perm[c]`` times ``phase[c]``.
 * :func:`swap_bits_kernel`: exchanges index bits ``first[j]`` and ``second[j]`` (a layout change).
 
-Kernels are made per complex dtype (local arrays need it at compile time) and validate
+Kernels are made per dtype (local arrays need it at compile time): complex for state vectors,
+real for the density matrix's Pauli vector (:mod:`qfusion.sim.gpu_density`). They validate
 nothing; :mod:`qfusion.sim.gpu` builds their arguments. Each has a NumPy twin in :mod:`.reference`.
 """
 
@@ -23,7 +24,13 @@ import numpy as np
 from numba import cuda
 
 MAX_DENSE_QUBITS = 5
+MAX_DENSE_REAL_QUBITS = 6  # a three-qubit gate or channel on the Pauli vector mixes six index bits
 MAX_PERMUTATION_QUBITS = 7
+
+
+def max_dense_qubits(dtype) -> int:
+    """The widest dense matrix :func:`dense_kernel` of ``dtype`` applies (its thread-local group)."""
+    return MAX_DENSE_REAL_QUBITS if np.dtype(dtype).kind == "f" else MAX_DENSE_QUBITS
 
 
 @cuda.jit(device=True)
@@ -39,7 +46,7 @@ def spread(g, bits, k):
 def dense_kernel(dtype):
     """Kernel ``(state, bits, k, offsets, coef)`` for states of ``dtype``."""
     nb_type = numba.from_dtype(np.dtype(dtype))
-    dim_max = 1 << MAX_DENSE_QUBITS
+    dim_max = 1 << max_dense_qubits(dtype)
 
     @cuda.jit
     def kernel(state, bits, k, offsets, coef):
