@@ -50,7 +50,7 @@ class DensityMatrixOptions:
 
 
 @dataclass
-class _Run:
+class DensityRun:
     """One density matrix in flight: its data, the random state, the recorded bits and plan cache.
 
     Only the methods touch ``data``; :mod:`qfusion.sim.gpu_density` subclasses this with
@@ -119,7 +119,7 @@ class _Run:
     def check_copies(self, copies: int) -> None:
         check_state_fits(2 * self.num_qubits, self.data.dtype, copies=copies, what="density matrix")
 
-    def fork(self) -> "_Run":
+    def fork(self) -> "DensityRun":
         """A copy of the data with fresh bits and erasures, sharing the random state and plan cache."""
         return type(self)(self.data.copy(), self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options,
                           cache=self.cache)
@@ -148,7 +148,7 @@ def _set_threads(num_qubits: int, options: DensityMatrixOptions) -> None:
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
 
-def _measure(run: _Run, qubit: int) -> int:
+def _measure(run: DensityRun, qubit: int) -> int:
     """Measure with the layout in order: P(1) = (Tr rho - Tr(Z_q rho)) / 2, then project."""
     n = run.num_qubits
     trace, z = run.state().components([0, (1 << qubit) | (1 << (qubit + n))])
@@ -168,7 +168,7 @@ def _measure(run: _Run, qubit: int) -> int:
 _PROJECTORS: dict = {}
 
 
-def _record_herald(run: _Run, op: ChannelOp) -> None:
+def _record_herald(run: DensityRun, op: ChannelOp) -> None:
     """Probability that the heralded Kraus operators fire here (state-dependent in general)."""
     herald = sum(op.channel.kraus[i].conj().T @ op.channel.kraus[i] for i in op.channel.heralded)
     scale = herald[0, 0].real
@@ -180,7 +180,7 @@ def _record_herald(run: _Run, op: ChannelOp) -> None:
     run.erasures.append((op.qubits, float(probability)))
 
 
-def execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
+def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
     """Run ``program.ops[start:]``: gates and channels in fused segments, the rest one by one."""
     segment: list = []
     for index in range(start, len(program.ops)):
@@ -228,7 +228,7 @@ def _erasure_metadata(erasures: list) -> dict:
     return {"expected_per_qubit": per_qubit, "probability_any": 1 - none, "events": len(erasures)}
 
 
-def metadata(run: _Run) -> dict:
+def metadata(run: DensityRun) -> dict:
     """What a simulation records beside the state: the expected erasures, when any channel heralds."""
     return {"erasures": _erasure_metadata(run.erasures)} if run.erasures else {}
 
@@ -246,8 +246,8 @@ def simulate(circuit, params=None, *, noise_model=None, durations=None, dtype=np
     return DensityMatrix(run.data, program.num_qubits, metadata(run))
 
 
-def _new_run(program: NoisyProgram, rng, dtype, options) -> _Run:
-    return _Run(_new_density_matrix(program.num_qubits, dtype), program.num_qubits, rng,
+def _new_run(program: NoisyProgram, rng, dtype, options) -> DensityRun:
+    return DensityRun(_new_density_matrix(program.num_qubits, dtype), program.num_qubits, rng,
                 np.zeros(program.num_clbits, dtype=np.uint8), options)
 
 
@@ -284,7 +284,7 @@ def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool
     return result, ([str(k) for k in keys] if memory else None), recorded
 
 
-def _sample_terminal(program: NoisyProgram, shots: int, run: _Run):
+def _sample_terminal(program: NoisyProgram, shots: int, run: DensityRun):
     execute(run, program)
     outcomes = np.zeros(shots, dtype=np.int64)
     if not program.terminal_measurements:
@@ -299,7 +299,7 @@ def _sample_terminal(program: NoisyProgram, shots: int, run: _Run):
     return outcomes, run.erasures
 
 
-def _sample_shots(program: NoisyProgram, shots: int, base: _Run):
+def _sample_shots(program: NoisyProgram, shots: int, base: DensityRun):
     first = next(i for i, op in enumerate(program.ops) if isinstance(op, (MeasureOp, ConditionalOp, ReadoutOp)))
     prefix = NoisyProgram(program.num_qubits, program.num_clbits, program.ops[:first], None)
     execute(base, prefix)

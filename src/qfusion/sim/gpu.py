@@ -99,7 +99,7 @@ def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, w
         need = format_bytes(needed) if needed != float("inf") else "more than any GPU has"
         what = what or f"{batch * copies} state(s) of {num_qubits} qubits"
         raise CircuitTooLargeError(
-            f"{what} need {need} as {np.dtype(dtype).name} on the GPU; "
+            f"{what}: {need} as {np.dtype(dtype).name} on the GPU; "
             f"{format_bytes(max(free - _RESERVE_BYTES, 0))} of device memory is free (try dtype=\"complex64\", "
             f"fewer qubits, a smaller batch, or a distributed backend)")
     return int(needed)
@@ -155,10 +155,11 @@ def _gate_step(op: GateOp, dtype) -> tuple:
                        dtype=np.int64)
     if op.kind == "diagonal":
         return ("diagonal", bits, k, _coefficients(np.diagonal(op.matrix), dtype)[None, :])
-    if op.kind == "permutation" and k > cuda_gates.MAX_DENSE_QUBITS:
-        if k > cuda_gates.MAX_PERMUTATION_QUBITS:
+    if op.kind == "permutation" and k > cuda_gates.max_dense_qubits(dtype):
+        if k > cuda_gates.max_permutation_qubits(dtype):
             raise BackendError(f"the gpu backend applies permutation gates on at most "
-                               f"{cuda_gates.MAX_PERMUTATION_QUBITS} qubits; got one on {k} (decompose it)")
+                               f"{cuda_gates.max_permutation_qubits(dtype)} index bits; got one on {k} "
+                               "(decompose it)")
         perm = np.argmax(np.abs(op.matrix), axis=0).astype(np.int64)
         phase = _coefficients(op.matrix[perm, np.arange(dim)], dtype)[None, :]
         return ("permutation", bits, k, offsets, perm, phase)

@@ -7,7 +7,8 @@ when ``coef`` has one row per state, else row 0 (the same gate for every state):
 * :func:`dense_kernel`: a ``2^k x 2^k`` matrix on ascending ``bits`` (``k <=`` :func:`max_dense_qubits`),
   row-major, matrix index bit j on ``bits[j]``; ``offsets[a]`` is the state offset of matrix index a.
 * :func:`diagonal_kernel`: ``2^k`` phases on ``bits`` (any k up to 62).
-* :func:`permutation_kernel`: amplitude at matrix index ``c`` moves to ``perm[c]`` times ``phase[c]``.
+* :func:`permutation_kernel`: amplitude at matrix index ``c`` moves to ``perm[c]`` times ``phase[c]``
+  (``k <=`` :func:`max_permutation_qubits`).
 * :func:`swap_bits_kernel`: exchanges index bits ``first[j]`` and ``second[j]`` (a layout change).
 
 Kernels are made per dtype (local arrays need it at compile time): complex for state vectors,
@@ -26,11 +27,17 @@ from numba import cuda
 MAX_DENSE_QUBITS = 5
 MAX_DENSE_REAL_QUBITS = 6  # a three-qubit gate or channel on the Pauli vector mixes six index bits
 MAX_PERMUTATION_QUBITS = 7
+MAX_PERMUTATION_REAL_QUBITS = 8  # a four-qubit permutation gate (mcx with three controls) on the Pauli vector
 
 
 def max_dense_qubits(dtype) -> int:
     """The widest dense matrix :func:`dense_kernel` of ``dtype`` applies (its thread-local group)."""
     return MAX_DENSE_REAL_QUBITS if np.dtype(dtype).kind == "f" else MAX_DENSE_QUBITS
+
+
+def max_permutation_qubits(dtype) -> int:
+    """The widest permutation :func:`permutation_kernel` of ``dtype`` applies."""
+    return MAX_PERMUTATION_REAL_QUBITS if np.dtype(dtype).kind == "f" else MAX_PERMUTATION_QUBITS
 
 
 @cuda.jit(device=True)
@@ -90,7 +97,7 @@ def diagonal_kernel(state, bits, k, coef):
 def permutation_kernel(dtype):
     """Kernel ``(state, bits, k, offsets, perm, phase)`` for states of ``dtype``."""
     nb_type = numba.from_dtype(np.dtype(dtype))
-    dim_max = 1 << MAX_PERMUTATION_QUBITS
+    dim_max = 1 << max_permutation_qubits(dtype)
 
     @cuda.jit
     def kernel(state, bits, k, offsets, perm, phase):
