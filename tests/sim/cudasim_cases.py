@@ -125,8 +125,11 @@ def test_sampling_and_pauli_kernels_match_their_twins():
     cuda_measure.sample_keys[2, 32](state, np.int64(1), cumulative, uniforms, positions, keys)
     assert np.array_equal(keys.copy_to_host(), reference.sample_keys(state, uniforms, positions))
     x, z = 0b100110, 0b010011
-    got = gpu._pauli_term(cuda.to_device(state), x, z, SMALL)
-    assert abs(got - reference.pauli_term(state, x, z)) < 1e-12
+    got = gpu.pauli_overlap(cuda.to_device(state), cuda.to_device(state), x, z, SMALL)
+    assert abs(got - reference.pauli_overlap(state, state, x, z)) < 1e-12
+    bra = _random_state(6, rng)[0]
+    got = gpu.pauli_overlap(cuda.to_device(bra), cuda.to_device(state), x, z, SMALL)
+    assert abs(got - reference.pauli_overlap(bra, state, x, z)) < 1e-12
 
 
 def test_expectation_values_match_the_cpu_simulator():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gpu_circuits import run_cuda_simulator
 
 import qfusion as qf
 from qfusion.circuit import Circuit
@@ -19,12 +20,7 @@ HERE = Path(__file__).parent
 @pytest.mark.slow
 def test_cuda_simulator_suite():
     """tests/sim/cudasim_cases.py under NUMBA_ENABLE_CUDASIM=1, in its own interpreter."""
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", PYTHONUNBUFFERED="1")
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-                           str(HERE / "cudasim_cases.py")], env=env, cwd=HERE.parent.parent,
-                          capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
-    assert " passed" in proc.stdout and "skipped" not in proc.stdout
+    run_cuda_simulator(HERE / "cudasim_cases.py")
 
 
 def _nvvm_home():

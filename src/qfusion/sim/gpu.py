@@ -155,7 +155,7 @@ def _gate_step(op: GateOp, dtype) -> tuple:
                        dtype=np.int64)
     if op.kind == "diagonal":
         return ("diagonal", bits, k, _coefficients(np.diagonal(op.matrix), dtype)[None, :])
-    if op.kind == "permutation" and k > cuda_gates.max_dense_qubits(dtype):
+    if op.kind == "permutation" and k > cuda_gates.MAX_DENSE_QUBITS:
         if k > cuda_gates.max_permutation_qubits(dtype):
             raise BackendError(f"the gpu backend applies permutation gates on at most "
                                f"{cuda_gates.max_permutation_qubits(dtype)} index bits; got one on {k} "

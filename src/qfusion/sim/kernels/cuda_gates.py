@@ -25,7 +25,7 @@ import numpy as np
 from numba import cuda
 
 MAX_DENSE_QUBITS = 5
-MAX_DENSE_REAL_QUBITS = 6  # a three-qubit gate or channel on the Pauli vector mixes six index bits
+MAX_DENSE_REAL_QUBITS = 8  # a four-qubit gate (mcx with three controls: not Clifford) on the Pauli vector
 MAX_PERMUTATION_QUBITS = 7
 MAX_PERMUTATION_REAL_QUBITS = 8  # a four-qubit permutation gate (mcx with three controls) on the Pauli vector
 
