@@ -323,10 +323,10 @@ def _sample_keys(flat, shots: int, rng, positions: list[int], options: GpuOption
     return keys
 
 
-def _new_state(num_qubits: int, dtype, batch: int = 1):
+def _new_state(num_qubits: int, dtype, batch: int = 1, options: GpuOptions | None = None):
     check_device_fits(num_qubits, dtype, batch=batch)
     state = _cuda().device_array((batch, 1 << num_qubits), dtype=dtype)
-    _launch(cuda_gates.basis_zero_kernel, batch << num_qubits, GpuOptions(), state)
+    _launch(cuda_gates.basis_zero_kernel, batch << num_qubits, options or GpuOptions(), state)
     return state
 
 

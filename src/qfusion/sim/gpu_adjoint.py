@@ -38,7 +38,7 @@ __all__ = ["GpuCompiledGates", "apply_compiled", "apply_matrix", "apply_pauli_su
            "copy", "device_available", "pauli_expectation", "pauli_overlap", "pauli_rotate", "set_threads",
            "side_by_side", "to_host", "zero_state"]
 
-OPTIONS = GpuOptions()
+OPTIONS = GpuOptions()  # the launch configuration and plan knobs of every step here
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +64,7 @@ def check_fits(num_qubits: int, copies: int) -> None:
 
 def zero_state(num_qubits: int):
     """``|0...0>`` as a new flat complex128 device array."""
-    return gpu._new_state(num_qubits, np.complex128).reshape(1 << num_qubits)
+    return gpu._new_state(num_qubits, np.complex128, options=OPTIONS).reshape(1 << num_qubits)
 
 
 def side_by_side(first, second):
