@@ -14,7 +14,7 @@ import pytest
 if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":
     pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu_density.py in a subprocess", allow_module_level=True)
 
-from gpu_circuits import noise_model, random_circuit, random_unitary  # noqa: E402
+from gpu_circuits import brickwork, noise_model, random_circuit, random_unitary  # noqa: E402
 
 import qfusion as qf  # noqa: E402
 from qfusion import noise  # noqa: E402
@@ -34,18 +34,6 @@ PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=False),
          gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=9, sweep_mixed=5,
                         max_diagonal_qubits=4)]
 SMALL = PLANS[0]
-
-
-def brickwork(n, layers, rng):
-    """One- and two-qubit gates only: every segment fits the sweep kernel."""
-    c = Circuit(n)
-    for layer in range(layers):
-        for q in range(n):
-            c.ry(rng.uniform(-3, 3), q).rz(rng.uniform(-3, 3), q)
-        for q in range(layer % 2, n - 1, 2):
-            c.cx(q, q + 1) if layer % 3 else c.rzz(rng.uniform(-3, 3), q, q + 1)
-        c.h(int(rng.integers(n)))
-    return c
 
 
 @pytest.mark.parametrize("n, dtype", [(1, np.complex128), (2, np.complex128), (3, np.complex64),

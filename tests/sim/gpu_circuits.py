@@ -52,6 +52,19 @@ def qaoa_ring(n, layers=1):
     return c
 
 
+def brickwork(n, layers, rng):
+    """Rotations on every qubit and a brickwork of ``cx`` / ``rzz``: one- and two-qubit gates only,
+    so every segment of a density matrix fits the GPU sweep kernel."""
+    c = Circuit(n)
+    for layer in range(layers):
+        for q in range(n):
+            c.ry(rng.uniform(-3, 3), q).rz(rng.uniform(-3, 3), q)
+        for q in range(layer % 2, n - 1, 2):
+            c.cx(q, q + 1) if layer % 3 else c.rzz(rng.uniform(-3, 3), q, q + 1)
+        c.h(int(rng.integers(n)))
+    return c
+
+
 def noise_model(strength=1.0):
     """Depolarizing and amplitude damping after one-qubit gates, depolarizing after two-qubit ones,
     thermal relaxation after ``cx``, and readout errors."""
