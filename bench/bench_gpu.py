@@ -244,6 +244,21 @@ def run_batch(args, report):
     return result
 
 
+def measured_rows(sizes, measure, report):
+    """One row per size, filled by ``measure(n, row)``; an error is recorded in its row, not raised."""
+    rows = []
+    for n in sizes:
+        row = {"n": n}
+        try:
+            measure(n, row)
+        except Exception as exc:
+            row["error"] = short_error(exc)
+            traceback.print_exc()
+        rows.append(row)
+        report(json.dumps(row))
+    return rows
+
+
 def run_density(args, report):
     """GPU against CPU density matrix on bench_density's circuits; rows as dicts."""
     from bench_density import circuit as noisy_circuit
@@ -257,36 +272,30 @@ def run_density(args, report):
     warm = noisy_circuit(4, 2, 0)
     gpu_density.simulate(warm, noise_model=model)  # compile
     cpu_density.simulate(warm, noise_model=model)
-    rows = []
-    for n in args.density_qubits:
+
+    def measure(n, row):
         c = noisy_circuit(n, args.density_layers, seed=n)
-        row = {"n": n, "layers": args.density_layers, "gates": len(c.instructions)}
-        try:
-            check_device_fits(2 * n, np.float64, copies=2)
+        row.update(layers=args.density_layers, gates=len(c.instructions))
+        check_device_fits(2 * n, np.float64, copies=2)
+        t0 = time.perf_counter()
+        program = lower_noisy(c, noise_model=model)
+        steps = gpu_density.density_steps(list(program.ops), n, np.float64, GpuOptions())
+        row["plan_s"] = time.perf_counter() - t0
+        row["noise_ops"] = len(program.ops) - row["gates"]
+        row["passes"] = len(steps)
+        row["floor_s"] = copy_floor(2 * n, np.float64)
+        row["gpu_s"], rho = best_time(lambda: gpu_density.simulate(c, noise_model=model), args.repeat)
+        row["per_pass_vs_floor"] = row["gpu_s"] / row["passes"] / row["floor_s"]
+        row["gpu_shots_s"], _ = best_time(lambda: gpu_density.sample(c.copy().measure_all(), 1000, seed=1,
+                                                                     noise_model=model), 1)
+        if n <= args.density_cpu_max:
             t0 = time.perf_counter()
-            program = lower_noisy(c, noise_model=model)
-            steps = gpu_density.density_steps(list(program.ops), n, np.float64, GpuOptions())
-            row["plan_s"] = time.perf_counter() - t0
-            row["noise_ops"] = len(program.ops) - row["gates"]
-            row["passes"] = len(steps)
-            row["floor_s"] = copy_floor(2 * n, np.float64)
-            row["gpu_s"], rho = best_time(lambda: gpu_density.simulate(c, noise_model=model), args.repeat)
-            row["per_pass_vs_floor"] = row["gpu_s"] / row["passes"] / row["floor_s"]
-            row["gpu_shots_s"], _ = best_time(lambda: gpu_density.sample(c.copy().measure_all(), 1000, seed=1,
-                                                                         noise_model=model), 1)
-            if n <= args.density_cpu_max:
-                t0 = time.perf_counter()
-                expected = cpu_density.simulate(c, noise_model=model)
-                row["cpu_s"] = time.perf_counter() - t0
-                row["max_abs_diff"] = float(np.max(np.abs(rho.pauli_components - expected.pauli_components)))
-                row["cpu_over_gpu"] = row["cpu_s"] / row["gpu_s"]
-            del rho
-        except Exception as exc:
-            row["error"] = short_error(exc)
-            traceback.print_exc()
-        rows.append(row)
-        report(json.dumps(row))
-    return rows
+            expected = cpu_density.simulate(c, noise_model=model)
+            row["cpu_s"] = time.perf_counter() - t0
+            row["max_abs_diff"] = float(np.max(np.abs(rho.pauli_components - expected.pauli_components)))
+            row["cpu_over_gpu"] = row["cpu_s"] / row["gpu_s"]
+
+    return measured_rows(args.density_qubits, measure, report)
 
 
 def run_adjoint(args, report):
@@ -294,29 +303,24 @@ def run_adjoint(args, report):
     from bench_gradients import excitation_strings, gate_list, qfusion_circuit, random_hamiltonian
 
     from qfusion.primitives import AdjointTape
-    rows = []
-    for n in args.adjoint_qubits:
+
+    def measure(n, row):
         rng = np.random.default_rng(12)
         strings, num_params = excitation_strings(rng, n, 24, 16)
         circuit = qfusion_circuit(n, gate_list(n, strings), num_params)
         hamiltonian = random_hamiltonian(rng, n, 200)
         x = rng.normal(scale=0.2, size=num_params)
-        row = {"n": n, "parameters": num_params, "gates": len(circuit.instructions), "terms": len(hamiltonian)}
-        try:
-            device = AdjointTape(circuit, backend="gpu")
-            device.value_and_gradient(hamiltonian, x)  # compile, upload the plans
-            row["gpu_s"], (value, grad) = best_time(lambda: device.value_and_gradient(hamiltonian, x), args.repeat)
-            host = AdjointTape(circuit)
-            host.value_and_gradient(hamiltonian, x)
-            row["cpu_s"], (cpu_value, cpu_grad) = best_time(lambda: host.value_and_gradient(hamiltonian, x), 1)
-            row["max_abs_diff"] = float(max(abs(value - cpu_value), np.max(np.abs(grad - cpu_grad))))
-            row["cpu_over_gpu"] = row["cpu_s"] / row["gpu_s"]
-        except Exception as exc:
-            row["error"] = short_error(exc)
-            traceback.print_exc()
-        rows.append(row)
-        report(json.dumps(row))
-    return rows
+        row.update(parameters=num_params, gates=len(circuit.instructions), terms=len(hamiltonian))
+        device = AdjointTape(circuit, backend="gpu")
+        device.value_and_gradient(hamiltonian, x)  # compile, upload the plans
+        row["gpu_s"], (value, grad) = best_time(lambda: device.value_and_gradient(hamiltonian, x), args.repeat)
+        host = AdjointTape(circuit)
+        host.value_and_gradient(hamiltonian, x)
+        row["cpu_s"], (cpu_value, cpu_grad) = best_time(lambda: host.value_and_gradient(hamiltonian, x), 1)
+        row["max_abs_diff"] = float(max(abs(value - cpu_value), np.max(np.abs(grad - cpu_grad))))
+        row["cpu_over_gpu"] = row["cpu_s"] / row["gpu_s"]
+
+    return measured_rows(args.adjoint_qubits, measure, report)
 
 
 def _cell(row, key, digits=4):
@@ -332,7 +336,7 @@ def density_markdown(rows, adjoint):
                   "GPU 1000 shots s | CPU s | CPU / GPU | max diff |",
                   "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
-            cells = [str(r["n"]), str(r["layers"]), str(r["gates"]), str(r.get("noise_ops", "-")),
+            cells = [str(r["n"]), str(r.get("layers", "-")), str(r.get("gates", "-")), str(r.get("noise_ops", "-")),
                      str(r.get("passes", "-")), _cell(r, "gpu_s") if "error" not in r else r["error"],
                      _cell(r, "plan_s"), _cell(r, "floor_s", 5), _cell(r, "per_pass_vs_floor", 2),
                      _cell(r, "gpu_shots_s"), _cell(r, "cpu_s", 3), _cell(r, "cpu_over_gpu", 1),
@@ -342,7 +346,7 @@ def density_markdown(rows, adjoint):
         lines += ["", "Adjoint gradient (bench_gradients UCCSD-shaped ansatz, 200-term Hamiltonian), one evaluation:",
                   "", "| n | parameters | gates | GPU s | CPU s | CPU / GPU | max diff |", "|---|---|---|---|---|---|---|"]
         for r in adjoint:
-            cells = [str(r["n"]), str(r["parameters"]), str(r["gates"]),
+            cells = [str(r["n"]), str(r.get("parameters", "-")), str(r.get("gates", "-")),
                      _cell(r, "gpu_s") if "error" not in r else r["error"], _cell(r, "cpu_s", 3),
                      _cell(r, "cpu_over_gpu", 1), f"{r['max_abs_diff']:.1e}" if "max_abs_diff" in r else "-"]
             lines.append("| " + " | ".join(cells) + " |")

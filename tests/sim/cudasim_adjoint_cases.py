@@ -17,9 +17,11 @@ if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":
     pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu_adjoint.py in a subprocess", allow_module_level=True)
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "primitives"))
-from primitive_helpers import random_circuit, random_pauli_sum  # noqa: E402
+from primitive_helpers import clifford_frame_circuit, random_circuit, random_pauli_sum  # noqa: E402
 
-from qfusion.circuit import Circuit, Parameter, standard_gate  # noqa: E402
+from gpu_circuits import pretend_free_device_memory, random_unitary  # noqa: E402
+
+from qfusion.circuit import Circuit, Parameter  # noqa: E402
 from qfusion.errors import CircuitTooLargeError  # noqa: E402
 from qfusion.primitives import AdjointTape, ExpectationFunction, value_and_gradient  # noqa: E402
 from qfusion.sim import gpu, gpu_adjoint  # noqa: E402
@@ -37,11 +39,6 @@ def few_threads(monkeypatch):
     monkeypatch.setattr(gpu_adjoint, "OPTIONS", SMALL)
 
 
-def random_state(n, rng):
-    state = rng.normal(size=1 << n) + 1j * rng.normal(size=1 << n)
-    return state / np.linalg.norm(state)
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_pauli_kernels_match_their_twins(seed):
     rng = np.random.default_rng(seed)
@@ -50,7 +47,7 @@ def test_pauli_kernels_match_their_twins(seed):
     if seed == 0:
         x = 0  # the diagonal branch
     phase = 1j ** bin(x & z).count("1")  # Hermitian
-    a = random_state(n, rng)
+    a = random_unitary(rng, 1 << n)[:, 0]
     expected = a.copy()
     reference.pauli_rotation(expected, x, z, phase, np.cos(0.3), np.sin(0.3))
     device = cuda.to_device(a)
@@ -90,13 +87,8 @@ def test_sweeps_are_taken_by_the_backward_pass(monkeypatch):
 
 
 def test_clifford_frames_general_gates_and_final_cliffords():
+    c = clifford_frame_circuit(general=True)
     rng = np.random.default_rng(21)
-    t = [Parameter(f"t{i}") for i in range(4)]
-    c = Circuit(4).x(0).h(1).s(2).sx(3).cx(0, 1).cz(1, 2).swap(2, 3).iswap(0, 3).ecr(1, 0)
-    c.rz(t[0], 1).ry(2 * t[1], 3).h(0).cy(0, 2).rxx(t[2], 0, 2)
-    c.t(1).ry(0.3, 2)  # not Clifford: the frame ends here
-    c.append(standard_gate("ry", t[3]).control(2), [0, 2, 1])  # a general parameterised gate
-    c.sdg(0).cx(2, 0).rzz(t[3] - t[0], 0, 3).ryy(t[1], 1, 2).h(3)  # a final Clifford folded into H
     H = random_pauli_sum(4, 8, rng)
     x = rng.normal(size=4)
     got = AdjointTape(c, backend="gpu").value_and_gradient(H, x)
@@ -124,14 +116,7 @@ def test_vector_jacobian_product_and_the_gradient_api():
 
 
 def test_memory_guard_uses_the_device_free_memory(monkeypatch):
-    class Info:
-        free, total = 1 << 30, 1 << 30
-
-    class Context:
-        def get_memory_info(self):
-            return Info()
-
-    monkeypatch.setattr(cuda, "current_context", lambda: Context())
+    pretend_free_device_memory(monkeypatch, 1 << 30)
     with pytest.raises(CircuitTooLargeError, match="adjoint differentiation.*device memory is free"):
         AdjointTape(Circuit(24).rx(Parameter("t"), 0), backend="gpu")
     AdjointTape(Circuit(20).rx(Parameter("t"), 0), backend="gpu")  # 5 states of 16 MiB fit

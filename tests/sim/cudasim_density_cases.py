@@ -14,7 +14,8 @@ import pytest
 if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":
     pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu_density.py in a subprocess", allow_module_level=True)
 
-from gpu_circuits import brickwork, noise_model, random_circuit, random_unitary  # noqa: E402
+from gpu_circuits import (brickwork, noise_model, pretend_free_device_memory, random_circuit,  # noqa: E402
+                          random_unitary)
 
 import qfusion as qf  # noqa: E402
 from qfusion import noise  # noqa: E402
@@ -193,14 +194,7 @@ def test_five_qubit_gates_are_refused_with_a_reason():
 
 
 def test_memory_guard_uses_the_device_free_memory(monkeypatch):
-    class Info:
-        free, total = 1 << 30, 1 << 30
-
-    class Context:
-        def get_memory_info(self):
-            return Info()
-
-    monkeypatch.setattr(cuda, "current_context", lambda: Context())
+    pretend_free_device_memory(monkeypatch, 1 << 30)
     with pytest.raises(CircuitTooLargeError, match="density matrix of 14 qubits.*device memory is free"):
         gpu_density.simulate(Circuit(14).h(0))
     gpu.check_device_fits(2 * 12, np.float64)  # 128 MiB

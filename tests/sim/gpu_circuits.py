@@ -78,6 +78,20 @@ def noise_model(strength=1.0):
     return model
 
 
+def pretend_free_device_memory(monkeypatch, free_bytes: int) -> None:
+    """Make numba.cuda report ``free_bytes`` of free device memory (the memory guards read it)."""
+    from numba import cuda
+
+    class Info:
+        free = total = free_bytes
+
+    class Context:
+        def get_memory_info(self):
+            return Info()
+
+    monkeypatch.setattr(cuda, "current_context", lambda: Context())
+
+
 def run_cuda_simulator(cases: Path, timeout: int = 900) -> str:
     """Run the pytest file ``cases`` under NUMBA_ENABLE_CUDASIM=1 in a fresh interpreter (so the
     simulator never leaks into the other tests' numba); assert that it ran and passed every case."""

@@ -44,17 +44,23 @@ def test_every_kernel_compiles_to_ptx_for_hopper():
     assert proc.stdout.count("ok ") == 50 and "compiled 50 kernels, 0 failed" in proc.stdout
 
 
-def test_gpu_backend_is_registered_and_loads():
-    assert "gpu" in qf.backends.names()
-    assert qf.backends.get("gpu").name == "gpu"
+@pytest.mark.parametrize("name", ["gpu", "gpu_density_matrix"])
+def test_gpu_backends_are_registered_and_load(name):
+    assert name in qf.backends.names()
+    assert qf.backends.get(name).name == name
 
 
 @pytest.mark.skipif(gpu.device_available(), reason="a CUDA GPU is present")
-def test_no_gpu_gives_a_clear_backend_error():
+@pytest.mark.parametrize("name", ["gpu", "gpu_density_matrix"])
+def test_no_gpu_gives_a_clear_backend_error(name):
     with pytest.raises(BackendError, match="needs an NVIDIA GPU"):
-        qf.simulate(Circuit(1).h(0), backend="gpu")
+        qf.simulate(Circuit(1).h(0), backend=name)
     with pytest.raises(BackendError, match="backend='statevector'"):
-        qf.run(Circuit(1).h(0).measure_all(), backend="gpu", shots=10)
+        qf.run(Circuit(1).h(0).measure_all(), backend=name, shots=10)
+
+
+@pytest.mark.skipif(gpu.device_available(), reason="a CUDA GPU is present")
+def test_no_gpu_refuses_batches_too():
     from qfusion.sim.gpu_batch import simulate_batch
     with pytest.raises(BackendError):
         simulate_batch(Circuit(1).h(0), np.zeros((2, 0)))

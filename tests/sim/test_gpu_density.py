@@ -1,5 +1,6 @@
-"""The GPU density matrix on machines without a GPU: its CUDA-simulator cases in a subprocess,
-the plan (host only), and the errors. The real-GPU checks are in tests/sim/test_gpu_device.py."""
+"""The GPU density matrix on machines without a GPU: its CUDA-simulator cases in a subprocess and
+the plan (host only); tests/sim/test_gpu.py checks the no-GPU errors of every GPU backend and
+tests/sim/test_gpu_device.py the real GPU."""
 
 from pathlib import Path
 
@@ -9,7 +10,6 @@ from gpu_circuits import noise_model, run_cuda_simulator
 
 import qfusion as qf
 from qfusion.circuit import Circuit
-from qfusion.errors import BackendError
 from qfusion.sim import gpu, gpu_density
 from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.noise_plan import lower_noisy
@@ -21,19 +21,6 @@ HERE = Path(__file__).parent
 def test_cuda_simulator_density_cases():
     """tests/sim/cudasim_density_cases.py under NUMBA_ENABLE_CUDASIM=1 (about 30 s)."""
     run_cuda_simulator(HERE / "cudasim_density_cases.py")
-
-
-def test_backend_is_registered_and_loads():
-    assert "gpu_density_matrix" in qf.backends.names()
-    assert qf.backends.get("gpu_density_matrix").name == "gpu_density_matrix"
-
-
-@pytest.mark.skipif(gpu.device_available(), reason="a CUDA GPU is present")
-def test_no_gpu_gives_a_clear_backend_error():
-    with pytest.raises(BackendError, match="needs an NVIDIA GPU"):
-        qf.simulate(Circuit(1).h(0), backend="gpu_density_matrix")
-    with pytest.raises(BackendError, match="backend='statevector'"):
-        qf.run(Circuit(1).h(0).measure_all(), backend="gpu_density_matrix", shots=10, noise_model=noise_model())
 
 
 def test_plan_is_the_cpu_lowering_on_real_coefficients():
