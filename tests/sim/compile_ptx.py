@@ -62,6 +62,8 @@ def main() -> int:
         r = numba.from_dtype(np.dtype(dt))
         kernels = gate_kernels(dt)
         kernels.update({
+            "dense_wide": (cuda_gates.dense_kernel(dt, cuda_gates.MAX_DENSE_REAL_QUBITS),
+                           (arr(r, 2), arr(i64), i64, arr(i64), arr(r, 2))),
             "pauli_basis_zero": (cuda_density.pauli_basis_zero, (arr(r), i64)),
             "gather": (cuda_density.gather, (arr(r), arr(i64), arr(r))),
         })

@@ -47,7 +47,7 @@ def test_pauli_kernels_match_their_twins(seed):
     if seed == 0:
         x = 0  # the diagonal branch
     phase = 1j ** bin(x & z).count("1")  # Hermitian
-    a = random_unitary(rng, 1 << n)[:, 0]
+    a = random_unitary(rng, 1 << n)[0]  # a row of a unitary: a random unit vector
     expected = a.copy()
     reference.pauli_rotation(expected, x, z, phase, np.cos(0.3), np.sin(0.3))
     device = cuda.to_device(a)

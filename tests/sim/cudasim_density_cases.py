@@ -176,7 +176,7 @@ def test_real_dense_and_permutation_kernels_take_four_qubit_ops():
         if kind == "dense":
             coef = rng.normal(size=(1, 1 << (2 * k)))
             reference.batch_dense(expected, bits, k, offsets, coef)
-            cuda_gates.dense_kernel(np.float64)[2, 16](device, bits, k, offsets, coef)
+            cuda_gates.dense_kernel(np.float64, k)[2, 16](device, bits, k, offsets, coef)
         else:
             perm = rng.permutation(1 << k).astype(np.int64)
             signs = rng.choice([-1.0, 1.0], size=(1, 1 << k))

@@ -116,8 +116,9 @@ class DensityRun:
     def scale(self, factor: float) -> None:
         self.data *= factor
 
-    def check_copies(self, copies: int) -> None:
-        check_state_fits(2 * self.num_qubits, self.data.dtype, copies=copies, what="density matrix")
+    def check_forks_fit(self) -> None:
+        """Raise unless the shots' copies of the data fit beside it (one in use, one being freed)."""
+        check_state_fits(2 * self.num_qubits, self.data.dtype, copies=3, what="density matrix")
 
     def fork(self) -> "DensityRun":
         """A copy of the data with fresh bits and erasures, sharing the random state and plan cache."""
@@ -303,7 +304,7 @@ def _sample_shots(program: NoisyProgram, shots: int, base: DensityRun):
     first = next(i for i, op in enumerate(program.ops) if isinstance(op, (MeasureOp, ConditionalOp, ReadoutOp)))
     prefix = NoisyProgram(program.num_qubits, program.num_clbits, program.ops[:first], None)
     execute(base, prefix)
-    base.check_copies(3)
+    base.check_forks_fit()
     outcomes = np.zeros(shots, dtype=np.int64)
     erasures = list(base.erasures)
     for shot in range(shots):

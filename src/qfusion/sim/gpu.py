@@ -213,7 +213,7 @@ def launch_steps(state, steps: list[tuple], device_steps: list[list], options: G
             _launch(cuda_sweep.sweep_kernel(state.dtype), chunks * options.threads_per_block, options,
                     state.reshape(state.shape[1]), *args)
         elif kind == "dense":
-            _launch(cuda_gates.dense_kernel(state.dtype), total >> step[2], options, state, *args)
+            _launch(cuda_gates.dense_kernel(state.dtype, step[2]), total >> step[2], options, state, *args)
         elif kind == "permutation":
             _launch(cuda_gates.permutation_kernel(state.dtype), total >> step[2], options, state, *args)
         elif kind == "diagonal":

@@ -116,9 +116,10 @@ class _GpuRun(DensityRun):
         factors = gpu._cuda().to_device(np.array([factor], dtype=self.data.dtype))
         gpu._launch(cuda_gates.scale_kernel, self.data.shape[0], self.options, self._rows(), factors)
 
-    def check_copies(self, copies: int) -> None:
-        gpu.check_device_fits(2 * self.num_qubits, self.data.dtype, copies=copies,
-                              what=f"{copies} density matrices of {self.num_qubits} qubits")
+    def check_forks_fit(self) -> None:
+        """Raise unless the one device buffer the forks share fits beside the data."""
+        gpu.check_device_fits(2 * self.num_qubits, self.data.dtype,
+                              what=f"the copy of the density matrix of {self.num_qubits} qubits each shot starts from")
 
     def fork(self) -> "_GpuRun":
         """A copy of the data in one device buffer kept for the forks (a fork is overwritten by the

@@ -49,11 +49,17 @@ def spread(g, bits, k):
     return g
 
 
+def dense_kernel(dtype, k: int = MAX_DENSE_QUBITS):
+    """Kernel ``(state, bits, k, offsets, coef)`` for states of ``dtype`` and matrices on ``k`` bits: up to
+    ``MAX_DENSE_QUBITS`` one kernel, wider ones (real dtypes) another, so that every thread of the
+    common narrow kernel keeps a small local array."""
+    return _dense_kernel(np.dtype(dtype), MAX_DENSE_QUBITS if k <= MAX_DENSE_QUBITS else max_dense_qubits(dtype))
+
+
 @cache
-def dense_kernel(dtype):
-    """Kernel ``(state, bits, k, offsets, coef)`` for states of ``dtype``."""
-    nb_type = numba.from_dtype(np.dtype(dtype))
-    dim_max = 1 << max_dense_qubits(dtype)
+def _dense_kernel(dtype, max_qubits: int):
+    nb_type = numba.from_dtype(dtype)
+    dim_max = 1 << max_qubits
 
     @cuda.jit
     def kernel(state, bits, k, offsets, coef):
