@@ -182,7 +182,15 @@ def _record_herald(run: DensityRun, op: ChannelOp) -> None:
 
 
 def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
-    """Run ``program.ops[start:]``: gates and channels in fused segments, the rest one by one."""
+    """Run ``program.ops[start:]``: gates and channels in fused segments, the rest one by one.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower_noisy(Circuit(1).x(0))
+    >>> run = _new_run(program, np.random.default_rng(0), np.float64, DensityMatrixOptions())
+    >>> execute(run, program)
+    >>> run.state().expectation_value("Z")
+    -1.0
+    """
     segment: list = []
     for index in range(start, len(program.ops)):
         op = program.ops[index]
@@ -272,7 +280,14 @@ def check_shots(shots) -> None:
 
 def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool):
     """``(counts, memory or None, metadata)`` of a lowered program; ``new_run(rng)`` makes the
-    ``|0><0|`` run it starts from (on the CPU here, on the device in :mod:`.gpu_density`)."""
+    ``|0><0|`` run it starts from (on the CPU here, on the device in :mod:`.gpu_density`).
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower_noisy(Circuit(2).x(1).measure_all())
+    >>> new_run = lambda rng: _new_run(program, rng, np.float64, DensityMatrixOptions())
+    >>> sample_program(program, 5, new_run, np.random.default_rng(1), memory=False)
+    ({'10': 5}, None, {})
+    """
     run = new_run(rng)
     if program.terminal_measurements is not None:
         outcomes, erasures = _sample_terminal(program, shots, run)
