@@ -16,7 +16,12 @@ What is measured
     (nvidia target); each is skipped with its reason when absent.
   * batched mode: ``--batch`` parameter sets of a 12-qubit QAOA in one batched GPU run, against a
     loop of the CPU simulator (the CPU loop runs ``--batch-cpu`` sets and is scaled, said so).
-States are built from the same gate lists as bench/bench_statevector.py.
+  * density matrix (``--density-qubits``): bench/bench_density.py's circuits and noise (noise after
+    every gate) by ``gpu_density.simulate`` against the CPU ``density_matrix`` simulator, with the
+    passes its plan leaves over the 4^n Pauli vector and each against the copy floor of that vector.
+  * adjoint gradients (``--adjoint-qubits``): one energy-and-gradient evaluation of
+    bench/bench_gradients.py's UCCSD-shaped ansatz, ``AdjointTape(backend="gpu")`` against the CPU tape.
+States are built from the same gate lists as bench/bench_statevector.py. ``--sections`` picks what runs.
 """
 
 from __future__ import annotations
@@ -33,11 +38,17 @@ import traceback
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# bench_density and bench_gradients (imported for their circuits) pin 2 threads unless told; the CPU
+# references here use the whole machine
+os.environ.setdefault("BENCH_THREADS", str(os.cpu_count()))
+os.environ.setdefault("OMP_NUM_THREADS", str(os.cpu_count()))
+os.environ.setdefault("QFUSION_NUM_THREADS", str(os.cpu_count()))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
 from bench_statevector import BUILDERS  # noqa: E402  (the gate lists: qft, brickwork, ghz, qaoa)
 
 FAMILIES = ("brickwork", "qft", "qaoa")
+SECTIONS = ("circuits", "batch", "density", "adjoint")
 PEERS = ("aer_gpu", "lightning_gpu", "cudaq")
 
 
@@ -233,6 +244,115 @@ def run_batch(args, report):
     return result
 
 
+def measured_rows(sizes, measure, report):
+    """One row per size, filled by ``measure(n, row)``; an error is recorded in its row, not raised."""
+    rows = []
+    for n in sizes:
+        row = {"n": n}
+        try:
+            measure(n, row)
+        except Exception as exc:
+            row["error"] = short_error(exc)
+            traceback.print_exc()
+        rows.append(row)
+        report(json.dumps(row))
+    return rows
+
+
+def run_density(args, report):
+    """GPU against CPU density matrix on bench_density's circuits; rows as dicts."""
+    from bench_density import circuit as noisy_circuit
+    from bench_density import qfusion_model
+
+    from qfusion.sim import density_matrix as cpu_density
+    from qfusion.sim import gpu_density
+    from qfusion.sim.gpu import GpuOptions, check_device_fits
+    from qfusion.sim.noise_plan import lower_noisy
+    model = qfusion_model()
+    warm = noisy_circuit(4, 2, 0)
+    gpu_density.simulate(warm, noise_model=model)  # compile
+    cpu_density.simulate(warm, noise_model=model)
+
+    def measure(n, row):
+        c = noisy_circuit(n, args.density_layers, seed=n)
+        row.update(layers=args.density_layers, gates=len(c.instructions))
+        check_device_fits(2 * n, np.float64, copies=2)
+        t0 = time.perf_counter()
+        program = lower_noisy(c, noise_model=model)
+        steps = gpu_density.density_steps(list(program.ops), n, np.float64, GpuOptions())
+        row["plan_s"] = time.perf_counter() - t0
+        row["noise_ops"] = len(program.ops) - row["gates"]
+        row["passes"] = len(steps)
+        row["floor_s"] = copy_floor(2 * n, np.float64)
+        row["gpu_s"], rho = best_time(lambda: gpu_density.simulate(c, noise_model=model), args.repeat)
+        row["per_pass_vs_floor"] = row["gpu_s"] / row["passes"] / row["floor_s"]
+        row["gpu_shots_s"], _ = best_time(lambda: gpu_density.sample(c.copy().measure_all(), 1000, seed=1,
+                                                                     noise_model=model), 1)
+        if n <= args.density_cpu_max:
+            t0 = time.perf_counter()
+            expected = cpu_density.simulate(c, noise_model=model)
+            row["cpu_s"] = time.perf_counter() - t0
+            row["max_abs_diff"] = float(np.max(np.abs(rho.pauli_components - expected.pauli_components)))
+            row["cpu_over_gpu"] = row["cpu_s"] / row["gpu_s"]
+
+    return measured_rows(args.density_qubits, measure, report)
+
+
+def run_adjoint(args, report):
+    """One energy-and-gradient evaluation of bench_gradients' UCCSD-shaped ansatz, GPU tape against CPU tape."""
+    from bench_gradients import excitation_strings, gate_list, qfusion_circuit, random_hamiltonian
+
+    from qfusion.primitives import AdjointTape
+
+    def measure(n, row):
+        rng = np.random.default_rng(12)
+        strings, num_params = excitation_strings(rng, n, 24, 16)
+        circuit = qfusion_circuit(n, gate_list(n, strings), num_params)
+        hamiltonian = random_hamiltonian(rng, n, 200)
+        x = rng.normal(scale=0.2, size=num_params)
+        row.update(parameters=num_params, gates=len(circuit.instructions), terms=len(hamiltonian))
+        device = AdjointTape(circuit, backend="gpu")
+        device.value_and_gradient(hamiltonian, x)  # compile, upload the plans
+        row["gpu_s"], (value, grad) = best_time(lambda: device.value_and_gradient(hamiltonian, x), args.repeat)
+        host = AdjointTape(circuit)
+        host.value_and_gradient(hamiltonian, x)
+        row["cpu_s"], (cpu_value, cpu_grad) = best_time(lambda: host.value_and_gradient(hamiltonian, x), 1)
+        row["max_abs_diff"] = float(max(abs(value - cpu_value), np.max(np.abs(grad - cpu_grad))))
+        row["cpu_over_gpu"] = row["cpu_s"] / row["gpu_s"]
+
+    return measured_rows(args.adjoint_qubits, measure, report)
+
+
+def _cell(row, key, digits=4):
+    return f"{row[key]:.{digits}f}" if key in row else "-"
+
+
+def density_markdown(rows, adjoint):
+    lines = []
+    if rows:
+        lines += ["", "Density matrix (bench_density circuits, noise after every gate; 1000 shots column includes "
+                  "the sampling):", "",
+                  "| n | layers | gates | noise ops | passes | GPU s | plan s (host) | copy floor s | per pass / floor | "
+                  "GPU 1000 shots s | CPU s | CPU / GPU | max diff |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            cells = [str(r["n"]), str(r.get("layers", "-")), str(r.get("gates", "-")), str(r.get("noise_ops", "-")),
+                     str(r.get("passes", "-")), _cell(r, "gpu_s") if "error" not in r else r["error"],
+                     _cell(r, "plan_s"), _cell(r, "floor_s", 5), _cell(r, "per_pass_vs_floor", 2),
+                     _cell(r, "gpu_shots_s"), _cell(r, "cpu_s", 3), _cell(r, "cpu_over_gpu", 1),
+                     f"{r['max_abs_diff']:.1e}" if "max_abs_diff" in r else "-"]
+            lines.append("| " + " | ".join(cells) + " |")
+    if adjoint:
+        lines += ["", "Adjoint gradient (bench_gradients UCCSD-shaped ansatz, 200-term Hamiltonian), one evaluation:",
+                  "", "| n | parameters | gates | GPU s | CPU s | CPU / GPU | max diff |", "|---|---|---|---|---|---|---|"]
+        for r in adjoint:
+            cells = [str(r["n"]), str(r.get("parameters", "-")), str(r.get("gates", "-")),
+                     _cell(r, "gpu_s") if "error" not in r else r["error"], _cell(r, "cpu_s", 3),
+                     _cell(r, "cpu_over_gpu", 1), f"{r['max_abs_diff']:.1e}" if "max_abs_diff" in r else "-"]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def markdown(rows, batch, peers):
     head = "| circuit | n | dtype | passes | qfusion s | copy floor s | per pass / floor | " + \
            "".join(f"{p} s | " for p in peers) + "best peer / qfusion |"
@@ -271,8 +391,16 @@ def parse_args(argv):
     p.add_argument("--check-max", type=int, default=28, help="compare with the CPU simulator up to this n")
     p.add_argument("--batch", type=int, default=10000)
     p.add_argument("--batch-cpu", type=int, default=10000, help="CPU sets actually run (the rest scaled)")
+    p.add_argument("--density-qubits", default="12,13,14")
+    p.add_argument("--density-layers", type=int, default=10)
+    p.add_argument("--density-cpu-max", type=int, default=14, help="compare with the CPU density matrix up to this n")
+    p.add_argument("--adjoint-qubits", default="16,20")
+    p.add_argument("--sections", default=",".join(SECTIONS), help=f"comma list of {','.join(SECTIONS)}")
     p.add_argument("--json", default=None)
     args = p.parse_args(argv)
+    args.sections = args.sections.split(",")
+    args.density_qubits = [int(q) for q in args.density_qubits.split(",") if q]
+    args.adjoint_qubits = [int(q) for q in args.adjoint_qubits.split(",") if q]
     args.qubits = [int(q) for q in args.qubits.split(",")]
     args.families = args.families.split(",")
     args.dtypes = ["complex128", "complex64"] if args.dtype == "both" else [args.dtype]
@@ -292,12 +420,18 @@ def main(argv=None):
         name = "CUDA simulator"
     print(f"# {name.decode() if isinstance(name, bytes) else name}, "
           f"{platform.node()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
-    rows = run_circuits(args, args.peers, lambda line: print(line, flush=True))
-    batch = run_batch(args, lambda line: print(line, flush=True)) if args.batch else None
-    print(markdown(rows, batch, args.peers))
+    report = lambda line: print(line, flush=True)  # noqa: E731
+    rows = run_circuits(args, args.peers, report) if "circuits" in args.sections else []
+    batch = run_batch(args, report) if args.batch and "batch" in args.sections else None
+    density = run_density(args, report) if "density" in args.sections else []
+    adjoint = run_adjoint(args, report) if "adjoint" in args.sections else []
+    if rows or batch:
+        print(markdown(rows, batch, args.peers))
+    print(density_markdown(density, adjoint))
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"rows": rows, "batch": batch}, out, indent=1, default=str)
+            json.dump({"rows": rows, "batch": batch, "density": density, "adjoint": adjoint}, out, indent=1,
+                      default=str)
 
 
 if __name__ == "__main__":

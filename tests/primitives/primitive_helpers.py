@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from qfusion.circuit import Circuit, Parameter
+from qfusion.circuit import Circuit, Parameter, standard_gate
 from qfusion.circuit.parameter import apply
 from qfusion.observables import PauliSum
 
@@ -36,3 +36,16 @@ def random_circuit(num_qubits, layers, num_params, rng, expressions=True):
 def random_pauli_sum(num_qubits, num_terms, rng):
     labels = ["".join(rng.choice(list("IXYZ"), num_qubits)) for _ in range(num_terms)]
     return PauliSum.from_list(list(zip(labels, rng.normal(size=num_terms))), num_qubits)
+
+
+def clifford_frame_circuit(general=False):
+    """Four qubits: Clifford gates, rotations conjugated through them, a non-Clifford gate that ends
+    the frame, and a final Clifford run; ``general`` adds a doubly-controlled ``ry`` (no Pauli rotation)."""
+    t = [Parameter(f"t{i}") for i in range(4)]
+    c = Circuit(4).x(0).h(1).s(2).sx(3).cx(0, 1).cz(1, 2).swap(2, 3).iswap(0, 3).ecr(1, 0)
+    c.rz(t[0], 1).ry(2 * t[1], 3).h(0).cy(0, 2).rxx(t[2], 0, 2)
+    c.t(1).ry(0.3, 2)  # not Clifford: the frame ends here
+    if general:
+        c.append(standard_gate("ry", t[3]).control(2), [0, 2, 1])
+    c.sdg(0).cx(2, 0).rzz(t[3] - t[0], 0, 3).ryy(t[1], 1, 2).h(3)
+    return c

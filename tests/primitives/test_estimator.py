@@ -78,3 +78,5 @@ def test_density_matrix_states_give_the_trace_formula():
     expected = np.trace(rho @ H.to_matrix()).real
     assert abs(state_expectation(rho, H) - expected) < 1e-12
     assert abs(state_expectation(states[0], H) - H.expectation_value(states[0])) < 1e-12
+    from qfusion.sim.density_state import DensityMatrix
+    assert abs(state_expectation(DensityMatrix.from_matrix(rho), H) - expected) < 1e-12  # its Pauli components

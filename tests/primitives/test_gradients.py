@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from primitive_helpers import random_circuit, random_pauli_sum
+from primitive_helpers import clifford_frame_circuit, random_circuit, random_pauli_sum
 from qiskit.quantum_info import Statevector
 
 from qfusion.circuit import Circuit, Parameter, standard_gate
@@ -95,11 +95,7 @@ def test_unknown_method_is_named():
 
 def test_rotations_moved_through_clifford_frames_and_non_clifford_gates():
     rng = np.random.default_rng(21)
-    t = [Parameter(f"t{i}") for i in range(4)]
-    c = Circuit(4).x(0).h(1).s(2).sx(3).cx(0, 1).cz(1, 2).swap(2, 3).iswap(0, 3).ecr(1, 0)
-    c.rz(t[0], 1).ry(2 * t[1], 3).h(0).cy(0, 2).rxx(t[2], 0, 2)
-    c.t(1).ry(0.3, 2)  # not Clifford: the frame ends here
-    c.sdg(0).cx(2, 0).rzz(t[3] - t[0], 0, 3).ryy(t[1], 1, 2).h(3)
+    c = clifford_frame_circuit()
     H = random_pauli_sum(4, 8, rng)
     x = rng.normal(size=4)
     result = value_and_gradient(c, H, x)

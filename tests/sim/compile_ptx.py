@@ -17,43 +17,72 @@ def main() -> int:
     import numpy as np
     from numba import cuda, types
 
-    from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep
+    from qfusion.sim.kernels import cuda_density, cuda_gates, cuda_measure, cuda_pauli, cuda_sweep
 
-    i64, f64, b1 = types.int64, types.float64, types.boolean
+    i64, f64, b1, c128 = types.int64, types.float64, types.boolean, types.complex128
 
     def arr(t, nd=1):
         return types.Array(t, nd, "C")
 
-    failures = 0
-    for dt in (np.complex128, np.complex64):
+    def gate_kernels(dt):
+        """The kernels a state of ``dt`` runs: complex state vectors, or the density matrix's real Pauli vector."""
         c = numba.from_dtype(np.dtype(dt))
-        kernels = {
+        return {
             "dense": (cuda_gates.dense_kernel(dt), (arr(c, 2), arr(i64), i64, arr(i64), arr(c, 2))),
             "permutation": (cuda_gates.permutation_kernel(dt),
                             (arr(c, 2), arr(i64), i64, arr(i64), arr(i64), arr(c, 2))),
             "diagonal": (cuda_gates.diagonal_kernel, (arr(c, 2), arr(i64), i64, arr(c, 2))),
             "swap_bits": (cuda_gates.swap_bits_kernel, (arr(c, 2), arr(i64), arr(i64))),
             "scale": (cuda_gates.scale_kernel, (arr(c, 2), arr(c))),
-            "basis_zero": (cuda_gates.basis_zero_kernel, (arr(c, 2),)),
-            "copy": (cuda_gates.copy_kernel, (arr(c), arr(c))),
             "sweep": (cuda_sweep.sweep_kernel(dt), (arr(c), i64, arr(i64), arr(i64), arr(i64), arr(i64), arr(i64),
                                                     arr(i64), arr(i64), arr(i64, 2), arr(i64), arr(i64, 2), arr(i64),
                                                     arr(i64), arr(i64), arr(i64), arr(c), arr(b1))),
+            "pauli_overlap": (cuda_measure.pauli_overlap, (arr(c), arr(c), i64, i64, arr(f64, 2))),
+        }
+
+    failures = 0
+    compiled = 0
+    for dt in (np.complex128, np.complex64):
+        c = numba.from_dtype(np.dtype(dt))
+        kernels = gate_kernels(dt)
+        kernels.update({
+            "basis_zero": (cuda_gates.basis_zero_kernel, (arr(c, 2),)),
+            "copy": (cuda_gates.copy_kernel, (arr(c), arr(c))),
             "probability_of_one": (cuda_measure.probability_of_one, (arr(c), i64, arr(f64, 2))),
             "collapse": (cuda_measure.collapse, (arr(c), i64, i64, f64, b1)),
             "block_norms": (cuda_measure.block_norms, (arr(c), i64, arr(f64))),
             "sample_keys": (cuda_measure.sample_keys, (arr(c), i64, arr(f64), arr(f64), arr(i64), arr(i64))),
             "histogram": (cuda_measure.histogram, (arr(i64), arr(i64))),
-            "pauli_term": (cuda_measure.pauli_term, (arr(c), i64, i64, arr(f64, 2))),
-        }
-        for name, (kernel, signature) in kernels.items():
-            try:
-                cuda.compile_ptx(kernel.py_func, signature, cc=(9, 0))
-                print(f"ok {name} {np.dtype(dt).name}")
-            except Exception as exc:
-                failures += 1
-                print(f"FAIL {name} {np.dtype(dt).name}: {type(exc).__name__}: {exc}")
+            "pauli_rotation": (cuda_pauli.pauli_rotation, (arr(c), i64, i64, i64, c128, f64)),
+            "apply_pauli_sum": (cuda_pauli.apply_pauli_sum, (arr(c), arr(c), arr(i64), arr(i64), arr(i64), arr(c128))),
+        })
+        failures += _compile_all(cuda, kernels, np.dtype(dt).name)
+        compiled += len(kernels)
+    for dt in (np.float64, np.float32):  # the density matrix (gpu_density): gate kernels on real data
+        r = numba.from_dtype(np.dtype(dt))
+        kernels = gate_kernels(dt)
+        kernels.update({
+            "dense_wide": (cuda_gates.dense_kernel(dt, cuda_gates.MAX_DENSE_REAL_QUBITS),
+                           (arr(r, 2), arr(i64), i64, arr(i64), arr(r, 2))),
+            "pauli_basis_zero": (cuda_density.pauli_basis_zero, (arr(r), i64)),
+            "gather": (cuda_density.gather, (arr(r), arr(i64), arr(r))),
+        })
+        failures += _compile_all(cuda, kernels, np.dtype(dt).name)
+        compiled += len(kernels)
+    print(f"compiled {compiled} kernels, {failures} failed")
     return 1 if failures else 0
+
+
+def _compile_all(cuda, kernels: dict, dtype_name: str) -> int:
+    failures = 0
+    for name, (kernel, signature) in kernels.items():
+        try:
+            cuda.compile_ptx(kernel.py_func, signature, cc=(9, 0))
+            print(f"ok {name} {dtype_name}")
+        except Exception as exc:
+            failures += 1
+            print(f"FAIL {name} {dtype_name}: {type(exc).__name__}: {exc}")
+    return failures
 
 
 if __name__ == "__main__":

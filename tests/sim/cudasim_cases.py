@@ -13,7 +13,7 @@ import pytest
 if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":  # e.g. the doctest collection of the whole suite
     pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu.py in a subprocess", allow_module_level=True)
 
-from gpu_circuits import qaoa_ring, random_circuit, random_unitary  # noqa: E402
+from gpu_circuits import pretend_free_device_memory, qaoa_ring, random_circuit, random_unitary  # noqa: E402
 
 import qfusion as qf  # noqa: E402
 from qfusion.circuit import Circuit  # noqa: E402
@@ -125,8 +125,11 @@ def test_sampling_and_pauli_kernels_match_their_twins():
     cuda_measure.sample_keys[2, 32](state, np.int64(1), cumulative, uniforms, positions, keys)
     assert np.array_equal(keys.copy_to_host(), reference.sample_keys(state, uniforms, positions))
     x, z = 0b100110, 0b010011
-    got = gpu._pauli_term(cuda.to_device(state), x, z, SMALL)
-    assert abs(got - reference.pauli_term(state, x, z)) < 1e-12
+    got = gpu.pauli_overlap(cuda.to_device(state), cuda.to_device(state), x, z, SMALL)
+    assert abs(got - reference.pauli_overlap(state, state, x, z)) < 1e-12
+    bra = _random_state(6, rng)[0]
+    got = gpu.pauli_overlap(cuda.to_device(bra), cuda.to_device(state), x, z, SMALL)
+    assert abs(got - reference.pauli_overlap(bra, state, x, z)) < 1e-12
 
 
 def test_expectation_values_match_the_cpu_simulator():
@@ -199,14 +202,7 @@ def test_backend_front_door():
 
 
 def test_memory_guard_uses_the_device_free_memory(monkeypatch):
-    class Info:
-        free, total = 1 << 30, 1 << 30
-
-    class Context:
-        def get_memory_info(self):
-            return Info()
-
-    monkeypatch.setattr(cuda, "current_context", lambda: Context())
+    pretend_free_device_memory(monkeypatch, 1 << 30)
     with pytest.raises(CircuitTooLargeError, match="device memory is free"):
         gpu.simulate(Circuit(27).h(0))
     gpu.check_device_fits(20, np.complex128)

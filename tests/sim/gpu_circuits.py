@@ -1,4 +1,10 @@
-"""Circuits shared by the GPU tests (the CUDA-simulator cases and the real-GPU suite)."""
+"""Circuits shared by the GPU tests (the CUDA-simulator cases and the real-GPU suite), and the
+runner of a CUDA-simulator case file in its own interpreter."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -44,3 +50,55 @@ def qaoa_ring(n, layers=1):
         for q in range(n):
             c.rx(beta, q)
     return c
+
+
+def brickwork(n, layers, rng):
+    """Rotations on every qubit and a brickwork of ``cx`` / ``rzz``: one- and two-qubit gates only,
+    so every segment of a density matrix fits the GPU sweep kernel."""
+    c = Circuit(n)
+    for layer in range(layers):
+        for q in range(n):
+            c.ry(rng.uniform(-3, 3), q).rz(rng.uniform(-3, 3), q)
+        for q in range(layer % 2, n - 1, 2):
+            c.cx(q, q + 1) if layer % 3 else c.rzz(rng.uniform(-3, 3), q, q + 1)
+        c.h(int(rng.integers(n)))
+    return c
+
+
+def noise_model(strength=1.0):
+    """Depolarizing and amplitude damping after one-qubit gates, depolarizing after two-qubit ones,
+    thermal relaxation after ``cx``, and readout errors."""
+    from qfusion import noise
+    model = noise.NoiseModel()
+    model.add_gate_error(noise.depolarizing(0.02 * strength), ["h", "x", "sx", "rx", "ry", "u", "t"])
+    model.add_gate_error(noise.amplitude_damping(0.05 * strength), ["h", "rz", "ry", "s"])
+    model.add_gate_error(noise.depolarizing(0.05 * strength, 2), ["cx", "cz", "rzz", "swap", "cp", "crx"])
+    model.add_gate_error(noise.phase_damping(0.03 * strength), ["cx"])
+    model.add_readout_error(noise.readout_error(p0_given1=0.05, p1_given0=0.02))
+    return model
+
+
+def pretend_free_device_memory(monkeypatch, free_bytes: int) -> None:
+    """Make numba.cuda report ``free_bytes`` of free device memory (the memory guards read it)."""
+    from numba import cuda
+
+    class Info:
+        free = total = free_bytes
+
+    class Context:
+        def get_memory_info(self):
+            return Info()
+
+    monkeypatch.setattr(cuda, "current_context", lambda: Context())
+
+
+def run_cuda_simulator(cases: Path, timeout: int = 900) -> str:
+    """Run the pytest file ``cases`` under NUMBA_ENABLE_CUDASIM=1 in a fresh interpreter (so the
+    simulator never leaks into the other tests' numba); assert that it ran and passed every case."""
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", PYTHONUNBUFFERED="1")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                           str(cases)], env=env, cwd=Path(__file__).parent.parent.parent,
+                          capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
+    assert " passed" in proc.stdout and "skipped" not in proc.stdout, proc.stdout[-2000:]
+    return proc.stdout

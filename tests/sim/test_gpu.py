@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gpu_circuits import run_cuda_simulator
 
 import qfusion as qf
 from qfusion.circuit import Circuit
@@ -19,12 +20,7 @@ HERE = Path(__file__).parent
 @pytest.mark.slow
 def test_cuda_simulator_suite():
     """tests/sim/cudasim_cases.py under NUMBA_ENABLE_CUDASIM=1, in its own interpreter."""
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", PYTHONUNBUFFERED="1")
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-                           str(HERE / "cudasim_cases.py")], env=env, cwd=HERE.parent.parent,
-                          capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
-    assert " passed" in proc.stdout and "skipped" not in proc.stdout
+    run_cuda_simulator(HERE / "cudasim_cases.py")
 
 
 def _nvvm_home():
@@ -44,20 +40,27 @@ def test_every_kernel_compiles_to_ptx_for_hopper():
     proc = subprocess.run([sys.executable, str(HERE / "compile_ptx.py")], env=env, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
-    assert proc.stdout.count("ok ") == 28
+    # 16 kernels per complex dtype (state vectors, adjoint sweeps), 10 per real dtype (density matrix)
+    assert proc.stdout.count("ok ") == 52 and "compiled 52 kernels, 0 failed" in proc.stdout
 
 
-def test_gpu_backend_is_registered_and_loads():
-    assert "gpu" in qf.backends.names()
-    assert qf.backends.get("gpu").name == "gpu"
+@pytest.mark.parametrize("name", ["gpu", "gpu_density_matrix"])
+def test_gpu_backends_are_registered_and_load(name):
+    assert name in qf.backends.names()
+    assert qf.backends.get(name).name == name
 
 
 @pytest.mark.skipif(gpu.device_available(), reason="a CUDA GPU is present")
-def test_no_gpu_gives_a_clear_backend_error():
+@pytest.mark.parametrize("name", ["gpu", "gpu_density_matrix"])
+def test_no_gpu_gives_a_clear_backend_error(name):
     with pytest.raises(BackendError, match="needs an NVIDIA GPU"):
-        qf.simulate(Circuit(1).h(0), backend="gpu")
+        qf.simulate(Circuit(1).h(0), backend=name)
     with pytest.raises(BackendError, match="backend='statevector'"):
-        qf.run(Circuit(1).h(0).measure_all(), backend="gpu", shots=10)
+        qf.run(Circuit(1).h(0).measure_all(), backend=name, shots=10)
+
+
+@pytest.mark.skipif(gpu.device_available(), reason="a CUDA GPU is present")
+def test_no_gpu_refuses_batches_too():
     from qfusion.sim.gpu_batch import simulate_batch
     with pytest.raises(BackendError):
         simulate_batch(Circuit(1).h(0), np.zeros((2, 0)))

@@ -1,18 +1,29 @@
-"""The gpu backend on a real NVIDIA GPU, against the CPU simulator (skipped without a GPU).
+"""The GPU backends on a real NVIDIA GPU, against the CPU simulators (skipped without a GPU).
 
-Run on the GPU machine by bench/gpu_check.sh; in CI (no GPU) every test here is skipped.
+State vectors, the density matrix (``gpu_density_matrix`` against ``density_matrix``) and adjoint
+gradients (``AdjointTape(backend="gpu")`` against the CPU tape). Run on the GPU machine by
+bench/gpu_check.sh; in CI (no GPU) every test here is skipped.
 """
+
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from gpu_circuits import qaoa_ring, random_circuit
+from gpu_circuits import brickwork, noise_model, qaoa_ring, random_circuit
 
 import qfusion as qf
 from qfusion.circuit import Circuit
 from qfusion.errors import CircuitTooLargeError
 from qfusion.observables import PauliSum
-from qfusion.sim import gpu, gpu_batch
+from qfusion.primitives import AdjointTape
+from qfusion.sim import density_matrix as cpu_density
+from qfusion.sim import gpu, gpu_batch, gpu_density
 from qfusion.sim import statevector as cpu
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "primitives"))
+from primitive_helpers import random_circuit as parameterized_circuit  # noqa: E402
+from primitive_helpers import random_pauli_sum  # noqa: E402
 
 
 def _real_gpu() -> bool:
@@ -95,3 +106,86 @@ def test_batched_qaoa_matches_the_cpu_simulator():
 def test_memory_guard_refuses_what_the_device_cannot_hold():
     with pytest.raises(CircuitTooLargeError, match="device memory is free"):
         gpu.simulate(Circuit(40).h(0))
+
+
+# -- the density matrix -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [3, 6, 9, 12])
+def test_noisy_circuits_match_the_cpu_density_matrix(n):
+    """Sweeps (brickwork) and the per-gate path (wide gates in random circuits), complex128."""
+    rng = np.random.default_rng(2000 + n)
+    model = noise_model()
+    for circuit in (brickwork(n, 6, rng), random_circuit(n, 3 * n + 10, rng)):
+        rho = gpu_density.simulate(circuit, noise_model=model)
+        expected = cpu_density.simulate(circuit, noise_model=model)
+        assert np.max(np.abs(rho.pauli_components - expected.pauli_components)) < 1e-10, n
+        assert np.max(np.abs(rho.probabilities() - expected.probabilities())) < 1e-10
+        assert abs(rho.purity() - expected.purity()) < 1e-10
+
+
+@pytest.mark.parametrize("options", [gpu.GpuOptions(sweeps=False), gpu.GpuOptions(sweeps=True, sweep_mixed=4),
+                                     gpu.GpuOptions(threads_per_block=64, max_blocks=7)])
+def test_every_density_plan_matches_and_complex64_is_close(options):
+    rng = np.random.default_rng(17)
+    circuit = brickwork(10, 8, rng)
+    model = noise_model(2.0)
+    expected = cpu_density.simulate(circuit, noise_model=model).pauli_components
+    rho = gpu_density.simulate(circuit, noise_model=model, options=options)
+    assert np.max(np.abs(rho.pauli_components - expected)) < 1e-10
+    single = gpu_density.simulate(circuit, noise_model=model, dtype=np.complex64, options=options)
+    assert single.pauli_components.dtype == np.float32
+    assert np.max(np.abs(single.pauli_components - expected)) < 1e-4
+
+
+def test_density_results_sampling_and_mid_circuit_measurement():
+    rng = np.random.default_rng(18)
+    model = noise_model()
+    circuit = brickwork(8, 5, rng)
+    rho = qf.simulate(circuit, backend="gpu_density_matrix", noise_model=model)
+    expected = cpu_density.simulate(circuit, noise_model=model)
+    labels = ["".join(rng.choice(list("IXYZ"), 8)) for _ in range(6)] + ["Z" * 8]
+    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=7))])
+    assert abs(rho.expectation_value(observable) - expected.expectation_value(observable)) < 1e-10
+    np.testing.assert_allclose(rho.reduced([5, 1, 2]), expected.reduced([5, 1, 2]), atol=1e-10)
+    measured = circuit.copy().measure_all()
+    got = qf.run(measured, shots=20_000, backend="gpu_density_matrix", seed=3, noise_model=model)
+    assert got.counts == qf.run(measured, shots=20_000, backend="density_matrix", seed=3, noise_model=model).counts
+    c = Circuit(3, 3).h(0).cx(0, 1).measure(0, 0).reset(1).h(2).measure(2, 2)
+    c.x(1).c_if(2, 1)
+    c.measure(1, 1)
+    got = qf.run(c, shots=300, backend="gpu_density_matrix", seed=4, noise_model=model).counts
+    assert got == qf.run(c, shots=300, backend="density_matrix", seed=4, noise_model=model).counts
+
+
+def test_density_memory_guard_refuses_what_the_device_cannot_hold():
+    with pytest.raises(CircuitTooLargeError, match="density matrix of 22 qubits.*device memory is free"):
+        gpu_density.simulate(Circuit(22).h(0))  # 4^22 doubles: 128 TiB
+
+
+# -- adjoint gradients --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [4, 10, 14, 18, 20])
+def test_adjoint_gradients_match_the_cpu_tape(n):
+    rng = np.random.default_rng(3000 + n)
+    circuit = parameterized_circuit(n, 3, 6, rng)
+    H = random_pauli_sum(n, 8, rng)
+    x = rng.normal(size=len(circuit.parameters))
+    value, grad = AdjointTape(circuit, backend="gpu").value_and_gradient(H, x)
+    expected_value, expected_grad = AdjointTape(circuit).value_and_gradient(H, x)
+    assert abs(value - expected_value) < 1e-10
+    np.testing.assert_allclose(grad, expected_grad, atol=1e-10)
+
+
+def test_adjoint_qaoa_gradient_and_vector_jacobian_product():
+    circuit = qaoa_ring(16, layers=2)
+    H = PauliSum.from_list([("I" * (15 - q) + "ZZ" + "I" * (q - 1) if q else "Z" + "I" * 14 + "Z", 1.0)
+                            for q in range(16)])
+    x = np.array([0.3, -0.2, 0.7, 0.4])
+    device, host = AdjointTape(circuit, backend="gpu"), AdjointTape(circuit)
+    np.testing.assert_allclose(device.value_and_gradient(H, x)[1], host.value_and_gradient(H, x)[1], atol=1e-10)
+    observables, weights = [H, PauliSum.from_label("X" * 16)], [0.5, -1.5]
+    for got, expected in zip(device.vector_jacobian_product(observables, weights, x),
+                             host.vector_jacobian_product(observables, weights, x)):
+        np.testing.assert_allclose(got, expected, atol=1e-10)
+    result = qf.primitives.value_and_gradient(circuit, H, x, backend="gpu")
+    assert result.metadata["backend"] == "gpu"

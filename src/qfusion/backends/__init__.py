@@ -25,6 +25,7 @@ _REGISTRY: dict[str, str] = {
     "null": "qfusion.backends.null:NullBackend",
     "gpu": "qfusion.backends.gpu:GpuBackend",
     "density_matrix": "qfusion.backends.density_matrix:DensityMatrixBackend",
+    "gpu_density_matrix": "qfusion.backends.gpu:GpuDensityMatrixBackend",
     "superconducting": "qfusion.backends.emulated:SuperconductingBackend",
     "trapped_ion": "qfusion.backends.emulated:TrappedIonBackend",
     "neutral_atom": "qfusion.backends.emulated:NeutralAtomBackend",
@@ -75,7 +76,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
-    if chosen.name in ("statevector", "density_matrix", "gpu"):
+    if chosen.name in ("statevector", "density_matrix", "gpu", "gpu_density_matrix"):
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
 

@@ -6,6 +6,8 @@ gate by gate, side by side in one array of ``n + 1`` index bits, so every fixed 
 is one fused pass for the two. At a gate ``U(a) = exp(-i a/2 P)`` the partial is
 ``Im <lam|P|phi>``; at any other parameterised gate it is ``2 Re <lam|U'(a) U^dagger|phi>``.
 Parameter expressions (``2*theta``, a parameter shared by many gates) go through the chain rule.
+With ``backend="gpu"`` the same sweeps run on the device (:mod:`qfusion.sim.gpu_adjoint`):
+the states stay there and only the gradient comes back.
 
 >>> from qfusion.circuit import Circuit, Parameter
 >>> from qfusion.observables import PauliSum
@@ -24,13 +26,13 @@ from typing import Mapping
 import numpy as np
 
 from qfusion.circuit import Circuit, StandardGate
+from qfusion.errors import BackendError
 from qfusion.observables import PauliSum
 from qfusion.primitives.circuits import inline, parameter_values, unitary_part
 from qfusion.primitives.clifford_frame import Frame, clifford_images
 from qfusion.primitives.expressions import value_and_partials
 from qfusion.primitives.measurement import as_observable
 from qfusion.sim import adjoint as sv
-from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import gate_op
 
 # gates exp(-i a/2 P) with P a Pauli string over the gate's qubits (first qubit rightmost)
@@ -42,17 +44,17 @@ class _Fixed:
     """A fixed run of gates: compiled for the forward sweep, and on first use for the backward one
     (their adjoints, on the two states side by side)."""
 
-    __slots__ = ("ops", "forward", "_backward", "num_qubits")
+    __slots__ = ("ops", "forward", "_backward", "num_qubits", "steps")
 
-    def __init__(self, ops, num_qubits: int):
-        self.ops, self.num_qubits = ops, num_qubits
-        self.forward = sv.compile_gates(ops, num_qubits)
+    def __init__(self, ops, num_qubits: int, steps):
+        self.ops, self.num_qubits, self.steps = ops, num_qubits, steps
+        self.forward = steps.compile_gates(ops, num_qubits)
         self._backward = None
 
     @property
-    def backward(self) -> sv.CompiledGates:
+    def backward(self):
         if self._backward is None:
-            self._backward = sv.compile_gates(self.ops, self.num_qubits + 1, inverse=True)
+            self._backward = self.steps.compile_gates(self.ops, self.num_qubits + 1, inverse=True)
         return self._backward
 
 
@@ -84,17 +86,36 @@ def pauli_masks(paulis: str, qubits) -> tuple[int, int, complex]:
     return x, z, phase
 
 
+def state_steps(backend: str):
+    """The module of state-vector steps the sweeps run on: :mod:`qfusion.sim.adjoint` for
+    ``"statevector"``, :mod:`qfusion.sim.gpu_adjoint` for ``"gpu"``.
+
+    >>> state_steps("statevector").__name__
+    'qfusion.sim.adjoint'
+    """
+    if backend == "statevector":
+        return sv
+    if backend == "gpu":
+        from qfusion.sim import gpu_adjoint
+        return gpu_adjoint
+    raise BackendError(f"adjoint differentiation runs on backend 'statevector' or 'gpu', not {backend!r}; "
+                       "use method='parameter_shift' for other backends")
+
+
 class AdjointTape:
     """A circuit prepared once for many value-and-gradient evaluations (fixed gates fused once).
 
     Final measurements and barriers are dropped; the gradient is with respect to
     ``circuit.parameters`` (sorted by name), the order :meth:`value_and_gradient` returns.
+    ``backend`` is ``"statevector"`` (CPU) or ``"gpu"`` (the states stay on the device).
     """
 
-    def __init__(self, circuit: Circuit):
+    def __init__(self, circuit: Circuit, *, backend: str = "statevector"):
         circuit = inline(unitary_part(circuit))
+        self._sv = state_steps(backend)
+        self.backend = backend
         # the state, H|state> and the two side by side while sweeping back
-        check_state_fits(circuit.num_qubits, np.complex128, copies=5, what="adjoint differentiation")
+        self._sv.check_fits(circuit.num_qubits, copies=5)
         self.circuit = circuit
         self.num_qubits = circuit.num_qubits
         self.parameters = circuit.parameters
@@ -117,7 +138,7 @@ class AdjointTape:
             nonlocal frame, in_frame
             if pending:
                 ops = _gate_ops(pending)
-                items.append(_Fixed(ops, n))
+                items.append(_Fixed(ops, n, self._sv))
                 pending.clear()
             frame, in_frame = Frame(), True
 
@@ -147,10 +168,10 @@ class AdjointTape:
         return items
 
     # -- sweeps ---------------------------------------------------------------------------------
-    def _forward(self, values: dict) -> np.ndarray:
+    def _forward(self, values: dict):
+        sv = self._sv
         sv.set_threads(self.num_qubits + 1)
-        state = np.zeros(1 << self.num_qubits, dtype=np.complex128)
-        state[0] = 1
+        state = sv.zero_state(self.num_qubits)
         for item in self._items:
             if isinstance(item, _Fixed):
                 sv.apply_compiled(state, item.forward)
@@ -161,13 +182,13 @@ class AdjointTape:
         return state
 
     def state(self, params) -> np.ndarray:
-        """The final state vector at ``params`` (the circuit's global phase left out)."""
+        """The final state vector at ``params`` as a NumPy array (the circuit's global phase left out)."""
         state = self._forward(self._values(params))
         if self._final_ops:
             if self._final is None:
-                self._final = sv.compile_gates(_gate_ops(self._final_ops), self.num_qubits)
-            sv.apply_compiled(state, self._final)
-        return state
+                self._final = self._sv.compile_gates(_gate_ops(self._final_ops), self.num_qubits)
+            self._sv.apply_compiled(state, self._final)
+        return self._sv.to_host(state)
 
     def _masks(self, observable: PauliSum):
         """The observable's masks, conjugated by the final Clifford frame when there is one."""
@@ -188,26 +209,28 @@ class AdjointTape:
     def expectation_value(self, observable: PauliSum, params) -> float:
         """``<H>`` at ``params`` from the forward sweep alone (no gradient)."""
         phi = self._forward(self._values(params))
-        return float(sv.pauli_expectation(phi, *self._masks(observable)).real)
+        return float(self._sv.pauli_expectation(phi, *self._masks(observable)).real)
 
     def value_and_gradient(self, observable: PauliSum, params) -> tuple[float, np.ndarray]:
         """``(<H>, d<H>/d theta)`` at ``params`` (a sequence in :attr:`parameters` order, or a mapping)."""
         values = self._values(params)
         phi = self._forward(values)
-        lam = sv.apply_pauli_sum(phi, *self._masks(observable))
-        value = float(np.vdot(phi, lam).real)
+        lam = self._sv.apply_pauli_sum(phi, *self._masks(observable))
+        value = float(self._sv.pauli_overlap(phi, lam, 0, 0, 1.0).real)
         return value, self._backward(phi, lam, values)
 
     def vector_jacobian_product(self, observables, cotangent, params) -> tuple[np.ndarray, np.ndarray]:
         """``(values, sum_o cotangent[o] d<H_o>/d theta)``: one backward sweep for all observables."""
         values = self._values(params)
         phi = self._forward(values)
-        lam = np.zeros_like(phi)
         expectations = np.empty(len(observables))
+        weighted = []  # lam = sum_o cotangent[o] H_o phi: one Pauli sum of every weighted term, one pass
         for o, (observable, weight) in enumerate(zip(observables, np.asarray(cotangent, dtype=float))):
-            applied = sv.apply_pauli_sum(phi, *self._masks(observable))
-            expectations[o] = np.vdot(phi, applied).real
-            lam += weight * applied
+            x, z, phased = self._masks(observable)
+            expectations[o] = self._sv.pauli_expectation(phi, x, z, phased).real
+            weighted.append((x, z, weight * np.asarray(phased)))
+        terms = [np.concatenate(parts) for parts in zip(*weighted)] if weighted else ([], [], [])
+        lam = self._sv.apply_pauli_sum(phi, *terms)
         return expectations, self._backward(phi, lam, values)
 
     def _values(self, params) -> dict:
@@ -218,11 +241,10 @@ class AdjointTape:
             return parameter_values(self.circuit, params)  # raises the error that names the parameters
         return dict(zip(self._names, flat.tolist()))
 
-    def _backward(self, phi: np.ndarray, lam: np.ndarray, values: dict) -> np.ndarray:
-        dim = len(phi)
-        both = np.empty(2 * dim, dtype=np.complex128)
-        both[:dim], both[dim:] = phi, lam
-        phi, lam = both[:dim], both[dim:]
+    def _backward(self, phi, lam, values: dict) -> np.ndarray:
+        sv = self._sv
+        dim = phi.shape[0]
+        both, phi, lam = sv.side_by_side(phi, lam)
         grad = np.zeros(len(self.parameters))
         for item in reversed(self._items):
             if isinstance(item, _Fixed):
@@ -238,14 +260,15 @@ class AdjointTape:
                 self._general_backward(item, both, dim, values, grad)
         return grad
 
-    def _general_backward(self, item: _General, both: np.ndarray, dim: int, values: dict, grad) -> None:
+    def _general_backward(self, item: _General, both, dim: int, values: dict, grad) -> None:
+        sv = self._sv
         gate = item.gate
         unitary = gate.bind(values).matrix()
         for parameter in gate.parameters:
             derivative = _matrix_derivative(gate, values, parameter.name)
-            ket = both[:dim].copy()
+            ket = sv.copy(both[:dim])
             sv.apply_matrix(ket, derivative @ unitary.conj().T, item.qubits, self.num_qubits)
-            grad[self._index[parameter.name]] += 2 * np.vdot(both[dim:], ket).real
+            grad[self._index[parameter.name]] += 2 * sv.pauli_overlap(both[dim:], ket, 0, 0, 1.0).real
         sv.apply_matrix(both, unitary.conj().T, item.qubits, self.num_qubits + 1)
 
 

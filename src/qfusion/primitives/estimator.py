@@ -36,6 +36,7 @@ from qfusion.primitives.broadcast import broadcast
 from qfusion.primitives.circuits import parameter_values, unitary_part
 from qfusion.primitives.measurement import as_observable, basis_circuit, group_estimate, is_observable
 from qfusion.sim.adjoint import pauli_expectation
+from qfusion.sim.density_state import DensityMatrix
 
 
 _TAPE_QUBITS = 22  # batches of larger circuits simulate one state at a time (the tape keeps several)
@@ -54,7 +55,11 @@ class EstimatorResult:
 
 
 def state_expectation(state, observable: PauliSum) -> float:
-    """``<psi|H|psi>`` for a state vector, or ``Tr(rho H)`` for a density matrix (a 2-D array)."""
+    """``<psi|H|psi>`` for a state vector, or ``Tr(rho H)`` for a density matrix (a 2-D array, or a
+    simulator's :class:`~qfusion.sim.density_state.DensityMatrix`, CPU or GPU, read as its Pauli
+    components without building the matrix)."""
+    if isinstance(state, DensityMatrix):
+        return float(np.real(state.expectation_value(observable)))
     data = np.asarray(state)
     x, z, phased = observable.masks()
     if data.ndim == 1:

@@ -1,7 +1,8 @@
 """Gradients of expectation values: adjoint sweeps, parameter-shift rules, finite differences.
 
 * ``"adjoint"``: exact, on the state vector, one forward and one backward sweep for every
-  parameter at once (:mod:`qfusion.primitives.adjoint`).
+  parameter at once (:mod:`qfusion.primitives.adjoint`); ``backend="gpu"`` runs the sweeps on
+  the GPU (the states stay on the device).
 * ``"parameter_shift"``: exact in expectation on *any* backend, shot-based or noisy; every
   gate occurrence of a parameter is shifted by its own rule (:mod:`.shift_rules`), and the
   chain rule adds the occurrences (``2*theta``, a parameter shared by several gates).
@@ -48,18 +49,24 @@ class GradientResult:
 
 
 def value_and_gradient(circuit: Circuit, observable, params, *, method: str = "adjoint",
-                       estimator: Estimator | None = None, step: float | None = None) -> GradientResult:
+                       estimator: Estimator | None = None, step: float | None = None,
+                       backend: str = "statevector") -> GradientResult:
     """``<H>`` and ``d<H>/d theta`` at ``params`` by ``method`` (see the module docstring).
 
-    ``estimator`` (default: exact, statevector) runs the circuits of the shift and
+    ``estimator`` (default: exact, on ``backend``) runs the circuits of the shift and
     finite-difference methods, so they work on every backend and with shots. ``step`` of the
-    finite differences defaults to ``1e-6`` when exact and ``0.1`` with shots.
+    finite differences defaults to ``1e-6`` when exact and ``0.1`` with shots. ``backend`` is
+    where the adjoint sweeps run (``"statevector"`` or ``"gpu"``), or the exact estimator's backend.
     """
+    if estimator is not None and backend != "statevector":
+        raise CircuitError("give either estimator= or backend=, not both (the estimator has its backend)")
     if method == "adjoint":
         if estimator is not None:
             raise CircuitError("adjoint differentiation runs on the exact state vector; give the estimator "
                                "to method='parameter_shift' or 'finite_difference' instead")
-        return adjoint_gradient(circuit, observable, params)
+        return adjoint_gradient(circuit, observable, params, backend=backend)
+    if estimator is None and backend != "statevector" and method in METHODS:
+        estimator = Estimator(backend=backend)
     if method == "parameter_shift":
         return parameter_shift_gradient(circuit, observable, params, estimator=estimator)
     if method == "finite_difference":
@@ -67,11 +74,12 @@ def value_and_gradient(circuit: Circuit, observable, params, *, method: str = "a
     raise CircuitError(f"unknown gradient method {method!r}; choose one of {', '.join(METHODS)}")
 
 
-def adjoint_gradient(circuit: Circuit, observable, params) -> GradientResult:
-    """Adjoint differentiation (for many calls on one circuit, keep an :class:`AdjointTape`)."""
-    tape = AdjointTape(circuit)
+def adjoint_gradient(circuit: Circuit, observable, params, *, backend: str = "statevector") -> GradientResult:
+    """Adjoint differentiation on ``backend`` ("statevector" or "gpu"; for many calls on one
+    circuit, keep an :class:`AdjointTape`)."""
+    tape = AdjointTape(circuit, backend=backend)
     value, grad = tape.value_and_gradient(as_observable(observable, circuit.num_qubits), params)
-    return GradientResult(value, grad, 0.0, np.zeros_like(grad), {"method": "adjoint"})
+    return GradientResult(value, grad, 0.0, np.zeros_like(grad), {"method": "adjoint", "backend": backend})
 
 
 def finite_difference_gradient(circuit: Circuit, observable, params, *, estimator: Estimator | None = None,

@@ -32,12 +32,12 @@ from qfusion.primitives.measurement import as_observable, is_observable
 class ExpectationFunction:
     """``theta -> [<H_o>]`` with a vector-Jacobian product, for any autodiff framework.
 
-    ``method="adjoint"`` (exact, state vector) or ``"parameter_shift"`` / ``"finite_difference"``
-    on ``estimator`` (any backend, exact or with shots).
+    ``method="adjoint"`` (exact, state vector; on the GPU with ``backend="gpu"``) or
+    ``"parameter_shift"`` / ``"finite_difference"`` on ``estimator`` (any backend, exact or with shots).
     """
 
     def __init__(self, circuit: Circuit, observables, *, method: str = "adjoint",
-                 estimator: Estimator | None = None):
+                 estimator: Estimator | None = None, backend: str = "statevector"):
         self.single = is_observable(observables)
         items = [observables] if self.single else list(observables)
         self.observables = [as_observable(o, circuit.num_qubits) for o in items]
@@ -45,7 +45,7 @@ class ExpectationFunction:
         self.method = method
         self.estimator = estimator
         self.num_parameters = len(circuit.parameters)
-        self._tape = AdjointTape(circuit) if method == "adjoint" else None
+        self._tape = AdjointTape(circuit, backend=backend) if method == "adjoint" else None
         if method == "adjoint" and estimator is not None:
             raise CircuitError("adjoint differentiation is exact; pass the estimator with method='parameter_shift'")
 

@@ -3,7 +3,8 @@
 :mod:`qfusion.primitives.gradients` sweeps a state forward and back through a circuit; it
 needs the simulator's kernels one piece at a time: a fixed run of gates (fused and cache
 blocked once, then applied many times), a Pauli rotation, an overlap ``<a|P|b>`` and
-``H|psi>`` for a Pauli sum. The arrays may hold more index bits than the gates touch: a
+``H|psi>`` for a Pauli sum. :mod:`qfusion.sim.gpu_adjoint` has the same functions on device
+arrays, so the sweeps are written once (:class:`qfusion.primitives.AdjointTape`). The arrays may hold more index bits than the gates touch: a
 state of ``n + 1`` bits is two ``n``-qubit states side by side, and every step acts on both.
 
 >>> import numpy as np
@@ -30,6 +31,7 @@ from qfusion.config import settings
 from qfusion.errors import CircuitError
 from qfusion.sim.fusion import BitSwap, fuse, restore_layout, schedule
 from qfusion.sim.kernels import cpu_measure, cpu_pauli, cpu_sweep
+from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import GateOp, gate_op
 
 _PARALLEL_QUBITS = 14
@@ -51,11 +53,45 @@ def set_threads(state_qubits: int) -> None:
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
 
+def check_fits(num_qubits: int, copies: int) -> None:
+    """Raise :class:`~qfusion.errors.CircuitTooLargeError` unless ``copies`` states fit in memory."""
+    check_state_fits(num_qubits, np.complex128, copies=copies, what="adjoint differentiation")
+
+
+def zero_state(num_qubits: int) -> np.ndarray:
+    """``|0...0>`` as a new complex128 array."""
+    state = np.zeros(1 << num_qubits, dtype=np.complex128)
+    state[0] = 1
+    return state
+
+
+def side_by_side(first: np.ndarray, second: np.ndarray):
+    """``(both, first view, second view)``: the two states copied into one array of one more index bit."""
+    dim = len(first)
+    both = np.empty(2 * dim, dtype=np.complex128)
+    both[:dim], both[dim:] = first, second
+    return both, both[:dim], both[dim:]
+
+
+def copy(state: np.ndarray) -> np.ndarray:
+    return state.copy()
+
+
+def to_host(state: np.ndarray) -> np.ndarray:
+    """The state as a NumPy array (it already is one here)."""
+    return state
+
+
+def maybe_inverse(ops: Sequence[GateOp], inverse: bool) -> list[GateOp]:
+    """``ops``, or their adjoints in reverse order."""
+    if not inverse:
+        return list(ops)
+    return [GateOp(op.qubits, op.matrix.conj().T, op.kind) for op in reversed(ops)]
+
+
 def compile_gates(ops: Sequence[GateOp], state_qubits: int, *, inverse: bool = False) -> CompiledGates:
     """Fuse and schedule ``ops`` (their adjoints in reverse order with ``inverse=True``)."""
-    ops = list(ops)
-    if inverse:
-        ops = [GateOp(op.qubits, op.matrix.conj().T, op.kind) for op in reversed(ops)]
+    ops = maybe_inverse(ops, inverse)
     if not ops:
         return CompiledGates(state_qubits, (), 0)
     fused = fuse(ops)
@@ -79,7 +115,7 @@ def apply_matrix(state: np.ndarray, matrix: np.ndarray, qubits: Sequence[int], s
     apply_compiled(state, compile_gates([op], state_qubits))
 
 
-def _check_masks(size: int, *masks) -> None:
+def check_masks(size: int, *masks) -> None:
     # the kernels index state[j ^ x] unchecked: a mask beyond the state would read out of bounds
     if any(int(m) >= size or int(m) < 0 for m in masks):
         raise CircuitError(f"a Pauli mask reaches beyond a state of {size} amplitudes")
@@ -87,7 +123,7 @@ def _check_masks(size: int, *masks) -> None:
 
 def pauli_rotate(state: np.ndarray, x: int, z: int, phase: complex, angle: float) -> None:
     """``state <- exp(-i angle/2 P) state`` for the Hermitian ``P = phase X^x Z^z``, in place."""
-    _check_masks(len(state), x, z)
+    check_masks(len(state), x, z)
     cpu_pauli.pauli_rotation(state, int(x), int(z), complex(phase), math.cos(angle / 2), math.sin(angle / 2))
 
 
@@ -99,16 +135,16 @@ def pauli_overlap(bra: np.ndarray, ket: np.ndarray, x: int, z: int, phase: compl
     >>> round(pauli_overlap(plus, plus, 1, 0, 1.0).real, 12)
     1.0
     """
-    _check_masks(min(len(bra), len(ket)), x, z)
+    check_masks(min(len(bra), len(ket)), x, z)
     return complex(phase) * complex(cpu_pauli.pauli_overlap(bra, ket, int(x), int(z)))
 
 
-def _grouped(x_masks, z_masks, phased, size: int | None = None):
+def grouped_terms(x_masks, z_masks, phased, size: int | None = None):
     """Terms sorted by X mask: ``(distinct x masks, group starts, z masks, coefficients)``."""
     x_masks = np.asarray(x_masks).astype(np.int64).reshape(-1)
     z_masks = np.asarray(z_masks).astype(np.int64).reshape(-1)
     if size is not None and len(x_masks):
-        _check_masks(size, int(x_masks.max()), int(z_masks.max()), int(x_masks.min()), int(z_masks.min()))
+        check_masks(size, int(x_masks.max()), int(z_masks.max()), int(x_masks.min()), int(z_masks.min()))
     phased = np.asarray(phased, dtype=np.complex128).reshape(-1)
     order = np.argsort(x_masks, kind="stable")
     x_sorted = x_masks[order]
@@ -128,7 +164,7 @@ def apply_pauli_sum(state: np.ndarray, x_masks, z_masks, phased) -> np.ndarray:
     array([0., 2.])
     """
     out = np.empty_like(state)
-    cpu_pauli.apply_pauli_sum(state, out, *_grouped(x_masks, z_masks, phased, len(state)))
+    cpu_pauli.apply_pauli_sum(state, out, *grouped_terms(x_masks, z_masks, phased, len(state)))
     return out
 
 
@@ -142,4 +178,4 @@ def pauli_expectation(state: np.ndarray, x_masks, z_masks, phased) -> complex:
     state = np.ascontiguousarray(state, dtype=np.complex128)
     if len(np.asarray(x_masks).reshape(-1)) == 0:
         return 0j
-    return complex(cpu_measure.pauli_expectations(state, *_grouped(x_masks, z_masks, phased, len(state))))
+    return complex(cpu_measure.pauli_expectations(state, *grouped_terms(x_masks, z_masks, phased, len(state))))

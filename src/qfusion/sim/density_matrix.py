@@ -50,7 +50,12 @@ class DensityMatrixOptions:
 
 
 @dataclass
-class _Run:
+class DensityRun:
+    """One density matrix in flight: its data, the random state, the recorded bits and plan cache.
+
+    Only the methods touch ``data``; :mod:`qfusion.sim.gpu_density` subclasses this with
+    device data and the CUDA kernels, and shares everything else here (the plan is the same).
+    """
     data: np.ndarray
     num_qubits: int
     rng: np.random.Generator
@@ -64,8 +69,65 @@ class _Run:
         if not self.layout:
             self.layout = tuple(range(2 * self.num_qubits))
 
+    def run_gates(self, ops: list, key, keep_layout: bool) -> None:
+        """Lower, fuse, schedule and sweep gates, channels and resets on the ``2n``-bit vector
+        (plans cached under ``key``)."""
+        if not ops:
+            if not keep_layout:
+                self.restore()
+            return
+        bits = 2 * self.num_qubits
+        cached = self.cache.get(key) if key is not None else None
+        if cached is None or cached[0] != self.layout:
+            ops = lower_segment(ops, self.num_qubits)
+            fused = fuse(ops, self.options.max_fused_qubits, self.options.max_diagonal_qubits)
+            widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
+            local = min(bits, max(self.options.local_qubits, widest))
+            if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
+                fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
+            with warnings.catch_warnings():  # the transfer matrices are real; their complex zeros are dropped
+                warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+                plan = schedule(fused, bits, local, self.data.dtype, self.layout)
+            steps, layout = list(plan.steps), plan.layout
+            if not keep_layout:
+                steps += restore_layout(layout)
+                layout = tuple(range(bits))
+            cached = (self.layout, steps, layout)
+            if key is not None:
+                self.cache[key] = cached
+        _, steps, layout = cached
+        for step in steps:
+            if isinstance(step, BitSwap):
+                cpu_sweep.swap_bit_positions(self.data, step.first, step.second)
+            else:
+                cpu_sweep.sweep(self.data, step.local_qubits, *step.arrays)
+        self.layout = layout
 
-def _resolve_dtype(dtype) -> type:
+    def restore(self) -> None:
+        """Bring the index bits back to qubit order (sweeps may leave them permuted)."""
+        for step in restore_layout(self.layout):
+            cpu_sweep.swap_bit_positions(self.data, step.first, step.second)
+        self.layout = tuple(range(2 * self.num_qubits))
+
+    def state(self) -> DensityMatrix:
+        """The data as a :class:`DensityMatrix` (no copy; the layout must be in qubit order)."""
+        return DensityMatrix(self.data, self.num_qubits)
+
+    def scale(self, factor: float) -> None:
+        self.data *= factor
+
+    def check_forks_fit(self) -> None:
+        """Raise unless the shots' copies of the data fit beside it (one in use, one being freed)."""
+        check_state_fits(2 * self.num_qubits, self.data.dtype, copies=3, what="density matrix")
+
+    def fork(self) -> "DensityRun":
+        """A copy of the data with fresh bits and erasures, sharing the random state and plan cache."""
+        return type(self)(self.data.copy(), self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options,
+                          cache=self.cache)
+
+
+def real_dtype(dtype) -> type:
+    """The real dtype of the Pauli components for a complex ``dtype`` (complex128 -> float64)."""
     key = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
     if key not in DTYPES:
         raise CircuitError(f"dtype must be complex128 or complex64, got {dtype!r}")
@@ -87,55 +149,11 @@ def _set_threads(num_qubits: int, options: DensityMatrixOptions) -> None:
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
 
-def _run_gates(run: _Run, ops: list, key, keep_layout: bool) -> None:
-    """Lower, fuse, schedule and sweep gates, channels and resets on the ``2n``-bit vector
-    (plans cached under ``key``)."""
-    if not ops:
-        if not keep_layout:
-            _restore(run)
-        return
-    bits = 2 * run.num_qubits
-    cached = run.cache.get(key) if key is not None else None
-    if cached is None or cached[0] != run.layout:
-        ops = lower_segment(ops, run.num_qubits)
-        fused = fuse(ops, run.options.max_fused_qubits, run.options.max_diagonal_qubits)
-        widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
-        local = min(bits, max(run.options.local_qubits, widest))
-        if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
-            fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
-        with warnings.catch_warnings():  # the transfer matrices are real; their complex zeros are dropped
-            warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
-            plan = schedule(fused, bits, local, run.data.dtype, run.layout)
-        steps, layout = list(plan.steps), plan.layout
-        if not keep_layout:
-            steps += restore_layout(layout)
-            layout = tuple(range(bits))
-        cached = (run.layout, steps, layout)
-        if key is not None:
-            run.cache[key] = cached
-    _, steps, layout = cached
-    for step in steps:
-        if isinstance(step, BitSwap):
-            cpu_sweep.swap_bit_positions(run.data, step.first, step.second)
-        else:
-            cpu_sweep.sweep(run.data, step.local_qubits, *step.arrays)
-    run.layout = layout
-
-
-def _restore(run: _Run) -> None:
-    for step in restore_layout(run.layout):
-        cpu_sweep.swap_bit_positions(run.data, step.first, step.second)
-    run.layout = tuple(range(2 * run.num_qubits))
-
-
-_PROJECTORS: dict = {}
-
-
-def _measure(run: _Run, qubit: int) -> int:
+def _measure(run: DensityRun, qubit: int) -> int:
     """Measure with the layout in order: P(1) = (Tr rho - Tr(Z_q rho)) / 2, then project."""
     n = run.num_qubits
-    z = float(run.data[(1 << qubit) | (1 << (qubit + n))])
-    p_one = min(max((float(run.data[0]) - z) / 2 / float(run.data[0]), 0.0), 1.0)
+    trace, z = run.state().components([0, (1 << qubit) | (1 << (qubit + n))])
+    p_one = min(max((trace - z) / 2 / trace, 0.0), 1.0)
     outcome = int(run.rng.random() < p_one)
     p = p_one if outcome else 1.0 - p_one
     key = ("projector", qubit, outcome)
@@ -143,37 +161,47 @@ def _measure(run: _Run, qubit: int) -> int:
         projector = np.zeros((2, 2))
         projector[outcome, outcome] = 1
         _PROJECTORS[key] = ChannelOp((qubit,), Channel((projector,), 1, "projector"))
-    _run_gates(run, [_PROJECTORS[key]], key, keep_layout=False)
-    run.data *= 1 / p
+    run.run_gates([_PROJECTORS[key]], key, keep_layout=False)
+    run.scale(1 / p)
     return outcome
 
 
-def _record_herald(run: _Run, op: ChannelOp) -> None:
+_PROJECTORS: dict = {}
+
+
+def _record_herald(run: DensityRun, op: ChannelOp) -> None:
     """Probability that the heralded Kraus operators fire here (state-dependent in general)."""
     herald = sum(op.channel.kraus[i].conj().T @ op.channel.kraus[i] for i in op.channel.heralded)
     scale = herald[0, 0].real
     if np.abs(herald - scale * np.eye(herald.shape[0])).max() < 1e-12:
         probability = scale
     else:
-        _restore(run)
-        state = DensityMatrix(run.data, run.num_qubits)
-        probability = float(np.trace(herald @ state.reduced(op.qubits)).real)
+        run.restore()
+        probability = float(np.trace(herald @ run.state().reduced(op.qubits)).real)
     run.erasures.append((op.qubits, float(probability)))
 
 
-def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
-    """Run ``program.ops[start:]``: gates and channels in fused segments, the rest one by one."""
+def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
+    """Run ``program.ops[start:]``: gates and channels in fused segments, the rest one by one.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower_noisy(Circuit(1).x(0))
+    >>> run = _new_run(program, np.random.default_rng(0), np.float64, DensityMatrixOptions())
+    >>> execute(run, program)
+    >>> run.state().expectation_value("Z")
+    -1.0
+    """
     segment: list = []
     for index in range(start, len(program.ops)):
         op = program.ops[index]
         if isinstance(op, ChannelOp) and op.channel.is_heralded:
-            _run_gates(run, segment, ("segment", index), keep_layout=True)
+            run.run_gates(segment, ("segment", index), keep_layout=True)
             segment = []
             _record_herald(run, op)
         if isinstance(op, (GateOp, ChannelOp, ResetOp)):
             segment.append(op)
             continue
-        _run_gates(run, segment, ("segment", index), keep_layout=False)
+        run.run_gates(segment, ("segment", index), keep_layout=False)
         segment = []
         if isinstance(op, ConditionalOp):
             value = sum(int(run.clbits[b]) << j for j, b in enumerate(op.clbits))
@@ -181,19 +209,19 @@ def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
                 continue
             op = op.op
             if not isinstance(op, MeasureOp):
-                _run_gates(run, [op], ("conditional", index), keep_layout=False)
+                run.run_gates([op], ("conditional", index), keep_layout=False)
                 continue
         if isinstance(op, MeasureOp):
             run.clbits[op.clbit] = _measure(run, op.qubit)
         elif isinstance(op, ReadoutOp):
             bit = int(run.clbits[op.clbit])
             run.clbits[op.clbit] = int(op.error.apply_to_bits(np.array([bit]), run.rng)[0])
-    _run_gates(run, segment, ("segment", len(program.ops)), keep_layout=False)
+    run.run_gates(segment, ("segment", len(program.ops)), keep_layout=False)
 
 
 def _prepare(circuit, params, noise_model, durations, dtype, options):
     options = options or DensityMatrixOptions()
-    dtype = _resolve_dtype(dtype)
+    dtype = real_dtype(dtype)
     check_state_fits(2 * circuit.num_qubits, dtype, what="density matrix")
     _set_threads(circuit.num_qubits, options)
     return lower_noisy(circuit, params, noise_model, durations), dtype, options
@@ -209,6 +237,11 @@ def _erasure_metadata(erasures: list) -> dict:
     return {"expected_per_qubit": per_qubit, "probability_any": 1 - none, "events": len(erasures)}
 
 
+def metadata(run: DensityRun) -> dict:
+    """What a simulation records beside the state: the expected erasures, when any channel heralds."""
+    return {"erasures": _erasure_metadata(run.erasures)} if run.erasures else {}
+
+
 def simulate(circuit, params=None, *, noise_model=None, durations=None, dtype=np.complex128, seed=None,
              options: DensityMatrixOptions | None = None) -> DensityMatrix:
     """The final density matrix of ``circuit`` under ``noise_model`` (and channels in the circuit).
@@ -217,11 +250,14 @@ def simulate(circuit, params=None, *, noise_model=None, durations=None, dtype=np
     recorded bits, not the state.
     """
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
-    run = _Run(_new_density_matrix(program.num_qubits, dtype), program.num_qubits, np.random.default_rng(seed),
-               np.zeros(program.num_clbits, dtype=np.uint8), options)
-    _execute(run, program)
-    metadata = {"erasures": _erasure_metadata(run.erasures)} if run.erasures else {}
-    return DensityMatrix(run.data, program.num_qubits, metadata)
+    run = _new_run(program, np.random.default_rng(seed), dtype, options)
+    execute(run, program)
+    return DensityMatrix(run.data, program.num_qubits, metadata(run))
+
+
+def _new_run(program: NoisyProgram, rng, dtype, options) -> DensityRun:
+    return DensityRun(_new_density_matrix(program.num_qubits, dtype), program.num_qubits, rng,
+                np.zeros(program.num_clbits, dtype=np.uint8), options)
 
 
 def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None, seed=None,
@@ -231,51 +267,64 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
     With terminal measurements one density matrix gives every shot; otherwise the shots
     run one by one from the first measurement on.
     """
+    check_shots(shots)
+    program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
+    return sample_program(program, int(shots), lambda rng: _new_run(program, rng, dtype, options),
+                          np.random.default_rng(seed), memory)
+
+
+def check_shots(shots) -> None:
     if int(shots) != shots or shots < 1:
         raise CircuitError(f"shots must be a positive integer, got {shots!r}")
-    program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
-    rng = np.random.default_rng(seed)
+
+
+def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool):
+    """``(counts, memory or None, metadata)`` of a lowered program; ``new_run(rng)`` makes the
+    ``|0><0|`` run it starts from (on the CPU here, on the device in :mod:`.gpu_density`).
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower_noisy(Circuit(2).x(1).measure_all())
+    >>> new_run = lambda rng: _new_run(program, rng, np.float64, DensityMatrixOptions())
+    >>> sample_program(program, 5, new_run, np.random.default_rng(1), memory=False)
+    ({'10': 5}, None, {})
+    """
+    run = new_run(rng)
     if program.terminal_measurements is not None:
-        outcomes, erasures = _sample_terminal(program, int(shots), rng, dtype, options)
+        outcomes, erasures = _sample_terminal(program, shots, run)
     else:
-        outcomes, erasures = _sample_shots(program, int(shots), rng, dtype, options)
+        outcomes, erasures = _sample_shots(program, shots, run)
     keys = bitstrings(outcomes, program.num_clbits)
     values, counts = np.unique(keys, return_counts=True)
     result = {str(v): int(c) for v, c in zip(values, counts)}
-    metadata = {"erasures": _erasure_metadata(erasures)} if erasures else {}
-    return result, ([str(k) for k in keys] if memory else None), metadata
+    recorded = {"erasures": _erasure_metadata(erasures)} if erasures else {}
+    return result, ([str(k) for k in keys] if memory else None), recorded
 
 
-def _sample_terminal(program: NoisyProgram, shots: int, rng, dtype, options):
-    run = _Run(_new_density_matrix(program.num_qubits, dtype), program.num_qubits, rng,
-               np.zeros(program.num_clbits, dtype=np.uint8), options)
-    _execute(run, program)
+def _sample_terminal(program: NoisyProgram, shots: int, run: DensityRun):
+    execute(run, program)
     outcomes = np.zeros(shots, dtype=np.int64)
     if not program.terminal_measurements:
         return outcomes, run.erasures
-    indices = sample_probabilities(DensityMatrix(run.data, program.num_qubits).probabilities(), shots, rng)
+    indices = sample_probabilities(run.state().probabilities(), shots, run.rng)
     readout = {op.clbit: op for op in program.readout_errors}
     for qubit, clbit in program.terminal_measurements:
         bit = (indices >> qubit) & 1
         if clbit in readout:
-            bit = readout[clbit].error.apply_to_bits(bit, rng)
+            bit = readout[clbit].error.apply_to_bits(bit, run.rng)
         outcomes = (outcomes & ~(1 << clbit)) | (bit << clbit)
     return outcomes, run.erasures
 
 
-def _sample_shots(program: NoisyProgram, shots: int, rng, dtype, options):
+def _sample_shots(program: NoisyProgram, shots: int, base: DensityRun):
     first = next(i for i, op in enumerate(program.ops) if isinstance(op, (MeasureOp, ConditionalOp, ReadoutOp)))
-    base = _Run(_new_density_matrix(program.num_qubits, dtype), program.num_qubits, rng,
-                np.zeros(program.num_clbits, dtype=np.uint8), options)
     prefix = NoisyProgram(program.num_qubits, program.num_clbits, program.ops[:first], None)
-    _execute(base, prefix)
-    check_state_fits(2 * program.num_qubits, dtype, copies=3, what="density matrix")
+    execute(base, prefix)
+    base.check_forks_fit()
     outcomes = np.zeros(shots, dtype=np.int64)
     erasures = list(base.erasures)
     for shot in range(shots):
-        run = _Run(base.data.copy(), program.num_qubits, rng, np.zeros(program.num_clbits, dtype=np.uint8),
-                   options, cache=base.cache)
-        _execute(run, program, first)
+        run = base.fork()
+        execute(run, program, first)
         if shot == 0:
             erasures += run.erasures  # the expected erasures of the first shot's branch
         outcomes[shot] = sum(int(b) << j for j, b in enumerate(run.clbits))

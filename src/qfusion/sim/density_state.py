@@ -70,7 +70,7 @@ class DensityMatrix:
         """The ``2^n x 2^n`` matrix (built on first use)."""
         if self._matrix is None:
             n = self.num_qubits
-            vector = self._t.astype(complex)
+            vector = self.pauli_components.astype(complex)
             for q in range(n):
                 vector = apply_matrix(vector, FROM_PAULI, [q, q + n], 2 * n)
             self._matrix = vector.reshape(self.dim, self.dim)
@@ -79,13 +79,24 @@ class DensityMatrix:
     def __array__(self, dtype=None, copy=None):
         return self.data if dtype is None else self.data.astype(dtype)
 
+    def components(self, indices) -> np.ndarray:
+        """``Tr(P rho)`` for the Pauli vector ``indices`` (see :func:`pauli_index`) as float64.
+
+        >>> DensityMatrix.from_matrix([[1, 0], [0, 0]]).components([0, pauli_index("Z", 1)]).tolist()
+        [1.0, 1.0]
+        """
+        return np.asarray(self._t[np.asarray(indices, dtype=np.int64)], dtype=np.float64)
+
+    def _sum_of_squares(self) -> float:
+        return float(np.dot(self._t, self._t))
+
     def trace(self) -> float:
-        return float(self._t[0])
+        return float(self.components([0])[0])
 
     def probabilities(self) -> np.ndarray:
         """``rho[i, i]`` for every basis state (clipped at 0 against rounding)."""
         n = self.num_qubits
-        values = np.array(self._t[::self.dim + 1][:self.dim], dtype=float)  # the {I, Z}^n components
+        values = self.components(np.arange(self.dim) * (self.dim + 1))  # the {I, Z}^n components
         size = 1
         while size < self.dim:  # Walsh-Hadamard transform: p(s) = 2^-n sum_z (-1)^{z.s} t_{Z^z}
             view = values.reshape(-1, 2, size)
@@ -95,7 +106,7 @@ class DensityMatrix:
 
     def purity(self) -> float:
         """``Tr(rho^2)`` (1 for a pure state, ``2^-n`` for the maximally mixed one)."""
-        return float(np.dot(self._t, self._t)) / self.dim
+        return self._sum_of_squares() / self.dim
 
     def expectation_value(self, observable) -> float:
         """``Tr(rho O)`` for a Pauli label (rightmost is qubit 0), ``(label, coeff)`` pairs, or a PauliSum.
@@ -104,10 +115,9 @@ class DensityMatrix:
         >>> rho.expectation_value([("Z", 2.0), ("X", 1.0)])
         2.0
         """
-        total = 0j
-        for label, coeff in pauli_terms(observable, self.num_qubits):
-            total += complex(coeff) * float(self._t[pauli_index(label, self.num_qubits)])
-        return expectation_result(total)
+        terms = pauli_terms(observable, self.num_qubits)
+        values = self.components([pauli_index(label, self.num_qubits) for label, _ in terms])
+        return expectation_result(sum((complex(coeff) * float(v) for (_, coeff), v in zip(terms, values)), 0j))
 
     def fidelity(self, other) -> float:
         """Uhlmann fidelity with a state vector (``<psi|rho|psi>``) or another density matrix.
@@ -135,7 +145,7 @@ class DensityMatrix:
         if len(qubits) > 10 or len(set(qubits)) != len(qubits) or not all(0 <= q < n for q in qubits):
             raise CircuitError(f"reduced() needs distinct qubits in [0, {n}), at most 10 of them")
         k = len(qubits)
-        matrix = np.zeros((1 << k, 1 << k), dtype=complex)
+        labels, paulis = [], []
         for digits in range(4 ** k):
             label = ["I"] * n
             small = np.ones((1, 1), dtype=complex)
@@ -143,8 +153,9 @@ class DensityMatrix:
                 char = "IXYZ"[(digits >> (2 * j)) & 3]
                 label[n - 1 - qubits[j]] = char
                 small = np.kron(small, PAULI[char])
-            matrix += self._t[pauli_index("".join(label), n)] * small
-        return matrix / (1 << k)
+            labels.append(pauli_index("".join(label), n))
+            paulis.append(small)
+        return np.tensordot(self.components(labels), np.array(paulis), axes=1) / (1 << k)
 
     def sample(self, shots: int, seed=None) -> np.ndarray:
         """``shots`` basis-state indices drawn from the diagonal."""

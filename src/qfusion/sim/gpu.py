@@ -88,14 +88,18 @@ def require_device() -> None:
                        "machine, or use backend='statevector' (CPU)")
 
 
-def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1) -> int:
-    """Raise :class:`CircuitTooLargeError` unless ``batch * copies`` states fit in the device's free memory."""
+def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, what: str | None = None) -> int:
+    """Raise :class:`CircuitTooLargeError` unless ``batch * copies`` states fit in the device's free memory.
+
+    ``num_qubits`` counts index bits (a density matrix of n qubits is a vector of 2n); ``what``
+    names the data in the message (default: "K state(s) of n qubits")."""
     needed = state_bytes(num_qubits, dtype) * copies * batch if num_qubits < 100 else float("inf")
     free = _cuda().current_context().get_memory_info().free
     if needed + _RESERVE_BYTES > free:
         need = format_bytes(needed) if needed != float("inf") else "more than any GPU has"
+        what = what or f"{batch * copies} state(s) of {num_qubits} qubits"
         raise CircuitTooLargeError(
-            f"{batch * copies} state(s) of {num_qubits} qubits need {need} as {np.dtype(dtype).name} on the GPU; "
+            f"{what}: {need} as {np.dtype(dtype).name} on the GPU; "
             f"{format_bytes(max(free - _RESERVE_BYTES, 0))} of device memory is free (try dtype=\"complex64\", "
             f"fewer qubits, a smaller batch, or a distributed backend)")
     return int(needed)
@@ -128,9 +132,14 @@ def _fits_sweep_kernel(sweep: LaneSweep) -> bool:
     return not np.any((op_type == 2) & (op_nbits > cuda_sweep.MAX_DENSE_BITS))
 
 
+def _coefficients(values: np.ndarray, dtype) -> np.ndarray:
+    """``values`` as ``dtype``; a real dtype (the density matrix's Pauli vector) keeps the real part."""
+    return np.ascontiguousarray(values.real if np.dtype(dtype).kind == "f" else values, dtype=dtype)
+
+
 def _sweep_step(sweep: LaneSweep, dtype) -> tuple:
     arrays = list(sweep.arrays)
-    coef = (arrays[15].astype(np.float64) + 1j * arrays[16]).astype(dtype)
+    coef = _coefficients(arrays[15].astype(np.float64) + 1j * arrays[16], dtype)
     return ("sweep", np.int64(arrays[0])) + tuple(arrays[1:15]) + (coef, arrays[17])
 
 
@@ -145,18 +154,19 @@ def _gate_step(op: GateOp, dtype) -> tuple:
     offsets = np.array([sum(1 << int(bits[j]) for j in range(k) if (a >> j) & 1) for a in range(dim)],
                        dtype=np.int64)
     if op.kind == "diagonal":
-        return ("diagonal", bits, k, np.diagonal(op.matrix).astype(dtype)[None, :])
+        return ("diagonal", bits, k, _coefficients(np.diagonal(op.matrix), dtype)[None, :])
     if op.kind == "permutation" and k > cuda_gates.MAX_DENSE_QUBITS:
-        if k > cuda_gates.MAX_PERMUTATION_QUBITS:
+        if k > cuda_gates.max_permutation_qubits(dtype):
             raise BackendError(f"the gpu backend applies permutation gates on at most "
-                               f"{cuda_gates.MAX_PERMUTATION_QUBITS} qubits; got one on {k} (decompose it)")
+                               f"{cuda_gates.max_permutation_qubits(dtype)} index bits; got one on {k} "
+                               "(decompose it)")
         perm = np.argmax(np.abs(op.matrix), axis=0).astype(np.int64)
-        phase = op.matrix[perm, np.arange(dim)].astype(dtype)[None, :]
+        phase = _coefficients(op.matrix[perm, np.arange(dim)], dtype)[None, :]
         return ("permutation", bits, k, offsets, perm, phase)
-    if k > cuda_gates.MAX_DENSE_QUBITS:
-        raise BackendError(f"the gpu backend applies dense gates on at most {cuda_gates.MAX_DENSE_QUBITS} "
-                           f"qubits; got one on {k} (decompose it)")
-    return ("dense", bits, k, offsets, np.ascontiguousarray(op.matrix.reshape(1, -1), dtype=dtype))
+    if k > cuda_gates.max_dense_qubits(dtype):
+        raise BackendError(f"the gpu backend applies dense gates on at most {cuda_gates.max_dense_qubits(dtype)} "
+                           f"index bits; got one on {k} (decompose it)")
+    return ("dense", bits, k, offsets, _coefficients(op.matrix.reshape(1, -1), dtype))
 
 
 def upload(steps: list[tuple]) -> list[list]:
@@ -187,10 +197,14 @@ def upload(steps: list[tuple]) -> list[list]:
 
 def run_steps(state, steps: list[tuple], options: GpuOptions) -> None:
     """Launch every step on the device array ``state`` (shape ``(batch, 2**n)``)."""
-    if not steps:
-        return
+    if steps:
+        launch_steps(state, steps, upload(steps), options)
+
+
+def launch_steps(state, steps: list[tuple], device_steps: list[list], options: GpuOptions) -> None:
+    """Launch ``steps`` whose arrays :func:`upload` has already put on the device (a plan run many times)."""
     total = state.shape[0] * state.shape[1]
-    for step, device_step in zip(steps, upload(steps)):
+    for step, device_step in zip(steps, device_steps):
         kind, args = step[0], device_step[1:]
         if kind == "sweep":
             if state.shape[0] != 1:
@@ -199,7 +213,7 @@ def run_steps(state, steps: list[tuple], options: GpuOptions) -> None:
             _launch(cuda_sweep.sweep_kernel(state.dtype), chunks * options.threads_per_block, options,
                     state.reshape(state.shape[1]), *args)
         elif kind == "dense":
-            _launch(cuda_gates.dense_kernel(state.dtype), total >> step[2], options, state, *args)
+            _launch(cuda_gates.dense_kernel(state.dtype, step[2]), total >> step[2], options, state, *args)
         elif kind == "permutation":
             _launch(cuda_gates.permutation_kernel(state.dtype), total >> step[2], options, state, *args)
         elif kind == "diagonal":
@@ -255,7 +269,7 @@ class GpuStateVector:
                 x |= (char in "XY") << q
                 z |= (char in "ZY") << q
                 phase *= 1j if char == "Y" else 1
-            total += complex(coeff) * phase * _pauli_term(self._flat(), x, z, self.options)
+            total += complex(coeff) * phase * pauli_overlap(self._flat(), self._flat(), x, z, self.options)
         return expectation_result(total)
 
     def to_statevector(self) -> StateVector:
@@ -278,8 +292,9 @@ def _reduce(kernel, flat, options: GpuOptions, *args, slots: int = 1) -> np.ndar
     return partial.copy_to_host().sum(axis=0)
 
 
-def _pauli_term(flat, x: int, z: int, options: GpuOptions) -> complex:
-    re, im = _reduce(cuda_measure.pauli_term, flat, options, np.int64(x), np.int64(z), slots=2)
+def pauli_overlap(bra, ket, x: int, z: int, options: GpuOptions) -> complex:
+    """``<bra|X^x Z^z|ket>`` of two flat device arrays, reduced on the device."""
+    re, im = _reduce(cuda_measure.pauli_overlap, bra, options, ket, np.int64(x), np.int64(z), slots=2)
     return complex(re, im)
 
 
@@ -308,10 +323,10 @@ def _sample_keys(flat, shots: int, rng, positions: list[int], options: GpuOption
     return keys
 
 
-def _new_state(num_qubits: int, dtype, batch: int = 1):
+def _new_state(num_qubits: int, dtype, batch: int = 1, options: GpuOptions | None = None):
     check_device_fits(num_qubits, dtype, batch=batch)
     state = _cuda().device_array((batch, 1 << num_qubits), dtype=dtype)
-    _launch(cuda_gates.basis_zero_kernel, batch << num_qubits, GpuOptions(), state)
+    _launch(cuda_gates.basis_zero_kernel, batch << num_qubits, options or GpuOptions(), state)
     return state
 
 

@@ -4,13 +4,15 @@ States are 2-D device arrays ``state[b, i]`` (a single state is a batch of one);
 ``q`` of ``i`` is the wire ``q``. A gate's coefficients are ``coef[b', ...]`` with ``b' = b``
 when ``coef`` has one row per state, else row 0 (the same gate for every state):
 
-* :func:`dense_kernel`: a ``2^k x 2^k`` matrix on ascending ``bits`` (``k <= MAX_DENSE_QUBITS``),
+* :func:`dense_kernel`: a ``2^k x 2^k`` matrix on ascending ``bits`` (``k <=`` :func:`max_dense_qubits`),
   row-major, matrix index bit j on ``bits[j]``; ``offsets[a]`` is the state offset of matrix index a.
 * :func:`diagonal_kernel`: ``2^k`` phases on ``bits`` (any k up to 62).
-* :func:`permutation_kernel`: amplitude at matrix index ``c`` moves to ``perm[c]`` times ``phase[c]``.
+* :func:`permutation_kernel`: amplitude at matrix index ``c`` moves to ``perm[c]`` times ``phase[c]``
+  (``k <=`` :func:`max_permutation_qubits`).
 * :func:`swap_bits_kernel`: exchanges index bits ``first[j]`` and ``second[j]`` (a layout change).
 
-Kernels are made per complex dtype (local arrays need it at compile time) and validate
+Kernels are made per dtype (local arrays need it at compile time): complex for state vectors,
+real for the density matrix's Pauli vector (:mod:`qfusion.sim.gpu_density`). They validate
 nothing; :mod:`qfusion.sim.gpu` builds their arguments. Each has a NumPy twin in :mod:`.reference`.
 """
 
@@ -23,7 +25,19 @@ import numpy as np
 from numba import cuda
 
 MAX_DENSE_QUBITS = 5
+MAX_DENSE_REAL_QUBITS = 8  # a four-qubit gate (mcx with three controls: not Clifford) on the Pauli vector
 MAX_PERMUTATION_QUBITS = 7
+MAX_PERMUTATION_REAL_QUBITS = 8  # a four-qubit permutation gate (mcx with three controls) on the Pauli vector
+
+
+def max_dense_qubits(dtype) -> int:
+    """The widest dense matrix :func:`dense_kernel` of ``dtype`` applies (its thread-local group)."""
+    return MAX_DENSE_REAL_QUBITS if np.dtype(dtype).kind == "f" else MAX_DENSE_QUBITS
+
+
+def max_permutation_qubits(dtype) -> int:
+    """The widest permutation :func:`permutation_kernel` of ``dtype`` applies."""
+    return MAX_PERMUTATION_REAL_QUBITS if np.dtype(dtype).kind == "f" else MAX_PERMUTATION_QUBITS
 
 
 @cuda.jit(device=True)
@@ -35,11 +49,17 @@ def spread(g, bits, k):
     return g
 
 
+def dense_kernel(dtype, k: int = MAX_DENSE_QUBITS):
+    """Kernel ``(state, bits, k, offsets, coef)`` for states of ``dtype`` and matrices on ``k`` bits: up to
+    ``MAX_DENSE_QUBITS`` one kernel, wider ones (real dtypes) another, so that every thread of the
+    common narrow kernel keeps a small local array."""
+    return _dense_kernel(np.dtype(dtype), MAX_DENSE_QUBITS if k <= MAX_DENSE_QUBITS else max_dense_qubits(dtype))
+
+
 @cache
-def dense_kernel(dtype):
-    """Kernel ``(state, bits, k, offsets, coef)`` for states of ``dtype``."""
-    nb_type = numba.from_dtype(np.dtype(dtype))
-    dim_max = 1 << MAX_DENSE_QUBITS
+def _dense_kernel(dtype, max_qubits: int):
+    nb_type = numba.from_dtype(dtype)
+    dim_max = 1 << max_qubits
 
     @cuda.jit
     def kernel(state, bits, k, offsets, coef):
@@ -83,7 +103,7 @@ def diagonal_kernel(state, bits, k, coef):
 def permutation_kernel(dtype):
     """Kernel ``(state, bits, k, offsets, perm, phase)`` for states of ``dtype``."""
     nb_type = numba.from_dtype(np.dtype(dtype))
-    dim_max = 1 << MAX_PERMUTATION_QUBITS
+    dim_max = 1 << max_permutation_qubits(dtype)
 
     @cuda.jit
     def kernel(state, bits, k, offsets, perm, phase):

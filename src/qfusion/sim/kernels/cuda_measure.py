@@ -118,15 +118,15 @@ def histogram(keys, counts):
 
 
 @cuda.jit
-def pauli_term(state, x, z, out):
+def pauli_overlap(bra, ket, x, z, out):
     """``out[block, 0:2]``: partial sums (real, imaginary) of
-    ``conj(state[i ^ x]) * state[i] * (-1)^popcount(i & z)``, i.e. <psi|X^x Z^z|psi>."""
+    ``conj(bra[i ^ x]) * ket[i] * (-1)^popcount(i & z)``, i.e. <bra|X^x Z^z|ket> (real or complex arrays)."""
     shared = cuda.shared.array(THREADS, numba.float64)
     re = 0.0
     im = 0.0
-    for i in range(cuda.grid(1), state.shape[0], cuda.gridsize(1)):
-        a = state[i]
-        b = state[i ^ x]
+    for i in range(cuda.grid(1), ket.shape[0], cuda.gridsize(1)):
+        a = ket[i]
+        b = bra[i ^ x]
         pr = b.real * a.real + b.imag * a.imag
         pi = b.real * a.imag - b.imag * a.real
         if cuda.popc(i & z) & 1:

@@ -169,30 +169,26 @@ def sample_keys(state, uniforms, positions):
     return _bits(index, list(positions))
 
 
-def pauli_term(state, x, z):
-    """Twin of ``cuda_measure.pauli_term``: <psi|X^x Z^z|psi>."""
-    index = np.arange(state.shape[0])
-    parity = np.array([bin(int(v)).count("1") & 1 for v in (index & z)])
-    return complex(np.sum(np.conj(state[index ^ x]) * state * (1 - 2 * parity)))
 def _signs(index, z):
     return np.array([1.0 - 2.0 * (bin(int(v)).count("1") & 1) for v in (index & z)])
 
 
 def pauli_rotation(state, x, z, phase, cos_half, sin_half):
-    """Twin of ``cpu_pauli.pauli_rotation``."""
+    """Twin of ``cpu_pauli.pauli_rotation`` and ``cuda_pauli.pauli_rotation`` (which takes
+    ``factor = -1j * sin_half * phase`` and the top bit of ``x`` instead)."""
     index = np.arange(state.shape[0])
     applied = phase * _signs(index ^ x, z) * state[index ^ x]
     state[:] = cos_half * state - 1j * sin_half * applied
 
 
 def pauli_overlap(bra, ket, x, z):
-    """Twin of ``cpu_pauli.pauli_overlap``."""
+    """Twin of ``cpu_pauli.pauli_overlap`` and ``cuda_measure.pauli_overlap``: <bra|X^x Z^z|ket>."""
     index = np.arange(bra.shape[0])
     return complex(np.sum(np.conj(bra) * _signs(index ^ x, z) * ket[index ^ x]))
 
 
 def apply_pauli_sum(state, out, x_masks, group_starts, z_masks, coeffs):
-    """Twin of ``cpu_pauli.apply_pauli_sum``."""
+    """Twin of ``cpu_pauli.apply_pauli_sum`` and ``cuda_pauli.apply_pauli_sum``."""
     index = np.arange(state.shape[0])
     out[:] = 0
     for g, x in enumerate(x_masks):

@@ -20,3 +20,14 @@ def sample_one(state, threshold):
     running = np.cumsum(np.abs(state) ** 2)
     above = np.nonzero(running > threshold)[0]
     return int(above[0]) if len(above) else int(np.nonzero(np.abs(state))[0][-1])
+
+
+def pauli_basis_zero(data, num_qubits):
+    """Twin of ``cuda_density.pauli_basis_zero``: the I/Z components of ``|0><0|`` are 1."""
+    index = np.arange(data.shape[0])
+    data[:] = (index >> num_qubits) == (index & ((1 << num_qubits) - 1))
+
+
+def gather(data, indices, out):
+    """Twin of ``cuda_density.gather``."""
+    out[:] = data[indices]
