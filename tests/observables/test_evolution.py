@@ -51,3 +51,33 @@ def test_commuting_terms_with_one_x_pattern_are_diagonalised_exactly(seed):
     ops = circuit.count_ops()
     assert ops.get("rz", 0) + ops.get("rzz", 0) == len(chosen)
     assert np.allclose(circuit_unitary(circuit), expm(-0.37j * terms.to_matrix()), atol=1e-10)
+
+
+def test_evolution_on_chosen_qubits_and_in_trotter_steps():
+    from scipy.linalg import expm
+
+    from qfusion.circuit import circuit_unitary
+    from qfusion.observables import PauliSum
+    from qfusion.observables.evolution import append_pauli_evolution
+    H = PauliSum.from_list([("XY", 0.4), ("ZI", -0.7), ("YZ", 0.25)])     # terms that do not commute
+    exact = expm(-1j * 0.3 * H.to_matrix())
+    errors = []
+    for steps in (1, 4, 16):
+        u = circuit_unitary(append_pauli_evolution(Circuit(2), H, 0.3, steps=steps))
+        errors.append(np.abs(u - exact).max())
+    assert errors[0] > errors[1] > errors[2] and errors[2] < 2e-3      # first order: error ~ 1/steps
+    # the same evolution on qubits 3 and 1 of a wider circuit
+    wide = circuit_unitary(append_pauli_evolution(Circuit(4), H, 0.3, steps=4, qubits=[3, 1]))
+    narrow = circuit_unitary(append_pauli_evolution(Circuit(2), H, 0.3, steps=4))
+    reference = np.zeros((16, 16), dtype=complex)
+    for col in range(16):
+        bits = [(col >> q) & 1 for q in range(4)]
+        sub = bits[3] | (bits[1] << 1)
+        for row_sub in range(4):
+            row = col & ~((1 << 3) | (1 << 1)) | ((row_sub & 1) << 3) | (((row_sub >> 1) & 1) << 1)
+            reference[row, col] += narrow[row_sub, sub]
+    np.testing.assert_allclose(wide, reference, atol=1e-12)
+    with pytest.raises(CircuitError):
+        append_pauli_evolution(Circuit(2), H, 0.3, qubits=[0, 0])
+    with pytest.raises(CircuitError):
+        append_pauli_evolution(Circuit(2), H, 0.3, steps=0)

@@ -109,7 +109,7 @@ def test_pauli_evolution_matches_the_matrix_exponential_and_differentiates_fast(
     from scipy.linalg import expm
 
     from qfusion.circuit import circuit_unitary
-    from qfusion.primitives.evolution import append_pauli_evolution
+    from qfusion.primitives import append_pauli_evolution
     commuting = PauliSum.from_list([("ZZI", 0.7), ("IZZ", -0.3), ("XXX", 0.2)])
     t = Parameter("t")
     c = append_pauli_evolution(Circuit(3), commuting, 2 * t)

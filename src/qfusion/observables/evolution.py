@@ -24,14 +24,21 @@ from qfusion.errors import CircuitError
 from qfusion.observables.pauli import PauliSum
 
 
-def append_pauli_rotation(circuit: Circuit, label: str, angle) -> Circuit:
-    """Append ``exp(-i angle/2 P)`` for the little-endian label ``P`` (identity: nothing) to ``circuit``.
+def append_pauli_rotation(circuit: Circuit, label: str, angle, qubits=None) -> Circuit:
+    """Append ``exp(-i angle/2 P)`` for the little-endian label ``P`` (identity: nothing) to ``circuit``,
+    on ``qubits`` (the label's rightmost character on ``qubits[0]``; default: every qubit).
 
     >>> append_pauli_rotation(Circuit(2), "ZZ", 0.3).count_ops()
     {'cx': 2, 'rz': 1}
+    >>> append_pauli_rotation(Circuit(4), "XZ", 0.3, qubits=[1, 3]).count_ops()
+    {'h': 2, 'cx': 2, 'rz': 1}
     """
+    if qubits is not None:
+        return _on_qubits(circuit, qubits, lambda sub: append_pauli_rotation(sub, label, angle))
     if len(label) != circuit.num_qubits:
         raise CircuitError(f"Pauli label {label!r} has {len(label)} characters for a {circuit.num_qubits}-qubit circuit")
+    if set(label) - set("IXYZ"):
+        raise CircuitError(f"Pauli label {label!r} may only hold I, X, Y and Z")
     support = [q for q in range(circuit.num_qubits) if label[circuit.num_qubits - 1 - q] != "I"]
     if not support:
         return circuit
@@ -54,14 +61,28 @@ def append_pauli_rotation(circuit: Circuit, label: str, angle) -> Circuit:
     return circuit
 
 
-def append_pauli_evolution(circuit: Circuit, operator: PauliSum, time) -> Circuit:
+def append_pauli_evolution(circuit: Circuit, operator: PauliSum, time, *, steps: int = 1,
+                           qubits=None) -> Circuit:
     """Append ``exp(-i time * operator)`` (a Hermitian :class:`PauliSum`; the identity term is a
-    global phase and is dropped) to ``circuit``, one rotation per term in the order of the sum.
+    global phase and is dropped) to ``circuit``, one rotation per term in the order of the sum, by
+    ``steps`` first-order Trotter steps (exact in one when the terms commute), on ``qubits``
+    (default: every qubit; operator qubit ``k`` acts on ``qubits[k]``).
 
     >>> from qfusion.observables import PauliSum
     >>> append_pauli_evolution(Circuit(1), PauliSum.from_list([("X", 1.0), ("Z", 2.0)]), 0.1).count_ops()
     {'h': 2, 'rz': 2}
+    >>> append_pauli_evolution(Circuit(3), PauliSum.from_list([("X", 1.0), ("Z", 2.0)]), 0.1, steps=2,
+    ...                        qubits=[2]).count_ops()
+    {'h': 4, 'rz': 4}
     """
+    if int(steps) != steps or steps < 1:
+        raise CircuitError(f"steps must be a positive integer, got {steps!r}")
+    if qubits is not None:
+        return _on_qubits(circuit, qubits, lambda sub: append_pauli_evolution(sub, operator, time, steps=steps))
+    if steps > 1:
+        for _ in range(int(steps)):
+            append_pauli_evolution(circuit, operator, time / steps)
+        return circuit
     if operator.num_qubits != circuit.num_qubits:
         raise CircuitError(f"a {operator.num_qubits}-qubit operator cannot evolve a {circuit.num_qubits}-qubit circuit")
     for label, coeff in operator.terms:
@@ -74,6 +95,16 @@ def append_pauli_evolution(circuit: Circuit, operator: PauliSum, time) -> Circui
         return _append_diagonalised(circuit, terms, time)
     for label, coeff in operator.terms:
         append_pauli_rotation(circuit, label, _scaled(2 * coeff, time))
+    return circuit
+
+
+def _on_qubits(circuit: Circuit, qubits, build) -> Circuit:
+    """``build`` on a circuit of ``len(qubits)`` qubits, composed onto ``qubits`` of ``circuit``."""
+    qubits = [int(q) for q in qubits]
+    if len(set(qubits)) != len(qubits) or any(not 0 <= q < circuit.num_qubits for q in qubits):
+        raise CircuitError(f"qubits {qubits} must be distinct qubits of the {circuit.num_qubits}-qubit circuit")
+    for inst in build(Circuit(len(qubits))).instructions:
+        circuit.append(inst.operation, [qubits[q] for q in inst.qubits])
     return circuit
 
 

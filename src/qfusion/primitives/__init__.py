@@ -14,7 +14,7 @@ They sit above the backends: every backend name works, exactly or with shots.
 
 from qfusion.primitives.adjoint import AdjointTape
 from qfusion.primitives.estimator import Estimator, EstimatorResult
-from qfusion.primitives.evolution import append_pauli_evolution, append_pauli_rotation
+from qfusion.observables.evolution import append_pauli_evolution, append_pauli_rotation
 from qfusion.primitives.gradients import (GradientResult, adjoint_gradient, finite_difference_gradient,
                                           parameter_shift_gradient, value_and_gradient)
 from qfusion.primitives.interfaces import ExpectationFunction, jax_expectation, torch_expectation
