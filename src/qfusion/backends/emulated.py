@@ -2,7 +2,7 @@
 
 ``run`` transpiles the circuit to the device (unless it already is), keeps only the physical
 qubits it uses, adds the device's noise (gate errors, relaxation while idle and while atoms move,
-erasure, readout errors) and samples it exactly with the density-matrix simulator when it has
+erasure, readout errors; a global pulse's error on every atom it rotates) and samples it exactly with the density-matrix simulator when it has
 at most ``DENSITY_MATRIX_QUBITS`` active qubits, else by quantum trajectories. The transpile
 report goes into ``Result.metadata``.
 
@@ -19,8 +19,8 @@ import time
 
 from qfusion.backends.base import Backend, Result
 from qfusion.circuit.circuit import Circuit, Instruction
-from qfusion.circuit.gates import Gate
-from qfusion.circuit.modifiers import UnitaryGate
+from qfusion.circuit.gates import Barrier, Gate
+from qfusion.circuit.modifiers import BroadcastGate, UnitaryGate
 from qfusion.devices import get as get_device
 from qfusion.devices.noise import device_noise_model
 from qfusion.errors import BackendError
@@ -112,9 +112,9 @@ def _compact(transpiled: TranspiledCircuit, device):
             compact.instructions.append(step)
             compact.instructions.append(Instruction(erasure(device.atoms.loss_per_move).to_operation(),
                                                     (index[move.qubit],)))
-        mapped = Instruction(inst.operation, tuple(index[q] for q in inst.qubits), inst.clbits, inst.condition)
-        timing[id(mapped)] = instruction_duration(inst, device)
-        compact.instructions.append(mapped)
+        for mapped in _pieces(inst, index):
+            timing[id(mapped)] = instruction_duration(inst, device)
+            compact.instructions.append(mapped)
     # keep the instructions alive so their ids stay valid while the durations are read
     keep = list(compact.instructions)
 
@@ -124,6 +124,19 @@ def _compact(transpiled: TranspiledCircuit, device):
             return timing.get(id(inst), 0.0)
         return 0.0
     return compact, tuple(used), durations
+
+
+def _pieces(inst, index) -> list[Instruction]:
+    """``inst`` on the compact qubits; a global pulse becomes a barrier (the atoms start it together)
+    and its one-qubit part on each atom, under the pulse's name, so that each atom gets the pulse's
+    calibrated noise and duration."""
+    qubits = tuple(index[q] for q in inst.qubits)
+    op = inst.operation
+    if not isinstance(op, BroadcastGate):
+        return [Instruction(op, qubits, inst.clbits, inst.condition)]
+    part = BroadcastGate(op.base, 1, name=op.name)
+    return [Instruction(Barrier(len(qubits)), qubits)] + \
+        [Instruction(part, (q,), (), inst.condition) for q in qubits]
 
 
 class SuperconductingBackend(EmulatedBackend):

@@ -93,14 +93,15 @@ def neutral_atom() -> Device:
                   if math.dist(positions[a], positions[b]) <= radius)
     return Device(
         name="neutral_atom", modality="neutral_atom", num_qubits=n,
-        native_gates=("rz", "rx", "ry", "cz"), coupling_map=pairs,
+        native_gates=("rz", "rx", "ry", "cz", "global_rx", "global_ry"), coupling_map=pairs,
         gates=(GateCalibration("rx", 2e-6, 5e-4), GateCalibration("ry", 2e-6, 5e-4),
+               GateCalibration("global_rx", 1e-6, 2e-4), GateCalibration("global_ry", 1e-6, 2e-4),
                GateCalibration("cz", 250e-9, 5e-3, erasure=1e-3), GateCalibration("measure", 500e-6, 0.0)),
         qubits=(QubitCalibration(4.0, 1.0, (0.01, 0.02)),) * n,
         measure_duration=500e-6, max_shots=1_000, max_duration=2.0,
         atoms=AtomArray(positions=positions, blockade_radius=radius, site_spacing=spacing,
                         move_speed=0.55e6, move_overhead=15e-6, loss_per_move=5e-4,
-                        global_gates=("rx", "ry")),
+                        global_gates=("global_rx", "global_ry")),
         description="24-atom Rydberg array on a reconfigurable lattice, CZ + global rotations + local RZ",
         references=("Evered et al., Nature 622, 268 (2023) (99.5% parallel CZ)",
                     "Bluvstein et al., Nature 604, 451 (2022) (coherent atom transport)",
