@@ -61,11 +61,16 @@ def relaxation_fidelity(t: float, t1: float, t2: float) -> float:
     return (1 + math.exp(-t / t1) + 2 * math.exp(-t / t2)) / 4
 
 
-def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedule:
-    """Schedule ``circuit`` (native gates on the device's physical qubits), with atom ``moves``."""
+def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=None) -> Schedule:
+    """Schedule ``circuit`` (native gates on the device's physical qubits), with atom ``moves``.
+    ``durations``, when given, replaces the calibrated duration of each instruction (one number per
+    instruction: what one shot took, when heralded gates repeat a random number of times)."""
     instructions = circuit.instructions if hasattr(circuit, "instructions") else list(circuit)
     n = device.num_qubits
-    durations = [instruction_duration(inst, device) for inst in instructions]
+    if durations is None:
+        durations = [instruction_duration(inst, device) for inst in instructions]
+    elif len(durations) != len(instructions):
+        raise CircuitError(f"{len(durations)} durations for {len(instructions)} instructions")
     moves_before: dict[int, list] = {}
     for move in moves:
         moves_before.setdefault(move.before, []).append(move)
