@@ -21,6 +21,7 @@ around the schedule's expectation (``metadata["duration"]``).
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 import numpy as np
 
@@ -171,9 +172,7 @@ def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=
         timing[id(step)] = duration
         compact.instructions.append(step)
         for q in physical_qubits if noise else ():
-            channel = Relaxation(device.qubits[q].t1, device.qubits[q].t2)(duration)
-            if loss > 0:
-                channel = channel.compose(erasure(loss))
+            channel = _step_noise(device.qubits[q].t1, device.qubits[q].t2, duration, loss)
             compact.instructions.append(Instruction(channel.to_operation(), (index[q],)))
 
     for position, inst in enumerate(transpiled.instructions):
@@ -195,6 +194,13 @@ def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=
             return timing.get(id(inst), 0.0)
         return 0.0
     return compact, tuple(used), durations
+
+
+@lru_cache(maxsize=1024)
+def _step_noise(t1: float, t2: float, duration: float, loss: float):
+    """Relaxation for ``duration``, then the loss of the qubit with probability ``loss``."""
+    channel = Relaxation(t1, t2)(duration)
+    return channel.compose(erasure(loss)) if loss > 0 else channel
 
 
 def _pieces(inst, index) -> list[Instruction]:

@@ -148,13 +148,26 @@ def _measure(run: _Run, qubit: int) -> int:
     return outcome
 
 
+_HERALDS: dict = {}
+
+
+def _herald(channel: Channel) -> tuple[np.ndarray, float | None]:
+    """``(sum of K^dagger K over the heralded K, its probability if the same for every state)``."""
+    if channel.key not in _HERALDS:
+        if len(_HERALDS) > 4096:
+            _HERALDS.clear()
+        herald = sum(channel.kraus[i].conj().T @ channel.kraus[i] for i in channel.heralded)
+        scale = float(herald[0, 0].real)
+        fixed = np.abs(herald - scale * np.eye(herald.shape[0])).max() < 1e-12
+        _HERALDS[channel.key] = (herald, scale if fixed else None)
+    return _HERALDS[channel.key]
+
+
 def _record_herald(run: _Run, op: ChannelOp) -> None:
-    """Probability that the heralded Kraus operators fire here (state-dependent in general)."""
-    herald = sum(op.channel.kraus[i].conj().T @ op.channel.kraus[i] for i in op.channel.heralded)
-    scale = herald[0, 0].real
-    if np.abs(herald - scale * np.eye(herald.shape[0])).max() < 1e-12:
-        probability = scale
-    else:
+    """Probability that the heralded Kraus operators fire here (state-dependent in general: the
+    pending segment has then been applied, see :func:`_execute`)."""
+    herald, probability = _herald(op.channel)
+    if probability is None:
         _restore(run)
         state = DensityMatrix(run.data, run.num_qubits)
         probability = float(np.trace(herald @ state.reduced(op.qubits)).real)
@@ -167,8 +180,9 @@ def _execute(run: _Run, program: NoisyProgram, start: int = 0) -> None:
     for index in range(start, len(program.ops)):
         op = program.ops[index]
         if isinstance(op, ChannelOp) and op.channel.is_heralded:
-            _run_gates(run, segment, ("segment", index), keep_layout=True)
-            segment = []
+            if _herald(op.channel)[1] is None:  # a state-dependent herald reads the state here
+                _run_gates(run, segment, ("segment", index), keep_layout=True)
+                segment = []
             _record_herald(run, op)
         if isinstance(op, (GateOp, ChannelOp, ResetOp)):
             segment.append(op)
