@@ -114,3 +114,13 @@ def test_broadcast_gates_simulate_as_their_factors():
     np.testing.assert_allclose(np.asarray(qf.simulate(circuit)), np.asarray(qf.simulate(expected)), atol=1e-12)
     np.testing.assert_allclose(circuit_unitary(circuit), circuit_unitary(expected), atol=1e-12)
     assert pulse.inverse().matrix() == pytest.approx(pulse.matrix().conj().T)
+
+
+@pytest.mark.parametrize("device_name", ["superconducting", "trapped_ion", "photonic"])
+def test_a_transpiled_atom_circuit_transpiles_to_other_devices(device_name, circuits):
+    source = Circuit(3).h(0).h(1).h(2).cz(0, 1).cz(1, 2).h(0).h(1).h(2)
+    atoms = transpile(source, "neutral_atom", initial_layout=(0, 4, 1)).on_active_qubits()
+    assert any(isinstance(inst.operation, BroadcastGate) for inst in atoms.instructions)
+    again = transpile(atoms, device_name, seed=1)
+    check_native(again, get(device_name))
+    assert circuits.equal_up_to_phase(circuits.logical_unitary(again, 3), circuit_unitary(atoms))
