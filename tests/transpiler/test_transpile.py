@@ -113,3 +113,38 @@ def test_mid_circuit_measurement_conditions_and_reset(device_name):
     reference = qf.run(circuit, shots=4000, seed=6).probabilities()
     for key in set(ours) | set(reference):
         assert abs(ours.get(key, 0) - reference.get(key, 0)) < 0.04
+
+
+def test_sabre_trials_do_not_depend_on_the_thread_count(circuits):
+    import numba
+    from qfusion.transpiler import sabre_layout
+    device = get("superconducting")
+    circuit = circuits.random_circuit(9, 60, np.random.default_rng(5))
+    from qfusion.transpiler.decompose import unroll
+    instructions = unroll(circuit).instructions
+    results = []
+    before = numba.get_num_threads()
+    try:
+        for threads in sorted({1, before}):
+            numba.set_num_threads(threads)
+            routed = sabre_layout(instructions, device.distance_matrix, 9, device.num_qubits, seed=4, trials=6)
+            results.append((routed.instructions, routed.initial_layout, routed.final_layout, routed.swaps))
+    finally:
+        numba.set_num_threads(before)
+    assert all(r == results[0] for r in results)
+    assert results[0][3] > 0
+
+
+def test_optimize_stops_at_a_fixed_point(circuits):
+    from qfusion.transpiler.passes import optimize, translate, two_qubit_count
+    from qfusion.transpiler.decompose import unroll
+    from qfusion.transpiler.transpile import target_of
+    target = target_of(get("superconducting"))
+    rng = np.random.default_rng(12)
+    for k in range(12):
+        circuit = circuits.random_circuit(int(rng.integers(2, 6)), int(rng.integers(10, 60)), rng)
+        instructions, _ = translate(unroll(circuit).instructions, target)
+        once, _ = optimize(instructions, target)
+        twice, _ = optimize(once, target)
+        assert two_qubit_count(twice) == two_qubit_count(once), k
+        assert len(twice) == len(once), k

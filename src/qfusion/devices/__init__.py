@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from qfusion.devices.device import (AtomArray, Device, DeviceError, GateCalibration, PhotonicLinks,
                                     QubitCalibration)
 from qfusion.devices.profiles import PROFILES
@@ -28,7 +30,14 @@ def get(device: "str | Device") -> Device:
     if device not in PROFILES:
         raise DeviceError(f"unknown device {device!r}; built-in devices: {', '.join(PROFILES)} "
                           f"(or load your own with qfusion.devices.load(path))")
-    return PROFILES[device]()
+    return _built_in(device)
+
+
+@lru_cache(maxsize=None)
+def _built_in(name: str) -> Device:
+    # devices are frozen, so one instance per profile serves every caller (and keeps its
+    # cached distance matrix and calibration tables between transpile calls)
+    return PROFILES[name]()
 
 
 __all__ = ["AtomArray", "Device", "DeviceError", "GateCalibration", "PhotonicLinks", "QubitCalibration",

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def heavy_hex_27() -> tuple[tuple[int, int], ...]:
     """The 27-qubit heavy-hex lattice of IBM Falcon processors (ibmq_montreal, ibm_kolkata, ...)."""
@@ -32,3 +34,29 @@ def line(num_qubits: int) -> tuple[tuple[int, int], ...]:
 def ring(num_qubits: int) -> tuple[tuple[int, int], ...]:
     """A chain closed into a ring."""
     return line(num_qubits) + ((num_qubits - 1, 0),)
+
+
+def distance_matrix(edges, num_qubits: int) -> np.ndarray:
+    """Hop distances (breadth-first search) on the undirected graph of ``edges``; ``inf`` between
+    qubits that are not connected.
+
+    >>> distance_matrix(line(3), 3)[0].tolist()
+    [0.0, 1.0, 2.0]
+    """
+    neighbours = [[] for _ in range(num_qubits)]
+    for a, b in edges:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    distance = np.full((num_qubits, num_qubits), np.inf)
+    for source in range(num_qubits):
+        distance[source, source] = 0
+        frontier = [source]
+        while frontier:
+            nxt = []
+            for q in frontier:
+                for r in neighbours[q]:
+                    if distance[source, r] == np.inf:
+                        distance[source, r] = distance[source, q] + 1
+                        nxt.append(r)
+            frontier = nxt
+    return distance

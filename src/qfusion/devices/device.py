@@ -168,22 +168,8 @@ class Device:
         n = self.num_qubits
         if self.coupling_map is None:
             return np.ones((n, n)) - np.eye(n)
-        neighbours = [[] for _ in range(n)]
-        for a, b in self.edges:
-            neighbours[a].append(b)
-        distance = np.full((n, n), np.inf)
-        for source in range(n):
-            distance[source, source] = 0
-            frontier = [source]
-            while frontier:
-                nxt = []
-                for q in frontier:
-                    for r in neighbours[q]:
-                        if distance[source, r] == np.inf:
-                            distance[source, r] = distance[source, q] + 1
-                            nxt.append(r)
-                frontier = nxt
-        return distance
+        from qfusion.devices.coupling import distance_matrix
+        return distance_matrix(self.coupling_map, n)
 
     # -- noise ---------------------------------------------------------------------------------
     def noise_model(self):

@@ -39,10 +39,12 @@ def zyz_angles(unitary: np.ndarray) -> tuple[float, float, float]:
     >>> [round(a, 6) for a in zyz_angles(standard_gate("x").matrix())]
     [3.141593, -1.570796, 1.570796]
     """
-    special = unitary / cmath.sqrt(np.linalg.det(unitary))
-    theta = 2 * math.atan2(abs(special[1, 0]), abs(special[0, 0]))
-    total = 2 * cmath.phase(special[1, 1]) if abs(special[1, 1]) > 1e-12 else 0.0
-    difference = 2 * cmath.phase(special[1, 0]) if abs(special[1, 0]) > 1e-12 else 0.0
+    (a, b), (c, d) = np.asarray(unitary, dtype=complex).tolist()
+    root = cmath.sqrt(a * d - b * c)
+    s00, s10, s11 = a / root, c / root, d / root
+    theta = 2 * math.atan2(abs(s10), abs(s00))
+    total = 2 * cmath.phase(s11) if abs(s11) > 1e-12 else 0.0
+    difference = 2 * cmath.phase(s10) if abs(s10) > 1e-12 else 0.0
     return theta, wrap_angle((total + difference) / 2), wrap_angle((total - difference) / 2)
 
 
@@ -79,16 +81,40 @@ def _euler_gates(basis: str, theta: float, phi: float, lam: float) -> list[Gate]
 
 def gates_matrix(gates) -> np.ndarray:
     """The product of single-qubit gates applied in order."""
-    matrix = np.eye(2, dtype=complex)
+    return np.array(_product(gates), dtype=complex).reshape(2, 2)
+
+
+_SX = ((0.5 + 0.5j, 0.5 - 0.5j), (0.5 - 0.5j, 0.5 + 0.5j))
+_X = ((0j, 1 + 0j), (1 + 0j, 0j))
+
+
+def _entries(gate: Gate):
+    """The 2x2 matrix of a gate the syntheses emit, as nested tuples of Python complex numbers."""
+    name = gate.name
+    if name == "rz":
+        half = 0.5 * gate.params[0]
+        return (cmath.exp(-1j * half), 0j), (0j, cmath.exp(1j * half))
+    if name in ("rx", "ry"):
+        half = 0.5 * gate.params[0]
+        cos, sin = math.cos(half), math.sin(half)
+        if name == "rx":
+            return (complex(cos), -1j * sin), (-1j * sin, complex(cos))
+        return (complex(cos), complex(-sin)), (complex(sin), complex(cos))
+    if name == "sx":
+        return _SX
+    if name == "x":
+        return _X
+    (a, b), (c, d) = gate.matrix().tolist()
+    return (a, b), (c, d)
+
+
+def _product(gates):
+    """The product of ``gates`` in order, as ``((a, b), (c, d))`` of Python complex numbers."""
+    (a, b), (c, d) = (1 + 0j, 0j), (0j, 1 + 0j)
     for gate in gates:
-        matrix = gate.matrix() @ matrix
-    return matrix
-
-
-def relative_phase(target: np.ndarray, product: np.ndarray) -> float:
-    """``α`` with ``target ≈ e^{iα} product`` (both unitaries of the same size)."""
-    index = np.unravel_index(np.argmax(np.abs(product)), product.shape)
-    return cmath.phase(target[index] / product[index])
+        (e, f), (g, h) = _entries(gate)
+        a, b, c, d = e * a + f * c, e * b + f * d, g * a + h * c, g * b + h * d
+    return (a, b), (c, d)
 
 
 def synthesize_one_qubit(unitary: np.ndarray, basis: str = "zyz") -> tuple[list[Gate], float]:
@@ -101,8 +127,12 @@ def synthesize_one_qubit(unitary: np.ndarray, basis: str = "zyz") -> tuple[list[
     >>> bool(np.allclose(np.exp(1j * phase) * gates_matrix(gates), u))
     True
     """
-    gates = _euler_gates(basis, *zyz_angles(np.asarray(unitary, dtype=complex)))
-    return gates, relative_phase(unitary, gates_matrix(gates))
+    unitary = np.asarray(unitary, dtype=complex)
+    gates = _euler_gates(basis, *zyz_angles(unitary))
+    product = [x for row in _product(gates) for x in row]
+    target = unitary.ravel().tolist()
+    largest = max(range(4), key=lambda k: abs(product[k]))
+    return gates, cmath.phase(target[largest] / product[largest])
 
 
 def basis_gate_names(basis: str) -> frozenset[str]:

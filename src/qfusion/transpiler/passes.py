@@ -140,7 +140,15 @@ def translate(instructions, target: Target) -> tuple[list[Instruction], float]:
 
 def merge_single_qubit_runs(instructions, target: Target) -> tuple[list[Instruction], float]:
     """Each run of single-qubit gates on a qubit becomes its shortest native Euler form."""
+    instructions, phase, _ = _merge(instructions, target)
+    return instructions, phase
+
+
+def _merge(instructions, target: Target) -> tuple[list[Instruction], float, bool]:
+    """:func:`merge_single_qubit_runs`, and whether a run with a non-diagonal gate became diagonal
+    (entanglers may then cancel across it)."""
     phase = [0.0]
+    became_diagonal = [False]
     out: list[Instruction | None] = []
     runs: dict[int, list[int]] = {}
 
@@ -166,6 +174,9 @@ def merge_single_qubit_runs(instructions, target: Target) -> tuple[list[Instruct
             return
         phase[0] += extra
         replacement = [Instruction(g, (qubit,)) for g in gates]
+        if (all(g.name in _DIAGONAL_NAMES for g in gates)
+                and not all(out[i].operation.name in _DIAGONAL_NAMES for i in indices)):
+            became_diagonal[0] = True
         for index in indices:
             out[index] = None
         out[indices[-1]] = replacement
@@ -180,7 +191,7 @@ def merge_single_qubit_runs(instructions, target: Target) -> tuple[list[Instruct
         out.append(inst)
     for q in list(runs):
         flush(q)
-    return _flatten(out), phase[0]
+    return _flatten(out), phase[0], became_diagonal[0]
 
 
 def _flatten(items) -> list[Instruction]:
@@ -233,7 +244,15 @@ def _block_key(gates, pair):
 def resynthesize_blocks(instructions, target: Target) -> tuple[list[Instruction], float]:
     """Collect maximal runs of gates on one pair of qubits; re-synthesise a run when that needs
     fewer entanglers (or when it holds non-native gates)."""
+    instructions, phase, _ = _resynthesize(instructions, target)
+    return instructions, phase
+
+
+def _resynthesize(instructions, target: Target) -> tuple[list[Instruction], float, bool]:
+    """:func:`resynthesize_blocks`, and whether a block became local (its neighbours may then
+    merge into new blocks, so another pass can find more)."""
     phase = [0.0]
+    went_local = [False]
     out: list = []
     open_block: dict[int, list] = {}      # qubit -> block record [pair, indices]
     pending: dict[int, list[int]] = {}    # single-qubit gates not yet in a block
@@ -259,6 +278,8 @@ def resynthesize_blocks(instructions, target: Target) -> tuple[list[Instruction]
                 _BLOCK_CACHE[(key, target.entangler)] = False
             return
         replacement = _two_qubit(unitary, pair, target, phase)
+        if not any(len(r.qubits) == 2 for r in replacement):
+            went_local[0] = True
         for i in indices:
             out[i] = None
         out[indices[-1]] = replacement
@@ -295,7 +316,7 @@ def resynthesize_blocks(instructions, target: Target) -> tuple[list[Instruction]
         out.append(inst)
     for block in {id(b): b for b in open_block.values()}.values():
         close(block)
-    return _flatten(out), phase[0]
+    return _flatten(out), phase[0], went_local[0]
 
 
 def _commutes_through(other: Instruction) -> bool:
@@ -306,19 +327,54 @@ def _commutes_through(other: Instruction) -> bool:
 def cancel_commuting(instructions) -> tuple[list[Instruction], float]:
     """Cancel pairs of self-inverse diagonal entanglers (CZ) and merge RZZ rotations across the
     diagonal gates between them."""
+    return _cancel(instructions)[0], 0.0
+
+
+def _merged(first: list[int], i: int, second: list[int], j: int):
+    """The union of ``first[i:]`` and ``second[j:]`` (both increasing), in increasing order."""
+    while i < len(first) or j < len(second):
+        x = first[i] if i < len(first) else None
+        y = second[j] if j < len(second) else None
+        if y is None or (x is not None and x < y):
+            i += 1
+            yield x
+        elif x is None or y < x:
+            j += 1
+            yield y
+        else:
+            i += 1
+            j += 1
+            yield x
+
+
+def _cancel(instructions) -> tuple[list[Instruction], bool]:
+    """:func:`cancel_commuting` and whether it changed anything."""
     items: list = list(instructions)
-    for i, inst in enumerate(items):
-        if inst is None or not _is_gate(inst) or len(inst.qubits) != 2:
+    changed = False
+    touching: dict[int, list[int]] = {}         # qubit -> indices of the items on it, in order
+    for j, inst in enumerate(items):
+        for q in inst.qubits:
+            touching.setdefault(q, []).append(j)
+    seen = dict.fromkeys(touching, 0)           # qubit -> how many of its items precede the current one
+    for i, original in enumerate(instructions):
+        rank = []
+        for q in original.qubits:
+            rank.append(seen[q])
+            seen[q] += 1
+        inst = items[i]
+        if inst is None or len(inst.qubits) != 2 or not _is_gate(inst):
             continue
         name = inst.operation.name
         if name not in ("cz", "rzz"):
             continue
-        pair = set(inst.qubits)
-        for j in range(i + 1, len(items)):
+        a, b = inst.qubits
+        for j in _merged(touching[a], rank[0] + 1, touching[b], rank[1] + 1):
             other = items[j]
-            if other is None or not pair.intersection(other.qubits):
+            if other is None:
                 continue
-            if (_is_gate(other) and other.operation.name == name and set(other.qubits) == pair):
+            if (_is_gate(other) and other.operation.name == name and len(other.qubits) == 2
+                    and set(other.qubits) == {a, b}):
+                changed = True
                 if name in _SELF_INVERSE:
                     items[i] = items[j] = None
                 else:
@@ -329,7 +385,7 @@ def cancel_commuting(instructions) -> tuple[list[Instruction], float]:
                 break
             if not _commutes_through(other):
                 break
-    return [x for x in items if x is not None], 0.0
+    return [x for x in items if x is not None], changed
 
 
 def two_qubit_count(instructions) -> int:
@@ -338,16 +394,24 @@ def two_qubit_count(instructions) -> int:
 
 
 def optimize(instructions, target: Target, rounds: int = 4) -> tuple[list[Instruction], float]:
-    """Block re-synthesis, commutation cancellation and 1q merging, repeated until nothing improves."""
+    """Block re-synthesis, commutation cancellation and 1q merging, repeated while a round changed
+    what the next could act on.
+
+    A re-synthesised block keeps its pair and its minimal entangler count, so a second look at
+    it finds nothing; new work appears only where a block became local (its neighbours may
+    merge), where gates cancelled, or where a merged single-qubit run became diagonal (then
+    entanglers may cancel across it: that is checked at once). Rounds stop when none of these
+    happened.
+    """
     phase = 0.0
-    best = (two_qubit_count(instructions), len(instructions))
     for _ in range(rounds):
-        for step in (lambda x: resynthesize_blocks(x, target), cancel_commuting,
-                     lambda x: merge_single_qubit_runs(x, target)):
-            instructions, extra = step(instructions)
-            phase += extra
-        score = (two_qubit_count(instructions), len(instructions))
-        if score >= best:
+        instructions, extra, went_local = _resynthesize(instructions, target)
+        instructions, cancelled = _cancel(instructions)
+        instructions, extra_merge, became_diagonal = _merge(instructions, target)
+        phase += extra + extra_merge
+        cancelled_after_merge = False
+        if became_diagonal:
+            instructions, cancelled_after_merge = _cancel(instructions)
+        if not (went_local or cancelled or cancelled_after_merge):
             break
-        best = score
     return instructions, phase

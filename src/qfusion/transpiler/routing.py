@@ -6,10 +6,12 @@ reduces the summed distance of the front layer plus half the mean distance of an
 of the next 20 two-qubit gates, with a decay that spreads SWAPs over qubits (the weights of
 Qiskit's SabreSwap). The inner loop is compiled (:mod:`qfusion.transpiler.routing_kernel`). The initial layout comes from bidirectional passes (route
 forward, route the reversed circuit from where the qubits ended, repeat) over several seeded
-trials; the trial with the fewest SWAPs wins.
+trials, run in parallel in one compiled call; the trial with the fewest SWAPs wins. Plain
+single-qubit gates never wait for a SWAP, so the kernel routes the rest and each single-qubit
+gate is put back right after the instruction it followed on its qubit.
 
 >>> from qfusion.circuit import Circuit
->>> from qfusion.devices.coupling import line
+>>> from qfusion.devices.coupling import distance_matrix, line
 >>> import numpy as np
 >>> distance = distance_matrix(line(4), 4)
 >>> c = Circuit(4).cx(0, 3).cx(1, 2)
@@ -44,27 +46,6 @@ class Routed:
     swaps: int
 
 
-def distance_matrix(edges, num_qubits: int) -> np.ndarray:
-    """Hop distances on an undirected graph given by ``edges``."""
-    neighbours = [[] for _ in range(num_qubits)]
-    for a, b in edges:
-        neighbours[a].append(b)
-        neighbours[b].append(a)
-    distance = np.full((num_qubits, num_qubits), np.inf)
-    for source in range(num_qubits):
-        distance[source, source] = 0
-        frontier = [source]
-        while frontier:
-            nxt = []
-            for q in frontier:
-                for r in neighbours[q]:
-                    if distance[source, r] == np.inf:
-                        distance[source, r] = distance[source, q] + 1
-                        nxt.append(r)
-            frontier = nxt
-    return distance
-
-
 def _dependencies(instructions) -> tuple[list[list[int]], list[int]]:
     """Successors and predecessor counts of each instruction (wires: qubits and classical bits)."""
     successors: list[list[int]] = [[] for _ in instructions]
@@ -87,6 +68,8 @@ def _dependencies(instructions) -> tuple[list[list[int]], list[int]]:
 class RoutingProblem:
     """Instructions as the arrays the compiled SABRE kernel reads (built once, routed many times)."""
     instructions: tuple
+    leading: tuple
+    attached: tuple
     first: np.ndarray
     second: np.ndarray
     pointer: np.ndarray
@@ -98,7 +81,23 @@ class RoutingProblem:
 
     @classmethod
     def build(cls, instructions, distance: np.ndarray) -> "RoutingProblem":
-        instructions = tuple(instructions)
+        """The problem of routing ``instructions``. Plain single-qubit gates never wait for a SWAP,
+        so they are left out of the kernel's graph: each follows the last kept instruction on its
+        qubit (``attached``), or opens the circuit (``leading``), and is placed there afterwards."""
+        kept: list = []
+        leading: list = []
+        attached: list[list] = []
+        last: dict[int, int] = {}
+        for inst in instructions:
+            if isinstance(inst.operation, Gate) and len(inst.qubits) == 1 and inst.condition is None:
+                anchor = last.get(inst.qubits[0])
+                (leading if anchor is None else attached[anchor]).append(inst)
+                continue
+            for q in inst.qubits:
+                last[q] = len(kept)
+            kept.append(inst)
+            attached.append([])
+        instructions = tuple(kept)
         successors, indegree = _dependencies(instructions)
         first = np.full(len(instructions), -1, dtype=np.int64)
         second = np.full(len(instructions), -1, dtype=np.int64)
@@ -113,8 +112,12 @@ class RoutingProblem:
         nb_pointer = np.zeros(num_physical + 1, dtype=np.int64)
         nb_pointer[1:] = np.cumsum([len(n) for n in neighbours])
         nb_index = np.concatenate(neighbours).astype(np.int64)
-        return cls(instructions, first, second, pointer, index, np.asarray(indegree, dtype=np.int64),
+        return cls(instructions, tuple(leading), tuple(tuple(a) for a in attached), first, second, pointer, index, np.asarray(indegree, dtype=np.int64),
                    np.ascontiguousarray(distance, dtype=float), nb_pointer, nb_index)
+
+    def arrays(self) -> tuple:
+        """The dependency arrays the batched kernel takes: ``(first, second, pointer, index, indegree)``."""
+        return self.first, self.second, self.pointer, self.index, self.indegree
 
     def solve(self, layout, seed: int):
         """``(order, swap_a, swap_b, final physical of each logical)`` from a full layout."""
@@ -133,17 +136,18 @@ def route(instructions, distance: np.ndarray, num_physical: int, initial_layout,
           problem: RoutingProblem | None = None, kernel_seed: int | None = None) -> Routed:
     """Route ``instructions`` (on logical qubits) with SABRE, starting from ``initial_layout``."""
     problem = problem or RoutingProblem.build(instructions, distance)
-    instructions = problem.instructions
     layout = _full_layout(initial_layout, num_physical)
     if kernel_seed is None:
         kernel_seed = int(np.random.default_rng(seed).integers(2 ** 31))
     order, swap_a, swap_b, _ = problem.solve(layout, kernel_seed)
-    if len(order) == 0 and len(instructions):
+    if len(order) == 0 and len(problem.instructions):
         return _route_python(instructions, distance, num_physical, initial_layout, seed)
+    instructions = problem.instructions
     current = {logical: physical for logical, physical in enumerate(layout)}
     occupant = {physical: logical for logical, physical in current.items()}
-    out: list[Instruction] = []
+    out: list[Instruction] = [Instruction(i.operation, (current[i.qubits[0]],)) for i in problem.leading]
     k = 0
+    attached = problem.attached
     for node in order.tolist():
         if node < 0:
             a, b = int(swap_a[k]), int(swap_b[k])
@@ -156,6 +160,8 @@ def route(instructions, distance: np.ndarray, num_physical: int, initial_layout,
         inst = instructions[node]
         out.append(Instruction(inst.operation, tuple(current[q] for q in inst.qubits), inst.clbits,
                                inst.condition))
+        for single in attached[node]:
+            out.append(Instruction(single.operation, (current[single.qubits[0]],)))
     num_logical = len(initial_layout)
     return Routed(tuple(out), tuple(initial_layout), tuple(current[q] for q in range(num_logical)), k)
 
@@ -290,17 +296,20 @@ def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physi
     forward = RoutingProblem.build(two_qubit, distance)
     backward = RoutingProblem.build(two_qubit[::-1], distance)
     full = RoutingProblem.build(instructions, distance)
-    best = None
-    for _ in range(trials):
-        layout = rng.permutation(num_physical).astype(np.int64)
-        for _ in range(iterations):
-            layout = forward.solve(layout, int(rng.integers(2 ** 31)))[3]
-            layout = backward.solve(layout, int(rng.integers(2 ** 31)))[3]
-        for _ in range(swap_trials):
-            kernel_seed = int(rng.integers(2 ** 31))
-            swaps = len(full.solve(layout, kernel_seed)[1])
-            if best is None or swaps < best[0]:
-                best = (swaps, layout.copy(), kernel_seed)
+    # draw every trial's start and seeds in the order a sequential loop would, then run the
+    # trials in one parallel kernel call
+    layouts = np.empty((trials, num_physical), dtype=np.int64)
+    seeds = np.empty((trials, 2 * iterations + swap_trials), dtype=np.int64)
+    for t in range(trials):
+        layouts[t] = rng.permutation(num_physical)
+        for k in range(seeds.shape[1]):
+            seeds[t, k] = rng.integers(2 ** 31)
+    from qfusion.transpiler.routing_kernel import sabre_trials
+    refined, swap_counts = sabre_trials(forward.arrays(), backward.arrays(), full.arrays(), full.distance,
+                                        full.nb_pointer, full.nb_index, layouts, seeds, iterations, swap_trials,
+                                        EXTENDED_SET_SIZE, EXTENDED_SET_WEIGHT, DECAY, DECAY_RESET, MERGE_BONUS)
+    t, s = np.unravel_index(int(np.argmin(swap_counts)), swap_counts.shape)
+    best = (int(swap_counts[t, s]), refined[t], int(seeds[t, 2 * iterations + s]))
     _, layout, kernel_seed = best
     routed = route(instructions, distance, num_physical, tuple(int(p) for p in layout), problem=full,
                    kernel_seed=kernel_seed)

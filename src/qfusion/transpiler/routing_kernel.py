@@ -10,7 +10,18 @@ listed in ``swap_a``/``swap_b`` (physical qubits), and the final layout.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
+
+
+@njit(cache=True, inline="always")
+def _swap_change(i, a, b, where, first, second, distance):
+    """How much a SWAP of physical qubits ``a`` and ``b`` changes the distance of gate ``i``."""
+    p = where[first[i]]
+    q = where[second[i]]
+    before = distance[p, q]
+    p = b if p == a else (a if p == b else p)
+    q = b if q == a else (a if q == b else q)
+    return distance[p, q] - before
 
 
 @njit(cache=True)
@@ -48,6 +59,15 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
     candidates_b = np.empty(4 * n_phys + 8, np.int64)
     new_front = np.empty(n_nodes, np.int64)
     partner = np.full(n_phys, -1, np.int64)   # physical partner of each qubit's last two-qubit gate
+    best = np.empty(4 * n_phys + 8, np.int64)
+    pair_stamp = np.zeros((n_phys, n_phys), np.int64)
+    step = 0
+    # the blocked front gate on each logical qubit (front gates share no qubit), and the extended
+    # set's gates on each logical qubit in CSR form: a candidate SWAP only changes those distances
+    front_on = np.full(n_phys, -1, np.int64)
+    ext_count = np.zeros(n_phys + 1, np.int64)
+    ext_ptr = np.zeros(n_phys + 1, np.int64)
+    ext_on = np.empty(2 * extended_size, np.int64)
     while n_front > 0:
         progressed = True
         while progressed:
@@ -108,7 +128,23 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
                         n_extended += 1
                         if n_extended >= extended_size:
                             break
+            ext_count[:] = 0
+            for k in range(n_extended):
+                i = extended[k]
+                ext_count[first[i]] += 1
+                ext_count[second[i]] += 1
+            ext_ptr[0] = 0
+            for l in range(n_phys):
+                ext_ptr[l + 1] = ext_ptr[l] + ext_count[l]
+                ext_count[l] = ext_ptr[l]
+            for k in range(n_extended):
+                i = extended[k]
+                ext_on[ext_count[first[i]]] = i
+                ext_count[first[i]] += 1
+                ext_on[ext_count[second[i]]] = i
+                ext_count[second[i]] += 1
         n_candidates = 0
+        step += 1
         if since_progress > 10 * n_phys:
             i = front[0]
             a = where[first[i]]
@@ -130,39 +166,45 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
                         c = nb_idx[s]
                         lo = min(p, c)
                         hi = max(p, c)
-                        seen = False
-                        for t in range(n_candidates):
-                            if candidates_a[t] == lo and candidates_b[t] == hi:
-                                seen = True
-                                break
-                        if not seen:
+                        if pair_stamp[lo, hi] != step:
+                            pair_stamp[lo, hi] = step
                             candidates_a[n_candidates] = lo
                             candidates_b[n_candidates] = hi
                             n_candidates += 1
+        # base costs; a SWAP of (a, b) only changes the gates on the logical qubits there
+        front_total = 0.0
+        for k in range(n_front):
+            i = front[k]
+            front_on[first[i]] = i
+            front_on[second[i]] = i
+            front_total += distance[where[first[i]], where[second[i]]]
+        extended_total = 0.0
+        for k in range(n_extended):
+            i = extended[k]
+            extended_total += distance[where[first[i]], where[second[i]]]
         best_score = np.inf
         n_best = 0
-        best = np.empty(n_candidates, np.int64)
         for t in range(n_candidates):
             a = candidates_a[t]
             b = candidates_b[t]
-            front_cost = 0.0
-            for k in range(n_front):
-                i = front[k]
-                p = where[first[i]]
-                q = where[second[i]]
-                p = b if p == a else (a if p == b else p)
-                q = b if q == a else (a if q == b else q)
-                front_cost += distance[p, q]
+            la = occupant[a]
+            lb = occupant[b]
+            front_cost = front_total
+            for side in range(2):
+                i = front_on[la] if side == 0 else front_on[lb]
+                if i < 0 or (side == 1 and (first[i] == la or second[i] == la)):
+                    continue
+                front_cost += _swap_change(i, a, b, where, first, second, distance)
             score = front_cost
             if n_extended > 0:
-                extended_cost = 0.0
-                for k in range(n_extended):
-                    i = extended[k]
-                    p = where[first[i]]
-                    q = where[second[i]]
-                    p = b if p == a else (a if p == b else p)
-                    q = b if q == a else (a if q == b else q)
-                    extended_cost += distance[p, q]
+                extended_cost = extended_total
+                for side in range(2):
+                    l = la if side == 0 else lb
+                    for e in range(ext_ptr[l], ext_ptr[l + 1]):
+                        i = ext_on[e]
+                        if side == 1 and (first[i] == la or second[i] == la):
+                            continue
+                        extended_cost += _swap_change(i, a, b, where, first, second, distance)
                 score += extended_weight * extended_cost / n_extended
             score *= max(decay[a], decay[b])
             if partner[a] == b and partner[b] == a:
@@ -175,6 +217,10 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
             elif score <= best_score + 1e-12:
                 best[n_best] = t
                 n_best += 1
+        for k in range(n_front):
+            i = front[k]
+            front_on[first[i]] = -1
+            front_on[second[i]] = -1
         choice = best[0] if n_best == 1 else best[np.random.randint(n_best)]
         a = candidates_a[choice]
         b = candidates_b[choice]
@@ -199,3 +245,34 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
         if n_swaps % decay_reset == 0:
             decay[:] = 1.0
     return order[:n_order], swap_a[:n_swaps], swap_b[:n_swaps], where
+
+
+@njit(cache=True, parallel=True)
+def sabre_trials(forward, backward, full, distance, nb_ptr, nb_idx, layouts, seeds, iterations, swap_trials,
+                 extended_size, extended_weight, decay_rate, decay_reset, merge_bonus):
+    """Every SABRE layout trial at once, in parallel: trial ``t`` starts from ``layouts[t]``, is
+    refined by ``iterations`` forward-backward passes and routed ``swap_trials`` times on the full
+    problem, drawing the kernel seeds from ``seeds[t]`` in that order. ``forward``, ``backward`` and
+    ``full`` are ``(first, second, succ_ptr, succ_idx, indegree)`` tuples. Returns the refined
+    layouts and the SWAP count of each (trial, swap trial); each trial reseeds the generator of the
+    thread it runs on, so the result does not depend on the thread count."""
+    n_trials = layouts.shape[0]
+    refined = layouts.copy()
+    swaps = np.zeros((n_trials, swap_trials), np.int64)
+    for t in prange(n_trials):
+        layout = layouts[t].copy()
+        for it in range(iterations):
+            layout = sabre_kernel(forward[0], forward[1], forward[2], forward[3], forward[4], distance, nb_ptr,
+                                  nb_idx, layout, seeds[t, 2 * it], extended_size, extended_weight, decay_rate,
+                                  decay_reset, merge_bonus)[3]
+            layout = sabre_kernel(backward[0], backward[1], backward[2], backward[3], backward[4], distance,
+                                  nb_ptr, nb_idx, layout, seeds[t, 2 * it + 1], extended_size, extended_weight,
+                                  decay_rate, decay_reset, merge_bonus)[3]
+        for s in range(swap_trials):
+            result = sabre_kernel(full[0], full[1], full[2], full[3], full[4], distance, nb_ptr, nb_idx, layout,
+                                  seeds[t, 2 * iterations + s], extended_size, extended_weight, decay_rate,
+                                  decay_reset, merge_bonus)
+            # an exhausted kernel returns an empty order: count it as hopeless
+            swaps[t, s] = result[1].shape[0] if result[0].shape[0] > 0 or full[0].shape[0] == 0 else 1 << 62
+        refined[t] = layout
+    return refined, swaps

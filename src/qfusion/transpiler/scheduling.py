@@ -67,8 +67,18 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
     instruction: what one shot took, when heralded gates repeat a random number of times)."""
     instructions = circuit.instructions if hasattr(circuit, "instructions") else list(circuit)
     n = device.num_qubits
+    calibrations: dict = {}          # (name, qubits) -> calibration, looked up once per gate kind and place
+
+    def calibration(op, qubits):
+        key = (op.name, qubits)
+        found = calibrations.get(key)
+        if found is None:
+            found = calibrations[key] = device.calibration(op.name, qubits)
+        return found
+
     if durations is None:
-        durations = [instruction_duration(inst, device) for inst in instructions]
+        durations = [calibration(inst.operation, inst.qubits).duration if isinstance(inst.operation, Gate)
+                     else instruction_duration(inst, device) for inst in instructions]
     elif len(durations) != len(instructions):
         raise CircuitError(f"{len(durations)} durations for {len(instructions)} instructions")
     moves_before: dict[int, list] = {}
@@ -114,10 +124,10 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
             p01, p10 = device.qubits[inst.qubits[0]].readout_error
             readout_fidelity *= 1 - (p01 + p10) / 2
         elif isinstance(op, Gate):
-            calibration = device.calibration(op.name, inst.qubits)
+            found = calibration(op, inst.qubits)
             # a global pulse (a broadcast gate) errs on each atom it rotates
-            gate_fidelity *= (1 - calibration.error) ** (len(inst.qubits) if isinstance(op, BroadcastGate) else 1)
-            survival *= (1 - calibration.erasure) ** len(inst.qubits)
+            gate_fidelity *= (1 - found.error) ** (len(inst.qubits) if isinstance(op, BroadcastGate) else 1)
+            survival *= (1 - found.erasure) ** len(inst.qubits)
     for move in moves:
         survival *= 1 - device.atoms.loss_per_move
     decoherence = 1.0

@@ -26,9 +26,11 @@ import numpy as np
 
 from qfusion.circuit.gates import Gate, standard_gate
 from qfusion.errors import CircuitError
+from qfusion.transpiler import kak_kernel as kak
 from qfusion.transpiler.weyl import SynthesisError, local_equivalence, magic_spectrum, split_local
 
 FIXED_ENTANGLERS = ("cx", "cz", "ecr")
+_KAK_CONSTANTS = (kak.MAGIC, kak.MAGIC_DG, kak.MIXES, kak.PERMUTATIONS, kak.CX01, kak.CX10)
 PARAMETRIC_ENTANGLERS = ("rzz", "rxx")
 _ZERO = 1e-8
 
@@ -69,7 +71,12 @@ def _is_cnot_class(coords) -> bool:
 
 def entangler_count(unitary: np.ndarray, entangler: str = "cx") -> int:
     """The fewest ``entangler`` gates that make ``unitary`` with single-qubit gates."""
-    return _count(interaction_coefficients(unitary), entangler)
+    if entangler in PARAMETRIC_ENTANGLERS:
+        return _count(interaction_coefficients(unitary), entangler)
+    count = kak.entangler_count_fixed(np.ascontiguousarray(unitary, dtype=complex), *_KAK_CONSTANTS[:4])
+    if count < 0:
+        raise SynthesisError("could not diagonalise a two-qubit unitary in the magic basis")
+    return int(count)
 
 
 def _count(coords, entangler: str) -> int:
@@ -108,23 +115,6 @@ def _rz(t):
 
 def _ry(t):
     return standard_gate("ry", t).matrix()
-
-
-def _cx_template(count: int, coords) -> list[Op]:
-    """A circuit of ``count`` CNOTs locally equivalent to the gate with ``coords``."""
-    cx = standard_gate("cx")
-    if count == 0:
-        return []
-    if count == 1:
-        return [(cx, (0, 1))]
-    if count == 2:
-        x, y = sorted(coords, key=lambda v: -abs(v))[:2]
-        # CX (Rx(-2x) ⊗ Rz(-2y)) CX = exp(i x XX) exp(i y ZZ)
-        return [(cx, (0, 1)), _one(_rx(-2 * x), 0), _one(_rz(-2 * y), 1), (cx, (0, 1))]
-    a, b, c = coords
-    return [_one(_rz(math.pi / 2), 0), (cx, (0, 1)), _one(_rz(math.pi / 2 - 2 * c), 1),
-            _one(_ry(2 * a - math.pi / 2), 0), (cx, (1, 0)), _one(_ry(math.pi / 2 - 2 * b), 0),
-            (cx, (0, 1)), _one(_rz(-math.pi / 2), 1)]
 
 
 _H = standard_gate("h").matrix()
@@ -221,33 +211,45 @@ def synthesize_two_qubit(unitary: np.ndarray, entangler: str = "cx") -> tuple[li
     if entangler not in FIXED_ENTANGLERS + PARAMETRIC_ENTANGLERS:
         raise CircuitError(f"cannot synthesise with entangler {entangler!r}; supported: "
                            f"{', '.join(FIXED_ENTANGLERS + PARAMETRIC_ENTANGLERS)}")
-    unitary = np.asarray(unitary, dtype=complex)
+    unitary = np.ascontiguousarray(unitary, dtype=complex)
+    if entangler in FIXED_ENTANGLERS:
+        return _synthesize_fixed(unitary, entangler)
     spectrum = magic_spectrum(unitary)
     coords = interaction_coefficients(unitary, spectrum)
-    count = _count(coords, entangler)
-    attempts = [count] if entangler in PARAMETRIC_ENTANGLERS else list(range(count, 4))
-    for attempt in attempts:
-        if entangler in PARAMETRIC_ENTANGLERS:
-            template = _zz_template(coords, entangler)
-        else:
-            template = _cx_template(attempt, coords)
-        try:
-            phase, left, right = local_equivalence(unitary, _ops_unitary(template), spectrum_u=spectrum)
-        except SynthesisError:
-            continue
-        (l1, l0), (r1, r0) = split_local(left), split_local(right)
-        ops = [_one(r0, 0), _one(r1, 1), *template, _one(l0, 0), _one(l1, 1)]
-        total_phase = cmath.phase(phase)
-        if entangler not in ("cx",) + PARAMETRIC_ENTANGLERS:
-            cnot_phase, a1, a0, b1, b0 = _cnot_in(entangler)
-            native = standard_gate(entangler)
-
-            def replace(_gate):
-                return [_one(b0, 0), _one(b1, 1), (native, (0, 1)), _one(a0, 0), _one(a1, 1)]
-            total_phase += cmath.phase(cnot_phase) * sum(g.name == "cx" for g, _ in ops)
-            ops = _substitute(ops, "cx", replace)
-        ops = merge_single_qubit(ops)
-        check = np.exp(1j * total_phase) * _ops_unitary(ops)
-        if np.allclose(check, unitary, atol=1e-7):
-            return ops, total_phase
+    template = _zz_template(coords, entangler)
+    try:
+        phase, left, right = local_equivalence(unitary, _ops_unitary(template), spectrum_u=spectrum)
+    except SynthesisError:
+        raise SynthesisError("two-qubit synthesis failed; the matrix may not be unitary to 1e-7") from None
+    (l1, l0), (r1, r0) = split_local(left), split_local(right)
+    ops = merge_single_qubit([_one(r0, 0), _one(r1, 1), *template, _one(l0, 0), _one(l1, 1)])
+    total_phase = cmath.phase(phase)
+    if np.allclose(np.exp(1j * total_phase) * _ops_unitary(ops), unitary, atol=1e-7):
+        return ops, total_phase
     raise SynthesisError("two-qubit synthesis failed; the matrix may not be unitary to 1e-7")
+
+
+@lru_cache(maxsize=None)
+def _substitution(entangler: str):
+    """The compiled kernel's view of ``entangler``: its matrix and how CX is made from it."""
+    native = standard_gate(entangler)
+    if entangler == "cx":
+        eye = np.eye(2, dtype=complex)
+        return native, native.matrix(), 1.0 + 0j, eye, eye, eye, eye, False
+    cnot_phase, a1, a0, b1, b0 = _cnot_in(entangler)
+    return (native, native.matrix(), complex(cnot_phase), *(np.ascontiguousarray(m, dtype=complex)
+                                                             for m in (a1, a0, b1, b0)), True)
+
+
+def _synthesize_fixed(unitary: np.ndarray, entangler: str) -> tuple[list[Op], float]:
+    native, *constants = _substitution(entangler)
+    ok, kinds, mats, phase = kak.synthesize_fixed(unitary, *constants, *_KAK_CONSTANTS)
+    if not ok:
+        raise SynthesisError("two-qubit synthesis failed; the matrix may not be unitary to 1e-7")
+    ops: list[Op] = []
+    for kind, matrix in zip(kinds.tolist(), mats):
+        if kind < 2:
+            ops.append((LocalGate(matrix), (kind,)))
+        else:
+            ops.append((native, (0, 1) if kind == 2 else (1, 0)))
+    return ops, float(phase)
