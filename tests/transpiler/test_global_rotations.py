@@ -113,7 +113,12 @@ def test_broadcast_gates_simulate_as_their_factors():
     expected = Circuit(4).h(3).ry(0.3, 0).ry(0.3, 1).ry(0.3, 3)
     np.testing.assert_allclose(np.asarray(qf.simulate(circuit)), np.asarray(qf.simulate(expected)), atol=1e-12)
     np.testing.assert_allclose(circuit_unitary(circuit), circuit_unitary(expected), atol=1e-12)
+    np.testing.assert_allclose(np.asarray(qf.simulate(circuit, backend="density_matrix")),
+                               np.asarray(qf.simulate(expected, backend="density_matrix")), atol=1e-12)
     assert pulse.inverse().matrix() == pytest.approx(pulse.matrix().conj().T)
+    theta = qf.circuit.Parameter("theta")
+    symbolic = BroadcastGate(qf.circuit.standard_gate("ry", theta), 2, name="global_ry")
+    np.testing.assert_allclose(symbolic.bind({theta: 0.3}).matrix(), np.kron(*[pulse.base.matrix()] * 2))
 
 
 @pytest.mark.parametrize("device_name", ["superconducting", "trapped_ion", "photonic"])

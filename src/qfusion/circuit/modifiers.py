@@ -282,7 +282,7 @@ class BroadcastGate(Gate):
         return tuple((self.base, (j,)) for j in range(self.num_qubits))
 
     def _matrix(self, params):
-        single = self.base.matrix()
+        single = self.base._matrix(params) if params else self.base.matrix()
         total = np.ones((1, 1), dtype=complex)
         for _ in range(self.num_qubits):
             total = np.kron(single, total)
