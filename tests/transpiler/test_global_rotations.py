@@ -129,3 +129,13 @@ def test_a_transpiled_atom_circuit_transpiles_to_other_devices(device_name, circ
     again = transpile(atoms, device_name, seed=1)
     check_native(again, get(device_name))
     assert circuits.equal_up_to_phase(circuits.logical_unitary(again, 3), circuit_unitary(atoms))
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_global_pulses_are_written_as_openqasm_parts(version):
+    atoms = transpile(Circuit(2).h(0).h(1).cz(0, 1), "neutral_atom", initial_layout=(0, 4)).on_active_qubits()
+    assert "global_ry" in atoms.count_ops()
+    text = qf.qasm.dumps(atoms, version=version)
+    assert text.count("ry(") == 2 and "global_ry" not in text
+    np.testing.assert_allclose(np.abs(circuit_unitary(qf.qasm.loads(text)).conj().T @ circuit_unitary(atoms)),
+                               np.eye(4), atol=1e-9)  # the same unitary up to a global phase (QASM 2)
