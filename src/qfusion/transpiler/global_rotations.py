@@ -32,7 +32,7 @@ import math
 from qfusion.circuit.circuit import Instruction
 from qfusion.circuit.gates import Gate, standard_gate
 from qfusion.circuit.modifiers import BroadcastGate
-from qfusion.transpiler.scheduling import relaxation_fidelity
+from qfusion.noise.channels import relaxation_fidelity
 
 _PREFIX = "global_"
 _ANGLE_DIGITS = 12

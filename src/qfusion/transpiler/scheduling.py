@@ -17,12 +17,12 @@ error, and over each idle stretch ``t`` of a qubit the entanglement fidelity of 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
 from qfusion.circuit.modifiers import BroadcastGate
 from qfusion.errors import CircuitError
+from qfusion.noise.channels import relaxation_fidelity
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,6 @@ def instruction_duration(inst, device) -> float:
     if isinstance(op, Gate):
         return device.gate_duration(op.name, inst.qubits)
     return 0.0
-
-
-def relaxation_fidelity(t: float, t1: float, t2: float) -> float:
-    """Entanglement fidelity of thermal relaxation for ``t``: ``(1 + e^{-t/T1} + 2 e^{-t/T2}) / 4``.
-
-    >>> round(relaxation_fidelity(1.0, 1.0, 1.0), 4)  # (1 + 3/e) / 4
-    0.5259
-    """
-    return (1 + math.exp(-t / t1) + 2 * math.exp(-t / t2)) / 4
 
 
 def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=None) -> Schedule:
