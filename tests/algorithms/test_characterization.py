@@ -25,30 +25,45 @@ def test_ideal_rb_has_no_decay():
     assert result.error_per_clifford < 1e-6
 
 
-def _expected_error_per_clifford(device, gates_per_clifford, pair):
-    """Configured errors summed over the native gates an average Clifford compiles to; an erasure
-    replaces the qubit with the mixed state, which costs half its probability in average fidelity."""
-    total = 0.0
+def _expected_error_per_clifford(device, gates_per_clifford, qubits):
+    """Configured errors summed over the native gates an average Clifford compiles to, as process
+    infidelities 1 - F_e: a k-qubit gate of average infidelity e contributes e (2^k + 1) / 2^k, an
+    erasure of probability q (the qubit replaced by the mixed state) 3q/4, a global pulse its error on
+    every atom. RB on n qubits then measures (1 - F_e) d / (d + 1), d = 2^n."""
+    pulses = device.atoms.global_gates if device.atoms is not None else ()
+    infidelity = 0.0
     for name, count in gates_per_clifford.items():
-        qubits = pair if name == device.entangler else pair[:1]
-        calibration = device.calibration(name, qubits)
-        total += count * (calibration.error + calibration.erasure * len(qubits) / 2)
-    return total
+        if name == device.entangler:
+            acted = [tuple(qubits)]
+        elif name in pulses:
+            acted = [(q,) for q in qubits]
+        else:
+            acted = [tuple(qubits[:1])]
+        for on in acted:
+            calibration = device.calibration(name, on)
+            size = 2 ** len(on)
+            infidelity += count * (calibration.error * (size + 1) / size + 0.75 * calibration.erasure * len(on))
+    d = 2 ** len(qubits)
+    return infidelity * d / (d + 1)
 
 
-CASES = [("superconducting", 1, (1, 100, 300, 700), 4, (0, 1)),
-         ("trapped_ion", 2, (1, 20, 60, 150), 3, (0, 1)),
-         ("neutral_atom", 1, (1, 100, 300, 600), 4, (0, 4)),
-         ("photonic", 1, (1, 100, 300, 700), 4, (0, 1))]
+CASES = [("superconducting", 1, (1, 100, 300, 700), 4, (0,), 1000),
+         ("superconducting", 2, (1, 20, 60, 150), 3, (0, 1), 1000),
+         ("trapped_ion", 2, (1, 20, 60, 150), 3, (0, 1), 1000),
+         ("neutral_atom", 1, (1, 100, 300, 600), 4, (0,), 1000),
+         ("neutral_atom", 2, (1, 20, 50, 100), 3, (0, 4), 1000),
+         ("photonic", 1, (1, 100, 300, 700), 4, (0,), 1000),
+         # every CZ is sampled attempt by attempt, shot by shot: fewer, shorter shots
+         ("photonic", 2, (1, 4, 10, 20), 3, (0, 1), 300)]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, num_qubits, lengths, sequences, pair", CASES)
-def test_rb_recovers_configured_error(name, num_qubits, lengths, sequences, pair):
+@pytest.mark.parametrize("name, num_qubits, lengths, sequences, qubits, shots", CASES)
+def test_rb_recovers_configured_error(name, num_qubits, lengths, sequences, qubits, shots):
     device = qf.devices.get(name)
     result = randomized_benchmarking(name, num_qubits=num_qubits, lengths=lengths, num_sequences=sequences,
-                                     shots=1000, seed=5, run_options={"initial_layout": pair[:num_qubits]})
-    expected = _expected_error_per_clifford(device, result.gates_per_clifford, pair)
+                                     shots=shots, seed=5, run_options={"initial_layout": qubits})
+    expected = _expected_error_per_clifford(device, result.gates_per_clifford, qubits)
     assert result.error_per_clifford == pytest.approx(expected, rel=0.2)
 
 

@@ -25,6 +25,12 @@ def test_noise_can_be_switched_off_and_limits_are_enforced():
     assert set(result.counts) == {"00", "11"}
     with pytest.raises(qf.BackendError, match="shots"):
         qf.run(circuit, backend="neutral_atom", shots=10_000)
+    # atom moves and heralded attempts still take their time, but lose nothing without noise
+    far = qf.Circuit(24, 2).h(0).cx(0, 23).measure(0, 0).measure(23, 1)
+    for backend in ("neutral_atom", "photonic"):
+        quiet = qf.run(far if backend == "neutral_atom" else circuit, backend=backend, shots=500, seed=1, noise=False)
+        assert set(quiet.counts) == {"00", "11"} and "erasures" not in quiet.metadata, backend
+    assert qf.run(far, backend="neutral_atom", shots=500, seed=1).metadata["moves"] == 1
     long = qf.Circuit(1, 1)
     for _ in range(700):
         long.measure(0, 0)

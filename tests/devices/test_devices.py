@@ -32,7 +32,7 @@ def test_profiles_are_consistent_and_cited(name):
 
 def test_modality_specifics():
     atoms = devices.get("neutral_atom").atoms
-    assert atoms.loss_per_move > 0 and atoms.move_speed > 0 and "rx" in atoms.global_gates
+    assert atoms.loss_per_move > 0 and atoms.move_speed > 0 and "global_ry" in atoms.global_gates
     photonic = devices.get("photonic")
     assert 0 < photonic.photonics.entangling_success_probability < 1
     assert photonic.gate_duration("cz", (0, 1)) == pytest.approx(

@@ -235,3 +235,17 @@ def test_composed_gate_errors_run_as_their_factors_and_match_qiskit_aer():
     assert not any(getattr(op, "channel", None) is not None and op.channel.num_qubits == 2 and not
                    op.channel.is_pauli for op in program.ops)
     np.testing.assert_allclose(np.asarray(simulate(c, noise_model=ours)), aer_density_matrix(c, theirs), atol=1e-10)
+
+
+def test_transfer_matrices_are_shared_by_equal_gates_and_channels_only():
+    from qfusion.sim.density_ops import channel_ops, gate_ops
+    from qfusion.sim.plan import gate_op
+    rx = [qf.circuit.gates.standard_gate("rx", angle).matrix() for angle in (0.3, 0.3, 0.4)]
+    first, again, other = (gate_ops(gate_op(m, (1,)), 3)[0] for m in rx)
+    assert first is again and other is not first and not np.allclose(first.matrix, other.matrix)
+    assert gate_ops(gate_op(rx[0], (2,)), 3)[0].qubits == (2, 5)      # placement is part of the key
+    built_apart = noise.Channel.from_kraus(noise.amplitude_damping(0.2).kraus)
+    assert channel_ops(built_apart, (0,), 2)[0] is channel_ops(noise.amplitude_damping(0.2), (0,), 2)[0]
+    assert channel_ops(noise.amplitude_damping(0.3), (0,), 2)[0] is not channel_ops(built_apart, (0,), 2)[0]
+    # a herald changes the key (the simulator records it) even where the map is the same
+    assert noise.erasure(0.1).key != noise.Channel.from_kraus(noise.erasure(0.1).kraus).key

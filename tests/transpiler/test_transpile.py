@@ -34,6 +34,21 @@ def test_more_random_circuits(device_name, circuits):
         assert circuits.equal_up_to_phase(circuits.logical_unitary(transpiled, n), circuit_unitary(circuit)), (device_name, k)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("device_name", DEVICES)
+def test_hundreds_of_random_circuits(device_name, circuits):
+    """With the two tests above, 250 random circuits per device, up to 6 qubits and 50 gates, at every
+    optimisation level: equivalent to the source, native, on allowed pairs only."""
+    device = get(device_name)
+    rng = np.random.default_rng(1000 + sum(map(ord, device_name)))
+    for k in range(150):
+        n = int(rng.integers(2, 7))
+        circuit = circuits.random_circuit(n, int(rng.integers(5, 50)), rng)
+        transpiled = transpile(circuit, device, seed=100 + k, optimization_level=k % 4)
+        check_native(transpiled, device)
+        assert circuits.equal_up_to_phase(circuits.logical_unitary(transpiled, n), circuit_unitary(circuit)), (device_name, k)
+
+
 def test_seed_makes_transpiling_deterministic(circuits):
     rng = np.random.default_rng(3)
     circuit = circuits.random_circuit(6, 40, rng)

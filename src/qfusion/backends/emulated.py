@@ -2,9 +2,14 @@
 
 ``run`` transpiles the circuit to the device (unless it already is), keeps only the physical
 qubits it uses, adds the device's noise (gate errors, relaxation while idle and while atoms move,
-erasure, readout errors) and samples it exactly with the density-matrix simulator when it has
-at most ``DENSITY_MATRIX_QUBITS`` active qubits, else by quantum trajectories. The transpile
-report goes into ``Result.metadata``.
+erasure, readout errors; a global pulse's error on every atom it rotates) and samples it exactly
+with the density-matrix simulator when it has at most ``DENSITY_MATRIX_QUBITS`` active qubits,
+else by quantum trajectories. The transpile report goes into ``Result.metadata``.
+
+On photonic devices each heralded entangling gate is repeated until it succeeds: the attempts are
+drawn per shot (:mod:`qfusion.backends.heralded`), each failed one costing its duration, photon loss
+and relaxation, and ``metadata["duration_distribution"]`` gives the spread of the shots' durations
+around the schedule's expectation (``metadata["duration"]``).
 
 >>> import qfusion as qf
 >>> bell = qf.Circuit(2).h(0).cx(0, 1).measure_all()
@@ -16,20 +21,26 @@ report goes into ``Result.metadata``.
 from __future__ import annotations
 
 import time
+from functools import lru_cache
+
+import numpy as np
 
 from qfusion.backends.base import Backend, Result
+from qfusion.backends.heralded import (attempt_summary, duration_summary, group_shots, heralded_positions,
+                                       merge_erasures, per_attempt_device, sample_attempts)
 from qfusion.circuit.circuit import Circuit, Instruction
-from qfusion.circuit.gates import Gate
-from qfusion.circuit.modifiers import UnitaryGate
+from qfusion.circuit.gates import Barrier, Gate
+from qfusion.circuit.modifiers import BroadcastGate, UnitaryGate
 from qfusion.devices import get as get_device
 from qfusion.devices.noise import device_noise_model
 from qfusion.errors import BackendError
-from qfusion.noise import erasure
+from qfusion.noise import Relaxation, erasure
 from qfusion.transpiler import TranspiledCircuit, transpile
-from qfusion.transpiler.scheduling import instruction_duration
+from qfusion.transpiler.scheduling import instruction_duration, schedule_circuit
 
 DENSITY_MATRIX_QUBITS = 10
 _MOVE = UnitaryGate([[1, 0], [0, 1]], label="atom_move")
+_FAILED_ATTEMPT = UnitaryGate(np.eye(4), label="heralded_attempt")
 
 
 class EmulatedBackend(Backend):
@@ -66,33 +77,85 @@ class EmulatedBackend(Backend):
         if report.duration > device.max_duration:
             raise BackendError(f"the circuit takes {report.duration:.3g} s on {device.name!r}, longer than its "
                                f"limit of {device.max_duration:.3g} s; shorten it or split it")
-        compact, physical, durations = _compact(transpiled, device)
-        if method == "automatic":
-            method = "density_matrix" if compact.num_qubits <= DENSITY_MATRIX_QUBITS else "trajectories"
-        noise_model = device_noise_model(device, physical) if noise else None
-        from qfusion.backends import get as get_backend
-        if method == "density_matrix":
-            result = get_backend("density_matrix").run(compact, shots=shots, seed=seed, memory=memory,
-                                                       noise_model=noise_model, durations=durations)
-        elif method == "trajectories":
-            try:
-                result = get_backend("statevector").run(compact, shots=shots, seed=seed, memory=memory,
-                                                        noise_model=noise_model, durations=durations)
-            except TypeError:
-                raise BackendError(f"{compact.num_qubits} active qubits are too many for the density-matrix "
-                                   "emulator and this installation has no trajectory simulator") from None
-        else:
+        if method not in ("automatic", "density_matrix", "trajectories"):
             raise BackendError(f"method must be 'automatic', 'density_matrix' or 'trajectories', got {method!r}")
-        metadata = dict(result.metadata)
+        positions = heralded_positions(transpiled.instructions, device)
+        if positions:
+            counts, shot_memory, metadata, physical = _run_heralded(transpiled, device, positions, shots, seed,
+                                                                    memory, method, noise)
+        else:
+            compact, physical, durations = _compact(transpiled, device, noise)
+            method = _method(method, compact)
+            result = _simulate(compact, physical, durations, device, shots, seed, memory, method, noise)
+            counts, shot_memory, metadata = result.counts, result.memory, dict(result.metadata)
+            metadata["method"] = method
         metadata.update(report.as_dict())
-        metadata.update(method=method, active_qubits=list(physical))
-        return Result(result.counts, shots, self.name, result.memory, seed, time.perf_counter() - start,
-                      metadata)
+        metadata["active_qubits"] = list(physical)
+        return Result(counts, shots, self.name, shot_memory, seed, time.perf_counter() - start, metadata)
 
 
-def _compact(transpiled: TranspiledCircuit, device):
-    """The transpiled circuit on its active qubits only, with atom moves as timed identity gates
-    followed by atom loss; returns ``(circuit, physical qubit of each compact qubit, durations)``."""
+def _method(method: str, compact: Circuit) -> str:
+    if method == "automatic":
+        return "density_matrix" if compact.num_qubits <= DENSITY_MATRIX_QUBITS else "trajectories"
+    return method
+
+
+def _simulate(compact, physical, durations, device, shots, seed, memory, method, noise) -> Result:
+    noise_model = device_noise_model(device, physical) if noise else None
+    from qfusion.backends import get as get_backend
+    if method == "density_matrix":
+        return get_backend("density_matrix").run(compact, shots=shots, seed=seed, memory=memory,
+                                                 noise_model=noise_model, durations=durations)
+    try:
+        return get_backend("statevector").run(compact, shots=shots, seed=seed, memory=memory,
+                                              noise_model=noise_model, durations=durations)
+    except TypeError:
+        raise BackendError(f"{compact.num_qubits} active qubits are too many for the density-matrix "
+                           "emulator and this installation has no trajectory simulator") from None
+
+
+def _run_heralded(transpiled, device, positions, shots, seed, memory, method, noise):
+    """Sample every heralded gate's attempts per shot (:mod:`qfusion.backends.heralded`), simulate each
+    distinct pattern of attempts once for its shots, and report the per-shot durations."""
+    links = device.photonics
+    rng = np.random.default_rng(seed)
+    attempts = sample_attempts(len(positions), shots, links.entangling_success_probability, rng)
+    patterns, shots_of = group_shots(attempts)
+    attempt_device = per_attempt_device(device)
+    calibrated = [instruction_duration(inst, device) for inst in transpiled.instructions]
+    counts: dict[str, int] = {}
+    shot_memory = [""] * shots if memory else None
+    shot_durations = np.zeros(shots)
+    parts = []
+    for pattern, members in zip(patterns, shots_of):
+        repeats = dict(zip(positions, (int(k) for k in pattern)))
+        compact, physical, durations = _compact(transpiled, attempt_device, noise, repeats)
+        chosen = _method(method, compact)
+        result = _simulate(compact, physical, durations, attempt_device, len(members),
+                           int(rng.integers(2 ** 31)), memory, chosen, noise)
+        for key, count in result.counts.items():
+            counts[key] = counts.get(key, 0) + count
+        if memory:
+            for shot, bits in zip(members, result.memory):
+                shot_memory[shot] = bits
+        parts.append((result.metadata, len(members)))
+        taken = list(calibrated)
+        for position, k in repeats.items():
+            taken[position] = k * links.attempt_duration
+        shot_durations[members] = schedule_circuit(transpiled, device, "asap", transpiled.moves, taken).duration
+    metadata = {"method": chosen, "shot_groups": len(patterns),
+                "heralded_attempts": attempt_summary(attempts, links.entangling_success_probability),
+                "duration_distribution": duration_summary(shot_durations, transpiled.report.duration)}
+    erasures = merge_erasures(parts)
+    if erasures is not None:
+        metadata["erasures"] = erasures
+    return counts, shot_memory, metadata, physical
+
+
+def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=None):
+    """The transpiled circuit on its active qubits only, with atom moves, and the failed attempts of
+    heralded gates (``repeats``: instruction index -> attempts), as timed identity gates followed by
+    their loss and relaxation; returns ``(circuit, physical qubit of each compact qubit, durations)``."""
     used = sorted({q for inst in transpiled.instructions for q in inst.qubits})
     if not used:
         used = [0]
@@ -103,18 +166,25 @@ def _compact(transpiled: TranspiledCircuit, device):
     for move in transpiled.moves:
         moves.setdefault(move.before, []).append(move)
     timing: dict[int, float] = {}
+
+    def timed_step(gate, physical_qubits, duration: float, loss: float) -> None:
+        step = Instruction(gate, tuple(index[q] for q in physical_qubits))
+        timing[id(step)] = duration
+        compact.instructions.append(step)
+        for q in physical_qubits if noise else ():
+            channel = _step_noise(device.qubits[q].t1, device.qubits[q].t2, duration, loss)
+            compact.instructions.append(Instruction(channel.to_operation(), (index[q],)))
+
     for position, inst in enumerate(transpiled.instructions):
         for move in moves.get(position, ()):
-            if move.qubit not in index:
-                continue
-            step = Instruction(_MOVE, (index[move.qubit],))
-            timing[id(step)] = move.duration
-            compact.instructions.append(step)
-            compact.instructions.append(Instruction(erasure(device.atoms.loss_per_move).to_operation(),
-                                                    (index[move.qubit],)))
-        mapped = Instruction(inst.operation, tuple(index[q] for q in inst.qubits), inst.clbits, inst.condition)
-        timing[id(mapped)] = instruction_duration(inst, device)
-        compact.instructions.append(mapped)
+            if move.qubit in index:
+                timed_step(_MOVE, (move.qubit,), move.duration, device.atoms.loss_per_move)
+        for _ in range(1, (repeats or {}).get(position, 1)):
+            timed_step(_FAILED_ATTEMPT, inst.qubits, device.photonics.attempt_duration,
+                       device.photonics.loss_per_attempt)
+        for mapped in _pieces(inst, index):
+            timing[id(mapped)] = instruction_duration(inst, device)
+            compact.instructions.append(mapped)
     # keep the instructions alive so their ids stay valid while the durations are read
     keep = list(compact.instructions)
 
@@ -124,6 +194,26 @@ def _compact(transpiled: TranspiledCircuit, device):
             return timing.get(id(inst), 0.0)
         return 0.0
     return compact, tuple(used), durations
+
+
+@lru_cache(maxsize=1024)
+def _step_noise(t1: float, t2: float, duration: float, loss: float):
+    """Relaxation for ``duration``, then the loss of the qubit with probability ``loss``."""
+    channel = Relaxation(t1, t2)(duration)
+    return channel.compose(erasure(loss)) if loss > 0 else channel
+
+
+def _pieces(inst, index) -> list[Instruction]:
+    """``inst`` on the compact qubits; a global pulse becomes a barrier (the atoms start it together)
+    and its one-qubit part on each atom, under the pulse's name, so that each atom gets the pulse's
+    calibrated noise and duration."""
+    qubits = tuple(index[q] for q in inst.qubits)
+    op = inst.operation
+    if not isinstance(op, BroadcastGate):
+        return [Instruction(op, qubits, inst.clbits, inst.condition)]
+    part = BroadcastGate(op.base, 1, name=op.name)
+    return [Instruction(Barrier(len(qubits)), qubits)] + \
+        [Instruction(part, (q,), (), inst.condition) for q in qubits]
 
 
 class SuperconductingBackend(EmulatedBackend):

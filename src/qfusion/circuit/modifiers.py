@@ -254,3 +254,56 @@ class CircuitGate(Gate):
 
     def __repr__(self):
         return f"CircuitGate({self.name!r}, {self.num_qubits} qubits)"
+
+
+class BroadcastGate(Gate):
+    """One-qubit ``base`` on each of ``num_qubits`` qubits at once, as one operation: a global pulse
+    that rotates every atom of an array together. Its matrix is ``base (x) ... (x) base``; simulators
+    apply it as its :meth:`factors`, so it costs ``num_qubits`` one-qubit gates, never a wide matrix.
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> pulse = BroadcastGate(standard_gate("rx", 0.5), 3, name="global_rx")
+    >>> pulse.name, pulse.num_qubits, pulse.params, [qubits for _, qubits in pulse.factors()]
+    ('global_rx', 3, (0.5,), [(0,), (1,), (2,)])
+    >>> np.allclose(pulse.matrix(), np.kron(np.kron(*[standard_gate("rx", 0.5).matrix()] * 2),
+    ...                                     standard_gate("rx", 0.5).matrix()))
+    True
+    """
+
+    def __init__(self, base: Gate, num_qubits: int, name: str | None = None):
+        if base.num_qubits != 1 or num_qubits < 1:
+            raise CircuitError(f"a broadcast gate repeats a one-qubit gate on at least one qubit, got "
+                               f"{base.name} ({base.num_qubits} qubits) on {num_qubits}")
+        super().__init__(name or "broadcast_" + base.name, num_qubits, base.params)
+        self.base = base
+
+    def factors(self) -> tuple:
+        """``(one-qubit gate, (qubit index,))`` for each qubit: the product this gate is."""
+        return tuple((self.base, (j,)) for j in range(self.num_qubits))
+
+    def _matrix(self, params):
+        single = self.base._matrix(params) if params else self.base.matrix()
+        total = np.ones((1, 1), dtype=complex)
+        for _ in range(self.num_qubits):
+            total = np.kron(single, total)
+        return total
+
+    @property
+    def kind(self) -> str:
+        return self.base.kind
+
+    def bind(self, values):
+        return BroadcastGate(self.base.bind(values), self.num_qubits, self.name)
+
+    def inverse(self):
+        return BroadcastGate(self.base.inverse(), self.num_qubits, self.name + "_dg")
+
+    def __eq__(self, other):
+        return (type(other) is BroadcastGate and other.name == self.name and other.base == self.base
+                and other.num_qubits == self.num_qubits)
+
+    def __hash__(self):
+        return hash(("broadcast", self.name, self.num_qubits))
+
+    def __repr__(self):
+        return f"BroadcastGate({self.base!r}, {self.num_qubits}, name={self.name!r})"

@@ -62,6 +62,8 @@ class AtomArray:
     move_speed: float            # µm per second
     move_overhead: float         # s to pick up and drop an atom with the moving tweezers
     loss_per_move: float         # probability the moved atom is lost (an erasure)
+    # native gates that are one pulse on every loaded atom ("global_rx": rx on all of them at once);
+    # their calibrated error is per atom, their duration that of the one pulse
     global_gates: tuple[str, ...] = ()
 
 
@@ -104,6 +106,9 @@ class Device:
         for a, b in self.coupling_map or ():
             if not (0 <= a < self.num_qubits and 0 <= b < self.num_qubits) or a == b:
                 raise DeviceError(f"coupling ({a}, {b}) is not a pair of distinct qubits of {self.name!r}")
+        for name in self.atoms.global_gates if self.atoms is not None else ():
+            if name not in self.native_gates:
+                raise DeviceError(f"global gate {name!r} of {self.name!r} is not one of its native gates")
         for calibration in self.gates:
             if calibration.name not in self.native_gates and calibration.name not in ("measure", "swap"):
                 raise DeviceError(f"calibration for {calibration.name!r}, which is not a native gate "

@@ -15,14 +15,10 @@ have the calibrated assignment errors.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 from qfusion.noise import NoiseModel, Relaxation, depolarizing, erasure, readout_error, thermal_relaxation
-
-
-def _entanglement_fidelity_of_relaxation(duration: float, t1: float, t2: float) -> float:
-    return (1 + math.exp(-duration / t1) + 2 * math.exp(-duration / t2)) / 4
+from qfusion.noise.channels import relaxation_fidelity
 
 
 def depolarizing_parameter(error: float, relaxation_fidelity: float, num_qubits: int) -> float:
@@ -49,7 +45,7 @@ def _channel(error: float, duration: float, erasure_probability: float, coherenc
     fidelity = 1.0
     for t1, t2 in coherence:
         relax.append(thermal_relaxation(t1, t2, duration))
-        fidelity *= _entanglement_fidelity_of_relaxation(duration, t1, t2)
+        fidelity *= relaxation_fidelity(duration, t1, t2)
     n = len(coherence)
     channel = depolarizing(depolarizing_parameter(error, fidelity, n), n)
     local = relax[0]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -185,6 +186,18 @@ class Channel:
     @property
     def is_heralded(self) -> bool:
         return bool(self.heralded)
+
+    @cached_property
+    def key(self) -> tuple:
+        """A value key for caches: channels with the same Kraus operators and heralds share it
+        (channels compare by identity, so two equal channels built apart are different objects).
+
+        >>> from qfusion.noise import depolarizing
+        >>> depolarizing(0.1).key == depolarizing(0.1).key != depolarizing(0.2).key
+        True
+        """
+        return (self.num_qubits, tuple(np.ascontiguousarray(k, dtype=complex).tobytes() for k in self.kraus),
+                tuple(sorted(self.heralded)))
 
     def check(self, atol: float = ATOL) -> None:
         """Raise :class:`NoiseError` unless the Kraus operators are trace preserving."""

@@ -28,7 +28,8 @@ import re
 
 from qfusion.circuit.circuit import Circuit, Register
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
-from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
+from qfusion.circuit.modifiers import (BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate,
+                                       UnitaryGate)
 from qfusion.circuit.parameter import Parameter, is_symbolic
 from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm import definitions, qasm2, qasm3
@@ -192,6 +193,9 @@ class _Exporter:
         return f"({', '.join(self._expr(p, names) for p in params)})" if params else ""
 
     def _gate_statements(self, gate: Gate, qubits: list[str], names) -> list[str]:
+        if isinstance(gate, BroadcastGate):  # a global pulse: OpenQASM has no such gate, so its parts
+            return [line for part, on in gate.factors()
+                    for line in self._gate_statements(part, [qubits[j] for j in on], names)]
         args = ", ".join(qubits)
         if self.version < 3 and isinstance(gate, InverseGate) and isinstance(gate.base, CircuitGate):
             return self._gate_statements(inverse_gate(gate.base, self.inverses), qubits, names)

@@ -167,15 +167,26 @@ def _measure(run: DensityRun, qubit: int) -> int:
 
 
 _PROJECTORS: dict = {}
+_HERALDS: dict = {}
+
+
+def _herald(channel: Channel) -> tuple[np.ndarray, float | None]:
+    """``(sum of K^dagger K over the heralded K, its probability if the same for every state)``."""
+    if channel.key not in _HERALDS:
+        if len(_HERALDS) > 4096:
+            _HERALDS.clear()
+        herald = sum(channel.kraus[i].conj().T @ channel.kraus[i] for i in channel.heralded)
+        scale = float(herald[0, 0].real)
+        fixed = np.abs(herald - scale * np.eye(herald.shape[0])).max() < 1e-12
+        _HERALDS[channel.key] = (herald, scale if fixed else None)
+    return _HERALDS[channel.key]
 
 
 def _record_herald(run: DensityRun, op: ChannelOp) -> None:
-    """Probability that the heralded Kraus operators fire here (state-dependent in general)."""
-    herald = sum(op.channel.kraus[i].conj().T @ op.channel.kraus[i] for i in op.channel.heralded)
-    scale = herald[0, 0].real
-    if np.abs(herald - scale * np.eye(herald.shape[0])).max() < 1e-12:
-        probability = scale
-    else:
+    """Probability that the heralded Kraus operators fire here (state-dependent in general: the
+    pending segment has then been applied, see :func:`execute`)."""
+    herald, probability = _herald(op.channel)
+    if probability is None:
         run.restore()
         probability = float(np.trace(herald @ run.state().reduced(op.qubits)).real)
     run.erasures.append((op.qubits, float(probability)))
@@ -195,8 +206,9 @@ def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
     for index in range(start, len(program.ops)):
         op = program.ops[index]
         if isinstance(op, ChannelOp) and op.channel.is_heralded:
-            run.run_gates(segment, ("segment", index), keep_layout=True)
-            segment = []
+            if _herald(op.channel)[1] is None:  # a state-dependent herald reads the state here
+                run.run_gates(segment, ("segment", index), keep_layout=True)
+                segment = []
             _record_herald(run, op)
         if isinstance(op, (GateOp, ChannelOp, ResetOp)):
             segment.append(op)

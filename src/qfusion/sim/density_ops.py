@@ -23,8 +23,6 @@ Pauli transfer matrix — and runs through the state-vector sweeps
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from qfusion.circuit.gates import matrix_kind
@@ -68,8 +66,37 @@ def _op(qubits: tuple[int, ...], superoperator: np.ndarray, num_qubits: int) -> 
     return GateOp(bits, matrix.astype(complex), matrix_kind(matrix))
 
 
+_CACHE_SIZE = 4096
+_GATE_OPS: dict = {}
+_CHANNEL_OPS: dict = {}
+
+
+def _cached(table: dict, key, build) -> tuple[GateOp, ...]:
+    """``table[key]``, built once; a full table starts over (a bound on memory, not an LRU)."""
+    ops = table.get(key)
+    if ops is None:
+        if len(table) >= _CACHE_SIZE:
+            table.clear()
+        ops = table[key] = tuple(build())
+    return ops
+
+
 def gate_ops(op: GateOp, num_qubits: int) -> list[GateOp]:
-    """``U rho U^dagger`` on the Pauli vector (``op.qubits`` ascending, as the plan gives them)."""
+    """``U rho U^dagger`` on the Pauli vector (``op.qubits`` ascending, as the plan gives them).
+
+    The transfer matrices are built once per distinct unitary and placement: the thousands of
+    ``sx`` or ``rzz(pi/2)`` of a benchmarking run share one.
+
+    >>> from qfusion.sim.plan import gate_op
+    >>> x = gate_op(np.array([[0, 1], [1, 0]]), (0,))
+    >>> gate_ops(x, 1)[0] is gate_ops(gate_op(np.array([[0, 1], [1, 0]]), (0,)), 1)[0]
+    True
+    """
+    key = (np.ascontiguousarray(op.matrix, dtype=complex).tobytes(), op.kind, op.qubits, num_qubits)
+    return list(_cached(_GATE_OPS, key, lambda: _lower_gate(op, num_qubits)))
+
+
+def _lower_gate(op: GateOp, num_qubits: int) -> list[GateOp]:
     if op.num_qubits == 2 and op.kind == "diagonal":
         return _diagonal_pair(op, num_qubits)
     return [_op(op.qubits, np.kron(op.matrix, op.matrix.conj()), num_qubits)]
@@ -101,15 +128,19 @@ def superoperator(channel: Channel, qubits) -> tuple[tuple[int, ...], np.ndarray
     return sorted_qubits, sum(np.kron(k, k.conj()) for k in kraus)
 
 
-@lru_cache(maxsize=4096)
-def _channel_ops(channel: Channel, qubits: tuple[int, ...], num_qubits: int) -> tuple[GateOp, ...]:
-    return tuple(_lower_channel(channel, qubits, num_qubits))
-
-
 def channel_ops(channel: Channel, qubits, num_qubits: int) -> list[GateOp]:
-    """A channel on the Pauli vector: its transfer matrix on the bits of its qubits (computed once
-    per channel object and placement)."""
-    return list(_channel_ops(channel, tuple(qubits), num_qubits))
+    """A channel on the Pauli vector: its transfer matrix on the bits of its qubits, computed once
+    per channel value (:attr:`Channel.key`) and placement, so that equal channels built apart
+    (idle relaxation of equal stretches, the same calibration on every qubit) share it.
+
+    >>> from qfusion.noise import thermal_relaxation
+    >>> a = channel_ops(thermal_relaxation(1.0, 0.5, 0.1), (0,), 1)[0]
+    >>> a is channel_ops(thermal_relaxation(1.0, 0.5, 0.1), (0,), 1)[0]
+    True
+    """
+    qubits = tuple(qubits)
+    return list(_cached(_CHANNEL_OPS, (channel.key, qubits, num_qubits),
+                        lambda: _lower_channel(channel, qubits, num_qubits)))
 
 
 def _lower_channel(channel: Channel, qubits, num_qubits: int) -> list[GateOp]:

@@ -27,7 +27,7 @@ from qfusion.errors import CircuitError
 from qfusion.noise.channel import Channel, NoiseOperation
 from qfusion.noise.model import NoiseModel, ReadoutOperation
 from qfusion.noise.readout import ReadoutError
-from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, gate_op
+from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, gate_ops_of
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,7 +75,10 @@ def lower_noisy(circuit: Circuit, params=None, noise_model: NoiseModel | None = 
         if isinstance(op, Barrier):
             continue
         if isinstance(op, Gate):
-            lowered = gate_op(op.matrix(), inst.qubits, op.kind)
+            *factors, lowered = gate_ops_of(op, inst.qubits)
+            for factor in factors:  # a product gate (a global pulse) runs as its one-qubit factors
+                ops.append(factor if inst.condition is None else
+                           ConditionalOp(inst.condition.clbits, inst.condition.value, factor))
         elif isinstance(op, NoiseOperation):
             stages = [ChannelOp(tuple(inst.qubits[j] for j in qubits), channel) for channel, qubits in op.channel.parts]
             for stage in stages[:-1]:  # a composed channel runs as its factors, each in its cheap form

@@ -91,6 +91,20 @@ def gate_op(matrix: np.ndarray, qubits: tuple[int, ...], kind: str | None = None
     return GateOp(qubits, matrix, kind)
 
 
+def gate_ops_of(gate, qubits) -> list[GateOp]:
+    """``gate`` on ``qubits`` as GateOps: one, or one per factor of a product gate (a global pulse on
+    every atom is that many one-qubit ops, not one wide matrix).
+
+    >>> from qfusion.circuit import BroadcastGate, standard_gate
+    >>> [op.qubits for op in gate_ops_of(BroadcastGate(standard_gate("x"), 3), (4, 2, 0))]
+    [(4,), (2,), (0,)]
+    """
+    factors = getattr(gate, "factors", None)
+    if factors is None:
+        return [gate_op(gate.matrix(), qubits, gate.kind)]
+    return [gate_op(factor.matrix(), tuple(qubits[j] for j in on), factor.kind) for factor, on in factors()]
+
+
 def lower(circuit: Circuit, params=None) -> Program:
     """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
     if params is not None:
@@ -104,16 +118,16 @@ def lower(circuit: Circuit, params=None) -> Program:
         if isinstance(op, Barrier):
             continue
         if isinstance(op, Gate):
-            lowered = gate_op(op.matrix(), inst.qubits, op.kind)
+            lowered = gate_ops_of(op, inst.qubits)
         elif isinstance(op, Measure):
-            lowered = MeasureOp(inst.qubits[0], inst.clbits[0])
+            lowered = [MeasureOp(inst.qubits[0], inst.clbits[0])]
         elif isinstance(op, Reset):
-            lowered = ResetOp(inst.qubits[0])
+            lowered = [ResetOp(inst.qubits[0])]
         else:
             raise CircuitError(f"the state-vector simulator cannot run {op.name!r}")
         if inst.condition is not None:
-            lowered = ConditionalOp(inst.condition.clbits, inst.condition.value, lowered)
-        ops.append(lowered)
+            lowered = [ConditionalOp(inst.condition.clbits, inst.condition.value, one) for one in lowered]
+        ops += lowered
     phase = float(circuit.global_phase)
     terminal = _terminal_measurements(ops)
     if terminal is not None:

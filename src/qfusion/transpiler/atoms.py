@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from qfusion.circuit.gates import Gate
+from qfusion.circuit.modifiers import BroadcastGate
 from qfusion.errors import CircuitError
 
 
@@ -31,6 +32,11 @@ class AtomMove:
     source: tuple[float, float]
     destination: tuple[float, float]
     duration: float
+
+
+def _interacts(inst) -> bool:
+    """A two-qubit gate (a global pulse on two atoms is not one: it rotates each on its own)."""
+    return isinstance(inst.operation, Gate) and len(inst.qubits) == 2 and not isinstance(inst.operation, BroadcastGate)
 
 
 def _sites(device) -> list[tuple[float, float]]:
@@ -54,7 +60,7 @@ def route_by_moves(instructions, device, initial_positions=None):
     sites = _sites(device)
     moves: list[AtomMove] = []
     for index, inst in enumerate(instructions):
-        if not isinstance(inst.operation, Gate) or len(inst.qubits) != 2:
+        if not _interacts(inst):
             continue
         a, b = inst.qubits
         if math.dist(positions[a], positions[b]) <= radius + 1e-9:
@@ -86,7 +92,7 @@ def check_moves(instructions, device, moves) -> None:
         while k < len(pending) and pending[k].before == index:
             positions[pending[k].qubit] = pending[k].destination
             k += 1
-        if isinstance(inst.operation, Gate) and len(inst.qubits) == 2:
+        if _interacts(inst):
             a, b = inst.qubits
             if math.dist(positions[a], positions[b]) > device.atoms.blockade_radius + 1e-9:
                 raise CircuitError(f"instruction {index}: atoms {a} and {b} are "

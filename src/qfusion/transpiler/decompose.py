@@ -20,9 +20,9 @@ import math
 
 import numpy as np
 
-from qfusion.circuit.circuit import Circuit
+from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Gate, StandardGate, standard_gate
-from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, UnitaryGate
+from qfusion.circuit.modifiers import BroadcastGate, CircuitGate, ControlledGate, InverseGate, UnitaryGate
 from qfusion.errors import CircuitError
 from qfusion.transpiler.one_qubit import zyz_angles
 
@@ -37,6 +37,10 @@ def unroll(circuit: Circuit) -> Circuit:
     phase = [float(circuit.global_phase)]
     for inst in circuit.instructions:
         op = inst.operation
+        if isinstance(op, BroadcastGate):  # a global pulse: its one-qubit parts, each under the condition
+            out.instructions += [Instruction(gate, tuple(inst.qubits[j] for j in on), (), inst.condition)
+                                 for gate, on in op.factors()]
+            continue
         if not isinstance(op, Gate) or (op.num_qubits <= 2 and not isinstance(op, CircuitGate)):
             out.instructions.append(inst)
             continue

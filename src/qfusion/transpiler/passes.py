@@ -22,6 +22,7 @@ import numpy as np
 
 from qfusion.circuit.circuit import Instruction
 from qfusion.circuit.gates import Gate, StandardGate
+from qfusion.circuit.modifiers import BroadcastGate
 from qfusion.errors import CircuitError
 from qfusion.transpiler.one_qubit import synthesize_one_qubit
 from qfusion.transpiler.two_qubit import entangler_count, synthesize_two_qubit
@@ -388,7 +389,8 @@ def _cancel(instructions) -> tuple[list[Instruction], bool]:
 
 
 def two_qubit_count(instructions) -> int:
-    return sum(1 for inst in instructions if isinstance(inst.operation, Gate) and len(inst.qubits) == 2)
+    return sum(1 for inst in instructions if isinstance(inst.operation, Gate) and len(inst.qubits) == 2
+               and not isinstance(inst.operation, BroadcastGate))  # a global pulse on two atoms entangles none
 
 
 def optimize(instructions, target: Target, rounds: int = 4) -> tuple[list[Instruction], float]:

@@ -2,9 +2,10 @@
 
 ASAP starts every instruction as soon as its qubits are free; ALAP starts it as late as its
 successors allow (so qubits sit in ``|0>`` longer instead of decohering after a gate). The
-estimated success probability multiplies, over instructions, ``1 - error`` and ``1 - erasure``,
-over measurements ``1 - `` the mean assignment error, and over each idle stretch ``t`` of a qubit
-the entanglement fidelity of thermal relaxation ``(1 + e^{-t/T1} + 2 e^{-t/T2}) / 4``.
+estimated success probability multiplies, over instructions, ``1 - error`` (a global pulse: once
+per atom it rotates) and ``1 - erasure`` per qubit, over measurements ``1 - `` the mean assignment
+error, and over each idle stretch ``t`` of a qubit the entanglement fidelity of thermal relaxation
+``(1 + e^{-t/T1} + 2 e^{-t/T2}) / 4``.
 
 >>> from qfusion.circuit import Circuit
 >>> from qfusion.devices import get
@@ -16,11 +17,12 @@ the entanglement fidelity of thermal relaxation ``(1 + e^{-t/T1} + 2 e^{-t/T2}) 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
+from qfusion.circuit.modifiers import BroadcastGate
 from qfusion.errors import CircuitError
+from qfusion.noise.channels import relaxation_fidelity
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,10 @@ def instruction_duration(inst, device) -> float:
     return 0.0
 
 
-def _relaxation_fidelity(t: float, t1: float, t2: float) -> float:
-    return (1 + math.exp(-t / t1) + 2 * math.exp(-t / t2)) / 4
-
-
-def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedule:
-    """Schedule ``circuit`` (native gates on the device's physical qubits), with atom ``moves``."""
+def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=None) -> Schedule:
+    """Schedule ``circuit`` (native gates on the device's physical qubits), with atom ``moves``.
+    ``durations``, when given, replaces the calibrated duration of each instruction (one number per
+    instruction: what one shot took, when heralded gates repeat a random number of times)."""
     instructions = circuit.instructions if hasattr(circuit, "instructions") else list(circuit)
     n = device.num_qubits
     calibrations: dict = {}          # (name, qubits) -> calibration, looked up once per gate kind and place
@@ -67,8 +67,11 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedul
             found = calibrations[key] = device.calibration(op.name, qubits)
         return found
 
-    durations = [calibration(inst.operation, inst.qubits).duration if isinstance(inst.operation, Gate)
-                 else instruction_duration(inst, device) for inst in instructions]
+    if durations is None:
+        durations = [calibration(inst.operation, inst.qubits).duration if isinstance(inst.operation, Gate)
+                     else instruction_duration(inst, device) for inst in instructions]
+    elif len(durations) != len(instructions):
+        raise CircuitError(f"{len(durations)} durations for {len(instructions)} instructions")
     moves_before: dict[int, list] = {}
     for move in moves:
         moves_before.setdefault(move.before, []).append(move)
@@ -113,7 +116,8 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedul
             readout_fidelity *= 1 - (p01 + p10) / 2
         elif isinstance(op, Gate):
             found = calibration(op, inst.qubits)
-            gate_fidelity *= 1 - found.error
+            # a global pulse (a broadcast gate) errs on each atom it rotates
+            gate_fidelity *= (1 - found.error) ** (len(inst.qubits) if isinstance(op, BroadcastGate) else 1)
             survival *= (1 - found.erasure) ** len(inst.qubits)
     for move in moves:
         survival *= 1 - device.atoms.loss_per_move
@@ -121,7 +125,7 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=()) -> Schedul
     for q in range(n):
         if idle[q] > 0:
             qubit = device.qubits[q]
-            decoherence *= _relaxation_fidelity(idle[q], qubit.t1, qubit.t2)
+            decoherence *= relaxation_fidelity(idle[q], qubit.t1, qubit.t2)
     fidelity = gate_fidelity * readout_fidelity * decoherence * survival
     return Schedule(tuple(starts), total, idle, fidelity, gate_fidelity, readout_fidelity, decoherence,
                     1 - survival, method)

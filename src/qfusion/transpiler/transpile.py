@@ -3,7 +3,8 @@
 The pipeline: expand gates on three or more qubits; translate to the device's native gates and
 optimise (2q block re-synthesis with the fewest entanglers, commutation cancellation, 1q merging);
 place and route (SABRE on fixed graphs, atom moves on neutral-atom arrays, nothing on all-to-all
-machines); translate the SWAPs and optimise again; schedule. Everything random is drawn from
+machines); translate the SWAPs and optimise again; on atom arrays, make identical rotations of a
+layer global pulses where cheaper; schedule. Everything random is drawn from
 ``seed``, so the same seed gives the same circuit.
 
 >>> from qfusion.circuit import Circuit
@@ -24,6 +25,7 @@ from qfusion.circuit.gates import Gate
 from qfusion.errors import CircuitError
 from qfusion.transpiler.atoms import AtomMove, route_by_moves
 from qfusion.transpiler.decompose import unroll
+from qfusion.transpiler.global_rotations import lower_global_rotations
 from qfusion.transpiler.passes import Target, merge_single_qubit_runs, optimize, translate, two_qubit_count
 from qfusion.transpiler.routing import route, sabre_layout
 from qfusion.transpiler.scheduling import Schedule, schedule_circuit
@@ -158,6 +160,10 @@ def _transpile(circuit, backend, seed, optimization_level, scheduling, initial_l
     instructions, extra = translate(instructions, target)
     phase += extra
     instructions, phase = _optimise(instructions, target, optimization_level, phase)
+    if device.atoms is not None and device.atoms.global_gates:
+        loaded = set(initial) | {q for inst in instructions for q in inst.qubits}
+        instructions, extra = lower_global_rotations(instructions, device, loaded)
+        phase += extra
     if moves:
         # moves were planned on the pre-optimised list; re-plan on the final one
         moves, _ = route_by_moves(instructions, device)
