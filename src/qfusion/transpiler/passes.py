@@ -330,61 +330,48 @@ def cancel_commuting(instructions) -> tuple[list[Instruction], float]:
     return _cancel(instructions)[0], 0.0
 
 
-def _merged(first: list[int], i: int, second: list[int], j: int):
-    """The union of ``first[i:]`` and ``second[j:]`` (both increasing), in increasing order."""
-    while i < len(first) or j < len(second):
-        x = first[i] if i < len(first) else None
-        y = second[j] if j < len(second) else None
-        if y is None or (x is not None and x < y):
-            i += 1
-            yield x
-        elif x is None or y < x:
-            j += 1
-            yield y
-        else:
-            i += 1
-            j += 1
-            yield x
-
-
 def _cancel(instructions) -> tuple[list[Instruction], bool]:
-    """:func:`cancel_commuting` and whether it changed anything."""
+    """:func:`cancel_commuting` and whether it changed anything.
+
+    One pass: each qubit keeps the CZ/RZZ gates on it that only diagonal gates have followed
+    since (``open``); a new one on the same pair that is open on both qubits cancels with it (RZZ:
+    the two merge into the later position, which stays open).
+    """
     items: list = list(instructions)
     changed = False
-    touching: dict[int, list[int]] = {}         # qubit -> indices of the items on it, in order
-    for j, inst in enumerate(items):
-        for q in inst.qubits:
-            touching.setdefault(q, []).append(j)
-    seen = dict.fromkeys(touching, 0)           # qubit -> how many of its items precede the current one
-    for i, original in enumerate(instructions):
-        rank = []
-        for q in original.qubits:
-            rank.append(seen[q])
-            seen[q] += 1
-        inst = items[i]
-        if inst is None or len(inst.qubits) != 2 or not _is_gate(inst):
-            continue
-        name = inst.operation.name
-        if name not in ("cz", "rzz"):
-            continue
-        a, b = inst.qubits
-        for j in _merged(touching[a], rank[0] + 1, touching[b], rank[1] + 1):
-            other = items[j]
-            if other is None:
-                continue
-            if (_is_gate(other) and other.operation.name == name and len(other.qubits) == 2
-                    and set(other.qubits) == {a, b}):
+    open_on: dict[int, list[int]] = {}
+    for i, inst in enumerate(items):
+        qubits = inst.qubits
+        candidate = (len(qubits) == 2 and _is_gate(inst) and inst.operation.name in ("cz", "rzz"))
+        if candidate:
+            a, b = qubits
+            name = inst.operation.name
+            match = None
+            for j in open_on.get(a, ()):
+                other = items[j]
+                if other.operation.name == name and b in other.qubits and j in open_on.get(b, ()):
+                    match = j
+                    break
+            if match is not None:
                 changed = True
+                other = items[match]
+                open_on[a].remove(match)
+                open_on[b].remove(match)
+                items[match] = None
                 if name in _SELF_INVERSE:
-                    items[i] = items[j] = None
-                else:
-                    angle = inst.operation.params[0] + other.operation.params[0]
                     items[i] = None
-                    items[j] = None if abs(math.remainder(angle, 4 * math.pi)) < 1e-12 else Instruction(
-                        StandardGate("rzz", (angle,)), other.qubits)
-                break
-            if not _commutes_through(other):
-                break
+                    continue
+                angle = other.operation.params[0] + inst.operation.params[0]
+                if abs(math.remainder(angle, 4 * math.pi)) < 1e-12:
+                    items[i] = None
+                    continue
+                items[i] = Instruction(StandardGate("rzz", (angle,)), qubits)
+            open_on.setdefault(a, []).append(i)
+            open_on.setdefault(b, []).append(i)
+            continue
+        if not _commutes_through(inst):
+            for q in qubits:
+                open_on[q] = []
     return [x for x in items if x is not None], changed
 
 
