@@ -51,11 +51,11 @@ def test_gpu_backends_are_registered_and_load(name):
 
 
 @pytest.mark.skipif(gpu.device_available(), reason="a CUDA GPU is present")
-@pytest.mark.parametrize("name", ["gpu", "gpu_density_matrix"])
-def test_no_gpu_gives_a_clear_backend_error(name):
-    with pytest.raises(BackendError, match="needs an NVIDIA GPU"):
+@pytest.mark.parametrize("name, cpu", [("gpu", "statevector"), ("gpu_density_matrix", "density_matrix")])
+def test_no_gpu_gives_a_clear_backend_error(name, cpu):
+    with pytest.raises(BackendError, match=f"the {name} backend needs an NVIDIA GPU"):
         qf.simulate(Circuit(1).h(0), backend=name)
-    with pytest.raises(BackendError, match="backend='statevector'"):
+    with pytest.raises(BackendError, match=f"backend='{cpu}'"):
         qf.run(Circuit(1).h(0).measure_all(), backend=name, shots=10)
 
 

@@ -75,8 +75,9 @@ def device_available() -> bool:
         return False
 
 
-def require_device() -> None:
-    """Raise :class:`BackendError` saying why no GPU can be used."""
+def require_device(backend: str = "gpu", cpu_backend: str = "statevector") -> None:
+    """Raise :class:`BackendError` saying why no GPU can be used for ``backend`` (and which CPU
+    backend does the same work)."""
     if device_available():
         return
     reason = "numba.cuda found no usable CUDA GPU and driver"
@@ -84,8 +85,8 @@ def require_device() -> None:
         _cuda().current_context()
     except Exception as exc:  # the driver's own words: library missing, no device, ...
         reason += f" ({' '.join(str(exc).split())})"
-    raise BackendError(f"the gpu backend needs an NVIDIA GPU with a CUDA driver: {reason}; run on a GPU "
-                       "machine, or use backend='statevector' (CPU)")
+    raise BackendError(f"the {backend} backend needs an NVIDIA GPU with a CUDA driver: {reason}; run on a GPU "
+                       f"machine, or use backend='{cpu_backend}' (CPU)")
 
 
 def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, what: str | None = None) -> int:

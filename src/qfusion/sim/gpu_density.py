@@ -135,7 +135,7 @@ class _GpuRun(DensityRun):
 
 
 def _prepare(circuit, params, noise_model, durations, dtype, options):
-    gpu.require_device()
+    gpu.require_device("gpu_density_matrix", "density_matrix")
     dtype = real_dtype(dtype)
     gpu.check_device_fits(2 * circuit.num_qubits, dtype,
                           what=f"a density matrix of {circuit.num_qubits} qubits (4^{circuit.num_qubits} entries)")
