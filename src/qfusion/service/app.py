@@ -125,20 +125,23 @@ def _replay(messages, then=None):
 
 
 class _Waiters:
-    """Long-polling: one query per tick for every job someone is waiting on, not one per waiter."""
+    """Long-polling: one query per tick for every job someone is waiting on, not one per waiter.
+
+    The query returns the finished jobs with their results, so a waiter needs no query of its own.
+    """
 
     def __init__(self, store, tick_s: float = 0.01):
         self.store, self.tick_s = store, tick_s
         self._waiting: dict[str, list[asyncio.Future]] = {}
 
-    async def wait(self, job_id: str, timeout: float) -> bool:
+    async def wait(self, job_id: str, timeout: float):
+        """``(job, stored result JSON or None)`` once the job has ended, or None after ``timeout``."""
         future = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(job_id, []).append(future)
         try:
-            await asyncio.wait_for(future, timeout)
-            return True
+            return await asyncio.wait_for(future, timeout)
         except asyncio.TimeoutError:
-            return False
+            return None
         finally:
             futures = self._waiting.get(job_id, [])
             if future in futures:
@@ -153,14 +156,14 @@ class _Waiters:
             if not self._waiting:
                 continue
             try:
-                finished = await run_in_threadpool(self.store.terminal_states, list(self._waiting))
+                finished = await run_in_threadpool(self.store.finished, list(self._waiting))
             except Exception:  # the database is briefly away: waiters keep waiting
                 await asyncio.sleep(0.2)
                 continue
-            for job_id in finished:
+            for job_id, found in finished.items():
                 for future in self._waiting.pop(job_id, []):
                     if not future.done():
-                        future.set_result(True)
+                        future.set_result(found)
 
 
 def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int = MAX_BODY_BYTES,
@@ -313,16 +316,17 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
                          wait: float = Query(0.0, ge=0, le=60, description="seconds to wait for the job to end")):
         """The result of a DONE job (200); 202 with the job while it has not ended; 409 if it failed."""
         from starlette.concurrency import run_in_threadpool
-        if wait > 0 and recent.get(job_id) == user["id"]:
-            # Submitted here moments ago by this user: wait first, then read once.
-            await waiters.wait(job_id, wait)
-            job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
-        else:
+        # A job submitted here moments ago by this user: wait first, and read only if the wait ran out.
+        mine_here = wait > 0 and recent.get(job_id) == user["id"]
+        found = await waiters.wait(job_id, wait) if mine_here else None
+        if found is None:
             job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
             if job is None:
                 raise ServiceError(f"no job {job_id!r}", 404)
-            if job["state"] not in TERMINAL and wait > 0 and await waiters.wait(job_id, wait):
-                job, data = await run_in_threadpool(store.result, user["id"], job_id, raw=True)
+            if job["state"] not in TERMINAL and wait > 0 and not mine_here:
+                found = await waiters.wait(job_id, wait)  # the caller's job (checked just above)
+        if found is not None:
+            job, data = found
         if job["state"] in TERMINAL:
             metrics.finished(job)
         if job["state"] == "DONE":  # the stored JSON goes out as it is, not decoded and encoded again

@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 
 from qfusion.service import schema
-from qfusion.service.schema import jobs, results, sa
+from qfusion.service.schema import jobs, sa
 
 # Queued jobs in fair-share order, skipping users at their concurrency quota; the window gives
 # each user's candidates a slot number so that one batch does not exceed the quota either.
@@ -54,6 +54,9 @@ SELECT id FROM (
 WHERE slot <= max_concurrent ORDER BY fair_key, created_at LIMIT :limit
 """
 
+_EVENT = "INSERT INTO job_events (job_id, attempt, event, worker_id, at) VALUES (:job_id, :attempt, :event, :worker_id, :at)"
+_OWNED = "id = :id AND attempt = :attempt AND state = 'RUNNING' AND worker_id = :worker"
+
 
 @dataclass(frozen=True)
 class Lease:
@@ -72,19 +75,23 @@ def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) ->
         return []
     now = time.time()
     lock = " FOR UPDATE OF j SKIP LOCKED" if store.dialect == "postgresql" else ""
-    sql = (f"WITH candidates AS ({_CANDIDATES}{lock}) "
-           "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
+    names = [f"backend{i}" for i in range(len(backends))]
+    sql = (f"WITH candidates AS ({_CANDIDATES.replace(':backends', '(' + ', '.join(':' + n for n in names) + ')')}"
+           f"{lock}) UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
            "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
            f"WHERE id IN ({_CHOSEN}) "
            "RETURNING id, attempt, backend, program, payload, user_id")
-    statement = sa.text(sql).bindparams(sa.bindparam("backends", expanding=True))
     with store.write() as c:
-        rows = c.execute(statement, {"backends": list(backends), "limit": limit, "scan": 4 * limit,
-                                     "worker": worker_id, "expires": now + lease_s, "now": now}).all()
+        rows = c.exec_driver_sql(store.sql(sql), {**dict(zip(names, backends)), "limit": limit, "scan": 4 * limit,
+                                                  "worker": worker_id, "expires": now + lease_s, "now": now}).all()
         if rows:
-            c.execute(schema.job_events.insert(), [{"job_id": r[0], "attempt": r[1], "event": "claimed",
-                                                    "worker_id": worker_id, "at": now} for r in rows])
+            c.exec_driver_sql(store.sql(_EVENT), [{"job_id": r[0], "attempt": r[1], "event": "claimed",
+                                                   "worker_id": worker_id, "at": now} for r in rows])
     return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+
+def _key(lease: Lease, worker_id: str) -> dict:
+    return {"id": lease.job_id, "attempt": lease.attempt, "worker": worker_id}
 
 
 def _owned(lease: Lease, worker_id: str):
@@ -109,10 +116,12 @@ def heartbeat(store, worker_id: str, leases, *, lease_s: float) -> set[str]:
     owned = set()
     with store.write() as c:
         for lease in leases:
-            done = c.execute(jobs.update().where(_owned(lease, worker_id)).values(lease_expires_at=now + lease_s))
+            done = c.exec_driver_sql(store.sql(f"UPDATE jobs SET lease_expires_at = :expires WHERE {_OWNED}"),
+                                     {"expires": now + lease_s, **_key(lease, worker_id)})
             if done.rowcount == 1:
                 owned.add(lease.job_id)
-        c.execute(schema.workers.update().where(schema.workers.c.id == worker_id).values(last_seen=now))
+        c.exec_driver_sql(store.sql("UPDATE workers SET last_seen = :now WHERE id = :worker"),
+                          {"now": now, "worker": worker_id})
     return owned
 
 
@@ -132,29 +141,32 @@ def record(store, worker_id: str, outcomes) -> list[bool]:
     Returns, for each, whether it was recorded (False: the lease had been lost, or the job cancelled).
     """
     now = time.time()
-    events, stored = [], []
     done_ids: set[str] = set()
     with store.write() as c:
         finished = [(lease, value) for lease, state, value in outcomes if state == "DONE"]
         if finished:
-            keys = [(lease.job_id, lease.attempt) for lease, _ in finished]
-            done_ids = set(c.execute(
-                jobs.update().where(sa.tuple_(jobs.c.id, jobs.c.attempt).in_(keys), jobs.c.state == "RUNNING",
-                                    jobs.c.worker_id == worker_id)
-                .values(state="DONE", finished_at=now, lease_expires_at=None).returning(jobs.c.id)).scalars())
+            keys = {f"{what}{i}": value for i, (lease, _) in enumerate(finished)
+                    for what, value in (("id", lease.job_id), ("attempt", lease.attempt))}
+            which = " OR ".join(f"(id = :id{i} AND attempt = :attempt{i})" for i in range(len(finished)))
+            done_ids = set(c.exec_driver_sql(store.sql(
+                "UPDATE jobs SET state = 'DONE', finished_at = :now, lease_expires_at = NULL "
+                f"WHERE ({which}) AND state = 'RUNNING' AND worker_id = :worker RETURNING id"),
+                {**keys, "now": now, "worker": worker_id}).scalars())
             stored = [{"job_id": lease.job_id, "attempt": lease.attempt, "worker_id": worker_id,
                        "data": json.dumps(value), "created_at": now} for lease, value in finished
                       if lease.job_id in done_ids]
+            if stored:
+                c.exec_driver_sql(store.sql("INSERT INTO results (job_id, attempt, worker_id, data, created_at) "
+                                            "VALUES (:job_id, :attempt, :worker_id, :data, :created_at)"), stored)
         for lease, state, value in outcomes:
-            if state == "FAILED" and c.execute(jobs.update().where(_owned(lease, worker_id)).values(
-                    state="FAILED", finished_at=now, lease_expires_at=None, error=str(value)[:4000])).rowcount == 1:
+            if state == "FAILED" and c.exec_driver_sql(store.sql(
+                    "UPDATE jobs SET state = 'FAILED', finished_at = :now, lease_expires_at = NULL, error = :error "
+                    f"WHERE {_OWNED}"), {"now": now, "error": str(value)[:4000], **_key(lease, worker_id)}).rowcount == 1:
                 done_ids.add(lease.job_id)
         events = [{"job_id": lease.job_id, "attempt": lease.attempt, "event": state.lower(), "worker_id": worker_id,
                    "at": now} for lease, state, _ in outcomes if lease.job_id in done_ids]
-        if stored:
-            c.execute(results.insert(), stored)
         if events:
-            c.execute(schema.job_events.insert(), events)
+            c.exec_driver_sql(store.sql(_EVENT), events)
     return [lease.job_id in done_ids for lease, _, _ in outcomes]
 
 
