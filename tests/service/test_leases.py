@@ -177,3 +177,23 @@ def test_tokens_are_stored_hashed(sqlite_url):
     assert store.authenticate(token + "x") is None
     with pytest.raises(ServiceError, match="already exists"):
         store.create_user("ada")
+
+
+def test_a_version_1_database_is_migrated_to_limits_and_token_expiry(database_url):
+    store = Store(database_url)
+    store.create_user("ada")
+    token = store.create_token("ada")
+    with store.write() as c:  # back to version 1: the columns of migration 2 did not exist
+        for table, column in (("users", "max_run_seconds"), ("tokens", "expires_at"), ("tokens", "scope"),
+                              ("jobs", "time_limit_s")):
+            c.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        c.execute(schema.schema_version.update().values(version=1))
+    store.close()
+    migrated = Store(database_url)
+    with migrated.read() as c:
+        assert c.execute(sa.select(schema.schema_version.c.version)).scalar() == schema.SCHEMA_VERSION == 2
+    user = migrated.authenticate(token)  # the old token still works, as a jobs token that never expires
+    assert (user["name"], user["scope"], user["expires_at"], user["max_run_seconds"]) == ("ada", "jobs", None, 3600)
+    job = migrated.submit(user, backend="null", program="sampler", payload={}, num_circuits=1, num_qubits=1, shots=1)
+    [lease] = leases.claim(migrated, "w1", ["null"], lease_s=10)
+    assert lease.job_id == job["id"] and lease.time_limit_s == 3600

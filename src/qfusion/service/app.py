@@ -1,6 +1,7 @@
 """The HTTP API of the job service (FastAPI; the OpenAPI document is served at ``/openapi.json``).
 
-Every ``/v1`` route needs ``Authorization: Bearer <token>``; a user sees only their own jobs
+Every ``/v1`` route needs ``Authorization: Bearer <token>`` (a token of scope ``jobs``), and
+``/metrics`` a token of scope ``metrics``; ``/health`` is open. A user sees only their own jobs
 (another user's job id answers 404, as if it did not exist). Submissions are checked in full
 before they are queued (``422`` malformed, ``413`` too large for the quota or the memory,
 ``429`` too many jobs waiting), and request bodies over the size limit are refused with 413
@@ -18,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import time
 from typing import Any, Literal, Union
 
@@ -36,7 +38,7 @@ from fastapi.responses import JSONResponse, Response  # noqa: E402
 from pydantic import BaseModel, Field  # noqa: E402
 
 MAX_BODY_BYTES = 8 * 2**20
-TOKEN_CACHE_S = 5.0  # a revoked token stops working within this many seconds
+TOKEN_CACHE_S = 5.0  # a revoked token stops working within this many seconds (an expired one at once)
 
 
 class JobRequest(BaseModel):
@@ -213,22 +215,33 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         metrics.rejected.labels("503").inc()
         return JSONResponse({"detail": "the job database is unavailable just now; retry shortly"}, status_code=503)
 
-    async def current_user(authorization: str | None = Header(None, description="Bearer <token>")) -> dict:
+    async def token_user(authorization: str | None, scope: str) -> dict:
         # async, so that a cached token costs no hop to the thread pool
         if not authorization or not authorization.startswith("Bearer "):
             raise ServiceError("missing API token: send 'Authorization: Bearer <token>'", 401)
-        key = hash_token(authorization[7:].strip())
+        token = authorization[7:].strip()
+        key = hash_token(token)
         cached = token_cache.get(key)
-        if cached and cached[0] > time.monotonic():
-            return cached[1]
-        from starlette.concurrency import run_in_threadpool
-        user = await run_in_threadpool(store.authenticate, authorization[7:].strip())
-        if user is None:
-            raise ServiceError("invalid or revoked API token", 401)
-        if len(token_cache) > 10_000:
-            token_cache.clear()
-        token_cache[key] = (time.monotonic() + TOKEN_CACHE_S, user)
+        if cached and cached[0] > time.monotonic() and (cached[1]["expires_at"] or math.inf) > time.time():
+            user = cached[1]
+        else:
+            from starlette.concurrency import run_in_threadpool
+            user = await run_in_threadpool(store.authenticate, token)
+            if user is None:
+                raise ServiceError("invalid, revoked or expired API token", 401)
+            if len(token_cache) > 10_000:
+                token_cache.clear()
+            token_cache[key] = (time.monotonic() + TOKEN_CACHE_S, user)
+        if user["scope"] != scope:
+            raise ServiceError(f"this token's scope is {user['scope']!r}; this request needs a {scope!r} token "
+                               f"('qfusion admin create-token NAME --scope {scope}')", 403)
         return user
+
+    async def current_user(authorization: str | None = Header(None, description="Bearer <token>")) -> dict:
+        return await token_user(authorization, "jobs")
+
+    async def metrics_reader(authorization: str | None = Header(None, description="Bearer <metrics token>")):
+        return await token_user(authorization, "metrics")
 
     qubits_of_backend: dict[str, int | None] = {}
 
@@ -259,8 +272,13 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         return {"status": "ok", "database": store.dialect}
 
     @app.get("/metrics", tags=["service"], response_class=Response)
-    def prometheus_metrics() -> Response:
-        """Prometheus metrics: queue length per backend, job latency, worker liveness."""
+    def prometheus_metrics(_reader: dict = Depends(metrics_reader)) -> Response:
+        """Prometheus metrics: queue length per backend, job latency, worker liveness.
+
+        Needs a token of scope ``metrics`` (``qfusion admin create-token NAME --scope metrics``;
+        in Prometheus, ``authorization: {credentials_file: ...}``): the queue and the workers
+        are the whole service's, not one user's.
+        """
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 

@@ -67,6 +67,7 @@ class Lease:
     program: str
     payload: dict
     user_id: int
+    time_limit_s: float | None = None  # the owner's max_run_seconds when the job was submitted
 
 
 def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) -> list[Lease]:
@@ -80,14 +81,14 @@ def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) ->
            f"{lock}) UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
            "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
            f"WHERE id IN ({_CHOSEN}) "
-           "RETURNING id, attempt, backend, program, payload, user_id")
+           "RETURNING id, attempt, backend, program, payload, user_id, time_limit_s")
     with store.write() as c:
         rows = c.exec_driver_sql(store.sql(sql), {**dict(zip(names, backends)), "limit": limit, "scan": 4 * limit,
                                                   "worker": worker_id, "expires": now + lease_s, "now": now}).all()
         if rows:
             c.exec_driver_sql(store.sql(_EVENT), [{"job_id": r[0], "attempt": r[1], "event": "claimed",
                                                    "worker_id": worker_id, "at": now} for r in rows])
-    return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+    return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
 
 
 def _key(lease: Lease, worker_id: str) -> dict:

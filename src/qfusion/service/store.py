@@ -28,6 +28,7 @@ from qfusion.service.schema import jobs, results, sa, tokens, users
 
 TERMINAL = ("DONE", "FAILED", "CANCELLED")
 STATES = ("QUEUED", "RUNNING", *TERMINAL)
+TOKEN_SCOPES = ("jobs", "metrics")
 JOB_COLUMNS = ("id", "state", "backend", "program", "num_circuits", "num_qubits", "shots", "attempt",
                "created_at", "started_at", "finished_at", "error")
 _PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
@@ -40,9 +41,9 @@ WHERE id = :user_id RETURNING virtual_finish"""
 # once per idempotency key.
 _INSERT_JOB = """
 INSERT INTO jobs (id, user_id, backend, program, state, payload, num_circuits, num_qubits, shots, fair_key,
-                  attempt, max_attempts, idempotency_key, created_at)
+                  attempt, max_attempts, idempotency_key, created_at, time_limit_s)
 SELECT :id, :user_id, :backend, :program, 'QUEUED', :payload, :num_circuits, :num_qubits, :shots, :fair_key,
-       0, :max_attempts, :idempotency_key, :now
+       0, :max_attempts, :idempotency_key, :now, CAST(:time_limit_s AS FLOAT)
 WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = :user_id AND state IN ('QUEUED', 'RUNNING')) < :max_queued
   AND (CAST(:idempotency_key AS VARCHAR(100)) IS NULL
        OR NOT EXISTS (SELECT 1 FROM jobs WHERE user_id = :user_id AND idempotency_key = :idempotency_key))
@@ -60,11 +61,13 @@ def _job_and_data(row) -> tuple[dict, str | None]:
 
 @dataclass(frozen=True)
 class Quotas:
-    """Per-user limits: qubits per circuit, shots per job, jobs waiting, jobs running at once."""
+    """Per-user limits: qubits per circuit, shots per job, jobs waiting, jobs running at once, and the
+    seconds one job may run before it is stopped and FAILED."""
     max_qubits: int = 30
     max_shots: int = 1_000_000
     max_queued: int = 1000
     max_concurrent: int = 4
+    max_run_seconds: float = 3600.0
 
 
 class QuotaError(ServiceError):
@@ -175,7 +178,8 @@ class Store:
                 raise ServiceError(f"user {name!r} already exists")
             c.execute(users.insert().values(name=name, max_qubits=quotas.max_qubits, max_shots=quotas.max_shots,
                                             max_queued=quotas.max_queued, max_concurrent=quotas.max_concurrent,
-                                            virtual_finish=0.0, created_at=time.time()))
+                                            max_run_seconds=quotas.max_run_seconds, virtual_finish=0.0,
+                                            created_at=time.time()))
         return self.user(name)
 
     def user(self, name: str) -> dict:
@@ -185,22 +189,59 @@ class Store:
             raise ServiceError(f"no user {name!r}; create one with 'qfusion admin create-user {name}'")
         return dict(row)
 
-    def create_token(self, name: str, label: str = "") -> str:
-        """A new API token for user ``name``; only its hash is stored, so this is the only copy."""
+    def create_token(self, name: str, label: str = "", *, expires_at: float | None = None,
+                     scope: str = "jobs") -> str:
+        """A new API token for user ``name``; only its hash is stored, so this is the only copy.
+
+        ``expires_at`` (seconds since the epoch) ends it; ``scope`` is ``"jobs"`` (the API) or
+        ``"metrics"`` (only ``/metrics``, for a Prometheus scraper).
+        """
+        if scope not in TOKEN_SCOPES:
+            raise ServiceError(f"unknown token scope {scope!r}; scopes are {', '.join(TOKEN_SCOPES)}")
         user = self.user(name)
         token = "qf_" + secrets.token_urlsafe(32)
         with self.write() as c:
             c.execute(tokens.insert().values(user_id=user["id"], token_hash=hash_token(token), label=label,
-                                             created_at=time.time(), revoked=False))
+                                             created_at=time.time(), revoked=False, expires_at=expires_at,
+                                             scope=scope))
         return token
 
     def authenticate(self, token: str) -> dict | None:
-        """The user a token belongs to, or None for an unknown or revoked token."""
-        query = (sa.select(users).join(tokens, tokens.c.user_id == users.c.id)
-                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked.is_(False)))
+        """The user a token belongs to, with the token's ``scope`` and ``expires_at``; None for an
+        unknown, revoked or expired token."""
+        query = (sa.select(users, tokens.c.scope, tokens.c.expires_at).join(tokens, tokens.c.user_id == users.c.id)
+                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked.is_(False),
+                        sa.or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > time.time())))
         with self.read() as c:
             row = c.execute(query).mappings().first()
         return dict(row) if row else None
+
+    def tokens(self, name: str) -> list[dict]:
+        """User ``name``'s tokens (never the tokens themselves): id, label, scope, times, revoked."""
+        user = self.user(name)
+        query = (sa.select(tokens.c.id, tokens.c.label, tokens.c.scope, tokens.c.created_at, tokens.c.expires_at,
+                           tokens.c.revoked).where(tokens.c.user_id == user["id"]).order_by(tokens.c.id))
+        with self.read() as c:
+            return [dict(row) for row in c.execute(query).mappings()]
+
+    def revoke_tokens(self, name: str, *, token: str | None = None, token_id: int | None = None) -> int:
+        """Revoke one of user ``name``'s tokens (by its text or its id), or all of them when neither
+        is given; returns how many were revoked. Servers refuse a revoked token within
+        ``qfusion.service.app.TOKEN_CACHE_S`` seconds.
+
+        >>> store = Store("sqlite://")
+        >>> _ = store.create_user("ada")
+        >>> token = store.create_token("ada")
+        >>> store.revoke_tokens("ada", token=token), store.authenticate(token), store.revoke_tokens("ada")
+        (1, None, 0)
+        """
+        which = [tokens.c.user_id == self.user(name)["id"], tokens.c.revoked.is_(False)]
+        if token is not None:
+            which.append(tokens.c.token_hash == hash_token(token))
+        if token_id is not None:
+            which.append(tokens.c.id == token_id)
+        with self.write() as c:
+            return c.execute(tokens.update().where(*which).values(revoked=True)).rowcount
 
     # -- jobs ------------------------------------------------------------------------------
     def sql(self, text: str) -> str:
@@ -221,7 +262,7 @@ class Store:
         values = {"id": job_id, "user_id": user["id"], "backend": backend, "program": program,
                   "payload": json.dumps(payload), "num_circuits": num_circuits, "num_qubits": num_qubits,
                   "shots": shots, "max_attempts": max_attempts, "idempotency_key": idempotency_key, "now": now,
-                  "max_queued": user["max_queued"]}
+                  "max_queued": user["max_queued"], "time_limit_s": user.get("max_run_seconds")}
         with self.write() as c:
             # The user's fair-share clock moves first: that locks the user's row, so one user's
             # submissions are counted against the quota one at a time (the insert is a second
