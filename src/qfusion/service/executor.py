@@ -63,7 +63,10 @@ def _serve(connection) -> None:
             return
         start = time.perf_counter()
         state, value = run_one(program, payload, backend)
-        connection.send((state, value, time.perf_counter() - start))
+        try:
+            connection.send((state, value, time.perf_counter() - start))
+        except OSError:  # the worker is gone
+            return
 
 
 class Executor:
