@@ -54,7 +54,8 @@ SELECT id FROM (
 WHERE slot <= max_concurrent ORDER BY fair_key, created_at LIMIT :limit
 """
 
-_EVENT = "INSERT INTO job_events (job_id, attempt, event, worker_id, at) VALUES (:job_id, :attempt, :event, :worker_id, :at)"
+_EVENT_COLUMNS = ("job_id", "attempt", "event", "worker_id", "at")
+_RESULT_COLUMNS = ("job_id", "attempt", "worker_id", "data", "created_at")
 _OWNED = "id = :id AND attempt = :attempt AND state = 'RUNNING' AND worker_id = :worker"
 
 
@@ -86,9 +87,19 @@ def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) ->
         rows = c.exec_driver_sql(store.sql(sql), {**dict(zip(names, backends)), "limit": limit, "scan": 4 * limit,
                                                   "worker": worker_id, "expires": now + lease_s, "now": now}).all()
         if rows:
-            c.exec_driver_sql(store.sql(_EVENT), [{"job_id": r[0], "attempt": r[1], "event": "claimed",
-                                                   "worker_id": worker_id, "at": now} for r in rows])
+            _insert_rows(store, c, "job_events", _EVENT_COLUMNS,
+                         [(r[0], r[1], "claimed", worker_id, now) for r in rows])
     return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
+
+
+def _insert_rows(store, c, table: str, columns, rows) -> None:
+    """One ``INSERT ... VALUES (...), (...)`` of ``rows`` (tuples in ``columns`` order): one statement,
+    where the driver's ``executemany`` costs a round of its own per row."""
+    if not rows:
+        return
+    values = ", ".join("(" + ", ".join(f":{name}{i}" for name in columns) + ")" for i in range(len(rows)))
+    c.exec_driver_sql(store.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}"),
+                      {f"{name}{i}": value for i, row in enumerate(rows) for name, value in zip(columns, row)})
 
 
 def _key(lease: Lease, worker_id: str) -> dict:
@@ -153,21 +164,17 @@ def record(store, worker_id: str, outcomes) -> list[bool]:
                 "UPDATE jobs SET state = 'DONE', finished_at = :now, lease_expires_at = NULL "
                 f"WHERE ({which}) AND state = 'RUNNING' AND worker_id = :worker RETURNING id"),
                 {**keys, "now": now, "worker": worker_id}).scalars())
-            stored = [{"job_id": lease.job_id, "attempt": lease.attempt, "worker_id": worker_id,
-                       "data": json.dumps(value), "created_at": now} for lease, value in finished
+            stored = [(lease.job_id, lease.attempt, worker_id, json.dumps(value), now) for lease, value in finished
                       if lease.job_id in done_ids]
-            if stored:
-                c.exec_driver_sql(store.sql("INSERT INTO results (job_id, attempt, worker_id, data, created_at) "
-                                            "VALUES (:job_id, :attempt, :worker_id, :data, :created_at)"), stored)
+            _insert_rows(store, c, "results", _RESULT_COLUMNS, stored)
         for lease, state, value in outcomes:
             if state == "FAILED" and c.exec_driver_sql(store.sql(
                     "UPDATE jobs SET state = 'FAILED', finished_at = :now, lease_expires_at = NULL, error = :error "
                     f"WHERE {_OWNED}"), {"now": now, "error": str(value)[:4000], **_key(lease, worker_id)}).rowcount == 1:
                 done_ids.add(lease.job_id)
-        events = [{"job_id": lease.job_id, "attempt": lease.attempt, "event": state.lower(), "worker_id": worker_id,
-                   "at": now} for lease, state, _ in outcomes if lease.job_id in done_ids]
-        if events:
-            c.exec_driver_sql(store.sql(_EVENT), events)
+        events = [(lease.job_id, lease.attempt, state.lower(), worker_id, now) for lease, state, _ in outcomes
+                  if lease.job_id in done_ids]
+        _insert_rows(store, c, "job_events", _EVENT_COLUMNS, events)
     return [lease.job_id in done_ids for lease, _, _ in outcomes]
 
 

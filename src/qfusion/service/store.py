@@ -251,6 +251,8 @@ class Store:
         native = self._native.get(text)
         if native is None:
             native = text.replace("GREATEST(", "MAX(") if self.dialect == "sqlite" else _PARAMETER.sub(r"%(\1)s", text)
+            if len(self._native) > 2000:  # texts vary with the number of rows or ids; keep the cache small
+                self._native.clear()
             self._native[text] = native
         return native
 
