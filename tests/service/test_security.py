@@ -123,6 +123,9 @@ def test_huge_malformed_and_deep_bodies_are_refused(service):
     assert streamed.status_code == 413
     broken = ada.post("/v1/jobs", content=b'{"circuits": [', headers={"Content-Type": "application/json"})
     assert broken.status_code == 422 and "JSON" in broken.json()["detail"]
+    for wait in ("100", "-1", "soon", "nan"):
+        refused = ada.get("/v1/jobs/x/result", params={"wait": wait})
+        assert refused.status_code == 422 and "wait: seconds from 0 to 60" in refused.json()["detail"], wait
     deep = ada.post("/v1/jobs", content=b'{"options": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
                     headers={"Content-Type": "application/json"})
     assert 400 <= deep.status_code < 500
