@@ -1,8 +1,9 @@
 """The process a worker runs its jobs in, so that a job over its time limit can be stopped.
 
 A thread cannot be stopped from outside, a process can: the worker hands each job to a
-child process (started once, with the ``spawn`` method, so it shares no database connection
-with the worker) and waits for the outcome while it renews leases and records results. A
+child process (a fresh interpreter, ``python -m qfusion.service.executor``, so it shares no
+database connection with the worker and needs no ``__main__`` guard in the worker's script)
+and waits for the outcome while it renews leases and records results. A
 job that runs past its time limit is stopped by killing the child; a new child takes the
 next job, and the worker carries on. A child that dies by itself (a crash, the kernel's
 out-of-memory killer) fails its job with a message that says so. If the worker dies, the
@@ -20,10 +21,12 @@ child sees its end of the pipe close and exits.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import signal
+import socket
+import subprocess
+import sys
 import time
+from multiprocessing.connection import Connection
 
 logger = logging.getLogger("qfusion.service.worker")
 _READY = ("ready",)
@@ -73,18 +76,17 @@ class Executor:
     """A child process that runs one job at a time: :meth:`start`, then :meth:`outcome`."""
 
     def __init__(self):
-        self._context = multiprocessing.get_context("spawn")
         self._process = None
         self._connection = None
         self._launch()
 
     def _launch(self) -> None:
         self._ready, self.started_at = False, None
-        ours, theirs = self._context.Pipe()
-        self._process = self._context.Process(target=_serve, args=(theirs,), name="qfusion-executor", daemon=True)
-        self._process.start()
+        ours, theirs = socket.socketpair()
+        self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.executor", str(theirs.fileno())],
+                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         theirs.close()
-        self._connection = ours
+        self._connection = Connection(ours.detach())
 
     def start(self, program: str, payload: dict, backend: str) -> None:
         """Hand the child one job; :attr:`started_at` is when it began (None while a new child gets ready)."""
@@ -106,8 +108,10 @@ class Executor:
                 self.started_at = self.started_at or time.monotonic()
             return None
         except (EOFError, OSError):
-            self._process.join(5)
-            code = self._process.exitcode
+            try:
+                code = self._process.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
             self._relaunch()
             why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             return ("FAILED", f"the job stopped the process running it ({why}); it may need more memory than "
@@ -123,9 +127,9 @@ class Executor:
         self._launch()
 
     def _kill(self) -> None:
-        if self._process.is_alive():
-            os.kill(self._process.pid, signal.SIGKILL)
-        self._process.join(10)
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait(10)
 
     def close(self) -> None:
         """Stop the child (at once: whatever it was running has been given back or recorded)."""
@@ -137,3 +141,7 @@ class Executor:
 
     def __exit__(self, *exc):
         self.close()
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])))
