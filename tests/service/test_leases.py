@@ -65,6 +65,29 @@ def test_a_lost_lease_fences_the_old_attempt(database_url):
     assert job["state"] == "DONE" and data == {"fresh": True} and job["attempt"] == 2
 
 
+def test_a_mixed_batch_of_outcomes_is_recorded_once_each(database_url):
+    store = Store(database_url)
+    user = store.create_user("ada", Quotas(max_concurrent=10))
+    _submit(store, user, 4)
+    done, failed, stale, cancelled = leases.claim(store, "w", ["statevector"], lease_s=30, limit=4)
+    stale = leases.Lease(stale.job_id, stale.attempt - 1, *list(vars(stale).values())[2:])  # an older attempt
+    store.cancel(user["id"], cancelled.job_id)
+    outcomes = [(done, "DONE", {"counts": {"0": 1}}), (failed, "FAILED", "x" * 5000), (stale, "DONE", {"old": 1}),
+                (cancelled, "DONE", {"late": 1})]
+    assert leases.record(store, "w", outcomes) == [True, True, False, False]
+    assert leases.record(store, "w", outcomes[:2]) == [False, False]  # never twice
+    assert store.result(user["id"], done.job_id)[1] == {"counts": {"0": 1}}
+    job, data = store.result(user["id"], failed.job_id)
+    assert job["state"] == "FAILED" and job["error"] == "x" * 4000 and data is None
+    assert store.result(user["id"], stale.job_id)[0]["state"] == "RUNNING"
+    assert store.result(user["id"], cancelled.job_id)[0]["state"] == "CANCELLED"
+    with store.read() as c:
+        stored = c.execute(sa.select(schema.results.c.job_id)).scalars().all()
+        events = c.execute(sa.select(schema.job_events.c.job_id, schema.job_events.c.event)
+                           .where(schema.job_events.c.event.in_(("done", "failed")))).all()
+    assert stored == [done.job_id] and sorted(events) == sorted([(done.job_id, "done"), (failed.job_id, "failed")])
+
+
 def test_jobs_that_keep_losing_workers_fail_with_a_reason(sqlite_url):
     store = Store(sqlite_url)
     user = store.create_user("ada")

@@ -76,17 +76,24 @@ def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) ->
     if store.dialect == "sqlite" and not store.has_work(backends):  # idle polls take no write lock
         return []
     now = time.time()
-    lock = " FOR UPDATE OF j SKIP LOCKED" if store.dialect == "postgresql" else ""
     names = [f"backend{i}" for i in range(len(backends))]
-    sql = (f"WITH candidates AS ({_CANDIDATES.replace(':backends', '(' + ', '.join(':' + n for n in names) + ')')}"
-           f"{lock}) UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
-           "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
-           f"WHERE id IN ({_CHOSEN}) "
-           "RETURNING id, attempt, backend, program, payload, user_id, time_limit_s")
-    with store.write() as c:
-        rows = c.exec_driver_sql(store.sql(sql), {**dict(zip(names, backends)), "limit": limit, "scan": 4 * limit,
-                                                  "worker": worker_id, "expires": now + lease_s, "now": now}).all()
-        if rows:
+    candidates = _CANDIDATES.replace(":backends", "(" + ", ".join(":" + n for n in names) + ")")
+    update = ("UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
+              "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
+              f"WHERE id IN ({_CHOSEN}) RETURNING id, attempt, backend, program, payload, user_id, time_limit_s")
+    parameters = {**dict(zip(names, backends)), "limit": limit, "scan": 4 * limit, "worker": worker_id,
+                  "expires": now + lease_s, "now": now}
+    if store.dialect == "postgresql":
+        # One statement, which is its own transaction (no BEGIN and COMMIT round trips): the claim
+        # and its events together.
+        sql = (f"WITH candidates AS ({candidates} FOR UPDATE OF j SKIP LOCKED), claimed AS ({update}), "
+               "logged AS (INSERT INTO job_events (job_id, attempt, event, worker_id, at) "
+               "SELECT id, attempt, 'claimed', :worker, :now FROM claimed) SELECT * FROM claimed")
+        with store.autocommit() as c:
+            rows = c.exec_driver_sql(store.sql(sql), parameters).all()
+    else:
+        with store.write() as c:
+            rows = c.exec_driver_sql(store.sql(f"WITH candidates AS ({candidates}) {update}"), parameters).all()
             _insert_rows(store, c, "job_events", _EVENT_COLUMNS,
                          [(r[0], r[1], "claimed", worker_id, now) for r in rows])
     return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
@@ -153,6 +160,8 @@ def record(store, worker_id: str, outcomes) -> list[bool]:
     Returns, for each, whether it was recorded (False: the lease had been lost, or the job cancelled).
     """
     now = time.time()
+    if store.dialect == "postgresql":
+        return _record_in_one_statement(store, worker_id, outcomes, now)
     done_ids: set[str] = set()
     with store.write() as c:
         finished = [(lease, value) for lease, state, value in outcomes if state == "DONE"]
@@ -175,6 +184,32 @@ def record(store, worker_id: str, outcomes) -> list[bool]:
         events = [(lease.job_id, lease.attempt, state.lower(), worker_id, now) for lease, state, _ in outcomes
                   if lease.job_id in done_ids]
         _insert_rows(store, c, "job_events", _EVENT_COLUMNS, events)
+    return [lease.job_id in done_ids for lease, _, _ in outcomes]
+
+
+def _record_in_one_statement(store, worker_id: str, outcomes, now: float) -> list[bool]:
+    """:func:`record` on PostgreSQL: the fenced update, the results and the events in one statement
+    (its own transaction, with no BEGIN and COMMIT round trips)."""
+    if not outcomes:
+        return []
+    parameters = {"now": now, "worker": worker_id}
+    rows = []
+    for i, (lease, state, value) in enumerate(outcomes):
+        rows.append(f"(:id{i}, CAST(:attempt{i} AS INTEGER), CAST(:state{i} AS VARCHAR(12)), CAST(:data{i} AS TEXT), "
+                    f"CAST(:error{i} AS TEXT))")
+        parameters.update({f"id{i}": lease.job_id, f"attempt{i}": lease.attempt, f"state{i}": state,
+                           f"data{i}": json.dumps(value) if state == "DONE" else None,
+                           f"error{i}": None if state == "DONE" else str(value)[:4000]})
+    sql = (f"WITH outcome (id, attempt, state, data, error) AS (VALUES {', '.join(rows)}), "
+           "done AS (UPDATE jobs SET state = o.state, finished_at = :now, lease_expires_at = NULL, error = o.error "
+           "FROM outcome o WHERE jobs.id = o.id AND jobs.attempt = o.attempt AND jobs.state = 'RUNNING' "
+           "AND jobs.worker_id = :worker RETURNING jobs.id, jobs.attempt, o.state, o.data), "
+           "stored AS (INSERT INTO results (job_id, attempt, worker_id, data, created_at) "
+           "SELECT id, attempt, :worker, data, :now FROM done WHERE state = 'DONE'), "
+           "logged AS (INSERT INTO job_events (job_id, attempt, event, worker_id, at) "
+           "SELECT id, attempt, LOWER(state), :worker, :now FROM done) SELECT id FROM done")
+    with store.autocommit() as c:
+        done_ids = set(c.exec_driver_sql(store.sql(sql), parameters).scalars())
     return [lease.job_id in done_ids for lease, _, _ in outcomes]
 
 

@@ -162,10 +162,13 @@ class Store:
                 yield connection
 
     @contextlib.contextmanager
-    def read(self):
-        """A connection in autocommit mode: each read is one statement, no BEGIN or COMMIT round trips."""
+    def autocommit(self):
+        """A connection in autocommit mode: each statement is its own transaction, with no BEGIN or
+        COMMIT round trips (every read, and writes that are one statement)."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             yield connection
+
+    read = autocommit
 
     def close(self) -> None:
         self.engine.dispose()
