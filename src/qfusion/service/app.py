@@ -28,6 +28,7 @@ from qfusion.errors import QfusionError, ServiceError
 from qfusion.service import leases
 from qfusion.service.jobspec import Limits, SubmissionError, check_submission
 from qfusion.service.logs import log
+from qfusion.service.longpoll import Waiters
 from qfusion.service.metrics import Metrics
 from qfusion.service.store import TERMINAL, QuotaError, hash_token
 
@@ -142,48 +143,6 @@ def _replay(messages, then=None):
     return receive
 
 
-class _Waiters:
-    """Long-polling: one query per tick for every job someone is waiting on, not one per waiter.
-
-    The query returns the finished jobs with their results, so a waiter needs no query of its own.
-    """
-
-    def __init__(self, store, tick_s: float = 0.01):
-        self.store, self.tick_s = store, tick_s
-        self._waiting: dict[str, list[asyncio.Future]] = {}
-
-    async def wait(self, job_id: str, timeout: float):
-        """``(job, stored result JSON or None)`` once the job has ended, or None after ``timeout``."""
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault(job_id, []).append(future)
-        try:
-            return await asyncio.wait_for(future, timeout)
-        except asyncio.TimeoutError:
-            return None
-        finally:
-            futures = self._waiting.get(job_id, [])
-            if future in futures:
-                futures.remove(future)
-            if not futures:
-                self._waiting.pop(job_id, None)
-
-    async def run(self) -> None:
-        from starlette.concurrency import run_in_threadpool
-        while True:
-            await asyncio.sleep(self.tick_s)
-            if not self._waiting:
-                continue
-            try:
-                finished = await run_in_threadpool(self.store.finished, list(self._waiting))
-            except Exception:  # the database is briefly away: waiters keep waiting
-                await asyncio.sleep(0.2)
-                continue
-            for job_id, found in finished.items():
-                for future in self._waiting.pop(job_id, []):
-                    if not future.done():
-                        future.set_result(found)
-
-
 def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int = MAX_BODY_BYTES,
                server_limits: Limits = Limits(), logger: logging.Logger | None = None) -> FastAPI:
     """The FastAPI application serving ``store``; ``backends`` limits which backends take jobs."""
@@ -191,7 +150,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
     allowed = backends or [name for name in registry.names() if not name.startswith("remote")]
     logger = logger or logging.getLogger("qfusion.service.server")
     metrics = Metrics(store)
-    waiters = _Waiters(store)
+    waiters = Waiters(store)
     token_cache: dict[str, tuple[float, dict]] = {}
     recent: dict[str, int] = {}  # job id -> user id of jobs submitted to this process (bounded)
 
