@@ -56,7 +56,10 @@ def _serve(connection) -> None:
     It first imports and compiles what a small job needs, then says it is ready: a job's time
     limit counts from then, not from the start of a fresh process.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the worker decides
+    # Ctrl-C, or a service manager's SIGTERM, reaches the whole group: the worker decides whether
+    # the job finishes or goes back (and kills this process if it must).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     run_one("sampler", _WARM_UP, "statevector")
     connection.send(_READY)
     while True:
