@@ -50,6 +50,9 @@ def add_commands(sub, common) -> None:
                    help="HTTP server processes sharing the port (default 1)")
     p.add_argument("--max-body-bytes", type=_positive_int, default=8 * 2**20, help="request size limit")
     p.add_argument("--lease", type=float, default=10.0, help="seconds a worker's lease lasts without heartbeat")
+    p.add_argument("--max-run-seconds", type=_positive_float, metavar="SECONDS",
+                   help="the local workers stop and fail a job running longer than this (default: only the "
+                        "owner's quota)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
     p = sub.add_parser("worker", parents=[common], help="run a worker that pulls and runs jobs")
@@ -112,7 +115,7 @@ def serve(args) -> dict:
     config = ServerConfig(host=args.host, port=args.port, database=args.database, workers=args.workers,
                           processes=args.processes,
                           backends=tuple(args.backends), max_body_bytes=args.max_body_bytes, lease_s=args.lease,
-                          log_level=args.log_level)
+                          max_run_s=args.max_run_seconds, log_level=args.log_level)
     code = run_server(config)
     return {"stopped": True, "exit_code": code}
 
