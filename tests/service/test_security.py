@@ -85,6 +85,8 @@ HOSTILE = [
     (_qasm("OPENQASM 3; qubit[2] q; cx q[0] q[1];"), 422, "line 1"),
     (_qasm("OPENQASM 9; qubit q;"), 422, "version"),
     (_qasm('OPENQASM 3; include "/etc/passwd"; qubit q;'), 422, 'only "stdgates.inc"'),
+    (_qasm('OPENQASM 3; include "stdgates.inc"; include /* hidden */ "/etc/passwd"; qubit q;'), 422,
+     'only "stdgates.inc"'),
     (_qasm("OPENQASM 3; qubit[60] q;"), 413, "60 qubits; your quota is 30"),
     (_qasm("OPENQASM 3; qubit[23] q;"), 413, "23 qubits need 128.0 MiB for the state vector; the server has 64.0 MiB"),
     (_qasm("OPENQASM 3; qubit[100000000] q;"), 422, "qubits"),
