@@ -9,6 +9,10 @@ For each database it starts the real server and worker processes on 127.0.0.1, r
 then the next) until ``--jobs`` jobs are done or ``--max-seconds`` pass, and reports
 throughput and the p50/p99 of submit-to-result latency. The peer printed beside them is the
 same job run directly with ``qf.run`` in one process (no service), and the ratio of the two.
+Beside them it prints the CPU milliseconds per job of each component (server, workers with
+their executor processes, this PostgreSQL server's processes, and the load-generating clients,
+which run in this process), read from /proc before and after the measured jobs: unlike jobs/s,
+that stays meaningful on a machine loaded by other work.
 PostgreSQL is the throw-away server of .ci/postgres.py (installed with apt-get if needed).
 """
 
@@ -42,10 +46,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _postgres_database() -> tuple[str, callable]:
+def _postgres_module():
     spec = importlib.util.spec_from_file_location("qfusion_ci_postgres", ROOT / ".ci" / "postgres.py")
     postgres = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(postgres)
+    return postgres
+
+
+def _postgres_database() -> tuple[str, callable]:
+    postgres = _postgres_module()
     server, started = postgres.start()
     import psycopg
     name = f"qf_bench_{uuid.uuid4().hex[:8]}"
@@ -136,21 +145,24 @@ def _cpu_seconds(pids) -> float:
 
 
 def _children(pid: int) -> list[int]:
+    """``pid``'s child processes (an executor a worker starts, PostgreSQL's backends of the postmaster)."""
+    found = []
     try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(p) for p in (task / "children").read_text().split()]
     except OSError:
-        return []
+        pass
+    return found
 
 
 def _postgres_pids() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
-                pids.append(int(entry.name))
-        except OSError:
-            pass
-    return pids
+    """The processes of the benchmark's own PostgreSQL server (its postmaster and children), not
+    of any other PostgreSQL on the machine."""
+    try:
+        postmaster = int((_postgres_module().DATA / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    return [postmaster, *_children(postmaster)]
 
 
 def run_service(database: str, label: str, args) -> dict:
@@ -178,10 +190,14 @@ def run_service(database: str, label: str, args) -> dict:
             except httpx.HTTPError:
                 time.sleep(0.1)
         asyncio.run(_load(url, token, min(100, args.jobs), args.clients, 60))  # warm-up: JIT, connections
-        groups = {"server": [server.pid, *_children(server.pid)], "workers": [w.pid for w in workers], "database": _postgres_pids()}
+        groups = {"server": [server.pid, *_children(server.pid)],
+                  "workers": [pid for w in workers for pid in (w.pid, *_children(w.pid))],
+                  "database": _postgres_pids() if label == "postgresql" else []}
         before = {name: _cpu_seconds(pids) for name, pids in groups.items()}
         client_before = time.process_time()
         latencies, elapsed = asyncio.run(_load(url, token, args.jobs, args.clients, args.max_seconds))
+        # Processes started or ended meanwhile (a database backend per new connection) are missed:
+        # the warm-up above opened the pools' connections, so there are few.
         cpu = {name: _cpu_seconds(pids) - before[name] for name, pids in groups.items()}
         cpu["clients"] = time.process_time() - client_before
     finally:
@@ -218,6 +234,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--processes", type=int, default=1, help="server processes (qfusion serve --processes)")
     parser.add_argument("--max-seconds", type=float, default=60.0)
+    parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
     args = parser.parse_args(argv)
     rows = [run_direct(min(args.jobs, 1000))]
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,13 +255,16 @@ def main(argv=None) -> int:
     for row in rows:
         print(f"{row['database']:<28} {row['jobs']:>6} {row['jobs_per_s']:>8.1f} {row['p50_s'] * 1e3:>8.1f} "
               f"{row['p99_s'] * 1e3:>8.1f} {row['jobs_per_s'] / direct:>9.2f}x")
-    print("CPU milliseconds per job (what bounds jobs/s on an idle machine: cores * 1000 / total):")
+    print("CPU milliseconds per job, from /proc (user + system) over the measured jobs; on a loaded machine "
+          "jobs/s is not measurable, this is: cores * 1000 / total bounds jobs/s on idle cores")
+    print(f"{'database':<28} {'server':>7} {'workers':>8} {'database':>9} {'clients':>8} {'total':>7} {'bound':>7}")
     for row in rows[1:]:
         parts = row["cpu_ms_per_job"]
         total = sum(parts.values())
-        shown = ", ".join(f"{name} {value:.1f}" for name, value in parts.items())
-        print(f"  {row['database']:<12} {shown}; total {total:.1f} -> at most "
-              f"{(os.cpu_count() or 1) * 1000 / total:.0f} jobs/s on {os.cpu_count()} idle cores")
+        print(f"{row['database']:<28} {parts['server']:>7.2f} {parts['workers']:>8.2f} {parts['database']:>9.2f} "
+              f"{parts['clients']:>8.2f} {total:>7.2f} {(os.cpu_count() or 1) * 1000 / total:>6.0f}/s")
+    if args.json:
+        print(json.dumps(rows, indent=1))
     return 0
 
 

@@ -64,11 +64,13 @@ class Service:
             time.sleep(0.1)
         raise AssertionError("the server did not answer /health in time")
 
-    def start_worker(self, *extra: str) -> subprocess.Popen:
+    def start_worker(self, *extra: str, own_group: bool = False) -> subprocess.Popen:
+        """A worker process; ``own_group``: in a process group of its own (with its executor), as a
+        service manager would start it."""
         command = [sys.executable, "-m", "qfusion.cli", "worker", "--database", self.database, "--lease",
                    str(self.lease_s), "--heartbeat", str(self.heartbeat_s), *extra]
         worker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self._log("worker"), env=_env(self.env),
-                                  cwd=self.log_dir)
+                                  cwd=self.log_dir, start_new_session=own_group)
         self.workers.append(worker)
         return worker
 

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -15,7 +16,7 @@ import qfusion as qf
 from qfusion.errors import JobFailedError, ServiceError
 from qfusion.service import schema
 from qfusion.service.schema import sa
-from qfusion.service.store import Store
+from qfusion.service.store import Quotas, Store
 
 from service_helpers import ROOT, wait_until
 
@@ -32,6 +33,18 @@ def running(make_service, sqlite_url):
     service.start_server()
     service.start_worker()
     return service, token, store
+
+
+def _metrics(url: str, store) -> str:
+    """``/metrics`` read with a metrics token, as Prometheus would."""
+    try:
+        store.user("ops")
+    except ServiceError:
+        store.create_user("ops")
+    token = store.create_token("ops", scope="metrics")
+    response = httpx.get(f"{url}/metrics", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    return response.text
 
 
 def test_client_runs_circuits_like_local_runs(running):
@@ -96,10 +109,10 @@ def test_cancel_queued_job_and_fetch_failed_job(make_service, sqlite_url):
 
 
 def test_health_metrics_and_openapi(running):
-    service, token, _ = running
+    service, token, store = running
     qf.Client(service.url, token).run(qf.Circuit(1).x(0).measure_all(), shots=5).result(timeout=120)
     assert httpx.get(f"{service.url}/health").json()["status"] == "ok"
-    metrics = httpx.get(f"{service.url}/metrics").text
+    metrics = _metrics(service.url, store)
     assert 'qfusion_workers_alive{backend="statevector"} 1.0' in metrics
     assert 'qfusion_jobs_submitted_total{backend="statevector",program="sampler"} 1.0' in metrics
     assert 'qfusion_job_latency_seconds_count{backend="statevector",state="DONE"} 1.0' in metrics
@@ -135,7 +148,7 @@ def test_cli_submit_status_result_jobs_cancel(running):
     assert refused.returncode == 2 and refused.stderr.startswith("qfusion: error: job ") and "already DONE" in \
         refused.stderr and len(refused.stderr.strip().splitlines()) == 1
     missing = _cli("status", "nope", env={**env, "QFUSION_SERVICE_TOKEN": "qf_wrong"})
-    assert missing.returncode == 2 and "invalid or revoked API token (HTTP 401)" in missing.stderr
+    assert missing.returncode == 2 and "invalid, revoked or expired API token (HTTP 401)" in missing.stderr
 
 
 def test_cli_admin_creates_users_and_tokens(tmp_path):
@@ -144,6 +157,14 @@ def test_cli_admin_creates_users_and_tokens(tmp_path):
     assert json.loads(created.stdout)["quotas"]["max_qubits"] == 12
     token = _cli("admin", "create-token", "eve", "--database", database, env={}).stdout.strip()
     assert Store(database).authenticate(token)["name"] == "eve"
+    made = json.loads(_cli("admin", "create-token", "eve", "--scope", "metrics", "--expires-in", 0.5, "--label",
+                           "prometheus", "--database", database, "--json", env={}).stdout)
+    reader = Store(database).authenticate(made["token"])
+    assert reader["scope"] == "metrics" and 0.49 * 86400 < reader["expires_at"] - time.time() < 0.51 * 86400
+    listed = _cli("admin", "list-tokens", "eve", "--database", database, env={}).stdout
+    assert "prometheus" in listed and "metrics" in listed and made["token"] not in listed and token not in listed
+    revoked = json.loads(_cli("admin", "revoke-token", "eve", "--database", database, "--json", env={}).stdout)
+    assert revoked["revoked"] == 2 and Store(database).authenticate(token) is None
     again = _cli("admin", "create-user", "eve", "--database", database, env={})
     assert again.returncode == 1 and "already exists" in again.stderr
     away = _cli("jobs", "--url", "http://127.0.0.1:9", "--token", token, "--retry", 0, env={})
@@ -163,17 +184,11 @@ def test_sigterm_returns_a_long_job_and_another_worker_finishes_it(make_service,
     token = store.create_token("ada")
     service = make_service(sqlite_url)
     service.start_server()
-    first = service.start_worker("--grace", "0.2")
-    long_circuit = qf.Circuit(16)
-    for layer in range(60):
-        for q in range(16):
-            long_circuit.rx(0.1 * layer + q, q)
-        for q in range(layer % 2, 15, 2):
-            long_circuit.cx(q, q + 1)
-    long_circuit.measure_all()
+    first = service.start_worker("--grace", "0.2", own_group=True)
+    long_circuit = _long_circuit()
     job = qf.Client(service.url, token).run([long_circuit] * 12, shots=10, seed=1)
     wait_until(lambda: job.status() == "RUNNING", 120)
-    first.send_signal(signal.SIGTERM)
+    os.killpg(first.pid, signal.SIGTERM)  # the worker and its executor, as a service manager stops them
     assert first.wait(60) == 0
     with store.read() as c:
         events = c.execute(sa.select(schema.job_events.c.event).where(schema.job_events.c.job_id == job.id)).scalars()
@@ -182,6 +197,40 @@ def test_sigterm_returns_a_long_job_and_another_worker_finishes_it(make_service,
     service.start_worker()
     results = job.result(timeout=300)
     assert results[0].counts == qf.run(long_circuit, shots=10, seed=1).counts
+
+
+def _long_circuit(num_qubits: int = 16, layers: int = 60) -> qf.Circuit:
+    circuit = qf.Circuit(num_qubits)
+    for layer in range(layers):
+        for q in range(num_qubits):
+            circuit.rx(0.1 * layer + q, q)
+        for q in range(layer % 2, num_qubits - 1, 2):
+            circuit.cx(q, q + 1)
+    return circuit.measure_all()
+
+
+@pytest.mark.slow
+def test_a_job_over_its_time_limit_fails_and_the_worker_goes_on(make_service, sqlite_url):
+    store = Store(sqlite_url)
+    store.create_user("quick", Quotas(max_run_seconds=1.0))
+    store.create_user("ada")  # the default quota (an hour): the worker's own cap applies
+    quick, ada = store.create_token("quick"), store.create_token("ada")
+    service = make_service(sqlite_url)
+    service.start_server()
+    worker = service.start_worker("--max-run-seconds", "2.5")
+    long_job = [_long_circuit(20, 80)] * 40  # minutes of work on this machine
+    over_quota = qf.Client(service.url, quick).run(long_job, shots=10, seed=1)
+    with pytest.raises(JobFailedError, match=r"ran longer than its time limit of 1 s and was stopped"):
+        over_quota.result(timeout=120)
+    over_cap = qf.Client(service.url, ada).run(long_job, shots=10, seed=1)
+    with pytest.raises(JobFailedError, match=r"ran longer than its time limit of 2.5 s and was stopped"):
+        over_cap.result(timeout=120)
+    info = over_cap.refresh()
+    assert 2.5 <= info["finished_at"] - info["started_at"] < 60
+    short = qf.Circuit(2).h(0).cx(0, 1).measure_all()
+    assert qf.Client(service.url, quick).run(short, shots=50, seed=3).result(timeout=120).counts == \
+        qf.run(short, shots=50, seed=3).counts
+    assert worker.poll() is None and len(service.workers) == 1  # the same worker process, still running
 
 
 @pytest.mark.parametrize("processes", [1, 2])
@@ -202,7 +251,7 @@ def test_serve_with_local_workers(tmp_path, processes):
         for seed in range(4):  # with two processes, some requests reach each
             assert client.run(circuit, shots=100, seed=seed).result(timeout=120).counts == \
                 qf.run(circuit, shots=100, seed=seed).counts
-        wait_until(lambda: 'qfusion_workers_alive{backend="statevector"} 2.0' in httpx.get(f"{url}/metrics").text)
+        wait_until(lambda: 'qfusion_workers_alive{backend="statevector"} 2.0' in _metrics(url, store))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(60)

@@ -65,6 +65,29 @@ def test_a_lost_lease_fences_the_old_attempt(database_url):
     assert job["state"] == "DONE" and data == {"fresh": True} and job["attempt"] == 2
 
 
+def test_a_mixed_batch_of_outcomes_is_recorded_once_each(database_url):
+    store = Store(database_url)
+    user = store.create_user("ada", Quotas(max_concurrent=10))
+    _submit(store, user, 4)
+    done, failed, stale, cancelled = leases.claim(store, "w", ["statevector"], lease_s=30, limit=4)
+    stale = leases.Lease(stale.job_id, stale.attempt - 1, *list(vars(stale).values())[2:])  # an older attempt
+    store.cancel(user["id"], cancelled.job_id)
+    outcomes = [(done, "DONE", {"counts": {"0": 1}}), (failed, "FAILED", "x" * 5000), (stale, "DONE", {"old": 1}),
+                (cancelled, "DONE", {"late": 1})]
+    assert leases.record(store, "w", outcomes) == [True, True, False, False]
+    assert leases.record(store, "w", outcomes[:2]) == [False, False]  # never twice
+    assert store.result(user["id"], done.job_id)[1] == {"counts": {"0": 1}}
+    job, data = store.result(user["id"], failed.job_id)
+    assert job["state"] == "FAILED" and job["error"] == "x" * 4000 and data is None
+    assert store.result(user["id"], stale.job_id)[0]["state"] == "RUNNING"
+    assert store.result(user["id"], cancelled.job_id)[0]["state"] == "CANCELLED"
+    with store.read() as c:
+        stored = c.execute(sa.select(schema.results.c.job_id)).scalars().all()
+        events = c.execute(sa.select(schema.job_events.c.job_id, schema.job_events.c.event)
+                           .where(schema.job_events.c.event.in_(("done", "failed")))).all()
+    assert stored == [done.job_id] and sorted(events) == sorted([(done.job_id, "done"), (failed.job_id, "failed")])
+
+
 def test_jobs_that_keep_losing_workers_fail_with_a_reason(sqlite_url):
     store = Store(sqlite_url)
     user = store.create_user("ada")
@@ -177,3 +200,23 @@ def test_tokens_are_stored_hashed(sqlite_url):
     assert store.authenticate(token + "x") is None
     with pytest.raises(ServiceError, match="already exists"):
         store.create_user("ada")
+
+
+def test_a_version_1_database_is_migrated_to_limits_and_token_expiry(database_url):
+    store = Store(database_url)
+    store.create_user("ada")
+    token = store.create_token("ada")
+    with store.write() as c:  # back to version 1: the columns of migration 2 did not exist
+        for table, column in (("users", "max_run_seconds"), ("tokens", "expires_at"), ("tokens", "scope"),
+                              ("jobs", "time_limit_s")):
+            c.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        c.execute(schema.schema_version.update().values(version=1))
+    store.close()
+    migrated = Store(database_url)
+    with migrated.read() as c:
+        assert c.execute(sa.select(schema.schema_version.c.version)).scalar() == schema.SCHEMA_VERSION == 2
+    user = migrated.authenticate(token)  # the old token still works, as a jobs token that never expires
+    assert (user["name"], user["scope"], user["expires_at"], user["max_run_seconds"]) == ("ada", "jobs", None, 3600)
+    job = migrated.submit(user, backend="null", program="sampler", payload={}, num_circuits=1, num_qubits=1, shots=1)
+    [lease] = leases.claim(migrated, "w1", ["null"], lease_s=10)
+    assert lease.job_id == job["id"] and lease.time_limit_s == 3600

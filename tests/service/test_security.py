@@ -20,7 +20,9 @@ def service(tmp_path_factory):
     store = Store(database)
     store.create_user("ada")
     store.create_user("bob", Quotas(max_qubits=10, max_shots=5000, max_queued=2, max_concurrent=1))
-    tokens = {"ada": store.create_token("ada"), "bob": store.create_token("bob")}
+    store.create_user("ops")
+    tokens = {"ada": store.create_token("ada"), "bob": store.create_token("bob"),
+              "metrics": store.create_token("ops", scope="metrics")}
     running = Service(database, tmp, max_body_bytes=1_000_000, env={"QFUSION_MEMORY_LIMIT": "64MiB"})
     running.start_server()
     running.start_worker("--backend", "statevector")  # jobs for "reference" wait: the queue quota test uses them
@@ -49,6 +51,18 @@ def test_requests_without_a_valid_token_are_refused(service, headers):
         assert "token" in response.json()["detail"]
 
 
+def test_metrics_need_a_metrics_token_and_it_opens_nothing_else(service):
+    running, tokens = service
+    assert httpx.get(f"{running.url}/metrics").status_code == 401
+    refused = _http(service, "ada").get("/metrics")
+    assert refused.status_code == 403 and "needs a 'metrics' token" in refused.json()["detail"]
+    metrics = _http(service, "metrics")
+    assert metrics.get("/metrics").status_code == 200 and "qfusion_jobs_queued" in metrics.get("/metrics").text
+    for method, path in (("GET", "/v1/jobs"), ("POST", "/v1/jobs"), ("GET", "/v1/backends")):
+        response = metrics.request(method, path, json=GOOD)
+        assert response.status_code == 403 and "needs a 'jobs' token" in response.json()["detail"], path
+
+
 def test_another_users_jobs_do_not_exist_for_you(service):
     ada, bob = _http(service, "ada"), _http(service, "bob")
     job = ada.post("/v1/jobs", json=GOOD).json()
@@ -71,6 +85,8 @@ HOSTILE = [
     (_qasm("OPENQASM 3; qubit[2] q; cx q[0] q[1];"), 422, "line 1"),
     (_qasm("OPENQASM 9; qubit q;"), 422, "version"),
     (_qasm('OPENQASM 3; include "/etc/passwd"; qubit q;'), 422, 'only "stdgates.inc"'),
+    (_qasm('OPENQASM 3; include "stdgates.inc"; include /* hidden */ "/etc/passwd"; qubit q;'), 422,
+     'only "stdgates.inc"'),
     (_qasm("OPENQASM 3; qubit[60] q;"), 413, "60 qubits; your quota is 30"),
     (_qasm("OPENQASM 3; qubit[23] q;"), 413, "23 qubits need 128.0 MiB for the state vector; the server has 64.0 MiB"),
     (_qasm("OPENQASM 3; qubit[100000000] q;"), 422, "qubits"),
@@ -109,6 +125,9 @@ def test_huge_malformed_and_deep_bodies_are_refused(service):
     assert streamed.status_code == 413
     broken = ada.post("/v1/jobs", content=b'{"circuits": [', headers={"Content-Type": "application/json"})
     assert broken.status_code == 422 and "JSON" in broken.json()["detail"]
+    for wait in ("100", "-1", "soon", "nan"):
+        refused = ada.get("/v1/jobs/x/result", params={"wait": wait})
+        assert refused.status_code == 422 and "wait: seconds from 0 to 60" in refused.json()["detail"], wait
     deep = ada.post("/v1/jobs", content=b'{"options": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
                     headers={"Content-Type": "application/json"})
     assert 400 <= deep.status_code < 500
@@ -141,9 +160,45 @@ def test_the_worker_survives_all_of_it(service):
     job = _http(service, "ada").post("/v1/jobs", json=GOOD).json()
     done = _http(service, "ada").get(f"/v1/jobs/{job['id']}/result", params={"wait": 60})
     assert done.status_code == 200
-    metrics = httpx.get(f"{running.url}/metrics").text
-    assert 'qfusion_http_requests_total{method="POST",status="500"}' not in metrics
+    metrics = _http(service, "metrics").get("/metrics")
+    assert metrics.status_code == 200 and 'qfusion_http_requests_total{method="POST",status="201"}' in metrics.text
+    assert 'qfusion_http_requests_total{method="POST",status="500"}' not in metrics.text
     assert json.loads(httpx.get(f"{running.url}/health").text)["status"] == "ok"
+
+
+def test_revoked_and_expired_tokens_are_refused(service):
+    import subprocess
+    import sys
+    import time
+    from qfusion.service.app import TOKEN_CACHE_S
+    running, _ = service
+    store = Store(running.database)
+    doomed = store.create_token("ada", "doomed")
+    kept = store.create_token("ada", "kept")
+    short = store.create_token("ada", "short", expires_at=time.time() + 2.0)
+    for token in (doomed, kept, short):
+        assert _http(service, token=token).get("/v1/jobs").status_code == 200
+    [doomed_id] = [t["id"] for t in store.tokens("ada") if t["label"] == "doomed"]
+    revoked = subprocess.run([sys.executable, "-m", "qfusion.cli", "admin", "revoke-token", "ada", "--id",
+                              str(doomed_id), "--database", running.database, "--json"],
+                             capture_output=True, text=True, timeout=120)
+    assert revoked.returncode == 0 and json.loads(revoked.stdout)["revoked"] == 1, revoked.stderr
+    time.sleep(TOKEN_CACHE_S + 0.5)
+    for token in (doomed, short):  # revoked; expired (the 2 s have passed while the cache ran out)
+        response = _http(service, token=token).get("/v1/jobs")
+        assert response.status_code == 401 and "invalid, revoked or expired" in response.json()["detail"]
+    assert _http(service, token=kept).get("/v1/jobs").status_code == 200
+    listed = {t["label"]: t for t in store.tokens("ada")}
+    assert listed["doomed"]["revoked"] and not listed["kept"]["revoked"] and listed["short"]["expires_at"]
+
+
+def test_an_expired_token_is_refused_at_once_even_when_cached(service):
+    import time
+    store = Store(service[0].database)
+    token = store.create_token("ada", expires_at=time.time() + 1.0)
+    assert _http(service, token=token).get("/v1/jobs").status_code == 200  # now cached for TOKEN_CACHE_S
+    time.sleep(1.2)
+    assert _http(service, token=token).get("/v1/jobs").status_code == 401
 
 
 @pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")

@@ -6,7 +6,9 @@
 ``QFUSION_SERVICE_URL``/``QFUSION_SERVICE_TOKEN``.
 
     qfusion admin create-user ada --max-qubits 28
-    qfusion admin create-token ada          # prints the token once
+    qfusion admin create-token ada          # prints the token once (--expires-in DAYS)
+    qfusion admin list-tokens ada; qfusion admin revoke-token ada --id 3
+    qfusion admin create-token ops --scope metrics   # for Prometheus's scrape of /metrics
     qfusion serve --workers 2
     qfusion submit examples/bell.qasm --shots 1000 --wait
 
@@ -27,7 +29,7 @@ DEFAULT_DATABASE = os.environ.get("QFUSION_DATABASE", "qfusion-service.db")
 
 def add_commands(sub, common) -> None:
     """Add the service subcommands to the ``qfusion`` parser's subparsers."""
-    from qfusion.cli.app import _param, _positive_int
+    from qfusion.cli.app import _param, _positive_float, _positive_int
 
     def database(p):
         p.add_argument("--database", default=DEFAULT_DATABASE,
@@ -48,6 +50,9 @@ def add_commands(sub, common) -> None:
                    help="HTTP server processes sharing the port (default 1)")
     p.add_argument("--max-body-bytes", type=_positive_int, default=8 * 2**20, help="request size limit")
     p.add_argument("--lease", type=float, default=10.0, help="seconds a worker's lease lasts without heartbeat")
+    p.add_argument("--max-run-seconds", type=_positive_float, metavar="SECONDS",
+                   help="the local workers stop and fail a job running longer than this (default: only the "
+                        "owner's quota)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
     p = sub.add_parser("worker", parents=[common], help="run a worker that pulls and runs jobs")
@@ -56,17 +61,29 @@ def add_commands(sub, common) -> None:
     p.add_argument("--lease", type=float, default=10.0, help="lease length in seconds (default 10)")
     p.add_argument("--heartbeat", type=float, default=2.0, help="seconds between heartbeats (default 2)")
     p.add_argument("--grace", type=float, default=30.0, help="seconds a stopping worker gives its job (default 30)")
+    p.add_argument("--max-run-seconds", type=_positive_float, metavar="SECONDS",
+                   help="stop and fail a job running longer than this, whatever its owner's quota "
+                        "(default: the owner's max-run-seconds alone)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
-    p = sub.add_parser("admin", parents=[common], help="create users and API tokens")
+    p = sub.add_parser("admin", parents=[common], help="create users; create, list and revoke API tokens")
     database(p)
-    p.add_argument("action", choices=["create-user", "create-token"])
+    p.add_argument("action", choices=["create-user", "create-token", "list-tokens", "revoke-token"])
     p.add_argument("name", help="user name")
     p.add_argument("--label", default="", help="a note stored with a token")
+    p.add_argument("--scope", default="jobs", choices=["jobs", "metrics"],
+                   help="create-token: 'jobs' (the API, default) or 'metrics' (only /metrics, for Prometheus)")
+    p.add_argument("--expires-in", type=_positive_float, metavar="DAYS",
+                   help="create-token: the token stops working after this many days (default never)")
+    p.add_argument("--id", type=int, dest="token_id", help="revoke-token: the token's id (from list-tokens)")
+    p.add_argument("--revoke", dest="revoke_text", metavar="TOKEN",
+                   help="revoke-token: the token's text (without --id or --revoke: all the user's tokens)")
     p.add_argument("--max-qubits", type=_positive_int, default=30)
     p.add_argument("--max-shots", type=_positive_int, default=1_000_000)
     p.add_argument("--max-queued", type=_positive_int, default=1000)
     p.add_argument("--max-concurrent", type=_positive_int, default=4)
+    p.add_argument("--max-run-seconds", type=_positive_float, default=3600.0,
+                   help="create-user: a job running longer is stopped and FAILED (default 3600)")
 
     remote = type(common)(add_help=False)
     remote.add_argument("--url", help="service URL (default QFUSION_SERVICE_URL)")
@@ -98,7 +115,7 @@ def serve(args) -> dict:
     config = ServerConfig(host=args.host, port=args.port, database=args.database, workers=args.workers,
                           processes=args.processes,
                           backends=tuple(args.backends), max_body_bytes=args.max_body_bytes, lease_s=args.lease,
-                          log_level=args.log_level)
+                          max_run_s=args.max_run_seconds, log_level=args.log_level)
     code = run_server(config)
     return {"stopped": True, "exit_code": code}
 
@@ -108,25 +125,39 @@ def worker(args) -> dict:
     from qfusion.service.worker import main as run_worker
     chosen = args.backends or [name for name in names() if not name.startswith("remote")]
     done = run_worker(args.database, chosen, lease_s=args.lease, heartbeat_s=args.heartbeat, grace_s=args.grace,
-                      log_level=args.log_level)
+                      max_run_s=args.max_run_seconds, log_level=args.log_level)
     return {"jobs": done}
 
 
 def admin(args) -> dict:
+    import time
     from qfusion.service.store import Quotas, Store
     store = Store(args.database)
     if args.action == "create-user":
         user = store.create_user(args.name, Quotas(args.max_qubits, args.max_shots, args.max_queued,
-                                                   args.max_concurrent))
-        out = {"user": user["name"], "id": user["id"],
-               "quotas": {k: user[k] for k in ("max_qubits", "max_shots", "max_queued", "max_concurrent")}}
+                                                   args.max_concurrent, args.max_run_seconds))
+        names = ("max_qubits", "max_shots", "max_queued", "max_concurrent", "max_run_seconds")
+        out = {"user": user["name"], "id": user["id"], "quotas": {k: user[k] for k in names}}
         if not args.json:
             print(f"created user {user['name']} (quotas: {out['quotas']})")
         return out
-    token = store.create_token(args.name, args.label)
+    if args.action == "list-tokens":
+        found = store.tokens(args.name)
+        if not args.json:
+            for t in found:
+                state = "revoked" if t["revoked"] else f"expires {_when(t['expires_at'])}" if t["expires_at"] else ""
+                print(f"{t['id']:>5}  {t['scope']:<8} created {_when(t['created_at'])}  {state}  {t['label']}")
+        return {"user": args.name, "tokens": found}
+    if args.action == "revoke-token":
+        count = store.revoke_tokens(args.name, token=args.revoke_text, token_id=args.token_id)
+        if not args.json:
+            print(f"revoked {count} token(s) of {args.name}")
+        return {"user": args.name, "revoked": count}
+    expires_at = None if args.expires_in is None else time.time() + 86400 * args.expires_in
+    token = store.create_token(args.name, args.label, expires_at=expires_at, scope=args.scope)
     if not args.json:
         print(token)
-    return {"user": args.name, "token": token}
+    return {"user": args.name, "token": token, "scope": args.scope, "expires_at": expires_at}
 
 
 def _client(args):

@@ -1,10 +1,12 @@
 """qfusion's job service: a server that queues circuits and hybrid programs, workers that run them.
 
-- :mod:`~qfusion.service.app` — the HTTP API (FastAPI), ``qfusion serve`` (:mod:`~qfusion.service.server`)
+- :mod:`~qfusion.service.app` — the HTTP API (FastAPI), ``qfusion serve`` (:mod:`~qfusion.service.server`);
+  :mod:`~qfusion.service.longpoll` answers requests waiting for their jobs
 - :mod:`~qfusion.service.store` — SQLite (WAL) or PostgreSQL through SQLAlchemy; :mod:`~qfusion.service.schema`
   holds the tables and their versioned migrations
 - :mod:`~qfusion.service.leases` and :mod:`~qfusion.service.worker` — ``qfusion worker``: claims, leases,
-  heartbeats, results recorded exactly once
+  heartbeats, results recorded exactly once; jobs run, under a time limit, in an
+  :mod:`~qfusion.service.executor` process
 - :mod:`~qfusion.service.jobspec` (checks before queueing) and :mod:`~qfusion.service.programs`
   (sampler, estimator, VQE, QAOA — no user code runs on the server)
 - :mod:`~qfusion.service.client` — ``qfusion.Client``; :mod:`~qfusion.service.remote` — ``backend="remote:<name>"``

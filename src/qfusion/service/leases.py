@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 
 from qfusion.service import schema
-from qfusion.service.schema import jobs, results, sa
+from qfusion.service.schema import jobs, sa
 
 # Queued jobs in fair-share order, skipping users at their concurrency quota; the window gives
 # each user's candidates a slot number so that one batch does not exceed the quota either.
@@ -54,6 +54,10 @@ SELECT id FROM (
 WHERE slot <= max_concurrent ORDER BY fair_key, created_at LIMIT :limit
 """
 
+_EVENT_COLUMNS = ("job_id", "attempt", "event", "worker_id", "at")
+_RESULT_COLUMNS = ("job_id", "attempt", "worker_id", "data", "created_at")
+_OWNED = "id = :id AND attempt = :attempt AND state = 'RUNNING' AND worker_id = :worker"
+
 
 @dataclass(frozen=True)
 class Lease:
@@ -64,6 +68,7 @@ class Lease:
     program: str
     payload: dict
     user_id: int
+    time_limit_s: float | None = None  # the owner's max_run_seconds when the job was submitted
 
 
 def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) -> list[Lease]:
@@ -71,20 +76,41 @@ def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) ->
     if store.dialect == "sqlite" and not store.has_work(backends):  # idle polls take no write lock
         return []
     now = time.time()
-    lock = " FOR UPDATE OF j SKIP LOCKED" if store.dialect == "postgresql" else ""
-    sql = (f"WITH candidates AS ({_CANDIDATES}{lock}) "
-           "UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
-           "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
-           f"WHERE id IN ({_CHOSEN}) "
-           "RETURNING id, attempt, backend, program, payload, user_id")
-    statement = sa.text(sql).bindparams(sa.bindparam("backends", expanding=True))
-    with store.write() as c:
-        rows = c.execute(statement, {"backends": list(backends), "limit": limit, "scan": 4 * limit,
-                                     "worker": worker_id, "expires": now + lease_s, "now": now}).all()
-        if rows:
-            c.execute(schema.job_events.insert(), [{"job_id": r[0], "attempt": r[1], "event": "claimed",
-                                                    "worker_id": worker_id, "at": now} for r in rows])
-    return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+    names = [f"backend{i}" for i in range(len(backends))]
+    candidates = _CANDIDATES.replace(":backends", "(" + ", ".join(":" + n for n in names) + ")")
+    update = ("UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
+              "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
+              f"WHERE id IN ({_CHOSEN}) RETURNING id, attempt, backend, program, payload, user_id, time_limit_s")
+    parameters = {**dict(zip(names, backends)), "limit": limit, "scan": 4 * limit, "worker": worker_id,
+                  "expires": now + lease_s, "now": now}
+    if store.dialect == "postgresql":
+        # One statement, which is its own transaction (no BEGIN and COMMIT round trips): the claim
+        # and its events together.
+        sql = (f"WITH candidates AS ({candidates} FOR UPDATE OF j SKIP LOCKED), claimed AS ({update}), "
+               "logged AS (INSERT INTO job_events (job_id, attempt, event, worker_id, at) "
+               "SELECT id, attempt, 'claimed', :worker, :now FROM claimed) SELECT * FROM claimed")
+        with store.autocommit() as c:
+            rows = c.exec_driver_sql(store.sql(sql), parameters).all()
+    else:
+        with store.write() as c:
+            rows = c.exec_driver_sql(store.sql(f"WITH candidates AS ({candidates}) {update}"), parameters).all()
+            _insert_rows(store, c, "job_events", _EVENT_COLUMNS,
+                         [(r[0], r[1], "claimed", worker_id, now) for r in rows])
+    return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
+
+
+def _insert_rows(store, c, table: str, columns, rows) -> None:
+    """One ``INSERT ... VALUES (...), (...)`` of ``rows`` (tuples in ``columns`` order): one statement,
+    where the driver's ``executemany`` costs a round of its own per row."""
+    if not rows:
+        return
+    values = ", ".join("(" + ", ".join(f":{name}{i}" for name in columns) + ")" for i in range(len(rows)))
+    c.exec_driver_sql(store.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}"),
+                      {f"{name}{i}": value for i, row in enumerate(rows) for name, value in zip(columns, row)})
+
+
+def _key(lease: Lease, worker_id: str) -> dict:
+    return {"id": lease.job_id, "attempt": lease.attempt, "worker": worker_id}
 
 
 def _owned(lease: Lease, worker_id: str):
@@ -109,10 +135,12 @@ def heartbeat(store, worker_id: str, leases, *, lease_s: float) -> set[str]:
     owned = set()
     with store.write() as c:
         for lease in leases:
-            done = c.execute(jobs.update().where(_owned(lease, worker_id)).values(lease_expires_at=now + lease_s))
+            done = c.exec_driver_sql(store.sql(f"UPDATE jobs SET lease_expires_at = :expires WHERE {_OWNED}"),
+                                     {"expires": now + lease_s, **_key(lease, worker_id)})
             if done.rowcount == 1:
                 owned.add(lease.job_id)
-        c.execute(schema.workers.update().where(schema.workers.c.id == worker_id).values(last_seen=now))
+        c.exec_driver_sql(store.sql("UPDATE workers SET last_seen = :now WHERE id = :worker"),
+                          {"now": now, "worker": worker_id})
     return owned
 
 
@@ -132,29 +160,56 @@ def record(store, worker_id: str, outcomes) -> list[bool]:
     Returns, for each, whether it was recorded (False: the lease had been lost, or the job cancelled).
     """
     now = time.time()
-    events, stored = [], []
+    if store.dialect == "postgresql":
+        return _record_in_one_statement(store, worker_id, outcomes, now)
     done_ids: set[str] = set()
     with store.write() as c:
         finished = [(lease, value) for lease, state, value in outcomes if state == "DONE"]
         if finished:
-            keys = [(lease.job_id, lease.attempt) for lease, _ in finished]
-            done_ids = set(c.execute(
-                jobs.update().where(sa.tuple_(jobs.c.id, jobs.c.attempt).in_(keys), jobs.c.state == "RUNNING",
-                                    jobs.c.worker_id == worker_id)
-                .values(state="DONE", finished_at=now, lease_expires_at=None).returning(jobs.c.id)).scalars())
-            stored = [{"job_id": lease.job_id, "attempt": lease.attempt, "worker_id": worker_id,
-                       "data": json.dumps(value), "created_at": now} for lease, value in finished
+            keys = {f"{what}{i}": value for i, (lease, _) in enumerate(finished)
+                    for what, value in (("id", lease.job_id), ("attempt", lease.attempt))}
+            which = " OR ".join(f"(id = :id{i} AND attempt = :attempt{i})" for i in range(len(finished)))
+            done_ids = set(c.exec_driver_sql(store.sql(
+                "UPDATE jobs SET state = 'DONE', finished_at = :now, lease_expires_at = NULL "
+                f"WHERE ({which}) AND state = 'RUNNING' AND worker_id = :worker RETURNING id"),
+                {**keys, "now": now, "worker": worker_id}).scalars())
+            stored = [(lease.job_id, lease.attempt, worker_id, json.dumps(value), now) for lease, value in finished
                       if lease.job_id in done_ids]
+            _insert_rows(store, c, "results", _RESULT_COLUMNS, stored)
         for lease, state, value in outcomes:
-            if state == "FAILED" and c.execute(jobs.update().where(_owned(lease, worker_id)).values(
-                    state="FAILED", finished_at=now, lease_expires_at=None, error=str(value)[:4000])).rowcount == 1:
+            if state == "FAILED" and c.exec_driver_sql(store.sql(
+                    "UPDATE jobs SET state = 'FAILED', finished_at = :now, lease_expires_at = NULL, error = :error "
+                    f"WHERE {_OWNED}"), {"now": now, "error": str(value)[:4000], **_key(lease, worker_id)}).rowcount == 1:
                 done_ids.add(lease.job_id)
-        events = [{"job_id": lease.job_id, "attempt": lease.attempt, "event": state.lower(), "worker_id": worker_id,
-                   "at": now} for lease, state, _ in outcomes if lease.job_id in done_ids]
-        if stored:
-            c.execute(results.insert(), stored)
-        if events:
-            c.execute(schema.job_events.insert(), events)
+        events = [(lease.job_id, lease.attempt, state.lower(), worker_id, now) for lease, state, _ in outcomes
+                  if lease.job_id in done_ids]
+        _insert_rows(store, c, "job_events", _EVENT_COLUMNS, events)
+    return [lease.job_id in done_ids for lease, _, _ in outcomes]
+
+
+def _record_in_one_statement(store, worker_id: str, outcomes, now: float) -> list[bool]:
+    """:func:`record` on PostgreSQL: the fenced update, the results and the events in one statement
+    (its own transaction, with no BEGIN and COMMIT round trips)."""
+    if not outcomes:
+        return []
+    parameters = {"now": now, "worker": worker_id}
+    rows = []
+    for i, (lease, state, value) in enumerate(outcomes):
+        rows.append(f"(:id{i}, CAST(:attempt{i} AS INTEGER), CAST(:state{i} AS VARCHAR(12)), CAST(:data{i} AS TEXT), "
+                    f"CAST(:error{i} AS TEXT))")
+        parameters.update({f"id{i}": lease.job_id, f"attempt{i}": lease.attempt, f"state{i}": state,
+                           f"data{i}": json.dumps(value) if state == "DONE" else None,
+                           f"error{i}": None if state == "DONE" else str(value)[:4000]})
+    sql = (f"WITH outcome (id, attempt, state, data, error) AS (VALUES {', '.join(rows)}), "
+           "done AS (UPDATE jobs SET state = o.state, finished_at = :now, lease_expires_at = NULL, error = o.error "
+           "FROM outcome o WHERE jobs.id = o.id AND jobs.attempt = o.attempt AND jobs.state = 'RUNNING' "
+           "AND jobs.worker_id = :worker RETURNING jobs.id, jobs.attempt, o.state, o.data), "
+           "stored AS (INSERT INTO results (job_id, attempt, worker_id, data, created_at) "
+           "SELECT id, attempt, :worker, data, :now FROM done WHERE state = 'DONE'), "
+           "logged AS (INSERT INTO job_events (job_id, attempt, event, worker_id, at) "
+           "SELECT id, attempt, LOWER(state), :worker, :now FROM done) SELECT id FROM done")
+    with store.autocommit() as c:
+        done_ids = set(c.exec_driver_sql(store.sql(sql), parameters).scalars())
     return [lease.job_id in done_ids for lease, _, _ in outcomes]
 
 

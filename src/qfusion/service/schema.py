@@ -36,6 +36,7 @@ users = sa.Table(
     sa.Column("max_concurrent", sa.Integer, nullable=False),
     sa.Column("virtual_finish", sa.Float, nullable=False, default=0.0),  # fair-share clock of the user
     sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("max_run_seconds", sa.Float, nullable=False, server_default="3600"),  # migration 2
 )
 
 tokens = sa.Table(
@@ -46,6 +47,8 @@ tokens = sa.Table(
     sa.Column("label", sa.String(200), nullable=False, default=""),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("revoked", sa.Boolean, nullable=False, default=False),
+    sa.Column("expires_at", sa.Float),  # migration 2; NULL: never
+    sa.Column("scope", sa.String(20), nullable=False, server_default="jobs"),  # migration 2: jobs, metrics
 )
 
 jobs = sa.Table(
@@ -69,6 +72,7 @@ jobs = sa.Table(
     sa.Column("started_at", sa.Float),
     sa.Column("finished_at", sa.Float),
     sa.Column("error", sa.Text),
+    sa.Column("time_limit_s", sa.Float),  # migration 2: the owner's max_run_seconds when submitted
     sa.Index("jobs_queue", "state", "backend", "fair_key"),
     sa.Index("jobs_state_fair", "state", "fair_key"),
     sa.Index("jobs_fair", "fair_key"),
@@ -113,7 +117,27 @@ def _create_initial(connection) -> None:
     METADATA.create_all(connection, tables=[users, tokens, jobs, results, job_events, workers])
 
 
-MIGRATIONS = [_create_initial]
+def _limits_and_expiry(connection) -> None:
+    """Version 2: run-time limits (per user, copied to each job), token expiry and token scopes.
+
+    A database made by version 2 already has these columns (step 1 creates the current
+    tables), so only the missing ones are added.
+    """
+    added = {"users": [users.c.max_run_seconds], "tokens": [tokens.c.expires_at, tokens.c.scope],
+             "jobs": [jobs.c.time_limit_s]}
+    inspector = sa.inspect(connection)
+    for table, columns in added.items():
+        present = {column["name"] for column in inspector.get_columns(table)}
+        for column in columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(connection.dialect)
+            default = f" DEFAULT '{column.server_default.arg}'" if column.server_default is not None else ""
+            null = " NOT NULL" if not column.nullable else ""
+            connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column.name} {kind}{default}{null}"))
+
+
+MIGRATIONS = [_create_initial, _limits_and_expiry]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

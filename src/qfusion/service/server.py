@@ -10,6 +10,8 @@ are each process's own, the queue and worker gauges are read from the database).
 >>> config = ServerConfig(port=0, workers=2)
 >>> config.database, config.host
 ('qfusion-service.db', '127.0.0.1')
+>>> worker_command(ServerConfig(max_run_s=60.0))[-2:]  # a local worker's cap on one job's run time
+['--max-run-seconds', '60.0']
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class ServerConfig:
     max_body_bytes: int = 8 * 2**20
     lease_s: float = 10.0
     heartbeat_s: float = 2.0
+    max_run_s: float | None = None  # the local workers' cap on a job's run time (the owner's quota also applies)
     log_level: str = "info"
 
 
@@ -45,6 +48,8 @@ def worker_command(config: ServerConfig) -> list[str]:
                "--lease", str(config.lease_s), "--heartbeat", str(config.heartbeat_s), "--log-level", config.log_level]
     for backend in config.backends:
         command += ["--backend", backend]
+    if config.max_run_s is not None:
+        command += ["--max-run-seconds", str(config.max_run_s)]
     return command
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import secrets
 import time
 import uuid
@@ -27,17 +28,46 @@ from qfusion.service.schema import jobs, results, sa, tokens, users
 
 TERMINAL = ("DONE", "FAILED", "CANCELLED")
 STATES = ("QUEUED", "RUNNING", *TERMINAL)
+TOKEN_SCOPES = ("jobs", "metrics")
 JOB_COLUMNS = ("id", "state", "backend", "program", "num_circuits", "num_qubits", "shots", "attempt",
                "created_at", "started_at", "finished_at", "error")
+_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
+
+_ADVANCE_CLOCK = """
+UPDATE users SET virtual_finish = GREATEST(virtual_finish, COALESCE(
+    (SELECT MIN(fair_key) FROM jobs WHERE state = 'QUEUED'), (SELECT MAX(fair_key) FROM jobs), 0)) + 1.0
+WHERE id = :user_id RETURNING virtual_finish"""
+# The job goes in only while the user's queued and running jobs are under the quota, and only
+# once per idempotency key.
+_INSERT_JOB = """
+INSERT INTO jobs (id, user_id, backend, program, state, payload, num_circuits, num_qubits, shots, fair_key,
+                  attempt, max_attempts, idempotency_key, created_at, time_limit_s)
+SELECT :id, :user_id, :backend, :program, 'QUEUED', :payload, :num_circuits, :num_qubits, :shots, :fair_key,
+       0, :max_attempts, :idempotency_key, :now, CAST(:time_limit_s AS FLOAT)
+WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = :user_id AND state IN ('QUEUED', 'RUNNING')) < :max_queued
+  AND (CAST(:idempotency_key AS VARCHAR(100)) IS NULL
+       OR NOT EXISTS (SELECT 1 FROM jobs WHERE user_id = :user_id AND idempotency_key = :idempotency_key))
+RETURNING id"""
+_RESULT = ("SELECT j.id, " + ", ".join(f"j.{name}" for name in JOB_COLUMNS[1:])
+           + ", r.data FROM jobs j LEFT JOIN results r ON r.job_id = j.id WHERE j.id = :id")
+
+
+def _job_and_data(row) -> tuple[dict, str | None]:
+    """The job's dict and its stored result JSON (None unless DONE) from a row of ``_RESULT``."""
+    job = dict(zip(JOB_COLUMNS, row))
+    data = row[len(JOB_COLUMNS)]
+    return job, (data if job["state"] == "DONE" else None)
 
 
 @dataclass(frozen=True)
 class Quotas:
-    """Per-user limits: qubits per circuit, shots per job, jobs waiting, jobs running at once."""
+    """Per-user limits: qubits per circuit, shots per job, jobs waiting, jobs running at once, and the
+    seconds one job may run before it is stopped and FAILED."""
     max_qubits: int = 30
     max_shots: int = 1_000_000
     max_queued: int = 1000
     max_concurrent: int = 4
+    max_run_seconds: float = 3600.0
 
 
 class QuotaError(ServiceError):
@@ -117,6 +147,7 @@ class Store:
                 # request, and the pool replaces it.
                 self.engine = sa.create_engine(self.url, pool_size=16, max_overflow=16, pool_recycle=600)
             self.dialect = self.engine.dialect.name
+            self._native: dict[str, str] = {}
             with self.write() as connection:
                 schema.migrate(connection)
         except sa.exc.OperationalError as exc:
@@ -131,10 +162,13 @@ class Store:
                 yield connection
 
     @contextlib.contextmanager
-    def read(self):
-        """A connection in autocommit mode: each read is one statement, no BEGIN or COMMIT round trips."""
+    def autocommit(self):
+        """A connection in autocommit mode: each statement is its own transaction, with no BEGIN or
+        COMMIT round trips (every read, and writes that are one statement)."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             yield connection
+
+    read = autocommit
 
     def close(self) -> None:
         self.engine.dispose()
@@ -147,7 +181,8 @@ class Store:
                 raise ServiceError(f"user {name!r} already exists")
             c.execute(users.insert().values(name=name, max_qubits=quotas.max_qubits, max_shots=quotas.max_shots,
                                             max_queued=quotas.max_queued, max_concurrent=quotas.max_concurrent,
-                                            virtual_finish=0.0, created_at=time.time()))
+                                            max_run_seconds=quotas.max_run_seconds, virtual_finish=0.0,
+                                            created_at=time.time()))
         return self.user(name)
 
     def user(self, name: str) -> dict:
@@ -157,62 +192,94 @@ class Store:
             raise ServiceError(f"no user {name!r}; create one with 'qfusion admin create-user {name}'")
         return dict(row)
 
-    def create_token(self, name: str, label: str = "") -> str:
-        """A new API token for user ``name``; only its hash is stored, so this is the only copy."""
+    def create_token(self, name: str, label: str = "", *, expires_at: float | None = None,
+                     scope: str = "jobs") -> str:
+        """A new API token for user ``name``; only its hash is stored, so this is the only copy.
+
+        ``expires_at`` (seconds since the epoch) ends it; ``scope`` is ``"jobs"`` (the API) or
+        ``"metrics"`` (only ``/metrics``, for a Prometheus scraper).
+        """
+        if scope not in TOKEN_SCOPES:
+            raise ServiceError(f"unknown token scope {scope!r}; scopes are {', '.join(TOKEN_SCOPES)}")
         user = self.user(name)
         token = "qf_" + secrets.token_urlsafe(32)
         with self.write() as c:
             c.execute(tokens.insert().values(user_id=user["id"], token_hash=hash_token(token), label=label,
-                                             created_at=time.time(), revoked=False))
+                                             created_at=time.time(), revoked=False, expires_at=expires_at,
+                                             scope=scope))
         return token
 
     def authenticate(self, token: str) -> dict | None:
-        """The user a token belongs to, or None for an unknown or revoked token."""
-        query = (sa.select(users).join(tokens, tokens.c.user_id == users.c.id)
-                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked.is_(False)))
+        """The user a token belongs to, with the token's ``scope`` and ``expires_at``; None for an
+        unknown, revoked or expired token."""
+        query = (sa.select(users, tokens.c.scope, tokens.c.expires_at).join(tokens, tokens.c.user_id == users.c.id)
+                 .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked.is_(False),
+                        sa.or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > time.time())))
         with self.read() as c:
             row = c.execute(query).mappings().first()
         return dict(row) if row else None
 
+    def tokens(self, name: str) -> list[dict]:
+        """User ``name``'s tokens (never the tokens themselves): id, label, scope, times, revoked."""
+        user = self.user(name)
+        query = (sa.select(tokens.c.id, tokens.c.label, tokens.c.scope, tokens.c.created_at, tokens.c.expires_at,
+                           tokens.c.revoked).where(tokens.c.user_id == user["id"]).order_by(tokens.c.id))
+        with self.read() as c:
+            return [dict(row) for row in c.execute(query).mappings()]
+
+    def revoke_tokens(self, name: str, *, token: str | None = None, token_id: int | None = None) -> int:
+        """Revoke one of user ``name``'s tokens (by its text or its id), or all of them when neither
+        is given; returns how many were revoked. Servers refuse a revoked token within
+        ``qfusion.service.app.TOKEN_CACHE_S`` seconds.
+
+        >>> store = Store("sqlite://")
+        >>> _ = store.create_user("ada")
+        >>> token = store.create_token("ada")
+        >>> store.revoke_tokens("ada", token=token), store.authenticate(token), store.revoke_tokens("ada")
+        (1, None, 0)
+        """
+        which = [tokens.c.user_id == self.user(name)["id"], tokens.c.revoked.is_(False)]
+        if token is not None:
+            which.append(tokens.c.token_hash == hash_token(token))
+        if token_id is not None:
+            which.append(tokens.c.id == token_id)
+        with self.write() as c:
+            return c.execute(tokens.update().where(*which).values(revoked=True)).rowcount
+
     # -- jobs ------------------------------------------------------------------------------
+    def sql(self, text: str) -> str:
+        """``text`` (parameters written ``:name``) in the driver's own parameter style, for
+        ``exec_driver_sql``: the hot paths skip SQLAlchemy's statement building, which costs
+        more CPU than the database does for these small statements."""
+        native = self._native.get(text)
+        if native is None:
+            native = text.replace("GREATEST(", "MAX(") if self.dialect == "sqlite" else _PARAMETER.sub(r"%(\1)s", text)
+            if len(self._native) > 2000:  # texts vary with the number of rows or ids; keep the cache small
+                self._native.clear()
+            self._native[text] = native
+        return native
+
     def submit(self, user: dict, *, backend: str, program: str, payload: dict, num_circuits: int,
                num_qubits: int, shots: int, idempotency_key: str | None = None, max_attempts: int = 10) -> dict:
         """Queue a job for ``user`` (checked already); the same idempotency key returns the same job."""
         now = time.time()
+        job_id = uuid.uuid4().hex
+        values = {"id": job_id, "user_id": user["id"], "backend": backend, "program": program,
+                  "payload": json.dumps(payload), "num_circuits": num_circuits, "num_qubits": num_qubits,
+                  "shots": shots, "max_attempts": max_attempts, "idempotency_key": idempotency_key, "now": now,
+                  "max_queued": user["max_queued"], "time_limit_s": user.get("max_run_seconds")}
         with self.write() as c:
             # The user's fair-share clock moves first: that locks the user's row, so one user's
-            # submissions are counted against the quota one at a time.
-            virtual = sa.literal_column("(COALESCE((SELECT MIN(fair_key) FROM jobs WHERE state = 'QUEUED'), "
-                                        "(SELECT MAX(fair_key) FROM jobs), 0))", sa.Float)
-            finish = sa.case((users.c.virtual_finish > virtual, users.c.virtual_finish), else_=virtual) + 1.0
-            fair_key = c.execute(users.update().where(users.c.id == user["id"]).values(virtual_finish=finish)
-                                 .returning(users.c.virtual_finish)).scalar()
+            # submissions are counted against the quota one at a time (the insert is a second
+            # statement, so on PostgreSQL it sees every submission committed before the lock).
+            values["fair_key"] = c.exec_driver_sql(self.sql(_ADVANCE_CLOCK), values).scalar()
+            inserted = c.exec_driver_sql(self.sql(_INSERT_JOB), values).first()
             existing = None
-            if idempotency_key is not None:
+            if inserted is None and idempotency_key is not None:
                 existing = c.execute(sa.select(jobs.c.id).where(jobs.c.user_id == user["id"],
                                                                 jobs.c.idempotency_key == idempotency_key)).scalar()
-            if existing is None:
-                job = self._insert(c, user, now, fair_key, backend=backend, program=program, payload=payload,
-                                   num_circuits=num_circuits, num_qubits=num_qubits, shots=shots,
-                                   idempotency_key=idempotency_key, max_attempts=max_attempts)
-        return job if existing is None else self.job(user["id"], existing)
-
-    def _insert(self, c, user: dict, now: float, fair_key: float, *, backend, program, payload, num_circuits,
-                num_qubits, shots, idempotency_key, max_attempts) -> dict:
-        job_id = uuid.uuid4().hex
-        # One statement: the job goes in only while the user's queued and running jobs are under the
-        # quota (counted after the user's row was locked above, so concurrent submissions count right).
-        waiting = (sa.select(sa.func.count()).select_from(jobs)
-                   .where(jobs.c.user_id == user["id"], jobs.c.state.in_(("QUEUED", "RUNNING"))).scalar_subquery())
-        row = sa.select(
-            sa.literal(job_id), sa.literal(user["id"]), sa.literal(backend), sa.literal(program), sa.literal("QUEUED"),
-            sa.literal(json.dumps(payload)), sa.literal(num_circuits), sa.literal(num_qubits),
-            sa.literal(shots, sa.BigInteger), sa.literal(fair_key, sa.Float), sa.literal(0), sa.literal(max_attempts),
-            sa.literal(idempotency_key, sa.String), sa.literal(now, sa.Float)).where(waiting < user["max_queued"])
-        inserted = c.execute(jobs.insert().from_select(
-            ["id", "user_id", "backend", "program", "state", "payload", "num_circuits", "num_qubits", "shots",
-             "fair_key", "attempt", "max_attempts", "idempotency_key", "created_at"], row)
-            .returning(jobs.c.id)).first()
+        if existing is not None:
+            return self.job(user["id"], existing)
         if inserted is None:
             raise QuotaError(f"you have {user['max_queued']} jobs queued or running, your quota is "
                              f"{user['max_queued']}; wait for some to finish or cancel some", status=429)
@@ -244,18 +311,29 @@ class Store:
 
         With ``raw=True`` the result is the stored JSON text, not decoded.
         """
-        query = (sa.select(*[jobs.c[name] for name in JOB_COLUMNS], results.c.data.label("result_data"))
-                 .select_from(jobs.outerjoin(results, results.c.job_id == jobs.c.id))
-                 .where(jobs.c.id == job_id, jobs.c.user_id == user_id))
-        with self.read() as c:
-            row = c.execute(query).mappings().first()
-        if row is None:
+        found = self.rows(_RESULT + " AND j.user_id = :user_id", {"id": job_id, "user_id": user_id})
+        if not found:
             return None, None
-        job = dict(row)
-        data = job.pop("result_data")
-        if data is None or job["state"] != "DONE":
-            return job, None
-        return job, (data if raw else json.loads(data))
+        job, data = _job_and_data(found[0])
+        return job, (data if raw or data is None else json.loads(data))
+
+    def finished(self, job_ids) -> dict[str, tuple]:
+        """``{job id: (job, stored result JSON or None)}`` for those of ``job_ids`` that have ended.
+
+        One query for everyone waiting on a job (the server's long polls).
+        """
+        job_ids = list(job_ids)
+        if not job_ids:
+            return {}
+        names = [f"j{i}" for i in range(len(job_ids))]
+        text = (_RESULT.replace("j.id = :id", f"j.id IN ({', '.join(':' + n for n in names)})")
+                + " AND j.state IN ('DONE', 'FAILED', 'CANCELLED')")
+        return {row[0]: _job_and_data(row) for row in self.rows(text, dict(zip(names, job_ids)))}
+
+    def rows(self, text: str, parameters: dict) -> list:
+        """The rows of one read statement ``text`` (``:name`` parameters), in autocommit."""
+        with self.read() as c:
+            return c.exec_driver_sql(self.sql(text), parameters).all()
 
     def has_work(self, backends) -> bool:
         """Whether any job waits for one of ``backends`` (a read, so idle workers take no write lock)."""
@@ -279,15 +357,6 @@ class Store:
             if row is not None:
                 c.execute(schema.job_events.insert().values(job_id=job_id, attempt=row[0], event="cancelled", at=now))
         return self.job(user_id, job_id)
-
-    def terminal_states(self, job_ids) -> dict[str, str]:
-        """``{job id: state}`` for those of ``job_ids`` that have finished (one query, for waiters)."""
-        if not job_ids:
-            return {}
-        with self.read() as c:
-            rows = c.execute(sa.select(jobs.c.id, jobs.c.state).where(jobs.c.id.in_(list(job_ids)),
-                                                                    jobs.c.state.in_(TERMINAL)))
-            return {job_id: state for job_id, state in rows}
 
     def queue_lengths(self) -> dict[tuple[str, str], int]:
         """``{(backend, state): count}`` of queued and running jobs."""

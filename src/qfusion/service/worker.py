@@ -2,10 +2,15 @@
 
 Any number of workers, on this machine or others, share one database. Each claims a few
 jobs at a time (``batch``) under leases and renews them by heartbeats from its control loop
-while the jobs run, one after the other, in a second thread; outcomes are written as they
-come, several per transaction. SIGKILL loses nothing (the lease expires and the job runs again, under a
-new attempt number); SIGTERM or SIGINT stops claiming, lets the running job finish within
-``grace_s`` seconds, and otherwise gives it back to the queue before exiting.
+while the jobs run, one after the other, in a child process (:mod:`~qfusion.service.executor`);
+outcomes are written as they come, several per transaction. SIGKILL loses nothing (the lease
+expires and the job runs again, under a new attempt number); SIGTERM or SIGINT stops claiming,
+lets the running job finish within ``grace_s`` seconds, and otherwise gives it back to the
+queue before exiting.
+
+A job may run for its owner's ``max_run_seconds`` (and at most the worker's ``max_run_s``);
+one that runs longer is stopped (its process is killed) and FAILED with a message saying so,
+and the worker goes on with a fresh process.
 
 >>> from qfusion.service.store import Store
 >>> from qfusion.service.jobspec import Limits, check_submission
@@ -23,30 +28,29 @@ new attempt number); SIGTERM or SIGINT stops claiming, lets the running job fini
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
+import math
 import os
 import signal
 import threading
 import time
 import uuid
 
-from qfusion.errors import QfusionError
 from qfusion.service import leases
+from qfusion.service.executor import Executor
 from qfusion.service.logs import log, setup_logging
-from qfusion.service.programs import run_job
 
 
 class Worker:
     """Pull jobs for ``backends`` from ``store`` until stopped."""
 
     def __init__(self, store, backends, *, lease_s: float = 10.0, heartbeat_s: float = 2.0, poll_s: float = 0.05,
-                 grace_s: float = 30.0, batch: int = 4, flush_s: float = 0.005, worker_id: str | None = None,
-                 logger: logging.Logger | None = None):
+                 grace_s: float = 30.0, batch: int = 4, flush_s: float = 0.005, max_run_s: float | None = None,
+                 worker_id: str | None = None, logger: logging.Logger | None = None):
         self.store = store
         self.backends = list(backends)
         self.lease_s, self.heartbeat_s, self.poll_s, self.grace_s = lease_s, heartbeat_s, poll_s, grace_s
-        self.batch, self.flush_s = batch, flush_s
+        self.batch, self.flush_s, self.max_run_s = batch, flush_s, max_run_s
         self.id = worker_id or f"w-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.logger = logger or logging.getLogger("qfusion.service.worker")
         self.stopping = threading.Event()
@@ -65,6 +69,7 @@ class Worker:
         leases.register_worker(self.store, self.id, self.backends)
         log(self.logger, "worker.started", worker_id=self.id, backends=self.backends, pid=os.getpid())
         done, idle = 0, self.poll_s / 8
+        self._executor = Executor()
         try:
             while not self.stopping.is_set() and (max_jobs is None or done < max_jobs):
                 self._sweep()
@@ -77,6 +82,7 @@ class Worker:
                 idle = self.poll_s / 8
                 done += self._execute(claimed)
         finally:
+            self._executor.close()
             leases.worker_stopped(self.store, self.id)
             log(self.logger, "worker.stopped", worker_id=self.id, jobs=done)
         return done
@@ -92,67 +98,64 @@ class Worker:
             if requeued:
                 log(self.logger, "jobs.requeued", worker_id=self.id, count=requeued)
 
-    def _run_all(self, claimed, outcomes: list) -> None:
-        """The job thread: run the claimed jobs in turn (none new once stopping); outcomes appended."""
-        for lease in claimed:
-            if self.stopping.is_set():
-                return
-            log(self.logger, "job.started", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id,
-                program=lease.program, backend=lease.backend)
-            start = time.perf_counter()
-            try:
-                outcome = (lease, "DONE", run_job(lease.program, lease.payload, lease.backend))
-            except QfusionError as exc:
-                outcome = (lease, "FAILED", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-            except Exception as exc:  # a bug, not the user's input: say so, and keep the worker alive
-                self.logger.exception("job.crashed", extra={"fields": {"job_id": lease.job_id}})
-                outcome = (lease, "FAILED", f"internal error while running the job: {type(exc).__name__}: {exc}")
-            outcomes.append(outcome + (time.perf_counter() - start,))
+    def _time_limit(self, lease) -> float:
+        limits = [v for v in (lease.time_limit_s, self.max_run_s) if v is not None]
+        return min(limits) if limits else math.inf
 
     def _execute(self, claimed: list) -> int:
-        """Run a batch of claimed jobs, recording outcomes as they come and renewing the leases meanwhile."""
-        outcomes: list = []
-        future: concurrent.futures.Future = concurrent.futures.Future()
-
-        def job_thread():
-            try:
-                self._run_all(claimed, outcomes)
-                future.set_result(None)
-            except BaseException as exc:  # noqa: BLE001 (handed to the control loop)
-                future.set_exception(exc)
-
-        # A daemon thread: a worker that gave its jobs back exits without waiting for a simulation.
-        threading.Thread(target=job_thread, name="job", daemon=True).start()
-        written, next_beat, stop_deadline = 0, time.monotonic() + self.heartbeat_s, None
+        """Run a batch of claimed jobs in the executor, one at a time, recording outcomes as they
+        come (several per transaction) and renewing the leases meanwhile; returns how many ended."""
+        waiting, outcomes = list(claimed), []
+        running = started = stop_deadline = None
+        recorded, flush_at, next_beat = 0, math.inf, time.monotonic() + self.heartbeat_s
         while True:
-            timeout = min(self.flush_s, max(0.0, next_beat - time.monotonic()))
-            if self.stopping.is_set():
-                stop_deadline = stop_deadline or time.monotonic() + self.grace_s
-                timeout = min(timeout, max(0.0, stop_deadline - time.monotonic()))
-            try:
-                future.result(timeout=timeout)
-                finished = True
-            except concurrent.futures.TimeoutError:
-                finished = False
-            written += self._flush(outcomes[written:])
-            if finished:
+            if running is None and waiting and not self.stopping.is_set():
+                running, started = waiting.pop(0), time.monotonic()
+                log(self.logger, "job.started", job_id=running.job_id, attempt=running.attempt, worker_id=self.id,
+                    program=running.program, backend=running.backend)
+                self._executor.start(running.program, running.payload, running.backend)
+            if running is None:
                 break
-            if stop_deadline is not None and time.monotonic() >= stop_deadline:
+            now = time.monotonic()
+            if self.stopping.is_set() and stop_deadline is None:
+                stop_deadline = now + self.grace_s
+            began = self._executor.started_at  # None while a fresh executor gets ready
+            limit_at = math.inf if began is None else began + self._time_limit(running)
+            deadline = min(limit_at, stop_deadline or math.inf)
+            outcome = self._executor.outcome(max(0.0, min(deadline, flush_at, next_beat, now + 0.1) - now))
+            now = time.monotonic()
+            if outcome is not None:
+                outcomes.append((running, *outcome))
+                running = None
+                flush_at = min(flush_at, now + self.flush_s)
+            elif now >= limit_at:
+                self._executor.stop_job()
+                limit = self._time_limit(running)
+                outcomes.append((running, "FAILED", f"the job ran longer than its time limit of {limit:g} s and "
+                                 "was stopped; ask for a higher max-run-seconds quota, or split the job", now - started))
+                running = None
+                flush_at = now
+            elif stop_deadline is not None and now >= stop_deadline:
+                self._executor.stop_job()  # the job goes back to the queue, below
+                waiting.insert(0, running)
                 break
-            if time.monotonic() >= next_beat:
-                next_beat = time.monotonic() + self.heartbeat_s
-                pending = [lease for lease in claimed[written:]]
+            if running is None and not waiting or now >= flush_at:
+                recorded += self._flush(outcomes)
+                outcomes, flush_at = [], math.inf
+            if now >= next_beat:
+                next_beat = now + self.heartbeat_s
+                pending = ([running] if running else []) + waiting
                 owned = leases.heartbeat(self.store, self.id, pending, lease_s=self.lease_s)
                 for lease in pending:
                     if lease.job_id not in owned:
                         log(self.logger, "job.lease_lost", logging.WARNING, job_id=lease.job_id,
                             attempt=lease.attempt, worker_id=self.id)
-        left = claimed[written:]
-        if left:  # stopping: give back what did not finish in time (or never started)
-            leases.release_all(self.store, left, self.id)
-            for lease in left:
+        recorded += self._flush(outcomes)
+        if waiting:  # stopping: give back what did not finish in time (or never started)
+            leases.release_all(self.store, waiting, self.id)
+            for lease in waiting:
                 log(self.logger, "job.returned", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id)
-        return written
+        return recorded
 
     def _flush(self, outcomes: list) -> int:
         if not outcomes:
@@ -167,11 +170,11 @@ class Worker:
 
 
 def main(database: str, backends, *, lease_s: float = 10.0, heartbeat_s: float = 2.0, grace_s: float = 30.0,
-         log_level: str = "info") -> int:
+         max_run_s: float | None = None, log_level: str = "info") -> int:
     """Entry point of ``qfusion worker``: runs until SIGTERM/SIGINT; returns the number of jobs run."""
     from qfusion.service.store import Store
     logger = setup_logging("worker", log_level)
     worker = Worker(Store(database), backends, lease_s=lease_s, heartbeat_s=heartbeat_s, grace_s=grace_s,
-                    logger=logger)
+                    max_run_s=max_run_s, logger=logger)
     worker.install_signal_handlers()
     return worker.run()

@@ -1,0 +1,150 @@
+"""The process a worker runs its jobs in, so that a job over its time limit can be stopped.
+
+A thread cannot be stopped from outside, a process can: the worker hands each job to a
+child process (a fresh interpreter, ``python -m qfusion.service.executor``, so it shares no
+database connection with the worker and needs no ``__main__`` guard in the worker's script)
+and waits for the outcome while it renews leases and records results. A
+job that runs past its time limit is stopped by killing the child; a new child takes the
+next job, and the worker carries on. A child that dies by itself (a crash, the kernel's
+out-of-memory killer) fails its job with a message that says so. If the worker dies, the
+child sees its end of the pipe close and exits.
+
+>>> payload = {"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit q; bit c; x q; c = measure q;'],
+...            "shots": 3, "seed": 1, "options": {}, "parameters": None}
+>>> with Executor() as executor:
+...     executor.start("sampler", payload, "statevector")
+...     state, data, seconds = executor.outcome(timeout=120)
+>>> state, data["results"][0]["counts"]
+('DONE', {'1': 3})
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import subprocess
+import sys
+import time
+from multiprocessing.connection import Connection
+
+logger = logging.getLogger("qfusion.service.worker")
+_READY = ("ready",)
+
+
+def run_one(program: str, payload: dict, backend: str) -> tuple[str, object]:
+    """``("DONE", result)`` or ``("FAILED", message for the user)`` of one job; never raises."""
+    from qfusion.errors import QfusionError
+    from qfusion.service.programs import run_job
+    try:
+        return "DONE", run_job(program, payload, backend)
+    except QfusionError as exc:
+        return "FAILED", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except Exception as exc:  # a bug, not the user's input: say so, and keep serving
+        logger.exception("job.crashed")
+        return "FAILED", f"internal error while running the job: {type(exc).__name__}: {exc}"
+
+
+_WARM_UP = {"circuits": [{"format": "json", "circuit": {"num_qubits": 2, "num_clbits": 2, "instructions": [
+    {"name": "h", "qubits": [0]}, {"name": "cx", "qubits": [0, 1]}, {"name": "measure", "qubits": [0], "clbits": [0]},
+    {"name": "measure", "qubits": [1], "clbits": [1]}]}}], "shots": 2, "seed": 0, "options": {}, "parameters": None}
+
+
+def _serve(connection) -> None:
+    """The child: run each job it is sent, answer its outcome; exit when the worker's end closes.
+
+    It first imports and compiles what a small job needs, then says it is ready: a job's time
+    limit counts from then, not from the start of a fresh process.
+    """
+    # Ctrl-C, or a service manager's SIGTERM, reaches the whole group: the worker decides whether
+    # the job finishes or goes back (and kills this process if it must).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    run_one("sampler", _WARM_UP, "statevector")
+    connection.send(_READY)
+    while True:
+        try:
+            program, payload, backend = connection.recv()
+        except (EOFError, OSError):
+            return
+        start = time.perf_counter()
+        state, value = run_one(program, payload, backend)
+        try:
+            connection.send((state, value, time.perf_counter() - start))
+        except OSError:  # the worker is gone
+            return
+
+
+class Executor:
+    """A child process that runs one job at a time: :meth:`start`, then :meth:`outcome`."""
+
+    def __init__(self):
+        self._process = None
+        self._connection = None
+        self._launch()
+
+    def _launch(self) -> None:
+        self._ready, self.started_at = False, None
+        ours, theirs = socket.socketpair()
+        self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.executor", str(theirs.fileno())],
+                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        theirs.close()
+        self._connection = Connection(ours.detach())
+
+    def start(self, program: str, payload: dict, backend: str) -> None:
+        """Hand the child one job; :attr:`started_at` is when it began (None while a new child gets ready)."""
+        self._connection.send((program, payload, backend))
+        self.started_at = time.monotonic() if self._ready else None
+
+    def outcome(self, timeout: float):
+        """``(state, result or message, seconds)`` once the job has ended, or None if ``timeout`` passed first.
+
+        A child that died meanwhile gives a FAILED outcome, and a new child is started.
+        """
+        until = time.monotonic() + timeout
+        try:
+            while self._connection.poll(max(0.0, until - time.monotonic())):
+                message = self._connection.recv()
+                if message != _READY:
+                    return message
+                self._ready = True
+                self.started_at = self.started_at or time.monotonic()
+            return None
+        except (EOFError, OSError):
+            try:
+                code = self._process.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
+            self._relaunch()
+            why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            return ("FAILED", f"the job stopped the process running it ({why}); it may need more memory than "
+                              "the worker has: try fewer qubits or shots", 0.0)
+
+    def stop_job(self) -> None:
+        """Stop the running job (kill the child) and start a new child for the next one."""
+        self._kill()
+        self._relaunch()
+
+    def _relaunch(self) -> None:
+        self._connection.close()
+        self._launch()
+
+    def _kill(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait(10)
+
+    def close(self) -> None:
+        """Stop the child (at once: whatever it was running has been given back or recorded)."""
+        self._connection.close()
+        self._kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])))
