@@ -34,7 +34,8 @@ from qfusion.sim.kernels import cpu_sweep
 from qfusion.sim.lanes import pack
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
-from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp
+from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp
+from qfusion.sim.program import Executor, bits_value, walk
 
 _PARALLEL_QUBITS = 7  # 2n >= 14 index bits: threads pay off
 DTYPES = {"complex128": np.float64, "complex64": np.float32}  # the Pauli components are real
@@ -184,12 +185,48 @@ def _herald(channel: Channel) -> tuple[np.ndarray, float | None]:
 
 def _record_herald(run: DensityRun, op: ChannelOp) -> None:
     """Probability that the heralded Kraus operators fire here (state-dependent in general: the
-    pending segment has then been applied, see :func:`execute`)."""
+    pending segment has then been applied, see :meth:`_Executor.channel`)."""
     herald, probability = _herald(op.channel)
     if probability is None:
         run.restore()
         probability = float(np.trace(herald @ run.state().reduced(op.qubits)).real)
     run.erasures.append((op.qubits, float(probability)))
+
+
+class _Executor(Executor):
+    """The density matrix's hooks for :func:`qfusion.sim.program.walk`: channels and resets join
+    the fused segments (a reset is a channel here), readout errors wait for them, a conditioned op
+    runs alone (a conditioned channel records no herald), and the layout ends in qubit order."""
+
+    def __init__(self, run: DensityRun):
+        self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
+
+    def run_segment(self, ops: list, key, keep_layout: bool) -> None:
+        self.run.run_gates(ops, key, keep_layout)
+
+    def collapse(self, qubit: int, reset: bool) -> int:
+        return _measure(self.run, qubit)
+
+    def channel(self, index: int, op: ChannelOp) -> None:
+        if op.channel.is_heralded:
+            if _herald(op.channel)[1] is None:  # a state-dependent herald reads the state here
+                self.run_segment(self.segment, ("segment", index), keep_layout=True)
+                self.segment = []
+            _record_herald(self.run, op)
+        self.segment.append(op)
+
+    def reset(self, index: int, op: ResetOp) -> None:
+        self.segment.append(op)
+
+    def readout(self, index: int, op: ReadoutOp) -> None:
+        self.flush(index)
+        super().readout(index, op)
+
+    def conditioned(self, index: int, op) -> None:
+        self.run_segment([op], ("conditional", index), keep_layout=False)
+
+    def finish(self, end: int) -> None:
+        self.run_segment(self.segment, ("segment", end), keep_layout=False)
 
 
 def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
@@ -202,33 +239,7 @@ def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
     >>> run.state().expectation_value("Z")
     -1.0
     """
-    segment: list = []
-    for index in range(start, len(program.ops)):
-        op = program.ops[index]
-        if isinstance(op, ChannelOp) and op.channel.is_heralded:
-            if _herald(op.channel)[1] is None:  # a state-dependent herald reads the state here
-                run.run_gates(segment, ("segment", index), keep_layout=True)
-                segment = []
-            _record_herald(run, op)
-        if isinstance(op, (GateOp, ChannelOp, ResetOp)):
-            segment.append(op)
-            continue
-        run.run_gates(segment, ("segment", index), keep_layout=False)
-        segment = []
-        if isinstance(op, ConditionalOp):
-            value = sum(int(run.clbits[b]) << j for j, b in enumerate(op.clbits))
-            if value != op.value:
-                continue
-            op = op.op
-            if not isinstance(op, MeasureOp):
-                run.run_gates([op], ("conditional", index), keep_layout=False)
-                continue
-        if isinstance(op, MeasureOp):
-            run.clbits[op.clbit] = _measure(run, op.qubit)
-        elif isinstance(op, ReadoutOp):
-            bit = int(run.clbits[op.clbit])
-            run.clbits[op.clbit] = int(op.error.apply_to_bits(np.array([bit]), run.rng)[0])
-    run.run_gates(segment, ("segment", len(program.ops)), keep_layout=False)
+    walk(program.ops, _Executor(run), start)
 
 
 def _prepare(circuit, params, noise_model, durations, dtype, options):
@@ -339,5 +350,5 @@ def _sample_shots(program: NoisyProgram, shots: int, base: DensityRun):
         execute(run, program, first)
         if shot == 0:
             erasures += run.erasures  # the expected erasures of the first shot's branch
-        outcomes[shot] = sum(int(b) << j for j, b in enumerate(run.clbits))
+        outcomes[shot] = bits_value(run.clbits)
     return outcomes, erasures

@@ -23,8 +23,8 @@ from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, f
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits
-from qfusion.sim.plan import (ConditionalOp, GateOp, MeasureOp, Program, ResetOp, expectation_result, lower,
-                              pauli_terms)
+from qfusion.sim.plan import GateOp, Program, expectation_result, lower, pauli_terms
+from qfusion.sim.program import Executor, bits_value, walk
 
 _PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
@@ -191,30 +191,22 @@ def _measure(run: _Run, qubit: int, reset: bool) -> int:
     return outcome
 
 
+class _Executor(Executor):
+    """The state vector's hooks for :func:`qfusion.sim.program.walk`: cached sweeps, in-place collapse."""
+
+    def __init__(self, run: _Run):
+        self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
+
+    def run_segment(self, ops: list[GateOp], key, keep_layout: bool) -> None:
+        _run_gates(self.run, ops, key, keep_layout)
+
+    def collapse(self, qubit: int, reset: bool) -> int:
+        return _measure(self.run, qubit, reset)
+
+
 def _execute(run: _Run, program: Program, start: int = 0) -> None:
     """Run ``program.ops[start:]`` on ``run``; gates between non-unitary ops go as one fused segment."""
-    segment: list[GateOp] = []
-    ops = program.ops
-    for index in range(start, len(ops)):
-        op = ops[index]
-        if isinstance(op, GateOp):
-            segment.append(op)
-            continue
-        _run_gates(run, segment, ("segment", index), keep_layout=False)
-        segment = []
-        if isinstance(op, ConditionalOp):
-            value = sum(int(run.clbits[b]) << j for j, b in enumerate(op.clbits))
-            if value != op.value:
-                continue
-            op = op.op
-            if isinstance(op, GateOp):
-                _run_gates(run, [op], ("conditional", index), keep_layout=False)
-                continue
-        if isinstance(op, MeasureOp):
-            run.clbits[op.clbit] = _measure(run, op.qubit, reset=False)
-        elif isinstance(op, ResetOp):
-            _measure(run, op.qubit, reset=True)
-    _run_gates(run, segment, ("segment", len(ops)), keep_layout=True)
+    walk(program.ops, _Executor(run), start)
 
 
 def _new_state(num_qubits: int, dtype) -> np.ndarray:
@@ -306,7 +298,7 @@ def _sample_shots(program: Program, shots: int, rng, dtype, options) -> np.ndarr
             _execute(run, program, first)
         else:
             _execute(run, program)
-        outcomes[shot] = sum(int(b) << j for j, b in enumerate(run.clbits))
+        outcomes[shot] = bits_value(run.clbits)
     return outcomes
 
 
