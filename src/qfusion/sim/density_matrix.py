@@ -34,7 +34,7 @@ from qfusion.sim.kernels import cpu_sweep
 from qfusion.sim.lanes import pack
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
-from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp
+from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, check_shots
 from qfusion.sim.program import Executor, bits_value, walk
 
 _PARALLEL_QUBITS = 7  # 2n >= 14 index bits: threads pay off
@@ -294,11 +294,6 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
     return sample_program(program, int(shots), lambda rng: _new_run(program, rng, dtype, options),
                           np.random.default_rng(seed), memory)
-
-
-def check_shots(shots) -> None:
-    if int(shots) != shots or shots < 1:
-        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
 
 
 def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool):

@@ -36,12 +36,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from qfusion.circuit.circuit import Circuit
-from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError
+from qfusion.errors import BackendError, CircuitTooLargeError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout
 from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import format_bytes, state_bytes
-from qfusion.sim.plan import GateOp, Program, expectation_result, lower, pauli_terms
+from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
 from qfusion.sim.program import Executor, bits_value, walk
 from qfusion.sim.statevector import StateVector, resolve_dtype
 
@@ -371,8 +371,7 @@ def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
 def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128, memory: bool = False,
            options: GpuOptions | None = None):
     """``(counts, memory list or None)`` for ``shots`` shots, drawn on the device."""
-    if int(shots) != shots or shots < 1:
-        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+    check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
     rng = np.random.default_rng(seed)
     if program.terminal_measurements is None:

@@ -27,7 +27,7 @@ from qfusion.errors import CircuitError
 from qfusion.noise.channel import Channel, NoiseOperation
 from qfusion.noise.model import NoiseModel, ReadoutOperation
 from qfusion.noise.readout import ReadoutError
-from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, gate_ops_of
+from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, bind_params, gate_ops_of
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,11 +62,7 @@ class NoisyProgram:
 def lower_noisy(circuit: Circuit, params=None, noise_model: NoiseModel | None = None,
                 durations=None) -> NoisyProgram:
     """Bind ``params``, apply ``noise_model`` (with instruction ``durations`` for idle noise), lower."""
-    if params is not None:
-        circuit = circuit.bind(params)
-    elif circuit.is_parameterized:
-        names = ", ".join(p.name for p in circuit.parameters)
-        raise CircuitError(f"the circuit has unbound parameters ({names}); pass params=")
+    circuit = bind_params(circuit, params)
     if noise_model is not None:
         circuit = noise_model.apply(circuit, durations)
     ops = []

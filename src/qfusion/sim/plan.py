@@ -105,13 +105,25 @@ def gate_ops_of(gate, qubits) -> list[GateOp]:
     return [gate_op(factor.matrix(), tuple(qubits[j] for j in on), factor.kind) for factor, on in factors()]
 
 
-def lower(circuit: Circuit, params=None) -> Program:
-    """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
+def bind_params(circuit: Circuit, params) -> Circuit:
+    """``circuit`` with ``params`` bound; raise :class:`CircuitError` if it keeps free parameters."""
     if params is not None:
-        circuit = circuit.bind(params)
-    elif circuit.is_parameterized:
+        return circuit.bind(params)
+    if circuit.is_parameterized:
         names = ", ".join(p.name for p in circuit.parameters)
         raise CircuitError(f"the circuit has unbound parameters ({names}); pass params=")
+    return circuit
+
+
+def check_shots(shots) -> None:
+    """Raise :class:`CircuitError` unless ``shots`` is a positive whole number."""
+    if int(shots) != shots or shots < 1:
+        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+
+
+def lower(circuit: Circuit, params=None) -> Program:
+    """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
+    circuit = bind_params(circuit, params)
     ops = []
     for inst in circuit.instructions:
         op = inst.operation

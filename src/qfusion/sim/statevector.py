@@ -23,7 +23,7 @@ from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, f
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits
-from qfusion.sim.plan import GateOp, Program, expectation_result, lower, pauli_terms
+from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
 from qfusion.sim.program import Executor, bits_value, walk
 
 _PARALLEL_QUBITS = 14
@@ -250,8 +250,7 @@ def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.com
     When every measurement can be deferred to the end, the state is computed once and
     all shots are drawn from it; otherwise each shot runs from the first non-unitary op on.
     """
-    if int(shots) != shots or shots < 1:
-        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+    check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
     rng = np.random.default_rng(seed)
     if program.terminal_measurements is not None:

@@ -26,13 +26,12 @@ import math
 import numpy as np
 
 from qfusion.config import settings
-from qfusion.errors import CircuitError
 from qfusion.noise.channel import pauli_matrix
 from qfusion.sim.density_state import bitstrings
 from qfusion.sim.kernels import cpu_density_reduce
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, lower_noisy
-from qfusion.sim.plan import GateOp, gate_op
+from qfusion.sim.plan import GateOp, check_shots, gate_op
 from qfusion.sim.program import Executor, bits_value, walk
 from qfusion.sim.statevector import (SimulatorOptions, StateVector, _measure, _Run, _run_gates,
                                      _set_threads, resolve_dtype)
@@ -194,8 +193,7 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
 
     ``metadata["erasures"]`` counts the shots in which an erasure was heralded, per qubit.
     """
-    if int(shots) != shots or shots < 1:
-        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+    check_shots(shots)
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
     rng = np.random.default_rng(seed)
     cache: dict = {}
