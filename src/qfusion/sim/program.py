@@ -5,8 +5,8 @@ A simulator's lowered ops (:mod:`.plan`, :mod:`.noise_plan`) are run in order by
 hooks. Unitary ops gather in a pending segment (which the simulator fuses and sweeps at
 once); the segment is flushed before any op that reads or collapses the state; a condition
 is read from the classical bits after that flush, and a measurement's outcome is recorded in
-them. The defaults here are those of a pure state: a reset collapses the qubit, a
-conditioned gate runs alone, a readout error changes only its recorded bit.
+them; a conditioned gate runs alone. The hooks' defaults are those of a pure state: a reset
+collapses the qubit, a readout error changes only its recorded bit.
 
 >>> from qfusion.circuit import Circuit
 >>> from qfusion.sim.plan import lower
@@ -32,15 +32,13 @@ from qfusion.sim.noise_plan import ChannelOp, ReadoutOp
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp
 
 
-def bits_value(clbits: np.ndarray, positions=None) -> int:
-    """The integer whose bit j is ``clbits[positions[j]]`` (all of ``clbits`` when not given).
+def bits_value(clbits: np.ndarray) -> int:
+    """The integer whose bit j is ``clbits[j]`` (a shot's outcome).
 
-    >>> bits_value(np.array([1, 0, 1], dtype=np.uint8)), bits_value(np.array([1, 0, 1], dtype=np.uint8), (2, 1))
-    (5, 1)
+    >>> bits_value(np.array([1, 0, 1], dtype=np.uint8))
+    5
     """
-    if positions is None:
-        return sum(int(b) << j for j, b in enumerate(clbits))
-    return sum(int(clbits[b]) << j for j, b in enumerate(positions))
+    return sum(int(b) << j for j, b in enumerate(clbits))
 
 
 def record_readout(clbits: np.ndarray, op: ReadoutOp, rng: np.random.Generator) -> None:
@@ -49,9 +47,10 @@ def record_readout(clbits: np.ndarray, op: ReadoutOp, rng: np.random.Generator) 
 
 
 class Executor:
-    """A simulator's hooks for :func:`walk`. A subclass sets ``clbits``, ``segment`` (a list)
-    and, for readout errors, ``rng``, and defines :meth:`run_segment` and :meth:`collapse`; a noisy
-    simulator also :meth:`channel`. The other hooks' defaults are those of a pure state."""
+    """A simulator's hooks for :func:`walk`. A subclass sets ``clbits``, ``segment`` (the pending
+    list, which gates join; a hook that runs it puts a new one there) and, for readout errors,
+    ``rng``, and defines :meth:`run_segment` and :meth:`collapse`; a noisy simulator also
+    :meth:`channel`. The other hooks' defaults are those of a pure state."""
 
     clbits: np.ndarray
     segment: list
@@ -65,10 +64,6 @@ class Executor:
     def collapse(self, qubit: int, reset: bool) -> int:
         """Measure ``qubit`` (then flip it to 0 when ``reset``); the outcome."""
         raise NotImplementedError
-
-    def gate(self, op: GateOp) -> None:
-        """A unitary joins the pending segment."""
-        self.segment.append(op)
 
     def channel(self, index: int, op: ChannelOp) -> None:
         """The channel at ``index`` (a noisy simulator picks, or joins, it here)."""
@@ -85,29 +80,43 @@ class Executor:
 
     def flush(self, index: int) -> None:
         """Run the pending segment before the op at ``index``, which reads the state; empty it."""
-        self.run_segment(self.segment, ("segment", index), keep_layout=False)
-        self.segment = []
+        if self.segment:
+            self.run_segment(self.segment, ("segment", index), keep_layout=False)
+            self.segment = []
 
     def finish(self, end: int) -> None:
         """Run what is pending after the last op (``end`` is the number of ops)."""
         self.run_segment(self.segment, ("segment", end), keep_layout=True)
 
     def conditioned(self, index: int, op) -> None:
-        """The gate, channel or reset of the conditional at ``index``, whose condition holds (the
-        segment has been flushed)."""
+        """The channel or reset of the conditional at ``index``, whose condition holds (the segment
+        has been flushed; a conditioned gate runs alone, a conditioned measurement as any)."""
         if isinstance(op, ResetOp):
             self.collapse(op.qubit, reset=True)
         else:
-            self.run_segment([op], ("conditional", index), keep_layout=False)
+            self.channel(index, op)
 
 
 def walk(ops, executor: Executor, start: int = 0) -> None:
     """Run ``ops[start:]`` (a lowered program's ops) through ``executor``'s hooks, in order."""
-    gate = executor.gate
     for index in range(start, len(ops)):
         op = ops[index]
         if isinstance(op, GateOp):
-            gate(op)
+            executor.segment.append(op)
+        elif isinstance(op, (MeasureOp, ConditionalOp)):
+            executor.flush(index)
+            if isinstance(op, ConditionalOp):
+                clbits = executor.clbits
+                if sum(int(clbits[b]) << j for j, b in enumerate(op.clbits)) != op.value:
+                    continue
+                op = op.op
+                if isinstance(op, GateOp):
+                    executor.run_segment([op], ("conditional", index), keep_layout=False)
+                    continue
+                if not isinstance(op, MeasureOp):
+                    executor.conditioned(index, op)
+                    continue
+            executor.clbits[op.clbit] = executor.collapse(op.qubit, reset=False)
         elif isinstance(op, ChannelOp):
             executor.channel(index, op)
         elif isinstance(op, ResetOp):
@@ -115,13 +124,5 @@ def walk(ops, executor: Executor, start: int = 0) -> None:
         elif isinstance(op, ReadoutOp):
             executor.readout(index, op)
         else:
-            executor.flush(index)
-            if isinstance(op, ConditionalOp):
-                if bits_value(executor.clbits, op.clbits) != op.value:
-                    continue
-                op = op.op
-                if not isinstance(op, MeasureOp):
-                    executor.conditioned(index, op)
-                    continue
-            executor.clbits[op.clbit] = executor.collapse(op.qubit, reset=False)
+            raise TypeError(f"no simulator runs {type(op).__name__}")
     executor.finish(len(ops))

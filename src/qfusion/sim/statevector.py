@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import cmath
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,7 @@ from qfusion.sim.program import Executor, bits_value, walk
 
 _PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
+_REAL = {np.complex128: np.float64, np.complex64: np.float32}
 
 
 @dataclass(frozen=True)
@@ -159,12 +161,11 @@ def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
         if key is not None:
             run.cache[key] = sched
     _, steps, layout = sched
-    real = run.data.view(np.finfo(run.data.dtype).dtype)
     for step in steps:
         if isinstance(step, BitSwap):
             cpu_sweep.swap_bit_positions(run.data, step.first, step.second)
         elif isinstance(step, LaneSweep):
-            cpu_lanes.sweep(real, *step.arrays)
+            cpu_lanes.sweep(run.data.view(_REAL[run.data.dtype.type]), *step.arrays)
         else:
             cpu_sweep.sweep(run.data, step.local_qubits, *step.arrays)
     run.layout = layout
@@ -192,16 +193,13 @@ def _measure(run: _Run, qubit: int, reset: bool) -> int:
 
 
 class _Executor(Executor):
-    """The state vector's hooks for :func:`qfusion.sim.program.walk`: cached sweeps, in-place collapse."""
+    """The state vector's hooks for :func:`qfusion.sim.program.walk`: cached sweeps, in-place collapse
+    (bound to the run, without a method's frame: a shot of a small circuit is mostly this overhead)."""
 
     def __init__(self, run: _Run):
-        self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
-
-    def run_segment(self, ops: list[GateOp], key, keep_layout: bool) -> None:
-        _run_gates(self.run, ops, key, keep_layout)
-
-    def collapse(self, qubit: int, reset: bool) -> int:
-        return _measure(self.run, qubit, reset)
+        self.clbits, self.rng, self.segment = run.clbits, run.rng, []
+        self.run_segment = functools.partial(_run_gates, run)
+        self.collapse = functools.partial(_measure, run)
 
 
 def _execute(run: _Run, program: Program, start: int = 0) -> None:

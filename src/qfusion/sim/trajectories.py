@@ -72,11 +72,9 @@ class _Trajectory(Executor):
         self._run_pending(end)
 
     def conditioned(self, index: int, op) -> None:
+        super().conditioned(index, op)
         if isinstance(op, ChannelOp):  # a conditioned gate's noise: picked and applied here
-            self.channel(index, op)
             self.flush(index)
-        else:
-            super().conditioned(index, op)
 
     def _run_pending(self, end: int) -> None:
         """Run the segment gathered since op ``start`` (its plan is cached by where it ends and
