@@ -21,7 +21,7 @@ collapses the qubit, a readout error changes only its recorded bit.
 >>> trace = Trace()
 >>> walk(lower(Circuit(2, 1).h(0).cx(0, 1).measure(0, 0).x(1).c_if(0, 1).h(1)).ops, trace)
 >>> trace.log
-[(('segment', 2), 2), ('measure', 0), (('segment', 3), 0), (('conditional', 3), 1), (('segment', 5), 1)]
+[(('segment', 2), 2), ('measure', 0), (('conditional', 3), 1), (('segment', 5), 1)]
 """
 
 from __future__ import annotations
