@@ -90,7 +90,8 @@ class Executor:
 
     def conditioned(self, index: int, op) -> None:
         """The channel or reset of the conditional at ``index``, whose condition holds (the segment
-        has been flushed; a conditioned gate runs alone, a conditioned measurement as any)."""
+        has been flushed; :func:`walk` itself runs a conditioned gate alone and a conditioned
+        measurement as any other)."""
         if isinstance(op, ResetOp):
             self.collapse(op.qubit, reset=True)
         else:
