@@ -121,9 +121,15 @@ def check_shots(shots) -> None:
         raise CircuitError(f"shots must be a positive integer, got {shots!r}")
 
 
-def lower(circuit: Circuit, params=None) -> Program:
-    """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
-    circuit = bind_params(circuit, params)
+def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> list:
+    """The ops of ``circuit``'s instructions in order, each conditioned as its instruction: gates,
+    measurements and resets lowered here, any other operation by ``lower_other(instruction)`` (a
+    list of ops, or None when ``simulator``, named in the error, cannot run it).
+
+    >>> from qfusion.circuit import Circuit
+    >>> [type(op).__name__ for op in lower_instructions(Circuit(1, 1).h(0).measure(0, 0).x(0).c_if(0, 1), "x")]
+    ['GateOp', 'MeasureOp', 'ConditionalOp']
+    """
     ops = []
     for inst in circuit.instructions:
         op = inst.operation
@@ -136,10 +142,19 @@ def lower(circuit: Circuit, params=None) -> Program:
         elif isinstance(op, Reset):
             lowered = [ResetOp(inst.qubits[0])]
         else:
-            raise CircuitError(f"the state-vector simulator cannot run {op.name!r}")
+            lowered = lower_other(inst) if lower_other is not None else None
+            if lowered is None:
+                raise CircuitError(f"{simulator} cannot run {op.name!r}")
         if inst.condition is not None:
             lowered = [ConditionalOp(inst.condition.clbits, inst.condition.value, one) for one in lowered]
         ops += lowered
+    return ops
+
+
+def lower(circuit: Circuit, params=None) -> Program:
+    """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
+    circuit = bind_params(circuit, params)
+    ops = lower_instructions(circuit, "the state-vector simulator")
     phase = float(circuit.global_phase)
     terminal = _terminal_measurements(ops)
     if terminal is not None:
