@@ -29,7 +29,8 @@ from qfusion.errors import CircuitError
 from qfusion.noise.channel import Channel
 from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix, bitstrings, sample_probabilities
-from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout, schedule
+from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, cached_steps, fuse, restore_layout,
+                               schedule)
 from qfusion.sim.kernels import cpu_sweep
 from qfusion.sim.lanes import pack
 from qfusion.sim.memory import check_state_fits
@@ -77,32 +78,27 @@ class DensityRun:
             if not keep_layout:
                 self.restore()
             return
-        bits = 2 * self.num_qubits
-        cached = self.cache.get(key) if key is not None else None
-        if cached is None or cached[0] != self.layout:
-            ops = lower_segment(ops, self.num_qubits)
-            fused = fuse(ops, self.options.max_fused_qubits, self.options.max_diagonal_qubits)
-            widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
-            local = min(bits, max(self.options.local_qubits, widest))
-            if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
-                fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
-            with warnings.catch_warnings():  # the transfer matrices are real; their complex zeros are dropped
-                warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
-                plan = schedule(fused, bits, local, self.data.dtype, self.layout)
-            steps, layout = list(plan.steps), plan.layout
-            if not keep_layout:
-                steps += restore_layout(layout)
-                layout = tuple(range(bits))
-            cached = (self.layout, steps, layout)
-            if key is not None:
-                self.cache[key] = cached
-        _, steps, layout = cached
+        steps, layout = cached_steps(self.cache, key, self.layout, keep_layout, self._plan, ops)
         for step in steps:
             if isinstance(step, BitSwap):
                 cpu_sweep.swap_bit_positions(self.data, step.first, step.second)
             else:
                 cpu_sweep.sweep(self.data, step.local_qubits, *step.arrays)
         self.layout = layout
+
+    def _plan(self, ops: list) -> tuple[list, tuple[int, ...]]:
+        """The sweeps of ``ops`` from the current layout, and the layout they leave."""
+        bits = 2 * self.num_qubits
+        ops = lower_segment(ops, self.num_qubits)
+        fused = fuse(ops, self.options.max_fused_qubits, self.options.max_diagonal_qubits)
+        widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
+        local = min(bits, max(self.options.local_qubits, widest))
+        if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
+            fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
+        with warnings.catch_warnings():  # the transfer matrices are real; their complex zeros are dropped
+            warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+            plan = schedule(fused, bits, local, self.data.dtype, self.layout)
+        return list(plan.steps), plan.layout
 
     def restore(self) -> None:
         """Bring the index bits back to qubit order (sweeps may leave them permuted)."""

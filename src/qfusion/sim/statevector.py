@@ -20,7 +20,8 @@ import numpy as np
 from qfusion.circuit.circuit import Circuit
 from qfusion.config import settings
 from qfusion.errors import CircuitError
-from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout, schedule
+from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, cached_steps, fuse, restore_layout,
+                               schedule)
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits
@@ -151,16 +152,7 @@ def _local_qubits(num_qubits: int, options: SimulatorOptions) -> int:
 def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
     if not ops:
         return
-    sched = run.cache.get(key) if key is not None else None
-    if sched is None or sched[0] != run.layout:
-        steps, layout = _plan_gates(run, ops)
-        if not keep_layout:
-            steps += restore_layout(layout)
-            layout = tuple(range(run.num_qubits))
-        sched = (run.layout, steps, layout)
-        if key is not None:
-            run.cache[key] = sched
-    _, steps, layout = sched
+    steps, layout = cached_steps(run.cache, key, run.layout, keep_layout, _plan_gates, run, ops)
     for step in steps:
         if isinstance(step, BitSwap):
             cpu_sweep.swap_bit_positions(run.data, step.first, step.second)
