@@ -99,31 +99,34 @@ class Executor:
 
 
 def walk(ops, executor: Executor, start: int = 0) -> None:
-    """Run ``ops[start:]`` (a lowered program's ops) through ``executor``'s hooks, in order."""
+    """Run ``ops[start:]`` (a lowered program's ops) through ``executor``'s hooks, in order.
+
+    Ops are matched by exact type, cheaper than ``isinstance`` in a shot's loop (a subclass raises)."""
     for index in range(start, len(ops)):
         op = ops[index]
-        if isinstance(op, GateOp):
+        kind = type(op)
+        if kind is GateOp:
             executor.segment.append(op)
-        elif isinstance(op, (MeasureOp, ConditionalOp)):
+        elif kind is ChannelOp:
+            executor.channel(index, op)
+        elif kind is MeasureOp or kind is ConditionalOp:
             executor.flush(index)
-            if isinstance(op, ConditionalOp):
+            if kind is ConditionalOp:
                 clbits = executor.clbits
                 if sum(int(clbits[b]) << j for j, b in enumerate(op.clbits)) != op.value:
                     continue
                 op = op.op
-                if isinstance(op, GateOp):
+                if type(op) is GateOp:
                     executor.run_segment([op], ("conditional", index), keep_layout=False)
                     continue
-                if not isinstance(op, MeasureOp):
+                if type(op) is not MeasureOp:
                     executor.conditioned(index, op)
                     continue
             executor.clbits[op.clbit] = executor.collapse(op.qubit, reset=False)
-        elif isinstance(op, ChannelOp):
-            executor.channel(index, op)
-        elif isinstance(op, ResetOp):
+        elif kind is ResetOp:
             executor.reset(index, op)
-        elif isinstance(op, ReadoutOp):
+        elif kind is ReadoutOp:
             executor.readout(index, op)
         else:
-            raise TypeError(f"no simulator runs {type(op).__name__}")
+            raise TypeError(f"no simulator runs {kind.__name__}")
     executor.finish(len(ops))

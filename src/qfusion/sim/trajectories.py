@@ -79,7 +79,7 @@ class _Trajectory(Executor):
     def _run_pending(self, end: int) -> None:
         """Run the segment gathered since op ``start`` (its plan is cached by where it ends and
         which operators the channels in it picked)."""
-        self.run_segment(self.segment, ("trajectory", self.start, end, tuple(self.choices)), keep_layout=True)
+        _run_gates(self.run, self.segment, ("trajectory", self.start, end, tuple(self.choices)), keep_layout=True)
         self.segment, self.choices, self.start = [], [], end
 
     def normalise(self) -> None:
