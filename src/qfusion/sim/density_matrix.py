@@ -29,12 +29,14 @@ from qfusion.errors import CircuitError
 from qfusion.noise.channel import Channel
 from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix, bitstrings, sample_probabilities
-from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout, schedule
+from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, cached_steps, fuse, restore_layout,
+                               schedule)
 from qfusion.sim.kernels import cpu_sweep
 from qfusion.sim.lanes import pack
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
-from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp
+from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, check_shots
+from qfusion.sim.program import Executor, bits_value, walk
 
 _PARALLEL_QUBITS = 7  # 2n >= 14 index bits: threads pay off
 DTYPES = {"complex128": np.float64, "complex64": np.float32}  # the Pauli components are real
@@ -76,32 +78,27 @@ class DensityRun:
             if not keep_layout:
                 self.restore()
             return
-        bits = 2 * self.num_qubits
-        cached = self.cache.get(key) if key is not None else None
-        if cached is None or cached[0] != self.layout:
-            ops = lower_segment(ops, self.num_qubits)
-            fused = fuse(ops, self.options.max_fused_qubits, self.options.max_diagonal_qubits)
-            widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
-            local = min(bits, max(self.options.local_qubits, widest))
-            if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
-                fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
-            with warnings.catch_warnings():  # the transfer matrices are real; their complex zeros are dropped
-                warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
-                plan = schedule(fused, bits, local, self.data.dtype, self.layout)
-            steps, layout = list(plan.steps), plan.layout
-            if not keep_layout:
-                steps += restore_layout(layout)
-                layout = tuple(range(bits))
-            cached = (self.layout, steps, layout)
-            if key is not None:
-                self.cache[key] = cached
-        _, steps, layout = cached
+        steps, layout = cached_steps(self.cache, key, self.layout, keep_layout, self._plan, ops)
         for step in steps:
             if isinstance(step, BitSwap):
                 cpu_sweep.swap_bit_positions(self.data, step.first, step.second)
             else:
                 cpu_sweep.sweep(self.data, step.local_qubits, *step.arrays)
         self.layout = layout
+
+    def _plan(self, ops: list) -> tuple[list, tuple[int, ...]]:
+        """The sweeps of ``ops`` from the current layout, and the layout they leave."""
+        bits = 2 * self.num_qubits
+        ops = lower_segment(ops, self.num_qubits)
+        fused = fuse(ops, self.options.max_fused_qubits, self.options.max_diagonal_qubits)
+        widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
+        local = min(bits, max(self.options.local_qubits, widest))
+        if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
+            fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
+        with warnings.catch_warnings():  # the transfer matrices are real; their complex zeros are dropped
+            warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+            plan = schedule(fused, bits, local, self.data.dtype, self.layout)
+        return list(plan.steps), plan.layout
 
     def restore(self) -> None:
         """Bring the index bits back to qubit order (sweeps may leave them permuted)."""
@@ -184,12 +181,48 @@ def _herald(channel: Channel) -> tuple[np.ndarray, float | None]:
 
 def _record_herald(run: DensityRun, op: ChannelOp) -> None:
     """Probability that the heralded Kraus operators fire here (state-dependent in general: the
-    pending segment has then been applied, see :func:`execute`)."""
+    pending segment has then been applied, see :meth:`_Executor.channel`)."""
     herald, probability = _herald(op.channel)
     if probability is None:
         run.restore()
         probability = float(np.trace(herald @ run.state().reduced(op.qubits)).real)
     run.erasures.append((op.qubits, float(probability)))
+
+
+class _Executor(Executor):
+    """The density matrix's hooks for :func:`qfusion.sim.program.walk`: channels and resets join
+    the fused segments (a reset is a channel here), readout errors wait for them, a conditioned op
+    runs alone (a conditioned channel records no herald), and the layout ends in qubit order."""
+
+    def __init__(self, run: DensityRun):
+        self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
+
+    def run_segment(self, ops: list, key, keep_layout: bool) -> None:
+        self.run.run_gates(ops, key, keep_layout)
+
+    def collapse(self, qubit: int, reset: bool) -> int:
+        return _measure(self.run, qubit)
+
+    def channel(self, index: int, op: ChannelOp) -> None:
+        if op.channel.is_heralded:
+            if _herald(op.channel)[1] is None:  # a state-dependent herald reads the state here
+                self.run_segment(self.segment, ("segment", index), keep_layout=True)
+                self.segment = []
+            _record_herald(self.run, op)
+        self.segment.append(op)
+
+    def reset(self, index: int, op: ResetOp) -> None:
+        self.segment.append(op)
+
+    def readout(self, index: int, op: ReadoutOp) -> None:
+        self.flush(index)
+        super().readout(index, op)
+
+    def conditioned(self, index: int, op) -> None:
+        self.run_segment([op], ("conditional", index), keep_layout=False)
+
+    def finish(self, end: int) -> None:
+        self.run_segment(self.segment, ("segment", end), keep_layout=False)
 
 
 def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
@@ -202,33 +235,7 @@ def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
     >>> run.state().expectation_value("Z")
     -1.0
     """
-    segment: list = []
-    for index in range(start, len(program.ops)):
-        op = program.ops[index]
-        if isinstance(op, ChannelOp) and op.channel.is_heralded:
-            if _herald(op.channel)[1] is None:  # a state-dependent herald reads the state here
-                run.run_gates(segment, ("segment", index), keep_layout=True)
-                segment = []
-            _record_herald(run, op)
-        if isinstance(op, (GateOp, ChannelOp, ResetOp)):
-            segment.append(op)
-            continue
-        run.run_gates(segment, ("segment", index), keep_layout=False)
-        segment = []
-        if isinstance(op, ConditionalOp):
-            value = sum(int(run.clbits[b]) << j for j, b in enumerate(op.clbits))
-            if value != op.value:
-                continue
-            op = op.op
-            if not isinstance(op, MeasureOp):
-                run.run_gates([op], ("conditional", index), keep_layout=False)
-                continue
-        if isinstance(op, MeasureOp):
-            run.clbits[op.clbit] = _measure(run, op.qubit)
-        elif isinstance(op, ReadoutOp):
-            bit = int(run.clbits[op.clbit])
-            run.clbits[op.clbit] = int(op.error.apply_to_bits(np.array([bit]), run.rng)[0])
-    run.run_gates(segment, ("segment", len(program.ops)), keep_layout=False)
+    walk(program.ops, _Executor(run), start)
 
 
 def _prepare(circuit, params, noise_model, durations, dtype, options):
@@ -285,11 +292,6 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
                           np.random.default_rng(seed), memory)
 
 
-def check_shots(shots) -> None:
-    if int(shots) != shots or shots < 1:
-        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
-
-
 def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool):
     """``(counts, memory or None, metadata)`` of a lowered program; ``new_run(rng)`` makes the
     ``|0><0|`` run it starts from (on the CPU here, on the device in :mod:`.gpu_density`).
@@ -339,5 +341,5 @@ def _sample_shots(program: NoisyProgram, shots: int, base: DensityRun):
         execute(run, program, first)
         if shot == 0:
             erasures += run.erasures  # the expected erasures of the first shot's branch
-        outcomes[shot] = sum(int(b) << j for j, b in enumerate(run.clbits))
+        outcomes[shot] = bits_value(run.clbits)
     return outcomes, erasures

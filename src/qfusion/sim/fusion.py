@@ -199,6 +199,22 @@ def restore_layout(layout: tuple[int, ...]) -> list[BitSwap]:
             for pairs in (first_pass, second_pass) if pairs]
 
 
+def cached_steps(cache: dict, key, layout: tuple[int, ...], keep_layout: bool, plan, *args) -> tuple[list, tuple]:
+    """``(steps, layout after them)`` of a segment that ``plan(*args)`` schedules from ``layout``
+    (returning that pair), ending with the bits back in order unless ``keep_layout``; kept in
+    ``cache`` under ``key`` (None: not kept) and reused while the segment starts from the same layout."""
+    cached = cache.get(key) if key is not None else None
+    if cached is None or cached[0] != layout:
+        steps, end = plan(*args)
+        if not keep_layout:
+            steps = steps + restore_layout(end)
+            end = tuple(range(len(end)))
+        cached = (layout, steps, end)
+        if key is not None:
+            cache[key] = cached
+    return cached[1], cached[2]
+
+
 def encode_sweep(ops: list[tuple[GateOp, list[int]]], local_qubits: int, dtype) -> Sweep:
     """Encode gates at physical bit positions as the arrays the sweep kernel reads."""
     count = len(ops)

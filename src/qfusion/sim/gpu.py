@@ -36,13 +36,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from qfusion.circuit.circuit import Circuit
-from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError
+from qfusion.errors import BackendError, CircuitTooLargeError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout
 from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import format_bytes, state_bytes
-from qfusion.sim.plan import (ConditionalOp, GateOp, MeasureOp, Program, ResetOp, expectation_result, lower,
-                              pauli_terms)
+from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
+from qfusion.sim.program import Executor, bits_value, walk
 from qfusion.sim.statevector import StateVector, resolve_dtype
 
 _RESERVE_BYTES = 256 << 20  # left free on the device for the plan, partial sums and the CUDA context
@@ -331,28 +331,24 @@ def _new_state(num_qubits: int, dtype, batch: int = 1, options: GpuOptions | Non
     return state
 
 
+class _Executor(Executor):
+    """The GPU state vector's hooks for :func:`qfusion.sim.program.walk`: each segment's device steps
+    (built and uploaded per segment, ending in qubit order), collapse on the device."""
+
+    def __init__(self, state, num_qubits: int, rng, clbits: np.ndarray, dtype, options: GpuOptions):
+        self.state, self.flat, self.num_qubits = state, state.reshape(state.shape[1]), num_qubits
+        self.rng, self.clbits, self.dtype, self.options = rng, clbits, dtype, options
+        self.segment = []
+
+    def run_segment(self, ops: list[GateOp], key, keep_layout: bool) -> None:
+        run_steps(self.state, gate_steps(ops, self.num_qubits, self.dtype, self.options), self.options)
+
+    def collapse(self, qubit: int, reset: bool) -> int:
+        return _measure(self.flat, qubit, self.rng, self.options, reset)
+
+
 def _execute(state, program: Program, rng, clbits: np.ndarray, dtype, options: GpuOptions, start: int = 0):
-    flat = state.reshape(state.shape[1])
-    n = program.num_qubits
-    segment: list[GateOp] = []
-    for op in program.ops[start:]:
-        if isinstance(op, GateOp):
-            segment.append(op)
-            continue
-        run_steps(state, gate_steps(segment, n, dtype, options), options)
-        segment = []
-        if isinstance(op, ConditionalOp):
-            if sum(int(clbits[b]) << j for j, b in enumerate(op.clbits)) != op.value:
-                continue
-            op = op.op
-            if isinstance(op, GateOp):
-                run_steps(state, gate_steps([op], n, dtype, options), options)
-                continue
-        if isinstance(op, MeasureOp):
-            clbits[op.clbit] = _measure(flat, op.qubit, rng, options, reset=False)
-        elif isinstance(op, ResetOp):
-            _measure(flat, op.qubit, rng, options, reset=True)
-    run_steps(state, gate_steps(segment, n, dtype, options), options)
+    walk(program.ops, _Executor(state, program.num_qubits, rng, clbits, dtype, options), start)
 
 
 def _prepare(circuit: Circuit, params, dtype, options):
@@ -376,8 +372,7 @@ def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
 def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128, memory: bool = False,
            options: GpuOptions | None = None):
     """``(counts, memory list or None)`` for ``shots`` shots, drawn on the device."""
-    if int(shots) != shots or shots < 1:
-        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+    check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
     rng = np.random.default_rng(seed)
     if program.terminal_measurements is None:
@@ -427,5 +422,5 @@ def _sample_shots(program: Program, shots: int, rng, dtype, options: GpuOptions)
         state.copy_to_device(base)
         clbits = np.zeros(program.num_clbits, dtype=np.uint8)
         _execute(state, program, rng, clbits, dtype, options, first)
-        outcomes[shot] = sum(int(b) << j for j, b in enumerate(clbits))
+        outcomes[shot] = bits_value(clbits)
     return outcomes

@@ -32,12 +32,13 @@ from __future__ import annotations
 import numpy as np
 
 from qfusion.sim import gpu
-from qfusion.sim.density_matrix import DensityRun, check_shots, execute, metadata, real_dtype, sample_program
+from qfusion.sim.density_matrix import DensityRun, execute, metadata, real_dtype, sample_program
 from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix
 from qfusion.sim.gpu import GpuOptions, device_available
 from qfusion.sim.kernels import cuda_density, cuda_gates
 from qfusion.sim.noise_plan import NoisyProgram, lower_noisy
+from qfusion.sim.plan import check_shots
 
 __all__ = ["GpuDensityMatrix", "GpuOptions", "density_steps", "device_available", "sample", "simulate"]
 

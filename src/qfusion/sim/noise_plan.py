@@ -22,12 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qfusion.circuit.circuit import Circuit
-from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
 from qfusion.errors import CircuitError
 from qfusion.noise.channel import Channel, NoiseOperation
 from qfusion.noise.model import NoiseModel, ReadoutOperation
 from qfusion.noise.readout import ReadoutError
-from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, gate_ops_of
+from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, bind_params, lower_instructions
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,46 +61,27 @@ class NoisyProgram:
 def lower_noisy(circuit: Circuit, params=None, noise_model: NoiseModel | None = None,
                 durations=None) -> NoisyProgram:
     """Bind ``params``, apply ``noise_model`` (with instruction ``durations`` for idle noise), lower."""
-    if params is not None:
-        circuit = circuit.bind(params)
-    elif circuit.is_parameterized:
-        names = ", ".join(p.name for p in circuit.parameters)
-        raise CircuitError(f"the circuit has unbound parameters ({names}); pass params=")
+    circuit = bind_params(circuit, params)
     if noise_model is not None:
         circuit = noise_model.apply(circuit, durations)
-    ops = []
-    for inst in circuit.instructions:
-        op = inst.operation
-        if isinstance(op, Barrier):
-            continue
-        if isinstance(op, Gate):
-            *factors, lowered = gate_ops_of(op, inst.qubits)
-            for factor in factors:  # a product gate (a global pulse) runs as its one-qubit factors
-                ops.append(factor if inst.condition is None else
-                           ConditionalOp(inst.condition.clbits, inst.condition.value, factor))
-        elif isinstance(op, NoiseOperation):
-            stages = [ChannelOp(tuple(inst.qubits[j] for j in qubits), channel) for channel, qubits in op.channel.parts]
-            for stage in stages[:-1]:  # a composed channel runs as its factors, each in its cheap form
-                ops.append(stage if inst.condition is None else
-                           ConditionalOp(inst.condition.clbits, inst.condition.value, stage))
-            lowered = stages[-1]
-        elif isinstance(op, Measure):
-            lowered = MeasureOp(inst.qubits[0], inst.clbits[0])
-        elif isinstance(op, Reset):
-            lowered = ResetOp(inst.qubits[0])
-        elif isinstance(op, ReadoutOperation):
-            lowered = ReadoutOp(inst.qubits[0], inst.clbits[0], op.error)
-        else:
-            raise CircuitError(f"the noisy simulators cannot run {op.name!r}")
-        if inst.condition is not None:
-            if isinstance(lowered, ReadoutOp):
-                raise CircuitError("a readout error cannot be conditioned")
-            lowered = ConditionalOp(inst.condition.clbits, inst.condition.value, lowered)
-        ops.append(lowered)
+    ops = lower_instructions(circuit, "the noisy simulators", _lower_noise)
     terminal = _terminal_measurements(ops)
     if terminal is not None:
         ops = [op for op in ops if not isinstance(op, MeasureOp)]
     return NoisyProgram(circuit.num_qubits, circuit.num_clbits, tuple(ops), terminal)
+
+
+def _lower_noise(inst) -> list | None:
+    """A channel as its stages (a composed channel runs as its factors, each in its cheap form),
+    a readout error as a :class:`ReadoutOp`; None for any other operation."""
+    op = inst.operation
+    if isinstance(op, NoiseOperation):
+        return [ChannelOp(tuple(inst.qubits[j] for j in qubits), channel) for channel, qubits in op.channel.parts]
+    if isinstance(op, ReadoutOperation):
+        if inst.condition is not None:
+            raise CircuitError("a readout error cannot be conditioned")
+        return [ReadoutOp(inst.qubits[0], inst.clbits[0], op.error)]
+    return None
 
 
 def _terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:

@@ -105,13 +105,31 @@ def gate_ops_of(gate, qubits) -> list[GateOp]:
     return [gate_op(factor.matrix(), tuple(qubits[j] for j in on), factor.kind) for factor, on in factors()]
 
 
-def lower(circuit: Circuit, params=None) -> Program:
-    """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
+def bind_params(circuit: Circuit, params) -> Circuit:
+    """``circuit`` with ``params`` bound; raise :class:`CircuitError` if it keeps free parameters."""
     if params is not None:
-        circuit = circuit.bind(params)
-    elif circuit.is_parameterized:
+        return circuit.bind(params)
+    if circuit.is_parameterized:
         names = ", ".join(p.name for p in circuit.parameters)
         raise CircuitError(f"the circuit has unbound parameters ({names}); pass params=")
+    return circuit
+
+
+def check_shots(shots) -> None:
+    """Raise :class:`CircuitError` unless ``shots`` is a positive whole number."""
+    if int(shots) != shots or shots < 1:
+        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+
+
+def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> list:
+    """The ops of ``circuit``'s instructions in order, each conditioned as its instruction: gates,
+    measurements and resets lowered here, any other operation by ``lower_other(instruction)`` (a
+    list of ops, or None when ``simulator``, named in the error, cannot run it).
+
+    >>> from qfusion.circuit import Circuit
+    >>> [type(op).__name__ for op in lower_instructions(Circuit(1, 1).h(0).measure(0, 0).x(0).c_if(0, 1), "x")]
+    ['GateOp', 'MeasureOp', 'ConditionalOp']
+    """
     ops = []
     for inst in circuit.instructions:
         op = inst.operation
@@ -124,10 +142,19 @@ def lower(circuit: Circuit, params=None) -> Program:
         elif isinstance(op, Reset):
             lowered = [ResetOp(inst.qubits[0])]
         else:
-            raise CircuitError(f"the state-vector simulator cannot run {op.name!r}")
+            lowered = lower_other(inst) if lower_other is not None else None
+            if lowered is None:
+                raise CircuitError(f"{simulator} cannot run {op.name!r}")
         if inst.condition is not None:
             lowered = [ConditionalOp(inst.condition.clbits, inst.condition.value, one) for one in lowered]
         ops += lowered
+    return ops
+
+
+def lower(circuit: Circuit, params=None) -> Program:
+    """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
+    circuit = bind_params(circuit, params)
+    ops = lower_instructions(circuit, "the state-vector simulator")
     phase = float(circuit.global_phase)
     terminal = _terminal_measurements(ops)
     if terminal is not None:

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import cmath
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,15 +20,17 @@ import numpy as np
 from qfusion.circuit.circuit import Circuit
 from qfusion.config import settings
 from qfusion.errors import CircuitError
-from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout, schedule
+from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, cached_steps, fuse, restore_layout,
+                               schedule)
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits
-from qfusion.sim.plan import (ConditionalOp, GateOp, MeasureOp, Program, ResetOp, expectation_result, lower,
-                              pauli_terms)
+from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
+from qfusion.sim.program import Executor, bits_value, walk
 
 _PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
+_REAL = {np.complex128: np.float64, np.complex64: np.float32}
 
 
 @dataclass(frozen=True)
@@ -149,22 +152,12 @@ def _local_qubits(num_qubits: int, options: SimulatorOptions) -> int:
 def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
     if not ops:
         return
-    sched = run.cache.get(key) if key is not None else None
-    if sched is None or sched[0] != run.layout:
-        steps, layout = _plan_gates(run, ops)
-        if not keep_layout:
-            steps += restore_layout(layout)
-            layout = tuple(range(run.num_qubits))
-        sched = (run.layout, steps, layout)
-        if key is not None:
-            run.cache[key] = sched
-    _, steps, layout = sched
-    real = run.data.view(np.finfo(run.data.dtype).dtype)
+    steps, layout = cached_steps(run.cache, key, run.layout, keep_layout, _plan_gates, run, ops)
     for step in steps:
         if isinstance(step, BitSwap):
             cpu_sweep.swap_bit_positions(run.data, step.first, step.second)
         elif isinstance(step, LaneSweep):
-            cpu_lanes.sweep(real, *step.arrays)
+            cpu_lanes.sweep(run.data.view(_REAL[run.data.dtype.type]), *step.arrays)
         else:
             cpu_sweep.sweep(run.data, step.local_qubits, *step.arrays)
     run.layout = layout
@@ -191,30 +184,19 @@ def _measure(run: _Run, qubit: int, reset: bool) -> int:
     return outcome
 
 
+class _Executor(Executor):
+    """The state vector's hooks for :func:`qfusion.sim.program.walk`: cached sweeps, in-place collapse
+    (bound to the run, without a method's frame: a shot of a small circuit is mostly this overhead)."""
+
+    def __init__(self, run: _Run):
+        self.clbits, self.rng, self.segment = run.clbits, run.rng, []
+        self.run_segment = functools.partial(_run_gates, run)
+        self.collapse = functools.partial(_measure, run)
+
+
 def _execute(run: _Run, program: Program, start: int = 0) -> None:
     """Run ``program.ops[start:]`` on ``run``; gates between non-unitary ops go as one fused segment."""
-    segment: list[GateOp] = []
-    ops = program.ops
-    for index in range(start, len(ops)):
-        op = ops[index]
-        if isinstance(op, GateOp):
-            segment.append(op)
-            continue
-        _run_gates(run, segment, ("segment", index), keep_layout=False)
-        segment = []
-        if isinstance(op, ConditionalOp):
-            value = sum(int(run.clbits[b]) << j for j, b in enumerate(op.clbits))
-            if value != op.value:
-                continue
-            op = op.op
-            if isinstance(op, GateOp):
-                _run_gates(run, [op], ("conditional", index), keep_layout=False)
-                continue
-        if isinstance(op, MeasureOp):
-            run.clbits[op.clbit] = _measure(run, op.qubit, reset=False)
-        elif isinstance(op, ResetOp):
-            _measure(run, op.qubit, reset=True)
-    _run_gates(run, segment, ("segment", len(ops)), keep_layout=True)
+    walk(program.ops, _Executor(run), start)
 
 
 def _new_state(num_qubits: int, dtype) -> np.ndarray:
@@ -258,8 +240,7 @@ def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.com
     When every measurement can be deferred to the end, the state is computed once and
     all shots are drawn from it; otherwise each shot runs from the first non-unitary op on.
     """
-    if int(shots) != shots or shots < 1:
-        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+    check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
     rng = np.random.default_rng(seed)
     if program.terminal_measurements is not None:
@@ -306,7 +287,7 @@ def _sample_shots(program: Program, shots: int, rng, dtype, options) -> np.ndarr
             _execute(run, program, first)
         else:
             _execute(run, program)
-        outcomes[shot] = sum(int(b) << j for j, b in enumerate(run.clbits))
+        outcomes[shot] = bits_value(run.clbits)
     return outcomes
 
 

@@ -26,53 +26,74 @@ import math
 import numpy as np
 
 from qfusion.config import settings
-from qfusion.errors import CircuitError
 from qfusion.noise.channel import pauli_matrix
 from qfusion.sim.density_state import bitstrings
 from qfusion.sim.kernels import cpu_density_reduce
 from qfusion.sim.memory import check_state_fits
-from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
-from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp, gate_op
+from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, lower_noisy
+from qfusion.sim.plan import GateOp, check_shots, gate_op
+from qfusion.sim.program import Executor, bits_value, walk
 from qfusion.sim.statevector import (SimulatorOptions, StateVector, _measure, _Run, _run_gates,
                                      _set_threads, resolve_dtype)
 
 _PARALLEL_QUBITS = 14
 
 
-class _Trajectory:
-    """One shot: the state, its classical bits, what was erased, and the pending fused segment."""
+class _Trajectory(Executor):
+    """One shot: the state, its classical bits, what was erased, and the pending fused segment,
+    with the hooks of :func:`qfusion.sim.program.walk` (the layout stays permuted all along)."""
 
-    def __init__(self, program: NoisyProgram, rng, dtype, options, cache):
-        self.program = program
+    def __init__(self, program: NoisyProgram, rng, dtype, options, cache, tables: dict):
         data = np.zeros(1 << program.num_qubits, dtype=dtype)
         data[0] = 1
         self.run = _Run(data, program.num_qubits, rng,
                         np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options,
                         cache)
         self.rng = rng
+        self.clbits = self.run.clbits
+        self.tables = tables
         self.segment: list[GateOp] = []
         self.start = 0
         self.choices: list = []
         self.norm = 1.0  # squared norm of the (unnormalised) state
         self.erasures: list[tuple[int, ...]] = []
 
+    def run_segment(self, ops: list[GateOp], key, keep_layout: bool) -> None:
+        _run_gates(self.run, ops, key, keep_layout=True)
+
+    def collapse(self, qubit: int, reset: bool) -> int:
+        return _measure(self.run, qubit, reset)
+
     def flush(self, index: int) -> None:
-        key = ("trajectory", self.start, index, tuple(self.choices))
-        _run_gates(self.run, self.segment, key, keep_layout=True)
-        self.segment, self.choices, self.start = [], [], index
+        self._run_pending(index + 1)
+        self.normalise()
+
+    def finish(self, end: int) -> None:
+        self._run_pending(end)
+
+    def conditioned(self, index: int, op) -> None:
+        super().conditioned(index, op)
+        if isinstance(op, ChannelOp):  # a conditioned gate's noise: picked and applied here
+            self.flush(index)
+
+    def _run_pending(self, end: int) -> None:
+        """Run the segment gathered since op ``start`` (its plan is cached by where it ends and
+        which operators the channels in it picked)."""
+        _run_gates(self.run, self.segment, ("trajectory", self.start, end, tuple(self.choices)), keep_layout=True)
+        self.segment, self.choices, self.start = [], [], end
 
     def normalise(self) -> None:
         if abs(self.norm - 1.0) > 1e-13:
             self.run.data *= 1.0 / math.sqrt(self.norm)
             self.norm = 1.0
 
-    def channel(self, index: int, op: ChannelOp, tables: dict) -> None:
-        channel = op.channel
+    def channel(self, index: int, op: ChannelOp) -> None:
+        channel, tables = op.channel, self.tables
         if channel.is_unitary:
             self.segment.append(_gate(tables, ("unitary", id(channel), op.qubits), channel.kraus[0], op.qubits))
             return
         if channel.mixture is not None:
-            self._mixture(index, op, tables)
+            self._mixture(index, op)
             return
         if channel.is_pauli:
             pick = _pick(tables, channel, self.rng)
@@ -81,7 +102,7 @@ class _Trajectory:
                 self.segment.append(_gate(tables, ("pauli", label, op.qubits), pauli_matrix(label), op.qubits))
                 self.choices.append((index, pick))
             return
-        self.flush(index)
+        self._run_pending(index)
         positions = np.array([self.run.layout[q] for q in op.qubits], dtype=np.int64)
         reduce = cpu_density_reduce.reduced_density_matrix if self.run.num_qubits >= _PARALLEL_QUBITS \
             else cpu_density_reduce.reduced_density_matrix_serial
@@ -100,14 +121,13 @@ class _Trajectory:
         self.segment.append(_gate(tables, ("kraus", id(channel), pick, op.qubits), channel.kraus[pick], op.qubits))
         self.choices.append((index, pick))
         if self.norm < 1e-200:
-            self.flush(index + 1)
+            self._run_pending(index + 1)
             self.norm = float(np.vdot(self.run.data, self.run.data).real)
             self.normalise()
 
-
-    def _mixture(self, index: int, op: ChannelOp, tables: dict) -> None:
+    def _mixture(self, index: int, op: ChannelOp) -> None:
         """A fixed-probability pick: a unitary joins the segment, a reset measures (rarely)."""
-        mixture = op.channel.mixture
+        mixture, tables = op.channel.mixture, self.tables
         pick = _pick(tables, op.channel, self.rng)
         kind, payload = mixture[pick][1]
         if kind.startswith("erased"):
@@ -121,9 +141,9 @@ class _Trajectory:
                 self.segment.append(_gate(tables, ("mixture", id(op.channel), pick, op.qubits), payload, op.qubits))
                 self.choices.append((index, pick))
             return
-        self.flush(index)
+        self._run_pending(index)
         self.normalise()
-        _measure(self.run, op.qubits[0], reset=True)
+        self.collapse(op.qubits[0], reset=True)
         if payload == 1:
             self.segment.append(_gate(tables, ("x", op.qubits), np.array([[0, 1], [1, 0]]), op.qubits))
             self.choices.append((index, pick))
@@ -146,41 +166,6 @@ def _gate(tables: dict, key, matrix: np.ndarray, qubits) -> GateOp:
     return tables[key]
 
 
-def _execute(trajectory: _Trajectory, tables: dict) -> None:
-    program, run = trajectory.program, trajectory.run
-    for index, op in enumerate(program.ops):
-        if isinstance(op, GateOp):
-            trajectory.segment.append(op)
-            continue
-        if isinstance(op, ChannelOp):
-            trajectory.channel(index, op, tables)
-            continue
-        if isinstance(op, ReadoutOp):
-            bit = int(run.clbits[op.clbit])
-            run.clbits[op.clbit] = int(op.error.apply_to_bits(np.array([bit]), trajectory.rng)[0])
-            continue
-        trajectory.flush(index + 1)
-        trajectory.normalise()
-        if isinstance(op, ConditionalOp):
-            value = sum(int(run.clbits[b]) << j for j, b in enumerate(op.clbits))
-            if value != op.value:
-                continue
-            op = op.op
-            if isinstance(op, GateOp):
-                _run_gates(run, [op], ("conditional", index), keep_layout=True)
-                continue
-            if isinstance(op, ChannelOp):  # a conditioned gate's noise: picked and applied here
-                trajectory.channel(index, op, tables)
-                trajectory.flush(index + 1)
-                trajectory.normalise()
-                continue
-        if isinstance(op, MeasureOp):
-            run.clbits[op.clbit] = _measure(run, op.qubit, reset=False)
-        elif isinstance(op, ResetOp):
-            _measure(run, op.qubit, reset=True)
-    trajectory.flush(len(program.ops))
-
-
 def _prepare(circuit, params, noise_model, durations, dtype, options):
     dtype = resolve_dtype(dtype)
     options = options or SimulatorOptions()
@@ -194,8 +179,8 @@ def simulate(circuit, params=None, *, noise_model=None, durations=None, dtype=np
              options: SimulatorOptions | None = None) -> StateVector:
     """One trajectory's final (normalised) state vector."""
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
-    trajectory = _Trajectory(program, np.random.default_rng(seed), dtype, options, {})
-    _execute(trajectory, {})
+    trajectory = _Trajectory(program, np.random.default_rng(seed), dtype, options, {}, {})
+    walk(program.ops, trajectory)
     trajectory.normalise()
     return StateVector(trajectory.run.data, program.num_qubits, trajectory.run.layout)
 
@@ -206,8 +191,7 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
 
     ``metadata["erasures"]`` counts the shots in which an erasure was heralded, per qubit.
     """
-    if int(shots) != shots or shots < 1:
-        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+    check_shots(shots)
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
     rng = np.random.default_rng(seed)
     cache: dict = {}
@@ -218,9 +202,9 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
     for shot in range(int(shots)):
         if len(cache) > 4096:  # many distinct error patterns: keep the plans' memory bounded
             cache.clear()
-        trajectory = _Trajectory(program, rng, dtype, options, cache)
-        _execute(trajectory, tables)
-        value = sum(int(b) << j for j, b in enumerate(trajectory.run.clbits))
+        trajectory = _Trajectory(program, rng, dtype, options, cache, tables)
+        walk(program.ops, trajectory)
+        value = bits_value(trajectory.clbits)
         if program.terminal_measurements:
             physical = int(cpu_density_reduce.sample_one(trajectory.run.data, rng.random() * trajectory.norm))
             for qubit, clbit in program.terminal_measurements:
