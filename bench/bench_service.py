@@ -99,14 +99,14 @@ class _Connection:
             self.writer.close()
 
 
-async def _load(url: str, token: str, jobs: int, clients: int, max_seconds: float) -> tuple[list[float], float]:
+async def _load(url: str, tokens: list[str], jobs: int, clients: int, max_seconds: float) -> tuple[list[float], float]:
     host, port = url.split("//")[1].split(":")
     latencies: list[float] = []
     remaining = [jobs]
     deadline = time.monotonic() + max_seconds
 
     async def client(number: int):
-        connection = _Connection(host, int(port), token)
+        connection = _Connection(host, int(port), tokens[number % len(tokens)])
         try:
             while remaining[0] > 0 and time.monotonic() < deadline:
                 remaining[0] -= 1
@@ -168,8 +168,11 @@ def _postgres_pids() -> list[int]:
 def run_service(database: str, label: str, args) -> dict:
     from qfusion.service.store import Quotas, Store
     store = Store(database)
-    store.create_user("bench", Quotas(max_queued=100_000, max_concurrent=1000, max_shots=10**6))
-    token = store.create_token("bench")
+    tokens = []
+    for k in range(args.users):
+        name = "bench" if k == 0 else f"bench{k}"
+        store.create_user(name, Quotas(max_queued=100_000, max_concurrent=1000, max_shots=10**6))
+        tokens.append(store.create_token(name))
     store.close()
     port = _free_port()
     env = {**os.environ, "QFUSION_NUM_THREADS": "1"}
@@ -189,13 +192,13 @@ def run_service(database: str, label: str, args) -> dict:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        asyncio.run(_load(url, token, min(100, args.jobs), args.clients, 60))  # warm-up: JIT, connections
+        asyncio.run(_load(url, tokens, min(100, args.jobs), args.clients, 60))  # warm-up: JIT, connections
         groups = {"server": [server.pid, *_children(server.pid)],
                   "workers": [pid for w in workers for pid in (w.pid, *_children(w.pid))],
                   "database": _postgres_pids() if label == "postgresql" else []}
         before = {name: _cpu_seconds(pids) for name, pids in groups.items()}
         client_before = time.process_time()
-        latencies, elapsed = asyncio.run(_load(url, token, args.jobs, args.clients, args.max_seconds))
+        latencies, elapsed = asyncio.run(_load(url, tokens, args.jobs, args.clients, args.max_seconds))
         # Processes started or ended meanwhile (a database backend per new connection) are missed:
         # the warm-up above opened the pools' connections, so there are few.
         cpu = {name: _cpu_seconds(pids) - before[name] for name, pids in groups.items()}
@@ -231,6 +234,8 @@ def main(argv=None) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--jobs", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--users", type=int, default=1,
+                        help="users the clients belong to, round-robin (each user's submissions share one row lock)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--processes", type=int, default=1, help="server processes (qfusion serve --processes)")
     parser.add_argument("--max-seconds", type=float, default=60.0)
