@@ -91,6 +91,18 @@ class Executor:
         theirs.close()
         self._connection = Connection(ours.detach())
 
+    @property
+    def ready(self) -> bool:
+        """Whether the child has said it is ready (a job sent before then would wait in the socket,
+        and a large one would block :meth:`start` while the child still imports)."""
+        return self._ready
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for the child to be ready (a child that died is started again)."""
+        if not self._ready:
+            self.outcome(timeout)
+        return self._ready
+
     def start(self, program: str, payload: dict, backend: str) -> None:
         """Hand the child one job; :attr:`started_at` is when it began (None while a new child gets ready)."""
         self._connection.send((program, payload, backend))

@@ -110,6 +110,12 @@ class Worker:
         recorded, flush_at, next_beat = 0, math.inf, time.monotonic() + self.heartbeat_s
         while True:
             if running is None and waiting and not self.stopping.is_set():
+                if not self._executor.wait_ready(max(0.0, min(next_beat - time.monotonic(), 0.1))):
+                    # a fresh executor is still starting: keep the leases alive meanwhile
+                    if time.monotonic() >= next_beat:
+                        next_beat = time.monotonic() + self.heartbeat_s
+                        leases.heartbeat(self.store, self.id, waiting, lease_s=self.lease_s)
+                    continue
                 running, started = waiting.pop(0), time.monotonic()
                 log(self.logger, "job.started", job_id=running.job_id, attempt=running.attempt, worker_id=self.id,
                     program=running.program, backend=running.backend)
