@@ -249,3 +249,20 @@ def test_transfer_matrices_are_shared_by_equal_gates_and_channels_only():
     assert channel_ops(noise.amplitude_damping(0.3), (0,), 2)[0] is not channel_ops(built_apart, (0,), 2)[0]
     # a herald changes the key (the simulator records it) even where the map is the same
     assert noise.erasure(0.1).key != noise.Channel.from_kraus(noise.erasure(0.1).kraus).key
+
+
+def test_a_conditioned_erasure_is_recorded_when_its_condition_holds():
+    from qfusion.sim import density_matrix
+    for first, expected in ((1, 0.3), (0, None)):
+        c = Circuit(2, 2)
+        if first:
+            c.x(0)
+        c.measure(0, 0)
+        c.append(noise.erasure(0.3).to_operation(), [1]).c_if(0, 1)
+        c.measure(1, 1)
+        _, _, meta = density_matrix.sample(c, 50, seed=3)
+        if expected is None:
+            assert "erasures" not in meta
+        else:
+            assert abs(meta["erasures"]["probability_any"] - expected) < 1e-12
+            assert meta["erasures"]["expected_per_qubit"] == {1: pytest.approx(expected)}

@@ -192,7 +192,8 @@ def _record_herald(run: DensityRun, op: ChannelOp) -> None:
 class _Executor(Executor):
     """The density matrix's hooks for :func:`qfusion.sim.program.walk`: channels and resets join
     the fused segments (a reset is a channel here), readout errors wait for them, a conditioned op
-    runs alone (a conditioned channel records no herald), and the layout ends in qubit order."""
+    runs alone (a conditioned heralded channel records its herald first), and the layout ends in
+    qubit order."""
 
     def __init__(self, run: DensityRun):
         self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
@@ -219,6 +220,8 @@ class _Executor(Executor):
         super().readout(index, op)
 
     def conditioned(self, index: int, op) -> None:
+        if isinstance(op, ChannelOp) and op.channel.is_heralded:  # the segment is flushed: read the state
+            _record_herald(self.run, op)
         self.run_segment([op], ("conditional", index), keep_layout=False)
 
     def finish(self, end: int) -> None:
