@@ -18,13 +18,8 @@ import math
 import numpy as np
 from numba import njit
 
-_S = 1 / math.sqrt(2)
-MAGIC = np.array([[1, 0, 0, 1j], [0, 1j, 1, 0], [0, 1j, -1, 0], [1, 0, 0, -1j]]) * _S
-MAGIC_DG = np.ascontiguousarray(MAGIC.conj().T)
-# generic angles that mix the real and imaginary parts of a complex symmetric matrix
-MIXES = np.random.default_rng(2024).normal(size=100)
-PERMUTATIONS = np.array([[a, b, c, d] for a in range(4) for b in range(4) for c in range(4) for d in range(4)
-                         if len({a, b, c, d}) == 4], dtype=np.int64)
+from qfusion.transpiler.weyl import MAGIC, MAGIC_DG, MIXES, PERMUTATIONS  # noqa: F401  (the kernels' constants)
+
 CX01 = np.eye(4, dtype=complex)[[0, 3, 2, 1]]
 CX10 = np.eye(4, dtype=complex)[[0, 1, 3, 2]]
 ZERO = 1e-8
@@ -40,11 +35,6 @@ def _mm(a, b):
                 for j in range(b.shape[1]):
                     out[i, j] += x * b[k, j]
     return out
-
-
-@njit(cache=True)
-def _det4(m):
-    return np.linalg.det(m)
 
 
 @njit(cache=True)
@@ -84,7 +74,7 @@ def _rotation(t, axis):
 def spectrum(unitary, magic, magic_dg, mixes):
     """``(ok, values, vectors, in_magic, phase)``: the spectrum of ``Mᵀ M`` (``M`` the special
     unitary in the magic basis), a real orthogonal eigenbasis with det +1, ``M`` and the phase."""
-    det = _det4(unitary)
+    det = np.linalg.det(unitary)
     phase = cmath.exp(cmath.log(det) / 4)
     special = unitary / phase
     in_magic = _mm(_mm(magic_dg, special), magic)
@@ -308,7 +298,6 @@ def synthesize_fixed(unitary, entangler, cnot_phase, a1, a0, b1, b0, substitute,
         n_max = 4 + 5 * t_kinds.shape[0]
         kinds = np.empty(n_max, np.int64)
         mats = np.zeros((n_max, 2, 2), np.complex128)
-        n = 0
         kinds[0], mats[0], kinds[1], mats[1] = 0, r0, 1, r1
         n = 2
         for k in range(t_kinds.shape[0]):

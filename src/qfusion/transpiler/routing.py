@@ -279,11 +279,6 @@ def _extended_set(front, successors, indegree, instructions, is_two) -> list[int
     return chosen
 
 
-def _reverse(instructions) -> list[Instruction]:
-    return [inst for inst in reversed(instructions)
-            if isinstance(inst.operation, Gate) and len(inst.qubits) == 2]
-
-
 def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physical: int, *,
                  seed=None, trials: int = 4, iterations: int = 4, swap_trials: int = 4) -> Routed:
     """Best routing over ``trials`` random initial layouts, each refined by ``iterations``
@@ -293,9 +288,10 @@ def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physi
     if perfect is not None:
         return route(instructions, distance, num_physical, perfect, seed)
     two_qubit = [inst for inst in instructions if isinstance(inst.operation, Gate) and len(inst.qubits) == 2]
-    forward = RoutingProblem.build(two_qubit, distance)
-    backward = RoutingProblem.build(two_qubit[::-1], distance)
     full = RoutingProblem.build(instructions, distance)
+    # without measurements, resets, barriers or conditions the routed graph is the two-qubit one
+    forward = full if len(full.instructions) == len(two_qubit) else RoutingProblem.build(two_qubit, distance)
+    backward = RoutingProblem.build(two_qubit[::-1], distance)
     # draw every trial's start and seeds in the order a sequential loop would, then run the
     # trials in one parallel kernel call
     layouts = np.empty((trials, num_physical), dtype=np.int64)

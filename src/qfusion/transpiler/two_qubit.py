@@ -18,7 +18,6 @@ three) and :func:`~qfusion.transpiler.weyl.local_equivalence` supplies the singl
 from __future__ import annotations
 
 import cmath
-import itertools
 import math
 from functools import lru_cache
 
@@ -32,7 +31,6 @@ from qfusion.transpiler.weyl import SynthesisError, local_equivalence, magic_spe
 FIXED_ENTANGLERS = ("cx", "cz", "ecr")
 _KAK_CONSTANTS = (kak.MAGIC, kak.MAGIC_DG, kak.MIXES, kak.PERMUTATIONS, kak.CX01, kak.CX10)
 PARAMETRIC_ENTANGLERS = ("rzz", "rxx")
-_ZERO = 1e-8
 
 Op = tuple[Gate, tuple[int, ...]]
 
@@ -47,47 +45,18 @@ def interaction_coefficients(unitary: np.ndarray, spectrum=None) -> tuple[float,
     [0.785398, 0.0, 0.0]
     """
     values = (spectrum if spectrum is not None else magic_spectrum(unitary))[0]
-    halves = np.concatenate([np.angle(values)[_PERMUTATIONS], np.angle(-values)[_PERMUTATIONS]]) / 2
-    l1, l2, l4 = halves[:, 0], halves[:, 1], halves[:, 3]
-    coords = np.stack([(l1 + l2) / 2, (l2 + l4) / 2, (l1 + l4) / 2], axis=1)
-    coords = np.remainder(coords + np.pi / 4, np.pi / 2) - np.pi / 4
-    coords[np.abs(coords) < _ZERO] = 0.0
-    zeros = (coords == 0.0).sum(axis=1)
-    best = coords[int(np.argmax(zeros))]
-    return tuple(float(x) for x in sorted(best.tolist(), key=lambda x: -abs(x)))
-
-
-_PERMUTATIONS = np.array(list(itertools.permutations(range(4))))
-
-
-def _reduce(x: float) -> float:
-    return float(np.remainder(x + np.pi / 4, np.pi / 2) - np.pi / 4)
-
-
-def _is_cnot_class(coords) -> bool:
-    a, b, c = coords
-    return b == 0.0 and c == 0.0 and abs(abs(a) - math.pi / 4) < _ZERO
+    coords = kak.coordinates(np.ascontiguousarray(values, dtype=complex), kak.PERMUTATIONS)
+    return tuple(float(x) for x in coords)
 
 
 def entangler_count(unitary: np.ndarray, entangler: str = "cx") -> int:
     """The fewest ``entangler`` gates that make ``unitary`` with single-qubit gates."""
-    if entangler in PARAMETRIC_ENTANGLERS:
-        return _count(interaction_coefficients(unitary), entangler)
+    if entangler in PARAMETRIC_ENTANGLERS:  # one parametric gate per non-vanishing term
+        return sum(1 for x in interaction_coefficients(unitary) if x != 0.0)
     count = kak.entangler_count_fixed(np.ascontiguousarray(unitary, dtype=complex), *_KAK_CONSTANTS[:4])
     if count < 0:
         raise SynthesisError("could not diagonalise a two-qubit unitary in the magic basis")
     return int(count)
-
-
-def _count(coords, entangler: str) -> int:
-    nonzero = sum(1 for x in coords if x != 0.0)
-    if entangler in PARAMETRIC_ENTANGLERS:
-        return nonzero
-    if nonzero == 0:
-        return 0
-    if _is_cnot_class(coords):
-        return 1
-    return 2 if nonzero < 3 else 3
 
 
 class LocalGate(Gate):
@@ -107,14 +76,6 @@ def _one(matrix: np.ndarray, qubit: int) -> Op:
 
 def _rx(t):
     return standard_gate("rx", t).matrix()
-
-
-def _rz(t):
-    return standard_gate("rz", t).matrix()
-
-
-def _ry(t):
-    return standard_gate("ry", t).matrix()
 
 
 _H = standard_gate("h").matrix()

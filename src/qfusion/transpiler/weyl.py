@@ -27,12 +27,12 @@ import numpy as np
 from qfusion.errors import QfusionError
 
 MAGIC = np.array([[1, 0, 0, 1j], [0, 1j, 1, 0], [0, 1j, -1, 0], [1, 0, 0, -1j]]) / np.sqrt(2)
-MAGIC_DG = MAGIC.conj().T
+MAGIC_DG = np.ascontiguousarray(MAGIC.conj().T)
 _TOL = 1e-7
 
 
 # generic angles for mixing the real and imaginary parts (any that separates the eigenspaces works)
-_MIXES = np.random.default_rng(2024).normal(size=100)
+MIXES = np.random.default_rng(2024).normal(size=100)
 
 
 class SynthesisError(QfusionError, ArithmeticError):
@@ -50,7 +50,7 @@ def _real_orthogonal_eigvecs(symmetric: np.ndarray) -> np.ndarray:
     """Real orthogonal ``P`` (det +1) with ``Pᵀ S P`` diagonal, for a complex symmetric unitary ``S``."""
     real, imag = symmetric.real, symmetric.imag
     off_diagonal = ~np.eye(symmetric.shape[0], dtype=bool)
-    for mix in _MIXES:
+    for mix in MIXES:
         _, vectors = np.linalg.eigh(real * np.cos(mix) + imag * np.sin(mix))
         diagonal = vectors.T @ symmetric @ vectors
         if np.abs(diagonal[off_diagonal]).max() < 1e-10:
@@ -70,14 +70,14 @@ def magic_spectrum(unitary: np.ndarray):
     return values, vectors, in_magic, phase
 
 
-_PERMUTATIONS = np.array(list(itertools.permutations(range(4))))
+PERMUTATIONS = np.array(list(itertools.permutations(range(4))), dtype=np.int64)
 
 
 def _match(values_u: np.ndarray, values_v: np.ndarray) -> tuple[float, tuple[int, ...]]:
     """The permutation of ``values_v`` closest to ``values_u`` and the largest difference left."""
-    errors = np.abs(values_u[None, :] - values_v[_PERMUTATIONS]).max(axis=1)
+    errors = np.abs(values_u[None, :] - values_v[PERMUTATIONS]).max(axis=1)
     best = int(np.argmin(errors))
-    return float(errors[best]), tuple(int(i) for i in _PERMUTATIONS[best])
+    return float(errors[best]), tuple(int(i) for i in PERMUTATIONS[best])
 
 
 def spectrum_distance(u: np.ndarray, v: np.ndarray) -> float:
