@@ -40,6 +40,12 @@ def add_commands(sub, common) -> None:
         p.add_argument("--backend", action="append", default=[], dest="backends", metavar="NAME",
                        help="backend to serve (repeat; default all local backends)")
 
+    def job_runner(p, lease_help: str, max_run_help: str):
+        """The options of whatever runs jobs (a worker, or serve's local workers)."""
+        p.add_argument("--lease", type=float, default=10.0, help=lease_help)
+        p.add_argument("--max-run-seconds", type=_positive_float, metavar="SECONDS", help=max_run_help)
+        p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
     p = sub.add_parser("serve", parents=[common], help="run the job service's HTTP server")
     database(p)
     backends(p)
@@ -49,22 +55,17 @@ def add_commands(sub, common) -> None:
     p.add_argument("--processes", type=_positive_int, default=1,
                    help="HTTP server processes sharing the port (default 1)")
     p.add_argument("--max-body-bytes", type=_positive_int, default=8 * 2**20, help="request size limit")
-    p.add_argument("--lease", type=float, default=10.0, help="seconds a worker's lease lasts without heartbeat")
-    p.add_argument("--max-run-seconds", type=_positive_float, metavar="SECONDS",
-                   help="the local workers stop and fail a job running longer than this (default: only the "
-                        "owner's quota)")
-    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    job_runner(p, "seconds a worker's lease lasts without heartbeat",
+               "the local workers stop and fail a job running longer than this (default: only the owner's quota)")
 
     p = sub.add_parser("worker", parents=[common], help="run a worker that pulls and runs jobs")
     database(p)
     backends(p)
-    p.add_argument("--lease", type=float, default=10.0, help="lease length in seconds (default 10)")
+    job_runner(p, "lease length in seconds (default 10)",
+               "stop and fail a job running longer than this, whatever its owner's quota (default: the owner's "
+               "max-run-seconds alone)")
     p.add_argument("--heartbeat", type=float, default=2.0, help="seconds between heartbeats (default 2)")
     p.add_argument("--grace", type=float, default=30.0, help="seconds a stopping worker gives its job (default 30)")
-    p.add_argument("--max-run-seconds", type=_positive_float, metavar="SECONDS",
-                   help="stop and fail a job running longer than this, whatever its owner's quota "
-                        "(default: the owner's max-run-seconds alone)")
-    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
     p = sub.add_parser("admin", parents=[common], help="create users; create, list and revoke API tokens")
     database(p)

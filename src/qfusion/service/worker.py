@@ -114,7 +114,7 @@ class Worker:
                     # a fresh executor is still starting: keep the leases alive meanwhile
                     if time.monotonic() >= next_beat:
                         next_beat = time.monotonic() + self.heartbeat_s
-                        leases.heartbeat(self.store, self.id, waiting, lease_s=self.lease_s)
+                        self._beat(waiting)
                     continue
                 running, started = waiting.pop(0), time.monotonic()
                 log(self.logger, "job.started", job_id=running.job_id, attempt=running.attempt, worker_id=self.id,
@@ -150,18 +150,21 @@ class Worker:
                 outcomes, flush_at = [], math.inf
             if now >= next_beat:
                 next_beat = now + self.heartbeat_s
-                pending = ([running] if running else []) + waiting
-                owned = leases.heartbeat(self.store, self.id, pending, lease_s=self.lease_s)
-                for lease in pending:
-                    if lease.job_id not in owned:
-                        log(self.logger, "job.lease_lost", logging.WARNING, job_id=lease.job_id,
-                            attempt=lease.attempt, worker_id=self.id)
+                self._beat(([running] if running else []) + waiting)
         recorded += self._flush(outcomes)
         if waiting:  # stopping: give back what did not finish in time (or never started)
             leases.release_all(self.store, waiting, self.id)
             for lease in waiting:
                 log(self.logger, "job.returned", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id)
         return recorded
+
+    def _beat(self, pending: list) -> None:
+        """Renew the leases of ``pending`` jobs; say which were lost (another worker may run them)."""
+        owned = leases.heartbeat(self.store, self.id, pending, lease_s=self.lease_s)
+        for lease in pending:
+            if lease.job_id not in owned:
+                log(self.logger, "job.lease_lost", logging.WARNING, job_id=lease.job_id,
+                    attempt=lease.attempt, worker_id=self.id)
 
     def _flush(self, outcomes: list) -> int:
         if not outcomes:
