@@ -49,6 +49,17 @@ def spread(g, bits, k):
     return g
 
 
+@cuda.jit(device=True)
+def gather_group(state, t, groups, bits, k, offsets, shared_coef, amps):
+    """Thread item ``t`` of a ``k``-bit gate on a batch: ``(state row b, base index, coefficient
+    row)``, with the group's ``2**k`` amplitudes copied into ``amps``."""
+    b = t // groups
+    base = spread(t - b * groups, bits, k)
+    for a in range(1 << k):
+        amps[a] = state[b, base + offsets[a]]
+    return b, base, 0 if shared_coef else b
+
+
 def dense_kernel(dtype, k: int = MAX_DENSE_QUBITS):
     """Kernel ``(state, bits, k, offsets, coef)`` for states of ``dtype`` and matrices on ``k`` bits: up to
     ``MAX_DENSE_QUBITS`` one kernel, wider ones (real dtypes) another, so that every thread of the
@@ -69,11 +80,7 @@ def _dense_kernel(dtype, max_qubits: int):
         amps = cuda.local.array(dim_max, nb_type)
         shared_coef = coef.shape[0] == 1
         for t in range(cuda.grid(1), total, cuda.gridsize(1)):
-            b = t // groups
-            base = spread(t - b * groups, bits, k)
-            row = 0 if shared_coef else b
-            for a in range(dim):
-                amps[a] = state[b, base + offsets[a]]
+            b, base, row = gather_group(state, t, groups, bits, k, offsets, shared_coef, amps)
             for a in range(dim):
                 c = a * dim
                 acc = coef[row, c] * amps[0]
@@ -113,11 +120,7 @@ def permutation_kernel(dtype):
         amps = cuda.local.array(dim_max, nb_type)
         shared_coef = phase.shape[0] == 1
         for t in range(cuda.grid(1), total, cuda.gridsize(1)):
-            b = t // groups
-            base = spread(t - b * groups, bits, k)
-            row = 0 if shared_coef else b
-            for a in range(dim):
-                amps[a] = state[b, base + offsets[a]]
+            b, base, row = gather_group(state, t, groups, bits, k, offsets, shared_coef, amps)
             for a in range(dim):
                 state[b, base + offsets[perm[a]]] = phase[row, a] * amps[a]
 
