@@ -33,6 +33,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from qfusion.sim.kernels.bodies import block_index
+
 LANE_BITS = 4
 _QUAD_RUN = 256  # two-qubit gates work on runs of at most this many reals, copied through L1
 _OPTS = dict(cache=True, nogil=True, fastmath=True, error_model="numpy")
@@ -120,16 +122,7 @@ def _scatter(source, offsets_low, offsets_high, buffer_low, buffer_high, base, r
             source[s + 1] = im[t]
 
 
-@nb.njit(inline="always", **_OPTS)
-def _block(position, chunk, sel, nsel, active):
-    h = 0
-    for j in range(nsel):
-        b = sel[j]
-        if b >= active:
-            h |= ((chunk >> (b - active)) & 1) << j
-        else:
-            h |= ((position >> b) & 1) << j
-    return h
+_block = nb.njit(inline="always", **_OPTS)(block_index)
 
 
 @nb.njit(inline="always", **_OPTS)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from qfusion.sim.kernels.bodies import collapse_pair
+
 _OPTS = dict(cache=True, nogil=True, fastmath=False, error_model="numpy")
+_collapse_pair = nb.njit(inline="always", **_OPTS)(collapse_pair)
 _BLOCKS = 256
 
 
@@ -31,19 +34,7 @@ def collapse(state, position, outcome, scale, move_to_zero):
     half = state.shape[0] >> 1
     low = (1 << position) - 1
     for g in nb.prange(half):
-        i0 = ((g >> position) << (position + 1)) | (g & low)
-        i1 = i0 | (1 << position)
-        if outcome == 1:
-            kept = state[i1] * scale
-            if move_to_zero:
-                state[i0] = kept
-                state[i1] = 0
-            else:
-                state[i0] = 0
-                state[i1] = kept
-        else:
-            state[i0] = state[i0] * scale
-            state[i1] = 0
+        _collapse_pair(state, g, position, low, outcome, scale, move_to_zero)
 
 
 @nb.njit(parallel=True, **_OPTS)

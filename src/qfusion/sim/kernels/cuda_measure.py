@@ -10,9 +10,12 @@ from __future__ import annotations
 import numba
 from numba import cuda
 
+from qfusion.sim.kernels.bodies import collapse_pair
+
 # threads per block of the reductions (a power of two); numba's CUDA simulator runs each as a
 # Python thread, so it gets fewer
 THREADS = 32 if numba.config.ENABLE_CUDASIM else 128
+_collapse_pair = cuda.jit(device=True)(collapse_pair)
 
 
 @cuda.jit(device=True)
@@ -50,19 +53,7 @@ def collapse(state, position, outcome, scale, move_to_zero):
     half = state.shape[0] >> 1
     low = (1 << position) - 1
     for g in range(cuda.grid(1), half, cuda.gridsize(1)):
-        i0 = ((g >> position) << (position + 1)) | (g & low)
-        i1 = i0 | (1 << position)
-        if outcome == 1:
-            kept = state[i1] * scale
-            if move_to_zero:
-                state[i0] = kept
-                state[i1] = 0
-            else:
-                state[i0] = 0
-                state[i1] = kept
-        else:
-            state[i0] = state[i0] * scale
-            state[i1] = 0
+        _collapse_pair(state, g, position, low, outcome, scale, move_to_zero)
 
 
 @cuda.jit

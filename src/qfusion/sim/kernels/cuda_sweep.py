@@ -20,6 +20,8 @@ import numba
 import numpy as np
 from numba import cuda
 
+from qfusion.sim.kernels.bodies import block_index
+
 MAX_DENSE_BITS = 5  # a type-2 op may mix at most this many buffer bits here (a thread's local array)
 _SHARED_BYTES = 32 << 10
 
@@ -32,16 +34,7 @@ def max_active(dtype) -> int:
 _LANES = 16  # 2 ** cpu_lanes.LANE_BITS: type-3 diagonals hold one coefficient per lane
 
 
-@cuda.jit(device=True)
-def _block(position, chunk, sel, nsel, active):
-    h = 0
-    for j in range(nsel):
-        b = sel[j]
-        if b >= active:
-            h |= ((chunk >> (b - active)) & 1) << j
-        else:
-            h |= ((position >> b) & 1) << j
-    return h
+_block = cuda.jit(device=True)(block_index)
 
 
 @cuda.jit(device=True)
