@@ -21,6 +21,7 @@ array([[1, 0, 0, 0],
 from __future__ import annotations
 
 import cmath
+import functools
 import math
 from dataclasses import dataclass
 from typing import Callable, Mapping
@@ -159,12 +160,14 @@ class GateSpec:
 
 
 def _diag(*phases) -> np.ndarray:
+    if len(phases) == 2:  # the common case, without np.diag's overhead
+        return np.array([[phases[0], 0], [0, phases[1]]], dtype=complex)
     return np.diag(np.array(phases, dtype=complex))
 
 
 def _rx(t):
     c, s = math.cos(t / 2), math.sin(t / 2)
-    return np.array([[c, -1j * s], [-1j * s, c]])
+    return np.array([[c, -1j * s], [-1j * s, c]], dtype=complex)
 
 
 def _ry(t):
@@ -173,7 +176,8 @@ def _ry(t):
 
 
 def _rz(t):
-    return _diag(cmath.exp(-0.5j * t), cmath.exp(0.5j * t))
+    phase = cmath.exp(0.5j * t)
+    return np.array([[phase.conjugate(), 0], [0, phase]], dtype=complex)
 
 
 def _u(t, p, l):
@@ -256,6 +260,15 @@ _SPECS = [
 ]
 STANDARD_GATES: dict[str, GateSpec] = {spec.name: spec for spec in _SPECS}
 
+
+
+@functools.cache
+def _fixed_matrix(name: str) -> np.ndarray:
+    matrix = np.asarray(STANDARD_GATES[name].matrix(), dtype=complex)
+    matrix.flags.writeable = False
+    return matrix
+
+
 # exponent multiplies the angle: g(t)**k == g(k t)
 _ROTATIONS = {"rx", "ry", "rz", "p", "cp", "crx", "cry", "crz", "rxx", "ryy", "rzz"}
 
@@ -283,6 +296,8 @@ class StandardGate(Gate):
     def _matrix(self, params):
         if self.name == "mcx":
             return controlled_matrix(_X, self.num_qubits - 1)
+        if not params:  # a fixed gate: built once, a fresh copy for each caller
+            return _fixed_matrix(self.name).copy()
         return np.asarray(STANDARD_GATES[self.name].matrix(*params), dtype=complex)
 
     @property
