@@ -12,8 +12,10 @@ pass over a ``2**n`` state, in complex64 and complex128, for:
   from qfusion's kernel design;
 * ``cupy 1q`` / ``cupy diag``: the same specialised kernels in CUDA C through ``cupy.RawKernel``
   (skipped, with the reason, where CuPy cannot run);
-* ``qfusion sweep``: one shared-memory sweep of the lane plan holding one ``rx`` on each of its
-  buffer qubits (:mod:`qfusion.sim.kernels.cuda_sweep`).
+* ``qfusion sweep K ops``: single shared-memory sweeps of the lane plan
+  (:mod:`qfusion.sim.kernels.cuda_sweep`) holding 1, 4 and 16 layers of an ``rx`` on each qubit
+  it mixes and a ``cz`` chain: their times against the op count give the cost of one op in
+  shared memory, the part of a sweep the copy floor does not bound.
 
 Each gate is applied on a low (0) and a high (n-1) qubit. All results are cross-checked: every
 implementation of an update must give the same state (to 1e-5 in complex64, 1e-12 in
@@ -128,10 +130,10 @@ def _short(exc: BaseException) -> str:
 
 def run_one(n: int, dtype, args) -> list[dict]:
     """Every case at ``n`` qubits in ``dtype``; a list of rows (seconds, floor ratio, check)."""
-    from qfusion.circuit import Circuit
     from qfusion.circuit.gates import standard_gate
     from qfusion.sim import gpu
-    from qfusion.sim.plan import gate_op, lower
+    from qfusion.sim import statevector as cpu
+    from qfusion.sim.plan import gate_op
 
     dtype = np.dtype(dtype)
     gpu.check_device_fits(n, dtype, copies=3)
@@ -214,33 +216,50 @@ def run_one(n: int, dtype, args) -> list[dict]:
                 raise AssertionError(f"cupy {label} on qubit {qubit} differs from NumPy by {error:.2e}")
             add(f"cupy {label}", qubit, timed(fn, args.repeat, args.inner), f"max |diff| {error:.1e}")
 
-    # one sweep in shared memory: an rx on each of the most qubits one sweep mixes, and a cz chain
-    for width in range(min(8, n), 0, -1):
-        circuit = Circuit(n)
-        for q in range(width):
-            circuit.rx(0.1 + 0.05 * q, q)
-        for q in range(width - 1):
-            circuit.cz(q, q + 1)
-        steps = gpu.gate_steps(list(lower(circuit).ops), n, dtype.type, gpu.GpuOptions(sweeps=True))
-        if [s[0] for s in steps] == ["sweep"]:
-            break
-    if [s[0] for s in steps] == ["sweep"]:
+    # single sweeps in shared memory: `layers` times an rx on each of the most qubits one sweep
+    # mixes and a cz chain; the time against the op count is the cost of an op in shared memory
+    width = next((w for w in range(min(8, n), 0, -1) if len(_sweep_steps(n, w, 1, dtype)) == 1), 0)
+    for layers in (1, 4, 16) if width else ():
+        circuit = _layered(n, width, layers)
+        steps = _sweep_steps(n, width, layers, dtype)
+        if len(steps) != 1:
+            add(f"qfusion sweep x{layers}", None, None, skipped=f"plan has {len(steps)} steps, not one sweep")
+            continue
         device_steps = gpu.upload(steps)
         fn = lambda: gpu.launch_steps(work.reshape(1, -1), steps, device_steps, options)  # noqa: E731
-        from qfusion.sim import statevector as cpu
         expected = np.asarray(cpu.simulate(circuit, dtype=np.complex128))  # from |0>, not the random state
         work.copy_to_device(np.eye(1, 1 << n, dtype=dtype).reshape(-1))
         fn()
         cuda.synchronize()
         error = float(np.max(np.abs(work.copy_to_host() - expected)))
-        if error > max(tol, 1e-6 if dtype == np.complex64 else tol):
+        if error > (1e-5 if dtype == np.complex64 else 1e-12):
             raise AssertionError(f"qfusion sweep differs from the CPU simulator by {error:.2e}")
-        add(f"qfusion sweep({2 * width - 1} ops)", None, timed(fn, args.repeat, args.inner), f"max |diff| {error:.1e}")
-    else:
-        add("qfusion sweep", None, None, skipped=f"plan is {[s[0] for s in steps]}, not one sweep")
+        add(f"qfusion sweep {len(steps[0][7])} ops", None, timed(fn, args.repeat, args.inner),
+            f"max |diff| {error:.1e}")
+    if not width:
+        add("qfusion sweep", None, None, skipped="no circuit plans to a single sweep")
     for row in rows:
         row["floor_ratio"] = row["seconds"] / floor if row["seconds"] else None
     return rows
+
+
+def _layered(n: int, width: int, layers: int):
+    from qfusion.circuit import Circuit
+    circuit = Circuit(n)
+    for layer in range(layers):
+        for q in range(width):
+            circuit.rx(0.1 + 0.05 * q + 0.01 * layer, q)
+        for q in range(width - 1):
+            circuit.cz(q, q + 1)
+    return circuit
+
+
+def _sweep_steps(n: int, width: int, layers: int, dtype) -> list:
+    from qfusion.sim import gpu
+    from qfusion.sim.plan import lower
+    circuit = _layered(n, width, layers)
+    steps = gpu.gate_steps(list(lower(circuit).ops), n, np.dtype(dtype).type, gpu.GpuOptions(sweeps=True))
+    return steps if all(step[0] == "sweep" for step in steps) else steps + [None]
 
 
 def markdown(rows: list[dict]) -> str:
