@@ -266,3 +266,126 @@ def test_a_conditioned_erasure_is_recorded_when_its_condition_holds():
         else:
             assert abs(meta["erasures"]["probability_any"] - expected) < 1e-12
             assert meta["erasures"]["expected_per_qubit"] == {1: pytest.approx(expected)}
+
+
+def _exact_outcome_probabilities(circuit, model):
+    """Every outcome's probability, from every branch of the noisy circuit followed exactly with
+    qiskit's density matrices (mid-circuit measurements, conditions, resets, readout errors)."""
+    from qiskit.quantum_info import DensityMatrix, Kraus, Operator
+    from qfusion.circuit.gates import Measure, Reset
+    from qfusion.noise.channel import NoiseOperation
+    from qfusion.noise.model import ReadoutOperation
+    noisy = model.apply(circuit)
+    projectors = [np.diag([1.0, 0.0]), np.diag([0.0, 1.0])]
+    branches = [(1.0, DensityMatrix.from_label("0" * circuit.num_qubits), (0,) * circuit.num_clbits)]
+    for inst in noisy.instructions:
+        op, qubits, after = inst.operation, list(inst.qubits), []
+        for p, rho, bits in branches:
+            condition = inst.condition
+            if condition and sum(bits[b] << j for j, b in enumerate(condition.clbits)) != condition.value:
+                after.append((p, rho, bits))
+            elif isinstance(op, (Measure, Reset)):
+                for outcome in (0, 1):
+                    part = rho.evolve(Operator(projectors[outcome]), qubits)
+                    weight = float(part.trace().real)
+                    if weight > 1e-14:
+                        part = part / weight
+                        if isinstance(op, Reset):
+                            part = part.evolve(Operator(np.eye(2)[[1, 0]] if outcome else np.eye(2)), qubits)
+                            after.append((p * weight, part, bits))
+                        else:
+                            recorded = bits[:inst.clbits[0]] + (outcome,) + bits[inst.clbits[0] + 1:]
+                            after.append((p * weight, part, recorded))
+            elif isinstance(op, ReadoutOperation):
+                c = inst.clbits[0]
+                for recorded in (0, 1):
+                    after.append((p * op.error.probabilities[bits[c], recorded], rho,
+                                  bits[:c] + (recorded,) + bits[c + 1:]))
+            elif isinstance(op, NoiseOperation):
+                after.append((p, rho.evolve(Kraus(list(op.channel.kraus)), qubits), bits))
+            else:
+                after.append((p, rho.evolve(Operator(op.matrix()), qubits), bits))
+        branches = after
+    probabilities: dict[str, float] = {}
+    for p, _, bits in branches:
+        key = "".join(str(b) for b in reversed(bits))
+        probabilities[key] = probabilities.get(key, 0.0) + p
+    return probabilities
+
+
+def _chi_square(counts, probabilities, shots):
+    """Pearson's statistic and its upper 1e-4 quantile (Wilson-Hilferty), outcomes expected fewer
+    than 5 times pooled into one cell."""
+    big = [k for k, p in probabilities.items() if p * shots >= 5]
+    cells = [(counts.get(k, 0), probabilities[k]) for k in big]
+    rest = (shots - sum(c for c, _ in cells), 1.0 - sum(p for _, p in cells))
+    if rest[1] * shots >= 1:
+        cells.append(rest)
+    statistic = sum((c - shots * p) ** 2 / (shots * p) for c, p in cells)
+    dof = len(cells) - 1
+    return statistic, dof * (1 - 2 / (9 * dof) + 3.719 * np.sqrt(2 / (9 * dof))) ** 3
+
+
+def _feed_forward_circuit():
+    """Mid-circuit measurements with conditions on them, a conditioned measurement, a reset, a
+    qubit measured twice and a terminal tail."""
+    c = Circuit(3, 6)
+    c.h(0).ry(0.7, 1).cx(0, 1).measure(0, 0)
+    c.x(2).c_if(0, 1).rx(1.1, 0).cx(2, 1).ry(0.5, 2).measure(1, 1)
+    c.h(0).c_if([0, 1], 2).measure(2, 2).reset(2).ry(2.0, 2)
+    c.measure(0, 3).c_if(1, 1).cx(0, 2).ry(0.9, 1)
+    c.measure(2, 4).measure(1, 5).measure(2, 4)
+    return c
+
+
+def _feed_forward_noise():
+    model = noise.NoiseModel()
+    model.add_gate_error(noise.depolarizing(0.05), ["h", "rx", "ry", "x"])
+    model.add_gate_error(noise.amplitude_damping(0.1), ["ry"])
+    model.add_gate_error(noise.depolarizing(0.08, 2), ["cx"])
+    model.add_readout_error(noise.readout_error(p0_given1=0.06, p1_given0=0.03), [1, 2])  # qubit 0's are conditioned
+    return model
+
+
+@pytest.mark.parametrize("branches", [True, False])
+def test_mid_circuit_counts_follow_the_exact_outcome_probabilities(branches):
+    from qfusion.sim import density_matrix
+    circuit, model = _feed_forward_circuit(), _feed_forward_noise()
+    exact = _exact_outcome_probabilities(circuit, model)
+    assert abs(sum(exact.values()) - 1) < 1e-12
+    program = lower_noisy(circuit, noise_model=model)
+    shots = 20000 if branches else 4000
+    new_run = lambda rng: density_matrix._new_run(program, rng, np.float64, DensityMatrixOptions())  # noqa: E731
+    counts, _, _ = density_matrix.sample_program(program, shots, new_run, np.random.default_rng(11), False,
+                                                 branches=branches)
+    statistic, limit = _chi_square(counts, exact, shots)
+    assert statistic < limit, (statistic, limit)
+    # the same counts against the probabilities with the feed-forward dropped fail the test
+    wrong = _exact_outcome_probabilities(_without_conditions(circuit), model)
+    assert _chi_square(counts, wrong, shots)[0] > 10 * limit
+
+
+def _without_conditions(circuit):
+    out = Circuit(circuit.num_qubits, circuit.num_clbits)
+    for inst in circuit.instructions:
+        out.append(inst.operation, inst.qubits, inst.clbits)
+    return out
+
+
+def test_shots_share_the_density_matrix_until_their_outcomes_part(monkeypatch):
+    from qfusion.sim import density_matrix
+    forks = []
+    fork = density_matrix.DensityRun.fork
+    monkeypatch.setattr(density_matrix.DensityRun, "fork", lambda run: forks.append(1) or fork(run))
+    # 20 mid-circuit measurements that always agree: no copy at all
+    c = Circuit(2, 20)
+    for k in range(20):
+        c.x(k % 2).measure(k % 2, k)
+    counts, _, _ = density_matrix.sample(c, 500, seed=1)
+    assert counts == {"0011" * 5: 500} and not forks  # each qubit flips at every other measurement
+    # one fair coin then deterministic measurements: one copy, the terminal tail sampled at once
+    c = Circuit(2, 5).h(0).measure(0, 0).x(1).c_if(0, 1).measure(1, 1).h(1).measure(1, 2)
+    c.measure(0, 3).measure(1, 4)
+    counts, _, _ = density_matrix.sample(c, 1000, seed=2)
+    assert len(forks) == 1 and set(key[-2:] for key in counts) == {"00", "11"}
+    assert all(key[0] == key[2] and key[1] == key[4] for key in counts)  # clbits 4 = 2 and 3 = 0

@@ -5,14 +5,16 @@ import math
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit, transpile
-from qiskit.quantum_info import Operator, SparsePauliOp, Statevector
+from qiskit.quantum_info import SparsePauliOp, Statevector
 from qiskit_aer import AerSimulator
 
 import qfusion as qf
-from qfusion.circuit import Circuit, STANDARD_GATES, UnitaryGate
+from qfusion.circuit import Circuit, UnitaryGate
 from qfusion.errors import CircuitError, CircuitTooLargeError
 from qfusion.sim import SimulatorOptions, simulate
 from qfusion.sim.memory import check_state_fits
+
+from circuits import random_circuit
 
 AER = AerSimulator(method="statevector")
 SMALL_CHUNKS = [SimulatorOptions(), SimulatorOptions(local_qubits=3),
@@ -20,36 +22,6 @@ SMALL_CHUNKS = [SimulatorOptions(), SimulatorOptions(local_qubits=3),
                 # gathered lane sweeps on small states (the default from 16 qubits on)
                 SimulatorOptions(lanes=True, sweep_qubits=7, sweep_mixed=3),
                 SimulatorOptions(lanes=True, sweep_qubits=6, sweep_mixed=2, max_diagonal_qubits=3)]
-
-
-def random_circuit(n, depth, rng):
-    """Random circuit over the whole standard gate set, plus controlled, inverse, power and unitary gates."""
-    names = [g for g, spec in STANDARD_GATES.items() if spec.num_qubits <= n]
-    c = Circuit(n)
-    for _ in range(depth):
-        roll = rng.random()
-        if roll < 0.05 and n >= 2:
-            qubits = [int(q) for q in rng.choice(n, 2, replace=False)]
-            c.unitary(Operator.from_label("XY").data @ np.kron(_random_unitary(rng), _random_unitary(rng)), qubits)
-        elif roll < 0.10 and n >= 3:
-            qubits = [int(q) for q in rng.choice(n, 3, replace=False)]
-            c.append(qf.circuit.standard_gate("ry", rng.uniform(-3, 3)).control(2, ctrl_state=int(rng.integers(4))),
-                     qubits)
-        elif roll < 0.13:
-            c.append(qf.circuit.standard_gate("sx").power(rng.uniform(-2, 2)), [int(rng.integers(n))])
-        elif roll < 0.16 and n >= 4:
-            qubits = [int(q) for q in rng.choice(n, 4, replace=False)]
-            c.mcx(qubits[:3], qubits[3])
-        else:
-            spec = STANDARD_GATES[rng.choice(names)]
-            qubits = [int(q) for q in rng.choice(n, spec.num_qubits, replace=False)]
-            c._gate(spec.name, qubits, *rng.uniform(-np.pi, np.pi, spec.num_params))
-    return c
-
-
-def _random_unitary(rng):
-    q, r = np.linalg.qr(rng.normal(size=(2, 2)) + 1j * rng.normal(size=(2, 2)))
-    return q * (np.diag(r) / abs(np.diag(r)))
 
 
 def aer_statevector(qc: QuantumCircuit) -> np.ndarray:

@@ -36,7 +36,7 @@ from qfusion.sim.lanes import pack
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
 from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, check_shots
-from qfusion.sim.program import Executor, bits_value, walk
+from qfusion.sim.program import BranchingExecutor, Executor, Shots, bits_value, terminal_tail, walk
 
 _PARALLEL_QUBITS = 7  # 2n >= 14 index bits: threads pay off
 DTYPES = {"complex128": np.float64, "complex64": np.float32}  # the Pauli components are real
@@ -147,20 +147,29 @@ def _set_threads(num_qubits: int, options: DensityMatrixOptions) -> None:
 
 
 def _measure(run: DensityRun, qubit: int) -> int:
-    """Measure with the layout in order: P(1) = (Tr rho - Tr(Z_q rho)) / 2, then project."""
+    """Measure with the layout in order: draw the outcome, then project."""
+    p_one = _probability_one(run, qubit)
+    outcome = int(run.rng.random() < p_one)
+    _project(run, qubit, outcome, p_one if outcome else 1.0 - p_one)
+    return outcome
+
+
+def _probability_one(run: DensityRun, qubit: int) -> float:
+    """P(1) = (Tr rho - Tr(Z_q rho)) / 2 / Tr rho, with the layout in order."""
     n = run.num_qubits
     trace, z = run.state().components([0, (1 << qubit) | (1 << (qubit + n))])
-    p_one = min(max((trace - z) / 2 / trace, 0.0), 1.0)
-    outcome = int(run.rng.random() < p_one)
-    p = p_one if outcome else 1.0 - p_one
+    return min(max((trace - z) / 2 / trace, 0.0), 1.0)
+
+
+def _project(run: DensityRun, qubit: int, outcome: int, probability: float) -> None:
+    """Project ``qubit`` onto ``outcome`` (which had ``probability``) and renormalise."""
     key = ("projector", qubit, outcome)
     if key not in _PROJECTORS:
         projector = np.zeros((2, 2))
         projector[outcome, outcome] = 1
         _PROJECTORS[key] = ChannelOp((qubit,), Channel((projector,), 1, "projector"))
     run.run_gates([_PROJECTORS[key]], key, keep_layout=False)
-    run.scale(1 / p)
-    return outcome
+    run.scale(1 / probability)
 
 
 _PROJECTORS: dict = {}
@@ -241,6 +250,28 @@ def execute(run: DensityRun, program: NoisyProgram, start: int = 0) -> None:
     walk(program.ops, _Executor(run), start)
 
 
+class _Branch(BranchingExecutor, _Executor):
+    """The density matrix's hooks for many shots at once (:class:`~qfusion.sim.program.BranchingExecutor`):
+    a branch is a run of its own, and its expected erasures are those recorded on its way."""
+
+    def probability_one(self, qubit: int) -> float:
+        return _probability_one(self.run, qubit)
+
+    def project(self, qubit: int, outcome: int, probability: float) -> None:
+        _project(self.run, qubit, outcome, probability)
+
+    def split(self, moving: np.ndarray) -> "_Branch":
+        run = self.run.fork()
+        run.erasures = list(self.run.erasures)
+        branch = _Branch(run)
+        branch.start(self.shots, self.indices[moving], self.bits[moving])
+        return branch
+
+    def sample(self, count: int) -> np.ndarray:
+        self.run.restore()
+        return sample_probabilities(self.run.state().probabilities(), count, self.rng)
+
+
 def _prepare(circuit, params, noise_model, durations, dtype, options):
     options = options or DensityMatrixOptions()
     dtype = real_dtype(dtype)
@@ -286,18 +317,23 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
            dtype=np.complex128, memory: bool = False, options: DensityMatrixOptions | None = None):
     """``(counts, memory or None, metadata)`` for ``shots`` shots of ``circuit`` under ``noise_model``.
 
-    With terminal measurements one density matrix gives every shot; otherwise the shots
-    run one by one from the first measurement on.
+    With terminal measurements one density matrix gives every shot; otherwise the shots run
+    together, the density matrix forking where their mid-circuit outcomes part.
     """
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
     return sample_program(program, int(shots), lambda rng: _new_run(program, rng, dtype, options),
-                          np.random.default_rng(seed), memory)
+                          np.random.default_rng(seed), memory, branches=True)
 
 
-def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool):
+def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool, branches: bool = False):
     """``(counts, memory or None, metadata)`` of a lowered program; ``new_run(rng)`` makes the
     ``|0><0|`` run it starts from (on the CPU here, on the device in :mod:`.gpu_density`).
+
+    Mid-circuit measurements: with ``branches`` (which needs a run whose forks are independent
+    copies, as the CPU's are) the shots run together and part where their outcomes do
+    (:func:`_sample_branches`); otherwise, or when the copies that needs do not fit, one by one
+    from the first measurement on.
 
     >>> from qfusion.circuit import Circuit
     >>> program = lower_noisy(Circuit(2).x(1).measure_all())
@@ -308,6 +344,8 @@ def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool
     run = new_run(rng)
     if program.terminal_measurements is not None:
         outcomes, erasures = _sample_terminal(program, shots, run)
+    elif branches and _branches_fit(run, shots):
+        outcomes, erasures = _sample_branches(program, shots, run)
     else:
         outcomes, erasures = _sample_shots(program, shots, run)
     keys = bitstrings(outcomes, program.num_clbits)
@@ -346,3 +384,24 @@ def _sample_shots(program: NoisyProgram, shots: int, base: DensityRun):
             erasures += run.erasures  # the expected erasures of the first shot's branch
         outcomes[shot] = bits_value(run.clbits)
     return outcomes, erasures
+
+
+def _branches_fit(run: DensityRun, shots: int) -> bool:
+    """Whether the density matrices alive at once in :func:`_sample_branches` fit: the run and
+    one copy per level of splits, each level holding at most half the shots of the one above."""
+    try:
+        check_state_fits(2 * run.num_qubits, run.data.dtype, copies=1 + shots.bit_length(), what="density matrix")
+        return True
+    except MemoryError:
+        return False
+
+
+def _sample_branches(program: NoisyProgram, shots: int, base: DensityRun):
+    """Every shot at once: one walk of the program whose branches fork where outcomes differ, so
+    a stretch of the program runs once per distinct branch instead of once per shot; outcomes in
+    the terminal tail are drawn from each branch's last state."""
+    tree = Shots(program.ops, terminal_tail(program.ops), np.zeros(shots, dtype=np.int64))
+    root = _Branch(base)
+    root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
+    walk(program.ops, root)
+    return tree.outcomes, tree.first.run.erasures

@@ -6,7 +6,8 @@ hooks. Unitary ops gather in a pending segment (which the simulator fuses and sw
 once); the segment is flushed before any op that reads or collapses the state; a condition
 is read from the classical bits after that flush, and a measurement's outcome is recorded in
 them; a conditioned gate runs alone. The hooks' defaults are those of a pure state: a reset
-collapses the qubit, a readout error changes only its recorded bit.
+collapses the qubit, a readout error changes only its recorded bit. A
+:class:`BranchingExecutor` walks many shots at once as a tree of branches.
 
 >>> from qfusion.circuit import Circuit
 >>> from qfusion.sim.plan import lower
@@ -25,6 +26,8 @@ collapses the qubit, a readout error changes only its recorded bit.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -97,6 +100,14 @@ class Executor:
         else:
             self.channel(index, op)
 
+    def condition_holds(self, index: int, op: ConditionalOp) -> bool:
+        """Whether the recorded bits meet the condition of the conditional at ``index``."""
+        return sum(int(self.clbits[b]) << j for j, b in enumerate(op.clbits)) == op.value
+
+    def measure(self, index: int, op: MeasureOp) -> None:
+        """The measurement at ``index`` (the segment has been flushed): collapse, record the outcome."""
+        self.clbits[op.clbit] = self.collapse(op.qubit, reset=False)
+
 
 def walk(ops, executor: Executor, start: int = 0) -> None:
     """Run ``ops[start:]`` (a lowered program's ops) through ``executor``'s hooks, in order.
@@ -112,8 +123,7 @@ def walk(ops, executor: Executor, start: int = 0) -> None:
         elif kind is MeasureOp or kind is ConditionalOp:
             executor.flush(index)
             if kind is ConditionalOp:
-                clbits = executor.clbits
-                if sum(int(clbits[b]) << j for j, b in enumerate(op.clbits)) != op.value:
+                if not executor.condition_holds(index, op):
                     continue
                 op = op.op
                 if type(op) is GateOp:
@@ -122,7 +132,7 @@ def walk(ops, executor: Executor, start: int = 0) -> None:
                 if type(op) is not MeasureOp:
                     executor.conditioned(index, op)
                     continue
-            executor.clbits[op.clbit] = executor.collapse(op.qubit, reset=False)
+            executor.measure(index, op)
         elif kind is ResetOp:
             executor.reset(index, op)
         elif kind is ReadoutOp:
@@ -130,3 +140,141 @@ def walk(ops, executor: Executor, start: int = 0) -> None:
         else:
             raise TypeError(f"no simulator runs {kind.__name__}")
     executor.finish(len(ops))
+
+
+def terminal_tail(ops) -> int:
+    """The first index from which ``ops`` only measure qubits that nothing touches afterwards (each
+    clbit once, its readout errors after it, nothing conditioned): the outcomes from there on can
+    all be drawn from the one state before them. ``len(ops)`` when there is no such tail.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower_instructions
+    >>> ops = lower_instructions(Circuit(2, 3).h(0).measure(0, 0).x(0).measure(0, 1).h(1).measure(1, 2), "")
+    >>> [type(op).__name__ for op in ops[terminal_tail(ops):]]
+    ['MeasureOp', 'GateOp', 'MeasureOp']
+    """
+    touched: set[int] = set()  # qubits that an op after the current one acts on
+    measured: set[int] = set()  # clbits measured after the current op
+    unread: set[int] = set()  # clbits with a readout error after the current op and no measurement before it
+    tail = len(ops)
+    for index in range(len(ops) - 1, -1, -1):
+        op = ops[index]
+        kind = type(op)
+        if kind is ConditionalOp:
+            break
+        if kind is MeasureOp:
+            if op.qubit in touched or op.clbit in measured:
+                break
+            measured.add(op.clbit)
+            unread.discard(op.clbit)
+            if not unread:
+                tail = index
+        elif kind is ReadoutOp:
+            unread.add(op.clbit)
+        else:
+            touched.update((op.qubit,) if kind is ResetOp else op.qubits)
+    return tail
+
+
+@dataclass
+class Shots:
+    """What the branches of one sampling share: the ops, where their terminal tail starts
+    (:func:`terminal_tail`), each shot's outcome (bit j = clbit j) and the branch that ended with
+    shot 0 (whose record, such as expected erasures, a sampler reports)."""
+    ops: tuple
+    tail: int
+    outcomes: np.ndarray
+    first: "BranchingExecutor | None" = None
+
+
+class BranchingExecutor(Executor):
+    """Hooks for :func:`walk` that run many shots at once. The shots of a branch (``indices``)
+    share the simulator's data and differ only in their recorded bits (``bits``, a row per shot);
+    where a measurement's outcomes or a condition set them apart, the fewer go on in a copy
+    (:meth:`split`) walked to the end there and then, so the work up to a split is done once and
+    at most ``log2(shots)`` copies are alive at a time. Measurements in the terminal tail do not
+    collapse: at the end the branch draws its shots' indices from the state (:meth:`sample`).
+    Readout errors are drawn per shot; the last segment is not run (nothing reads it).
+
+    A simulator supplies :meth:`probability_one`, :meth:`project`, :meth:`split` and
+    :meth:`sample`, besides :meth:`Executor.run_segment`."""
+
+    shots: Shots
+    indices: np.ndarray
+    bits: np.ndarray
+
+    def start(self, shots: Shots, indices: np.ndarray, bits: np.ndarray) -> None:
+        self.shots, self.indices, self.bits, self.deferred = shots, indices, bits, []
+
+    def probability_one(self, qubit: int) -> float:
+        """The probability that measuring ``qubit`` gives 1 (the segment has been flushed)."""
+        raise NotImplementedError
+
+    def project(self, qubit: int, outcome: int, probability: float) -> None:
+        """Collapse ``qubit`` onto ``outcome``, which had ``probability``."""
+        raise NotImplementedError
+
+    def split(self, moving: np.ndarray) -> "BranchingExecutor":
+        """A branch of the shots ``moving`` selects, on a copy of the data (started with
+        ``start(self.shots, self.indices[moving], self.bits[moving])``)."""
+        raise NotImplementedError
+
+    def sample(self, count: int) -> np.ndarray:
+        """``count`` basis-state indices drawn from the state."""
+        raise NotImplementedError
+
+    def _branch_off(self, moving: np.ndarray, index: int, then=None) -> None:
+        child = self.split(moving)
+        if then is not None:
+            then(child)
+        walk(self.shots.ops, child, index)
+        self.indices, self.bits = self.indices[~moving], self.bits[~moving]
+
+    def condition_holds(self, index: int, op: ConditionalOp) -> bool:
+        value = np.zeros(len(self.indices), dtype=np.int64)
+        for j, b in enumerate(op.clbits):
+            value |= self.bits[:, b].astype(np.int64) << j
+        holds = value == op.value
+        count = int(holds.sum())
+        majority = 2 * count > len(holds)
+        if 0 < count < len(holds):  # the fewer shots go on from this conditional in a copy
+            self._branch_off(holds != majority, index)
+        return majority
+
+    def measure(self, index: int, op: MeasureOp) -> None:
+        if index >= self.shots.tail:
+            self.deferred.append(op)
+            return
+        p_one = self.probability_one(op.qubit)
+        ones = self.rng.random(len(self.indices)) < p_one
+        count = int(ones.sum())
+        outcome = int(2 * count > len(ones))
+        if 0 < count < len(ones):
+            self._branch_off(ones != bool(outcome), index + 1,
+                             lambda child: child._record(op, 1 - outcome, p_one))
+        self._record(op, outcome, p_one)
+
+    def _record(self, op: MeasureOp, outcome: int, p_one: float) -> None:
+        self.project(op.qubit, outcome, p_one if outcome else 1.0 - p_one)
+        self.bits[:, op.clbit] = outcome
+
+    def readout(self, index: int, op: ReadoutOp) -> None:
+        if index >= self.shots.tail:
+            self.deferred.append(op)
+        else:
+            self.bits[:, op.clbit] = op.error.apply_to_bits(self.bits[:, op.clbit], self.rng)
+
+    def finish(self, end: int) -> None:
+        if self.deferred:
+            drawn = self.sample(len(self.indices))
+            for op in self.deferred:
+                if type(op) is MeasureOp:
+                    self.bits[:, op.clbit] = (drawn >> op.qubit) & 1
+                else:
+                    self.bits[:, op.clbit] = op.error.apply_to_bits(self.bits[:, op.clbit], self.rng)
+        value = np.zeros(len(self.indices), dtype=np.int64)
+        for clbit in range(self.bits.shape[1]):
+            value |= self.bits[:, clbit].astype(np.int64) << clbit
+        self.shots.outcomes[self.indices] = value
+        if len(self.indices) and self.indices[0] == 0:
+            self.shots.first = self

@@ -1,10 +1,12 @@
-"""Two-qubit synthesis with a fixed CNOT-class entangler, compiled with numba.
+"""The compiled core of two-qubit synthesis (numba), on plain 4x4 arrays.
 
-The same algorithm as :mod:`qfusion.transpiler.weyl` and :mod:`qfusion.transpiler.two_qubit`
-(magic-basis spectrum, Weyl coordinates, a template with the fewest entanglers, local gates
-from the local equivalence of the unitary and the template), on plain 4x4 arrays so that one
-synthesis costs tens of microseconds instead of a millisecond of small NumPy calls. Matrices are
-little-endian (index bit 0 is qubit 0, ``kron(on_qubit1, on_qubit0)``).
+The magic-basis spectrum, the local equivalence of two unitaries and the split of a local gate
+into its two factors serve :mod:`qfusion.transpiler.weyl` (which checks their results and raises)
+and so every entangler; :func:`synthesize_fixed` is the whole synthesis with a fixed CNOT-class
+entangler (Weyl coordinates, a template with the fewest entanglers, local gates from the local
+equivalence of the unitary and the template), so that one synthesis costs tens of microseconds
+instead of a millisecond of small NumPy calls. Matrices are little-endian (index bit 0 is qubit
+0, ``kron(on_qubit1, on_qubit0)``).
 
 :func:`synthesize_fixed` returns the synthesised ops as arrays: ``kinds[k]`` is 0 (the 2x2
 ``mats[k]`` on qubit 0), 1 (on qubit 1), 2 (the entangler on qubits (0, 1)) or 3 (on (1, 0)).
@@ -13,13 +15,17 @@ little-endian (index bit 0 is qubit 0, ``kron(on_qubit1, on_qubit0)``).
 from __future__ import annotations
 
 import cmath
+import itertools
 import math
 
 import numpy as np
 from numba import njit
 
-from qfusion.transpiler.weyl import MAGIC, MAGIC_DG, MIXES, PERMUTATIONS  # noqa: F401  (the kernels' constants)
-
+MAGIC = np.array([[1, 0, 0, 1j], [0, 1j, 1, 0], [0, 1j, -1, 0], [1, 0, 0, -1j]]) / np.sqrt(2)
+MAGIC_DG = np.ascontiguousarray(MAGIC.conj().T)
+# generic angles for mixing the real and imaginary parts (any that separates the eigenspaces works)
+MIXES = np.random.default_rng(2024).normal(size=100)
+PERMUTATIONS = np.array(list(itertools.permutations(range(4))), dtype=np.int64)
 CX01 = np.eye(4, dtype=complex)[[0, 3, 2, 1]]
 CX10 = np.eye(4, dtype=complex)[[0, 1, 3, 2]]
 ZERO = 1e-8
@@ -210,7 +216,7 @@ def _close(a, b, atol):
 
 
 @njit(cache=True)
-def _split(matrix):
+def split(matrix):
     """``(ok, on_qubit1, on_qubit0)`` for a local 4x4 unitary."""
     blocks = np.empty((4, 4), np.complex128)
     for i1 in range(2):
@@ -231,12 +237,11 @@ def _split(matrix):
 
 
 @njit(cache=True)
-def _equivalence(values_u, vectors_u, magic_u, phase_u, template, magic, magic_dg, mixes, permutations):
-    """``(ok, phase, left, right)`` with ``u = phase * left @ template @ right``."""
-    ok, values_v, vectors_v, magic_v, phase_v = spectrum(template, magic, magic_dg, mixes)
-    eye = np.eye(4, dtype=np.complex128)
-    if not ok:
-        return False, 1.0 + 0j, eye, eye
+def equivalence(values_u, vectors_u, magic_u, phase_u, values_v, vectors_v, magic_v, phase_v, magic, magic_dg,
+                permutations):
+    """``(error, phase, left, right)`` with ``u = phase * left @ v @ right``, from the spectra of
+    ``u`` and ``v`` (as :func:`spectrum` gives them); ``error`` is how far the spectra are apart
+    (the result means nothing unless it is about 0)."""
     best_error = np.inf
     best_perm = 0
     best_sign = 1.0
@@ -247,9 +252,8 @@ def _equivalence(values_u, vectors_u, magic_u, phase_u, template, magic, magic_d
                 error = max(error, abs(values_u[i] - sign * values_v[permutations[p, i]]))
             if error < best_error:
                 best_error, best_perm, best_sign = error, p, sign
-    if best_error > 1e-7:
-        return False, 1.0 + 0j, eye, eye
     if best_sign < 0:
+        # i * V has det 1 too and flips the sign of its spectrum
         magic_v = 1j * magic_v
         phase_v = phase_v / 1j
     permuted = np.empty((4, 4), np.complex128)
@@ -257,6 +261,7 @@ def _equivalence(values_u, vectors_u, magic_u, phase_u, template, magic, magic_d
         permuted[:, j] = vectors_v[:, permutations[best_perm, j]]
     if np.linalg.det(permuted.real.copy()) < 0:
         permuted[:, 0] = -permuted[:, 0]
+    # magic_u = O_u D^(1/2) P_uᵀ and magic_v = O_v D^(1/2) P_vᵀ with the same square roots
     roots = np.sqrt(values_u)
     o_u = _mm(magic_u, vectors_u)
     o_v = _mm(magic_v, permuted)
@@ -265,8 +270,7 @@ def _equivalence(values_u, vectors_u, magic_u, phase_u, template, magic, magic_d
         o_v[:, j] /= roots[j]
     left = _mm(_mm(magic, _mm(o_u, o_v.T.copy())), magic_dg)
     right = _mm(_mm(magic, _mm(permuted, vectors_u.T.copy())), magic_dg)
-    phase = phase_u / phase_v
-    return True, phase, left, right
+    return best_error, phase_u / phase_v, left, right
 
 
 @njit(cache=True)
@@ -285,12 +289,15 @@ def synthesize_fixed(unitary, entangler, cnot_phase, a1, a0, b1, b0, substitute,
     coords = coordinates(values, permutations)
     for attempt in range(count_of(coords), 4):
         template, t_kinds, t_mats = _template(attempt, coords, cx01, cx10)
-        ok, phase, left, right = _equivalence(values, vectors, in_magic, phase_u, template, magic, magic_dg,
-                                              mixes, permutations)
-        if not ok or not _close(phase * _mm(_mm(left, template), right), unitary, 1e-6):
+        ok, values_t, vectors_t, magic_t, phase_t = spectrum(template, magic, magic_dg, mixes)
+        if not ok:
             continue
-        ok_l, l1, l0 = _split(left)
-        ok_r, r1, r0 = _split(right)
+        error, phase, left, right = equivalence(values, vectors, in_magic, phase_u, values_t, vectors_t, magic_t,
+                                                phase_t, magic, magic_dg, permutations)
+        if error > 1e-7 or not _close(phase * _mm(_mm(left, template), right), unitary, 1e-6):
+            continue
+        ok_l, l1, l0 = split(left)
+        ok_r, r1, r0 = split(right)
         if not (ok_l and ok_r):
             continue
         total_phase = cmath.phase(phase)
