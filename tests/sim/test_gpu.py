@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from gpu_circuits import brickwork, random_circuit, random_unitary, run_cuda_simulator
+from gpu_circuits import brickwork, qaoa_ring, random_circuit, random_unitary, run_cuda_simulator
 
 import qfusion as qf
 from qfusion.circuit import Circuit
 from qfusion.errors import BackendError
-from qfusion.sim import gpu
+from qfusion.sim import gpu, gpu_batch
 from qfusion.sim import statevector as cpu
 from qfusion.sim.kernels import cuda_launch, cuda_sweep, reference
 from qfusion.sim.plan import lower
@@ -76,7 +76,7 @@ def test_cpu_backends_still_work_after_importing_the_gpu_modules():
     assert np.allclose(np.asarray(state)[[0, 3]], 2 ** -0.5)
 
 
-# -- plans, on the host: sweep sizes and wide gates -----------------------------------------
+# -- plans, on the host: sweep sizes, wide gates, batches -----------------------------------
 
 def test_bigger_sweep_chunks_take_fewer_passes():
     """Each buffer bit more lets a sweep mix one qubit more; the chunk is dynamic shared memory, up to 227 KiB."""
@@ -170,3 +170,48 @@ def test_gates_on_more_than_five_bits_stay_on_the_sweep_path():
     assert any(cuda_sweep.needs_wide(step[7], step[10]) for step in sweeps)
     expected = np.asarray(cpu.simulate(circuit))
     assert np.max(np.abs(_run_sweep_steps_on_host(steps, 10) - expected)) < 1e-12
+
+
+def _run_batch_plan_on_host(plan):
+    states = np.zeros((plan.batch, 1 << plan.num_qubits), dtype=complex)
+    states[:, 0] = 1
+    for step in plan.steps:
+        twin = reference.batch_dense if step[0] == "dense" else reference.batch_diagonal
+        twin(states, *step[1:])
+    return states * plan.phases[:, None]
+
+
+def test_batch_plan_evaluates_each_standard_gate_a_few_times_not_once_per_set(monkeypatch):
+    from qfusion.circuit import StandardGate, standard_gate
+    from qfusion.circuit.parameter import apply
+    theta, phi = qf.circuit.Parameter("theta"), qf.circuit.Parameter("phi")
+    circuit = qaoa_ring(4, layers=1).ry(theta, 1).rzz(2 * theta, 0, 3).u(theta, phi, 0.3, 2).cp(phi - theta, 3, 0)
+    circuit.crx(apply("sin", phi), 1, 2).p(theta * phi, 0)
+    circuit.append(standard_gate("ry", phi / 2).control(1), [3, 1])  # a modified gate: bound row by row
+    circuit.global_phase = theta / 2
+    params = np.random.default_rng(4).uniform(-3, 3, size=(2000, len(circuit.parameters)))
+    calls = []
+    evaluate = StandardGate._matrix
+    monkeypatch.setattr(StandardGate, "_matrix", lambda gate, values: calls.append(gate.name) or evaluate(gate, values))
+    plan = gpu_batch.batch_plan(circuit, params)
+    assert calls.count("u") <= 5 ** 3 + 4 and calls.count("rzz") <= 2 * (5 + 4)
+    states = _run_batch_plan_on_host(plan)
+    for row in range(0, 2000, 397):
+        expected = np.asarray(cpu.simulate(circuit, params[row]))
+        assert np.max(np.abs(states[row] - expected)) < 1e-12
+
+
+def test_batch_plan_runs_a_global_pulse_as_its_one_qubit_factors(monkeypatch):
+    from qfusion.circuit import BroadcastGate, standard_gate
+    theta = qf.circuit.Parameter("theta")
+    circuit = Circuit(8)
+    circuit.append(BroadcastGate(standard_gate("h"), 8), list(range(8)))
+    circuit.rzz(theta, 0, 7).rzz(theta, 3, 4)
+    circuit.append(BroadcastGate(standard_gate("rx", 2 * theta), 7), [7, 6, 5, 4, 3, 2, 0])
+    monkeypatch.setattr(BroadcastGate, "_matrix", lambda gate, params: pytest.fail("a 2^n matrix was built"))
+    params = np.array([[0.3], [-1.1], [2.0]])
+    plan = gpu_batch.batch_plan(circuit, params)
+    assert max(step[2] for step in plan.steps if step[0] == "dense") <= 2
+    states = _run_batch_plan_on_host(plan)
+    for row, state in zip(params, states):
+        assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < 1e-12
