@@ -26,6 +26,13 @@ def test_cuda_simulator_suite():
     run_cuda_simulator(HERE / "cudasim_cases.py")
 
 
+@pytest.mark.slow
+def test_cuda_simulator_sweep_cases():
+    """tests/sim/cudasim_sweep_cases.py (big chunks, wide gates, global pulses) under NUMBA_ENABLE_CUDASIM=1
+    (about 25 s)."""
+    run_cuda_simulator(HERE / "cudasim_sweep_cases.py")
+
+
 def _nvvm_home():
     try:
         import nvidia.cuda_nvcc
