@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qfusion.sim.fusion import fuse, is_swap, merge, mixing_qubits
+from qfusion.sim.fusion import fuse, is_swap, mixing_qubits
 from qfusion.sim.kernels.cpu_lanes import LANE_BITS
 from qfusion.sim.plan import GateOp, reorder_matrix
 
@@ -89,7 +89,7 @@ def merge_diagonals(ops: list[GateOp], max_qubits: int) -> list[GateOp]:
     >>> [(op.qubits, op.kind) for op in merged]
     [((0, 1, 2, 3), 'diagonal')]
     """
-    out: list[GateOp] = []
+    out: list = []
     open_index = None     # where the diagonal being grown sits in ``out``
     blocked: set = set()  # wires touched by non-diagonal gates after it
     for op in ops:
@@ -100,12 +100,24 @@ def merge_diagonals(ops: list[GateOp], max_qubits: int) -> list[GateOp]:
             continue
         if open_index is not None and not blocked.intersection(op.qubits):
             host = out[open_index]
-            if len(set(host.qubits) | set(op.qubits)) <= max_qubits:
-                out[open_index] = merge(host, op)
+            union = tuple(sorted(set(host[0] if isinstance(host, tuple) else host.qubits) | set(op.qubits)))
+            if len(union) <= max_qubits:  # grown as a vector; a 2^k x 2^k matrix only once it is complete
+                qubits, diagonal = host if isinstance(host, tuple) else (host.qubits, np.diagonal(host.matrix))
+                out[open_index] = (union, _embedded(diagonal, qubits, union)
+                                   * _embedded(np.diagonal(op.matrix), op.qubits, union))
                 continue
         out.append(op)
         open_index, blocked = len(out) - 1, set()
-    return out
+    return [GateOp(op[0], np.diag(op[1]), "diagonal") if isinstance(op, tuple) else op for op in out]
+
+
+def _embedded(diagonal: np.ndarray, qubits: tuple[int, ...], union: tuple[int, ...]) -> np.ndarray:
+    """A diagonal over ``qubits`` as one over their superset ``union``."""
+    index = np.arange(1 << len(union))
+    sub = np.zeros_like(index)
+    for j, q in enumerate(qubits):
+        sub |= ((index >> union.index(q)) & 1) << j
+    return diagonal[sub]
 
 
 def rename_swaps(ops: list[GateOp], layout: tuple[int, ...]) -> tuple[list[GateOp], tuple[int, ...]]:
