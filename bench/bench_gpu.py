@@ -5,12 +5,18 @@ Runs on a machine with an NVIDIA GPU, in one call (bench/gpu_check.sh runs it):
 
     python bench/bench_gpu.py                                # n = 26,28,30,32, both dtypes, all peers
     python bench/bench_gpu.py --qubits 26,28 --dtype complex64 --peers none --json out.json
+    python bench/bench_gpu.py --sweep-qubits default,+1,+2          # each circuit at 32, 64 and 128 KiB chunks
+    python bench/bench_gpu.py --sections plan --sweep-qubits default,+1,+2   # passes only: no GPU needed
 
 What is measured
   * qfusion: ``qf.simulate(circuit, backend="gpu", dtype=...)`` until the device is idle (planning,
     fusion, uploads and every kernel), best of ``--repeat``, after a small warm-up (JIT compile).
   * passes: how many passes over the state the plan leaves (sweeps + layout restores, or fused
     gates on the per-gate path); per-pass time = total / passes, and its ratio to the copy floor.
+  * sweep sizes (``--sweep-qubits``, ``--density-sweep-qubits``): each circuit runs once per chunk size
+    (``GpuOptions(sweep_qubits=...)``: 2^k amplitudes of dynamic shared memory a block; bigger chunks,
+    fewer passes, fewer blocks per multiprocessor); each size's passes and time are in the row, and
+    the top-level numbers are the fastest size's. ``--sections plan`` prints only the passes (host).
   * the copy floor: one device-to-device copy of a state-sized array (cudaMemcpy; read + write).
   * peers, when importable: qiskit-aer (device="GPU"), pennylane lightning.gpu, cuda-quantum
     (nvidia target); each is skipped with its reason when absent.
@@ -48,7 +54,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "src"))
 from bench_statevector import BUILDERS  # noqa: E402  (the gate lists: qft, brickwork, ghz, qaoa)
 
 FAMILIES = ("brickwork", "qft", "qaoa")
-SECTIONS = ("circuits", "batch", "density", "adjoint")
+SECTIONS = ("circuits", "batch", "density", "adjoint")  # and "plan": passes per sweep size, on the host only
 PEERS = ("aer_gpu", "lightning_gpu", "cudaq")
 
 
@@ -91,10 +97,11 @@ def copy_floor(n, dtype, repeat=5):
     return t
 
 
-def count_passes(circuit, dtype):
+def count_passes(circuit, dtype, sweep_qubits=None):
     from qfusion.sim.gpu import GpuOptions, gate_steps
     from qfusion.sim.plan import lower
-    steps = gate_steps(list(lower(circuit).ops), circuit.num_qubits, np.dtype(dtype).type, GpuOptions())
+    steps = gate_steps(list(lower(circuit).ops), circuit.num_qubits, np.dtype(dtype).type,
+                       GpuOptions(sweep_qubits=sweep_size(sweep_qubits, dtype)))
     kinds = {}
     for step in steps:
         kinds[step[0]] = kinds.get(step[0], 0) + 1
@@ -191,11 +198,8 @@ def run_circuits(args, peers, report):
                 row = {"family": family, "n": n, "dtype": dtype, "floor_s": floors[(n, dtype)],
                        "floor_scaled_from_smaller_n": floor_scaled}
                 try:
-                    row["passes"], row["pass_kinds"] = count_passes(circuit, dtype)
-                    t, state = best_time(lambda: qf.simulate(circuit, backend="gpu", dtype=dtype),
-                                         args.repeat)
-                    row["qfusion_s"] = t
-                    row["per_pass_vs_floor"] = t / row["passes"] / row["floor_s"]
+                    state = time_sweep_sizes(circuit, dtype, args.sweep_qubits, args.repeat, row,
+                                             n <= args.check_max)
                     if n <= args.check_max:
                         expected = np.asarray(cpu.simulate(circuit))
                         got = np.asarray(state)
@@ -214,6 +218,85 @@ def run_circuits(args, peers, report):
                         row[f"{peer}_skipped"] = short_error(exc)
                 rows.append(row)
                 report(json.dumps(row))
+    return rows
+
+
+def sweep_label(sweep_qubits):
+    return "default" if sweep_qubits is None else str(sweep_qubits)
+
+
+def sweep_size(size, dtype):
+    """``GpuOptions.sweep_qubits`` for a ``--sweep-qubits`` entry: None (default), a number, or "+k"
+    (k bits above the dtype's default chunk: +1, +2 double and quadruple it for any dtype)."""
+    if isinstance(size, str):
+        from qfusion.sim.kernels import cuda_sweep
+        return cuda_sweep.max_active(dtype) + int(size)
+    return size
+
+
+def time_sweep_sizes(circuit, dtype, sizes, repeat, row, keep_state):
+    """Time ``circuit`` at each sweep chunk size; per size in ``row["sweeps"]``, the fastest at the top
+    level (``passes``, ``qfusion_s``, ``per_pass_vs_floor``, ``sweep_qubits``). Returns the fastest
+    size's state when ``keep_state`` (else None: two big states may not fit side by side)."""
+    import qfusion as qf
+    from qfusion.sim.gpu import GpuOptions
+    best, kept = None, None
+    row["sweeps"] = {}
+    for size in sizes:
+        entry = row["sweeps"][sweep_label(size)] = {}
+        try:
+            entry["passes"], entry["pass_kinds"] = count_passes(circuit, dtype, size)
+            options = GpuOptions(sweep_qubits=sweep_size(size, dtype))
+            entry["qfusion_s"], state = best_time(lambda: qf.simulate(circuit, backend="gpu", dtype=dtype,
+                                                                      options=options), repeat)
+            entry["per_pass_vs_floor"] = entry["qfusion_s"] / entry["passes"] / row["floor_s"]
+        except Exception as exc:
+            entry["error"] = short_error(exc)
+            continue
+        if best is None or entry["qfusion_s"] < best[0]["qfusion_s"]:
+            best, kept = (entry, size), (state if keep_state else None)
+        del state
+    if best is None:
+        raise RuntimeError("; ".join(f"{k}: {v['error']}" for k, v in row["sweeps"].items()))
+    entry, size = best
+    row.update(sweep_qubits=sweep_label(size), passes=entry["passes"], pass_kinds=entry["pass_kinds"],
+               qfusion_s=entry["qfusion_s"], per_pass_vs_floor=entry["per_pass_vs_floor"])
+    return kept
+
+
+def run_plan(args, report):
+    """Passes and host planning time (process time) per circuit and sweep size: plan properties, no GPU."""
+    from bench_density import circuit as noisy_circuit
+    from bench_density import qfusion_model
+
+    from qfusion.sim import gpu_density
+    from qfusion.sim.gpu import GpuOptions
+    from qfusion.sim.noise_plan import lower_noisy
+    rows = []
+    for dtype in args.dtypes:
+        for n in args.qubits:
+            for family in args.families:
+                circuit = build(n, BUILDERS[family](n))
+                row = {"family": family, "n": n, "dtype": dtype, "passes": {}, "plan_cpu_s": {}}
+                for size in args.sweep_qubits:
+                    t0 = time.process_time()
+                    row["passes"][sweep_label(size)], _ = count_passes(circuit, dtype, size)
+                    row["plan_cpu_s"][sweep_label(size)] = round(time.process_time() - t0, 4)
+                rows.append(row)
+                report(json.dumps(row))
+    model = qfusion_model()
+    for n in args.density_qubits:
+        program = lower_noisy(noisy_circuit(n, args.density_layers, seed=n), noise_model=model)
+        for real in ("float64", "float32"):
+            row = {"family": "density", "n": n, "dtype": real, "passes": {}, "plan_cpu_s": {}}
+            for size in args.density_sweep_qubits or [None]:
+                t0 = time.process_time()
+                steps = gpu_density.density_steps(list(program.ops), n, np.dtype(real).type,
+                                                  GpuOptions(sweep_qubits=sweep_size(size, real)))
+                row["passes"][sweep_label(size)] = len(steps)
+                row["plan_cpu_s"][sweep_label(size)] = round(time.process_time() - t0, 4)
+            rows.append(row)
+            report(json.dumps(row))
     return rows
 
 
@@ -286,6 +369,16 @@ def run_density(args, report):
         row["floor_s"] = copy_floor(2 * n, np.float64)
         row["gpu_s"], rho = best_time(lambda: gpu_density.simulate(c, noise_model=model), args.repeat)
         row["per_pass_vs_floor"] = row["gpu_s"] / row["passes"] / row["floor_s"]
+        row["sweeps"] = {}
+        for size in args.density_sweep_qubits:  # the default was timed above
+            options = GpuOptions(sweep_qubits=sweep_size(size, np.float64))
+            entry = row["sweeps"][sweep_label(size)] = {
+                "passes": len(gpu_density.density_steps(list(program.ops), n, np.float64, options))}
+            try:
+                entry["gpu_s"], _ = best_time(lambda: gpu_density.simulate(c, noise_model=model, options=options),
+                                              args.repeat)
+            except Exception as exc:
+                entry["error"] = short_error(exc)
         row["gpu_shots_s"], _ = best_time(lambda: gpu_density.sample(c.copy().measure_all(), 1000, seed=1,
                                                                      noise_model=model), 1)
         if n <= args.density_cpu_max:
@@ -381,6 +474,49 @@ def markdown(rows, batch, peers):
     return "\n".join(lines)
 
 
+def plan_markdown(rows, args):
+    labels = [sweep_label(size) for size in args.sweep_qubits]
+    density_labels = [sweep_label(size) for size in args.density_sweep_qubits or [None]]
+    lines = ["Passes per circuit by sweep size (GpuOptions.sweep_qubits; plan properties computed on the host):", "",
+             "| circuit | n | dtype | " + " | ".join(f"passes at {label}" for label in labels) + " |",
+             "|---|---|---|" + "---:|" * len(labels)]
+    for r in rows:
+        if r["family"] != "density":
+            lines.append(f"| {r['family']} | {r['n']} | {r['dtype']} | "
+                         + " | ".join(str(r["passes"][label]) for label in labels) + " |")
+    if density_labels:
+        lines += ["", "| density (Pauli vector) | n | dtype | " + " | ".join(f"passes at {label}"
+                                                                       for label in density_labels) + " |",
+                  "|---|---|---|" + "---:|" * len(density_labels)]
+        for r in rows:
+            if r["family"] == "density":
+                lines.append(f"| bench_density, {args.density_layers} layers | {r['n']} | {r['dtype']} | "
+                             + " | ".join(str(r["passes"][label]) for label in density_labels) + " |")
+    return "\n".join(lines)
+
+
+def sweeps_markdown(rows):
+    """Each circuit's passes and time at every sweep size tried (when more than one was)."""
+    sizes = list(dict.fromkeys(label for r in rows for label in r.get("sweeps", {})))
+    if len(sizes) < 2:
+        return ""
+    lines = ["", "By sweep size (passes / seconds; the fastest is in the table above):", "",
+             "| circuit | n | dtype | " + " | ".join(f"sweep_qubits={label}" for label in sizes) + " |",
+             "|---|---|---|" + "---|" * len(sizes)]
+    for r in rows:
+        cells = []
+        for label in sizes:
+            entry = r.get("sweeps", {}).get(label, {})
+            cells.append(f"{entry['passes']} / {entry['qfusion_s']:.4f}" if "qfusion_s" in entry
+                         else entry.get("error", "-"))
+        lines.append(f"| {r['family']} | {r['n']} | {r['dtype']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _sweep_entry(text):
+    return None if text == "default" else text if text.startswith("+") else int(text)
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--qubits", default="26,28,30,32")
@@ -393,6 +529,12 @@ def parse_args(argv):
     p.add_argument("--batch-cpu", type=int, default=10000, help="CPU sets actually run (the rest scaled)")
     p.add_argument("--density-qubits", default="12,13,14")
     p.add_argument("--density-layers", type=int, default=10)
+    p.add_argument("--sweep-qubits", default="default",
+                   help="comma list of sweep chunk sizes to try (GpuOptions.sweep_qubits): default, a number of "
+                        "buffer bits, or +k bits above the dtype's default (default,+1,+2: 32, 64, 128 KiB a "
+                        "block for any dtype); each circuit runs at each, the fastest is reported")
+    p.add_argument("--density-sweep-qubits", default="",
+                   help="sweep sizes the density section also times, besides the default (e.g. +1,+2)")
     p.add_argument("--density-cpu-max", type=int, default=14, help="compare with the CPU density matrix up to this n")
     p.add_argument("--adjoint-qubits", default="16,20")
     p.add_argument("--sections", default=",".join(SECTIONS), help=f"comma list of {','.join(SECTIONS)}")
@@ -402,6 +544,8 @@ def parse_args(argv):
     args.density_qubits = [int(q) for q in args.density_qubits.split(",") if q]
     args.adjoint_qubits = [int(q) for q in args.adjoint_qubits.split(",") if q]
     args.qubits = [int(q) for q in args.qubits.split(",")]
+    args.sweep_qubits = [_sweep_entry(v) for v in args.sweep_qubits.split(",") if v]
+    args.density_sweep_qubits = [_sweep_entry(v) for v in args.density_sweep_qubits.split(",") if v]
     args.families = args.families.split(",")
     args.dtypes = ["complex128", "complex64"] if args.dtype == "both" else [args.dtype]
     args.peers = [] if args.peers == "none" else list(PEERS) if args.peers == "all" else args.peers.split(",")
@@ -411,6 +555,13 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     sys.path.insert(0, os.path.join(HERE, "..", "tests", "sim"))
+    if args.sections == ["plan"]:  # plan properties: no GPU needed
+        plan = run_plan(args, lambda line: print(line, flush=True))
+        print(plan_markdown(plan, args))
+        if args.json:
+            with open(args.json, "w") as out:
+                json.dump({"plan": plan}, out, indent=1)
+        return
     from qfusion.sim.gpu import require_device
     require_device()
     from numba import cuda
@@ -427,6 +578,7 @@ def main(argv=None):
     adjoint = run_adjoint(args, report) if "adjoint" in args.sections else []
     if rows or batch:
         print(markdown(rows, batch, args.peers))
+        print(sweeps_markdown(rows))
     print(density_markdown(density, adjoint))
     if args.json:
         with open(args.json, "w") as out:

@@ -136,3 +136,25 @@ def test_tape_refuses_an_observable_of_another_size():
     assert abs(tape.value_and_gradient("IZ", [0.3])[1][0] + np.sin(0.3)) < 1e-12  # labels are accepted
     with pytest.raises(CircuitError, match="3 qubits but the circuit has 2"):
         tape.value_and_gradient("ZZZ", [0.3])
+
+
+def test_adjoint_tape_differentiates_global_pulses_factor_by_factor(monkeypatch):
+    """A BroadcastGate runs as its one-qubit factors (never its 2^n matrix); a shared angle sums their partials."""
+    from qfusion.circuit import BroadcastGate
+    t, u = Parameter("t"), Parameter("u")
+    circuit = Circuit(5)
+    circuit.append(BroadcastGate(standard_gate("h"), 5), list(range(5)))
+    circuit.cx(0, 4)
+    circuit.append(BroadcastGate(standard_gate("rx", 2 * t), 5), [4, 3, 2, 1, 0])
+    circuit.append(BroadcastGate(standard_gate("t"), 3), [0, 2, 4])
+    circuit.append(BroadcastGate(standard_gate("p", u), 4), [3, 1, 0, 2])
+    circuit.append(BroadcastGate(standard_gate("ry", t + u), 5), list(range(5)))
+    H = random_pauli_sum(5, 6, np.random.default_rng(10))
+    x = np.array([0.35, -0.7])
+    reference = central_difference(circuit, H, x)
+    value = qiskit_value(circuit, H, x)
+    monkeypatch.setattr(BroadcastGate, "_matrix", lambda gate, params: pytest.fail("a 2^n matrix was built"))
+    tape = AdjointTape(circuit)
+    got_value, gradient = tape.value_and_gradient(H, x)
+    assert abs(got_value - value) < 1e-10
+    np.testing.assert_allclose(gradient, reference, atol=1e-6)

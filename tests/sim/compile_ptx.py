@@ -27,6 +27,8 @@ def main() -> int:
     def gate_kernels(dt):
         """The kernels a state of ``dt`` runs: complex state vectors, or the density matrix's real Pauli vector."""
         c = numba.from_dtype(np.dtype(dt))
+        sweep_args = (arr(c), i64, arr(i64), arr(i64), arr(i64), arr(i64), arr(i64), arr(i64), arr(i64), arr(i64, 2),
+                      arr(i64), arr(i64, 2), arr(i64), arr(i64), arr(i64), arr(i64), arr(c), arr(b1))
         return {
             "dense": (cuda_gates.dense_kernel(dt), (arr(c, 2), arr(i64), i64, arr(i64), arr(c, 2))),
             "permutation": (cuda_gates.permutation_kernel(dt),
@@ -34,9 +36,8 @@ def main() -> int:
             "diagonal": (cuda_gates.diagonal_kernel, (arr(c, 2), arr(i64), i64, arr(c, 2))),
             "swap_bits": (cuda_gates.swap_bits_kernel, (arr(c, 2), arr(i64), arr(i64))),
             "scale": (cuda_gates.scale_kernel, (arr(c, 2), arr(c))),
-            "sweep": (cuda_sweep.sweep_kernel(dt), (arr(c), i64, arr(i64), arr(i64), arr(i64), arr(i64), arr(i64),
-                                                    arr(i64), arr(i64), arr(i64, 2), arr(i64), arr(i64, 2), arr(i64),
-                                                    arr(i64), arr(i64), arr(i64), arr(c), arr(b1))),
+            "sweep": (cuda_sweep.sweep_kernel(dt), sweep_args),
+            "sweep_wide": (cuda_sweep.sweep_kernel(dt, wide=True), sweep_args),
             "pauli_overlap": (cuda_measure.pauli_overlap, (arr(c), arr(c), i64, i64, arr(f64, 2))),
         }
 

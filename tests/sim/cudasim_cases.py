@@ -111,7 +111,8 @@ def test_sweep_kernel_matches_its_twin():
     for sweep in sweeps:
         step = gpu._sweep_step(sweep, np.complex128)
         reference.gpu_sweep(expected, *step[1:])
-        cuda_sweep.sweep_kernel(np.complex128)[2, 16](device, *step[1:])
+        cuda_sweep.sweep_kernel(np.complex128)[2, 16, 0, cuda_sweep.shared_bytes(step[1], np.complex128)](device,
+                                                                                                  *step[1:])
     assert np.allclose(device.copy_to_host(), expected, atol=1e-12)
 
 

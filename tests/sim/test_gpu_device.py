@@ -103,6 +103,41 @@ def test_batched_qaoa_matches_the_cpu_simulator():
         assert np.max(np.abs(states[row] - expected)) < 1e-10
 
 
+@pytest.mark.parametrize("dtype, extra_bits", [(np.complex128, (1, 2)), (np.complex64, (1, 2))])
+def test_sweep_chunks_beyond_48_kib_and_six_qubit_gates_match_the_cpu_simulator(dtype, extra_bits):
+    """64 and 128 KiB chunks of dynamic shared memory (the kernel opts in past 48 KiB), and a six-qubit
+    gate that only the wide sweep kernel applies."""
+    from gpu_circuits import random_unitary
+
+    from qfusion.sim.kernels import cuda_launch, cuda_sweep
+    from qfusion.sim.plan import lower
+    rng = np.random.default_rng(11)
+    circuit = random_circuit(20, 80, rng)
+    circuit.unitary(random_unitary(rng, 64), [0, 3, 7, 11, 15, 19])
+    expected = np.asarray(cpu.simulate(circuit))
+    for extra in extra_bits:
+        size = cuda_sweep.max_active(dtype) + extra
+        if cuda_sweep.shared_bytes(size, dtype) > cuda_launch.shared_limit():
+            continue  # this GPU cannot give a block that much (H100/H200: 227 KiB)
+        options = gpu.GpuOptions(sweep_qubits=size)
+        steps = gpu.gate_steps(list(lower(circuit).ops), 20, dtype, options)
+        assert {step[0] for step in steps} <= {"sweep", "swap"}
+        state = np.asarray(gpu.simulate(circuit, dtype=dtype, options=options))
+        assert np.max(np.abs(state - expected)) < (1e-10 if dtype == np.complex128 else 1e-4), size
+
+
+def test_density_sweeps_in_bigger_chunks_with_seven_bit_gates_match_the_cpu():
+    from qfusion.sim.kernels import cuda_launch, cuda_sweep
+    rng = np.random.default_rng(12)
+    circuit = brickwork(8, 4, rng).mcx([0, 2, 5], 7).h(7)  # the mcx mixes seven of its eight Pauli bits
+    model = noise_model()
+    size = min(14, cuda_sweep.max_active(np.float64, cuda_launch.shared_limit()))
+    options = gpu.GpuOptions(sweep_qubits=size)
+    rho = gpu_density.simulate(circuit, noise_model=model, options=options)
+    expected = cpu_density.simulate(circuit, noise_model=model)
+    assert np.max(np.abs(rho.pauli_components - expected.pauli_components)) < 1e-10
+
+
 def test_memory_guard_refuses_what_the_device_cannot_hold():
     with pytest.raises(CircuitTooLargeError, match="device memory is free"):
         gpu.simulate(Circuit(40).h(0))

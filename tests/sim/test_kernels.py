@@ -44,6 +44,25 @@ def test_sweep_matches_twin(local_qubits):
             np.testing.assert_allclose(fast, slow, atol=1e-12)
 
 
+def test_a_controlled_gate_in_a_sweep_is_a_matrix_over_its_target_alone():
+    """Controls on lane bits select blocks of a one-qubit matrix (before: a dense op on every bit of the gate)."""
+    from qfusion.circuit.unitary import circuit_unitary
+    c = Circuit(8)
+    for q in range(4, 8):
+        c.h(q)
+    c.ccx(0, 1, 7).mcx([0, 1, 2, 3, 5], 6)
+    (packed,) = lanes.pack(fuse(list(lower(c).ops), 1), 8, 4)
+    step = lanes.encode(packed, 8, 8, np.complex128)
+    op_type, op_nbits, op_nsel = step.arrays[6], step.arrays[9], step.arrays[11]
+    assert op_type.tolist()[-2:] == [2, 2] and op_nbits.tolist()[-2:] == [1, 1] and op_nsel.tolist()[-2:] == [2, 5]
+    state = random_state(8, np.random.default_rng(3))
+    fast, slow = state.copy(), state.copy()
+    cpu_lanes.sweep(fast.view(np.float64), *step.arrays)
+    reference.lanes_sweep(slow.view(np.float64), *step.arrays)
+    np.testing.assert_allclose(fast, circuit_unitary(c) @ state, atol=1e-12)
+    np.testing.assert_allclose(slow, fast, atol=1e-12)
+
+
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
 @pytest.mark.parametrize("active, mixed", [(5, 1), (6, 2), (7, 3)])
 def test_lanes_sweep_matches_twin(active, mixed, dtype):

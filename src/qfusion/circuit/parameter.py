@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import Mapping, Union
 
+import numpy as np
+
 from qfusion.errors import ParameterError
 
 Number = Union[int, float]
@@ -23,6 +25,11 @@ Number = Union[int, float]
 _FUNCTIONS = {
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "ln": math.log,
     "sqrt": math.sqrt, "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan,
+}
+
+_ARRAY_FUNCTIONS = {
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "ln": np.log,
+    "sqrt": np.sqrt, "arcsin": np.arcsin, "arccos": np.arccos, "arctan": np.arctan,
 }
 
 # binding power of each operator, for printing with the fewest parentheses
@@ -177,6 +184,40 @@ def bind_value(value, values: Mapping) -> "float | ParameterExpression":
     if isinstance(value, ParameterExpression):
         return value.bind(values)
     return value
+
+
+def bind_columns(value, columns: Mapping[str, np.ndarray], count: int) -> np.ndarray:
+    """A gate parameter (number or expression) bound for ``count`` parameter sets at once:
+    ``columns[name]`` holds parameter ``name``'s value in every set. Returns ``count`` floats.
+
+    >>> t = Parameter("t")
+    >>> bind_columns(2 * t + 1, {"t": np.array([0.0, 1.0])}, 2).tolist()
+    [1.0, 3.0]
+    >>> bind_columns(0.5, {}, 3).tolist()
+    [0.5, 0.5, 0.5]
+    """
+    try:
+        with np.errstate(divide="raise", invalid="raise", over="raise"):
+            return np.broadcast_to(np.asarray(_evaluate_columns(value, columns), dtype=float), (count,))
+    except FloatingPointError as exc:
+        raise ParameterError(f"cannot evaluate {value} for every parameter set: {exc}") from exc
+
+
+def _evaluate_columns(node, columns: Mapping[str, np.ndarray]):
+    if isinstance(node, Parameter):
+        if node.name not in columns:
+            raise ParameterError(f"no value for parameter {node.name}")
+        return columns[node.name]
+    if not isinstance(node, ParameterExpression):
+        return float(node)
+    if node._op == "fn":
+        name, arg = node._args
+        return _ARRAY_FUNCTIONS[name](_evaluate_columns(arg, columns))
+    args = [_evaluate_columns(a, columns) for a in node._args]
+    if node._op == "neg":
+        return -args[0]
+    left, right = args
+    return {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power}[node._op](left, right)
 
 
 def _combine(op: str, left, right) -> ParameterExpression:

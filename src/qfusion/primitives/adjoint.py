@@ -142,24 +142,23 @@ class AdjointTape:
                 pending.clear()
             frame, in_frame = Frame(), True
 
-        for inst in circuit.instructions:
-            op = inst.operation
+        for op, qubits in _gates(circuit):
             if not op.is_parameterized:
-                pending.append((op, inst.qubits))
+                pending.append((op, qubits))
                 images = _images(op) if in_frame else None
                 if images is None:
                     in_frame = False
                 else:
-                    frame.append(images, inst.qubits)
+                    frame.append(images, qubits)
                 continue
             if isinstance(op, StandardGate) and op.name in PAULI_ROTATIONS:
                 if not in_frame:
                     flush()
-                x, z, phase = frame.conjugate(*pauli_masks(PAULI_ROTATIONS[op.name], inst.qubits))
+                x, z, phase = frame.conjugate(*pauli_masks(PAULI_ROTATIONS[op.name], qubits))
                 items.append(_Rotation(x, z, phase, op.params[0]))
             else:
                 flush()
-                items.append(_General(op, inst.qubits))
+                items.append(_General(op, qubits))
         if in_frame and pending:
             # a final Clifford C is folded into the observable (<H> = <C^dagger H C> before C)
             self._final_frame, self._final_ops = frame, list(pending)
@@ -270,6 +269,19 @@ class AdjointTape:
             sv.apply_matrix(ket, derivative @ unitary.conj().T, item.qubits, self.num_qubits)
             grad[self._index[parameter.name]] += 2 * sv.pauli_overlap(both[dim:], ket, 0, 0, 1.0).real
         sv.apply_matrix(both, unitary.conj().T, item.qubits, self.num_qubits + 1)
+
+
+def _gates(circuit: Circuit):
+    """``(gate, qubits)`` in order, a product gate (a global pulse) as its one-qubit factors, as
+    :func:`qfusion.sim.plan.gate_ops_of` lowers it: rotations and frames see each factor, and no
+    wide matrix is built. A parameter shared by the factors gets every factor's partial."""
+    for inst in circuit.instructions:
+        factors = getattr(inst.operation, "factors", None)
+        if factors is None:
+            yield inst.operation, tuple(inst.qubits)
+        else:
+            for factor, on in factors():
+                yield factor, tuple(inst.qubits[j] for j in on)
 
 
 _IMAGES: dict = {}

@@ -11,7 +11,9 @@ Without a CUDA GPU and driver every entry point raises :class:`~qfusion.errors.B
 importing this module works everywhere.
 
 The plan is built on the host and needs no GPU: 14 Hadamards on 14 qubits take three sweeps
-(each mixes at most 5 qubits in a 2^11-amplitude chunk), three gates on 3 qubits two fused gates.
+(each mixes at most 5 qubits in a 2^11-amplitude chunk, 32 KiB of shared memory), or two with
+``sweep_qubits=13`` (2^13 amplitudes, 128 KiB: at most 7 qubits a sweep; H100/H200 allow up to
+227 KiB a block), and three gates on 3 qubits two fused gates.
 
 >>> from qfusion.circuit import Circuit
 >>> from qfusion.sim.plan import lower
@@ -20,6 +22,8 @@ The plan is built on the host and needs no GPU: 14 Hadamards on 14 qubits take t
 ...     _ = wide.h(q)
 >>> [step[0] for step in gate_steps(list(lower(wide).ops), 14, np.complex128, GpuOptions())]
 ['sweep', 'sweep', 'sweep']
+>>> len(gate_steps(list(lower(wide).ops), 14, np.complex128, GpuOptions(sweep_qubits=13)))
+2
 >>> [step[0] for step in gate_steps(list(lower(Circuit(3).h(0).cx(0, 1).t(2)).ops), 3, np.complex128,
 ...                                 GpuOptions())]
 ['dense', 'diagonal']
@@ -38,7 +42,7 @@ import numpy as np
 from qfusion.circuit.circuit import Circuit
 from qfusion.errors import BackendError, CircuitTooLargeError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout
-from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep
+from qfusion.sim.kernels import cuda_gates, cuda_launch, cuda_measure, cuda_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import format_bytes, state_bytes
 from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
@@ -51,12 +55,19 @@ _HISTOGRAM_BITS = 20        # up to this many measured bits, counts are binned o
 
 @dataclass(frozen=True)
 class GpuOptions:
-    """Launch and plan knobs. ``sweeps``: None = from ``sweeps_from_qubits`` qubits on."""
+    """Launch and plan knobs. ``sweeps``: None = from ``sweeps_from_qubits`` qubits on.
+
+    ``sweep_qubits``: the buffer bits of a sweep's chunk, which one thread block holds in dynamic
+    shared memory. None: a 32 KiB chunk (11 for complex128, 12 for complex64 and float64, 13 for
+    float32), which any GPU runs. Each bit more doubles the chunk and lets a sweep mix one qubit
+    more, so a circuit takes fewer sweeps, at fewer blocks per multiprocessor; up to 227 KiB a
+    block (13 for complex128, 14 for complex64, H100/H200) where the device allows it (a launch
+    beyond the device's limit raises :class:`~qfusion.errors.BackendError`)."""
     threads_per_block: int = 256
     max_blocks: int = 1 << 16
     sweeps: bool | None = None
     sweeps_from_qubits: int = 12
-    sweep_qubits: int | None = None  # None: as many as fit in shared memory (11 for complex128, 12 for complex64)
+    sweep_qubits: int | None = None
     sweep_mixed: int | None = None
     max_fused_qubits: int = MAX_FUSED_QUBITS
     max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
@@ -119,18 +130,24 @@ def gate_steps(ops: list[GateOp], num_qubits: int, dtype, options: GpuOptions) -
     ``("sweep", arrays)``, ``("dense" | "diagonal" | "permutation", bits, k, ...)`` and ``("swap", first, second)``."""
     use_sweeps = options.sweeps if options.sweeps is not None else num_qubits >= options.sweeps_from_qubits
     if use_sweeps:
-        active = min(options.sweep_qubits or 64, cuda_sweep.max_active(dtype), num_qubits)
+        active = min(sweep_qubits(dtype, options), num_qubits)
         planned = lane_schedule(ops, num_qubits, tuple(range(num_qubits)), dtype, active, options.sweep_mixed,
                                 options.max_diagonal_qubits)
-        if planned is not None and all(_fits_sweep_kernel(s) for s in planned[0]):
+        if planned is not None and all(_fits_sweep_kernel(s, options) for s in planned[0]):
             sweeps, layout = planned
             return [_sweep_step(s, dtype) for s in sweeps] + [_swap_step(s) for s in restore_layout(layout)]
     return [_gate_step(op, dtype) for op in fuse(ops, options.max_fused_qubits, options.max_diagonal_qubits)]
 
 
-def _fits_sweep_kernel(sweep: LaneSweep) -> bool:
+def sweep_qubits(dtype, options: GpuOptions) -> int:
+    """The buffer bits of a sweep's chunk of ``dtype`` under ``options`` (at most what 227 KiB holds)."""
+    largest = cuda_sweep.max_active(dtype, cuda_sweep.MAX_SHARED_BYTES)
+    return min(options.sweep_qubits or cuda_sweep.max_active(dtype), largest)
+
+
+def _fits_sweep_kernel(sweep: LaneSweep, options: GpuOptions) -> bool:
     op_type, op_nbits = sweep.arrays[6], sweep.arrays[9]
-    return not np.any((op_type == 2) & (op_nbits > cuda_sweep.MAX_DENSE_BITS))
+    return not np.any((op_type == 2) & (op_nbits > cuda_sweep.max_wide_bits(options.threads_per_block)))
 
 
 def _coefficients(values: np.ndarray, dtype) -> np.ndarray:
@@ -202,17 +219,32 @@ def run_steps(state, steps: list[tuple], options: GpuOptions) -> None:
         launch_steps(state, steps, upload(steps), options)
 
 
+def check_shared_memory(steps: list[tuple], dtype) -> None:
+    """Raise :class:`BackendError` unless the device gives every sweep of ``steps`` its chunk of shared memory."""
+    needed = max((cuda_sweep.shared_bytes(step[1], dtype) for step in steps if step[0] == "sweep"), default=0)
+    if needed <= cuda_launch.PORTABLE_SHARED_BYTES:
+        return
+    limit = cuda_launch.shared_limit()
+    if limit is not None and needed > limit:
+        active = cuda_sweep.max_active(dtype, needed)
+        raise BackendError(f"sweeps of 2^{active} {np.dtype(dtype).name} amplitudes need {format_bytes(needed)} of "
+                           f"shared memory a block; this GPU allows {format_bytes(limit)} (use "
+                           f"GpuOptions(sweep_qubits={cuda_sweep.max_active(dtype, limit)}) or fewer)")
+
+
 def launch_steps(state, steps: list[tuple], device_steps: list[list], options: GpuOptions) -> None:
     """Launch ``steps`` whose arrays :func:`upload` has already put on the device (a plan run many times)."""
     total = state.shape[0] * state.shape[1]
+    check_shared_memory(steps, state.dtype)
     for step, device_step in zip(steps, device_steps):
         kind, args = step[0], device_step[1:]
         if kind == "sweep":
             if state.shape[0] != 1:
                 raise BackendError("sweeps run on one state at a time")
-            chunks = 1 << len(step[2])
-            _launch(cuda_sweep.sweep_kernel(state.dtype), chunks * options.threads_per_block, options,
-                    state.reshape(state.shape[1]), *args)
+            kernel = cuda_sweep.sweep_kernel(state.dtype, cuda_sweep.needs_wide(step[7], step[10]))
+            blocks = max(1, min(1 << len(step[2]), options.max_blocks))
+            cuda_launch.launch(kernel, blocks, options.threads_per_block, cuda_sweep.shared_bytes(step[1], state.dtype),
+                               state.reshape(state.shape[1]), *args)
         elif kind == "dense":
             _launch(cuda_gates.dense_kernel(state.dtype, step[2]), total >> step[2], options, state, *args)
         elif kind == "permutation":

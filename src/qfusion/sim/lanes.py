@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qfusion.sim.fusion import fuse, is_swap, merge, mixing_qubits
+from qfusion.sim.fusion import fuse, is_swap, mixing_qubits
 from qfusion.sim.kernels.cpu_lanes import LANE_BITS
 from qfusion.sim.plan import GateOp, reorder_matrix
 
@@ -65,13 +65,14 @@ def lane_schedule(ops: list[GateOp], num_qubits: int, layout: tuple[int, ...], d
     mixed_cap = sweep_mixed if sweep_mixed is not None else active - LANE_BITS - _FILLER_BITS
     mixed_cap = min(mixed_cap, active - LANE_BITS)
     fused = fuse(ops, 1, max_diagonal_qubits)
-    if mixed_cap < 1 or any(len(mixing_qubits(op)) > mixed_cap for op in fused):
+    memo: dict = {}  # what depends on a gate's matrix alone: circuits repeat gates, noisy ones channels
+    if mixed_cap < 1 or any(len(_mixing(op, memo)) > mixed_cap for op in fused):
         return None
     moved, final = rename_swaps(fused, layout)
     steps = []
-    for packed in pack(moved, num_qubits, mixed_cap):
+    for packed in pack(moved, num_qubits, mixed_cap, [_mixing(op, memo) for op in moved]):
         packed.ops = merge_diagonals(packed.ops, max_diagonal_qubits)
-        steps.append(encode(packed, num_qubits, active, dtype))
+        steps.append(encode(packed, num_qubits, active, dtype, memo))
     return steps, final
 
 
@@ -88,7 +89,7 @@ def merge_diagonals(ops: list[GateOp], max_qubits: int) -> list[GateOp]:
     >>> [(op.qubits, op.kind) for op in merged]
     [((0, 1, 2, 3), 'diagonal')]
     """
-    out: list[GateOp] = []
+    out: list = []
     open_index = None     # where the diagonal being grown sits in ``out``
     blocked: set = set()  # wires touched by non-diagonal gates after it
     for op in ops:
@@ -99,12 +100,24 @@ def merge_diagonals(ops: list[GateOp], max_qubits: int) -> list[GateOp]:
             continue
         if open_index is not None and not blocked.intersection(op.qubits):
             host = out[open_index]
-            if len(set(host.qubits) | set(op.qubits)) <= max_qubits:
-                out[open_index] = merge(host, op)
+            union = tuple(sorted(set(host[0] if isinstance(host, tuple) else host.qubits) | set(op.qubits)))
+            if len(union) <= max_qubits:  # grown as a vector; a 2^k x 2^k matrix only once it is complete
+                qubits, diagonal = host if isinstance(host, tuple) else (host.qubits, np.diagonal(host.matrix))
+                out[open_index] = (union, _embedded(diagonal, qubits, union)
+                                   * _embedded(np.diagonal(op.matrix), op.qubits, union))
                 continue
         out.append(op)
         open_index, blocked = len(out) - 1, set()
-    return out
+    return [GateOp(op[0], np.diag(op[1]), "diagonal") if isinstance(op, tuple) else op for op in out]
+
+
+def _embedded(diagonal: np.ndarray, qubits: tuple[int, ...], union: tuple[int, ...]) -> np.ndarray:
+    """A diagonal over ``qubits`` as one over their superset ``union``."""
+    index = np.arange(1 << len(union))
+    sub = np.zeros_like(index)
+    for j, q in enumerate(qubits):
+        sub |= ((index >> union.index(q)) & 1) << j
+    return diagonal[sub]
 
 
 def rename_swaps(ops: list[GateOp], layout: tuple[int, ...]) -> tuple[list[GateOp], tuple[int, ...]]:
@@ -128,12 +141,13 @@ def rename_swaps(ops: list[GateOp], layout: tuple[int, ...]) -> tuple[list[GateO
     return moved, tuple(wire)
 
 
-def pack(ops: list[GateOp], num_qubits: int, rows: int) -> list[PackedSweep]:
-    """Assign gates to sweeps, each mixing at most ``rows`` wires, keeping every wire's order."""
+def pack(ops: list[GateOp], num_qubits: int, rows: int, mixing: list | None = None) -> list[PackedSweep]:
+    """Assign gates to sweeps, each mixing at most ``rows`` wires, keeping every wire's order
+    (``mixing``: each op's :func:`~qfusion.sim.fusion.mixing_qubits`, when already known)."""
     sweeps: list[PackedSweep] = []
     last = [0] * num_qubits  # per wire: the earliest sweep a new gate on it may join
-    for op in ops:
-        mixed = set(mixing_qubits(op))
+    for index, op in enumerate(ops):
+        mixed = set(mixing[index] if mixing is not None else mixing_qubits(op))
         earliest = max((last[w] for w in op.qubits), default=0)
         target = None
         for index in range(earliest, len(sweeps)):
@@ -150,12 +164,14 @@ def pack(ops: list[GateOp], num_qubits: int, rows: int) -> list[PackedSweep]:
     return sweeps
 
 
-def encode(packed: PackedSweep, num_qubits: int, active: int, dtype) -> LaneSweep:
+def encode(packed: PackedSweep, num_qubits: int, active: int, dtype, memo: dict | None = None) -> LaneSweep:
     """Choose the sweep's buffer bits and encode every gate for the kernel.
 
     Lanes are wires no gate of the sweep mixes, preferably ones it does not touch at all, and
     low ones (long contiguous reads); mixed wires take the highest buffer bits (long runs).
+    ``memo`` keeps the parts of encodings that depend on a matrix alone, across the sweeps of a plan.
     """
+    memo = {} if memo is None else memo
     touched = set()
     for op in packed.ops:
         touched.update(op.qubits)
@@ -168,7 +184,7 @@ def encode(packed: PackedSweep, num_qubits: int, active: int, dtype) -> LaneSwee
     for j, w in enumerate(outer):
         bit_of[w] = active + j
     real = np.finfo(dtype).dtype
-    encoded = [_encode_op(op, bit_of, active) for op in packed.ops]
+    encoded = [_encode_op(op, bit_of, active, memo) for op in packed.ops]
     count = len(encoded)
     width = max([len(e.bits) for e in encoded] + [1])
     width_sel = max([len(e.selectors) for e in encoded] + [1])
@@ -222,69 +238,89 @@ class _Encoded:
     identity: np.ndarray
 
 
-def _encode_op(op: GateOp, bit_of: dict, active: int) -> _Encoded:
-    mixed = _mixing_positions(op)
+def _encode_op(op: GateOp, bit_of: dict, active: int, memo: dict) -> _Encoded:
+    mixed = _mixing_positions(op, memo)
     buffer_j = [j for j, w in enumerate(op.qubits) if bit_of[w] < active]
     outer_j = [j for j, w in enumerate(op.qubits) if bit_of[w] >= active]
     lane_j = [j for j in buffer_j if bit_of[op.qubits[j]] < LANE_BITS]
     if not mixed:  # a diagonal
         if lane_j:
             bits_j = [j for j in buffer_j if j not in lane_j]
-            return _diagonal(op, bits_j, outer_j + lane_j, bit_of, 3, lane_j)
-        return _diagonal(op, buffer_j, outer_j, bit_of, 1, [])
-    if len(mixed) <= 2 and not lane_j:  # types 0 and 4: every other wire only selects a block
-        inner_j = sorted(mixed, key=lambda j: bit_of[op.qubits[j]])
-        selectors_j = [j for j in range(op.num_qubits) if j not in inner_j]
-        inner = [bit_of[op.qubits[j]] for j in inner_j]
+            return _diagonal(op, bits_j, outer_j + lane_j, bit_of, 3, lane_j, memo)
+        return _diagonal(op, buffer_j, outer_j, bit_of, 1, [], memo)
+    # a dense matrix over the mixed bits only; every bit the op does not mix (a control, a phase's
+    # wire) selects its block, so a wide controlled gate stays a small matrix
+    inner_j = sorted(mixed, key=lambda j: bit_of[op.qubits[j]])
+    selectors_j = [j for j in range(op.num_qubits) if j not in inner_j]
+    inner = [bit_of[op.qubits[j]] for j in inner_j]
+    if len(inner) <= 2 and not lane_j:  # types 0 and 4 (their selectors may not be lanes)
         kind, target, bits = (0, inner[0], []) if len(inner) == 1 else (4, 0, inner)
-        return _Encoded(kind, target, bits, [bit_of[op.qubits[j]] for j in selectors_j],
-                        *_dense_blocks(op, selectors_j, inner_j))
-    order = sorted(buffer_j, key=lambda j: bit_of[op.qubits[j]])
-    return _Encoded(2, 0, [bit_of[op.qubits[j]] for j in order], [bit_of[op.qubits[j]] for j in outer_j],
-                    *_dense_blocks(op, outer_j, order))
+    else:
+        kind, target, bits = 2, 0, inner
+    return _Encoded(kind, target, bits, [bit_of[op.qubits[j]] for j in selectors_j],
+                    *_dense_blocks(op, selectors_j, inner_j, memo))
 
 
-def _dense_blocks(op: GateOp, block_j: list[int], inner_j: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _dense_blocks(op: GateOp, block_j: list[int], inner_j: list[int], memo: dict) -> tuple[np.ndarray, np.ndarray]:
     """The op's matrix over ``inner_j`` for each setting of ``block_j`` (flattened rows), and which
     of those blocks are the identity."""
-    full = _full_index(op, block_j, inner_j)
-    blocks = op.matrix[full[:, :, None], full[:, None, :]]
-    identity = np.all(blocks == np.eye(1 << len(inner_j))[None], axis=(1, 2))
-    return blocks.reshape(len(blocks), -1), identity
+    key = ("blocks", op.matrix.tobytes(), tuple(block_j), tuple(inner_j))
+    if key not in memo:
+        full = _full_index(op, block_j, inner_j)
+        blocks = op.matrix[full[:, :, None], full[:, None, :]]
+        identity = np.all(blocks == np.eye(1 << len(inner_j))[None], axis=(1, 2))
+        memo[key] = (blocks.reshape(len(blocks), -1), identity)
+    return memo[key]
 
 
-def _mixing_positions(op: GateOp) -> list[int]:
-    mixing = set(mixing_qubits(op))
-    return [j for j, w in enumerate(op.qubits) if w in mixing]
+def _mixing_positions(op: GateOp, memo: dict) -> tuple[int, ...]:
+    """The positions ``j`` in ``op.qubits`` of the qubits the op mixes (they depend on its matrix alone)."""
+    if op.kind == "diagonal":
+        return ()
+    key = ("mixing", op.matrix.tobytes())
+    if key not in memo:
+        memo[key] = tuple(j for j, w in enumerate(op.qubits) if w in mixing_qubits(op))
+    return memo[key]
+
+
+def _mixing(op: GateOp, memo: dict) -> tuple[int, ...]:
+    """:func:`~qfusion.sim.fusion.mixing_qubits` of ``op``, through ``memo``."""
+    return tuple(op.qubits[j] for j in _mixing_positions(op, memo))
 
 
 def _full_index(op: GateOp, block_j: list[int], inner_j: list[int]) -> np.ndarray:
     """Op matrix index of (block h, inner index a): block bits from ``block_j``, inner from ``inner_j``."""
-    h = np.arange(1 << len(block_j))[:, None]
-    a = np.arange(1 << len(inner_j))[None, :]
-    full = np.zeros((h.shape[0], a.shape[1]), dtype=np.int64)
-    for bit, j in enumerate(block_j):
-        full |= ((h >> bit) & 1) << j
-    for bit, j in enumerate(inner_j):
-        full |= ((a >> bit) & 1) << j
-    return full
+    return _deposit(1 << len(block_j), block_j)[:, None] | _deposit(1 << len(inner_j), inner_j)[None, :]
+
+
+def _deposit(count: int, positions: list[int]) -> np.ndarray:
+    """``0 .. count-1`` with bit ``b`` of each moved to bit ``positions[b]``."""
+    values = np.arange(count)
+    out = np.zeros_like(values)
+    for bit, j in enumerate(positions):
+        out |= ((values >> bit) & 1) << j
+    return out
 
 
 def _diagonal(op: GateOp, bits_j: list[int], block_j: list[int], bit_of: dict, kind: int,
-              lane_j: list[int]) -> _Encoded:
+              lane_j: list[int], memo: dict) -> _Encoded:
     """Type 1: blocks over ``block_j`` of 2^k phases; type 3: the last ``len(lane_j)`` block bits are
     lane bits, expanded to a vector over all lanes."""
-    diagonal = np.diagonal(op.matrix)
     outer_j = block_j[:len(block_j) - len(lane_j)]
-    full = _full_index(op, outer_j, bits_j)                   # [h, a]
-    if kind == 3:
-        lanes = np.arange(1 << LANE_BITS)
-        lane_part = np.zeros_like(lanes)
-        for j in lane_j:
-            lane_part |= ((lanes >> bit_of[op.qubits[j]]) & 1) << j
-        values = diagonal[full[:, :, None] | lane_part[None, None, :]]   # [h, a, lane]
-    else:
-        values = diagonal[full]
-    identity = np.all(values.reshape(len(values), -1) == 1, axis=1)
+    lane_bits = tuple(bit_of[op.qubits[j]] for j in lane_j)
+    diagonal = np.diagonal(op.matrix)
+    key = ("diagonal", diagonal.tobytes(), kind, tuple(bits_j), tuple(block_j), lane_bits)
+    if key not in memo:
+        full = _full_index(op, outer_j, bits_j)                   # [h, a]
+        if kind == 3:
+            lanes = np.arange(1 << LANE_BITS)
+            lane_part = np.zeros_like(lanes)
+            for j, bit in zip(lane_j, lane_bits):
+                lane_part |= ((lanes >> bit) & 1) << j
+            values = diagonal[full[:, :, None] | lane_part[None, None, :]]   # [h, a, lane]
+        else:
+            values = diagonal[full]
+        values = values.reshape(len(values), -1)
+        memo[key] = (values, np.all(values == 1, axis=1))
     return _Encoded(kind, 0, [bit_of[op.qubits[j]] for j in bits_j], [bit_of[op.qubits[j]] for j in outer_j],
-                    values.reshape(len(values), -1), identity)
+                    *memo[key])
