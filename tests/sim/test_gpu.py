@@ -1,8 +1,10 @@
 """The gpu backend on machines without a GPU: the CUDA-simulator suite in a subprocess, and errors."""
 
+import ctypes
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -114,41 +116,86 @@ def test_sweeps_bigger_than_the_device_allows_are_refused_before_any_launch(monk
                                            gpu.GpuOptions(sweep_qubits=12)), np.complex128)
 
 
-def test_a_launch_past_48_kib_opts_the_compiled_kernel_in_once(monkeypatch):
-    """The driver call numba has no API for, on a stand-in kernel and driver (ctypes binding)."""
-    import ctypes
-    import types
+class _StandInKernel:
+    """A numba dispatcher's surface as :func:`cuda_launch.launch` uses it, with a given function handle."""
 
-    from numba.cuda.cudadrv import driver, enums
-    calls, launches = [], []
+    def __init__(self, handle, launches):
+        function = types.SimpleNamespace(handle=handle, device=types.SimpleNamespace(id=3))
+        self.compiled = types.SimpleNamespace(_codelibrary=types.SimpleNamespace(get_cufunc=lambda: function))
+        self.launches = launches
+
+    def typeof_pyval(self, value):
+        return type(value)
+
+    def compile(self, signature):
+        assert signature == (int, float)
+        return self.compiled
+
+    def __getitem__(self, configuration):
+        return lambda *args: self.launches.append((configuration, args))
+
+
+class _Handle(int):
+    """A cuda-python handle: int() gives its address."""
+
+
+class _CUkernel(_Handle):
+    pass
+
+
+class _CUfunction(_Handle):
+    pass
+
+
+_SIZES = (32 << 10, 128 << 10, 128 << 10, 96 << 10)
+
+
+def _launch_each_size(kernel):
+    for shared in _SIZES:
+        cuda_launch.launch(kernel, 3, 256, shared, 1, 2.0)
+    assert [configuration for configuration, _ in kernel.launches] == [(3, 256, 0, shared) for shared in _SIZES]
+
+
+@pytest.mark.parametrize("handle_type, call", [(_CUkernel, "cuKernelSetAttribute"),
+                                               (_CUfunction, "cuFuncSetAttribute")])
+def test_a_launch_past_48_kib_opts_the_kernel_in_once_through_cuda_python(monkeypatch, handle_type, call):
+    """numba-cuda (library kernels: CUkernel, per device) and numba's built-in target on cuda-python
+    (CUfunction): the driver call numba has no API for, on a stand-in kernel and binding."""
+    from numba.cuda.cudadrv import driver
+    calls = []
+    attribute = "MAX_DYNAMIC_SHARED_SIZE_BYTES"
+    binding = types.SimpleNamespace(CUkernel=_CUkernel, CUfunction_attribute=types.SimpleNamespace(
+        CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES=attribute))
+    recorder = types.SimpleNamespace(
+        cuKernelSetAttribute=lambda *a: calls.append(("cuKernelSetAttribute",) + a),
+        cuFuncSetAttribute=lambda *a: calls.append(("cuFuncSetAttribute",) + a))
+    monkeypatch.setattr(driver, "USE_NV_BINDING", True, raising=False)
+    monkeypatch.setattr(driver, "binding", binding, raising=False)
+    monkeypatch.setattr(driver, "driver", recorder)
+    monkeypatch.setattr(cuda_launch, "_raised", {})
+    handle = handle_type(4242)
+    _launch_each_size(_StandInKernel(handle, []))
+    if call == "cuKernelSetAttribute":
+        assert calls == [(call, attribute, 128 << 10, handle, 3)]
+    else:
+        assert calls == [(call, handle, attribute, 128 << 10)]
+
+
+def test_a_launch_past_48_kib_opts_the_kernel_in_once_through_ctypes(monkeypatch):
+    """numba's built-in target on its own ctypes binding."""
+    from numba.cuda.cudadrv import driver
+    calls = []
 
     def set_attribute(handle, attribute, value):
         calls.append((handle.value, attribute, value))
         return 0
 
-    compiled = types.SimpleNamespace(_codelibrary=types.SimpleNamespace(
-        get_cufunc=lambda: types.SimpleNamespace(handle=ctypes.c_void_p(4242))))
-
-    class Kernel:
-        def typeof_pyval(self, value):
-            return type(value)
-
-        def compile(self, signature):
-            assert signature == (int, float)
-            return compiled
-
-        def __getitem__(self, configuration):
-            return lambda *args: launches.append((configuration, args))
-
     monkeypatch.setattr(driver, "USE_NV_BINDING", False, raising=False)
     monkeypatch.setattr(driver, "driver", types.SimpleNamespace(lib=types.SimpleNamespace(
         cuFuncSetAttribute=set_attribute)))
     monkeypatch.setattr(cuda_launch, "_raised", {})
-    for shared in (32 << 10, 128 << 10, 128 << 10, 96 << 10):
-        cuda_launch.launch(Kernel(), 3, 256, shared, 1, 2.0)
-    assert calls == [(4242, enums.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, 128 << 10)]
-    assert [configuration for configuration, _ in launches] == [(3, 256, 0, shared) for shared in
-                                                               (32 << 10, 128 << 10, 128 << 10, 96 << 10)]
+    _launch_each_size(_StandInKernel(ctypes.c_void_p(4242), []))
+    assert calls == [(4242, 8, 128 << 10)]  # CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES in cuda.h
 
 
 def _run_sweep_steps_on_host(steps, n):
