@@ -20,14 +20,17 @@ What is measured
   * the copy floor: one device-to-device copy of a state-sized array (cudaMemcpy; read + write).
   * peers, when importable: qiskit-aer (device="GPU"), pennylane lightning.gpu, cuda-quantum
     (nvidia target); each is skipped with its reason when absent.
-  * batched mode: ``--batch`` parameter sets of a 12-qubit QAOA in one batched GPU run, against a
-    loop of the CPU simulator (the CPU loop runs ``--batch-cpu`` sets and is scaled, said so).
+  * batched mode: ``--batch`` parameter sets of a 12-qubit (``--batch-qubits``) QAOA in one batched
+    GPU run, against a loop of the CPU simulator (the CPU loop runs ``--batch-cpu`` sets and is
+    scaled, said so).
   * density matrix (``--density-qubits``): bench/bench_density.py's circuits and noise (noise after
     every gate) by ``gpu_density.simulate`` against the CPU ``density_matrix`` simulator, with the
     passes its plan leaves over the 4^n Pauli vector and each against the copy floor of that vector.
   * adjoint gradients (``--adjoint-qubits``): one energy-and-gradient evaluation of
     bench/bench_gradients.py's UCCSD-shaped ansatz, ``AdjointTape(backend="gpu")`` against the CPU tape.
 States are built from the same gate lists as bench/bench_statevector.py. ``--sections`` picks what runs.
+``--json FILE`` is rewritten after every measured row (``"complete": false`` and the rows so far), and
+holds the full tables at the end (``"complete": true``), so a run cut at a timeout keeps what it measured.
 """
 
 from __future__ import annotations
@@ -177,13 +180,14 @@ def run_circuits(args, peers, report):
     from qfusion.sim.gpu import check_device_fits
     floors = {}
     rows = []
+    warm = min(12, *args.qubits)  # 12 qubits: the sweeps' kernels too (smaller under the CUDA simulator)
     for dtype in args.dtypes:
-        qf.simulate(build(12, BUILDERS["brickwork"](12)), backend="gpu", dtype=dtype)  # compile
+        qf.simulate(build(warm, BUILDERS["brickwork"](warm)), backend="gpu", dtype=dtype)  # compile
         for n in args.qubits:
             try:
                 check_device_fits(n, dtype)
             except MemoryError as exc:
-                report(f"skip n={n} {dtype}: {exc}")
+                print(f"skip n={n} {dtype}: {exc}", flush=True)
                 continue
             floor_scaled = False
             try:
@@ -217,7 +221,7 @@ def run_circuits(args, peers, report):
                         row[f"{peer}_s"] = None
                         row[f"{peer}_skipped"] = short_error(exc)
                 rows.append(row)
-                report(json.dumps(row))
+                report(row)
     return rows
 
 
@@ -305,7 +309,7 @@ def run_batch(args, report):
 
     from qfusion.sim import statevector as cpu
     from qfusion.sim.gpu_batch import batch_plan, simulate_batch
-    circuit = qaoa_ring(12, layers=2)
+    circuit = qaoa_ring(args.batch_qubits, layers=2)
     params = np.random.default_rng(1).uniform(-np.pi, np.pi, size=(args.batch, len(circuit.parameters)))
     simulate_batch(circuit, params[:4])  # compile
     t0 = time.perf_counter()
@@ -319,11 +323,11 @@ def run_batch(args, report):
         expected = np.asarray(cpu.simulate(circuit, params[row]))
         worst = max(worst, float(np.max(np.abs(expected - states[row]))))
     t_cpu = (time.perf_counter() - t0) * args.batch / count
-    result = {"batch": args.batch, "qubits": 12, "passes": plan.num_passes, "gpu_plan_s": t_plan,
+    result = {"batch": args.batch, "qubits": args.batch_qubits, "passes": plan.num_passes, "gpu_plan_s": t_plan,
               "gpu_run_s": t_run, "gpu_total_s": t_plan + t_run, "cpu_s": t_cpu,
               "cpu_measured_sets": count, "cpu_scaled": count < args.batch, "max_abs_diff": worst,
               "speedup_total": t_cpu / (t_plan + t_run)}
-    report(json.dumps(result))
+    report(result)
     return result
 
 
@@ -338,7 +342,7 @@ def measured_rows(sizes, measure, report):
             row["error"] = short_error(exc)
             traceback.print_exc()
         rows.append(row)
-        report(json.dumps(row))
+        report(row)
     return rows
 
 
@@ -354,6 +358,7 @@ def run_density(args, report):
     model = qfusion_model()
     warm = noisy_circuit(4, 2, 0)
     gpu_density.simulate(warm, noise_model=model)  # compile
+    gpu_density.sample(warm.copy().measure_all(), 10, seed=1, noise_model=model)
     cpu_density.simulate(warm, noise_model=model)
 
     def measure(n, row):
@@ -465,7 +470,7 @@ def markdown(rows, batch, peers):
         lines.append("\\* two states do not fit on the device: the floor is the largest measured one scaled per byte.")
     if batch:
         lines.append("")
-        lines.append(f"Batched: {batch['batch']} parameter sets of a 12-qubit QAOA (p=2): GPU "
+        lines.append(f"Batched: {batch['batch']} parameter sets of a {batch['qubits']}-qubit QAOA (p=2): GPU "
                      f"{batch['gpu_total_s']:.3f} s ({batch['gpu_plan_s']:.3f} s planning on the host + "
                      f"{batch['gpu_run_s']:.3f} s on the device, {batch['passes']} passes), CPU loop "
                      f"{batch['cpu_s']:.3f} s" + (f" (scaled from {batch['cpu_measured_sets']} sets)"
@@ -527,6 +532,7 @@ def parse_args(argv):
     p.add_argument("--check-max", type=int, default=28, help="compare with the CPU simulator up to this n")
     p.add_argument("--batch", type=int, default=10000)
     p.add_argument("--batch-cpu", type=int, default=10000, help="CPU sets actually run (the rest scaled)")
+    p.add_argument("--batch-qubits", type=int, default=12, help="qubits of the batched QAOA")
     p.add_argument("--density-qubits", default="12,13,14")
     p.add_argument("--density-layers", type=int, default=10)
     p.add_argument("--sweep-qubits", default="default",
@@ -571,7 +577,14 @@ def main(argv=None):
         name = "CUDA simulator"
     print(f"# {name.decode() if isinstance(name, bytes) else name}, "
           f"{platform.node()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
-    report = lambda line: print(line, flush=True)  # noqa: E731
+    measured = []
+
+    def report(row):
+        """Print a measured row, and rewrite the JSON with every row so far (a run cut short keeps them)."""
+        print(json.dumps(row, default=str), flush=True)
+        measured.append(row)
+        write_json(args.json, {"complete": False, "measured": measured})
+
     rows = run_circuits(args, args.peers, report) if "circuits" in args.sections else []
     batch = run_batch(args, report) if args.batch and "batch" in args.sections else None
     density = run_density(args, report) if "density" in args.sections else []
@@ -580,10 +593,14 @@ def main(argv=None):
         print(markdown(rows, batch, args.peers))
         print(sweeps_markdown(rows))
     print(density_markdown(density, adjoint))
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump({"rows": rows, "batch": batch, "density": density, "adjoint": adjoint}, out, indent=1,
-                      default=str)
+    write_json(args.json, {"complete": True, "rows": rows, "batch": batch, "density": density, "adjoint": adjoint})
+
+
+def write_json(path, data):
+    """``data`` into ``path`` (no temporary file beside it: the GPU machine returns at most 8 files)."""
+    if path:
+        with open(path, "w") as out:
+            json.dump(data, out, indent=1, default=str)
 
 
 if __name__ == "__main__":

@@ -1,33 +1,94 @@
 #!/usr/bin/env bash
 # One call on the GPU machine: the GPU test suite, then the GPU benchmarks; results under $OUT.
-#   run: bash bench/gpu_check.sh            (OUT defaults to ./gpu_out; at most ~9.5 minutes)
+#   run: bash bench/gpu_check.sh            (OUT defaults to ./gpu_out; at most 540 s, see below)
 #   BENCH_ARGS="--qubits 26,28 --dtype complex64" bash bench/gpu_check.sh    (a shorter state-vector benchmark)
 #   DENSITY_ARGS="--density-qubits 12,13 --adjoint-qubits 16" bash bench/gpu_check.sh
-# Uses the machine's python3 and its numba/numba-cuda/numpy; qfusion runs from src/ (no install).
+# Uses the machine's python3 (PYTHON=... for another) and its numba/numba-cuda/numpy; qfusion runs
+# from src/ (no install). Rehearsed without a GPU by bench/rehearse_gpu_check.sh (bench/README.md).
 # Time budget (each step is cut at its timeout, keeping what it printed; the environment variables
-# change them): new GPU tests (density matrix, adjoint) 100 s, the other GPU tests 170 s, density
-# matrix and adjoint benchmark 90 s, state-vector benchmark 220 s: 580 s in all.
+# change them): the device report 20 s, new GPU tests (density matrix, adjoint) 100 s, the other GPU
+# tests 170 s, density matrix and adjoint benchmark 80 s, state-vector benchmark 170 s: 540 s in
+# all, under the device tool's 600 s a command. Writes 7 files, all directly under $OUT (the tool
+# returns at most 8): device.txt (versions, libraries, the step summary at its end),
+# gpu_tests_density_adjoint.txt, gpu_tests.txt, bench_gpu_density.txt/json, bench_gpu.txt/json
+# (each JSON rewritten after every measured row, so a step cut at its timeout keeps its rows).
 set -u -o pipefail
 OUT=${OUT:-$PWD/gpu_out}
 mkdir -p "$OUT"
 export PYTHONPATH=$PWD/src${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 MPLBACKEND=Agg
-export NUMBA_CACHE_DIR=/tmp/qfusion-numba
+# compiled CPU kernels (cache=True) are written here by the first process and loaded by the others
+export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-/tmp/qfusion-numba}
+export NUMBA_CUDA_LOW_OCCUPANCY_WARNINGS=0  # the small test launches would each warn
+# numba-cuda finds libNVVM in its nvidia-nvvm wheel, on the linker's path or under CUDA_HOME; a CUDA
+# toolkit installed apart from pip (the machine's nvcc) is found only through CUDA_HOME
+if [ -z "${CUDA_HOME:-}${CUDA_PATH:-}" ]; then
+  for home in "$(dirname "$(dirname "$(command -v nvcc || echo /none/bin/nvcc)")")" /usr/local/cuda; do
+    if [ -d "$home/nvvm" ]; then export CUDA_HOME=$home; break; fi
+  done
+fi
 PY=${PYTHON:-python3}
-{ nvidia-smi; $PY -c "import numba, numpy; print('numba', numba.__version__, 'numpy', numpy.__version__)";
-  $PY -c "from numba import cuda; cuda.detect()"; } > "$OUT/device.txt" 2>&1
-# the suite: the real-GPU tests and the no-GPU checks (not the slow CUDA-simulator runs); the density
-# matrix and adjoint tests first, in their own step, so a slow state-vector test cannot crowd them out
-timeout ${NEW_TEST_TIMEOUT:-100} $PY -m pytest -q -p no:cacheprovider -o addopts="" tests/sim/test_gpu_device.py \
-    -k "density or adjoint" -rs --durations=10 2>&1 | tee "$OUT/gpu_tests_density_adjoint.txt"
-echo "density/adjoint tests rc=$?" | tee -a "$OUT/gpu_tests_density_adjoint.txt"
-timeout ${TEST_TIMEOUT:-170} $PY -m pytest -q -p no:cacheprovider -o addopts="" \
-    tests/sim/test_gpu_device.py tests/sim/test_gpu.py tests/sim/test_gpu_density.py tests/sim/test_gpu_adjoint.py \
-    -k "not (test_gpu_device and (density or adjoint))" -m "not slow" -rs --durations=15 2>&1 | tee "$OUT/gpu_tests.txt"
-echo "tests rc=$?" | tee -a "$OUT/gpu_tests.txt"
+# per-test limit (pytest-timeout, when installed): a hung test prints every thread's stack
+TEST_LIMIT=$($PY -c "import pytest_timeout" 2>/dev/null && echo "--timeout=${PER_TEST_TIMEOUT:-90} --timeout-method=thread")
+SUMMARY=""
+
+step() {  # step NAME SECONDS FILE COMMAND...: COMMAND cut at SECONDS, its output shown and in $OUT/FILE
+  local name=$1 limit=$2 file=$3 start=$SECONDS rc
+  shift 3
+  timeout -k 5 "$limit" "$@" 2>&1 | tee "$OUT/$file"
+  rc=$?
+  echo "$name rc=$rc ($((SECONDS - start)) s of $limit s$([ $rc = 124 ] && echo ', cut at its timeout'))" \
+    | tee -a "$OUT/$file"
+  SUMMARY+="$name rc=$rc $((SECONDS - start))/$limit s"$'\n'
+}
+
+{ nvidia-smi; echo "CUDA_HOME=${CUDA_HOME:-}"; timeout -k 5 ${DEVICE_TIMEOUT:-20} $PY - <<'EOF'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+import numba
+import numpy
+from numba import cuda
+
+print("python", sys.version.split()[0], "numba", numba.__version__, "numpy", numpy.__version__,
+      "numba.cuda:", getattr(cuda, "implementation", "?"))
+for name in ("numba-cuda", "llvmlite", "cuda-bindings", "cuda-core", "cuda-pathfinder", "nvidia-nvvm",
+             "nvidia-nvjitlink", "nvidia-cuda-nvcc-cu12", "pytest", "hypothesis", "scipy"):
+    try:
+        print(f"  {name} {version(name)}")
+    except PackageNotFoundError:
+        print(f"  {name} -")
+try:
+    cuda.detect()
+    from numba.cuda.cudadrv import libs
+    if hasattr(libs, "test"):  # not under the CUDA simulator
+        libs.test()  # where numba.cuda found the driver, libNVVM, NVRTC and libdevice
+except Exception as exc:
+    print(f"{type(exc).__name__}: {exc}")
+from qfusion.sim import gpu
+print("qfusion gpu backend:", ("usable" + (" (numba's CUDA simulator)" if gpu.cuda_simulator() else ""))
+      if gpu.device_available() else "NOT usable: " + gpu.unavailable_reason())
+EOF
+} > "$OUT/device.txt" 2>&1
+USABLE=$(tail -1 "$OUT/device.txt")  # "qfusion gpu backend: usable", or why not
+echo "$USABLE"
+
+# the suite: the real-GPU tests and the no-GPU checks (not the slow CUDA-simulator runs, nor the sm_90
+# PTX compile of every kernel: 10-20 s that the real tests' own compiles make redundant here); the
+# density matrix and adjoint tests first, in their own step, so a slow state-vector test cannot crowd
+# them out. Each process JIT-compiles the CUDA kernels it launches (at most 36 specialisations, ~8 s
+# on a 2-core VM); the CPU kernels compile once, into NUMBA_CACHE_DIR, and load from there after.
+step "density/adjoint tests" ${NEW_TEST_TIMEOUT:-100} gpu_tests_density_adjoint.txt \
+  $PY -m pytest -v -p no:cacheprovider -o addopts="" $TEST_LIMIT tests/sim/test_gpu_device.py \
+  -k "density or adjoint" -rs --durations=10
+step "tests" ${TEST_TIMEOUT:-170} gpu_tests.txt \
+  $PY -m pytest -v -p no:cacheprovider -o addopts="" $TEST_LIMIT \
+  tests/sim/test_gpu_device.py tests/sim/test_gpu.py tests/sim/test_gpu_density.py tests/sim/test_gpu_adjoint.py \
+  -k "not (test_gpu_device and (density or adjoint)) and not compiles_to_ptx" -m "not slow" -rs --durations=15
 # the density matrix (12-14 qubits, noise after every gate, against the CPU) and adjoint gradients
-timeout ${DENSITY_TIMEOUT:-90} $PY bench/bench_gpu.py --sections density,adjoint ${DENSITY_ARGS:-} \
-    --json "$OUT/bench_gpu_density.json" 2>&1 | tee "$OUT/bench_gpu_density.txt"
-echo "density bench rc=$?" | tee -a "$OUT/bench_gpu_density.txt"
-timeout ${BENCH_TIMEOUT:-220} $PY bench/bench_gpu.py --sections circuits,batch ${BENCH_ARGS:-} \
-    --json "$OUT/bench_gpu.json" 2>&1 | tee "$OUT/bench_gpu.txt"
-echo "bench rc=$?" | tee -a "$OUT/bench_gpu.txt"
+step "density bench" ${DENSITY_TIMEOUT:-80} bench_gpu_density.txt \
+  $PY bench/bench_gpu.py --sections density,adjoint ${DENSITY_ARGS:-} --json "$OUT/bench_gpu_density.json"
+step "bench" ${BENCH_TIMEOUT:-170} bench_gpu.txt \
+  $PY bench/bench_gpu.py --sections circuits,batch ${BENCH_ARGS:-} --json "$OUT/bench_gpu.json"
+
+{ echo; echo "== summary (rc 124: cut at the step's timeout)"; echo "$USABLE"; printf %s "$SUMMARY"
+  echo "files under \$OUT: $(find "$OUT" -type f | wc -l) (at most 8 come back)"; } | tee -a "$OUT/device.txt"

@@ -2,15 +2,26 @@
 
 Run by tests/sim/test_gpu.py in a subprocess (it patches numba so that device functions
 compile for a pretend compute capability 9.0 device; no driver is touched). Catches the
-typing errors numba's CUDA simulator cannot see. Needs libNVVM (the nvidia-cuda-nvcc-cu12 wheel).
-Prints ``ok NAME`` or ``FAIL NAME: error`` per kernel and dtype; exit status 1 on any failure.
+typing errors numba's CUDA simulator cannot see. Works with numba's built-in CUDA target (libNVVM
+from the nvidia-cuda-nvcc-cu12 wheel, through CUDA_HOME) and with the numba-cuda package that the
+GPU machine has (its nvidia-nvvm wheel, CUDA_HOME or the system's toolkit); exit status 3 when no
+libNVVM is found. Prints ``ok NAME DTYPE SECONDS`` or ``FAIL NAME DTYPE: error`` per kernel and
+dtype (the seconds: the JIT cost a GPU run pays once per process); exit status 1 on any failure.
 """
 
 import sys
+import time
 import types as pytypes
 
 
+NO_NVVM = 3  # the exit status when numba's CUDA target finds no libNVVM (the test skips)
+
+
 def main() -> int:
+    from numba.cuda.cudadrv import nvvm
+    if not nvvm.is_available():
+        print(f"numba.cuda ({_implementation()}) found no libNVVM")
+        return NO_NVVM
     import numba.cuda.dispatcher as dispatcher
     dispatcher.get_current_device = lambda: pytypes.SimpleNamespace(compute_capability=(9, 0))
     import numba
@@ -70,16 +81,26 @@ def main() -> int:
         })
         failures += _compile_all(cuda, kernels, np.dtype(dt).name)
         compiled += len(kernels)
-    print(f"compiled {compiled} kernels, {failures} failed")
+    print(f"compiled {compiled} kernels, {failures} failed ({_implementation()} numba.cuda)")
     return 1 if failures else 0
+
+
+def _implementation() -> str:
+    """numba's built-in CUDA target, or the numba-cuda package and its version."""
+    from numba import cuda
+    if getattr(cuda, "implementation", "Built-in") == "Built-in":
+        return "built-in"
+    from importlib.metadata import version
+    return f"numba-cuda {version('numba-cuda')}"
 
 
 def _compile_all(cuda, kernels: dict, dtype_name: str) -> int:
     failures = 0
     for name, (kernel, signature) in kernels.items():
+        start = time.perf_counter()
         try:
             cuda.compile_ptx(kernel.py_func, signature, cc=(9, 0))
-            print(f"ok {name} {dtype_name}")
+            print(f"ok {name} {dtype_name} {time.perf_counter() - start:.2f} s")
         except Exception as exc:
             failures += 1
             print(f"FAIL {name} {dtype_name}: {type(exc).__name__}: {exc}")

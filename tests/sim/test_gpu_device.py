@@ -26,12 +26,15 @@ from primitive_helpers import random_circuit as parameterized_circuit  # noqa: E
 from primitive_helpers import random_pauli_sum  # noqa: E402
 
 
-def _real_gpu() -> bool:
-    import numba
-    return gpu.device_available() and not numba.config.ENABLE_CUDASIM
+def _no_real_gpu() -> str | None:
+    """Why these tests cannot run here, or None on a real GPU."""
+    if gpu.cuda_simulator():
+        return "numba's CUDA simulator is on"
+    return None if gpu.device_available() else gpu.unavailable_reason()
 
 
-pytestmark = pytest.mark.skipif(not _real_gpu(), reason="needs an NVIDIA GPU with a CUDA driver (none found)")
+pytestmark = pytest.mark.skipif(_no_real_gpu() is not None,
+                                reason=f"needs an NVIDIA GPU with a CUDA driver and libNVVM: {_no_real_gpu()}")
 
 
 @pytest.mark.parametrize("n", [4, 10, 13, 16, 20, 24, 28])

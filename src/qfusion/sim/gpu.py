@@ -79,11 +79,36 @@ def _cuda():
 
 
 def device_available() -> bool:
-    """Whether a CUDA GPU and driver can be used (or numba's CUDA simulator is on)."""
+    """Whether a CUDA GPU, its driver and libNVVM can be used (or numba's CUDA simulator is on)."""
     try:
         return bool(_cuda().is_available())
     except Exception:  # a broken driver install raises from deep inside numba
         return False
+
+
+def cuda_simulator() -> bool:
+    """Whether numba's CUDA simulator stands in for the GPU (``NUMBA_ENABLE_CUDASIM=1``).
+
+    Asked of ``numba.cuda``'s own configuration: the numba-cuda package keeps one apart from
+    ``numba.config``."""
+    return bool(_cuda().config.ENABLE_CUDASIM)
+
+
+def unavailable_reason() -> str:
+    """Why :func:`device_available` is false, in the driver's or numba's words."""
+    cuda = _cuda()
+    try:
+        cuda.current_context()
+    except Exception as exc:  # the driver's own words: library missing, no device, ...
+        return f"numba.cuda found no usable CUDA GPU and driver ({' '.join(str(exc).split())})"
+    try:
+        from numba.cuda.cudadrv import nvvm
+        if not nvvm.is_available():
+            return ("numba.cuda found the GPU but not libNVVM, the CUDA compiler it needs (set CUDA_HOME to a "
+                    "CUDA toolkit, the folder holding nvvm/, or pip install \"numba-cuda[cu13]\")")
+    except Exception as exc:
+        return f"numba.cuda found the GPU but could not load libNVVM ({' '.join(str(exc).split())})"
+    return "numba.cuda.is_available() is false"
 
 
 def require_device(backend: str = "gpu", cpu_backend: str = "statevector") -> None:
@@ -91,13 +116,8 @@ def require_device(backend: str = "gpu", cpu_backend: str = "statevector") -> No
     backend does the same work)."""
     if device_available():
         return
-    reason = "numba.cuda found no usable CUDA GPU and driver"
-    try:
-        _cuda().current_context()
-    except Exception as exc:  # the driver's own words: library missing, no device, ...
-        reason += f" ({' '.join(str(exc).split())})"
-    raise BackendError(f"the {backend} backend needs an NVIDIA GPU with a CUDA driver: {reason}; run on a GPU "
-                       f"machine, or use backend='{cpu_backend}' (CPU)")
+    raise BackendError(f"the {backend} backend needs an NVIDIA GPU with a CUDA driver: {unavailable_reason()}; "
+                       f"run on a GPU machine, or use backend='{cpu_backend}' (CPU)")
 
 
 def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, what: str | None = None) -> int:

@@ -31,7 +31,7 @@ _raised: dict = {}                # function handle (as an int) -> bytes it was 
 
 def shared_limit() -> int | None:
     """The most shared memory one block of the current device may use (None: no limit, the simulator)."""
-    if numba.config.ENABLE_CUDASIM:
+    if cuda.config.ENABLE_CUDASIM:
         return None
     return int(cuda.get_current_device().MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)
 
@@ -39,7 +39,7 @@ def shared_limit() -> int | None:
 def launch(kernel, blocks: int, threads: int, shared_bytes: int, *args) -> None:
     """``kernel[blocks, threads, 0, shared_bytes](*args)``, opting the kernel in first when
     ``shared_bytes`` is above :data:`PORTABLE_SHARED_BYTES`."""
-    if shared_bytes > PORTABLE_SHARED_BYTES and not numba.config.ENABLE_CUDASIM:
+    if shared_bytes > PORTABLE_SHARED_BYTES and not cuda.config.ENABLE_CUDASIM:
         try:
             compiled = kernel.compile(tuple(kernel.typeof_pyval(a) for a in args))
             _opt_in(compiled._codelibrary.get_cufunc(), shared_bytes)

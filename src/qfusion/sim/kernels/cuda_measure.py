@@ -13,8 +13,8 @@ from numba import cuda
 from qfusion.sim.kernels.bodies import collapse_pair
 
 # threads per block of the reductions (a power of two); numba's CUDA simulator runs each as a
-# Python thread, so it gets fewer
-THREADS = 32 if numba.config.ENABLE_CUDASIM else 128
+# Python thread, so it gets fewer (asked of numba.cuda: the numba-cuda package keeps its own config)
+THREADS = 32 if cuda.config.ENABLE_CUDASIM else 128
 _collapse_pair = cuda.jit(device=True)(collapse_pair)
 
 
