@@ -122,6 +122,18 @@ class DensityRun:
         return type(self)(self.data.copy(), self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options,
                           cache=self.cache)
 
+    def branch(self) -> "DensityRun":
+        """A fork that stays valid beside other forks (a branch of :func:`_sample_branches`)."""
+        return self.fork()
+
+    def branches_fit(self, copies: int) -> bool:
+        """Whether ``copies`` more density matrices fit beside this one."""
+        try:
+            check_state_fits(2 * self.num_qubits, self.data.dtype, copies=1 + copies, what="density matrix")
+            return True
+        except MemoryError:
+            return False
+
 
 def real_dtype(dtype) -> type:
     """The real dtype of the Pauli components for a complex ``dtype`` (complex128 -> float64)."""
@@ -261,7 +273,7 @@ class _Branch(BranchingExecutor, _Executor):
         _project(self.run, qubit, outcome, probability)
 
     def split(self, moving: np.ndarray) -> "_Branch":
-        run = self.run.fork()
+        run = self.run.branch()
         run.erasures = list(self.run.erasures)
         branch = _Branch(run)
         branch.start(self.shots, self.indices[moving], self.bits[moving])
@@ -330,8 +342,7 @@ def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool
     """``(counts, memory or None, metadata)`` of a lowered program; ``new_run(rng)`` makes the
     ``|0><0|`` run it starts from (on the CPU here, on the device in :mod:`.gpu_density`).
 
-    Mid-circuit measurements: with ``branches`` (which needs a run whose forks are independent
-    copies, as the CPU's are) the shots run together and part where their outcomes do
+    Mid-circuit measurements: with ``branches`` the shots run together and part where their outcomes do
     (:func:`_sample_branches`); otherwise, or when the copies that needs do not fit, one by one
     from the first measurement on.
 
@@ -344,7 +355,7 @@ def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool
     run = new_run(rng)
     if program.terminal_measurements is not None:
         outcomes, erasures = _sample_terminal(program, shots, run)
-    elif branches and _branches_fit(run, shots):
+    elif branches and run.branches_fit(shots.bit_length()):  # one copy per level of splits
         outcomes, erasures = _sample_branches(program, shots, run)
     else:
         outcomes, erasures = _sample_shots(program, shots, run)
@@ -384,16 +395,6 @@ def _sample_shots(program: NoisyProgram, shots: int, base: DensityRun):
             erasures += run.erasures  # the expected erasures of the first shot's branch
         outcomes[shot] = bits_value(run.clbits)
     return outcomes, erasures
-
-
-def _branches_fit(run: DensityRun, shots: int) -> bool:
-    """Whether the density matrices alive at once in :func:`_sample_branches` fit: the run and
-    one copy per level of splits, each level holding at most half the shots of the one above."""
-    try:
-        check_state_fits(2 * run.num_qubits, run.data.dtype, copies=1 + shots.bit_length(), what="density matrix")
-        return True
-    except MemoryError:
-        return False
 
 
 def _sample_branches(program: NoisyProgram, shots: int, base: DensityRun):

@@ -131,6 +131,19 @@ class _GpuRun(DensityRun):
         buffer.copy_to_device(self.data)
         return _GpuRun(buffer, self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options, cache=self.cache)
 
+    def branch(self) -> "_GpuRun":
+        """An independent device copy of the data (branches live side by side)."""
+        data = gpu._cuda().device_array_like(self.data)
+        data.copy_to_device(self.data)
+        return _GpuRun(data, self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options, cache=self.cache)
+
+    def branches_fit(self, copies: int) -> bool:
+        try:
+            gpu.check_device_fits(2 * self.num_qubits, self.data.dtype, copies=copies)
+            return True
+        except MemoryError:
+            return False
+
     def _rows(self):
         return self.data.reshape(1, self.data.shape[0])
 
@@ -163,8 +176,9 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
            dtype=np.complex128, memory: bool = False, options: GpuOptions | None = None):
     """``(counts, memory or None, metadata)`` as :func:`qfusion.sim.density_matrix.sample`, on the GPU:
     only the ``2^n`` probabilities come back for terminal measurements; otherwise the shots run
-    one by one from the first measurement on, each from a device copy of the state before it."""
+    together, forking device copies of the state where their mid-circuit outcomes part (one by
+    one, from a shared copy, when those copies do not fit)."""
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
     return sample_program(program, int(shots), lambda rng: _new_run(program, rng, dtype, options),
-                          np.random.default_rng(seed), memory)
+                          np.random.default_rng(seed), memory, branches=True)
