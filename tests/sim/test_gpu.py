@@ -192,6 +192,7 @@ def test_a_launch_past_48_kib_opts_the_kernel_in_once_through_cuda_python(monkey
     monkeypatch.setattr(driver, "binding", binding, raising=False)
     monkeypatch.setattr(driver, "driver", recorder)
     monkeypatch.setattr(cuda_launch, "_raised", {})
+    monkeypatch.setattr(cuda_launch, "_simulator", lambda: False)  # also when this runs under the simulator
     handle = handle_type(4242)
     _launch_each_size(_StandInKernel(handle, []))
     if call == "cuKernelSetAttribute":
@@ -213,6 +214,7 @@ def test_a_launch_past_48_kib_opts_the_kernel_in_once_through_ctypes(monkeypatch
     monkeypatch.setattr(driver, "driver", types.SimpleNamespace(lib=types.SimpleNamespace(
         cuFuncSetAttribute=set_attribute)))
     monkeypatch.setattr(cuda_launch, "_raised", {})
+    monkeypatch.setattr(cuda_launch, "_simulator", lambda: False)
     _launch_each_size(_StandInKernel(ctypes.c_void_p(4242), []))
     assert calls == [(4242, 8, 128 << 10)]  # CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES in cuda.h
 

@@ -29,9 +29,13 @@ MAX_DYNAMIC_SHARED_SIZE_BYTES = 8  # CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_B
 _raised: dict = {}                # function handle (as an int) -> bytes it was opted in to
 
 
+def _simulator() -> bool:
+    return bool(cuda.config.ENABLE_CUDASIM)
+
+
 def shared_limit() -> int | None:
     """The most shared memory one block of the current device may use (None: no limit, the simulator)."""
-    if cuda.config.ENABLE_CUDASIM:
+    if _simulator():
         return None
     return int(cuda.get_current_device().MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)
 
@@ -39,7 +43,7 @@ def shared_limit() -> int | None:
 def launch(kernel, blocks: int, threads: int, shared_bytes: int, *args) -> None:
     """``kernel[blocks, threads, 0, shared_bytes](*args)``, opting the kernel in first when
     ``shared_bytes`` is above :data:`PORTABLE_SHARED_BYTES`."""
-    if shared_bytes > PORTABLE_SHARED_BYTES and not cuda.config.ENABLE_CUDASIM:
+    if shared_bytes > PORTABLE_SHARED_BYTES and not _simulator():
         try:
             compiled = kernel.compile(tuple(kernel.typeof_pyval(a) for a in args))
             _opt_in(compiled._codelibrary.get_cufunc(), shared_bytes)
