@@ -18,8 +18,10 @@ What is measured
     fewer passes, fewer blocks per multiprocessor); each size's passes and time are in the row, and
     the top-level numbers are the fastest size's. ``--sections plan`` prints only the passes (host).
   * the copy floor: one device-to-device copy of a state-sized array (cudaMemcpy; read + write).
-  * peers, when importable: qiskit-aer (device="GPU"), pennylane lightning.gpu, cuda-quantum
-    (nvidia target); each is skipped with its reason when absent.
+  * peers (bench/gpu_peers.py), each in its own process after qfusion's rows, up to ``--peer-max-qubits``:
+    qiskit-aer-gpu (device="GPU"), pennylane lightning.gpu, cuda-quantum (nvidia target); the circuit and
+    <Z_0> on the device, best of ``--peer-repeat`` after a warm-up; each first checked against qfusion's
+    CPU simulator at 10 qubits, and skipped with its reason when absent (bench/gpu_wheels.py carries them).
   * batched mode: ``--batch`` parameter sets of a 12-qubit (``--batch-qubits``) QAOA in one batched
     GPU run, against a loop of the CPU simulator (the CPU loop runs ``--batch-cpu`` sets and is
     scaled, said so).
@@ -55,10 +57,10 @@ os.environ.setdefault("QFUSION_NUM_THREADS", str(os.cpu_count()))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
 from bench_statevector import BUILDERS  # noqa: E402  (the gate lists: qft, brickwork, ghz, qaoa)
+from gpu_peers import PEERS, check_failures, run_peer, z0  # noqa: E402
 
 FAMILIES = ("brickwork", "qft", "qaoa")
 SECTIONS = ("circuits", "batch", "density", "adjoint")  # and "plan": passes per sweep size, on the host only
-PEERS = ("aer_gpu", "lightning_gpu", "cudaq")
 
 
 def build(n, gates):
@@ -111,62 +113,6 @@ def count_passes(circuit, dtype, sweep_qubits=None):
     return len(steps), kinds
 
 
-# -- peers: build (untimed) and run (timed); each raises when it cannot run -----------------------
-
-def peer_aer_gpu(n, gates, dtype):
-    from qiskit import QuantumCircuit, transpile
-    from qiskit_aer import AerSimulator
-    sim = AerSimulator(method="statevector", device="GPU", precision="double" if dtype == "complex128" else "single")
-    if "GPU" not in sim.available_devices():
-        raise RuntimeError("qiskit-aer has no GPU device (install qiskit-aer-gpu)")
-    qc = QuantumCircuit(n)
-    for name, qubits, params in gates:
-        getattr(qc, name)(*params, *qubits)
-    qc.save_statevector()
-    qc = transpile(qc, sim, optimization_level=0)
-    return lambda: sim.run(qc).result()
-
-
-def peer_lightning_gpu(n, gates, dtype):
-    import pennylane as qml
-    dev = qml.device("lightning.gpu", wires=n, c_dtype=np.dtype(dtype).type)
-    ops = {"h": qml.Hadamard, "rx": qml.RX, "rz": qml.RZ, "cz": qml.CZ, "cp": qml.ControlledPhaseShift,
-           "swap": qml.SWAP, "rzz": qml.IsingZZ, "cx": qml.CNOT}
-
-    @qml.qnode(dev)
-    def circuit():
-        for name, qubits, params in gates:
-            ops[name](*params, wires=list(qubits))
-        return qml.state()
-    return circuit
-
-
-def peer_cudaq(n, gates, dtype):
-    import cudaq
-    cudaq.set_target("nvidia", option="fp64" if dtype == "complex128" else "fp32")
-    kernel = cudaq.make_kernel()
-    q = kernel.qalloc(n)
-    for name, qubits, params in gates:
-        if name == "cp":
-            kernel.cr1(params[0], q[qubits[0]], q[qubits[1]])
-        elif name == "rzz":
-            kernel.cx(q[qubits[0]], q[qubits[1]])
-            kernel.rz(params[0], q[qubits[1]])
-            kernel.cx(q[qubits[0]], q[qubits[1]])
-        elif name == "cz":
-            kernel.cz(q[qubits[0]], q[qubits[1]])
-        elif name == "swap":
-            kernel.swap(q[qubits[0]], q[qubits[1]])
-        elif params:
-            getattr(kernel, name)(params[0], q[qubits[0]])
-        else:
-            getattr(kernel, name)(q[qubits[0]])
-    return lambda: cudaq.get_state(kernel)
-
-
-PEER_BUILDERS = {"aer_gpu": peer_aer_gpu, "lightning_gpu": peer_lightning_gpu, "cudaq": peer_cudaq}
-
-
 def short_error(exc):
     text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
     return text[:140]
@@ -174,7 +120,7 @@ def short_error(exc):
 
 # -- the runs -------------------------------------------------------------------------------------
 
-def run_circuits(args, peers, report):
+def run_circuits(args, report):
     import qfusion as qf
     from qfusion.sim import statevector as cpu
     from qfusion.sim.gpu import check_device_fits
@@ -208,21 +154,37 @@ def run_circuits(args, peers, report):
                         expected = np.asarray(cpu.simulate(circuit))
                         got = np.asarray(state)
                         row["fidelity_vs_cpu"] = float(abs(np.vdot(expected, got)) ** 2)
+                        row["z0_cpu"] = z0(expected)  # what the peers' timed runs return
                     del state
                 except Exception as exc:
                     row["qfusion_error"] = short_error(exc)
                     traceback.print_exc()
-                for peer in peers:
-                    try:
-                        fn = PEER_BUILDERS[peer](n, gates, dtype)
-                        fn()  # warm-up
-                        row[f"{peer}_s"], _ = best_time(fn, args.repeat)
-                    except Exception as exc:
-                        row[f"{peer}_s"] = None
-                        row[f"{peer}_skipped"] = short_error(exc)
                 rows.append(row)
                 report(row)
     return rows
+
+
+def run_peers(args, rows, report):
+    """Each peer's worker process over the rows' sizes up to --peer-max-qubits; its times (and its <Z_0>
+    against the CPU's) go into the rows. Returns each peer's translation check: "passed", failures or why absent."""
+    qubits = [n for n in args.qubits if n <= args.peer_max_qubits]
+    checks = {}
+    for peer in args.peers:
+        records = run_peer(peer, qubits=qubits, families=args.families, dtypes=args.dtypes,
+                           repeat=args.peer_repeat, device=args.peer_device, timeout=args.peer_timeout,
+                           report=report)
+        unavailable = next((r["unavailable"] for r in records if "unavailable" in r), None)
+        timed = {(r["family"], r["n"], r["dtype"]): r for r in records if "family" in r}
+        checks[peer] = unavailable or "; ".join(check_failures(records)) or "passed"
+        for row in rows:
+            record = timed.get((row["family"], row["n"], row["dtype"]), {})
+            row[f"{peer}_s"] = record.get("s")
+            if "s" not in record:
+                row[f"{peer}_skipped"] = (unavailable or record.get("error") or
+                                          f"not run (above --peer-max-qubits {args.peer_max_qubits}, or cut off)")
+            elif "z0_cpu" in row:
+                row[f"{peer}_z0_diff"] = abs(record["z0"] - row["z0_cpu"])
+    return checks
 
 
 def sweep_label(sweep_qubits):
@@ -451,7 +413,7 @@ def density_markdown(rows, adjoint):
     return "\n".join(lines)
 
 
-def markdown(rows, batch, peers):
+def markdown(rows, batch, peers, peer_checks):
     head = "| circuit | n | dtype | passes | qfusion s | copy floor s | per pass / floor | " + \
            "".join(f"{p} s | " for p in peers) + "best peer / qfusion |"
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
@@ -465,6 +427,10 @@ def markdown(rows, batch, peers):
                  f"{r['per_pass_vs_floor']:.2f}" if "per_pass_vs_floor" in r else "-"]
         cells += [f"{t:.4f}" if t else "skipped" for t in peer_times] + [ratio]
         lines.append("| " + " | ".join(cells) + " |")
+    if peer_checks:
+        lines.append("")
+        lines.append("Peer translation checks (10 qubits, complex128, final state against qfusion's CPU simulator): " +
+                     "; ".join(f"{peer}: {result}" for peer, result in peer_checks.items()) + ".")
     if any(r["floor_scaled_from_smaller_n"] for r in rows):
         lines.append("")
         lines.append("\\* two states do not fit on the device: the floor is the largest measured one scaled per byte.")
@@ -528,6 +494,11 @@ def parse_args(argv):
     p.add_argument("--families", default=",".join(FAMILIES))
     p.add_argument("--dtype", default="both", choices=["complex128", "complex64", "both"])
     p.add_argument("--peers", default="all", help=f"comma list of {','.join(PEERS)}, all or none")
+    p.add_argument("--peer-max-qubits", type=int, default=28, help="largest n the peers run at")
+    p.add_argument("--peer-repeat", type=int, default=1, help="peers: best of R after a warm-up run")
+    p.add_argument("--peer-timeout", type=float, default=60.0, help="seconds per peer process")
+    p.add_argument("--peer-device", default="gpu", choices=["gpu", "cpu"],
+                   help="cpu: the peers' CPU devices (a smoke run, e.g. under NUMBA_ENABLE_CUDASIM=1)")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--check-max", type=int, default=28, help="compare with the CPU simulator up to this n")
     p.add_argument("--batch", type=int, default=10000)
@@ -585,15 +556,17 @@ def main(argv=None):
         measured.append(row)
         write_json(args.json, {"complete": False, "measured": measured})
 
-    rows = run_circuits(args, args.peers, report) if "circuits" in args.sections else []
+    rows = run_circuits(args, report) if "circuits" in args.sections else []
     batch = run_batch(args, report) if args.batch and "batch" in args.sections else None
+    peer_checks = run_peers(args, rows, report) if rows and args.peers else {}
     density = run_density(args, report) if "density" in args.sections else []
     adjoint = run_adjoint(args, report) if "adjoint" in args.sections else []
     if rows or batch:
-        print(markdown(rows, batch, args.peers))
+        print(markdown(rows, batch, args.peers, peer_checks))
         print(sweeps_markdown(rows))
     print(density_markdown(density, adjoint))
-    write_json(args.json, {"complete": True, "rows": rows, "batch": batch, "density": density, "adjoint": adjoint})
+    write_json(args.json, {"complete": True, "rows": rows, "batch": batch, "peer_checks": peer_checks,
+                           "density": density, "adjoint": adjoint})
 
 
 def write_json(path, data):
