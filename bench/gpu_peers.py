@@ -217,7 +217,9 @@ def run_peer(peer, *, qubits, families, dtypes, repeat, device="gpu", check_qubi
                "--qubits", ",".join(map(str, qubits)), "--families", ",".join(families),
                "--dtype", ",".join(dtypes), "--repeat", str(repeat), "--check-qubits", str(check_qubits)]
     env = dict(os.environ)
-    paths = [os.path.join(HERE, "..", "src")] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    # BENCH_PEER_PATH: where bench/gpu_wheels.py installed the peers; only the workers put it on their path
+    paths = [os.path.join(HERE, "..", "src")] + [p for p in (env.get("BENCH_PEER_PATH", "").split(os.pathsep) +
+                                                             env.get("PYTHONPATH", "").split(os.pathsep)) if p]
     env["PYTHONPATH"] = os.pathsep.join(paths)
     try:
         out = subprocess.run(command, stdout=subprocess.PIPE, text=True, timeout=timeout, env=env).stdout
