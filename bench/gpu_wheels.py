@@ -4,8 +4,9 @@
 The device machine has CUDA 13 and no network; each call carries at most 64 MiB. Here (network, pip, and a
 C compiler when a CUDA 12 peer is chosen):
 
-    python bench/gpu_wheels.py stage --peers cudaq        # download, slim, pack .whl/call1 ..., print the calls
-    python bench/gpu_wheels.py stage --peers aer_gpu      # the CUDA 12 build, with stubs for unused CUDA 12 libraries
+    python bench/gpu_wheels.py stage --peers aer_gpu      # download, slim, pack .whl/call1 ..., print the calls
+    python bench/gpu_wheels.py stage --peers aer_gpu,lightning_gpu --keep-sm 90    # both in one call
+    python bench/gpu_wheels.py stage --peers cudaq --keep-sm 90                    # one call (two without)
 
 There, one `run` call per bundle, back to back (a warm machine keeps /tmp only 30 s after a call):
 
@@ -22,7 +23,8 @@ xz archive (CUDA-Q's MLIR library shrinks from 53 to 36 MiB), split into parts o
 qiskit-aer-gpu and lightning.gpu exist only for CUDA 12 and link to CUDA 12 libraries of over 1.3 GiB that a
 state-vector run never calls: bench/cuda_shrink.py builds stubs for those here (a C compiler is needed); the
 CUDA 12 runtime (libcudart.so.12, which driver 580 runs) and cuStateVec are the real ones. ``--keep-sm 90``
-also zeroes the machine code for other GPUs in the carried fatbins (cuStateVec's: 53 of 56 MiB).
+also zeroes the machine code for other GPUs in the carried fatbins (48 of cuStateVec 13's 65 MiB, 90 of
+cuStateVec 12's 114, 17 of aer's 28); it has not run on a GPU yet. Packed sizes: RESULTS.md, "GPU peers".
 """
 
 from __future__ import annotations
@@ -229,13 +231,18 @@ def report(args, rows, groups, archive, parts):
     for k in range(1, len(parts) + 1):
         command = f"python3 bench/gpu_wheels.py gather .whl/call{k}"
         if k == len(parts):
-            command += (f" && python3 bench/gpu_wheels.py install; export BENCH_PEER_PATH="
-                        f"{TARGETS['cu13']}:{TARGETS['cu12']}; {args.then}")
+            command += (" && python3 bench/gpu_wheels.py install; export BENCH_PEER_PATH=/tmp/site:/tmp/site12; "
+                        + args.then)
+        if len(command) > 2000:
+            raise SystemExit(f"call {k}'s command has {len(command)} characters; `run` takes 2000: shorten --then")
         print(f"  call {k}: carry [\".whl/call{k}\"]\n          command: {command}")
 
 
 def gather(args):
     """There: copy one call's bundle into /tmp/wheels (it lasts while the machine stays warm)."""
+    if not os.path.isfile(os.path.join(args.folder, "manifest.json")):
+        print(f"gpu_wheels: no bundle in {args.folder} (not named in the call's carry?)")
+        return 1
     os.makedirs(WHEELS_THERE, exist_ok=True)
     for path in glob.glob(os.path.join(args.folder, "*")):
         shutil.copy(path, WHEELS_THERE)
@@ -280,19 +287,20 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="step", required=True)
     s = sub.add_parser("stage", help="here: download, slim, pack and print the calls")
-    s.add_argument("--peers", default="cudaq", help=f"comma list of {','.join(PEER_WHEELS)}")
+    s.add_argument("--peers", default="aer_gpu", help=f"comma list of {','.join(PEER_WHEELS)}")
     s.add_argument("--bundle-mib", type=int, default=60, help="largest part (the working tree travels too)")
     s.add_argument("--xz-preset", type=int, default=9)
     s.add_argument("--keep-sm", type=int, default=None,
                    help="zero the fatbin machine code of every GPU but this one (90: H200), not tried on a GPU yet")
-    s.add_argument("--then", default="BENCH_TIMEOUT=280 bash bench/gpu_check.sh",
-                   help="what the last call runs after the install")
+    s.add_argument("--then", default=None, help="what the last call runs after the install (default: "
+                   "bench/gpu_check.sh with its state-vector step given 50 s more per peer)")
     g = sub.add_parser("gather", help="there: one call's bundle into /tmp/wheels")
     g.add_argument("folder")
     sub.add_parser("install", help="there: rejoin the parts and pip install them")
     args = p.parse_args(argv)
     if args.step == "stage":
         args.peers = args.peers.split(",")
+        args.then = args.then or f"BENCH_TIMEOUT={220 + 50 * len(args.peers)} bash bench/gpu_check.sh"
         unknown = set(args.peers) - set(PEER_WHEELS)
         if unknown:
             p.error(f"unknown peer(s) {', '.join(sorted(unknown))}: choose from {', '.join(PEER_WHEELS)}")
