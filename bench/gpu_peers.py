@@ -255,6 +255,8 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per peer")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.check_qubits % 2:
+        p.error("--check-qubits must be even (the QAOA family's graph is 3-regular)")
     args.peers = list(PEERS) if args.peers == "all" else args.peers.split(",")
     args.qubits = [int(q) for q in args.qubits.split(",") if q]
     args.families = args.families.split(",")
