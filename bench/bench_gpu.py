@@ -175,7 +175,7 @@ def run_peers(args, rows, report):
                            report=report)
         unavailable = next((r["unavailable"] for r in records if "unavailable" in r), None)
         timed = {(r["family"], r["n"], r["dtype"]): r for r in records if "family" in r}
-        checks[peer] = unavailable or "; ".join(check_failures(records)) or "passed"
+        checks[peer] = f"not run ({unavailable})" if unavailable else "; ".join(check_failures(records)) or "passed"
         for row in rows:
             record = timed.get((row["family"], row["n"], row["dtype"]), {})
             row[f"{peer}_s"] = record.get("s")
@@ -429,8 +429,8 @@ def markdown(rows, batch, peers, peer_checks):
         lines.append("| " + " | ".join(cells) + " |")
     if peer_checks:
         lines.append("")
-        lines.append("Peer translation checks (10 qubits, complex128, final state against qfusion's CPU simulator): " +
-                     "; ".join(f"{peer}: {result}" for peer, result in peer_checks.items()) + ".")
+        lines.append("Peers, each checked first (10 qubits, complex128, final state against qfusion's CPU "
+                     "simulator): " + "; ".join(f"{peer}: {result}" for peer, result in peer_checks.items()) + ".")
     if any(r["floor_scaled_from_smaller_n"] for r in rows):
         lines.append("")
         lines.append("\\* two states do not fit on the device: the floor is the largest measured one scaled per byte.")

@@ -5,17 +5,19 @@ The device machine has CUDA 13 and no network; each call carries at most 64 MiB.
 C compiler when a CUDA 12 peer is chosen):
 
     python bench/gpu_wheels.py stage --peers aer_gpu      # download, slim, pack .whl/call1 ..., print the calls
-    python bench/gpu_wheels.py stage --peers aer_gpu,lightning_gpu --keep-sm 90    # both in one call
-    python bench/gpu_wheels.py stage --peers cudaq --keep-sm 90                    # one call (two without)
+    python bench/gpu_wheels.py stage --peers aer_gpu,lightning_gpu --keep-sm 90    # both in one bundle
+    python bench/gpu_wheels.py stage --peers cudaq --keep-sm 90                    # one bundle (two without)
 
 There, one `run` call per bundle, back to back (a warm machine keeps /tmp only 30 s after a call):
 
     python3 bench/gpu_wheels.py gather .whl/call1         # the call's parts into /tmp/wheels
     python3 bench/gpu_wheels.py install                   # rejoin, check, pip install --target /tmp/site, /tmp/site12
 
-``stage`` prints each call's command and carry list; the last call installs and runs bench/gpu_check.sh,
-with the peers' install directories in BENCH_PEER_PATH, which only bench/gpu_peers.py's worker processes put
-on their path (the GPU tests and qfusion's benchmarks see the machine's packages alone).
+``stage`` prints each call's command, carry list and timeout: the last bundle's call runs bench/gpu_check.sh
+without peers (540 s of the 600 a command may run), and one more call installs the peers and runs
+bench/gpu_peers.sh (qfusion and the peers at n = 26, 28); ``--no-gpu-check`` puts both in the last bundle's
+call, for a session of the peers alone. The peers' install directories reach only bench/gpu_peers.py's
+worker processes (BENCH_PEER_PATH): the GPU tests and qfusion's rows see the machine's packages alone.
 
 How the bytes are saved: members a GPU run never loads are left out of a wheel (CUDA-Q's remote-QPU plugins,
 lightning.qubit's binaries, headers), every wheel is stored uncompressed and all of them are packed into one
@@ -227,15 +229,17 @@ def report(args, rows, groups, archive, parts):
           f"part(s) of at most {args.bundle_mib} MiB; the working tree adds {tree / MIB:.1f} MiB to every call")
     if tree + args.bundle_mib * MIB > 64 * MIB:
         print(f"WARNING: tree + bundle exceed 64 MiB: lower --bundle-mib to {int((64 * MIB - tree) / MIB) - 1}")
-    print(f"\n{len(parts)} call(s), back to back (the machine keeps /tmp only while warm, 30 s after a call):")
-    for k in range(1, len(parts) + 1):
-        command = f"python3 bench/gpu_wheels.py gather .whl/call{k}"
-        if k == len(parts):
-            command += (" && python3 bench/gpu_wheels.py install; export BENCH_PEER_PATH=/tmp/site:/tmp/site12; "
-                        + args.then)
-        if len(command) > 2000:
-            raise SystemExit(f"call {k}'s command has {len(command)} characters; `run` takes 2000: shorten --then")
-        print(f"  call {k}: carry [\".whl/call{k}\"]\n          command: {command}")
+    calls = [f"python3 bench/gpu_wheels.py gather .whl/call{k}" for k in range(1, len(parts) + 1)]
+    if args.no_gpu_check:
+        calls[-1] += " && python3 bench/gpu_wheels.py install && bash bench/gpu_peers.sh"
+    else:  # gpu_check.sh first (540 s: with the peers it would pass the 600 s a command may run), then the peers
+        calls[-1] += '; BENCH_ARGS="--peers none" bash bench/gpu_check.sh'
+        calls.append("python3 bench/gpu_wheels.py install && bash bench/gpu_peers.sh")
+    print(f"\n{len(calls)} call(s), back to back (the machine keeps /tmp only while warm, 30 s after a call):")
+    for k, command in enumerate(calls, 1):
+        carry = f'carry [".whl/call{k}"]' if k <= len(parts) else "no carry"
+        limit = 600 if "gpu_check" in command else 420 if "gpu_peers" in command else 60
+        print(f"  call {k}: {carry}, timeout_s {limit}\n          command: {command}")
 
 
 def gather(args):
@@ -292,15 +296,14 @@ def parse_args(argv):
     s.add_argument("--xz-preset", type=int, default=9)
     s.add_argument("--keep-sm", type=int, default=None,
                    help="zero the fatbin machine code of every GPU but this one (90: H200), not tried on a GPU yet")
-    s.add_argument("--then", default=None, help="what the last call runs after the install (default: "
-                   "bench/gpu_check.sh with its state-vector step given 50 s more per peer)")
+    s.add_argument("--no-gpu-check", action="store_true",
+                   help="a session for the peers alone: the last bundle's call installs and runs bench/gpu_peers.sh")
     g = sub.add_parser("gather", help="there: one call's bundle into /tmp/wheels")
     g.add_argument("folder")
     sub.add_parser("install", help="there: rejoin the parts and pip install them")
     args = p.parse_args(argv)
     if args.step == "stage":
         args.peers = args.peers.split(",")
-        args.then = args.then or f"BENCH_TIMEOUT={220 + 50 * len(args.peers)} bash bench/gpu_check.sh"
         unknown = set(args.peers) - set(PEER_WHEELS)
         if unknown:
             p.error(f"unknown peer(s) {', '.join(sorted(unknown))}: choose from {', '.join(PEER_WHEELS)}")
