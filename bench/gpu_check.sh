@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# One call on the GPU machine: the GPU test suite, then the GPU benchmarks; results under $OUT.
-#   run: bash bench/gpu_check.sh            (OUT defaults to ./gpu_out; at most 540 s, see below)
-#   BENCH_ARGS="--qubits 26,28 --dtype complex64" bash bench/gpu_check.sh    (a shorter state-vector benchmark)
-#   DENSITY_ARGS="--density-qubits 12,13 --adjoint-qubits 16" bash bench/gpu_check.sh
+# The GPU machine's checks, in two parts that each fit one device call with room to spare; results under $OUT.
+#   bash bench/gpu_check.sh check   the device report, the GPU test suite, and the kernel passes against the
+#                                   copy floor (bench_gpu_kernels.py): at most 20+100+170+60 = 350 s
+#   bash bench/gpu_check.sh bench   the device report, the density-matrix/adjoint benchmark and the
+#                                   state-vector benchmark (bench_gpu.py): at most 20+80+190 = 290 s
+#   bash bench/gpu_check.sh         both (640 s: over the 600 s one command may run; for a machine of your own)
+#   BENCH_ARGS="--qubits 26,28 --dtype complex64" bash bench/gpu_check.sh bench   (a shorter state-vector benchmark)
+#   DENSITY_ARGS="--density-qubits 12,13 --adjoint-qubits 16" KERNEL_ARGS="--qubits 28" ...
+# A session's 15 minutes of device time hold the machine's start, `check` and `bench` (about 11 minutes),
+# and a short peers call if wheels were carried (bench/gpu_wheels.py prints the calls).
 # Uses the machine's python3 (PYTHON=... for another) and its numba/numba-cuda/numpy; qfusion runs
 # from src/ (no install). Rehearsed without a GPU by bench/rehearse_gpu_check.sh (bench/README.md).
-# Time budget (each step is cut at its timeout, keeping what it printed; the environment variables
-# change them): the device report 20 s, new GPU tests (density matrix, adjoint) 100 s, the other GPU
-# tests 170 s, density matrix and adjoint benchmark 80 s, state-vector benchmark 170 s: 540 s in
-# all, under the device tool's 600 s a command. Writes 7 files, all directly under $OUT (the tool
-# returns at most 8): device.txt (versions, libraries, the step summary at its end),
-# gpu_tests_density_adjoint.txt, gpu_tests.txt, bench_gpu_density.txt/json, bench_gpu.txt/json
-# (each JSON rewritten after every measured row, so a step cut at its timeout keeps its rows).
+# Each step is cut at its timeout, keeping what it printed (the environment variables change them).
+# Files, all directly under $OUT (the tool returns at most 8): device.txt (versions, libraries, the step
+# summary at its end) in each part; check: gpu_tests_density_adjoint.txt, gpu_tests.txt,
+# bench_gpu_kernels.txt; bench: bench_gpu_density.txt/json, bench_gpu.txt/json (each JSON rewritten after
+# every measured row, so a step cut at its timeout keeps its rows).
 set -u -o pipefail
+PART=${1:-all}
+case $PART in check|bench|all) ;; *) echo "usage: bash bench/gpu_check.sh [check|bench|all]"; exit 2;; esac
 OUT=${OUT:-$PWD/gpu_out}
 mkdir -p "$OUT"
 export PYTHONPATH=$PWD/src${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 MPLBACKEND=Agg
@@ -77,18 +83,27 @@ echo "$USABLE"
 # density matrix and adjoint tests first, in their own step, so a slow state-vector test cannot crowd
 # them out. Each process JIT-compiles the CUDA kernels it launches (at most 36 specialisations, ~8 s
 # on a 2-core VM); the CPU kernels compile once, into NUMBA_CACHE_DIR, and load from there after.
-step "density/adjoint tests" ${NEW_TEST_TIMEOUT:-100} gpu_tests_density_adjoint.txt \
-  $PY -m pytest -v -p no:cacheprovider -o addopts="" $TEST_LIMIT tests/sim/test_gpu_device.py \
-  -k "density or adjoint" -rs --durations=10
-step "tests" ${TEST_TIMEOUT:-170} gpu_tests.txt \
-  $PY -m pytest -v -p no:cacheprovider -o addopts="" $TEST_LIMIT \
-  tests/sim/test_gpu_device.py tests/sim/test_gpu.py tests/sim/test_gpu_density.py tests/sim/test_gpu_adjoint.py \
-  -k "not (test_gpu_device and (density or adjoint)) and not compiles_to_ptx" -m "not slow" -rs --durations=15
-# the density matrix (12-14 qubits, noise after every gate, against the CPU) and adjoint gradients
-step "density bench" ${DENSITY_TIMEOUT:-80} bench_gpu_density.txt \
-  $PY bench/bench_gpu.py --sections density,adjoint ${DENSITY_ARGS:-} --json "$OUT/bench_gpu_density.json"
-step "bench" ${BENCH_TIMEOUT:-170} bench_gpu.txt \
-  $PY bench/bench_gpu.py --sections circuits,batch ${BENCH_ARGS:-} --json "$OUT/bench_gpu.json"
+if [ "$PART" != bench ]; then
+  step "density/adjoint tests" ${NEW_TEST_TIMEOUT:-100} gpu_tests_density_adjoint.txt \
+    $PY -m pytest -v -p no:cacheprovider -o addopts="" $TEST_LIMIT tests/sim/test_gpu_device.py \
+    -k "density or adjoint" -rs --durations=10
+  step "tests" ${TEST_TIMEOUT:-170} gpu_tests.txt \
+    $PY -m pytest -v -p no:cacheprovider -o addopts="" $TEST_LIMIT \
+    tests/sim/test_gpu_device.py tests/sim/test_gpu.py tests/sim/test_gpu_density.py tests/sim/test_gpu_adjoint.py \
+    -k "not (test_gpu_device and (density or adjoint)) and not compiles_to_ptx" -m "not slow" -rs --durations=15
+  # one pass of each kernel (qfusion's generic ones, hand-specialised numba, CuPy) against the copy floor
+  step "kernels" ${KERNEL_TIMEOUT:-60} bench_gpu_kernels.txt $PY bench/bench_gpu_kernels.py ${KERNEL_ARGS:---qubits 27}
+fi
+if [ "$PART" != check ]; then
+  # the density matrix (12-14 qubits, noise after every gate, against the CPU) and adjoint gradients
+  step "density bench" ${DENSITY_TIMEOUT:-80} bench_gpu_density.txt \
+    $PY bench/bench_gpu.py --sections density,adjoint ${DENSITY_ARGS:---density-sweep-qubits +1,+2} \
+    --json "$OUT/bench_gpu_density.json"
+  # each circuit at three sweep chunk sizes (32, 64, 128 KiB of shared memory): the fastest is chosen here
+  step "bench" ${BENCH_TIMEOUT:-190} bench_gpu.txt \
+    $PY bench/bench_gpu.py --sections circuits,batch ${BENCH_ARGS:---sweep-qubits default,+1,+2 --repeat 2} \
+    --json "$OUT/bench_gpu.json"
+fi
 
 { echo; echo "== summary (rc 124: cut at the step's timeout)"; echo "$USABLE"; printf %s "$SUMMARY"
   echo "files under \$OUT: $(find "$OUT" -type f | wc -l) (at most 8 come back)"; } | tee -a "$OUT/device.txt"

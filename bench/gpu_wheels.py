@@ -13,10 +13,11 @@ There, one `run` call per bundle, back to back (a warm machine keeps /tmp only 3
     python3 bench/gpu_wheels.py gather .whl/call1         # the call's parts into /tmp/wheels
     python3 bench/gpu_wheels.py install                   # rejoin, check, pip install --target /tmp/site, /tmp/site12
 
-``stage`` prints each call's command, carry list and timeout: the last bundle's call runs bench/gpu_check.sh
-without peers (540 s of the 600 a command may run), and one more call installs the peers and runs
-bench/gpu_peers.sh (qfusion and the peers at n = 26, 28); ``--no-gpu-check`` puts both in the last bundle's
-call, for a session of the peers alone. The peers' install directories reach only bench/gpu_peers.py's
+``stage`` prints each call's command, carry list and timeout: the last bundle's call runs
+``bench/gpu_check.sh check`` (the GPU tests and kernel passes, 350 s), the next ``gpu_check.sh bench``
+(qfusion's benchmarks without peers, 290 s), and one more installs the peers and runs bench/gpu_peers.sh at
+n = 28 in the 2-3 minutes a 15-minute session has left; ``--no-gpu-check`` puts the install and
+gpu_peers.sh (n = 26, 28) in the last bundle's call instead, for a session of the peers alone. The peers' install directories reach only bench/gpu_peers.py's
 worker processes (BENCH_PEER_PATH): the GPU tests and qfusion's rows see the machine's packages alone.
 
 How the bytes are saved: members a GPU run never loads are left out of a wheel (CUDA-Q's remote-QPU plugins,
@@ -232,13 +233,16 @@ def report(args, rows, groups, archive, parts):
     calls = [f"python3 bench/gpu_wheels.py gather .whl/call{k}" for k in range(1, len(parts) + 1)]
     if args.no_gpu_check:
         calls[-1] += " && python3 bench/gpu_wheels.py install && bash bench/gpu_peers.sh"
-    else:  # gpu_check.sh first (540 s: with the peers it would pass the 600 s a command may run), then the peers
-        calls[-1] += '; BENCH_ARGS="--peers none" bash bench/gpu_check.sh'
-        calls.append("python3 bench/gpu_wheels.py install && bash bench/gpu_peers.sh")
+    else:  # gpu_check.sh's two parts (350 s and 290 s) first, then the peers in what is left of 15 minutes
+        calls[-1] += "; bash bench/gpu_check.sh check"
+        calls.append('BENCH_ARGS="--peers none --sweep-qubits default,+1,+2 --repeat 2" bash bench/gpu_check.sh bench')
+        calls.append('python3 bench/gpu_wheels.py install && PEERS_TIMEOUT=150 PEERS_ARGS="--qubits 28" '
+                     "bash bench/gpu_peers.sh")
     print(f"\n{len(calls)} call(s), back to back (the machine keeps /tmp only while warm, 30 s after a call):")
     for k, command in enumerate(calls, 1):
         carry = f'carry [".whl/call{k}"]' if k <= len(parts) else "no carry"
-        limit = 600 if "gpu_check" in command else 420 if "gpu_peers" in command else 60
+        limit = (380 if "gpu_check.sh check" in command else 310 if "gpu_check.sh bench" in command
+                 else 170 if "PEERS_TIMEOUT=150" in command else 420 if "gpu_peers" in command else 60)
         print(f"  call {k}: {carry}, timeout_s {limit}\n          command: {command}")
 
 

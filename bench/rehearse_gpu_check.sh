@@ -31,7 +31,8 @@ if "$PY" -c "import qiskit" 2>/dev/null; then echo "qiskit is importable: not li
 rm -rf "$OUT" "$OUT.numba"
 echo "== 1. gpu_check.sh under the CUDA simulator (OUT=$OUT)"
 NUMBA_ENABLE_CUDASIM=1 OUT=$OUT PYTHON=$PY NUMBA_CACHE_DIR=$OUT.numba \
-  DEVICE_TIMEOUT=60 NEW_TEST_TIMEOUT=300 TEST_TIMEOUT=300 DENSITY_TIMEOUT=600 BENCH_TIMEOUT=600 \
+  DEVICE_TIMEOUT=60 NEW_TEST_TIMEOUT=300 TEST_TIMEOUT=300 DENSITY_TIMEOUT=600 BENCH_TIMEOUT=600 KERNEL_TIMEOUT=600 \
+  KERNEL_ARGS="--qubits 6 --repeat 1 --inner 1" \
   DENSITY_ARGS="--density-qubits 3 --density-layers 2 --adjoint-qubits 4 --repeat 1" \
   BENCH_ARGS="--qubits 6 --dtype both --peers all --repeat 1 --batch 8 --batch-cpu 8 --batch-qubits 4" \
   bash bench/gpu_check.sh > "$OUT.log" 2>&1
