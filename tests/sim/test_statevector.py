@@ -149,6 +149,93 @@ def test_mid_circuit_measurement_reset_and_conditions_match_reference_statistics
         assert abs(ours.get(key, 0) / shots - p) < 5 * math.sqrt(p * (1 - p) / shots) + 0.01
 
 
+# gates, mid-circuit measurements, resets (a reset of an entangled qubit leaves different states
+# behind per outcome) and conditions on one and two clbits, then a terminal tail
+_MID_CIRCUIT_OPS = [("h", (0,)), ("cx", (0, 1)), ("ry", (0.7, 2)), ("cx", (2, 3)), ("reset", (3,)),
+                    ("measure", (0, 0)), ("x", (2,), ((0,), 1)), ("ry", (1.1, 0)), ("cx", (2, 0)),
+                    ("measure", (0, 1)), ("h", (1,)), ("cx", (1, 3)), ("reset", (1,), ((1,), 1)),
+                    ("ry", (0.5, 1), ((0, 1), 2)), ("cx", (1, 3)), ("measure", (3, 2), ((0,), 0)), ("ry", (0.9, 3)),
+                    ("measure", (1, 3)), ("measure", (2, 4)), ("measure", (3, 2), ((0,), 1))]
+
+
+def _mid_circuit(ops):
+    c = Circuit(4, 5)
+    for name, args, *condition in ops:
+        getattr(c, name)(*args)
+        if condition:
+            c.c_if(list(condition[0][0]), condition[0][1])
+    return c
+
+
+def _mid_circuit_probabilities(ops, num_qubits=4, num_clbits=5):
+    """Exact outcome probabilities, every branch enumerated with qiskit's Statevector and numpy projections."""
+    from qiskit.circuit.library import CXGate, HGate, RYGate, XGate
+
+    def project(state, qubit, outcome):
+        data = state.data.copy()
+        data[((np.arange(len(data)) >> qubit) & 1) != outcome] = 0
+        weight = np.vdot(data, data).real
+        return (Statevector(data / math.sqrt(weight)) if weight > 1e-15 else None), weight
+
+    branches = [(1.0, Statevector.from_label("0" * num_qubits), [0] * num_clbits)]
+    for name, args, *condition in ops:
+        clbits, value = condition[0] if condition else ((), 0)
+        following = []
+        for weight, state, bits in branches:
+            if sum(bits[b] << j for j, b in enumerate(clbits)) != value:
+                following.append((weight, state, bits))
+            elif name in ("measure", "reset"):
+                for outcome in (0, 1):
+                    projected, p = project(state, args[0], outcome)
+                    if projected is None:
+                        continue
+                    recorded = list(bits)
+                    if name == "measure":
+                        recorded[args[1]] = outcome
+                    elif outcome:
+                        projected = projected.evolve(XGate(), [args[0]])
+                    following.append((weight * p, projected, recorded))
+            else:
+                gate = {"h": HGate, "x": XGate, "cx": CXGate}.get(name)
+                gate, qubits = (RYGate(args[0]), args[1:]) if name == "ry" else (gate(), args)
+                following.append((weight, state.evolve(gate, qubits), bits))
+        branches = following
+    probabilities: dict[str, float] = {}
+    for weight, _, bits in branches:
+        key = "".join(str(b) for b in reversed(bits))
+        probabilities[key] = probabilities.get(key, 0.0) + weight
+    return probabilities
+
+
+@pytest.mark.parametrize("path", ["branches", "per_shot"])
+def test_mid_circuit_counts_pass_chi_square_against_enumerated_branches(path, monkeypatch):
+    from qfusion.sim import statevector
+
+    def refuse(*args):
+        raise AssertionError("the other sampling path ran")
+
+    if path == "branches":
+        monkeypatch.setattr(statevector, "_sample_shots", refuse)
+    else:
+        monkeypatch.setattr(statevector, "_branches_fit", lambda *args: False)
+        monkeypatch.setattr(statevector, "_sample_branches", refuse)
+    probabilities = _mid_circuit_probabilities(_MID_CIRCUIT_OPS)
+    assert abs(sum(probabilities.values()) - 1) < 1e-12 and len(probabilities) > 8
+    shots = 20000
+    counts, _ = statevector.sample(_mid_circuit(_MID_CIRCUIT_OPS), shots, seed=11)
+    assert sum(counts.values()) == shots
+    assert _chi_square_ok(counts, probabilities, shots)
+
+
+def test_mid_circuit_shots_are_independent_draws():
+    # one measurement of |+>, many shots: a branch must not hand every shot the same outcome
+    from qfusion.sim import statevector
+    counts, memory = statevector.sample(Circuit(1, 2).h(0).measure(0, 0).reset(0).h(0).measure(0, 1), 4000,
+                                        seed=4, memory=True)
+    assert _chi_square_ok(counts, {k: 0.25 for k in ("00", "01", "10", "11")}, 4000)
+    assert len(set(memory[:20])) > 1
+
+
 def test_measurement_then_gate_on_other_qubit_is_sampled_once():
     c = Circuit(2, 2).h(0).measure(0, 0).h(1).measure(1, 1)
     counts = qf.run(c, shots=4000, seed=3).counts

@@ -25,8 +25,8 @@ from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, 
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits
-from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
-from qfusion.sim.program import Executor, bits_value, walk
+from qfusion.sim.plan import GateOp, Program, ResetOp, check_shots, expectation_result, lower, pauli_terms
+from qfusion.sim.program import BranchingExecutor, Executor, Shots, bits_value, terminal_tail, walk
 
 _PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
@@ -175,12 +175,18 @@ def _plan_gates(run: _Run, ops: list[GateOp]) -> tuple[list, tuple[int, ...]]:
     return list(plan.steps), plan.layout
 
 
+def _probability_one(run: _Run, qubit: int) -> float:
+    return min(max(cpu_measure.probability_of_one(run.data, run.layout[qubit]), 0.0), 1.0)
+
+
+def _project(run: _Run, qubit: int, outcome: int, probability: float, reset: bool) -> None:
+    cpu_measure.collapse(run.data, run.layout[qubit], outcome, 1.0 / np.sqrt(probability), reset)
+
+
 def _measure(run: _Run, qubit: int, reset: bool) -> int:
-    position = run.layout[qubit]
-    p_one = min(max(cpu_measure.probability_of_one(run.data, position), 0.0), 1.0)
+    p_one = _probability_one(run, qubit)
     outcome = int(run.rng.random() < p_one)
-    p = p_one if outcome else 1.0 - p_one
-    cpu_measure.collapse(run.data, position, outcome, 1.0 / np.sqrt(p), reset)
+    _project(run, qubit, outcome, p_one if outcome else 1.0 - p_one, reset)
     return outcome
 
 
@@ -192,6 +198,53 @@ class _Executor(Executor):
         self.clbits, self.rng, self.segment = run.clbits, run.rng, []
         self.run_segment = functools.partial(_run_gates, run)
         self.collapse = functools.partial(_measure, run)
+
+
+class _Branch(BranchingExecutor, _Executor):
+    """The state vector's hooks for many shots at once (:class:`~qfusion.sim.program.BranchingExecutor`).
+
+    A reset parts the shots as a measurement does: on a pure state its unrecorded outcome
+    still decides the state each shot goes on from."""
+
+    def __init__(self, run: _Run):
+        super().__init__(run)
+        self.run = run
+
+    def probability_one(self, qubit: int) -> float:
+        return _probability_one(self.run, qubit)
+
+    def project(self, qubit: int, outcome: int, probability: float) -> None:
+        _project(self.run, qubit, outcome, probability, reset=False)
+
+    def split(self, moving: np.ndarray) -> "_Branch":
+        run = self.run
+        branch = _Branch(_Run(run.data.copy(), run.num_qubits, run.rng, run.clbits, run.layout, run.options,
+                              run.cache))
+        branch.start(self.shots, self.indices[moving], self.bits[moving])
+        return branch
+
+    def sample(self, count: int) -> np.ndarray:
+        return _to_logical(sample_indices(self.run.data, count, self.rng), self.run.layout)
+
+    def reset(self, index: int, op: ResetOp) -> None:
+        self.flush(index)
+        self._reset(op.qubit, index + 1)
+
+    def conditioned(self, index: int, op) -> None:
+        self._reset(op.qubit, index + 1)  # a pure state's only conditioned op besides gates and measurements
+
+    def _reset(self, qubit: int, resume: int) -> None:
+        p_one = self.probability_one(qubit)
+        ones = self.rng.random(len(self.indices)) < p_one
+        count = int(ones.sum())
+        outcome = int(2 * count > len(ones))
+        if 0 < count < len(ones):
+            self._branch_off(ones != bool(outcome), resume,
+                             lambda child: child._collapse_to_zero(qubit, 1 - outcome, p_one))
+        self._collapse_to_zero(qubit, outcome, p_one)
+
+    def _collapse_to_zero(self, qubit: int, outcome: int, p_one: float) -> None:
+        _project(self.run, qubit, outcome, p_one if outcome else 1.0 - p_one, reset=True)
 
 
 def _execute(run: _Run, program: Program, start: int = 0) -> None:
@@ -238,13 +291,17 @@ def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.com
     """Run ``circuit`` for ``shots`` shots; returns ``(counts, memory list or None)``.
 
     When every measurement can be deferred to the end, the state is computed once and
-    all shots are drawn from it; otherwise each shot runs from the first non-unitary op on.
+    all shots are drawn from it. Otherwise the shots run together and the state is copied
+    where their mid-circuit outcomes part (a tree of branches); when those copies do not fit,
+    each shot runs from the first non-unitary op on.
     """
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
     rng = np.random.default_rng(seed)
     if program.terminal_measurements is not None:
         outcomes = _sample_terminal(program, int(shots), rng, dtype, options)
+    elif _branches_fit(program.num_qubits, dtype, int(shots)):
+        outcomes = _sample_branches(program, int(shots), rng, dtype, options)
     else:
         outcomes = _sample_shots(program, int(shots), rng, dtype, options)
     # count integer outcomes first and format each distinct one once (numeric order is the
@@ -267,6 +324,27 @@ def _sample_terminal(program: Program, shots: int, rng, dtype, options) -> np.nd
         bit = (physical >> run.layout[qubit]) & 1
         outcomes = (outcomes & ~(1 << clbit)) | (bit << clbit)
     return outcomes
+
+
+def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
+    """Whether the state and one copy per level of splits fit (at most ``log2(shots)`` are alive)."""
+    try:
+        check_state_fits(num_qubits, dtype, copies=1 + shots.bit_length())
+        return True
+    except MemoryError:
+        return False
+
+
+def _sample_branches(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
+    """Every shot in one walk of ``program`` whose branches part where outcomes do; outcomes in the
+    terminal tail are drawn from each branch's last state."""
+    tree = Shots(program.ops, terminal_tail(program.ops), np.zeros(shots, dtype=np.int64))
+    run = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
+               np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
+    root = _Branch(run)
+    root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
+    walk(program.ops, root)
+    return tree.outcomes
 
 
 def _sample_shots(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
