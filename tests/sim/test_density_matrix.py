@@ -4,6 +4,7 @@ import logging
 
 import numpy as np
 import pytest
+from exact import chi_square, exact_outcome_probabilities
 from qiskit import transpile
 from qiskit_aer import AerSimulator
 from qiskit_aer import noise as aer
@@ -268,64 +269,6 @@ def test_a_conditioned_erasure_is_recorded_when_its_condition_holds():
             assert meta["erasures"]["expected_per_qubit"] == {1: pytest.approx(expected)}
 
 
-def _exact_outcome_probabilities(circuit, model):
-    """Every outcome's probability, from every branch of the noisy circuit followed exactly with
-    qiskit's density matrices (mid-circuit measurements, conditions, resets, readout errors)."""
-    from qiskit.quantum_info import DensityMatrix, Kraus, Operator
-    from qfusion.circuit.gates import Measure, Reset
-    from qfusion.noise.channel import NoiseOperation
-    from qfusion.noise.model import ReadoutOperation
-    noisy = model.apply(circuit)
-    projectors = [np.diag([1.0, 0.0]), np.diag([0.0, 1.0])]
-    branches = [(1.0, DensityMatrix.from_label("0" * circuit.num_qubits), (0,) * circuit.num_clbits)]
-    for inst in noisy.instructions:
-        op, qubits, after = inst.operation, list(inst.qubits), []
-        for p, rho, bits in branches:
-            condition = inst.condition
-            if condition and sum(bits[b] << j for j, b in enumerate(condition.clbits)) != condition.value:
-                after.append((p, rho, bits))
-            elif isinstance(op, (Measure, Reset)):
-                for outcome in (0, 1):
-                    part = rho.evolve(Operator(projectors[outcome]), qubits)
-                    weight = float(part.trace().real)
-                    if weight > 1e-14:
-                        part = part / weight
-                        if isinstance(op, Reset):
-                            part = part.evolve(Operator(np.eye(2)[[1, 0]] if outcome else np.eye(2)), qubits)
-                            after.append((p * weight, part, bits))
-                        else:
-                            recorded = bits[:inst.clbits[0]] + (outcome,) + bits[inst.clbits[0] + 1:]
-                            after.append((p * weight, part, recorded))
-            elif isinstance(op, ReadoutOperation):
-                c = inst.clbits[0]
-                for recorded in (0, 1):
-                    after.append((p * op.error.probabilities[bits[c], recorded], rho,
-                                  bits[:c] + (recorded,) + bits[c + 1:]))
-            elif isinstance(op, NoiseOperation):
-                after.append((p, rho.evolve(Kraus(list(op.channel.kraus)), qubits), bits))
-            else:
-                after.append((p, rho.evolve(Operator(op.matrix()), qubits), bits))
-        branches = after
-    probabilities: dict[str, float] = {}
-    for p, _, bits in branches:
-        key = "".join(str(b) for b in reversed(bits))
-        probabilities[key] = probabilities.get(key, 0.0) + p
-    return probabilities
-
-
-def _chi_square(counts, probabilities, shots):
-    """Pearson's statistic and its upper 1e-4 quantile (Wilson-Hilferty), outcomes expected fewer
-    than 5 times pooled into one cell."""
-    big = [k for k, p in probabilities.items() if p * shots >= 5]
-    cells = [(counts.get(k, 0), probabilities[k]) for k in big]
-    rest = (shots - sum(c for c, _ in cells), 1.0 - sum(p for _, p in cells))
-    if rest[1] * shots >= 1:
-        cells.append(rest)
-    statistic = sum((c - shots * p) ** 2 / (shots * p) for c, p in cells)
-    dof = len(cells) - 1
-    return statistic, dof * (1 - 2 / (9 * dof) + 3.719 * np.sqrt(2 / (9 * dof))) ** 3
-
-
 def _feed_forward_circuit():
     """Mid-circuit measurements with conditions on them, a conditioned measurement, a reset, a
     qubit measured twice and a terminal tail."""
@@ -351,18 +294,18 @@ def _feed_forward_noise():
 def test_mid_circuit_counts_follow_the_exact_outcome_probabilities(branches):
     from qfusion.sim import density_matrix
     circuit, model = _feed_forward_circuit(), _feed_forward_noise()
-    exact = _exact_outcome_probabilities(circuit, model)
+    exact = exact_outcome_probabilities(circuit, model)
     assert abs(sum(exact.values()) - 1) < 1e-12
     program = lower_noisy(circuit, noise_model=model)
     shots = 20000 if branches else 4000
     new_run = lambda rng: density_matrix._new_run(program, rng, np.float64, DensityMatrixOptions())  # noqa: E731
     counts, _, _ = density_matrix.sample_program(program, shots, new_run, np.random.default_rng(11), False,
                                                  branches=branches)
-    statistic, limit = _chi_square(counts, exact, shots)
+    statistic, limit = chi_square(counts, exact, shots)
     assert statistic < limit, (statistic, limit)
     # the same counts against the probabilities with the feed-forward dropped fail the test
-    wrong = _exact_outcome_probabilities(_without_conditions(circuit), model)
-    assert _chi_square(counts, wrong, shots)[0] > 10 * limit
+    wrong = exact_outcome_probabilities(_without_conditions(circuit), model)
+    assert chi_square(counts, wrong, shots)[0] > 10 * limit
 
 
 def _without_conditions(circuit):

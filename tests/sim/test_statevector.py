@@ -15,6 +15,7 @@ from qfusion.sim import SimulatorOptions, simulate
 from qfusion.sim.memory import check_state_fits
 
 from circuits import random_circuit
+from exact import chi_square_ok, exact_outcome_probabilities
 
 AER = AerSimulator(method="statevector")
 SMALL_CHUNKS = [SimulatorOptions(), SimulatorOptions(local_qubits=3),
@@ -104,17 +105,6 @@ def test_parameters_bind_at_simulate():
         simulate(c)
 
 
-def _chi_square_ok(counts, probabilities, shots):
-    """Pearson chi-square against exact probabilities, at a 1e-4 false-alarm rate."""
-    keys = [k for k, p in probabilities.items() if p > 1e-12]
-    assert set(counts) <= set(keys)
-    statistic = sum((counts.get(k, 0) - shots * probabilities[k]) ** 2 / (shots * probabilities[k]) for k in keys)
-    dof = len(keys) - 1
-    # Wilson-Hilferty upper quantile for p = 1e-4 (z = 3.719)
-    limit = dof * (1 - 2 / (9 * dof) + 3.719 * math.sqrt(2 / (9 * dof))) ** 3 if dof else 0
-    return statistic <= limit
-
-
 def test_sampling_passes_chi_square_against_exact_probabilities():
     rng = np.random.default_rng(5)
     for _ in range(5):
@@ -125,7 +115,7 @@ def test_sampling_passes_chi_square_against_exact_probabilities():
         shots = 20000
         counts = qf.run(measured, shots=shots, seed=int(rng.integers(1 << 30))).counts
         assert sum(counts.values()) == shots
-        assert _chi_square_ok(counts, probabilities, shots)
+        assert chi_square_ok(counts, probabilities, shots)
 
 
 def test_sampling_is_reproducible_by_seed():
@@ -167,46 +157,6 @@ def _mid_circuit(ops):
     return c
 
 
-def _mid_circuit_probabilities(ops, num_qubits=4, num_clbits=5):
-    """Exact outcome probabilities, every branch enumerated with qiskit's Statevector and numpy projections."""
-    from qiskit.circuit.library import CXGate, HGate, RYGate, XGate
-
-    def project(state, qubit, outcome):
-        data = state.data.copy()
-        data[((np.arange(len(data)) >> qubit) & 1) != outcome] = 0
-        weight = np.vdot(data, data).real
-        return (Statevector(data / math.sqrt(weight)) if weight > 1e-15 else None), weight
-
-    branches = [(1.0, Statevector.from_label("0" * num_qubits), [0] * num_clbits)]
-    for name, args, *condition in ops:
-        clbits, value = condition[0] if condition else ((), 0)
-        following = []
-        for weight, state, bits in branches:
-            if sum(bits[b] << j for j, b in enumerate(clbits)) != value:
-                following.append((weight, state, bits))
-            elif name in ("measure", "reset"):
-                for outcome in (0, 1):
-                    projected, p = project(state, args[0], outcome)
-                    if projected is None:
-                        continue
-                    recorded = list(bits)
-                    if name == "measure":
-                        recorded[args[1]] = outcome
-                    elif outcome:
-                        projected = projected.evolve(XGate(), [args[0]])
-                    following.append((weight * p, projected, recorded))
-            else:
-                gate = {"h": HGate, "x": XGate, "cx": CXGate}.get(name)
-                gate, qubits = (RYGate(args[0]), args[1:]) if name == "ry" else (gate(), args)
-                following.append((weight, state.evolve(gate, qubits), bits))
-        branches = following
-    probabilities: dict[str, float] = {}
-    for weight, _, bits in branches:
-        key = "".join(str(b) for b in reversed(bits))
-        probabilities[key] = probabilities.get(key, 0.0) + weight
-    return probabilities
-
-
 @pytest.mark.parametrize("path", ["branches", "per_shot"])
 def test_mid_circuit_counts_pass_chi_square_against_enumerated_branches(path, monkeypatch):
     from qfusion.sim import statevector
@@ -219,12 +169,12 @@ def test_mid_circuit_counts_pass_chi_square_against_enumerated_branches(path, mo
     else:
         monkeypatch.setattr(statevector, "_branches_fit", lambda *args: False)
         monkeypatch.setattr(statevector, "_sample_branches", refuse)
-    probabilities = _mid_circuit_probabilities(_MID_CIRCUIT_OPS)
+    probabilities = exact_outcome_probabilities(_mid_circuit(_MID_CIRCUIT_OPS))
     assert abs(sum(probabilities.values()) - 1) < 1e-12 and len(probabilities) > 8
     shots = 20000
     counts, _ = statevector.sample(_mid_circuit(_MID_CIRCUIT_OPS), shots, seed=11)
     assert sum(counts.values()) == shots
-    assert _chi_square_ok(counts, probabilities, shots)
+    assert chi_square_ok(counts, probabilities, shots)
 
 
 def test_mid_circuit_shots_are_independent_draws():
@@ -232,7 +182,7 @@ def test_mid_circuit_shots_are_independent_draws():
     from qfusion.sim import statevector
     counts, memory = statevector.sample(Circuit(1, 2).h(0).measure(0, 0).reset(0).h(0).measure(0, 1), 4000,
                                         seed=4, memory=True)
-    assert _chi_square_ok(counts, {k: 0.25 for k in ("00", "01", "10", "11")}, 4000)
+    assert chi_square_ok(counts, {k: 0.25 for k in ("00", "01", "10", "11")}, 4000)
     assert len(set(memory[:20])) > 1
 
 
