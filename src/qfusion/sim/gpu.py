@@ -465,7 +465,11 @@ def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
 
 def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128, memory: bool = False,
            options: GpuOptions | None = None):
-    """``(counts, memory list or None)`` for ``shots`` shots, drawn on the device."""
+    """``(counts, memory list or None)`` for ``shots`` shots, drawn on the device.
+
+    With mid-circuit measurements the shots run together and the state is copied on the device
+    where their outcomes part (a tree of branches, as :func:`qfusion.sim.statevector.sample`);
+    when those copies do not fit, each shot runs from the first non-unitary op on."""
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
     rng = np.random.default_rng(seed)
