@@ -23,6 +23,7 @@ from qfusion.sim import gpu, gpu_batch  # noqa: E402
 from qfusion.sim import statevector as cpu  # noqa: E402
 from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep, reference  # noqa: E402
 from qfusion.sim.lanes import lane_schedule  # noqa: E402
+from qfusion.sim.memory import state_bytes  # noqa: E402
 from qfusion.sim.plan import lower  # noqa: E402
 
 from numba import cuda  # noqa: E402
@@ -233,6 +234,15 @@ def test_mid_circuit_branches_with_a_terminal_tail_pass_chi_square():
     monkeypatch.undo()
     assert sum(counts.values()) == shots
     assert chi_square_ok(counts, exact_outcome_probabilities(circuit), shots)
+
+
+def test_mid_circuit_shots_run_one_by_one_when_the_branch_copies_do_not_fit(monkeypatch):
+    pretend_free_device_memory(monkeypatch, gpu._RESERVE_BYTES + 4 * state_bytes(3, np.complex128))
+    assert gpu._branches_fit(3, np.complex128, 4) and not gpu._branches_fit(3, np.complex128, 8)
+    monkeypatch.setattr(gpu, "_sample_branches", lambda *args: pytest.fail("the branch copies do not fit"))
+    circuit = Circuit(3, 2).h(0).cx(0, 1).measure(0, 0).reset(0).h(0).measure(0, 1)
+    counts, _ = gpu.sample(circuit, 8, seed=1, options=SMALL)
+    assert sum(counts.values()) == 8
 
 
 def test_batched_qaoa_matches_one_cpu_run_per_parameter_set():
