@@ -23,6 +23,7 @@ from qfusion.sim import gpu, gpu_batch  # noqa: E402
 from qfusion.sim import statevector as cpu  # noqa: E402
 from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep, reference  # noqa: E402
 from qfusion.sim.lanes import lane_schedule  # noqa: E402
+from qfusion.sim.memory import state_bytes  # noqa: E402
 from qfusion.sim.plan import lower  # noqa: E402
 
 from numba import cuda  # noqa: E402
@@ -178,6 +179,70 @@ def test_mid_circuit_measurement_reset_and_conditions():
     assert gpu.sample(c, 4, seed=4, options=SMALL)[0] == {"11": 4}
     state = gpu.simulate(Circuit(1, 1).h(0).measure(0, 0).h(0).h(0), seed=5, options=SMALL)
     assert sorted(np.round(np.abs(np.asarray(state)) ** 2, 12).tolist()) == [0.0, 1.0]
+
+
+def _mid_circuit(terminal_tail: bool) -> Circuit:
+    """4 qubits: mid-circuit measurements, resets of entangled qubits (one conditioned), conditioned
+    gates; ending in a conditioned measurement (no terminal tail) or in plain measurements."""
+    c = Circuit(4, 4).h(0).cx(0, 1).ry(0.7, 2).cx(2, 3).reset(3).measure(0, 0)
+    c.x(2).c_if(0, 1)
+    c.ry(1.1, 0).cx(2, 0).measure(0, 1).h(1).cx(1, 3)
+    c.reset(1).c_if(1, 1)
+    c.ry(0.5, 1).cx(1, 3).ry(0.9, 3)
+    if terminal_tail:
+        return c.measure(1, 2).measure(3, 3)
+    c.measure(1, 2)
+    c.measure(3, 3).c_if(0, 1)
+    return c
+
+
+@pytest.mark.parametrize("path", ["branches", "per_shot"])
+def test_mid_circuit_counts_equal_the_cpu_state_vectors_for_the_same_seed(path, monkeypatch):
+    """Both walk the shots with the same random draws in the same order (no terminal tail to sample)."""
+    def refuse(*args):
+        raise AssertionError(f"the {path} path was expected")
+    if path == "branches":
+        monkeypatch.setattr(gpu, "_sample_shots", refuse)
+    else:
+        monkeypatch.setattr(gpu, "_branches_fit", lambda *args: False)
+        monkeypatch.setattr(gpu, "_sample_branches", refuse)
+        monkeypatch.setattr(cpu, "_branches_fit", lambda *args: False)
+    circuit = _mid_circuit(terminal_tail=False)
+    shots = 300 if path == "branches" else 16  # a shot of the per-shot path is ~20 kernels run as Python threads
+    counts, memory = gpu.sample(circuit, shots, seed=21, memory=True, options=SMALL)
+    assert counts == cpu.sample(circuit, shots, seed=21)[0]
+    assert len(counts) > 4 and len(memory) == shots
+
+
+def test_a_reset_of_an_entangled_qubit_parts_the_shots_of_a_branch():
+    # after h, cx, reset(0) qubit 1 is 0 or 1 shot by shot, not one collapse shared by the branch
+    circuit = Circuit(2, 2).h(0).cx(0, 1).reset(0).measure(1, 0).h(0).measure(0, 1)
+    circuit.x(1).c_if(0, 1)
+    counts, _ = gpu.sample(circuit, 200, seed=3, options=SMALL)
+    assert sorted(counts) == ["00", "01", "10", "11"]
+    assert counts == cpu.sample(circuit, 200, seed=3)[0]
+
+
+def test_mid_circuit_branches_with_a_terminal_tail_pass_chi_square():
+    pytest.importorskip("qiskit")
+    from exact import chi_square_ok, exact_outcome_probabilities
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(gpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
+    circuit = _mid_circuit(terminal_tail=True)
+    shots = 600
+    counts, _ = gpu.sample(circuit, shots, seed=22, options=SMALL)
+    monkeypatch.undo()
+    assert sum(counts.values()) == shots
+    assert chi_square_ok(counts, exact_outcome_probabilities(circuit), shots)
+
+
+def test_mid_circuit_shots_run_one_by_one_when_the_branch_copies_do_not_fit(monkeypatch):
+    pretend_free_device_memory(monkeypatch, gpu._RESERVE_BYTES + 4 * state_bytes(3, np.complex128))
+    assert gpu._branches_fit(3, np.complex128, 4) and not gpu._branches_fit(3, np.complex128, 8)
+    monkeypatch.setattr(gpu, "_sample_branches", lambda *args: pytest.fail("the branch copies do not fit"))
+    circuit = Circuit(3, 2).h(0).cx(0, 1).measure(0, 0).reset(0).h(0).measure(0, 1)
+    counts, _ = gpu.sample(circuit, 8, seed=1, options=SMALL)
+    assert sum(counts.values()) == 8
 
 
 def test_batched_qaoa_matches_one_cpu_run_per_parameter_set():

@@ -96,6 +96,45 @@ def test_mid_circuit_measurement_and_reset():
     assert all(abs(v - 500) < 6 * np.sqrt(375) for v in counts.values())
 
 
+def _layered_mid_circuit(n: int, terminal_tail: bool) -> Circuit:
+    """Three layers of rotations and CNOTs on ``n`` qubits, each followed by a measurement, a reset of an
+    entangled qubit and a conditioned gate; three more measurements at the end (the last two conditioned,
+    so that nothing is left to sample, unless ``terminal_tail``)."""
+    rng = np.random.default_rng(5)
+    c = Circuit(n, 6)
+    for layer in range(3):
+        for q in range(n):
+            c.ry(float(rng.uniform(0, np.pi)), q)
+        for q in range(layer % 2, n - 1, 2):
+            c.cx(q, q + 1)
+        c.measure(layer, layer)
+        c.reset(n - 1 - layer)
+        c.x(layer + 5).c_if(layer, 1)
+    c.measure(n - 1, 3)
+    if terminal_tail:
+        return c.measure(n - 2, 4).measure(n // 2, 5)
+    c.measure(n - 2, 4).c_if(0, 1)
+    c.measure(n // 2, 5).c_if(1, 0)
+    return c
+
+
+def test_mid_circuit_branches_match_the_cpu_state_vector(monkeypatch):
+    monkeypatch.setattr(gpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
+    circuit, shots = _layered_mid_circuit(20, terminal_tail=False), 2000
+    counts, _ = gpu.sample(circuit, shots, seed=9)
+    assert len(counts) > 16
+    assert counts == cpu.sample(circuit, shots, seed=9)[0]  # the same draws in the same order
+    # terminal outcomes are drawn on each branch's device copy (the draws part from the CPU's there):
+    # every clbit's frequency agrees within 6 sigma
+    circuit, shots = _layered_mid_circuit(20, terminal_tail=True), 4000
+    gpu_counts, _ = gpu.sample(circuit, shots, seed=10)
+    cpu_counts, _ = cpu.sample(circuit, shots, seed=10)
+    for clbit in range(6):
+        ones = [sum(v for k, v in c.items() if k[-1 - clbit] == "1") / shots for c in (gpu_counts, cpu_counts)]
+        sigma = np.sqrt(2 * max(ones[1] * (1 - ones[1]), 1 / shots) / shots)
+        assert abs(ones[0] - ones[1]) < 6 * sigma, (clbit, ones)
+
+
 def test_batched_qaoa_matches_the_cpu_simulator():
     rng = np.random.default_rng(6)
     circuit = qaoa_ring(12, layers=2)

@@ -5,7 +5,9 @@ The circuit is lowered (:mod:`.plan`) and fused exactly as on the CPU. States of
 into sweeps; one read and one write of the state per sweep) in shared memory
 (:mod:`.kernels.cuda_sweep`); smaller states, or plans the sweeps cannot hold, run one kernel
 per fused gate (:mod:`.kernels.cuda_gates`). Measurement, reset, sampling (only counts come
-back) and Pauli expectation values run on the device (:mod:`.kernels.cuda_measure`).
+back) and Pauli expectation values run on the device (:mod:`.kernels.cuda_measure`); shots of a
+circuit with mid-circuit measurements run as a tree of branches, device copies of the state made
+only where their outcomes part (as on the CPU: :class:`~qfusion.sim.program.BranchingExecutor`).
 
 Without a CUDA GPU and driver every entry point raises :class:`~qfusion.errors.BackendError`;
 importing this module works everywhere.
@@ -46,7 +48,7 @@ from qfusion.sim.kernels import cuda_gates, cuda_launch, cuda_measure, cuda_swee
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import format_bytes, state_bytes
 from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
-from qfusion.sim.program import Executor, bits_value, walk
+from qfusion.sim.program import Executor, PureBranchingExecutor, Shots, bits_value, terminal_tail, walk
 from qfusion.sim.statevector import StateVector, resolve_dtype
 
 _RESERVE_BYTES = 256 << 20  # left free on the device for the plan, partial sums and the CUDA context
@@ -351,13 +353,20 @@ def pauli_overlap(bra, ket, x: int, z: int, options: GpuOptions) -> complex:
     return complex(re, im)
 
 
-def _measure(flat, position: int, rng, options: GpuOptions, reset: bool) -> int:
+def _probability_one(flat, position: int, options: GpuOptions) -> float:
     p_one = float(_reduce(cuda_measure.probability_of_one, flat, options, np.int64(position))[0])
-    p_one = min(max(p_one, 0.0), 1.0)
-    outcome = int(rng.random() < p_one)
-    p = p_one if outcome else 1.0 - p_one
+    return min(max(p_one, 0.0), 1.0)
+
+
+def _project(flat, position: int, outcome: int, probability: float, options: GpuOptions, reset: bool) -> None:
     _launch(cuda_measure.collapse, flat.shape[0] >> 1, options, flat, np.int64(position), np.int64(outcome),
-            1.0 / np.sqrt(p), reset)
+            1.0 / np.sqrt(probability), reset)
+
+
+def _measure(flat, position: int, rng, options: GpuOptions, reset: bool) -> int:
+    p_one = _probability_one(flat, position, options)
+    outcome = int(rng.random() < p_one)
+    _project(flat, position, outcome, p_one if outcome else 1.0 - p_one, options, reset)
     return outcome
 
 
@@ -385,22 +394,55 @@ def _new_state(num_qubits: int, dtype, batch: int = 1, options: GpuOptions | Non
 
 class _Executor(Executor):
     """The GPU state vector's hooks for :func:`qfusion.sim.program.walk`: each segment's device steps
-    (built and uploaded per segment, ending in qubit order), collapse on the device."""
+    (ending in qubit order), built and uploaded once per key into ``cache`` (shared by the shots
+    or branches of one sampling), collapse on the device."""
 
-    def __init__(self, state, num_qubits: int, rng, clbits: np.ndarray, dtype, options: GpuOptions):
+    def __init__(self, state, num_qubits: int, rng, clbits: np.ndarray, dtype, options: GpuOptions,
+                 cache: dict | None = None):
         self.state, self.flat, self.num_qubits = state, state.reshape(state.shape[1]), num_qubits
         self.rng, self.clbits, self.dtype, self.options = rng, clbits, dtype, options
+        self.cache = {} if cache is None else cache
         self.segment = []
 
     def run_segment(self, ops: list[GateOp], key, keep_layout: bool) -> None:
-        run_steps(self.state, gate_steps(ops, self.num_qubits, self.dtype, self.options), self.options)
+        if not ops:
+            return
+        cached = self.cache.get(key)
+        if cached is None:
+            steps = gate_steps(ops, self.num_qubits, self.dtype, self.options)
+            cached = self.cache[key] = (steps, upload(steps) if steps else [])
+        if cached[0]:
+            launch_steps(self.state, *cached, self.options)
 
     def collapse(self, qubit: int, reset: bool) -> int:
         return _measure(self.flat, qubit, self.rng, self.options, reset)
 
 
-def _execute(state, program: Program, rng, clbits: np.ndarray, dtype, options: GpuOptions, start: int = 0):
-    walk(program.ops, _Executor(state, program.num_qubits, rng, clbits, dtype, options), start)
+class _Branch(PureBranchingExecutor, _Executor):
+    """The GPU state vector's hooks for many shots at once
+    (:class:`~qfusion.sim.program.PureBranchingExecutor`): a branch is a device copy of the state;
+    a branch's terminal outcomes are drawn on the device, and only its drawn indices come back."""
+
+    def probability_one(self, qubit: int) -> float:
+        return _probability_one(self.flat, qubit, self.options)
+
+    def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
+        _project(self.flat, qubit, outcome, probability, self.options, reset)
+
+    def split(self, moving: np.ndarray) -> "_Branch":
+        state = _cuda().device_array_like(self.state)
+        state.copy_to_device(self.state)
+        branch = _Branch(state, self.num_qubits, self.rng, self.clbits, self.dtype, self.options, self.cache)
+        branch.start(self.shots, self.indices[moving], self.bits[moving])
+        return branch
+
+    def sample(self, count: int) -> np.ndarray:
+        return _sample_keys(self.flat, count, self.rng, list(range(self.num_qubits)), self.options).copy_to_host()
+
+
+def _execute(state, program: Program, rng, clbits: np.ndarray, dtype, options: GpuOptions, start: int = 0,
+             cache: dict | None = None):
+    walk(program.ops, _Executor(state, program.num_qubits, rng, clbits, dtype, options, cache), start)
 
 
 def _prepare(circuit: Circuit, params, dtype, options):
@@ -423,12 +465,17 @@ def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
 
 def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128, memory: bool = False,
            options: GpuOptions | None = None):
-    """``(counts, memory list or None)`` for ``shots`` shots, drawn on the device."""
+    """``(counts, memory list or None)`` for ``shots`` shots, drawn on the device.
+
+    With mid-circuit measurements the shots run together and the state is copied on the device
+    where their outcomes part (a tree of branches, as :func:`qfusion.sim.statevector.sample`);
+    when those copies do not fit, each shot runs from the first non-unitary op on."""
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
     rng = np.random.default_rng(seed)
     if program.terminal_measurements is None:
-        return _counts(_sample_shots(program, int(shots), rng, dtype, options), program.num_clbits, memory)
+        sampler = _sample_branches if _branches_fit(program.num_qubits, dtype, int(shots)) else _sample_shots
+        return _counts(sampler(program, int(shots), rng, dtype, options), program.num_clbits, memory)
     state = _new_state(program.num_qubits, dtype)
     _execute(state, program, rng, np.zeros(program.num_clbits, dtype=np.uint8), dtype, options)
     last = dict((clbit, qubit) for qubit, clbit in program.terminal_measurements)
@@ -462,6 +509,26 @@ def _spread_keys(keys: np.ndarray, clbit_of_bit: np.ndarray) -> np.ndarray:
     return outcomes
 
 
+def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
+    """Whether the state and one device copy per level of splits fit (at most ``log2(shots)`` are alive)."""
+    try:
+        check_device_fits(num_qubits, dtype, copies=1 + shots.bit_length())
+        return True
+    except MemoryError:
+        return False
+
+
+def _sample_branches(program: Program, shots: int, rng, dtype, options: GpuOptions) -> np.ndarray:
+    """Every shot in one walk of ``program`` whose branches (device copies) part where outcomes do;
+    outcomes in the terminal tail are drawn on the device from each branch's last state."""
+    tree = Shots(program.ops, terminal_tail(program.ops), np.zeros(shots, dtype=np.int64))
+    root = _Branch(_new_state(program.num_qubits, dtype, options=options), program.num_qubits, rng,
+                   np.zeros(program.num_clbits, dtype=np.uint8), dtype, options)
+    root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
+    walk(program.ops, root)
+    return tree.outcomes
+
+
 def _sample_shots(program: Program, shots: int, rng, dtype, options: GpuOptions) -> np.ndarray:
     """Shots one by one from the first non-unitary op on, from a device copy of the state before it."""
     first = next(i for i, op in enumerate(program.ops) if not isinstance(op, GateOp))
@@ -470,9 +537,10 @@ def _sample_shots(program: Program, shots: int, rng, dtype, options: GpuOptions)
     check_device_fits(program.num_qubits, dtype, copies=2)
     state = _cuda().device_array_like(base)
     outcomes = np.zeros(shots, dtype=np.int64)
+    cache: dict = {}
     for shot in range(shots):
         state.copy_to_device(base)
         clbits = np.zeros(program.num_clbits, dtype=np.uint8)
-        _execute(state, program, rng, clbits, dtype, options, first)
+        _execute(state, program, rng, clbits, dtype, options, first, cache)
         outcomes[shot] = bits_value(clbits)
     return outcomes

@@ -244,15 +244,19 @@ class BranchingExecutor(Executor):
     def measure(self, index: int, op: MeasureOp) -> None:
         if index >= self.shots.tail:
             self.deferred.append(op)
-            return
-        p_one = self.probability_one(op.qubit)
+        else:
+            self._part(op.qubit, index + 1, lambda branch, outcome, p_one: branch._record(op, outcome, p_one))
+
+    def _part(self, qubit: int, resume: int, settle) -> None:
+        """Draw ``qubit``'s outcome for each shot; the fewer (if any) go on from ``resume`` in a copy.
+        ``settle(branch, outcome, p_one)`` collapses each branch onto its outcome."""
+        p_one = self.probability_one(qubit)
         ones = self.rng.random(len(self.indices)) < p_one
         count = int(ones.sum())
         outcome = int(2 * count > len(ones))
         if 0 < count < len(ones):
-            self._branch_off(ones != bool(outcome), index + 1,
-                             lambda child: child._record(op, 1 - outcome, p_one))
-        self._record(op, outcome, p_one)
+            self._branch_off(ones != bool(outcome), resume, lambda child: settle(child, 1 - outcome, p_one))
+        settle(self, outcome, p_one)
 
     def _record(self, op: MeasureOp, outcome: int, p_one: float) -> None:
         self.project(op.qubit, outcome, p_one if outcome else 1.0 - p_one)
@@ -278,3 +282,27 @@ class BranchingExecutor(Executor):
         self.shots.outcomes[self.indices] = value
         if len(self.indices) and self.indices[0] == 0:
             self.shots.first = self
+
+
+class PureBranchingExecutor(BranchingExecutor):
+    """A :class:`BranchingExecutor` of a pure state: a reset parts the shots as a measurement does
+    (its unrecorded outcome still decides the state each shot goes on from; one collapse shared by
+    all the shots of a branch would entangle them). :meth:`project` takes ``reset``: flip the
+    collapsed qubit to 0."""
+
+    def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
+        raise NotImplementedError
+
+    def reset(self, index: int, op: ResetOp) -> None:
+        self.flush(index)
+        self._part(op.qubit, index + 1, _collapse_to_zero(op.qubit))
+
+    def conditioned(self, index: int, op) -> None:
+        # a pure state's only conditioned op besides gates and measurements
+        self._part(op.qubit, index + 1, _collapse_to_zero(op.qubit))
+
+
+def _collapse_to_zero(qubit: int):
+    def settle(branch: PureBranchingExecutor, outcome: int, p_one: float) -> None:
+        branch.project(qubit, outcome, p_one if outcome else 1.0 - p_one, reset=True)
+    return settle

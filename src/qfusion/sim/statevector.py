@@ -25,8 +25,8 @@ from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, 
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits
-from qfusion.sim.plan import GateOp, Program, ResetOp, check_shots, expectation_result, lower, pauli_terms
-from qfusion.sim.program import BranchingExecutor, Executor, Shots, bits_value, terminal_tail, walk
+from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
+from qfusion.sim.program import Executor, PureBranchingExecutor, Shots, bits_value, terminal_tail, walk
 
 _PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
@@ -200,11 +200,8 @@ class _Executor(Executor):
         self.collapse = functools.partial(_measure, run)
 
 
-class _Branch(BranchingExecutor, _Executor):
-    """The state vector's hooks for many shots at once (:class:`~qfusion.sim.program.BranchingExecutor`).
-
-    A reset parts the shots as a measurement does: on a pure state its unrecorded outcome
-    still decides the state each shot goes on from."""
+class _Branch(PureBranchingExecutor, _Executor):
+    """The state vector's hooks for many shots at once (:class:`~qfusion.sim.program.PureBranchingExecutor`)."""
 
     def __init__(self, run: _Run):
         super().__init__(run)
@@ -213,8 +210,8 @@ class _Branch(BranchingExecutor, _Executor):
     def probability_one(self, qubit: int) -> float:
         return _probability_one(self.run, qubit)
 
-    def project(self, qubit: int, outcome: int, probability: float) -> None:
-        _project(self.run, qubit, outcome, probability, reset=False)
+    def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
+        _project(self.run, qubit, outcome, probability, reset)
 
     def split(self, moving: np.ndarray) -> "_Branch":
         run = self.run
@@ -225,26 +222,6 @@ class _Branch(BranchingExecutor, _Executor):
 
     def sample(self, count: int) -> np.ndarray:
         return _to_logical(sample_indices(self.run.data, count, self.rng), self.run.layout)
-
-    def reset(self, index: int, op: ResetOp) -> None:
-        self.flush(index)
-        self._reset(op.qubit, index + 1)
-
-    def conditioned(self, index: int, op) -> None:
-        self._reset(op.qubit, index + 1)  # a pure state's only conditioned op besides gates and measurements
-
-    def _reset(self, qubit: int, resume: int) -> None:
-        p_one = self.probability_one(qubit)
-        ones = self.rng.random(len(self.indices)) < p_one
-        count = int(ones.sum())
-        outcome = int(2 * count > len(ones))
-        if 0 < count < len(ones):
-            self._branch_off(ones != bool(outcome), resume,
-                             lambda child: child._collapse_to_zero(qubit, 1 - outcome, p_one))
-        self._collapse_to_zero(qubit, outcome, p_one)
-
-    def _collapse_to_zero(self, qubit: int, outcome: int, p_one: float) -> None:
-        _project(self.run, qubit, outcome, p_one if outcome else 1.0 - p_one, reset=True)
 
 
 def _execute(run: _Run, program: Program, start: int = 0) -> None:
