@@ -33,7 +33,7 @@ from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, 
                                schedule)
 from qfusion.sim.kernels import cpu_sweep
 from qfusion.sim.lanes import pack
-from qfusion.sim.memory import check_state_fits
+from qfusion.sim.memory import check_state_fits, fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
 from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, check_shots
 from qfusion.sim.program import BranchingExecutor, Executor, Shots, bits_value, terminal_tail, walk
@@ -128,11 +128,7 @@ class DensityRun:
 
     def branches_fit(self, copies: int) -> bool:
         """Whether ``copies`` more density matrices fit beside this one."""
-        try:
-            check_state_fits(2 * self.num_qubits, self.data.dtype, copies=1 + copies, what="density matrix")
-            return True
-        except MemoryError:
-            return False
+        return fits(check_state_fits, 2 * self.num_qubits, self.data.dtype, copies=1 + copies, what="density matrix")
 
 
 def real_dtype(dtype) -> type:

@@ -46,7 +46,7 @@ from qfusion.errors import BackendError, CircuitTooLargeError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout
 from qfusion.sim.kernels import cuda_gates, cuda_launch, cuda_measure, cuda_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
-from qfusion.sim.memory import format_bytes, state_bytes
+from qfusion.sim.memory import fits, format_bytes, state_bytes
 from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
 from qfusion.sim.program import Executor, PureBranchingExecutor, Shots, bits_value, terminal_tail, walk
 from qfusion.sim.statevector import StateVector, resolve_dtype
@@ -511,11 +511,7 @@ def _spread_keys(keys: np.ndarray, clbit_of_bit: np.ndarray) -> np.ndarray:
 
 def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
     """Whether the state and one device copy per level of splits fit (at most ``log2(shots)`` are alive)."""
-    try:
-        check_device_fits(num_qubits, dtype, copies=1 + shots.bit_length())
-        return True
-    except MemoryError:
-        return False
+    return fits(check_device_fits, num_qubits, dtype, copies=1 + shots.bit_length())
 
 
 def _sample_branches(program: Program, shots: int, rng, dtype, options: GpuOptions) -> np.ndarray:

@@ -37,6 +37,7 @@ from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix
 from qfusion.sim.gpu import GpuOptions, device_available
 from qfusion.sim.kernels import cuda_density, cuda_gates
+from qfusion.sim.memory import fits
 from qfusion.sim.noise_plan import NoisyProgram, lower_noisy
 from qfusion.sim.plan import check_shots
 
@@ -138,11 +139,7 @@ class _GpuRun(DensityRun):
         return _GpuRun(data, self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options, cache=self.cache)
 
     def branches_fit(self, copies: int) -> bool:
-        try:
-            gpu.check_device_fits(2 * self.num_qubits, self.data.dtype, copies=copies)
-            return True
-        except MemoryError:
-            return False
+        return fits(gpu.check_device_fits, 2 * self.num_qubits, self.data.dtype, copies=copies)
 
     def _rows(self):
         return self.data.reshape(1, self.data.shape[0])

@@ -58,3 +58,16 @@ def check_state_fits(num_qubits: int, dtype, copies: int = 1, what: str = "state
             f"{format_bytes(available)} is available (try dtype=\"complex64\", fewer qubits, "
             f"or a backend that does not store the full state)")
     return int(needed)
+
+
+def fits(check, *args, **kwargs) -> bool:
+    """Whether the memory check ``check(*args, **kwargs)`` passes (it raises :class:`MemoryError` when not).
+
+    >>> fits(check_state_fits, 10, np.complex128), fits(check_state_fits, 80, np.complex128)
+    (True, False)
+    """
+    try:
+        check(*args, **kwargs)
+    except MemoryError:
+        return False
+    return True

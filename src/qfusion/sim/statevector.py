@@ -24,7 +24,7 @@ from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, 
                                schedule)
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
-from qfusion.sim.memory import check_state_fits
+from qfusion.sim.memory import check_state_fits, fits
 from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
 from qfusion.sim.program import Executor, PureBranchingExecutor, Shots, bits_value, terminal_tail, walk
 
@@ -305,11 +305,7 @@ def _sample_terminal(program: Program, shots: int, rng, dtype, options) -> np.nd
 
 def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
     """Whether the state and one copy per level of splits fit (at most ``log2(shots)`` are alive)."""
-    try:
-        check_state_fits(num_qubits, dtype, copies=1 + shots.bit_length())
-        return True
-    except MemoryError:
-        return False
+    return fits(check_state_fits, num_qubits, dtype, copies=1 + shots.bit_length())
 
 
 def _sample_branches(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
@@ -347,11 +343,7 @@ def _sample_shots(program: Program, shots: int, rng, dtype, options) -> np.ndarr
 
 
 def _fits_twice(num_qubits: int, dtype) -> bool:
-    try:
-        check_state_fits(num_qubits, dtype, copies=3)
-        return True
-    except MemoryError:
-        return False
+    return fits(check_state_fits, num_qubits, dtype, copies=3)
 
 
 def _to_logical(physical: np.ndarray, layout: tuple[int, ...]) -> np.ndarray:
