@@ -147,20 +147,16 @@ def run_circuits(args, report):
                 circuit = build(n, gates)
                 row = {"family": family, "n": n, "dtype": dtype, "floor_s": floors[(n, dtype)],
                        "floor_scaled_from_smaller_n": floor_scaled}
-                try:
+
+                def measure(row, circuit=circuit, dtype=dtype, n=n):
                     state = time_sweep_sizes(circuit, dtype, args.sweep_qubits, args.repeat, row,
                                              n <= args.check_max)
                     if n <= args.check_max:
                         expected = np.asarray(cpu.simulate(circuit))
-                        got = np.asarray(state)
-                        row["fidelity_vs_cpu"] = float(abs(np.vdot(expected, got)) ** 2)
+                        row["fidelity_vs_cpu"] = float(abs(np.vdot(expected, np.asarray(state))) ** 2)
                         row["z0_cpu"] = z0(expected)  # what the peers' timed runs return
-                    del state
-                except Exception as exc:
-                    row["qfusion_error"] = short_error(exc)
-                    traceback.print_exc()
-                rows.append(row)
-                report(row)
+
+                rows.append(measured_row(row, measure, report, error_key="qfusion_error"))
     return rows
 
 
@@ -293,19 +289,20 @@ def run_batch(args, report):
     return result
 
 
+def measured_row(row, measure, report, error_key="error"):
+    """``row`` filled by ``measure(row)`` and reported; an error is recorded in it (``error_key``), not raised."""
+    try:
+        measure(row)
+    except Exception as exc:
+        row[error_key] = short_error(exc)
+        traceback.print_exc()
+    report(row)
+    return row
+
+
 def measured_rows(sizes, measure, report):
-    """One row per size, filled by ``measure(n, row)``; an error is recorded in its row, not raised."""
-    rows = []
-    for n in sizes:
-        row = {"n": n}
-        try:
-            measure(n, row)
-        except Exception as exc:
-            row["error"] = short_error(exc)
-            traceback.print_exc()
-        rows.append(row)
-        report(row)
-    return rows
+    """One row per size, filled by ``measure(n, row)`` (:func:`measured_row`)."""
+    return [measured_row({"n": n}, lambda row, n=n: measure(n, row), report) for n in sizes]
 
 
 def run_density(args, report):
