@@ -16,7 +16,7 @@ import importlib
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Result
+from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.errors import BackendError
 
 _REGISTRY: dict[str, str] = {
@@ -76,7 +76,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
-    if chosen.name in ("statevector", "density_matrix", "gpu", "gpu_density_matrix"):
+    if chosen.capabilities.dtypes:
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
 
@@ -93,4 +93,4 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
     return get(backend).run(circuit, shots=shots, seed=seed, params=params, memory=memory, **options)
 
 
-__all__ = ["Backend", "Result", "names", "register", "get", "simulate", "run"]
+__all__ = ["Backend", "Capabilities", "Result", "names", "register", "get", "simulate", "run"]

@@ -1,7 +1,13 @@
-"""The backend interface and the result it returns.
+"""The backend interface, what a backend declares it can do, and the result it returns.
+
+A backend says what it supports in :class:`Capabilities` (``Backend.capabilities``); callers ask
+that, never the backend's name. A new backend sets ``name`` and ``capabilities`` and implements
+``run`` and/or ``simulate``; ``qfusion.testing`` checks it against ``backends/reference.py``.
 
 >>> Result(counts={"0": 3}, shots=3, backend_name="x")
 Result(backend='x', shots=3, counts={'0': 3})
+>>> Capabilities(dtypes=(np.complex128,)).supports_dtype(np.complex64)
+False
 """
 
 from __future__ import annotations
@@ -10,6 +16,34 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do, declared once on its class.
+
+    ``dtypes``: the complex dtypes ``simulate``/``run`` take as ``dtype=`` (empty: no such option);
+    ``exact``: ``simulate`` returns a state (vector, density matrix, MPS, tableau) that gives exact
+    expectation values; ``sampled``: ``run`` samples shots; ``noise``: accepts ``noise_model=``;
+    ``batched_params``: runs many parameter sets in one call; ``adjoint``: adjoint gradients;
+    ``max_qubits``: a hard limit (``None``: bounded by memory alone); ``options``: the keyword
+    options its ``run``/``simulate`` accept besides the common ones (for error messages).
+
+    >>> Capabilities(exact=True, noise=True).noise
+    True
+    """
+    dtypes: tuple = ()
+    exact: bool = False
+    sampled: bool = True
+    noise: bool = False
+    batched_params: bool = False
+    adjoint: bool = False
+    clifford_only: bool = False
+    max_qubits: int | None = None
+    options: tuple[str, ...] = ()
+
+    def supports_dtype(self, dtype) -> bool:
+        return any(np.dtype(dtype) == np.dtype(d) for d in self.dtypes)
 
 
 @dataclass
@@ -43,6 +77,11 @@ class Backend:
     """
 
     name = "backend"
+    capabilities = Capabilities()
+
+    def memory_estimate(self, circuit, *, dtype=np.complex128) -> int | None:
+        """Bytes this backend would allocate for ``circuit`` (``None``: no estimate)."""
+        return None
 
     def run(self, circuit, *, shots: int = 1024, seed=None, params=None, memory: bool = False,
             **options) -> Result:

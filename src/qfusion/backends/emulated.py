@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Result
+from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.backends.heralded import (attempt_summary, duration_summary, group_shots, heralded_positions,
                                        merge_erasures, per_attempt_device, sample_attempts)
 from qfusion.circuit.circuit import Circuit, Instruction
@@ -47,6 +47,7 @@ class EmulatedBackend(Backend):
     """A QPU emulator for ``device`` (a name of :func:`qfusion.devices.names` or a Device)."""
 
     name = "emulated"
+    capabilities = Capabilities(noise=False, options=("optimization_level", "initial_layout", "method", "noise"))
 
     def __init__(self, device=None):
         self.device = get_device(device if device is not None else self.name)

@@ -15,12 +15,14 @@ import time
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Result
+from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.sim import gpu, gpu_density
 
 
 class GpuBackend(Backend):
     name = "gpu"
+    capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, batched_params=True,
+                                adjoint=True, options=("options",))
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             options=None) -> Result:
@@ -39,6 +41,8 @@ class GpuDensityMatrixBackend(Backend):
     """The ``density_matrix`` backend's API on the GPU: ``run`` returns counts (with the erasure
     metadata), ``simulate`` a :class:`~qfusion.sim.gpu_density.GpuDensityMatrix` held on the device."""
     name = "gpu_density_matrix"
+    capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
+                                options=("options", "noise_model", "durations"))
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, noise_model=None,
             durations=None, dtype=np.complex128, options=None) -> Result:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 
-from qfusion.backends.base import Backend, Result
+from qfusion.backends.base import Backend, Capabilities, Result
 
 
 class NullBackend(Backend):
     name = "null"
+    capabilities = Capabilities()
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, **options) -> Result:
         start = time.perf_counter()

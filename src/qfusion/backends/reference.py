@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Result
+from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.circuit.circuit import Circuit
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
 from qfusion.circuit.unitary import apply_matrix
@@ -24,6 +24,7 @@ MAX_QUBITS = 20
 
 class ReferenceBackend(Backend):
     name = "reference"
+    capabilities = Capabilities(exact=True, max_qubits=MAX_QUBITS)
 
     def simulate(self, circuit: Circuit, *, params=None, seed=None, **options) -> np.ndarray:
         state, _ = _evolve(circuit.bind(params) if params is not None else circuit,

@@ -11,13 +11,15 @@ import time
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Result
+from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.noise.channel import NoiseOperation
 from qfusion.sim.statevector import sample, simulate
 
 
 class StatevectorBackend(Backend):
     name = "statevector"
+    capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
+                                batched_params=True, adjoint=True, options=("options", "noise_model", "durations"))
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             options=None, noise_model=None, durations=None) -> Result:
