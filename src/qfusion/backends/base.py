@@ -79,6 +79,11 @@ class Backend:
     name = "backend"
     capabilities = Capabilities()
 
+    def unavailable_reason(self) -> str | None:
+        """Why this backend cannot run on this host (``None``: it can); workers advertise only
+        backends that can run, and the service refuses jobs for the others."""
+        return None
+
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int | None:
         """Bytes this backend would allocate for ``circuit`` (``None``: no estimate)."""
         return None

@@ -24,6 +24,9 @@ class GpuBackend(Backend):
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, batched_params=True,
                                 adjoint=True, options=("options",))
 
+    def unavailable_reason(self) -> str | None:
+        return None if gpu.device_available() else gpu.unavailable_reason()
+
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             options=None) -> Result:
         start = time.perf_counter()
@@ -43,6 +46,9 @@ class GpuDensityMatrixBackend(Backend):
     name = "gpu_density_matrix"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
                                 options=("options", "noise_model", "durations"))
+
+    def unavailable_reason(self) -> str | None:
+        return None if gpu.device_available() else gpu.unavailable_reason()
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, noise_model=None,
             durations=None, dtype=np.complex128, options=None) -> Result:
