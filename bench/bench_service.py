@@ -166,7 +166,7 @@ def _postgres_pids() -> list[int]:
 
 
 def run_service(database: str, label: str, args) -> dict:
-    from qfusion.service.store import Quotas, Store
+    from qfusion.service.server.store import Quotas, Store
     store = Store(database)
     tokens = []
     for k in range(args.users):

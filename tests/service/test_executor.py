@@ -7,8 +7,8 @@ import signal
 import time
 
 import qfusion as qf
-from qfusion.service.executor import Executor
-from qfusion.service.jobspec import Limits, check_submission
+from qfusion.service.server.jobspec import Limits, check_submission
+from qfusion.service.worker.executor import Executor
 
 
 def _payload(circuit, shots=20, seed=5) -> dict:

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 import qfusion as qf
-from qfusion.service import schema
-from qfusion.service.schema import sa
-from qfusion.service.store import Quotas, Store
+from qfusion.service.server import schema
+from qfusion.service.server.schema import sa
+from qfusion.service.server.store import Quotas, Store
 
 NUM_JOBS, NUM_CLIENTS, KILLS = 200, 20, 5
 

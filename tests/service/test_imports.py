@@ -21,7 +21,7 @@ def test_the_client_needs_only_httpx():
 
 def test_remote_names_resolve_lazily_to_the_service_backend():
     import qfusion as qf
-    from qfusion.service.remote import RemoteBackend
+    from qfusion.service.client.remote import RemoteBackend
     backend = qf.backends.get("remote:density_matrix")
     assert isinstance(backend, RemoteBackend) and backend.target == "density_matrix"
     assert backend.name == "remote:density_matrix"

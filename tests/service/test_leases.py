@@ -8,9 +8,9 @@ import time
 import pytest
 
 from qfusion.errors import ServiceError
-from qfusion.service import leases, schema
-from qfusion.service.schema import sa
-from qfusion.service.store import Quotas, QuotaError, Store
+from qfusion.service.server import leases, schema
+from qfusion.service.server.schema import sa
+from qfusion.service.server.store import QuotaError, Quotas, Store
 
 
 def _submit(store, user, n=1, backend="statevector"):

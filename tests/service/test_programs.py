@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import qfusion as qf
-from qfusion.service.jobspec import Limits, SubmissionError, check_submission
-from qfusion.service.programs import run_job
-from qfusion.service.wire import circuit_from_json, circuit_to_json, decode_circuit
+from qfusion.service.client.wire import circuit_from_json, circuit_to_json, decode_circuit
+from qfusion.service.server.jobspec import Limits, SubmissionError, check_submission
+from qfusion.service.worker.programs import run_job
 
 ANSATZ = ('OPENQASM 3; include "stdgates.inc"; input float a; input float b; input float c; input float d;'
           ' qubit[2] q; ry(a) q[0]; ry(b) q[1]; cx q[0], q[1]; ry(c) q[0]; ry(d) q[1];')

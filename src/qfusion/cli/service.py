@@ -112,7 +112,8 @@ def add_commands(sub, common) -> None:
 
 
 def serve(args) -> dict:
-    from qfusion.service.server import ServerConfig, serve as run_server
+    from qfusion.service.server.serve import ServerConfig
+    from qfusion.service.server.serve import serve as run_server
     config = ServerConfig(host=args.host, port=args.port, database=args.database, workers=args.workers,
                           processes=args.processes,
                           backends=tuple(args.backends), max_body_bytes=args.max_body_bytes, lease_s=args.lease,
@@ -123,7 +124,7 @@ def serve(args) -> dict:
 
 def worker(args) -> dict:
     from qfusion.backends import names
-    from qfusion.service.worker import main as run_worker
+    from qfusion.service.worker.worker import main as run_worker
     chosen = args.backends or [name for name in names() if not name.startswith("remote")]
     done = run_worker(args.database, chosen, lease_s=args.lease, heartbeat_s=args.heartbeat, grace_s=args.grace,
                       max_run_s=args.max_run_seconds, log_level=args.log_level)
@@ -132,7 +133,8 @@ def worker(args) -> dict:
 
 def admin(args) -> dict:
     import time
-    from qfusion.service.store import Quotas, Store
+
+    from qfusion.service.server.store import Quotas, Store
     store = Store(args.database)
     if args.action == "create-user":
         user = store.create_user(args.name, Quotas(args.max_qubits, args.max_shots, args.max_queued,
@@ -162,14 +164,14 @@ def admin(args) -> dict:
 
 
 def _client(args):
-    from qfusion.service.client import Client
+    from qfusion.service.client.client import Client
     return Client(args.url, args.token, retry_s=args.retry)
 
 
 def _when(seconds) -> str:
     if seconds is None:
         return "-"
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _print_job(job: dict) -> None:

@@ -1,15 +1,13 @@
 """qfusion's job service: a server that queues circuits and hybrid programs, workers that run them.
 
-- :mod:`~qfusion.service.app` — the HTTP API (FastAPI), ``qfusion serve`` (:mod:`~qfusion.service.server`);
-  :mod:`~qfusion.service.longpoll` answers requests waiting for their jobs
-- :mod:`~qfusion.service.store` — SQLite (WAL) or PostgreSQL through SQLAlchemy; :mod:`~qfusion.service.schema`
-  holds the tables and their versioned migrations
-- :mod:`~qfusion.service.leases` and :mod:`~qfusion.service.worker` — ``qfusion worker``: claims, leases,
-  heartbeats, results recorded exactly once; jobs run, under a time limit, in an
-  :mod:`~qfusion.service.executor` process
-- :mod:`~qfusion.service.jobspec` (checks before queueing) and :mod:`~qfusion.service.programs`
-  (sampler, estimator, VQE, QAOA — no user code runs on the server)
-- :mod:`~qfusion.service.client` — ``qfusion.Client``; :mod:`~qfusion.service.remote` — ``backend="remote:<name>"``
+The code is split by where it is deployed:
+
+- :mod:`~qfusion.service.client` — the user's side: ``qfusion.Client``, ``backend="remote:<name>"``
+  and the wire format of circuits (imports httpx only)
+- :mod:`~qfusion.service.server` — ``qfusion serve``: the HTTP API (FastAPI), admission checks,
+  the database (SQLite or PostgreSQL through SQLAlchemy), leases
+- :mod:`~qfusion.service.worker` — ``qfusion worker``: claims jobs, runs them in a child process under
+  a time limit, records each result exactly once (no user code runs, only the named programs)
 
 Nothing heavy is imported here: the server's dependencies (``pip install 'qfusion[service]'``)
 load only with the modules that need them.

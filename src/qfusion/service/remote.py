@@ -1,46 +1,10 @@
-"""``backend="remote:<name>"``: qfusion's front door, running on the job service's ``<name>`` backend.
+"""``backend="remote:<name>"``: kept at this path for the backends registry's ``"module:Class"`` entry;
+the class lives in :mod:`qfusion.service.client.remote`.
 
-``qf.run(circuit, shots=..., backend="remote:statevector")`` submits the circuit to the service
-named by ``QFUSION_SERVICE_URL`` / ``QFUSION_SERVICE_TOKEN`` (or the config file, see
-:func:`qfusion.service.client.service_config`), waits for the job and returns the same
-:class:`~qfusion.backends.Result` as a local run, so library code runs unchanged. The backends
-registry resolves any ``remote:`` name to this class lazily (by its ``"module:Class"`` string),
-so ``qfusion.backends`` never imports the service.
-
->>> RemoteBackend("remote:statevector").target
-'statevector'
+>>> RemoteBackend("remote:gpu").target
+'gpu'
 """
 
-from __future__ import annotations
+from qfusion.service.client.remote import RemoteBackend
 
-from qfusion.backends.base import Backend, Result
-from qfusion.errors import BackendError
-
-
-class RemoteBackend(Backend):
-    """The job service's backend ``name[len("remote:"):]``, seen as a local backend."""
-
-    def __init__(self, name: str = "remote:statevector", *, timeout: float = 600.0):
-        self.name = name
-        self.target = name.split(":", 1)[1] if ":" in name else name
-        self.timeout = timeout
-        self._client = None
-
-    def client(self):
-        if self._client is None:
-            from qfusion.service.client import Client
-            self._client = Client()
-        return self._client
-
-    def run(self, circuit, *, shots: int = 1024, seed=None, params=None, memory: bool = False,
-            **options) -> Result:
-        if memory:
-            raise BackendError(f"backend {self.name!r} returns counts only; run without memory=True")
-        if options:
-            raise BackendError(f"backend {self.name!r} takes no options {sorted(options)}")
-        if params is not None and not isinstance(params, dict):
-            params = dict(zip(circuit.parameters, params))
-        job = self.client().run(circuit, backend=self.target, shots=shots, seed=seed, parameters=params)
-        result = job.result(timeout=self.timeout)
-        result.backend_name = self.name
-        return result
+__all__ = ["RemoteBackend"]

@@ -1,7 +1,7 @@
 """Long polls: requests waiting for their jobs to end, answered by one query per tick for all of them.
 
 >>> import asyncio
->>> from qfusion.service.store import Store
+>>> from qfusion.service.server.store import Store
 >>> store = Store("sqlite://")
 >>> job = store.submit(store.create_user("ada"), backend="null", program="sampler", payload={},
 ...                    num_circuits=1, num_qubits=1, shots=1)
@@ -38,7 +38,7 @@ class Waiters:
         self._waiting.setdefault(job_id, []).append(future)
         try:
             return await asyncio.wait_for(future, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         finally:
             futures = self._waiting.get(job_id, [])

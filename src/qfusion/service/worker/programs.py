@@ -2,7 +2,7 @@
 
 No user code runs here: a job names one of these programs and gives it data (circuits,
 Pauli terms, an optimizer's name and settings), checked before by
-:func:`qfusion.service.jobspec.check_submission`. Hybrid loops (VQE, QAOA) run next to the
+:func:`qfusion.service.server.jobspec.check_submission`. Hybrid loops (VQE, QAOA) run next to the
 backend, so each iteration costs no round trip to the user. The programs are thin JSON
 wrappers around :mod:`qfusion.primitives` (Estimator) and :mod:`qfusion.algorithms` (vqe, qaoa).
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from qfusion.circuit import Circuit
 from qfusion.observables import PauliSum
-from qfusion.service.wire import bind_by_name, decode_circuit
+from qfusion.service.client.wire import bind_by_name, decode_circuit
 
 _BIG = 10**9
 
@@ -86,14 +86,22 @@ _METHODS = {"cobyla": "COBYLA", "nelder-mead": "Nelder-Mead", "powell": "Powell"
             "spsa": "SPSA"}
 
 
+def _adjoint(backend: str) -> bool:
+    """Whether ``backend`` declares adjoint gradients (and exact states, which they need)."""
+    from qfusion.backends import get
+    capabilities = get(backend).capabilities
+    return bool(capabilities.adjoint and capabilities.exact)
+
+
 def _method(options: dict, backend: str) -> str:
-    return _METHODS[options["optimizer"] or ("l-bfgs-b" if backend == "statevector" else "cobyla")]
+    """The optimiser: the job's choice, else L-BFGS-B where the backend has adjoint gradients, else COBYLA."""
+    return _METHODS[options["optimizer"] or ("l-bfgs-b" if _adjoint(backend) else "cobyla")]
 
 
 def vqe(payload: dict, backend: str) -> dict:
     """:func:`qfusion.algorithms.vqe` of the ansatz and observable; the whole loop runs here.
 
-    With L-BFGS-B (the default on ``statevector``) energies and gradients come from one adjoint
+    With L-BFGS-B (the default on backends with adjoint gradients: ``statevector``, ``gpu``) energies and gradients come from one adjoint
     sweep; gradient-free optimisers (COBYLA, Nelder-Mead, Powell, SPSA) use energies only.
     """
     from qfusion.algorithms import vqe as run_vqe
@@ -101,7 +109,7 @@ def vqe(payload: dict, backend: str) -> dict:
     [ansatz] = [decode_circuit(item, max_qubits=10_000, max_operations=_BIG, max_source_bytes=_BIG)
                 for item in payload["circuits"]]
     method = _method(options, backend)
-    gradient = None if method != "L-BFGS-B" else ("adjoint" if backend == "statevector" else "parameter_shift")
+    gradient = None if method != "L-BFGS-B" else ("adjoint" if _adjoint(backend) else "parameter_shift")
     found = run_vqe(_pauli_sum(options["observable"]), ansatz, initial_point=options["initial_point"],
                     optimizer=method, gradient=gradient, backend=backend, shots=_shots(options),
                     seed=payload["seed"], maxiter=options["maxiter"])

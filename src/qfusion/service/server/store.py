@@ -23,11 +23,10 @@ import uuid
 from dataclasses import dataclass
 
 from qfusion.errors import ServiceError
-from qfusion.service import schema
-from qfusion.service.schema import jobs, results, sa, tokens, users
+from qfusion.service.server import schema
+from qfusion.service.server.schema import jobs, sa, tokens, users
 
 TERMINAL = ("DONE", "FAILED", "CANCELLED")
-STATES = ("QUEUED", "RUNNING", *TERMINAL)
 TOKEN_SCOPES = ("jobs", "metrics")
 JOB_COLUMNS = ("id", "state", "backend", "program", "num_circuits", "num_qubits", "shots", "attempt",
                "created_at", "started_at", "finished_at", "error")
@@ -232,7 +231,7 @@ class Store:
     def revoke_tokens(self, name: str, *, token: str | None = None, token_id: int | None = None) -> int:
         """Revoke one of user ``name``'s tokens (by its text or its id), or all of them when neither
         is given; returns how many were revoked. Servers refuse a revoked token within
-        ``qfusion.service.app.TOKEN_CACHE_S`` seconds.
+        ``qfusion.service.server.app.TOKEN_CACHE_S`` seconds.
 
         >>> store = Store("sqlite://")
         >>> _ = store.create_user("ada")

@@ -2,7 +2,7 @@
 
 Any number of workers, on this machine or others, share one database. Each claims a few
 jobs at a time (``batch``) under leases and renews them by heartbeats from its control loop
-while the jobs run, one after the other, in a child process (:mod:`~qfusion.service.executor`);
+while the jobs run, one after the other, in a child process (:mod:`~qfusion.service.worker.executor`);
 outcomes are written as they come, several per transaction. SIGKILL loses nothing (the lease
 expires and the job runs again, under a new attempt number); SIGTERM or SIGINT stops claiming,
 lets the running job finish within ``grace_s`` seconds, and otherwise gives it back to the
@@ -12,8 +12,8 @@ A job may run for its owner's ``max_run_seconds`` (and at most the worker's ``ma
 one that runs longer is stopped (its process is killed) and FAILED with a message saying so,
 and the worker goes on with a fresh process.
 
->>> from qfusion.service.store import Store
->>> from qfusion.service.jobspec import Limits, check_submission
+>>> from qfusion.service.server.store import Store
+>>> from qfusion.service.server.jobspec import Limits, check_submission
 >>> store = Store("sqlite://")
 >>> user = store.create_user("ada")
 >>> spec = check_submission({"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit q; bit c; x q; c = measure q;'],
@@ -36,9 +36,9 @@ import threading
 import time
 import uuid
 
-from qfusion.service import leases
-from qfusion.service.executor import Executor
 from qfusion.service.logs import log, setup_logging
+from qfusion.service.server import leases
+from qfusion.service.worker.executor import Executor
 
 
 class Worker:
@@ -181,7 +181,7 @@ class Worker:
 def main(database: str, backends, *, lease_s: float = 10.0, heartbeat_s: float = 2.0, grace_s: float = 30.0,
          max_run_s: float | None = None, log_level: str = "info") -> int:
     """Entry point of ``qfusion worker``: runs until SIGTERM/SIGINT; returns the number of jobs run."""
-    from qfusion.service.store import Store
+    from qfusion.service.server.store import Store
     logger = setup_logging("worker", log_level)
     worker = Worker(Store(database), backends, lease_s=lease_s, heartbeat_s=heartbeat_s, grace_s=grace_s,
                     max_run_s=max_run_s, logger=logger)

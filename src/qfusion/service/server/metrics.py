@@ -3,7 +3,7 @@
 Queue lengths and workers are read from the database when ``/metrics`` is scraped (so they
 are right whichever server process is asked); latency and request counts are this process's.
 
->>> from qfusion.service.store import Store
+>>> from qfusion.service.server.store import Store
 >>> metrics = Metrics(Store("sqlite://"))
 >>> b"qfusion_jobs_queued" in metrics.render()[0]
 True

@@ -14,7 +14,7 @@ a user at their concurrency quota is skipped. On PostgreSQL the claim is ``SELEC
 UPDATE SKIP LOCKED`` (workers never wait for each other); on SQLite it is one ``UPDATE ...
 RETURNING`` inside ``BEGIN IMMEDIATE``.
 
->>> from qfusion.service.store import Store
+>>> from qfusion.service.server.store import Store
 >>> store = Store("sqlite://")
 >>> user = store.create_user("ada")
 >>> job = store.submit(user, backend="statevector", program="sampler", payload={}, num_circuits=1,
@@ -32,8 +32,8 @@ import socket
 import time
 from dataclasses import dataclass
 
-from qfusion.service import schema
-from qfusion.service.schema import jobs, sa
+from qfusion.service.server import schema
+from qfusion.service.server.schema import jobs, sa
 
 # Queued jobs in fair-share order, skipping users at their concurrency quota; the window gives
 # each user's candidates a slot number so that one batch does not exceed the quota either.
@@ -121,7 +121,7 @@ def _owned(lease: Lease, worker_id: str):
 def heartbeat(store, worker_id: str, leases, *, lease_s: float) -> set[str]:
     """Renew the leases still held and the worker's liveness; returns the job ids still owned.
 
-    >>> from qfusion.service.store import Store
+    >>> from qfusion.service.server.store import Store
     >>> store = Store("sqlite://")
     >>> job = store.submit(store.create_user("ada"), backend="null", program="sampler", payload={},
     ...                    num_circuits=1, num_qubits=1, shots=1)

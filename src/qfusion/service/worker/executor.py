@@ -1,7 +1,7 @@
 """The process a worker runs its jobs in, so that a job over its time limit can be stopped.
 
 A thread cannot be stopped from outside, a process can: the worker hands each job to a
-child process (a fresh interpreter, ``python -m qfusion.service.executor``, so it shares no
+child process (a fresh interpreter, ``python -m qfusion.service.worker.executor``, so it shares no
 database connection with the worker and needs no ``__main__`` guard in the worker's script)
 and waits for the outcome while it renews leases and records results. A
 job that runs past its time limit is stopped by killing the child; a new child takes the
@@ -35,7 +35,7 @@ _READY = ("ready",)
 def run_one(program: str, payload: dict, backend: str) -> tuple[str, object]:
     """``("DONE", result)`` or ``("FAILED", message for the user)`` of one job; never raises."""
     from qfusion.errors import QfusionError
-    from qfusion.service.programs import run_job
+    from qfusion.service.worker.programs import run_job
     try:
         return "DONE", run_job(program, payload, backend)
     except QfusionError as exc:
@@ -86,7 +86,7 @@ class Executor:
     def _launch(self) -> None:
         self._ready, self.started_at = False, None
         ours, theirs = socket.socketpair()
-        self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.executor", str(theirs.fileno())],
+        self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.worker.executor", str(theirs.fileno())],
                                          pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         theirs.close()
         self._connection = Connection(ours.detach())

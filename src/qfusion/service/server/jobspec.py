@@ -2,7 +2,7 @@
 
 Everything a job could fail on cheaply fails here, with a message the user can act on, so a
 worker never meets a malformed job. The checked submission becomes the job's payload (plain
-JSON), which the worker reads back with :func:`qfusion.service.programs.run_job`.
+JSON), which the worker reads back with :func:`qfusion.service.worker.programs.run_job`.
 
 >>> limits = Limits(max_qubits=30, max_shots=10**6)
 >>> spec = check_submission({"circuits": ['OPENQASM 3; qubit[2] q; bit[2] c; c = measure q;'],
@@ -12,7 +12,7 @@ JSON), which the worker reads back with :func:`qfusion.service.programs.run_job`
 >>> check_submission({"circuits": [], "shots": 10**12}, limits)
 Traceback (most recent call last):
 ...
-qfusion.service.jobspec.SubmissionError: shots must be at most 1,000,000 (your quota), got 1,000,000,000,000
+qfusion.service.server.jobspec.SubmissionError: shots must be at most 1,000,000 (your quota), got 1,000,000,000,000
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 
 from qfusion.errors import CircuitError, QasmError, ServiceError
-from qfusion.service.wire import bind_by_name, circuit_to_json, decode_circuit
+from qfusion.service.client.wire import bind_by_name, circuit_to_json, decode_circuit
 
 PROGRAMS = ("sampler", "estimator", "vqe", "qaoa")
 OPTIMIZERS = ("l-bfgs-b", "cobyla", "nelder-mead", "powell", "spsa")
@@ -153,7 +153,7 @@ def check_submission(body, limits: Limits, backend: str = "statevector", backend
     >>> check_submission({"circuits": ["OPENQASM 3; qubit[6] q;"]}, Limits(), "trapped_ion", backend_qubits=5)
     Traceback (most recent call last):
     ...
-    qfusion.service.jobspec.SubmissionError: the circuit has 6 qubits; backend 'trapped_ion' has 5
+    qfusion.service.server.jobspec.SubmissionError: the circuit has 6 qubits; backend 'trapped_ion' has 5
     """
     if not isinstance(body, dict):
         raise SubmissionError("the request body must be a JSON object")

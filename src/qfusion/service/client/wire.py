@@ -29,7 +29,7 @@ import numbers
 import re
 
 from qfusion.circuit import Barrier, Circuit, Condition, Measure, Parameter, Reset, StandardGate
-from qfusion.errors import CircuitError, QasmError
+from qfusion.errors import CircuitError
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _STRUCTURAL = {"measure", "reset", "barrier"}
@@ -225,5 +225,4 @@ def bind_by_name(circuit: Circuit, values) -> Circuit:
     return circuit.bind({by_name[name]: float(value) for name, value in values.items()})
 
 
-__all__ = ["circuit_to_json", "circuit_from_json", "encode_circuit", "decode_circuit", "bind_by_name",
-           "QasmError"]
+__all__ = ["circuit_to_json", "circuit_from_json", "encode_circuit", "decode_circuit", "bind_by_name"]

@@ -72,8 +72,8 @@ def stop_workers(processes, timeout: float = 60.0) -> None:
 
 def app_from_environment():
     """The app of one server process of ``--processes N``, configured by ``QFUSION_SERVER_CONFIG``."""
-    from qfusion.service.app import create_app
-    from qfusion.service.store import Store
+    from qfusion.service.server.app import create_app
+    from qfusion.service.server.store import Store
     values = json.loads(os.environ["QFUSION_SERVER_CONFIG"])
     config = ServerConfig(**{**values, "backends": tuple(values["backends"])})
     logger = setup_logging("server", config.log_level)
@@ -90,8 +90,8 @@ def _uvicorn_options(config: ServerConfig) -> dict:
 def serve(config: ServerConfig) -> int:
     """Run the server until SIGTERM/SIGINT; returns the exit code."""
     uvicorn = import_optional("uvicorn", "the job service")
-    from qfusion.service.app import create_app
-    from qfusion.service.store import Store
+    from qfusion.service.server.app import create_app
+    from qfusion.service.server.store import Store
     logger = setup_logging("server", config.log_level)
     store = Store(config.database)  # migrates before any worker or server process starts
     if config.processes > 1:
@@ -100,7 +100,7 @@ def serve(config: ServerConfig) -> int:
         log(logger, "server.started", host=config.host, port=config.port, processes=config.processes,
             workers=len(processes), pid=os.getpid())
         try:  # uvicorn's supervisor stops its server processes on SIGTERM/SIGINT, then returns
-            uvicorn.run("qfusion.service.server:app_from_environment", factory=True, workers=config.processes,
+            uvicorn.run("qfusion.service.server.serve:app_from_environment", factory=True, workers=config.processes,
                         **_uvicorn_options(config))
         finally:
             stop_workers(processes)
