@@ -102,3 +102,108 @@ def wait_until(predicate, timeout: float = 60.0, interval: float = 0.05):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def children(pid: int) -> list[int]:
+    """The process ids of ``pid``'s children (a worker's executor)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+class Outage:
+    """A TCP proxy to a database server that can be cut: while it is down, new connections are
+    refused and open ones reset, as when the database server stops."""
+
+    def __init__(self, target_host: str, target_port: int):
+        import threading
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._down = threading.Event()
+        self._stop = threading.Event()
+        self._pairs: list = []
+        self._lock = threading.Lock()
+        self._listener = None
+        self._open_listener()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _open_listener(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(256)
+        listener.settimeout(0.1)
+        self._listener = listener
+
+    def _accept(self):
+        import threading
+        while not self._stop.is_set():
+            listener = self._listener
+            if listener is None:
+                time.sleep(0.05)
+                continue
+            try:
+                client, _ = listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._pairs.append((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        for s in (source, sink):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def down(self):
+        """Stop the database: refuse new connections, reset the open ones."""
+        listener, self._listener = self._listener, None
+        listener.close()
+        with self._lock:
+            pairs, self._pairs = self._pairs, []
+        for pair in pairs:
+            for s in pair:
+                try:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    s.close()
+                except OSError:
+                    pass
+
+    def up(self):
+        self._open_listener()
+
+    def close(self):
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.close()
+        self.down() if self._listener is not None else None

@@ -153,6 +153,7 @@ def test_cli_submit_status_result_jobs_cancel(running):
 
 def test_cli_admin_creates_users_and_tokens(tmp_path):
     database = str(tmp_path / "admin.db")
+    assert _cli("admin", "init", "--database", database, env={}).returncode == 0  # (issue 13: only init creates)
     created = _cli("admin", "create-user", "eve", "--max-qubits", 12, "--database", database, "--json", env={})
     assert json.loads(created.stdout)["quotas"]["max_qubits"] == 12
     token = _cli("admin", "create-token", "eve", "--database", database, env={}).stdout.strip()
@@ -163,7 +164,8 @@ def test_cli_admin_creates_users_and_tokens(tmp_path):
     assert reader["scope"] == "metrics" and 0.49 * 86400 < reader["expires_at"] - time.time() < 0.51 * 86400
     listed = _cli("admin", "list-tokens", "eve", "--database", database, env={}).stdout
     assert "prometheus" in listed and "metrics" in listed and made["token"] not in listed and token not in listed
-    revoked = json.loads(_cli("admin", "revoke-token", "eve", "--database", database, "--json", env={}).stdout)
+    revoked = json.loads(_cli("admin", "revoke-token", "eve", "--all", "--database", database, "--json",
+                              env={}).stdout)  # (issue 13: --all, not silently all)
     assert revoked["revoked"] == 2 and Store(database).authenticate(token) is None
     again = _cli("admin", "create-user", "eve", "--database", database, env={})
     assert again.returncode == 1 and "already exists" in again.stderr

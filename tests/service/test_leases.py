@@ -214,7 +214,7 @@ def test_a_version_1_database_is_migrated_to_limits_and_token_expiry(database_ur
     store.close()
     migrated = Store(database_url)
     with migrated.read() as c:
-        assert c.execute(sa.select(schema.schema_version.c.version)).scalar() == schema.SCHEMA_VERSION == 2
+        assert c.execute(sa.select(schema.schema_version.c.version)).scalar() == schema.SCHEMA_VERSION == 3
     user = migrated.authenticate(token)  # the old token still works, as a jobs token that never expires
     assert (user["name"], user["scope"], user["expires_at"], user["max_run_seconds"]) == ("ada", "jobs", None, 3600)
     job = migrated.submit(user, backend="null", program="sampler", payload={}, num_circuits=1, num_qubits=1, shots=1)

@@ -1,10 +1,12 @@
 """The job-service subcommands: ``serve``, ``worker``, ``admin``, ``submit``, ``status``, ``result``,
 ``cancel``, ``jobs``.
 
-``serve``/``worker``/``admin`` work on a database (``--database``, default the SQLite file
-``qfusion-service.db``); the client commands talk to a server named by ``--url``/``--token`` or
+``serve``/``worker``/``admin`` work on a database (``--database``, default one SQLite file under
+the user's data directory, or ``QFUSION_DATABASE``); only ``admin init`` and ``serve`` create one,
+so a mistyped path is an error, not a new empty service. The client commands talk to a server named by ``--url``/``--token`` or
 ``QFUSION_SERVICE_URL``/``QFUSION_SERVICE_TOKEN``.
 
+    qfusion admin init                      # create the database (serve does too)
     qfusion admin create-user ada --max-qubits 28
     qfusion admin create-token ada          # prints the token once (--expires-in DAYS)
     qfusion admin list-tokens ada; qfusion admin revoke-token ada --id 3
@@ -22,9 +24,6 @@
 from __future__ import annotations
 
 import datetime
-import os
-
-DEFAULT_DATABASE = os.environ.get("QFUSION_DATABASE", "qfusion-service.db")
 
 
 def add_commands(sub, common) -> None:
@@ -32,9 +31,9 @@ def add_commands(sub, common) -> None:
     from qfusion.cli.app import _param, _positive_float, _positive_int
 
     def database(p):
-        p.add_argument("--database", default=DEFAULT_DATABASE,
-                       help="SQLite file or postgresql://user@host:port/db (default qfusion-service.db, "
-                            "or QFUSION_DATABASE)")
+        p.add_argument("--database", default=None,
+                       help="SQLite file or postgresql://user@host:port/db (default QFUSION_DATABASE, else "
+                            "~/.local/share/qfusion/service.db)")
 
     def backends(p):
         p.add_argument("--backend", action="append", default=[], dest="backends", metavar="NAME",
@@ -55,6 +54,8 @@ def add_commands(sub, common) -> None:
     p.add_argument("--processes", type=_positive_int, default=1,
                    help="HTTP server processes sharing the port (default 1)")
     p.add_argument("--max-body-bytes", type=_positive_int, default=8 * 2**20, help="request size limit")
+    p.add_argument("--header-timeout", type=_positive_float, default=10.0, metavar="SECONDS",
+                   help="close connections that send no request head within this long (default 10)")
     job_runner(p, "seconds a worker's lease lasts without heartbeat",
                "the local workers stop and fail a job running longer than this (default: only the owner's quota)")
 
@@ -69,16 +70,16 @@ def add_commands(sub, common) -> None:
 
     p = sub.add_parser("admin", parents=[common], help="create users; create, list and revoke API tokens")
     database(p)
-    p.add_argument("action", choices=["create-user", "create-token", "list-tokens", "revoke-token"])
-    p.add_argument("name", help="user name")
+    p.add_argument("action", choices=["init", "create-user", "create-token", "list-tokens", "revoke-token"])
+    p.add_argument("name", nargs="?", help="user name (every action but init)")
     p.add_argument("--label", default="", help="a note stored with a token")
     p.add_argument("--scope", default="jobs", choices=["jobs", "metrics"],
                    help="create-token: 'jobs' (the API, default) or 'metrics' (only /metrics, for Prometheus)")
     p.add_argument("--expires-in", type=_positive_float, metavar="DAYS",
                    help="create-token: the token stops working after this many days (default never)")
     p.add_argument("--id", type=int, dest="token_id", help="revoke-token: the token's id (from list-tokens)")
-    p.add_argument("--revoke", dest="revoke_text", metavar="TOKEN",
-                   help="revoke-token: the token's text (without --id or --revoke: all the user's tokens)")
+    p.add_argument("--revoke", dest="revoke_text", metavar="TOKEN", help="revoke-token: the token's text")
+    p.add_argument("--all", action="store_true", dest="revoke_all", help="revoke-token: every token of the user")
     p.add_argument("--max-qubits", type=_positive_int, default=30)
     p.add_argument("--max-shots", type=_positive_int, default=1_000_000)
     p.add_argument("--max-queued", type=_positive_int, default=1000)
@@ -111,13 +112,19 @@ def add_commands(sub, common) -> None:
     p.add_argument("--limit", type=_positive_int, default=20)
 
 
+def _database(args) -> str:
+    from qfusion.service.server.store import default_database
+    return args.database or default_database()
+
+
 def serve(args) -> dict:
     from qfusion.service.server.serve import ServerConfig
     from qfusion.service.server.serve import serve as run_server
-    config = ServerConfig(host=args.host, port=args.port, database=args.database, workers=args.workers,
+    config = ServerConfig(host=args.host, port=args.port, database=_database(args), workers=args.workers,
                           processes=args.processes,
                           backends=tuple(args.backends), max_body_bytes=args.max_body_bytes, lease_s=args.lease,
-                          max_run_s=args.max_run_seconds, log_level=args.log_level)
+                          max_run_s=args.max_run_seconds, log_level=args.log_level,
+                          header_timeout_s=args.header_timeout)
     code = run_server(config)
     return {"stopped": True, "exit_code": code}
 
@@ -125,8 +132,8 @@ def serve(args) -> dict:
 def worker(args) -> dict:
     from qfusion.backends import names
     from qfusion.service.worker.worker import main as run_worker
-    chosen = args.backends or [name for name in names() if not name.startswith("remote")]
-    done = run_worker(args.database, chosen, lease_s=args.lease, heartbeat_s=args.heartbeat, grace_s=args.grace,
+    chosen = args.backends or [name for name in names() if not name.startswith("remote")]  # those that can run here
+    done = run_worker(_database(args), chosen, lease_s=args.lease, heartbeat_s=args.heartbeat, grace_s=args.grace,
                       max_run_s=args.max_run_seconds, log_level=args.log_level)
     return {"jobs": done}
 
@@ -134,8 +141,17 @@ def worker(args) -> dict:
 def admin(args) -> dict:
     import time
 
+    from qfusion.cli.app import UsageError
     from qfusion.service.server.store import Quotas, Store
-    store = Store(args.database)
+    database = _database(args)
+    if args.action == "init":
+        store = Store(database)
+        if not args.json:
+            print(f"job database ready: {store.engine.url.render_as_string(hide_password=True)}")
+        return {"database": store.engine.url.render_as_string(hide_password=True)}
+    if not args.name:
+        raise UsageError(f"admin {args.action} needs a user name")
+    store = Store(database, create=False)
     if args.action == "create-user":
         user = store.create_user(args.name, Quotas(args.max_qubits, args.max_shots, args.max_queued,
                                                    args.max_concurrent, args.max_run_seconds))
@@ -152,6 +168,10 @@ def admin(args) -> dict:
                 print(f"{t['id']:>5}  {t['scope']:<8} created {_when(t['created_at'])}  {state}  {t['label']}")
         return {"user": args.name, "tokens": found}
     if args.action == "revoke-token":
+        chosen = [args.token_id is not None, args.revoke_text is not None, args.revoke_all]
+        if sum(chosen) != 1:
+            raise UsageError("revoke-token: say which token: --id ID (from list-tokens), --revoke TOKEN, "
+                             "or --all for every token of the user")
         count = store.revoke_tokens(args.name, token=args.revoke_text, token_id=args.token_id)
         if not args.json:
             print(f"revoked {count} token(s) of {args.name}")

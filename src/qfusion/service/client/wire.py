@@ -68,7 +68,8 @@ def _param_to_json(value):
     raise CircuitError(f"parameter expression {value} has no JSON form; send the circuit as OpenQASM 3")
 
 
-def circuit_from_json(form, *, max_qubits: int = 10_000, max_operations: int = 1_000_000) -> Circuit:
+def circuit_from_json(form, *, max_qubits: int = 10_000, max_operations: int = 1_000_000,
+                      max_clbits: int = 1_000_000) -> Circuit:
     """The circuit of a JSON form; :class:`~qfusion.errors.CircuitError` says what is wrong where.
 
     >>> circuit_from_json({"num_qubits": 1, "instructions": [{"name": "hadamard", "qubits": [0]}]})
@@ -84,6 +85,8 @@ def circuit_from_json(form, *, max_qubits: int = 10_000, max_operations: int = 1
             raise CircuitError(f"{what} must be a non-negative integer, got {value!r}")
     if num_qubits > max_qubits:
         raise CircuitError(f"the circuit has {num_qubits} qubits; at most {max_qubits} are accepted")
+    if num_clbits > max_clbits:  # the same caps as OpenQASM's (qfusion.qasm.Limits)
+        raise CircuitError(f"the circuit has {num_clbits:,} classical bits; at most {max_clbits:,} are accepted")
     instructions = form.get("instructions", [])
     if not isinstance(instructions, list):
         raise CircuitError("instructions must be a list")
@@ -157,7 +160,8 @@ def encode_circuit(circuit) -> dict:
         return {"format": "qasm", "source": dumps(circuit, version=3)}
 
 
-def decode_circuit(item, *, max_qubits: int, max_operations: int, max_source_bytes: int) -> Circuit:
+def decode_circuit(item, *, max_qubits: int, max_operations: int, max_source_bytes: int,
+                   max_clbits: int = 1_000_000, max_statement_bytes: int | None = None) -> Circuit:
     """The circuit of one submitted item (``{"format": "qasm"|"json", ...}`` or a bare QASM string).
 
     Only the standard libraries may be included: a job cannot read the server's files.
@@ -174,14 +178,43 @@ def decode_circuit(item, *, max_qubits: int, max_operations: int, max_source_byt
         raise CircuitError('each circuit is {"format": "qasm", "source": TEXT} or {"format": "json", '
                            '"circuit": {...}} (or an OpenQASM string)')
     if item["format"] == "json":
-        return circuit_from_json(item.get("circuit"), max_qubits=max_qubits, max_operations=max_operations)
+        return circuit_from_json(item.get("circuit"), max_qubits=max_qubits, max_operations=max_operations,
+                                 max_clbits=max_clbits)
     source = item.get("source")
     if not isinstance(source, str):
         raise CircuitError("an OpenQASM circuit needs its program text in 'source'")
     from qfusion.qasm import Limits, loads
     _refuse_file_includes(source)
-    limits = Limits(max_source_bytes=max_source_bytes, max_operations=max_operations, max_qubits=max_qubits)
+    if len(source) > max_source_bytes:  # before anything reads it
+        raise CircuitError(f"the OpenQASM program is {len(source):,} characters; at most {max_source_bytes:,} "
+                           f"are accepted")
+    if max_statement_bytes is not None:
+        _refuse_long_statements(source, max_statement_bytes)
+    limits = Limits(max_source_bytes=max_source_bytes, max_operations=max_operations, max_qubits=max_qubits,
+                    max_clbits=max_clbits)
     return loads(source, limits=limits)
+
+
+def _refuse_long_statements(source: str, limit: int) -> None:
+    """Refuse a statement (text between ``;``, ``{`` and ``}``) longer than ``limit`` characters with
+    one regular-expression scan, before the tokenizer spends seconds on a megabyte-long expression.
+
+    >>> _refuse_long_statements("OPENQASM 3; qubit q; rx(" + "1+" * 50 + "1) q;", 64)
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitError: an OpenQASM statement is longer than 64 characters (at character 20); ...
+    """
+    if len(source) <= limit:
+        return
+    import numpy as np
+    data = np.frombuffer(source.encode("utf-8", "replace"), dtype=np.uint8)
+    ends = np.flatnonzero((data == 59) | (data == 123) | (data == 125))  # ; { }
+    bounds = np.concatenate(([-1], ends, [data.size]))
+    gaps = np.diff(bounds) - 1
+    longest = int(np.argmax(gaps))
+    if gaps[longest] > limit:
+        raise CircuitError(f"an OpenQASM statement is longer than {limit:,} characters (at character "
+                           f"{int(bounds[longest]) + 1:,}); split it, or send the circuit in qfusion's JSON form")
 
 
 _ALLOWED_INCLUDE = re.compile(r'include\s*"(?:stdgates\.inc|qelib1\.inc)"')

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from qfusion._optional import import_optional
 from qfusion.service.logs import log
 from qfusion.service.server import leases
+from qfusion.service.server.admission import AdmissionPool
 from qfusion.service.server.jobspec import Limits
 from qfusion.service.server.longpoll import Waiters
 from qfusion.service.server.metrics import Metrics
@@ -54,8 +55,11 @@ class ServiceState:
     metrics: Metrics
     waiters: Waiters
     tokens: TokenCache
+    admission: AdmissionPool
     recent: dict[str, int] = field(default_factory=dict)  # job id -> user id of jobs submitted here (bounded)
     qubits_of_backend: dict[str, int | None] = field(default_factory=dict)
+    unavailable: dict[str, str | None] = field(default_factory=dict)  # backend -> why it cannot run on this host
+    offered: tuple | None = None  # (when read, {backend: memory}) of the backends that take jobs
 
 
 def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int = MAX_BODY_BYTES,
@@ -65,7 +69,8 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
     allowed = backends or [name for name in registry.names() if not name.startswith("remote")]
     logger = logger or logging.getLogger("qfusion.service.server")
     state = ServiceState(store=store, allowed=allowed, server_limits=server_limits, max_body_bytes=max_body_bytes,
-                         logger=logger, metrics=Metrics(store), waiters=Waiters(store), tokens=TokenCache(store))
+                         logger=logger, metrics=Metrics(store), waiters=Waiters(store), tokens=TokenCache(store),
+                         admission=AdmissionPool())
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
@@ -73,6 +78,7 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
         yield
         for task in tasks:
             task.cancel()
+        state.admission.close()
 
     app = FastAPI(title="qfusion job service", version="1", lifespan=lifespan,
                   description="Queue circuits and hybrid programs (sampler, estimator, VQE, QAOA) on qfusion's "

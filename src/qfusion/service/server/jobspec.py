@@ -18,6 +18,7 @@ qfusion.service.server.jobspec.SubmissionError: shots must be at most 1,000,000 
 from __future__ import annotations
 
 import math
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -42,8 +43,11 @@ class Limits:
     max_qubits: int = 30
     max_shots: int = 1_000_000
     max_circuits: int = 300
-    max_operations: int = 200_000
+    max_operations: int = 200_000  # per circuit, counted as OpenQASM unrolls loops and gates
+    max_total_operations: int = 400_000  # over all of a job's circuits: parsing stops as soon as it is exceeded
     max_source_bytes: int = 4 * 2**20
+    max_statement_bytes: int = 65_536  # one OpenQASM statement (a megabyte-long expression is refused unread)
+    max_clbits: int = 10_000  # per circuit, in OpenQASM and the JSON form alike
     max_terms: int = 10_000
     max_iterations: int = 500
     max_reps: int = 20
@@ -56,6 +60,30 @@ class Spec:
     num_circuits: int
     num_qubits: int
     shots: int
+
+
+_TEXT = re.compile(r"[^\x00-\x1f\x7f]*\Z")
+_KEY = re.compile(r"[A-Za-z0-9._:\-]+\Z")
+
+
+def check_text(value, what: str, max_length: int, *, key: bool = False) -> str:
+    """A string field checked at the boundary: a string, at most ``max_length`` characters, no control
+    characters (NUL included; PostgreSQL refuses those), only ``[A-Za-z0-9._:-]`` for a ``key``.
+
+    >>> check_text("abc" + chr(0), "idempotency_key", 100)
+    Traceback (most recent call last):
+    ...
+    qfusion.service.server.jobspec.SubmissionError: idempotency_key must not contain control characters (NUL, ...)
+    """
+    if not isinstance(value, str):
+        raise SubmissionError(f"{what} must be a string, got {type(value).__name__}")
+    if not value or len(value) > max_length:
+        raise SubmissionError(f"{what} must have 1 to {max_length} characters, got {len(value):,}")
+    if not _TEXT.match(value):
+        raise SubmissionError(f"{what} must not contain control characters (NUL, newlines, ...)")
+    if key and not _KEY.match(value):
+        raise SubmissionError(f"{what} may hold only letters, digits and . _ : -")
+    return value
 
 
 def _integer(body: dict, name: str, default, low: int, high: int, why: str = "") -> int:
@@ -93,15 +121,37 @@ def _check_device(num_qubits: int, what: str, backend: str, backend_qubits: int 
         raise SubmissionError(f"{what} has {num_qubits} qubits; backend {backend!r} has {backend_qubits}", status=413)
 
 
-def _check_memory(num_qubits: int, backend: str) -> None:
-    from qfusion.sim.memory import available_bytes, format_bytes, state_bytes
-    now = time.monotonic()
-    if now - _AVAILABLE[0] > 1.0:
-        _AVAILABLE[:] = [now, available_bytes()]
-    needed = state_bytes(num_qubits, "complex128")
-    if needed > _AVAILABLE[1]:
-        raise SubmissionError(f"backend {backend!r}: {num_qubits} qubits need {format_bytes(needed)} for the state "
-                              f"vector; the server has {format_bytes(_AVAILABLE[1])} available (try fewer qubits)",
+def _needed_bytes(num_qubits: int, backend: str, circuits) -> tuple[int, str]:
+    """Bytes the backend says it needs for the largest circuit (its ``memory_estimate``), else those of
+    a complex128 state vector of ``num_qubits``; and what they are for."""
+    from qfusion.sim.memory import state_bytes
+    estimates = []
+    try:
+        from qfusion.backends import get
+        found = get(backend)
+        estimates = [found.memory_estimate(c) for c in circuits or ()]
+    except Exception:  # an unknown or unloadable backend is refused elsewhere
+        pass
+    known = [e for e in estimates if e is not None]
+    if known:
+        return max(known), "to simulate"
+    return state_bytes(num_qubits, "complex128"), "for the state vector"
+
+
+def _check_memory(num_qubits: int, backend: str, memory_bytes: int | None = None, circuits=None) -> None:
+    """Refuse (413) a job that needs more memory than ``memory_bytes`` (the largest of the live
+    workers serving ``backend``; None: this host's available memory)."""
+    from qfusion.sim.memory import available_bytes, format_bytes
+    where = " on the workers serving this backend"
+    if memory_bytes is None:
+        now = time.monotonic()
+        if now - _AVAILABLE[0] > 1.0:
+            _AVAILABLE[:] = [now, available_bytes()]
+        memory_bytes, where = _AVAILABLE[1], ""
+    needed, what = _needed_bytes(num_qubits, backend, circuits)
+    if needed > memory_bytes:
+        raise SubmissionError(f"backend {backend!r}: {num_qubits} qubits need {format_bytes(needed)} {what}; "
+                              f"the server has {format_bytes(memory_bytes)} available{where} (try fewer qubits)",
                               status=413)
 
 
@@ -117,12 +167,20 @@ def _circuits(body: dict, limits: Limits):
                               "of objects (one per circuit)")
     if isinstance(parameters, list) and len(parameters) != len(items):
         raise SubmissionError(f"parameters has {len(parameters)} entries for {len(items)} circuits")
-    circuits = []
+    if isinstance(parameters, (dict, list)):
+        for values in parameters if isinstance(parameters, list) else [parameters]:
+            for name in values if isinstance(values, dict) else ():
+                check_text(name, "a parameter name", 100)
+    circuits, budget = [], limits.max_total_operations
     for index, item in enumerate(items):
         where = f"circuit {index}" if len(items) > 1 else "the circuit"
+        if budget <= 0:
+            raise SubmissionError(f"the job's circuits have more than {limits.max_total_operations:,} operations "
+                                  f"together; split it into several jobs")
         try:
-            circuit = decode_circuit(item, max_qubits=10_000, max_operations=limits.max_operations,
-                                     max_source_bytes=limits.max_source_bytes)
+            circuit = decode_circuit(item, max_qubits=10_000, max_operations=min(limits.max_operations, budget),
+                                     max_source_bytes=limits.max_source_bytes, max_clbits=limits.max_clbits,
+                                     max_statement_bytes=limits.max_statement_bytes)
         except QasmError as exc:
             at = f", line {exc.line}" + (f", column {exc.column}" if exc.column is not None else "") \
                 if exc.line is not None else ""
@@ -133,6 +191,7 @@ def _circuits(body: dict, limits: Limits):
             raise SubmissionError(f"{where} has {circuit.num_qubits} qubits; your quota is {limits.max_qubits}",
                                   status=413)
         circuits.append(circuit)
+        budget -= len(circuit.instructions)
     return [_parsed(item, circuit) for item, circuit in zip(items, circuits)], circuits, parameters
 
 
@@ -144,10 +203,12 @@ def _parsed(item, circuit):
         return item
 
 
-def check_submission(body, limits: Limits, backend: str = "statevector", backend_qubits: int | None = None) -> Spec:
+def check_submission(body, limits: Limits, backend: str = "statevector", backend_qubits: int | None = None,
+                     memory_bytes: int | None = None) -> Spec:
     """Check a submission's JSON body against ``limits``, the backend's size and the memory.
 
-    ``backend_qubits`` is the number of qubits of the backend's device, if it has one. The
+    ``backend_qubits`` is the number of qubits of the backend's device, if it has one; ``memory_bytes``
+    the memory of the workers that serve the backend (None: this host's). The
     returned spec's payload is what runs.
 
     >>> check_submission({"circuits": ["OPENQASM 3; qubit[6] q;"]}, Limits(), "trapped_ion", backend_qubits=5)
@@ -182,12 +243,12 @@ def check_submission(body, limits: Limits, backend: str = "statevector", backend
         payload["options"] = {"cost": cost, "reps": _integer(options, "reps", 1, 1, limits.max_reps)}
         payload["options"].update(_optimizer(options, limits, 2 * payload["options"]["reps"]))
         _check_device(num_qubits, "options.cost", backend, backend_qubits)
-        _check_memory(num_qubits, backend)
+        _check_memory(num_qubits, backend, memory_bytes)
         return Spec(program, payload, 1, num_qubits, shots)
     items, circuits, parameters = _circuits(body, limits)
     num_qubits = max(c.num_qubits for c in circuits)
     _check_device(num_qubits, "the circuit" if len(circuits) == 1 else "a circuit", backend, backend_qubits)
-    _check_memory(num_qubits, backend)
+    _check_memory(num_qubits, backend, memory_bytes, circuits)
     payload["circuits"] = items
     if program == "sampler":
         _bind_all(circuits, parameters)

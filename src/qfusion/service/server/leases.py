@@ -37,9 +37,15 @@ from qfusion.service.server.schema import jobs, sa
 
 # Queued jobs in fair-share order, skipping users at their concurrency quota; the window gives
 # each user's candidates a slot number so that one batch does not exceed the quota either.
+# A job is "cheap" when its size says it runs in milliseconds (a sampler job of few qubits,
+# circuits and shots); a batch is the first job plus the cheap jobs that follow it while every
+# job before them is cheap too, so a short job is never claimed behind a long one (head-of-line
+# blocking): a long job is claimed alone, and the short ones stay for the next claim.
 _CANDIDATES = """
 SELECT j.id, j.user_id, j.fair_key, j.created_at, u.max_concurrent,
-       (SELECT COUNT(*) FROM jobs r WHERE r.user_id = j.user_id AND r.state = 'RUNNING') AS running
+       (SELECT COUNT(*) FROM jobs r WHERE r.user_id = j.user_id AND r.state = 'RUNNING') AS running,
+       CASE WHEN j.program = 'sampler' AND j.num_qubits <= :cheap_qubits AND j.num_circuits <= :cheap_circuits
+                 AND j.num_circuits * j.shots <= :cheap_shots THEN 1 ELSE 0 END AS cheap
 FROM jobs j JOIN users u ON u.id = j.user_id
 WHERE j.state = 'QUEUED' AND j.backend IN :backends
   AND (SELECT COUNT(*) FROM jobs r WHERE r.user_id = j.user_id AND r.state = 'RUNNING') < u.max_concurrent
@@ -48,11 +54,19 @@ LIMIT :scan
 """
 _CHOSEN = """
 SELECT id FROM (
-  SELECT id, fair_key, created_at, max_concurrent,
-         running + ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY fair_key, created_at) AS slot
-  FROM candidates) ranked
-WHERE slot <= max_concurrent ORDER BY fair_key, created_at LIMIT :limit
+  SELECT id, fair_key, created_at,
+         ROW_NUMBER() OVER (ORDER BY fair_key, created_at) AS position,
+         MIN(cheap) OVER (ORDER BY fair_key, created_at ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS all_cheap
+  FROM (
+    SELECT id, fair_key, created_at, cheap, max_concurrent,
+           running + ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY fair_key, created_at) AS slot
+    FROM candidates) ranked
+  WHERE slot <= max_concurrent) allowed
+WHERE position = 1 OR all_cheap = 1
+ORDER BY fair_key, created_at LIMIT :limit
 """
+CHEAP = {"cheap_qubits": 14, "cheap_circuits": 16, "cheap_shots": 100_000}
+MAX_CRASHES = 2  # a job that has crashed its executor this often is FAILED, not run again
 
 _EVENT_COLUMNS = ("job_id", "attempt", "event", "worker_id", "at")
 _RESULT_COLUMNS = ("job_id", "attempt", "worker_id", "data", "created_at")
@@ -82,7 +96,7 @@ def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) ->
               "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
               f"WHERE id IN ({_CHOSEN}) RETURNING id, attempt, backend, program, payload, user_id, time_limit_s")
     parameters = {**dict(zip(names, backends)), "limit": limit, "scan": 4 * limit, "worker": worker_id,
-                  "expires": now + lease_s, "now": now}
+                  "expires": now + lease_s, "now": now, **CHEAP}
     if store.dialect == "postgresql":
         # One statement, which is its own transaction (no BEGIN and COMMIT round trips): the claim
         # and its events together.
@@ -213,6 +227,53 @@ def _record_in_one_statement(store, worker_id: str, outcomes, now: float) -> lis
     return [lease.job_id in done_ids for lease, _, _ in outcomes]
 
 
+def crashed(store, lease: Lease, worker_id: str, why: str) -> str | None:
+    """The job's executor died while running it (a crash, the out-of-memory killer): run it again,
+    or, once it has crashed :data:`MAX_CRASHES` times, FAIL it (a poison job is quarantined, not
+    requeued to crash the next executor). Returns the job's new state (None: the lease was lost).
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> job = store.submit(store.create_user("ada"), backend="null", program="sampler", payload={},
+    ...                    num_circuits=1, num_qubits=1, shots=1)
+    >>> [lease] = claim(store, "w1", ["null"], lease_s=30)
+    >>> crashed(store, lease, "w1", "killed by signal 9")
+    'QUEUED'
+    >>> [lease] = claim(store, "w1", ["null"], lease_s=30)
+    >>> crashed(store, lease, "w1", "killed by signal 9"), store.job(1, job["id"])["error"][:40]
+    ('FAILED', 'the job crashed the process running it 2')
+    """
+    now = time.time()
+    message = (f"the job crashed the process running it {MAX_CRASHES} times ({why}); it is not run again. "
+               "It may need more memory than a worker has: try fewer qubits, shots or classical bits")
+    with store.write() as c:
+        row = c.exec_driver_sql(store.sql(
+            "UPDATE jobs SET crashes = crashes + 1, worker_id = NULL, lease_expires_at = NULL, "
+            "state = CASE WHEN crashes + 1 >= :most THEN 'FAILED' ELSE 'QUEUED' END, "
+            "finished_at = CASE WHEN crashes + 1 >= :most THEN :now ELSE NULL END, "
+            "error = CASE WHEN crashes + 1 >= :most THEN :error ELSE NULL END, "
+            f"max_attempts = max_attempts + 1 WHERE {_OWNED} RETURNING state"),
+            {"most": MAX_CRASHES, "now": now, "error": message, **_key(lease, worker_id)}).first()
+        if row is None:
+            return None
+        _insert_rows(store, c, "job_events", _EVENT_COLUMNS,
+                     [(lease.job_id, lease.attempt, "crashed", worker_id, now)])
+        if row[0] == "FAILED":
+            _insert_rows(store, c, "job_events", _EVENT_COLUMNS,
+                         [(lease.job_id, lease.attempt, "failed", worker_id, now)])
+    return row[0]
+
+
+def states(store, job_ids) -> dict[str, str]:
+    """``{job id: state}`` of ``job_ids`` (one read: a worker asks it often, to stop cancelled jobs)."""
+    job_ids = list(job_ids)
+    if not job_ids:
+        return {}
+    names = {f"j{i}": job_id for i, job_id in enumerate(job_ids)}
+    rows = store.rows(f"SELECT id, state FROM jobs WHERE id IN ({', '.join(':' + n for n in names)})", names)
+    return {row[0]: row[1] for row in rows}
+
+
 def release(store, lease: Lease, worker_id: str) -> bool:
     """Give a claimed job back to the queue (graceful shutdown); it does not count as a lost attempt."""
     return release_all(store, [lease], worker_id) == 1
@@ -220,15 +281,20 @@ def release(store, lease: Lease, worker_id: str) -> bool:
 
 def release_all(store, given_back, worker_id: str) -> int:
     """:func:`release` for several leases in one transaction; returns how many were still held."""
+    return len(release_each(store, given_back, worker_id))
+
+
+def release_each(store, given_back, worker_id: str) -> set[str]:
+    """:func:`release_all`, returning the ids of the jobs given back (not those cancelled meanwhile)."""
     now = time.time()
-    count = 0
+    count = set()
     with store.write() as c:
         for lease in given_back:
             done = c.execute(jobs.update().where(_owned(lease, worker_id))
                              .values(state="QUEUED", worker_id=None, lease_expires_at=None,
                                      max_attempts=jobs.c.max_attempts + 1))
             if done.rowcount == 1:
-                count += 1
+                count.add(lease.job_id)
                 c.execute(schema.job_events.insert().values(job_id=lease.job_id, attempt=lease.attempt,
                                                             event="returned", worker_id=worker_id, at=now))
     return count
@@ -255,12 +321,14 @@ def requeue_expired(store) -> int:
     return len(again) + len(given_up)
 
 
-def register_worker(store, worker_id: str, backends) -> None:
+def register_worker(store, worker_id: str, backends, memory_bytes: int | None = None) -> None:
+    """Say that worker ``worker_id`` serves ``backends`` with ``memory_bytes`` for its jobs (the
+    server admits jobs by what live workers advertise)."""
     now = time.time()
     with store.write() as c:
         c.execute(schema.workers.insert().values(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(),
                                                  backends=",".join(backends), started_at=now, last_seen=now,
-                                                 state="running"))
+                                                 state="running", memory_bytes=memory_bytes))
 
 
 def worker_stopped(store, worker_id: str) -> None:

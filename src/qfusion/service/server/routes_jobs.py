@@ -5,8 +5,12 @@ Another user's job answers exactly as a job that does not exist (404).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
+import re
+import time
 from typing import Any, Literal
 
 from qfusion._optional import import_optional
@@ -20,11 +24,14 @@ from fastapi.responses import JSONResponse, Response  # noqa: E402
 from pydantic import BaseModel, Field  # noqa: E402
 
 from qfusion.service.logs import log  # noqa: E402
+from qfusion.service.server.admission import needs_process  # noqa: E402
 from qfusion.service.server.auth import current_user, service  # noqa: E402
-from qfusion.service.server.jobspec import Limits, SubmissionError, check_submission  # noqa: E402
-from qfusion.service.server.store import TERMINAL  # noqa: E402
+from qfusion.service.server.jobspec import SubmissionError, check_submission, check_text  # noqa: E402
+from qfusion.service.server.metrics import LIVENESS_S  # noqa: E402
+from qfusion.service.server.store import TERMINAL, QuotaError  # noqa: E402
 
 router = APIRouter(tags=["jobs"])
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")  # ids are 32 hex digits; anything else of this shape is a 404
 
 
 class JobRequest(BaseModel):
@@ -102,45 +109,111 @@ def own_job(state, user: dict, job_id: str) -> dict:
              openapi_extra={"parameters": [_AUTHORIZATION], "requestBody": {
                  "required": True, "content": {"application/json": {"schema": JobRequest.model_json_schema()}}}})
 async def submit(request: Request) -> Response:
-    """Check and queue a job (422 malformed, 413 too large, 429 too many waiting)."""
+    """Check and queue a job (422 malformed, 413 too large, 429 too many waiting, 409 a reused key)."""
     from starlette.concurrency import run_in_threadpool
     user = await current_user(request)
+    return await run_in_threadpool(queue_job, service(request), await request.body(), user)
+
+
+def _validated(body: bytes) -> JobRequest:
     try:
-        job_request = JobRequest.model_validate_json(await request.body())
+        job_request = JobRequest.model_validate_json(body, strict=True)
     except pydantic.ValidationError as exc:
         raise fastapi.exceptions.RequestValidationError(exc.errors()) from None
-    return await run_in_threadpool(queue_job, service(request), job_request, user)
+    if job_request.idempotency_key is not None:
+        check_text(job_request.idempotency_key, "idempotency_key", 100, key=True)
+    check_text(job_request.backend, "backend", 100, key=True)
+    return job_request
 
 
-def queue_job(state, request: JobRequest, user: dict) -> Response:
-    if request.backend not in state.allowed:
-        raise SubmissionError(f"unknown backend {request.backend!r}; this service runs {', '.join(state.allowed)}")
+def request_hash(job_request: JobRequest) -> str:
+    """SHA-256 of the request without its idempotency key: the same key with another body is a conflict."""
+    body = job_request.model_dump(exclude={"idempotency_key"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def queue_job(state, body: bytes, user: dict) -> Response:
+    job_request = _validated(body)
+    offered = offered_backends(state)
+    if job_request.backend not in offered:
+        raise SubmissionError(_not_offered(state, job_request.backend, offered))
+    if state.store.active_jobs(user["id"]) >= user["max_queued"]:  # before any parsing
+        raise QuotaError(f"you have {user['max_queued']} jobs queued or running, your quota is "
+                         f"{user['max_queued']}; wait for some to finish or cancel some", status=429)
     server_limits = state.server_limits
-    limits = Limits(max_qubits=min(user["max_qubits"], server_limits.max_qubits),
-                    max_shots=min(user["max_shots"], server_limits.max_shots),
-                    max_circuits=server_limits.max_circuits, max_operations=server_limits.max_operations,
-                    max_source_bytes=state.max_body_bytes)
+    limits = dataclasses.replace(server_limits, max_qubits=min(user["max_qubits"], server_limits.max_qubits),
+                                 max_shots=min(user["max_shots"], server_limits.max_shots),
+                                 max_source_bytes=state.max_body_bytes)
+    arguments = (job_request.model_dump(), limits, job_request.backend, backend_qubits(state, job_request.backend),
+                 offered[job_request.backend])
+    if needs_process(arguments[0]):
+        spec = state.admission.check(*arguments)
+    else:
+        spec = _check_here(*arguments)
+    job = state.store.submit(user, backend=job_request.backend, program=spec.program, payload=spec.payload,
+                             num_circuits=spec.num_circuits, num_qubits=spec.num_qubits, shots=spec.shots,
+                             idempotency_key=job_request.idempotency_key, request_hash=request_hash(job_request))
+    state.metrics.submitted.labels(job_request.backend, spec.program).inc()
+    recent = state.recent
+    recent[job["id"]] = user["id"]
+    if len(recent) > 100_000:
+        for key in list(recent)[:50_000]:
+            del recent[key]
+    log(state.logger, "job.submitted", job_id=job["id"], user=user["name"], backend=job_request.backend,
+        program=spec.program, num_qubits=spec.num_qubits, shots=spec.shots)
+    return JSONResponse(job, status_code=201)
+
+
+def _check_here(body, limits, backend, qubits, memory_bytes):
     try:
-        spec = check_submission(request.model_dump(), limits, request.backend,
-                                backend_qubits(state, request.backend))
+        return check_submission(body, limits, backend, qubits, memory_bytes)
     except QfusionError as exc:
         if isinstance(exc, ServiceError):
             raise
         raise SubmissionError(str(exc)) from None
     except RecursionError:
         raise SubmissionError("the circuit is nested too deeply to read") from None
-    job = state.store.submit(user, backend=request.backend, program=spec.program, payload=spec.payload,
-                             num_circuits=spec.num_circuits, num_qubits=spec.num_qubits, shots=spec.shots,
-                             idempotency_key=request.idempotency_key)
-    state.metrics.submitted.labels(request.backend, spec.program).inc()
-    recent = state.recent
-    recent[job["id"]] = user["id"]
-    if len(recent) > 100_000:
-        for key in list(recent)[:50_000]:
-            del recent[key]
-    log(state.logger, "job.submitted", job_id=job["id"], user=user["name"], backend=request.backend,
-        program=spec.program, num_qubits=spec.num_qubits, shots=spec.shots)
-    return JSONResponse(job, status_code=201)
+
+
+def offered_backends(state) -> dict[str, int | None]:
+    """``{backend: memory of the workers serving it (None: not known)}`` of the backends that take jobs:
+    those a live worker serves, and those this host can run (jobs for them wait for a worker).
+    A backend no live worker serves and this host cannot run (a GPU backend here without a GPU)
+    is not offered. Read from the database at most once a second."""
+    now = time.monotonic()
+    cached = state.offered
+    if cached is not None and now - cached[0] < 1.0:
+        return cached[1]
+    served = state.store.served_backends(LIVENESS_S)
+    offered = {name: served.get(name) for name in state.allowed
+               if name in served or runnable_here(state, name) is None}
+    state.offered = (now, offered)
+    return offered
+
+
+def runnable_here(state, name: str) -> str | None:
+    """Why backend ``name`` cannot run on this host (None: it can), asked once."""
+    if name not in state.unavailable:
+        from qfusion import backends as registry
+        try:
+            state.unavailable[name] = registry.get(name).unavailable_reason()
+        except QfusionError as exc:
+            state.unavailable[name] = str(exc)
+    return state.unavailable[name]
+
+
+def _not_offered(state, name: str, offered) -> str:
+    if name in state.allowed:
+        why = runnable_here(state, name) or "no worker serves it"
+        return (f"backend {name!r} cannot run on this service just now ({why}); backends that take jobs: "
+                f"{', '.join(offered) or 'none'}")
+    return f"unknown backend {name!r}; this service runs {', '.join(offered) or 'no backend just now'}"
+
+
+def _job_id(job_id: str) -> str:
+    if not _JOB_ID.match(job_id):
+        raise SubmissionError("a job id is at most 64 letters, digits, '_' or '-' (ours are 32 hex digits)")
+    return job_id
 
 
 @router.get("/v1/jobs")
@@ -154,7 +227,7 @@ def list_jobs(request: Request, user: dict = Depends(current_user),
 @router.get("/v1/jobs/{job_id}", response_model=None, responses={200: {"model": Job}})
 def get_job(request: Request, job_id: str, user: dict = Depends(current_user)) -> dict:
     """One of the caller's jobs (404 for anyone else's)."""
-    return own_job(service(request), user, job_id)
+    return own_job(service(request), user, _job_id(job_id))
 
 
 @router.get("/v1/jobs/{job_id}/result", openapi_extra={"parameters": [
@@ -166,7 +239,8 @@ async def get_result(request: Request):
     from starlette.concurrency import run_in_threadpool
     state = service(request)
     user = await current_user(request)
-    job_id, wait = request.path_params["job_id"], _wait_seconds(request.query_params.get("wait", "0"))
+    wait = _wait_seconds(request.query_params.get("wait", "0"))
+    job_id = _job_id(request.path_params["job_id"])
     # A job submitted here moments ago by this user: wait first, and read only if the wait ran out.
     mine_here = wait > 0 and state.recent.get(job_id) == user["id"]
     found = await state.waiters.wait(job_id, wait) if mine_here else None
@@ -192,7 +266,7 @@ async def get_result(request: Request):
 def cancel(request: Request, job_id: str, user: dict = Depends(current_user)) -> dict:
     """Cancel a queued or running job (409 if it has already ended otherwise)."""
     state = service(request)
-    own_job(state, user, job_id)
+    own_job(state, user, _job_id(job_id))
     job = state.store.cancel(user["id"], job_id)
     if job["state"] in ("DONE", "FAILED"):
         raise ServiceError(f"job {job_id} is already {job['state']}", 409)

@@ -41,5 +41,6 @@ def prometheus_metrics(request: Request, _reader: dict = Depends(metrics_reader)
 @router.get("/v1/backends", tags=["jobs"])
 def list_backends(request: Request, user: dict = Depends(current_user)) -> dict:
     """Backends that take jobs, and the caller's quotas."""
-    return {"backends": service(request).allowed,
+    from qfusion.service.server.routes_jobs import offered_backends
+    return {"backends": list(offered_backends(service(request))),
             "quotas": {k: user[k] for k in ("max_qubits", "max_shots", "max_queued", "max_concurrent")}}

@@ -73,6 +73,8 @@ jobs = sa.Table(
     sa.Column("finished_at", sa.Float),
     sa.Column("error", sa.Text),
     sa.Column("time_limit_s", sa.Float),  # migration 2: the owner's max_run_seconds when submitted
+    sa.Column("crashes", sa.Integer, nullable=False, server_default="0"),  # migration 3: executors it crashed
+    sa.Column("request_hash", sa.String(64)),  # migration 3: SHA-256 of the request, for idempotency conflicts
     sa.Index("jobs_queue", "state", "backend", "fair_key"),
     sa.Index("jobs_state_fair", "state", "fair_key"),
     sa.Index("jobs_fair", "fair_key"),
@@ -110,6 +112,7 @@ workers = sa.Table(
     sa.Column("started_at", sa.Float, nullable=False),
     sa.Column("last_seen", sa.Float, nullable=False),
     sa.Column("state", sa.String(12), nullable=False),  # running, stopped
+    sa.Column("memory_bytes", sa.BigInteger),  # migration 3: memory available to its jobs when it started
 )
 
 
@@ -123,8 +126,18 @@ def _limits_and_expiry(connection) -> None:
     A database made by version 2 already has these columns (step 1 creates the current
     tables), so only the missing ones are added.
     """
-    added = {"users": [users.c.max_run_seconds], "tokens": [tokens.c.expires_at, tokens.c.scope],
-             "jobs": [jobs.c.time_limit_s]}
+    _add_columns(connection, {"users": [users.c.max_run_seconds], "tokens": [tokens.c.expires_at, tokens.c.scope],
+                              "jobs": [jobs.c.time_limit_s]})
+
+
+def _hardening(connection) -> None:
+    """Version 3: how many executors a job has crashed (poison jobs are quarantined), the hash of its
+    request (a reused idempotency key with another body is a conflict), each worker's memory."""
+    _add_columns(connection, {"jobs": [jobs.c.crashes, jobs.c.request_hash], "workers": [workers.c.memory_bytes]})
+
+
+def _add_columns(connection, added: dict) -> None:
+    """Add the ``{table: [columns]}`` a database lacks (those step 1 created already are there)."""
     inspector = sa.inspect(connection)
     for table, columns in added.items():
         present = {column["name"] for column in inspector.get_columns(table)}
@@ -137,7 +150,7 @@ def _limits_and_expiry(connection) -> None:
             connection.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column.name} {kind}{default}{null}"))
 
 
-MIGRATIONS = [_create_initial, _limits_and_expiry]
+MIGRATIONS = [_create_initial, _limits_and_expiry, _hardening]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,15 +1,16 @@
 """``qfusion serve``: the HTTP server (uvicorn) and, with ``--workers N``, N local worker processes.
 
-The default database is a SQLite file next to where the server starts, so ``qfusion serve``
-works with nothing set up; ``--database postgresql://user@host/db`` uses PostgreSQL. SIGTERM
+The default database is one SQLite file under the user's data directory
+(:func:`~qfusion.service.server.store.default_database`), created by ``qfusion serve`` if it is not
+there, so ``qfusion serve`` works with nothing set up; ``--database postgresql://user@host/db`` uses PostgreSQL. SIGTERM
 or Ctrl-C stops accepting requests, then stops the local workers gracefully (each finishes or
 returns its running job). ``--processes N`` runs N HTTP server processes on one port (all state
 is in the database, so any of them answers any request; the per-process Prometheus counters
 are each process's own, the queue and worker gauges are read from the database).
 
 >>> config = ServerConfig(port=0, workers=2)
->>> config.database, config.host
-('qfusion-service.db', '127.0.0.1')
+>>> config.database.endswith("service.db"), config.host
+(True, '127.0.0.1')
 >>> worker_command(ServerConfig(max_run_s=60.0))[-2:]  # a local worker's cap on one job's run time
 ['--max-run-seconds', '60.0']
 """
@@ -27,11 +28,16 @@ from qfusion._optional import import_optional
 from qfusion.service.logs import log, setup_logging
 
 
+def default_database() -> str:
+    from qfusion.service.server.store import default_database as default
+    return default()
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8000
-    database: str = "qfusion-service.db"
+    database: str = field(default_factory=lambda: default_database())
     workers: int = 0
     processes: int = 1  # HTTP server processes sharing the port (each its own pool and waiters)
     backends: tuple[str, ...] = field(default=())
@@ -39,6 +45,7 @@ class ServerConfig:
     lease_s: float = 10.0
     heartbeat_s: float = 2.0
     max_run_s: float | None = None  # the local workers' cap on a job's run time (the owner's quota also applies)
+    header_timeout_s: float = 10.0  # a connection that has not sent a request's headers by then is closed
     log_level: str = "info"
 
 
@@ -83,6 +90,7 @@ def app_from_environment():
 
 def _uvicorn_options(config: ServerConfig) -> dict:
     return {"host": config.host, "port": config.port, "log_config": None, "access_log": False,
+            "http": "qfusion.service.server.http:HeaderTimeoutProtocol",
             "log_level": "warning", "lifespan": "on", "timeout_graceful_shutdown": 10, "backlog": 2048,
             "timeout_keep_alive": 75}
 
@@ -93,6 +101,7 @@ def serve(config: ServerConfig) -> int:
     from qfusion.service.server.app import create_app
     from qfusion.service.server.store import Store
     logger = setup_logging("server", config.log_level)
+    os.environ["QFUSION_HEADER_TIMEOUT_S"] = str(config.header_timeout_s)  # read by every server process
     store = Store(config.database)  # migrates before any worker or server process starts
     if config.processes > 1:
         os.environ["QFUSION_SERVER_CONFIG"] = json.dumps(asdict(config))

@@ -40,9 +40,10 @@ WHERE id = :user_id RETURNING virtual_finish"""
 # once per idempotency key.
 _INSERT_JOB = """
 INSERT INTO jobs (id, user_id, backend, program, state, payload, num_circuits, num_qubits, shots, fair_key,
-                  attempt, max_attempts, idempotency_key, created_at, time_limit_s)
+                  attempt, max_attempts, idempotency_key, created_at, time_limit_s, crashes, request_hash)
 SELECT :id, :user_id, :backend, :program, 'QUEUED', :payload, :num_circuits, :num_qubits, :shots, :fair_key,
-       0, :max_attempts, :idempotency_key, :now, CAST(:time_limit_s AS FLOAT)
+       0, :max_attempts, :idempotency_key, :now, CAST(:time_limit_s AS FLOAT), 0,
+       CAST(:request_hash AS VARCHAR(64))
 WHERE (SELECT COUNT(*) FROM jobs WHERE user_id = :user_id AND state IN ('QUEUED', 'RUNNING')) < :max_queued
   AND (CAST(:idempotency_key AS VARCHAR(100)) IS NULL
        OR NOT EXISTS (SELECT 1 FROM jobs WHERE user_id = :user_id AND idempotency_key = :idempotency_key))
@@ -75,6 +76,10 @@ class QuotaError(ServiceError):
     """A submission exceeds one of the user's quotas (HTTP 429 for counts, 422 for sizes)."""
 
 
+class IdempotencyConflict(ServiceError):
+    """An idempotency key reused with a different request (HTTP 409, as Stripe and Braket answer)."""
+
+
 def hash_token(token: str) -> str:
     """SHA-256 of an API token; tokens are 256-bit random, so a plain hash is enough to store them.
 
@@ -95,6 +100,39 @@ def database_url(url: str) -> str:
     if "://" not in url:
         return f"sqlite:///{url}"
     return url
+
+
+def default_database() -> str:
+    """``QFUSION_DATABASE``, else one SQLite file under the user's data directory
+    (``$XDG_DATA_HOME/qfusion/service.db``, default ``~/.local/share/qfusion/service.db``): admin
+    commands and servers started from different folders find the same database."""
+    import os
+    if os.environ.get("QFUSION_DATABASE"):
+        return os.environ["QFUSION_DATABASE"]
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(data, "qfusion", "service.db")
+
+
+def _sqlite_path(url: str) -> str | None:
+    """The file of a SQLite URL (None for an in-memory database)."""
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return None if path in ("", ":memory:") else path.split("?", 1)[0]
+
+
+def _prepare_sqlite_file(url: str, create: bool) -> None:
+    """Refuse a SQLite file that does not exist unless ``create`` (a mistyped ``--database`` must not
+    silently start an empty service); a new file is made readable by its owner only (0600)."""
+    import os
+    path = _sqlite_path(url)
+    if path is None or os.path.exists(path):
+        return
+    if not create:
+        raise ServiceError(f"no job database at {os.path.abspath(path)}; create it with 'qfusion admin init' "
+                           f"(or 'qfusion serve'), or check --database / QFUSION_DATABASE")
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)  # whatever the umask
 
 
 def _sqlite_engine(url: str):
@@ -138,8 +176,10 @@ class Store:
     True
     """
 
-    def __init__(self, url: str = "qfusion-service.db"):
+    def __init__(self, url: str = "qfusion-service.db", *, create: bool = True):
         self.url = database_url(url)
+        if self.url.startswith("sqlite"):
+            _prepare_sqlite_file(self.url, create)
         try:
             if self.url.startswith("sqlite"):
                 self.engine = _sqlite_engine(self.url)
@@ -261,14 +301,17 @@ class Store:
         return native
 
     def submit(self, user: dict, *, backend: str, program: str, payload: dict, num_circuits: int,
-               num_qubits: int, shots: int, idempotency_key: str | None = None, max_attempts: int = 10) -> dict:
-        """Queue a job for ``user`` (checked already); the same idempotency key returns the same job."""
+               num_qubits: int, shots: int, idempotency_key: str | None = None, max_attempts: int = 10,
+               request_hash: str | None = None) -> dict:
+        """Queue a job for ``user`` (checked already); the same idempotency key returns the same job, if
+        ``request_hash`` (of the request's body) is the same too, else :class:`IdempotencyConflict` (409)."""
         now = time.time()
         job_id = uuid.uuid4().hex
         values = {"id": job_id, "user_id": user["id"], "backend": backend, "program": program,
                   "payload": json.dumps(payload), "num_circuits": num_circuits, "num_qubits": num_qubits,
                   "shots": shots, "max_attempts": max_attempts, "idempotency_key": idempotency_key, "now": now,
-                  "max_queued": user["max_queued"], "time_limit_s": user.get("max_run_seconds")}
+                  "max_queued": user["max_queued"], "time_limit_s": user.get("max_run_seconds"),
+                  "request_hash": request_hash}
         # The user's fair-share clock moves first: that locks the user's row, so one user's
         # submissions are counted against the quota one at a time (the insert is a second
         # statement, so on PostgreSQL it sees every submission committed before the lock).
@@ -281,10 +324,13 @@ class Store:
         existing = None
         if inserted is None and idempotency_key is not None:
             with self.read() as c:
-                existing = c.execute(sa.select(jobs.c.id).where(jobs.c.user_id == user["id"],
-                                                                jobs.c.idempotency_key == idempotency_key)).scalar()
+                existing = c.execute(sa.select(jobs.c.id, jobs.c.request_hash).where(
+                    jobs.c.user_id == user["id"], jobs.c.idempotency_key == idempotency_key)).first()
         if existing is not None:
-            return self.job(user["id"], existing)
+            if request_hash is not None and existing[1] is not None and existing[1] != request_hash:
+                raise IdempotencyConflict(f"idempotency key {idempotency_key!r} was used for job {existing[0]} with "
+                                          "a different request; use a new key for a new job", status=409)
+            return self.job(user["id"], existing[0])
         if inserted is None:
             raise QuotaError(f"you have {user['max_queued']} jobs queued or running, your quota is "
                              f"{user['max_queued']}; wait for some to finish or cancel some", status=429)
@@ -357,6 +403,26 @@ class Store:
         """The rows of one read statement ``text`` (``:name`` parameters), in autocommit."""
         with self.read() as c:
             return c.exec_driver_sql(self.sql(text), parameters).all()
+
+    def active_jobs(self, user_id: int) -> int:
+        """How many of the user's jobs are queued or running (the quota check before any parsing)."""
+        query = sa.select(sa.func.count()).select_from(jobs).where(jobs.c.user_id == user_id,
+                                                                   jobs.c.state.in_(("QUEUED", "RUNNING")))
+        with self.read() as c:
+            return int(c.execute(query).scalar())
+
+    def served_backends(self, liveness_s: float) -> dict[str, int | None]:
+        """``{backend: the most memory of a live worker serving it}`` over workers heard from within
+        ``liveness_s`` seconds (memory None when no such worker said)."""
+        query = sa.select(schema.workers.c.backends, schema.workers.c.memory_bytes).where(
+            schema.workers.c.state == "running", schema.workers.c.last_seen > time.time() - liveness_s)
+        served: dict[str, int | None] = {}
+        with self.read() as c:
+            for names, memory in c.execute(query):
+                for name in filter(None, names.split(",")):
+                    known = served.get(name)
+                    served[name] = memory if known is None else max(known, memory or 0)
+        return served
 
     def has_work(self, backends) -> bool:
         """Whether any job waits for one of ``backends`` (a read, so idle workers take no write lock)."""

@@ -21,6 +21,7 @@ child sees its end of the pipe close and exits.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -43,6 +44,24 @@ def run_one(program: str, payload: dict, backend: str) -> tuple[str, object]:
     except Exception as exc:  # a bug, not the user's input: say so, and keep serving
         logger.exception("job.crashed")
         return "FAILED", f"internal error while running the job: {type(exc).__name__}: {exc}"
+
+
+# A larger result would strain the worker and the database: the job FAILS (QFUSION_MAX_RESULT_BYTES sets it).
+MAX_RESULT_BYTES = int(os.environ.get("QFUSION_MAX_RESULT_BYTES", 64 * 2**20))
+
+
+def _bounded(value) -> tuple[str, object]:
+    """``("DONE", value)``, or FAILED when its JSON is over :data:`MAX_RESULT_BYTES` (the child
+    measures it, so the worker never holds a result of gigabytes)."""
+    import json
+    try:
+        size = len(json.dumps(value))
+    except (TypeError, ValueError) as exc:
+        return "FAILED", f"internal error: the result is not JSON ({exc})"
+    if size > MAX_RESULT_BYTES:
+        return "FAILED", (f"the result is {size / 2**20:,.0f} MiB, over the limit of {MAX_RESULT_BYTES / 2**20:,.0f} "
+                          "MiB; ask for fewer shots, circuits or classical bits")
+    return "DONE", value
 
 
 _WARM_UP = {"circuits": [{"format": "json", "circuit": {"num_qubits": 2, "num_clbits": 2, "instructions": [
@@ -69,6 +88,8 @@ def _serve(connection) -> None:
             return
         start = time.perf_counter()
         state, value = run_one(program, payload, backend)
+        if state == "DONE":
+            state, value = _bounded(value)
         try:
             connection.send((state, value, time.perf_counter() - start))
         except OSError:  # the worker is gone
@@ -85,6 +106,7 @@ class Executor:
 
     def _launch(self) -> None:
         self._ready, self.started_at = False, None
+        self.crashed = False  # whether the last outcome was the child dying (not the job's own failure)
         ours, theirs = socket.socketpair()
         self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.worker.executor", str(theirs.fileno())],
                                          pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
@@ -118,6 +140,7 @@ class Executor:
             while self._connection.poll(max(0.0, until - time.monotonic())):
                 message = self._connection.recv()
                 if message != _READY:
+                    self.crashed = False
                     return message
                 self._ready = True
                 self.started_at = self.started_at or time.monotonic()
@@ -128,6 +151,7 @@ class Executor:
             except subprocess.TimeoutExpired:
                 code = None
             self._relaunch()
+            self.crashed = True
             why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             return ("FAILED", f"the job stopped the process running it ({why}); it may need more memory than "
                               "the worker has: try fewer qubits or shots", 0.0)
