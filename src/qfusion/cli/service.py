@@ -56,6 +56,7 @@ def add_commands(sub, common) -> None:
     p.add_argument("--max-body-bytes", type=_positive_int, default=8 * 2**20, help="request size limit")
     p.add_argument("--header-timeout", type=_positive_float, default=10.0, metavar="SECONDS",
                    help="close connections that send no request head within this long (default 10)")
+    p.add_argument("--no-dashboard", action="store_true", help="do not serve the web dashboard under /ui/")
     job_runner(p, "seconds a worker's lease lasts without heartbeat",
                "the local workers stop and fail a job running longer than this (default: only the owner's quota)")
 
@@ -73,7 +74,7 @@ def add_commands(sub, common) -> None:
     p.add_argument("action", choices=["init", "create-user", "create-token", "list-tokens", "revoke-token"])
     p.add_argument("name", nargs="?", help="user name (every action but init)")
     p.add_argument("--label", default="", help="a note stored with a token")
-    p.add_argument("--scope", default="jobs", choices=["jobs", "metrics"],
+    p.add_argument("--scope", default="jobs", choices=["jobs", "metrics", "admin"],
                    help="create-token: 'jobs' (the API, default) or 'metrics' (only /metrics, for Prometheus)")
     p.add_argument("--expires-in", type=_positive_float, metavar="DAYS",
                    help="create-token: the token stops working after this many days (default never)")
@@ -124,7 +125,7 @@ def serve(args) -> dict:
                           processes=args.processes,
                           backends=tuple(args.backends), max_body_bytes=args.max_body_bytes, lease_s=args.lease,
                           max_run_s=args.max_run_seconds, log_level=args.log_level,
-                          header_timeout_s=args.header_timeout)
+                          header_timeout_s=args.header_timeout, dashboard=not args.no_dashboard)
     code = run_server(config)
     return {"stopped": True, "exit_code": code}
 

@@ -63,8 +63,10 @@ class ServiceState:
 
 
 def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int = MAX_BODY_BYTES,
-               server_limits: Limits = Limits(), logger: logging.Logger | None = None) -> FastAPI:
-    """The FastAPI application serving ``store``; ``backends`` limits which backends take jobs."""
+               server_limits: Limits = Limits(), logger: logging.Logger | None = None,
+               dashboard: bool = True, ui_secret: bytes | None = None) -> FastAPI:
+    """The FastAPI application serving ``store``; ``backends`` limits which backends take jobs;
+    ``dashboard``: serve the web dashboard under ``/ui/`` (sessions signed with ``ui_secret``)."""
     from qfusion import backends as registry
     allowed = backends or [name for name in registry.names() if not name.startswith("remote")]
     logger = logger or logging.getLogger("qfusion.service.server")
@@ -90,6 +92,9 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
     errors.install(app, state.metrics, logger)
     app.include_router(routes_service.router)
     app.include_router(routes_jobs.router)
+    if dashboard:
+        from qfusion.service.server import ui
+        ui.install(app, secret=ui_secret)
     return app
 
 

@@ -49,6 +49,7 @@ class JobRequest(BaseModel):
                                     "(vqe), cost and reps (qaoa); optimizer (l-bfgs-b, cobyla, nelder-mead, "
                                     "powell, spsa), initial_point, maxiter (vqe, qaoa); shots (estimator, vqe, "
                                     "qaoa: absent for exact values)")
+    name: str | None = Field(None, max_length=200, description="a label for the job (shown by the dashboard)")
     idempotency_key: str | None = Field(None, max_length=100, description="retrying with the same key returns "
                                         "the same job instead of a second one")
 
@@ -123,6 +124,8 @@ def _validated(body: bytes) -> JobRequest:
     if job_request.idempotency_key is not None:
         check_text(job_request.idempotency_key, "idempotency_key", 100, key=True)
     check_text(job_request.backend, "backend", 100, key=True)
+    if job_request.name is not None:
+        check_text(job_request.name, "name", 200)
     return job_request
 
 
@@ -150,6 +153,8 @@ def queue_job(state, body: bytes, user: dict) -> Response:
         spec = state.admission.check(*arguments)
     else:
         spec = _check_here(*arguments)
+    if job_request.name:
+        spec.payload["name"] = job_request.name
     job = state.store.submit(user, backend=job_request.backend, program=spec.program, payload=spec.payload,
                              num_circuits=spec.num_circuits, num_qubits=spec.num_qubits, shots=spec.shots,
                              idempotency_key=job_request.idempotency_key, request_hash=request_hash(job_request))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -47,6 +48,7 @@ class ServerConfig:
     max_run_s: float | None = None  # the local workers' cap on a job's run time (the owner's quota also applies)
     header_timeout_s: float = 10.0  # a connection that has not sent a request's headers by then is closed
     log_level: str = "info"
+    dashboard: bool = True  # the web dashboard under /ui/
 
 
 def worker_command(config: ServerConfig) -> list[str]:
@@ -85,7 +87,7 @@ def app_from_environment():
     config = ServerConfig(**{**values, "backends": tuple(values["backends"])})
     logger = setup_logging("server", config.log_level)
     return create_app(Store(config.database), backends=list(config.backends) or None,
-                      max_body_bytes=config.max_body_bytes, logger=logger)
+                      max_body_bytes=config.max_body_bytes, logger=logger, dashboard=config.dashboard)
 
 
 def _uvicorn_options(config: ServerConfig) -> dict:
@@ -105,6 +107,8 @@ def serve(config: ServerConfig) -> int:
     store = Store(config.database)  # migrates before any worker or server process starts
     if config.processes > 1:
         os.environ["QFUSION_SERVER_CONFIG"] = json.dumps(asdict(config))
+        # one dashboard secret for every server process, so a session works whichever one answers
+        os.environ.setdefault("QFUSION_UI_SECRET", secrets.token_hex(32))
         processes = start_workers(config)
         log(logger, "server.started", host=config.host, port=config.port, processes=config.processes,
             workers=len(processes), pid=os.getpid())
@@ -117,7 +121,7 @@ def serve(config: ServerConfig) -> int:
             log(logger, "server.stopped")
         return 0
     app = create_app(store, backends=list(config.backends) or None, max_body_bytes=config.max_body_bytes,
-                     logger=logger)
+                     logger=logger, dashboard=config.dashboard)
     server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(config)))
     # uvicorn re-raises the signal it caught after shutting down; with these handlers in place that
     # re-raise is harmless, and the local workers are still stopped below.

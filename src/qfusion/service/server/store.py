@@ -27,7 +27,7 @@ from qfusion.service.server import schema
 from qfusion.service.server.schema import jobs, sa, tokens, users
 
 TERMINAL = ("DONE", "FAILED", "CANCELLED")
-TOKEN_SCOPES = ("jobs", "metrics")
+TOKEN_SCOPES = ("jobs", "metrics", "admin")
 JOB_COLUMNS = ("id", "state", "backend", "program", "num_circuits", "num_qubits", "shots", "attempt",
                "created_at", "started_at", "finished_at", "error")
 _PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
