@@ -81,7 +81,7 @@ def job_detail(store, user_id: int, job_id: str) -> dict | None:
     job["payload"] = _loads(job.get("payload")) or {}
     job["result"] = _loads(job.pop("result_data"))
     job["name"] = str(job["payload"].get("name") or "")
-    job["events"] = history
+    job["events"] = [{"event": "submitted", "attempt": 0, "worker_id": None, "at": job["created_at"]}] + history
     return job
 
 
