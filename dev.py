@@ -5,7 +5,8 @@
     python3 dev.py test    # create .venv, install qfusion with test extras, run the whole test suite
     python3 dev.py bench   # install the peer simulators too and run the benchmarks
 
-``test`` also starts a throw-away PostgreSQL server for the job-service tests (.ci/postgres.py:
+``test`` also installs Debian's Chromium for the dashboard's browser tests (.ci/browser.py) and starts a
+throw-away PostgreSQL server for the job-service tests (.ci/postgres.py:
 Debian's package, installed with apt-get if missing; a server already running is reused) and
 stops it afterwards; where it cannot be had, those tests skip and say why.
 
@@ -73,7 +74,21 @@ def main(argv: list[str]) -> int:
     if code:
         print("import contracts broken (see above)", file=sys.stderr)
         return code
+    with_browser()
     return with_postgres(lambda: run(["-m", "pytest", "-n", "2", "-q", *rest]))
+
+
+def with_browser() -> None:
+    """Point the dashboard's browser tests at Chromium (.ci/browser.py installs Debian's), or say why they skip."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("qfusion_ci_browser", ROOT / ".ci" / "browser.py")
+    browser = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(browser)
+    try:
+        os.environ["QFUSION_TEST_CHROMIUM"] = browser.ensure_installed()
+    except (browser.Unavailable, OSError) as exc:
+        os.environ["QFUSION_TEST_CHROMIUM_SKIP"] = str(exc)
+        print(f"browser tests will skip: {exc}", file=sys.stderr, flush=True)
 
 
 def with_postgres(job) -> int:

@@ -59,6 +59,14 @@ def line_plot(values: list[float], *, label: str = "energy per iteration", y_lab
     return _svg(width, height, body, label)
 
 
+def _scale(values):
+    """``value -> 0..1`` over the range of ``values`` (all equal: the middle, so no cell looks worst)."""
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high <= low:
+        return lambda v: 0.5
+    return lambda v: (v - low) / (high - low)
+
+
 def _color(fraction: float) -> str:
     """White (good) to red (bad)."""
     fraction = min(max(fraction, 0.0), 1.0)
@@ -81,20 +89,19 @@ def coupling_map(num_qubits: int, edges, *, positions=None, edge_errors: dict | 
         return (30 + (size - 60) * (positions[q][0] - min(xs)) / span,
                 30 + (size - 60) * (positions[q][1] - min(ys)) / span)
 
-    worst_edge = max((edge_errors or {}).values(), default=0) or 1
-    worst_qubit = max((qubit_errors or {}).values(), default=0) or 1
+    edge_scale, qubit_scale = _scale(list((edge_errors or {}).values())), _scale(list((qubit_errors or {}).values()))
     body = []
     for a, b in edges or ():
         (x1, y1), (x2, y2) = place(a), place(b)
         error = (edge_errors or {}).get((a, b), (edge_errors or {}).get((b, a)))
-        color = _color(error / worst_edge) if error is not None else "#999"
+        color = _color(edge_scale(error)) if error is not None else "#999"
         title = f"{a}-{b}" + (f": error {error:.3g}" if error is not None else "")
         body.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{color}" '
                     f'stroke-width="5" class="edge"><title>{escape(title)}</title></line>')
     for q in range(num_qubits):
         x, y = place(q)
         error = (qubit_errors or {}).get(q)
-        fill = _color(error / worst_qubit) if error is not None else "#fff"
+        fill = _color(qubit_scale(error)) if error is not None else "#fff"
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="11" fill="{fill}" class="qubit"><title>qubit {q}'
                     f'{f": readout error {error:.3g}" if error is not None else ""}</title></circle>'
                     f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" class="qlabel">{q}</text>')
@@ -104,12 +111,12 @@ def coupling_map(num_qubits: int, edges, *, positions=None, edge_errors: dict | 
 def heat_row(values: list[float], *, label: str, fmt: str = "{:.3g}", low_is_bad: bool = False) -> str:
     """One row of cells coloured by value (the worst red: the largest, or with ``low_is_bad`` the
     smallest, as for coherence times), each with its value as a tooltip."""
-    worst = max(values, default=0) or 1
+    scale = _scale(values)
 
     def badness(v: float) -> float:
-        return 1 - v / worst if low_is_bad else v / worst
+        return 1 - scale(v) if low_is_bad else scale(v)
 
     cell = max(6.0, min(24.0, (_WIDTH - 20) / max(len(values), 1)))
-    body = [f'<rect x="{10 + i * cell:.1f}" y="5" width="{cell - 1:.1f}" height="24" fill="{_color(badness(v))}" '
+    body = [f'<rect x="{10 + i * cell:.1f}" y="5" width="{cell - 1:.1f}" height="24" fill="{_color(badness(v))}" stroke="#bbb" '
             f'class="cell"><title>{i}: {escape(fmt.format(v))}</title></rect>' for i, v in enumerate(values)]
     return _svg(20 + cell * len(values), 34, body, label)

@@ -11,6 +11,17 @@ function liveIds() {
 
 const FINAL = new Set(["DONE", "FAILED", "CANCELLED"]);
 
+async function refreshMain() {
+  try {
+    const response = await fetch(window.location.href, {credentials: "same-origin"});
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("main");
+    if (fresh) document.querySelector("main").replaceWith(fresh);
+  } catch (error) {
+    // the page stays as it is; a manual reload shows the result
+  }
+}
+
 async function poll() {
   const ids = liveIds();
   if (!ids.length) return;
@@ -33,9 +44,9 @@ async function poll() {
         badge.className = "state state-" + job.state.toLowerCase();
         if (FINAL.has(job.state)) {
           for (const form of holder.querySelectorAll("[data-cancel]")) form.remove();
-          // a job page shows its result once the job has ended: fetch the page again in place
+          // a job page shows its result once the job has ended: fetch the page and swap it in, no reload
           if (holder.hasAttribute("data-live-job") && document.querySelector("[data-pending]")) {
-            window.location.reload();
+            refreshMain();
           }
         }
       }
