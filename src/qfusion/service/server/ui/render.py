@@ -92,19 +92,33 @@ def drawing(circuit) -> dict:
         return {"text": str(circuit.draw("text"))}
 
 
-def job_views(job: dict) -> dict:
-    """What the job page shows: drawings of the circuits (and transpiled ones on devices), the result views."""
-    views: dict = {"circuits": [], "results": []}
+_DRAWN: dict[str, tuple] = {}  # job id -> (circuit views, more): a job's circuits never change
+
+
+def _circuit_views(job: dict) -> tuple[list, int]:
+    cached = _DRAWN.get(job["id"])
+    if cached is not None:
+        return cached
+    views = []
     circuits = _circuits(job)
     for index, circuit in enumerate(circuits[:4]):
         if isinstance(circuit, Exception):
-            views["circuits"].append({"index": index, "error": str(circuit)})
+            views.append({"index": index, "error": str(circuit)})
             continue
         entry = {"index": index, "num_qubits": circuit.num_qubits, "size": len(circuit.instructions),
                  **drawing(circuit)}
         entry["transpiled"] = _transpiled(circuit, job["backend"])
-        views["circuits"].append(entry)
-    views["more_circuits"] = max(0, len(circuits) - 4)
+        views.append(entry)
+    if len(_DRAWN) > 256:
+        _DRAWN.clear()
+    _DRAWN[job["id"]] = (views, max(0, len(circuits) - 4))
+    return _DRAWN[job["id"]]
+
+
+def job_views(job: dict) -> dict:
+    """What the job page shows: drawings of the circuits (and transpiled ones on devices), the result views."""
+    views: dict = {"results": []}
+    views["circuits"], views["more_circuits"] = _circuit_views(job)
     result = job.get("result") or {}
     program = job.get("program")
     if program == "sampler":
