@@ -112,7 +112,7 @@ def plan_exchanges(ops, num_qubits: int, num_global: int, layout: tuple[int, ...
 
     steps: list = []
     pending: list[GateOp] = []
-    for index, (op, flip) in enumerate(zip(ops, flips)):
+    for index, (op, flip) in enumerate(zip(ops, flips, strict=True)):
         for qubit in flip:
             if layout[qubit] < local:
                 continue
@@ -213,7 +213,7 @@ def check_rank_memory(num_qubits: int, num_global: int, dtype, chunk_amplitudes:
         raise CircuitTooLargeError(
             f"{num_qubits} qubits need {total} as {np.dtype(dtype).name}; each of the {1 << num_global} ranks "
             f"would hold {format_bytes(state_bytes(num_qubits - num_global, dtype))} but has "
-            f"{format_bytes(available)} ({ranks_here} ranks share this node); run on at least {need_ranks} "
+            f"{format_bytes(available)} ({ranks_here} rank{'s' if ranks_here != 1 else ''} on this node); run on at least {need_ranks} "
             f"ranks of this size, or use dtype=\"complex64\"")
     return int(needed)
 
