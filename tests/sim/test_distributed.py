@@ -15,7 +15,7 @@ import pytest
 
 import qfusion as qf
 from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError
-from qfusion.sim import distributed
+from qfusion.sim import distributed, exchanges
 from qfusion.sim.plan import lower
 
 pytest.importorskip("mpi4py")
@@ -34,7 +34,7 @@ def mpiexec(ranks: int, *args: str, timeout: float = 600, env: dict | None = Non
 
 # -- the planner -----------------------------------------------------------------------------------------
 
-def _apply_plan(plan: distributed.ExchangePlan, ops) -> np.ndarray:
+def _apply_plan(plan: exchanges.ExchangePlan, ops) -> np.ndarray:
     """The plan executed on a full vector in one process: exchanges as bit swaps, local gates with their
     global bits fixed per rank block, checked against applying ``ops`` directly."""
     n, local = plan.num_qubits, plan.num_local_qubits
@@ -43,13 +43,13 @@ def _apply_plan(plan: distributed.ExchangePlan, ops) -> np.ndarray:
     state /= np.linalg.norm(state)
     work = state.copy()
     for step in plan.steps:
-        if isinstance(step, distributed.Exchange):
+        if isinstance(step, exchanges.Exchange):
             work = _swap_bits(work, step.local, step.global_position)
-        elif isinstance(step, distributed.LocalGates):
+        elif isinstance(step, exchanges.LocalGates):
             blocks = work.reshape(1 << plan.num_global, 1 << local)
             for rank in range(1 << plan.num_global):
                 for op in step.ops:
-                    restricted = distributed.restrict(op, step.layout, local, rank)
+                    restricted = exchanges.restrict(op, step.layout, local, rank)
                     if isinstance(restricted, complex):
                         blocks[rank] *= restricted
                     else:
@@ -96,7 +96,7 @@ def test_plan_reproduces_the_circuit(num_global):
         else:
             c.ry(0.3, a).crz(0.7, b, a)
     ops = list(lower(c).ops)
-    plan = distributed.plan_exchanges(ops, 7, num_global)
+    plan = exchanges.plan_exchanges(ops, 7, num_global)
     got, expected = _apply_plan(plan, ops)
     np.testing.assert_allclose(got, expected, atol=1e-12)
     assert plan.final_layout == tuple(range(7))
@@ -108,18 +108,18 @@ def test_gates_that_only_read_global_qubits_need_no_exchange():
         for control in range(target + 1, 6):
             c.cp(np.pi / 2 ** (control - target), control, target)
     c.cx(5, 0).cx(4, 1).cz(5, 4).rz(0.3, 5)  # global controls, diagonals on global qubits
-    assert distributed.plan_exchanges(list(lower(c).ops), 6, 2).num_exchanges == 0
+    assert exchanges.plan_exchanges(list(lower(c).ops), 6, 2).num_exchanges == 0
     c.h(5)  # flips a global qubit: one exchange in, one to restore
-    plan = distributed.plan_exchanges(list(lower(c).ops), 6, 2)
+    plan = exchanges.plan_exchanges(list(lower(c).ops), 6, 2)
     assert plan.num_exchanges == 2
 
 
 def test_belady_keeps_the_qubit_used_next_local():
     # q3 is global (2 ranks, 3 local qubits); h(3) brings it in; q2 is used next, q0 later, q1 never
     c = qf.Circuit(4).h(0).h(1).h(2).h(3).h(2).h(0)
-    plan = distributed.plan_exchanges(list(lower(c).ops), 4, 1, restore=False)
-    exchange = next(step for step in plan.steps if isinstance(step, distributed.Exchange))
-    assert exchange == distributed.Exchange(local=1, global_position=3)
+    plan = exchanges.plan_exchanges(list(lower(c).ops), 4, 1, restore=False)
+    exchange = next(step for step in plan.steps if isinstance(step, exchanges.Exchange))
+    assert exchange == exchanges.Exchange(local=1, global_position=3)
     assert plan.num_exchanges == 1
 
 
