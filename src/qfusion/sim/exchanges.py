@@ -59,6 +59,7 @@ def flipped_qubits(op: GateOp) -> tuple[int, ...]:
     """The qubits of ``op`` whose bit the gate can change (those that must be local to apply it).
 
     >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
     >>> [flipped_qubits(op) for op in lower(Circuit(2).cx(1, 0).cz(0, 1).h(1)).ops]
     [(0,), (), (1,)]
     """
