@@ -1,9 +1,11 @@
-"""High-performance computing: past one machine (the MPI cost model, batches on a Dask cluster).
+"""High-performance computing: past one machine.
 
-``qf.hpc.Cluster`` and ``qf.hpc.map`` send many circuits to a Dask cluster; ``estimate_distributed``
-prices a circuit on an MPI machine before it runs.
+- ``Cluster``, ``map``: batches of circuits or parameter sets on a Dask cluster (local, a scheduler,
+  or the batch system through dask_jobqueue);
+- ``MachineModel``, ``estimate_distributed``: the ``mpi`` backend's communication cost model.
 """
 
+from qfusion.hpc.cluster import Cluster, map
 from qfusion.hpc.communication import DistributedEstimate, MachineModel, estimate_distributed
 
-__all__ = ["DistributedEstimate", "MachineModel", "estimate_distributed"]
+__all__ = ["Cluster", "DistributedEstimate", "MachineModel", "estimate_distributed", "map"]
