@@ -43,6 +43,8 @@ def test_results_equal_a_local_run_with_the_same_seeds(cluster):
     seeds = [int(child.generate_state(1, np.uint32)[0]) for child in np.random.SeedSequence(7).spawn(40)]
     direct = [qf.run(c, shots=200, seed=s).counts for c, s in zip(circuits, seeds, strict=True)]
     assert [r.counts for r in remote] == direct
+    explicit = qf.hpc.map(circuits[:5], shots=200, seeds=[10, 11, 12, 13, 14], cluster=cluster)
+    assert [r.counts for r in explicit] == [qf.run(c, shots=200, seed=10 + i).counts for i, c in enumerate(circuits[:5])]
 
 
 def test_parameter_sets_of_one_circuit(cluster):

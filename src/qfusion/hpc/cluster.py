@@ -159,19 +159,25 @@ class _Job:
 
 
 def map(items, *, circuit: Circuit | None = None, backend: str = "statevector", shots: int | None = None,
-        observable=None, seed=None, cluster: Cluster | None = None, chunk_size: int | None = None,
+        observable=None, seed=None, seeds=None, cluster: Cluster | None = None, chunk_size: int | None = None,
         progress: bool | None = None, retries: int = 2, **options) -> list:
     """Run every item on ``backend``, on ``cluster`` (None: in this process), and return results in order.
 
     ``items`` are circuits, or, with ``circuit=``, parameter sets of that one circuit. Each item gives
     a :class:`~qfusion.backends.Result` when ``shots`` is set, its expectation value of ``observable``
     when that is set (exact, or from ``shots``), else its final state vector as a NumPy array.
+    ``seeds`` (one per item) overrides the seeds spawned from ``seed``.
     A circuit that fits on no worker is refused before anything is submitted.
     """
     items = list(items)
     if circuit is None and not all(isinstance(item, Circuit) for item in items):
         raise BackendError("qf.hpc.map takes circuits, or parameter sets with circuit=...")
-    seeds = _item_seeds(seed, len(items))
+    if seeds is None:
+        seeds = _item_seeds(seed, len(items))
+    else:
+        seeds = np.asarray(list(seeds), dtype=np.int64)
+        if seeds.shape != (len(items),):
+            raise BackendError(f"seeds: one per item ({len(items)}), got {seeds.size}")
     job = _Job(backend, shots, observable, dict(options))
     chosen = get_backend(backend)
     circuits = [circuit] if circuit is not None else items
