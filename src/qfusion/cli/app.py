@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         from qfusion.cli.service import HANDLERS
         handlers.update(HANDLERS)
         result = handlers[args.command](args)
-        if args.json:
+        if args.json and not (isinstance(result, dict) and result.pop("quiet", False)):
             print(json.dumps(result))
         sys.stdout.flush()
         return EXIT_OK

@@ -104,7 +104,10 @@ def run(args) -> dict:
            "seed": args.seed, "time_s": elapsed}
     if args.memory:
         out["memory"] = list(result.memory)
-    if not args.json:
+    if "ranks" in result.metadata:  # an MPI run: every rank has the counts, rank 0 prints them
+        out["ranks"] = result.metadata["ranks"]
+        out["quiet"] = result.metadata.get("rank", 0) != 0
+    if not args.json and not out.get("quiet"):
         _print_counts(counts, args.shots, args.all)
         if args.memory:
             print("memory:", " ".join(out["memory"]))
