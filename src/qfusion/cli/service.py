@@ -24,6 +24,7 @@ so a mistyped path is an error, not a new empty service. The client commands tal
 from __future__ import annotations
 
 import datetime
+import os
 
 
 def add_commands(sub, common) -> None:
@@ -68,6 +69,9 @@ def add_commands(sub, common) -> None:
                "max-run-seconds alone)")
     p.add_argument("--heartbeat", type=float, default=2.0, help="seconds between heartbeats (default 2)")
     p.add_argument("--grace", type=float, default=30.0, help="seconds a stopping worker gives its job (default 30)")
+    p.add_argument("--mpi-ranks", type=_positive_int, default=1, metavar="N",
+                   help="run the mpi backend's jobs on N ranks through mpiexec (a power of two; default 1)")
+    p.add_argument("--dask", metavar="ADDRESS", help="send sampler jobs of several circuits to this Dask scheduler")
 
     p = sub.add_parser("admin", parents=[common], help="create users; create, list and revoke API tokens")
     database(p)
@@ -132,7 +136,14 @@ def serve(args) -> dict:
 
 def worker(args) -> dict:
     from qfusion.backends import names
+    from qfusion.cli.app import UsageError
     from qfusion.service.worker.worker import main as run_worker
+    if args.mpi_ranks & (args.mpi_ranks - 1):
+        raise UsageError(f"--mpi-ranks must be a power of two (the mpi backend splits the state by qubits), "
+                         f"got {args.mpi_ranks}")
+    os.environ["QFUSION_WORKER_MPI_RANKS"] = str(args.mpi_ranks)  # read by the worker's executor process
+    if args.dask:
+        os.environ["QFUSION_WORKER_DASK"] = args.dask
     chosen = args.backends or [name for name in names() if not name.startswith("remote")]  # those that can run here
     done = run_worker(_database(args), chosen, lease_s=args.lease, heartbeat_s=args.heartbeat, grace_s=args.grace,
                       max_run_s=args.max_run_seconds, log_level=args.log_level)

@@ -36,8 +36,11 @@ _READY = ("ready",)
 def run_one(program: str, payload: dict, backend: str) -> tuple[str, object]:
     """``("DONE", result)`` or ``("FAILED", message for the user)`` of one job; never raises."""
     from qfusion.errors import QfusionError
+    from qfusion.service.worker.cluster import mpi_ranks, run_over_mpiexec
     from qfusion.service.worker.programs import run_job
     try:
+        if backend == "mpi" and mpi_ranks() > 1:  # this worker runs mpi jobs over mpiexec ranks
+            return "DONE", run_over_mpiexec(program, payload, mpi_ranks())
         return "DONE", run_job(program, payload, backend)
     except QfusionError as exc:
         return "FAILED", str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -46,14 +46,26 @@ def _pauli_sum(terms) -> PauliSum:
 
 
 def sampler(payload: dict, backend: str) -> dict:
-    """Counts of every circuit (``qfusion.run`` with seed ``seed + i`` for circuit ``i``)."""
+    """Counts of every circuit (``qfusion.run`` with seed ``seed + i`` for circuit ``i``); on the worker's
+    Dask cluster (``qfusion worker --dask``) when the job has several circuits."""
     from qfusion.backends import run
+    from qfusion.service.worker.cluster import dask_cluster
+    circuits = _circuits(payload)
+    cluster = dask_cluster() if len(circuits) > 1 else None
+    if cluster is not None:
+        from qfusion import hpc
+        seeds = [payload["seed"] + i for i in range(len(circuits))]
+        results = hpc.map(circuits, backend=backend, shots=payload["shots"], seeds=seeds, cluster=cluster,
+                          progress=False)
+        return {"results": [{"counts": dict(r.counts), "shots": r.shots, "seed": seed, "time_taken": r.time_taken}
+                            for r, seed in zip(results, seeds, strict=True)], "cluster": True}
     out = []
-    for index, circuit in enumerate(_circuits(payload)):
+    for index, circuit in enumerate(circuits):
         seed = payload["seed"] + index
         result = run(circuit, shots=payload["shots"], backend=backend, seed=seed)
         out.append({"counts": dict(result.counts), "shots": result.shots, "seed": seed,
-                    "time_taken": result.time_taken})
+                    "time_taken": result.time_taken,
+                    **({"ranks": result.metadata["ranks"]} if "ranks" in result.metadata else {})})
     return {"results": out}
 
 
