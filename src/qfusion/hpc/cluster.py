@@ -44,7 +44,8 @@ class Cluster:
     def __init__(self, address=None, *, n_workers: int | None = None, threads_per_worker: int = 1,
                  memory_limit="auto", **local_options):
         distributed = import_optional("distributed", "a Dask cluster")
-        self._owned = []
+        self._owned: list = []
+        self._batch = None  # the dask_jobqueue cluster of from_config
         if isinstance(address, distributed.Client):
             self.client = address
         elif address is None:
@@ -94,7 +95,7 @@ class Cluster:
 
     def job_script(self) -> str:
         """The batch script each job of a :meth:`from_config` cluster is submitted with."""
-        batch = getattr(self, "_batch", None)
+        batch = self._batch
         if batch is None:
             raise BackendError("this cluster was not started from a batch-system config (Cluster.from_config)")
         return batch.job_script()
@@ -227,7 +228,7 @@ def _run_chunk(job: _Job, circuit, items, seeds) -> list:
             return [float(v) for v in np.ravel(values)]
         return [float(np.ravel(estimator.run(c, job.observable, seed=int(s)).values)[0])
                 for c, s in zip(items, seeds, strict=True)]
-    out = []
+    out: list = []
     for item, item_seed in zip(items, seeds, strict=True):
         target, params = (circuit, item) if circuit is not None else (item, None)
         if job.shots is not None:

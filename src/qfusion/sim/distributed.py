@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import cmath
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def abort_on_error(comm) -> None:
         sys.stderr.flush()
         comm.Abort(1)
 
-    hook._qfusion_abort = True
+    hook._qfusion_abort = True  # type: ignore[attr-defined]
     sys.excepthook = hook
 
 
@@ -106,7 +107,7 @@ def check_rank_memory(num_qubits: int, num_global: int, dtype, chunk_amplitudes:
 @dataclass
 class DistributedRun:
     """Mutable state of one distributed execution: this rank's amplitudes and the qubit map."""
-    comm: object
+    comm: Any
     data: np.ndarray
     num_qubits: int
     num_global: int

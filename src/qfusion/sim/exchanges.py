@@ -78,7 +78,7 @@ def plan_exchanges(ops, num_qubits: int, num_global: int, layout: tuple[int, ...
     furthest away; with ``restore`` the plan ends with every qubit at its own position.
     """
     local = num_qubits - num_global
-    layout = list(layout if layout is not None else range(num_qubits))
+    positions = list(layout if layout is not None else range(num_qubits))
     flips = [flipped_qubits(op) for op in ops]
     widest = max((len(f) for f in flips), default=0)
     if widest > local:
@@ -98,21 +98,21 @@ def plan_exchanges(ops, num_qubits: int, num_global: int, layout: tuple[int, ...
     pending: list[GateOp] = []
     for index, (op, flip) in enumerate(zip(ops, flips, strict=True)):
         for qubit in flip:
-            if layout[qubit] < local:
+            if positions[qubit] < local:
                 continue
-            candidates = [q for q in range(num_qubits) if layout[q] < local and q not in flip]
+            candidates = [q for q in range(num_qubits) if positions[q] < local and q not in flip]
             victim = max(candidates, key=lambda q: next_use(q, index))
             if pending:
-                steps.append(LocalGates(tuple(pending), tuple(layout)))
+                steps.append(LocalGates(tuple(pending), tuple(positions)))
                 pending = []
-            steps.append(Exchange(layout[victim], layout[qubit]))
-            layout[victim], layout[qubit] = layout[qubit], layout[victim]
+            steps.append(Exchange(positions[victim], positions[qubit]))
+            positions[victim], positions[qubit] = positions[qubit], positions[victim]
         pending.append(op)
     if pending:
-        steps.append(LocalGates(tuple(pending), tuple(layout)))
+        steps.append(LocalGates(tuple(pending), tuple(positions)))
     if restore:
-        steps.extend(restoring_exchanges(layout, local))
-    return ExchangePlan(num_qubits, num_global, tuple(steps), tuple(layout))
+        steps.extend(restoring_exchanges(positions, local))
+    return ExchangePlan(num_qubits, num_global, tuple(steps), tuple(positions))
 
 
 def restoring_exchanges(layout: list[int], local: int) -> list:

@@ -55,15 +55,16 @@ def _safe(markup: str):
 
 def timings(job: dict) -> list[tuple[str, float | None]]:
     """Time spent in each state: queued (created -> started), running (started -> finished), total."""
-    created, started, finished = job.get("created_at"), job.get("started_at"), job.get("finished_at")
-    return [("queued", (started or finished or created) - created if started or finished else None),
+    created, started, finished = float(job["created_at"]), job.get("started_at"), job.get("finished_at")
+    begun = started if started is not None else finished
+    return [("queued", begun - created if begun is not None else None),
             ("running", finished - started if started and finished else None),
             ("total", finished - created if finished else None)]
 
 
 def _circuits(job: dict) -> list:
     from qfusion.service.client.wire import decode_circuit
-    circuits = []
+    circuits: list = []
     for item in (job.get("payload") or {}).get("circuits") or []:
         try:
             circuits.append(decode_circuit(item, max_qubits=10_000, max_operations=10**6, max_source_bytes=10**8))

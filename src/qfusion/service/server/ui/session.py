@@ -72,7 +72,9 @@ def csrf_token(secret: bytes, session: str) -> str:
 
 
 def check_csrf(secret: bytes, session: str | None, sent: str | None) -> bool:
-    return bool(session) and bool(sent) and hmac.compare_digest(csrf_token(secret, session), str(sent))
+    if not session or not sent:
+        return False
+    return hmac.compare_digest(csrf_token(secret, session), str(sent))
 
 
 def new_login_nonce() -> str:
