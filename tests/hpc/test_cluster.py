@@ -106,3 +106,12 @@ def test_from_config_makes_a_batch_system_cluster(tmp_path):
     bad.write_text("kind: kubernetes\n")
     with pytest.raises(BackendError, match="kind must be one of slurm"):
         qf.hpc.Cluster.from_config(bad)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_cluster_is_a_concurrent_futures_style_executor(cluster):
+    assert list(cluster.map(_square, range(10))) == [x * x for x in range(10)]
+    assert cluster.submit(_square, 7).result() == 49

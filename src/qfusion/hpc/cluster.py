@@ -100,6 +100,20 @@ class Cluster:
             raise BackendError("this cluster was not started from a batch-system config (Cluster.from_config)")
         return batch.job_script()
 
+    # the concurrent.futures executor protocol, so that code below this layer (the primitives' and the
+    # applications' ``executor=``) can run on the cluster without importing qfusion.hpc
+    def submit(self, fn, /, *args, **kwargs):
+        """Run ``fn(*args, **kwargs)`` on the cluster; a future with ``result()``."""
+        return self.client.submit(fn, *args, pure=False, **kwargs)
+
+    def map(self, fn, *iterables, timeout=None, chunksize: int = 1):
+        """``fn`` over ``iterables`` on the cluster, results in order (as ``concurrent.futures.Executor.map``)."""
+        futures = self.client.map(fn, *iterables, pure=False)
+        return iter(self.client.gather(futures))
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.close()
+
     def workers(self) -> dict:
         """Worker address -> ``{"threads", "memory_limit"}`` of the workers alive now."""
         info = self.client.scheduler_info(n_workers=-1)["workers"] if _takes_n_workers(self.client) else \
