@@ -19,9 +19,10 @@ import qfusion as qf  # noqa: E402
 from qfusion.circuit import Circuit  # noqa: E402
 from qfusion.errors import CircuitTooLargeError  # noqa: E402
 from qfusion.observables import PauliSum  # noqa: E402
-from qfusion.sim import gpu, gpu_batch  # noqa: E402
+from qfusion.sim.gpu import statevector as gpu  # noqa: E402
+from qfusion.sim.gpu import batch as gpu_batch  # noqa: E402
 from qfusion.sim import statevector as cpu  # noqa: E402
-from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep, reference  # noqa: E402
+from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_lanes, reference  # noqa: E402
 from qfusion.sim.lanes import lane_schedule  # noqa: E402
 from qfusion.sim.memory import state_bytes  # noqa: E402
 from qfusion.sim.plan import lower  # noqa: E402
@@ -29,9 +30,9 @@ from qfusion.sim.plan import lower  # noqa: E402
 from numba import cuda  # noqa: E402
 
 SMALL = gpu.GpuOptions(threads_per_block=16, max_blocks=2)
-PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=False),
-         gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=6, sweep_mixed=2),
-         gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=7, sweep_mixed=3,
+PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=False),
+         gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=6, sweep_mixed=2),
+         gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=7, sweep_mixed=3,
                         max_diagonal_qubits=3)]
 
 
@@ -119,7 +120,7 @@ def test_sweep_kernel_matches_its_twin():
     for sweep in sweeps:
         step = gpu._sweep_step(sweep, np.complex128)
         reference.gpu_sweep(expected, *step[1:])
-        cuda_sweep.sweep_kernel(np.complex128)[2, 16, 0, cuda_sweep.shared_bytes(step[1], np.complex128)](device,
+        cuda_lanes.sweep_kernel(np.complex128)[2, 16, 0, cuda_lanes.shared_bytes(step[1], np.complex128)](device,
                                                                                                   *step[1:])
     assert np.allclose(device.copy_to_host(), expected, atol=1e-12)
 
@@ -202,10 +203,10 @@ def test_mid_circuit_counts_equal_the_cpu_state_vectors_for_the_same_seed(path, 
     def refuse(*args):
         raise AssertionError(f"the {path} path was expected")
     if path == "branches":
-        monkeypatch.setattr(gpu, "_sample_shots", refuse)
+        monkeypatch.setattr(cpu, "_sample_shots", refuse)
     else:
         monkeypatch.setattr(gpu, "_branches_fit", lambda *args: False)
-        monkeypatch.setattr(gpu, "_sample_branches", refuse)
+        monkeypatch.setattr(cpu, "_sample_branches", refuse)
         monkeypatch.setattr(cpu, "_branches_fit", lambda *args: False)
     circuit = _mid_circuit(terminal_tail=False)
     shots = 300 if path == "branches" else 16  # a shot of the per-shot path is ~20 kernels run as Python threads
@@ -227,7 +228,7 @@ def test_mid_circuit_branches_with_a_terminal_tail_pass_chi_square():
     pytest.importorskip("qiskit")
     from exact import chi_square_ok, exact_outcome_probabilities
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setattr(gpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
+    monkeypatch.setattr(cpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
     circuit = _mid_circuit(terminal_tail=True)
     shots = 600
     counts, _ = gpu.sample(circuit, shots, seed=22, options=SMALL)
@@ -239,7 +240,7 @@ def test_mid_circuit_branches_with_a_terminal_tail_pass_chi_square():
 def test_mid_circuit_shots_run_one_by_one_when_the_branch_copies_do_not_fit(monkeypatch):
     pretend_free_device_memory(monkeypatch, gpu._RESERVE_BYTES + 4 * state_bytes(3, np.complex128))
     assert gpu._branches_fit(3, np.complex128, 4) and not gpu._branches_fit(3, np.complex128, 8)
-    monkeypatch.setattr(gpu, "_sample_branches", lambda *args: pytest.fail("the branch copies do not fit"))
+    monkeypatch.setattr(cpu, "_sample_branches", lambda *args: pytest.fail("the branch copies do not fit"))
     circuit = Circuit(3, 2).h(0).cx(0, 1).measure(0, 0).reset(0).h(0).measure(0, 1)
     counts, _ = gpu.sample(circuit, 8, seed=1, options=SMALL)
     assert sum(counts.values()) == 8

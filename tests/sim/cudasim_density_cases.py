@@ -23,16 +23,17 @@ from qfusion.circuit import Circuit  # noqa: E402
 from qfusion.errors import BackendError, CircuitTooLargeError  # noqa: E402
 from qfusion.observables import PauliSum  # noqa: E402
 from qfusion.sim import density_matrix as cpu  # noqa: E402
-from qfusion.sim import gpu, gpu_density  # noqa: E402
+from qfusion.sim.gpu import statevector as gpu  # noqa: E402
+from qfusion.sim.gpu import density_matrix as gpu_density  # noqa: E402
 from qfusion.sim.kernels import cuda_density, cuda_gates, reference, reference_density  # noqa: E402
 
 from numba import cuda  # noqa: E402
 
 # a two-qubit op on the Pauli vector mixes four index bits: sweeps must let at least four mix, and
 # a sweep holds four lane bits more than it mixes
-PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=False),
-         gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=8, sweep_mixed=4),
-         gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=9, sweep_mixed=5,
+PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=False),
+         gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=8, sweep_mixed=4),
+         gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=9, sweep_mixed=5,
                         max_diagonal_qubits=4)]
 SMALL = PLANS[0]
 

@@ -18,7 +18,9 @@ from qfusion.errors import CircuitTooLargeError
 from qfusion.observables import PauliSum
 from qfusion.primitives import AdjointTape
 from qfusion.sim import density_matrix as cpu_density
-from qfusion.sim import gpu, gpu_batch, gpu_density
+from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.gpu import batch as gpu_batch
+from qfusion.sim.gpu import density_matrix as gpu_density
 from qfusion.sim import statevector as cpu
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "primitives"))
@@ -47,8 +49,8 @@ def test_random_circuits_match_the_cpu_simulator_complex128(n):
         assert np.max(np.abs(state - expected)) < 1e-10, (n, trial)
 
 
-@pytest.mark.parametrize("options", [gpu.GpuOptions(sweeps=False), gpu.GpuOptions(sweeps=True, sweep_mixed=2),
-                                     gpu.GpuOptions(sweeps=True, sweep_qubits=8, max_diagonal_qubits=3),
+@pytest.mark.parametrize("options", [gpu.GpuOptions(lanes=False), gpu.GpuOptions(lanes=True, sweep_mixed=2),
+                                     gpu.GpuOptions(lanes=True, sweep_qubits=8, max_diagonal_qubits=3),
                                      gpu.GpuOptions(threads_per_block=64, max_blocks=7)])
 def test_every_plan_matches_the_cpu_simulator(options):
     rng = np.random.default_rng(7)
@@ -119,7 +121,7 @@ def _layered_mid_circuit(n: int, terminal_tail: bool) -> Circuit:
 
 
 def test_mid_circuit_branches_match_the_cpu_state_vector(monkeypatch):
-    monkeypatch.setattr(gpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
+    monkeypatch.setattr(cpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
     circuit, shots = _layered_mid_circuit(20, terminal_tail=False), 2000
     counts, _ = gpu.sample(circuit, shots, seed=9)
     assert len(counts) > 16
@@ -151,15 +153,15 @@ def test_sweep_chunks_beyond_48_kib_and_six_qubit_gates_match_the_cpu_simulator(
     gate that only the wide sweep kernel applies."""
     from gpu_circuits import random_unitary
 
-    from qfusion.sim.kernels import cuda_launch, cuda_sweep
+    from qfusion.sim.kernels import cuda_launch, cuda_lanes
     from qfusion.sim.plan import lower
     rng = np.random.default_rng(11)
     circuit = random_circuit(20, 80, rng)
     circuit.unitary(random_unitary(rng, 64), [0, 3, 7, 11, 15, 19])
     expected = np.asarray(cpu.simulate(circuit))
     for extra in extra_bits:
-        size = cuda_sweep.max_active(dtype) + extra
-        if cuda_sweep.shared_bytes(size, dtype) > cuda_launch.shared_limit():
+        size = cuda_lanes.max_active(dtype) + extra
+        if cuda_lanes.shared_bytes(size, dtype) > cuda_launch.shared_limit():
             continue  # this GPU cannot give a block that much (H100/H200: 227 KiB)
         options = gpu.GpuOptions(sweep_qubits=size)
         steps = gpu.gate_steps(list(lower(circuit).ops), 20, dtype, options)
@@ -169,11 +171,11 @@ def test_sweep_chunks_beyond_48_kib_and_six_qubit_gates_match_the_cpu_simulator(
 
 
 def test_density_sweeps_in_bigger_chunks_with_seven_bit_gates_match_the_cpu():
-    from qfusion.sim.kernels import cuda_launch, cuda_sweep
+    from qfusion.sim.kernels import cuda_launch, cuda_lanes
     rng = np.random.default_rng(12)
     circuit = brickwork(8, 4, rng).mcx([0, 2, 5], 7).h(7)  # the mcx mixes seven of its eight Pauli bits
     model = noise_model()
-    size = min(14, cuda_sweep.max_active(np.float64, cuda_launch.shared_limit()))
+    size = min(14, cuda_lanes.max_active(np.float64, cuda_launch.shared_limit()))
     options = gpu.GpuOptions(sweep_qubits=size)
     rho = gpu_density.simulate(circuit, noise_model=model, options=options)
     expected = cpu_density.simulate(circuit, noise_model=model)
@@ -200,7 +202,7 @@ def test_noisy_circuits_match_the_cpu_density_matrix(n):
         assert abs(rho.purity() - expected.purity()) < 1e-10
 
 
-@pytest.mark.parametrize("options", [gpu.GpuOptions(sweeps=False), gpu.GpuOptions(sweeps=True, sweep_mixed=4),
+@pytest.mark.parametrize("options", [gpu.GpuOptions(lanes=False), gpu.GpuOptions(lanes=True, sweep_mixed=4),
                                      gpu.GpuOptions(threads_per_block=64, max_blocks=7)])
 def test_every_density_plan_matches_and_complex64_is_close(options):
     rng = np.random.default_rng(17)

@@ -57,6 +57,29 @@ class Result:
     time_taken: float = 0.0
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_outcomes(cls, outcomes, num_clbits: int, *, backend_name: str, memory: bool = False, seed=None,
+                      time_taken: float = 0.0, metadata: dict | None = None) -> "Result":
+        """The result of integer outcomes (bit j = clbit j, one per shot), counted by the one
+        formatter of counts (:func:`qfusion.sim.program.counts_from_outcomes`).
+
+        >>> Result.from_outcomes(np.array([3, 0, 3]), 2, backend_name="x", memory=True).memory
+        ['11', '00', '11']
+        """
+        from qfusion.sim.program import counts_from_outcomes
+        counts, shot_memory = counts_from_outcomes(outcomes, num_clbits, memory)
+        return cls(counts, int(np.size(outcomes)), backend_name, shot_memory, seed, time_taken, dict(metadata or {}))
+
+    @staticmethod
+    def bitstring(outcome: int, num_clbits: int) -> str:
+        """An outcome (bit j = clbit j) as the bitstring counts are keyed by (clbit 0 rightmost).
+
+        >>> Result.bitstring(1, 3)
+        '001'
+        """
+        from qfusion.sim.program import bitstring
+        return bitstring(outcome, num_clbits)
+
     def probabilities(self) -> dict[str, float]:
         """Counts divided by shots."""
         return {key: value / self.shots for key, value in self.counts.items()}
@@ -95,9 +118,24 @@ class Backend:
     def simulate(self, circuit, *, params=None, seed=None, **options):
         raise NotImplementedError(f"backend {self.name!r} does not return states")
 
+    def simulate_batch(self, circuit, params, **options):
+        """The final states of ``circuit`` for each row of ``params`` (one value per circuit
+        parameter, in ``circuit.parameters`` order). A backend that declares
+        ``capabilities.batched_params`` does them at once; this default simulates each bound circuit.
+
+        >>> from qfusion.backends import get
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> states = get("reference").simulate_batch(Circuit(1).rx(Parameter("t"), 0), [[0.0], [np.pi]])
+        >>> [np.round(np.abs(np.asarray(s)), 6).tolist() for s in states]
+        [[1.0, 0.0], [0.0, 1.0]]
+        """
+        rows = np.atleast_2d(np.asarray(params, dtype=float))
+        return [self.simulate(circuit.bind(list(row)), **options) for row in rows]
+
+    def adjoint_steps(self):
+        """The module of state-vector steps adjoint differentiation runs on this backend
+        (``capabilities.adjoint``: :mod:`qfusion.sim.adjoint` or its twin on a device)."""
+        raise NotImplementedError(f"backend {self.name!r} runs no adjoint differentiation")
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
-
-
-def as_dtype(dtype):
-    return np.dtype(dtype).type

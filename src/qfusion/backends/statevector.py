@@ -18,8 +18,13 @@ from qfusion.sim.statevector import sample, simulate
 
 class StatevectorBackend(Backend):
     name = "statevector"
+    # parameter sets are swept by the adjoint tape (capabilities.adjoint), not by a batch call of its own
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
-                                batched_params=True, adjoint=True, options=("options", "noise_model", "durations"))
+                                adjoint=True, options=("options", "noise_model", "durations"))
+
+    def adjoint_steps(self):
+        from qfusion.sim import adjoint
+        return adjoint
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             options=None, noise_model=None, durations=None) -> Result:

@@ -75,6 +75,36 @@ def labels_to_masks(labels: list[str], num_qubits: int) -> tuple[np.ndarray, np.
     return x, z
 
 
+def pauli_masks(label: str, qubits=None) -> tuple[int, int, complex]:
+    """``(x, z, phase)`` with ``phase * X^x Z^z`` the Pauli string ``label`` (Y = i X Z), as bit masks.
+
+    ``label`` is little-endian (its last character acts on qubit 0) unless ``qubits`` gives the
+    qubit (or bit position) each character acts on. The one encoder of single labels; PauliSum
+    encodes many at once with the same convention.
+
+    >>> pauli_masks("XZ")
+    (2, 1, (1+0j))
+    >>> pauli_masks("Y")
+    (1, 1, 1j)
+    >>> pauli_masks("XY", qubits=[4, 0])
+    (17, 1, 1j)
+    """
+    if qubits is None:
+        qubits = range(len(label) - 1, -1, -1)
+    x = z = 0
+    phase = 1.0 + 0j
+    for pauli, qubit in zip(label, qubits, strict=True):
+        if pauli not in "IXYZ":
+            raise CircuitError(f"Pauli label {label!r} must be made of I, X, Y, Z")
+        if pauli in "XY":
+            x |= 1 << qubit
+        if pauli in "ZY":
+            z |= 1 << qubit
+        if pauli == "Y":
+            phase *= 1j
+    return x, z, phase
+
+
 def _raise_bad_label(labels: list[str], num_qubits: int):
     for label in labels:
         if len(label) != num_qubits or set(label) - set("IXYZ"):

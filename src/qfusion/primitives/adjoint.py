@@ -6,7 +6,7 @@ gate by gate, side by side in one array of ``n + 1`` index bits, so every fixed 
 is one fused pass for the two. At a gate ``U(a) = exp(-i a/2 P)`` the partial is
 ``Im <lam|P|phi>``; at any other parameterised gate it is ``2 Re <lam|U'(a) U^dagger|phi>``.
 Parameter expressions (``2*theta``, a parameter shared by many gates) go through the chain rule.
-With ``backend="gpu"`` the same sweeps run on the device (:mod:`qfusion.sim.gpu_adjoint`):
+With ``backend="gpu"`` the same sweeps run on the device (:mod:`qfusion.sim.gpu.adjoint`):
 the states stay there and only the gradient comes back.
 
 >>> from qfusion.circuit import Circuit, Parameter
@@ -32,6 +32,8 @@ from qfusion.primitives.circuits import inline, parameter_values, unitary_part
 from qfusion.primitives.clifford_frame import Frame, clifford_images
 from qfusion.primitives.expressions import value_and_partials
 from qfusion.primitives.measurement import as_observable
+from qfusion.backends import get as get_backend
+from qfusion.backends import names as backend_names
 from qfusion.sim import adjoint as sv
 from qfusion.sim.plan import gate_op
 
@@ -86,20 +88,27 @@ def pauli_masks(paulis: str, qubits) -> tuple[int, int, complex]:
     return x, z, phase
 
 
-def state_steps(backend: str):
-    """The module of state-vector steps the sweeps run on: :mod:`qfusion.sim.adjoint` for
-    ``"statevector"``, :mod:`qfusion.sim.gpu_adjoint` for ``"gpu"``.
+def state_steps(backend):
+    """The module of state-vector steps the sweeps run on, from a backend that declares
+    ``capabilities.adjoint`` (:meth:`~qfusion.backends.Backend.adjoint_steps`): :mod:`qfusion.sim.adjoint`
+    for ``"statevector"``, :mod:`qfusion.sim.gpu.adjoint` for ``"gpu"``.
 
     >>> state_steps("statevector").__name__
     'qfusion.sim.adjoint'
     """
-    if backend == "statevector":
-        return sv
-    if backend == "gpu":
-        from qfusion.sim import gpu_adjoint
-        return gpu_adjoint
-    raise BackendError(f"adjoint differentiation runs on backend 'statevector' or 'gpu', not {backend!r}; "
-                       "use method='parameter_shift' for other backends")
+    chosen = get_backend(backend)
+    if not chosen.capabilities.adjoint:
+        able = [name for name in backend_names() if _declares_adjoint(name)]
+        raise BackendError(f"adjoint differentiation runs on a backend that declares it ({' or '.join(map(repr, able))}), "
+                           f"not {chosen.name!r}; use method='parameter_shift' for other backends")
+    return chosen.adjoint_steps()
+
+
+def _declares_adjoint(name: str) -> bool:
+    try:
+        return get_backend(name).capabilities.adjoint
+    except BackendError:
+        return False
 
 
 class AdjointTape:
@@ -107,10 +116,11 @@ class AdjointTape:
 
     Final measurements and barriers are dropped; the gradient is with respect to
     ``circuit.parameters`` (sorted by name), the order :meth:`value_and_gradient` returns.
-    ``backend`` is ``"statevector"`` (CPU) or ``"gpu"`` (the states stay on the device).
+    ``backend`` (a name or a Backend) declares ``capabilities.adjoint``: ``"statevector"`` (CPU) or
+    ``"gpu"`` (the states stay on the device).
     """
 
-    def __init__(self, circuit: Circuit, *, backend: str = "statevector"):
+    def __init__(self, circuit: Circuit, *, backend="statevector"):
         circuit = inline(unitary_part(circuit))
         self._sv = state_steps(backend)
         self.backend = backend

@@ -119,7 +119,7 @@ class Estimator:
             row = plan.parameter_rows[pi]
             if shots is None:
                 if (ci, pi) not in cache:
-                    cache[(ci, pi)] = self._state(circuit, row, tapes, ci, len(plan.parameter_rows))
+                    cache[(ci, pi)] = self._state(circuit, row, tapes, ci, pi, plan.parameter_rows)
                     executed += 1
                 values[position] = state_expectation(cache[(ci, pi)], observable)
             else:
@@ -130,13 +130,18 @@ class Estimator:
                     "time_taken": time.perf_counter() - start}
         return EstimatorResult(values, errors, metadata)
 
-    def _state(self, circuit: Circuit, row: np.ndarray, tapes: dict, index: int, rows: int):
-        if (rows > 1 and circuit.parameters and circuit.num_qubits <= _TAPE_QUBITS
-                and self.backend.name == "statevector" and not self.options):
-            # many parameter sets of one circuit: lower and fuse it once, then sweep per set
-            if index not in tapes:
-                tapes[index] = AdjointTape(circuit)
-            return tapes[index].state(row)
+    def _state(self, circuit: Circuit, row: np.ndarray, tapes: dict, index: int, row_index: int, rows):
+        capabilities = self.backend.capabilities
+        if len(rows) > 1 and circuit.parameters and circuit.num_qubits <= _TAPE_QUBITS:
+            if capabilities.batched_params:  # the backend runs every parameter set at once
+                if index not in tapes:
+                    tapes[index] = self.backend.simulate_batch(circuit, np.asarray(rows), **self.options)
+                return tapes[index][row_index]
+            if capabilities.adjoint and not self.options:
+                # lower and fuse the circuit once on the backend's adjoint tape, then sweep per set
+                if index not in tapes:
+                    tapes[index] = AdjointTape(circuit, backend=self.backend)
+                return tapes[index].state(row)
         bound = circuit.bind(parameter_values(circuit, row)) if circuit.parameters else circuit
         try:
             return self.backend.simulate(bound, **self.options)

@@ -177,10 +177,3 @@ def sample_probabilities(probabilities: np.ndarray, shots: int, rng: np.random.G
         raise CircuitError("the state has zero norm: nothing to sample")
     indices = np.searchsorted(cumulative, rng.random(shots) * total, side="right")
     return np.minimum(indices, len(probabilities) - 1).astype(np.int64)
-
-
-def bitstrings(outcomes: np.ndarray, num_clbits: int) -> np.ndarray:
-    """Integers as bitstrings of ``num_clbits`` characters, clbit 0 rightmost."""
-    if num_clbits == 0:
-        return np.array([""] * len(outcomes))
-    return np.array([format(int(v), f"0{num_clbits}b") for v in outcomes])

@@ -12,21 +12,22 @@ True
 from __future__ import annotations
 
 import cmath
-import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from qfusion.circuit.circuit import Circuit
 from qfusion.config import settings
 from qfusion.errors import CircuitError
+from qfusion.observables import pauli_masks
 from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, cached_steps, fuse, restore_layout,
                                schedule)
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits, fits
 from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
-from qfusion.sim.program import Executor, PureBranchingExecutor, Shots, bits_value, terminal_tail, walk
+from qfusion.sim.program import (Executor, PureBranchingExecutor, Shots, bits_value, counts_from_outcomes, terminal_tail,
+                                 walk)
 
 _PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
@@ -134,99 +135,155 @@ def _fmt(z: complex) -> str:
 # -- execution -----------------------------------------------------------------------------
 
 @dataclass
-class _Run:
-    """Mutable state of one execution."""
+class StateVectorRun:
+    """One state vector in flight: its data, the random state, the recorded bits and plan cache.
+
+    The one run interface of the state vector: apply gates (:meth:`run_gates`), measure
+    (:meth:`probability_one`, :meth:`project`), copy (:meth:`branch`, :meth:`fork`) and draw shots
+    (:meth:`sample_indices`, :meth:`sample_keys`). Only these methods touch ``data``; the sampling
+    of programs (:func:`sample_program`) is written once over them, and
+    :mod:`qfusion.sim.gpu.statevector` subclasses this with device data and the CUDA kernels.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(1).x(0))
+    >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+    >>> execute(run, program)
+    >>> run.probability_one(0)
+    1.0
+    """
     data: np.ndarray
     num_qubits: int
     rng: np.random.Generator
     clbits: np.ndarray
-    layout: tuple[int, ...]
     options: SimulatorOptions
+    layout: tuple[int, ...] = ()
     cache: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if not self.layout:
+            self.layout = tuple(range(self.num_qubits))
 
-def _local_qubits(num_qubits: int, options: SimulatorOptions) -> int:
-    return min(num_qubits, options.local_qubits)
+    def run_gates(self, ops: list[GateOp], key, keep_layout: bool) -> None:
+        """Fuse, schedule and sweep ``ops`` (plans cached under ``key``; None: not kept)."""
+        if not ops:
+            return
+        steps, layout = cached_steps(self.cache, key, self.layout, keep_layout, self._plan, ops)
+        data = self.data
+        for step in steps:
+            if isinstance(step, BitSwap):
+                cpu_sweep.swap_bit_positions(data, step.first, step.second)
+            elif isinstance(step, LaneSweep):
+                cpu_lanes.sweep(data.view(_REAL[data.dtype.type]), *step.arrays)
+            else:
+                cpu_sweep.sweep(data, step.local_qubits, *step.arrays)
+        self.layout = layout
 
+    def _plan(self, ops: list[GateOp]) -> tuple[list, tuple[int, ...]]:
+        options = self.options
+        if options.lanes is not False and (options.lanes or self.num_qubits >= options.lanes_from_qubits):
+            planned = lane_schedule(ops, self.num_qubits, self.layout, self.data.dtype, options.sweep_qubits,
+                                    options.sweep_mixed, options.max_diagonal_qubits)
+            if planned is not None:
+                return planned
+        fused = fuse(ops, options.max_fused_qubits, options.max_diagonal_qubits)
+        plan = schedule(fused, self.num_qubits, min(self.num_qubits, options.local_qubits), self.data.dtype,
+                        self.layout)
+        return list(plan.steps), plan.layout
 
-def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
-    if not ops:
-        return
-    steps, layout = cached_steps(run.cache, key, run.layout, keep_layout, _plan_gates, run, ops)
-    for step in steps:
-        if isinstance(step, BitSwap):
-            cpu_sweep.swap_bit_positions(run.data, step.first, step.second)
-        elif isinstance(step, LaneSweep):
-            cpu_lanes.sweep(run.data.view(_REAL[run.data.dtype.type]), *step.arrays)
-        else:
-            cpu_sweep.sweep(run.data, step.local_qubits, *step.arrays)
-    run.layout = layout
+    def probability_one(self, qubit: int) -> float:
+        """The probability that measuring ``qubit`` gives 1."""
+        return min(max(cpu_measure.probability_of_one(self.data, self.layout[qubit]), 0.0), 1.0)
 
+    def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
+        """Collapse ``qubit`` onto ``outcome`` (which had ``probability``); then flip it to 0 when ``reset``."""
+        cpu_measure.collapse(self.data, self.layout[qubit], outcome, 1.0 / np.sqrt(probability), reset)
 
-def _plan_gates(run: _Run, ops: list[GateOp]) -> tuple[list, tuple[int, ...]]:
-    options = run.options
-    if options.lanes is not False and (options.lanes or run.num_qubits >= options.lanes_from_qubits):
-        planned = lane_schedule(ops, run.num_qubits, run.layout, run.data.dtype, options.sweep_qubits,
-                                options.sweep_mixed, options.max_diagonal_qubits)
-        if planned is not None:
-            return planned
-    fused = fuse(ops, options.max_fused_qubits, options.max_diagonal_qubits)
-    plan = schedule(fused, run.num_qubits, _local_qubits(run.num_qubits, options), run.data.dtype, run.layout)
-    return list(plan.steps), plan.layout
+    def measure(self, qubit: int, reset: bool) -> int:
+        """Draw ``qubit``'s outcome and collapse onto it (flipped to 0 when ``reset``); the outcome."""
+        p_one = self.probability_one(qubit)
+        outcome = int(self.rng.random() < p_one)
+        self.project(qubit, outcome, p_one if outcome else 1.0 - p_one, reset)
+        return outcome
 
+    def sample_indices(self, shots: int) -> np.ndarray:
+        """``shots`` basis-state indices (qubit order) drawn from the state, in random order."""
+        return _to_logical(sample_indices(self.data, shots, self.rng), self.layout)
 
-def _probability_one(run: _Run, qubit: int) -> float:
-    return min(max(cpu_measure.probability_of_one(run.data, run.layout[qubit]), 0.0), 1.0)
+    def sample_keys(self, qubits: list[int], shots: int, memory: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """``(keys, weights)``: per-shot keys whose bit j is the outcome of ``qubits[j]`` (``weights``
+        None), or, where a run can bin them itself and no per-shot ``memory`` is wanted, the
+        distinct keys and their counts."""
+        physical = sample_indices(self.data, shots, self.rng)
+        keys = np.zeros(shots, dtype=np.int64)
+        for j, qubit in enumerate(qubits):
+            keys |= ((physical >> self.layout[qubit]) & 1) << j
+        return keys, None
 
+    def branch(self) -> "StateVectorRun":
+        """An independent copy of the data sharing the random state, bits and plan cache (a branch of
+        :func:`_sample_branches`, alive beside the others)."""
+        return replace(self, data=self.data.copy())
 
-def _project(run: _Run, qubit: int, outcome: int, probability: float, reset: bool) -> None:
-    cpu_measure.collapse(run.data, run.layout[qubit], outcome, 1.0 / np.sqrt(probability), reset)
+    def fork(self) -> "StateVectorRun":
+        """A copy of the data with fresh bits for the next shot of :func:`_sample_shots` (the shots
+        run one after another, so a run may reuse one buffer for all its forks)."""
+        return replace(self, data=self.data.copy(), clbits=np.zeros_like(self.clbits))
 
+    def branches_fit(self, shots: int) -> bool:
+        """Whether the branches of ``shots`` shots fit beside the data."""
+        return _branches_fit(self.num_qubits, self.data.dtype, shots)
 
-def _measure(run: _Run, qubit: int, reset: bool) -> int:
-    p_one = _probability_one(run, qubit)
-    outcome = int(run.rng.random() < p_one)
-    _project(run, qubit, outcome, p_one if outcome else 1.0 - p_one, reset)
-    return outcome
+    def forks_fit(self) -> bool:
+        """Whether the data a shot starts from can be kept beside a shot's copy."""
+        return fits(check_state_fits, self.num_qubits, self.data.dtype, copies=3)
+
+    def scale(self, factor: complex) -> None:
+        self.data *= factor
+
+    def state(self) -> StateVector:
+        return StateVector(self.data, self.num_qubits, self.layout)
 
 
 class _Executor(Executor):
-    """The state vector's hooks for :func:`qfusion.sim.program.walk`: cached sweeps, in-place collapse
-    (bound to the run, without a method's frame: a shot of a small circuit is mostly this overhead)."""
+    """A run's hooks for :func:`qfusion.sim.program.walk`: cached sweeps, in-place collapse (bound
+    methods, without a wrapper's frame: a shot of a small circuit is mostly this overhead)."""
 
-    def __init__(self, run: _Run):
-        self.clbits, self.rng, self.segment = run.clbits, run.rng, []
-        self.run_segment = functools.partial(_run_gates, run)
-        self.collapse = functools.partial(_measure, run)
+    def __init__(self, run: StateVectorRun):
+        self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
+        self.run_segment = run.run_gates
+        self.collapse = run.measure
 
 
 class _Branch(PureBranchingExecutor, _Executor):
-    """The state vector's hooks for many shots at once (:class:`~qfusion.sim.program.PureBranchingExecutor`)."""
-
-    def __init__(self, run: _Run):
-        super().__init__(run)
-        self.run = run
+    """A run's hooks for many shots at once (:class:`~qfusion.sim.program.PureBranchingExecutor`):
+    a branch is a copy of the run (on the device for a GPU run)."""
 
     def probability_one(self, qubit: int) -> float:
-        return _probability_one(self.run, qubit)
+        return self.run.probability_one(qubit)
 
     def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
-        _project(self.run, qubit, outcome, probability, reset)
+        self.run.project(qubit, outcome, probability, reset)
 
     def split(self, moving: np.ndarray) -> "_Branch":
-        run = self.run
-        branch = _Branch(_Run(run.data.copy(), run.num_qubits, run.rng, run.clbits, run.layout, run.options,
-                              run.cache))
+        branch = _Branch(self.run.branch())
         branch.start(self.shots, self.indices[moving], self.bits[moving])
         return branch
 
     def sample(self, count: int) -> np.ndarray:
-        return _to_logical(sample_indices(self.run.data, count, self.rng), self.run.layout)
+        return self.run.sample_indices(count)
 
 
-def _execute(run: _Run, program: Program, start: int = 0) -> None:
+def execute(run: StateVectorRun, program: Program, start: int = 0) -> None:
     """Run ``program.ops[start:]`` on ``run``; gates between non-unitary ops go as one fused segment."""
     walk(program.ops, _Executor(run), start)
+
+
+def final_state(run: StateVectorRun, program: Program):
+    """Run ``program`` on ``run`` and return its state, with the global phase applied."""
+    execute(run, program)
+    if program.global_phase:
+        run.scale(cmath.exp(1j * program.global_phase))
+    return run.state()
 
 
 def _new_state(num_qubits: int, dtype) -> np.ndarray:
@@ -234,6 +291,12 @@ def _new_state(num_qubits: int, dtype) -> np.ndarray:
     data = np.zeros(1 << num_qubits, dtype=dtype)
     data[0] = 1
     return data
+
+
+def new_run(program: Program, rng, dtype, options: SimulatorOptions) -> StateVectorRun:
+    """A CPU run of ``program`` from ``|0...0>``."""
+    return StateVectorRun(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
+                          np.zeros(program.num_clbits, dtype=np.uint8), options)
 
 
 def _prepare(circuit: Circuit, params, dtype, options) -> tuple[Program, type, SimulatorOptions]:
@@ -253,54 +316,68 @@ def _set_threads(threads: int) -> None:
 
 def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
              options: SimulatorOptions | None = None) -> StateVector:
-    """The final state of ``circuit`` (mid-circuit measurements collapse at random, seeded)."""
+    """The final state of ``circuit`` (mid-circuit measurements collapse at random, seeded).
+
+    >>> from qfusion.circuit import Circuit
+    >>> simulate(Circuit(1).x(0))
+    StateVector(1|1>)
+    """
     program, dtype, options = _prepare(circuit, params, dtype, options)
-    run = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, np.random.default_rng(seed),
-               np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
-    _execute(run, program)
-    if program.global_phase:
-        run.data *= cmath.exp(1j * program.global_phase)
-    return StateVector(run.data, program.num_qubits, run.layout)
+    return final_state(new_run(program, np.random.default_rng(seed), dtype, options), program)
 
 
 def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128,
            memory: bool = False, options: SimulatorOptions | None = None):
-    """Run ``circuit`` for ``shots`` shots; returns ``(counts, memory list or None)``.
+    """Run ``circuit`` for ``shots`` shots; returns ``(counts, memory list or None)`` (see :func:`sample_program`).
 
-    When every measurement can be deferred to the end, the state is computed once and
-    all shots are drawn from it. Otherwise the shots run together and the state is copied
-    where their mid-circuit outcomes part (a tree of branches); when those copies do not fit,
-    each shot runs from the first non-unitary op on.
+    >>> from qfusion.circuit import Circuit
+    >>> sample(Circuit(1, 1).x(0).measure(0, 0), 3, memory=True)
+    ({'1': 3}, ['1', '1', '1'])
     """
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
-    rng = np.random.default_rng(seed)
+    return sample_program(program, int(shots), lambda rng: new_run(program, rng, dtype, options),
+                          np.random.default_rng(seed), memory)
+
+
+def sample_program(program: Program, shots: int, make_run, rng, memory: bool):
+    """``(counts, memory list or None)`` of a lowered program; ``make_run(rng)`` makes the
+    ``|0...0>`` run it starts from (a :class:`StateVectorRun` here, a GPU run in
+    :mod:`qfusion.sim.gpu.statevector`): the one place that decides how shots are drawn.
+
+    When every measurement can be deferred to the end, the state is computed once and all shots
+    are drawn from it. Otherwise the shots run together and the state is copied where their
+    mid-circuit outcomes part (a tree of branches); when those copies do not fit, each shot runs
+    from the first non-unitary op on.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(2).x(1).measure_all())
+    >>> make_run = lambda rng: new_run(program, rng, np.complex128, SimulatorOptions())
+    >>> sample_program(program, 5, make_run, np.random.default_rng(1), memory=False)
+    ({'10': 5}, None)
+    """
+    run = make_run(rng)
+    weights = None
     if program.terminal_measurements is not None:
-        outcomes = _sample_terminal(program, int(shots), rng, dtype, options)
-    elif _branches_fit(program.num_qubits, dtype, int(shots)):
-        outcomes = _sample_branches(program, int(shots), rng, dtype, options)
+        outcomes, weights = _sample_terminal(program, shots, run, memory)
+    elif run.branches_fit(shots):
+        outcomes = _sample_branches(program, shots, run)
     else:
-        outcomes = _sample_shots(program, int(shots), rng, dtype, options)
-    # count integer outcomes first and format each distinct one once (numeric order is the
-    # order of the bitstrings, highest clbit first)
-    values, inverse, counts = np.unique(outcomes, return_inverse=True, return_counts=True)
-    labels = [format(int(v), f"0{program.num_clbits}b") if program.num_clbits else "" for v in values]
-    result = {label: int(c) for label, c in zip(labels, counts)}
-    return result, ([labels[i] for i in inverse.ravel()] if memory else None)
+        outcomes = _sample_shots(program, shots, run, make_run)
+    return counts_from_outcomes(outcomes, program.num_clbits, memory, weights)
 
 
-def _sample_terminal(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
-    run = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
-               np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
-    _execute(run, program)
-    outcomes = np.zeros(shots, dtype=np.int64)
+def _sample_terminal(program: Program, shots: int, run: StateVectorRun, memory: bool):
+    execute(run, program)
     if not program.terminal_measurements:
-        return outcomes
-    physical = sample_indices(run.data, shots, rng)
-    for qubit, clbit in program.terminal_measurements:
-        bit = (physical >> run.layout[qubit]) & 1
-        outcomes = (outcomes & ~(1 << clbit)) | (bit << clbit)
-    return outcomes
+        return np.zeros(shots, dtype=np.int64), None
+    last = {clbit: qubit for qubit, clbit in program.terminal_measurements}
+    clbits = sorted(last)
+    keys, weights = run.sample_keys([last[c] for c in clbits], shots, memory)
+    outcomes = np.zeros(len(keys), dtype=np.int64)
+    for j, clbit in enumerate(clbits):
+        outcomes |= ((keys >> j) & 1) << clbit
+    return outcomes, weights
 
 
 def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
@@ -308,42 +385,32 @@ def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
     return fits(check_state_fits, num_qubits, dtype, copies=1 + shots.bit_length())
 
 
-def _sample_branches(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
+def _sample_branches(program: Program, shots: int, run: StateVectorRun) -> np.ndarray:
     """Every shot in one walk of ``program`` whose branches part where outcomes do; outcomes in the
     terminal tail are drawn from each branch's last state."""
     tree = Shots(program.ops, terminal_tail(program.ops), np.zeros(shots, dtype=np.int64))
-    run = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
-               np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
     root = _Branch(run)
     root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
     walk(program.ops, root)
     return tree.outcomes
 
 
-def _sample_shots(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
+def _sample_shots(program: Program, shots: int, base: StateVectorRun, make_run) -> np.ndarray:
+    """Shots one by one from the first non-unitary op on, each from a copy of the state before it
+    (from the start, when that copy does not fit)."""
     first = next(i for i, op in enumerate(program.ops) if not isinstance(op, GateOp))
-    base = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
-                np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
-    _run_gates(base, list(program.ops[:first]), None, keep_layout=False)
-    keep_copy = _fits_twice(program.num_qubits, dtype)
-    initial = base.data.copy() if keep_copy else None
+    base.run_gates(list(program.ops[:first]), None, keep_layout=False)
+    keep_copy = base.forks_fit()
     outcomes = np.zeros(shots, dtype=np.int64)
     for shot in range(shots):
-        data = initial.copy() if keep_copy else None
-        if data is None:
-            data = _new_state(program.num_qubits, dtype)
-        run = _Run(data, program.num_qubits, rng, np.zeros(program.num_clbits, dtype=np.uint8),
-                   tuple(range(program.num_qubits)), options, base.cache)
         if keep_copy:
-            _execute(run, program, first)
+            run = base.fork()
         else:
-            _execute(run, program)
+            run = make_run(base.rng)
+            run.cache = base.cache
+        execute(run, program, first if keep_copy else 0)
         outcomes[shot] = bits_value(run.clbits)
     return outcomes
-
-
-def _fits_twice(num_qubits: int, dtype) -> bool:
-    return fits(check_state_fits, num_qubits, dtype, copies=3)
 
 
 def _to_logical(physical: np.ndarray, layout: tuple[int, ...]) -> np.ndarray:
@@ -371,17 +438,9 @@ def sample_indices(data: np.ndarray, shots: int, rng: np.random.Generator) -> np
 def pauli_sum_expectation(data: np.ndarray, terms, layout: tuple[int, ...]) -> complex:
     """sum_t c_t <psi|P_t|psi> with qubit q at bit ``layout[q]``; one pass per distinct X pattern."""
     grouped: dict[int, list[tuple[int, complex]]] = {}
+    positions = tuple(reversed(layout))
     for label, coeff in terms:
-        x = z = 0
-        phase = 1.0 + 0.0j
-        for q, char in enumerate(reversed(label)):
-            bit = 1 << layout[q]
-            if char in "XY":
-                x |= bit
-            if char in "ZY":
-                z |= bit
-            if char == "Y":
-                phase *= 1j  # Y = i X Z
+        x, z, phase = pauli_masks(label, positions)
         grouped.setdefault(x, []).append((z, complex(coeff) * phase))
     x_masks = np.array(list(grouped), dtype=np.int64)
     starts = np.cumsum([0] + [len(v) for v in grouped.values()]).astype(np.int64)
