@@ -141,6 +141,7 @@ def simulate(args) -> dict:
     >>> simulate(args)["probabilities"]
     {'0': 0.4999999999999999, '1': 0.4999999999999999}
     """
+    from qfusion.backends import Result
     from qfusion.backends import simulate as simulate_circuit
     check_backend(args.backend)
     circuit = load_circuit(args.file)
@@ -158,7 +159,7 @@ def simulate(args) -> dict:
     shown = nonzero
     if not args.json and not args.all and len(nonzero) > TEXT_LIMIT:
         shown = np.sort(nonzero[np.argpartition(-probabilities[nonzero], TEXT_LIMIT - 1)[:TEXT_LIMIT]])
-    keys = [format(int(i), f"0{num_qubits}b") if num_qubits else "" for i in shown]
+    keys = [Result.bitstring(i, num_qubits) for i in shown]
     out = {"file": args.file, "num_qubits": num_qubits, "backend": args.backend, "dtype": args.dtype}
     if args.probabilities:
         out["probabilities"] = {key: float(probabilities[i]) for key, i in zip(keys, shown)}

@@ -34,6 +34,7 @@ from qfusion.primitives.expressions import value_and_partials
 from qfusion.primitives.measurement import as_observable
 from qfusion.backends import get as get_backend
 from qfusion.backends import names as backend_names
+from qfusion.observables import pauli_masks
 from qfusion.sim import adjoint as sv
 from qfusion.sim.plan import gate_op
 
@@ -72,20 +73,6 @@ class _Rotation:
 class _General:
     gate: object
     qubits: tuple[int, ...]
-
-
-def pauli_masks(paulis: str, qubits) -> tuple[int, int, complex]:
-    """``(x, z, phase)`` with ``phase X^x Z^z`` the Pauli ``paulis[j]`` on ``qubits[j]`` (Y = i X Z)."""
-    x = z = 0
-    phase = 1.0 + 0j
-    for pauli, q in zip(paulis, qubits):
-        if pauli in "XY":
-            x |= 1 << q
-        if pauli in "ZY":
-            z |= 1 << q
-        if pauli == "Y":
-            phase *= 1j
-    return x, z, phase
 
 
 def state_steps(backend):

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from qfusion.backends import Result
 from qfusion.backends import get as get_backend
 from qfusion.circuit import Circuit, Measure
 from qfusion.errors import BackendError, CircuitError
@@ -88,6 +89,6 @@ class Sampler:
             outcome |= ((index >> qubit) & 1) << clbit
         out: dict[str, float] = {}
         for o, p in zip(outcome, probs[index]):
-            key = format(int(o), f"0{circuit.num_clbits}b") if circuit.num_clbits else ""
+            key = Result.bitstring(o, circuit.num_clbits)
             out[key] = out.get(key, 0.0) + float(p)
         return dict(sorted(out.items()))
