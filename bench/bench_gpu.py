@@ -231,8 +231,8 @@ def run_plan(args, report):
     from bench_density import circuit as noisy_circuit
     from bench_density import qfusion_model
 
-    from qfusion.sim.gpu import density_matrix as gpu_density
     from qfusion.sim.gpu import GpuOptions
+    from qfusion.sim.gpu import density_matrix as gpu_density
     from qfusion.sim.noise_plan import lower_noisy
     rows = []
     for dtype in args.dtypes:
@@ -311,8 +311,8 @@ def run_density(args, report):
     from bench_density import qfusion_model
 
     from qfusion.sim import density_matrix as cpu_density
-    from qfusion.sim.gpu import density_matrix as gpu_density
     from qfusion.sim.gpu import GpuOptions, check_device_fits
+    from qfusion.sim.gpu import density_matrix as gpu_density
     from qfusion.sim.noise_plan import lower_noisy
     model = qfusion_model()
     warm = noisy_circuit(4, 2, 0)

@@ -131,9 +131,9 @@ def _short(exc: BaseException) -> str:
 def run_one(n: int, dtype, args) -> list[dict]:
     """Every case at ``n`` qubits in ``dtype``; a list of rows (seconds, floor ratio, check)."""
     from qfusion.circuit.gates import standard_gate
+    from qfusion.sim import statevector as cpu
     from qfusion.sim.gpu import statevector as gpu
     from qfusion.sim.gpu import steps as gpu_steps
-    from qfusion.sim import statevector as cpu
     from qfusion.sim.plan import gate_op
 
     dtype = np.dtype(dtype)

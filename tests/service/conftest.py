@@ -12,7 +12,6 @@ import os
 import uuid
 
 import pytest
-
 from service_helpers import ROOT, Service
 
 

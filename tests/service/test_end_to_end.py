@@ -11,14 +11,13 @@ import time
 
 import httpx
 import pytest
+from service_helpers import ROOT, wait_until
 
 import qfusion as qf
 from qfusion.errors import JobFailedError, ServiceError
 from qfusion.service import schema
 from qfusion.service.schema import sa
 from qfusion.service.store import Quotas, Store
-
-from service_helpers import ROOT, wait_until
 
 BELL = ROOT / "examples" / "bell.qasm"
 
@@ -65,6 +64,7 @@ def test_client_runs_circuits_like_local_runs(running):
 def test_estimator_program_through_the_service(running):
     service, token, _ = running
     from qiskit.quantum_info import SparsePauliOp, Statevector
+
     from qfusion.interop import to_qiskit
     circuit = qf.Circuit(2).ry(0.6, 0).cx(0, 1)
     terms = [["ZZ", 1.0], ["XX", 0.5]]

@@ -10,7 +10,7 @@ import pytest
 from qfusion.errors import ServiceError
 from qfusion.service import leases, schema
 from qfusion.service.schema import sa
-from qfusion.service.store import Quotas, QuotaError, Store
+from qfusion.service.store import QuotaError, Quotas, Store
 
 
 def _submit(store, user, n=1, backend="statevector"):

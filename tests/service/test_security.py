@@ -170,6 +170,7 @@ def test_revoked_and_expired_tokens_are_refused(service):
     import subprocess
     import sys
     import time
+
     from qfusion.service.app import TOKEN_CACHE_S
     running, _ = service
     store = Store(running.database)
@@ -204,6 +205,7 @@ def test_an_expired_token_is_refused_at_once_even_when_cached(service):
 @pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 def test_a_database_outage_is_a_503_the_client_retries(tmp_path):
     from fastapi.testclient import TestClient
+
     from qfusion.service.app import create_app
     from qfusion.service.schema import sa
     store = Store(str(tmp_path / "jobs.db"))

@@ -13,7 +13,6 @@ import sys
 import time
 import types as pytypes
 
-
 NO_NVVM = 3  # the exit status when numba's CUDA target finds no libNVVM (the test skips)
 
 
@@ -28,7 +27,7 @@ def main() -> int:
     import numpy as np
     from numba import cuda, types
 
-    from qfusion.sim.kernels import cuda_density, cuda_gates, cuda_measure, cuda_pauli, cuda_lanes
+    from qfusion.sim.kernels import cuda_density, cuda_gates, cuda_lanes, cuda_measure, cuda_pauli
 
     i64, f64, b1, c128 = types.int64, types.float64, types.boolean, types.complex128
 

@@ -14,20 +14,19 @@ if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":  # e.g. the doctest collection
     pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu.py in a subprocess", allow_module_level=True)
 
 from gpu_circuits import pretend_free_device_memory, qaoa_ring, random_circuit, random_unitary  # noqa: E402
+from numba import cuda  # noqa: E402
 
 import qfusion as qf  # noqa: E402
 from qfusion.circuit import Circuit  # noqa: E402
 from qfusion.errors import CircuitTooLargeError  # noqa: E402
 from qfusion.observables import PauliSum  # noqa: E402
-from qfusion.sim.gpu import statevector as gpu  # noqa: E402
-from qfusion.sim.gpu import batch as gpu_batch  # noqa: E402
 from qfusion.sim import statevector as cpu  # noqa: E402
-from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_lanes, reference  # noqa: E402
+from qfusion.sim.gpu import batch as gpu_batch  # noqa: E402
+from qfusion.sim.gpu import statevector as gpu  # noqa: E402
+from qfusion.sim.kernels import cuda_gates, cuda_lanes, cuda_measure, reference  # noqa: E402
 from qfusion.sim.lanes import lane_schedule  # noqa: E402
 from qfusion.sim.memory import state_bytes  # noqa: E402
 from qfusion.sim.plan import lower  # noqa: E402
-
-from numba import cuda  # noqa: E402
 
 SMALL = gpu.GpuOptions(threads_per_block=16, max_blocks=2)
 PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=False),
@@ -146,7 +145,7 @@ def test_expectation_values_match_the_cpu_simulator():
     rng = np.random.default_rng(6)
     circuit = random_circuit(5, 25, rng)
     labels = ["".join(rng.choice(list("IXYZ"), 5)) for _ in range(6)]
-    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=6))])
+    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=6), strict=False)])
     expected = cpu.simulate(circuit).expectation_value(observable)
     assert abs(gpu.simulate(circuit, options=SMALL).expectation_value(observable) - expected) < 1e-10
 
@@ -253,7 +252,7 @@ def test_batched_qaoa_matches_one_cpu_run_per_parameter_set():
     for dtype in (np.complex128, np.complex64):
         states = gpu_batch.simulate_batch(circuit, params, dtype=dtype, options=SMALL)
         assert states.shape == (4, 32) and states.dtype == dtype
-        for row, state in zip(params, states):
+        for row, state in zip(params, states, strict=False):
             assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < close(dtype)
 
 
@@ -263,7 +262,7 @@ def test_batched_random_circuit_with_parameters():
     circuit = random_circuit(4, 15, rng).ry(theta, 1).rzz(2 * theta, 0, 3).cx(3, 2).rx(theta, 2)
     params = rng.uniform(-3, 3, size=(3, 1))
     states = gpu_batch.simulate_batch(circuit, params, options=SMALL)
-    for row, state in zip(params, states):
+    for row, state in zip(params, states, strict=False):
         assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < 1e-10
 
 

@@ -21,12 +21,12 @@ from qfusion.circuit import BroadcastGate, Circuit, Parameter, standard_gate  # 
 from qfusion.observables import PauliSum  # noqa: E402
 from qfusion.primitives import AdjointTape  # noqa: E402
 from qfusion.sim import density_matrix as cpu_density  # noqa: E402
-from qfusion.sim.gpu import statevector as gpu  # noqa: E402
+from qfusion.sim import statevector as cpu  # noqa: E402
 from qfusion.sim.gpu import adjoint as gpu_adjoint  # noqa: E402
 from qfusion.sim.gpu import batch as gpu_batch  # noqa: E402
 from qfusion.sim.gpu import density_matrix as gpu_density  # noqa: E402
-from qfusion.sim import statevector as cpu  # noqa: E402
-from qfusion.sim.kernels import cuda_launch, cuda_lanes  # noqa: E402
+from qfusion.sim.gpu import statevector as gpu  # noqa: E402
+from qfusion.sim.kernels import cuda_lanes, cuda_launch  # noqa: E402
 from qfusion.sim.noise_plan import lower_noisy  # noqa: E402
 from qfusion.sim.plan import lower  # noqa: E402
 
@@ -84,7 +84,7 @@ def test_batched_global_pulses_match_one_cpu_run_per_set():
     circuit.append(BroadcastGate(standard_gate("p", phi), 3), [0, 2, 4])
     params = np.random.default_rng(7).uniform(-3, 3, size=(3, 2))
     states = gpu_batch.simulate_batch(circuit, params, options=gpu.GpuOptions(threads_per_block=16, max_blocks=2))
-    for row, state in zip(params, states):
+    for row, state in zip(params, states, strict=False):
         assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < 1e-10
 
 

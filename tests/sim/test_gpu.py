@@ -7,18 +7,18 @@ import sys
 import types
 from pathlib import Path
 
+import compile_ptx
 import numpy as np
 import pytest
-import compile_ptx
 from gpu_circuits import brickwork, qaoa_ring, random_circuit, random_unitary, run_cuda_simulator
 
 import qfusion as qf
 from qfusion.circuit import Circuit
 from qfusion.errors import BackendError
-from qfusion.sim.gpu import statevector as gpu
-from qfusion.sim.gpu import batch as gpu_batch
 from qfusion.sim import statevector as cpu
-from qfusion.sim.kernels import cuda_launch, cuda_lanes, reference
+from qfusion.sim.gpu import batch as gpu_batch
+from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.kernels import cuda_lanes, cuda_launch, reference
 from qfusion.sim.plan import lower
 
 HERE = Path(__file__).parent
@@ -289,5 +289,5 @@ def test_batch_plan_runs_a_global_pulse_as_its_one_qubit_factors(monkeypatch):
     plan = gpu_batch.batch_plan(circuit, params)
     assert max(step[2] for step in plan.steps if step[0] == "dense") <= 2
     states = _run_batch_plan_on_host(plan)
-    for row, state in zip(params, states):
+    for row, state in zip(params, states, strict=False):
         assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < 1e-12

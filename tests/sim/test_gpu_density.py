@@ -10,9 +10,9 @@ from gpu_circuits import noise_model, run_cuda_simulator
 
 import qfusion as qf
 from qfusion.circuit import Circuit
-from qfusion.sim.gpu import statevector as gpu
-from qfusion.sim.gpu import density_matrix as gpu_density
 from qfusion.sim.density_ops import lower_segment
+from qfusion.sim.gpu import density_matrix as gpu_density
+from qfusion.sim.gpu import statevector as gpu
 from qfusion.sim.noise_plan import lower_noisy
 
 HERE = Path(__file__).parent

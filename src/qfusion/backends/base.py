@@ -59,7 +59,7 @@ class Result:
 
     @classmethod
     def from_outcomes(cls, outcomes, num_clbits: int, *, backend_name: str, memory: bool = False, seed=None,
-                      time_taken: float = 0.0, metadata: dict | None = None) -> "Result":
+                      time_taken: float = 0.0, metadata: dict | None = None) -> Result:
         """The result of integer outcomes (bit j = clbit j, one per shot), counted by the one
         formatter of counts (:func:`qfusion.sim.program.counts_from_outcomes`).
 
@@ -85,7 +85,7 @@ class Result:
         return {key: value / self.shots for key, value in self.counts.items()}
 
     def most_frequent(self) -> str:
-        return max(self.counts, key=self.counts.get)
+        return max(self.counts, key=lambda key: self.counts[key])
 
     def __repr__(self) -> str:
         shown = dict(sorted(self.counts.items(), key=lambda kv: -kv[1])[:8])

@@ -21,13 +21,21 @@ around the schedule's expectation (``metadata["duration"]``).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 
 from qfusion.backends.base import Backend, Capabilities, Result
-from qfusion.backends.heralded import (attempt_summary, duration_summary, group_shots, heralded_positions,
-                                       merge_erasures, per_attempt_device, sample_attempts)
+from qfusion.backends.heralded import (
+    attempt_summary,
+    duration_summary,
+    group_shots,
+    heralded_positions,
+    merge_erasures,
+    per_attempt_device,
+    sample_attempts,
+)
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Gate
 from qfusion.circuit.modifiers import BroadcastGate, UnitaryGate
@@ -53,6 +61,7 @@ class EmulatedBackend(Backend):
         self.device = get_device(device if device is not None else self.name)
         if device is not None:
             self.name = self.device.name
+        self.capabilities = replace(type(self).capabilities, max_qubits=self.device.num_qubits)
 
     def transpile(self, circuit: Circuit, *, seed=None, optimization_level: int = 2,
                   initial_layout=None) -> TranspiledCircuit:
@@ -128,8 +137,8 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     shot_memory = [""] * shots if memory else None
     shot_durations = np.zeros(shots)
     parts = []
-    for pattern, members in zip(patterns, shots_of):
-        repeats = dict(zip(positions, (int(k) for k in pattern)))
+    for pattern, members in zip(patterns, shots_of, strict=False):
+        repeats = dict(zip(positions, (int(k) for k in pattern), strict=False))
         compact, physical, durations = _compact(transpiled, attempt_device, noise, repeats)
         chosen = _method(method, compact)
         result = _simulate(compact, physical, durations, attempt_device, len(members),
@@ -137,7 +146,7 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
         for key, count in result.counts.items():
             counts[key] = counts.get(key, 0) + count
         if memory:
-            for shot, bits in zip(members, result.memory):
+            for shot, bits in zip(members, result.memory, strict=False):
                 shot_memory[shot] = bits
         parts.append((result.metadata, len(members)))
         taken = list(calibrated)

@@ -17,10 +17,10 @@ import numpy as np
 
 from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.errors import CircuitError
-from qfusion.sim.memory import state_bytes
 from qfusion.sim.gpu import batch as gpu_batch
 from qfusion.sim.gpu import density_matrix as gpu_density
 from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.memory import state_bytes
 
 _BATCH_BYTES = 1 << 30  # the states of one batched launch (more parameter sets go in several)
 

@@ -10,11 +10,11 @@ Circuit(num_qubits=2, num_clbits=2, instructions=4)
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator, Mapping, Sequence
 
 from qfusion.circuit.builder import GateBuilder
-from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset
+from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset, StandardGate
 from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic
 from qfusion.errors import CircuitError
 
@@ -92,7 +92,7 @@ class Circuit(GateBuilder):
 
     # -- registers -------------------------------------------------------------------------
     @classmethod
-    def from_registers(cls, qregs: Sequence[Register], cregs: Sequence[Register] = (), **kwargs) -> "Circuit":
+    def from_registers(cls, qregs: Sequence[Register], cregs: Sequence[Register] = (), **kwargs) -> Circuit:
         """A circuit whose qubits and bits are the concatenation of named registers (OpenQASM style)."""
         circuit = cls(sum(r.size for r in qregs), sum(r.size for r in cregs), **kwargs)
         circuit._registers = _Registers(list(qregs), list(cregs))
@@ -117,9 +117,18 @@ class Circuit(GateBuilder):
         return range(start, start + count)
 
     # -- building --------------------------------------------------------------------------
-    def append(self, operation: Operation, qubits: Sequence[int], clbits: Sequence[int] = (),
-               condition: Condition | None = None) -> "Circuit":
-        """Append ``operation`` on ``qubits`` (and ``clbits``); checks every index."""
+    def append(self, operation: Operation | str, qubits: Sequence[int], clbits: Sequence = (),
+               condition: Condition | None = None) -> Circuit:
+        """Append ``operation`` on ``qubits`` (and ``clbits``); checks every index.
+
+        ``operation`` is an :class:`Operation`, or the name of a standard gate, whose parameters
+        (numbers or :class:`Parameter` expressions) then come third: ``append(name, qubits, params)``.
+
+        >>> Circuit(2).append("rx", [1], [0.5]).append("cx", [0, 1]).instructions[0].operation
+        Gate('rx', 0.5)
+        """
+        if isinstance(operation, str):
+            operation, clbits = StandardGate(operation, tuple(clbits)), ()
         qubits = tuple(self._check_index(q, self.num_qubits, "qubit") for q in qubits)
         clbits = tuple(self._check_index(b, self.num_clbits, "clbit") for b in clbits)
         if len(qubits) != operation.num_qubits:
@@ -144,28 +153,28 @@ class Circuit(GateBuilder):
             raise CircuitError(f"{what} {index} is out of range: the circuit has {size} {what}(s)")
         return index
 
-    def measure(self, qubit: int, clbit: int) -> "Circuit":
+    def measure(self, qubit: int, clbit: int) -> Circuit:
         """Measure ``qubit`` into ``clbit``."""
         return self.append(Measure(), (qubit,), (clbit,))
 
-    def measure_all(self) -> "Circuit":
+    def measure_all(self) -> Circuit:
         """Measure every qubit ``i`` into a classical bit; adds a register of ``num_qubits`` bits
         (named ``c`` on a circuit without classical bits, else ``meas``)."""
         bits = self.add_clbits(self.num_qubits, "c" if not self.num_clbits else "meas")
-        for qubit, clbit in zip(range(self.num_qubits), bits):
+        for qubit, clbit in zip(range(self.num_qubits), bits, strict=False):
             self.measure(qubit, clbit)
         return self
 
-    def reset(self, qubit: int) -> "Circuit":
+    def reset(self, qubit: int) -> Circuit:
         """Reset ``qubit`` to ``|0>``."""
         return self.append(Reset(), (qubit,))
 
-    def barrier(self, *qubits: int) -> "Circuit":
+    def barrier(self, *qubits: int) -> Circuit:
         """A barrier on ``qubits`` (all qubits when none are given)."""
         qubits = qubits or tuple(range(self.num_qubits))
         return self.append(Barrier(len(qubits)), qubits)
 
-    def c_if(self, clbits: int | Sequence[int], value: int) -> "Circuit":
+    def c_if(self, clbits: int | Sequence[int], value: int) -> Circuit:
         """Condition the last instruction on ``clbits`` (read little-endian) equalling ``value``.
 
         >>> c = Circuit(2, 1).h(0).measure(0, 0).x(1).c_if(0, 1)
@@ -184,15 +193,15 @@ class Circuit(GateBuilder):
         return self
 
     # -- transforming ----------------------------------------------------------------------
-    def copy(self, name: str | None = None) -> "Circuit":
+    def copy(self, name: str | None = None) -> Circuit:
         new = Circuit(self.num_qubits, self.num_clbits, name=name or self.name,
                       global_phase=self.global_phase)
         new._registers = _Registers(list(self._registers.qregs), list(self._registers.cregs))
         new.instructions = list(self.instructions)
         return new
 
-    def compose(self, other: "Circuit", qubits: Sequence[int] | None = None,
-                clbits: Sequence[int] | None = None) -> "Circuit":
+    def compose(self, other: Circuit, qubits: Sequence[int] | None = None,
+                clbits: Sequence[int] | None = None) -> Circuit:
         """A new circuit: this one followed by ``other`` mapped onto ``qubits`` and ``clbits``.
 
         >>> Circuit(2).h(0).compose(Circuit(1).x(0), qubits=[1]).count_ops()
@@ -212,10 +221,10 @@ class Circuit(GateBuilder):
                        condition)
         return new
 
-    def __add__(self, other: "Circuit") -> "Circuit":
+    def __add__(self, other: Circuit) -> Circuit:
         return self.compose(other)
 
-    def inverse(self) -> "Circuit":
+    def inverse(self) -> Circuit:
         """The adjoint circuit (gates reversed and inverted); only for circuits of gates."""
         new = Circuit(self.num_qubits, self.num_clbits, name=self.name, global_phase=-self.global_phase)
         new._registers = _Registers(list(self._registers.qregs), list(self._registers.cregs))
@@ -230,7 +239,7 @@ class Circuit(GateBuilder):
             new.instructions.append(replace(inst, operation=op.inverse()))
         return new
 
-    def power(self, exponent: int) -> "Circuit":
+    def power(self, exponent: int) -> Circuit:
         """The circuit repeated ``exponent`` times (the inverse repeated for negative exponents)."""
         base = self if exponent >= 0 else self.inverse()
         new = Circuit(self.num_qubits, self.num_clbits, name=self.name)
@@ -243,7 +252,7 @@ class Circuit(GateBuilder):
         from qfusion.circuit.modifiers import CircuitGate
         return CircuitGate(self, name or self.name or "circuit")
 
-    def control(self, num_ctrl_qubits: int = 1) -> "Circuit":
+    def control(self, num_ctrl_qubits: int = 1) -> Circuit:
         """A circuit of ``num_ctrl_qubits + num_qubits`` qubits: this one controlled on the first ones."""
         gate = self.to_gate().control(num_ctrl_qubits)
         return Circuit(gate.num_qubits).append(gate, range(gate.num_qubits))
@@ -252,19 +261,19 @@ class Circuit(GateBuilder):
     @property
     def parameters(self) -> tuple[Parameter, ...]:
         """Free parameters, sorted by name."""
-        found = set()
+        found: set = set()
         for inst in self.instructions:
             if isinstance(inst.operation, Gate):
                 found |= inst.operation.parameters
         if is_symbolic(self.global_phase):
-            found |= self.global_phase.parameters
+            found |= self.global_phase.parameters  # type: ignore[union-attr]
         return tuple(sorted(found, key=lambda p: p.name))
 
     @property
     def is_parameterized(self) -> bool:
         return bool(self.parameters)
 
-    def bind(self, values: Mapping | Sequence[float]) -> "Circuit":
+    def bind(self, values: Mapping | Sequence[float]) -> Circuit:
         """A copy with parameters bound, from a mapping (Parameter or name -> value) or a sequence
         in the order of :attr:`parameters`."""
         values = self._as_mapping(values)
@@ -286,7 +295,7 @@ class Circuit(GateBuilder):
         if len(values) != len(params):
             raise CircuitError(f"the circuit has {len(params)} parameter(s) "
                                f"({', '.join(p.name for p in params)}), got {len(values)} value(s)")
-        return dict(zip(params, values))
+        return dict(zip(params, values, strict=False))
 
     # -- inspecting ------------------------------------------------------------------------
     def count_ops(self) -> dict[str, int]:
@@ -332,7 +341,7 @@ class Circuit(GateBuilder):
                 and self.instructions == other.instructions
                 and _phase_equal(self.global_phase, other.global_phase))
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         name = f"{self.name!r}, " if self.name else ""

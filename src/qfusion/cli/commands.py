@@ -162,11 +162,11 @@ def simulate(args) -> dict:
     keys = [Result.bitstring(i, num_qubits) for i in shown]
     out = {"file": args.file, "num_qubits": num_qubits, "backend": args.backend, "dtype": args.dtype}
     if args.probabilities:
-        out["probabilities"] = {key: float(probabilities[i]) for key, i in zip(keys, shown)}
+        out["probabilities"] = {key: float(probabilities[i]) for key, i in zip(keys, shown, strict=False)}
     else:
-        out["statevector"] = {key: [float(vector[i].real), float(vector[i].imag)] for key, i in zip(keys, shown)}
+        out["statevector"] = {key: [float(vector[i].real), float(vector[i].imag)] for key, i in zip(keys, shown, strict=False)}
     if not args.json:
-        for key, i in zip(keys, shown):
+        for key, i in zip(keys, shown, strict=False):
             amplitude = "" if args.probabilities else f"{vector[i].real:+.6f}{vector[i].imag:+.6f}j  "
             print(f"|{key}>  {amplitude}{_probability(probabilities[i])}  {bar(float(probabilities[i]))}")
         hidden = len(nonzero) - len(shown)

@@ -112,7 +112,8 @@ def add_commands(sub, common) -> None:
 
 
 def serve(args) -> dict:
-    from qfusion.service.server import ServerConfig, serve as run_server
+    from qfusion.service.server import ServerConfig
+    from qfusion.service.server import serve as run_server
     config = ServerConfig(host=args.host, port=args.port, database=args.database, workers=args.workers,
                           processes=args.processes,
                           backends=tuple(args.backends), max_body_bytes=args.max_body_bytes, lease_s=args.lease,
@@ -132,6 +133,7 @@ def worker(args) -> dict:
 
 def admin(args) -> dict:
     import time
+
     from qfusion.service.store import Quotas, Store
     store = Store(args.database)
     if args.action == "create-user":
@@ -169,7 +171,7 @@ def _client(args):
 def _when(seconds) -> str:
     if seconds is None:
         return "-"
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _print_job(job: dict) -> None:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Measure, Operation
@@ -188,7 +188,7 @@ class NoiseModel:
         duration_of = _duration_function(durations) if durations is not None and self._idle else None
         free = [0.0] * circuit.num_qubits
         last_measure = _last_measurements(circuit)
-        for index, inst in enumerate(circuit.instructions):
+        for inst in circuit.instructions:
             op = inst.operation
             if duration_of is not None:
                 start = max((free[q] for q in inst.qubits), default=0.0)
@@ -255,7 +255,7 @@ class NoiseModel:
         return {"gate_errors": gates, "readout_errors": readout, "idle_errors": idle}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "NoiseModel":
+    def from_dict(cls, data: dict) -> NoiseModel:
         """Inverse of :meth:`to_dict`.
 
         >>> from qfusion.noise.channels import bit_flip
@@ -278,7 +278,7 @@ class NoiseModel:
         return json.dumps(self.to_dict())
 
     @classmethod
-    def from_json(cls, text: str) -> "NoiseModel":
+    def from_json(cls, text: str) -> NoiseModel:
         return cls.from_dict(json.loads(text))
 
     def __repr__(self) -> str:

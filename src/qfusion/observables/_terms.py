@@ -14,7 +14,7 @@ A Pauli string on ``n <= 64`` qubits is a pair of ``np.uint64`` masks ``(x, z)``
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -135,7 +135,7 @@ def sparse_label(paulis: str, qubits, num_qubits: int) -> str:
     if len(paulis) != len(qubits):
         raise CircuitError(f"sparse term {paulis!r} names {len(paulis)} Paulis but {len(qubits)} qubits")
     chars = ["I"] * num_qubits
-    for pauli, qubit in zip(paulis, qubits):
+    for pauli, qubit in zip(paulis, qubits, strict=False):
         if not 0 <= qubit < num_qubits:
             raise CircuitError(f"qubit {qubit} of sparse term {paulis!r} is out of range for {num_qubits} qubits")
         if chars[num_qubits - 1 - qubit] != "I":

@@ -20,22 +20,20 @@ the states stay there and only the gradient comes back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
+from qfusion.backends import get as get_backend
+from qfusion.backends import names as backend_names
 from qfusion.circuit import Circuit, StandardGate
 from qfusion.errors import BackendError
-from qfusion.observables import PauliSum
+from qfusion.observables import PauliSum, pauli_masks
 from qfusion.primitives.circuits import inline, parameter_values, unitary_part
 from qfusion.primitives.clifford_frame import Frame, clifford_images
 from qfusion.primitives.expressions import value_and_partials
 from qfusion.primitives.measurement import as_observable
-from qfusion.backends import get as get_backend
-from qfusion.backends import names as backend_names
-from qfusion.observables import pauli_masks
-from qfusion.sim import adjoint as sv
 from qfusion.sim.plan import gate_op
 
 # gates exp(-i a/2 P) with P a Pauli string over the gate's qubits (first qubit rightmost)
@@ -194,7 +192,7 @@ class AdjointTape:
             return masks
         key = (masks[0].tobytes(), masks[1].tobytes(), masks[2].tobytes())
         if key not in self._conjugated:
-            images = [self._final_frame.conjugate(int(x), int(z), complex(m)) for x, z, m in zip(*masks)]
+            images = [self._final_frame.conjugate(int(x), int(z), complex(m)) for x, z, m in zip(*masks, strict=False)]
             self._conjugated[key] = (np.array([i[0] for i in images], dtype=np.uint64),
                                      np.array([i[1] for i in images], dtype=np.uint64),
                                      np.array([i[2] for i in images], dtype=np.complex128))
@@ -221,11 +219,11 @@ class AdjointTape:
         phi = self._forward(values)
         expectations = np.empty(len(observables))
         weighted = []  # lam = sum_o cotangent[o] H_o phi: one Pauli sum of every weighted term, one pass
-        for o, (observable, weight) in enumerate(zip(observables, np.asarray(cotangent, dtype=float))):
+        for o, (observable, weight) in enumerate(zip(observables, np.asarray(cotangent, dtype=float), strict=False)):
             x, z, phased = self._masks(observable)
             expectations[o] = self._sv.pauli_expectation(phi, x, z, phased).real
             weighted.append((x, z, weight * np.asarray(phased)))
-        terms = [np.concatenate(parts) for parts in zip(*weighted)] if weighted else ([], [], [])
+        terms = [np.concatenate(parts) for parts in zip(*weighted, strict=False)] if weighted else ([], [], [])
         lam = self._sv.apply_pauli_sum(phi, *terms)
         return expectations, self._backward(phi, lam, values)
 
@@ -235,7 +233,7 @@ class AdjointTape:
         flat = np.asarray(params, dtype=float).reshape(-1)
         if len(flat) != len(self._names):
             return parameter_values(self.circuit, params)  # raises the error that names the parameters
-        return dict(zip(self._names, flat.tolist()))
+        return dict(zip(self._names, flat.tolist(), strict=False))
 
     def _backward(self, phi, lam, values: dict) -> np.ndarray:
         sv = self._sv

@@ -38,7 +38,6 @@ from qfusion.primitives.measurement import as_observable, basis_circuit, group_e
 from qfusion.sim.adjoint import pauli_expectation
 from qfusion.sim.density_state import DensityMatrix
 
-
 _TAPE_QUBITS = 22  # batches of larger circuits simulate one state at a time (the tape keeps several)
 
 
@@ -66,7 +65,7 @@ def state_expectation(state, observable: PauliSum) -> float:
         return float(pauli_expectation(data, x, z, phased).real)
     index = np.arange(data.shape[0], dtype=np.int64)
     total = 0j
-    for xt, zt, m in zip(x.astype(np.int64), z.astype(np.int64), phased):
+    for xt, zt, m in zip(x.astype(np.int64), z.astype(np.int64), phased, strict=False):
         parity = np.array([bin(int(v)).count("1") & 1 for v in index & zt])
         total += m * np.sum((1 - 2 * parity) * data[index, index ^ xt])
     return float(total.real)

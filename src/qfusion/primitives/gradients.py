@@ -121,7 +121,7 @@ def parameter_shift_gradient(circuit: Circuit, observable, params, *,
         for slot, (a, partials) in enumerate(slots):
             if not partials:
                 continue
-            def matrix_at(v, op=op, slot=slot):
+            def matrix_at(v, op=op, slot=slot, floats=floats):
                 return with_slot(op, slot, v, floats).matrix()
             rule = shift_rule(matrix_at, a)
             first = len(circuits)

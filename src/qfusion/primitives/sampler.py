@@ -88,7 +88,7 @@ class Sampler:
         for qubit, clbit in measured.items():
             outcome |= ((index >> qubit) & 1) << clbit
         out: dict[str, float] = {}
-        for o, p in zip(outcome, probs[index]):
+        for o, p in zip(outcome, probs[index], strict=False):
             key = Result.bitstring(o, circuit.num_clbits)
             out[key] = out.get(key, 0.0) + float(p)
         return dict(sorted(out.items()))

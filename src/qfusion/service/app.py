@@ -21,7 +21,7 @@ import json
 import logging
 import math
 import time
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from qfusion._optional import import_optional
 from qfusion.errors import QfusionError, ServiceError
@@ -45,14 +45,14 @@ TOKEN_CACHE_S = 5.0  # a revoked token stops working within this many seconds (a
 
 class JobRequest(BaseModel):
     """A job: circuits (OpenQASM 2/3 text or qfusion's JSON form) and what to do with them."""
-    circuits: list[Union[str, dict[str, Any]]] = Field(
+    circuits: list[str | dict[str, Any]] = Field(
         default=[], description='OpenQASM strings, {"format": "qasm", "source": ...} or {"format": "json", '
                                 '"circuit": {...}} (qfusion.service.wire); empty for qaoa')
     backend: str = Field("statevector", description="backend name, see GET /v1/backends")
     program: Literal["sampler", "estimator", "vqe", "qaoa"] = "sampler"
     shots: int = Field(1024, description="shots per circuit (sampler, qaoa's final sampling)")
     seed: int | None = Field(None, description="seed; circuit i uses seed + i (chosen by the server if absent)")
-    parameters: Union[dict[str, float], list[dict[str, float]], None] = Field(
+    parameters: dict[str, float] | list[dict[str, float]] | None = Field(
         None, description="values of input parameters by name: one object for all circuits, or one per circuit")
     options: dict[str, Any] = Field({}, description="program options: observables (estimator), observable "
                                     "(vqe), cost and reps (qaoa); optimizer (l-bfgs-b, cobyla, nelder-mead, "

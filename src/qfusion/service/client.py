@@ -103,7 +103,7 @@ class Client:
             return response.status_code, body
 
     def submit(self, circuits=None, *, backend: str = "statevector", shots: int = 1024, seed=None,
-               parameters=None, program: str = "sampler", options: dict | None = None) -> "RemoteJob":
+               parameters=None, program: str = "sampler", options: dict | None = None) -> RemoteJob:
         """Queue a job; ``circuits`` are Circuits, OpenQASM strings or JSON forms (one or a list)."""
         if circuits is None:
             items = []
@@ -118,7 +118,7 @@ class Client:
         return RemoteJob(self, job["id"], job)
 
     def run(self, circuits, *, backend: str = "statevector", shots: int = 1024, seed=None, parameters=None,
-            **kwargs) -> "RemoteJob":
+            **kwargs) -> RemoteJob:
         """Sample ``circuits`` on the service's ``backend``; ``.result()`` waits for the counts.
 
         >>> Client("http://127.0.0.1:9", "t", retry_s=0).run("OPENQASM 3; qubit q;")
@@ -128,7 +128,7 @@ class Client:
         """
         return self.submit(circuits, backend=backend, shots=shots, seed=seed, parameters=parameters, **kwargs)
 
-    def job(self, job_id: str) -> "RemoteJob":
+    def job(self, job_id: str) -> RemoteJob:
         """A handle on an existing job."""
         return RemoteJob(self, job_id)
 

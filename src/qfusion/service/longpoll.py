@@ -38,7 +38,7 @@ class Waiters:
         self._waiting.setdefault(job_id, []).append(future)
         try:
             return await asyncio.wait_for(future, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         finally:
             futures = self._waiting.get(job_id, [])

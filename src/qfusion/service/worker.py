@@ -170,7 +170,7 @@ class Worker:
         if not outcomes:
             return 0
         recorded = leases.record(self.store, self.id, [outcome[:3] for outcome in outcomes])
-        for (lease, state, value, seconds), kept in zip(outcomes, recorded):
+        for (lease, state, value, seconds), kept in zip(outcomes, recorded, strict=False):
             event = ("job.done" if state == "DONE" else "job.failed") if kept else "job.discarded"
             fields = {"error": value} if state == "FAILED" else {}
             log(self.logger, event, job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id,

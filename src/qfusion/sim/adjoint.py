@@ -22,8 +22,8 @@ array([0.707107, 0.      , 0.      , 0.707107])
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

@@ -68,7 +68,7 @@ def counts_from_outcomes(outcomes, num_clbits: int, memory: bool = False, weight
     values, inverse = np.unique(outcomes, return_inverse=True)
     counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(values))
     labels = [bitstring(v, num_clbits) for v in values]
-    result = {label: int(round(c)) for label, c in zip(labels, counts)}
+    result = {label: int(round(c)) for label, c in zip(labels, counts, strict=False)}
     if memory and weights is not None:
         raise ValueError("binned outcomes have no per-shot memory")
     return result, ([labels[i] for i in inverse.ravel()] if memory else None)
@@ -214,7 +214,7 @@ class Shots:
     ops: tuple
     tail: int
     outcomes: np.ndarray
-    first: "BranchingExecutor | None" = None
+    first: BranchingExecutor | None = None
 
 
 class BranchingExecutor(Executor):
@@ -244,7 +244,7 @@ class BranchingExecutor(Executor):
         """Collapse ``qubit`` onto ``outcome``, which had ``probability``."""
         raise NotImplementedError
 
-    def split(self, moving: np.ndarray) -> "BranchingExecutor":
+    def split(self, moving: np.ndarray) -> BranchingExecutor:
         """A branch of the shots ``moving`` selects, on a copy of the data (started with
         ``start(self.shots, self.indices[moving], self.bits[moving])``)."""
         raise NotImplementedError

@@ -20,14 +20,28 @@ from qfusion.circuit.circuit import Circuit
 from qfusion.config import settings
 from qfusion.errors import CircuitError
 from qfusion.observables import pauli_masks
-from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, cached_steps, fuse, restore_layout,
-                               schedule)
+from qfusion.sim.fusion import (
+    MAX_DIAGONAL_QUBITS,
+    MAX_FUSED_QUBITS,
+    BitSwap,
+    cached_steps,
+    fuse,
+    restore_layout,
+    schedule,
+)
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits, fits
 from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
-from qfusion.sim.program import (Executor, PureBranchingExecutor, Shots, bits_value, counts_from_outcomes, terminal_tail,
-                                 walk)
+from qfusion.sim.program import (
+    Executor,
+    PureBranchingExecutor,
+    Shots,
+    bits_value,
+    counts_from_outcomes,
+    terminal_tail,
+    walk,
+)
 
 _PARALLEL_QUBITS = 14
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
@@ -219,12 +233,12 @@ class StateVectorRun:
             keys |= ((physical >> self.layout[qubit]) & 1) << j
         return keys, None
 
-    def branch(self) -> "StateVectorRun":
+    def branch(self) -> StateVectorRun:
         """An independent copy of the data sharing the random state, bits and plan cache (a branch of
         :func:`_sample_branches`, alive beside the others)."""
         return replace(self, data=self.data.copy())
 
-    def fork(self) -> "StateVectorRun":
+    def fork(self) -> StateVectorRun:
         """A copy of the data with fresh bits for the next shot of :func:`_sample_shots` (the shots
         run one after another, so a run may reuse one buffer for all its forks)."""
         return replace(self, data=self.data.copy(), clbits=np.zeros_like(self.clbits))
@@ -264,7 +278,7 @@ class _Branch(PureBranchingExecutor, _Executor):
     def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
         self.run.project(qubit, outcome, probability, reset)
 
-    def split(self, moving: np.ndarray) -> "_Branch":
+    def split(self, moving: np.ndarray) -> _Branch:
         branch = _Branch(self.run.branch())
         branch.start(self.shots, self.indices[moving], self.bits[moving])
         return branch

@@ -23,15 +23,14 @@ Planning needs no GPU: two fixed gates fuse into one dense step.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-from qfusion.sim.gpu import statevector as gpu
-from qfusion.sim.gpu.device import launch, numba_cuda
 from qfusion.sim.adjoint import check_masks, grouped_terms, maybe_inverse
-from qfusion.sim.gpu.device import GpuOptions, device_available
+from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.gpu.device import GpuOptions, device_available, launch, numba_cuda
 from qfusion.sim.kernels import cuda_pauli
 from qfusion.sim.plan import GateOp, gate_op
 

@@ -100,7 +100,7 @@ def _batch_gate(gate, qubits: tuple, columns: dict, count: int, cache: dict) -> 
     else:  # a modified gate (controlled, inverse, ...) is bound as a whole, once per distinct row
         names = sorted(p.name for p in gate.parameters)
         unique, inverse = np.unique(np.stack([columns[name] for name in names], axis=1), axis=0, return_inverse=True)
-        matrices = np.array([gate.bind(dict(zip(names, row))).matrix() for row in unique])[inverse.reshape(-1)]
+        matrices = np.array([gate.bind(dict(zip(names, row, strict=False))).matrix() for row in unique])[inverse.reshape(-1)]
     dim = matrices.shape[1]
     ordered, order = reorder_matrix(np.arange(dim * dim).reshape(dim, dim), qubits)
     if ordered != qubits:

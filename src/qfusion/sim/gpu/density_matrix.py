@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from qfusion.sim.gpu import statevector as gpu
-from qfusion.sim.gpu.device import launch, numba_cuda
 from qfusion.sim.density_matrix import DensityRun, execute, metadata, real_dtype, sample_program
 from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix
-from qfusion.sim.gpu.device import GpuOptions, device_available
+from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.gpu.device import GpuOptions, device_available, launch, numba_cuda
 from qfusion.sim.kernels import cuda_density, cuda_gates
 from qfusion.sim.memory import fits
 from qfusion.sim.noise_plan import NoisyProgram, lower_noisy
@@ -124,7 +123,7 @@ class _GpuRun(DensityRun):
         gpu.check_device_fits(2 * self.num_qubits, self.data.dtype,
                               what=f"the copy of the density matrix of {self.num_qubits} qubits each shot starts from")
 
-    def fork(self) -> "_GpuRun":
+    def fork(self) -> _GpuRun:
         """A copy of the data in one device buffer kept for the forks (a fork is overwritten by the
         next one: the shots run one after another)."""
         buffer = self.cache.get("fork buffer")
@@ -133,7 +132,7 @@ class _GpuRun(DensityRun):
         buffer.copy_to_device(self.data)
         return _GpuRun(buffer, self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options, cache=self.cache)
 
-    def branch(self) -> "_GpuRun":
+    def branch(self) -> _GpuRun:
         """An independent device copy of the data (branches live side by side)."""
         data = numba_cuda().device_array_like(self.data)
         data.copy_to_device(self.data)

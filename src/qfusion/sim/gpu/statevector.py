@@ -25,10 +25,26 @@ import numpy as np
 
 from qfusion.circuit.circuit import Circuit
 from qfusion.observables import pauli_masks
-from qfusion.sim.gpu.device import (RESERVE_BYTES, GpuOptions, check_device_fits, cuda_simulator, device_available,
-                                    launch, numba_cuda, require_device, unavailable_reason)
-from qfusion.sim.gpu.steps import (_sweep_step, check_shared_memory, gate_steps, launch_steps, run_steps,
-                                   sweep_qubits, upload)
+from qfusion.sim.gpu.device import (
+    RESERVE_BYTES,
+    GpuOptions,
+    check_device_fits,
+    cuda_simulator,
+    device_available,
+    launch,
+    numba_cuda,
+    require_device,
+    unavailable_reason,
+)
+from qfusion.sim.gpu.steps import (
+    _sweep_step,
+    check_shared_memory,
+    gate_steps,
+    launch_steps,
+    run_steps,
+    sweep_qubits,
+    upload,
+)
 from qfusion.sim.kernels import cuda_gates, cuda_measure
 from qfusion.sim.memory import fits
 from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
@@ -178,13 +194,13 @@ class GpuStateVectorRun(StateVectorRun):
         found = np.nonzero(binned)[0]
         return found, binned[found]
 
-    def branch(self) -> "GpuStateVectorRun":
+    def branch(self) -> GpuStateVectorRun:
         """An independent device copy of the data."""
         data = numba_cuda().device_array_like(self.data)
         data.copy_to_device(self.data)
         return GpuStateVectorRun(data, self.num_qubits, self.rng, self.clbits, self.options, self.layout, self.cache)
 
-    def fork(self) -> "GpuStateVectorRun":
+    def fork(self) -> GpuStateVectorRun:
         """A copy of the data in one device buffer kept for the forks (overwritten by the next shot)."""
         buffer = self.cache.get("fork buffer")
         if buffer is None:

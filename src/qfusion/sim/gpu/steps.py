@@ -149,7 +149,7 @@ def launch_steps(state, steps: list[tuple], device_steps: list[list], options: G
     """Launch ``steps`` whose arrays :func:`upload` has already put on the device (a plan run many times)."""
     total = state.shape[0] * state.shape[1]
     check_shared_memory(steps, state.dtype)
-    for step, device_step in zip(steps, device_steps):
+    for step, device_step in zip(steps, device_steps, strict=False):
         kind, args = step[0], device_step[1:]
         if kind == "sweep":
             if state.shape[0] != 1:

@@ -97,7 +97,7 @@ def swap_bit_positions(state, first, second):
     """Twin of ``cpu_sweep.swap_bit_positions``."""
     index = np.arange(state.shape[0])
     target = index.copy()
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         differ = ((index >> a) ^ (index >> b)) & 1
         target ^= differ * ((1 << a) | (1 << b))
     state[target] = state.copy()
