@@ -43,12 +43,24 @@ class Capabilities:
     options: tuple[str, ...] = ()
 
     def supports_dtype(self, dtype) -> bool:
+        """Whether ``dtype=`` may be this dtype.
+
+        >>> Capabilities(dtypes=(np.complex128, np.complex64)).supports_dtype("complex64")
+        True
+        """
         return any(np.dtype(dtype) == np.dtype(d) for d in self.dtypes)
 
 
 @dataclass
 class Result:
-    """Counts (bitstring -> count, classical bit 0 rightmost), optional per-shot memory, metadata."""
+    """Counts (bitstring -> count, classical bit 0 rightmost), optional per-shot memory, metadata.
+
+    >>> from qfusion.backends import run
+    >>> from qfusion.circuit import Circuit
+    >>> result = run(Circuit(2).x(0).measure_all(), shots=10, seed=1)
+    >>> result.counts, result.shots, result.backend_name
+    ({'01': 10}, 10, 'statevector')
+    """
     counts: dict[str, int]
     shots: int
     backend_name: str
@@ -81,10 +93,19 @@ class Result:
         return bitstring(outcome, num_clbits)
 
     def probabilities(self) -> dict[str, float]:
-        """Counts divided by shots."""
+        """Counts divided by shots.
+
+        >>> Result(counts={"0": 3, "1": 1}, shots=4, backend_name="x").probabilities()
+        {'0': 0.75, '1': 0.25}
+        """
         return {key: value / self.shots for key, value in self.counts.items()}
 
     def most_frequent(self) -> str:
+        """The bitstring counted most often.
+
+        >>> Result(counts={"0": 3, "1": 1}, shots=4, backend_name="x").most_frequent()
+        '0'
+        """
         return max(self.counts, key=lambda key: self.counts[key])
 
     def __repr__(self) -> str:
@@ -97,6 +118,16 @@ class Backend:
     """One small interface per role: ``run`` samples shots, ``simulate`` returns a final state.
 
     Subclasses set ``name`` and implement what they support; options are keyword-only.
+
+
+    >>> from qfusion.circuit import Circuit
+    >>> class Flipper(Backend):
+    ...     name = "flipper"
+    ...     capabilities = Capabilities(sampled=True)
+    ...     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False):
+    ...         return Result({"1" * circuit.num_clbits: shots}, shots, self.name)
+    >>> Flipper().run(Circuit(1).x(0).measure_all(), shots=5).counts
+    {'1': 5}
     """
 
     name = "backend"
@@ -104,18 +135,43 @@ class Backend:
 
     def unavailable_reason(self) -> str | None:
         """Why this backend cannot run on this host (``None``: it can); workers advertise only
-        backends that can run, and the service refuses jobs for the others."""
+        backends that can run, and the service refuses jobs for the others.
+
+        >>> from qfusion.backends import get
+        >>> get("statevector").unavailable_reason() is None
+        True
+        """
         return None
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int | None:
-        """Bytes this backend would allocate for ``circuit`` (``None``: no estimate)."""
+        """Bytes this backend would allocate for ``circuit`` (``None``: no estimate).
+
+        >>> from qfusion.backends import get
+        >>> from qfusion.circuit import Circuit
+        >>> get("statevector").memory_estimate(Circuit(10))
+        16384
+        """
         return None
 
     def run(self, circuit, *, shots: int = 1024, seed=None, params=None, memory: bool = False,
             **options) -> Result:
+        """Sample ``shots`` shots of ``circuit`` (``capabilities.sampled``).
+
+        >>> from qfusion.backends import get
+        >>> from qfusion.circuit import Circuit
+        >>> get("statevector").run(Circuit(1).x(0).measure_all(), shots=3).counts
+        {'1': 3}
+        """
         raise NotImplementedError(f"backend {self.name!r} cannot sample shots")
 
     def simulate(self, circuit, *, params=None, seed=None, **options):
+        """The final state of ``circuit`` (``capabilities.exact``).
+
+        >>> from qfusion.backends import get
+        >>> from qfusion.circuit import Circuit
+        >>> get("statevector").simulate(Circuit(1).x(0))
+        StateVector(1|1>)
+        """
         raise NotImplementedError(f"backend {self.name!r} does not return states")
 
     def simulate_batch(self, circuit, params, **options):
@@ -134,7 +190,12 @@ class Backend:
 
     def adjoint_steps(self):
         """The module of state-vector steps adjoint differentiation runs on this backend
-        (``capabilities.adjoint``: :mod:`qfusion.sim.adjoint` or its twin on a device)."""
+        (``capabilities.adjoint``: :mod:`qfusion.sim.adjoint` or its twin on a device).
+
+        >>> from qfusion.backends import get
+        >>> get("statevector").adjoint_steps().__name__
+        'qfusion.sim.adjoint'
+        """
         raise NotImplementedError(f"backend {self.name!r} runs no adjoint differentiation")
 
     def __repr__(self) -> str:

@@ -17,13 +17,23 @@ import time
 import numpy as np
 
 from qfusion.backends.base import Backend, Capabilities, Result
-from qfusion.sim.density_matrix import sample, simulate
+from qfusion.sim.density_matrix import real_dtype, sample, simulate
+from qfusion.sim.memory import state_bytes
 
 
 class DensityMatrixBackend(Backend):
     name = "density_matrix"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
                                 options=("options", "noise_model", "durations"))
+
+    def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
+        """Bytes of the density matrix's ``4^n`` real Pauli components.
+
+        >>> from qfusion.circuit import Circuit
+        >>> DensityMatrixBackend().memory_estimate(Circuit(10))
+        8388608
+        """
+        return state_bytes(2 * circuit.num_qubits, real_dtype(dtype))
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, noise_model=None,
             durations=None, dtype=np.complex128, options=None) -> Result:

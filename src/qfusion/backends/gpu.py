@@ -33,6 +33,10 @@ class GpuBackend(Backend):
     def unavailable_reason(self) -> str | None:
         return None if gpu.device_available() else gpu.unavailable_reason()
 
+    def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
+        """Bytes of the state vector on the device (beside the reserve of ``sim.gpu.device``)."""
+        return state_bytes(circuit.num_qubits, dtype)
+
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             options=None) -> Result:
         start = time.perf_counter()
@@ -71,6 +75,10 @@ class GpuDensityMatrixBackend(Backend):
 
     def unavailable_reason(self) -> str | None:
         return None if gpu.device_available() else gpu.unavailable_reason()
+
+    def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
+        """Bytes of the density matrix's Pauli components on the device."""
+        return state_bytes(2 * circuit.num_qubits, np.float64 if np.dtype(dtype) == np.complex128 else np.float32)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, noise_model=None,
             durations=None, dtype=np.complex128, options=None) -> Result:

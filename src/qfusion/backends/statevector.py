@@ -13,6 +13,7 @@ import numpy as np
 
 from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.noise.channel import NoiseOperation
+from qfusion.sim.memory import state_bytes
 from qfusion.sim.statevector import sample, simulate
 
 
@@ -21,6 +22,15 @@ class StatevectorBackend(Backend):
     # parameter sets are swept by the adjoint tape (capabilities.adjoint), not by a batch call of its own
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
                                 adjoint=True, options=("options", "noise_model", "durations"))
+
+    def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
+        """Bytes of the state vector (a noisy run's trajectories hold one at a time).
+
+        >>> from qfusion.circuit import Circuit
+        >>> StatevectorBackend().memory_estimate(Circuit(20))
+        16777216
+        """
+        return state_bytes(circuit.num_qubits, dtype)
 
     def adjoint_steps(self):
         from qfusion.sim import adjoint

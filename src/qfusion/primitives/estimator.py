@@ -43,7 +43,13 @@ _TAPE_QUBITS = 22  # batches of larger circuits simulate one state at a time (th
 
 @dataclass(frozen=True)
 class EstimatorResult:
-    """``values`` and ``std_errors`` in the broadcast shape (standard errors are 0 when exact)."""
+    """``values`` and ``std_errors`` in the broadcast shape (standard errors are 0 when exact).
+
+    >>> from qfusion.circuit import Circuit
+    >>> result = Estimator().run(Circuit(1).h(0), PauliSum.from_list([("X", 1.0)]))
+    >>> round(float(result), 12), result.std_errors.tolist()
+    (1.0, 0.0)
+    """
     values: np.ndarray
     std_errors: np.ndarray
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -56,7 +62,13 @@ class EstimatorResult:
 def state_expectation(state, observable: PauliSum) -> float:
     """``<psi|H|psi>`` for a state vector, or ``Tr(rho H)`` for a density matrix (a 2-D array, or a
     simulator's :class:`~qfusion.sim.density_state.DensityMatrix`, CPU or GPU, read as its Pauli
-    components without building the matrix)."""
+    components without building the matrix).
+
+    >>> round(state_expectation(np.array([1, 1]) / np.sqrt(2), PauliSum.from_list([("X", 1.0)])), 12)
+    1.0
+    >>> state_expectation(np.diag([0.25, 0.75]), PauliSum.from_list([("Z", 1.0)]))
+    -0.5
+    """
     if isinstance(state, DensityMatrix):
         return float(np.real(state.expectation_value(observable)))
     data = np.asarray(state)
@@ -77,6 +89,11 @@ class Estimator:
     ``shots=None`` computes them exactly from the final state; an integer measures every
     qubit-wise-commuting group of each observable with that many shots. ``seed`` makes the
     shots reproducible.
+
+    >>> from qfusion.circuit import Circuit
+    >>> H = PauliSum.from_list([("ZZ", 1.0)])
+    >>> Estimator(backend="density_matrix").run(Circuit(2).x(0), H).values
+    array(-1.)
     """
 
     def __init__(self, backend="statevector", *, shots: int | None = None, seed=None, **options):
@@ -93,6 +110,12 @@ class Estimator:
         ``params`` is ``None`` or an array whose last axis holds one value per circuit
         parameter (in ``circuit.parameters`` order); ``shots`` and ``seed`` override the
         Estimator's own for this call.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> t = Parameter("t")
+        >>> values = Estimator().run(Circuit(1).rx(t, 0), PauliSum.from_list([("Z", 1.0)]), [[0.0], [np.pi]]).values
+        >>> np.round(values, 12)
+        array([ 1., -1.])
         """
         start = time.perf_counter()
         shots = self.shots if shots == -1 else shots
