@@ -56,6 +56,11 @@ class SimulatorOptions:
     (:mod:`qfusion.sim.lanes`) over ``sweep_qubits`` bits at a time, each mixing at most
     ``sweep_mixed`` qubits (None: sized to the cache); smaller ones, or with ``lanes=False``,
     run in-place cache-blocked sweeps over chunks of ``2**local_qubits`` amplitudes.
+
+    >>> from qfusion.circuit import Circuit
+    >>> state = simulate(Circuit(3).h(0).cx(0, 2), options=SimulatorOptions(lanes=True, sweep_qubits=2))
+    >>> np.round(np.asarray(state)[[0, 5]].real, 6)
+    array([0.707107, 0.707107])
     """
     max_fused_qubits: int = MAX_FUSED_QUBITS
     max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
@@ -68,7 +73,11 @@ class SimulatorOptions:
 
 
 def resolve_dtype(dtype) -> type:
-    """``np.complex128`` or ``np.complex64`` from a name or dtype."""
+    """``np.complex128`` or ``np.complex64`` from a name or dtype.
+
+    >>> resolve_dtype("complex64"), resolve_dtype(np.complex128)
+    (<class 'numpy.complex64'>, <class 'numpy.complex128'>)
+    """
     key = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
     if key not in DTYPES:
         raise CircuitError(f"dtype must be complex128 or complex64, got {dtype!r}")
@@ -80,6 +89,11 @@ class StateVector:
 
     Internally qubits may sit at permuted bit positions (``layout``); sampling and expectation
     values read them where they are, and the vector is put in order only when asked for.
+
+    >>> from qfusion.circuit import Circuit
+    >>> state = simulate(Circuit(2).x(1))
+    >>> np.asarray(state).tolist(), state.num_qubits
+    ([0j, 0j, (1+0j), 0j], 2)
     """
 
     def __init__(self, data: np.ndarray, num_qubits: int, layout: tuple[int, ...] | None = None):
@@ -89,10 +103,22 @@ class StateVector:
 
     @property
     def dtype(self):
+        """The amplitudes' dtype.
+
+        >>> from qfusion.circuit import Circuit
+        >>> simulate(Circuit(1), dtype="complex64").dtype
+        dtype('complex64')
+        """
         return self._data.dtype
 
     @property
     def layout(self) -> tuple[int, ...]:
+        """The bit position each qubit sits at (the identity once the vector is put in order).
+
+        >>> from qfusion.circuit import Circuit
+        >>> simulate(Circuit(2).h(0)).layout
+        (0, 1)
+        """
         return self._layout
 
     def _in_order(self) -> np.ndarray:
@@ -108,23 +134,44 @@ class StateVector:
 
     @property
     def data(self) -> np.ndarray:
-        """The amplitudes in qubit order (no copy)."""
+        """The amplitudes in qubit order (no copy).
+
+        >>> from qfusion.circuit import Circuit
+        >>> simulate(Circuit(1).x(0)).data.tolist()
+        [0j, (1+0j)]
+        """
         return self._in_order()
 
     def probabilities(self) -> np.ndarray:
-        """``|amplitude|**2`` for every basis state, in qubit order."""
+        """``|amplitude|**2`` for every basis state, in qubit order.
+
+        >>> from qfusion.circuit import Circuit
+        >>> np.round(simulate(Circuit(1).h(0)).probabilities(), 6).tolist()
+        [0.5, 0.5]
+        """
         data = self._in_order()
         return data.real ** 2 + data.imag ** 2
 
     def sample(self, shots: int, seed=None) -> np.ndarray:
-        """``shots`` basis-state indices (qubit order) drawn from the state, in random order."""
+        """``shots`` basis-state indices (qubit order) drawn from the state, in random order.
+
+        >>> from qfusion.circuit import Circuit
+        >>> simulate(Circuit(2).x(1)).sample(3, seed=1).tolist()
+        [2, 2, 2]
+        """
         rng = np.random.default_rng(seed)
         physical = sample_indices(self._data, shots, rng)
         return _to_logical(physical, self._layout)
 
     def expectation_value(self, observable) -> float:
         """<psi|O|psi> for a Pauli label (``"ZZI"``, rightmost is qubit 0), a list of
-        ``(label, coeff)`` pairs, or an object with ``to_list()`` (a PauliSum); no copy of the state."""
+        ``(label, coeff)`` pairs, or an object with ``to_list()`` (a PauliSum); no copy of the state.
+
+        >>> from qfusion.circuit import Circuit
+        >>> state = simulate(Circuit(2).h(0).cx(0, 1))
+        >>> round(state.expectation_value("ZZ"), 12), round(state.expectation_value([("XX", 0.5), ("ZI", 1.0)]), 12)
+        (1.0, 0.5)
+        """
         terms = pauli_terms(observable, self.num_qubits)
         return expectation_result(pauli_sum_expectation(self._data, terms, self._layout))
 
@@ -178,7 +225,15 @@ class StateVectorRun:
             self.layout = tuple(range(self.num_qubits))
 
     def run_gates(self, ops: list[GateOp], key, keep_layout: bool) -> None:
-        """Fuse, schedule and sweep ``ops`` (plans cached under ``key``; None: not kept)."""
+        """Fuse, schedule and sweep ``ops`` (plans cached under ``key``; None: not kept).
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(1).x(0))
+        >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+        >>> run.run_gates(list(program.ops), "all", keep_layout=False)
+        >>> run.data.tolist()
+        [0j, (1+0j)]
+        """
         if not ops:
             return
         steps, layout = cached_steps(self.cache, key, self.layout, keep_layout, self._plan, ops)
@@ -213,7 +268,16 @@ class StateVectorRun:
         cpu_measure.collapse(self.data, self.layout[qubit], outcome, 1.0 / np.sqrt(probability), reset)
 
     def measure(self, qubit: int, reset: bool) -> int:
-        """Draw ``qubit``'s outcome and collapse onto it (flipped to 0 when ``reset``); the outcome."""
+        """Draw ``qubit``'s outcome and collapse onto it (flipped to 0 when ``reset``); the outcome.
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(1).h(0))
+        >>> run = new_run(program, np.random.default_rng(3), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> outcome = run.measure(0, reset=False)
+        >>> run.probability_one(0) == outcome
+        True
+        """
         p_one = self.probability_one(qubit)
         outcome = int(self.rng.random() < p_one)
         self.project(qubit, outcome, p_one if outcome else 1.0 - p_one, reset)
@@ -226,7 +290,15 @@ class StateVectorRun:
     def sample_keys(self, qubits: list[int], shots: int, memory: bool) -> tuple[np.ndarray, np.ndarray | None]:
         """``(keys, weights)``: per-shot keys whose bit j is the outcome of ``qubits[j]`` (``weights``
         None), or, where a run can bin them itself and no per-shot ``memory`` is wanted, the
-        distinct keys and their counts."""
+        distinct keys and their counts.
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).x(1))
+        >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> run.sample_keys([1], 3, memory=False)
+        (array([1, 1, 1]), None)
+        """
         physical = sample_indices(self.data, shots, self.rng)
         keys = np.zeros(shots, dtype=np.int64)
         for j, qubit in enumerate(qubits):
@@ -235,7 +307,15 @@ class StateVectorRun:
 
     def branch(self) -> StateVectorRun:
         """An independent copy of the data sharing the random state, bits and plan cache (a branch of
-        :func:`_sample_branches`, alive beside the others)."""
+        :func:`_sample_branches`, alive beside the others).
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(1))
+        >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+        >>> copy = run.branch()
+        >>> copy.data is run.data, copy.rng is run.rng
+        (False, True)
+        """
         return replace(self, data=self.data.copy())
 
     def fork(self) -> StateVectorRun:
@@ -288,12 +368,26 @@ class _Branch(PureBranchingExecutor, _Executor):
 
 
 def execute(run: StateVectorRun, program: Program, start: int = 0) -> None:
-    """Run ``program.ops[start:]`` on ``run``; gates between non-unitary ops go as one fused segment."""
+    """Run ``program.ops[start:]`` on ``run``; gates between non-unitary ops go as one fused segment.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(1, 1).x(0).measure(0, 0).x(0))  # a terminal measurement would be deferred
+    >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+    >>> execute(run, program)
+    >>> run.clbits.tolist()
+    [1]
+    """
     walk(program.ops, _Executor(run), start)
 
 
 def final_state(run: StateVectorRun, program: Program):
-    """Run ``program`` on ``run`` and return its state, with the global phase applied."""
+    """Run ``program`` on ``run`` and return its state, with the global phase applied.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(1, global_phase=np.pi).x(0))
+    >>> final_state(new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions()), program)
+    StateVector(-1|1>)
+    """
     execute(run, program)
     if program.global_phase:
         run.scale(cmath.exp(1j * program.global_phase))
@@ -308,7 +402,12 @@ def _new_state(num_qubits: int, dtype) -> np.ndarray:
 
 
 def new_run(program: Program, rng, dtype, options: SimulatorOptions) -> StateVectorRun:
-    """A CPU run of ``program`` from ``|0...0>``."""
+    """A CPU run of ``program`` from ``|0...0>``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> new_run(lower(Circuit(2)), np.random.default_rng(0), np.complex64, SimulatorOptions()).data.dtype
+    dtype('complex64')
+    """
     return StateVectorRun(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
                           np.zeros(program.num_clbits, dtype=np.uint8), options)
 
@@ -437,7 +536,11 @@ def _to_logical(physical: np.ndarray, layout: tuple[int, ...]) -> np.ndarray:
 
 
 def sample_indices(data: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
-    """``shots`` indices drawn with probability ``|data[i]|**2``, in random order; two passes, no copy."""
+    """``shots`` indices drawn with probability ``|data[i]|**2``, in random order; two passes, no copy.
+
+    >>> sample_indices(np.array([0, 1, 0, 0], dtype=complex), 4, np.random.default_rng(0)).tolist()
+    [1, 1, 1, 1]
+    """
     num_blocks = min(256, len(data))
     norms = cpu_measure.block_norms(data, num_blocks)
     starts = np.concatenate(([0.0], np.cumsum(norms)))
@@ -450,7 +553,12 @@ def sample_indices(data: np.ndarray, shots: int, rng: np.random.Generator) -> np
 
 
 def pauli_sum_expectation(data: np.ndarray, terms, layout: tuple[int, ...]) -> complex:
-    """sum_t c_t <psi|P_t|psi> with qubit q at bit ``layout[q]``; one pass per distinct X pattern."""
+    """sum_t c_t <psi|P_t|psi> with qubit q at bit ``layout[q]``; one pass per distinct X pattern.
+
+    >>> plus = np.array([1, 1], dtype=complex) / np.sqrt(2)
+    >>> round(pauli_sum_expectation(plus, [("X", 1.0), ("Z", 0.5)], (0,)).real, 12)
+    1.0
+    """
     grouped: dict[int, list[tuple[int, complex]]] = {}
     positions = tuple(reversed(layout))
     for label, coeff in terms:
