@@ -82,3 +82,20 @@ def test_tolerances_follow_the_dtype_and_options_reach_every_call():
     from qfusion.sim.statevector import SimulatorOptions
     assert check_backend("statevector", checks=["states", "counts"],
                          options={"options": SimulatorOptions(lanes=True)}).ok
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["gpu", "gpu_density_matrix"])
+def test_gpu_backends_conform_under_the_cuda_simulator(backend):
+    """The whole kit on a GPU backend, numba's CUDA simulator standing in for the device (about 15 s)."""
+    import os
+    import subprocess
+    import sys
+    script = ("from qfusion.testing import check_backend\n"
+              f"report = check_backend({backend!r}, shots=500)\n"
+              "print(report)\n"
+              "report.raise_for_failures()\n")
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "failed" not in proc.stdout and " passed " in proc.stdout

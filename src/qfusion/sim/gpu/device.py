@@ -19,7 +19,7 @@ import numpy as np
 
 from qfusion.errors import BackendError, CircuitTooLargeError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS
-from qfusion.sim.memory import format_bytes, state_bytes
+from qfusion.sim.memory import available_bytes, format_bytes, state_bytes
 
 RESERVE_BYTES = 256 << 20  # left free on the device for the plan, partial sums and the CUDA context
 
@@ -99,6 +99,8 @@ def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, w
     names the data in the message (default: "K state(s) of n qubits")."""
     needed = state_bytes(num_qubits, dtype) * copies * batch if num_qubits < 100 else float("inf")
     free = numba_cuda().current_context().get_memory_info().free
+    if cuda_simulator():  # numba's simulator says "inf": its device arrays are host memory
+        free = min(free, available_bytes() + RESERVE_BYTES)
     if needed + RESERVE_BYTES > free:
         need = format_bytes(needed) if needed != float("inf") else "more than any GPU has"
         what = what or f"{batch * copies} state(s) of {num_qubits} qubits"
