@@ -279,3 +279,20 @@ def test_memory_guard_uses_the_device_free_memory(monkeypatch):
     with pytest.raises(CircuitTooLargeError, match="device memory is free"):
         gpu.simulate(Circuit(27).h(0))
     gpu.check_device_fits(20, np.complex128)
+
+
+def test_the_estimator_runs_parameter_sets_as_one_gpu_batch(monkeypatch):
+    """Backends by capability: the gpu backend declares batched_params, so the Estimator hands it every
+    parameter set at once and sim/gpu/batch.py simulates them; values equal the CPU's."""
+    from qfusion.primitives import Estimator
+    calls = []
+    batched = gpu_batch.simulate_batch
+    monkeypatch.setattr(gpu_batch, "simulate_batch", lambda *args, **kwargs: calls.append(len(args[1])) or
+                        batched(*args, **kwargs))
+    circuit = qaoa_ring(4, layers=1)
+    params = np.random.default_rng(4).uniform(-np.pi, np.pi, size=(5, len(circuit.parameters)))
+    H = PauliSum.from_list([("ZZII", 1.0), ("IXXI", -0.5), ("YIIY", 0.25)])
+    on_gpu = Estimator(backend="gpu", options=SMALL).run(circuit, H, params)
+    on_cpu = Estimator().run(circuit, H, params)
+    assert calls == [5]
+    np.testing.assert_allclose(on_gpu.values, on_cpu.values, atol=1e-10)
