@@ -40,7 +40,11 @@ def _overrides(backend: Backend, method: str) -> bool:
 
 
 def check_capabilities(setup: Setup) -> str:
-    """The declaration is well formed and names methods the backend implements."""
+    """The declaration is well formed and names methods the backend implements.
+
+    >>> run_check("density_matrix", "capabilities")
+    'declares exact, sampled, noise'
+    """
     backend, capabilities = setup.backend, setup.capabilities
     if not isinstance(capabilities, Capabilities):
         raise ConformanceError(f"capabilities is a {type(capabilities).__name__}, not a Capabilities")
@@ -65,7 +69,11 @@ def check_capabilities(setup: Setup) -> str:
 
 
 def check_states(setup: Setup) -> str:
-    """``simulate`` of random circuits equals the reference state (up to a global phase)."""
+    """``simulate`` of random circuits equals the reference state (up to a global phase).
+
+    >>> run_check("statevector", "states")
+    '2 random circuits of 3 qubits'
+    """
     _require(setup, "exact")
     for k in range(setup.num_circuits):
         circuit = setup.circuit()
@@ -76,7 +84,11 @@ def check_states(setup: Setup) -> str:
 
 def check_expectation_values(setup: Setup) -> str:
     """``state.expectation_value`` and the Estimator agree with ``<psi|H|psi>`` of the reference state
-    (exactly on an exact backend, within 5 standard errors from shots on a sampling one)."""
+    (exactly on an exact backend, within 5 standard errors from shots on a sampling one).
+
+    >>> run_check("statevector", "expectation_values")
+    'exact'
+    """
     from qfusion.primitives import Estimator
     circuit = setup.circuit()
     observable = random_observable(setup.num_qubits, setup.rng)
@@ -97,7 +109,11 @@ def check_expectation_values(setup: Setup) -> str:
 
 
 def check_counts(setup: Setup) -> str:
-    """``run`` counts follow the reference distribution; a seeded run repeats; memory matches counts."""
+    """``run`` counts follow the reference distribution; a seeded run repeats; memory matches counts.
+
+    >>> run_check("reference", "counts", shots=200)
+    '200 shots within 5 sigma; seeded and memory consistent'
+    """
     _require(setup, "sampled")
     circuit = setup.circuit()
     probabilities = np.abs(setup.reference.simulate(circuit)) ** 2
@@ -114,7 +130,11 @@ def check_counts(setup: Setup) -> str:
 
 def check_mid_circuit(setup: Setup) -> str:
     """A measurement mid-circuit, a conditioned gate and a reset give the closed-form distribution
-    (or a clear error, where the backend does not run them)."""
+    (or a clear error, where the backend does not run them).
+
+    >>> run_check("statevector", "mid_circuit")
+    'closed form: 000 and 011, half each'
+    """
     _require(setup, "sampled")
     circuit = Circuit(2, 3).h(0).measure(0, 0)
     circuit.x(1).c_if(0, 1)
@@ -130,7 +150,11 @@ def check_mid_circuit(setup: Setup) -> str:
 
 
 def check_parameters(setup: Setup) -> str:
-    """``params=`` binds the circuit's parameters (in ``circuit.parameters`` order) as ``bind`` does."""
+    """``params=`` binds the circuit's parameters (in ``circuit.parameters`` order) as ``bind`` does.
+
+    >>> run_check("statevector", "parameters")
+    'simulate(params=) matches the bound circuit'
+    """
     circuit, parameters = parameterized_circuit(setup.num_qubits)
     values = _values(setup, len(parameters))
     bound = circuit.bind(list(values))
@@ -146,7 +170,13 @@ def check_parameters(setup: Setup) -> str:
 
 
 def check_batched_params(setup: Setup) -> str:
-    """``simulate_batch`` gives each parameter set's reference state."""
+    """``simulate_batch`` gives each parameter set's reference state.
+
+    >>> run_check("statevector", "batched_params")
+    Traceback (most recent call last):
+    ...
+    qfusion.testing.conformance.SkipCheck: not declared: batched_params
+    """
     _require(setup, "batched_params")
     circuit, parameters = parameterized_circuit(setup.num_qubits)
     rows = np.array([_values(setup, len(parameters)) for _ in range(3)])
@@ -160,7 +190,11 @@ def check_batched_params(setup: Setup) -> str:
 
 
 def check_dtypes(setup: Setup) -> str:
-    """Every declared dtype simulates at its precision; a dtype not declared is refused."""
+    """Every declared dtype simulates at its precision; a dtype not declared is refused.
+
+    >>> run_check("statevector", "dtypes").split(";")[0]
+    'complex128, complex64'
+    """
     circuit = setup.circuit()
     expected = setup.reference.simulate(circuit)
     capabilities = setup.capabilities
@@ -179,7 +213,11 @@ def check_dtypes(setup: Setup) -> str:
 
 def check_too_many_qubits(setup: Setup) -> str:
     """A circuit beyond ``max_qubits`` (or, without one, 64 qubits where the memory estimate says
-    they do not fit) fails with a qfusion error before any work."""
+    they do not fit) fails with a qfusion error before any work.
+
+    >>> run_check("reference", "too_many_qubits")
+    'CircuitError: the reference backend is for at most 20 qubits'
+    """
     capabilities = setup.capabilities
     num_qubits = capabilities.max_qubits + 1 if capabilities.max_qubits is not None else 64
     circuit = Circuit(num_qubits).h(0)
@@ -196,7 +234,11 @@ def check_too_many_qubits(setup: Setup) -> str:
 
 def check_honest(setup: Setup) -> str:
     """What is not declared is refused (sampling, states, noise models, non-Clifford gates, unknown
-    options); a declared noise model is applied."""
+    options); a declared noise model is applied.
+
+    >>> run_check("density_matrix", "honest").split(";")[0]
+    'noise_model applied'
+    """
     from qfusion.noise import NoiseModel, bit_flip
     capabilities, circuit, notes = setup.capabilities, Circuit(1).x(0).measure_all(), []
     if not capabilities.sampled:
@@ -224,7 +266,11 @@ def check_honest(setup: Setup) -> str:
 
 
 def check_adjoint(setup: Setup) -> str:
-    """Adjoint gradients on the backend's steps equal the parameter-shift rule on reference states."""
+    """Adjoint gradients on the backend's steps equal the parameter-shift rule on reference states.
+
+    >>> run_check("statevector", "adjoint")
+    '4 partial derivatives'
+    """
     _require(setup, "adjoint")
     from qfusion.primitives import AdjointTape
     circuit, parameters = parameterized_circuit(setup.num_qubits)
@@ -280,7 +326,11 @@ def _setup(backend, options, **settings) -> Setup:
 def run_check(backend, name: str, *, options: dict | None = None, **settings) -> str:
     """Run the check ``name`` on ``backend`` (a name or a Backend); its detail. Raises
     :class:`ConformanceError` on a failure and :class:`SkipCheck` when it does not apply (or the
-    backend cannot run on this host: ``unavailable_reason``)."""
+    backend cannot run on this host: ``unavailable_reason``).
+
+    >>> run_check("statevector", "counts", shots=100)
+    '100 shots within 5 sigma; seeded and memory consistent'
+    """
     setup = _setup(backend, options, **settings)
     reason = setup.backend.unavailable_reason()
     if reason is not None and name != "capabilities":
@@ -294,6 +344,10 @@ def check_backend(backend, *, checks=None, options: dict | None = None, **settin
     ``options`` go to every ``run``/``simulate`` call (an approximate backend's settings);
     ``settings``: ``atol`` (exact comparisons; default by dtype), ``shots``, ``seed``,
     ``num_qubits``, ``num_circuits``.
+
+    >>> report = check_backend("reference", checks=["states", "adjoint"])
+    >>> [(r.name, r.status) for r in report.results]
+    [('states', 'passed'), ('adjoint', 'skipped')]
     """
     results = []
     for name in checks or CHECKS:

@@ -21,7 +21,12 @@ TWO_QUBIT_GATES = ("cx", "cz", "swap")
 
 
 def random_circuit(num_qubits: int, depth: int, rng: np.random.Generator, *, clifford: bool = False) -> Circuit:
-    """``depth`` gates drawn at random (one- and two-qubit; rotations by random angles unless ``clifford``)."""
+    """``depth`` gates drawn at random (one- and two-qubit; rotations by random angles unless ``clifford``).
+
+    >>> import numpy as np
+    >>> random_circuit(2, 5, np.random.default_rng(3)).num_qubits
+    2
+    """
     circuit = Circuit(num_qubits)
     one_qubit = CLIFFORD_GATES if clifford else CLIFFORD_GATES + ("t",) + ROTATIONS
     for _ in range(depth):

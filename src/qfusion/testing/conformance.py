@@ -43,16 +43,28 @@ _PAULI = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Y": np.array([[0, -1
 
 
 class ConformanceError(AssertionError):
-    """A backend does not do what it declares (the message says what and by how much)."""
+    """A backend does not do what it declares (the message says what and by how much).
+
+    >>> issubclass(ConformanceError, AssertionError)
+    True
+    """
 
 
 class SkipCheck(Exception):
-    """A check that does not apply to this backend (its capabilities say so, or it cannot run here)."""
+    """A check that does not apply to this backend (its capabilities say so, or it cannot run here).
+
+    >>> str(SkipCheck("not declared: adjoint"))
+    'not declared: adjoint'
+    """
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One check's outcome: ``status`` is ``"passed"``, ``"failed"`` or ``"skipped"``."""
+    """One check's outcome: ``status`` is ``"passed"``, ``"failed"`` or ``"skipped"``.
+
+    >>> CheckResult("states", "passed", "2 random circuits")
+    CheckResult(name='states', status='passed', detail='2 random circuits')
+    """
     name: str
     status: str
     detail: str = ""
@@ -70,14 +82,30 @@ class ConformanceReport:
 
     @property
     def ok(self) -> bool:
+        """Whether no check failed (skipped ones do not count).
+
+        >>> ConformanceReport("x", (CheckResult("a", "skipped"),)).ok
+        True
+        """
         return all(r.status != "failed" for r in self.results)
 
     @property
     def failures(self) -> list[CheckResult]:
+        """The failed checks.
+
+        >>> ConformanceReport("x", (CheckResult("a", "failed", "off by 1"),)).failures
+        [CheckResult(name='a', status='failed', detail='off by 1')]
+        """
         return [r for r in self.results if r.status == "failed"]
 
     def raise_for_failures(self) -> None:
-        """Raise :class:`ConformanceError` listing the failed checks."""
+        """Raise :class:`ConformanceError` listing the failed checks.
+
+        >>> ConformanceReport("x", (CheckResult("a", "failed", "off by 1"),)).raise_for_failures()
+        Traceback (most recent call last):
+        ...
+        qfusion.testing.conformance.ConformanceError: backend 'x' fails a: off by 1
+        """
         if not self.ok:
             raise ConformanceError(f"backend {self.backend!r} fails " +
                                    "; ".join(f"{r.name}: {r.detail}" for r in self.failures))
@@ -90,7 +118,14 @@ class ConformanceReport:
 @dataclass
 class Setup:
     """What every check of one backend shares: the backend, the options passed to each call, the
-    tolerance of exact comparisons, shots, and the random circuits' generator."""
+    tolerance of exact comparisons, shots, and the random circuits' generator.
+
+    >>> from qfusion.backends import get as get_backend
+
+    >>> setup = Setup(get_backend("statevector"), num_qubits=2)
+    >>> setup.tolerance(), setup.tolerance(np.complex64), setup.circuit(depth=4).num_qubits
+    (1e-08, 0.0002, 2)
+    """
     backend: Backend
     options: dict = field(default_factory=dict)
     atol: float | None = None
@@ -105,26 +140,67 @@ class Setup:
 
     @property
     def capabilities(self) -> Capabilities:
+        """The backend's declaration.
+
+        >>> from qfusion.backends import get as get_backend
+
+        >>> Setup(get_backend("reference")).capabilities.max_qubits
+        20
+        """
         return self.backend.capabilities
 
     def tolerance(self, dtype=None) -> float:
+        """The absolute tolerance of exact comparisons at ``dtype``.
+
+        >>> from qfusion.backends import get as get_backend
+
+        >>> Setup(get_backend("reference"), atol=1e-3).tolerance()
+        0.001
+        """
         if self.atol is not None:
             return self.atol
         return 2e-4 if dtype is not None and np.dtype(dtype) == np.complex64 else 1e-8
 
     def circuit(self, depth: int = 12) -> Circuit:
+        """A random circuit of ``num_qubits`` qubits (Clifford gates only for a Clifford-only backend).
+
+        >>> from qfusion.backends import get as get_backend
+
+        >>> len(Setup(get_backend("reference")).circuit(depth=5).instructions)
+        5
+        """
         return random_circuit(self.num_qubits, depth, self.rng, clifford=self.capabilities.clifford_only)
 
     def simulate(self, circuit: Circuit, **options):
+        """The backend's ``simulate`` with the setup's options.
+
+        >>> from qfusion.backends import get as get_backend
+
+        >>> Setup(get_backend("reference")).simulate(Circuit(1).x(0)).tolist()
+        [0j, (1+0j)]
+        """
         return self.backend.simulate(circuit, **self.options, **options)
 
     def run(self, circuit: Circuit, **options):
+        """The backend's ``run`` with the setup's shots, seed and options.
+
+        >>> from qfusion.backends import get as get_backend
+
+        >>> Setup(get_backend("reference"), shots=5).run(Circuit(1).x(0).measure_all()).counts
+        {'1': 5}
+        """
         return self.backend.run(circuit, **{"shots": self.shots, "seed": self.seed, **self.options, **options})
 
 
 def default_options(backend: Backend) -> dict:
     """Options the kit passes by default: an emulated QPU (which takes ``noise=``, but no noise
-    model) runs noiselessly, to be compared with the reference."""
+    model) runs noiselessly, to be compared with the reference.
+
+    >>> from qfusion.backends import get as get_backend
+
+    >>> default_options(get_backend("trapped_ion")), default_options(get_backend("statevector"))
+    ({'noise': False}, {})
+    """
     capabilities = backend.capabilities
     return {"noise": False} if "noise" in capabilities.options and not capabilities.noise else {}
 
@@ -132,7 +208,11 @@ def default_options(backend: Backend) -> dict:
 # -- comparisons ---------------------------------------------------------------------------
 
 def state_array(state) -> np.ndarray | None:
-    """``numpy.asarray(state)`` as a complex vector or matrix, or None when the state has no such form."""
+    """``numpy.asarray(state)`` as a complex vector or matrix, or None when the state has no such form.
+
+    >>> state_array(np.array([1.0, 0.0])).tolist(), state_array("a tableau")
+    ([1.0, 0.0], None)
+    """
     try:
         array = np.asarray(state)
     except Exception:  # a tableau, an MPS: compared through expectation values instead
@@ -143,7 +223,14 @@ def state_array(state) -> np.ndarray | None:
 
 
 def assert_same_state(got, expected: np.ndarray, atol: float, what: str) -> None:
-    """``got`` (a vector, up to a global phase, or a density matrix) equals the pure state ``expected``."""
+    """``got`` (a vector, up to a global phase, or a density matrix) equals the pure state ``expected``.
+
+    >>> assert_same_state(np.array([1j, 0]), np.array([1, 0]), 1e-12, "a phase apart")
+    >>> assert_same_state(np.array([0j, 1]), np.array([1, 0]), 1e-12, "orthogonal")
+    Traceback (most recent call last):
+    ...
+    qfusion.testing.conformance.ConformanceError: orthogonal: differs from the reference by 1 (tolerance 1e-12)
+    """
     array = state_array(got)
     if array is None:
         raise SkipCheck("the state has no array form (compared by expectation values)")
@@ -161,7 +248,14 @@ def assert_same_state(got, expected: np.ndarray, atol: float, what: str) -> None
 
 def assert_counts_follow(counts: dict, probabilities: np.ndarray, shots: int, num_clbits: int, what: str) -> None:
     """Counts sum to ``shots``, are keyed by ``num_clbits``-bit strings, and each is within 5 standard
-    deviations (plus 3) of ``shots * p``; an outcome of probability 0 never appears."""
+    deviations (plus 3) of ``shots * p``; an outcome of probability 0 never appears.
+
+    >>> assert_counts_follow({"0": 52, "1": 48}, np.array([0.5, 0.5]), 100, 1, "a fair coin")
+    >>> assert_counts_follow({"0": 90, "1": 10}, np.array([0.5, 0.5]), 100, 1, "a loaded coin")
+    Traceback (most recent call last):
+    ...
+    qfusion.testing.conformance.ConformanceError: a loaded coin: outcome 0 came 90 times in 100 shots, expected 50.0 +- 28.0
+    """
     if sum(counts.values()) != shots:
         raise ConformanceError(f"{what}: counts sum to {sum(counts.values())}, not {shots} shots")
     for key in counts:
@@ -176,7 +270,11 @@ def assert_counts_follow(counts: dict, probabilities: np.ndarray, shots: int, nu
 
 
 def pauli_expectation(state: np.ndarray, observable: PauliSum) -> float:
-    """``<psi|H|psi>`` by dense matrices (small states only: the kit's own closed form)."""
+    """``<psi|H|psi>`` by dense matrices (small states only: the kit's own closed form).
+
+    >>> round(pauli_expectation(np.array([1, 1]) / np.sqrt(2), PauliSum.from_list([("X", 2.0)])), 12)
+    2.0
+    """
     total = 0j
     for label, coeff in observable.to_list():
         matrix = np.array([[1.0]])
@@ -187,13 +285,24 @@ def pauli_expectation(state: np.ndarray, observable: PauliSum) -> float:
 
 
 def random_observable(num_qubits: int, rng: np.random.Generator, terms: int = 4) -> PauliSum:
+    """A random Pauli sum of ``terms`` terms.
+
+    >>> random_observable(3, np.random.default_rng(0)).num_qubits
+    3
+    """
     labels = ["".join(rng.choice(list("IXYZ"), num_qubits)) for _ in range(terms)]
     return PauliSum.from_list([(label, float(rng.normal())) for label in labels])
 
 
 def expect_refusal(call, what: str) -> str:
     """``call()`` must raise a :class:`~qfusion.errors.QfusionError` (or ``TypeError`` for an
-    option the signature does not take), or warn; returns how it refused."""
+    option the signature does not take), or warn; returns how it refused.
+
+    >>> from qfusion.backends import get as get_backend
+
+    >>> expect_refusal(lambda: get_backend("nowhere"), "an unknown backend")[:13]
+    'BackendError:'
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
