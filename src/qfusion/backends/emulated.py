@@ -52,7 +52,12 @@ _FAILED_ATTEMPT = UnitaryGate(np.eye(4), label="heralded_attempt")
 
 
 class EmulatedBackend(Backend):
-    """A QPU emulator for ``device`` (a name of :func:`qfusion.devices.names` or a Device)."""
+    """A QPU emulator for ``device`` (a name of :func:`qfusion.devices.names` or a Device).
+
+    >>> backend = EmulatedBackend("trapped_ion")
+    >>> backend.name, backend.capabilities.max_qubits
+    ('trapped_ion', 20)
+    """
 
     name = "emulated"
     capabilities = Capabilities(noise=False, options=("optimization_level", "initial_layout", "method", "noise"))
@@ -65,12 +70,21 @@ class EmulatedBackend(Backend):
 
     def transpile(self, circuit: Circuit, *, seed=None, optimization_level: int = 2,
                   initial_layout=None) -> TranspiledCircuit:
-        """The circuit as this device would run it."""
+        """The circuit as this device would run it.
+
+        >>> EmulatedBackend("trapped_ion").transpile(Circuit(2).h(0).cx(0, 1), seed=1).report.two_qubit_gates
+        1
+        """
         return transpile(circuit, self.device, seed=seed, optimization_level=optimization_level,
                          initial_layout=initial_layout)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, optimization_level: int = 2,
             initial_layout=None, method: str = "automatic", noise: bool = True) -> Result:
+        """Sample ``shots`` shots as the device would: transpiled, with its noise unless ``noise=False``.
+
+        >>> EmulatedBackend("trapped_ion").run(Circuit(1).x(0).measure_all(), shots=50, seed=1, noise=False).counts
+        {'1': 50}
+        """
         start = time.perf_counter()
         device = self.device
         shots = int(shots)
@@ -227,16 +241,36 @@ def _pieces(inst, index) -> list[Instruction]:
 
 
 class SuperconductingBackend(EmulatedBackend):
+    """The emulated 27-qubit heavy-hex superconducting QPU (``qfusion.devices.get("superconducting")``).
+
+    >>> SuperconductingBackend().capabilities.max_qubits
+    27
+    """
     name = "superconducting"
 
 
 class TrappedIonBackend(EmulatedBackend):
+    """The emulated all-to-all trapped-ion QPU.
+
+    >>> TrappedIonBackend().device.num_qubits
+    20
+    """
     name = "trapped_ion"
 
 
 class NeutralAtomBackend(EmulatedBackend):
+    """The emulated neutral-atom array (atoms moved to interact).
+
+    >>> NeutralAtomBackend().name
+    'neutral_atom'
+    """
     name = "neutral_atom"
 
 
 class PhotonicBackend(EmulatedBackend):
+    """The emulated photonic QPU (heralded entangling gates).
+
+    >>> PhotonicBackend().name
+    'photonic'
+    """
     name = "photonic"

@@ -23,16 +23,31 @@ MAX_QUBITS = 20
 
 
 class ReferenceBackend(Backend):
+    """Applies every gate as a dense matrix, measures shot by shot: slow and obviously right.
+
+    >>> ReferenceBackend().capabilities.max_qubits
+    20
+    """
     name = "reference"
     capabilities = Capabilities(exact=True, max_qubits=MAX_QUBITS)
 
     def simulate(self, circuit: Circuit, *, params=None, seed=None, **options) -> np.ndarray:
+        """The final state vector (mid-circuit measurements collapse, seeded).
+
+        >>> ReferenceBackend().simulate(Circuit(1).x(0)).tolist()
+        [0j, (1+0j)]
+        """
         _refuse(options)
         state, _ = _evolve(circuit.bind(params) if params is not None else circuit,
                            np.random.default_rng(seed))
         return state
 
     def run(self, circuit: Circuit, *, shots=1024, seed=None, params=None, memory=False, **options) -> Result:
+        """Each shot evolved on its own.
+
+        >>> ReferenceBackend().run(Circuit(1).x(0).measure_all(), shots=3, seed=1).counts
+        {'1': 3}
+        """
         _refuse(options)
         start = time.perf_counter()
         circuit = circuit.bind(params) if params is not None else circuit
