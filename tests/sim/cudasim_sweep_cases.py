@@ -32,7 +32,7 @@ from qfusion.sim.plan import lower  # noqa: E402
 
 
 def _options(**knobs):
-    return gpu.GpuOptions(**{"threads_per_block": 32, "max_blocks": 2, "sweeps": True, **knobs})
+    return gpu.GpuOptions(**{"threads_per_block": 32, "max_blocks": 2, "lanes": True, **knobs})
 
 
 @pytest.mark.parametrize("dtype, qubits", [(np.complex128, 12), (np.complex64, 13)])
