@@ -5,10 +5,11 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from qfusion.sim.kernels.bodies import collapse_pair
+from qfusion.sim.kernels.bodies import collapse_pair, scan_block
 
 _OPTS = dict(cache=True, nogil=True, fastmath=False, error_model="numpy")
 _collapse_pair = nb.njit(inline="always", **_OPTS)(collapse_pair)
+_scan_block = nb.njit(inline="always", **_OPTS)(scan_block)
 _BLOCKS = 256
 
 
@@ -65,19 +66,14 @@ def sample_sorted(state, num_blocks, block_starts, uniforms, first_uniform):
         end = first_uniform[b + 1]
         if u == end:
             continue
-        running = block_starts[b]
-        last_nonzero = b * size
-        for i in range(b * size, (b + 1) * size):
-            a = state[i]
-            p = a.real * a.real + a.imag * a.imag
-            if p > 0.0:
-                last_nonzero = i
-            running += p
-            while u < end and uniforms[u] < running:
+        i, stop = b * size, (b + 1) * size
+        running, last_nonzero = block_starts[b], b * size
+        while u < end and i < stop:
+            i, running, last_nonzero = _scan_block(state, i, stop, running, last_nonzero, uniforms[u])
+            while i < stop and u < end and uniforms[u] < running:  # the uniforms falling on index i
                 out[u] = i
                 u += 1
-            if u == end:
-                break
+            i += 1
         while u < end:  # rounding left a few uniforms past the block's end
             out[u] = last_nonzero
             u += 1
