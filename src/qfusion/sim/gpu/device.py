@@ -34,7 +34,11 @@ class GpuOptions:
     float32), which any GPU runs. Each bit more doubles the chunk and lets a sweep mix one qubit
     more, so a circuit takes fewer sweeps, at fewer blocks per multiprocessor; up to 227 KiB a
     block (13 for complex128, 14 for complex64, H100/H200) where the device allows it (a launch
-    beyond the device's limit raises :class:`~qfusion.errors.BackendError`)."""
+    beyond the device's limit raises :class:`~qfusion.errors.BackendError`).
+
+    >>> GpuOptions(lanes=True, sweep_qubits=13).sweep_qubits
+    13
+    """
     threads_per_block: int = 256
     max_blocks: int = 1 << 16
     lanes: bool | None = None
@@ -46,12 +50,21 @@ class GpuOptions:
 
 
 def numba_cuda():
+    """``numba.cuda``, imported on first use (importing this module needs no GPU).
+
+    >>> numba_cuda().__name__.startswith("numba")
+    True
+    """
     from numba import cuda
     return cuda
 
 
 def device_available() -> bool:
-    """Whether a CUDA GPU, its driver and libNVVM can be used (or numba's CUDA simulator is on)."""
+    """Whether a CUDA GPU, its driver and libNVVM can be used (or numba's CUDA simulator is on).
+
+    >>> device_available() in (True, False)
+    True
+    """
     try:
         return bool(numba_cuda().is_available())
     except Exception:  # a broken driver install raises from deep inside numba
@@ -62,12 +75,20 @@ def cuda_simulator() -> bool:
     """Whether numba's CUDA simulator stands in for the GPU (``NUMBA_ENABLE_CUDASIM=1``).
 
     Asked of ``numba.cuda``'s own configuration: the numba-cuda package keeps one apart from
-    ``numba.config``."""
+    ``numba.config``.
+
+    >>> isinstance(cuda_simulator(), bool)
+    True
+    """
     return bool(numba_cuda().config.ENABLE_CUDASIM)
 
 
 def unavailable_reason() -> str:
-    """Why :func:`device_available` is false, in the driver's or numba's words."""
+    """Why :func:`device_available` is false, in the driver's or numba's words.
+
+    >>> device_available() or "numba.cuda" in unavailable_reason()
+    True
+    """
     cuda = numba_cuda()
     try:
         cuda.current_context()
@@ -85,7 +106,14 @@ def unavailable_reason() -> str:
 
 def require_device(backend: str = "gpu", cpu_backend: str = "statevector") -> None:
     """Raise :class:`BackendError` saying why no GPU can be used for ``backend`` (and which CPU
-    backend does the same work)."""
+    backend does the same work).
+
+    >>> if not device_available():
+    ...     try:
+    ...         require_device()
+    ...     except BackendError as exc:
+    ...         assert "use backend='statevector'" in str(exc)
+    """
     if device_available():
         return
     raise BackendError(f"the {backend} backend needs an NVIDIA GPU with a CUDA driver: {unavailable_reason()}; "
@@ -96,7 +124,11 @@ def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, w
     """Raise :class:`CircuitTooLargeError` unless ``batch * copies`` states fit in the device's free memory.
 
     ``num_qubits`` counts index bits (a density matrix of n qubits is a vector of 2n); ``what``
-    names the data in the message (default: "K state(s) of n qubits")."""
+    names the data in the message (default: "K state(s) of n qubits").
+
+    >>> if device_available():
+    ...     assert check_device_fits(10, np.complex128) == 16384
+    """
     needed = state_bytes(num_qubits, dtype) * copies * batch if num_qubits < 100 else float("inf")
     free = numba_cuda().current_context().get_memory_info().free
     if cuda_simulator():  # numba's simulator says "inf": its device arrays are host memory
@@ -112,6 +144,12 @@ def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, w
 
 
 def launch(kernel, total: int, options: GpuOptions, *args, threads: int | None = None) -> None:
+    """Launch ``kernel`` over ``total`` work items: blocks of ``threads`` (default: the options'),
+
+    as many as needed up to ``options.max_blocks`` (the kernels loop over a grid stride).
+    >>> max(1, min(-(-1000 // 256), GpuOptions().max_blocks))  # the blocks of 1000 items
+    4
+    """
     threads = threads or options.threads_per_block
     blocks = max(1, min(-(-total // threads), options.max_blocks))
     kernel[blocks, threads](*args)
