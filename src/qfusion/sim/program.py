@@ -75,7 +75,15 @@ def counts_from_outcomes(outcomes, num_clbits: int, memory: bool = False, weight
 
 
 def record_readout(clbits: np.ndarray, op: ReadoutOp, rng: np.random.Generator) -> None:
-    """Replace the bit ``op`` reads by a draw from its readout error."""
+    """Replace the bit ``op`` reads by a draw from its readout error.
+
+    >>> from qfusion.noise.readout import ReadoutError
+    >>> from qfusion.sim.noise_plan import ReadoutOp
+    >>> clbits = np.array([0], dtype=np.uint8)
+    >>> record_readout(clbits, ReadoutOp(0, 0, ReadoutError(np.array([[0.0, 1.0], [0.0, 1.0]]))), np.random.default_rng(0))
+    >>> clbits.tolist()
+    [1]
+    """
     clbits[op.clbit] = int(op.error.apply_to_bits(np.array([int(clbits[op.clbit])]), rng)[0])
 
 
