@@ -25,7 +25,8 @@ class Capabilities:
     ``dtypes``: the complex dtypes ``simulate``/``run`` take as ``dtype=`` (empty: no such option);
     ``exact``: ``simulate`` returns a state (vector, density matrix, MPS, tableau) that gives exact
     expectation values; ``sampled``: ``run`` samples shots; ``noise``: accepts ``noise_model=``;
-    ``batched_params``: runs many parameter sets in one call; ``adjoint``: adjoint gradients;
+    ``batched_params``: ``simulate_batch`` runs many parameter sets at once; ``adjoint``: adjoint
+    gradients on the steps ``adjoint_steps`` returns; ``clifford_only``: other gates are refused;
     ``max_qubits``: a hard limit (``None``: bounded by memory alone); ``options``: the keyword
     options its ``run``/``simulate`` accept besides the common ones (for error messages).
 
