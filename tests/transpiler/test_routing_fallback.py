@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import equal_up_to_phase, logical_unitary
 
 from qfusion.circuit import Circuit, circuit_unitary
 from qfusion.devices.coupling import distance_matrix, grid, line, ring
@@ -26,28 +25,28 @@ def _circuit(num_qubits: int, size: int, seed: int) -> Circuit:
     return circuit
 
 
-def _check_routed(routed, circuit: Circuit, edges, num_physical: int) -> None:
+def _check_routed(routed, circuit: Circuit, edges, helpers) -> None:
     coupled = {frozenset(e) for e in edges}
     two = [inst for inst in routed.instructions if len(inst.qubits) == 2]
     assert all(frozenset(inst.qubits) in coupled for inst in two)
     assert routed.swaps == sum(inst.operation.name == "swap" for inst in routed.instructions)
     view = SimpleNamespace(instructions=routed.instructions, initial_layout=routed.initial_layout,
                            final_layout=routed.final_layout, global_phase=0.0)
-    assert equal_up_to_phase(logical_unitary(view, circuit.num_qubits), circuit_unitary(circuit))
+    assert helpers.equal_up_to_phase(helpers.logical_unitary(view, circuit.num_qubits), circuit_unitary(circuit))
 
 
 @pytest.mark.parametrize("edges, num_physical", [(line(5), 5), (ring(6), 6), (grid(2, 3), 6)])
-def test_the_python_fallback_routes_onto_the_coupling_and_keeps_the_unitary(edges, num_physical):
+def test_the_python_fallback_routes_onto_the_coupling_and_keeps_the_unitary(edges, num_physical, circuits):
     circuit = _circuit(4, 40, seed=num_physical)
     distance = distance_matrix(edges, num_physical)
     routed = _route_python(circuit.instructions, distance, num_physical, (0, 1, 2, 3), seed=7)
     assert routed.swaps > 0  # a random circuit on 4 of these qubits needs some
-    _check_routed(routed, circuit, edges, num_physical)
+    _check_routed(routed, circuit, edges, circuits)
     again = _route_python(circuit.instructions, distance, num_physical, (0, 1, 2, 3), seed=7)
     assert again.instructions == routed.instructions  # seeded
 
 
-def test_route_falls_back_to_python_when_the_kernel_returns_nothing(monkeypatch):
+def test_route_falls_back_to_python_when_the_kernel_returns_nothing(monkeypatch, circuits):
     circuit = _circuit(4, 30, seed=3)
     edges, num_physical = line(4), 4
     distance = distance_matrix(edges, num_physical)
@@ -63,17 +62,17 @@ def test_route_falls_back_to_python_when_the_kernel_returns_nothing(monkeypatch)
     monkeypatch.setattr(routing, "_route_python", lambda *args: calls.append("python") or fallback(*args))
     routed = route(circuit.instructions, distance, num_physical, (3, 2, 1, 0), seed=11)
     assert calls[-1] == "python"
-    _check_routed(routed, circuit, edges, num_physical)
+    _check_routed(routed, circuit, edges, circuits)
     assert routed.initial_layout == (3, 2, 1, 0)
 
 
-def test_the_fallback_and_the_kernel_agree_on_what_they_compute():
+def test_the_fallback_and_the_kernel_agree_on_what_they_compute(circuits):
     circuit = _circuit(5, 50, seed=9)
     edges, num_physical = grid(2, 3), 6
     distance = distance_matrix(edges, num_physical)
     compiled = route(circuit.instructions, distance, num_physical, (0, 1, 2, 3, 4), seed=2)
     python = _route_python(circuit.instructions, distance, num_physical, (0, 1, 2, 3, 4), seed=2)
     for routed in (compiled, python):
-        _check_routed(routed, circuit, edges, num_physical)
+        _check_routed(routed, circuit, edges, circuits)
     # the same heuristic: neither needs more than a few times the other's SWAPs on this circuit
     assert python.swaps <= 3 * max(compiled.swaps, 1) and compiled.swaps <= 3 * max(python.swaps, 1)
