@@ -99,3 +99,28 @@ def test_gpu_backends_conform_under_the_cuda_simulator(backend):
     proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "failed" not in proc.stdout and " passed " in proc.stdout
+
+
+class _OpaqueState:
+    """A state with no vector form (as a tableau or an MPS): only expectation values."""
+
+    def __init__(self, vector):
+        self._vector = vector
+
+    def expectation_value(self, observable):
+        return observable.expectation_value(self._vector)
+
+
+class _Opaque(Backend):
+    """Returns states the kit cannot turn into arrays: checked through expectation values."""
+    name = "opaque"
+    capabilities = Capabilities(exact=True, sampled=False)
+
+    def simulate(self, circuit, *, params=None, seed=None):
+        return _OpaqueState(get("reference").simulate(circuit, params=params, seed=seed))
+
+
+def test_a_backend_without_vector_states_is_checked_by_expectation_values():
+    report = check_backend(_Opaque(), checks=["states", "expectation_values", "honest"])
+    assert [r.status for r in report.results] == ["skipped", "passed", "passed"], str(report)
+    assert "no array form" in report.results[0].detail

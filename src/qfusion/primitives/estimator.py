@@ -69,7 +69,8 @@ def state_expectation(state, observable: PauliSum) -> float:
     >>> state_expectation(np.diag([0.25, 0.75]), PauliSum.from_list([("Z", 1.0)]))
     -0.5
     """
-    if isinstance(state, DensityMatrix):
+    if isinstance(state, DensityMatrix) or (hasattr(state, "expectation_value") and not hasattr(state, "__array__")):
+        # a density matrix, or a state with no vector form (a tableau, an MPS) that computes its own
         return float(np.real(state.expectation_value(observable)))
     data = np.asarray(state)
     x, z, phased = observable.masks()
