@@ -2,7 +2,7 @@
 """Set up qfusion's environment and run one of its jobs; needs only ``python3``.
 
     python3 dev.py demo    # create .venv, install qfusion, run the demo
-    python3 dev.py test    # create .venv, install qfusion with test extras, run the whole test suite
+    python3 dev.py test    # create .venv, install qfusion with test extras; lint-imports, ruff, mypy, the whole test suite
     python3 dev.py bench   # install the peer simulators too and run the benchmarks
 
 ``test`` also installs Debian's Chromium for the dashboard's browser tests (.ci/browser.py) and starts a
@@ -70,10 +70,13 @@ def main(argv: list[str]) -> int:
         return run(["examples/demo.py", *rest])
     if job == "bench":
         return run(["bench/bench_statevector.py", *rest])
-    code = subprocess.run([str(python().parent / "lint-imports")], cwd=ROOT, env=environment()).returncode
-    if code:
-        print("import contracts broken (see above)", file=sys.stderr)
-        return code
+    for tool, failure in ((["lint-imports"], "import contracts broken"),
+                          (["ruff", "check", "src", "tests", "bench"], "ruff found problems"),
+                          (["mypy"], "mypy found type errors")):
+        code = subprocess.run([str(python().parent / tool[0]), *tool[1:]], cwd=ROOT, env=environment()).returncode
+        if code:
+            print(f"{failure} (see above)", file=sys.stderr)
+            return code
     with_browser()
     return with_postgres(lambda: run(["-m", "pytest", "-n", "2", "-q", *rest]))
 

@@ -191,8 +191,8 @@ def sweep_size(size, dtype):
     """``GpuOptions.sweep_qubits`` for a ``--sweep-qubits`` entry: None (default), a number, or "+k"
     (k bits above the dtype's default chunk: +1, +2 double and quadruple it for any dtype)."""
     if isinstance(size, str):
-        from qfusion.sim.kernels import cuda_sweep
-        return cuda_sweep.max_active(dtype) + int(size)
+        from qfusion.sim.kernels import cuda_lanes
+        return cuda_lanes.max_active(dtype) + int(size)
     return size
 
 
@@ -231,8 +231,8 @@ def run_plan(args, report):
     from bench_density import circuit as noisy_circuit
     from bench_density import qfusion_model
 
-    from qfusion.sim import gpu_density
     from qfusion.sim.gpu import GpuOptions
+    from qfusion.sim.gpu import density_matrix as gpu_density
     from qfusion.sim.noise_plan import lower_noisy
     rows = []
     for dtype in args.dtypes:
@@ -266,7 +266,7 @@ def run_batch(args, report):
     from gpu_circuits import qaoa_ring  # tests/sim/gpu_circuits.py
 
     from qfusion.sim import statevector as cpu
-    from qfusion.sim.gpu_batch import batch_plan, simulate_batch
+    from qfusion.sim.gpu.batch import batch_plan, simulate_batch
     circuit = qaoa_ring(args.batch_qubits, layers=2)
     params = np.random.default_rng(1).uniform(-np.pi, np.pi, size=(args.batch, len(circuit.parameters)))
     simulate_batch(circuit, params[:4])  # compile
@@ -311,8 +311,8 @@ def run_density(args, report):
     from bench_density import qfusion_model
 
     from qfusion.sim import density_matrix as cpu_density
-    from qfusion.sim import gpu_density
     from qfusion.sim.gpu import GpuOptions, check_device_fits
+    from qfusion.sim.gpu import density_matrix as gpu_density
     from qfusion.sim.noise_plan import lower_noisy
     model = qfusion_model()
     warm = noisy_circuit(4, 2, 0)

@@ -13,7 +13,7 @@ pass over a ``2**n`` state, in complex64 and complex128, for:
 * ``cupy 1q`` / ``cupy diag``: the same specialised kernels in CUDA C through ``cupy.RawKernel``
   (skipped, with the reason, where CuPy cannot run);
 * ``qfusion sweep K ops``: single shared-memory sweeps of the lane plan
-  (:mod:`qfusion.sim.kernels.cuda_sweep`) holding 1, 4 and 16 layers of an ``rx`` on each qubit
+  (:mod:`qfusion.sim.kernels.cuda_lanes`) holding 1, 4 and 16 layers of an ``rx`` on each qubit
   it mixes and a ``cz`` chain: their times against the op count give the cost of one op in
   shared memory, the part of a sweep the copy floor does not bound.
 
@@ -131,8 +131,9 @@ def _short(exc: BaseException) -> str:
 def run_one(n: int, dtype, args) -> list[dict]:
     """Every case at ``n`` qubits in ``dtype``; a list of rows (seconds, floor ratio, check)."""
     from qfusion.circuit.gates import standard_gate
-    from qfusion.sim import gpu
     from qfusion.sim import statevector as cpu
+    from qfusion.sim.gpu import statevector as gpu
+    from qfusion.sim.gpu import steps as gpu_steps
     from qfusion.sim.plan import gate_op
 
     dtype = np.dtype(dtype)
@@ -178,7 +179,7 @@ def run_one(n: int, dtype, args) -> list[dict]:
         for label, gate, kind in (("1q", standard_gate("rx", 0.7), "dense"), ("diag", standard_gate("rz", 0.7),
                                                                                    "diagonal")):
             op = gate_op(gate.matrix(), (qubit,))
-            steps = [gpu._gate_step(op, dtype)]
+            steps = [gpu_steps._gate_step(op, dtype)]
             device_steps = gpu.upload(steps)
             reference = host.copy()
             if kind == "dense":
@@ -255,10 +256,10 @@ def _layered(n: int, width: int, layers: int):
 
 
 def _sweep_steps(n: int, width: int, layers: int, dtype) -> list:
-    from qfusion.sim import gpu
+    from qfusion.sim.gpu import statevector as gpu
     from qfusion.sim.plan import lower
     circuit = _layered(n, width, layers)
-    steps = gpu.gate_steps(list(lower(circuit).ops), n, np.dtype(dtype).type, gpu.GpuOptions(sweeps=True))
+    steps = gpu.gate_steps(list(lower(circuit).ops), n, np.dtype(dtype).type, gpu.GpuOptions(lanes=True))
     return steps if all(step[0] == "sweep" for step in steps) else steps + [None]
 
 

@@ -45,7 +45,7 @@ def excitation_strings(rng, n, singles, doubles):
         a, b = sorted(int(q) for q in rng.choice(virtual, 2, replace=False))
         for pattern in ("XXXY", "XXYX", "XYXX", "YXXX", "YYYX", "YYXY", "YXYY", "XYYY"):
             string = {q: "Z" for q in list(range(i + 1, j)) + list(range(a + 1, b))}
-            for q, p in zip((i, j, a, b), pattern):
+            for q, p in zip((i, j, a, b), pattern, strict=False):
                 string[q] = p
             out.append((index, string))
         index += 1
@@ -61,7 +61,7 @@ def gate_list(n, strings):
                  for q in qubits if string[q] in "XY"]
         undo = [("h", (q,), None) if string[q] == "X" else ("rx", (q,), -np.pi / 2)
                 for q in qubits if string[q] in "XY"]
-        ladder = [("cx", (a, b), None) for a, b in zip(qubits, qubits[1:])]
+        ladder = [("cx", (a, b), None) for a, b in zip(qubits, qubits[1:], strict=False)]
         gates += basis + ladder + [("rz", (qubits[-1],), index)] + ladder[::-1] + undo
     return gates
 
@@ -81,7 +81,7 @@ def qfusion_circuit(n, gates, num_params):
 
 def random_hamiltonian(rng, n, terms):
     labels = ["".join(rng.choice(list("IXYZ"), n, p=[0.55, 0.15, 0.15, 0.15])) for _ in range(terms)]
-    return PauliSum.from_list(list(zip(labels, rng.normal(size=terms))), n).simplify()
+    return PauliSum.from_list(list(zip(labels, rng.normal(size=terms), strict=False)), n).simplify()
 
 
 def time_best(fn, repeat):

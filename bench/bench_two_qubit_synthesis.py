@@ -60,7 +60,7 @@ def main() -> None:
                 results = [synthesize_two_qubit(u, entangler) for u in unitaries]
             seconds = (time.process_time() - start) / (args.repeat * len(unitaries))
             counts, error = [], 0.0
-            for i, ((ops, phase), unitary) in enumerate(zip(results, unitaries)):
+            for i, ((ops, phase), unitary) in enumerate(zip(results, unitaries, strict=False)):
                 counts.append(sum(len(qubits) == 2 for _, qubits in ops))
                 circuit = Circuit(2, global_phase=phase)
                 for gate, qubits in ops:

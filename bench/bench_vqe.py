@@ -69,6 +69,7 @@ def pennylane_hamiltonian(hamiltonian):
 def pennylane_pauli_rot_qnode(hamiltonian):
     """UCCSD with one qml.PauliRot per Pauli exponential (lightning applies PauliRot natively)."""
     import pennylane as qml
+
     from qfusion.chem import excitation_generator, excitations, hartree_fock_bits
     n = hamiltonian.num_qubits
     generators = [excitation_generator(e, 12, "jw") for e in excitations(12, 2, 2)]
@@ -94,6 +95,7 @@ def pennylane_pauli_rot_qnode(hamiltonian):
 def pennylane_gate_qnode(hamiltonian, ansatz):
     """qfusion's gate-level UCCSD circuit, gate for gate, on lightning.qubit."""
     import pennylane as qml
+
     from qfusion.primitives.expressions import value_and_partials
     n = ansatz.num_qubits
     names = [p.name for p in ansatz.parameters]
@@ -129,6 +131,7 @@ def pennylane_gate_qnode(hamiltonian, ansatz):
 def part_gradient(repeat):
     import pennylane as qml
     from pennylane import numpy as pnp
+
     from qfusion.primitives import AdjointTape
     hamiltonian, ansatz = lih_problem()
     theta = np.random.default_rng(5).normal(scale=0.05, size=len(ansatz.parameters))
@@ -165,6 +168,7 @@ def part_vqe(repeat):
     from qiskit_algorithms import VQE
     from qiskit_algorithms.gradients import ParamShiftEstimatorGradient
     from qiskit_algorithms.optimizers import L_BFGS_B
+
     from qfusion.algorithms import vqe
     from qfusion.chem import fci_energy, molecular_data, qubit_hamiltonian, uccsd_ansatz
     from qfusion.interop.qiskit import to_qiskit

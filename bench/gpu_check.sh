@@ -70,7 +70,7 @@ try:
         libs.test()  # where numba.cuda found the driver, libNVVM, NVRTC and libdevice
 except Exception as exc:
     print(f"{type(exc).__name__}: {exc}")
-from qfusion.sim import gpu
+from qfusion.sim.gpu import statevector as gpu
 print("qfusion gpu backend:", ("usable" + (" (numba's CUDA simulator)" if gpu.cuda_simulator() else ""))
       if gpu.device_available() else "NOT usable: " + gpu.unavailable_reason())
 EOF

@@ -14,8 +14,7 @@ from __future__ import annotations
 import importlib
 
 from qfusion.circuit import Circuit, Parameter
-from qfusion.errors import (BackendError, CircuitError, CircuitTooLargeError, QasmError,
-                            QfusionError)
+from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError, QasmError, QfusionError
 
 __version__ = "0.1.0"
 

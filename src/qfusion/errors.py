@@ -57,6 +57,14 @@ class BackendError(QfusionError, RuntimeError):
     """A backend cannot be found, cannot run a circuit, or failed while running it."""
 
 
+class DeviceError(QfusionError, ValueError):
+    """A device description is inconsistent, or a circuit breaks one of the device's limits."""
+
+
+class SynthesisError(QfusionError, ArithmeticError):
+    """A unitary could not be synthesised to the requested precision (a numerical failure)."""
+
+
 class MissingDependencyError(QfusionError, ImportError):
     """An optional dependency is needed for this feature and is not installed."""
 

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 
 import qfusion as qf
-from qfusion.algorithms.characterization import (clifford_group, quantum_volume, randomized_benchmarking,
-                                                 rb_circuit)
+from qfusion.algorithms.characterization import clifford_group, quantum_volume, randomized_benchmarking, rb_circuit
 from qfusion.circuit import circuit_unitary
 
 

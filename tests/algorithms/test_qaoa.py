@@ -7,8 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from qfusion.algorithms.problems import (Graph, cut_value, diagonal, ising_hamiltonian, maxcut_hamiltonian,
-                                         portfolio_hamiltonian, qubo_hamiltonian, read_graph)
+from qfusion.algorithms.problems import (
+    Graph,
+    cut_value,
+    diagonal,
+    ising_hamiltonian,
+    maxcut_hamiltonian,
+    portfolio_hamiltonian,
+    qubo_hamiltonian,
+    read_graph,
+)
 from qfusion.algorithms.qaoa import interpolate, qaoa, qaoa_circuit, qaoa_ladder
 from qfusion.errors import CircuitError
 from qfusion.primitives import Estimator

@@ -30,7 +30,7 @@ def chi_square_against_geometric(histogram: dict, p: float, last: int = 6) -> fl
     total = sum(histogram.values())
     observed = [histogram.get(k, 0) for k in range(1, last)] + [sum(c for k, c in histogram.items() if k >= last)]
     probabilities = [p * (1 - p) ** (k - 1) for k in range(1, last)] + [(1 - p) ** (last - 1)]
-    return sum((o - total * q) ** 2 / (total * q) for o, q in zip(observed, probabilities))
+    return sum((o - total * q) ** 2 / (total * q) for o, q in zip(observed, probabilities, strict=False))
 
 
 CHI2_5_DOF_999 = 20.52  # 99.9 % quantile of chi-square with 5 degrees of freedom
@@ -39,7 +39,7 @@ CHI2_5_DOF_999 = 20.52  # 99.9 % quantile of chi-square with 5 degrees of freedo
 def test_sampled_attempts_follow_the_geometric_distribution():
     attempts = sample_attempts(3, 20000, 0.75, np.random.default_rng(11))
     values, counts = np.unique(attempts, return_counts=True)
-    histogram = dict(zip(values.tolist(), counts.tolist()))
+    histogram = dict(zip(values.tolist(), counts.tolist(), strict=False))
     assert chi_square_against_geometric(histogram, 0.75) < CHI2_5_DOF_999
     assert chi_square_against_geometric(histogram, 0.7) > 10 * CHI2_5_DOF_999   # the test can tell
     assert abs(attempts.mean() - 1 / 0.75) < 4 * np.sqrt(0.25) / 0.75 / np.sqrt(attempts.size)

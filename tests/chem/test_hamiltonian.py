@@ -7,8 +7,7 @@ pyscf = pytest.importorskip("pyscf")
 from pyscf import fci, gto, mcscf, scf  # noqa: E402
 
 import qfusion as qf  # noqa: E402
-from qfusion.chem import (hartree_fock_circuit, molecular_data, number_operator, map_fermion_operator,  # noqa: E402
-                          qubit_hamiltonian)
+from qfusion.chem import hartree_fock_circuit, map_fermion_operator, molecular_data, number_operator, qubit_hamiltonian  # noqa: E402
 from qfusion.chem.sectors import restricted_matrix, sector_ground_energy, sector_indices  # noqa: E402
 from qfusion.errors import ChemistryError  # noqa: E402
 

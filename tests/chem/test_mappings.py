@@ -5,8 +5,7 @@ import random
 import numpy as np
 import pytest
 
-from qfusion.chem import (FermionOperator, encoding, fermionic_hamiltonian, map_fermion_operator,
-                          molecular_data)
+from qfusion.chem import FermionOperator, encoding, fermionic_hamiltonian, map_fermion_operator, molecular_data
 from qfusion.chem.mappings import gf2_inverse
 from qfusion.errors import CircuitError
 from qfusion.observables import PauliSum

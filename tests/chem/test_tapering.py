@@ -8,8 +8,7 @@ from pyscf import fci, gto, scf  # noqa: E402
 
 import qfusion as qf  # noqa: E402
 from qfusion.algorithms import vqe  # noqa: E402
-from qfusion.chem import (find_tapering, hartree_fock_bits, molecular_data, qubit_hamiltonian,  # noqa: E402
-                          uccsd_ansatz)
+from qfusion.chem import find_tapering, hartree_fock_bits, molecular_data, qubit_hamiltonian, uccsd_ansatz  # noqa: E402
 from qfusion.errors import ChemistryError  # noqa: E402
 from qfusion.observables import PauliSum  # noqa: E402
 

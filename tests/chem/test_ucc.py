@@ -5,8 +5,16 @@ import pytest
 from scipy.linalg import expm
 
 import qfusion as qf
-from qfusion.chem import (Excitation, FermionOperator, adapt_pool, excitation_generator, excitations, hartree_fock_circuit,
-                          jordan_wigner, uccsd_ansatz)
+from qfusion.chem import (
+    Excitation,
+    FermionOperator,
+    adapt_pool,
+    excitation_generator,
+    excitations,
+    hartree_fock_circuit,
+    jordan_wigner,
+    uccsd_ansatz,
+)
 from qfusion.circuit import circuit_unitary
 from qfusion.errors import ChemistryError
 
@@ -59,10 +67,10 @@ def test_uccsd_is_hartree_fock_at_zero_and_a_product_of_excitation_exponentials(
     assert np.allclose(np.asarray(qf.simulate(ansatz, params=[0.0] * len(params))), hf)
     values = np.random.default_rng(0).normal(scale=0.3, size=len(params))
     expected = hf
-    for excitation, theta in zip(excitations(n, na, nb), values):
+    for excitation, theta in zip(excitations(n, na, nb), values, strict=False):
         generator = excitation_generator(excitation, n, mapping, two_qubit_reduction=reduced, num_alpha=na, num_beta=nb)
         expected = expm(-1j * theta * generator.to_matrix()) @ expected
-    state = np.asarray(qf.simulate(ansatz.bind(dict(zip(params, values)))))
+    state = np.asarray(qf.simulate(ansatz.bind(dict(zip(params, values, strict=False)))))
     assert np.allclose(state, expected, atol=1e-10)
 
 

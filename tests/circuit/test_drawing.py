@@ -8,8 +8,18 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from qfusion.circuit import (STANDARD_GATES, Circuit, CircuitGate, ControlledGate, InverseGate, Parameter,
-                             PowerGate, Register, StandardGate, UnitaryGate)
+from qfusion.circuit import (
+    STANDARD_GATES,
+    Circuit,
+    CircuitGate,
+    ControlledGate,
+    InverseGate,
+    Parameter,
+    PowerGate,
+    Register,
+    StandardGate,
+    UnitaryGate,
+)
 from qfusion.circuit.drawing import draw
 from qfusion.circuit.drawing.layout import format_param, layout
 from qfusion.errors import CircuitError

@@ -5,8 +5,16 @@ import pytest
 from qiskit.circuit.library import MCXGate, get_standard_gate_name_mapping
 from qiskit.quantum_info import Operator
 
-from qfusion.circuit import (STANDARD_GATES, Circuit, ControlledGate, Parameter, UnitaryGate,
-                             circuit_unitary, matrix_kind, standard_gate)
+from qfusion.circuit import (
+    STANDARD_GATES,
+    Circuit,
+    ControlledGate,
+    Parameter,
+    UnitaryGate,
+    circuit_unitary,
+    matrix_kind,
+    standard_gate,
+)
 from qfusion.errors import CircuitError, ParameterError
 
 QISKIT = get_standard_gate_name_mapping()

@@ -67,6 +67,7 @@ def test_user_defined_device_and_errors(tmp_path):
 def test_noise_model_gate_error_matches_calibration():
     """The depolarizing part plus relaxation during the gate gives the calibrated average infidelity."""
     import numpy as np
+
     from qfusion.devices.noise import gate_channel
     device = devices.get("superconducting")
     for name, qubits in (("sx", (3,)), ("cz", (0, 1))):

@@ -7,8 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from qfusion.circuit import (STANDARD_GATES, Circuit, CircuitGate, ControlledGate, InverseGate, PowerGate,
-                             StandardGate, UnitaryGate)
+from qfusion.circuit import (
+    STANDARD_GATES,
+    Circuit,
+    CircuitGate,
+    ControlledGate,
+    InverseGate,
+    PowerGate,
+    StandardGate,
+    UnitaryGate,
+)
 
 
 def random_unitary(rng: np.random.Generator, num_qubits: int) -> np.ndarray:

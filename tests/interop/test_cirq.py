@@ -14,8 +14,17 @@ import pytest
 cirq = pytest.importorskip("cirq")
 sympy = pytest.importorskip("sympy")
 
-from qfusion.circuit import (Circuit, CircuitGate, ControlledGate, Parameter, PowerGate,  # noqa: E402
-                             Register, StandardGate, UnitaryGate, circuit_unitary)
+from qfusion.circuit import (  # noqa: E402
+    Circuit,
+    CircuitGate,
+    ControlledGate,
+    Parameter,
+    PowerGate,
+    Register,
+    StandardGate,
+    UnitaryGate,
+    circuit_unitary,
+)
 from qfusion.circuit.gates import STANDARD_GATES  # noqa: E402
 from qfusion.errors import CircuitError  # noqa: E402
 from qfusion.interop import from_cirq, to_cirq  # noqa: E402

@@ -15,8 +15,18 @@ from qiskit.circuit.library import get_standard_gate_name_mapping  # noqa: E402
 from qiskit.circuit.random import random_circuit as qiskit_random_circuit  # noqa: E402
 from qiskit.quantum_info import Operator  # noqa: E402
 
-from qfusion.circuit import (Circuit, CircuitGate, Condition, ControlledGate, InverseGate, Parameter,  # noqa: E402
-                             PowerGate, Register, StandardGate, circuit_unitary)
+from qfusion.circuit import (  # noqa: E402
+    Circuit,
+    CircuitGate,
+    Condition,
+    ControlledGate,
+    InverseGate,
+    Parameter,
+    PowerGate,
+    Register,
+    StandardGate,
+    circuit_unitary,
+)
 from qfusion.circuit.gates import STANDARD_GATES  # noqa: E402
 from qfusion.errors import CircuitError, ParameterError  # noqa: E402
 from qfusion.interop import from_qiskit, to_qiskit  # noqa: E402

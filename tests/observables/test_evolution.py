@@ -46,7 +46,7 @@ def test_commuting_terms_with_one_x_pattern_are_diagonalised_exactly(seed):
             chosen.append(z)
     chosen = chosen[:6]
     terms = PauliSum.from_masks([x] * len(chosen), chosen, np.ones(len(chosen)), n)  # phased form, then made real
-    terms = PauliSum.from_list([(label, float(c)) for label, c in zip(terms.labels, rng.normal(size=len(chosen)))], n)
+    terms = PauliSum.from_list([(label, float(c)) for label, c in zip(terms.labels, rng.normal(size=len(chosen)), strict=False)], n)
     circuit = pauli_evolution_circuit(terms, 0.37)
     ops = circuit.count_ops()
     assert ops.get("rz", 0) + ops.get("rzz", 0) == len(chosen)

@@ -11,7 +11,7 @@ from qfusion.observables import PauliSum
 def random_terms(rng, num_qubits, count, complex_coeffs=False):
     labels = ["".join(rng.choice(list("IXYZ"), num_qubits)) for _ in range(count)]
     coeffs = rng.normal(size=count) + (1j * rng.normal(size=count) if complex_coeffs else 0)
-    return [(label, complex(c) if complex_coeffs else float(c)) for label, c in zip(labels, coeffs)]
+    return [(label, complex(c) if complex_coeffs else float(c)) for label, c in zip(labels, coeffs, strict=False)]
 
 
 def random_state(rng, num_qubits):
@@ -68,11 +68,11 @@ def test_masks_follow_the_documented_formula():
     x_masks, z_masks, phased = PauliSum.from_list(terms).masks()
     assert x_masks.dtype == np.uint64 and z_masks.dtype == np.uint64
     by_hand = 0j
-    for x, z, m in zip(x_masks.tolist(), z_masks.tolist(), phased):
+    for x, z, m in zip(x_masks.tolist(), z_masks.tolist(), phased, strict=False):
         by_hand += m * sum(np.conj(psi[i ^ x]) * psi[i] * (-1) ** bin(i & z).count("1") for i in range(16))
     expected = Statevector(psi).expectation_value(SparsePauliOp.from_list(terms))
     assert by_hand == pytest.approx(expected, abs=1e-12)
-    for (label, _), x, z, m, (_, c) in zip(terms, x_masks, z_masks, phased, terms):
+    for (label, _), x, z, m, (_, c) in zip(terms, x_masks, z_masks, phased, terms, strict=False):
         assert m == pytest.approx(c * 1j ** label.count("Y"))
         assert int(x) == sum(1 << q for q, ch in enumerate(reversed(label)) if ch in "XY")
         assert int(z) == sum(1 << q for q, ch in enumerate(reversed(label)) if ch in "ZY")

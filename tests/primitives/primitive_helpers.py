@@ -1,6 +1,5 @@
 """Random parameterised circuits and Pauli sums for the primitives' tests."""
 
-import numpy as np
 
 from qfusion.circuit import Circuit, Parameter, standard_gate
 from qfusion.circuit.parameter import apply
@@ -35,7 +34,7 @@ def random_circuit(num_qubits, layers, num_params, rng, expressions=True):
 
 def random_pauli_sum(num_qubits, num_terms, rng):
     labels = ["".join(rng.choice(list("IXYZ"), num_qubits)) for _ in range(num_terms)]
-    return PauliSum.from_list(list(zip(labels, rng.normal(size=num_terms))), num_qubits)
+    return PauliSum.from_list(list(zip(labels, rng.normal(size=num_terms), strict=False)), num_qubits)
 
 
 def clifford_frame_circuit(general=False):

@@ -12,7 +12,7 @@ from qfusion.primitives import Estimator
 
 
 def qiskit_value(circuit, observable, values):
-    bound = circuit.bind(dict(zip(circuit.parameters, values)))
+    bound = circuit.bind(dict(zip(circuit.parameters, values, strict=False)))
     return Statevector(to_qiskit(bound)).expectation_value(observable.to_qiskit()).real
 
 

@@ -13,7 +13,7 @@ from qfusion.primitives import AdjointTape, Estimator, shift_rule, value_and_gra
 
 
 def qiskit_value(circuit, observable, values):
-    bound = circuit.bind(dict(zip(circuit.parameters, values)))
+    bound = circuit.bind(dict(zip(circuit.parameters, values, strict=False)))
     return Statevector(to_qiskit(bound)).expectation_value(observable.to_qiskit()).real
 
 
@@ -84,7 +84,7 @@ def test_shift_rules_know_each_gates_spectrum(name, frequencies):
     # the rule differentiates cos and sin of every frequency exactly
     for w in rule.frequencies:
         for f, df in ((np.sin, np.cos), (np.cos, lambda v: -np.sin(v))):
-            estimate = sum(c * (f(w * (0.4 + s)) - f(w * (0.4 - s))) for c, s in zip(rule.weights, rule.shifts))
+            estimate = sum(c * (f(w * (0.4 + s)) - f(w * (0.4 - s))) for c, s in zip(rule.weights, rule.shifts, strict=False))
             assert abs(estimate - w * df(w * 0.4)) < 1e-12
 
 
@@ -101,7 +101,7 @@ def test_rotations_moved_through_clifford_frames_and_non_clifford_gates():
     result = value_and_gradient(c, H, x)
     assert abs(result.value - qiskit_value(c, H, x)) < 1e-10
     np.testing.assert_allclose(result.gradient, central_difference(c, H, x), atol=1e-6)
-    np.testing.assert_allclose(AdjointTape(c).state(x), Statevector(to_qiskit(c.bind(dict(zip(c.parameters, x)))))
+    np.testing.assert_allclose(AdjointTape(c).state(x), Statevector(to_qiskit(c.bind(dict(zip(c.parameters, x, strict=False)))))
                                .data * np.exp(-1j * 0), atol=1e-10)
 
 

@@ -15,7 +15,7 @@ def test_exact_and_sampled_distributions_match_qiskit():
     exact = Sampler(shots=None).run(circuit.copy().measure_all(), params)
     sampled = Sampler(shots=20000, seed=2).run(circuit, params)  # measured on every qubit when it measures none
     for i, row in enumerate(params):
-        bound = circuit.bind(dict(zip(circuit.parameters, row)))
+        bound = circuit.bind(dict(zip(circuit.parameters, row, strict=False)))
         reference = Statevector(to_qiskit(bound)).probabilities_dict()
         for key, p in reference.items():
             assert abs(exact.probabilities[i].get(key, 0.0) - p) < 1e-10

@@ -6,8 +6,16 @@ import math
 
 import numpy as np
 
-from qfusion.circuit import (STANDARD_GATES, Circuit, CircuitGate, Condition, Parameter, Register, StandardGate,
-                             UnitaryGate)
+from qfusion.circuit import (
+    STANDARD_GATES,
+    Circuit,
+    CircuitGate,
+    Condition,
+    Parameter,
+    Register,
+    StandardGate,
+    UnitaryGate,
+)
 from qfusion.errors import QasmError
 
 ALL_GATES = list(STANDARD_GATES) + ["mcx"]

@@ -8,8 +8,16 @@ import numpy as np
 import pytest
 from qasm_helpers import full_circuit, modified_gate, random_unitary, unitary_circuit
 
-from qfusion.circuit import (Circuit, CircuitGate, Condition, Parameter, Register, StandardGate, UnitaryGate,
-                             circuit_unitary)
+from qfusion.circuit import (
+    Circuit,
+    CircuitGate,
+    Condition,
+    Parameter,
+    Register,
+    StandardGate,
+    UnitaryGate,
+    circuit_unitary,
+)
 from qfusion.circuit.parameter import apply
 from qfusion.errors import QasmError
 from qfusion.qasm import dump, dumps, load, loads
@@ -72,7 +80,7 @@ def test_parameters_become_inputs_and_expressions_round_trip():
     a, b = Parameter("alpha"), Parameter("b_2")
     circuit = Circuit(2, global_phase=a - b)
     for expr in (a, -a, 2 * a + 1, a * (b - 1) / 3, (a + b) ** 2, a ** -b, apply("sin", a) * apply("exp", b),
-                 apply("arccos", a / 4), apply("ln", a + 2), -(-a), a - (b - a), a / (b / a), 1 / a, -2.5 * a,
+                 apply("arccos", a / 4), apply("ln", a + 2), -(-a), a - (b - a), a / (b / a), 1 / a, -2.5 * a,  # noqa: B002 (a double negation, on purpose)
                  a * -0.5, apply("sqrt", a * a + b * b), a ** 2 ** b, (a ** 2) ** b, (-a) ** 2):
         circuit.rx(expr, 0)
         circuit.cp(expr, 0, 1)

@@ -7,8 +7,21 @@ import pytest
 from qfusion.errors import QasmError
 from qfusion.qasm import loads
 from qfusion.qasm.parser import Parser
-from qfusion.qasm.syntax import (Assign, Block, ClassicalDecl, For, GateCall, GateDef, If, Include, Measure,
-                                 MeasureExpr, QuantumDecl, RangeExpr, SetExpr)
+from qfusion.qasm.syntax import (
+    Assign,
+    Block,
+    ClassicalDecl,
+    For,
+    GateCall,
+    GateDef,
+    If,
+    Include,
+    Measure,
+    MeasureExpr,
+    QuantumDecl,
+    RangeExpr,
+    SetExpr,
+)
 
 
 def statements(text, **kwargs):

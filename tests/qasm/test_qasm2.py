@@ -41,8 +41,9 @@ def test_every_qelib1_gate_matches_its_definition_in_the_file(name):
     params = "(" + ",".join(str(0.3 + 0.4 * i) for i in range(num_params)) + ")" if num_params else ""
     mapped = loads(f"{HEADER}qreg q[{num_qubits}]; {name}{params} {args};")
     # the same gate through the file's own definition: rename every gate of qelib1.inc
-    import qfusion.qasm as qasm_package
     from pathlib import Path
+
+    import qfusion.qasm as qasm_package
     library = (Path(qasm_package.__file__).parent / "qelib1.inc").read_text()
     names = [line.split()[1].split("(")[0] for line in library.splitlines() if line.startswith("gate ")]
     renamed = library

@@ -58,7 +58,6 @@ def test_every_job_is_done_once_despite_killed_workers_and_a_server_restart(data
         service.start_worker()
     submitted: dict[int, str] = {}
     results: dict[int, list] = {}
-    done_submitting = threading.Event()
     chaos_log: list[str] = []
 
     def client(number: int):

@@ -38,7 +38,7 @@ def test_estimator_matches_qiskit():
     data = _run({"program": "estimator", "circuits": [source], "parameters": {"theta": 0.9},
                  "options": {"observables": [terms]}})
     reference = qasm3.loads(source.replace("input float theta;", "").replace("rx(theta)", "rx(0.9)"))
-    expected = Statevector(reference).expectation_value(SparsePauliOp.from_list([(l, c) for l, c in terms])).real
+    expected = Statevector(reference).expectation_value(SparsePauliOp.from_list([(label, c) for label, c in terms])).real
     assert data["values"][0] == pytest.approx(expected, abs=1e-10)
 
 

@@ -4,7 +4,7 @@ tests import this module on a machine without qiskit."""
 import numpy as np
 
 import qfusion as qf
-from qfusion.circuit import Circuit, STANDARD_GATES
+from qfusion.circuit import STANDARD_GATES, Circuit
 
 _XY = np.kron([[0, 1], [1, 0]], [[0, -1j], [1j, 0]])  # X on qubit 1, Y on qubit 0
 
@@ -70,5 +70,5 @@ def random_circuit(n, depth, rng, *, extras=tuple(EXTRAS)):
                 break
         else:
             spec = STANDARD_GATES[rng.choice(names)]
-            c._gate(spec.name, _qubits(rng, n, spec.num_qubits), *rng.uniform(-np.pi, np.pi, spec.num_params))
+            c.append(spec.name, _qubits(rng, n, spec.num_qubits), [*rng.uniform(-np.pi, np.pi, spec.num_params)])
     return c

@@ -13,7 +13,6 @@ import sys
 import time
 import types as pytypes
 
-
 NO_NVVM = 3  # the exit status when numba's CUDA target finds no libNVVM (the test skips)
 
 
@@ -28,7 +27,7 @@ def main() -> int:
     import numpy as np
     from numba import cuda, types
 
-    from qfusion.sim.kernels import cuda_density, cuda_gates, cuda_measure, cuda_pauli, cuda_sweep
+    from qfusion.sim.kernels import cuda_density, cuda_gates, cuda_lanes, cuda_measure, cuda_pauli
 
     i64, f64, b1, c128 = types.int64, types.float64, types.boolean, types.complex128
 
@@ -47,8 +46,8 @@ def main() -> int:
             "diagonal": (cuda_gates.diagonal_kernel, (arr(c, 2), arr(i64), i64, arr(c, 2))),
             "swap_bits": (cuda_gates.swap_bits_kernel, (arr(c, 2), arr(i64), arr(i64))),
             "scale": (cuda_gates.scale_kernel, (arr(c, 2), arr(c))),
-            "sweep": (cuda_sweep.sweep_kernel(dt), sweep_args),
-            "sweep_wide": (cuda_sweep.sweep_kernel(dt, wide=True), sweep_args),
+            "sweep": (cuda_lanes.sweep_kernel(dt), sweep_args),
+            "sweep_wide": (cuda_lanes.sweep_kernel(dt, wide=True), sweep_args),
             "pauli_overlap": (cuda_measure.pauli_overlap, (arr(c), arr(c), i64, i64, arr(f64, 2))),
         }
 

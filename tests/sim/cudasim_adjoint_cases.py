@@ -17,21 +17,20 @@ if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":
     pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu_adjoint.py in a subprocess", allow_module_level=True)
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "primitives"))
-from primitive_helpers import clifford_frame_circuit, random_circuit, random_pauli_sum  # noqa: E402
-
 from gpu_circuits import pretend_free_device_memory, random_unitary  # noqa: E402
+from numba import cuda  # noqa: E402
+from primitive_helpers import clifford_frame_circuit, random_circuit, random_pauli_sum  # noqa: E402
 
 from qfusion.circuit import Circuit, Parameter  # noqa: E402
 from qfusion.errors import CircuitTooLargeError  # noqa: E402
 from qfusion.primitives import AdjointTape, ExpectationFunction, value_and_gradient  # noqa: E402
-from qfusion.sim import gpu, gpu_adjoint  # noqa: E402
+from qfusion.sim.gpu import adjoint as gpu_adjoint  # noqa: E402
+from qfusion.sim.gpu import statevector as gpu  # noqa: E402
 from qfusion.sim.kernels import cuda_pauli, reference  # noqa: E402
 from qfusion.sim.plan import lower  # noqa: E402
 
-from numba import cuda  # noqa: E402
-
-SMALL = gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=False)
-SWEEPS = gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=5, sweep_mixed=1)
+SMALL = gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=False)
+SWEEPS = gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=5, sweep_mixed=1)
 
 
 @pytest.fixture(autouse=True)

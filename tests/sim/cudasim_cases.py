@@ -14,24 +14,24 @@ if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":  # e.g. the doctest collection
     pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu.py in a subprocess", allow_module_level=True)
 
 from gpu_circuits import pretend_free_device_memory, qaoa_ring, random_circuit, random_unitary  # noqa: E402
+from numba import cuda  # noqa: E402
 
 import qfusion as qf  # noqa: E402
 from qfusion.circuit import Circuit  # noqa: E402
 from qfusion.errors import CircuitTooLargeError  # noqa: E402
 from qfusion.observables import PauliSum  # noqa: E402
-from qfusion.sim import gpu, gpu_batch  # noqa: E402
 from qfusion.sim import statevector as cpu  # noqa: E402
-from qfusion.sim.kernels import cuda_gates, cuda_measure, cuda_sweep, reference  # noqa: E402
+from qfusion.sim.gpu import batch as gpu_batch  # noqa: E402
+from qfusion.sim.gpu import statevector as gpu  # noqa: E402
+from qfusion.sim.kernels import cuda_gates, cuda_lanes, cuda_measure, reference  # noqa: E402
 from qfusion.sim.lanes import lane_schedule  # noqa: E402
 from qfusion.sim.memory import state_bytes  # noqa: E402
 from qfusion.sim.plan import lower  # noqa: E402
 
-from numba import cuda  # noqa: E402
-
 SMALL = gpu.GpuOptions(threads_per_block=16, max_blocks=2)
-PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=False),
-         gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=6, sweep_mixed=2),
-         gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=7, sweep_mixed=3,
+PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=False),
+         gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=6, sweep_mixed=2),
+         gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=7, sweep_mixed=3,
                         max_diagonal_qubits=3)]
 
 
@@ -119,7 +119,7 @@ def test_sweep_kernel_matches_its_twin():
     for sweep in sweeps:
         step = gpu._sweep_step(sweep, np.complex128)
         reference.gpu_sweep(expected, *step[1:])
-        cuda_sweep.sweep_kernel(np.complex128)[2, 16, 0, cuda_sweep.shared_bytes(step[1], np.complex128)](device,
+        cuda_lanes.sweep_kernel(np.complex128)[2, 16, 0, cuda_lanes.shared_bytes(step[1], np.complex128)](device,
                                                                                                   *step[1:])
     assert np.allclose(device.copy_to_host(), expected, atol=1e-12)
 
@@ -145,7 +145,7 @@ def test_expectation_values_match_the_cpu_simulator():
     rng = np.random.default_rng(6)
     circuit = random_circuit(5, 25, rng)
     labels = ["".join(rng.choice(list("IXYZ"), 5)) for _ in range(6)]
-    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=6))])
+    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=6), strict=False)])
     expected = cpu.simulate(circuit).expectation_value(observable)
     assert abs(gpu.simulate(circuit, options=SMALL).expectation_value(observable) - expected) < 1e-10
 
@@ -202,10 +202,10 @@ def test_mid_circuit_counts_equal_the_cpu_state_vectors_for_the_same_seed(path, 
     def refuse(*args):
         raise AssertionError(f"the {path} path was expected")
     if path == "branches":
-        monkeypatch.setattr(gpu, "_sample_shots", refuse)
+        monkeypatch.setattr(cpu, "_sample_shots", refuse)
     else:
         monkeypatch.setattr(gpu, "_branches_fit", lambda *args: False)
-        monkeypatch.setattr(gpu, "_sample_branches", refuse)
+        monkeypatch.setattr(cpu, "_sample_branches", refuse)
         monkeypatch.setattr(cpu, "_branches_fit", lambda *args: False)
     circuit = _mid_circuit(terminal_tail=False)
     shots = 300 if path == "branches" else 16  # a shot of the per-shot path is ~20 kernels run as Python threads
@@ -227,7 +227,7 @@ def test_mid_circuit_branches_with_a_terminal_tail_pass_chi_square():
     pytest.importorskip("qiskit")
     from exact import chi_square_ok, exact_outcome_probabilities
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setattr(gpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
+    monkeypatch.setattr(cpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
     circuit = _mid_circuit(terminal_tail=True)
     shots = 600
     counts, _ = gpu.sample(circuit, shots, seed=22, options=SMALL)
@@ -239,7 +239,7 @@ def test_mid_circuit_branches_with_a_terminal_tail_pass_chi_square():
 def test_mid_circuit_shots_run_one_by_one_when_the_branch_copies_do_not_fit(monkeypatch):
     pretend_free_device_memory(monkeypatch, gpu._RESERVE_BYTES + 4 * state_bytes(3, np.complex128))
     assert gpu._branches_fit(3, np.complex128, 4) and not gpu._branches_fit(3, np.complex128, 8)
-    monkeypatch.setattr(gpu, "_sample_branches", lambda *args: pytest.fail("the branch copies do not fit"))
+    monkeypatch.setattr(cpu, "_sample_branches", lambda *args: pytest.fail("the branch copies do not fit"))
     circuit = Circuit(3, 2).h(0).cx(0, 1).measure(0, 0).reset(0).h(0).measure(0, 1)
     counts, _ = gpu.sample(circuit, 8, seed=1, options=SMALL)
     assert sum(counts.values()) == 8
@@ -252,7 +252,7 @@ def test_batched_qaoa_matches_one_cpu_run_per_parameter_set():
     for dtype in (np.complex128, np.complex64):
         states = gpu_batch.simulate_batch(circuit, params, dtype=dtype, options=SMALL)
         assert states.shape == (4, 32) and states.dtype == dtype
-        for row, state in zip(params, states):
+        for row, state in zip(params, states, strict=False):
             assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < close(dtype)
 
 
@@ -262,7 +262,7 @@ def test_batched_random_circuit_with_parameters():
     circuit = random_circuit(4, 15, rng).ry(theta, 1).rzz(2 * theta, 0, 3).cx(3, 2).rx(theta, 2)
     params = rng.uniform(-3, 3, size=(3, 1))
     states = gpu_batch.simulate_batch(circuit, params, options=SMALL)
-    for row, state in zip(params, states):
+    for row, state in zip(params, states, strict=False):
         assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < 1e-10
 
 
@@ -279,3 +279,20 @@ def test_memory_guard_uses_the_device_free_memory(monkeypatch):
     with pytest.raises(CircuitTooLargeError, match="device memory is free"):
         gpu.simulate(Circuit(27).h(0))
     gpu.check_device_fits(20, np.complex128)
+
+
+def test_the_estimator_runs_parameter_sets_as_one_gpu_batch(monkeypatch):
+    """Backends by capability: the gpu backend declares batched_params, so the Estimator hands it every
+    parameter set at once and sim/gpu/batch.py simulates them; values equal the CPU's."""
+    from qfusion.primitives import Estimator
+    calls = []
+    batched = gpu_batch.simulate_batch
+    monkeypatch.setattr(gpu_batch, "simulate_batch", lambda *args, **kwargs: calls.append(len(args[1])) or
+                        batched(*args, **kwargs))
+    circuit = qaoa_ring(4, layers=1)
+    params = np.random.default_rng(4).uniform(-np.pi, np.pi, size=(5, len(circuit.parameters)))
+    H = PauliSum.from_list([("ZZII", 1.0), ("IXXI", -0.5), ("YIIY", 0.25)])
+    on_gpu = Estimator(backend="gpu", options=SMALL).run(circuit, H, params)
+    on_cpu = Estimator().run(circuit, H, params)
+    assert calls == [5]
+    np.testing.assert_allclose(on_gpu.values, on_cpu.values, atol=1e-10)

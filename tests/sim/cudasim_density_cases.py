@@ -14,8 +14,8 @@ import pytest
 if os.environ.get("NUMBA_ENABLE_CUDASIM") != "1":
     pytest.skip("CUDA-simulator cases: run by tests/sim/test_gpu_density.py in a subprocess", allow_module_level=True)
 
-from gpu_circuits import (brickwork, noise_model, pretend_free_device_memory, random_circuit,  # noqa: E402
-                          random_unitary)
+from gpu_circuits import brickwork, noise_model, pretend_free_device_memory, random_circuit, random_unitary  # noqa: E402
+from numba import cuda  # noqa: E402
 
 import qfusion as qf  # noqa: E402
 from qfusion import noise  # noqa: E402
@@ -23,16 +23,15 @@ from qfusion.circuit import Circuit  # noqa: E402
 from qfusion.errors import BackendError, CircuitTooLargeError  # noqa: E402
 from qfusion.observables import PauliSum  # noqa: E402
 from qfusion.sim import density_matrix as cpu  # noqa: E402
-from qfusion.sim import gpu, gpu_density  # noqa: E402
+from qfusion.sim.gpu import density_matrix as gpu_density  # noqa: E402
+from qfusion.sim.gpu import statevector as gpu  # noqa: E402
 from qfusion.sim.kernels import cuda_density, cuda_gates, reference, reference_density  # noqa: E402
-
-from numba import cuda  # noqa: E402
 
 # a two-qubit op on the Pauli vector mixes four index bits: sweeps must let at least four mix, and
 # a sweep holds four lane bits more than it mixes
-PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=False),
-         gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=8, sweep_mixed=4),
-         gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=True, sweep_qubits=9, sweep_mixed=5,
+PLANS = [gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=False),
+         gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=8, sweep_mixed=4),
+         gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=True, sweep_qubits=9, sweep_mixed=5,
                         max_diagonal_qubits=4)]
 SMALL = PLANS[0]
 
@@ -76,7 +75,7 @@ def test_results_api_matches_the_cpu_density_matrix():
     rho = gpu_density.simulate(circuit, noise_model=model, options=SMALL)
     expected = cpu.simulate(circuit, noise_model=model)
     labels = ["".join(rng.choice(list("IXYZ"), 4)) for _ in range(8)]
-    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=8))])
+    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=8), strict=False)])
     assert abs(rho.expectation_value(observable) - expected.expectation_value(observable)) < 1e-10
     assert abs(rho.expectation_value("ZIZI") - expected.expectation_value("ZIZI")) < 1e-10
     assert abs(rho.trace() - 1) < 1e-12

@@ -21,15 +21,18 @@ from qfusion.circuit import BroadcastGate, Circuit, Parameter, standard_gate  # 
 from qfusion.observables import PauliSum  # noqa: E402
 from qfusion.primitives import AdjointTape  # noqa: E402
 from qfusion.sim import density_matrix as cpu_density  # noqa: E402
-from qfusion.sim import gpu, gpu_adjoint, gpu_batch, gpu_density  # noqa: E402
 from qfusion.sim import statevector as cpu  # noqa: E402
-from qfusion.sim.kernels import cuda_launch, cuda_sweep  # noqa: E402
+from qfusion.sim.gpu import adjoint as gpu_adjoint  # noqa: E402
+from qfusion.sim.gpu import batch as gpu_batch  # noqa: E402
+from qfusion.sim.gpu import density_matrix as gpu_density  # noqa: E402
+from qfusion.sim.gpu import statevector as gpu  # noqa: E402
+from qfusion.sim.kernels import cuda_lanes, cuda_launch  # noqa: E402
 from qfusion.sim.noise_plan import lower_noisy  # noqa: E402
 from qfusion.sim.plan import lower  # noqa: E402
 
 
 def _options(**knobs):
-    return gpu.GpuOptions(**{"threads_per_block": 32, "max_blocks": 2, "sweeps": True, **knobs})
+    return gpu.GpuOptions(**{"threads_per_block": 32, "max_blocks": 2, "lanes": True, **knobs})
 
 
 @pytest.mark.parametrize("dtype, qubits", [(np.complex128, 12), (np.complex64, 13)])
@@ -38,7 +41,7 @@ def test_chunks_beyond_the_portable_48_kib_match_the_cpu_simulator(dtype, qubits
     options = _options(sweep_qubits=qubits)
     steps = gpu.gate_steps(list(lower(circuit).ops), 13, dtype, options)
     assert {int(step[1]) for step in steps if step[0] == "sweep"} == {qubits}
-    assert cuda_sweep.shared_bytes(qubits, dtype) > cuda_launch.PORTABLE_SHARED_BYTES
+    assert cuda_lanes.shared_bytes(qubits, dtype) > cuda_launch.PORTABLE_SHARED_BYTES
     state = np.asarray(gpu.simulate(circuit, dtype=dtype, options=options))
     tolerance = 1e-10 if dtype == np.complex128 else 2e-5
     assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit)))) < tolerance
@@ -66,7 +69,7 @@ def test_density_matrix_gates_on_more_than_five_pauli_bits_stay_on_the_sweep_pat
     program = lower_noisy(circuit, noise_model=model)
     steps = gpu_density.density_steps(list(program.ops), 6, np.float64, options)
     assert {step[0] for step in steps} <= {"sweep", "swap"}
-    assert any(cuda_sweep.needs_wide(step[7], step[10]) for step in steps if step[0] == "sweep")
+    assert any(cuda_lanes.needs_wide(step[7], step[10]) for step in steps if step[0] == "sweep")
     rho = gpu_density.simulate(circuit, noise_model=model, options=options)
     expected = cpu_density.simulate(circuit, noise_model=model)
     assert np.max(np.abs(rho.pauli_components - expected.pauli_components)) < 1e-10
@@ -81,12 +84,12 @@ def test_batched_global_pulses_match_one_cpu_run_per_set():
     circuit.append(BroadcastGate(standard_gate("p", phi), 3), [0, 2, 4])
     params = np.random.default_rng(7).uniform(-3, 3, size=(3, 2))
     states = gpu_batch.simulate_batch(circuit, params, options=gpu.GpuOptions(threads_per_block=16, max_blocks=2))
-    for row, state in zip(params, states):
+    for row, state in zip(params, states, strict=False):
         assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < 1e-10
 
 
 def test_gpu_adjoint_tape_takes_global_pulses_as_their_factors(monkeypatch):
-    monkeypatch.setattr(gpu_adjoint, "OPTIONS", gpu.GpuOptions(threads_per_block=16, max_blocks=2, sweeps=False))
+    monkeypatch.setattr(gpu_adjoint, "OPTIONS", gpu.GpuOptions(threads_per_block=16, max_blocks=2, lanes=False))
     t, u = Parameter("t"), Parameter("u")
     circuit = Circuit(6)
     circuit.append(BroadcastGate(standard_gate("h"), 6), list(range(6)))

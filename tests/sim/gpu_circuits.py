@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qfusion.circuit import Circuit, Parameter
-
 from circuits import random_circuit, random_unitary  # noqa: F401  (re-exported for the GPU tests)
+
+from qfusion.circuit import Circuit, Parameter
 
 
 def qaoa_ring(n, layers=1):

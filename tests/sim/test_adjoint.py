@@ -28,7 +28,6 @@ def test_pauli_kernels_match_twins(seed):
     reference.pauli_rotation(slow, x, z, phase, np.cos(0.3), np.sin(0.3))
     np.testing.assert_allclose(fast, slow, atol=1e-13)
     assert abs(cpu_pauli.pauli_overlap(a, b, x, z) - reference.pauli_overlap(a, b, x, z)) < 1e-12
-    xs = np.array([x, x, 0], dtype=np.int64)
     zs = np.array([z, 3, 1], dtype=np.int64)
     coeffs = rng.normal(size=3) + 0j
     out_fast, out_slow = np.empty_like(a), np.empty_like(a)

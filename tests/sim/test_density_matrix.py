@@ -31,11 +31,11 @@ def random_circuit(n, depth, rng):
         if roll < 0.35 and n >= 2:
             name = TWO_QUBIT[rng.integers(len(TWO_QUBIT))]
             a, b = (int(q) for q in rng.choice(n, 2, replace=False))
-            c._gate(name, [a, b], *([rng.uniform(-3, 3)] if name == "rzz" else []))
+            c.append(name, [a, b], [*([rng.uniform(-3, 3)] if name == "rzz" else [])])
         elif roll < 0.6:
-            c._gate(ROTATIONS[rng.integers(3)], [int(rng.integers(n))], rng.uniform(-3, 3))
+            c.append(ROTATIONS[rng.integers(3)], [int(rng.integers(n))], [rng.uniform(-3, 3)])
         else:
-            c._gate(ONE_QUBIT[rng.integers(len(ONE_QUBIT))], [int(rng.integers(n))])
+            c.append(ONE_QUBIT[rng.integers(len(ONE_QUBIT))], [int(rng.integers(n))])
     return c
 
 
@@ -152,7 +152,7 @@ def test_observables_purity_fidelity():
     for label in ["ZZ", "XX", "YY", "XI", "IZ", "XY"]:
         assert abs(rho.expectation_value(label) - np.trace(square @ noise.pauli_matrix(label)).real) < 1e-12
     h = qf.PauliSum.from_list([("ZZ", 0.5), ("XX", -1.0), ("YZ", 0.25)])
-    expected = sum(c * np.trace(square @ noise.pauli_matrix(l)) for l, c in h.to_list())
+    expected = sum(c * np.trace(square @ noise.pauli_matrix(label)) for label, c in h.to_list())
     assert abs(rho.expectation_value(h) - expected.real) < 1e-12
     assert abs(rho.purity() - np.trace(square @ square).real) < 1e-12
     bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
@@ -199,7 +199,7 @@ def test_every_standard_gate_on_both_qubit_orders_matches_qiskit():
     for name, spec in qf.circuit.STANDARD_GATES.items():
         for qubits in ([0, 1, 2][:spec.num_qubits], [2, 0, 1][:spec.num_qubits]):
             c = Circuit(3).h(0).ry(0.7, 1).rx(0.3, 2).cx(0, 2)
-            c._gate(name, qubits, *rng.uniform(-3, 3, spec.num_params))
+            c.append(name, qubits, [*rng.uniform(-3, 3, spec.num_params)])
             expected = DensityMatrix(to_qiskit(c)).data
             np.testing.assert_allclose(np.asarray(simulate(c)), expected, atol=1e-12, err_msg=f"{name} {qubits}")
 
@@ -214,7 +214,7 @@ def test_every_standard_gate_with_noise_matches_qiskit_aer(seed):
     for _ in range(40):
         spec = qf.circuit.STANDARD_GATES[names[rng.integers(len(names))]]
         qubits = [int(q) for q in rng.choice(n, spec.num_qubits, replace=False)]
-        c._gate(spec.name, qubits, *rng.uniform(-np.pi, np.pi, spec.num_params))
+        c.append(spec.name, qubits, [*rng.uniform(-np.pi, np.pi, spec.num_params)])
     ours, theirs = noise.NoiseModel(), aer.NoiseModel()
     two = [g for g, spec in qf.circuit.STANDARD_GATES.items() if spec.num_qubits == 2]
     ours.add_gate_error(noise.depolarizing(0.05, 2), two)

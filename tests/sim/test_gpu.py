@@ -7,17 +7,18 @@ import sys
 import types
 from pathlib import Path
 
+import compile_ptx
 import numpy as np
 import pytest
-import compile_ptx
 from gpu_circuits import brickwork, qaoa_ring, random_circuit, random_unitary, run_cuda_simulator
 
 import qfusion as qf
 from qfusion.circuit import Circuit
 from qfusion.errors import BackendError
-from qfusion.sim import gpu, gpu_batch
 from qfusion.sim import statevector as cpu
-from qfusion.sim.kernels import cuda_launch, cuda_sweep, reference
+from qfusion.sim.gpu import batch as gpu_batch
+from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.kernels import cuda_lanes, cuda_launch, reference
 from qfusion.sim.plan import lower
 
 HERE = Path(__file__).parent
@@ -92,14 +93,14 @@ def test_no_gpu_gives_a_clear_backend_error(name, cpu):
 
 @pytest.mark.skipif(gpu.device_available(), reason="a CUDA GPU is present")
 def test_no_gpu_refuses_batches_too():
-    from qfusion.sim.gpu_batch import simulate_batch
+    from qfusion.sim.gpu.batch import simulate_batch
     with pytest.raises(BackendError):
         simulate_batch(Circuit(1).h(0), np.zeros((2, 0)))
 
 
 def test_cpu_backends_still_work_after_importing_the_gpu_modules():
     import qfusion.backends.gpu  # noqa: F401
-    import qfusion.sim.gpu_batch  # noqa: F401
+    import qfusion.sim.gpu.batch  # noqa: F401
     state = qf.simulate(Circuit(2).h(0).cx(0, 1))
     assert np.allclose(np.asarray(state)[[0, 3]], 2 ** -0.5)
 
@@ -117,11 +118,11 @@ def test_bigger_sweep_chunks_take_fewer_passes():
         assert {int(step[1]) for step in steps if step[0] == "sweep"} == {qubits}
         passes[qubits] = len(steps)
     assert passes[11] > passes[12] > passes[13]
-    assert cuda_sweep.shared_bytes(13, np.complex128) == 128 << 10
+    assert cuda_lanes.shared_bytes(13, np.complex128) == 128 << 10
     for dtype, largest in ((np.complex128, 13), (np.complex64, 14), (np.float32, 15)):
         steps = gpu.gate_steps(ops, 20, dtype, gpu.GpuOptions(sweep_qubits=18))
         assert {int(step[1]) for step in steps if step[0] == "sweep"} == {largest}
-        assert cuda_sweep.shared_bytes(largest, dtype) <= cuda_sweep.MAX_SHARED_BYTES
+        assert cuda_lanes.shared_bytes(largest, dtype) <= cuda_lanes.MAX_SHARED_BYTES
 
 
 def test_sweeps_bigger_than_the_device_allows_are_refused_before_any_launch(monkeypatch):
@@ -238,11 +239,11 @@ def test_gates_on_more_than_five_bits_stay_on_the_sweep_path():
     circuit.unitary(random_unitary(rng, 64), [1, 3, 4, 6, 8, 9])
     circuit.mcx([0, 2, 5, 7, 9], 4)
     circuit.h(2).cx(2, 9)
-    options = gpu.GpuOptions(sweeps=True, sweep_qubits=10, sweep_mixed=6)
+    options = gpu.GpuOptions(lanes=True, sweep_qubits=10, sweep_mixed=6)
     steps = gpu.gate_steps(list(lower(circuit).ops), 10, np.complex128, options)
     sweeps = [step for step in steps if step[0] == "sweep"]
     assert {step[0] for step in steps} <= {"sweep", "swap"}
-    assert any(cuda_sweep.needs_wide(step[7], step[10]) for step in sweeps)
+    assert any(cuda_lanes.needs_wide(step[7], step[10]) for step in sweeps)
     expected = np.asarray(cpu.simulate(circuit))
     assert np.max(np.abs(_run_sweep_steps_on_host(steps, 10) - expected)) < 1e-12
 
@@ -288,5 +289,5 @@ def test_batch_plan_runs_a_global_pulse_as_its_one_qubit_factors(monkeypatch):
     plan = gpu_batch.batch_plan(circuit, params)
     assert max(step[2] for step in plan.steps if step[0] == "dense") <= 2
     states = _run_batch_plan_on_host(plan)
-    for row, state in zip(params, states):
+    for row, state in zip(params, states, strict=False):
         assert np.max(np.abs(state - np.asarray(cpu.simulate(circuit, row)))) < 1e-12

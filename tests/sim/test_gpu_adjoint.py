@@ -10,7 +10,8 @@ from gpu_circuits import run_cuda_simulator
 from qfusion.circuit import Circuit, Parameter
 from qfusion.errors import BackendError, CircuitError
 from qfusion.primitives import AdjointTape, Estimator, value_and_gradient
-from qfusion.sim import gpu, gpu_adjoint
+from qfusion.sim.gpu import adjoint as gpu_adjoint
+from qfusion.sim.gpu import statevector as gpu
 from qfusion.sim.plan import lower
 
 HERE = Path(__file__).parent

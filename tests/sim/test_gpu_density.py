@@ -10,8 +10,9 @@ from gpu_circuits import noise_model, run_cuda_simulator
 
 import qfusion as qf
 from qfusion.circuit import Circuit
-from qfusion.sim import gpu, gpu_density
 from qfusion.sim.density_ops import lower_segment
+from qfusion.sim.gpu import density_matrix as gpu_density
+from qfusion.sim.gpu import statevector as gpu
 from qfusion.sim.noise_plan import lower_noisy
 
 HERE = Path(__file__).parent
@@ -29,7 +30,7 @@ def test_plan_is_the_cpu_lowering_on_real_coefficients():
     program = lower_noisy(circuit, noise_model=noise_model())
     lowered = lower_segment(list(program.ops), 3)
     for dtype in (np.float64, np.float32):
-        steps = gpu_density.density_steps(list(program.ops), 3, dtype, gpu.GpuOptions(sweeps=False))
+        steps = gpu_density.density_steps(list(program.ops), 3, dtype, gpu.GpuOptions(lanes=False))
         assert [s[0] for s in steps] and all(s[-1].dtype == dtype for s in steps if s[0] != "swap")
         touched = sorted({int(b) for s in steps for b in s[1]})
         assert touched == sorted({b for op in lowered for b in op.qubits})

@@ -18,8 +18,10 @@ from qfusion.errors import CircuitTooLargeError
 from qfusion.observables import PauliSum
 from qfusion.primitives import AdjointTape
 from qfusion.sim import density_matrix as cpu_density
-from qfusion.sim import gpu, gpu_batch, gpu_density
 from qfusion.sim import statevector as cpu
+from qfusion.sim.gpu import batch as gpu_batch
+from qfusion.sim.gpu import density_matrix as gpu_density
+from qfusion.sim.gpu import statevector as gpu
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "primitives"))
 from primitive_helpers import random_circuit as parameterized_circuit  # noqa: E402
@@ -47,8 +49,8 @@ def test_random_circuits_match_the_cpu_simulator_complex128(n):
         assert np.max(np.abs(state - expected)) < 1e-10, (n, trial)
 
 
-@pytest.mark.parametrize("options", [gpu.GpuOptions(sweeps=False), gpu.GpuOptions(sweeps=True, sweep_mixed=2),
-                                     gpu.GpuOptions(sweeps=True, sweep_qubits=8, max_diagonal_qubits=3),
+@pytest.mark.parametrize("options", [gpu.GpuOptions(lanes=False), gpu.GpuOptions(lanes=True, sweep_mixed=2),
+                                     gpu.GpuOptions(lanes=True, sweep_qubits=8, max_diagonal_qubits=3),
                                      gpu.GpuOptions(threads_per_block=64, max_blocks=7)])
 def test_every_plan_matches_the_cpu_simulator(options):
     rng = np.random.default_rng(7)
@@ -78,7 +80,7 @@ def test_large_state_sampling_and_expectations():
     cpu_state = cpu.simulate(circuit)
     gpu_state = gpu.simulate(circuit)
     labels = ["".join(rng.choice(list("IXYZ"), 24)) for _ in range(5)] + ["Z" * 24, "I" * 23 + "X"]
-    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=7))])
+    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=7), strict=False)])
     assert abs(gpu_state.expectation_value(observable) - cpu_state.expectation_value(observable)) < 1e-10
     indices = gpu_state.sample(50_000, seed=1)
     probabilities = np.abs(np.asarray(cpu_state)) ** 2
@@ -119,7 +121,7 @@ def _layered_mid_circuit(n: int, terminal_tail: bool) -> Circuit:
 
 
 def test_mid_circuit_branches_match_the_cpu_state_vector(monkeypatch):
-    monkeypatch.setattr(gpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
+    monkeypatch.setattr(cpu, "_sample_shots", lambda *args: pytest.fail("the branch path was expected"))
     circuit, shots = _layered_mid_circuit(20, terminal_tail=False), 2000
     counts, _ = gpu.sample(circuit, shots, seed=9)
     assert len(counts) > 16
@@ -151,15 +153,15 @@ def test_sweep_chunks_beyond_48_kib_and_six_qubit_gates_match_the_cpu_simulator(
     gate that only the wide sweep kernel applies."""
     from gpu_circuits import random_unitary
 
-    from qfusion.sim.kernels import cuda_launch, cuda_sweep
+    from qfusion.sim.kernels import cuda_lanes, cuda_launch
     from qfusion.sim.plan import lower
     rng = np.random.default_rng(11)
     circuit = random_circuit(20, 80, rng)
     circuit.unitary(random_unitary(rng, 64), [0, 3, 7, 11, 15, 19])
     expected = np.asarray(cpu.simulate(circuit))
     for extra in extra_bits:
-        size = cuda_sweep.max_active(dtype) + extra
-        if cuda_sweep.shared_bytes(size, dtype) > cuda_launch.shared_limit():
+        size = cuda_lanes.max_active(dtype) + extra
+        if cuda_lanes.shared_bytes(size, dtype) > cuda_launch.shared_limit():
             continue  # this GPU cannot give a block that much (H100/H200: 227 KiB)
         options = gpu.GpuOptions(sweep_qubits=size)
         steps = gpu.gate_steps(list(lower(circuit).ops), 20, dtype, options)
@@ -169,11 +171,11 @@ def test_sweep_chunks_beyond_48_kib_and_six_qubit_gates_match_the_cpu_simulator(
 
 
 def test_density_sweeps_in_bigger_chunks_with_seven_bit_gates_match_the_cpu():
-    from qfusion.sim.kernels import cuda_launch, cuda_sweep
+    from qfusion.sim.kernels import cuda_lanes, cuda_launch
     rng = np.random.default_rng(12)
     circuit = brickwork(8, 4, rng).mcx([0, 2, 5], 7).h(7)  # the mcx mixes seven of its eight Pauli bits
     model = noise_model()
-    size = min(14, cuda_sweep.max_active(np.float64, cuda_launch.shared_limit()))
+    size = min(14, cuda_lanes.max_active(np.float64, cuda_launch.shared_limit()))
     options = gpu.GpuOptions(sweep_qubits=size)
     rho = gpu_density.simulate(circuit, noise_model=model, options=options)
     expected = cpu_density.simulate(circuit, noise_model=model)
@@ -200,7 +202,7 @@ def test_noisy_circuits_match_the_cpu_density_matrix(n):
         assert abs(rho.purity() - expected.purity()) < 1e-10
 
 
-@pytest.mark.parametrize("options", [gpu.GpuOptions(sweeps=False), gpu.GpuOptions(sweeps=True, sweep_mixed=4),
+@pytest.mark.parametrize("options", [gpu.GpuOptions(lanes=False), gpu.GpuOptions(lanes=True, sweep_mixed=4),
                                      gpu.GpuOptions(threads_per_block=64, max_blocks=7)])
 def test_every_density_plan_matches_and_complex64_is_close(options):
     rng = np.random.default_rng(17)
@@ -221,7 +223,7 @@ def test_density_results_sampling_and_mid_circuit_measurement():
     rho = qf.simulate(circuit, backend="gpu_density_matrix", noise_model=model)
     expected = cpu_density.simulate(circuit, noise_model=model)
     labels = ["".join(rng.choice(list("IXYZ"), 8)) for _ in range(6)] + ["Z" * 8]
-    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=7))])
+    observable = PauliSum.from_list([(label, float(c)) for label, c in zip(labels, rng.normal(size=7), strict=False)])
     assert abs(rho.expectation_value(observable) - expected.expectation_value(observable)) < 1e-10
     np.testing.assert_allclose(rho.reduced([5, 1, 2]), expected.reduced([5, 1, 2]), atol=1e-10)
     measured = circuit.copy().measure_all()
@@ -262,7 +264,7 @@ def test_adjoint_qaoa_gradient_and_vector_jacobian_product():
     np.testing.assert_allclose(device.value_and_gradient(H, x)[1], host.value_and_gradient(H, x)[1], atol=1e-10)
     observables, weights = [H, PauliSum.from_label("X" * 16)], [0.5, -1.5]
     for got, expected in zip(device.vector_jacobian_product(observables, weights, x),
-                             host.vector_jacobian_product(observables, weights, x)):
+                             host.vector_jacobian_product(observables, weights, x), strict=False):
         np.testing.assert_allclose(got, expected, atol=1e-10)
     result = qf.primitives.value_and_gradient(circuit, H, x, backend="gpu")
     assert result.metadata["backend"] == "gpu"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from qfusion.circuit import Circuit, STANDARD_GATES
+from qfusion.circuit import STANDARD_GATES, Circuit
 from qfusion.sim import lanes
 from qfusion.sim.fusion import BitSwap, fuse, mixing_qubits, restore_layout, schedule
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep, reference
@@ -21,7 +21,7 @@ def random_circuit(n, depth, rng):
     for _ in range(depth):
         spec = STANDARD_GATES[rng.choice(names)]
         qubits = [int(q) for q in rng.choice(n, spec.num_qubits, replace=False)]
-        c._gate(spec.name, qubits, *rng.uniform(-np.pi, np.pi, spec.num_params))
+        c.append(spec.name, qubits, [*rng.uniform(-np.pi, np.pi, spec.num_params)])
     return c
 
 

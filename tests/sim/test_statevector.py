@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from circuits import random_circuit
+from exact import chi_square_ok, exact_outcome_probabilities
 from qiskit import QuantumCircuit, transpile
 from qiskit.quantum_info import SparsePauliOp, Statevector
 from qiskit_aer import AerSimulator
@@ -13,9 +15,6 @@ from qfusion.circuit import Circuit, UnitaryGate
 from qfusion.errors import CircuitError, CircuitTooLargeError
 from qfusion.sim import SimulatorOptions, simulate
 from qfusion.sim.memory import check_state_fits
-
-from circuits import random_circuit
-from exact import chi_square_ok, exact_outcome_probabilities
 
 AER = AerSimulator(method="statevector")
 SMALL_CHUNKS = [SimulatorOptions(), SimulatorOptions(local_qubits=3),

@@ -18,18 +18,17 @@ def random_circuit(num_qubits: int, size: int, rng: np.random.Generator) -> Circ
         r = rng.random()
         if r < 0.3 or num_qubits == 1:
             if rng.random() < 0.5:
-                circuit._gate(str(rng.choice(ONE)), (int(rng.integers(num_qubits)),))
+                circuit.append(str(rng.choice(ONE)), (int(rng.integers(num_qubits)),))
             else:
-                circuit._gate(str(rng.choice(ROTATIONS)), (int(rng.integers(num_qubits)),),
-                              float(rng.uniform(-3, 3)))
+                circuit.append(str(rng.choice(ROTATIONS)), (int(rng.integers(num_qubits)),), [float(rng.uniform(-3, 3))])
         elif r < 0.88 or num_qubits == 2:
             a, b = (int(x) for x in rng.choice(num_qubits, 2, replace=False))
             name = str(rng.choice(TWO))
             params = (float(rng.uniform(-3, 3)),) if name in ("cp", "rzz", "crx", "rxx", "ryy") else ()
-            circuit._gate(name, (a, b), *params)
+            circuit.append(name, (a, b), [*params])
         else:
             a, b, c = (int(x) for x in rng.choice(num_qubits, 3, replace=False))
-            circuit._gate(str(rng.choice(["ccx", "cswap"])), (a, b, c))
+            circuit.append(str(rng.choice(["ccx", "cswap"])), (a, b, c))
     return circuit
 
 

@@ -31,7 +31,7 @@ def layered_circuit(n: int, layers: int, rng) -> Circuit:
         subset = [q for q in range(n) if rng.random() < 0.7] or [0]
         name, angle = str(rng.choice(["rx", "ry"])), float(rng.uniform(-3, 3))
         for q in subset:
-            circuit._gate(name, (q,), angle)
+            circuit.append(name, (q,), [angle])
         if n > 1 and rng.random() < 0.7:
             a, b = (int(x) for x in rng.choice(n, 2, replace=False))
             circuit.cz(a, b)

@@ -60,6 +60,7 @@ def test_seed_makes_transpiling_deterministic(circuits):
 def test_counts_match_qiskit_aer_after_layout():
     pytest.importorskip("qiskit_aer")
     from qiskit_aer import AerSimulator
+
     from qfusion.interop import to_qiskit
     circuit = Circuit(3).h(0).cx(0, 1).ry(0.7, 2).cx(1, 2).measure_all()
     transpiled = transpile(circuit, "superconducting", seed=2)
@@ -117,6 +118,7 @@ def test_mid_circuit_measurement_conditions_and_reset(device_name):
 
 def test_sabre_trials_do_not_depend_on_the_thread_count(circuits):
     import numba
+
     from qfusion.transpiler import sabre_layout
     device = get("superconducting")
     circuit = circuits.random_circuit(9, 60, np.random.default_rng(5))
@@ -136,8 +138,8 @@ def test_sabre_trials_do_not_depend_on_the_thread_count(circuits):
 
 
 def test_optimize_stops_at_a_fixed_point(circuits):
-    from qfusion.transpiler.passes import optimize, translate, two_qubit_count
     from qfusion.transpiler.decompose import unroll
+    from qfusion.transpiler.passes import optimize, translate, two_qubit_count
     from qfusion.transpiler.transpile import target_of
     target = target_of(get("superconducting"))
     rng = np.random.default_rng(12)
@@ -155,7 +157,7 @@ def test_transpile_restores_the_garbage_collector():
     assert gc.isenabled()
     transpile(Circuit(2).h(0).cx(0, 1), "superconducting", seed=1)
     assert gc.isenabled()
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 (any refusal; the message is not the point here)
         transpile(Circuit(40).h(0), "superconducting")
     assert gc.isenabled()
     gc.disable()

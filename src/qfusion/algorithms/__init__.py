@@ -9,14 +9,29 @@ benchmarking and quantum volume in :mod:`qfusion.algorithms.characterization`.
 """
 
 from qfusion.algorithms.arithmetic import MultiplierLayout, controlled_modular_multiplication
-from qfusion.algorithms.grover import (GroverResult, amplitude_amplification, diffuser, grover_circuit,
-                                       grover_search, optimal_iterations)
+from qfusion.algorithms.grover import (
+                                       GroverResult,
+                                       amplitude_amplification,
+                                       diffuser,
+                                       grover_circuit,
+                                       grover_search,
+                                       optimal_iterations,
+)
 from qfusion.algorithms.hhl import HHLResult, hhl, hhl_circuit
 from qfusion.algorithms.oracles import marked_states, phase_oracle
 from qfusion.algorithms.phase_estimation import PhaseEstimationResult, estimate_phase, phase_estimation_circuit
-from qfusion.algorithms.problems import (Graph, brute_force, cut_value, diagonal, ising_hamiltonian,
-                                         maxcut_hamiltonian, portfolio_hamiltonian, portfolio_qubo,
-                                         qubo_hamiltonian, read_graph)
+from qfusion.algorithms.problems import (
+                                       Graph,
+                                       brute_force,
+                                       cut_value,
+                                       diagonal,
+                                       ising_hamiltonian,
+                                       maxcut_hamiltonian,
+                                       portfolio_hamiltonian,
+                                       portfolio_qubo,
+                                       qubo_hamiltonian,
+                                       read_graph,
+)
 from qfusion.algorithms.qaoa import QAOAResult, interpolate, qaoa, qaoa_circuit, qaoa_ladder
 from qfusion.algorithms.qft import inverse_qft, qft
 from qfusion.algorithms.shor import ShorResult, factors_from_order, order_finding_circuit, order_from_phase, shor

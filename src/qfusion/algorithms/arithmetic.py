@@ -34,7 +34,7 @@ class MultiplierLayout:
     ancilla: int
 
     @classmethod
-    def for_modulus(cls, modulus: int, first: int = 0) -> "MultiplierLayout":
+    def for_modulus(cls, modulus: int, first: int = 0) -> MultiplierLayout:
         n = modulus.bit_length()
         return cls(first, tuple(range(first + 1, first + 1 + n)), tuple(range(first + 1 + n, first + 2 + 2 * n)),
                    first + 2 + 2 * n)
@@ -106,7 +106,7 @@ def controlled_modular_multiplication(constant: int, modulus: int, layout: Multi
         raise CircuitError(f"{constant} has no inverse modulo {modulus}; modular multiplication needs "
                            f"gcd(a, N) = 1")
     circuit = controlled_multiply_add(constant % modulus, modulus, layout)
-    for xq, bq in zip(layout.x, layout.b):
+    for xq, bq in zip(layout.x, layout.b, strict=False):
         circuit.cswap(layout.control, xq, bq)
     undo = controlled_multiply_add(pow(constant, -1, modulus), modulus, layout).inverse()
     return circuit.compose(undo)

@@ -78,12 +78,12 @@ def rb_circuit(num_qubits: int, length: int, rng: np.random.Generator) -> Circui
     for choice in rng.integers(len(group), size=length):
         unitary, word = group[int(choice)]
         for name, qubits in word:
-            circuit._gate(name, qubits)
+            circuit.append(name, qubits)
         circuit.barrier()
         total = unitary @ total
     inverse_unitary, inverse_word = group[_index(num_qubits)[_key(total.conj().T)]]
     for name, qubits in inverse_word:
-        circuit._gate(name, qubits)
+        circuit.append(name, qubits)
     return circuit.measure_all()
 
 

@@ -15,7 +15,7 @@ picks the marked states; each is flipped by a multi-controlled Z between X gates
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from qfusion.circuit import Circuit
 from qfusion.errors import CircuitError

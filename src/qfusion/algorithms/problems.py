@@ -33,7 +33,7 @@ class Graph:
     edges: tuple[tuple[int, int, float], ...]
 
     @classmethod
-    def from_edges(cls, edges, num_nodes: int | None = None) -> "Graph":
+    def from_edges(cls, edges, num_nodes: int | None = None) -> Graph:
         """From ``(u, v)`` or ``(u, v, weight)`` pairs (weight 1 by default)."""
         parsed = []
         for edge in edges:
@@ -159,7 +159,7 @@ def diagonal(hamiltonian: PauliSum) -> np.ndarray:
         raise CircuitError("the Hamiltonian is not diagonal (it has X or Y factors)")
     index = np.arange(2 ** n, dtype=np.uint64)
     out = np.zeros(2 ** n)
-    for z, coeff in zip(hamiltonian.z_masks, hamiltonian.coeffs):
+    for z, coeff in zip(hamiltonian.z_masks, hamiltonian.coeffs, strict=False):
         parity = np.bitwise_count(index & z) & 1 if hasattr(np, "bitwise_count") else \
             np.array([bin(int(v)).count("1") & 1 for v in index & z])
         out += coeff.real * (1 - 2 * parity.astype(float))

@@ -53,7 +53,7 @@ def parameters(p: int) -> tuple[list[Parameter], list[Parameter]]:
 
 
 def _cost_layer(circuit: Circuit, cost: PauliSum, gamma) -> None:
-    for z, coeff in zip(cost.z_masks, cost.coeffs):
+    for z, coeff in zip(cost.z_masks, cost.coeffs, strict=False):
         qubits = [q for q in range(cost.num_qubits) if (int(z) >> q) & 1]
         angle = 2 * coeff.real * gamma
         if not qubits:
@@ -63,10 +63,10 @@ def _cost_layer(circuit: Circuit, cost: PauliSum, gamma) -> None:
         elif len(qubits) == 2:
             circuit.rzz(angle, qubits[0], qubits[1])
         else:
-            for a, b in zip(qubits, qubits[1:]):
+            for a, b in zip(qubits, qubits[1:], strict=False):
                 circuit.cx(a, b)
             circuit.rz(angle, qubits[-1])
-            for a, b in reversed(list(zip(qubits, qubits[1:]))):
+            for a, b in reversed(list(zip(qubits, qubits[1:], strict=False))):
                 circuit.cx(a, b)
 
 
@@ -90,7 +90,7 @@ def qaoa_circuit(cost: PauliSum, p: int, *, warm_start=None, epsilon: float = 0.
     circuit = Circuit(n, name=f"qaoa_p{p}")
     for q in range(n):
         circuit.h(q) if thetas is None else circuit.ry(float(thetas[q]), q)
-    for gamma, beta in zip(gammas, betas):
+    for gamma, beta in zip(gammas, betas, strict=False):
         _cost_layer(circuit, cost, gamma)
         for q in range(n):
             if thetas is None:
@@ -180,7 +180,7 @@ def qaoa(cost: PauliSum, p: int = 1, *, initial_point=None, warm_start=None, eps
 def _result(circuit: Circuit, cost: PauliSum, p: int, found, backend, shots, seed) -> QAOAResult:
     from qfusion.algorithms.problems import brute_force, diagonal
     x = found.x
-    bound = circuit.bind(dict(zip(circuit.parameters, x)))
+    bound = circuit.bind(dict(zip(circuit.parameters, x, strict=False)))
     distribution = Sampler(backend, shots=shots, seed=seed).run(bound.copy().measure_all()).probabilities[()]
     values = diagonal(cost) if cost.num_qubits <= 20 else None
     top = max(distribution, key=distribution.get)

@@ -17,8 +17,9 @@ optimisers such as COBYLA). A callback sees a :class:`VQEProgress` after every i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

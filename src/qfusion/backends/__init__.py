@@ -37,12 +37,23 @@ _REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> 
 
 
 def names() -> list[str]:
-    """Names of every registered backend."""
+    """Names of every registered backend.
+
+    >>> {"statevector", "density_matrix", "reference"} <= set(names())
+    True
+    """
     return list(_REGISTRY)
 
 
 def register(name: str, target: str | Backend) -> None:
-    """Register a backend: an instance, or ``"module:Class"`` imported on first use."""
+    """Register a backend: an instance, or ``"module:Class"`` imported on first use.
+
+    >>> from qfusion.backends.reference import ReferenceBackend
+    >>> register("my_reference", ReferenceBackend())
+    >>> get("my_reference").capabilities.exact
+    True
+    >>> _ = _REGISTRY.pop("my_reference"), _INSTANCES.pop("my_reference")
+    """
     _INSTANCES.pop(name, None)
     if isinstance(target, Backend):
         _INSTANCES[name] = target
@@ -52,7 +63,15 @@ def register(name: str, target: str | Backend) -> None:
 
 
 def get(backend: str | Backend) -> Backend:
-    """The backend called ``backend`` (or ``backend`` itself if it already is one)."""
+    """The backend called ``backend`` (or ``backend`` itself if it already is one).
+
+    >>> get("statevector")
+    <StatevectorBackend 'statevector'>
+    >>> get("nonexistent")
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.BackendError: unknown backend 'nonexistent'; available: ...
+    """
     if isinstance(backend, Backend):
         return backend
     entry = _REGISTRY.get(backend) or (_REMOTE if str(backend).startswith("remote:") else None)

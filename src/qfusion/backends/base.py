@@ -25,7 +25,8 @@ class Capabilities:
     ``dtypes``: the complex dtypes ``simulate``/``run`` take as ``dtype=`` (empty: no such option);
     ``exact``: ``simulate`` returns a state (vector, density matrix, MPS, tableau) that gives exact
     expectation values; ``sampled``: ``run`` samples shots; ``noise``: accepts ``noise_model=``;
-    ``batched_params``: runs many parameter sets in one call; ``adjoint``: adjoint gradients;
+    ``batched_params``: ``simulate_batch`` runs many parameter sets at once; ``adjoint``: adjoint
+    gradients on the steps ``adjoint_steps`` returns; ``clifford_only``: other gates are refused;
     ``max_qubits``: a hard limit (``None``: bounded by memory alone); ``options``: the keyword
     options its ``run``/``simulate`` accept besides the common ones (for error messages).
 
@@ -43,12 +44,24 @@ class Capabilities:
     options: tuple[str, ...] = ()
 
     def supports_dtype(self, dtype) -> bool:
+        """Whether ``dtype=`` may be this dtype.
+
+        >>> Capabilities(dtypes=(np.complex128, np.complex64)).supports_dtype("complex64")
+        True
+        """
         return any(np.dtype(dtype) == np.dtype(d) for d in self.dtypes)
 
 
 @dataclass
 class Result:
-    """Counts (bitstring -> count, classical bit 0 rightmost), optional per-shot memory, metadata."""
+    """Counts (bitstring -> count, classical bit 0 rightmost), optional per-shot memory, metadata.
+
+    >>> from qfusion.backends import run
+    >>> from qfusion.circuit import Circuit
+    >>> result = run(Circuit(2).x(0).measure_all(), shots=10, seed=1)
+    >>> result.counts, result.shots, result.backend_name
+    ({'01': 10}, 10, 'statevector')
+    """
     counts: dict[str, int]
     shots: int
     backend_name: str
@@ -57,12 +70,44 @@ class Result:
     time_taken: float = 0.0
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_outcomes(cls, outcomes, num_clbits: int, *, backend_name: str, memory: bool = False, seed=None,
+                      time_taken: float = 0.0, metadata: dict | None = None) -> Result:
+        """The result of integer outcomes (bit j = clbit j, one per shot), counted by the one
+        formatter of counts (:func:`qfusion.sim.program.counts_from_outcomes`).
+
+        >>> Result.from_outcomes(np.array([3, 0, 3]), 2, backend_name="x", memory=True).memory
+        ['11', '00', '11']
+        """
+        from qfusion.sim.program import counts_from_outcomes
+        counts, shot_memory = counts_from_outcomes(outcomes, num_clbits, memory)
+        return cls(counts, int(np.size(outcomes)), backend_name, shot_memory, seed, time_taken, dict(metadata or {}))
+
+    @staticmethod
+    def bitstring(outcome: int, num_clbits: int) -> str:
+        """An outcome (bit j = clbit j) as the bitstring counts are keyed by (clbit 0 rightmost).
+
+        >>> Result.bitstring(1, 3)
+        '001'
+        """
+        from qfusion.sim.program import bitstring
+        return bitstring(outcome, num_clbits)
+
     def probabilities(self) -> dict[str, float]:
-        """Counts divided by shots."""
+        """Counts divided by shots.
+
+        >>> Result(counts={"0": 3, "1": 1}, shots=4, backend_name="x").probabilities()
+        {'0': 0.75, '1': 0.25}
+        """
         return {key: value / self.shots for key, value in self.counts.items()}
 
     def most_frequent(self) -> str:
-        return max(self.counts, key=self.counts.get)
+        """The bitstring counted most often.
+
+        >>> Result(counts={"0": 3, "1": 1}, shots=4, backend_name="x").most_frequent()
+        '0'
+        """
+        return max(self.counts, key=lambda key: self.counts[key])
 
     def __repr__(self) -> str:
         shown = dict(sorted(self.counts.items(), key=lambda kv: -kv[1])[:8])
@@ -74,6 +119,16 @@ class Backend:
     """One small interface per role: ``run`` samples shots, ``simulate`` returns a final state.
 
     Subclasses set ``name`` and implement what they support; options are keyword-only.
+
+
+    >>> from qfusion.circuit import Circuit
+    >>> class Flipper(Backend):
+    ...     name = "flipper"
+    ...     capabilities = Capabilities(sampled=True)
+    ...     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False):
+    ...         return Result({"1" * circuit.num_clbits: shots}, shots, self.name)
+    >>> Flipper().run(Circuit(1).x(0).measure_all(), shots=5).counts
+    {'1': 5}
     """
 
     name = "backend"
@@ -81,23 +136,68 @@ class Backend:
 
     def unavailable_reason(self) -> str | None:
         """Why this backend cannot run on this host (``None``: it can); workers advertise only
-        backends that can run, and the service refuses jobs for the others."""
+        backends that can run, and the service refuses jobs for the others.
+
+        >>> from qfusion.backends import get
+        >>> get("statevector").unavailable_reason() is None
+        True
+        """
         return None
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int | None:
-        """Bytes this backend would allocate for ``circuit`` (``None``: no estimate)."""
+        """Bytes this backend would allocate for ``circuit`` (``None``: no estimate).
+
+        >>> from qfusion.backends import get
+        >>> from qfusion.circuit import Circuit
+        >>> get("statevector").memory_estimate(Circuit(10))
+        16384
+        """
         return None
 
     def run(self, circuit, *, shots: int = 1024, seed=None, params=None, memory: bool = False,
             **options) -> Result:
+        """Sample ``shots`` shots of ``circuit`` (``capabilities.sampled``).
+
+        >>> from qfusion.backends import get
+        >>> from qfusion.circuit import Circuit
+        >>> get("statevector").run(Circuit(1).x(0).measure_all(), shots=3).counts
+        {'1': 3}
+        """
         raise NotImplementedError(f"backend {self.name!r} cannot sample shots")
 
     def simulate(self, circuit, *, params=None, seed=None, **options):
+        """The final state of ``circuit`` (``capabilities.exact``).
+
+        >>> from qfusion.backends import get
+        >>> from qfusion.circuit import Circuit
+        >>> get("statevector").simulate(Circuit(1).x(0))
+        StateVector(1|1>)
+        """
         raise NotImplementedError(f"backend {self.name!r} does not return states")
+
+    def simulate_batch(self, circuit, params, **options):
+        """The final states of ``circuit`` for each row of ``params`` (one value per circuit
+        parameter, in ``circuit.parameters`` order). A backend that declares
+        ``capabilities.batched_params`` does them at once; this default simulates each bound circuit.
+
+        >>> from qfusion.backends import get
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> states = get("reference").simulate_batch(Circuit(1).rx(Parameter("t"), 0), [[0.0], [np.pi]])
+        >>> [np.round(np.abs(np.asarray(s)), 6).tolist() for s in states]
+        [[1.0, 0.0], [0.0, 1.0]]
+        """
+        rows = np.atleast_2d(np.asarray(params, dtype=float))
+        return [self.simulate(circuit.bind(list(row)), **options) for row in rows]
+
+    def adjoint_steps(self):
+        """The module of state-vector steps adjoint differentiation runs on this backend
+        (``capabilities.adjoint``: :mod:`qfusion.sim.adjoint` or its twin on a device).
+
+        >>> from qfusion.backends import get
+        >>> get("statevector").adjoint_steps().__name__
+        'qfusion.sim.adjoint'
+        """
+        raise NotImplementedError(f"backend {self.name!r} runs no adjoint differentiation")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
-
-
-def as_dtype(dtype):
-    return np.dtype(dtype).type

@@ -21,13 +21,21 @@ around the schedule's expectation (``metadata["duration"]``).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
 
 from qfusion.backends.base import Backend, Capabilities, Result
-from qfusion.backends.heralded import (attempt_summary, duration_summary, group_shots, heralded_positions,
-                                       merge_erasures, per_attempt_device, sample_attempts)
+from qfusion.backends.heralded import (
+    attempt_summary,
+    duration_summary,
+    group_shots,
+    heralded_positions,
+    merge_erasures,
+    per_attempt_device,
+    sample_attempts,
+)
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Gate
 from qfusion.circuit.modifiers import BroadcastGate, UnitaryGate
@@ -44,7 +52,12 @@ _FAILED_ATTEMPT = UnitaryGate(np.eye(4), label="heralded_attempt")
 
 
 class EmulatedBackend(Backend):
-    """A QPU emulator for ``device`` (a name of :func:`qfusion.devices.names` or a Device)."""
+    """A QPU emulator for ``device`` (a name of :func:`qfusion.devices.names` or a Device).
+
+    >>> backend = EmulatedBackend("trapped_ion")
+    >>> backend.name, backend.capabilities.max_qubits
+    ('trapped_ion', 20)
+    """
 
     name = "emulated"
     capabilities = Capabilities(noise=False, options=("optimization_level", "initial_layout", "method", "noise"))
@@ -53,15 +66,25 @@ class EmulatedBackend(Backend):
         self.device = get_device(device if device is not None else self.name)
         if device is not None:
             self.name = self.device.name
+        self.capabilities = replace(type(self).capabilities, max_qubits=self.device.num_qubits)
 
     def transpile(self, circuit: Circuit, *, seed=None, optimization_level: int = 2,
                   initial_layout=None) -> TranspiledCircuit:
-        """The circuit as this device would run it."""
+        """The circuit as this device would run it.
+
+        >>> EmulatedBackend("trapped_ion").transpile(Circuit(2).h(0).cx(0, 1), seed=1).report.two_qubit_gates
+        1
+        """
         return transpile(circuit, self.device, seed=seed, optimization_level=optimization_level,
                          initial_layout=initial_layout)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, optimization_level: int = 2,
             initial_layout=None, method: str = "automatic", noise: bool = True) -> Result:
+        """Sample ``shots`` shots as the device would: transpiled, with its noise unless ``noise=False``.
+
+        >>> EmulatedBackend("trapped_ion").run(Circuit(1).x(0).measure_all(), shots=50, seed=1, noise=False).counts
+        {'1': 50}
+        """
         start = time.perf_counter()
         device = self.device
         shots = int(shots)
@@ -128,8 +151,8 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     shot_memory = [""] * shots if memory else None
     shot_durations = np.zeros(shots)
     parts = []
-    for pattern, members in zip(patterns, shots_of):
-        repeats = dict(zip(positions, (int(k) for k in pattern)))
+    for pattern, members in zip(patterns, shots_of, strict=False):
+        repeats = dict(zip(positions, (int(k) for k in pattern), strict=False))
         compact, physical, durations = _compact(transpiled, attempt_device, noise, repeats)
         chosen = _method(method, compact)
         result = _simulate(compact, physical, durations, attempt_device, len(members),
@@ -137,7 +160,7 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
         for key, count in result.counts.items():
             counts[key] = counts.get(key, 0) + count
         if memory:
-            for shot, bits in zip(members, result.memory):
+            for shot, bits in zip(members, result.memory, strict=False):
                 shot_memory[shot] = bits
         parts.append((result.metadata, len(members)))
         taken = list(calibrated)
@@ -218,16 +241,36 @@ def _pieces(inst, index) -> list[Instruction]:
 
 
 class SuperconductingBackend(EmulatedBackend):
+    """The emulated 27-qubit heavy-hex superconducting QPU (``qfusion.devices.get("superconducting")``).
+
+    >>> SuperconductingBackend().capabilities.max_qubits
+    27
+    """
     name = "superconducting"
 
 
 class TrappedIonBackend(EmulatedBackend):
+    """The emulated all-to-all trapped-ion QPU.
+
+    >>> TrappedIonBackend().device.num_qubits
+    20
+    """
     name = "trapped_ion"
 
 
 class NeutralAtomBackend(EmulatedBackend):
+    """The emulated neutral-atom array (atoms moved to interact).
+
+    >>> NeutralAtomBackend().name
+    'neutral_atom'
+    """
     name = "neutral_atom"
 
 
 class PhotonicBackend(EmulatedBackend):
+    """The emulated photonic QPU (heralded entangling gates).
+
+    >>> PhotonicBackend().name
+    'photonic'
+    """
     name = "photonic"

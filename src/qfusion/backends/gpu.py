@@ -1,6 +1,6 @@
-"""The GPU backends on an NVIDIA GPU: ``gpu``, the fused state-vector simulator (:mod:`qfusion.sim.gpu`),
+"""The GPU backends on an NVIDIA GPU: ``gpu``, the fused state-vector simulator (:mod:`qfusion.sim.gpu.statevector`),
 and ``gpu_density_matrix``, exact noisy simulation with a :class:`~qfusion.noise.NoiseModel`
-(:mod:`qfusion.sim.gpu_density`, the ``density_matrix`` backend's plan on the device).
+(:mod:`qfusion.sim.gpu.density_matrix`, the ``density_matrix`` backend's plan on the device).
 
 Need a CUDA GPU and driver; without one, ``run`` and ``simulate`` raise
 :class:`~qfusion.errors.BackendError` saying so (looking the backends up always works).
@@ -16,7 +16,13 @@ import time
 import numpy as np
 
 from qfusion.backends.base import Backend, Capabilities, Result
-from qfusion.sim import gpu, gpu_density
+from qfusion.errors import CircuitError
+from qfusion.sim.gpu import batch as gpu_batch
+from qfusion.sim.gpu import density_matrix as gpu_density
+from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.memory import state_bytes
+
+_BATCH_BYTES = 1 << 30  # the states of one batched launch (more parameter sets go in several)
 
 
 class GpuBackend(Backend):
@@ -27,6 +33,10 @@ class GpuBackend(Backend):
     def unavailable_reason(self) -> str | None:
         return None if gpu.device_available() else gpu.unavailable_reason()
 
+    def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
+        """Bytes of the state vector on the device (beside the reserve of ``sim.gpu.device``)."""
+        return state_bytes(circuit.num_qubits, dtype)
+
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             options=None) -> Result:
         start = time.perf_counter()
@@ -36,19 +46,39 @@ class GpuBackend(Backend):
                       {"dtype": np.dtype(dtype).name})
 
     def simulate(self, circuit, *, params=None, seed=None, dtype=np.complex128, options=None):
-        """A :class:`~qfusion.sim.gpu.GpuStateVector` (``numpy.asarray`` copies it to the host)."""
+        """A :class:`~qfusion.sim.gpu.statevector.GpuStateVector` (``numpy.asarray`` copies it to the host)."""
         return gpu.simulate(circuit, params, dtype=dtype, seed=seed, options=options)
+
+    def simulate_batch(self, circuit, params, *, dtype=np.complex128, options=None):
+        """Every parameter set's state at once on the device (:mod:`qfusion.sim.gpu.batch`): a host
+        array ``(batch, 2**n)`` (the circuit's gates unconditioned; others fall back to one run each)."""
+        rows = np.atleast_2d(np.asarray(params, dtype=float))
+        try:
+            gpu_batch.batch_plan(circuit, rows[:1], dtype=dtype)
+        except CircuitError:  # measurements, resets or conditions: no batched plan
+            return super().simulate_batch(circuit, rows, dtype=dtype, options=options)
+        per_launch = max(1, _BATCH_BYTES // state_bytes(circuit.num_qubits, dtype))
+        return np.concatenate([gpu_batch.simulate_batch(circuit, rows[i:i + per_launch], dtype=dtype, options=options)
+                               for i in range(0, len(rows), per_launch)])
+
+    def adjoint_steps(self):
+        from qfusion.sim.gpu import adjoint
+        return adjoint
 
 
 class GpuDensityMatrixBackend(Backend):
     """The ``density_matrix`` backend's API on the GPU: ``run`` returns counts (with the erasure
-    metadata), ``simulate`` a :class:`~qfusion.sim.gpu_density.GpuDensityMatrix` held on the device."""
+    metadata), ``simulate`` a :class:`~qfusion.sim.gpu.density_matrix.GpuDensityMatrix` held on the device."""
     name = "gpu_density_matrix"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
                                 options=("options", "noise_model", "durations"))
 
     def unavailable_reason(self) -> str | None:
         return None if gpu.device_available() else gpu.unavailable_reason()
+
+    def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
+        """Bytes of the density matrix's Pauli components on the device."""
+        return state_bytes(2 * circuit.num_qubits, np.float64 if np.dtype(dtype) == np.complex128 else np.float32)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, noise_model=None,
             durations=None, dtype=np.complex128, options=None) -> Result:

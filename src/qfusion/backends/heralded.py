@@ -84,7 +84,7 @@ def attempt_summary(attempts: np.ndarray, probability: float) -> dict:
     values, counts = np.unique(attempts, return_counts=True)
     return {"gates_per_shot": int(attempts.shape[1]), "success_probability": float(probability),
             "mean": float(attempts.mean()), "expected_mean": 1 / float(probability),
-            "histogram": {int(v): int(c) for v, c in zip(values, counts)}}
+            "histogram": {int(v): int(c) for v, c in zip(values, counts, strict=False)}}
 
 
 def merge_erasures(parts: list[tuple[dict, int]]) -> dict | None:

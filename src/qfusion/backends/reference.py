@@ -17,21 +17,38 @@ from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.circuit.circuit import Circuit
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
 from qfusion.circuit.unitary import apply_matrix
-from qfusion.errors import CircuitError
+from qfusion.errors import BackendError, CircuitError
 
 MAX_QUBITS = 20
 
 
 class ReferenceBackend(Backend):
+    """Applies every gate as a dense matrix, measures shot by shot: slow and obviously right.
+
+    >>> ReferenceBackend().capabilities.max_qubits
+    20
+    """
     name = "reference"
     capabilities = Capabilities(exact=True, max_qubits=MAX_QUBITS)
 
     def simulate(self, circuit: Circuit, *, params=None, seed=None, **options) -> np.ndarray:
+        """The final state vector (mid-circuit measurements collapse, seeded).
+
+        >>> ReferenceBackend().simulate(Circuit(1).x(0)).tolist()
+        [0j, (1+0j)]
+        """
+        _refuse(options)
         state, _ = _evolve(circuit.bind(params) if params is not None else circuit,
                            np.random.default_rng(seed))
         return state
 
     def run(self, circuit: Circuit, *, shots=1024, seed=None, params=None, memory=False, **options) -> Result:
+        """Each shot evolved on its own.
+
+        >>> ReferenceBackend().run(Circuit(1).x(0).measure_all(), shots=3, seed=1).counts
+        {'1': 3}
+        """
+        _refuse(options)
         start = time.perf_counter()
         circuit = circuit.bind(params) if params is not None else circuit
         rng = np.random.default_rng(seed)
@@ -44,6 +61,11 @@ class ReferenceBackend(Backend):
             counts[key] = counts.get(key, 0) + 1
         return Result(dict(sorted(counts.items())), int(shots), self.name, keys if memory else None, seed,
                       time.perf_counter() - start)
+
+
+def _refuse(options: dict) -> None:
+    if options:
+        raise BackendError(f"the reference backend takes no options, got {', '.join(sorted(options))}")
 
 
 def _evolve(circuit: Circuit, rng) -> tuple[np.ndarray, list[int]]:

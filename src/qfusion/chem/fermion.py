@@ -17,7 +17,7 @@ FermionOperator({((0, 1), (1, 0)): 0.5})
 from __future__ import annotations
 
 import numbers
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from qfusion.errors import CircuitError
 
@@ -46,7 +46,7 @@ class FermionOperator:
         self._terms = clean
 
     @classmethod
-    def from_term(cls, term: Iterable[tuple[int, int]], coeff: complex = 1.0) -> "FermionOperator":
+    def from_term(cls, term: Iterable[tuple[int, int]], coeff: complex = 1.0) -> FermionOperator:
         """One product of ladder operators, ``((mode, action), ...)``, times ``coeff``.
 
         >>> print(FermionOperator.from_term([(2, 1), (0, 0)], 2.0))
@@ -55,7 +55,7 @@ class FermionOperator:
         return cls({tuple(term): coeff})
 
     @classmethod
-    def identity(cls, coeff: complex = 1.0) -> "FermionOperator":
+    def identity(cls, coeff: complex = 1.0) -> FermionOperator:
         """``coeff`` times the identity (the empty product).
 
         >>> print(FermionOperator.identity(3.0))
@@ -64,7 +64,7 @@ class FermionOperator:
         return cls({(): coeff})
 
     @classmethod
-    def number(cls, mode: int) -> "FermionOperator":
+    def number(cls, mode: int) -> FermionOperator:
         """The occupation-number operator ``a_mode^† a_mode``.
 
         >>> print(FermionOperator.number(3))
@@ -98,14 +98,14 @@ class FermionOperator:
         return 1 + max((mode for term in self._terms for mode, _ in term), default=-1)
 
     # -- algebra -------------------------------------------------------------------------
-    def _coerce(self, other) -> "FermionOperator":
+    def _coerce(self, other) -> FermionOperator:
         if isinstance(other, FermionOperator):
             return other
         if isinstance(other, numbers.Number):
             return FermionOperator.identity(other)
         raise TypeError(f"cannot combine a FermionOperator with {type(other).__name__}")
 
-    def __add__(self, other) -> "FermionOperator":
+    def __add__(self, other) -> FermionOperator:
         if not isinstance(other, (numbers.Number, FermionOperator)):
             return NotImplemented
         out = dict(self._terms)
@@ -115,18 +115,18 @@ class FermionOperator:
 
     __radd__ = __add__
 
-    def __neg__(self) -> "FermionOperator":
+    def __neg__(self) -> FermionOperator:
         return FermionOperator._new({t: -c for t, c in self._terms.items()})
 
-    def __sub__(self, other) -> "FermionOperator":
+    def __sub__(self, other) -> FermionOperator:
         if not isinstance(other, (numbers.Number, FermionOperator)):
             return NotImplemented
         return self + (-self._coerce(other))
 
-    def __rsub__(self, other) -> "FermionOperator":
+    def __rsub__(self, other) -> FermionOperator:
         return (-self) + other
 
-    def __mul__(self, other) -> "FermionOperator":
+    def __mul__(self, other) -> FermionOperator:
         """A number times the operator, or the operator product (same as ``@``)."""
         if isinstance(other, FermionOperator):
             return self @ other
@@ -134,17 +134,17 @@ class FermionOperator:
             return NotImplemented
         return FermionOperator._new({t: c * complex(other) for t, c in self._terms.items()})
 
-    def __rmul__(self, other) -> "FermionOperator":
+    def __rmul__(self, other) -> FermionOperator:
         if not isinstance(other, numbers.Number):
             return NotImplemented
         return self * other
 
-    def __truediv__(self, other) -> "FermionOperator":
+    def __truediv__(self, other) -> FermionOperator:
         if not isinstance(other, numbers.Number):
             return NotImplemented
         return self * (1 / complex(other))
 
-    def __matmul__(self, other) -> "FermionOperator":
+    def __matmul__(self, other) -> FermionOperator:
         if not isinstance(other, FermionOperator):
             return NotImplemented
         out: dict[Term, complex] = {}
@@ -153,7 +153,7 @@ class FermionOperator:
                 out[t1 + t2] = out.get(t1 + t2, 0) + c1 * c2
         return FermionOperator._new(out)
 
-    def adjoint(self) -> "FermionOperator":
+    def adjoint(self) -> FermionOperator:
         """The Hermitian conjugate: reversed products, creation <-> annihilation, conjugated coefficients.
 
         >>> print(FermionOperator.from_term([(3, 1), (1, 0)], 1j).adjoint())
@@ -162,7 +162,7 @@ class FermionOperator:
         return FermionOperator._new({tuple((m, 1 - a) for m, a in reversed(t)): c.conjugate()
                                      for t, c in self._terms.items()})
 
-    def normal_ordered(self, atol: float = DEFAULT_ATOL) -> "FermionOperator":
+    def normal_ordered(self, atol: float = DEFAULT_ATOL) -> FermionOperator:
         """The same operator with every product normal ordered: creation operators left of
         annihilation operators, each group in descending mode order (OpenFermion's order),
         using ``{a_p, a_q^†} = δ_pq`` and ``a_p a_p = 0``.
@@ -176,7 +176,7 @@ class FermionOperator:
                 out[ordered] = out.get(ordered, 0) + sign * coeff
         return FermionOperator._new(out).simplify(atol)
 
-    def simplify(self, atol: float = DEFAULT_ATOL) -> "FermionOperator":
+    def simplify(self, atol: float = DEFAULT_ATOL) -> FermionOperator:
         """Drop terms with ``|coeff| <= atol`` (terms are already merged by key).
 
         >>> len((FermionOperator.number(0) - FermionOperator.number(0)).simplify())
@@ -184,7 +184,7 @@ class FermionOperator:
         """
         return FermionOperator._new({t: c for t, c in self._terms.items() if abs(c) > atol})
 
-    def equiv(self, other: "FermionOperator", atol: float = 1e-10) -> bool:
+    def equiv(self, other: FermionOperator, atol: float = 1e-10) -> bool:
         """Whether both are the same operator once normal ordered, to ``atol`` per coefficient.
 
         >>> a = FermionOperator.from_term([(0, 0), (1, 0)])
@@ -208,7 +208,7 @@ class FermionOperator:
         return self.equiv(self.adjoint(), atol)
 
     @classmethod
-    def _new(cls, terms: dict[Term, complex]) -> "FermionOperator":
+    def _new(cls, terms: dict[Term, complex]) -> FermionOperator:
         out = object.__new__(cls)
         out._terms = terms
         return out

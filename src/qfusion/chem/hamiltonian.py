@@ -39,9 +39,9 @@ def fermionic_hamiltonian(data: MolecularData, atol: float = INTEGRAL_ATOL) -> F
     terms: dict[tuple, complex] = {(): data.core_energy}
     h1, h2 = data.one_body, data.two_body
     for spin in (0, n):
-        for p, q in zip(*np.nonzero(np.abs(h1) > atol)):
+        for p, q in zip(*np.nonzero(np.abs(h1) > atol), strict=False):
             terms[((p + spin, 1), (q + spin, 0))] = h1[p, q]
-    for p, q, r, s in zip(*np.nonzero(np.abs(h2) > atol)):
+    for p, q, r, s in zip(*np.nonzero(np.abs(h2) > atol), strict=False):
         value = 0.5 * h2[p, q, r, s]
         for sigma in (0, n):
             for tau in (0, n):

@@ -87,7 +87,7 @@ class Z2Tapering:
     def rotate(self, operator: PauliSum) -> PauliSum:
         """``U operator U`` with ``U = prod_i (X_{q_i} + tau_i) / sqrt 2`` (a Hermitian Clifford)."""
         out = operator
-        for z, q in zip(self.symmetries, self.pivots):
+        for z, q in zip(self.symmetries, self.pivots, strict=False):
             u = PauliSum.from_masks([1 << q, 0], [0, z], [1 / math.sqrt(2)] * 2, self.num_qubits)
             out = (u @ out @ u).simplify()
         return out
@@ -105,7 +105,7 @@ class Z2Tapering:
             if check:
                 raise ChemistryError("the operator does not commute with the Z2 symmetries; it cannot be tapered")
             x, z, coeffs = x[~broken], z[~broken], coeffs[~broken]
-        for q, value in zip(self.pivots, self.eigenvalues):
+        for q, value in zip(self.pivots, self.eigenvalues, strict=False):
             if value == -1:
                 coeffs = np.where((x >> np.uint64(q)) & np.uint64(1), -coeffs, coeffs)
         keep = [q for q in range(self.num_qubits) if q not in self.pivots]

@@ -92,7 +92,7 @@ def excitation_generator(excitation: Excitation, num_spin_orbitals: int, mapping
     generator = map_fermion_operator(1j * excitation.operator(), name, num_spin_orbitals)
     if two_qubit_reduction:
         generator = two_qubit_reduce(generator, name, num_alpha, num_beta)
-    return PauliSum.from_list([(label, coeff.real) for label, coeff in zip(generator.labels, generator.coeffs)],
+    return PauliSum.from_list([(label, coeff.real) for label, coeff in zip(generator.labels, generator.coeffs, strict=False)],
                               generator.num_qubits)
 
 

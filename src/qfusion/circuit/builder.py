@@ -10,7 +10,7 @@ Parameters come first and qubits last, as in Qiskit: ``c.rx(theta, 0)``,
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from qfusion.circuit.gates import Gate, StandardGate
 

@@ -10,32 +10,45 @@ Circuit(num_qubits=2, num_clbits=2, instructions=4)
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator, Mapping, Sequence
 
 from qfusion.circuit.builder import GateBuilder
-from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset
+from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset, StandardGate
 from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic
 from qfusion.errors import CircuitError
 
 
 @dataclass(frozen=True)
 class Register:
-    """A named run of qubits or classical bits (``q[3]``), kept for OpenQASM round trips."""
+    """A named run of qubits or classical bits (``q[3]``), kept for OpenQASM round trips.
+
+    >>> Register("q", 3)
+    Register(name='q', size=3)
+    """
     name: str
     size: int
 
 
 @dataclass(frozen=True)
 class Condition:
-    """Run an instruction only if ``clbits``, read little-endian as an integer, equal ``value``."""
+    """Run an instruction only if ``clbits``, read little-endian as an integer, equal ``value``.
+
+    >>> c = Circuit(1, 1).measure(0, 0)
+    >>> c.x(0).c_if(0, 1).instructions[-1].condition
+    Condition(clbits=(0,), value=1)
+    """
     clbits: tuple[int, ...]
     value: int
 
 
 @dataclass(frozen=True)
 class Instruction:
-    """One operation applied to specific qubits (and classical bits), possibly conditioned."""
+    """One operation applied to specific qubits (and classical bits), possibly conditioned.
+
+    >>> Circuit(1).h(0).instructions[0]
+    Instruction(Gate('h'), qubits=(0,))
+    """
     operation: Operation
     qubits: tuple[int, ...]
     clbits: tuple[int, ...] = ()
@@ -43,6 +56,11 @@ class Instruction:
 
     @property
     def name(self) -> str:
+        """The operation's name.
+
+        >>> Circuit(2).cx(0, 1).instructions[0].name
+        'cx'
+        """
         return self.operation.name
 
     def __repr__(self) -> str:
@@ -92,22 +110,42 @@ class Circuit(GateBuilder):
 
     # -- registers -------------------------------------------------------------------------
     @classmethod
-    def from_registers(cls, qregs: Sequence[Register], cregs: Sequence[Register] = (), **kwargs) -> "Circuit":
-        """A circuit whose qubits and bits are the concatenation of named registers (OpenQASM style)."""
+    def from_registers(cls, qregs: Sequence[Register], cregs: Sequence[Register] = (), **kwargs) -> Circuit:
+        """A circuit whose qubits and bits are the concatenation of named registers (OpenQASM style).
+
+        >>> c = Circuit.from_registers([Register("a", 2)], [Register("c", 2)])
+        >>> c.num_qubits, c.num_clbits, c.qregs
+        (2, 2, [Register(name='a', size=2)])
+        """
         circuit = cls(sum(r.size for r in qregs), sum(r.size for r in cregs), **kwargs)
         circuit._registers = _Registers(list(qregs), list(cregs))
         return circuit
 
     @property
     def qregs(self) -> list[Register]:
+        """The quantum registers (one ``q`` unless built from registers or OpenQASM).
+
+        >>> Circuit(2).qregs
+        [Register(name='q', size=2)]
+        """
         return list(self._registers.qregs)
 
     @property
     def cregs(self) -> list[Register]:
+        """The classical registers.
+
+        >>> Circuit(1, 2).cregs
+        [Register(name='c', size=2)]
+        """
         return list(self._registers.cregs)
 
     def add_clbits(self, count: int, name: str = "meas") -> range:
-        """Add a classical register of ``count`` bits; returns the new bits' indices."""
+        """Add a classical register of ``count`` bits; returns the new bits' indices.
+
+        >>> c = Circuit(1)
+        >>> c.add_clbits(2), c.num_clbits
+        (range(0, 2), 2)
+        """
         start = self.num_clbits
         self.num_clbits += count
         names = {r.name for r in self._registers.cregs}
@@ -117,9 +155,18 @@ class Circuit(GateBuilder):
         return range(start, start + count)
 
     # -- building --------------------------------------------------------------------------
-    def append(self, operation: Operation, qubits: Sequence[int], clbits: Sequence[int] = (),
-               condition: Condition | None = None) -> "Circuit":
-        """Append ``operation`` on ``qubits`` (and ``clbits``); checks every index."""
+    def append(self, operation: Operation | str, qubits: Sequence[int], clbits: Sequence = (),
+               condition: Condition | None = None) -> Circuit:
+        """Append ``operation`` on ``qubits`` (and ``clbits``); checks every index.
+
+        ``operation`` is an :class:`Operation`, or the name of a standard gate, whose parameters
+        (numbers or :class:`Parameter` expressions) then come third: ``append(name, qubits, params)``.
+
+        >>> Circuit(2).append("rx", [1], [0.5]).append("cx", [0, 1]).instructions[0].operation
+        Gate('rx', 0.5)
+        """
+        if isinstance(operation, str):
+            operation, clbits = StandardGate(operation, tuple(clbits)), ()
         qubits = tuple(self._check_index(q, self.num_qubits, "qubit") for q in qubits)
         clbits = tuple(self._check_index(b, self.num_clbits, "clbit") for b in clbits)
         if len(qubits) != operation.num_qubits:
@@ -144,28 +191,45 @@ class Circuit(GateBuilder):
             raise CircuitError(f"{what} {index} is out of range: the circuit has {size} {what}(s)")
         return index
 
-    def measure(self, qubit: int, clbit: int) -> "Circuit":
-        """Measure ``qubit`` into ``clbit``."""
+    def measure(self, qubit: int, clbit: int) -> Circuit:
+        """Measure ``qubit`` into ``clbit``.
+
+        >>> Circuit(2, 1).x(1).measure(1, 0).count_ops()
+        {'x': 1, 'measure': 1}
+        """
         return self.append(Measure(), (qubit,), (clbit,))
 
-    def measure_all(self) -> "Circuit":
+    def measure_all(self) -> Circuit:
         """Measure every qubit ``i`` into a classical bit; adds a register of ``num_qubits`` bits
-        (named ``c`` on a circuit without classical bits, else ``meas``)."""
+        (named ``c`` on a circuit without classical bits, else ``meas``).
+
+        >>> c = Circuit(2).h(0).measure_all()
+        >>> c.num_clbits, c.count_ops()["measure"]
+        (2, 2)
+        """
         bits = self.add_clbits(self.num_qubits, "c" if not self.num_clbits else "meas")
-        for qubit, clbit in zip(range(self.num_qubits), bits):
+        for qubit, clbit in zip(range(self.num_qubits), bits, strict=False):
             self.measure(qubit, clbit)
         return self
 
-    def reset(self, qubit: int) -> "Circuit":
-        """Reset ``qubit`` to ``|0>``."""
+    def reset(self, qubit: int) -> Circuit:
+        """Reset ``qubit`` to ``|0>``.
+
+        >>> Circuit(1).x(0).reset(0).count_ops()
+        {'x': 1, 'reset': 1}
+        """
         return self.append(Reset(), (qubit,))
 
-    def barrier(self, *qubits: int) -> "Circuit":
-        """A barrier on ``qubits`` (all qubits when none are given)."""
+    def barrier(self, *qubits: int) -> Circuit:
+        """A barrier on ``qubits`` (all qubits when none are given).
+
+        >>> Circuit(2).h(0).barrier().h(1).count_ops()
+        {'h': 2, 'barrier': 1}
+        """
         qubits = qubits or tuple(range(self.num_qubits))
         return self.append(Barrier(len(qubits)), qubits)
 
-    def c_if(self, clbits: int | Sequence[int], value: int) -> "Circuit":
+    def c_if(self, clbits: int | Sequence[int], value: int) -> Circuit:
         """Condition the last instruction on ``clbits`` (read little-endian) equalling ``value``.
 
         >>> c = Circuit(2, 1).h(0).measure(0, 0).x(1).c_if(0, 1)
@@ -184,15 +248,22 @@ class Circuit(GateBuilder):
         return self
 
     # -- transforming ----------------------------------------------------------------------
-    def copy(self, name: str | None = None) -> "Circuit":
+    def copy(self, name: str | None = None) -> Circuit:
+        """An independent copy: appending to it leaves this circuit as it is.
+
+        >>> a = Circuit(1).h(0)
+        >>> b = a.copy().x(0)
+        >>> a.size(), b.size()
+        (1, 2)
+        """
         new = Circuit(self.num_qubits, self.num_clbits, name=name or self.name,
                       global_phase=self.global_phase)
         new._registers = _Registers(list(self._registers.qregs), list(self._registers.cregs))
         new.instructions = list(self.instructions)
         return new
 
-    def compose(self, other: "Circuit", qubits: Sequence[int] | None = None,
-                clbits: Sequence[int] | None = None) -> "Circuit":
+    def compose(self, other: Circuit, qubits: Sequence[int] | None = None,
+                clbits: Sequence[int] | None = None) -> Circuit:
         """A new circuit: this one followed by ``other`` mapped onto ``qubits`` and ``clbits``.
 
         >>> Circuit(2).h(0).compose(Circuit(1).x(0), qubits=[1]).count_ops()
@@ -212,11 +283,15 @@ class Circuit(GateBuilder):
                        condition)
         return new
 
-    def __add__(self, other: "Circuit") -> "Circuit":
+    def __add__(self, other: Circuit) -> Circuit:
         return self.compose(other)
 
-    def inverse(self) -> "Circuit":
-        """The adjoint circuit (gates reversed and inverted); only for circuits of gates."""
+    def inverse(self) -> Circuit:
+        """The adjoint circuit (gates reversed and inverted); only for circuits of gates.
+
+        >>> [i.name for i in Circuit(1).h(0).s(0).inverse().instructions]
+        ['sdg', 'h']
+        """
         new = Circuit(self.num_qubits, self.num_clbits, name=self.name, global_phase=-self.global_phase)
         new._registers = _Registers(list(self._registers.qregs), list(self._registers.cregs))
         for inst in reversed(self.instructions):
@@ -230,8 +305,12 @@ class Circuit(GateBuilder):
             new.instructions.append(replace(inst, operation=op.inverse()))
         return new
 
-    def power(self, exponent: int) -> "Circuit":
-        """The circuit repeated ``exponent`` times (the inverse repeated for negative exponents)."""
+    def power(self, exponent: int) -> Circuit:
+        """The circuit repeated ``exponent`` times (the inverse repeated for negative exponents).
+
+        >>> Circuit(1).x(0).power(2).count_ops()
+        {'x': 2}
+        """
         base = self if exponent >= 0 else self.inverse()
         new = Circuit(self.num_qubits, self.num_clbits, name=self.name)
         for _ in range(abs(int(exponent))):
@@ -239,34 +318,61 @@ class Circuit(GateBuilder):
         return new
 
     def to_gate(self, name: str | None = None) -> Gate:
-        """This circuit as one gate (for ``append``, ``control``, ``inverse``, ``power``)."""
+        """This circuit as one gate (for ``append``, ``control``, ``inverse``, ``power``).
+
+        >>> Circuit(2).h(0).cx(0, 1).to_gate()
+        CircuitGate('circuit', 2 qubits)
+        """
         from qfusion.circuit.modifiers import CircuitGate
         return CircuitGate(self, name or self.name or "circuit")
 
-    def control(self, num_ctrl_qubits: int = 1) -> "Circuit":
-        """A circuit of ``num_ctrl_qubits + num_qubits`` qubits: this one controlled on the first ones."""
+    def control(self, num_ctrl_qubits: int = 1) -> Circuit:
+        """A circuit of ``num_ctrl_qubits + num_qubits`` qubits: this one controlled on the first ones.
+
+        >>> Circuit(1).x(0).control(1).num_qubits
+        2
+        """
         gate = self.to_gate().control(num_ctrl_qubits)
         return Circuit(gate.num_qubits).append(gate, range(gate.num_qubits))
 
     # -- parameters ------------------------------------------------------------------------
     @property
     def parameters(self) -> tuple[Parameter, ...]:
-        """Free parameters, sorted by name."""
-        found = set()
+        """Free parameters, sorted by name.
+
+        >>> from qfusion.circuit import Parameter
+        >>> Circuit(2).rx(Parameter("b"), 0).ry(Parameter("a"), 1).parameters
+        (Parameter('a'), Parameter('b'))
+        """
+        found: set = set()
         for inst in self.instructions:
             if isinstance(inst.operation, Gate):
                 found |= inst.operation.parameters
         if is_symbolic(self.global_phase):
-            found |= self.global_phase.parameters
+            found |= self.global_phase.parameters  # type: ignore[union-attr]
         return tuple(sorted(found, key=lambda p: p.name))
 
     @property
     def is_parameterized(self) -> bool:
+        """Whether any gate (or the global phase) has a free parameter.
+
+        >>> from qfusion.circuit import Parameter
+        >>> Circuit(1).rx(Parameter("t"), 0).is_parameterized, Circuit(1).rx(0.5, 0).is_parameterized
+        (True, False)
+        """
         return bool(self.parameters)
 
-    def bind(self, values: Mapping | Sequence[float]) -> "Circuit":
+    def bind(self, values: Mapping | Sequence[float]) -> Circuit:
         """A copy with parameters bound, from a mapping (Parameter or name -> value) or a sequence
-        in the order of :attr:`parameters`."""
+        in the order of :attr:`parameters`.
+
+        >>> from qfusion.circuit import Parameter
+        >>> t = Parameter("t")
+        >>> Circuit(1).rx(t, 0).bind({t: 0.5}).instructions[0].operation
+        Gate('rx', 0.5)
+        >>> Circuit(1).rx(t, 0).bind([0.25]).instructions[0].operation
+        Gate('rx', 0.25)
+        """
         values = self._as_mapping(values)
         new = self.copy()
         new.global_phase = bind_value(self.global_phase, values)
@@ -286,22 +392,34 @@ class Circuit(GateBuilder):
         if len(values) != len(params):
             raise CircuitError(f"the circuit has {len(params)} parameter(s) "
                                f"({', '.join(p.name for p in params)}), got {len(values)} value(s)")
-        return dict(zip(params, values))
+        return dict(zip(params, values, strict=False))
 
     # -- inspecting ------------------------------------------------------------------------
     def count_ops(self) -> dict[str, int]:
-        """How many times each operation occurs, in order of first appearance."""
+        """How many times each operation occurs, in order of first appearance.
+
+        >>> Circuit(2).h(0).cx(0, 1).h(1).count_ops()
+        {'h': 2, 'cx': 1}
+        """
         counts: dict[str, int] = {}
         for inst in self.instructions:
             counts[inst.name] = counts.get(inst.name, 0) + 1
         return counts
 
     def size(self) -> int:
-        """Number of instructions other than barriers."""
+        """Number of instructions other than barriers.
+
+        >>> Circuit(2).h(0).cx(0, 1).size()
+        2
+        """
         return sum(1 for inst in self.instructions if not isinstance(inst.operation, Barrier))
 
     def depth(self) -> int:
-        """Length of the critical path (barriers do not count; conditions tie to their bits)."""
+        """Length of the critical path (barriers do not count; conditions tie to their bits).
+
+        >>> Circuit(3).h(0).h(1).cx(0, 1).h(2).depth()
+        2
+        """
         qubit_level = [0] * self.num_qubits
         clbit_level = [0] * self.num_clbits
         for inst in self.instructions:
@@ -317,6 +435,11 @@ class Circuit(GateBuilder):
 
     @property
     def has_measurements(self) -> bool:
+        """Whether any instruction measures.
+
+        >>> Circuit(1).h(0).has_measurements, Circuit(1).h(0).measure_all().has_measurements
+        (False, True)
+        """
         return any(isinstance(inst.operation, Measure) for inst in self.instructions)
 
     def __len__(self) -> int:
@@ -332,7 +455,7 @@ class Circuit(GateBuilder):
                 and self.instructions == other.instructions
                 and _phase_equal(self.global_phase, other.global_phase))
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         name = f"{self.name!r}, " if self.name else ""
@@ -343,7 +466,13 @@ class Circuit(GateBuilder):
         return self.draw("text")
 
     def draw(self, output: str = "text", **kwargs):
-        """Draw the circuit: ``"text"`` returns a string, ``"mpl"`` a matplotlib Figure."""
+        """Draw the circuit: ``"text"`` returns a string, ``"mpl"`` a matplotlib Figure.
+
+        >>> print(Circuit(2).h(0).cx(0, 1).draw())
+        q0: ─H──■──
+                │
+        q1: ────⊕──
+        """
         from qfusion.circuit.drawing import draw
         return draw(self, output, **kwargs)
 
@@ -355,7 +484,11 @@ def _phase_equal(a, b) -> bool:
 
 
 def iter_gates(circuit: Circuit) -> Iterable[tuple[Gate, tuple[int, ...]]]:
-    """Yield ``(gate, qubits)`` for each unconditioned gate, skipping barriers; others raise."""
+    """Yield ``(gate, qubits)`` for each unconditioned gate, skipping barriers; others raise.
+
+    >>> list(iter_gates(Circuit(2).h(0).barrier().cx(0, 1)))
+    [(Gate('h'), (0,)), (Gate('cx'), (0, 1))]
+    """
     for inst in circuit.instructions:
         op = inst.operation
         if isinstance(op, Barrier):

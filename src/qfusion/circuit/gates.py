@@ -23,8 +23,8 @@ from __future__ import annotations
 import cmath
 import functools
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -69,7 +69,7 @@ class Gate(Operation):
 
     @property
     def parameters(self) -> frozenset:
-        found = set()
+        found: set = set()
         for p in self.params:
             if isinstance(p, ParameterExpression):
                 found |= p.parameters
@@ -93,24 +93,24 @@ class Gate(Operation):
         """``"diagonal"``, ``"permutation"`` or ``"dense"``, from the matrix's structure."""
         return matrix_kind(self.matrix())
 
-    def bind(self, values: Mapping) -> "Gate":
+    def bind(self, values: Mapping) -> Gate:
         """A copy with parameters substituted from ``values``."""
         if not self.is_parameterized:
             return self
         return self._with_params(tuple(bind_value(p, values) for p in self.params))
 
-    def _with_params(self, params: tuple) -> "Gate":
+    def _with_params(self, params: tuple) -> Gate:
         raise NotImplementedError
 
-    def inverse(self) -> "Gate":
+    def inverse(self) -> Gate:
         from qfusion.circuit.modifiers import InverseGate
         return InverseGate(self)
 
-    def power(self, exponent: float) -> "Gate":
+    def power(self, exponent: float) -> Gate:
         from qfusion.circuit.modifiers import PowerGate
         return PowerGate(self, exponent)
 
-    def control(self, num_ctrl_qubits: int = 1, ctrl_state: int | None = None) -> "Gate":
+    def control(self, num_ctrl_qubits: int = 1, ctrl_state: int | None = None) -> Gate:
         """This gate controlled on ``num_ctrl_qubits`` qubits placed *before* its own qubits.
 
         ``ctrl_state`` (little-endian over the controls) selects the control values; default all ones.
@@ -138,7 +138,7 @@ def _param_str(p) -> str:
 def _params_equal(a: tuple, b: tuple) -> bool:
     if len(a) != len(b):
         return False
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if is_symbolic(x) or is_symbolic(y):
             if not (is_symbolic(x) and is_symbolic(y) and x == y):
                 return False
@@ -180,10 +180,10 @@ def _rz(t):
     return np.array([[phase.conjugate(), 0], [0, phase]], dtype=complex)
 
 
-def _u(t, p, l):
+def _u(t, p, lam):
     c, s = math.cos(t / 2), math.sin(t / 2)
-    return np.array([[c, -cmath.exp(1j * l) * s],
-                     [cmath.exp(1j * p) * s, cmath.exp(1j * (p + l)) * c]])
+    return np.array([[c, -cmath.exp(1j * lam) * s],
+                     [cmath.exp(1j * p) * s, cmath.exp(1j * (p + lam)) * c]])
 
 
 def controlled_matrix(base: np.ndarray, num_ctrl: int, ctrl_state: int | None = None) -> np.ndarray:
@@ -234,17 +234,17 @@ _SPECS = [
     _spec("rx", 1, 1, _rx, "dense", _neg("rx")),
     _spec("ry", 1, 1, _ry, "dense", _neg("ry")),
     _spec("rz", 1, 1, _rz, "diagonal", _neg("rz")),
-    _spec("p", 1, 1, lambda l: _diag(1, cmath.exp(1j * l)), "diagonal", _neg("p")),
+    _spec("p", 1, 1, lambda lam: _diag(1, cmath.exp(1j * lam)), "diagonal", _neg("p")),
     _spec("u", 1, 3, _u, "dense", lambda ps: ("u", (-ps[0], -ps[2], -ps[1]))),
     _spec("cx", 2, 0, lambda: controlled_matrix(_X, 1), "permutation"),
     _spec("cy", 2, 0, lambda: controlled_matrix(_Y, 1), "permutation"),
     _spec("cz", 2, 0, lambda: controlled_matrix(_Z, 1), "diagonal"),
     _spec("ch", 2, 0, lambda: controlled_matrix(_H, 1), "dense"),
-    _spec("cp", 2, 1, lambda l: _diag(1, 1, 1, cmath.exp(1j * l)), "diagonal", _neg("cp")),
+    _spec("cp", 2, 1, lambda lam: _diag(1, 1, 1, cmath.exp(1j * lam)), "diagonal", _neg("cp")),
     _spec("crx", 2, 1, lambda t: controlled_matrix(_rx(t), 1), "dense", _neg("crx")),
     _spec("cry", 2, 1, lambda t: controlled_matrix(_ry(t), 1), "dense", _neg("cry")),
     _spec("crz", 2, 1, lambda t: controlled_matrix(_rz(t), 1), "diagonal", _neg("crz")),
-    _spec("cu", 2, 4, lambda t, p, l, g: controlled_matrix(cmath.exp(1j * g) * _u(t, p, l), 1),
+    _spec("cu", 2, 4, lambda t, p, lam, g: controlled_matrix(cmath.exp(1j * g) * _u(t, p, lam), 1),
           "dense", lambda ps: ("cu", (-ps[0], -ps[2], -ps[1], -ps[3]))),
     _spec("swap", 2, 0, lambda: np.eye(4, dtype=complex)[[0, 2, 1, 3]], "permutation"),
     _spec("iswap", 2, 0, lambda: np.array([[1, 0, 0, 0], [0, 0, 1j, 0], [0, 1j, 0, 0], [0, 0, 0, 1]]),
@@ -310,7 +310,7 @@ class StandardGate(Gate):
     def inverse(self) -> Gate:
         if self.name == "mcx":
             return self
-        result = STANDARD_GATES[self.name].inverse(self.params)
+        result = STANDARD_GATES[self.name].inverse(self.params)  # type: ignore[misc]
         if result is None:
             return super().inverse()
         return StandardGate(result[0], result[1])

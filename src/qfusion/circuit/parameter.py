@@ -13,14 +13,13 @@ ParameterExpression('2*theta + 0.5')
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Mapping, Union
+from collections.abc import Mapping
 
 import numpy as np
 
 from qfusion.errors import ParameterError
 
-Number = Union[int, float]
+Number = int | float
 
 _FUNCTIONS = {
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "ln": math.log,
@@ -52,7 +51,7 @@ class ParameterExpression:
 
     # -- structure -------------------------------------------------------------------------
     @property
-    def parameters(self) -> frozenset["Parameter"]:
+    def parameters(self) -> frozenset[Parameter]:
         """The free parameters of the expression."""
         found: set[Parameter] = set()
         stack: list = [self]
@@ -64,7 +63,7 @@ class ParameterExpression:
                 stack.extend(node._args)
         return frozenset(found)
 
-    def bind(self, values: Mapping["Parameter | str", Number]) -> "float | ParameterExpression":
+    def bind(self, values: Mapping[Parameter | str, Number]) -> float | ParameterExpression:
         """Substitute ``values`` (keyed by Parameter or name); a float if nothing stays free."""
         by_name = {(k.name if isinstance(k, Parameter) else str(k)): v for k, v in values.items()}
         result = self._substitute(by_name)
@@ -137,7 +136,7 @@ class Parameter(ParameterExpression):
         self.name = name
 
     @property
-    def parameters(self) -> frozenset["Parameter"]:
+    def parameters(self) -> frozenset[Parameter]:
         return frozenset((self,))
 
     def _substitute(self, by_name):
@@ -159,7 +158,7 @@ class Parameter(ParameterExpression):
         return f"Parameter({self.name!r})"
 
 
-def apply(function: str, arg: "ParameterExpression | Number") -> "ParameterExpression | float":
+def apply(function: str, arg: ParameterExpression | Number) -> ParameterExpression | float:
     """Apply a named function (``sin``, ``cos``, ``tan``, ``exp``, ``ln``, ``sqrt``, ``arcsin``, ...).
 
     >>> apply("cos", 0.0)
@@ -179,7 +178,7 @@ def is_symbolic(value) -> bool:
     return isinstance(value, ParameterExpression)
 
 
-def bind_value(value, values: Mapping) -> "float | ParameterExpression":
+def bind_value(value, values: Mapping) -> float | ParameterExpression:
     """Bind a gate parameter (number or expression); numbers pass through unchanged."""
     if isinstance(value, ParameterExpression):
         return value.bind(values)

@@ -20,8 +20,15 @@ import json
 import os
 import sys
 
-from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError, QasmError, QfusionError
-from qfusion.errors import ChemistryError, ServiceError
+from qfusion.errors import (
+    BackendError,
+    ChemistryError,
+    CircuitError,
+    CircuitTooLargeError,
+    QasmError,
+    QfusionError,
+    ServiceError,
+)
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -163,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--traceback" in argv or os.environ.get("QFUSION_DEBUG", "") not in ("", "0")
     try:
         args = build_parser().parse_args(argv)
-        from qfusion.cli import bench, commands
         from qfusion.cli import algorithms as algorithm_commands
+        from qfusion.cli import bench, commands
         handlers = {"run": commands.run, "simulate": commands.simulate, "draw": commands.draw,
                     "bench": bench.bench, "backends": commands.backends}
         handlers.update({"qaoa": algorithm_commands.qaoa, "shor": algorithm_commands.shor})

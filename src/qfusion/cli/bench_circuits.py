@@ -83,7 +83,7 @@ def random_regular_graph(num_nodes: int, degree: int = 3, seed: int = SEED) -> l
         stubs = [v for v in range(num_nodes) for _ in range(degree)]
         rng.shuffle(stubs)
         edges: set[tuple[int, int]] = set()
-        for a, b in zip(stubs[::2], stubs[1::2]):
+        for a, b in zip(stubs[::2], stubs[1::2], strict=False):
             edge = (min(a, b), max(a, b))
             if a == b or edge in edges:
                 break

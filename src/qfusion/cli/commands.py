@@ -144,6 +144,7 @@ def simulate(args) -> dict:
     >>> simulate(args)["probabilities"]
     {'0': 0.4999999999999999, '1': 0.4999999999999999}
     """
+    from qfusion.backends import Result
     from qfusion.backends import simulate as simulate_circuit
     check_backend(args.backend)
     circuit = load_circuit(args.file)
@@ -161,14 +162,14 @@ def simulate(args) -> dict:
     shown = nonzero
     if not args.json and not args.all and len(nonzero) > TEXT_LIMIT:
         shown = np.sort(nonzero[np.argpartition(-probabilities[nonzero], TEXT_LIMIT - 1)[:TEXT_LIMIT]])
-    keys = [format(int(i), f"0{num_qubits}b") if num_qubits else "" for i in shown]
+    keys = [Result.bitstring(i, num_qubits) for i in shown]
     out = {"file": args.file, "num_qubits": num_qubits, "backend": args.backend, "dtype": args.dtype}
     if args.probabilities:
-        out["probabilities"] = {key: float(probabilities[i]) for key, i in zip(keys, shown)}
+        out["probabilities"] = {key: float(probabilities[i]) for key, i in zip(keys, shown, strict=False)}
     else:
-        out["statevector"] = {key: [float(vector[i].real), float(vector[i].imag)] for key, i in zip(keys, shown)}
+        out["statevector"] = {key: [float(vector[i].real), float(vector[i].imag)] for key, i in zip(keys, shown, strict=False)}
     if not args.json:
-        for key, i in zip(keys, shown):
+        for key, i in zip(keys, shown, strict=False):
             amplitude = "" if args.probabilities else f"{vector[i].real:+.6f}{vector[i].imag:+.6f}j  "
             print(f"|{key}>  {amplitude}{_probability(probabilities[i])}  {bar(float(probabilities[i]))}")
         hidden = len(nonzero) - len(shown)

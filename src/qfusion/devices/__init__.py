@@ -10,10 +10,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
-from qfusion.devices.device import (AtomArray, Device, DeviceError, GateCalibration, PhotonicLinks,
-                                    QubitCalibration)
+from qfusion.devices.device import AtomArray, Device, DeviceError, GateCalibration, PhotonicLinks, QubitCalibration
 from qfusion.devices.profiles import PROFILES
 from qfusion.devices.serialization import dumps, from_dict, load, loads, save, to_dict
 
@@ -23,7 +22,7 @@ def names() -> list[str]:
     return list(PROFILES)
 
 
-def get(device: "str | Device") -> Device:
+def get(device: str | Device) -> Device:
     """A built-in profile by name (or ``device`` itself if it already is one)."""
     if isinstance(device, Device):
         return device
@@ -33,7 +32,7 @@ def get(device: "str | Device") -> Device:
     return _built_in(device)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _built_in(name: str) -> Device:
     # devices are frozen, so one instance per profile serves every caller (and keeps its
     # cached distance matrix and calibration tables between transpile calls)

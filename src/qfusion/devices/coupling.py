@@ -43,7 +43,7 @@ def distance_matrix(edges, num_qubits: int) -> np.ndarray:
     >>> distance_matrix(line(3), 3)[0].tolist()
     [0.0, 1.0, 2.0]
     """
-    neighbours = [[] for _ in range(num_qubits)]
+    neighbours: list[list[int]] = [[] for _ in range(num_qubits)]
     for a, b in edges:
         neighbours[a].append(b)
         neighbours[b].append(a)

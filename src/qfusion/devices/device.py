@@ -21,15 +21,11 @@ from functools import cached_property
 
 import numpy as np
 
-from qfusion.errors import QfusionError
+from qfusion.errors import DeviceError
 
 MODALITIES = ("superconducting", "trapped_ion", "neutral_atom", "photonic")
 ENTANGLERS = ("cz", "cx", "ecr", "rzz", "rxx")
 VIRTUAL_GATES = ("rz",)
-
-
-class DeviceError(QfusionError, ValueError):
-    """A device description is inconsistent, or a circuit breaks one of the device's limits."""
 
 
 @dataclass(frozen=True)

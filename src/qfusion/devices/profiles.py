@@ -87,7 +87,7 @@ def superconducting() -> Device:
     t2 = np.minimum(_spread(n, 140e-6, 0.3, 2), 2 * t1)
     readout = _spread(n, 0.015, 0.4, 3)
     qubits = tuple(QubitCalibration(float(a), float(b), (float(r) * 0.7, float(r) * 1.3))
-                   for a, b, r in zip(t1, t2, readout))
+                   for a, b, r in zip(t1, t2, readout, strict=False))
     return Device(
         name="superconducting", modality="superconducting", num_qubits=n,
         native_gates=("rz", "sx", "x", "cz"), coupling_map=heavy_hex_27(),

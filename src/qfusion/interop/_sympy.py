@@ -45,7 +45,7 @@ def to_sympy(value):
             "**": left ** right}[op]
 
 
-def from_sympy(expr) -> "ParameterExpression | float":
+def from_sympy(expr) -> ParameterExpression | float:
     """A sympy expression over symbols as a qfusion expression (a float when it has no symbol)."""
     sympy = _sympy()
     if not expr.free_symbols:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import cmath
 import math
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from qfusion._optional import import_optional
 from qfusion.circuit.circuit import Circuit, Condition, Register
@@ -299,7 +299,7 @@ class _FromCirq:
         if gate.confusion_map:
             raise CircuitError("Cirq measurements with a confusion map have no qfusion equivalent")
         bits = self.key_bits[str(gate.mkey)]
-        for qubit, bit, flip in zip(qubits, bits, gate.full_invert_mask()):
+        for qubit, bit, flip in zip(qubits, bits, gate.full_invert_mask(), strict=False):
             # an inverted record is a measurement of the flipped qubit, flipped back afterwards
             if flip:
                 out.append(StandardGate("x"), (qubit,), (), condition)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from qfusion.circuit.parameter import Parameter, ParameterExpression, apply
 from qfusion.errors import ParameterError
@@ -30,7 +30,7 @@ _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
-def parse_expression(text: str, parameter_names: Iterable[str]) -> "ParameterExpression | float":
+def parse_expression(text: str, parameter_names: Iterable[str]) -> ParameterExpression | float:
     """Parse ``+ - * / **``, parentheses, numbers, ``pi`` and the usual functions over the named parameters.
 
     Returns a float when the text has no parameter. Raises :class:`ParameterError` on anything else

@@ -17,9 +17,19 @@ True
 """
 
 from qfusion.noise.channel import Channel, NoiseOperation, pauli_matrix
-from qfusion.noise.channels import (amplitude_damping, bit_flip, coherent_overrotation, coherent_unitary,
-                                    depolarizing, erasure, pauli_channel, phase_damping, phase_flip,
-                                    reset_channel, thermal_relaxation)
+from qfusion.noise.channels import (
+    amplitude_damping,
+    bit_flip,
+    coherent_overrotation,
+    coherent_unitary,
+    depolarizing,
+    erasure,
+    pauli_channel,
+    phase_damping,
+    phase_flip,
+    reset_channel,
+    thermal_relaxation,
+)
 from qfusion.noise.model import NoiseModel, ReadoutOperation, Relaxation
 from qfusion.noise.readout import ReadoutError, readout_error
 

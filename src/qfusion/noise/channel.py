@@ -85,7 +85,7 @@ class Channel:
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
-    def from_kraus(cls, kraus, name: str = "kraus", heralded=(), atol: float = ATOL) -> "Channel":
+    def from_kraus(cls, kraus, name: str = "kraus", heralded=(), atol: float = ATOL) -> Channel:
         """A channel from Kraus operators; checks that they are square, of one size, and trace preserving.
 
         >>> Channel.from_kraus([np.eye(2) * 0.5])
@@ -107,7 +107,7 @@ class Channel:
         return channel
 
     @classmethod
-    def from_pauli(cls, probabilities, name: str = "pauli", atol: float = ATOL) -> "Channel":
+    def from_pauli(cls, probabilities, name: str = "pauli", atol: float = ATOL) -> Channel:
         """A Pauli channel from ``{label: probability}`` (or pairs); ``rho -> sum_P p_P P rho P``.
 
         >>> Channel.from_pauli([("ZZ", 0.25), ("II", 0.75)]).pauli_probabilities
@@ -133,7 +133,7 @@ class Channel:
         return cls(kraus, sizes.pop(), name, pauli=pairs)
 
     @classmethod
-    def from_unitary(cls, unitary, name: str = "unitary", atol: float = ATOL) -> "Channel":
+    def from_unitary(cls, unitary, name: str = "unitary", atol: float = ATOL) -> Channel:
         """The channel ``rho -> U rho U^dagger``; checks that ``U`` is unitary."""
         unitary = np.array(unitary, dtype=complex)
         if unitary.ndim != 2 or unitary.shape[0] != unitary.shape[1] or \
@@ -142,7 +142,7 @@ class Channel:
         return cls.from_kraus([unitary], name, atol=atol)
 
     @classmethod
-    def from_superoperator(cls, superoperator, name: str = "kraus", atol: float = ATOL) -> "Channel":
+    def from_superoperator(cls, superoperator, name: str = "kraus", atol: float = ATOL) -> Channel:
         """A channel from its superoperator (column stacking, as ``qiskit.quantum_info.SuperOp``)."""
         s = np.asarray(superoperator, dtype=complex)
         dim = int(round(np.sqrt(s.shape[0])))
@@ -150,7 +150,7 @@ class Channel:
         return cls.from_choi(choi, name, atol)
 
     @classmethod
-    def from_choi(cls, choi, name: str = "kraus", atol: float = ATOL) -> "Channel":
+    def from_choi(cls, choi, name: str = "kraus", atol: float = ATOL) -> Channel:
         """A channel from its Choi matrix (as ``qiskit.quantum_info.Choi``); checks complete positivity."""
         choi = np.asarray(choi, dtype=complex)
         dim = int(round(np.sqrt(choi.shape[0])))
@@ -233,7 +233,7 @@ class Channel:
         """``sum_k K rho K^dagger`` on a ``2^n x 2^n`` density matrix."""
         return sum(k @ rho @ k.conj().T for k in self.kraus)
 
-    def compose(self, other: "Channel") -> "Channel":
+    def compose(self, other: Channel) -> Channel:
         """This channel followed by ``other`` (on the same qubits), as Qiskit's ``compose``.
 
         >>> flip = Channel.from_pauli({"X": 1.0})
@@ -258,7 +258,7 @@ class Channel:
         composed = Channel.from_kraus(kraus, _joined(self.name, other.name), heralded)
         return replace(composed, stages=self.parts + other.parts)
 
-    def tensor(self, other: "Channel") -> "Channel":
+    def tensor(self, other: Channel) -> Channel:
         """``self (x) other``: ``other`` acts on the lower qubits (Qiskit's ``tensor``).
 
         >>> Channel.from_pauli({"X": 1.0}).tensor(Channel.from_pauli({"Z": 1.0})).pauli_probabilities
@@ -279,11 +279,11 @@ class Channel:
         shifted = tuple((channel, tuple(q + low for q in qubits)) for channel, qubits in self.parts)
         return replace(product, stages=other.parts + shifted)
 
-    def expand(self, other: "Channel") -> "Channel":
+    def expand(self, other: Channel) -> Channel:
         """``other (x) self``: ``other`` acts on the higher qubits."""
         return other.tensor(self)
 
-    def to_operation(self) -> "NoiseOperation":
+    def to_operation(self) -> NoiseOperation:
         """This channel as an operation to append to a circuit (simulated by noisy backends).
 
         >>> from qfusion.circuit import Circuit
@@ -306,7 +306,7 @@ class Channel:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Channel":
+    def from_dict(cls, data: dict) -> Channel:
         """Inverse of :meth:`to_dict`."""
         if "pauli" in data:
             return cls.from_pauli([tuple(pair) for pair in data["pauli"]], data.get("name", "pauli"))
@@ -369,7 +369,7 @@ def _pauli_labels(n: int) -> list[str]:
 
 
 def _commute(a: str, b: str) -> bool:
-    anticommuting = sum(1 for x, y in zip(a, b) if x != "I" and y != "I" and x != y)
+    anticommuting = sum(1 for x, y in zip(a, b, strict=False) if x != "I" and y != "I" and x != y)
     return anticommuting % 2 == 0
 
 
@@ -379,6 +379,6 @@ _PRODUCT = {("X", "Y"): "Z", ("Y", "X"): "Z", ("Y", "Z"): "X", ("Z", "Y"): "X", 
 def _pauli_product(a: str, b: str) -> str:
     """The label of ``P_a P_b`` up to phase (phases cancel in ``P rho P^dagger``)."""
     out = []
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         out.append(y if x == "I" else x if y == "I" else "I" if x == y else _PRODUCT[(x, y)])
     return "".join(out)

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Measure, Operation
@@ -50,7 +50,12 @@ class Relaxation:
 
 
 class ReadoutOperation(Operation):
-    """A readout error on the classical bit just measured (placed after the measurement)."""
+    """A readout error on the classical bit just measured (placed after the measurement).
+
+    >>> import numpy as np
+    >>> ReadoutOperation(ReadoutError(np.array([[0.9, 0.1], [0.2, 0.8]]))).name
+    'readout_error'
+    """
     name = "readout_error"
     num_qubits = 1
 
@@ -76,6 +81,12 @@ class NoiseModel:
     Errors for specific qubits replace the all-qubit error of the same gate there (as in
     qiskit-aer); channels added to the same gate and qubits apply one after the other. Gate
     names are the circuit's (``"cx"``, ``"sx"``, ``"rz"``, ``"measure"``, ``"reset"``...).
+
+    >>> from qfusion.noise import depolarizing
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.01), ["h"])
+    >>> model.apply(Circuit(1).h(0)).count_ops()
+    {'h': 1, 'depolarizing': 1}
     """
 
     def __init__(self):
@@ -91,6 +102,12 @@ class NoiseModel:
         tuple such as ``(0, 1)``; order matters for two-qubit gates). A one-qubit channel on
         a multi-qubit gate acts on each of the gate's qubits; otherwise channel qubit ``k``
         is the gate's ``k``-th qubit.
+
+        >>> from qfusion.noise import depolarizing
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(depolarizing(0.02, 2), ["cx"], qubits=(0, 1))
+        >>> len(model.gate_errors("cx", (0, 1))), len(model.gate_errors("cx", (1, 2)))
+        (1, 0)
         """
         if not isinstance(channel, Channel):
             raise NoiseError(f"add_gate_error needs a Channel, got {type(channel).__name__}")
@@ -103,7 +120,14 @@ class NoiseModel:
             table.setdefault(key, []).append(channel)  # kept apart: each keeps its cheap form
 
     def add_readout_error(self, error: ReadoutError, qubits=None) -> None:
-        """Apply a one-qubit readout ``error`` to measurements of ``qubits`` (an int, a list, or None: all)."""
+        """Apply a one-qubit readout ``error`` to measurements of ``qubits`` (an int, a list, or None: all).
+
+        >>> import numpy as np
+        >>> model = NoiseModel()
+        >>> model.add_readout_error(ReadoutError(np.array([[0.9, 0.1], [0.2, 0.8]])), [0])
+        >>> model.readout_error(0) is not None, model.readout_error(1)
+        (True, None)
+        """
         if not isinstance(error, ReadoutError) or error.num_qubits != 1:
             raise NoiseError("add_readout_error needs a one-qubit ReadoutError (see noise.readout_error)")
         keys = [None] if qubits is None else [qubits] if isinstance(qubits, int) else list(qubits)
@@ -113,7 +137,13 @@ class NoiseModel:
     def add_idle_error(self, error, qubits=None) -> None:
         """Noise on qubits while they wait: ``error`` is a function of the idle duration returning a
         one-qubit Channel (for example :class:`Relaxation`), or a fixed Channel applied on every
-        idle stretch. Needs ``durations`` in :meth:`apply`. ``qubits``: an int, a list, or None."""
+        idle stretch. Needs ``durations`` in :meth:`apply`. ``qubits``: an int, a list, or None.
+
+        >>> model = NoiseModel()
+        >>> model.add_idle_error(Relaxation(t1=50e-6, t2=70e-6))
+        >>> model.has_idle_errors
+        True
+        """
         if isinstance(error, Channel):
             if error.num_qubits != 1:
                 raise NoiseError("idle errors act on one qubit at a time")
@@ -126,15 +156,35 @@ class NoiseModel:
     # -- looking up ------------------------------------------------------------------------
     @property
     def noisy_gates(self) -> list[str]:
+        """The gates that carry an error, sorted.
+
+        >>> from qfusion.noise import bit_flip
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(bit_flip(0.1), ["x", "h"])
+        >>> model.noisy_gates
+        ['h', 'x']
+        """
         return sorted(self._gate)
 
     @property
     def has_idle_errors(self) -> bool:
+        """Whether idle qubits decohere.
+
+        >>> NoiseModel().has_idle_errors
+        False
+        """
         return bool(self._idle)
 
     def gate_errors(self, name: str, qubits) -> tuple[Channel, ...]:
         """The channels that follow gate ``name`` on ``qubits``, in order (a one-qubit channel on a
-        multi-qubit gate acts on each of its qubits)."""
+        multi-qubit gate acts on each of its qubits).
+
+        >>> from qfusion.noise import bit_flip
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(bit_flip(0.1), ["x"])
+        >>> model.gate_errors("x", (0,))[0].name
+        'bit_flip'
+        """
         table = self._gate.get(name)
         if not table:
             return ()
@@ -162,9 +212,19 @@ class NoiseModel:
         return combined
 
     def readout_error(self, qubit: int) -> ReadoutError | None:
+        """The readout error of ``qubit`` (None: exact readout).
+
+        >>> NoiseModel().readout_error(0) is None
+        True
+        """
         return self._readout.get(qubit, self._readout.get(None))
 
     def idle_error(self, qubit: int, duration: float) -> Channel | None:
+        """The channel of ``qubit`` idling for ``duration`` seconds (None: no idle noise).
+
+        >>> NoiseModel().idle_error(0, 1e-6) is None
+        True
+        """
         error = self._idle.get(qubit, self._idle.get(None))
         if error is None or not duration > 0:
             return None
@@ -182,13 +242,19 @@ class NoiseModel:
         cover take no time. Instructions start as soon as their qubits are free (ASAP), and
         each wait of a qubit gets the idle error for its length; barriers align their qubits.
         A qubit gets no idle noise after its last measurement.
+
+        >>> import numpy as np
+        >>> model = NoiseModel()
+        >>> model.add_readout_error(ReadoutError(np.array([[0.9, 0.1], [0.2, 0.8]])))
+        >>> model.apply(Circuit(1, 1).measure(0, 0)).count_ops()
+        {'measure': 1, 'readout_error': 1}
         """
         noisy = circuit.copy()
         noisy.instructions = []
         duration_of = _duration_function(durations) if durations is not None and self._idle else None
         free = [0.0] * circuit.num_qubits
         last_measure = _last_measurements(circuit)
-        for index, inst in enumerate(circuit.instructions):
+        for inst in circuit.instructions:
             op = inst.operation
             if duration_of is not None:
                 start = max((free[q] for q in inst.qubits), default=0.0)
@@ -238,7 +304,14 @@ class NoiseModel:
 
     # -- plain data ------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        """Plain data for JSON (idle errors must be Channels or :class:`Relaxation`)."""
+        """Plain data for JSON (idle errors must be Channels or :class:`Relaxation`).
+
+        >>> from qfusion.noise import bit_flip
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(bit_flip(0.1), ["x"])
+        >>> NoiseModel.from_dict(model.to_dict()).noisy_gates
+        ['x']
+        """
         gates = [{"gate": name, "qubits": list(key) if key is not None else None, "channel": ch.to_dict()}
                  for name, table in self._gate.items() for key, channels in table.items() for ch in channels]
         readout = [{"qubit": key, "error": err.to_dict()} for key, err in self._readout.items()]
@@ -255,7 +328,7 @@ class NoiseModel:
         return {"gate_errors": gates, "readout_errors": readout, "idle_errors": idle}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "NoiseModel":
+    def from_dict(cls, data: dict) -> NoiseModel:
         """Inverse of :meth:`to_dict`.
 
         >>> from qfusion.noise.channels import bit_flip
@@ -275,10 +348,20 @@ class NoiseModel:
         return model
 
     def to_json(self) -> str:
+        """The model as JSON text (:meth:`from_json` reads it back).
+
+        >>> NoiseModel().to_json()[:15]
+        '{"gate_errors":'
+        """
         return json.dumps(self.to_dict())
 
     @classmethod
-    def from_json(cls, text: str) -> "NoiseModel":
+    def from_json(cls, text: str) -> NoiseModel:
+        """The model of :meth:`to_json` text.
+
+        >>> NoiseModel.from_json(NoiseModel().to_json()).noisy_gates
+        []
+        """
         return cls.from_dict(json.loads(text))
 
     def __repr__(self) -> str:

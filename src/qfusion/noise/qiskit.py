@@ -39,7 +39,7 @@ def _pauli_probabilities(superop: np.ndarray, num_qubits: int, atol: float = 1e-
         return None
     if np.abs(coefficients.imag).max() > atol or coefficients.real.min() < -atol:
         return None
-    return {label: float(max(c.real, 0.0)) for label, c in zip(labels, coefficients) if c.real > atol}
+    return {label: float(max(c.real, 0.0)) for label, c in zip(labels, coefficients, strict=False) if c.real > atol}
 
 
 def from_qiskit(noise_model) -> NoiseModel:

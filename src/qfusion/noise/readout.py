@@ -55,7 +55,7 @@ class ReadoutError:
         """The recorded distribution for a true distribution over this error's outcomes."""
         return self.assignment_matrix @ np.asarray(probabilities, dtype=float)
 
-    def tensor(self, other: "ReadoutError") -> "ReadoutError":
+    def tensor(self, other: ReadoutError) -> ReadoutError:
         """``self (x) other``: ``other`` on the lower qubits."""
         return ReadoutError(np.kron(self.probabilities, other.probabilities), self.num_qubits + other.num_qubits)
 
@@ -63,7 +63,7 @@ class ReadoutError:
         return {"probabilities": self.probabilities.tolist(), "num_qubits": self.num_qubits}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ReadoutError":
+    def from_dict(cls, data: dict) -> ReadoutError:
         return cls(np.array(data["probabilities"]), data.get("num_qubits", 1))
 
     def __repr__(self) -> str:

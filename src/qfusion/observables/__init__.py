@@ -5,6 +5,7 @@
 2
 """
 
+from qfusion.observables._terms import pauli_masks
 from qfusion.observables.pauli import PauliSum
 
-__all__ = ["PauliSum"]
+__all__ = ["PauliSum", "pauli_masks"]

@@ -14,7 +14,7 @@ A Pauli string on ``n <= 64`` qubits is a pair of ``np.uint64`` masks ``(x, z)``
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -75,6 +75,36 @@ def labels_to_masks(labels: list[str], num_qubits: int) -> tuple[np.ndarray, np.
     return x, z
 
 
+def pauli_masks(label: str, qubits=None) -> tuple[int, int, complex]:
+    """``(x, z, phase)`` with ``phase * X^x Z^z`` the Pauli string ``label`` (Y = i X Z), as bit masks.
+
+    ``label`` is little-endian (its last character acts on qubit 0) unless ``qubits`` gives the
+    qubit (or bit position) each character acts on. The one encoder of single labels; PauliSum
+    encodes many at once with the same convention.
+
+    >>> pauli_masks("XZ")
+    (2, 1, (1+0j))
+    >>> pauli_masks("Y")
+    (1, 1, 1j)
+    >>> pauli_masks("XY", qubits=[4, 0])
+    (17, 1, 1j)
+    """
+    if qubits is None:
+        qubits = range(len(label) - 1, -1, -1)
+    x = z = 0
+    phase = 1.0 + 0j
+    for pauli, qubit in zip(label, qubits, strict=True):
+        if pauli not in "IXYZ":
+            raise CircuitError(f"Pauli label {label!r} must be made of I, X, Y, Z")
+        if pauli in "XY":
+            x |= 1 << qubit
+        if pauli in "ZY":
+            z |= 1 << qubit
+        if pauli == "Y":
+            phase *= 1j
+    return x, z, phase
+
+
 def _raise_bad_label(labels: list[str], num_qubits: int):
     for label in labels:
         if len(label) != num_qubits or set(label) - set("IXYZ"):
@@ -105,7 +135,7 @@ def sparse_label(paulis: str, qubits, num_qubits: int) -> str:
     if len(paulis) != len(qubits):
         raise CircuitError(f"sparse term {paulis!r} names {len(paulis)} Paulis but {len(qubits)} qubits")
     chars = ["I"] * num_qubits
-    for pauli, qubit in zip(paulis, qubits):
+    for pauli, qubit in zip(paulis, qubits, strict=False):
         if not 0 <= qubit < num_qubits:
             raise CircuitError(f"qubit {qubit} of sparse term {paulis!r} is out of range for {num_qubits} qubits")
         if chars[num_qubits - 1 - qubit] != "I":

@@ -41,7 +41,7 @@ def to_qubit_operator(labels: list[str], coeffs, num_qubits: int):
     """An OpenFermion ``QubitOperator`` (qubit ``q`` is label character ``num_qubits - 1 - q``)."""
     openfermion = import_optional("openfermion", "PauliSum.to_openfermion")
     operator = openfermion.QubitOperator()
-    for label, coeff in zip(labels, coeffs):
+    for label, coeff in zip(labels, coeffs, strict=False):
         term = tuple((q, label[num_qubits - 1 - q]) for q in range(num_qubits) if label[num_qubits - 1 - q] != "I")
         coeff = complex(coeff)
         operator += openfermion.QubitOperator(term, coeff.real if coeff.imag == 0 else coeff)

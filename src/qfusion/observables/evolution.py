@@ -48,10 +48,10 @@ def append_pauli_rotation(circuit: Circuit, label: str, angle, qubits=None) -> C
             circuit.h(q)
         elif paulis[q] == "Y":
             circuit.sdg(q).h(q)
-    for a, b in zip(support, support[1:]):
+    for a, b in zip(support, support[1:], strict=False):
         circuit.cx(a, b)
     circuit.rz(angle, support[-1])
-    for a, b in reversed(list(zip(support, support[1:]))):
+    for a, b in reversed(list(zip(support, support[1:], strict=False))):
         circuit.cx(a, b)
     for q in support:
         if paulis[q] == "X":
@@ -89,12 +89,12 @@ def append_pauli_evolution(circuit: Circuit, operator: PauliSum, time, *, steps:
         if isinstance(coeff, complex):
             raise CircuitError(f"exp(-i t H) needs a Hermitian H with real coefficients; term {label!r} "
                                f"has {coeff!r}")
-    terms = [(int(x), int(z), float(c.real)) for x, z, c in zip(operator.x_masks, operator.z_masks, operator.coeffs)
+    terms = [(int(x), int(z), float(c.real)) for x, z, c in zip(operator.x_masks, operator.z_masks, operator.coeffs, strict=False)
              if x or z]
     if len(terms) > 1 and len({x for x, _, _ in terms}) == 1 and terms[0][0] and _commute(terms):
         return _append_diagonalised(circuit, terms, time)
     for label, coeff in operator.terms:
-        append_pauli_rotation(circuit, label, _scaled(2 * coeff, time))
+        append_pauli_rotation(circuit, label, _scaled(2 * coeff, time))  # type: ignore[arg-type]
     return circuit
 
 
@@ -148,7 +148,7 @@ def _append_diagonalised(circuit: Circuit, terms, time) -> Circuit:
     x_mask = terms[0][0]
     support = [q for q in range(circuit.num_qubits) if (x_mask >> q) & 1]
     pivot = support[0]
-    clifford = [("cx", pivot, t) for t in support[1:]]
+    clifford: list = [("cx", pivot, t) for t in support[1:]]
     # after the fan every term has X or Y on the pivot only, the same one for all (they commute)
     _, z_after, _ = _conjugate(clifford, x_mask, terms[0][1])
     clifford += ([("sdg", pivot)] if (z_after >> pivot) & 1 else []) + [("h", pivot)]
@@ -187,7 +187,7 @@ def _append_diagonalised(circuit: Circuit, terms, time) -> Circuit:
         if (held >> q) & 1:
             circuit.cx(q, pivot)
     for name, *qubits in reversed(clifford):
-        {"cx": circuit.cx, "h": circuit.h, "sdg": circuit.s}[name](*qubits)
+        {"cx": circuit.cx, "h": circuit.h, "sdg": circuit.s}[name](*qubits)  # type: ignore[operator]
     return circuit
 
 

@@ -24,6 +24,11 @@ def qubit_wise_groups(x: np.ndarray, z: np.ndarray) -> list[np.ndarray]:
 
     Greedy colouring, heaviest strings first (they constrain the most qubits); every pair of
     strings within a group commutes qubit-wise.
+
+    >>> from qfusion.observables import PauliSum
+    >>> x, z, _ = PauliSum.from_list([("ZZ", 1.0), ("XX", 1.0), ("ZI", 1.0)]).masks()
+    >>> [g.tolist() for g in qubit_wise_groups(x, z)]
+    [[0, 2], [1]]
     """
     count = len(x)
     if count == 0:

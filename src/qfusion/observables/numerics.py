@@ -23,7 +23,13 @@ CHUNK = 1 << 18  # indices per vectorised block, so memory stays a small multipl
 
 
 def expectation_sum(x: np.ndarray, z: np.ndarray, phased: np.ndarray, psi: np.ndarray) -> complex:
-    """``sum_t m_t sum_i conj(psi[i ^ x_t]) psi[i] (-1)**popcount(i & z_t)`` (no normalisation)."""
+    """``sum_t m_t sum_i conj(psi[i ^ x_t]) psi[i] (-1)**popcount(i & z_t)`` (no normalisation).
+
+    >>> from qfusion.observables import PauliSum
+    >>> x, z, phased = PauliSum.from_list([("X", 1.0), ("Z", 0.5)]).masks()
+    >>> round(expectation_sum(x, z, phased, np.array([1, 1]) / np.sqrt(2)).real, 12)
+    1.0
+    """
     psi = np.asarray(psi, dtype=np.complex128)
     total = 0j
     for start in range(0, len(psi), CHUNK):
@@ -39,7 +45,13 @@ def expectation_sum(x: np.ndarray, z: np.ndarray, phased: np.ndarray, psi: np.nd
 
 
 def dense_matrix(x: np.ndarray, z: np.ndarray, phased: np.ndarray, num_qubits: int) -> np.ndarray:
-    """The ``2**n x 2**n`` matrix: column ``i`` holds ``m_t (-1)**popcount(i & z_t)`` in row ``i ^ x_t``."""
+    """The ``2**n x 2**n`` matrix: column ``i`` holds ``m_t (-1)**popcount(i & z_t)`` in row ``i ^ x_t``.
+
+    >>> from qfusion.observables import PauliSum
+    >>> dense_matrix(*PauliSum.from_list([("Y", 1.0)]).masks(), 1)
+    array([[0.+0.j, 0.-1.j],
+           [0.+1.j, 0.+0.j]])
+    """
     dim = 1 << num_qubits
     index = np.arange(dim, dtype=np.uint64)
     columns = index.astype(np.intp)

@@ -24,15 +24,14 @@ PauliSum([('ZZ', 1.0), ('XI', 0.5)], num_qubits=2)
 from __future__ import annotations
 
 import numbers
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
 from qfusion.errors import CircuitError
 from qfusion.observables import _terms
 from qfusion.observables._terms import I_POWERS, as_coeffs, as_pairs, plain, popcount, y_count
-from qfusion.observables.conversions import (openfermion_terms, qiskit_terms, to_qubit_operator,
-                                             to_sparse_pauli_op)
+from qfusion.observables.conversions import openfermion_terms, qiskit_terms, to_qubit_operator, to_sparse_pauli_op
 from qfusion.observables.numerics import dense_matrix, expectation_sum
 
 DEFAULT_ATOL = 1e-12
@@ -53,7 +52,7 @@ class PauliSum:
     """
 
     __slots__ = ("num_qubits", "_x", "_z", "_coeffs")
-    __hash__ = None  # mutable-free but compared with a tolerance, so not hashable
+    __hash__ = None  # type: ignore[assignment]  # mutable-free but compared with a tolerance, so not hashable
 
     def __init__(self, terms: Iterable[tuple[str, complex]] | str = (), num_qubits: int | None = None):
         if isinstance(terms, str):
@@ -69,14 +68,14 @@ class PauliSum:
         self._coeffs = as_coeffs([coeff for _, coeff in pairs])
 
     @classmethod
-    def _new(cls, num_qubits: int, x: np.ndarray, z: np.ndarray, coeffs: np.ndarray) -> "PauliSum":
+    def _new(cls, num_qubits: int, x: np.ndarray, z: np.ndarray, coeffs: np.ndarray) -> PauliSum:
         out = object.__new__(cls)
         out.num_qubits, out._x, out._z, out._coeffs = num_qubits, x, z, coeffs
         return out
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
-    def from_list(cls, terms: Iterable[tuple[str, complex]], num_qubits: int | None = None) -> "PauliSum":
+    def from_list(cls, terms: Iterable[tuple[str, complex]], num_qubits: int | None = None) -> PauliSum:
         """From ``(label, coeff)`` pairs; the rightmost label character acts on qubit 0.
 
         >>> PauliSum.from_list([("XZ", 2.0), ("YY", -1j)]).terms
@@ -87,7 +86,7 @@ class PauliSum:
         return cls(terms, num_qubits)
 
     @classmethod
-    def from_label(cls, label: str, coeff: complex = 1.0) -> "PauliSum":
+    def from_label(cls, label: str, coeff: complex = 1.0) -> PauliSum:
         """One Pauli string, by default with coefficient 1.
 
         >>> PauliSum.from_label("XYZ")
@@ -96,7 +95,7 @@ class PauliSum:
         return cls([(label, coeff)])
 
     @classmethod
-    def from_sparse_list(cls, terms: Iterable[tuple[str, Iterable[int], complex]], num_qubits: int) -> "PauliSum":
+    def from_sparse_list(cls, terms: Iterable[tuple[str, Iterable[int], complex]], num_qubits: int) -> PauliSum:
         """From ``(paulis, qubits, coeff)``: ``("ZX", [3, 0], 1.0)`` puts Z on qubit 3 and X on qubit 0.
 
         >>> PauliSum.from_sparse_list([("ZX", [3, 0], 2.0), ("Y", [1], 0.5)], num_qubits=4).terms
@@ -107,7 +106,7 @@ class PauliSum:
                    num_qubits)
 
     @classmethod
-    def from_masks(cls, x_masks, z_masks, coeffs, num_qubits: int) -> "PauliSum":
+    def from_masks(cls, x_masks, z_masks, coeffs, num_qubits: int) -> PauliSum:
         """Inverse of :meth:`masks`: ``coeffs`` are the phased ``m_t`` of ``sum_t m_t X^x_t Z^z_t``.
 
         >>> PauliSum.from_masks([1], [1], [1j], num_qubits=1)  # i X Z = Y
@@ -126,7 +125,7 @@ class PauliSum:
         return cls._new(num_qubits, x, z, phased * I_POWERS[(-y_count(x, z)) & 3])
 
     @classmethod
-    def identity(cls, num_qubits: int, coeff: complex = 1.0) -> "PauliSum":
+    def identity(cls, num_qubits: int, coeff: complex = 1.0) -> PauliSum:
         """``coeff`` times the identity.
 
         >>> PauliSum.identity(2)
@@ -178,7 +177,7 @@ class PauliSum:
         >>> PauliSum.from_list([("ZZ", 1), ("XI", 0.5j)]).terms
         [('ZZ', 1.0), ('XI', 0.5j)]
         """
-        return [(label, plain(coeff)) for label, coeff in zip(self.labels, self._coeffs)]
+        return [(label, plain(coeff)) for label, coeff in zip(self.labels, self._coeffs, strict=False)]
 
     def to_list(self) -> list[tuple[str, complex]]:
         """The same pairs as :attr:`terms` (the form ``SparsePauliOp.from_list`` takes).
@@ -205,9 +204,9 @@ class PauliSum:
         return len(self._coeffs)
 
     # -- algebra -----------------------------------------------------------------------------
-    def _coerce(self, other, action: str) -> "PauliSum":
+    def _coerce(self, other, action: str) -> PauliSum:
         if isinstance(other, numbers.Number):
-            return PauliSum.identity(self.num_qubits, complex(other))
+            return PauliSum.identity(self.num_qubits, complex(other))  # type: ignore[call-overload]
         if not isinstance(other, PauliSum):
             raise TypeError(f"cannot {action} a PauliSum and a {type(other).__name__}")
         if other.num_qubits != self.num_qubits:
@@ -216,7 +215,7 @@ class PauliSum:
                                f".tensor(PauliSum.identity(k)) or build both on the same qubits")
         return other
 
-    def __add__(self, other) -> "PauliSum":
+    def __add__(self, other) -> PauliSum:
         """Sum of operators (numbers count as multiples of the identity); equal labels merge.
 
         >>> PauliSum.from_label("ZZ") + PauliSum.from_label("ZZ", 2.0) + 1
@@ -228,23 +227,23 @@ class PauliSum:
 
     __radd__ = __add__
 
-    def _concatenate(self, other: "PauliSum") -> "PauliSum":
+    def _concatenate(self, other: PauliSum) -> PauliSum:
         return PauliSum._new(self.num_qubits, np.concatenate([self._x, other._x]),
                              np.concatenate([self._z, other._z]),
                              np.concatenate([self._coeffs, other._coeffs]))
 
-    def __neg__(self) -> "PauliSum":
+    def __neg__(self) -> PauliSum:
         return PauliSum._new(self.num_qubits, self._x, self._z, -self._coeffs)
 
-    def __sub__(self, other) -> "PauliSum":
+    def __sub__(self, other) -> PauliSum:
         if not isinstance(other, (numbers.Number, PauliSum)):
             return NotImplemented
-        return self + (-other)
+        return self + (-other)  # type: ignore[operator]
 
-    def __rsub__(self, other) -> "PauliSum":
+    def __rsub__(self, other) -> PauliSum:
         return (-self) + other
 
-    def __mul__(self, scalar) -> "PauliSum":
+    def __mul__(self, scalar) -> PauliSum:
         """Multiplication by a number (use ``@`` for the operator product).
 
         >>> 2 * PauliSum.from_label("X")
@@ -254,16 +253,16 @@ class PauliSum:
             raise CircuitError("* multiplies a PauliSum by a number; use a @ b for the operator product")
         if not isinstance(scalar, numbers.Number):
             return NotImplemented
-        return PauliSum._new(self.num_qubits, self._x, self._z, self._coeffs * complex(scalar))
+        return PauliSum._new(self.num_qubits, self._x, self._z, self._coeffs * complex(scalar))  # type: ignore[call-overload]
 
     __rmul__ = __mul__
 
-    def __truediv__(self, scalar) -> "PauliSum":
+    def __truediv__(self, scalar) -> PauliSum:
         if not isinstance(scalar, numbers.Number):
             return NotImplemented
-        return self * (1 / complex(scalar))
+        return self * (1 / complex(scalar))  # type: ignore[call-overload]
 
-    def dot(self, other: "PauliSum") -> "PauliSum":
+    def dot(self, other: PauliSum) -> PauliSum:
         """The operator product ``self · other`` (``other`` acts first); same as ``self @ other``.
 
         >>> PauliSum.from_label("X").dot(PauliSum.from_label("Y"))  # XY = iZ
@@ -278,12 +277,12 @@ class PauliSum:
         coeffs = c1 * c2 * I_POWERS[power & 3]
         return PauliSum._new(self.num_qubits, x.reshape(-1), z.reshape(-1), coeffs.reshape(-1)).simplify()
 
-    def __matmul__(self, other) -> "PauliSum":
+    def __matmul__(self, other) -> PauliSum:
         if not isinstance(other, PauliSum):
             return NotImplemented
         return self.dot(other)
 
-    def compose(self, other: "PauliSum", front: bool = False) -> "PauliSum":
+    def compose(self, other: PauliSum, front: bool = False) -> PauliSum:
         """``self`` then ``other``: the product ``other · self`` (Qiskit's convention, like
         ``Circuit.compose``); ``front=True`` gives ``self · other``.
 
@@ -293,7 +292,7 @@ class PauliSum:
         """
         return self.dot(other) if front else self._coerce(other, "compose").dot(self)
 
-    def tensor(self, other: "PauliSum") -> "PauliSum":
+    def tensor(self, other: PauliSum) -> PauliSum:
         """``self ⊗ other``: ``other`` keeps qubits ``0..k-1``, ``self`` moves above them.
 
         >>> PauliSum.from_label("X").tensor(PauliSum.from_list([("Z", 1.0), ("Y", 2.0)]))
@@ -307,7 +306,7 @@ class PauliSum:
         z = ((self._z[:, None] << shift) | other._z[None, :]).reshape(-1)
         return PauliSum._new(num_qubits, x, z, (self._coeffs[:, None] * other._coeffs[None, :]).reshape(-1))
 
-    def adjoint(self) -> "PauliSum":
+    def adjoint(self) -> PauliSum:
         """The Hermitian conjugate (Pauli strings are Hermitian, so the coefficients conjugate).
 
         >>> PauliSum.from_list([("XY", 1j)]).adjoint()
@@ -315,7 +314,7 @@ class PauliSum:
         """
         return PauliSum._new(self.num_qubits, self._x, self._z, self._coeffs.conj())
 
-    def simplify(self, atol: float = DEFAULT_ATOL) -> "PauliSum":
+    def simplify(self, atol: float = DEFAULT_ATOL) -> PauliSum:
         """Merge equal labels (first occurrence keeps its place) and drop ``|c| <= atol``.
 
         >>> PauliSum.from_list([("XX", 1.0), ("ZZ", 1e-15), ("XX", 2.0)]).simplify()
@@ -332,7 +331,7 @@ class PauliSum:
         keep = keep[np.abs(sums[keep]) > atol]
         return PauliSum._new(self.num_qubits, x[starts[keep]], z[starts[keep]], sums[keep])
 
-    def equiv(self, other: "PauliSum", atol: float = 1e-10) -> bool:
+    def equiv(self, other: PauliSum, atol: float = 1e-10) -> bool:
         """Whether both are the same operator, up to term order and ``atol`` per coefficient.
 
         >>> a = PauliSum.from_list([("XI", 1.0), ("IZ", 2.0)])
@@ -357,7 +356,7 @@ class PauliSum:
         """
         return bool(np.all(np.abs(self.simplify(0.0)._coeffs.imag) <= atol))
 
-    def group_qubit_wise_commuting(self) -> list["PauliSum"]:
+    def group_qubit_wise_commuting(self) -> list[PauliSum]:
         """Split into groups whose strings commute qubit by qubit (one measurement basis each).
 
         >>> groups = PauliSum.from_list([("ZZ", 1.0), ("XX", 0.5), ("ZI", 0.2), ("IX", 0.1)]) \\
@@ -414,7 +413,7 @@ class PauliSum:
         return to_sparse_pauli_op(self.labels, self._coeffs, self.num_qubits)
 
     @classmethod
-    def from_qiskit(cls, operator) -> "PauliSum":
+    def from_qiskit(cls, operator) -> PauliSum:
         """From a ``SparsePauliOp`` (or anything it accepts: a ``Pauli``, a label).
 
         >>> from qiskit.quantum_info import SparsePauliOp
@@ -434,7 +433,7 @@ class PauliSum:
         return to_qubit_operator(self.labels, self._coeffs, self.num_qubits)
 
     @classmethod
-    def from_openfermion(cls, operator, num_qubits: int | None = None) -> "PauliSum":
+    def from_openfermion(cls, operator, num_qubits: int | None = None) -> PauliSum:
         """From an ``openfermion.QubitOperator`` (``num_qubits`` defaults to its highest qubit + 1).
 
         >>> from openfermion import QubitOperator

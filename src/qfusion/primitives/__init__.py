@@ -12,11 +12,16 @@ They sit above the backends: every backend name works, exactly or with shots.
 [0.877583]
 """
 
+from qfusion.observables.evolution import append_pauli_evolution, append_pauli_rotation
 from qfusion.primitives.adjoint import AdjointTape
 from qfusion.primitives.estimator import Estimator, EstimatorResult
-from qfusion.observables.evolution import append_pauli_evolution, append_pauli_rotation
-from qfusion.primitives.gradients import (GradientResult, adjoint_gradient, finite_difference_gradient,
-                                          parameter_shift_gradient, value_and_gradient)
+from qfusion.primitives.gradients import (
+                                          GradientResult,
+                                          adjoint_gradient,
+                                          finite_difference_gradient,
+                                          parameter_shift_gradient,
+                                          value_and_gradient,
+)
 from qfusion.primitives.interfaces import ExpectationFunction, jax_expectation, torch_expectation
 from qfusion.primitives.optimizers import OptimizerResult, adam, minimize, spsa
 from qfusion.primitives.sampler import Sampler, SamplerResult

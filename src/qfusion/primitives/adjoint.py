@@ -6,7 +6,7 @@ gate by gate, side by side in one array of ``n + 1`` index bits, so every fixed 
 is one fused pass for the two. At a gate ``U(a) = exp(-i a/2 P)`` the partial is
 ``Im <lam|P|phi>``; at any other parameterised gate it is ``2 Re <lam|U'(a) U^dagger|phi>``.
 Parameter expressions (``2*theta``, a parameter shared by many gates) go through the chain rule.
-With ``backend="gpu"`` the same sweeps run on the device (:mod:`qfusion.sim.gpu_adjoint`):
+With ``backend="gpu"`` the same sweeps run on the device (:mod:`qfusion.sim.gpu.adjoint`):
 the states stay there and only the gradient comes back.
 
 >>> from qfusion.circuit import Circuit, Parameter
@@ -20,19 +20,20 @@ the states stay there and only the gradient comes back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
+from qfusion.backends import get as get_backend
+from qfusion.backends import names as backend_names
 from qfusion.circuit import Circuit, StandardGate
 from qfusion.errors import BackendError
-from qfusion.observables import PauliSum
+from qfusion.observables import PauliSum, pauli_masks
 from qfusion.primitives.circuits import inline, parameter_values, unitary_part
 from qfusion.primitives.clifford_frame import Frame, clifford_images
 from qfusion.primitives.expressions import value_and_partials
 from qfusion.primitives.measurement import as_observable
-from qfusion.sim import adjoint as sv
 from qfusion.sim.plan import gate_op
 
 # gates exp(-i a/2 P) with P a Pauli string over the gate's qubits (first qubit rightmost)
@@ -72,34 +73,27 @@ class _General:
     qubits: tuple[int, ...]
 
 
-def pauli_masks(paulis: str, qubits) -> tuple[int, int, complex]:
-    """``(x, z, phase)`` with ``phase X^x Z^z`` the Pauli ``paulis[j]`` on ``qubits[j]`` (Y = i X Z)."""
-    x = z = 0
-    phase = 1.0 + 0j
-    for pauli, q in zip(paulis, qubits):
-        if pauli in "XY":
-            x |= 1 << q
-        if pauli in "ZY":
-            z |= 1 << q
-        if pauli == "Y":
-            phase *= 1j
-    return x, z, phase
-
-
-def state_steps(backend: str):
-    """The module of state-vector steps the sweeps run on: :mod:`qfusion.sim.adjoint` for
-    ``"statevector"``, :mod:`qfusion.sim.gpu_adjoint` for ``"gpu"``.
+def state_steps(backend):
+    """The module of state-vector steps the sweeps run on, from a backend that declares
+    ``capabilities.adjoint`` (:meth:`~qfusion.backends.Backend.adjoint_steps`): :mod:`qfusion.sim.adjoint`
+    for ``"statevector"``, :mod:`qfusion.sim.gpu.adjoint` for ``"gpu"``.
 
     >>> state_steps("statevector").__name__
     'qfusion.sim.adjoint'
     """
-    if backend == "statevector":
-        return sv
-    if backend == "gpu":
-        from qfusion.sim import gpu_adjoint
-        return gpu_adjoint
-    raise BackendError(f"adjoint differentiation runs on backend 'statevector' or 'gpu', not {backend!r}; "
-                       "use method='parameter_shift' for other backends")
+    chosen = get_backend(backend)
+    if not chosen.capabilities.adjoint:
+        able = [name for name in backend_names() if _declares_adjoint(name)]
+        raise BackendError(f"adjoint differentiation runs on a backend that declares it ({' or '.join(map(repr, able))}), "
+                           f"not {chosen.name!r}; use method='parameter_shift' for other backends")
+    return chosen.adjoint_steps()
+
+
+def _declares_adjoint(name: str) -> bool:
+    try:
+        return get_backend(name).capabilities.adjoint
+    except BackendError:
+        return False
 
 
 class AdjointTape:
@@ -107,10 +101,11 @@ class AdjointTape:
 
     Final measurements and barriers are dropped; the gradient is with respect to
     ``circuit.parameters`` (sorted by name), the order :meth:`value_and_gradient` returns.
-    ``backend`` is ``"statevector"`` (CPU) or ``"gpu"`` (the states stay on the device).
+    ``backend`` (a name or a Backend) declares ``capabilities.adjoint``: ``"statevector"`` (CPU) or
+    ``"gpu"`` (the states stay on the device).
     """
 
-    def __init__(self, circuit: Circuit, *, backend: str = "statevector"):
+    def __init__(self, circuit: Circuit, *, backend="statevector"):
         circuit = inline(unitary_part(circuit))
         self._sv = state_steps(backend)
         self.backend = backend
@@ -197,7 +192,7 @@ class AdjointTape:
             return masks
         key = (masks[0].tobytes(), masks[1].tobytes(), masks[2].tobytes())
         if key not in self._conjugated:
-            images = [self._final_frame.conjugate(int(x), int(z), complex(m)) for x, z, m in zip(*masks)]
+            images = [self._final_frame.conjugate(int(x), int(z), complex(m)) for x, z, m in zip(*masks, strict=False)]
             self._conjugated[key] = (np.array([i[0] for i in images], dtype=np.uint64),
                                      np.array([i[1] for i in images], dtype=np.uint64),
                                      np.array([i[2] for i in images], dtype=np.complex128))
@@ -224,11 +219,11 @@ class AdjointTape:
         phi = self._forward(values)
         expectations = np.empty(len(observables))
         weighted = []  # lam = sum_o cotangent[o] H_o phi: one Pauli sum of every weighted term, one pass
-        for o, (observable, weight) in enumerate(zip(observables, np.asarray(cotangent, dtype=float))):
+        for o, (observable, weight) in enumerate(zip(observables, np.asarray(cotangent, dtype=float), strict=False)):
             x, z, phased = self._masks(observable)
             expectations[o] = self._sv.pauli_expectation(phi, x, z, phased).real
             weighted.append((x, z, weight * np.asarray(phased)))
-        terms = [np.concatenate(parts) for parts in zip(*weighted)] if weighted else ([], [], [])
+        terms = [np.concatenate(parts) for parts in zip(*weighted, strict=False)] if weighted else ([], [], [])
         lam = self._sv.apply_pauli_sum(phi, *terms)
         return expectations, self._backward(phi, lam, values)
 
@@ -238,7 +233,7 @@ class AdjointTape:
         flat = np.asarray(params, dtype=float).reshape(-1)
         if len(flat) != len(self._names):
             return parameter_values(self.circuit, params)  # raises the error that names the parameters
-        return dict(zip(self._names, flat.tolist()))
+        return dict(zip(self._names, flat.tolist(), strict=False))
 
     def _backward(self, phi, lam, values: dict) -> np.ndarray:
         sv = self._sv

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -78,4 +78,4 @@ def parameter_values(circuit: Circuit, params) -> dict[str, float]:
     if len(flat) != len(names):
         raise CircuitError(f"the circuit has {len(names)} parameter(s) ({', '.join(names)}), got {len(flat)} "
                            f"value(s)")
-    return dict(zip(names, flat.tolist()))
+    return dict(zip(names, flat.tolist(), strict=False))

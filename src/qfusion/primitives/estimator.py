@@ -38,13 +38,18 @@ from qfusion.primitives.measurement import as_observable, basis_circuit, group_e
 from qfusion.sim.adjoint import pauli_expectation
 from qfusion.sim.density_state import DensityMatrix
 
-
 _TAPE_QUBITS = 22  # batches of larger circuits simulate one state at a time (the tape keeps several)
 
 
 @dataclass(frozen=True)
 class EstimatorResult:
-    """``values`` and ``std_errors`` in the broadcast shape (standard errors are 0 when exact)."""
+    """``values`` and ``std_errors`` in the broadcast shape (standard errors are 0 when exact).
+
+    >>> from qfusion.circuit import Circuit
+    >>> result = Estimator().run(Circuit(1).h(0), PauliSum.from_list([("X", 1.0)]))
+    >>> round(float(result), 12), result.std_errors.tolist()
+    (1.0, 0.0)
+    """
     values: np.ndarray
     std_errors: np.ndarray
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -57,8 +62,15 @@ class EstimatorResult:
 def state_expectation(state, observable: PauliSum) -> float:
     """``<psi|H|psi>`` for a state vector, or ``Tr(rho H)`` for a density matrix (a 2-D array, or a
     simulator's :class:`~qfusion.sim.density_state.DensityMatrix`, CPU or GPU, read as its Pauli
-    components without building the matrix)."""
-    if isinstance(state, DensityMatrix):
+    components without building the matrix).
+
+    >>> round(state_expectation(np.array([1, 1]) / np.sqrt(2), PauliSum.from_list([("X", 1.0)])), 12)
+    1.0
+    >>> state_expectation(np.diag([0.25, 0.75]), PauliSum.from_list([("Z", 1.0)]))
+    -0.5
+    """
+    if isinstance(state, DensityMatrix) or (hasattr(state, "expectation_value") and not hasattr(state, "__array__")):
+        # a density matrix, or a state with no vector form (a tableau, an MPS) that computes its own
         return float(np.real(state.expectation_value(observable)))
     data = np.asarray(state)
     x, z, phased = observable.masks()
@@ -66,7 +78,7 @@ def state_expectation(state, observable: PauliSum) -> float:
         return float(pauli_expectation(data, x, z, phased).real)
     index = np.arange(data.shape[0], dtype=np.int64)
     total = 0j
-    for xt, zt, m in zip(x.astype(np.int64), z.astype(np.int64), phased):
+    for xt, zt, m in zip(x.astype(np.int64), z.astype(np.int64), phased, strict=False):
         parity = np.array([bin(int(v)).count("1") & 1 for v in index & zt])
         total += m * np.sum((1 - 2 * parity) * data[index, index ^ xt])
     return float(total.real)
@@ -78,6 +90,11 @@ class Estimator:
     ``shots=None`` computes them exactly from the final state; an integer measures every
     qubit-wise-commuting group of each observable with that many shots. ``seed`` makes the
     shots reproducible.
+
+    >>> from qfusion.circuit import Circuit
+    >>> H = PauliSum.from_list([("ZZ", 1.0)])
+    >>> Estimator(backend="density_matrix").run(Circuit(2).x(0), H).values
+    array(-1.)
     """
 
     def __init__(self, backend="statevector", *, shots: int | None = None, seed=None, **options):
@@ -94,6 +111,12 @@ class Estimator:
         ``params`` is ``None`` or an array whose last axis holds one value per circuit
         parameter (in ``circuit.parameters`` order); ``shots`` and ``seed`` override the
         Estimator's own for this call.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> t = Parameter("t")
+        >>> values = Estimator().run(Circuit(1).rx(t, 0), PauliSum.from_list([("Z", 1.0)]), [[0.0], [np.pi]]).values
+        >>> np.round(values, 12)
+        array([ 1., -1.])
         """
         start = time.perf_counter()
         shots = self.shots if shots == -1 else shots
@@ -119,7 +142,7 @@ class Estimator:
             row = plan.parameter_rows[pi]
             if shots is None:
                 if (ci, pi) not in cache:
-                    cache[(ci, pi)] = self._state(circuit, row, tapes, ci, len(plan.parameter_rows))
+                    cache[(ci, pi)] = self._state(circuit, row, tapes, ci, pi, plan.parameter_rows)
                     executed += 1
                 values[position] = state_expectation(cache[(ci, pi)], observable)
             else:
@@ -130,13 +153,18 @@ class Estimator:
                     "time_taken": time.perf_counter() - start}
         return EstimatorResult(values, errors, metadata)
 
-    def _state(self, circuit: Circuit, row: np.ndarray, tapes: dict, index: int, rows: int):
-        if (rows > 1 and circuit.parameters and circuit.num_qubits <= _TAPE_QUBITS
-                and self.backend.name == "statevector" and not self.options):
-            # many parameter sets of one circuit: lower and fuse it once, then sweep per set
-            if index not in tapes:
-                tapes[index] = AdjointTape(circuit)
-            return tapes[index].state(row)
+    def _state(self, circuit: Circuit, row: np.ndarray, tapes: dict, index: int, row_index: int, rows):
+        capabilities = self.backend.capabilities
+        if len(rows) > 1 and circuit.parameters and circuit.num_qubits <= _TAPE_QUBITS:
+            if capabilities.batched_params:  # the backend runs every parameter set at once
+                if index not in tapes:
+                    tapes[index] = self.backend.simulate_batch(circuit, np.asarray(rows), **self.options)
+                return tapes[index][row_index]
+            if capabilities.adjoint and not self.options:
+                # lower and fuse the circuit once on the backend's adjoint tape, then sweep per set
+                if index not in tapes:
+                    tapes[index] = AdjointTape(circuit, backend=self.backend)
+                return tapes[index].state(row)
         bound = circuit.bind(parameter_values(circuit, row)) if circuit.parameters else circuit
         try:
             return self.backend.simulate(bound, **self.options)

@@ -14,7 +14,7 @@ A gate angle may be ``2*theta``, ``theta + phi`` or ``cos(theta)``; the chain ru
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 from qfusion.circuit.parameter import Parameter, ParameterExpression
 from qfusion.errors import ParameterError

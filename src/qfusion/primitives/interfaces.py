@@ -72,7 +72,7 @@ class ExpectationFunction:
             if self._tape is not None:
                 out[index] = self._tape.vector_jacobian_product(self.observables, weights, params[index])[1]
             else:
-                combined = sum((w * o for w, o in zip(weights, self.observables)), 0 * self.observables[0])
+                combined = sum((w * o for w, o in zip(weights, self.observables, strict=False)), 0 * self.observables[0])
                 out[index] = value_and_gradient(self.circuit, combined, params[index], method=self.method,
                                                 estimator=self.estimator).gradient
         return out

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from qfusion.backends import Result
 from qfusion.backends import get as get_backend
 from qfusion.circuit import Circuit, Measure
 from qfusion.errors import BackendError, CircuitError
@@ -31,7 +32,12 @@ _NEGLIGIBLE = 1e-14
 @dataclass(frozen=True)
 class SamplerResult:
     """``counts`` (with shots) or ``probabilities`` (exact, ``shots=None``): object arrays of
-    ``{bitstring: value}`` dicts in the broadcast shape, classical bit 0 rightmost."""
+    ``{bitstring: value}`` dicts in the broadcast shape, classical bit 0 rightmost.
+
+    >>> result = Sampler(seed=1).run(Circuit(1).x(0).measure_all(), shots=10)
+    >>> result.counts.item(), result.shots
+    ({'1': 10}, 10)
+    """
     counts: np.ndarray | None
     probabilities: np.ndarray
     shots: int | None
@@ -39,7 +45,12 @@ class SamplerResult:
 
 
 class Sampler:
-    """Sample circuits on ``backend``; a circuit without measurements is measured on every qubit."""
+    """Sample circuits on ``backend``; a circuit without measurements is measured on every qubit.
+
+    >>> bell = Circuit(2).h(0).cx(0, 1).measure_all()
+    >>> Sampler(shots=None).run(bell).probabilities.item()
+    {'00': 0.4999999999999999, '11': 0.4999999999999999}
+    """
 
     def __init__(self, backend="statevector", *, shots: int | None = 1024, seed=None, **options):
         self.backend = get_backend(backend)
@@ -48,7 +59,12 @@ class Sampler:
         self.options = options
 
     def run(self, circuits, params=None, *, shots: int | None = -1, seed=-1) -> SamplerResult:
-        """Run every circuit at every parameter set (broadcast); ``shots=None`` gives exact probabilities."""
+        """Run every circuit at every parameter set (broadcast); ``shots=None`` gives exact probabilities.
+
+        >>> circuits = [Circuit(1).measure_all(), Circuit(1).x(0).measure_all()]
+        >>> [c for c in Sampler(seed=2).run(circuits, shots=4).counts]
+        [{'0': 4}, {'1': 4}]
+        """
         start = time.perf_counter()
         shots = self.shots if shots == -1 else shots
         seed = self.seed if isinstance(seed, int) and seed == -1 else seed
@@ -87,7 +103,7 @@ class Sampler:
         for qubit, clbit in measured.items():
             outcome |= ((index >> qubit) & 1) << clbit
         out: dict[str, float] = {}
-        for o, p in zip(outcome, probs[index]):
-            key = format(int(o), f"0{circuit.num_clbits}b") if circuit.num_clbits else ""
+        for o, p in zip(outcome, probs[index], strict=False):
+            key = Result.bitstring(o, circuit.num_clbits)
             out[key] = out.get(key, 0.0) + float(p)
         return dict(sorted(out.items()))

@@ -65,7 +65,7 @@ def shift_rule(matrix_at, a: float) -> ShiftRule:
     ratios = [f / base for f in frequencies]
     if all(abs(r - round(r)) < 1e-6 for r in ratios):
         count = int(round(ratios[-1]))
-        frequencies = tuple(base * (l + 1) for l in range(count))
+        frequencies = tuple(base * (k + 1) for k in range(count))
         shifts = tuple((2 * m - 1) * math.pi / (2 * count * base) for m in range(1, count + 1))
     else:
         count = len(frequencies)

@@ -54,7 +54,7 @@ class GateEntry:
         self.builder, self.definition, self.origin = builder, definition, origin
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _qelib1_inline() -> dict:
     from qfusion.qasm.parser import Parser
     path = os.path.join(os.path.dirname(__file__), "qelib1.inc")
@@ -325,9 +325,9 @@ class GateCalls:
                                   f"(calling '{entry.name}')")
             definition = entry.definition
             scope = Scope(self.globals, is_gate=True)
-            for formal, value in zip(definition.params, args):
+            for formal, value in zip(definition.params, args, strict=False):
                 scope.names[formal.text] = Variable(value, "param", formal)
-            names = {formal.text: qubit for formal, qubit in zip(definition.qubits, qubits)}
+            names = {formal.text: qubit for formal, qubit in zip(definition.qubits, qubits, strict=False)}
             self.execute(definition.body, Context(scope, target, condition, names))
         finally:
             self._gate_depth -= 1
@@ -380,7 +380,7 @@ class GateCalls:
             gate = gate.control(len(controls) - 1)
         append, condition, flip = context.target.instructions.append, context.condition, StandardGate("x")
         for row in self._broadcast(call, context):
-            negated = [q for q, on in zip(row, controls) if not on]
+            negated = [q for q, on in zip(row, controls, strict=False) if not on]
             self.budget.charge(1 + 2 * len(negated), call.token)
             for qubit in negated:
                 append(Instruction(flip, (qubit,), (), condition))

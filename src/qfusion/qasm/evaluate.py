@@ -44,7 +44,7 @@ class Scope:
     """Names visible to expressions. A gate body's scope sees only constants of outer scopes."""
     __slots__ = ("names", "parent", "is_gate")
 
-    def __init__(self, parent: "Scope | None" = None, is_gate: bool = False):
+    def __init__(self, parent: Scope | None = None, is_gate: bool = False):
         self.names: dict[str, Variable] = {}
         self.parent = parent
         self.is_gate = is_gate

@@ -28,8 +28,7 @@ import re
 
 from qfusion.circuit.circuit import Circuit, Register
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
-from qfusion.circuit.modifiers import (BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate,
-                                       UnitaryGate)
+from qfusion.circuit.modifiers import BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
 from qfusion.circuit.parameter import Parameter, is_symbolic
 from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm import definitions, qasm2, qasm3

@@ -24,8 +24,22 @@ from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
 from qfusion.qasm.symbols import RegisterInfo, Symbols
-from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, For, GateCall, GateDef, If, Include, Measure,
-                                 QuantumDecl, RangeExpr, Reset, SetExpr)
+from qfusion.qasm.syntax import (
+    Assign,
+    Barrier,
+    Block,
+    ClassicalDecl,
+    For,
+    GateCall,
+    GateDef,
+    If,
+    Include,
+    Measure,
+    QuantumDecl,
+    RangeExpr,
+    Reset,
+    SetExpr,
+)
 
 
 class Context:
@@ -185,7 +199,7 @@ class Interpreter(Symbols, GateCalls, Conditions):
         self.budget.charge(len(qubits), token)
         append = context.target.instructions.append
         measure = MeasureOp()
-        for qubit, clbit in zip(qubits, clbits):
+        for qubit, clbit in zip(qubits, clbits, strict=False):
             append(Instruction(measure, (qubit,), (clbit,), context.condition))
 
     def _reset(self, statement: Reset, context: Context) -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from qfusion.errors import QasmError
 
-
 _MAX_NESTING_LIMIT = 1000
 
 

@@ -20,8 +20,20 @@ from qfusion.qasm import qasm2, qasm3
 from qfusion.qasm.declarations import DeclarationParser
 from qfusion.qasm.lexer import TokenStream
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
-from qfusion.qasm.syntax import (Assign, Barrier, Block, For, GateCall, GateDef, If, Measure, MeasureExpr, Modifier,
-                                 Operand, Reset)
+from qfusion.qasm.syntax import (
+    Assign,
+    Barrier,
+    Block,
+    For,
+    GateCall,
+    GateDef,
+    If,
+    Measure,
+    MeasureExpr,
+    Modifier,
+    Operand,
+    Reset,
+)
 
 _COMPOUND = {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 

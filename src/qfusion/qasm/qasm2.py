@@ -60,4 +60,3 @@ INLINE = frozenset({"rccx", "rc3x"})
 EXPORT_NAMES = {name: name for name in LIBRARY if name in (
     "id", "x", "y", "z", "h", "s", "sdg", "t", "tdg", "sx", "sxdg", "rx", "ry", "rz", "p", "u", "cx", "cy",
     "cz", "ch", "cp", "crx", "cry", "crz", "cu", "swap", "rxx", "rzz", "ccx", "cswap")}
-MCX_NAMES = {3: "c3x", 4: "c4x"}

@@ -3,7 +3,7 @@
 :mod:`qfusion.primitives.gradients` sweeps a state forward and back through a circuit; it
 needs the simulator's kernels one piece at a time: a fixed run of gates (fused and cache
 blocked once, then applied many times), a Pauli rotation, an overlap ``<a|P|b>`` and
-``H|psi>`` for a Pauli sum. :mod:`qfusion.sim.gpu_adjoint` has the same functions on device
+``H|psi>`` for a Pauli sum. :mod:`qfusion.sim.gpu.adjoint` has the same functions on device
 arrays, so the sweeps are written once (:class:`qfusion.primitives.AdjointTape`). The arrays may hold more index bits than the gates touch: a
 state of ``n + 1`` bits is two ``n``-qubit states side by side, and every step acts on both.
 
@@ -22,8 +22,8 @@ array([0.707107, 0.      , 0.      , 0.707107])
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

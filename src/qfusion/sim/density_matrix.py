@@ -28,15 +28,30 @@ from qfusion.config import settings
 from qfusion.errors import CircuitError
 from qfusion.noise.channel import Channel
 from qfusion.sim.density_ops import lower_segment
-from qfusion.sim.density_state import DensityMatrix, bitstrings, sample_probabilities
-from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, cached_steps, fuse, restore_layout,
-                               schedule)
+from qfusion.sim.density_state import DensityMatrix, sample_probabilities
+from qfusion.sim.fusion import (
+    MAX_DIAGONAL_QUBITS,
+    MAX_FUSED_QUBITS,
+    BitSwap,
+    cached_steps,
+    fuse,
+    restore_layout,
+    schedule,
+)
 from qfusion.sim.kernels import cpu_sweep
 from qfusion.sim.lanes import pack
 from qfusion.sim.memory import check_state_fits, fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, ReadoutOp, lower_noisy
 from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, check_shots
-from qfusion.sim.program import BranchingExecutor, Executor, Shots, bits_value, terminal_tail, walk
+from qfusion.sim.program import (
+    BranchingExecutor,
+    Executor,
+    Shots,
+    bits_value,
+    counts_from_outcomes,
+    terminal_tail,
+    walk,
+)
 
 _PARALLEL_QUBITS = 7  # 2n >= 14 index bits: threads pay off
 DTYPES = {"complex128": np.float64, "complex64": np.float32}  # the Pauli components are real
@@ -55,7 +70,7 @@ class DensityMatrixOptions:
 class DensityRun:
     """One density matrix in flight: its data, the random state, the recorded bits and plan cache.
 
-    Only the methods touch ``data``; :mod:`qfusion.sim.gpu_density` subclasses this with
+    Only the methods touch ``data``; :mod:`qfusion.sim.gpu.density_matrix` subclasses this with
     device data and the CUDA kernels, and shares everything else here (the plan is the same).
     """
     data: np.ndarray
@@ -117,12 +132,12 @@ class DensityRun:
         """Raise unless the shots' copies of the data fit beside it (one in use, one being freed)."""
         check_state_fits(2 * self.num_qubits, self.data.dtype, copies=3, what="density matrix")
 
-    def fork(self) -> "DensityRun":
+    def fork(self) -> DensityRun:
         """A copy of the data with fresh bits and erasures, sharing the random state and plan cache."""
         return type(self)(self.data.copy(), self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options,
                           cache=self.cache)
 
-    def branch(self) -> "DensityRun":
+    def branch(self) -> DensityRun:
         """A fork that stays valid beside other forks (a branch of :func:`_sample_branches`)."""
         return self.fork()
 
@@ -268,7 +283,7 @@ class _Branch(BranchingExecutor, _Executor):
     def project(self, qubit: int, outcome: int, probability: float) -> None:
         _project(self.run, qubit, outcome, probability)
 
-    def split(self, moving: np.ndarray) -> "_Branch":
+    def split(self, moving: np.ndarray) -> _Branch:
         run = self.run.branch()
         run.erasures = list(self.run.erasures)
         branch = _Branch(run)
@@ -336,7 +351,7 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
 
 def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool, branches: bool = False):
     """``(counts, memory or None, metadata)`` of a lowered program; ``new_run(rng)`` makes the
-    ``|0><0|`` run it starts from (on the CPU here, on the device in :mod:`.gpu_density`).
+    ``|0><0|`` run it starts from (on the CPU here, on the device in :mod:`.gpu.density_matrix`).
 
     Mid-circuit measurements: with ``branches`` the shots run together and part where their outcomes do
     (:func:`_sample_branches`); otherwise, or when the copies that needs do not fit, one by one
@@ -355,11 +370,9 @@ def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool
         outcomes, erasures = _sample_branches(program, shots, run)
     else:
         outcomes, erasures = _sample_shots(program, shots, run)
-    keys = bitstrings(outcomes, program.num_clbits)
-    values, counts = np.unique(keys, return_counts=True)
-    result = {str(v): int(c) for v, c in zip(values, counts)}
+    result, shot_memory = counts_from_outcomes(outcomes, program.num_clbits, memory)
     recorded = {"erasures": _erasure_metadata(erasures)} if erasures else {}
-    return result, ([str(k) for k in keys] if memory else None), recorded
+    return result, shot_memory, recorded
 
 
 def _sample_terminal(program: NoisyProgram, shots: int, run: DensityRun):

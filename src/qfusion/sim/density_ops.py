@@ -159,14 +159,6 @@ def reset_ops(qubit: int, num_qubits: int) -> list[GateOp]:
     return [_op((qubit,), matrix, num_qubits)]
 
 
-def projector_ops(qubit: int, outcome: int, scale: float, num_qubits: int) -> list[GateOp]:
-    """``rho -> scale * Pi rho Pi`` with ``Pi = |outcome><outcome|`` on ``qubit``."""
-    matrix = np.zeros((4, 4), dtype=complex)
-    index = outcome * 3  # row-major (outcome, outcome): c + 2 r
-    matrix[index, index] = scale
-    return [_op((qubit,), matrix, num_qubits)]
-
-
 def lower_segment(ops, num_qubits: int) -> list[GateOp]:
     """Gates, channels and resets of one segment as real ops on the Pauli vector.
 

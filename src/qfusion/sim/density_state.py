@@ -48,7 +48,7 @@ class DensityMatrix:
         self._matrix = None
 
     @classmethod
-    def from_matrix(cls, matrix) -> "DensityMatrix":
+    def from_matrix(cls, matrix) -> DensityMatrix:
         """A :class:`DensityMatrix` from a ``2^n x 2^n`` matrix."""
         matrix = np.asarray(matrix, dtype=complex)
         n = matrix.shape[0].bit_length() - 1
@@ -117,7 +117,7 @@ class DensityMatrix:
         """
         terms = pauli_terms(observable, self.num_qubits)
         values = self.components([pauli_index(label, self.num_qubits) for label, _ in terms])
-        return expectation_result(sum((complex(coeff) * float(v) for (_, coeff), v in zip(terms, values)), 0j))
+        return expectation_result(sum((complex(coeff) * float(v) for (_, coeff), v in zip(terms, values, strict=False)), 0j))
 
     def fidelity(self, other) -> float:
         """Uhlmann fidelity with a state vector (``<psi|rho|psi>``) or another density matrix.
@@ -177,10 +177,3 @@ def sample_probabilities(probabilities: np.ndarray, shots: int, rng: np.random.G
         raise CircuitError("the state has zero norm: nothing to sample")
     indices = np.searchsorted(cumulative, rng.random(shots) * total, side="right")
     return np.minimum(indices, len(probabilities) - 1).astype(np.int64)
-
-
-def bitstrings(outcomes: np.ndarray, num_clbits: int) -> np.ndarray:
-    """Integers as bitstrings of ``num_clbits`` characters, clbit 0 rightmost."""
-    if num_clbits == 0:
-        return np.array([""] * len(outcomes))
-    return np.array([format(int(v), f"0{num_clbits}b") for v in outcomes])

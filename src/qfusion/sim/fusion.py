@@ -150,7 +150,7 @@ def schedule(ops: list[GateOp], num_qubits: int, local_qubits: int, dtype,
                              key=lambda q: phys[q], reverse=True)[:len(incoming)]
             steps.append(BitSwap(np.array([phys[v] for v in victims], dtype=np.int64),
                                  np.array([phys[q] for q in incoming], dtype=np.int64)))
-            for v, q in zip(victims, incoming):
+            for v, q in zip(victims, incoming, strict=False):
                 phys[v], phys[q] = phys[q], phys[v]
         pending.append((op, [phys[q] for q in op.qubits]))
     if pending:
@@ -219,7 +219,7 @@ def encode_sweep(ops: list[tuple[GateOp, list[int]]], local_qubits: int, dtype) 
     """Encode gates at physical bit positions as the arrays the sweep kernel reads."""
     count = len(ops)
     kinds = [_kernel_kind(op, positions, local_qubits) for op, positions in ops]
-    blocks = [_blocks(op, positions, local_qubits, kind) for (op, positions), kind in zip(ops, kinds)]
+    blocks = [_blocks(op, positions, local_qubits, kind) for (op, positions), kind in zip(ops, kinds, strict=False)]
     width_local = max([len(b[0]) for b in blocks] + [1])
     width_high = max([len(b[1]) for b in blocks] + [1])
     op_type = np.array([_TYPE[kind] for kind in kinds], dtype=np.int64)

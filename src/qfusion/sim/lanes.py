@@ -32,6 +32,7 @@ from qfusion.sim.fusion import fuse, is_swap, mixing_qubits
 from qfusion.sim.kernels.cpu_lanes import LANE_BITS
 from qfusion.sim.plan import GateOp, reorder_matrix
 
+
 @dataclass
 class PackedSweep:
     """Gates (on wires) that one gathered sweep applies, and the wires they mix."""
@@ -315,7 +316,7 @@ def _diagonal(op: GateOp, bits_j: list[int], block_j: list[int], bit_of: dict, k
         if kind == 3:
             lanes = np.arange(1 << LANE_BITS)
             lane_part = np.zeros_like(lanes)
-            for j, bit in zip(lane_j, lane_bits):
+            for j, bit in zip(lane_j, lane_bits, strict=False):
                 lane_part |= ((lanes >> bit) & 1) << j
             values = diagonal[full[:, :, None] | lane_part[None, None, :]]   # [h, a, lane]
         else:

@@ -12,7 +12,6 @@ deferred to the end is marked so, and its shots are sampled from one final state
 
 from __future__ import annotations
 
-import cmath
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +50,7 @@ class ResetOp:
 class ConditionalOp:
     clbits: tuple[int, ...]
     value: int
-    op: "GateOp | MeasureOp | ResetOp"
+    op: GateOp | MeasureOp | ResetOp
 
 
 @dataclass(frozen=True)
@@ -176,10 +175,6 @@ def _terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:
         elif measured.intersection(op.qubits):
             return None
     return tuple(pairs)
-
-
-def global_phase_factor(program: Program) -> complex:
-    return cmath.exp(1j * program.global_phase)
 
 
 def pauli_terms(observable, num_qubits: int) -> list[tuple[str, complex]]:

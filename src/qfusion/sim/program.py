@@ -44,8 +44,46 @@ def bits_value(clbits: np.ndarray) -> int:
     return sum(int(b) << j for j, b in enumerate(clbits))
 
 
+def bitstring(outcome: int, num_clbits: int) -> str:
+    """An outcome (bit j = clbit j) as a bitstring of ``num_clbits`` characters, clbit 0 rightmost.
+
+    >>> bitstring(1, 3), bitstring(0, 0)
+    ('001', '')
+    """
+    return format(int(outcome), f"0{num_clbits}b") if num_clbits else ""
+
+
+def counts_from_outcomes(outcomes, num_clbits: int, memory: bool = False, weights=None):
+    """``(counts, memory list or None)`` of integer outcomes (bit j = clbit j): the one formatter
+    of counts (also :meth:`qfusion.backends.Result.from_outcomes`). Counts are keyed by
+    bitstring (clbit 0 rightmost) in numeric order; ``weights``: how many shots each outcome
+    stands for (outcomes already binned; no per-shot memory then).
+
+    >>> counts_from_outcomes(np.array([3, 0, 3]), 2, memory=True)
+    ({'00': 1, '11': 2}, ['11', '00', '11'])
+    >>> counts_from_outcomes(np.array([1, 0]), 1, weights=np.array([5, 2]))
+    ({'0': 2, '1': 5}, None)
+    """
+    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1)
+    values, inverse = np.unique(outcomes, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(values))
+    labels = [bitstring(v, num_clbits) for v in values]
+    result = {label: int(round(c)) for label, c in zip(labels, counts, strict=False)}
+    if memory and weights is not None:
+        raise ValueError("binned outcomes have no per-shot memory")
+    return result, ([labels[i] for i in inverse.ravel()] if memory else None)
+
+
 def record_readout(clbits: np.ndarray, op: ReadoutOp, rng: np.random.Generator) -> None:
-    """Replace the bit ``op`` reads by a draw from its readout error."""
+    """Replace the bit ``op`` reads by a draw from its readout error.
+
+    >>> from qfusion.noise.readout import ReadoutError
+    >>> from qfusion.sim.noise_plan import ReadoutOp
+    >>> clbits = np.array([0], dtype=np.uint8)
+    >>> record_readout(clbits, ReadoutOp(0, 0, ReadoutError(np.array([[0.0, 1.0], [0.0, 1.0]]))), np.random.default_rng(0))
+    >>> clbits.tolist()
+    [1]
+    """
     clbits[op.clbit] = int(op.error.apply_to_bits(np.array([int(clbits[op.clbit])]), rng)[0])
 
 
@@ -184,7 +222,7 @@ class Shots:
     ops: tuple
     tail: int
     outcomes: np.ndarray
-    first: "BranchingExecutor | None" = None
+    first: BranchingExecutor | None = None
 
 
 class BranchingExecutor(Executor):
@@ -214,7 +252,7 @@ class BranchingExecutor(Executor):
         """Collapse ``qubit`` onto ``outcome``, which had ``probability``."""
         raise NotImplementedError
 
-    def split(self, moving: np.ndarray) -> "BranchingExecutor":
+    def split(self, moving: np.ndarray) -> BranchingExecutor:
         """A branch of the shots ``moving`` selects, on a copy of the data (started with
         ``start(self.shots, self.indices[moving], self.bits[moving])``)."""
         raise NotImplementedError

@@ -12,25 +12,46 @@ True
 from __future__ import annotations
 
 import cmath
-import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from qfusion.circuit.circuit import Circuit
 from qfusion.config import settings
-from qfusion.errors import CircuitError
-from qfusion.sim.fusion import (MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, cached_steps, fuse, restore_layout,
-                               schedule)
+from qfusion.sim.fusion import (
+    MAX_DIAGONAL_QUBITS,
+    MAX_FUSED_QUBITS,
+    BitSwap,
+    cached_steps,
+    fuse,
+    schedule,
+)
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits, fits
-from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
-from qfusion.sim.program import Executor, PureBranchingExecutor, Shots, bits_value, terminal_tail, walk
+from qfusion.sim.plan import GateOp, Program, check_shots, lower
+from qfusion.sim.program import (
+    Executor,
+    PureBranchingExecutor,
+    Shots,
+    bits_value,
+    counts_from_outcomes,
+    terminal_tail,
+    walk,
+)
+from qfusion.sim.statevector_state import (
+    DTYPES,
+    REAL_DTYPES,
+    StateVector,
+    _to_logical,
+    pauli_sum_expectation,
+    resolve_dtype,
+    sample_indices,
+)
 
 _PARALLEL_QUBITS = 14
-DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
-_REAL = {np.complex128: np.float64, np.complex64: np.float32}
+__all__ = ["DTYPES", "SimulatorOptions", "StateVector", "StateVectorRun", "execute", "final_state", "new_run",
+           "pauli_sum_expectation", "resolve_dtype", "sample", "sample_indices", "sample_program", "simulate"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +62,11 @@ class SimulatorOptions:
     (:mod:`qfusion.sim.lanes`) over ``sweep_qubits`` bits at a time, each mixing at most
     ``sweep_mixed`` qubits (None: sized to the cache); smaller ones, or with ``lanes=False``,
     run in-place cache-blocked sweeps over chunks of ``2**local_qubits`` amplitudes.
+
+    >>> from qfusion.circuit import Circuit
+    >>> state = simulate(Circuit(3).h(0).cx(0, 2), options=SimulatorOptions(lanes=True, sweep_qubits=2))
+    >>> np.round(np.asarray(state)[[0, 5]].real, 6)
+    array([0.707107, 0.707107])
     """
     max_fused_qubits: int = MAX_FUSED_QUBITS
     max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
@@ -51,182 +77,203 @@ class SimulatorOptions:
     sweep_qubits: int | None = None
     sweep_mixed: int | None = None
 
-
-def resolve_dtype(dtype) -> type:
-    """``np.complex128`` or ``np.complex64`` from a name or dtype."""
-    key = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
-    if key not in DTYPES:
-        raise CircuitError(f"dtype must be complex128 or complex64, got {dtype!r}")
-    return DTYPES[key]
-
-
-class StateVector:
-    """A simulated state; ``numpy.asarray(state)`` is the complex vector (index bit i = qubit i).
-
-    Internally qubits may sit at permuted bit positions (``layout``); sampling and expectation
-    values read them where they are, and the vector is put in order only when asked for.
-    """
-
-    def __init__(self, data: np.ndarray, num_qubits: int, layout: tuple[int, ...] | None = None):
-        self._data = data
-        self.num_qubits = num_qubits
-        self._layout = tuple(layout) if layout is not None else tuple(range(num_qubits))
-
-    @property
-    def dtype(self):
-        return self._data.dtype
-
-    @property
-    def layout(self) -> tuple[int, ...]:
-        return self._layout
-
-    def _in_order(self) -> np.ndarray:
-        if self._layout != tuple(range(self.num_qubits)):
-            for step in restore_layout(self._layout):
-                cpu_sweep.swap_bit_positions(self._data, step.first, step.second)
-            self._layout = tuple(range(self.num_qubits))
-        return self._data
-
-    def __array__(self, dtype=None, copy=None):
-        data = self._in_order()
-        return data if dtype is None else data.astype(dtype)
-
-    @property
-    def data(self) -> np.ndarray:
-        """The amplitudes in qubit order (no copy)."""
-        return self._in_order()
-
-    def probabilities(self) -> np.ndarray:
-        """``|amplitude|**2`` for every basis state, in qubit order."""
-        data = self._in_order()
-        return data.real ** 2 + data.imag ** 2
-
-    def sample(self, shots: int, seed=None) -> np.ndarray:
-        """``shots`` basis-state indices (qubit order) drawn from the state, in random order."""
-        rng = np.random.default_rng(seed)
-        physical = sample_indices(self._data, shots, rng)
-        return _to_logical(physical, self._layout)
-
-    def expectation_value(self, observable) -> float:
-        """<psi|O|psi> for a Pauli label (``"ZZI"``, rightmost is qubit 0), a list of
-        ``(label, coeff)`` pairs, or an object with ``to_list()`` (a PauliSum); no copy of the state."""
-        terms = pauli_terms(observable, self.num_qubits)
-        return expectation_result(pauli_sum_expectation(self._data, terms, self._layout))
-
-    def __repr__(self) -> str:
-        probabilities = self.probabilities()
-        order = np.argsort(probabilities)[::-1][:8]
-        data = self._data
-        terms = [f"{_fmt(data[i])}|{int(i):0{self.num_qubits}b}>" for i in sorted(order)
-                 if probabilities[i] > 1e-12]
-        more = " + ..." if np.count_nonzero(probabilities > 1e-12) > len(terms) else ""
-        return f"StateVector({' + '.join(terms)}{more})"
-
-
-def _fmt(z: complex) -> str:
-    if abs(z.imag) < 1e-9:
-        return f"{z.real:.6g}"
-    if abs(z.real) < 1e-9:
-        return f"{z.imag:.6g}j"
-    return f"({z.real:.4g}{z.imag:+.4g}j)"
-
-
-# -- execution -----------------------------------------------------------------------------
-
 @dataclass
-class _Run:
-    """Mutable state of one execution."""
+class StateVectorRun:
+    """One state vector in flight: its data, the random state, the recorded bits and plan cache.
+
+    The one run interface of the state vector: apply gates (:meth:`run_gates`), measure
+    (:meth:`probability_one`, :meth:`project`), copy (:meth:`branch`, :meth:`fork`) and draw shots
+    (:meth:`sample_indices`, :meth:`sample_keys`). Only these methods touch ``data``; the sampling
+    of programs (:func:`sample_program`) is written once over them, and
+    :mod:`qfusion.sim.gpu.statevector` subclasses this with device data and the CUDA kernels.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(1).x(0))
+    >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+    >>> execute(run, program)
+    >>> run.probability_one(0)
+    1.0
+    """
     data: np.ndarray
     num_qubits: int
     rng: np.random.Generator
     clbits: np.ndarray
-    layout: tuple[int, ...]
     options: SimulatorOptions
+    layout: tuple[int, ...] = ()
     cache: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if not self.layout:
+            self.layout = tuple(range(self.num_qubits))
 
-def _local_qubits(num_qubits: int, options: SimulatorOptions) -> int:
-    return min(num_qubits, options.local_qubits)
+    def run_gates(self, ops: list[GateOp], key, keep_layout: bool) -> None:
+        """Fuse, schedule and sweep ``ops`` (plans cached under ``key``; None: not kept).
 
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(1).x(0))
+        >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+        >>> run.run_gates(list(program.ops), "all", keep_layout=False)
+        >>> run.data.tolist()
+        [0j, (1+0j)]
+        """
+        if not ops:
+            return
+        steps, layout = cached_steps(self.cache, key, self.layout, keep_layout, self._plan, ops)
+        data = self.data
+        for step in steps:
+            if isinstance(step, BitSwap):
+                cpu_sweep.swap_bit_positions(data, step.first, step.second)
+            elif isinstance(step, LaneSweep):
+                cpu_lanes.sweep(data.view(REAL_DTYPES[data.dtype.type]), *step.arrays)
+            else:
+                cpu_sweep.sweep(data, step.local_qubits, *step.arrays)
+        self.layout = layout
 
-def _run_gates(run: _Run, ops: list[GateOp], key, keep_layout: bool) -> None:
-    if not ops:
-        return
-    steps, layout = cached_steps(run.cache, key, run.layout, keep_layout, _plan_gates, run, ops)
-    for step in steps:
-        if isinstance(step, BitSwap):
-            cpu_sweep.swap_bit_positions(run.data, step.first, step.second)
-        elif isinstance(step, LaneSweep):
-            cpu_lanes.sweep(run.data.view(_REAL[run.data.dtype.type]), *step.arrays)
-        else:
-            cpu_sweep.sweep(run.data, step.local_qubits, *step.arrays)
-    run.layout = layout
+    def _plan(self, ops: list[GateOp]) -> tuple[list, tuple[int, ...]]:
+        options = self.options
+        if options.lanes is not False and (options.lanes or self.num_qubits >= options.lanes_from_qubits):
+            planned = lane_schedule(ops, self.num_qubits, self.layout, self.data.dtype, options.sweep_qubits,
+                                    options.sweep_mixed, options.max_diagonal_qubits)
+            if planned is not None:
+                return planned
+        fused = fuse(ops, options.max_fused_qubits, options.max_diagonal_qubits)
+        plan = schedule(fused, self.num_qubits, min(self.num_qubits, options.local_qubits), self.data.dtype,
+                        self.layout)
+        return list(plan.steps), plan.layout
 
+    def probability_one(self, qubit: int) -> float:
+        """The probability that measuring ``qubit`` gives 1."""
+        return min(max(cpu_measure.probability_of_one(self.data, self.layout[qubit]), 0.0), 1.0)
 
-def _plan_gates(run: _Run, ops: list[GateOp]) -> tuple[list, tuple[int, ...]]:
-    options = run.options
-    if options.lanes is not False and (options.lanes or run.num_qubits >= options.lanes_from_qubits):
-        planned = lane_schedule(ops, run.num_qubits, run.layout, run.data.dtype, options.sweep_qubits,
-                                options.sweep_mixed, options.max_diagonal_qubits)
-        if planned is not None:
-            return planned
-    fused = fuse(ops, options.max_fused_qubits, options.max_diagonal_qubits)
-    plan = schedule(fused, run.num_qubits, _local_qubits(run.num_qubits, options), run.data.dtype, run.layout)
-    return list(plan.steps), plan.layout
+    def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
+        """Collapse ``qubit`` onto ``outcome`` (which had ``probability``); then flip it to 0 when ``reset``."""
+        cpu_measure.collapse(self.data, self.layout[qubit], outcome, 1.0 / np.sqrt(probability), reset)
 
+    def measure(self, qubit: int, reset: bool) -> int:
+        """Draw ``qubit``'s outcome and collapse onto it (flipped to 0 when ``reset``); the outcome.
 
-def _probability_one(run: _Run, qubit: int) -> float:
-    return min(max(cpu_measure.probability_of_one(run.data, run.layout[qubit]), 0.0), 1.0)
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(1).h(0))
+        >>> run = new_run(program, np.random.default_rng(3), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> outcome = run.measure(0, reset=False)
+        >>> run.probability_one(0) == outcome
+        True
+        """
+        p_one = self.probability_one(qubit)
+        outcome = int(self.rng.random() < p_one)
+        self.project(qubit, outcome, p_one if outcome else 1.0 - p_one, reset)
+        return outcome
 
+    def sample_indices(self, shots: int) -> np.ndarray:
+        """``shots`` basis-state indices (qubit order) drawn from the state, in random order."""
+        return _to_logical(sample_indices(self.data, shots, self.rng), self.layout)
 
-def _project(run: _Run, qubit: int, outcome: int, probability: float, reset: bool) -> None:
-    cpu_measure.collapse(run.data, run.layout[qubit], outcome, 1.0 / np.sqrt(probability), reset)
+    def sample_keys(self, qubits: list[int], shots: int, memory: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """``(keys, weights)``: per-shot keys whose bit j is the outcome of ``qubits[j]`` (``weights``
+        None), or, where a run can bin them itself and no per-shot ``memory`` is wanted, the
+        distinct keys and their counts.
 
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).x(1))
+        >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> run.sample_keys([1], 3, memory=False)
+        (array([1, 1, 1]), None)
+        """
+        physical = sample_indices(self.data, shots, self.rng)
+        keys = np.zeros(shots, dtype=np.int64)
+        for j, qubit in enumerate(qubits):
+            keys |= ((physical >> self.layout[qubit]) & 1) << j
+        return keys, None
 
-def _measure(run: _Run, qubit: int, reset: bool) -> int:
-    p_one = _probability_one(run, qubit)
-    outcome = int(run.rng.random() < p_one)
-    _project(run, qubit, outcome, p_one if outcome else 1.0 - p_one, reset)
-    return outcome
+    def branch(self) -> StateVectorRun:
+        """An independent copy of the data sharing the random state, bits and plan cache (a branch of
+        :func:`_sample_branches`, alive beside the others).
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(1))
+        >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+        >>> copy = run.branch()
+        >>> copy.data is run.data, copy.rng is run.rng
+        (False, True)
+        """
+        return replace(self, data=self.data.copy())
+
+    def fork(self) -> StateVectorRun:
+        """A copy of the data with fresh bits for the next shot of :func:`_sample_shots` (the shots
+        run one after another, so a run may reuse one buffer for all its forks)."""
+        return replace(self, data=self.data.copy(), clbits=np.zeros_like(self.clbits))
+
+    def branches_fit(self, shots: int) -> bool:
+        """Whether the branches of ``shots`` shots fit beside the data."""
+        return _branches_fit(self.num_qubits, self.data.dtype, shots)
+
+    def forks_fit(self) -> bool:
+        """Whether the data a shot starts from can be kept beside a shot's copy."""
+        return fits(check_state_fits, self.num_qubits, self.data.dtype, copies=3)
+
+    def scale(self, factor: complex) -> None:
+        self.data *= factor
+
+    def state(self) -> StateVector:
+        return StateVector(self.data, self.num_qubits, self.layout)
 
 
 class _Executor(Executor):
-    """The state vector's hooks for :func:`qfusion.sim.program.walk`: cached sweeps, in-place collapse
-    (bound to the run, without a method's frame: a shot of a small circuit is mostly this overhead)."""
+    """A run's hooks for :func:`qfusion.sim.program.walk`: cached sweeps, in-place collapse (bound
+    methods, without a wrapper's frame: a shot of a small circuit is mostly this overhead)."""
 
-    def __init__(self, run: _Run):
-        self.clbits, self.rng, self.segment = run.clbits, run.rng, []
-        self.run_segment = functools.partial(_run_gates, run)
-        self.collapse = functools.partial(_measure, run)
+    def __init__(self, run: StateVectorRun):
+        self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
+        self.run_segment = run.run_gates
+        self.collapse = run.measure
 
 
 class _Branch(PureBranchingExecutor, _Executor):
-    """The state vector's hooks for many shots at once (:class:`~qfusion.sim.program.PureBranchingExecutor`)."""
-
-    def __init__(self, run: _Run):
-        super().__init__(run)
-        self.run = run
+    """A run's hooks for many shots at once (:class:`~qfusion.sim.program.PureBranchingExecutor`):
+    a branch is a copy of the run (on the device for a GPU run)."""
 
     def probability_one(self, qubit: int) -> float:
-        return _probability_one(self.run, qubit)
+        return self.run.probability_one(qubit)
 
     def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
-        _project(self.run, qubit, outcome, probability, reset)
+        self.run.project(qubit, outcome, probability, reset)
 
-    def split(self, moving: np.ndarray) -> "_Branch":
-        run = self.run
-        branch = _Branch(_Run(run.data.copy(), run.num_qubits, run.rng, run.clbits, run.layout, run.options,
-                              run.cache))
+    def split(self, moving: np.ndarray) -> _Branch:
+        branch = _Branch(self.run.branch())
         branch.start(self.shots, self.indices[moving], self.bits[moving])
         return branch
 
     def sample(self, count: int) -> np.ndarray:
-        return _to_logical(sample_indices(self.run.data, count, self.rng), self.run.layout)
+        return self.run.sample_indices(count)
 
 
-def _execute(run: _Run, program: Program, start: int = 0) -> None:
-    """Run ``program.ops[start:]`` on ``run``; gates between non-unitary ops go as one fused segment."""
+def execute(run: StateVectorRun, program: Program, start: int = 0) -> None:
+    """Run ``program.ops[start:]`` on ``run``; gates between non-unitary ops go as one fused segment.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(1, 1).x(0).measure(0, 0).x(0))  # a terminal measurement would be deferred
+    >>> run = new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions())
+    >>> execute(run, program)
+    >>> run.clbits.tolist()
+    [1]
+    """
     walk(program.ops, _Executor(run), start)
+
+
+def final_state(run: StateVectorRun, program: Program):
+    """Run ``program`` on ``run`` and return its state, with the global phase applied.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(1, global_phase=np.pi).x(0))
+    >>> final_state(new_run(program, np.random.default_rng(0), np.complex128, SimulatorOptions()), program)
+    StateVector(-1|1>)
+    """
+    execute(run, program)
+    if program.global_phase:
+        run.scale(cmath.exp(1j * program.global_phase))
+    return run.state()
 
 
 def _new_state(num_qubits: int, dtype) -> np.ndarray:
@@ -234,6 +281,17 @@ def _new_state(num_qubits: int, dtype) -> np.ndarray:
     data = np.zeros(1 << num_qubits, dtype=dtype)
     data[0] = 1
     return data
+
+
+def new_run(program: Program, rng, dtype, options: SimulatorOptions) -> StateVectorRun:
+    """A CPU run of ``program`` from ``|0...0>``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> new_run(lower(Circuit(2)), np.random.default_rng(0), np.complex64, SimulatorOptions()).data.dtype
+    dtype('complex64')
+    """
+    return StateVectorRun(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
+                          np.zeros(program.num_clbits, dtype=np.uint8), options)
 
 
 def _prepare(circuit: Circuit, params, dtype, options) -> tuple[Program, type, SimulatorOptions]:
@@ -253,54 +311,68 @@ def _set_threads(threads: int) -> None:
 
 def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
              options: SimulatorOptions | None = None) -> StateVector:
-    """The final state of ``circuit`` (mid-circuit measurements collapse at random, seeded)."""
+    """The final state of ``circuit`` (mid-circuit measurements collapse at random, seeded).
+
+    >>> from qfusion.circuit import Circuit
+    >>> simulate(Circuit(1).x(0))
+    StateVector(1|1>)
+    """
     program, dtype, options = _prepare(circuit, params, dtype, options)
-    run = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, np.random.default_rng(seed),
-               np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
-    _execute(run, program)
-    if program.global_phase:
-        run.data *= cmath.exp(1j * program.global_phase)
-    return StateVector(run.data, program.num_qubits, run.layout)
+    return final_state(new_run(program, np.random.default_rng(seed), dtype, options), program)
 
 
 def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128,
            memory: bool = False, options: SimulatorOptions | None = None):
-    """Run ``circuit`` for ``shots`` shots; returns ``(counts, memory list or None)``.
+    """Run ``circuit`` for ``shots`` shots; returns ``(counts, memory list or None)`` (see :func:`sample_program`).
 
-    When every measurement can be deferred to the end, the state is computed once and
-    all shots are drawn from it. Otherwise the shots run together and the state is copied
-    where their mid-circuit outcomes part (a tree of branches); when those copies do not fit,
-    each shot runs from the first non-unitary op on.
+    >>> from qfusion.circuit import Circuit
+    >>> sample(Circuit(1, 1).x(0).measure(0, 0), 3, memory=True)
+    ({'1': 3}, ['1', '1', '1'])
     """
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, dtype, options)
-    rng = np.random.default_rng(seed)
+    return sample_program(program, int(shots), lambda rng: new_run(program, rng, dtype, options),
+                          np.random.default_rng(seed), memory)
+
+
+def sample_program(program: Program, shots: int, make_run, rng, memory: bool):
+    """``(counts, memory list or None)`` of a lowered program; ``make_run(rng)`` makes the
+    ``|0...0>`` run it starts from (a :class:`StateVectorRun` here, a GPU run in
+    :mod:`qfusion.sim.gpu.statevector`): the one place that decides how shots are drawn.
+
+    When every measurement can be deferred to the end, the state is computed once and all shots
+    are drawn from it. Otherwise the shots run together and the state is copied where their
+    mid-circuit outcomes part (a tree of branches); when those copies do not fit, each shot runs
+    from the first non-unitary op on.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(2).x(1).measure_all())
+    >>> make_run = lambda rng: new_run(program, rng, np.complex128, SimulatorOptions())
+    >>> sample_program(program, 5, make_run, np.random.default_rng(1), memory=False)
+    ({'10': 5}, None)
+    """
+    run = make_run(rng)
+    weights = None
     if program.terminal_measurements is not None:
-        outcomes = _sample_terminal(program, int(shots), rng, dtype, options)
-    elif _branches_fit(program.num_qubits, dtype, int(shots)):
-        outcomes = _sample_branches(program, int(shots), rng, dtype, options)
+        outcomes, weights = _sample_terminal(program, shots, run, memory)
+    elif run.branches_fit(shots):
+        outcomes = _sample_branches(program, shots, run)
     else:
-        outcomes = _sample_shots(program, int(shots), rng, dtype, options)
-    # count integer outcomes first and format each distinct one once (numeric order is the
-    # order of the bitstrings, highest clbit first)
-    values, inverse, counts = np.unique(outcomes, return_inverse=True, return_counts=True)
-    labels = [format(int(v), f"0{program.num_clbits}b") if program.num_clbits else "" for v in values]
-    result = {label: int(c) for label, c in zip(labels, counts)}
-    return result, ([labels[i] for i in inverse.ravel()] if memory else None)
+        outcomes = _sample_shots(program, shots, run, make_run)
+    return counts_from_outcomes(outcomes, program.num_clbits, memory, weights)
 
 
-def _sample_terminal(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
-    run = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
-               np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
-    _execute(run, program)
-    outcomes = np.zeros(shots, dtype=np.int64)
+def _sample_terminal(program: Program, shots: int, run: StateVectorRun, memory: bool):
+    execute(run, program)
     if not program.terminal_measurements:
-        return outcomes
-    physical = sample_indices(run.data, shots, rng)
-    for qubit, clbit in program.terminal_measurements:
-        bit = (physical >> run.layout[qubit]) & 1
-        outcomes = (outcomes & ~(1 << clbit)) | (bit << clbit)
-    return outcomes
+        return np.zeros(shots, dtype=np.int64), None
+    last = {clbit: qubit for qubit, clbit in program.terminal_measurements}
+    clbits = sorted(last)
+    keys, weights = run.sample_keys([last[c] for c in clbits], shots, memory)
+    outcomes = np.zeros(len(keys), dtype=np.int64)
+    for j, clbit in enumerate(clbits):
+        outcomes |= ((keys >> j) & 1) << clbit
+    return outcomes, weights
 
 
 def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
@@ -308,83 +380,29 @@ def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
     return fits(check_state_fits, num_qubits, dtype, copies=1 + shots.bit_length())
 
 
-def _sample_branches(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
+def _sample_branches(program: Program, shots: int, run: StateVectorRun) -> np.ndarray:
     """Every shot in one walk of ``program`` whose branches part where outcomes do; outcomes in the
     terminal tail are drawn from each branch's last state."""
     tree = Shots(program.ops, terminal_tail(program.ops), np.zeros(shots, dtype=np.int64))
-    run = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
-               np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
     root = _Branch(run)
     root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
     walk(program.ops, root)
     return tree.outcomes
 
 
-def _sample_shots(program: Program, shots: int, rng, dtype, options) -> np.ndarray:
+def _sample_shots(program: Program, shots: int, base: StateVectorRun, make_run) -> np.ndarray:
+    """Shots one by one from the first non-unitary op on, each from a copy of the state before it
+    (from the start, when that copy does not fit)."""
     first = next(i for i, op in enumerate(program.ops) if not isinstance(op, GateOp))
-    base = _Run(_new_state(program.num_qubits, dtype), program.num_qubits, rng,
-                np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options)
-    _run_gates(base, list(program.ops[:first]), None, keep_layout=False)
-    keep_copy = _fits_twice(program.num_qubits, dtype)
-    initial = base.data.copy() if keep_copy else None
+    base.run_gates(list(program.ops[:first]), None, keep_layout=False)
+    keep_copy = base.forks_fit()
     outcomes = np.zeros(shots, dtype=np.int64)
     for shot in range(shots):
-        data = initial.copy() if keep_copy else None
-        if data is None:
-            data = _new_state(program.num_qubits, dtype)
-        run = _Run(data, program.num_qubits, rng, np.zeros(program.num_clbits, dtype=np.uint8),
-                   tuple(range(program.num_qubits)), options, base.cache)
         if keep_copy:
-            _execute(run, program, first)
+            run = base.fork()
         else:
-            _execute(run, program)
+            run = make_run(base.rng)
+            run.cache = base.cache
+        execute(run, program, first if keep_copy else 0)
         outcomes[shot] = bits_value(run.clbits)
     return outcomes
-
-
-def _fits_twice(num_qubits: int, dtype) -> bool:
-    return fits(check_state_fits, num_qubits, dtype, copies=3)
-
-
-def _to_logical(physical: np.ndarray, layout: tuple[int, ...]) -> np.ndarray:
-    if layout == tuple(range(len(layout))):
-        return physical
-    logical = np.zeros_like(physical)
-    for qubit, position in enumerate(layout):
-        logical |= ((physical >> position) & 1) << qubit
-    return logical
-
-
-def sample_indices(data: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
-    """``shots`` indices drawn with probability ``|data[i]|**2``, in random order; two passes, no copy."""
-    num_blocks = min(256, len(data))
-    norms = cpu_measure.block_norms(data, num_blocks)
-    starts = np.concatenate(([0.0], np.cumsum(norms)))
-    uniforms = np.sort(rng.random(shots)) * starts[-1]
-    first = np.searchsorted(uniforms, starts[1:-1], side="left")
-    first_uniform = np.concatenate(([0], first, [shots])).astype(np.int64)
-    indices = cpu_measure.sample_sorted(data, num_blocks, starts[:-1].copy(), uniforms, first_uniform)
-    rng.shuffle(indices)
-    return indices
-
-
-def pauli_sum_expectation(data: np.ndarray, terms, layout: tuple[int, ...]) -> complex:
-    """sum_t c_t <psi|P_t|psi> with qubit q at bit ``layout[q]``; one pass per distinct X pattern."""
-    grouped: dict[int, list[tuple[int, complex]]] = {}
-    for label, coeff in terms:
-        x = z = 0
-        phase = 1.0 + 0.0j
-        for q, char in enumerate(reversed(label)):
-            bit = 1 << layout[q]
-            if char in "XY":
-                x |= bit
-            if char in "ZY":
-                z |= bit
-            if char == "Y":
-                phase *= 1j  # Y = i X Z
-        grouped.setdefault(x, []).append((z, complex(coeff) * phase))
-    x_masks = np.array(list(grouped), dtype=np.int64)
-    starts = np.cumsum([0] + [len(v) for v in grouped.values()]).astype(np.int64)
-    z_masks = np.array([z for v in grouped.values() for z, _ in v], dtype=np.int64)
-    coeffs = np.array([c for v in grouped.values() for _, c in v], dtype=np.complex128)
-    return complex(cpu_measure.pauli_expectations(data, x_masks, starts, z_masks, coeffs))

@@ -27,14 +27,12 @@ import numpy as np
 
 from qfusion.config import settings
 from qfusion.noise.channel import pauli_matrix
-from qfusion.sim.density_state import bitstrings
 from qfusion.sim.kernels import cpu_density_reduce
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, lower_noisy
 from qfusion.sim.plan import GateOp, check_shots, gate_op
-from qfusion.sim.program import Executor, bits_value, walk
-from qfusion.sim.statevector import (SimulatorOptions, StateVector, _measure, _Run, _run_gates,
-                                     _set_threads, resolve_dtype)
+from qfusion.sim.program import Executor, bits_value, counts_from_outcomes, walk
+from qfusion.sim.statevector import SimulatorOptions, StateVector, StateVectorRun, _set_threads, resolve_dtype
 
 _PARALLEL_QUBITS = 14
 
@@ -46,9 +44,8 @@ class _Trajectory(Executor):
     def __init__(self, program: NoisyProgram, rng, dtype, options, cache, tables: dict):
         data = np.zeros(1 << program.num_qubits, dtype=dtype)
         data[0] = 1
-        self.run = _Run(data, program.num_qubits, rng,
-                        np.zeros(program.num_clbits, dtype=np.uint8), tuple(range(program.num_qubits)), options,
-                        cache)
+        self.run = StateVectorRun(data, program.num_qubits, rng, np.zeros(program.num_clbits, dtype=np.uint8),
+                                  options, cache=cache)
         self.rng = rng
         self.clbits = self.run.clbits
         self.tables = tables
@@ -59,10 +56,10 @@ class _Trajectory(Executor):
         self.erasures: list[tuple[int, ...]] = []
 
     def run_segment(self, ops: list[GateOp], key, keep_layout: bool) -> None:
-        _run_gates(self.run, ops, key, keep_layout=True)
+        self.run.run_gates(ops, key, keep_layout=True)
 
     def collapse(self, qubit: int, reset: bool) -> int:
-        return _measure(self.run, qubit, reset)
+        return self.run.measure(qubit, reset)
 
     def flush(self, index: int) -> None:
         self._run_pending(index + 1)
@@ -79,7 +76,7 @@ class _Trajectory(Executor):
     def _run_pending(self, end: int) -> None:
         """Run the segment gathered since op ``start`` (its plan is cached by where it ends and
         which operators the channels in it picked)."""
-        _run_gates(self.run, self.segment, ("trajectory", self.start, end, tuple(self.choices)), keep_layout=True)
+        self.run.run_gates(self.segment, ("trajectory", self.start, end, tuple(self.choices)), keep_layout=True)
         self.segment, self.choices, self.start = [], [], end
 
     def normalise(self) -> None:
@@ -217,10 +214,8 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
             erased_shots += 1
             for q in {q for qubits in trajectory.erasures for q in qubits}:
                 per_qubit[q] = per_qubit.get(q, 0) + 1
-    keys = bitstrings(outcomes, program.num_clbits)
-    values, counts = np.unique(keys, return_counts=True)
-    result = {str(v): int(c) for v, c in zip(values, counts)}
+    result, shot_memory = counts_from_outcomes(outcomes, program.num_clbits, memory)
     metadata = {"trajectories": int(shots)}
     if erased_shots:
         metadata["erasures"] = {"shots_with_erasure": erased_shots, "shots_per_qubit": per_qubit}
-    return result, ([str(k) for k in keys] if memory else None), metadata
+    return result, shot_memory, metadata

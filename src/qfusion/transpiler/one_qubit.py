@@ -133,9 +133,3 @@ def synthesize_one_qubit(unitary: np.ndarray, basis: str = "zyz") -> tuple[list[
     target = unitary.ravel().tolist()
     largest = max(range(4), key=lambda k: abs(product[k]))
     return gates, cmath.phase(target[largest] / product[largest])
-
-
-def basis_gate_names(basis: str) -> frozenset[str]:
-    """The gate names a single-qubit basis can emit."""
-    return frozenset({"zyz": {"rz", "ry"}, "zxz": {"rz", "rx"}, "zsx": {"rz", "sx", "x"},
-                      "u": {"u"}}[basis])

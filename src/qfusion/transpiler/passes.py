@@ -29,7 +29,6 @@ from qfusion.transpiler.two_qubit import entangler_count, synthesize_two_qubit
 
 _DIAGONAL_NAMES = frozenset({"rz", "z", "s", "sdg", "t", "tdg", "p", "cz", "rzz", "cp", "crz", "id"})
 _SELF_INVERSE = frozenset({"cz", "cx", "swap", "ecr"})
-_MERGEABLE = frozenset({"rzz", "rxx"})
 
 
 @dataclass(frozen=True)
@@ -206,7 +205,6 @@ def _flatten(items) -> list[Instruction]:
     return flat
 
 
-_EYE2 = np.eye(2, dtype=complex)
 _SWAP_MATRIX = np.eye(4, dtype=complex)[[0, 2, 1, 3]]
 
 

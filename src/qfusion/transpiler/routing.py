@@ -80,7 +80,7 @@ class RoutingProblem:
     nb_index: np.ndarray
 
     @classmethod
-    def build(cls, instructions, distance: np.ndarray) -> "RoutingProblem":
+    def build(cls, instructions, distance: np.ndarray) -> RoutingProblem:
         """The problem of routing ``instructions``. Plain single-qubit gates never wait for a SWAP,
         so they are left out of the kernel's graph: each follows the last kept instruction on its
         qubit (``attached``), or opens the circuit (``leading``), and is placed there afterwards."""

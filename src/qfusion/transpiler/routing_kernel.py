@@ -53,7 +53,6 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
     n_extended = -1
     stamp = np.zeros(n_nodes, np.int64)
     generation = 0
-    virtual = np.zeros(n_nodes, np.int64)
     queue = np.empty(n_nodes, np.int64)
     candidates_a = np.empty(4 * n_phys + 8, np.int64)
     candidates_b = np.empty(4 * n_phys + 8, np.int64)
@@ -134,9 +133,9 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
                 ext_count[first[i]] += 1
                 ext_count[second[i]] += 1
             ext_ptr[0] = 0
-            for l in range(n_phys):
-                ext_ptr[l + 1] = ext_ptr[l] + ext_count[l]
-                ext_count[l] = ext_ptr[l]
+            for p in range(n_phys):
+                ext_ptr[p + 1] = ext_ptr[p] + ext_count[p]
+                ext_count[p] = ext_ptr[p]
             for k in range(n_extended):
                 i = extended[k]
                 ext_on[ext_count[first[i]]] = i
@@ -199,8 +198,8 @@ def sabre_kernel(first, second, succ_ptr, succ_idx, indegree_in, distance, nb_pt
             if n_extended > 0:
                 extended_cost = extended_total
                 for side in range(2):
-                    l = la if side == 0 else lb
-                    for e in range(ext_ptr[l], ext_ptr[l + 1]):
+                    node = la if side == 0 else lb
+                    for e in range(ext_ptr[node], ext_ptr[node + 1]):
                         i = ext_on[e]
                         if side == 1 and (first[i] == la or second[i] == la):
                             continue

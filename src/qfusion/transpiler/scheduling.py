@@ -119,7 +119,7 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
             # a global pulse (a broadcast gate) errs on each atom it rotates
             gate_fidelity *= (1 - found.error) ** (len(inst.qubits) if isinstance(op, BroadcastGate) else 1)
             survival *= (1 - found.erasure) ** len(inst.qubits)
-    for move in moves:
+    for _move in moves:
         survival *= 1 - device.atoms.loss_per_move
     decoherence = 1.0
     for q in range(n):

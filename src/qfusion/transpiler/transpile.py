@@ -35,7 +35,12 @@ _BASES = (("zsx", {"rz", "sx", "x"}), ("zyz", {"rz", "ry"}), ("zxz", {"rz", "rx"
 
 @dataclass(frozen=True)
 class TranspileReport:
-    """What the device would do with the circuit."""
+    """What the device would do with the circuit.
+
+    >>> report = transpile(Circuit(2).h(0).cx(0, 1), "trapped_ion", seed=1).report
+    >>> report.device, report.two_qubit_gates, report.swaps
+    ('trapped_ion', 1, 0)
+    """
     device: str
     native_gate_counts: dict
     two_qubit_gates: int
@@ -52,7 +57,11 @@ class TranspileReport:
     schedule: Schedule = field(repr=False)
 
     def as_dict(self) -> dict:
-        """The report as plain data (no schedule)."""
+        """The report as plain data (no schedule).
+
+        >>> transpile(Circuit(1).h(0), "trapped_ion", seed=1).report.as_dict()["device"]
+        'trapped_ion'
+        """
         return {"device": self.device, "native_gate_counts": dict(self.native_gate_counts),
                 "two_qubit_gates": self.two_qubit_gates, "depth": self.depth, "duration": self.duration,
                 "estimated_fidelity": self.estimated_fidelity, "swaps": self.swaps, "moves": self.moves,
@@ -63,7 +72,12 @@ class TranspileReport:
 
 class TranspiledCircuit(Circuit):
     """A circuit on a device's physical qubits; ``initial_layout[i]`` is where logical qubit ``i``
-    starts and ``final_layout[i]`` where it ends. ``moves`` are neutral-atom moves."""
+    starts and ``final_layout[i]`` where it ends. ``moves`` are neutral-atom moves.
+
+    >>> tc = transpile(Circuit(3).h(0).cx(0, 2), "superconducting", seed=1)
+    >>> len(tc.initial_layout), tc.num_qubits
+    (3, 27)
+    """
 
     initial_layout: tuple[int, ...]
     final_layout: tuple[int, ...]
@@ -72,7 +86,11 @@ class TranspiledCircuit(Circuit):
     device = None
 
     def active_qubits(self) -> tuple[int, ...]:
-        """The physical qubits the circuit touches or places a logical qubit on, in order."""
+        """The physical qubits the circuit touches or places a logical qubit on, in order.
+
+        >>> transpile(Circuit(2).h(0).cx(0, 1), "trapped_ion", seed=1).active_qubits()
+        (0, 1)
+        """
         used = {q for inst in self.instructions for q in inst.qubits}
         return tuple(sorted(used | set(self.initial_layout)))
 
@@ -95,7 +113,13 @@ class TranspiledCircuit(Circuit):
 
 
 def target_of(device) -> Target:
-    """The single-qubit basis and entangler of ``device``."""
+    """The single-qubit basis and entangler of ``device``.
+
+    >>> from qfusion.devices import get
+    >>> target = target_of(get("trapped_ion"))
+    >>> target.basis, target.entangler
+    ('zyz', 'rzz')
+    """
     native = set(device.native_gates)
     for basis, needed in _BASES:
         if needed <= native:
@@ -117,6 +141,10 @@ def transpile(circuit: Circuit, backend="superconducting", *, seed=None, optimiz
     also elide SWAPs into the final layout, re-synthesise two-qubit blocks with the fewest
     entanglers and cancel commuting gates, and try more SABRE layouts (8 at level 2, 20 at level 3,
     or ``trials``). ``initial_layout[i]`` pins logical qubit ``i`` to a physical qubit.
+
+    >>> tc = transpile(Circuit(2).h(0).cx(0, 1), "trapped_ion", seed=1)
+    >>> sorted(tc.report.native_gate_counts)
+    ['ry', 'rz', 'rzz']
     """
     # the passes make many small short-lived objects and no reference cycles: a full collection
     # of the whole heap (tens of ms with numba and qiskit loaded) in the middle buys nothing
@@ -228,7 +256,14 @@ def _place(instructions, num_logical, device, seed, trials, initial_layout):
 
 def check_native(circuit, device) -> None:
     """Raise :class:`CircuitError` unless every gate is native and every pair is coupled (or,
-    for atom arrays, brought within the blockade radius by the circuit's moves)."""
+    for atom arrays, brought within the blockade radius by the circuit's moves).
+
+    >>> from qfusion.devices import get
+    >>> check_native(Circuit(2).h(0), get("trapped_ion"))
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitError: ...
+    """
     moves = getattr(circuit, "moves", ())
     for index, inst in enumerate(circuit.instructions):
         op = inst.operation

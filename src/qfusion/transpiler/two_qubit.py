@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import cmath
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -85,7 +85,7 @@ _RX90 = _rx(math.pi / 2)
 def _zz_template(coords, entangler: str) -> list[Op]:
     """``exp(i(a XX + b YY + c ZZ))`` from one parametric ``ZZ``-type gate per non-zero term."""
     ops: list[Op] = []
-    for coefficient, frame in zip(coords, (_H, _RX90, np.eye(2))):
+    for coefficient, frame in zip(coords, (_H, _RX90, np.eye(2)), strict=False):
         if coefficient == 0.0:
             continue
         # exp(i k PP) = F·rzz(-2k)·F† when F Z F† = P on both qubits
@@ -99,7 +99,7 @@ def _zz_template(coords, entangler: str) -> list[Op]:
     return ops
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cnot_in(entangler: str) -> tuple[complex, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """CX = phase · (L1 ⊗ L0) · E · (R1 ⊗ R0) for a fixed CNOT-class entangler E on qubits (0, 1)."""
     cx = standard_gate("cx").matrix()
@@ -190,7 +190,7 @@ def synthesize_two_qubit(unitary: np.ndarray, entangler: str = "cx") -> tuple[li
     raise SynthesisError("two-qubit synthesis failed; the matrix may not be unitary to 1e-7")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _substitution(entangler: str):
     """The compiled kernel's view of ``entangler``: its matrix and how CX is made from it."""
     native = standard_gate(entangler)
@@ -208,7 +208,7 @@ def _synthesize_fixed(unitary: np.ndarray, entangler: str) -> tuple[list[Op], fl
     if not ok:
         raise SynthesisError("two-qubit synthesis failed; the matrix may not be unitary to 1e-7")
     ops: list[Op] = []
-    for kind, matrix in zip(kinds.tolist(), mats):
+    for kind, matrix in zip(kinds.tolist(), mats, strict=False):
         if kind < 2:
             ops.append((LocalGate(matrix), (kind,)))
         else:

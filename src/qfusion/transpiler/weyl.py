@@ -24,15 +24,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from qfusion.errors import QfusionError
+from qfusion.errors import SynthesisError
 from qfusion.transpiler import kak_kernel as kak
 from qfusion.transpiler.kak_kernel import MAGIC, MAGIC_DG, MIXES, PERMUTATIONS
 
 _TOL = 1e-7
-
-
-class SynthesisError(QfusionError, ArithmeticError):
-    """A unitary could not be synthesised to the requested precision (a numerical failure)."""
 
 
 def magic_spectrum(unitary: np.ndarray):

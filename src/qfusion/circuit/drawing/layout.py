@@ -131,7 +131,7 @@ def drawable(inst: Instruction, clbit_place, circuit: Circuit) -> Drawable:
     elif isinstance(op, Reset):
         parts, links = [Part("box", qubits[0], "|0>")], []
     else:
-        parts = _gate_parts(op, qubits)
+        parts = _gate_parts(op, qubits)  # type: ignore[arg-type]
         rows = [p.row for p in parts]
         links = [Link(min(rows), max(rows))] if len(rows) > 1 else []
     if inst.condition is not None:
@@ -185,7 +185,7 @@ def _gate_parts(gate: Gate, qubits) -> list[Part]:
         k = gate.num_ctrl_qubits
         controls = [Part("control" if gate.ctrl_state >> i & 1 else "open_control", q)
                     for i, q in enumerate(qubits[:k])]
-        base = gate.base
+        base = gate.base  # type: ignore[assignment]
         if isinstance(base, ControlledGate) or (isinstance(base, StandardGate) and
                                                 (base.name in _CONTROLLED or base.name == "mcx")):
             return controls + _gate_parts(base, qubits[k:])

@@ -68,7 +68,7 @@ def draw_mpl(circuit: Circuit, filename: str | None = None, scale: float = 1.0, 
         axes.text(0.1, 0.55, f"global phase: {plan.global_phase}", fontsize=11 * scale, va="center",
                   gid="label")
     x = label_width
-    for column, width in zip(plan.columns, widths):
+    for column, width in zip(plan.columns, widths, strict=False):
         for index in column:
             drawer.instruction(plan.drawables[index], x + width / 2)
         x += width
@@ -202,10 +202,10 @@ class _Drawer:
 
     def draw_barrier(self, x, rows: list[int]):
         runs, start = [], rows[0]
-        for previous, row in zip(rows, rows[1:] + [None]):
+        for previous, row in zip(rows, rows[1:] + [None], strict=False):
             if row != previous + 1:
                 runs.append((start, previous))
-                start = row
+                start = row  # type: ignore[assignment]
         for first, last in runs:
             self.add(self.patches.Rectangle((x - 0.13, -last - 0.45), 0.26, last - first + 0.9,
                                                        facecolor="#dddddd", alpha=0.8, zorder=2, gid="barrier"))

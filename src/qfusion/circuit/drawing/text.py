@@ -73,7 +73,8 @@ def _pages(widths: list[int], prefix: int, fold: int | None) -> list[tuple[int, 
         return [(0, 0)]
     if fold is None or fold == -1:
         return [(0, len(widths))]
-    pages, start, used = [], 0, prefix + 2  # the trailing fill and a continuation mark
+    pages: list = []
+    start, used = 0, prefix + 2  # the trailing fill and a continuation mark
     for index, width in enumerate(widths):
         extra = 1 if pages else 0  # the « of a continued page
         if index > start and used + extra + width > fold:

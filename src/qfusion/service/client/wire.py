@@ -227,7 +227,7 @@ def _refuse_file_includes(source: str) -> None:
         return
     from qfusion.qasm.lexer import tokenize
     tokens = tokenize(source)
-    for token, following in zip(tokens, tokens[1:]):
+    for token, following in zip(tokens, tokens[1:], strict=False):
         if token.text == "include" and following.text.strip('"') not in ("stdgates.inc", "qelib1.inc"):
             raise following.error('only "stdgates.inc" and "qelib1.inc" may be included in a job')
 

@@ -35,7 +35,7 @@ def _circuits(payload: dict) -> list[Circuit]:
                 for item in payload["circuits"]]
     parameters = payload.get("parameters")
     if isinstance(parameters, list):
-        return [bind_by_name(c, values) for c, values in zip(circuits, parameters)]
+        return [bind_by_name(c, values) for c, values in zip(circuits, parameters, strict=False)]
     if parameters is not None:
         return [bind_by_name(c, parameters) for c in circuits]
     return circuits
@@ -87,7 +87,7 @@ def estimator(payload: dict, backend: str) -> dict:
     options = payload["options"]
     engine = Estimator(backend, shots=_shots(options), seed=payload["seed"])
     values, errors = [], []
-    for circuit, terms in zip(_circuits(payload), options["observables"]):
+    for circuit, terms in zip(_circuits(payload), options["observables"], strict=False):
         found = engine.run(circuit, _pauli_sum(terms))
         values.append(float(np.asarray(found.values).reshape(-1)[0]))
         errors.append(float(np.asarray(found.std_errors).reshape(-1)[0]))
@@ -126,7 +126,7 @@ def vqe(payload: dict, backend: str) -> dict:
                     optimizer=method, gradient=gradient, backend=backend, shots=_shots(options),
                     seed=payload["seed"], maxiter=options["maxiter"])
     names = [p.name for p in ansatz.parameters]
-    return {"energy": float(found.energy), "parameters": dict(zip(names, map(float, found.parameters))),
+    return {"energy": float(found.energy), "parameters": dict(zip(names, map(float, found.parameters), strict=False)),
             "evaluations": int(found.evaluations), "iterations": int(found.iterations),
             "converged": bool(found.converged), "message": found.message, "optimizer": method,
             "history": [float(v) for v in found.history]}

@@ -42,3 +42,26 @@ def collapse_pair(state, g, position, low, outcome, scale, move_to_zero):
     else:
         state[i0] = state[i0] * scale
         state[i1] = 0
+
+
+def scan_block(state, i, stop, running, chosen, u):
+    """Walk the amplitudes from ``i`` (below ``stop``), adding ``|a|^2`` to ``running``, until it
+    passes ``u``: a draw of the index ``u`` falls on. Returns ``(index, running, chosen)``: where it
+    passed (``stop`` if it did not), the running total with that amplitude in, and the last index
+    of non-zero probability seen (what a draw takes when rounding leaves ``u`` past the end).
+
+    >>> import numpy as np
+    >>> index, running, chosen = scan_block(np.array([0.6, 0.0, 0.8]), 0, 3, 0.0, 0, 0.5)
+    >>> index, round(float(running), 12), chosen
+    (2, 1.0, 2)
+    """
+    while i < stop:
+        a = state[i]
+        p = a.real * a.real + a.imag * a.imag
+        if p > 0.0:
+            chosen = i
+        running += p
+        if u < running:
+            return i, running, chosen
+        i += 1
+    return i, running, chosen

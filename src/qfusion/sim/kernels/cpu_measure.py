@@ -5,10 +5,11 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from qfusion.sim.kernels.bodies import collapse_pair
+from qfusion.sim.kernels.bodies import collapse_pair, scan_block
 
 _OPTS = dict(cache=True, nogil=True, fastmath=False, error_model="numpy")
 _collapse_pair = nb.njit(inline="always", **_OPTS)(collapse_pair)
+_scan_block = nb.njit(inline="always", **_OPTS)(scan_block)
 _BLOCKS = 256
 
 
@@ -65,19 +66,14 @@ def sample_sorted(state, num_blocks, block_starts, uniforms, first_uniform):
         end = first_uniform[b + 1]
         if u == end:
             continue
-        running = block_starts[b]
-        last_nonzero = b * size
-        for i in range(b * size, (b + 1) * size):
-            a = state[i]
-            p = a.real * a.real + a.imag * a.imag
-            if p > 0.0:
-                last_nonzero = i
-            running += p
-            while u < end and uniforms[u] < running:
+        i, stop = b * size, (b + 1) * size
+        running, last_nonzero = block_starts[b], b * size
+        while u < end and i < stop:
+            i, running, last_nonzero = _scan_block(state, i, stop, running, last_nonzero, uniforms[u])
+            while i < stop and u < end and uniforms[u] < running:  # the uniforms falling on index i
                 out[u] = i
                 u += 1
-            if u == end:
-                break
+            i += 1
         while u < end:  # rounding left a few uniforms past the block's end
             out[u] = last_nonzero
             u += 1
@@ -186,14 +182,14 @@ def pauli_expectations(state, x_masks, group_starts, z_masks, coeffs):
         xs = np.array([int(x_masks[g]) for g in members], dtype=np.int64)
         holes = np.array([int(x).bit_length() - 1 for x in xs], dtype=np.int64)
         spreads = np.array([j if x == 0 else ((j >> h) << (h + 1)) | (j & ((1 << h) - 1))
-                            for x, h in zip(xs, holes)], dtype=np.int64)
+                            for x, h in zip(xs, holes, strict=False)], dtype=np.int64)
         terms = [np.arange(group_starts[g], group_starts[g + 1]) for g in members]
         term_starts = np.cumsum([0] + [len(t) for t in terms]).astype(np.int64)
         index = np.concatenate(terms)
         z = np.ascontiguousarray(z_masks[index], dtype=np.int64)
         mask_of_term = np.repeat(np.arange(len(members)), [len(t) for t in terms])
         signs = np.ascontiguousarray(1.0 - 2.0 * _parities_rows(spreads[mask_of_term], z))
-        flips = np.array([bin(int(xs[m]) & int(zt)).count("1") & 1 for m, zt in zip(mask_of_term, z)], dtype=np.bool_)
+        flips = np.array([bin(int(xs[m]) & int(zt)).count("1") & 1 for m, zt in zip(mask_of_term, z, strict=False)], dtype=np.bool_)
         sums = _class_sums(state, xs, holes, spreads, z, term_starts, signs, flips, super_bits, workers)
         weight = np.where(xs[mask_of_term] == 0, 1.0, np.where(flips, 2j, 2.0))
         total += np.sum(np.asarray(coeffs, dtype=np.complex128)[index] * weight * sums)

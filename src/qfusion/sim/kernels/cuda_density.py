@@ -1,7 +1,7 @@
 """CUDA kernels particular to the density matrix held as its Pauli components (a real vector).
 
 The gates, channels and sweeps are the state-vector kernels of :mod:`.cuda_gates` and
-:mod:`.cuda_sweep` specialised to a real dtype; what is left is the initial state and reading
+:mod:`.cuda_lanes` specialised to a real dtype; what is left is the initial state and reading
 components back. Index bits ``(q, q + n)`` hold qubit ``q``'s Pauli digit (I, X, Y, Z = 0..3),
 see :mod:`qfusion.sim.density_ops`. Kernels validate nothing.
 """

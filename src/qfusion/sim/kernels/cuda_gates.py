@@ -12,8 +12,8 @@ when ``coef`` has one row per state, else row 0 (the same gate for every state):
 * :func:`swap_bits_kernel`: exchanges index bits ``first[j]`` and ``second[j]`` (a layout change).
 
 Kernels are made per dtype (local arrays need it at compile time): complex for state vectors,
-real for the density matrix's Pauli vector (:mod:`qfusion.sim.gpu_density`). They validate
-nothing; :mod:`qfusion.sim.gpu` builds their arguments. Each has a NumPy twin in :mod:`.reference`.
+real for the density matrix's Pauli vector (:mod:`qfusion.sim.gpu.density_matrix`). They validate
+nothing; :mod:`qfusion.sim.gpu.steps` builds their arguments. Each has a NumPy twin in :mod:`.reference`.
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ from __future__ import annotations
 import numba
 from numba import cuda
 
-from qfusion.sim.kernels.bodies import collapse_pair
+from qfusion.sim.kernels.bodies import collapse_pair, scan_block
 
 # threads per block of the reductions (a power of two); numba's CUDA simulator runs each as a
 # Python thread, so it gets fewer (asked of numba.cuda: the numba-cuda package keeps its own config)
 THREADS = 32 if cuda.config.ENABLE_CUDASIM else 128
 _collapse_pair = cuda.jit(device=True)(collapse_pair)
+_scan_block = cuda.jit(device=True)(scan_block)
 
 
 @cuda.jit(device=True)
@@ -85,16 +86,8 @@ def sample_keys(state, block_size, cumulative, uniforms, positions, out):
                 lo = mid
             else:
                 hi = mid - 1
-        running = cumulative[lo]
-        chosen = lo * block_size
-        for i in range(lo * block_size, (lo + 1) * block_size):
-            a = state[i]
-            p = a.real * a.real + a.imag * a.imag
-            if p > 0.0:
-                chosen = i
-            running += p
-            if u < running:
-                break
+        start = lo * block_size
+        _, _, chosen = _scan_block(state, start, start + block_size, cumulative[lo], start, u)
         key = 0
         for j in range(positions.shape[0]):
             key |= ((chosen >> positions[j]) & 1) << j

@@ -3,7 +3,7 @@
 The device twins of :mod:`.cpu_pauli`, with its conventions: a Pauli string is ``m X^x Z^z``
 (``Z`` acts first), ``(P psi)[j] = m (-1)**popcount((j ^ x) & z) psi[j ^ x]``, masks are int64.
 Overlaps ``<a|P|b>`` are :func:`qfusion.sim.kernels.cuda_measure.pauli_overlap`. Kernels validate
-nothing; :mod:`qfusion.sim.gpu_adjoint` builds their arguments.
+nothing; :mod:`qfusion.sim.gpu.adjoint` builds their arguments.
 """
 
 from __future__ import annotations

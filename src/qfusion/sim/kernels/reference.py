@@ -97,7 +97,7 @@ def swap_bit_positions(state, first, second):
     """Twin of ``cpu_sweep.swap_bit_positions``."""
     index = np.arange(state.shape[0])
     target = index.copy()
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=False):
         differ = ((index >> a) ^ (index >> b)) & 1
         target ^= differ * ((1 << a) | (1 << b))
     state[target] = state.copy()
@@ -120,7 +120,7 @@ def pauli_expectations(state, x_masks, group_starts, z_masks, coeffs):
     return total
 
 
-# -- twins of the CUDA kernels (cuda_gates, cuda_sweep, cuda_measure) ----------------------
+# -- twins of the CUDA kernels (cuda_gates, cuda_lanes, cuda_measure) ----------------------
 
 def batch_dense(state, bits, k, offsets, coef):
     """Twin of ``cuda_gates.dense_kernel``: ``state[b]`` times the matrix on ``bits``."""
@@ -154,7 +154,7 @@ def batch_permutation(state, bits, k, offsets, perm, phase):
 
 def gpu_sweep(state, active, outer, offsets_low, offsets_high, buffer_low, buffer_high, op_type, op_target,
               op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip, coef, skip):
-    """Twin of ``cuda_sweep.sweep_kernel``: the lane-sweep twin on a complex state and coefficients."""
+    """Twin of ``cuda_lanes.sweep_kernel``: the lane-sweep twin on a complex state and coefficients."""
     floats = np.empty(2 * state.shape[0])
     floats[0::2], floats[1::2] = state.real, state.imag
     lanes_sweep(floats, active, outer, offsets_low, offsets_high, buffer_low, buffer_high, op_type, op_target,

@@ -3,8 +3,8 @@
 :class:`qfusion.primitives.AdjointTape` with ``backend="gpu"`` runs its forward and backward
 sweeps through this module instead of the CPU one: the state, ``H|state>`` (the bra) and the
 derivative vectors stay on the device, fixed runs of gates are planned once by the GPU
-state-vector plan (:func:`qfusion.sim.gpu.gate_steps`, uploaded once) and applied by the
-kernels of :mod:`.kernels.cuda_gates` and :mod:`.kernels.cuda_sweep`, Pauli rotations and Pauli
+state-vector plan (:func:`qfusion.sim.gpu.steps.gate_steps`, uploaded once) and applied by the
+kernels of :mod:`.kernels.cuda_gates` and :mod:`.kernels.cuda_lanes`, Pauli rotations and Pauli
 sums by :mod:`.kernels.cuda_pauli`, overlaps by a device reduction. Only the gradient, a few
 numbers per parameter, comes back. States are complex128, as on the CPU.
 
@@ -23,14 +23,14 @@ Planning needs no GPU: two fixed gates fuse into one dense step.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-from qfusion.sim import gpu
 from qfusion.sim.adjoint import check_masks, grouped_terms, maybe_inverse
-from qfusion.sim.gpu import GpuOptions, device_available
+from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.gpu.device import GpuOptions, device_available, launch, numba_cuda
 from qfusion.sim.kernels import cuda_pauli
 from qfusion.sim.plan import GateOp, gate_op
 
@@ -70,14 +70,14 @@ def zero_state(num_qubits: int):
 def side_by_side(first, second):
     """``(both, first view, second view)``: the two device states copied into one of one more index bit."""
     dim = first.shape[0]
-    both = gpu._cuda().device_array(2 * dim, dtype=np.complex128)
+    both = numba_cuda().device_array(2 * dim, dtype=np.complex128)
     both[:dim].copy_to_device(first)
     both[dim:].copy_to_device(second)
     return both, both[:dim], both[dim:]
 
 
 def copy(state):
-    out = gpu._cuda().device_array_like(state)
+    out = numba_cuda().device_array_like(state)
     out.copy_to_device(state)
     return out
 
@@ -115,7 +115,7 @@ def pauli_rotate(state, x: int, z: int, phase: complex, angle: float) -> None:
     factor = -1j * math.sin(angle / 2) * complex(phase)
     top = max(int(x).bit_length() - 1, 0)
     work = state.shape[0] >> (1 if x else 0)
-    gpu._launch(cuda_pauli.pauli_rotation, work, OPTIONS, state, np.int64(x), np.int64(z), np.int64(top),
+    launch(cuda_pauli.pauli_rotation, work, OPTIONS, state, np.int64(x), np.int64(z), np.int64(top),
                 np.complex128(factor), np.float64(math.cos(angle / 2)))
 
 
@@ -127,12 +127,12 @@ def pauli_overlap(bra, ket, x: int, z: int, phase: complex) -> complex:
 
 def apply_pauli_sum(state, x_masks, z_masks, phased):
     """``H|state>`` (a new device array) for ``H = sum_t phased[t] X^x_t Z^z_t`` (``PauliSum.masks()``)."""
-    cuda = gpu._cuda()
+    cuda = numba_cuda()
     groups, starts, z_sorted, coeffs = grouped_terms(x_masks, z_masks, phased, state.shape[0])
     if not len(groups):
         return cuda.to_device(np.zeros(state.shape[0], dtype=np.complex128))
     out = cuda.device_array_like(state)
-    gpu._launch(cuda_pauli.apply_pauli_sum, state.shape[0], OPTIONS, state, out,
+    launch(cuda_pauli.apply_pauli_sum, state.shape[0], OPTIONS, state, out,
                 *(cuda.to_device(np.ascontiguousarray(a)) for a in (groups, starts, z_sorted, coeffs)))
     return out
 

@@ -27,7 +27,9 @@ from qfusion.circuit.gates import Barrier, Gate, StandardGate
 from qfusion.circuit.parameter import bind_columns
 from qfusion.errors import BackendError, CircuitError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS
-from qfusion.sim.gpu import GpuOptions, _cuda, _launch, _new_state, require_device, run_steps
+from qfusion.sim.gpu.device import GpuOptions, launch, numba_cuda, require_device
+from qfusion.sim.gpu.statevector import _new_state
+from qfusion.sim.gpu.steps import run_steps
 from qfusion.sim.kernels import cuda_gates
 from qfusion.sim.plan import gate_op, reorder_matrix
 from qfusion.sim.statevector import resolve_dtype
@@ -35,7 +37,7 @@ from qfusion.sim.statevector import resolve_dtype
 
 @dataclass(frozen=True, eq=False)
 class BatchPlan:
-    """Steps for :func:`qfusion.sim.gpu.run_steps` with one coefficient row per parameter set."""
+    """Steps for :func:`qfusion.sim.gpu.steps.run_steps` with one coefficient row per parameter set."""
     num_qubits: int
     batch: int
     steps: tuple
@@ -98,7 +100,7 @@ def _batch_gate(gate, qubits: tuple, columns: dict, count: int, cache: dict) -> 
     else:  # a modified gate (controlled, inverse, ...) is bound as a whole, once per distinct row
         names = sorted(p.name for p in gate.parameters)
         unique, inverse = np.unique(np.stack([columns[name] for name in names], axis=1), axis=0, return_inverse=True)
-        matrices = np.array([gate.bind(dict(zip(names, row))).matrix() for row in unique])[inverse.reshape(-1)]
+        matrices = np.array([gate.bind(dict(zip(names, row, strict=False))).matrix() for row in unique])[inverse.reshape(-1)]
     dim = matrices.shape[1]
     ordered, order = reorder_matrix(np.arange(dim * dim).reshape(dim, dim), qubits)
     if ordered != qubits:
@@ -236,8 +238,8 @@ def simulate_batch(circuit: Circuit, params, *, dtype=np.complex128, options: Gp
     dtype = resolve_dtype(dtype)
     state = _new_state(plan.num_qubits, dtype, batch=plan.batch)
     run_steps(state, list(plan.steps), options)
-    _launch(cuda_gates.scale_kernel, state.shape[0] * state.shape[1], options, state,
-            _cuda().to_device(plan.phases))
+    launch(cuda_gates.scale_kernel, state.shape[0] * state.shape[1], options, state,
+            numba_cuda().to_device(plan.phases))
     return state.copy_to_host()
 
 

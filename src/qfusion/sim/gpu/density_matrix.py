@@ -5,8 +5,8 @@ entries seen as a ``2n``-qubit vector (:mod:`.density_ops`). Gates, channels and
 lowered exactly as on the CPU (real Pauli transfer matrices, signed permutations, diagonals)
 and the noisy program runs through the CPU simulator's own control flow
 (:func:`qfusion.sim.density_matrix.execute`); only the data steps differ: the lowered ops go
-through the GPU state-vector plan (:func:`qfusion.sim.gpu.gate_steps`: shared-memory sweeps
-from ``sweeps_from_qubits`` index bits on, else one kernel per fused op), specialised to a real
+through the GPU state-vector plan (:func:`qfusion.sim.gpu.steps.gate_steps`: shared-memory sweeps
+from ``lanes_from_qubits`` index bits on, else one kernel per fused op), specialised to a real
 dtype. Probabilities, expectation values and measurements read only the components they need
 (:mod:`.kernels.cuda_density`): the ``2^n`` diagonal for sampling, one component per Pauli term.
 
@@ -31,11 +31,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from qfusion.sim import gpu
 from qfusion.sim.density_matrix import DensityRun, execute, metadata, real_dtype, sample_program
 from qfusion.sim.density_ops import lower_segment
 from qfusion.sim.density_state import DensityMatrix
-from qfusion.sim.gpu import GpuOptions, device_available
+from qfusion.sim.gpu import statevector as gpu
+from qfusion.sim.gpu.device import GpuOptions, device_available, launch, numba_cuda
 from qfusion.sim.kernels import cuda_density, cuda_gates
 from qfusion.sim.memory import fits
 from qfusion.sim.noise_plan import NoisyProgram, lower_noisy
@@ -45,7 +45,7 @@ __all__ = ["GpuDensityMatrix", "GpuOptions", "density_steps", "device_available"
 
 
 def density_steps(ops: list, num_qubits: int, dtype, options: GpuOptions) -> list[tuple]:
-    """The device steps (:func:`qfusion.sim.gpu.gate_steps`) of gates, channels and resets on the
+    """The device steps (:func:`qfusion.sim.gpu.steps.gate_steps`) of gates, channels and resets on the
     Pauli vector of ``num_qubits`` qubits held as the real ``dtype``, ending in qubit order."""
     return gpu.gate_steps(lower_segment(ops, num_qubits), 2 * num_qubits, dtype, options)
 
@@ -78,9 +78,9 @@ class GpuDensityMatrix(DensityMatrix):
         indices = np.asarray(indices, dtype=np.int64).reshape(-1)
         if not len(indices):
             return np.zeros(0)
-        cuda = gpu._cuda()
+        cuda = numba_cuda()
         out = cuda.device_array(len(indices), dtype=self._t.dtype)
-        gpu._launch(cuda_density.gather, len(indices), self.options, self._t, cuda.to_device(indices), out)
+        launch(cuda_density.gather, len(indices), self.options, self._t, cuda.to_device(indices), out)
         return out.copy_to_host().astype(np.float64)
 
     def _sum_of_squares(self) -> float:
@@ -115,26 +115,26 @@ class _GpuRun(DensityRun):
         return GpuDensityMatrix(self.data, self.num_qubits, self.options)
 
     def scale(self, factor: float) -> None:
-        factors = gpu._cuda().to_device(np.array([factor], dtype=self.data.dtype))
-        gpu._launch(cuda_gates.scale_kernel, self.data.shape[0], self.options, self._rows(), factors)
+        factors = numba_cuda().to_device(np.array([factor], dtype=self.data.dtype))
+        launch(cuda_gates.scale_kernel, self.data.shape[0], self.options, self._rows(), factors)
 
     def check_forks_fit(self) -> None:
         """Raise unless the one device buffer the forks share fits beside the data."""
         gpu.check_device_fits(2 * self.num_qubits, self.data.dtype,
                               what=f"the copy of the density matrix of {self.num_qubits} qubits each shot starts from")
 
-    def fork(self) -> "_GpuRun":
+    def fork(self) -> _GpuRun:
         """A copy of the data in one device buffer kept for the forks (a fork is overwritten by the
         next one: the shots run one after another)."""
         buffer = self.cache.get("fork buffer")
         if buffer is None:
-            buffer = self.cache["fork buffer"] = gpu._cuda().device_array_like(self.data)
+            buffer = self.cache["fork buffer"] = numba_cuda().device_array_like(self.data)
         buffer.copy_to_device(self.data)
         return _GpuRun(buffer, self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options, cache=self.cache)
 
-    def branch(self) -> "_GpuRun":
+    def branch(self) -> _GpuRun:
         """An independent device copy of the data (branches live side by side)."""
-        data = gpu._cuda().device_array_like(self.data)
+        data = numba_cuda().device_array_like(self.data)
         data.copy_to_device(self.data)
         return _GpuRun(data, self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options, cache=self.cache)
 
@@ -154,8 +154,8 @@ def _prepare(circuit, params, noise_model, durations, dtype, options):
 
 
 def _new_run(program: NoisyProgram, rng, dtype, options: GpuOptions) -> _GpuRun:
-    data = gpu._cuda().device_array(1 << (2 * program.num_qubits), dtype=dtype)
-    gpu._launch(cuda_density.pauli_basis_zero, data.shape[0], options, data, np.int64(program.num_qubits))
+    data = numba_cuda().device_array(1 << (2 * program.num_qubits), dtype=dtype)
+    launch(cuda_density.pauli_basis_zero, data.shape[0], options, data, np.int64(program.num_qubits))
     return _GpuRun(data, program.num_qubits, rng, np.zeros(program.num_clbits, dtype=np.uint8), options)
 
 
