@@ -39,7 +39,7 @@ class RemoteBackend(Backend):
         if options:
             raise BackendError(f"backend {self.name!r} takes no options {sorted(options)}")
         if params is not None and not isinstance(params, dict):
-            params = dict(zip(circuit.parameters, params))
+            params = dict(zip(circuit.parameters, params, strict=False))
         job = self.client().run(circuit, backend=self.target, shots=shots, seed=seed, parameters=params)
         result = job.result(timeout=self.timeout)
         result.backend_name = self.name

@@ -192,7 +192,7 @@ def _circuits(body: dict, limits: Limits):
                                   status=413)
         circuits.append(circuit)
         budget -= len(circuit.instructions)
-    return [_parsed(item, circuit) for item, circuit in zip(items, circuits)], circuits, parameters
+    return [_parsed(item, circuit) for item, circuit in zip(items, circuits, strict=False)], circuits, parameters
 
 
 def _parsed(item, circuit):
@@ -259,7 +259,7 @@ def check_submission(body, limits: Limits, backend: str = "statevector", backend
             raise SubmissionError("options.observables must be a list with one observable (a list of "
                                   "[label, coefficient] terms) per circuit")
         payload["options"] = {"observables": [_terms(o, f"options.observables[{i}]", limits, c.num_qubits)
-                                              for i, (o, c) in enumerate(zip(observables, circuits))],
+                                              for i, (o, c) in enumerate(zip(observables, circuits, strict=False))],
                               "shots": _estimator_shots(options, limits)}
     else:  # vqe: one parameterised ansatz
         if len(circuits) != 1 or not circuits[0].parameters:

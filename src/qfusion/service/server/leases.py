@@ -95,7 +95,7 @@ def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) ->
     update = ("UPDATE jobs SET state = 'RUNNING', attempt = attempt + 1, worker_id = :worker, "
               "lease_expires_at = :expires, started_at = COALESCE(started_at, :now) "
               f"WHERE id IN ({_CHOSEN}) RETURNING id, attempt, backend, program, payload, user_id, time_limit_s")
-    parameters = {**dict(zip(names, backends)), "limit": limit, "scan": 4 * limit, "worker": worker_id,
+    parameters = {**dict(zip(names, backends, strict=False)), "limit": limit, "scan": 4 * limit, "worker": worker_id,
                   "expires": now + lease_s, "now": now, **CHEAP}
     if store.dialect == "postgresql":
         # One statement, which is its own transaction (no BEGIN and COMMIT round trips): the claim
@@ -120,7 +120,7 @@ def _insert_rows(store, c, table: str, columns, rows) -> None:
         return
     values = ", ".join("(" + ", ".join(f":{name}{i}" for name in columns) + ")" for i in range(len(rows)))
     c.exec_driver_sql(store.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}"),
-                      {f"{name}{i}": value for i, row in enumerate(rows) for name, value in zip(columns, row)})
+                      {f"{name}{i}": value for i, row in enumerate(rows) for name, value in zip(columns, row, strict=False)})
 
 
 def _key(lease: Lease, worker_id: str) -> dict:

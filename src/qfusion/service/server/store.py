@@ -56,7 +56,7 @@ _RESULT = ("SELECT j.id, " + ", ".join(f"j.{name}" for name in JOB_COLUMNS[1:])
 
 def _job_and_data(row) -> tuple[dict, str | None]:
     """The job's dict and its stored result JSON (None unless DONE) from a row of ``_RESULT``."""
-    job = dict(zip(JOB_COLUMNS, row))
+    job = dict(zip(JOB_COLUMNS, row, strict=False))
     data = row[len(JOB_COLUMNS)]
     return job, (data if job["state"] == "DONE" else None)
 
@@ -397,7 +397,7 @@ class Store:
         names = [f"j{i}" for i in range(len(job_ids))]
         text = (_RESULT.replace("j.id = :id", f"j.id IN ({', '.join(':' + n for n in names)})")
                 + " AND j.state IN ('DONE', 'FAILED', 'CANCELLED')")
-        return {row[0]: _job_and_data(row) for row in self.rows(text, dict(zip(names, job_ids)))}
+        return {row[0]: _job_and_data(row) for row in self.rows(text, dict(zip(names, job_ids, strict=False)))}
 
     def rows(self, text: str, parameters: dict) -> list:
         """The rows of one read statement ``text`` (``:name`` parameters), in autocommit."""

@@ -269,7 +269,7 @@ class Worker:
         recorded = self._try("record", self._record, outcomes)
         if recorded is _AWAY:
             return _AWAY
-        for (lease, state, value, seconds), (kept, stored) in zip(outcomes, recorded):
+        for (lease, state, value, seconds), (kept, stored) in zip(outcomes, recorded, strict=False):
             event = ("job.done" if stored == "DONE" else "job.failed") if kept else "job.discarded"
             fields = {"error": value} if state == "FAILED" else {}
             if stored != state:
@@ -283,7 +283,7 @@ class Worker:
         away (a value it cannot store), one by one, and a result it refuses FAILS its job with why."""
         try:
             return [(kept, state) for kept, (_, state, _, _) in
-                    zip(leases.record(self.store, self.id, [o[:3] for o in outcomes]), outcomes)]
+                    zip(leases.record(self.store, self.id, [o[:3] for o in outcomes]), outcomes, strict=False)]
         except self._database_errors as exc:
             if _connection_lost(exc):
                 raise
