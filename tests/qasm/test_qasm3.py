@@ -176,7 +176,7 @@ def test_unicode_names_and_bare_blocks():
     ("qubit q; h $0;", "physical qubits ($0, $1, ...) are not supported"),
     ("qubit q; rx(100ns) q;", "durations such as '100ns' are not supported"),
     ("qubit q; rx(2im) q;", "imaginary numbers such as '2im' are not supported"),
-    ("qubit q; rx(2x) q;", "unsupported literal '2x'"),
+    ("qubit q; rx(2x) q;", "invalid number literal '2x'"),
     ("opaque g q;", "'opaque' gates are not supported"),
     ("qubit q; h q;" + " cal { }", "pulse-level 'cal' blocks are not supported"),
     ("input bit b;", "'input' bits are not supported"),

@@ -109,6 +109,8 @@ class DeclarationParser(ExpressionParser):
         if type_name not in qasm3.CLASSICAL_TYPES:
             raise token.error(f"expected a type (bit, int, uint, float, angle, bool) after "
                               f"'{modifier}', found {token.describe()}")
+        if type_name == "bool" and stream.at("["):
+            raise stream.token.error("'bool' takes no size ('bool[n]' is not a type; write 'bit[n]')")
         size = self._designator(type_name)
         name = self._name("variable")
         init = None

@@ -86,9 +86,12 @@ _PIECE = re.compile(
     r"[ \t\r\f\v]+|[^\W\d]\w*|[;,\[\]()]|" + _NUMBER
     + r"|\n(?:[ \t]*(?:\#?pragma\b|@[^\W\d])[^\n]*)?|//[^\n]*|/\*(?s:.*?)\*/|/\*|\"[^\"\n]*\"|'[^'\n]*'"
     + r"|->|==|!=|<=|>=|&&|\|\||\*\*|<<=|>>=|<<|>>|[-+*/%&|^]=|\+\+|[\s\S]")
-_INTEGER = re.compile(r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*")
-_FLOAT = re.compile(r"(?:[0-9][0-9_]*)?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?"
-                    r"|[0-9][0-9_]*[eE][-+]?[0-9]+")
+# literals as the grammar has them: a '_' only between two digits
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+_INTEGER = re.compile(r"0[xX][0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[oO][0-7]+(?:_[0-7]+)*|0[bB][01]+(?:_[01]+)*|"
+                      + _DIGITS)
+_FLOAT = re.compile(rf"(?:{_DIGITS})?\.{_DIGITS}(?:[eE][-+]?[0-9]+)?|{_DIGITS}\.(?:[eE][-+]?[0-9]+)?"
+                    rf"|{_DIGITS}[eE][-+]?[0-9]+")
 _UNIT = re.compile(r"(?:[0-9][0-9_]*)?\.?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?(?:ns|us|µs|ms|s|dt|im)")
 _FIRST_LINE = re.compile(r"[ \t]*(?:\#?pragma\b|@[^\W\d])[^\n]*")
 _SPACE = frozenset(" \t\r\f\v\n")
@@ -162,7 +165,7 @@ def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]
                     kind = "imaginary" if piece.endswith("im") else "duration"
                 else:
                     raise Token("", "", offset, source).error(
-                        f"unsupported literal '{piece[:40]}' (durations and imaginary numbers are not supported)")
+                        f"invalid number literal '{piece[:40]}' (a '_' goes only between two digits)")
             elif c in _QUOTES and len(piece) > 1:
                 kind = "string"
             elif piece in _OPERATORS:
@@ -184,13 +187,16 @@ def int_value(token: Token) -> int:
 
     >>> int_value(tokenize("0x1_0")[0])
     16
+    >>> int_value(tokenize("1427247692705959881058285969449495136382746624")[0]) == 2**150
+    True
     """
     text = token.text.replace("_", "")
     if len(text) > 2 and text[0] == "0" and text[1].lower() in _INT_KIND:
         return int(text[2:], _INT_KIND[text[1].lower()])
-    if len(text) > 30:
-        raise token.error(f"integer literal {token.text} is too large")
-    return int(text)
+    try:  # arbitrary precision, up to Python's limit on decimal conversions (4300 digits by default)
+        return int(text)
+    except ValueError as exc:
+        raise token.error(f"integer literal of {len(text):,} digits is too long: {exc}") from None
 
 
 def float_value(token: Token) -> float:

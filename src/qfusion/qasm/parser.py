@@ -119,6 +119,8 @@ class Parser(DeclarationParser):
             raise open_token.error(f"blocks nested too deeply (more than {self.limits.max_nesting} levels)")
         try:
             if not stream.accept("{"):
+                if self.version >= 3 and stream.at(";"):  # the grammar has no empty statement here
+                    raise stream.token.error(f"expected a statement or '{{' after {after}, found ';'")
                 statement = self.statement(in_gate=self._in_gate)
                 return [statement] if statement is not None else []
             body = []
@@ -276,7 +278,9 @@ class Parser(DeclarationParser):
             if stream.accept("["):
                 self.expression()
                 stream.expect("]", f"the width of '{first.text}'")
-            variable = stream.expect_kind("id", f"a loop variable after '{first.text}'")
+            variable = self._name("loop variable")
+        elif first.text in self.keywords or first.text in qasm3.RESERVED_NAMES:
+            raise first.error(f"'{first.text}' is a reserved word and cannot name a loop variable")
         else:
             variable = first
         stream.expect("in", "the loop variable")
