@@ -146,7 +146,8 @@ def test_invalid_programs_are_refused_at_their_place(statement, line, column, me
 def test_qiskit_refuses_them_too(statement):
     qasm3 = pytest.importorskip("qiskit.qasm3")
     pytest.importorskip("qiskit_qasm3_import")
-    with pytest.raises(qasm3.QASM3ImporterError):
+    parser = pytest.importorskip("openqasm3.parser")
+    with pytest.raises((qasm3.QASM3ImporterError, parser.QASM3ParsingError)):
         qasm3.loads(_V3 + statement)
 
 
