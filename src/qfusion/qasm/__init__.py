@@ -13,6 +13,8 @@ Errors are :class:`~qfusion.errors.QasmError` with the line and column of the pr
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 
 from qfusion.circuit.circuit import Circuit
@@ -45,10 +47,24 @@ def loads(text: str, filename: str | None = None, *, limits: Limits | None = Non
     if not isinstance(text, str):
         raise TypeError(f"loads() takes the program as a str, got {type(text).__name__}")
     limits = limits or DEFAULT_LIMITS
-    with recursion_headroom(limits):
-        parser = Parser(text, filename, limits)
+    with recursion_headroom(limits), _no_collection():
+        parser = Parser(text, filename, limits, calls=True)
         interpreter = Interpreter(parser.version, limits, inline_gates)
         return interpreter.run(parser.statements())
+
+
+@contextlib.contextmanager
+def _no_collection():
+    """Pause the cyclic garbage collector while a circuit is built: it would walk the growing list
+    of instructions again and again (most of the time of reading a large file), and reading makes
+    no garbage cycles worth collecting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load(path, *, limits: Limits | None = None, inline_gates: bool = False) -> Circuit:

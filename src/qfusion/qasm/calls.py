@@ -150,6 +150,7 @@ class GateCalls:
         if path in self._libraries:
             return
         self._libraries.add(path)
+        self.forget_fast_calls()
         table = qasm2.LIBRARY if path == "qelib1.inc" else qasm3.LIBRARY
         entries = [GateEntry(name, "library", *spec, origin=path) for name, spec in table.items()]
         if path == "qelib1.inc":
@@ -184,6 +185,7 @@ class GateCalls:
                 raise call.token.error(self._unknown_gate(call.name))
         where = f"at {token.filename + ':' if token.filename else ''}{token.line}:{token.column}"
         entry = self._recognized(definition, where)
+        self.forget_fast_calls()
         self.gates[name] = entry or GateEntry(name, "defined", len(definition.params), len(definition.qubits),
                                               definition=definition, origin=where)
 

@@ -51,7 +51,7 @@ class DeclarationParser(ExpressionParser):
         except UnicodeDecodeError as exc:
             raise path_token.error(f"included file '{path}' is not UTF-8 text: {exc.reason}") from None
         self._source_size += len(text)
-        stream = TokenStream(text, full)
+        stream = TokenStream(text, full, getattr(self, "calls", False))
         if stream.at("OPENQASM"):
             self.stream = stream
             version = self._read_version(self.version)

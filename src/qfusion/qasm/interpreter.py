@@ -22,10 +22,11 @@ from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
+from qfusion.qasm.fastcalls import FastCalls
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
 from qfusion.qasm.symbols import RegisterInfo, Symbols
-from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, For, GateCall, GateDef, If, Include, Measure,
-                                 QuantumDecl, RangeExpr, Reset, SetExpr)
+from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, FastCall, For, GateCall, GateDef, If, Include,
+                                 Measure, QuantumDecl, RangeExpr, Reset, SetExpr)
 
 
 class Context:
@@ -41,7 +42,7 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False):
@@ -58,6 +59,8 @@ class Interpreter(Symbols, GateCalls, Conditions):
         self.main = Target()
         self._depth = 0
         self._dispatch = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
+        self._fast_args: dict[str, tuple | None] = {}
+        self._fast_calls: dict[str, tuple] = {}
         GateCalls.__init__(self)
 
     def run(self, statements) -> Circuit:
@@ -246,7 +249,7 @@ class Interpreter(Symbols, GateCalls, Conditions):
         total = 0
         for statement in body:
             kind = type(statement)
-            if kind in (GateCall, Measure, Reset, Barrier):
+            if kind in (GateCall, FastCall, Measure, Reset, Barrier):
                 total += 1
             elif kind is Block:
                 total += self._minimum_cost(statement.body, context)
@@ -303,4 +306,4 @@ class Interpreter(Symbols, GateCalls, Conditions):
 
 _HANDLERS = {Include: "_include", QuantumDecl: "_quantum_decl", ClassicalDecl: "_classical_decl",
              GateDef: "gate_definition", GateCall: "gate_call", Measure: "_measure", Reset: "_reset",
-             Barrier: "_barrier", Assign: "_assign", If: "_if", For: "_for", Block: "_block"}
+             Barrier: "_barrier", Assign: "_assign", If: "_if", For: "_for", Block: "_block", FastCall: "fast_call"}

@@ -18,23 +18,39 @@ import os
 from qfusion.errors import QasmError
 from qfusion.qasm import qasm2, qasm3
 from qfusion.qasm.declarations import DeclarationParser
-from qfusion.qasm.lexer import TokenStream
+from qfusion.qasm.lexer import Token, TokenStream, split_call
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
-from qfusion.qasm.syntax import (Assign, Barrier, Block, For, GateCall, GateDef, If, Measure, MeasureExpr, Modifier,
-                                 Operand, Reset)
+from qfusion.qasm.syntax import (Assign, Barrier, Block, FastCall, For, GateCall, GateDef, If, Measure, MeasureExpr,
+                                 Modifier, Operand, Reset)
 
 _COMPOUND = {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
+
+
+def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -> GateCall:
+    """The :class:`GateCall` a :class:`FastCall` stands for (parsed from its tokens).
+
+    >>> p = Parser('OPENQASM 2.0; rz(pi/2) q[1];', calls=True)
+    >>> expand_call(next(p.statements()), 2).operands[0].index.value
+    1
+    """
+    parser = Parser.__new__(Parser)
+    tokens = split_call(call.token)
+    eof = Token("eof", "", call.token.offset + len(call.token.text), call.token.source)
+    DeclarationParser.__init__(parser, TokenStream.of(tokens + [eof], call.token.filename), version, limits)
+    parser.keywords = qasm3.KEYWORDS if version >= 3 else qasm2.KEYWORDS
+    return parser._call()
 
 
 class Parser(DeclarationParser):
     """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                 default_version: int = 3):
+                 default_version: int = 3, calls: bool = False):
         if len(text) > limits.max_source_bytes:
             raise QasmError(f"source of {len(text):,} characters exceeds the limit of "
                             f"{limits.max_source_bytes:,} (Limits.max_source_bytes)", filename=filename)
-        stream = TokenStream(text, filename)
+        self.calls = calls  # simple gate calls as FastCall nodes (for the interpreter)
+        stream = TokenStream(text, filename, calls)
         super().__init__(stream, default_version, limits)
         self._streams = [stream]
         self._paths = [os.path.realpath(filename) if filename else None]
@@ -81,6 +97,12 @@ class Parser(DeclarationParser):
         """Parse one statement; None for an empty statement or a spliced ``include``."""
         stream = self.stream
         token = stream.token
+        if token.kind == "call":
+            if not in_gate:
+                stream.next()
+                return FastCall(token)
+            stream.split_current()
+            token = stream.token
         if token.kind == "op":
             if token.text == ";":
                 stream.next()
@@ -181,6 +203,7 @@ class Parser(DeclarationParser):
                 raise stream.token.error("expected '(' and an exponent after 'pow'")
             stream.expect("@", f"the modifier '{token.text}'")
             modifiers.append(Modifier(token, token.text, arg))
+        stream.split_current()
         name = stream.token
         if name.kind != "id" or (name.text in self.keywords and name.text != "gphase"):
             raise name.error(f"expected a gate name after '@', found {name.describe()}")
@@ -260,7 +283,7 @@ class Parser(DeclarationParser):
         stream.expect(")", "the condition")
         if self.version < 3:
             statement = self.statement()
-            if not isinstance(statement, (GateCall, Measure, Reset)):
+            if not isinstance(statement, (GateCall, FastCall, Measure, Reset)):
                 raise token.error("in OpenQASM 2, 'if' must be followed by one gate, measure or reset")
             return If(token, condition, [statement])
         then_body = self.block("'if'")

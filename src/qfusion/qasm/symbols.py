@@ -45,6 +45,7 @@ class Symbols:
         if self.num_qubits + size > self.limits.max_qubits:
             raise decl.name_token.error(f"declaring {decl.name}[{size}] makes {self.num_qubits + size:,} qubits, "
                                         f"more than the limit of {self.limits.max_qubits:,} (Limits.max_qubits)")
+        self.forget_fast_calls()
         self.qregs[decl.name] = RegisterInfo(decl.name, self.num_qubits, size, decl.size is not None, decl.token)
         self.num_qubits += size
 

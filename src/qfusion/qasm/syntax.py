@@ -165,6 +165,15 @@ class GateCall:
     modifiers: list = field(default_factory=list)
 
 
+class FastCall:
+    """A simple gate call on indexed qubits kept as its one ``call`` token (see
+    :func:`~qfusion.qasm.lexer.split_call`); the interpreter applies it without a syntax tree."""
+    __slots__ = ("token",)
+
+    def __init__(self, token: Token):
+        self.token = token
+
+
 @dataclass
 class Measure:
     """``measure q -> c;``"""
