@@ -165,7 +165,7 @@ def test_unicode_names_and_bare_blocks():
     ("qubit q; delay[100ns] q;", "'delay' instructions are not supported"),
     ("box { }", "'box' blocks are not supported"),
     ("qubit[2] q; let a = q;", "aliases ('let') are not supported"),
-    ("extern f(int) -> int;", "'extern' functions are not supported"),
+    ("extern f(int) -> int; qubit q; rx(f(1)) q;", "extern function 'f' has no definition qfusion can run"),
     ("qubit q; for i in [0:1] { break; }", "'break' is not supported"),
     ("switch (1) { }", "'switch' statements are not supported"),
     ("duration d;", "'duration' variables are not supported"),

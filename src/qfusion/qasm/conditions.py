@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from qfusion.circuit.circuit import Condition
 from qfusion.circuit.parameter import ParameterExpression
-from qfusion.qasm.syntax import Binary, Index, Name, RangeExpr, SetExpr, Unary
+from qfusion.qasm.syntax import Binary, Call, Index, Name, RangeExpr, SetExpr, Unary
+
+_CASTS = frozenset({"int", "uint", "bool", "bit"})
 
 
 class Conditions:
@@ -63,7 +65,14 @@ class Conditions:
         return bits, value
 
     def _bits_of(self, expr, context):
-        """The classical bits ``expr`` names (a bit register or an indexed bit), or None."""
+        """The classical bits ``expr`` names (a bit register or an indexed bit, or a cast of one such
+        as ``int[4](c)``, ``uint(c)`` or ``bool(c[0])``: a cast reads the same bits), or None."""
+        if isinstance(expr, Call) and expr.name in _CASTS and len(expr.args) == 1:
+            bits = self._bits_of(expr.args[0], context)
+            if bits is not None and expr.name == "bool" and len(bits) != 1:
+                raise expr.token.error("bool(...) of a register of several bits is not a condition on one bit; "
+                                       "compare the register with a value instead")
+            return bits
         if isinstance(expr, (Name, Index)) and expr.name in self.cregs \
                 and context.scope.lookup(expr.name) is None:
             register = self.cregs[expr.name]

@@ -12,7 +12,7 @@ import os
 from qfusion.qasm import qasm3
 from qfusion.qasm.expressions import ExpressionParser
 from qfusion.qasm.lexer import TokenStream
-from qfusion.qasm.syntax import ClassicalDecl, Include, MeasureExpr, QuantumDecl
+from qfusion.qasm.syntax import ClassicalDecl, ExternDecl, Include, MeasureExpr, QuantumDecl
 
 STANDARD_LIBRARIES = ("qelib1.inc", "stdgates.inc")
 
@@ -136,3 +136,23 @@ class DeclarationParser(ExpressionParser):
         return self._classical(modifier)
 
     _const = _input = _output = _modified_declaration
+
+    def _extern(self):
+        """``extern name(type, ...) [-> type];`` (the types are read, not checked)."""
+        stream = self.stream
+        token = stream.next()
+        name = self._name("extern function")
+        stream.expect("(", f"the name of extern '{name.text}'")
+        count, depth = 0, 0
+        while depth or not stream.at(")"):
+            part = stream.next()
+            if part.kind == "eof" or part.text == ";":
+                raise part.error(f"expected ')' to close the arguments of extern '{name.text}'")
+            depth += {"[": 1, "]": -1}.get(part.text, 0)
+            count += 1 if count == 0 else int(part.text == "," and depth == 0)
+        stream.next()
+        if stream.accept("->"):
+            while not stream.at(";") and stream.token.kind != "eof":
+                stream.next()
+        stream.expect(";", f"the declaration of extern '{name.text}'")
+        return ExternDecl(token, name.text, count)

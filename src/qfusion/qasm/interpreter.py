@@ -25,8 +25,8 @@ from qfusion.qasm.evaluate import Evaluator, Scope, Variable
 from qfusion.qasm.fastcalls import FastCalls
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
 from qfusion.qasm.symbols import RegisterInfo, Symbols
-from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, FastCall, For, GateCall, GateDef, If, Include,
-                                 Measure, QuantumDecl, RangeExpr, Reset, SetExpr)
+from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, ExternDecl, FastCall, For, GateCall, GateDef, If,
+                                 Include, Measure, QuantumDecl, RangeExpr, Reset, SetExpr)
 
 
 class Context:
@@ -45,12 +45,14 @@ class Context:
 class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
     """Builds a :class:`Circuit` from the statements of one program."""
 
-    def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False):
+    def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
+                 externs: dict | None = None):
         self.version = version
         self.limits = limits
         self.inline_gates = inline_gates
         self.budget = Budget(limits.max_operations)
         self.evaluator = Evaluator(version, limits, self._describe_name)
+        self.evaluator.functions = dict(externs or {})
         self.globals = Scope()
         self.qregs: dict[str, RegisterInfo] = {}
         self.cregs: dict[str, RegisterInfo] = {}
@@ -289,6 +291,13 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
                 self.run_block(statement.else_body, context.with_scope(condition=else_condition),
                                statement.token)
 
+    def _extern(self, statement: ExternDecl, context: Context) -> None:
+        self._check_new_name(statement.token, statement.name)
+        if statement.name in self.evaluator.externs:
+            raise statement.token.error(f"extern '{statement.name}' is already declared")
+        function = self.evaluator.functions.get(statement.name)
+        self.evaluator.externs[statement.name] = (statement.num_args, function)
+
     def _include(self, statement: Include, context: Context) -> None:
         self.include_library(statement)
 
@@ -306,4 +315,5 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
 
 _HANDLERS = {Include: "_include", QuantumDecl: "_quantum_decl", ClassicalDecl: "_classical_decl",
              GateDef: "gate_definition", GateCall: "gate_call", Measure: "_measure", Reset: "_reset",
-             Barrier: "_barrier", Assign: "_assign", If: "_if", For: "_for", Block: "_block", FastCall: "fast_call"}
+             Barrier: "_barrier", Assign: "_assign", If: "_if", For: "_for", Block: "_block", FastCall: "fast_call",
+             ExternDecl: "_extern"}

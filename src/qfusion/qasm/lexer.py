@@ -201,6 +201,10 @@ def iter_chunks(text: str, filename: str | None = None, calls: bool = False) -> 
                 kind = "op"
             elif c in _QUOTES:
                 raise Token("", "", offset, source).error("unterminated string")
+            elif c == "#" and text.startswith("#dim", offset):
+                raise Token("", "", offset, source).error(
+                    "array arguments of any number of dimensions ('#dim = n') are not supported: arrays "
+                    "are not part of qfusion's circuits")
             else:
                 raise Token("", "", offset, source).error(f"unexpected character {c!r}")
             append(Token(kind, piece, offset, source))

@@ -25,11 +25,11 @@ STATEMENTS = {
     "opaque": "_opaque", "measure": "_measure", "reset": "_reset", "barrier": "_barrier", "if": "_if",
     "for": "_for", "gphase": "_gphase", "bit": "_bit", "int": "_int", "uint": "_uint", "float": "_float",
     "angle": "_angle", "bool": "_bool", "const": "_const", "input": "_input", "output": "_output",
+    "extern": "_extern",
 }
 _NOT_SUPPORTED = {
     "while": "'while' loops are not supported (only 'for' loops over ranges known when the circuit is built)",
     "def": "subroutines ('def') are not supported",
-    "extern": "'extern' functions are not supported",
     "return": "'return' is not supported (subroutines are not supported)",
     "break": "'break' is not supported in loops",
     "continue": "'continue' is not supported in loops",
@@ -55,10 +55,10 @@ _NOT_SUPPORTED = {
     "in": "unexpected 'in' outside a 'for' loop",
 }
 UNSUPPORTED = _NOT_SUPPORTED
-KEYWORDS = frozenset(STATEMENTS) | frozenset(_NOT_SUPPORTED) | {"OPENQASM", "true", "false"} | MODIFIERS
+KEYWORDS = frozenset(STATEMENTS) | frozenset(_NOT_SUPPORTED) | {"extern"} | {"OPENQASM", "true", "false"} | MODIFIERS
 NOT_IN_GATE = frozenset({"measure", "reset", "qreg", "creg", "qubit", "gate", "include", "opaque", "bit",
                          "int", "uint", "float", "angle", "bool", "const", "input", "output"})
-TOP_LEVEL_ONLY = frozenset({"include", "gate", "qreg", "creg", "qubit", "opaque", "input", "output", "bit"})
+TOP_LEVEL_ONLY = frozenset({"include", "gate", "qreg", "creg", "qubit", "opaque", "input", "output", "bit", "extern"})
 
 
 def _standard(name: str):

@@ -175,6 +175,14 @@ class FastCall:
 
 
 @dataclass
+class ExternDecl:
+    """``extern name(types) -> type;``: a function the program calls but does not define."""
+    token: Token
+    name: str
+    num_args: int
+
+
+@dataclass
 class Measure:
     """``measure q -> c;``"""
     token: Token
