@@ -161,10 +161,10 @@ def test_unicode_names_and_bare_blocks():
 
 @pytest.mark.parametrize("source, message", [
     ("while (true) { }", "'while' loops are not supported"),
-    ("def f() { }", "subroutines ('def') are not supported"),
+    ("def f(readonly array[int[8], 2] a) { }", "array parameters ('readonly') are not supported"),
     ("qubit q; delay[100ns] q;", "'delay' instructions are not supported"),
     ("box { }", "'box' blocks are not supported"),
-    ("qubit[2] q; let a = q;", "aliases ('let') are not supported"),
+    ("qubit[2] q; let a = q ++ q[1];", "alias 'a' names a qubit twice"),
     ("extern f(int) -> int; qubit q; rx(f(1)) q;", "extern function 'f' has no definition qfusion can run"),
     ("qubit q; for i in [0:1] { break; }", "'break' is not supported"),
     ("switch (1) { }", "'switch' statements are not supported"),

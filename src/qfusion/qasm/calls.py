@@ -212,6 +212,8 @@ class GateCalls:
         name = call.name
         if name == "gphase" and self.version >= 3:
             return self._gphase(call, context)
+        if name in self.subroutines:
+            return self.call_statement(call, context)
         entry = self.gates.get(name)
         if entry is None:
             raise call.token.error(self._unknown_gate(name))

@@ -72,6 +72,8 @@ class Evaluator:
         self._symbolic: dict[int, tuple] = {}  # id -> (expression, depth, size), keeps it alive
         self.externs: dict[str, tuple] = {}  # declared name -> (number of arguments, Python function or None)
         self.functions: dict = {}  # Python functions for externs, from loads(..., externs=...)
+        self.subroutines: dict = {}  # the program's subroutines, called through subroutine_call(expr, scope)
+        self.subroutine_call = None
 
     def value(self, expr, scope: Scope):
         """The value of ``expr``: int, float, bool, str (bit string) or ParameterExpression."""
@@ -84,6 +86,8 @@ class Evaluator:
         if isinstance(expr, Unary):
             return self._unary(expr, self.value(expr.operand, scope))
         if isinstance(expr, Call):
+            if expr.name in self.subroutines:
+                return self.subroutine_call(expr, scope)
             return self._call(expr, [self.value(a, scope) for a in expr.args])
         if isinstance(expr, Index):
             return self._bit_of_integer(expr, scope)

@@ -39,7 +39,7 @@ class FastCalls:
 
     def fast_call(self, statement, context) -> None:
         token = statement.token
-        known = self._fast_calls.get(token.text)
+        known = None if self.aliases_live else self._fast_calls.get(token.text)
         if known is None:
             known = self._resolved(token, context)
             if known is None:
@@ -62,7 +62,7 @@ class FastCalls:
     def _resolved(self, token, context):
         """``(gate, qubits)`` of a simple call, or None where the ordinary path must take it."""
         parts = _PARTS.match(token.text)
-        if parts is None or context.qubits is not None:
+        if parts is None or context.qubits is not None or self.aliases_live:
             return None
         name, args_text, operands = parts.groups()
         entry = self.gates.get(name)

@@ -23,6 +23,7 @@ from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
 from qfusion.qasm.fastcalls import FastCalls
+from qfusion.qasm.subroutines import SUBROUTINE_HANDLERS, Subroutines
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
 from qfusion.qasm.symbols import RegisterInfo, Symbols
 from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, ExternDecl, FastCall, For, GateCall, GateDef, If,
@@ -42,7 +43,7 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
@@ -60,7 +61,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
         self.num_clbits = 0
         self.main = Target()
         self._depth = 0
-        self._dispatch = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
+        self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS}.items()}
+        Subroutines.__init__(self)
         self._fast_args: dict[str, tuple | None] = {}
         self._fast_calls: dict[str, tuple] = {}
         GateCalls.__init__(self)
@@ -80,12 +82,14 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
     def execute(self, statements, context: Context) -> None:
         dispatch = self._dispatch
         for statement in statements:
+            self.current_context = context
             try:
                 dispatch[type(statement)](statement, context)
             except CircuitError as exc:
                 raise QasmError(str(exc), *position(statement.token)) from None
 
     def execute_one(self, statement, context: Context) -> None:
+        self.current_context = context
         try:
             self._dispatch[type(statement)](statement, context)
         except CircuitError as exc:
@@ -112,7 +116,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
                 raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments "
                                           f"by name ({', '.join(context.qubits)}); found '{operand.name}'")
             return [context.qubits[operand.name]], True
-        register = self.qregs.get(operand.name)
+        register = self.alias(operand.name, context, "qubits") or self.qregs.get(operand.name)
         if register is None:
             kind = "a classical register" if operand.name in self.cregs else "not declared"
             raise operand.token.error(f"unknown qubit register '{operand.name}' ({kind})")
@@ -120,7 +124,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
 
     def clbits_of(self, operand, context: Context) -> tuple[list[int], bool]:
         """The classical bit indices an operand names, and whether it named a single bit."""
-        register = self.cregs.get(operand.name)
+        register = self.alias(operand.name, context, "bits") or self.cregs.get(operand.name)
         if register is None:
             kind = "a qubit register" if operand.name in self.qregs else "not declared"
             raise operand.token.error(f"unknown classical register '{operand.name}' ({kind})")
@@ -129,7 +133,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
     def _indices(self, register: RegisterInfo, operand, context, what: str):
         index = operand.index
         if index is None:
-            return list(range(register.start, register.start + register.size)), not register.is_array
+            return list(register.indices), not register.is_array
         if not register.is_array:
             raise operand.token.error(f"'{register.name}' is a single {what} and cannot be indexed")
         if isinstance(index, RangeExpr):
@@ -138,10 +142,10 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls):
                 if not 0 <= p < register.size:
                     raise operand.token.error(f"{what} index {p} out of range for register "
                                               f"{register.name}[{register.size}]")
-            return [register.start + p for p in positions], False
+            return [register.indices[p] for p in positions], False
         if isinstance(index, SetExpr):
-            return [register.start + self._index(e, context, register, what) for e in index.elements], False
-        return [register.start + self._index(index, context, register, what)], True
+            return [register.indices[self._index(e, context, register, what)] for e in index.elements], False
+        return [register.indices[self._index(index, context, register, what)]], True
 
     def _index(self, expr, context, register: RegisterInfo, what: str) -> int:
         value = self.evaluator.integer(expr, context.scope, f"a {what} index")

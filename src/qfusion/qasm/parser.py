@@ -20,6 +20,7 @@ from qfusion.qasm import qasm2, qasm3
 from qfusion.qasm.declarations import DeclarationParser
 from qfusion.qasm.lexer import Token, TokenStream, split_call
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
+from qfusion.qasm.subroutine_parser import SubroutineParser
 from qfusion.qasm.syntax import (Assign, Barrier, Block, FastCall, For, GateCall, GateDef, If, Measure, MeasureExpr,
                                  Modifier, Operand, Reset)
 
@@ -41,7 +42,7 @@ def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -
     return parser._call()
 
 
-class Parser(DeclarationParser):
+class Parser(DeclarationParser, SubroutineParser):
     """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,

@@ -25,12 +25,10 @@ STATEMENTS = {
     "opaque": "_opaque", "measure": "_measure", "reset": "_reset", "barrier": "_barrier", "if": "_if",
     "for": "_for", "gphase": "_gphase", "bit": "_bit", "int": "_int", "uint": "_uint", "float": "_float",
     "angle": "_angle", "bool": "_bool", "const": "_const", "input": "_input", "output": "_output",
-    "extern": "_extern",
+    "extern": "_extern", "def": "_def", "return": "_return", "let": "_let",
 }
 _NOT_SUPPORTED = {
     "while": "'while' loops are not supported (only 'for' loops over ranges known when the circuit is built)",
-    "def": "subroutines ('def') are not supported",
-    "return": "'return' is not supported (subroutines are not supported)",
     "break": "'break' is not supported in loops",
     "continue": "'continue' is not supported in loops",
     "end": "'end' is not supported",
@@ -39,7 +37,6 @@ _NOT_SUPPORTED = {
     "default": "'default' is not supported ('switch' statements are not supported)",
     "box": "'box' blocks are not supported",
     "delay": "'delay' instructions are not supported (timing is not part of a qfusion circuit)",
-    "let": "aliases ('let') are not supported",
     "cal": "pulse-level 'cal' blocks are not supported",
     "defcal": "pulse-level 'defcal' definitions are not supported",
     "defcalgrammar": "'defcalgrammar' is not supported",
@@ -55,10 +52,12 @@ _NOT_SUPPORTED = {
     "in": "unexpected 'in' outside a 'for' loop",
 }
 UNSUPPORTED = _NOT_SUPPORTED
-KEYWORDS = frozenset(STATEMENTS) | frozenset(_NOT_SUPPORTED) | {"extern"} | {"OPENQASM", "true", "false"} | MODIFIERS
-NOT_IN_GATE = frozenset({"measure", "reset", "qreg", "creg", "qubit", "gate", "include", "opaque", "bit",
+KEYWORDS = frozenset(STATEMENTS) | frozenset(_NOT_SUPPORTED) | {"extern", "def", "return", "let"} | {"OPENQASM", "true", "false"} | MODIFIERS
+NOT_IN_GATE = frozenset({"measure", "reset", "qreg", "creg", "qubit", "gate", "include", "opaque", "bit", "def",
+                         "return", "let",
                          "int", "uint", "float", "angle", "bool", "const", "input", "output"})
-TOP_LEVEL_ONLY = frozenset({"include", "gate", "qreg", "creg", "qubit", "opaque", "input", "output", "bit", "extern"})
+TOP_LEVEL_ONLY = frozenset({"include", "gate", "qreg", "creg", "qubit", "opaque", "input", "output", "extern",
+                            "def"})
 
 
 def _standard(name: str):

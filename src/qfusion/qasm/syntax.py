@@ -236,3 +236,37 @@ class Block:
     """A bare ``{ ... }`` scope."""
     token: Token
     body: list
+
+
+@dataclass
+class Parameter:
+    """A subroutine parameter: ``qubit[n] name`` (``kind`` "qubit") or ``type[n] name``."""
+    token: Token
+    kind: str
+    name: str
+    size: Expr | None
+
+
+@dataclass
+class SubroutineDef:
+    """``def name(parameters) -> type { body }``."""
+    token: Token
+    name: str
+    params: list
+    returns: str | None
+    body: list
+
+
+@dataclass
+class Return:
+    """``return;``, ``return value;`` or ``return measure q;``."""
+    token: Token
+    value: object = None
+
+
+@dataclass
+class Let:
+    """``let name = q[0:2] ++ r;``: an alias of qubits or bits."""
+    token: Token
+    name: str
+    parts: list
