@@ -112,3 +112,64 @@ def test_unsupported_features_are_named_at_their_line_and_column(source, line, c
         loads('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit q; bit c;\n' + source)
     assert (info.value.line, info.value.column) == (line, column)
     assert message in str(info.value)
+
+
+# -- subroutines, return, let ----------------------------------------------------------------
+def test_subroutines_and_aliases_give_the_state_qiskit_builds():
+    from qiskit import QuantumCircuit
+    from qiskit.quantum_info import Statevector
+    circuit = load(path("subroutines.qasm"))
+    expected = QuantumCircuit(5)  # q = 0..2, p = 3..4
+    for i in range(3):
+        expected.rx(np.pi / 4 * (i + 1), i)
+    expected.cx(0, 1)
+    expected.h(2)
+    expected.cx(2, 4)
+    expected.cz(2, 0)
+    expected.h(3)
+    expected.cx(3, 1)
+    state = np.asarray(qf.simulate(circuit))
+    assert abs(np.vdot(state, Statevector(expected).data)) == pytest.approx(1.0)
+
+
+def test_returned_bits_are_the_callers_bits_and_the_correction_runs_as_in_aer():
+    circuit = load(path("syndrome.qasm"))
+    measures = [inst for inst in circuit.instructions if inst.name == "measure"]
+    syn = [r.name for r in circuit.cregs].index("syn")
+    assert syn == 0 and [m.clbits for m in measures[:2]] == [(0,), (1,)]  # parity's s became syn
+    flat = """OPENQASM 2.0;
+include "qelib1.inc";
+qreg d[3]; qreg a[2]; creg syn[2]; creg out[3]; creg flag[1];
+x d[1];
+reset a; cx d[0], a[0]; cx d[1], a[0]; cx d[1], a[1]; cx d[2], a[1]; measure a -> syn;
+if(syn==1) x d[0];
+if(syn==3) x d[1];
+if(syn==2) x d[2];
+measure a[0] -> flag[0];
+measure d -> out;
+"""  # the same program without subroutines, for Qiskit's OpenQASM 2 reader and Aer
+    aer = pytest.importorskip("qiskit_aer")
+    from qiskit import qasm2
+    theirs = aer.AerSimulator().run(qasm2.loads(flat), shots=50, seed_simulator=2).result().get_counts()
+    ours = qf.run(circuit, shots=50, seed=2).counts
+    # ours carries the subroutines' own (now unused) bits after the caller's: compare the caller's
+    width = sum(r.size for r in circuit.cregs if r.name in ("syn", "out", "flag"))
+    assert {key[-width:]: n for key, n in ours.items()} == {k.replace(" ", ""): n for k, n in theirs.items()}
+    assert ours == {"000" + "1" + "000" + "11": 50}  # syndrome 3 found, d[1] corrected, a[0] still 1
+
+
+@pytest.mark.parametrize("source, line, column, message", [
+    ("def f(qubit a) { h a; }\nf(1.5);", 5, 3, "parameter 'a' of 'f' takes qubits, not a value"),
+    ("def f(qubit[2] a) { h a; }\nf(q);", 5, 3, "takes 2 qubit(s), got 1"),
+    ("def f(int k) -> int { return k; }\nf(1, 2);", 5, 1, "takes 1 argument(s), got 2"),
+    ("return 1;", 4, 1, "'return' outside a subroutine"),
+    ("def f(qubit a) { h a; }\nrx(f(q)) q;", 5, 4, "gives no value known when the circuit is built"),
+    ("def f(qubit a) { f(a); }\nf(q);", 4, 18, "subroutine calls nested more than"),
+    ("let a = q ++ c;", 4, 14, "cannot join qubits and bits"),
+    ("def f(int a, int a) { }", 4, 14, "parameter 'a' appears twice"),
+])
+def test_subroutine_misuse_is_refused_at_its_place(source, line, column, message):
+    with pytest.raises(QasmError) as info:
+        loads('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit q; bit c;\n' + source)
+    assert (info.value.line, info.value.column) == (line, column), str(info.value)
+    assert message in str(info.value)

@@ -55,11 +55,12 @@ class Subroutines:
         self._check_new_name(definition.token, definition.name)
         if definition.name in self.subroutines or definition.name in self.evaluator.externs:
             raise definition.token.error(f"'{definition.name}' is already defined")
-        names = [p.name for p in definition.params]
+        seen = set()
         for param in definition.params:
-            if names.count(param.name) > 1:
+            if param.name in seen:
                 raise param.token.error(f"parameter '{param.name}' appears twice in subroutine "
                                         f"'{definition.name}'")
+            seen.add(param.name)
         self.subroutines[definition.name] = definition
 
     def _return(self, statement: Return, context) -> None:
