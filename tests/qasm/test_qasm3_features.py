@@ -102,7 +102,8 @@ def test_extern_misuse():
     # what the specification's examples use and qfusion's circuits cannot hold, named at its place
     ("def f(readonly array[int[32], #dim = 2] a) { }", 4, 31, "('#dim = n') are not supported"),
     ("angle[4] ang;\nrz(ang) q;", 5, 4, "a value that only measurements give at run time"),
-    ("while (c == 0) { }", 4, 1, "'while' loops are not supported"),
+    ("while (c == 0) { }", 4, 10, "'while' on measured bits is not supported"),
+    ("box { x q; }", 4, 1, "'box' blocks are not supported"),
     ("duration d = 10ns;", 4, 1, "'duration' variables are not supported"),
     ("stretch s;", 4, 1, "'stretch' variables are not supported"),
     ("delay[10ns] q;", 4, 1, "'delay' instructions are not supported"),
@@ -171,5 +172,53 @@ measure d -> out;
 def test_subroutine_misuse_is_refused_at_its_place(source, line, column, message):
     with pytest.raises(QasmError) as info:
         loads('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit q; bit c;\n' + source)
+    assert (info.value.line, info.value.column) == (line, column), str(info.value)
+    assert message in str(info.value)
+
+
+# -- while and switch ------------------------------------------------------------------------
+def test_while_and_switch_on_measured_bits_run_as_their_if_form_in_aer():
+    circuit = load(path("switch_while.qasm"))
+    flat = """OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[3]; creg c[2]; creg flag[1];
+h q[0]; h q[1];
+measure q[0] -> c[0]; measure q[1] -> c[1];
+if(c==0) x q[2];
+if(c==3) x q[2];
+if(c==3) z q[2];
+measure q[2] -> flag[0];
+"""
+    aer = pytest.importorskip("qiskit_aer")
+    from qiskit import qasm2
+    theirs = aer.AerSimulator().run(qasm2.loads(flat), shots=2000, seed_simulator=4).result().get_counts()
+    ours = qf.run(circuit, shots=2000, seed=4).counts
+    theirs = {k.replace(" ", ""): n for k, n in theirs.items()}
+    assert set(ours) == set(theirs) == {"100", "001", "010", "111"}
+    for key in theirs:  # four outcomes of probability 1/4 each
+        assert abs(ours[key] - 500) < 120 and abs(theirs[key] - 500) < 120
+
+
+def test_switch_on_a_constant_picks_one_branch():
+    circuit = loads('OPENQASM 3.0; include "stdgates.inc"; qubit q; const int m = 2;'
+                    "switch (m + 1) { case 1 { x q; } case 3 { h q; } default { z q; } }")
+    assert circuit.count_ops() == {"h": 1}
+
+
+@pytest.mark.parametrize("source, line, column, message", [
+    ("while (c == 1) { x q; }", 4, 10, "'while' on measured bits is not supported"),
+    ("int n = 0; while (n < 1) { x q; }", 4, 12, "the 'while' loop unrolls to more than"),
+    ("switch (c) { case 0 { } case 0 { } }", 4, 1, "a value appears in two 'case' branches"),
+    ("switch (c) { default { } case 1 { } }", 4, 26, "'default' must be the last branch"),
+    ("switch (c) { case 2 { } }", 4, 1, "case value 2 does not fit in 1 bit(s)"),
+    ("switch (c) { case 1 x q; }", 4, 21, "expected '{' after 'case'"),
+    ("switch (c) { x q; }", 4, 14, "expected 'case'"),
+])
+def test_while_and_switch_misuse(source, line, column, message):
+    from qfusion.qasm import Limits
+    with pytest.raises(QasmError) as info:
+        loads('OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit q; bit c;\n' + source.replace("x q; }", "x q; n -= 0; }")
+              if "n < 1" in source else 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit q; bit c;\n' + source,
+              limits=Limits(max_operations=1000))
     assert (info.value.line, info.value.column) == (line, column), str(info.value)
     assert message in str(info.value)

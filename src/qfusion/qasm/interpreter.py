@@ -23,7 +23,7 @@ from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
 from qfusion.qasm.fastcalls import FastCalls
-from qfusion.qasm.subroutines import SUBROUTINE_HANDLERS, Subroutines
+from qfusion.qasm.subroutines import SUBROUTINE_HANDLERS, ControlFlow, Subroutines
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
 from qfusion.qasm.symbols import RegisterInfo, Symbols
 from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, ExternDecl, FastCall, For, GateCall, GateDef, If,
@@ -43,7 +43,7 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,

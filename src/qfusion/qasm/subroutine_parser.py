@@ -1,4 +1,4 @@
-"""Parsing subroutines (``def``), ``return`` and aliases (``let``) of OpenQASM 3.
+"""Parsing subroutines (``def``), ``return``, aliases (``let``), ``while`` and ``switch`` of OpenQASM 3.
 
 >>> from qfusion.qasm.parser import Parser
 >>> [type(s).__name__ for s in Parser('OPENQASM 3; def f(qubit q, int[8] n) -> int { return n; }').statements()]
@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from qfusion.qasm import qasm3
-from qfusion.qasm.syntax import Let, MeasureExpr, Parameter, Return, SubroutineDef
+from qfusion.qasm.syntax import Let, MeasureExpr, Parameter, Return, SubroutineDef, Switch, While
 
 
 class SubroutineParser:
@@ -76,3 +76,39 @@ class SubroutineParser:
             parts.append(self.operand())
         stream.expect(";", f"the alias '{name.text}'")
         return Let(token, name.text, parts)
+
+    def _while(self):
+        stream = self.stream
+        token = stream.next()
+        stream.expect("(", "'while'")
+        condition = self.expression()
+        stream.expect(")", "the condition")
+        return While(token, condition, self.block("'while'"))
+
+    def _switch(self):
+        stream = self.stream
+        token = stream.next()
+        stream.expect("(", "'switch'")
+        value = self.expression()
+        stream.expect(")", "the switch value")
+        open_token = stream.expect("{", "'switch (...)'")
+        cases, default = [], None
+        while not stream.accept("}"):
+            if stream.token.kind == "eof":
+                raise open_token.error("'{' after 'switch' is never closed")
+            if default is not None:
+                raise stream.token.error("'default' must be the last branch of a 'switch'")
+            if stream.accept("default"):
+                default = self._switch_body("'default'")
+                continue
+            stream.expect("case", "a branch of 'switch'")
+            values = [self.expression()]
+            while stream.accept(","):
+                values.append(self.expression())
+            cases.append((values, self._switch_body("'case'")))
+        return Switch(token, value, cases, default)
+
+    def _switch_body(self, after: str) -> list:
+        if not self.stream.at("{"):
+            raise self.stream.token.error(f"expected '{{' after {after}, found {self.stream.token.describe()}")
+        return self.block(after)

@@ -24,7 +24,8 @@ from dataclasses import replace
 from qfusion.circuit.circuit import Condition
 from qfusion.qasm.evaluate import Scope, Variable
 from qfusion.qasm.symbols import RegisterInfo
-from qfusion.qasm.syntax import Call, Index, Let, MeasureExpr, Name, Operand, Return, SubroutineDef
+from qfusion.circuit.parameter import ParameterExpression
+from qfusion.qasm.syntax import Call, Index, Let, MeasureExpr, Name, Operand, Return, SubroutineDef, Switch, While
 
 
 class _Returned(Exception):
@@ -202,6 +203,64 @@ class Subroutines:
         return Variable(value, "var", param.token)
 
 
+class ControlFlow:
+    """Mixin of the interpreter: ``while`` and ``switch``."""
+
+    def _while(self, statement: While, context) -> None:
+        if self.condition_of(statement.condition, context) is not None:
+            raise statement.condition.token.error(
+                "'while' on measured bits is not supported: qfusion's circuits have no loops that run "
+                "until a measurement says so (unroll the loop, or write a 'for' loop with a bound)")
+        self.enter_block(statement.token)
+        try:
+            iterations, most = 0, self.limits.max_while_iterations
+            while self._static_truth(statement.condition, context):
+                iterations += 1
+                if iterations > most:
+                    raise statement.token.error(f"the 'while' loop runs more than {most:,} iterations "
+                                                f"(Limits.max_while_iterations)")
+                self.budget.charge(1, statement.token, "the 'while' loop")
+                self.execute(statement.body, context.with_scope())
+        finally:
+            self._depth -= 1
+
+    def _static_truth(self, expr, context) -> bool:
+        value = self.evaluator.value(expr, context.scope)
+        if isinstance(value, (ParameterExpression, str)):
+            raise expr.token.error("a condition must be known when the circuit is built (or test measured bits)")
+        return bool(value)
+
+    def _switch(self, statement: Switch, context) -> None:
+        bits = self._bits_of(statement.value, context)
+        cases = [([self.evaluator.integer(v, context.scope, "a 'case' value") for v in values], body)
+                 for values, body in statement.cases]
+        taken = [v for values, _ in cases for v in values]
+        if len(set(taken)) != len(taken):
+            raise statement.token.error("a value appears in two 'case' branches of this 'switch'")
+        if bits is None:
+            value = self.evaluator.integer(statement.value, context.scope, "the 'switch' value")
+            body = next((body for values, body in cases if value in values), statement.default)
+            if body:
+                self.run_block(body, context.with_scope(), statement.token)
+            return
+        if context.qubits is not None:
+            raise statement.token.error("a 'switch' on measured bits is not allowed inside a gate definition")
+        if statement.default is not None:
+            if len(bits) > _MAX_DEFAULT_BITS:
+                raise statement.token.error(f"'default' of a 'switch' on {len(bits)} measured bits would take "
+                                            f"{2 ** len(bits) - len(taken):,} conditions (at most "
+                                            f"{_MAX_DEFAULT_BITS} bits)")
+            others = [v for v in range(1 << len(bits)) if v not in set(taken)]
+            cases.append((others, statement.default))
+        for values, body in cases:
+            for value in values:
+                if not 0 <= value < (1 << len(bits)):
+                    raise statement.token.error(f"case value {value} does not fit in {len(bits)} bit(s)")
+                condition = self.combine(context.condition, bits, value)
+                if condition is not None:
+                    self.run_block(body, context.with_scope(condition=condition), statement.token)
+
+
 def operand_expr(operand: Operand):
     """The expression an operand reads as (a subroutine argument)."""
     if operand.index is None:
@@ -219,4 +278,6 @@ def _remapped(instruction, mapping: dict):
     return replace(instruction, clbits=clbits, condition=condition)
 
 
-SUBROUTINE_HANDLERS = {SubroutineDef: "_subroutine_def", Return: "_return", Let: "_let"}
+SUBROUTINE_HANDLERS = {SubroutineDef: "_subroutine_def", Return: "_return", Let: "_let", While: "_while",
+                       Switch: "_switch"}
+_MAX_DEFAULT_BITS = 10  # a 'default' on measured bits is expanded into the values no case takes

@@ -270,3 +270,20 @@ class Let:
     token: Token
     name: str
     parts: list
+
+
+@dataclass
+class While:
+    """``while (condition) { ... }``."""
+    token: Token
+    condition: Expr
+    body: list
+
+
+@dataclass
+class Switch:
+    """``switch (value) { case a, b { ... } default { ... } }``; ``cases`` are ``(values, body)``."""
+    token: Token
+    value: Expr
+    cases: list
+    default: list | None
