@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qfusion.circuit.circuit import Condition
+from qfusion.circuit.parameter import ParameterExpression
 from qfusion.qasm.evaluate import Scope, Variable
 from qfusion.qasm.symbols import RegisterInfo
-from qfusion.circuit.parameter import ParameterExpression
 from qfusion.qasm.syntax import Call, Index, Let, MeasureExpr, Name, Operand, Return, SubroutineDef, Switch, While
 
 
