@@ -110,7 +110,7 @@ def test_many_qubits_and_bits_are_refused_before_anything_is_allocated():
 def test_huge_numbers_are_refused():
     refused_quickly(V3 + "rx(2 ** 100000000) q[0];", "integer overflow")
     refused_quickly(V3 + "const int big = 1 << 62; rx(big * big * big) q[0];", "integer overflow")
-    refused_quickly(V3 + "rx(" + "9" * 100 + ") q[0];", "integer literal")
+    refused_quickly(V3 + "rx(" + "9" * 5000 + ") q[0];", "integer literal of 5,000 digits is too long")
     refused_quickly(V3 + "qubit[" + "9" * 25 + "] r;", "Limits.max_qubits")
 
 

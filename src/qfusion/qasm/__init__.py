@@ -13,7 +13,10 @@ Errors are :class:`~qfusion.errors.QasmError` with the line and column of the pr
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import warnings
 
 from qfusion.circuit.circuit import Circuit
 from qfusion.errors import QasmError
@@ -26,17 +29,21 @@ __all__ = ["loads", "load", "dumps", "dump", "Limits", "DEFAULT_LIMITS"]
 
 
 def loads(text: str, filename: str | None = None, *, limits: Limits | None = None,
-          inline_gates: bool = False) -> Circuit:
+          inline_gates: bool = False, externs: dict | None = None) -> Circuit:
     """Read an OpenQASM 2.0 or 3 program into a :class:`~qfusion.circuit.Circuit`.
 
     The version comes from the ``OPENQASM`` line; without one the program is read as
     OpenQASM 3. ``filename`` appears in error messages and locates included files.
     Gates the program defines become :class:`~qfusion.circuit.CircuitGate` s (or, with
-    ``inline_gates=True``, are expanded into their bodies).
+    ``inline_gates=True``, are expanded into their bodies). ``externs`` maps the names of the
+    program's ``extern`` functions to Python functions, called while the circuit is built.
 
     >>> c = loads('OPENQASM 3; include "stdgates.inc"; input float theta; qubit[1] q; rx(theta / 2) q[0];')
     >>> c.parameters
     (Parameter('theta'),)
+    >>> prog = 'OPENQASM 3; include "stdgates.inc"; extern half(float) -> float; qubit q; rx(half(1.5)) q;'
+    >>> loads(prog, externs={"half": lambda x: x / 2}).instructions[0].operation
+    Gate('rx', 0.75)
     >>> loads("OPENQASM 3; qubit q; h q;")
     Traceback (most recent call last):
     ...
@@ -45,13 +52,35 @@ def loads(text: str, filename: str | None = None, *, limits: Limits | None = Non
     if not isinstance(text, str):
         raise TypeError(f"loads() takes the program as a str, got {type(text).__name__}")
     limits = limits or DEFAULT_LIMITS
-    with recursion_headroom(limits):
-        parser = Parser(text, filename, limits)
-        interpreter = Interpreter(parser.version, limits, inline_gates)
-        return interpreter.run(parser.statements())
+    with recursion_headroom(limits), _no_collection():
+        parser = Parser(text, filename, limits, calls=True)
+        for name, function in (externs or {}).items():
+            if not callable(function):
+                raise TypeError(f"externs[{name!r}] must be a Python function, got {type(function).__name__}")
+        interpreter = Interpreter(parser.version, limits, inline_gates, externs)
+        circuit = interpreter.run(parser.statements())
+    unused = sorted(set(externs or ()) - set(interpreter.evaluator.externs))
+    if unused:
+        warnings.warn(f"externs given for functions the program does not declare: {', '.join(unused)}",
+                      stacklevel=2)
+    return circuit
 
 
-def load(path, *, limits: Limits | None = None, inline_gates: bool = False) -> Circuit:
+@contextlib.contextmanager
+def _no_collection():
+    """Pause the cyclic garbage collector while a circuit is built: it would walk the growing list
+    of instructions again and again (most of the time of reading a large file), and reading makes
+    no garbage cycles worth collecting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load(path, *, limits: Limits | None = None, inline_gates: bool = False, externs: dict | None = None) -> Circuit:
     """Read an OpenQASM file (see :func:`loads`); includes are found relative to it.
 
     >>> import os, tempfile
@@ -74,7 +103,7 @@ def load(path, *, limits: Limits | None = None, inline_gates: bool = False) -> C
         raise QasmError(f"cannot read the file: {exc.strerror or exc}", filename=path) from None
     except UnicodeDecodeError as exc:
         raise QasmError(f"the file is not UTF-8 text: {exc.reason}", filename=path) from None
-    return loads(text, path, limits=limits, inline_gates=inline_gates)
+    return loads(text, path, limits=limits, inline_gates=inline_gates, externs=externs)
 
 
 def dumps(circuit: Circuit, version: int = 3) -> str:

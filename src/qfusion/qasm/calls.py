@@ -80,6 +80,13 @@ def _normalized(definition: GateDef) -> list:
     return [names.get(text, (kind, text)) if kind == "id" else (kind, text) for kind, text in definition.tokens]
 
 
+def _shadowable(entry: GateEntry) -> bool:
+    """Whether a program may define its own gate of this name: the gates Qiskit's ``qelib1.inc``
+    adds to the specification's (``sx``, ``cu``, ``rzz``, ...) give way to a program's definition."""
+    return (entry.kind in ("library", "inline") and entry.origin == "qelib1.inc"
+            and entry.name not in qasm2.SPECIFICATION)
+
+
 def _called_names(body) -> list:
     """Every gate call in a body, including those inside loops and blocks (iteratively)."""
     found, stack = [], list(body)
@@ -143,6 +150,7 @@ class GateCalls:
         if path in self._libraries:
             return
         self._libraries.add(path)
+        self.forget_fast_calls()
         table = qasm2.LIBRARY if path == "qelib1.inc" else qasm3.LIBRARY
         entries = [GateEntry(name, "library", *spec, origin=path) for name, spec in table.items()]
         if path == "qelib1.inc":
@@ -150,8 +158,9 @@ class GateCalls:
                         for name, d in _qelib1_inline().items()]
         for entry in entries:
             existing = self.gates.get(entry.name)
-            if existing is not None and existing.kind in ("library", "inline", "builtin"):
-                continue
+            if existing is not None and (existing.kind in ("library", "inline", "builtin") or (
+                    path == "qelib1.inc" and entry.name not in qasm2.SPECIFICATION)):
+                continue  # (a program's own definition of an extension of qelib1.inc stays)
             if existing is not None:
                 raise statement.token.error(f"gate '{entry.name}' of {path} is already defined ({existing.origin})")
             self.gates[entry.name] = entry
@@ -159,7 +168,7 @@ class GateCalls:
     def gate_definition(self, definition: GateDef, context) -> None:
         name, token = definition.name, definition.token
         existing = self.gates.get(name)
-        if existing is not None:
+        if existing is not None and not _shadowable(existing):
             raise token.error(f"gate '{name}' is already defined ({existing.origin})")
         if name in self.qregs or name in self.cregs or name in self.globals.names:
             raise token.error(f"'{name}' is already declared as a register or variable")
@@ -176,6 +185,7 @@ class GateCalls:
                 raise call.token.error(self._unknown_gate(call.name))
         where = f"at {token.filename + ':' if token.filename else ''}{token.line}:{token.column}"
         entry = self._recognized(definition, where)
+        self.forget_fast_calls()
         self.gates[name] = entry or GateEntry(name, "defined", len(definition.params), len(definition.qubits),
                                               definition=definition, origin=where)
 
@@ -202,6 +212,8 @@ class GateCalls:
         name = call.name
         if name == "gphase" and self.version >= 3:
             return self._gphase(call, context)
+        if name in self.subroutines:
+            return self.call_statement(call, context)
         entry = self.gates.get(name)
         if entry is None:
             raise call.token.error(self._unknown_gate(name))

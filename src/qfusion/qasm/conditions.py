@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from qfusion.circuit.circuit import Condition
 from qfusion.circuit.parameter import ParameterExpression
-from qfusion.qasm.syntax import Binary, Index, Name, RangeExpr, SetExpr, Unary
+from qfusion.qasm.syntax import Binary, Call, Index, Name, RangeExpr, SetExpr, Unary
+
+_CASTS = frozenset({"int", "uint", "bool", "bit"})
 
 
 class Conditions:
@@ -63,12 +65,22 @@ class Conditions:
         return bits, value
 
     def _bits_of(self, expr, context):
-        """The classical bits ``expr`` names (a bit register or an indexed bit), or None."""
-        if isinstance(expr, (Name, Index)) and expr.name in self.cregs \
-                and context.scope.lookup(expr.name) is None:
-            register = self.cregs[expr.name]
+        """The classical bits ``expr`` names (a bit register or an indexed bit, or a cast of one such
+        as ``int[4](c)``, ``uint(c)`` or ``bool(c[0])``: a cast reads the same bits), or None."""
+        if isinstance(expr, Call) and expr.name in _CASTS and len(expr.args) == 1:
+            bits = self._bits_of(expr.args[0], context)
+            if bits is not None and expr.name == "bool" and len(bits) != 1:
+                raise expr.token.error("bool(...) of a register of several bits is not a condition on one bit; "
+                                       "compare the register with a value instead")
+            return bits
+        register = None
+        if isinstance(expr, (Name, Index)):
+            register = self.alias(expr.name, context, "bits")
+            if register is None and expr.name in self.cregs and context.scope.lookup(expr.name) is None:
+                register = self.cregs[expr.name]
+        if register is not None:
             if isinstance(expr, Name):
-                return tuple(range(register.start, register.start + register.size))
+                return tuple(register.indices)
             index = expr.index
             if not register.is_array:
                 raise expr.token.error(f"'{register.name}' is a single bit and cannot be indexed")
@@ -77,10 +89,10 @@ class Conditions:
                 if positions and not (0 <= positions[0] < register.size and 0 <= positions[-1] < register.size):
                     raise expr.token.error(f"bit range out of range for register "
                                            f"{register.name}[{register.size}]")
-                return tuple(register.start + p for p in positions)
+                return tuple(register.indices[p] for p in positions)
             if isinstance(index, SetExpr):
-                return tuple(register.start + self._index(e, context, register, "bit") for e in index.elements)
-            return (register.start + self._index(index, context, register, "bit"),)
+                return tuple(register.indices[self._index(e, context, register, "bit")] for e in index.elements)
+            return (register.indices[self._index(index, context, register, "bit")],)
         return None
 
     def combine(self, outer: Condition | None, clbits, value: int) -> Condition | None:

@@ -12,7 +12,7 @@ import os
 from qfusion.qasm import qasm3
 from qfusion.qasm.expressions import ExpressionParser
 from qfusion.qasm.lexer import TokenStream
-from qfusion.qasm.syntax import ClassicalDecl, Include, MeasureExpr, QuantumDecl
+from qfusion.qasm.syntax import ClassicalDecl, ExternDecl, Include, MeasureExpr, QuantumDecl
 
 STANDARD_LIBRARIES = ("qelib1.inc", "stdgates.inc")
 
@@ -51,7 +51,7 @@ class DeclarationParser(ExpressionParser):
         except UnicodeDecodeError as exc:
             raise path_token.error(f"included file '{path}' is not UTF-8 text: {exc.reason}") from None
         self._source_size += len(text)
-        stream = TokenStream(text, full)
+        stream = TokenStream(text, full, getattr(self, "calls", False))
         if stream.at("OPENQASM"):
             self.stream = stream
             version = self._read_version(self.version)
@@ -109,6 +109,8 @@ class DeclarationParser(ExpressionParser):
         if type_name not in qasm3.CLASSICAL_TYPES:
             raise token.error(f"expected a type (bit, int, uint, float, angle, bool) after "
                               f"'{modifier}', found {token.describe()}")
+        if type_name == "bool" and stream.at("["):
+            raise stream.token.error("'bool' takes no size ('bool[n]' is not a type; write 'bit[n]')")
         size = self._designator(type_name)
         name = self._name("variable")
         init = None
@@ -134,3 +136,23 @@ class DeclarationParser(ExpressionParser):
         return self._classical(modifier)
 
     _const = _input = _output = _modified_declaration
+
+    def _extern(self):
+        """``extern name(type, ...) [-> type];`` (the types are read, not checked)."""
+        stream = self.stream
+        token = stream.next()
+        name = self._name("extern function")
+        stream.expect("(", f"the name of extern '{name.text}'")
+        count, depth = 0, 0
+        while depth or not stream.at(")"):
+            part = stream.next()
+            if part.kind == "eof" or part.text == ";":
+                raise part.error(f"expected ')' to close the arguments of extern '{name.text}'")
+            depth += {"[": 1, "]": -1}.get(part.text, 0)
+            count += 1 if count == 0 else int(part.text == "," and depth == 0)
+        stream.next()
+        if stream.accept("->"):
+            while not stream.at(";") and stream.token.kind != "eof":
+                stream.next()
+        stream.expect(";", f"the declaration of extern '{name.text}'")
+        return ExternDecl(token, name.text, count)

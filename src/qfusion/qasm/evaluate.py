@@ -19,7 +19,7 @@ import math
 from qfusion.circuit.parameter import Parameter, ParameterExpression, apply
 from qfusion.errors import QasmError
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
-from qfusion.qasm.syntax import Binary, Call, Index, Literal, Name, Unary
+from qfusion.qasm.syntax import Binary, Call, Expr, Index, Literal, Name, Unary
 
 CONSTANTS_V2 = {"pi": math.pi}
 CONSTANTS_V3 = {"pi": math.pi, "π": math.pi, "tau": math.tau, "τ": math.tau, "euler": math.e, "ℇ": math.e}
@@ -70,6 +70,10 @@ class Evaluator:
         self.constants = CONSTANTS_V3 if version >= 3 else CONSTANTS_V2
         self.describe_name = describe_name
         self._symbolic: dict[int, tuple] = {}  # id -> (expression, depth, size), keeps it alive
+        self.externs: dict[str, tuple] = {}  # declared name -> (number of arguments, Python function or None)
+        self.functions: dict = {}  # Python functions for externs, from loads(..., externs=...)
+        self.subroutines: dict = {}  # the program's subroutines, called through subroutine_call(expr, scope)
+        self.subroutine_call = None
 
     def value(self, expr, scope: Scope):
         """The value of ``expr``: int, float, bool, str (bit string) or ParameterExpression."""
@@ -82,10 +86,23 @@ class Evaluator:
         if isinstance(expr, Unary):
             return self._unary(expr, self.value(expr.operand, scope))
         if isinstance(expr, Call):
+            if expr.name in self.subroutines:
+                return self.subroutine_call(expr, scope)
             return self._call(expr, [self.value(a, scope) for a in expr.args])
         if isinstance(expr, Index):
-            raise expr.token.error(f"'{expr.name}[...]' is not a value known when the circuit is built")
+            return self._bit_of_integer(expr, scope)
         raise expr.token.error("expected a single value, not a range or set")
+
+    def _bit_of_integer(self, expr: Index, scope: Scope):
+        """``a[i]`` of an integer variable known when the circuit is built: its bit ``i``."""
+        variable = scope.lookup(expr.name)
+        value = None if variable is None else variable.value
+        if type(value) is not int or not isinstance(expr.index, Expr):
+            raise expr.token.error(f"'{expr.name}[...]' is not a value known when the circuit is built")
+        position = self.integer(expr.index, scope, "a bit index")
+        if position < 0:
+            raise expr.index.token.error(f"bit index {position} of '{expr.name}' is negative")
+        return (value >> position) & 1
 
     def number(self, expr, scope: Scope, what: str):
         """A real number or parameter expression (a gate argument)."""
@@ -120,7 +137,10 @@ class Evaluator:
         variable = scope.lookup(name)
         if variable is not None:
             if variable.value is None:
-                raise expr.token.error(f"'{name}' is used before it is given a value")
+                raise expr.token.error(f"'{name}' is used before it is given a value (a value that only "
+                                       f"measurements give at run time, such as an angle built from measured "
+                                       f"bits, is not supported: gate parameters are fixed when the circuit "
+                                       f"is built, or are input parameters)")
             return variable.value
         detail = self.describe_name(name) if self.describe_name else None
         raise expr.token.error(detail or f"unknown name '{name}'")
@@ -226,6 +246,8 @@ class Evaluator:
         name = expr.name
         known = _V2_FUNCTIONS if self.version < 3 else set(_REAL_FUNCTIONS) | {
             "floor", "ceiling", "mod", "pow", "float", "int", "uint", "angle", "bool"}
+        if name in self.externs:
+            return self._extern(expr, name, args)
         if name not in known:
             raise expr.token.error(f"unknown function '{name}'")
         arity = 2 if name in ("mod", "pow") else 1
@@ -255,6 +277,25 @@ class Evaluator:
         except (OverflowError, ValueError) as exc:
             raise expr.token.error(f"cannot evaluate {name}({', '.join(map(repr, args))}): "
                                    f"{exc}") from None
+
+    def _extern(self, expr, name: str, args: list):
+        num_args, function = self.externs[name]
+        if function is None:
+            raise expr.token.error(f"extern function '{name}' has no definition qfusion can run: pass a Python "
+                                   f"function for it, loads(..., externs={{'{name}': function}}) (it is called "
+                                   f"when the circuit is built, with values known then)")
+        if len(args) != num_args:
+            raise expr.token.error(f"extern '{name}' takes {num_args} argument(s), got {len(args)}")
+        if any(isinstance(a, ParameterExpression) for a in args):
+            raise expr.token.error(f"extern '{name}' cannot take an input parameter (it runs when the circuit "
+                                   f"is built)")
+        try:
+            value = function(*args)
+        except Exception as exc:  # the user's function: its failure, at the call
+            raise expr.token.error(f"extern '{name}' raised {type(exc).__name__}: {exc}") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise expr.token.error(f"extern '{name}' returned {value!r}; it must return a number")
+        return value
 
     def _symbolic_call(self, expr, name, args):
         if name == "pow":

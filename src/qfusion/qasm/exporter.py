@@ -40,8 +40,9 @@ from qfusion.qasm.limits import DEFAULT_LIMITS, recursion_headroom
 _FUNCTION_NAMES = {"sin", "cos", "tan", "exp", "ln", "log", "sqrt", "arcsin", "arccos", "arctan", "floor",
                    "ceiling", "mod", "pow", "popcount", "rotl", "rotr", "sizeof", "real", "imag"}
 _CANONICAL_PATTERN = re.compile(r"mc(x|phase)_\d+")
-_CANONICAL_FIXED = {"sxdg", "iswap", "ecr", "rxx", "ryy", "rzz"}
 _MAX_MATRIX_EXPANSION = 100_000
+# controlled gates qelib1.inc names, which loads reads as the same ControlledGate
+_CONTROLLED_V2 = {("sx", 1): "csx", ("sx", 3): "c3sqrtx"}
 
 
 def export(circuit: Circuit, version: int) -> str:
@@ -56,20 +57,53 @@ def export(circuit: Circuit, version: int) -> str:
         return _Exporter(circuit, version).text()
 
 
-def _reserved(version: int) -> set:
+def _reserved(version: int, circuit: Circuit) -> set:
+    """Names a gate definition of the circuit's own cannot take: keywords, functions, the gates of
+    the specification's library, and the other library or canonical names the circuit writes
+    (a circuit gate named ``ryy`` or, in version 2, ``sx`` keeps its name where nothing else uses it)."""
     if version >= 3:
         names = set(qasm3.KEYWORDS) | qasm3.RESERVED_NAMES | set(qasm3.LIBRARY) | set(CONSTANTS_V3)
         names |= {"gphase", "U", "measure", "reset", "barrier"}
     else:
-        names = set(qasm2.KEYWORDS) | set(qasm2.LIBRARY) | set(qasm2.INLINE) | {"U", "CX"}
-    return names | _FUNCTION_NAMES | _CANONICAL_FIXED
+        names = set(qasm2.KEYWORDS) | set(qasm2.SPECIFICATION) | {"U", "CX", "u"}
+    return names | _FUNCTION_NAMES | _library_names_used(circuit, version)
+
+
+def _library_names_used(circuit: Circuit, version: int) -> set:
+    """The library and canonical gate names writing ``circuit`` may emit (through its definitions too)."""
+    extended = set(qasm2.LIBRARY) | set(qasm2.INLINE)
+    table = qasm3.EXPORT_NAMES if version >= 3 else qasm2.EXPORT_NAMES
+    found: set = set()
+    stack = [inst.operation for inst in circuit.instructions if isinstance(inst.operation, Gate)]
+    seen: set = set()
+    while stack:
+        gate = stack.pop()
+        if id(gate) in seen:
+            continue
+        seen.add(id(gate))
+        if isinstance(gate, StandardGate):
+            name = (definitions.mcx_name(gate.num_qubits - 1, version) if gate.name == "mcx"
+                    else table.get(gate.name, gate.name))
+            if version < 3 and name == "cu" and gate.params[3] == 0:
+                name = "cu3"
+            found.add(name)
+            found.update(defined for defined, _ in definitions.definitions(name, version))
+        elif isinstance(gate, CircuitGate):
+            stack.extend(i.operation for i in gate.definition.instructions if isinstance(i.operation, Gate))
+        elif isinstance(gate, (ControlledGate, InverseGate, PowerGate, BroadcastGate)):
+            if version < 3:  # written through the library in ways that depend on the gate
+                found |= extended
+            stack.append(gate.base)
+        elif version < 3:
+            found |= extended
+    return found
 
 
 class _Exporter:
     def __init__(self, circuit: Circuit, version: int):
         self.circuit = circuit
         self.version = version
-        self.used = _reserved(version)
+        self.used = _reserved(version, circuit)
         self.definitions: list[str] = []
         self.emitted: set[str] = set()
         self.by_id: dict[int, tuple] = {}  # id(gate) -> (gate, name, parameters)
@@ -233,6 +267,8 @@ class _Exporter:
         else:
             table = qasm3.EXPORT_NAMES if self.version >= 3 else qasm2.EXPORT_NAMES
             name = table.get(gate.name, gate.name)
+            if self.version < 3 and name == "cu" and gate.params[3] == 0:  # the specification's cu3
+                return "cu3" + self._params(gate.params[:3], names)
         for defined, text in definitions.definitions(name, self.version):
             if defined not in self.emitted:
                 self.emitted.add(defined)
@@ -310,6 +346,10 @@ class _Exporter:
         body = self._gate_body(gate, formal, qubits)
         formal_list = f"({', '.join(formal[p.name] for p in params)})" if params else ""
         lines = [f"gate {name}{formal_list} {', '.join(qubits)} {{"] + [f"  {s}" for s in body] + ["}"]
+        if _reads_as_standard(name, lines, self.version):  # loads would take it for the standard gate
+            renamed = self._new_name(name, "g")
+            lines[0] = lines[0].replace(f"gate {name}", f"gate {renamed}", 1)
+            name = renamed
         self.definitions.append("\n".join(lines))
         return name
 
@@ -347,6 +387,8 @@ class _Exporter:
         flips = [f"x {qubits[i]};" for i in range(n) if not (gate.ctrl_state >> i) & 1]
         if isinstance(base, StandardGate) and base.name == "x":
             core = {1: "cx", 2: "ccx"}.get(n) or self._standard(StandardGate("mcx", (), n + 1), names)
+        elif isinstance(base, StandardGate) and (base.name, n) in _CONTROLLED_V2:  # read back as the same gate
+            core = _CONTROLLED_V2[base.name, n]
         elif n == 1 and base.num_qubits == 1 and not base.is_parameterized:
             theta, phi, lam, phase = self._angles(base)
             core = f"cu({theta}, {phi}, {lam}, {phase})"
@@ -362,6 +404,17 @@ class _Exporter:
                 return self._gate_statements(inverse, qubits, names)
         raise QasmError(f"OpenQASM 2 has no '{'inv' if isinstance(gate, InverseGate) else 'pow'}' modifier: "
                         f"cannot write {gate!r} (write version=3, or decompose it)")
+
+
+def _reads_as_standard(name: str, lines: list[str], version: int) -> bool:
+    """Whether the definition ``lines`` of ``name`` is the one :func:`loads` maps onto a standard gate."""
+    if definitions.canonical_text(name, version) is None:
+        return False
+    from qfusion.qasm.calls import _canonical, _normalized
+    from qfusion.qasm.parser import Parser
+    header = "OPENQASM 3;" if version >= 3 else "OPENQASM 2.0;"
+    definition = next(iter(Parser(header + "\n".join(lines)).statements()))
+    return _normalized(definition) == _canonical(name, version)
 
 
 def _is_matrix_gate(gate: Gate) -> bool:

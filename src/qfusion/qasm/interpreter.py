@@ -22,24 +22,12 @@ from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
+from qfusion.qasm.fastcalls import FastCalls
+from qfusion.qasm.subroutines import SUBROUTINE_HANDLERS, ControlFlow, Subroutines
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
 from qfusion.qasm.symbols import RegisterInfo, Symbols
-from qfusion.qasm.syntax import (
-    Assign,
-    Barrier,
-    Block,
-    ClassicalDecl,
-    For,
-    GateCall,
-    GateDef,
-    If,
-    Include,
-    Measure,
-    QuantumDecl,
-    RangeExpr,
-    Reset,
-    SetExpr,
-)
+from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, ExternDecl, FastCall, For, GateCall, GateDef, If,
+                                 Include, Measure, QuantumDecl, RangeExpr, Reset, SetExpr)
 
 
 class Context:
@@ -55,15 +43,17 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow):
     """Builds a :class:`Circuit` from the statements of one program."""
 
-    def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False):
+    def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
+                 externs: dict | None = None):
         self.version = version
         self.limits = limits
         self.inline_gates = inline_gates
         self.budget = Budget(limits.max_operations)
         self.evaluator = Evaluator(version, limits, self._describe_name)
+        self.evaluator.functions = dict(externs or {})
         self.globals = Scope()
         self.qregs: dict[str, RegisterInfo] = {}
         self.cregs: dict[str, RegisterInfo] = {}
@@ -71,7 +61,10 @@ class Interpreter(Symbols, GateCalls, Conditions):
         self.num_clbits = 0
         self.main = Target()
         self._depth = 0
-        self._dispatch = {kind: getattr(self, name) for kind, name in _HANDLERS.items()}
+        self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS}.items()}
+        Subroutines.__init__(self)
+        self._fast_args: dict[str, tuple | None] = {}
+        self._fast_calls: dict[str, tuple] = {}
         GateCalls.__init__(self)
 
     def run(self, statements) -> Circuit:
@@ -89,12 +82,14 @@ class Interpreter(Symbols, GateCalls, Conditions):
     def execute(self, statements, context: Context) -> None:
         dispatch = self._dispatch
         for statement in statements:
+            self.current_context = context
             try:
                 dispatch[type(statement)](statement, context)
             except CircuitError as exc:
                 raise QasmError(str(exc), *position(statement.token)) from None
 
     def execute_one(self, statement, context: Context) -> None:
+        self.current_context = context
         try:
             self._dispatch[type(statement)](statement, context)
         except CircuitError as exc:
@@ -121,7 +116,7 @@ class Interpreter(Symbols, GateCalls, Conditions):
                 raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments "
                                           f"by name ({', '.join(context.qubits)}); found '{operand.name}'")
             return [context.qubits[operand.name]], True
-        register = self.qregs.get(operand.name)
+        register = self.alias(operand.name, context, "qubits") or self.qregs.get(operand.name)
         if register is None:
             kind = "a classical register" if operand.name in self.cregs else "not declared"
             raise operand.token.error(f"unknown qubit register '{operand.name}' ({kind})")
@@ -129,7 +124,7 @@ class Interpreter(Symbols, GateCalls, Conditions):
 
     def clbits_of(self, operand, context: Context) -> tuple[list[int], bool]:
         """The classical bit indices an operand names, and whether it named a single bit."""
-        register = self.cregs.get(operand.name)
+        register = self.alias(operand.name, context, "bits") or self.cregs.get(operand.name)
         if register is None:
             kind = "a qubit register" if operand.name in self.qregs else "not declared"
             raise operand.token.error(f"unknown classical register '{operand.name}' ({kind})")
@@ -138,7 +133,7 @@ class Interpreter(Symbols, GateCalls, Conditions):
     def _indices(self, register: RegisterInfo, operand, context, what: str):
         index = operand.index
         if index is None:
-            return list(range(register.start, register.start + register.size)), not register.is_array
+            return list(register.indices), not register.is_array
         if not register.is_array:
             raise operand.token.error(f"'{register.name}' is a single {what} and cannot be indexed")
         if isinstance(index, RangeExpr):
@@ -147,10 +142,10 @@ class Interpreter(Symbols, GateCalls, Conditions):
                 if not 0 <= p < register.size:
                     raise operand.token.error(f"{what} index {p} out of range for register "
                                               f"{register.name}[{register.size}]")
-            return [register.start + p for p in positions], False
+            return [register.indices[p] for p in positions], False
         if isinstance(index, SetExpr):
-            return [register.start + self._index(e, context, register, what) for e in index.elements], False
-        return [register.start + self._index(index, context, register, what)], True
+            return [register.indices[self._index(e, context, register, what)] for e in index.elements], False
+        return [register.indices[self._index(index, context, register, what)]], True
 
     def _index(self, expr, context, register: RegisterInfo, what: str) -> int:
         value = self.evaluator.integer(expr, context.scope, f"a {what} index")
@@ -260,7 +255,7 @@ class Interpreter(Symbols, GateCalls, Conditions):
         total = 0
         for statement in body:
             kind = type(statement)
-            if kind in (GateCall, Measure, Reset, Barrier):
+            if kind in (GateCall, FastCall, Measure, Reset, Barrier):
                 total += 1
             elif kind is Block:
                 total += self._minimum_cost(statement.body, context)
@@ -300,6 +295,13 @@ class Interpreter(Symbols, GateCalls, Conditions):
                 self.run_block(statement.else_body, context.with_scope(condition=else_condition),
                                statement.token)
 
+    def _extern(self, statement: ExternDecl, context: Context) -> None:
+        self._check_new_name(statement.token, statement.name)
+        if statement.name in self.evaluator.externs:
+            raise statement.token.error(f"extern '{statement.name}' is already declared")
+        function = self.evaluator.functions.get(statement.name)
+        self.evaluator.externs[statement.name] = (statement.num_args, function)
+
     def _include(self, statement: Include, context: Context) -> None:
         self.include_library(statement)
 
@@ -317,4 +319,5 @@ class Interpreter(Symbols, GateCalls, Conditions):
 
 _HANDLERS = {Include: "_include", QuantumDecl: "_quantum_decl", ClassicalDecl: "_classical_decl",
              GateDef: "gate_definition", GateCall: "gate_call", Measure: "_measure", Reset: "_reset",
-             Barrier: "_barrier", Assign: "_assign", If: "_if", For: "_for", Block: "_block"}
+             Barrier: "_barrier", Assign: "_assign", If: "_if", For: "_for", Block: "_block", FastCall: "fast_call",
+             ExternDecl: "_extern"}

@@ -73,6 +73,8 @@ class Token(NamedTuple):
             return "end of file"
         if self.kind == "string":
             return f"string {self.text}"
+        if self.kind == "call":  # as its first ordinary token reads
+            return f"'{_HEAD.match(self.text).group()}'"
         return f"'{self.text}'"
 
 
@@ -83,13 +85,30 @@ _NUMBER = (r"(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*)?\.[
            r"|[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+|[0-9][0-9_]*)\w*")
 # One alternative per kind of piece, the most frequent first; a piece is classified by its first
 # character. The last alternative takes any character, so the pieces cover the text without gaps.
-_PIECE = re.compile(
+_PIECE_TEXT = (
     r"[ \t\r\f\v]+|[^\W\d]\w*|[;,\[\]()]|" + _NUMBER
     + r"|\n(?:[ \t]*(?:\#?pragma\b|@[^\W\d])[^\n]*)?|//[^\n]*|/\*(?s:.*?)\*/|/\*|\"[^\"\n]*\"|'[^'\n]*'"
     + r"|->|==|!=|<=|>=|&&|\|\||\*\*|<<=|>>=|<<|>>|[-+*/%&|^]=|\+\+|[\s\S]")
-_INTEGER = re.compile(r"0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*")
-_FLOAT = re.compile(r"(?:[0-9][0-9_]*)?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*\.(?:[eE][-+]?[0-9]+)?"
-                    r"|[0-9][0-9_]*[eE][-+]?[0-9]+")
+_PIECE = re.compile(_PIECE_TEXT)
+# A whole simple gate call on indexed qubits (``rz(pi/4) q[3];``, ``cx q[0], q[1];``) as one ``call``
+# token: most statements of large files are such calls, and the interpreter applies them without
+# a syntax tree. (What it cannot apply that way it splits into ordinary tokens: :func:`split_call`.)
+_CALL_TEXT = (r"[A-Za-z_]\w*(?:\((?:[^;(){}\"'\n/]|/(?![/*])|\((?:[^;(){}\"'\n/]|/(?![/*]))*\))*\))?"
+              r"[ \t]+[A-Za-z_]\w*\[[0-9]+\](?:[ \t]*,[ \t]*[A-Za-z_]\w*\[[0-9]+\])*[ \t]*;"
+              r"(?:[ \t\r]*\n(?![ \t]*(?:\#?pragma\b|@[^\W\d])))?")  # (with its line's end, unless a pragma follows)
+_PIECE_CALLS = re.compile(_CALL_TEXT + "|" + _PIECE_TEXT)
+_NOT_CALLS = frozenset({"OPENQASM", "include", "qreg", "creg", "gate", "opaque", "measure", "reset", "barrier",
+                        "if", "else", "for", "while", "in", "return", "let", "qubit", "bit", "int", "uint", "float",
+                        "angle", "bool", "const", "input", "output", "gphase", "ctrl", "negctrl", "inv", "pow",
+                        "def", "extern", "box", "delay", "switch", "case", "default", "duration", "stretch",
+                        "array", "complex", "cal", "defcal", "defcalgrammar", "break", "continue", "end", "void",
+                        "durationof", "readonly", "mutable", "pragma"})
+# literals as the grammar has them: a '_' only between two digits
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+_INTEGER = re.compile(r"0[xX][0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[oO][0-7]+(?:_[0-7]+)*|0[bB][01]+(?:_[01]+)*|"
+                      + _DIGITS)
+_FLOAT = re.compile(rf"(?:{_DIGITS})?\.{_DIGITS}(?:[eE][-+]?[0-9]+)?|{_DIGITS}\.(?:[eE][-+]?[0-9]+)?"
+                    rf"|{_DIGITS}[eE][-+]?[0-9]+")
 _UNIT = re.compile(r"(?:[0-9][0-9_]*)?\.?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?(?:ns|us|µs|ms|s|dt|im)")
 _FIRST_LINE = re.compile(r"[ \t]*(?:\#?pragma\b|@[^\W\d])[^\n]*")
 _SPACE = frozenset(" \t\r\f\v\n")
@@ -117,7 +136,7 @@ def iter_tokens(text: str, filename: str | None = None) -> Iterator[Token]:
         yield from chunk
 
 
-def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]:
+def iter_chunks(text: str, filename: str | None = None, calls: bool = False) -> Iterator[list[Token]]:
     """Yield the tokens of ``text`` as lists, chunk after chunk; the last one ends with an ``eof`` token.
 
     Raises :class:`QasmError` at the first character that starts no token, an unterminated
@@ -125,13 +144,17 @@ def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]
     imaginary numbers are not supported). The text is scanned in chunks, so memory stays
     proportional to a chunk, not to the whole text.
 
+    With ``calls``, a simple gate call on indexed qubits is one ``call`` token (see :func:`split_call`).
+
     >>> [len(chunk) for chunk in iter_chunks("x y")]
     [2, 1]
+    >>> [t.kind for t in next(iter_chunks("cx q[0], q[1]; reset q[0];", calls=True))]
+    ['call', 'id', 'id', 'op', 'int', 'op', 'op']
     """
     source = Source(text, filename)
     first = _FIRST_LINE.match(text)
     pos, size = (first.end() if first else 0), len(text)
-    findall = _PIECE.findall
+    findall = (_PIECE_CALLS if calls else _PIECE).findall
     while pos < size:
         stop = text.find("\n", pos + _CHUNK)
         stop = size if stop < 0 else stop
@@ -154,6 +177,15 @@ def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]
                 continue
             if c.isalpha() or c == "_":
                 kind = "id"
+                if piece[-1] in _CALL_ENDS:  # a whole gate call (see _CALL_TEXT)
+                    length = len(piece)
+                    piece = piece.rstrip()
+                    if _HEAD.match(piece).group() in _NOT_CALLS:  # a keyword's statement: its ordinary tokens
+                        tokens.extend(_tokens(text, offset, offset + len(piece), source))
+                    else:
+                        append(Token("call", piece, offset, source))
+                    offset += length
+                    continue
             elif c in "0123456789" or (c == "." and len(piece) > 1):
                 if _INTEGER.fullmatch(piece):
                     kind = "int"
@@ -163,13 +195,17 @@ def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]
                     kind = "imaginary" if piece.endswith("im") else "duration"
                 else:
                     raise Token("", "", offset, source).error(
-                        f"unsupported literal '{piece[:40]}' (durations and imaginary numbers are not supported)")
+                        f"invalid number literal '{piece[:40]}' (a '_' goes only between two digits)")
             elif c in _QUOTES and len(piece) > 1:
                 kind = "string"
             elif piece in _OPERATORS:
                 kind = "op"
             elif c in _QUOTES:
                 raise Token("", "", offset, source).error("unterminated string")
+            elif c == "#" and text.startswith("#dim", offset):
+                raise Token("", "", offset, source).error(
+                    "array arguments of any number of dimensions ('#dim = n') are not supported: arrays "
+                    "are not part of qfusion's circuits")
             else:
                 raise Token("", "", offset, source).error(f"unexpected character {c!r}")
             append(Token(kind, piece, offset, source))
@@ -180,18 +216,56 @@ def iter_chunks(text: str, filename: str | None = None) -> Iterator[list[Token]]
     yield [Token("eof", "", size, source)]
 
 
+_HEAD = re.compile(r"\w+")
+_CALL_ENDS = frozenset(";\n")
+
+
+def _tokens(text: str, start: int, stop: int, source: Source) -> list[Token]:
+    """The ordinary tokens of ``text[start:stop]``, a piece without comments, strings or new lines."""
+    tokens, offset = [], start
+    for piece in _PIECE.findall(text, start, stop):
+        c = piece[0]
+        if c in _SPACE:
+            pass
+        elif c.isalpha() or c == "_":
+            tokens.append(Token("id", piece, offset, source))
+        elif c in "0123456789" or (c == "." and len(piece) > 1):
+            kind = "int" if _INTEGER.fullmatch(piece) else "float" if _FLOAT.fullmatch(piece) else None
+            if kind is None:
+                raise Token("", "", offset, source).error(f"invalid number literal '{piece[:40]}'")
+            tokens.append(Token(kind, piece, offset, source))
+        elif piece in _OPERATORS:
+            tokens.append(Token("op", piece, offset, source))
+        else:
+            raise Token("", "", offset, source).error(f"unexpected character {c!r}")
+        offset += len(piece)
+    return tokens
+
+
+def split_call(token: Token) -> list[Token]:
+    """The ordinary tokens of a ``call`` token (for the parser, where a call is not applied whole).
+
+    >>> [t.text for t in split_call(next(iter_chunks("rz(pi/2) q[1];", calls=True))[0])]
+    ['rz', '(', 'pi', '/', '2', ')', 'q', '[', '1', ']', ';']
+    """
+    return _tokens(token.source.text, token.offset, token.offset + len(token.text), token.source)
+
+
 def int_value(token: Token) -> int:
     """The value of an ``int`` token (decimal, ``0x``, ``0o``, ``0b``; ``_`` separators allowed).
 
     >>> int_value(tokenize("0x1_0")[0])
     16
+    >>> int_value(tokenize("1427247692705959881058285969449495136382746624")[0]) == 2**150
+    True
     """
     text = token.text.replace("_", "")
     if len(text) > 2 and text[0] == "0" and text[1].lower() in _INT_KIND:
         return int(text[2:], _INT_KIND[text[1].lower()])
-    if len(text) > 30:
-        raise token.error(f"integer literal {token.text} is too large")
-    return int(text)
+    try:  # arbitrary precision, up to Python's limit on decimal conversions (4300 digits by default)
+        return int(text)
+    except ValueError as exc:
+        raise token.error(f"integer literal of {len(text):,} digits is too long: {exc}") from None
 
 
 def float_value(token: Token) -> float:
@@ -208,8 +282,8 @@ class TokenStream:
 
     __slots__ = ("_chunks", "_tokens", "_index", "token", "filename", "record")
 
-    def __init__(self, text: str, filename: str | None = None):
-        self._chunks = iter_chunks(text, filename)
+    def __init__(self, text: str, filename: str | None = None, calls: bool = False):
+        self._chunks = iter_chunks(text, filename, calls)
         self._tokens = next(self._chunks)
         self._index = 0
         self.token = self._tokens[0]  # the current token
@@ -242,6 +316,21 @@ class TokenStream:
             if self.record is not None:
                 self.record.append(token)
         return token
+
+    @classmethod
+    def of(cls, tokens: list[Token], filename: str | None = None) -> "TokenStream":
+        """A stream over ready tokens (the last one ``eof``)."""
+        stream = cls.__new__(cls)
+        stream._chunks, stream._tokens, stream._index = iter(()), tokens, 0
+        stream.token, stream.filename, stream.record = tokens[0], filename, None
+        return stream
+
+    def split_current(self) -> None:
+        """Replace a current ``call`` token by its ordinary tokens."""
+        if self.token.kind == "call":
+            parts = split_call(self.token)
+            self._tokens[self._index:self._index + 1] = parts
+            self.token = parts[0]
 
     def at(self, text: str) -> bool:
         """Whether the current token is the operator or word ``text``."""

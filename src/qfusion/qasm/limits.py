@@ -40,6 +40,7 @@ class Limits:
     max_operations: int = 10_000_000
     max_qubits: int = 10_000
     max_clbits: int = 1_000_000
+    max_while_iterations: int = 100_000
 
     def __post_init__(self):
         for name, value in vars(self).items():

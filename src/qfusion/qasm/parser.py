@@ -18,35 +18,40 @@ import os
 from qfusion.errors import QasmError
 from qfusion.qasm import qasm2, qasm3
 from qfusion.qasm.declarations import DeclarationParser
-from qfusion.qasm.lexer import TokenStream
+from qfusion.qasm.lexer import Token, TokenStream, split_call
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
-from qfusion.qasm.syntax import (
-    Assign,
-    Barrier,
-    Block,
-    For,
-    GateCall,
-    GateDef,
-    If,
-    Measure,
-    MeasureExpr,
-    Modifier,
-    Operand,
-    Reset,
-)
+from qfusion.qasm.subroutine_parser import SubroutineParser
+from qfusion.qasm.syntax import (Assign, Barrier, Block, FastCall, For, GateCall, GateDef, If, Measure, MeasureExpr,
+                                 Modifier, Operand, Reset)
 
 _COMPOUND = {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
 
-class Parser(DeclarationParser):
+def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -> GateCall:
+    """The :class:`GateCall` a :class:`FastCall` stands for (parsed from its tokens).
+
+    >>> p = Parser('OPENQASM 2.0; rz(pi/2) q[1];', calls=True)
+    >>> expand_call(next(p.statements()), 2).operands[0].index.value
+    1
+    """
+    parser = Parser.__new__(Parser)
+    tokens = split_call(call.token)
+    eof = Token("eof", "", call.token.offset + len(call.token.text), call.token.source)
+    DeclarationParser.__init__(parser, TokenStream.of(tokens + [eof], call.token.filename), version, limits)
+    parser.keywords = qasm3.KEYWORDS if version >= 3 else qasm2.KEYWORDS
+    return parser._call()
+
+
+class Parser(DeclarationParser, SubroutineParser):
     """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,
-                 default_version: int = 3):
+                 default_version: int = 3, calls: bool = False):
         if len(text) > limits.max_source_bytes:
             raise QasmError(f"source of {len(text):,} characters exceeds the limit of "
                             f"{limits.max_source_bytes:,} (Limits.max_source_bytes)", filename=filename)
-        stream = TokenStream(text, filename)
+        self.calls = calls  # simple gate calls as FastCall nodes (for the interpreter)
+        stream = TokenStream(text, filename, calls)
         super().__init__(stream, default_version, limits)
         self._streams = [stream]
         self._paths = [os.path.realpath(filename) if filename else None]
@@ -93,6 +98,12 @@ class Parser(DeclarationParser):
         """Parse one statement; None for an empty statement or a spliced ``include``."""
         stream = self.stream
         token = stream.token
+        if token.kind == "call":
+            if not in_gate:
+                stream.next()
+                return FastCall(token)
+            stream.split_current()
+            token = stream.token
         if token.kind == "op":
             if token.text == ";":
                 stream.next()
@@ -131,6 +142,8 @@ class Parser(DeclarationParser):
             raise open_token.error(f"blocks nested too deeply (more than {self.limits.max_nesting} levels)")
         try:
             if not stream.accept("{"):
+                if self.version >= 3 and stream.at(";"):  # the grammar has no empty statement here
+                    raise stream.token.error(f"expected a statement or '{{' after {after}, found ';'")
                 statement = self.statement(in_gate=self._in_gate)
                 return [statement] if statement is not None else []
             body = []
@@ -191,6 +204,7 @@ class Parser(DeclarationParser):
                 raise stream.token.error("expected '(' and an exponent after 'pow'")
             stream.expect("@", f"the modifier '{token.text}'")
             modifiers.append(Modifier(token, token.text, arg))
+        stream.split_current()
         name = stream.token
         if name.kind != "id" or (name.text in self.keywords and name.text != "gphase"):
             raise name.error(f"expected a gate name after '@', found {name.describe()}")
@@ -270,7 +284,7 @@ class Parser(DeclarationParser):
         stream.expect(")", "the condition")
         if self.version < 3:
             statement = self.statement()
-            if not isinstance(statement, (GateCall, Measure, Reset)):
+            if not isinstance(statement, (GateCall, FastCall, Measure, Reset)):
                 raise token.error("in OpenQASM 2, 'if' must be followed by one gate, measure or reset")
             return If(token, condition, [statement])
         then_body = self.block("'if'")
@@ -288,7 +302,9 @@ class Parser(DeclarationParser):
             if stream.accept("["):
                 self.expression()
                 stream.expect("]", f"the width of '{first.text}'")
-            variable = stream.expect_kind("id", f"a loop variable after '{first.text}'")
+            variable = self._name("loop variable")
+        elif first.text in self.keywords or first.text in qasm3.RESERVED_NAMES:
+            raise first.error(f"'{first.text}' is a reserved word and cannot name a loop variable")
         else:
             variable = first
         stream.expect("in", "the loop variable")

@@ -53,6 +53,11 @@ for _name, _qubits in (("rx", 1), ("ry", 1), ("rz", 1), ("p", 1), ("cp", 2), ("c
 LIBRARY["u"] = (3, 1, _standard("u"))
 LIBRARY["cu"] = (4, 2, _standard("cu"))
 
+# the gates of the specification's qelib1.inc (arXiv:1707.03429); the others here are Qiskit's
+# extensions, and a program's own definition of one of those names shadows it (as in Qiskit)
+SPECIFICATION = frozenset({"u3", "u2", "u1", "cx", "id", "x", "y", "z", "h", "s", "sdg", "t", "tdg", "rx", "ry",
+                           "rz", "cz", "cy", "ch", "ccx", "crz", "cu1", "cu3"})
+
 # gates of qelib1.inc with no exact qfusion counterpart: expanded from the file's definitions
 INLINE = frozenset({"rccx", "rc3x"})
 

@@ -6,7 +6,7 @@ Qiskit gives them (``u1`` is ``p``, ``u2(φ, λ)`` is ``u(π/2, φ, λ)``, ``u3`
 
 >>> LIBRARY["cphase"][2](0.25)
 Gate('cp', 0.25)
->>> "while" in UNSUPPORTED
+>>> "box" in UNSUPPORTED
 True
 """
 
@@ -25,21 +25,17 @@ STATEMENTS = {
     "opaque": "_opaque", "measure": "_measure", "reset": "_reset", "barrier": "_barrier", "if": "_if",
     "for": "_for", "gphase": "_gphase", "bit": "_bit", "int": "_int", "uint": "_uint", "float": "_float",
     "angle": "_angle", "bool": "_bool", "const": "_const", "input": "_input", "output": "_output",
+    "extern": "_extern", "def": "_def", "return": "_return", "let": "_let", "while": "_while",
+    "switch": "_switch",
 }
 _NOT_SUPPORTED = {
-    "while": "'while' loops are not supported (only 'for' loops over ranges known when the circuit is built)",
-    "def": "subroutines ('def') are not supported",
-    "extern": "'extern' functions are not supported",
-    "return": "'return' is not supported (subroutines are not supported)",
     "break": "'break' is not supported in loops",
     "continue": "'continue' is not supported in loops",
     "end": "'end' is not supported",
-    "switch": "'switch' statements are not supported",
-    "case": "'case' is not supported ('switch' statements are not supported)",
-    "default": "'default' is not supported ('switch' statements are not supported)",
+    "case": "'case' outside a 'switch'",
+    "default": "'default' outside a 'switch'",
     "box": "'box' blocks are not supported",
     "delay": "'delay' instructions are not supported (timing is not part of a qfusion circuit)",
-    "let": "aliases ('let') are not supported",
     "cal": "pulse-level 'cal' blocks are not supported",
     "defcal": "pulse-level 'defcal' definitions are not supported",
     "defcalgrammar": "'defcalgrammar' is not supported",
@@ -55,10 +51,13 @@ _NOT_SUPPORTED = {
     "in": "unexpected 'in' outside a 'for' loop",
 }
 UNSUPPORTED = _NOT_SUPPORTED
-KEYWORDS = frozenset(STATEMENTS) | frozenset(_NOT_SUPPORTED) | {"OPENQASM", "true", "false"} | MODIFIERS
-NOT_IN_GATE = frozenset({"measure", "reset", "qreg", "creg", "qubit", "gate", "include", "opaque", "bit",
+KEYWORDS = (frozenset(STATEMENTS) | frozenset(_NOT_SUPPORTED) | {"extern", "def", "return", "let", "while", "switch"}
+            | {"OPENQASM", "true", "false"} | MODIFIERS)
+NOT_IN_GATE = frozenset({"measure", "reset", "qreg", "creg", "qubit", "gate", "include", "opaque", "bit", "def",
+                         "return", "let",
                          "int", "uint", "float", "angle", "bool", "const", "input", "output"})
-TOP_LEVEL_ONLY = frozenset({"include", "gate", "qreg", "creg", "qubit", "opaque", "input", "output", "bit"})
+TOP_LEVEL_ONLY = frozenset({"include", "gate", "qreg", "creg", "qubit", "opaque", "input", "output", "extern",
+                            "def"})
 
 
 def _standard(name: str):

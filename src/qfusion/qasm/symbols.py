@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from qfusion.circuit.parameter import Parameter, ParameterExpression
 from qfusion.qasm.evaluate import Scope, Variable
-from qfusion.qasm.syntax import Assign, Binary, ClassicalDecl, MeasureExpr, Name, QuantumDecl
+from qfusion.qasm.syntax import Assign, Binary, Call, ClassicalDecl, MeasureExpr, Name, QuantumDecl
 
 
 class RegisterInfo:
-    """A declared register: its first index in the circuit, its size, and whether it is an array."""
-    __slots__ = ("name", "start", "size", "is_array", "token")
+    """A declared register: its first index in the circuit, its size, and whether it is an array;
+    ``indices`` are its qubits or bits in the circuit (any list of them for an alias, ``let``)."""
+    __slots__ = ("name", "start", "size", "is_array", "token", "indices")
 
-    def __init__(self, name, start, size, is_array, token):
+    def __init__(self, name, start, size, is_array, token, indices=None):
         self.name, self.start, self.size, self.is_array, self.token = name, start, size, is_array, token
+        self.indices = range(start, start + size) if indices is None else indices
 
 
 class Symbols:
@@ -45,6 +47,7 @@ class Symbols:
         if self.num_qubits + size > self.limits.max_qubits:
             raise decl.name_token.error(f"declaring {decl.name}[{size}] makes {self.num_qubits + size:,} qubits, "
                                         f"more than the limit of {self.limits.max_qubits:,} (Limits.max_qubits)")
+        self.forget_fast_calls()
         self.qregs[decl.name] = RegisterInfo(decl.name, self.num_qubits, size, decl.size is not None, decl.token)
         self.num_qubits += size
 
@@ -87,6 +90,8 @@ class Symbols:
         return float(value)
 
     def _bit_decl(self, decl: ClassicalDecl, context) -> None:
+        if self.local_bit_decl(decl, context):
+            return None
         name = decl.name
         self._check_new_name(decl.name_token, name)
         if decl.modifier in ("input", "const"):
@@ -101,7 +106,7 @@ class Symbols:
         init = decl.init
         if isinstance(init, MeasureExpr):
             qubits, _ = self.qubits_of(init.operand, context)
-            self._measure_pairs(qubits, list(range(register.start, register.start + size)), init.token, context)
+            self._measure_pairs(qubits, list(register.indices), init.token, context)
         elif init is not None:
             value = self.evaluator.value(init, context.scope)
             if value not in (0, False) and value != "0" * size:
@@ -115,7 +120,11 @@ class Symbols:
             qubits, _ = self.qubits_of(statement.value.operand, context)
             clbits, _ = self.clbits_of(target, context)
             return self._measure_pairs(qubits, clbits, statement.value.token, context)
-        if target.name in self.cregs:
+        value = statement.value
+        if isinstance(value, Call) and value.name in self.subroutines and statement.op == "=" and (
+                target.name in self.cregs or self.alias(target.name, context, "bits") is not None):
+            return self.assign_bits(target, value, context)
+        if target.name in self.cregs or self.alias(target.name, context, "bits") is not None:
             raise statement.token.error("classical arithmetic on bits is not supported (bits can only "
                                         "receive measurements)")
         variable = context.scope.lookup(target.name)

@@ -165,6 +165,23 @@ class GateCall:
     modifiers: list = field(default_factory=list)
 
 
+class FastCall:
+    """A simple gate call on indexed qubits kept as its one ``call`` token (see
+    :func:`~qfusion.qasm.lexer.split_call`); the interpreter applies it without a syntax tree."""
+    __slots__ = ("token",)
+
+    def __init__(self, token: Token):
+        self.token = token
+
+
+@dataclass
+class ExternDecl:
+    """``extern name(types) -> type;``: a function the program calls but does not define."""
+    token: Token
+    name: str
+    num_args: int
+
+
 @dataclass
 class Measure:
     """``measure q -> c;``"""
@@ -219,3 +236,54 @@ class Block:
     """A bare ``{ ... }`` scope."""
     token: Token
     body: list
+
+
+@dataclass
+class Parameter:
+    """A subroutine parameter: ``qubit[n] name`` (``kind`` "qubit") or ``type[n] name``."""
+    token: Token
+    kind: str
+    name: str
+    size: Expr | None
+
+
+@dataclass
+class SubroutineDef:
+    """``def name(parameters) -> type { body }``."""
+    token: Token
+    name: str
+    params: list
+    returns: str | None
+    body: list
+
+
+@dataclass
+class Return:
+    """``return;``, ``return value;`` or ``return measure q;``."""
+    token: Token
+    value: object = None
+
+
+@dataclass
+class Let:
+    """``let name = q[0:2] ++ r;``: an alias of qubits or bits."""
+    token: Token
+    name: str
+    parts: list
+
+
+@dataclass
+class While:
+    """``while (condition) { ... }``."""
+    token: Token
+    condition: Expr
+    body: list
+
+
+@dataclass
+class Switch:
+    """``switch (value) { case a, b { ... } default { ... } }``; ``cases`` are ``(values, body)``."""
+    token: Token
+    value: Expr
+    cases: list
+    default: list | None

@@ -1,0 +1,283 @@
+"""Subroutines (``def``), ``return``, aliases (``let``) and bits declared inside blocks, in OpenQASM 3.
+
+A subroutine call is expanded where it is made: its qubit parameters become aliases of the
+caller's qubits, its classical parameters local variables holding the values of the arguments,
+and its ``return`` gives the caller a value (a number known when the circuit is built, or bits:
+``c = f(q);`` makes the measurements that produced the returned bits write ``c``'s bits).
+
+>>> from qfusion.qasm import loads
+>>> c = loads('''OPENQASM 3; include "stdgates.inc";
+... def bell(qubit a, qubit b) { h a; cx a, b; }
+... def flip(qubit[2] r) -> bit[2] { bit[2] m; x r; m = measure r; return m; }
+... qubit[4] q; bit[2] out;
+... bell(q[0], q[1]); let pair = q[2] ++ q[3]; bell(pair[0], pair[1]); out = flip(q[2:3]);''')
+>>> c.count_ops()
+{'h': 2, 'cx': 2, 'x': 2, 'measure': 2}
+>>> [inst.clbits for inst in c.instructions if inst.name == "measure"]
+[(0,), (1,)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qfusion.circuit.circuit import Condition
+from qfusion.circuit.parameter import ParameterExpression
+from qfusion.qasm.evaluate import Scope, Variable
+from qfusion.qasm.symbols import RegisterInfo
+from qfusion.qasm.syntax import Call, Index, Let, MeasureExpr, Name, Operand, Return, SubroutineDef, Switch, While
+
+
+class _Returned(Exception):
+    """``return`` leaving a subroutine body, with its value."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+
+class Subroutines:
+    """Mixin of the interpreter: definitions and calls of subroutines, ``return``, ``let``."""
+
+    def __init__(self):
+        self.subroutines: dict[str, SubroutineDef] = {}
+        self.aliases_live = 0  # subroutine calls being expanded (their parameters may shadow registers)
+        self.current_context = None
+        self.evaluator.subroutines = self.subroutines
+        self.evaluator.subroutine_call = self._subroutine_value
+
+    def alias(self, name: str, context, kind: str):
+        """The :class:`RegisterInfo` an alias ``name`` of ``kind`` ("qubits" or "bits") stands for, or None."""
+        variable = context.scope.lookup(name)
+        return variable.value if variable is not None and variable.kind == kind else None
+
+    # -- definitions ---------------------------------------------------------------------------
+    def _subroutine_def(self, definition: SubroutineDef, context) -> None:
+        self._check_new_name(definition.token, definition.name)
+        if definition.name in self.subroutines or definition.name in self.evaluator.externs:
+            raise definition.token.error(f"'{definition.name}' is already defined")
+        seen = set()
+        for param in definition.params:
+            if param.name in seen:
+                raise param.token.error(f"parameter '{param.name}' appears twice in subroutine "
+                                        f"'{definition.name}'")
+            seen.add(param.name)
+        self.subroutines[definition.name] = definition
+
+    def _return(self, statement: Return, context) -> None:
+        if not self.aliases_live:
+            raise statement.token.error("'return' outside a subroutine")
+        value = statement.value
+        if isinstance(value, MeasureExpr):
+            qubits, single = self.qubits_of(value.operand, context)
+            register = self._local_bits("returned", len(qubits), not single, statement.token)
+            self._measure_pairs(qubits, list(register.indices), value.token, context)
+            raise _Returned(register)
+        if isinstance(value, (Name, Index)) and self.alias(value.name, context, "bits") is not None:
+            bits, single = self.clbits_of(Operand(value.token, value.name, getattr(value, "index", None)),
+                                          context)
+            raise _Returned(RegisterInfo("returned", 0, len(bits), not single, value.token, bits))
+        raise _Returned(None if value is None else self.evaluator.value(value, context.scope))
+
+    # -- aliases and local bits ----------------------------------------------------------------
+    def _let(self, statement: Let, context) -> None:
+        self._check_new_name(statement.token, statement.name, context.scope)
+        kind, indices = None, []
+        for part in statement.parts:
+            is_qubits = part.name in self.qregs or self.alias(part.name, context, "qubits") is not None
+            found, _ = self.qubits_of(part, context) if is_qubits else self.clbits_of(part, context)
+            part_kind = "qubits" if is_qubits else "bits"
+            if kind not in (None, part_kind):
+                raise part.token.error(f"alias '{statement.name}' cannot join qubits and bits")
+            kind = part_kind
+            indices.extend(found)
+        if len(set(indices)) != len(indices):
+            raise statement.token.error(f"alias '{statement.name}' names a {kind[:-1]} twice")
+        single = len(statement.parts) == 1 and self._names_one(statement.parts[0], context, kind)
+        register = RegisterInfo(statement.name, 0, len(indices), not single, statement.token, indices)
+        context.scope.names[statement.name] = Variable(register, kind, statement.token)
+
+    def _names_one(self, operand, context, kind) -> bool:
+        found = self.qubits_of(operand, context) if kind == "qubits" else self.clbits_of(operand, context)
+        return found[1]
+
+    def _local_bits(self, name: str, size: int, is_array: bool, token) -> RegisterInfo:
+        """Fresh classical bits in the circuit, in a register of a name of its own."""
+        unique, count = name, 0
+        while unique in self.cregs or unique in self.qregs:
+            count += 1
+            unique = f"{name}_{count}"
+        if self.num_clbits + size > self.limits.max_clbits:
+            raise token.error(f"more than {self.limits.max_clbits:,} classical bits (Limits.max_clbits)")
+        register = RegisterInfo(unique, self.num_clbits, size, is_array, token)
+        self.cregs[unique] = register
+        self.num_clbits += size
+        return register
+
+    def local_bit_decl(self, decl, context) -> bool:
+        """``bit[n] b;`` inside a block or subroutine: fresh bits, named ``b`` in that scope only."""
+        if context.scope is self.globals:
+            return False
+        if decl.name in context.scope.names or decl.name in self.qregs:
+            raise decl.name_token.error(f"'{decl.name}' is already declared")
+        if decl.modifier is not None:
+            raise decl.token.error(f"'{decl.modifier}' bits are only allowed at the top level")
+        size = 1 if decl.size is None else self._register_size(decl.size, context, f"register '{decl.name}'")
+        register = self._local_bits(f"{decl.name}_0", size, decl.size is not None, decl.token)
+        context.scope.names[decl.name] = Variable(register, "bits", decl.name_token)
+        if isinstance(decl.init, MeasureExpr):
+            qubits, _ = self.qubits_of(decl.init.operand, context)
+            self._measure_pairs(qubits, list(register.indices), decl.init.token, context)
+        elif decl.init is not None:
+            raise decl.init.token.error("bits start at 0; other initial values are not supported")
+        return True
+
+    # -- calls ---------------------------------------------------------------------------------
+    def call_statement(self, call, context) -> None:
+        """``f(a, b);`` or ``f a, b;``: the call, its value dropped."""
+        if call.modifiers:
+            raise call.token.error(f"modifiers cannot be applied to subroutine '{call.name}'")
+        args = list(call.args) + [operand_expr(o) for o in call.operands]
+        self.call_subroutine(self.subroutines[call.name], call.token, args, context)
+
+    def assign_bits(self, target, call: Call, context) -> None:
+        """``c = f(...);`` with ``f`` returning bits: the bits it measured are ``c``'s."""
+        start = len(context.target.instructions)
+        value = self.call_subroutine(self.subroutines[call.name], call.token, call.args, context)
+        if not isinstance(value, RegisterInfo):
+            raise call.token.error(f"subroutine '{call.name}' returns no bits to store in '{target.name}'")
+        clbits, _ = self.clbits_of(target, context)
+        if len(clbits) != value.size:
+            raise call.token.error(f"'{call.name}' returns {value.size} bit(s), '{target.name}' has {len(clbits)}")
+        mapping = dict(zip(value.indices, clbits, strict=True))
+        instructions = context.target.instructions
+        for i in range(start, len(instructions)):
+            instructions[i] = _remapped(instructions[i], mapping)
+
+    def _subroutine_value(self, expr: Call, scope):
+        context = self.current_context
+        value = self.call_subroutine(self.subroutines[expr.name], expr.token, expr.args, context)
+        if value is None or isinstance(value, RegisterInfo):
+            raise expr.token.error(f"subroutine '{expr.name}' gives no value known when the circuit is built"
+                                   + (" (it returns measured bits: assign them to bits, 'c = "
+                                      f"{expr.name}(...);')" if value is not None else ""))
+        return value
+
+    def call_subroutine(self, definition: SubroutineDef, token, args: list, context):
+        if len(args) != len(definition.params):
+            raise token.error(f"subroutine '{definition.name}' takes {len(definition.params)} argument(s), "
+                              f"got {len(args)}")
+        if self.aliases_live >= self.limits.max_gate_depth:
+            raise token.error(f"subroutine calls nested more than {self.limits.max_gate_depth} levels deep "
+                              f"(calling '{definition.name}')")
+        scope = Scope(self.globals, is_gate=True)  # a subroutine sees the program's constants only
+        for param, arg in zip(definition.params, args, strict=True):
+            scope.names[param.name] = self._argument(definition, param, arg, context)
+        inner = type(context)(scope, context.target, context.condition, None)
+        self.aliases_live += 1
+        self.enter_block(token)
+        try:
+            self.execute(definition.body, inner)
+        except _Returned as returned:
+            return returned.value
+        finally:
+            self.aliases_live -= 1
+            self._depth -= 1
+        return None
+
+    def _argument(self, definition, param, arg, context) -> Variable:
+        if param.kind in ("qubit", "bit"):
+            if not isinstance(arg, (Name, Index)):
+                raise arg.token.error(f"parameter '{param.name}' of '{definition.name}' takes "
+                                      f"{'qubits' if param.kind == 'qubit' else 'bits'}, not a value")
+            operand = Operand(arg.token, arg.name, getattr(arg, "index", None))
+            found, single = (self.qubits_of(operand, context) if param.kind == "qubit"
+                             else self.clbits_of(operand, context))
+            size = 1 if param.size is None else self.evaluator.integer(param.size, self.globals, "a size")
+            if len(found) != size or (param.size is None and not single):
+                raise arg.token.error(f"parameter '{param.name}' of '{definition.name}' takes {size} "
+                                      f"{param.kind}(s), got {len(found)}")
+            register = RegisterInfo(param.name, 0, size, param.size is not None, param.token, found)
+            return Variable(register, "qubits" if param.kind == "qubit" else "bits", param.token)
+        value = self._converted(param.kind, self.evaluator.value(arg, context.scope), arg)
+        return Variable(value, "var", param.token)
+
+
+class ControlFlow:
+    """Mixin of the interpreter: ``while`` and ``switch``."""
+
+    def _while(self, statement: While, context) -> None:
+        if self.condition_of(statement.condition, context) is not None:
+            raise statement.condition.token.error(
+                "'while' on measured bits is not supported: qfusion's circuits have no loops that run "
+                "until a measurement says so (unroll the loop, or write a 'for' loop with a bound)")
+        self.enter_block(statement.token)
+        try:
+            iterations, most = 0, self.limits.max_while_iterations
+            while self._static_truth(statement.condition, context):
+                iterations += 1
+                if iterations > most:
+                    raise statement.token.error(f"the 'while' loop runs more than {most:,} iterations "
+                                                f"(Limits.max_while_iterations)")
+                self.budget.charge(1, statement.token, "the 'while' loop")
+                self.execute(statement.body, context.with_scope())
+        finally:
+            self._depth -= 1
+
+    def _static_truth(self, expr, context) -> bool:
+        value = self.evaluator.value(expr, context.scope)
+        if isinstance(value, (ParameterExpression, str)):
+            raise expr.token.error("a condition must be known when the circuit is built (or test measured bits)")
+        return bool(value)
+
+    def _switch(self, statement: Switch, context) -> None:
+        bits = self._bits_of(statement.value, context)
+        cases = [([self.evaluator.integer(v, context.scope, "a 'case' value") for v in values], body)
+                 for values, body in statement.cases]
+        taken = [v for values, _ in cases for v in values]
+        if len(set(taken)) != len(taken):
+            raise statement.token.error("a value appears in two 'case' branches of this 'switch'")
+        if bits is None:
+            value = self.evaluator.integer(statement.value, context.scope, "the 'switch' value")
+            body = next((body for values, body in cases if value in values), statement.default)
+            if body:
+                self.run_block(body, context.with_scope(), statement.token)
+            return
+        if context.qubits is not None:
+            raise statement.token.error("a 'switch' on measured bits is not allowed inside a gate definition")
+        if statement.default is not None:
+            if len(bits) > _MAX_DEFAULT_BITS:
+                raise statement.token.error(f"'default' of a 'switch' on {len(bits)} measured bits would take "
+                                            f"{2 ** len(bits) - len(taken):,} conditions (at most "
+                                            f"{_MAX_DEFAULT_BITS} bits)")
+            others = [v for v in range(1 << len(bits)) if v not in set(taken)]
+            cases.append((others, statement.default))
+        for values, body in cases:
+            for value in values:
+                if not 0 <= value < (1 << len(bits)):
+                    raise statement.token.error(f"case value {value} does not fit in {len(bits)} bit(s)")
+                condition = self.combine(context.condition, bits, value)
+                if condition is not None:
+                    self.run_block(body, context.with_scope(condition=condition), statement.token)
+
+
+def operand_expr(operand: Operand):
+    """The expression an operand reads as (a subroutine argument)."""
+    if operand.index is None:
+        return Name(operand.token)
+    return Index(operand.token, operand.name, operand.index)
+
+
+def _remapped(instruction, mapping: dict):
+    clbits = tuple(mapping.get(b, b) for b in instruction.clbits)
+    condition = instruction.condition
+    if condition is not None:
+        condition = Condition(tuple(mapping.get(b, b) for b in condition.clbits), condition.value)
+    if clbits == instruction.clbits and condition is instruction.condition:
+        return instruction
+    return replace(instruction, clbits=clbits, condition=condition)
+
+
+SUBROUTINE_HANDLERS = {SubroutineDef: "_subroutine_def", Return: "_return", Let: "_let", While: "_while",
+                       Switch: "_switch"}
+_MAX_DEFAULT_BITS = 10  # a 'default' on measured bits is expanded into the values no case takes
