@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from qfusion.circuit.builder import GateBuilder
 from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset
-from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic
+from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic, sort_key
 from qfusion.errors import CircuitError
 
 
@@ -251,14 +251,15 @@ class Circuit(GateBuilder):
     # -- parameters ------------------------------------------------------------------------
     @property
     def parameters(self) -> tuple[Parameter, ...]:
-        """Free parameters, sorted by name."""
+        """Free parameters, sorted by name, a vector's elements by index (``theta[2]`` before
+        ``theta[10]``, as Qiskit sorts them): the order a sequence of values binds in."""
         found = set()
         for inst in self.instructions:
             if isinstance(inst.operation, Gate):
                 found |= inst.operation.parameters
         if is_symbolic(self.global_phase):
             found |= self.global_phase.parameters
-        return tuple(sorted(found, key=lambda p: p.name))
+        return tuple(sorted(found, key=sort_key))
 
     @property
     def is_parameterized(self) -> bool:
