@@ -47,7 +47,13 @@ class VQEProgress:
 
 @dataclass(frozen=True)
 class VQEResult:
-    """The minimum found: ``energy``, the ``parameters`` (``ansatz.parameters`` order) and a trace."""
+    """The minimum found: ``energy``, the ``parameters`` (``ansatz.parameters`` order) and a trace.
+
+    ``converged`` is True only when the optimiser's own stopping criterion was met (SPSA has none,
+    so it never is); ``stopped_at_maxiter`` says it ran out of iterations instead. With shots,
+    ``energy`` is a fresh estimate at the final parameters (the optimiser's lowest noisy value
+    is biased low) and ``energy_std_error`` its standard error; exactly, the error is 0.
+    """
     energy: float
     parameters: np.ndarray
     ansatz: Circuit
@@ -58,6 +64,8 @@ class VQEResult:
     message: str
     time_taken: float
     metadata: dict[str, Any] = field(default_factory=dict)
+    energy_std_error: float = 0.0
+    stopped_at_maxiter: bool = False
 
     @property
     def optimal_circuit(self) -> Circuit:
@@ -214,8 +222,17 @@ def vqe(hamiltonian: PauliSum, ansatz: Circuit, *, initial_point=None, optimizer
     x, value, nit, success, message, history = minimize_energy(energy, x0, optimizer=optimizer, maxiter=maxiter,
                                                                tol=tol, callback=callback, progress=progress,
                                                                seed=seed)
+    metadata = {"optimizer": getattr(optimizer, "__name__", str(optimizer)), "gradient": energy.gradient,
+                "backend": energy.backend.name, "shots": shots}
+    std_error = 0.0
+    if shots is not None:
+        metadata["optimizer_value"] = value
+        # fresh shots: the optimiser saw the same noise at every point when seeded
+        fresh = int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0]) \
+            if isinstance(seed, (int, np.integer)) else None
+        final = energy.estimator.run(energy.ansatz, hamiltonian, x, seed=fresh)
+        value, std_error = float(np.reshape(final.values, -1)[0]), float(np.reshape(final.std_errors, -1)[0])
     return VQEResult(energy=value, parameters=x, ansatz=ansatz, history=tuple(history),
                      evaluations=energy.evaluations, iterations=nit, converged=success, message=message,
-                     time_taken=time.perf_counter() - start,
-                     metadata={"optimizer": getattr(optimizer, "__name__", str(optimizer)),
-                               "gradient": energy.gradient, "backend": energy.backend.name, "shots": shots})
+                     time_taken=time.perf_counter() - start, metadata=metadata, energy_std_error=std_error,
+                     stopped_at_maxiter=not success and nit >= maxiter)
