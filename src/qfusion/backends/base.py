@@ -12,10 +12,14 @@ False
 
 from __future__ import annotations
 
+import inspect
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from qfusion.errors import BackendError, QfusionWarning
 
 
 @dataclass(frozen=True)
@@ -101,3 +105,53 @@ class Backend:
 
 def as_dtype(dtype):
     return np.dtype(dtype).type
+
+
+def accepted_options(backend: Backend, method: str = "run") -> tuple[str, ...] | None:
+    """The keyword options ``backend.<method>`` takes besides the common ones, from its signature
+    (or its declared ``capabilities.options`` when it takes ``**options``; None: unknown)."""
+    signature = inspect.signature(getattr(backend, method))
+    common = {"circuit", "shots", "seed", "params", "memory"}
+    named = tuple(name for name, p in signature.parameters.items()
+                  if name not in common and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+    if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        return None if not backend.capabilities.options else tuple(dict.fromkeys(named + backend.capabilities.options))
+    return named
+
+
+def check_options(backend: Backend, options: dict, method: str = "run") -> None:
+    """Raise :class:`BackendError` for an option ``backend.<method>`` does not take, naming those it does.
+
+    >>> from qfusion.backends import get
+    >>> check_options(get("statevector"), {"noise_modle": None})
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.BackendError: backend 'statevector' has no option 'noise_modle' (did you mean 'noise_model'?); its options are dtype, options, noise_model, durations
+    """
+    accepted = accepted_options(backend, method)
+    if accepted is None:
+        return
+    unknown = [key for key in options if key not in accepted]
+    if not unknown:
+        return
+    import difflib
+    hints = {key: difflib.get_close_matches(key, accepted, n=1) for key in unknown}
+    named = ", ".join(f"{key!r}" + (f" (did you mean {hints[key][0]!r}?)" if hints[key] else "") for key in unknown)
+    raise BackendError(f"backend {backend.name!r} has no option{'s' if len(unknown) > 1 else ''} {named}; "
+                       f"its options are {', '.join(accepted) or 'none'}")
+
+
+def measured_or_warned(circuit):
+    """``circuit``, measured on every qubit (with a :class:`QfusionWarning`) when it has no
+    measurement at all, as the Sampler does: otherwise every shot would read the same empty bitstring."""
+    from qfusion.circuit import Circuit
+    if not isinstance(circuit, Circuit) or circuit.has_measurements:
+        return circuit
+    if circuit.num_clbits:
+        warnings.warn(f"the circuit has {circuit.num_clbits} classical bits but no measurement, so every shot reads "
+                      "all zeros; add measurements (circuit.measure(q, c) or measure_all())",
+                      QfusionWarning, stacklevel=3)
+        return circuit
+    warnings.warn("the circuit has no measurements; measuring every qubit (call measure_all() on it to say so "
+                  "and silence this warning)", QfusionWarning, stacklevel=3)
+    return circuit.copy().measure_all()

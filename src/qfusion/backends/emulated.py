@@ -61,9 +61,16 @@ class EmulatedBackend(Backend):
                          initial_layout=initial_layout)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, optimization_level: int = 2,
-            initial_layout=None, method: str = "automatic", noise: bool = True) -> Result:
+            initial_layout=None, method: str = "automatic", noise: bool = True, noise_model=None) -> Result:
+        """Transpile ``circuit`` to the device and sample it under the device's noise (``noise=False``:
+        ideally). ``noise_model=`` is refused: the device's calibrated model is the noise here."""
         start = time.perf_counter()
         device = self.device
+        if noise_model is not None:
+            raise BackendError(f"backend {self.name!r} applies its device's own noise model (noise=False turns it "
+                               "off) and takes no noise_model=; to run with your own noise model, use "
+                               "backend='density_matrix' (or 'statevector') with noise_model=, on the circuit or "
+                               f"on qfusion.transpile(circuit, backend={self.name!r}) for the device's native gates")
         shots = int(shots)
         if not 0 < shots <= device.max_shots:
             raise BackendError(f"device {device.name!r} takes 1 to {device.max_shots} shots, got {shots}")

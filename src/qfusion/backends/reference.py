@@ -17,7 +17,7 @@ from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.circuit.circuit import Circuit
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
 from qfusion.circuit.unitary import apply_matrix
-from qfusion.errors import CircuitError
+from qfusion.errors import BackendError, CircuitError
 
 MAX_QUBITS = 20
 
@@ -27,11 +27,13 @@ class ReferenceBackend(Backend):
     capabilities = Capabilities(exact=True, max_qubits=MAX_QUBITS)
 
     def simulate(self, circuit: Circuit, *, params=None, seed=None, **options) -> np.ndarray:
+        _refuse(options)
         state, _ = _evolve(circuit.bind(params) if params is not None else circuit,
                            np.random.default_rng(seed))
         return state
 
     def run(self, circuit: Circuit, *, shots=1024, seed=None, params=None, memory=False, **options) -> Result:
+        _refuse(options)
         start = time.perf_counter()
         circuit = circuit.bind(params) if params is not None else circuit
         rng = np.random.default_rng(seed)
@@ -44,6 +46,14 @@ class ReferenceBackend(Backend):
             counts[key] = counts.get(key, 0) + 1
         return Result(dict(sorted(counts.items())), int(shots), self.name, keys if memory else None, seed,
                       time.perf_counter() - start)
+
+
+def _refuse(options: dict) -> None:
+    """The reference simulates ideal circuits only: an option (a noise model...) would be ignored."""
+    if options:
+        noise = " (for noise use backend='density_matrix' or 'statevector')" if "noise_model" in options else ""
+        raise BackendError(f"backend 'reference' simulates ideal circuits and takes no options; got "
+                           f"{', '.join(sorted(options))}{noise}")
 
 
 def _evolve(circuit: Circuit, rng) -> tuple[np.ndarray, list[int]]:

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from qfusion.circuit.builder import GateBuilder
 from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset
 from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic, sort_key
-from qfusion.errors import CircuitError
+from qfusion.errors import CircuitError, ParameterError
 
 
 @dataclass(frozen=True)
@@ -265,10 +265,19 @@ class Circuit(GateBuilder):
     def is_parameterized(self) -> bool:
         return bool(self.parameters)
 
-    def bind(self, values: Mapping | Sequence[float]) -> "Circuit":
+    def bind(self, values: Mapping | Sequence[float], *, strict: bool = True) -> "Circuit":
         """A copy with parameters bound, from a mapping (Parameter or name -> value) or a sequence
-        in the order of :attr:`parameters`."""
+        in the order of :attr:`parameters`. A mapping may leave parameters free; with ``strict``
+        (as Qiskit's ``assign_parameters``) a name the circuit does not have is an error.
+
+        >>> Circuit(1).rx(Parameter("theta"), 0).bind({"phi": 0.1})
+        Traceback (most recent call last):
+        ...
+        qfusion.errors.ParameterError: the circuit has no parameter phi; its parameters are theta (unbound: theta)
+        """
         values = self._as_mapping(values)
+        if strict:
+            check_parameter_names(self, values)
         new = self.copy()
         new.global_phase = bind_value(self.global_phase, values)
         new.instructions = [
@@ -364,3 +373,16 @@ def iter_gates(circuit: Circuit) -> Iterable[tuple[Gate, tuple[int, ...]]]:
         if not isinstance(op, Gate) or inst.condition is not None:
             raise CircuitError(f"{op.name} is not a unitary gate")
         yield op, inst.qubits
+
+
+def check_parameter_names(circuit: Circuit, values: Mapping) -> None:
+    """Raise :class:`ParameterError` naming the keys of ``values`` that are not parameters of
+    ``circuit``, with its parameters and the ones ``values`` leaves unbound."""
+    names = [p.name for p in circuit.parameters]
+    given = {k.name if isinstance(k, Parameter) else str(k) for k in values}
+    unknown = sorted(given - set(names))
+    if unknown:
+        missing = [n for n in names if n not in given]
+        raise ParameterError(f"the circuit has no parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                             f"its parameters are {', '.join(names) or 'none'}"
+                             + (f" (unbound: {', '.join(missing)})" if missing else ""))

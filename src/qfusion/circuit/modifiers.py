@@ -232,7 +232,7 @@ class CircuitGate(Gate):
         try:
             memo = _BIND_MEMO.get()
             if id(self) not in memo:
-                memo[id(self)] = (self, CircuitGate(self.definition.bind(values), self.name))
+                memo[id(self)] = (self, CircuitGate(self.definition.bind(values, strict=False), self.name))
             return memo[id(self)][1]
         finally:
             if token is not None:

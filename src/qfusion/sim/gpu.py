@@ -46,7 +46,7 @@ from qfusion.errors import BackendError, CircuitTooLargeError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS, BitSwap, fuse, restore_layout
 from qfusion.sim.kernels import cuda_gates, cuda_launch, cuda_measure, cuda_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
-from qfusion.sim.memory import fits, format_bytes, state_bytes
+from qfusion.sim.memory import fit_hint, fits, format_bytes, state_bytes
 from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
 from qfusion.sim.program import Executor, PureBranchingExecutor, Shots, bits_value, terminal_tail, walk
 from qfusion.sim.statevector import StateVector, resolve_dtype
@@ -134,8 +134,8 @@ def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, w
         what = what or f"{batch * copies} state(s) of {num_qubits} qubits"
         raise CircuitTooLargeError(
             f"{what}: {need} as {np.dtype(dtype).name} on the GPU; "
-            f"{format_bytes(max(free - _RESERVE_BYTES, 0))} of device memory is free (try dtype=\"complex64\", "
-            f"fewer qubits, a smaller batch, or a distributed backend)")
+            f"{format_bytes(max(free - _RESERVE_BYTES, 0))} of device memory is free "
+            f"({fit_hint(num_qubits, dtype, copies * batch, free - _RESERVE_BYTES)})")
     return int(needed)
 
 
