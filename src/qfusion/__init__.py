@@ -42,6 +42,8 @@ _LAZY = {
     "Sampler": ("qfusion.primitives", "Sampler"),
     "Client": ("qfusion.service.client", "Client"),
     "ParameterVector": ("qfusion.circuit", "ParameterVector"),
+    "visualization": ("qfusion.viz", None),
+    "viz": ("qfusion.viz", None),
 }
 
 

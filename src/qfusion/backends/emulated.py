@@ -135,7 +135,7 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     shot_memory = [""] * shots if memory else None
     shot_durations = np.zeros(shots)
     parts = []
-    for pattern, members in zip(patterns, shots_of):
+    for pattern, members in _progress(list(zip(patterns, shots_of)), f"{device.name}: shot groups"):
         repeats = dict(zip(positions, (int(k) for k in pattern)))
         compact, physical, durations = _compact(transpiled, attempt_device, noise, repeats)
         chosen = _method(method, compact)
@@ -158,6 +158,14 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     if erasures is not None:
         metadata["erasures"] = erasures
     return counts, shot_memory, metadata, physical
+
+
+def _progress(items: list, description: str):
+    """``items``, with a tqdm bar on stderr when the loop runs for more than 2 s (and tqdm is installed)."""
+    from qfusion._optional import available, import_optional
+    if len(items) < 2 or not available("tqdm"):
+        return items
+    return import_optional("tqdm").tqdm(items, desc=description, delay=2.0, leave=False, unit="group")
 
 
 def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=None):
