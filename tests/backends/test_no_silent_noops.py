@@ -127,3 +127,34 @@ def test_run_takes_a_list_of_circuits():
     assert [r.counts for r in again] == [r.counts for r in results]
     with pytest.raises(BackendError, match="one per circuit"):
         qf.run(circuits, shots=10, params=[None])
+
+
+def test_a_backend_that_cannot_run_here_says_so_before_running():
+    from qfusion.backends import get
+    gpu = get("gpu")
+    reason = gpu.unavailable_reason()
+    if reason is None:
+        pytest.skip("this host can run the GPU backend")
+    with pytest.raises(BackendError, match=r"backend 'gpu' cannot run here: .*backend='statevector' runs on the CPU"):
+        qf.run(qf.Circuit(1).measure_all(), backend="gpu")
+    from qfusion.cli.commands import backends
+    import types
+    listed = backends(types.SimpleNamespace(json=True))
+    assert listed["unavailable"]["gpu"] == reason and "gpu" not in listed["available"]
+    assert "statevector" in listed["available"]
+
+
+def test_primitives_refuse_unknown_options_at_construction():
+    with pytest.raises(BackendError, match="has no option 'foo'"):
+        qf.Estimator(backend="statevector", foo=1)
+    with pytest.raises(BackendError, match="has no option 'noise_modle'.*did you mean 'noise_model'"):
+        qf.Sampler(backend="density_matrix", noise_modle=None)
+    qf.Sampler(backend="density_matrix", noise_model=NoiseModel())  # a real option passes
+
+
+def test_bad_seed_and_misspelt_device_are_named():
+    from qfusion.devices.device import DeviceError
+    with pytest.raises(BackendError, match="seed must be an integer"):
+        qf.run(qf.Circuit(1).measure_all(), seed=1.5)
+    with pytest.raises(DeviceError, match=r"unknown device 'superconductng' \(did you mean 'superconducting'\?\)"):
+        qf.transpile(qf.Circuit(1), backend="superconductng")

@@ -16,7 +16,7 @@ import importlib
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Capabilities, Result, check_options, measured_or_warned
+from qfusion.backends.base import Backend, Capabilities, Result, check_options, check_seed, measured_or_warned
 from qfusion.errors import BackendError
 
 _REGISTRY: dict[str, str] = {
@@ -80,6 +80,8 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     """
     chosen = get(backend)
     check_options(chosen, options, "simulate")
+    check_seed(seed)
+    _check_available(chosen)
     if chosen.capabilities.dtypes:
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
@@ -103,9 +105,18 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
     """
     chosen = get(backend)
     check_options(chosen, options)
+    check_seed(seed)
+    _check_available(chosen)
     if isinstance(circuit, (list, tuple)):
         return _run_many(chosen, list(circuit), shots, seed, params, memory, options)
     return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory, **options)
+
+
+def _check_available(chosen: Backend) -> None:
+    reason = chosen.unavailable_reason()
+    if reason:
+        twin = "density_matrix" if "density" in chosen.name else "statevector"  # the CPU simulator of the same kind
+        raise BackendError(f"backend {chosen.name!r} cannot run here: {reason}; backend={twin!r} runs on the CPU")
 
 
 def _run_many(chosen: Backend, circuits: list, shots, seed, params, memory, options) -> list[Result]:

@@ -119,6 +119,30 @@ def accepted_options(backend: Backend, method: str = "run") -> tuple[str, ...] |
     return named
 
 
+def check_primitive_options(backend: Backend, options: dict) -> None:
+    """For the Sampler and Estimator: every option must be one that ``backend.run`` or
+    ``backend.simulate`` takes (they call either), else :func:`check_options` explains."""
+    for method in ("run", "simulate"):
+        accepted = accepted_options(backend, method)
+        if accepted is None or all(key in accepted for key in options):
+            return
+    check_options(backend, options, "run")
+
+
+def check_seed(seed) -> None:
+    """Raise :class:`BackendError` unless ``seed`` is None, an integer or a NumPy generator.
+
+    >>> check_seed(1.5)
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.BackendError: seed must be an integer (or None, or a numpy Generator), got 1.5
+    """
+    if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
+        return
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise BackendError(f"seed must be an integer (or None, or a numpy Generator), got {seed!r}")
+
+
 def check_options(backend: Backend, options: dict, method: str = "run") -> None:
     """Raise :class:`BackendError` for an option ``backend.<method>`` does not take, naming those it does.
 

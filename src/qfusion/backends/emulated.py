@@ -165,7 +165,7 @@ def _progress(items: list, description: str):
     from qfusion._optional import available, import_optional
     if len(items) < 2 or not available("tqdm"):
         return items
-    return import_optional("tqdm").tqdm(items, desc=description, delay=2.0, leave=False, unit="group")
+    return import_optional("tqdm").tqdm(items, desc=description, delay=2.0, leave=False, unit="group", disable=None)
 
 
 def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=None):

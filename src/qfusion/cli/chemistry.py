@@ -107,7 +107,7 @@ def vqe(args) -> dict:
         iterations = result.iterations
         extra["history"] = list(result.history)
     exact = fci_energy(data)
-    error = result.energy - exact
+    error = result.eigenvalue - exact
     active_space = bool(data.frozen_orbitals) or data.num_orbitals < _num_orbitals(args)
     full_fci = full_space_fci_energy(args.geometry, args.basis, charge=args.charge, spin=args.spin) \
         if active_space else exact
@@ -119,11 +119,11 @@ def vqe(args) -> dict:
         "tapered_qubits": 0 if tapering is None else len(tapering.symmetries),
         "num_qubits": hamiltonian.num_qubits, "num_terms": len(hamiltonian),
         "num_parameters": len(result.parameters), "backend": args.backend, "shots": args.shots, "optimizer": optimizer,
-        "hf_energy": data.hf_energy, "energy": result.energy, "energy_std_error": std_error,
+        "hf_energy": data.hf_energy, "energy": result.eigenvalue, "energy_std_error": std_error,
         "exact_energy": exact, "exact_method": "CASCI" if active_space else "FCI",
         "casci_energy": exact if active_space else None, "fci_energy": full_fci, "error": error,
         "chemical_accuracy": bool(abs(error) <= CHEMICAL_ACCURACY), "iterations": iterations,
-        "evaluations": result.evaluations, "parameters": [float(v) for v in result.parameters],
+        "evaluations": result.cost_function_evals, "parameters": [float(v) for v in result.parameters],
         "time_s": time.perf_counter() - start, **extra}
     report.update(_stopping(result, report, args.maxiter))
     if not args.json:
