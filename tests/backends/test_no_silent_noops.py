@@ -158,3 +158,31 @@ def test_bad_seed_and_misspelt_device_are_named():
         qf.run(qf.Circuit(1).measure_all(), seed=1.5)
     with pytest.raises(DeviceError, match=r"unknown device 'superconductng' \(did you mean 'superconducting'\?\)"):
         qf.transpile(qf.Circuit(1), backend="superconductng")
+
+
+def test_durations_without_idle_noise_warn():
+    with pytest.warns(QfusionWarning, match="durations= has no effect.*no noise_model"):
+        qf.run(qf.Circuit(1).x(0).measure_all(), shots=5, durations={"x": 1e-6})
+    from qfusion.noise.channels import depolarizing
+    model = NoiseModel()
+    model.add_gate_error(depolarizing(0.01), ["x"])
+    with pytest.warns(QfusionWarning, match="no idle errors"):
+        qf.run(qf.Circuit(1).x(0).measure_all(), shots=5, backend="density_matrix", noise_model=model,
+               durations={"x": 1e-6})
+
+
+def test_primitives_take_parameter_values_by_name():
+    qiskit = pytest.importorskip("qiskit")
+    from qiskit.quantum_info import SparsePauliOp, Statevector
+    a, b = qf.Parameter("a"), qf.Parameter("b")
+    c = qf.Circuit(2).ry(a, 0).rx(b, 1).cx(0, 1)
+    value = float(qf.Estimator().run(c, qf.PauliSum.from_label("ZZ"), {"b": 0.4, "a": 1.1}).values)
+    qc = qiskit.QuantumCircuit(2)
+    qc.ry(1.1, 0)
+    qc.rx(0.4, 1)
+    qc.cx(0, 1)
+    assert value == pytest.approx(Statevector(qc).expectation_value(SparsePauliOp("ZZ")).real, abs=1e-12)
+    with pytest.raises(ParameterError, match="no parameter s; its parameters are a, b"):
+        qf.Estimator().run(c, qf.PauliSum.from_label("ZZ"), {"s": 0.1})
+    with pytest.raises(CircuitError, match="parameter\\(s\\) b need values"):
+        qf.Sampler().run(c.copy().measure_all(), params={"a": 0.1})

@@ -81,6 +81,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     chosen = get(backend)
     check_options(chosen, options, "simulate")
     check_seed(seed)
+    _check_durations(options)
     _check_available(chosen)
     if chosen.capabilities.dtypes:
         options["dtype"] = dtype
@@ -106,10 +107,24 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
     chosen = get(backend)
     check_options(chosen, options)
     check_seed(seed)
+    _check_durations(options)
     _check_available(chosen)
     if isinstance(circuit, (list, tuple)):
         return _run_many(chosen, list(circuit), shots, seed, params, memory, options)
     return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory, **options)
+
+
+def _check_durations(options: dict) -> None:
+    """``durations=`` only times idle noise: without a noise model that has idle errors it does nothing."""
+    if options.get("durations") is None:
+        return
+    model = options.get("noise_model")
+    if model is None or not getattr(model, "has_idle_errors", True):
+        import warnings
+        from qfusion.errors import QfusionWarning
+        warnings.warn("durations= has no effect: it times idle noise, and "
+                      + ("no noise_model= is given" if model is None else "this noise model has no idle errors")
+                      + " (add_idle_error adds some)", QfusionWarning, stacklevel=3)
 
 
 def _check_available(chosen: Backend) -> None:

@@ -129,6 +129,10 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     rng = np.random.default_rng(seed)
     attempts = sample_attempts(len(positions), shots, links.entangling_success_probability, rng)
     patterns, shots_of = group_shots(attempts)
+    if method == "automatic" and shots < 4 * len(patterns):
+        # about one shot per pattern: a trajectory per shot samples the same distribution as a density
+        # matrix per pattern, at about half the cost (measured in bench/bench_first_calls.py)
+        method = "trajectories"
     attempt_device = per_attempt_device(device)
     calibrated = [instruction_duration(inst, device) for inst in transpiled.instructions]
     counts: dict[str, int] = {}
