@@ -24,8 +24,9 @@ def test_automatic_method_picks_trajectories_when_patterns_are_many():
 
 
 def test_ghz_parity_survives_on_the_photonic_device():
-    qiskit = pytest.importorskip("qiskit")
+    pytest.importorskip("qiskit")
     from qiskit.quantum_info import Statevector
+
     from qfusion.interop import to_qiskit
     c = qf.Circuit(3).h(0).cx(0, 1).cx(1, 2)
     ideal = Statevector(to_qiskit(c)).probabilities_dict()
