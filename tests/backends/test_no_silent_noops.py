@@ -186,3 +186,8 @@ def test_primitives_take_parameter_values_by_name():
         qf.Estimator().run(c, qf.PauliSum.from_label("ZZ"), {"s": 0.1})
     with pytest.raises(CircuitError, match="parameter\\(s\\) b need values"):
         qf.Sampler().run(c.copy().measure_all(), params={"a": 0.1})
+
+
+def test_a_device_asked_for_a_state_says_what_to_do():
+    with pytest.raises(BackendError, match="does not return states; sample it with qfusion.run"):
+        qf.simulate(qf.Circuit(1), backend="superconducting")

@@ -74,6 +74,11 @@ class Result:
         return f"Result(backend={self.backend_name!r}, shots={self.shots}, counts={shown}{more})"
 
 
+class UnsupportedError(BackendError, NotImplementedError):
+    """A backend asked for something it does not do (states from a device emulator, shots from a
+    state-only backend); a :class:`BackendError` the CLI reports in one line."""
+
+
 class Backend:
     """One small interface per role: ``run`` samples shots, ``simulate`` returns a final state.
 
@@ -94,10 +99,12 @@ class Backend:
 
     def run(self, circuit, *, shots: int = 1024, seed=None, params=None, memory: bool = False,
             **options) -> Result:
-        raise NotImplementedError(f"backend {self.name!r} cannot sample shots")
+        raise UnsupportedError(f"backend {self.name!r} cannot sample shots")
 
     def simulate(self, circuit, *, params=None, seed=None, **options):
-        raise NotImplementedError(f"backend {self.name!r} does not return states")
+        raise UnsupportedError(f"backend {self.name!r} does not return states; sample it with "
+                               f"qfusion.run(circuit, backend={self.name!r}), or simulate on 'statevector' "
+                               f"or 'density_matrix'")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
