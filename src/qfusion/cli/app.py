@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``qfusion`` command with ``argv`` (default ``sys.argv[1:]``); returns the exit code.
 
     >>> main(["backends", "--json"])  # doctest: +ELLIPSIS
-    {"backends": ["statevector", ...]}
+    {"backends": ["statevector", ...}
     0
     """
     argv = sys.argv[1:] if argv is None else list(argv)
