@@ -67,3 +67,16 @@ def test_warmup_command_reports_its_steps():
 def test_warmup_refuses_unknown_steps():
     from cli_helpers import assert_one_line_error, qfusion
     assert_one_line_error(qfusion("warmup", "--only", "gpu9", check=False), 2, "unknown warmup step(s) gpu9")
+
+
+def test_warmup_skips_a_step_whose_extra_is_missing(monkeypatch):
+    import types
+
+    from qfusion.cli import warmup as module
+    from qfusion.errors import MissingDependencyError
+
+    def needs_scipy():
+        raise MissingDependencyError("scipy is needed; install it with `pip install 'qfusion[transpiler]'`")
+    monkeypatch.setitem(module.STEPS, "transpiler", needs_scipy)
+    report = module.warmup(types.SimpleNamespace(only="transpiler", json=True))
+    assert "qfusion[transpiler]" in report["steps"][0]["skipped"]
