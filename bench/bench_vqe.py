@@ -178,7 +178,7 @@ def part_vqe(repeat):
     exact = fci_energy(data)
     qiskit_ansatz, qiskit_hamiltonian = to_qiskit(ansatz), hamiltonian.to_qiskit()
     rows = {}
-    rows["qfusion vqe (adjoint, L-BFGS-B)"] = best_time(lambda: vqe(hamiltonian, ansatz).energy, repeat)
+    rows["qfusion vqe (adjoint, L-BFGS-B)"] = best_time(lambda: vqe(hamiltonian, ansatz).eigenvalue, repeat)
 
     def qiskit_vqe(gradient):
         def run():

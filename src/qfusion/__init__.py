@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import importlib
 
+from qfusion import _numba_cache
 from qfusion.circuit import Circuit, Parameter
 from qfusion.errors import BackendError, CircuitError, CircuitTooLargeError, QasmError, QfusionError
 
 __version__ = "0.1.0"
+
+_numba_cache.configure()  # numba's cache in the user's cache directory, before numba is imported
 
 # Submodules and names loaded on first use, so `import qfusion` stays light (no numba at import).
 _LAZY = {
@@ -38,6 +41,9 @@ _LAZY = {
     "Sampler": ("qfusion.primitives", "Sampler"),
     "Client": ("qfusion.service.client", "Client"),
     "hpc": ("qfusion.hpc", None),
+    "ParameterVector": ("qfusion.circuit", "ParameterVector"),
+    "visualization": ("qfusion.viz", None),
+    "viz": ("qfusion.viz", None),
 }
 
 

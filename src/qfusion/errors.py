@@ -87,3 +87,8 @@ class ServiceError(QfusionError, RuntimeError):
 
 class JobFailedError(ServiceError):
     """A job of the service ended FAILED or CANCELLED, so it has no result."""
+
+
+class QfusionWarning(UserWarning):
+    """Something qfusion did on your behalf or could not honour (measuring an unmeasured circuit,
+    noise that has no effect); the message says how to make it explicit."""

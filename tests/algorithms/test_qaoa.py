@@ -32,7 +32,7 @@ P1_FRACTION = 0.5 + 1 / (3 * math.sqrt(3))
 @pytest.mark.parametrize("graph", [CUBE, PETERSEN], ids=["cube", "petersen"])
 def test_p1_reaches_the_known_cut_fraction_and_deeper_p_improves(graph):
     results = qaoa_ladder(maxcut_hamiltonian(graph), 3)
-    fractions = [-r.value / len(graph.edges) for r in results]
+    fractions = [-r.eigenvalue / len(graph.edges) for r in results]
     assert abs(fractions[0] - P1_FRACTION) < 1e-6
     assert fractions[0] < fractions[1] - 1e-3 < fractions[2] - 2e-3
 
@@ -105,7 +105,7 @@ def test_interpolation_and_shot_based_runs(tmp_path):
     assert graph.num_nodes == 4 and graph.total_weight == 4
     result = qaoa(maxcut_hamiltonian(graph), 1, shots=2000, seed=3, maxiter=60)
     exact = Estimator().run(result.circuit, maxcut_hamiltonian(graph)).values
-    assert abs(result.value - exact) < 0.25 and result.best_bitstring in ("0101", "1010")
+    assert abs(result.eigenvalue - exact) < 0.25 and result.best_bitstring in ("0101", "1010")
     with pytest.raises(CircuitError, match="diagonal"):
         qaoa_circuit(maxcut_hamiltonian(graph) + __import__("qfusion").PauliSum.from_label("XIII"), 1)
 

@@ -31,8 +31,8 @@ def test_h2_uccsd_reaches_chemical_accuracy(distance, mapping, reduced):
     hamiltonian = qubit_hamiltonian(molecular_data(geometry), mapping, two_qubit_reduction=reduced)
     seen = []
     result = vqe(hamiltonian, uccsd_ansatz(4, 1, 1, mapping, two_qubit_reduction=reduced), callback=seen.append)
-    assert abs(result.energy - exact) < CHEMICAL_ACCURACY
-    assert abs(result.energy - exact) < 1e-8  # UCCSD is exact for two electrons
+    assert abs(result.eigenvalue - exact) < CHEMICAL_ACCURACY
+    assert abs(result.eigenvalue - exact) < 1e-8  # UCCSD is exact for two electrons
     assert result.converged and len(seen) == len(result.history) and isinstance(seen[0], VQEProgress)
 
 
@@ -44,7 +44,7 @@ def test_h2_hardware_efficient_reaches_chemical_accuracy(distance):
     ansatz = hardware_efficient_ansatz(2, reps=2, initial_state=hartree_fock_circuit(4, 1, 1, "parity",
                                                                                       two_qubit_reduction=True))
     x0 = np.random.default_rng(7).normal(scale=0.1, size=len(ansatz.parameters))
-    assert abs(vqe(hamiltonian, ansatz, initial_point=x0).energy - exact) < CHEMICAL_ACCURACY
+    assert abs(vqe(hamiltonian, ansatz, initial_point=x0).eigenvalue - exact) < CHEMICAL_ACCURACY
 
 
 @pytest.mark.parametrize("mapping, reduced", [("parity", True), ("jordan_wigner", False)])
@@ -55,7 +55,7 @@ def test_lih_active_space_uccsd_reaches_chemical_accuracy(mapping, reduced):
     data = molecular_data(geometry, active_electrons=2, active_orbitals=5)
     hamiltonian = qubit_hamiltonian(data, mapping, two_qubit_reduction=reduced)
     result = vqe(hamiltonian, uccsd_ansatz(10, 1, 1, mapping, two_qubit_reduction=reduced))
-    assert abs(result.energy - exact) < CHEMICAL_ACCURACY
+    assert abs(result.eigenvalue - exact) < CHEMICAL_ACCURACY
 
 
 @pytest.mark.slow
@@ -65,7 +65,7 @@ def test_lih_full_space_uccsd_reaches_chemical_accuracy():
     exact = pyscf_fci(geometry)
     hamiltonian = qubit_hamiltonian(molecular_data(geometry), "parity", two_qubit_reduction=True)
     result = vqe(hamiltonian, uccsd_ansatz(12, 2, 2, "parity", two_qubit_reduction=True))
-    assert abs(result.energy - exact) < CHEMICAL_ACCURACY
+    assert abs(result.eigenvalue - exact) < CHEMICAL_ACCURACY
 
 
 def test_other_backends_shots_and_gradient_free_optimisers():
@@ -74,11 +74,11 @@ def test_other_backends_shots_and_gradient_free_optimisers():
     hamiltonian = qubit_hamiltonian(molecular_data(geometry), "parity", two_qubit_reduction=True)
     ansatz = uccsd_ansatz(4, 1, 1, "parity", two_qubit_reduction=True)
     reference = vqe(hamiltonian, ansatz, backend="reference")  # parameter shift on the NumPy simulator
-    assert reference.metadata["gradient"] == "parameter_shift" and abs(reference.energy - exact) < 1e-8
+    assert reference.metadata["gradient"] == "parameter_shift" and abs(reference.eigenvalue - exact) < 1e-8
     cobyla = vqe(hamiltonian, ansatz, optimizer="COBYLA", gradient=None, tol=1e-10)
-    assert abs(cobyla.energy - exact) < CHEMICAL_ACCURACY
+    assert abs(cobyla.eigenvalue - exact) < CHEMICAL_ACCURACY
     noisy = vqe(hamiltonian, ansatz, optimizer="COBYLA", gradient=None, shots=20000, seed=3, maxiter=60)
-    assert abs(noisy.energy - exact) < 0.02  # shot noise, about 4 standard errors of a 20000-shot estimate
+    assert abs(noisy.eigenvalue - exact) < 0.02  # shot noise, about 4 standard errors of a 20000-shot estimate
 
 
 def test_errors_say_what_to_fix():

@@ -49,7 +49,7 @@ def test_vqe_in_the_tapered_space():
     ansatz = uccsd_ansatz(4, 1, 1, "jw", tapering=tapering)
     assert ansatz.num_qubits == 1 and len(ansatz.parameters) == 1  # the singles break the inversion symmetry
     assert abs(qf.simulate(ansatz, params=[0.0]).expectation_value(tapering.taper(hamiltonian)) - hf) < 1e-8
-    assert abs(vqe(tapering.taper(hamiltonian), ansatz).energy - exact) < 1e-8
+    assert abs(vqe(tapering.taper(hamiltonian), ansatz).eigenvalue - exact) < 1e-8
 
 
 def test_symmetry_breaking_operators_are_refused():

@@ -138,7 +138,8 @@ def test_draw_png_to_a_named_file_and_by_default_beside_the_cwd(tmp_path):
 def test_backends_text_and_json():
     names = qfusion_json("backends")["backends"]
     assert "statevector" in names
-    assert qfusion("backends").stdout.split() == names
+    lines = qfusion("backends").stdout.splitlines()  # a backend that cannot run here says why after its name
+    assert [line.split()[0] for line in lines] == names
 
 
 def test_console_script_and_version():

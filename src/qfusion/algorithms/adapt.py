@@ -10,7 +10,7 @@ the current state with ``H psi`` computed once.
 >>> H = PauliSum.from_list([("ZZ", 1.0), ("XX", 0.5), ("YY", 0.5)])
 >>> pool = [PauliSum.from_label("XY"), PauliSum.from_label("YX")]
 >>> result = adapt_vqe(H, Circuit(2).x(0), pool)
->>> round(result.energy, 8), len(result.operators)
+>>> round(result.eigenvalue, 8), len(result.operators)
 (-2.0, 1)
 """
 
@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from qfusion.algorithms._names import deprecated_alias
 from qfusion.algorithms.vqe import EnergyFunction, VQEProgress, minimize_energy
 from qfusion.circuit import Circuit, Parameter
 from qfusion.errors import CircuitError
@@ -42,16 +43,24 @@ class ADAPTStep:
 @dataclass(frozen=True)
 class ADAPTResult:
     """The final energy and ansatz; ``operators`` are the chosen pool indices in order."""
-    energy: float
+    eigenvalue: float
     parameters: np.ndarray
     ansatz: Circuit
     operators: tuple[int, ...]
     steps: tuple[ADAPTStep, ...]
     converged: bool
     message: str
-    evaluations: int
+    cost_function_evals: int
     time_taken: float
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    energy = deprecated_alias("energy", "eigenvalue")
+    evaluations = deprecated_alias("evaluations", "cost_function_evals")
+
+    @property
+    def optimal_point(self) -> np.ndarray:
+        """The optimal parameters (Qiskit's name), :attr:`parameters`."""
+        return self.parameters
 
 
 def _grown(reference: Circuit, pool: Sequence[PauliSum], chosen: Sequence[int], prefix: str) -> Circuit:
@@ -116,6 +125,6 @@ def adapt_vqe(hamiltonian: PauliSum, reference: Circuit, pool: Sequence[PauliSum
         steps.append(ADAPTStep(best, float(abs(gradients[best])), float(energy_value)))
         if callback is not None:
             callback(steps[-1])
-    return ADAPTResult(energy=float(energy_value), parameters=parameters, ansatz=circuit, operators=tuple(chosen),
-                       steps=tuple(steps), converged=converged, message=message, evaluations=evaluations,
+    return ADAPTResult(eigenvalue=float(energy_value), parameters=parameters, ansatz=circuit, operators=tuple(chosen),
+                       steps=tuple(steps), converged=converged, message=message, cost_function_evals=evaluations,
                        time_taken=time.perf_counter() - start)

@@ -52,6 +52,32 @@ class Graph:
     def total_weight(self) -> float:
         return float(sum(w for _, _, w in self.edges))
 
+    @classmethod
+    def from_networkx(cls, graph, weight: str = "weight") -> "Graph":
+        """A networkx graph's edges (attribute ``weight``, 1 where absent); its nodes become
+        ``0..n-1`` in ``graph.nodes`` order (so node labels may be anything).
+
+        >>> import networkx as nx
+        >>> Graph.from_networkx(nx.cycle_graph(3)).edges
+        ((0, 1, 1.0), (0, 2, 1.0), (1, 2, 1.0))
+        """
+        if graph.is_directed() or graph.is_multigraph():
+            raise CircuitError("MaxCut takes a simple undirected graph (networkx.Graph), not a directed or multigraph")
+        index = {node: k for k, node in enumerate(graph.nodes)}
+        edges = [(index[u], index[v], float(data.get(weight, 1.0))) for u, v, data in graph.edges(data=True)]
+        return cls.from_edges(edges, num_nodes=len(index))
+
+
+def as_graph(graph) -> Graph:
+    """``graph`` as a :class:`Graph`: itself, a networkx graph, or a list of ``(u, v[, w])`` edges."""
+    if isinstance(graph, Graph):
+        return graph
+    if hasattr(graph, "nodes") and hasattr(graph, "edges") and hasattr(graph, "is_directed"):
+        return Graph.from_networkx(graph)
+    if isinstance(graph, (list, tuple)):
+        return Graph.from_edges(graph)
+    raise CircuitError(f"expected a Graph, a networkx graph or a list of edges, got {type(graph).__name__}")
+
 
 def read_graph(path: str) -> Graph:
     """A graph from a file: JSON ``{"num_nodes": n, "edges": [[u, v, w], ...]}`` (or a bare list of
@@ -86,16 +112,19 @@ def read_graph(path: str) -> Graph:
     return Graph.from_edges(edges)
 
 
-def maxcut_hamiltonian(graph: Graph) -> PauliSum:
-    """``-sum_(u,v) w (1 - Z_u Z_v) / 2``: its minimum is minus the maximum cut."""
+def maxcut_hamiltonian(graph) -> PauliSum:
+    """``-sum_(u,v) w (1 - Z_u Z_v) / 2``: its minimum is minus the maximum cut. ``graph``: a
+    :class:`Graph`, a networkx graph (edge attribute ``weight``) or a list of edges."""
+    graph = as_graph(graph)
     n = graph.num_nodes
     terms = [("ZZ", [u, v], 0.5 * w) for u, v, w in graph.edges]
     offset = -0.5 * graph.total_weight
     return (PauliSum.from_sparse_list(terms, num_qubits=n) + offset).simplify()
 
 
-def cut_value(graph: Graph, bits: int | str) -> float:
+def cut_value(graph, bits: int | str) -> float:
     """The total weight of the edges cut by ``bits`` (an integer, or a bitstring with node 0 rightmost)."""
+    graph = as_graph(graph)
     if isinstance(bits, str):
         bits = int(bits, 2)
     return float(sum(w for u, v, w in graph.edges if ((bits >> u) ^ (bits >> v)) & 1))

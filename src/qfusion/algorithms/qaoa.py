@@ -11,7 +11,7 @@ classical optimiser to minimise ``<H_C>``; with warm starts and parameter transf
 >>> from qfusion.algorithms.problems import Graph, maxcut_hamiltonian
 >>> square = Graph.from_edges([(0, 1), (1, 2), (2, 3), (3, 0)])
 >>> result = qaoa(maxcut_hamiltonian(square), p=2)
->>> result.best_bitstring in ("0101", "1010"), round(-result.value, 3)
+>>> result.best_bitstring in ("0101", "1010"), round(-result.eigenvalue, 3)
 (True, 4.0)
 """
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qfusion.algorithms._names import deprecated_alias
 from qfusion.circuit import Circuit, Parameter
 from qfusion.errors import CircuitError
 from qfusion.observables import PauliSum
@@ -33,18 +34,33 @@ GRID = 12
 @dataclass(frozen=True)
 class QAOAResult:
     """The optimal angles, the minimised ``<H_C>``, the most likely bitstring (node 0 rightmost)
-    with its cost, the probability of measuring a minimum-cost state, and the optimiser's trace."""
+    with its cost, the probability of measuring a minimum-cost state, and the optimiser's trace.
+    Qiskit's names: ``eigenvalue`` (``value`` is a deprecated alias), ``cost_function_evals``
+    (``nfev``), ``optimal_point`` (``betas + gammas``, the order of ``circuit.parameters``)."""
     p: int
     gammas: np.ndarray
     betas: np.ndarray
-    value: float
+    eigenvalue: float
     best_bitstring: str
     best_cost: float
     optimum_probability: float
     probabilities: dict[str, float]
     history: tuple[float, ...]
-    nfev: int
+    cost_function_evals: int
     circuit: Circuit
+
+    value = deprecated_alias("value", "eigenvalue")
+    nfev = deprecated_alias("nfev", "cost_function_evals")
+
+    @property
+    def optimal_point(self) -> np.ndarray:
+        """``betas + gammas``, in the order of ``circuit.parameters`` (Qiskit's name)."""
+        return np.concatenate([self.betas, self.gammas])
+
+    @property
+    def optimal_value(self) -> float:
+        """The minimised ``<H_C>``, :attr:`eigenvalue`."""
+        return self.eigenvalue
 
 
 def parameters(p: int) -> tuple[list[Parameter], list[Parameter]]:
@@ -146,12 +162,17 @@ def _grid_start(objective: _Objective, cost: PauliSum) -> np.ndarray:
 def qaoa(cost: PauliSum, p: int = 1, *, initial_point=None, warm_start=None, epsilon: float = 0.25,
          optimizer: str | None = None, maxiter: int | None = None, backend="statevector",
          shots: int | None = None, seed=None, callback=None, progress: bool = False) -> QAOAResult:
-    """Minimise ``<H_C>`` over depth-``p`` angles. ``initial_point`` is ``(gammas, betas)``; by
-    default depth 1 starts from a grid search and deeper ``p`` from INTERP of the depth below.
+    """Minimise ``<H_C>`` over depth-``p`` angles. ``cost`` is a diagonal PauliSum, or a graph
+    (a networkx graph, a :class:`~qfusion.algorithms.problems.Graph` or a list of edges) for its
+    MaxCut Hamiltonian. ``initial_point`` is ``(gammas, betas)``; by default depth 1 starts from
+    a grid search and deeper ``p`` from INTERP of the depth below.
 
     Exactly on ``"statevector"`` (adjoint gradients, L-BFGS-B by default); on other backends
     or with shots from an Estimator (COBYLA by default; ``optimizer="SPSA"`` for noisy runs).
     """
+    if not isinstance(cost, PauliSum):
+        from qfusion.algorithms.problems import maxcut_hamiltonian
+        cost = maxcut_hamiltonian(cost)
     circuit = qaoa_circuit(cost, p, warm_start=warm_start, epsilon=epsilon)
     objective = _Objective(circuit, cost, backend, shots, seed)
     if initial_point is not None:
@@ -197,6 +218,9 @@ def _result(circuit: Circuit, cost: PauliSum, p: int, found, backend, shots, see
 
 def qaoa_ladder(cost: PauliSum, max_p: int, **options) -> list[QAOAResult]:
     """QAOA at depths ``1..max_p``, each started from the one below by INTERP."""
+    if not isinstance(cost, PauliSum):
+        from qfusion.algorithms.problems import maxcut_hamiltonian
+        cost = maxcut_hamiltonian(cost)
     results = [qaoa(cost, 1, **options)]
     for p in range(2, max_p + 1):
         gammas, betas = interpolate(results[-1].gammas, results[-1].betas)

@@ -10,7 +10,7 @@ optimisers such as COBYLA). A callback sees a :class:`VQEProgress` after every i
 >>> from qfusion.observables import PauliSum
 >>> t = Parameter("t")
 >>> result = vqe(PauliSum.from_list([("Z", 1.0), ("X", 1.0)]), Circuit(1).ry(t, 0), initial_point=[0.1])
->>> round(result.energy, 8)      # -sqrt(2)
+>>> round(result.eigenvalue, 8)      # -sqrt(2)
 -1.41421356
 """
 
@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from qfusion.algorithms._names import deprecated_alias
 from qfusion.backends import get as get_backend
 from qfusion.circuit import Circuit
 from qfusion.errors import CircuitError
@@ -48,17 +49,40 @@ class VQEProgress:
 
 @dataclass(frozen=True)
 class VQEResult:
-    """The minimum found: ``energy``, the ``parameters`` (``ansatz.parameters`` order) and a trace."""
-    energy: float
+    """The minimum found: ``eigenvalue`` (the energy), the ``parameters`` (``ansatz.parameters`` order,
+    also ``optimal_point``) and a trace; Qiskit's names (``energy`` and ``evaluations`` are
+    deprecated aliases of ``eigenvalue`` and ``cost_function_evals``).
+
+    ``converged`` is True only when the optimiser's own stopping criterion was met (SPSA has none,
+    so it never is); ``stopped_at_maxiter`` says it ran out of iterations instead. With shots,
+    ``eigenvalue`` is a fresh estimate at the final parameters (the optimiser's lowest noisy value
+    is biased low) and ``energy_std_error`` its standard error; exactly, the error is 0.
+    """
+    eigenvalue: float
     parameters: np.ndarray
     ansatz: Circuit
     history: tuple[float, ...]
-    evaluations: int
+    cost_function_evals: int
     iterations: int
     converged: bool
     message: str
     time_taken: float
     metadata: dict[str, Any] = field(default_factory=dict)
+    energy_std_error: float = 0.0
+    stopped_at_maxiter: bool = False
+
+    energy = deprecated_alias("energy", "eigenvalue")
+    evaluations = deprecated_alias("evaluations", "cost_function_evals")
+
+    @property
+    def optimal_point(self) -> np.ndarray:
+        """The optimal parameters (Qiskit's name), the same array as :attr:`parameters`."""
+        return self.parameters
+
+    @property
+    def optimal_value(self) -> float:
+        """The minimised energy (Qiskit's ``optimal_value``), :attr:`eigenvalue`."""
+        return self.eigenvalue
 
     @property
     def optimal_circuit(self) -> Circuit:
@@ -206,7 +230,7 @@ def vqe(hamiltonian: PauliSum, ansatz: Circuit, *, initial_point=None, optimizer
     >>> H = PauliSum.from_list([("ZZ", 1.0), ("XI", 0.5), ("IX", 0.5)])
     >>> seen = []
     >>> result = vqe(H, ansatz, initial_point=[0.3, -0.2], callback=seen.append)
-    >>> round(result.energy, 6) <= -1.0, result.converged, len(seen) == result.iterations
+    >>> round(result.eigenvalue, 6) <= -1.0, result.converged, len(seen) == result.iterations
     (True, True, True)
     """
     start = time.perf_counter()
@@ -215,8 +239,17 @@ def vqe(hamiltonian: PauliSum, ansatz: Circuit, *, initial_point=None, optimizer
     x, value, nit, success, message, history = minimize_energy(energy, x0, optimizer=optimizer, maxiter=maxiter,
                                                                tol=tol, callback=callback, progress=progress,
                                                                seed=seed)
-    return VQEResult(energy=value, parameters=x, ansatz=ansatz, history=tuple(history),
-                     evaluations=energy.evaluations, iterations=nit, converged=success, message=message,
-                     time_taken=time.perf_counter() - start,
-                     metadata={"optimizer": getattr(optimizer, "__name__", str(optimizer)),
-                               "gradient": energy.gradient, "backend": energy.backend.name, "shots": shots})
+    metadata = {"optimizer": getattr(optimizer, "__name__", str(optimizer)), "gradient": energy.gradient,
+                "backend": energy.backend.name, "shots": shots}
+    std_error = 0.0
+    if shots is not None:
+        metadata["optimizer_value"] = value
+        # fresh shots: the optimiser saw the same noise at every point when seeded
+        fresh = int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0]) \
+            if isinstance(seed, (int, np.integer)) else None
+        final = energy.estimator.run(energy.ansatz, hamiltonian, x, seed=fresh)
+        value, std_error = float(np.reshape(final.values, -1)[0]), float(np.reshape(final.std_errors, -1)[0])
+    return VQEResult(eigenvalue=value, parameters=x, ansatz=ansatz, history=tuple(history),
+                     cost_function_evals=energy.evaluations, iterations=nit, converged=success, message=message,
+                     time_taken=time.perf_counter() - start, metadata=metadata, energy_std_error=std_error,
+                     stopped_at_maxiter=not success and nit >= maxiter)

@@ -16,7 +16,7 @@ import importlib
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Capabilities, Result
+from qfusion.backends.base import Backend, Capabilities, Result, check_options, check_seed, measured_or_warned
 from qfusion.errors import BackendError
 
 _REGISTRY: dict[str, str] = {
@@ -76,7 +76,10 @@ def get(backend: str | Backend) -> Backend:
         return backend
     entry = _REGISTRY.get(backend) or (_REMOTE if str(backend).startswith("remote:") else None)
     if entry is None:
-        raise BackendError(f"unknown backend {backend!r}; available: {', '.join(names())}")
+        import difflib
+        close = difflib.get_close_matches(str(backend), names(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise BackendError(f"unknown backend {backend!r}{hint}; available: {', '.join(names())}")
     if backend not in _INSTANCES:
         module_name, class_name = entry.split(":")
         try:
@@ -96,6 +99,10 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
+    check_options(chosen, options, "simulate")
+    check_seed(seed)
+    _check_durations(options)
+    _check_available(chosen)
     if chosen.capabilities.dtypes:
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
@@ -105,12 +112,56 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
         memory: bool = False, **options) -> Result:
     """Sample ``shots`` shots of ``circuit``; ``result.counts`` maps bitstrings (clbit 0 rightmost) to counts.
 
+    A circuit without any measurement is measured on every qubit, with a :class:`~qfusion.errors.QfusionWarning`
+    (as the Sampler measures it). An option the backend does not take is a :class:`BackendError`
+    naming the options it does. A list of circuits gives a list of results (each its own seed,
+    drawn from ``seed``; ``params``, if given, is one entry per circuit).
+
     >>> from qfusion.circuit import Circuit
     >>> result = run(Circuit(2).x(0).measure_all(), shots=10, memory=True)
     >>> result.counts, result.memory[:2]
     ({'01': 10}, ['01', '01'])
+    >>> [r.counts for r in run([Circuit(1).measure_all(), Circuit(1).x(0).measure_all()], shots=5)]
+    [{'0': 5}, {'1': 5}]
     """
-    return get(backend).run(circuit, shots=shots, seed=seed, params=params, memory=memory, **options)
+    chosen = get(backend)
+    check_options(chosen, options)
+    check_seed(seed)
+    _check_durations(options)
+    _check_available(chosen)
+    if isinstance(circuit, (list, tuple)):
+        return _run_many(chosen, list(circuit), shots, seed, params, memory, options)
+    return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory, **options)
+
+
+def _check_durations(options: dict) -> None:
+    """``durations=`` only times idle noise: without a noise model that has idle errors it does nothing."""
+    if options.get("durations") is None:
+        return
+    model = options.get("noise_model")
+    if model is None or not getattr(model, "has_idle_errors", True):
+        import warnings
+        from qfusion.errors import QfusionWarning
+        warnings.warn("durations= has no effect: it times idle noise, and "
+                      + ("no noise_model= is given" if model is None else "this noise model has no idle errors")
+                      + " (add_idle_error adds some)", QfusionWarning, stacklevel=3)
+
+
+def _check_available(chosen: Backend) -> None:
+    reason = chosen.unavailable_reason()
+    if reason:
+        twin = "density_matrix" if "density" in chosen.name else "statevector"  # the CPU simulator of the same kind
+        raise BackendError(f"backend {chosen.name!r} cannot run here: {reason}; backend={twin!r} runs on the CPU")
+
+
+def _run_many(chosen: Backend, circuits: list, shots, seed, params, memory, options) -> list[Result]:
+    if params is not None and len(params) != len(circuits):
+        raise BackendError(f"{len(circuits)} circuits but {len(params)} parameter entries; give one per circuit "
+                           "(None for a circuit without parameters)")
+    seeds = [None] * len(circuits) if seed is None else \
+        [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(len(circuits))]
+    return [chosen.run(measured_or_warned(c), shots=shots, seed=s, params=None if params is None else params[i],
+                       memory=memory, **options) for i, (c, s) in enumerate(zip(circuits, seeds))]
 
 
 __all__ = ["Backend", "Capabilities", "Result", "names", "register", "get", "simulate", "run"]

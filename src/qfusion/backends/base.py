@@ -12,10 +12,14 @@ False
 
 from __future__ import annotations
 
+import inspect
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from qfusion.errors import BackendError, QfusionWarning
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,11 @@ class Result:
         return f"Result(backend={self.backend_name!r}, shots={self.shots}, counts={shown}{more})"
 
 
+class UnsupportedError(BackendError, NotImplementedError):
+    """A backend asked for something it does not do (states from a device emulator, shots from a
+    state-only backend); a :class:`BackendError` the CLI reports in one line."""
+
+
 class Backend:
     """One small interface per role: ``run`` samples shots, ``simulate`` returns a final state.
 
@@ -163,7 +172,7 @@ class Backend:
         >>> get("statevector").run(Circuit(1).x(0).measure_all(), shots=3).counts
         {'1': 3}
         """
-        raise NotImplementedError(f"backend {self.name!r} cannot sample shots")
+        raise UnsupportedError(f"backend {self.name!r} cannot sample shots")
 
     def simulate(self, circuit, *, params=None, seed=None, **options):
         """The final state of ``circuit`` (``capabilities.exact``).
@@ -173,7 +182,9 @@ class Backend:
         >>> get("statevector").simulate(Circuit(1).x(0))
         StateVector(1|1>)
         """
-        raise NotImplementedError(f"backend {self.name!r} does not return states")
+        raise UnsupportedError(f"backend {self.name!r} does not return states; sample it with "
+                               f"qfusion.run(circuit, backend={self.name!r}), or simulate on 'statevector' "
+                               f"or 'density_matrix'")
 
     def simulate_batch(self, circuit, params, **options):
         """The final states of ``circuit`` for each row of ``params`` (one value per circuit
@@ -201,3 +212,77 @@ class Backend:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+def accepted_options(backend: Backend, method: str = "run") -> tuple[str, ...] | None:
+    """The keyword options ``backend.<method>`` takes besides the common ones, from its signature
+    (or its declared ``capabilities.options`` when it takes ``**options``; None: unknown)."""
+    signature = inspect.signature(getattr(backend, method))
+    common = {"circuit", "shots", "seed", "params", "memory"}
+    named = tuple(name for name, p in signature.parameters.items()
+                  if name not in common and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+    if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        return None if not backend.capabilities.options else tuple(dict.fromkeys(named + backend.capabilities.options))
+    return named
+
+
+def check_primitive_options(backend: Backend, options: dict) -> None:
+    """For the Sampler and Estimator: every option must be one that ``backend.run`` or
+    ``backend.simulate`` takes (they call either), else :func:`check_options` explains."""
+    for method in ("run", "simulate"):
+        accepted = accepted_options(backend, method)
+        if accepted is None or all(key in accepted for key in options):
+            return
+    check_options(backend, options, "run")
+
+
+def check_seed(seed) -> None:
+    """Raise :class:`BackendError` unless ``seed`` is None, an integer or a NumPy generator.
+
+    >>> check_seed(1.5)
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.BackendError: seed must be an integer (or None, or a numpy Generator), got 1.5
+    """
+    if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
+        return
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise BackendError(f"seed must be an integer (or None, or a numpy Generator), got {seed!r}")
+
+
+def check_options(backend: Backend, options: dict, method: str = "run") -> None:
+    """Raise :class:`BackendError` for an option ``backend.<method>`` does not take, naming those it does.
+
+    >>> from qfusion.backends import get
+    >>> check_options(get("statevector"), {"noise_modle": None})
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.BackendError: backend 'statevector' has no option 'noise_modle' (did you mean 'noise_model'?); its options are dtype, options, noise_model, durations
+    """
+    accepted = accepted_options(backend, method)
+    if accepted is None:
+        return
+    unknown = [key for key in options if key not in accepted]
+    if not unknown:
+        return
+    import difflib
+    hints = {key: difflib.get_close_matches(key, accepted, n=1) for key in unknown}
+    named = ", ".join(f"{key!r}" + (f" (did you mean {hints[key][0]!r}?)" if hints[key] else "") for key in unknown)
+    raise BackendError(f"backend {backend.name!r} has no option{'s' if len(unknown) > 1 else ''} {named}; "
+                       f"its options are {', '.join(accepted) or 'none'}")
+
+
+def measured_or_warned(circuit):
+    """``circuit``, measured on every qubit (with a :class:`QfusionWarning`) when it has no
+    measurement at all, as the Sampler does: otherwise every shot would read the same empty bitstring."""
+    from qfusion.circuit import Circuit
+    if not isinstance(circuit, Circuit) or circuit.has_measurements:
+        return circuit
+    if circuit.num_clbits:
+        warnings.warn(f"the circuit has {circuit.num_clbits} classical bits but no measurement, so every shot reads "
+                      "all zeros; add measurements (circuit.measure(q, c) or measure_all())",
+                      QfusionWarning, stacklevel=3)
+        return circuit
+    warnings.warn("the circuit has no measurements; measuring every qubit (call measure_all() on it to say so "
+                  "and silence this warning)", QfusionWarning, stacklevel=3)
+    return circuit.copy().measure_all()

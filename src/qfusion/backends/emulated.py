@@ -79,14 +79,20 @@ class EmulatedBackend(Backend):
                          initial_layout=initial_layout)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, optimization_level: int = 2,
-            initial_layout=None, method: str = "automatic", noise: bool = True) -> Result:
+            initial_layout=None, method: str = "automatic", noise: bool = True, noise_model=None) -> Result:
         """Sample ``shots`` shots as the device would: transpiled, with its noise unless ``noise=False``.
+        ``noise_model=`` is refused: the device's calibrated model is the noise here.
 
         >>> EmulatedBackend("trapped_ion").run(Circuit(1).x(0).measure_all(), shots=50, seed=1, noise=False).counts
         {'1': 50}
         """
         start = time.perf_counter()
         device = self.device
+        if noise_model is not None:
+            raise BackendError(f"backend {self.name!r} applies its device's own noise model (noise=False turns it "
+                               "off) and takes no noise_model=; to run with your own noise model, use "
+                               "backend='density_matrix' (or 'statevector') with noise_model=, on the circuit or "
+                               f"on qfusion.transpile(circuit, backend={self.name!r}) for the device's native gates")
         shots = int(shots)
         if not 0 < shots <= device.max_shots:
             raise BackendError(f"device {device.name!r} takes 1 to {device.max_shots} shots, got {shots}")
@@ -145,14 +151,18 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     rng = np.random.default_rng(seed)
     attempts = sample_attempts(len(positions), shots, links.entangling_success_probability, rng)
     patterns, shots_of = group_shots(attempts)
+    if method == "automatic" and shots < 4 * len(patterns):
+        # about one shot per pattern: a trajectory per shot samples the same distribution as a density
+        # matrix per pattern, at about half the cost (measured in bench/bench_first_calls.py)
+        method = "trajectories"
     attempt_device = per_attempt_device(device)
     calibrated = [instruction_duration(inst, device) for inst in transpiled.instructions]
     counts: dict[str, int] = {}
     shot_memory = [""] * shots if memory else None
     shot_durations = np.zeros(shots)
     parts = []
-    for pattern, members in zip(patterns, shots_of, strict=False):
-        repeats = dict(zip(positions, (int(k) for k in pattern), strict=False))
+    for pattern, members in _progress(list(zip(patterns, shots_of)), f"{device.name}: shot groups"):
+        repeats = dict(zip(positions, (int(k) for k in pattern)))
         compact, physical, durations = _compact(transpiled, attempt_device, noise, repeats)
         chosen = _method(method, compact)
         result = _simulate(compact, physical, durations, attempt_device, len(members),
@@ -174,6 +184,14 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     if erasures is not None:
         metadata["erasures"] = erasures
     return counts, shot_memory, metadata, physical
+
+
+def _progress(items: list, description: str):
+    """``items``, with a tqdm bar on stderr when the loop runs for more than 2 s (and tqdm is installed)."""
+    from qfusion._optional import available, import_optional
+    if len(items) < 2 or not available("tqdm"):
+        return items
+    return import_optional("tqdm").tqdm(items, desc=description, delay=2.0, leave=False, unit="group", disable=None)
 
 
 def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=None):

@@ -64,8 +64,11 @@ class ReferenceBackend(Backend):
 
 
 def _refuse(options: dict) -> None:
+    """The reference simulates ideal circuits only: an option (a noise model...) would be ignored."""
     if options:
-        raise BackendError(f"the reference backend takes no options, got {', '.join(sorted(options))}")
+        noise = " (for noise use backend='density_matrix' or 'statevector')" if "noise_model" in options else ""
+        raise BackendError(f"backend 'reference' simulates ideal circuits and takes no options; got "
+                           f"{', '.join(sorted(options))}{noise}")
 
 
 def _evolve(circuit: Circuit, rng) -> tuple[np.ndarray, list[int]]:

@@ -16,6 +16,7 @@ doubly occupied orbitals below it are frozen into a core energy and an effective
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,6 +81,12 @@ def build_molecule(geometry: str, basis: str = "sto-3g", *, charge: int = 0, spi
         mol.build()
     except (RuntimeError, ValueError, KeyError, IndexError, TypeError) as exc:
         message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        parity = re.search(r"Electron number (\d+) and spin (-?\d+) are not consistent", str(exc))
+        if parity is not None:
+            electrons = int(parity.group(1))
+            message = (f"{electrons} electrons cannot have spin (2S = N_alpha - N_beta) {spin}: "
+                       f"give spin={electrons % 2} or {electrons % 2 + 2}, ... "
+                       f"(on the command line --spin {electrons % 2})")
         raise ChemistryError(f"PySCF cannot build the molecule {geometry!r} in basis {basis!r} "
                              f"(charge {charge}, spin {spin}): {message}") from None
     return mol
@@ -173,3 +180,21 @@ def fci_energy(data: MolecularData) -> float:
     energy, _ = solver.kernel(data.one_body, data.two_body, data.num_orbitals, (data.num_alpha, data.num_beta),
                               ecore=data.core_energy)
     return float(energy)
+
+
+def full_space_fci_energy(geometry: str, basis: str = "sto-3g", *, charge: int = 0, spin: int = 0,
+                          max_determinants: int = 2_000_000) -> float | None:
+    """PySCF's FCI energy with every electron and orbital active (no frozen core, no truncated
+    virtuals), or None when it has more than ``max_determinants`` determinants (too costly).
+
+    >>> round(full_space_fci_energy("H 0 0 0; H 0 0 0.735"), 6)
+    -1.137306
+    >>> full_space_fci_energy("H 0 0 0; H 0 0 0.735", max_determinants=3) is None
+    True
+    """
+    from math import comb
+    mol = build_molecule(geometry, basis, charge=charge, spin=spin)
+    num_alpha = (mol.nelectron + mol.spin) // 2
+    if comb(mol.nao_nr(), num_alpha) * comb(mol.nao_nr(), mol.nelectron - num_alpha) > max_determinants:
+        return None
+    return fci_energy(molecular_data(geometry, basis, charge=charge, spin=spin))

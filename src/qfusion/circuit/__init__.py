@@ -6,19 +6,11 @@
 """
 
 from qfusion.circuit.circuit import Circuit, Condition, Instruction, Register, iter_gates
-from qfusion.circuit.gates import (
-                                   STANDARD_GATES,
-                                   Barrier,
-                                   Gate,
-                                   Measure,
-                                   Operation,
-                                   Reset,
-                                   StandardGate,
-                                   matrix_kind,
-                                   standard_gate,
-)
-from qfusion.circuit.modifiers import BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
-from qfusion.circuit.parameter import Parameter, ParameterExpression
+from qfusion.circuit.gates import (STANDARD_GATES, Barrier, Gate, Measure, Operation, Reset,
+                                   StandardGate, matrix_kind, standard_gate)
+from qfusion.circuit.modifiers import (BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate,
+                                       UnitaryGate)
+from qfusion.circuit.parameter import Parameter, ParameterExpression, ParameterVector, ParameterVectorElement
 from qfusion.circuit.unitary import apply_matrix, circuit_unitary
 
 __all__ = [
@@ -26,5 +18,5 @@ __all__ = [
     "STANDARD_GATES", "Barrier", "Gate", "Measure", "Operation", "Reset", "StandardGate",
     "matrix_kind", "standard_gate",
     "BroadcastGate", "CircuitGate", "ControlledGate", "InverseGate", "PowerGate", "UnitaryGate",
-    "Parameter", "ParameterExpression", "apply_matrix", "circuit_unitary",
+    "Parameter", "ParameterExpression", "ParameterVector", "ParameterVectorElement", "apply_matrix", "circuit_unitary",
 ]

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 
 from qfusion.circuit.builder import GateBuilder
 from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset, StandardGate
-from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic
-from qfusion.errors import CircuitError
+from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic, sort_key
+from qfusion.errors import CircuitError, ParameterError
 
 
 @dataclass(frozen=True)
@@ -338,7 +338,8 @@ class Circuit(GateBuilder):
     # -- parameters ------------------------------------------------------------------------
     @property
     def parameters(self) -> tuple[Parameter, ...]:
-        """Free parameters, sorted by name.
+        """Free parameters, sorted by name, a vector's elements by index (``theta[2]`` before
+        ``theta[10]``, as Qiskit sorts them): the order a sequence of values binds in.
 
         >>> from qfusion.circuit import Parameter
         >>> Circuit(2).rx(Parameter("b"), 0).ry(Parameter("a"), 1).parameters
@@ -350,7 +351,7 @@ class Circuit(GateBuilder):
                 found |= inst.operation.parameters
         if is_symbolic(self.global_phase):
             found |= self.global_phase.parameters  # type: ignore[union-attr]
-        return tuple(sorted(found, key=lambda p: p.name))
+        return tuple(sorted(found, key=sort_key))
 
     @property
     def is_parameterized(self) -> bool:
@@ -362,9 +363,10 @@ class Circuit(GateBuilder):
         """
         return bool(self.parameters)
 
-    def bind(self, values: Mapping | Sequence[float]) -> Circuit:
+    def bind(self, values: Mapping | Sequence[float], *, strict: bool = True) -> Circuit:
         """A copy with parameters bound, from a mapping (Parameter or name -> value) or a sequence
-        in the order of :attr:`parameters`.
+        in the order of :attr:`parameters`. A mapping may leave parameters free; with ``strict``
+        (as Qiskit's ``assign_parameters``) a name the circuit does not have is an error.
 
         >>> from qfusion.circuit import Parameter
         >>> t = Parameter("t")
@@ -372,8 +374,14 @@ class Circuit(GateBuilder):
         Gate('rx', 0.5)
         >>> Circuit(1).rx(t, 0).bind([0.25]).instructions[0].operation
         Gate('rx', 0.25)
+        >>> Circuit(1).rx(Parameter("theta"), 0).bind({"phi": 0.1})
+        Traceback (most recent call last):
+        ...
+        qfusion.errors.ParameterError: the circuit has no parameter phi; its parameters are theta (unbound: theta)
         """
         values = self._as_mapping(values)
+        if strict:
+            check_parameter_names(self, values)
         new = self.copy()
         new.global_phase = bind_value(self.global_phase, values)
         new.instructions = [
@@ -496,3 +504,16 @@ def iter_gates(circuit: Circuit) -> Iterable[tuple[Gate, tuple[int, ...]]]:
         if not isinstance(op, Gate) or inst.condition is not None:
             raise CircuitError(f"{op.name} is not a unitary gate")
         yield op, inst.qubits
+
+
+def check_parameter_names(circuit: Circuit, values: Mapping) -> None:
+    """Raise :class:`ParameterError` naming the keys of ``values`` that are not parameters of
+    ``circuit``, with its parameters and the ones ``values`` leaves unbound."""
+    names = [p.name for p in circuit.parameters]
+    given = {k.name if isinstance(k, Parameter) else str(k) for k in values}
+    unknown = sorted(given - set(names))
+    if unknown:
+        missing = [n for n in names if n not in given]
+        raise ParameterError(f"the circuit has no parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                             f"its parameters are {', '.join(names) or 'none'}"
+                             + (f" (unbound: {', '.join(missing)})" if missing else ""))

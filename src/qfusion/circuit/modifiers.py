@@ -211,7 +211,7 @@ class CircuitGate(Gate):
         if definition.num_clbits or any(not inst.operation.is_unitary and inst.operation.name != "barrier"
                                          for inst in definition.instructions):
             raise CircuitError("only a circuit of gates (no measure, reset or classical bits) can be a gate")
-        super().__init__(name, definition.num_qubits, tuple(sorted(definition.parameters, key=str)))
+        super().__init__(name, definition.num_qubits, tuple(definition.parameters))
         self.definition = definition
         self._inverse: CircuitGate | None = None
         self._unitary: np.ndarray | None = None
@@ -232,7 +232,7 @@ class CircuitGate(Gate):
         try:
             memo = _BIND_MEMO.get()
             if id(self) not in memo:
-                memo[id(self)] = (self, CircuitGate(self.definition.bind(values), self.name))
+                memo[id(self)] = (self, CircuitGate(self.definition.bind(values, strict=False), self.name))
             return memo[id(self)][1]
         finally:
             if token is not None:

@@ -13,6 +13,7 @@ ParameterExpression('2*theta + 0.5')
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -158,7 +159,74 @@ class Parameter(ParameterExpression):
         return f"Parameter({self.name!r})"
 
 
-def apply(function: str, arg: ParameterExpression | Number) -> ParameterExpression | float:
+class ParameterVectorElement(Parameter):
+    """Element ``index`` of a :class:`ParameterVector`; its name is ``"name[index]"``.
+
+    It binds like any parameter of that name, and sorts by its index (as Qiskit's do).
+
+    >>> ParameterVector("v", 3)[2]
+    ParameterVectorElement('v[2]')
+    """
+
+    __slots__ = ("vector", "index")
+
+    def __init__(self, vector: "ParameterVector", index: int):
+        super().__init__(f"{vector.name}[{index}]")
+        self.vector = vector
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"ParameterVectorElement({self.name!r})"
+
+
+class ParameterVector:
+    """``length`` parameters named ``name[0]``, ``name[1]``, ... that keep their index order
+    in ``Circuit.parameters`` (``theta[2]`` before ``theta[10]``), as Qiskit's ``ParameterVector``.
+
+    >>> theta = ParameterVector("theta", 3)
+    >>> len(theta), theta[1], [p.name for p in theta]
+    (3, ParameterVectorElement('theta[1]'), ['theta[0]', 'theta[1]', 'theta[2]'])
+    """
+
+    def __init__(self, name: str, length: int = 0):
+        if not isinstance(name, str) or not name:
+            raise ParameterError(f"a parameter vector needs a non-empty name, got {name!r}")
+        if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
+            raise ParameterError(f"a parameter vector's length is a non-negative integer, got {length!r}")
+        self.name = name
+        self.params = tuple(ParameterVectorElement(self, i) for i in range(int(length)))
+
+    def __len__(self) -> int:
+        return len(self.params)
+
+    def __getitem__(self, key):
+        return self.params[key]
+
+    def __iter__(self):
+        return iter(self.params)
+
+    def __repr__(self) -> str:
+        return f"ParameterVector({self.name!r}, {len(self)})"
+
+
+_ELEMENT_NAME = re.compile(r"^(.+)\[(\d+)\]$")
+
+
+def sort_key(parameter: Parameter) -> tuple:
+    """The order of ``Circuit.parameters``: by name, except that ``name[i]`` (a vector's elements,
+    also after QASM or JSON round trips) sorts by ``(name, i)`` as Qiskit sorts vector elements.
+
+    >>> names = ["b", "t[10]", "t[2]", "a"]
+    >>> [p.name for p in sorted(map(Parameter, names), key=sort_key)]
+    ['a', 'b', 't[2]', 't[10]']
+    """
+    match = _ELEMENT_NAME.match(parameter.name)
+    if match is None:
+        return (parameter.name, -1)
+    return (match.group(1) + "[", int(match.group(2)))
+
+
+def apply(function: str, arg: "ParameterExpression | Number") -> "ParameterExpression | float":
     """Apply a named function (``sin``, ``cos``, ``tan``, ``exp``, ``ln``, ``sqrt``, ``arcsin``, ...).
 
     >>> apply("cos", 0.0)

@@ -11,7 +11,7 @@ time; ``--traceback`` or ``QFUSION_DEBUG=1`` shows the Python traceback instead.
     python -m qfusion.cli backends
 
 >>> main(["backends", "--json"])  # doctest: +ELLIPSIS
-{"backends": ["statevector", ...]}
+{"backends": ["statevector", ...}
 0
 """
 

@@ -55,18 +55,18 @@ def qaoa(args) -> dict:
     max_cut = -brute_force(hamiltonian)[0] if graph.num_nodes <= 20 else None
     out = {"file": args.file, "num_nodes": graph.num_nodes, "num_edges": len(graph.edges),
            "total_weight": graph.total_weight, "p": args.p, "backend": args.backend, "shots": args.shots,
-           "expected_cut": -result.value, "best_bitstring": result.best_bitstring, "best_cut": -result.best_cost,
+           "expected_cut": -result.eigenvalue, "best_bitstring": result.best_bitstring, "best_cut": -result.best_cost,
            "max_cut": max_cut, "optimum_probability": result.optimum_probability,
-           "gammas": result.gammas.tolist(), "betas": result.betas.tolist(), "nfev": result.nfev, "time_s": elapsed}
+           "gammas": result.gammas.tolist(), "betas": result.betas.tolist(), "nfev": result.cost_function_evals, "time_s": elapsed}
     if not args.json:
         print(f"MaxCut of {os.path.basename(args.file)} ({graph.num_nodes} nodes, {len(graph.edges)} edges, "
               f"weight {graph.total_weight:g}) by QAOA p={args.p} on {args.backend}")
-        ratio = f" ({-result.value / max_cut:.1%} of the maximum cut {max_cut:g})" if max_cut else ""
+        ratio = f" ({-result.eigenvalue / max_cut:.1%} of the maximum cut {max_cut:g})" if max_cut else ""
         print(f"expected cut   {-result.value:.6f}{ratio}")
         print(f"best bitstring {result.best_bitstring} (cut {-result.best_cost:g}; node 0 rightmost), "
               f"probability of an optimum {result.optimum_probability:.3f}")
         print(f"gammas {[round(g, 6) for g in out['gammas']]}  betas {[round(b, 6) for b in out['betas']]}")
-        print(f"{result.nfev} evaluations in {elapsed:.2f} s")
+        print(f"{result.cost_function_evals} evaluations in {elapsed:.2f} s")
     return out
 
 

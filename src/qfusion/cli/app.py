@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     chemistry.add_parser(sub, common)
     from qfusion.cli import service
     service.add_commands(sub, common)
+    from qfusion.cli import warmup
+    warmup.add_parser(sub, common)
     return parser
 
 
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``qfusion`` command with ``argv`` (default ``sys.argv[1:]``); returns the exit code.
 
     >>> main(["backends", "--json"])  # doctest: +ELLIPSIS
-    {"backends": ["statevector", ...]}
+    {"backends": ["statevector", ...}
     0
     """
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -179,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         handlers["vqe"] = chemistry.vqe
         from qfusion.cli.service import HANDLERS
         handlers.update(HANDLERS)
+        from qfusion.cli.warmup import warmup
+        handlers["warmup"] = warmup
         result = handlers[args.command](args)
         if args.json and not (isinstance(result, dict) and result.pop("quiet", False)):
             print(json.dumps(result))

@@ -74,7 +74,7 @@ def vqe(args) -> dict:
     from qfusion.algorithms import adapt_vqe, hardware_efficient_ansatz
     from qfusion.algorithms import vqe as run_vqe
     from qfusion.backends import get
-    from qfusion.chem import adapt_pool, fci_energy, uccsd_ansatz
+    from qfusion.chem import adapt_pool, fci_energy, full_space_fci_energy, uccsd_ansatz
     if args.reps is not None and args.reps < 1:
         raise UsageError(f"--reps must be at least 1, got {args.reps}")
     if args.shots is not None and args.shots < 2:
@@ -92,7 +92,7 @@ def vqe(args) -> dict:
         pool = adapt_pool(n, na, nb, mapping, two_qubit_reduction=reduce, tapering=tapering)
         result = adapt_vqe(hamiltonian, reference, pool, optimizer=optimizer, maxiter=args.maxiter,
                            vqe_callback=progress)
-        iterations, converged = len(result.steps), result.converged
+        iterations = len(result.steps)
         extra["operators"] = list(result.operators)
     else:
         if args.ansatz == "uccsd":
@@ -104,21 +104,28 @@ def vqe(args) -> dict:
             x0 = np.random.default_rng(args.seed).normal(scale=0.05, size=len(ansatz.parameters))
         result = run_vqe(hamiltonian, ansatz, initial_point=x0, optimizer=optimizer, maxiter=args.maxiter,
                          backend=args.backend, shots=args.shots, seed=args.seed, callback=progress)
-        iterations, converged = result.iterations, result.converged
+        iterations = result.iterations
         extra["history"] = list(result.history)
     exact = fci_energy(data)
-    error = result.energy - exact
+    error = result.eigenvalue - exact
+    active_space = bool(data.frozen_orbitals) or data.num_orbitals < _num_orbitals(args)
+    full_fci = full_space_fci_energy(args.geometry, args.basis, charge=args.charge, spin=args.spin) \
+        if active_space else exact
+    std_error = float(getattr(result, "energy_std_error", 0.0))
     report = {
         "geometry": args.geometry, "basis": args.basis, "charge": args.charge, "spin": args.spin,
-        "active_electrons": data.num_electrons, "active_orbitals": data.num_orbitals,
+        "active_electrons": data.num_electrons, "active_orbitals": data.num_orbitals, "active_space": active_space,
         "mapping": mapping, "two_qubit_reduction": reduce, "ansatz": args.ansatz,
         "tapered_qubits": 0 if tapering is None else len(tapering.symmetries),
         "num_qubits": hamiltonian.num_qubits, "num_terms": len(hamiltonian),
         "num_parameters": len(result.parameters), "backend": args.backend, "shots": args.shots, "optimizer": optimizer,
-        "hf_energy": data.hf_energy, "energy": result.energy, "fci_energy": exact, "error": error,
+        "hf_energy": data.hf_energy, "energy": result.eigenvalue, "energy_std_error": std_error,
+        "exact_energy": exact, "exact_method": "CASCI" if active_space else "FCI",
+        "casci_energy": exact if active_space else None, "fci_energy": full_fci, "error": error,
         "chemical_accuracy": bool(abs(error) <= CHEMICAL_ACCURACY), "iterations": iterations,
-        "evaluations": result.evaluations, "converged": converged, "parameters": [float(v) for v in result.parameters],
+        "evaluations": result.cost_function_evals, "parameters": [float(v) for v in result.parameters],
         "time_s": time.perf_counter() - start, **extra}
+    report.update(_stopping(result, report, args.maxiter))
     if not args.json:
         _print_report(report)
     return report
@@ -130,20 +137,51 @@ def _printer(args):
     return show
 
 
+def _num_orbitals(args) -> int:
+    from qfusion.chem import build_molecule
+    return build_molecule(args.geometry, args.basis, charge=args.charge, spin=args.spin).nao_nr()
+
+
+def _stopping(result, report: dict, maxiter: int) -> dict:
+    """How the optimisation ended, in words: ``converged`` only when the optimiser's criterion was
+    met away from a Hartree–Fock saddle (a gradient of zero there is not the ground state)."""
+    stuck = abs(report["energy"] - report["hf_energy"]) < 1e-6 < report["hf_energy"] - report["exact_energy"]
+    if result.converged and stuck and report["ansatz"] == "hea":
+        status = "stopped at the Hartree-Fock energy (a stationary point of the ansatz; try another --seed)"
+    elif result.converged:
+        status = "converged"
+    elif getattr(result, "stopped_at_maxiter", False) or report["iterations"] >= maxiter:
+        status = f"stopped at maxiter ({maxiter}), not converged"
+    else:
+        status = f"not converged: {result.message}"
+    return {"converged": status == "converged", "status": status, "message": result.message}
+
+
 def _print_report(r: dict) -> None:
     reduced = ", two-qubit reduction" if r["two_qubit_reduction"] else ""
     if r["tapered_qubits"]:
         reduced = f", {r['tapered_qubits']} qubits tapered off by Z2 symmetries"
+    reference = "CASCI" if r["active_space"] else "FCI"
     accuracy = "within" if r["chemical_accuracy"] else "NOT within"
+    energy = f"{r['energy']:.10f} Ha"
+    if r["shots"]:
+        energy += f" ± {r['energy_std_error']:.2e} (standard error of {r['shots']} shots per term group)"
     print(f"molecule      {r['geometry']} ({r['basis']}, charge {r['charge']}, 2S = {r['spin']})")
     print(f"active space  {r['active_electrons']} electrons in {r['active_orbitals']} orbitals")
     print(f"qubits        {r['num_qubits']} ({r['mapping']}{reduced}), {r['num_terms']} Pauli terms")
     print(f"ansatz        {r['ansatz']}, {r['num_parameters']} parameters, on {r['backend']}"
           + (f" with {r['shots']} shots" if r["shots"] else ""))
     print(f"Hartree-Fock  {r['hf_energy']:.10f} Ha")
-    print(f"VQE           {r['energy']:.10f} Ha")
-    print(f"FCI (PySCF)   {r['fci_energy']:.10f} Ha")
-    print(f"error         {r['error']:.3e} Ha, {accuracy} chemical accuracy (1.6 mHa)")
-    print(f"{r['iterations']} iterations, {r['evaluations']} evaluations, "
-          f"{'converged' if r['converged'] else 'not converged'}, {r['time_s']:.2f} s")
+    print(f"VQE           {energy}")
+    if r["active_space"]:
+        print(f"CASCI (PySCF) {r['casci_energy']:.10f} Ha  (exact in the active space)")
+        if r["fci_energy"] is None:
+            print("FCI (PySCF)   not computed (the full space is too large)")
+        else:
+            print(f"FCI (PySCF)   {r['fci_energy']:.10f} Ha  (full space; the active space misses "
+                  f"{(r['casci_energy'] - r['fci_energy']) * 1e3:.1f} mHa)")
+    else:
+        print(f"FCI (PySCF)   {r['fci_energy']:.10f} Ha")
+    print(f"error         {r['error']:.3e} Ha vs {reference}, {accuracy} chemical accuracy (1.6 mHa)")
+    print(f"{r['iterations']} iterations, {r['evaluations']} evaluations, {r['status']}, {r['time_s']:.2f} s")
     sys.stdout.flush()

@@ -218,8 +218,19 @@ def backends(args) -> dict:
     >>> "statevector" in backends(types.SimpleNamespace(json=True))["backends"]
     True
     """
-    from qfusion.backends import names
+    from qfusion.backends import get, names
+    from qfusion.errors import QfusionError
     found = list(names())
+    unavailable = {}
+    for name in found:
+        try:
+            reason = get(name).unavailable_reason()
+        except QfusionError as exc:
+            reason = str(exc)
+        if reason:
+            unavailable[name] = reason
     if not args.json:
-        print("\n".join(found))
-    return {"backends": found}
+        width = max(map(len, found))
+        print("\n".join(f"{name:{width}s}  (cannot run here: {unavailable[name]})" if name in unavailable else name
+                        for name in found))
+    return {"backends": found, "available": [n for n in found if n not in unavailable], "unavailable": unavailable}

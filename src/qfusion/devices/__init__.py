@@ -27,7 +27,10 @@ def get(device: str | Device) -> Device:
     if isinstance(device, Device):
         return device
     if device not in PROFILES:
-        raise DeviceError(f"unknown device {device!r}; built-in devices: {', '.join(PROFILES)} "
+        import difflib
+        close = difflib.get_close_matches(str(device), list(PROFILES), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise DeviceError(f"unknown device {device!r}{hint}; built-in devices: {', '.join(PROFILES)} "
                           f"(or load your own with qfusion.devices.load(path))")
     return _built_in(device)
 

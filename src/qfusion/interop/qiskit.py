@@ -47,7 +47,23 @@ def to_qiskit(circuit: Circuit):
     >>> np.allclose(Operator(to_qiskit(c)).data, circuit_unitary(c))
     True
     """
-    return _to_qiskit(circuit, {})
+    return _to_qiskit(circuit, _vector_elements(circuit))
+
+
+def _vector_elements(circuit: Circuit) -> dict:
+    """Qiskit ``ParameterVector`` elements for the parameters named ``name[i]``, so that Qiskit
+    orders them by index as ``circuit.parameters`` does (plain Parameters would sort as strings)."""
+    from qfusion.circuit.parameter import _ELEMENT_NAME
+    vectors: dict[str, list] = {}
+    for parameter in circuit.parameters:
+        match = _ELEMENT_NAME.match(parameter.name)
+        if match is not None:
+            vectors.setdefault(match.group(1), []).append((int(match.group(2)), parameter.name))
+    params = {}
+    for base, elements in vectors.items():
+        vector = _qiskit().circuit.ParameterVector(base, max(i for i, _ in elements) + 1)
+        params.update({name: vector[i] for i, name in elements})
+    return params
 
 
 def _to_qiskit(circuit: Circuit, params: dict):

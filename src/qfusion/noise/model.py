@@ -21,11 +21,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+import sys
+import warnings
 from dataclasses import dataclass
 
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Measure, Operation
-from qfusion.errors import NoiseError
+from qfusion.errors import NoiseError, QfusionWarning
 from qfusion.noise.channel import Channel, NoiseOperation
 from qfusion.noise.channels import thermal_relaxation
 from qfusion.noise.readout import ReadoutError
@@ -93,6 +95,7 @@ class NoiseModel:
         self._gate: dict[str, dict[tuple[int, ...] | None, list[Channel]]] = {}
         self._readout: dict[int | None, ReadoutError] = {}
         self._idle: dict[tuple[int, ...] | None, object] = {}
+        self._warned_idle = False
 
     # -- building --------------------------------------------------------------------------
     def add_gate_error(self, channel: Channel, gates, qubits=None) -> None:
@@ -249,6 +252,11 @@ class NoiseModel:
         >>> model.apply(Circuit(1, 1).measure(0, 0)).count_ops()
         {'measure': 1, 'readout_error': 1}
         """
+        if durations is None and self._idle and not self._warned_idle:
+            self._warned_idle = True  # once per model: a sweep of runs repeats the same omission
+            warnings.warn("this noise model has idle errors, but no durations= were given, so no idle noise is "
+                          "applied; pass durations= (a dict gate name -> seconds, or a function of the instruction)",
+                          QfusionWarning, stacklevel=_caller_level())
         noisy = circuit.copy()
         noisy.instructions = []
         duration_of = _duration_function(durations) if durations is not None and self._idle else None
@@ -394,3 +402,11 @@ def _last_measurements(circuit: Circuit) -> dict[int, int]:
 
 
 __all__ = ["NoiseModel", "ReadoutOperation", "Relaxation"]
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside qfusion, so a warning points at the user's call."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("qfusion."):
+        frame, level = frame.f_back, level + 1
+    return level

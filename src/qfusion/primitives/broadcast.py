@@ -15,6 +15,7 @@ when the observables come as a column ``[[H1], [H2], [H3]]``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,6 +69,23 @@ def parameter_array(params, num_parameters: int) -> np.ndarray:
     return values
 
 
+def _row_from_mapping(circuit_array, params: Mapping) -> list[float]:
+    """One parameter set given by name (``{"theta": 0.1}``), as the row in ``circuit.parameters``
+    order; unknown and missing names are errors that name them."""
+    from qfusion.circuit.circuit import check_parameter_names
+    circuits = list(circuit_array.reshape(-1))
+    names = [p.name for p in circuits[0].parameters] if circuits else []
+    if any([p.name for p in c.parameters] != names for c in circuits):
+        raise CircuitError("parameter values by name need circuits with the same parameters; give an array instead")
+    if circuits:
+        check_parameter_names(circuits[0], params)
+    by_name = {getattr(k, "name", k): v for k, v in params.items()}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise CircuitError(f"parameter(s) {', '.join(missing)} need values")
+    return [float(by_name[n]) for n in names]
+
+
 def broadcast(circuits, observables, params, is_item) -> Broadcast:
     """Broadcast the three inputs; ``is_item`` tells one observable from a batch of them."""
     circuit_array = object_array(circuits, lambda v: isinstance(v, Circuit))
@@ -75,6 +93,8 @@ def broadcast(circuits, observables, params, is_item) -> Broadcast:
     counts = {len(c.parameters) for c in circuit_array.reshape(-1)}
     if len(counts) > 1:
         raise CircuitError(f"circuits in one batch must have equally many parameters, got {sorted(counts)}")
+    if isinstance(params, Mapping):
+        params = _row_from_mapping(circuit_array, params)
     values = parameter_array(params, counts.pop() if counts else 0)
     param_shape = values.shape[:-1]
     try:

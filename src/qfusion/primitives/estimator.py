@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from qfusion.backends import get as get_backend
+from qfusion.backends.base import check_primitive_options
 from qfusion.circuit import Circuit
 from qfusion.errors import BackendError, CircuitError
 from qfusion.observables import PauliSum
@@ -101,6 +102,7 @@ class Estimator:
         if shots is not None and (int(shots) != shots or shots < 2):
             raise CircuitError(f"shots must be None (exact) or an integer >= 2, got {shots!r}")
         self.backend = get_backend(backend)
+        check_primitive_options(self.backend, options)  # an unknown option fails here, naming the backend's
         self.shots = None if shots is None else int(shots)
         self.seed = seed
         self.options = options

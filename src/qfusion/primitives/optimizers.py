@@ -165,7 +165,10 @@ def spsa(fun: Callable, x0, *, maxiter: int = 100, learning_rate: float = 0.2, p
         if tracker.step(x, 0.5 * (plus + minus)):
             break
     final = tracker.value(x)
-    return tracker.result(x, final)
+    # SPSA has no convergence test: it always runs its iterations (or stops at the callback's word)
+    stopped = tracker.nit < maxiter
+    return tracker.result(x, final, False, "stopped by the callback" if stopped else
+                          f"maximum number of iterations reached ({maxiter}; SPSA has no convergence test)")
 
 
 def adam(fun: Callable, x0, *, jac=True, learning_rate: float = 0.05, maxiter: int = 200, beta1: float = 0.9,
@@ -189,4 +192,5 @@ def adam(fun: Callable, x0, *, jac=True, learning_rate: float = 0.05, maxiter: i
         if tracker.step(x, value):
             message = "stopped by the callback"
             break
-    return tracker.result(x, tracker.last_value if tracker.best_x is None else tracker.best_value, True, message)
+    return tracker.result(x, tracker.last_value if tracker.best_x is None else tracker.best_value,
+                          message == "gradient norm below gtol", message)

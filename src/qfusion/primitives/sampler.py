@@ -9,6 +9,8 @@
 ({'0': 100}, {'1': 100})
 >>> Sampler(shots=None).run(Circuit(2).x(0).measure_all()).probabilities[()]
 {'01': 1.0}
+>>> [r.counts for r in Sampler(seed=1).run([Circuit(1).x(0).measure_all(), Circuit(1).measure_all()], shots=5)]
+[{'1': 5}, {'0': 5}]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 
 from qfusion.backends import Result
 from qfusion.backends import get as get_backend
+from qfusion.backends.base import check_primitive_options
 from qfusion.circuit import Circuit, Measure
 from qfusion.errors import BackendError, CircuitError
 from qfusion.primitives.broadcast import broadcast
@@ -43,6 +46,20 @@ class SamplerResult:
     shots: int | None
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def __len__(self) -> int:
+        return len(self.probabilities) if np.ndim(self.probabilities) else 1
+
+    def __getitem__(self, index) -> "SamplerResult":
+        """The result of one entry of the broadcast shape (for a list of circuits, circuit ``index``),
+        so ``for r in sampler.run([c1, c2])`` goes circuit by circuit as Qiskit's pubs do."""
+        if not np.ndim(self.probabilities):
+            raise IndexError("a single circuit's result has no entries; read .counts or .probabilities")
+        counts = None if self.counts is None else self.counts[index]
+        return SamplerResult(counts, self.probabilities[index], self.shots, self.metadata)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
 
 class Sampler:
     """Sample circuits on ``backend``; a circuit without measurements is measured on every qubit.
@@ -54,6 +71,7 @@ class Sampler:
 
     def __init__(self, backend="statevector", *, shots: int | None = 1024, seed=None, **options):
         self.backend = get_backend(backend)
+        check_primitive_options(self.backend, options)
         self.shots = shots
         self.seed = seed
         self.options = options

@@ -6,6 +6,10 @@
 StateVector(1|1>)
 """
 
-from qfusion.sim.statevector import SimulatorOptions, StateVector, sample, simulate
+from qfusion._numba_cache import install_notice
+
+install_notice()  # one line on stderr while qfusion's kernels first compile
+
+from qfusion.sim.statevector import SimulatorOptions, StateVector, sample, simulate  # noqa: E402
 
 __all__ = ["SimulatorOptions", "StateVector", "sample", "simulate"]

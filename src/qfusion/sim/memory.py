@@ -53,11 +53,43 @@ def check_state_fits(num_qubits: int, dtype, copies: int = 1, what: str = "state
     available = available_bytes()
     if needed > available:
         need = format_bytes(needed) if needed != float("inf") else "more than any machine has"
+        bits = 2 if what == "density matrix" else 1
+        shown = num_qubits // bits
         raise CircuitTooLargeError(
-            f"{num_qubits} qubits need {need} as {np.dtype(dtype).name} for the {what}; "
-            f"{format_bytes(available)} is available (try dtype=\"complex64\", fewer qubits, "
-            f"or a backend that does not store the full state)")
+            f"{shown} qubits need {need} as {np.dtype(dtype).name} for the {what}; "
+            f"{format_bytes(available)} is available ({fit_hint(num_qubits, dtype, copies, available, bits)})")
     return int(needed)
+
+
+def fit_hint(index_bits: int, dtype, copies: int, available: float, bits_per_qubit: int = 1) -> str:
+    """What would fit in ``available`` bytes, suggesting only what exists: complex64 when it halves
+    the need enough, the largest qubit count that fits, and for a density matrix the state vector
+    (noise by trajectories) when that fits.
+
+    >>> fit_hint(34, np.complex128, 1, 200 * 2**30)
+    'try dtype="complex64"'
+    >>> fit_hint(60, np.complex128, 1, 200 * 2**30)
+    'at most 33 qubits fit as complex128, 34 with dtype="complex64"'
+    >>> fit_hint(40, np.complex128, 3, 20 * 2**30, bits_per_qubit=2)
+    'at most 14 qubits fit as complex128; or backend="statevector" with noise_model= (trajectories)'
+    """
+    dtype = np.dtype(dtype)
+    single = {np.dtype(np.complex128): np.dtype(np.complex64), np.dtype(np.float64): np.dtype(np.float32)}.get(dtype)
+
+    def most(d) -> int:
+        per_copy = available / max(copies, 1) / d.itemsize
+        return (int(np.floor(np.log2(per_copy))) if per_copy >= 1 else 0) // bits_per_qubit
+
+    smaller = single is not None and index_bits < 100 and (1 << index_bits) * single.itemsize * copies <= available
+    if smaller:
+        hint = 'try dtype="complex64"'
+    else:
+        hint = f"at most {most(dtype)} qubits fit as {dtype.name}"
+        if single is not None and most(single) > most(dtype):
+            hint += f", {most(single)} with dtype=\"complex64\""
+    if bits_per_qubit == 2 and index_bits // 2 < 100 and (1 << (index_bits // 2)) * dtype.itemsize * 2 <= available:
+        hint += '; or backend="statevector" with noise_model= (trajectories)'
+    return hint
 
 
 def fits(check, *args, **kwargs) -> bool:

@@ -107,10 +107,11 @@ def gate_ops_of(gate, qubits) -> list[GateOp]:
 def bind_params(circuit: Circuit, params) -> Circuit:
     """``circuit`` with ``params`` bound; raise :class:`CircuitError` if it keeps free parameters."""
     if params is not None:
-        return circuit.bind(params)
+        circuit = circuit.bind(params)
     if circuit.is_parameterized:
         names = ", ".join(p.name for p in circuit.parameters)
-        raise CircuitError(f"the circuit has unbound parameters ({names}); pass params=")
+        given = "" if params is None else " (params= leaves them unbound)"
+        raise CircuitError(f"the circuit has unbound parameters ({names}){given}; pass params= with a value for each")
     return circuit
 
 

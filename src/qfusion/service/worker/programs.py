@@ -126,8 +126,8 @@ def vqe(payload: dict, backend: str) -> dict:
                     optimizer=method, gradient=gradient, backend=backend, shots=_shots(options),
                     seed=payload["seed"], maxiter=options["maxiter"])
     names = [p.name for p in ansatz.parameters]
-    return {"energy": float(found.energy), "parameters": dict(zip(names, map(float, found.parameters), strict=False)),
-            "evaluations": int(found.evaluations), "iterations": int(found.iterations),
+    return {"energy": float(found.eigenvalue), "parameters": dict(zip(names, map(float, found.parameters))),
+            "evaluations": int(found.cost_function_evals), "iterations": int(found.iterations),
             "converged": bool(found.converged), "message": found.message, "optimizer": method,
             "history": [float(v) for v in found.history]}
 
@@ -143,11 +143,11 @@ def qaoa(payload: dict, backend: str) -> dict:
                      initial_point=None if initial is None else (initial[:reps], initial[reps:]),
                      optimizer=_method(options, backend), maxiter=options["maxiter"], backend=backend,
                      shots=_shots(options), seed=payload["seed"])
-    return {"energy": float(found.value), "gammas": [float(v) for v in found.gammas],
+    return {"energy": float(found.eigenvalue), "gammas": [float(v) for v in found.gammas],
             "betas": [float(v) for v in found.betas], "best_bitstring": found.best_bitstring,
             "best_cost": float(found.best_cost), "optimum_probability": float(found.optimum_probability),
             "probabilities": {k: float(v) for k, v in found.probabilities.items()},
-            "evaluations": int(found.nfev), "history": [float(v) for v in found.history]}
+            "evaluations": int(found.cost_function_evals), "history": [float(v) for v in found.history]}
 
 
 PROGRAMS = {"sampler": sampler, "estimator": estimator, "vqe": vqe, "qaoa": qaoa}

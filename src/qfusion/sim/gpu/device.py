@@ -19,7 +19,7 @@ import numpy as np
 
 from qfusion.errors import BackendError, CircuitTooLargeError
 from qfusion.sim.fusion import MAX_DIAGONAL_QUBITS, MAX_FUSED_QUBITS
-from qfusion.sim.memory import available_bytes, format_bytes, state_bytes
+from qfusion.sim.memory import available_bytes, fit_hint, format_bytes, state_bytes
 
 RESERVE_BYTES = 256 << 20  # left free on the device for the plan, partial sums and the CUDA context
 
@@ -138,8 +138,8 @@ def check_device_fits(num_qubits: int, dtype, copies: int = 1, batch: int = 1, w
         what = what or f"{batch * copies} state(s) of {num_qubits} qubits"
         raise CircuitTooLargeError(
             f"{what}: {need} as {np.dtype(dtype).name} on the GPU; "
-            f"{format_bytes(max(free - RESERVE_BYTES, 0))} of device memory is free (try dtype=\"complex64\", "
-            f"fewer qubits, a smaller batch, or a distributed backend)")
+            f"{format_bytes(max(free - RESERVE_BYTES, 0))} of device memory is free "
+            f"({fit_hint(num_qubits, dtype, copies * batch, free - RESERVE_BYTES)})")
     return int(needed)
 
 
