@@ -137,8 +137,9 @@ def test_a_backend_that_cannot_run_here_says_so_before_running():
         pytest.skip("this host can run the GPU backend")
     with pytest.raises(BackendError, match=r"backend 'gpu' cannot run here: .*backend='statevector' runs on the CPU"):
         qf.run(qf.Circuit(1).measure_all(), backend="gpu")
-    from qfusion.cli.commands import backends
     import types
+
+    from qfusion.cli.commands import backends
     listed = backends(types.SimpleNamespace(json=True))
     assert listed["unavailable"]["gpu"] == reason and "gpu" not in listed["available"]
     assert "statevector" in listed["available"]

@@ -12,8 +12,14 @@ pytest.importorskip("matplotlib")
 
 import qfusion as qf  # noqa: E402
 from qfusion.errors import QfusionError  # noqa: E402
-from qfusion.viz import (bloch_vectors, plot_bloch_multivector, plot_convergence, plot_decay,  # noqa: E402
-                         plot_histogram, plot_state_city)
+from qfusion.viz import (  # noqa: E402
+    bloch_vectors,
+    plot_bloch_multivector,
+    plot_convergence,
+    plot_decay,
+    plot_histogram,
+    plot_state_city,
+)
 
 
 def png(figure) -> bytes:

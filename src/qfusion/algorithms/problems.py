@@ -53,7 +53,7 @@ class Graph:
         return float(sum(w for _, _, w in self.edges))
 
     @classmethod
-    def from_networkx(cls, graph, weight: str = "weight") -> "Graph":
+    def from_networkx(cls, graph, weight: str = "weight") -> Graph:
         """A networkx graph's edges (attribute ``weight``, 1 where absent); its nodes become
         ``0..n-1`` in ``graph.nodes`` order (so node labels may be anything).
 

@@ -141,6 +141,7 @@ def _check_durations(options: dict) -> None:
     model = options.get("noise_model")
     if model is None or not getattr(model, "has_idle_errors", True):
         import warnings
+
         from qfusion.errors import QfusionWarning
         warnings.warn("durations= has no effect: it times idle noise, and "
                       + ("no noise_model= is given" if model is None else "this noise model has no idle errors")
@@ -161,7 +162,7 @@ def _run_many(chosen: Backend, circuits: list, shots, seed, params, memory, opti
     seeds = [None] * len(circuits) if seed is None else \
         [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(len(circuits))]
     return [chosen.run(measured_or_warned(c), shots=shots, seed=s, params=None if params is None else params[i],
-                       memory=memory, **options) for i, (c, s) in enumerate(zip(circuits, seeds))]
+                       memory=memory, **options) for i, (c, s) in enumerate(zip(circuits, seeds, strict=False))]
 
 
 __all__ = ["Backend", "Capabilities", "Result", "names", "register", "get", "simulate", "run"]

@@ -161,8 +161,8 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     shot_memory = [""] * shots if memory else None
     shot_durations = np.zeros(shots)
     parts = []
-    for pattern, members in _progress(list(zip(patterns, shots_of)), f"{device.name}: shot groups"):
-        repeats = dict(zip(positions, (int(k) for k in pattern)))
+    for pattern, members in _progress(list(zip(patterns, shots_of, strict=False)), f"{device.name}: shot groups"):
+        repeats = dict(zip(positions, (int(k) for k in pattern), strict=False))
         compact, physical, durations = _compact(transpiled, attempt_device, noise, repeats)
         chosen = _method(method, compact)
         result = _simulate(compact, physical, durations, attempt_device, len(members),

@@ -11,12 +11,24 @@ Spin orbitals are in block order (all α, then all β); qubits little-endian.
 """
 
 from qfusion.chem.fermion import FermionOperator
-from qfusion.chem.hamiltonian import (fermionic_hamiltonian, molecular_hamiltonian, number_operator,
-                                      qubit_hamiltonian)
-from qfusion.chem.mappings import (MAPPINGS, FermionEncoding, bravyi_kitaev, encoding, jordan_wigner,
-                                   map_fermion_operator, parity)
-from qfusion.chem.molecule import (MolecularData, build_molecule, fci_energy, full_space_fci_energy, molecular_data,
-                                   run_scf)
+from qfusion.chem.hamiltonian import fermionic_hamiltonian, molecular_hamiltonian, number_operator, qubit_hamiltonian
+from qfusion.chem.mappings import (
+                                      MAPPINGS,
+                                      FermionEncoding,
+                                      bravyi_kitaev,
+                                      encoding,
+                                      jordan_wigner,
+                                      map_fermion_operator,
+                                      parity,
+)
+from qfusion.chem.molecule import (
+                                      MolecularData,
+                                      build_molecule,
+                                      fci_energy,
+                                      full_space_fci_energy,
+                                      molecular_data,
+                                      run_scf,
+)
 from qfusion.chem.states import hartree_fock_bits, hartree_fock_circuit, hartree_fock_occupations
 from qfusion.chem.symmetry import taper, two_qubit_reduce
 from qfusion.chem.tapering import Z2Tapering, find_tapering

@@ -6,10 +6,18 @@
 """
 
 from qfusion.circuit.circuit import Circuit, Condition, Instruction, Register, iter_gates
-from qfusion.circuit.gates import (STANDARD_GATES, Barrier, Gate, Measure, Operation, Reset,
-                                   StandardGate, matrix_kind, standard_gate)
-from qfusion.circuit.modifiers import (BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate,
-                                       UnitaryGate)
+from qfusion.circuit.gates import (
+                                   STANDARD_GATES,
+                                   Barrier,
+                                   Gate,
+                                   Measure,
+                                   Operation,
+                                   Reset,
+                                   StandardGate,
+                                   matrix_kind,
+                                   standard_gate,
+)
+from qfusion.circuit.modifiers import BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
 from qfusion.circuit.parameter import Parameter, ParameterExpression, ParameterVector, ParameterVectorElement
 from qfusion.circuit.unitary import apply_matrix, circuit_unitary
 

@@ -170,7 +170,7 @@ class ParameterVectorElement(Parameter):
 
     __slots__ = ("vector", "index")
 
-    def __init__(self, vector: "ParameterVector", index: int):
+    def __init__(self, vector: ParameterVector, index: int):
         super().__init__(f"{vector.name}[{index}]")
         self.vector = vector
         self.index = index
@@ -226,7 +226,7 @@ def sort_key(parameter: Parameter) -> tuple:
     return (match.group(1) + "[", int(match.group(2)))
 
 
-def apply(function: str, arg: "ParameterExpression | Number") -> "ParameterExpression | float":
+def apply(function: str, arg: ParameterExpression | Number) -> ParameterExpression | float:
     """Apply a named function (``sin``, ``cos``, ``tan``, ``exp``, ``ln``, ``sqrt``, ``arcsin``, ...).
 
     >>> apply("cos", 0.0)

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qfusion.circuit.circuit import Circuit, Instruction

@@ -49,7 +49,7 @@ class SamplerResult:
     def __len__(self) -> int:
         return len(self.probabilities) if np.ndim(self.probabilities) else 1
 
-    def __getitem__(self, index) -> "SamplerResult":
+    def __getitem__(self, index) -> SamplerResult:
         """The result of one entry of the broadcast shape (for a list of circuits, circuit ``index``),
         so ``for r in sampler.run([c1, c2])`` goes circuit by circuit as Qiskit's pubs do."""
         if not np.ndim(self.probabilities):

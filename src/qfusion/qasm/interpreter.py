@@ -23,11 +23,27 @@ from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
 from qfusion.qasm.fastcalls import FastCalls
-from qfusion.qasm.subroutines import SUBROUTINE_HANDLERS, ControlFlow, Subroutines
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
+from qfusion.qasm.subroutines import SUBROUTINE_HANDLERS, ControlFlow, Subroutines
 from qfusion.qasm.symbols import RegisterInfo, Symbols
-from qfusion.qasm.syntax import (Assign, Barrier, Block, ClassicalDecl, ExternDecl, FastCall, For, GateCall, GateDef, If,
-                                 Include, Measure, QuantumDecl, RangeExpr, Reset, SetExpr)
+from qfusion.qasm.syntax import (
+    Assign,
+    Barrier,
+    Block,
+    ClassicalDecl,
+    ExternDecl,
+    FastCall,
+    For,
+    GateCall,
+    GateDef,
+    If,
+    Include,
+    Measure,
+    QuantumDecl,
+    RangeExpr,
+    Reset,
+    SetExpr,
+)
 
 
 class Context:

@@ -318,7 +318,7 @@ class TokenStream:
         return token
 
     @classmethod
-    def of(cls, tokens: list[Token], filename: str | None = None) -> "TokenStream":
+    def of(cls, tokens: list[Token], filename: str | None = None) -> TokenStream:
         """A stream over ready tokens (the last one ``eof``)."""
         stream = cls.__new__(cls)
         stream._chunks, stream._tokens, stream._index = iter(()), tokens, 0

@@ -21,8 +21,21 @@ from qfusion.qasm.declarations import DeclarationParser
 from qfusion.qasm.lexer import Token, TokenStream, split_call
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
 from qfusion.qasm.subroutine_parser import SubroutineParser
-from qfusion.qasm.syntax import (Assign, Barrier, Block, FastCall, For, GateCall, GateDef, If, Measure, MeasureExpr,
-                                 Modifier, Operand, Reset)
+from qfusion.qasm.syntax import (
+    Assign,
+    Barrier,
+    Block,
+    FastCall,
+    For,
+    GateCall,
+    GateDef,
+    If,
+    Measure,
+    MeasureExpr,
+    Modifier,
+    Operand,
+    Reset,
+)
 
 _COMPOUND = {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 

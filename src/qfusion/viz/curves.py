@@ -74,7 +74,7 @@ def plot_decay(result, *, title: str | None = None, figsize=None, filename=None)
     axes = figure.add_subplot()
     if hasattr(result, "survival_probabilities"):
         lengths = np.asarray(result.lengths, dtype=float)
-        for m, survival in zip(lengths, result.survival_probabilities):
+        for m, survival in zip(lengths, result.survival_probabilities, strict=False):
             axes.scatter(np.full(len(survival), m), survival, s=8, color="0.6")
         axes.plot(lengths, [np.mean(s) for s in result.survival_probabilities], "o", color="tab:blue", label="mean")
         fine = np.linspace(0, lengths.max(), 200)

@@ -92,7 +92,7 @@ def plot_bloch_multivector(state, *, title: str | None = None, figsize=None, fil
         axes = figure.add_subplot(1, n, q + 1, projection="3d")
         axes.plot_wireframe(np.cos(u) * np.sin(v), np.sin(u) * np.sin(v), np.cos(v), color="0.85", linewidth=0.4)
         for end in ((1, 0, 0), (0, 1, 0), (0, 0, 1)):
-            axes.plot(*zip((0, 0, 0), end), color="0.6", linewidth=0.6)
+            axes.plot(*zip((0, 0, 0), end, strict=False), color="0.6", linewidth=0.6)
         axes.quiver(0, 0, 0, bx, by, bz, color="tab:red", linewidth=2, arrow_length_ratio=0.15)
         axes.text(0, 0, 1.25, "|0⟩", ha="center")
         axes.text(0, 0, -1.35, "|1⟩", ha="center")

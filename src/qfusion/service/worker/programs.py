@@ -126,7 +126,7 @@ def vqe(payload: dict, backend: str) -> dict:
                     optimizer=method, gradient=gradient, backend=backend, shots=_shots(options),
                     seed=payload["seed"], maxiter=options["maxiter"])
     names = [p.name for p in ansatz.parameters]
-    return {"energy": float(found.eigenvalue), "parameters": dict(zip(names, map(float, found.parameters))),
+    return {"energy": float(found.eigenvalue), "parameters": dict(zip(names, map(float, found.parameters), strict=False)),
             "evaluations": int(found.cost_function_evals), "iterations": int(found.iterations),
             "converged": bool(found.converged), "message": found.message, "optimizer": method,
             "history": [float(v) for v in found.history]}
