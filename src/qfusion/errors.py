@@ -79,3 +79,8 @@ class ServiceError(QfusionError, RuntimeError):
 
 class JobFailedError(ServiceError):
     """A job of the service ended FAILED or CANCELLED, so it has no result."""
+
+
+class NonCliffordError(BackendError, CircuitError):
+    """A Clifford-only path (the ``stabilizer`` backend, stim) met a gate or condition it cannot run;
+    the message names the first such instruction."""

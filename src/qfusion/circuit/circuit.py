@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator, Mapping, Sequence
 
+from qfusion.circuit.annotations import AnnotationBuilder
 from qfusion.circuit.builder import GateBuilder
 from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset
 from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic
@@ -60,7 +61,7 @@ class _Registers:
     cregs: list[Register] = field(default_factory=list)
 
 
-class Circuit(GateBuilder):
+class Circuit(GateBuilder, AnnotationBuilder):
     """A quantum circuit on ``num_qubits`` qubits and ``num_clbits`` classical bits.
 
     Qubit ``i`` is bit ``i`` of a state-vector index (little-endian, as Qiskit), and
