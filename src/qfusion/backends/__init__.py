@@ -30,6 +30,7 @@ _REGISTRY: dict[str, str] = {
     "trapped_ion": "qfusion.backends.emulated:TrappedIonBackend",
     "neutral_atom": "qfusion.backends.emulated:NeutralAtomBackend",
     "photonic": "qfusion.backends.emulated:PhotonicBackend",
+    "stabilizer": "qfusion.backends.stabilizer:StabilizerBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
 _REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service

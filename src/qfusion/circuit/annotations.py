@@ -18,8 +18,8 @@ Detector(records=(-1, -2), coords=(0.0, 0.0))
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from qfusion.circuit.gates import Barrier, Measure
 from qfusion.errors import CircuitError

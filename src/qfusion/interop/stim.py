@@ -30,9 +30,16 @@ from qfusion._optional import import_optional
 from qfusion.circuit.annotations import Annotation, Detector, ObservableInclude
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
-from qfusion.errors import CircuitError, NonCliffordError, NoiseError
-from qfusion.interop._stim_gates import (FROM_STIM, PAULI_FEEDBACK, channel_of, is_stim_unitary, stim_gate,
-                                         stim_noise, unitary_of)
+from qfusion.errors import CircuitError, NoiseError, NonCliffordError
+from qfusion.interop._stim_gates import (
+    FROM_STIM,
+    PAULI_FEEDBACK,
+    channel_of,
+    is_stim_unitary,
+    stim_gate,
+    stim_noise,
+    unitary_of,
+)
 from qfusion.noise.channel import NoiseOperation
 from qfusion.noise.model import ReadoutOperation
 
@@ -44,8 +51,17 @@ _NOISE = {"X_ERROR", "Y_ERROR", "Z_ERROR", "DEPOLARIZE1", "DEPOLARIZE2", "PAULI_
 def to_stim(circuit: Circuit, *, twirl: bool = False):
     """``circuit`` as a ``stim.Circuit``; :class:`~qfusion.errors.NonCliffordError` names the first
     instruction stim cannot run. ``twirl=True`` replaces non-Pauli channels by their Pauli twirl."""
+    return stim_program(circuit, twirl=twirl).out
+
+
+def stim_program(circuit: Circuit, *, twirl: bool = False) -> _Writer:
+    """The conversion with its bookkeeping: ``out`` (the stim circuit), ``measurement_record`` and
+    ``measurement_clbit`` (stim record and classical bit of each measurement), ``heralds``
+    (``(record, qubit)`` of each erasure flag)."""
     import_optional("stim", "stim conversion")
-    return _Writer(circuit, twirl).write()
+    writer = _Writer(circuit, twirl)
+    writer.write()
+    return writer
 
 
 class _Writer:
@@ -57,6 +73,8 @@ class _Writer:
         self.records = 0                  # stim measurement records so far (heralds included)
         self.measurement_record: list[int] = []   # qfusion measurement k -> stim record
         self.clbit_record: dict[int, int] = {}
+        self.measurement_clbit: list[int] = []
+        self.heralds: list[tuple[int, int]] = []
 
     def write(self):
         insts = self.circuit.instructions
@@ -98,6 +116,7 @@ class _Writer:
     def _measure(self, name: str, qubit: int, clbit: int, p: float) -> None:
         self.out.append(name, [qubit], [p] if p else [])
         self.measurement_record.append(self.records)
+        self.measurement_clbit.append(clbit)
         self.clbit_record[clbit] = self.records
         self.records += 1
 
@@ -121,7 +140,9 @@ class _Writer:
             for name, targets, args in stim_noise(op.channel, inst.qubits, where, self.twirl):
                 self.out.append(name, targets, args)
                 if name == "HERALDED_ERASE":
-                    self.records += len(targets)
+                    for target in targets:
+                        self.heralds.append((self.records, target))
+                        self.records += 1
         elif isinstance(op, ReadoutOperation):
             raise NoiseError(f"{where}: a readout error must follow its measurement directly")
         elif isinstance(op, Gate):
