@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     chemistry.add_parser(sub, common)
     from qfusion.cli import service
     service.add_commands(sub, common)
+    from qfusion.cli import qec as qec_commands
+    qec_commands.add_parser(sub, common)
     return parser
 
 
@@ -172,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         handlers["vqe"] = chemistry.vqe
         from qfusion.cli.service import HANDLERS
         handlers.update(HANDLERS)
+        from qfusion.cli.qec import qec as qec_handler
+        handlers["qec"] = qec_handler
         result = handlers[args.command](args)
         if args.json:
             print(json.dumps(result))
