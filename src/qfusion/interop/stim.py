@@ -34,6 +34,7 @@ from qfusion.errors import CircuitError, NoiseError, NonCliffordError
 from qfusion.interop._stim_gates import (
     FROM_STIM,
     PAULI_FEEDBACK,
+    TO_STIM,
     channel_of,
     is_stim_unitary,
     stim_gate,
@@ -45,6 +46,7 @@ from qfusion.noise.model import ReadoutOperation
 
 # basis changes around a Z measurement / after a reset: (before, after) gate names
 _BASES = {"Y": (("sdg", "h"), ("h", "s")), "X": (("h",), ("h",))}
+_PLAIN_GATES = set(TO_STIM) - {"h", "sdg"}   # gates that never start a basis-changed measurement
 _NOISE = {"X_ERROR", "Y_ERROR", "Z_ERROR", "DEPOLARIZE1", "DEPOLARIZE2", "PAULI_CHANNEL_1", "PAULI_CHANNEL_2"}
 
 
@@ -78,10 +80,26 @@ class _Writer:
 
     def write(self):
         insts = self.circuit.instructions
-        i = 0
+        self.lines: list[str] = []
+        i, lines = 0, self.lines
         while i < len(insts):
-            i += self._basis_block(insts, i) or self._one(insts[i], i)
+            inst = insts[i]
+            op = inst.operation
+            if type(op) is StandardGate and inst.condition is None and op.name in _PLAIN_GATES:   # the fast path
+                lines.append(f"{TO_STIM[op.name]} {' '.join(map(str, inst.qubits))}")
+                i += 1
+                continue
+            i += self._basis_block(insts, i) or self._one(inst, i)
+        self.out = self.stim.Circuit("\n".join(self.lines))
         return self.out
+
+    def append(self, name: str, targets=(), args=()) -> None:
+        """One stim line (the text is parsed once at the end: ``stim.Circuit.append`` costs ~50 us a call)."""
+        head = f"{name}({', '.join(repr(float(a)) for a in args)})" if len(args) else name
+        self.lines.append(" ".join([head] + [t if isinstance(t, str) else str(t) for t in targets]))
+
+    def rec(self, record: int) -> str:
+        return f"rec[{record - self.records}]"
 
     def _basis_block(self, insts: list[Instruction], i: int) -> int:
         """Consume a basis-changed measurement or reset starting at ``i``; returns how many instructions."""
@@ -98,7 +116,7 @@ class _Writer:
             if _plain(insts[i], Reset, q):
                 tail = _match_gates(insts, i + 1, tuple(reversed(before)) if basis == "X" else after, q)
                 if tail:
-                    self.out.append(f"R{basis}", [q])
+                    self.append(f"R{basis}", [q])
                     return tail - i
         return 0
 
@@ -114,7 +132,7 @@ class _Writer:
         return k + 2, p01
 
     def _measure(self, name: str, qubit: int, clbit: int, p: float) -> None:
-        self.out.append(name, [qubit], [p] if p else [])
+        self.append(name, [qubit], [p] if p else [])
         self.measurement_record.append(self.records)
         self.measurement_clbit.append(clbit)
         self.clbit_record[clbit] = self.records
@@ -125,7 +143,7 @@ class _Writer:
         if isinstance(op, Annotation):
             self._annotation(op, inst.qubits)
         elif isinstance(op, Barrier):
-            self.out.append("TICK")
+            self.append("TICK")
         elif inst.condition is not None:
             self._feedback(inst, where)
         elif isinstance(op, Measure):
@@ -135,10 +153,10 @@ class _Writer:
             self._measure("MR" if reset else "M", inst.qubits[0], inst.clbits[0], p)
             return end + reset - i
         elif isinstance(op, Reset):
-            self.out.append("R", list(inst.qubits))
+            self.append("R", list(inst.qubits))
         elif isinstance(op, NoiseOperation):
             for name, targets, args in stim_noise(op.channel, inst.qubits, where, self.twirl):
-                self.out.append(name, targets, args)
+                self.append(name, targets, args)
                 if name == "HERALDED_ERASE":
                     for target in targets:
                         self.heralds.append((self.records, target))
@@ -147,7 +165,7 @@ class _Writer:
             raise NoiseError(f"{where}: a readout error must follow its measurement directly")
         elif isinstance(op, Gate):
             for name, targets in stim_gate(op, inst.qubits, where):
-                self.out.append(name, targets)
+                self.append(name, targets)
         else:
             raise NonCliffordError(f"{where}: stim has no equivalent of {op.name!r}")
         return 1
@@ -155,13 +173,13 @@ class _Writer:
     def _annotation(self, op: Annotation, qubits) -> None:
         if isinstance(op, (Detector, ObservableInclude)):
             made = len(self.measurement_record)
-            targets = [self.stim.target_rec(self.measurement_record[made + r] - self.records) for r in op.records]
+            targets = [self.rec(self.measurement_record[made + r]) for r in op.records]
             if isinstance(op, Detector):
-                self.out.append("DETECTOR", targets, list(op.coords))
+                self.append("DETECTOR", targets, list(op.coords))
             else:
-                self.out.append("OBSERVABLE_INCLUDE", targets, [op.index])
+                self.append("OBSERVABLE_INCLUDE", targets, [op.index])
         else:
-            self.out.append("QUBIT_COORDS", list(qubits), list(op.coords))
+            self.append("QUBIT_COORDS", list(qubits), list(op.coords))
 
     def _feedback(self, inst: Instruction, where: str) -> None:
         op, condition = inst.operation, inst.condition
@@ -170,10 +188,10 @@ class _Writer:
                                    f"(this is {op.name} if bits {list(condition.clbits)} == {condition.value})")
         name = op.name.upper()
         if condition.value == 0:
-            self.out.append(name, list(inst.qubits))
+            self.append(name, list(inst.qubits))
         record = self.clbit_record.get(condition.clbits[0])
         if record is not None:
-            self.out.append(f"C{name}", [self.stim.target_rec(record - self.records), inst.qubits[0]])
+            self.append(f"C{name}", [self.rec(record), inst.qubits[0]])
 
 
 def _plain(inst: Instruction, kind, qubit) -> bool:
