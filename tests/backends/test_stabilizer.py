@@ -109,3 +109,15 @@ def test_errors_and_capabilities():
     with pytest.raises(CircuitTooLargeError):
         np.asarray(qf.simulate(qf.Circuit(30).h(0), backend="stabilizer"))
     assert backend.memory_estimate(qf.Circuit(1000)) >= 2 * 2000 * 2000 // 8
+
+
+def test_sampler_and_estimator_on_the_stabilizer_backend():
+    n = 40
+    c = qf.Circuit(n).h(0)
+    for q in range(n - 1):
+        c.cx(q, q + 1)
+    values = qf.Estimator(backend="stabilizer").run(c, qf.PauliSum.from_list([("Z" * n, 1.0), ("X" * n, 0.5),
+                                                                              ("Z" + "I" * (n - 1), 2.0)])).values
+    assert float(values) == pytest.approx(1.5)          # GHZ: <Z...Z> = <X...X> = 1, <Z_q> = 0
+    counts = qf.Sampler(backend="stabilizer", seed=1).run(c.copy().measure_all(), shots=200).counts[()]
+    assert set(counts) == {"0" * n, "1" * n}

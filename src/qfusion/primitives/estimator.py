@@ -60,6 +60,8 @@ def state_expectation(state, observable: PauliSum) -> float:
     components without building the matrix)."""
     if isinstance(state, DensityMatrix):
         return float(np.real(state.expectation_value(observable)))
+    if getattr(state, "exact_pauli_expectations", False):  # a stabilizer tableau: no state vector needed
+        return float(np.real(state.expectation_value(observable)))
     data = np.asarray(state)
     x, z, phased = observable.masks()
     if data.ndim == 1:

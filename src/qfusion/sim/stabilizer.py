@@ -192,6 +192,8 @@ class StabilizerState:
     (0.0, 1.0)
     """
 
+    exact_pauli_expectations = True   # the Estimator asks expectation_value() instead of the state vector
+
     def __init__(self, simulator, num_qubits: int, clbits: np.ndarray):
         self._simulator = simulator
         self.num_qubits = num_qubits
