@@ -109,3 +109,20 @@ def test_device_noise_comes_from_the_profile():
     assert "HERALDED_ERASE(0.001)" in str(circuit) and "PAULI_CHANNEL_1" in str(circuit)
     photonic = to_stim(qf.qec.surface_code(3, 2, noise="device:photonic"))
     assert "HERALDED_ERASE(0.02)" in str(photonic)
+
+
+@pytest.mark.parametrize("basis", ["Z", "X"])
+def test_transversal_cnot_between_two_patches(basis):
+    circuit = to_stim(qf.qec.transversal_cnot(3, 2, basis))
+    detectors, observables = circuit.compile_detector_sampler(seed=2).sample(100, separate_observables=True)
+    assert circuit.num_observables == 2 and not detectors.any() and not observables.any()
+    noisy = to_stim(qf.qec.transversal_cnot(3, 2, basis, noise=code_capacity(0.01)))
+    assert len(noisy.shortest_graphlike_error()) == 3          # the CNOT keeps the distance
+    # an X flip on a control corner just before the CNOT is copied onto the target: one Z detector each
+    c = qf.qec.transversal_cnot(3, 1, basis)
+    flipped = c.copy()
+    position = next(i for i, inst in enumerate(c.instructions) if inst.name == "cx" and inst.qubits == (0, 9))
+    flip = qf.noise.bit_flip(1.0).to_operation()            # noise, so not part of stim's reference sample
+    flipped.instructions.insert(position, qf.circuit.Instruction(flip, (0,)))
+    events = to_stim(flipped).compile_detector_sampler(seed=1).sample(1)[0]
+    assert events.sum() == 2

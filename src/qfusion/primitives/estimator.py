@@ -38,7 +38,6 @@ from qfusion.primitives.measurement import as_observable, basis_circuit, group_e
 from qfusion.sim.adjoint import pauli_expectation
 from qfusion.sim.density_state import DensityMatrix
 
-
 _TAPE_QUBITS = 22  # batches of larger circuits simulate one state at a time (the tape keeps several)
 
 

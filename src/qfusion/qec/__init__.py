@@ -12,9 +12,10 @@ for decoding, sinter for parallel collection.
 from qfusion.qec import noise
 from qfusion.qec.codes import color_code, repetition_code, shor_code, steane_code, surface_code
 from qfusion.qec.decoders import BpOsdDecoder, dem_matrices
+from qfusion.qec.logical import transversal_cnot
 from qfusion.qec.statistics import LogicalErrorRate, detector_error_model, logical_error_rate, wilson_interval
 from qfusion.qec.threshold import ThresholdResult, plot_threshold, threshold
 
 __all__ = ["noise", "color_code", "repetition_code", "shor_code", "steane_code", "surface_code", "BpOsdDecoder",
            "dem_matrices", "LogicalErrorRate", "detector_error_model", "logical_error_rate", "wilson_interval",
-           "ThresholdResult", "plot_threshold", "threshold"]
+           "ThresholdResult", "plot_threshold", "threshold", "transversal_cnot"]

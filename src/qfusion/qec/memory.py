@@ -53,31 +53,53 @@ class _Builder:
         self.x_ancillas = tuple(s.ancilla for s in layout.stabilizers if s.basis == "X")
 
     def build(self, rounds: int) -> Circuit:
-        layout, basis = self.layout, self.basis
-        self.circuit.add_clbits(rounds * len(layout.ancillas) + len(layout.data), "m")
+        layout = self.layout
+        self.start(rounds * len(layout.ancillas) + len(layout.data))
+        previous = self.rounds(rounds, {})
+        self.finish(previous)
+        return self.circuit
+
+    def start(self, num_measurements: int) -> None:
+        """Classical bits, coordinates, and the reset layer."""
+        layout = self.layout
+        self.circuit.add_clbits(num_measurements, "m")
         for q, coords in enumerate(layout.coords):
             self.out.append(Instruction(QubitCoords(coords), (q,)))
-        self.layer([("R", basis, layout.data), ("R", "Z", layout.ancillas)])
-        previous = {}
-        for r in range(rounds):
+        self.layer([("R", self.basis, layout.data), ("R", "Z", layout.ancillas)])
+
+    def rounds(self, count: int, previous: dict, partners: dict | None = None) -> dict:
+        """``count`` rounds of stabilizer measurement after the results ``previous`` ({ancilla: measurement},
+        empty at the start); ``partners`` ({ancilla: other ancillas}) add those ancillas' previous results
+        to the first round's detectors (a transversal gate multiplied the stabilizers)."""
+        layout, basis = self.layout, self.basis
+        time = self.__dict__.setdefault("time", 0)
+        for r in range(count):
             self.layer([("DATA", layout.data), ("H", self.x_ancillas)])
             for pairs in layout.cx_layers:
                 self.layer([("CX", pairs)])
             self.layer([("H", self.x_ancillas)])
-            current = dict(zip(layout.ancillas, self.layer([("MR", "Z", layout.ancillas)])))
+            current = dict(zip(layout.ancillas, self.layer([("MR", "Z", layout.ancillas)]), strict=True))
             for s in layout.stabilizers:
-                if r == 0 and s.basis != basis:
+                if not previous and s.basis != basis:
                     continue
-                self.detector([current[s.ancilla]] + ([previous[s.ancilla]] if r else []),
-                              layout.coords[s.ancilla] + (r,))
+                earlier = [previous[a] for a in (s.ancilla,) + ((partners or {}).get(s.ancilla, ()) if r == 0 else ())
+                           if a in previous]
+                self.detector([current[s.ancilla]] + earlier, layout.coords[s.ancilla] + (time + r,))
             previous = current
-        data = dict(zip(layout.data, self.layer([("M", basis, layout.data)], tick=False)))
+        self.time = time + count
+        return previous
+
+    def finish(self, previous: dict) -> None:
+        """Data measured in the memory basis, the last detectors, one observable per logical."""
+        layout, basis = self.layout, self.basis
+        data = dict(zip(layout.data, self.layer([("M", basis, layout.data)], tick=False), strict=True))
         for s in layout.stabilizers:
             if s.basis == basis:
                 self.detector([data[q] for q in s.support] + [previous[s.ancilla]],
-                              layout.coords[s.ancilla] + (rounds,))
-        self.observable([data[q] for q in layout.logicals[basis]])
-        return self.circuit
+                              layout.coords[s.ancilla] + (self.time,))
+        logicals = layout.logicals[basis]
+        for index, logical in enumerate(logicals if isinstance(logicals[0], tuple) else (logicals,)):
+            self.observable([data[q] for q in logical], index)
 
     # -- layers --------------------------------------------------------------------------------
     def layer(self, steps, tick: bool = True) -> list[int]:
@@ -168,8 +190,8 @@ class _Builder:
     def detector(self, measurements, coords) -> None:
         self.out.append(Instruction(Detector([m - self.measurements for m in measurements], coords), ()))
 
-    def observable(self, measurements) -> None:
-        self.out.append(Instruction(ObservableInclude(0, [m - self.measurements for m in measurements]), ()))
+    def observable(self, measurements, index: int = 0) -> None:
+        self.out.append(Instruction(ObservableInclude(index, [m - self.measurements for m in measurements]), ()))
 
 
 def _qubits(step) -> tuple:
