@@ -31,6 +31,7 @@ from qfusion.noise.model import ReadoutOperation
 from qfusion.sim.plan import bind_params, check_shots
 
 _STATE_VECTOR_QUBITS = 24
+_POWERS_OF_I = np.array([1, 1j, -1, -1j])
 
 
 def prepare(circuit: Circuit, params=None, noise_model=None, durations=None) -> Circuit:
@@ -229,12 +230,31 @@ class StabilizerState:
         if self.num_qubits > _STATE_VECTOR_QUBITS:
             raise CircuitTooLargeError(f"a {self.num_qubits}-qubit stabilizer state has 2^{self.num_qubits} "
                                        f"amplitudes; ask expectation_value() or stabilizers() instead")
-        vector = self._simulator.state_vector(endian="little")
-        return vector.astype(dtype or np.complex128)
+        return exact_amplitudes(self._simulator.state_vector(endian="little")).astype(dtype or np.complex128)
 
     def __repr__(self) -> str:
         shown = self.stabilizers() if self.num_qubits <= 8 else f"<{self.num_qubits} generators>"
         return f"StabilizerState(num_qubits={self.num_qubits}, stabilizers={shown})"
+
+
+def exact_amplitudes(vector: np.ndarray) -> np.ndarray:
+    """A stabilizer state's vector in full precision from stim's complex64 one: its non-zero amplitudes share
+    one magnitude ``2^(-k/2)`` and differ by powers of ``i``; stim's global phase is a multiple of ``pi/4``.
+
+    >>> v = exact_amplitudes(np.array([0.70710677, 0, 0, 0.70710677j], dtype=np.complex64))
+    >>> bool(abs(v[3] - 1j / np.sqrt(2)) < 1e-15), bool(abs(v[0] - 1 / np.sqrt(2)) < 1e-15)
+    (True, True)
+    """
+    vector = np.asarray(vector, dtype=np.complex128)
+    magnitude = np.abs(vector)
+    support = magnitude > magnitude.max() / 2
+    first = vector[np.argmax(support)]
+    eighth = int(np.round(np.angle(first) / (np.pi / 4))) % 8
+    global_phase = _POWERS_OF_I[eighth // 2] * (1.0 if eighth % 2 == 0 else (1 + 1j) / np.sqrt(2))
+    relative = _POWERS_OF_I[np.round(np.angle(vector[support] / first) / (np.pi / 2)).astype(int) % 4]
+    out = np.zeros_like(vector)
+    out[support] = global_phase * relative / np.sqrt(support.sum())
+    return out
 
 
 def simulate(circuit: Circuit, params=None, *, noise_model=None, durations=None, seed=None,
