@@ -47,6 +47,7 @@ from qfusion.noise.model import ReadoutOperation
 # basis changes around a Z measurement / after a reset: (before, after) gate names
 _BASES = {"Y": (("sdg", "h"), ("h", "s")), "X": (("h",), ("h",))}
 _PLAIN_GATES = set(TO_STIM) - {"h", "sdg"}   # gates that never start a basis-changed measurement
+_BASIS_STARTS = {"h": 1, "sdg": 2}            # ... and those that do only with a measurement this far ahead
 _NOISE = {"X_ERROR", "Y_ERROR", "Z_ERROR", "DEPOLARIZE1", "DEPOLARIZE2", "PAULI_CHANNEL_1", "PAULI_CHANNEL_2"}
 
 
@@ -85,7 +86,8 @@ class _Writer:
         while i < len(insts):
             inst = insts[i]
             op = inst.operation
-            if type(op) is StandardGate and inst.condition is None and op.name in _PLAIN_GATES:   # the fast path
+            if type(op) is StandardGate and inst.condition is None and (op.name in _PLAIN_GATES or (
+                    op.name in _BASIS_STARTS and not _measure_at(insts, i + _BASIS_STARTS[op.name]))):  # fast path
                 lines.append(f"{TO_STIM[op.name]} {' '.join(map(str, inst.qubits))}")
                 i += 1
                 continue
@@ -192,6 +194,10 @@ class _Writer:
         record = self.clbit_record.get(condition.clbits[0])
         if record is not None:
             self.append(f"C{name}", [self.rec(record), inst.qubits[0]])
+
+
+def _measure_at(insts, k: int) -> bool:
+    return k < len(insts) and isinstance(insts[k].operation, Measure)
 
 
 def _plain(inst: Instruction, kind, qubit) -> bool:
