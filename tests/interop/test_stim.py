@@ -78,3 +78,21 @@ def test_errors():
         from_stim(stim.Circuit("MPP X0*X1"))
     with pytest.raises(CircuitError, match="not a plain qubit"):
         from_stim(stim.Circuit("M !0"))
+
+
+def test_annotations_in_the_ir():
+    c = qf.Circuit(2, 2).qubit_coords(0, (1, 2)).h(0).measure(0, 0).measure(1, 1)
+    c.detector([c.rec(-1), c.rec(-2)], coords=(0, 1)).observable(0, c.rec(-1))
+    text = qf.qasm.dumps(c, version=3)
+    assert "#pragma qfusion detector rec[-1] rec[-2] coords(0, 1)" in text
+    assert "#pragma qfusion observable 0 rec[-1]" in text and "#pragma qfusion qubit_coords q[0] (1, 2)" in text
+    assert "DET" in c.draw() and "OBS0" in c.draw()
+    assert qf.run(c, shots=10, seed=1).shots == 10          # simulators skip annotations like barriers
+    composed = qf.Circuit(2, 2).measure(0, 0).compose(c)     # lookbacks are relative: they survive compose
+    assert to_stim(composed).num_detectors == 1
+    with pytest.raises(CircuitError, match="cannot invert"):
+        c.inverse()
+    with pytest.raises(qf.QasmError, match="OpenQASM 2 cannot carry"):
+        qf.qasm.dumps(c, version=2)
+    with pytest.raises(CircuitError, match="negative lookback"):
+        c.rec(0)

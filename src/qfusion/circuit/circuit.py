@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from qfusion.circuit.annotations import AnnotationBuilder
+from qfusion.circuit.annotations import AnnotationBuilder, Detector, ObservableInclude
 from qfusion.circuit.builder import GateBuilder
 from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset
 from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic
@@ -222,6 +222,8 @@ class Circuit(GateBuilder, AnnotationBuilder):
         new._registers = _Registers(list(self._registers.qregs), list(self._registers.cregs))
         for inst in reversed(self.instructions):
             op = inst.operation
+            if isinstance(op, (Detector, ObservableInclude)):   # their lookbacks would point at other measurements
+                raise CircuitError(f"cannot invert a circuit containing a {op.name} annotation")
             if isinstance(op, Barrier):
                 new.instructions.append(inst)
                 continue
