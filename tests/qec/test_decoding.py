@@ -108,3 +108,18 @@ def test_bad_input():
         qf.qec.logical_error_rate(qf.Circuit(1, 1).measure(0, 0))
     with pytest.raises(qf.errors.NoiseError):
         qf.qec.threshold("surface", [3], [1.5], progress=False)
+
+
+@pytest.mark.slow
+def test_threshold_on_a_dask_cluster_resumes_from_sinters_csv(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    path = tmp_path / "stats.csv"
+    kwargs = dict(noise="bit_flip", rounds=1, shots=2000, max_errors=10_000, progress=False, resume=path)
+    first = qf.qec.threshold("surface", [3, 5], [0.05, 0.15], workers=1, **kwargs)     # sinter writes the CSV
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
+        again = qf.qec.threshold("surface", [3, 5], [0.05, 0.15], client=client, **kwargs)
+        assert [r.errors for r in again.rows] == [r.errors for r in first.rows]       # nothing resampled
+        more = qf.qec.threshold("surface", [3, 5], [0.05, 0.15], client=client,
+                                **{**kwargs, "shots": 3000})
+    assert [r.shots for r in more.rows] == [3000] * 4
+    assert more.threshold is not None and 0.05 < more.threshold < 0.15

@@ -81,11 +81,12 @@ def _task(sinter, code, distance, p, rounds, basis, noise_family, decoder):
 
 def threshold(code: str, distances, ps, *, noise: str = "sd6", rounds=None, basis: str = "Z",
               shots: int = 100_000, max_errors: int = 200, decoder: str = "pymatching", workers: int | None = None,
-              resume: str | os.PathLike | None = None, progress: bool = True) -> ThresholdResult:
+              resume: str | os.PathLike | None = None, progress: bool = True, client=None) -> ThresholdResult:
     """Collect every (distance, p) of ``code`` under the ``noise`` family (``"sd6"``, ``"si1000"``,
     ``"code_capacity"``, ``"bit_flip"``, ``"phenomenological"``, or ``"device:NAME"`` where p scales the
     device's errors) for ``rounds`` rounds (default: the distance); ``resume`` is a CSV that finished
-    tasks are read from and new ones saved to; ``progress`` shows a bar."""
+    tasks are read from and new ones saved to; ``progress`` shows a bar. Tasks run in ``workers`` processes
+    with sinter, or on a Dask cluster when ``client`` (a ``dask.distributed.Client``) is given."""
     sinter = import_optional("sinter", "threshold studies")
     distances, ps = [int(d) for d in distances], [float(p) for p in ps]
     if not distances or not ps:
@@ -96,9 +97,14 @@ def threshold(code: str, distances, ps, *, noise: str = "sd6", rounds=None, basi
         raise QfusionError(f"unknown decoder {decoder!r}; decoders: {', '.join(DECODERS)}")
     tasks = [_task(sinter, code, d, p, int(rounds or d), basis, noise, decoder) for d in distances for p in ps]
     bar = _progress_bar(len(tasks) * shots, progress)
-    stats = sinter.collect(num_workers=workers or os.cpu_count() or 1, tasks=tasks, decoders=[decoder],
-                           max_shots=shots, max_errors=max_errors, custom_decoders=custom_decoders(),
-                           save_resume_filepath=resume, progress_callback=bar.update if bar else None)
+    if client is not None:
+        from qfusion.qec.cluster import collect
+        stats = collect(client, tasks, shots=shots, max_errors=max_errors, decoder=decoder, resume=resume,
+                        progress=bar.bar.update if bar else None)
+    else:
+        stats = sinter.collect(num_workers=workers or os.cpu_count() or 1, tasks=tasks, decoders=[decoder],
+                               max_shots=shots, max_errors=max_errors, custom_decoders=custom_decoders(),
+                               save_resume_filepath=resume, progress_callback=bar.update if bar else None)
     if bar:
         bar.close()
     rows = sorted((_row(s) for s in stats), key=lambda r: (r.distance, r.p))
