@@ -37,6 +37,7 @@ _LAZY = {
     "transpiler": ("qfusion.transpiler", None),
     "primitives": ("qfusion.primitives", None),
     "algorithms": ("qfusion.algorithms", None),
+    "qec": ("qfusion.qec", None),
     "Estimator": ("qfusion.primitives", "Estimator"),
     "Sampler": ("qfusion.primitives", "Sampler"),
     "Client": ("qfusion.service.client", "Client"),

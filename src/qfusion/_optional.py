@@ -22,6 +22,8 @@ _EXTRAS = {
     "numba": "sim",
     "stim": "qec",
     "pymatching": "qec",
+    "sinter": "qec",
+    "ldpc": "qec",
     "pyscf": "chem",
     "torch": "torch",
     "cupy": "gpu",

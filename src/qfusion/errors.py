@@ -92,3 +92,8 @@ class JobFailedError(ServiceError):
 class QfusionWarning(UserWarning):
     """Something qfusion did on your behalf or could not honour (measuring an unmeasured circuit,
     noise that has no effect); the message says how to make it explicit."""
+
+
+class NonCliffordError(BackendError, CircuitError):
+    """A Clifford-only path (the ``stabilizer`` backend, stim) met a gate or condition it cannot run;
+    the message names the first such instruction."""

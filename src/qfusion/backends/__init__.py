@@ -31,6 +31,7 @@ _REGISTRY: dict[str, str] = {
     "neutral_atom": "qfusion.backends.emulated:NeutralAtomBackend",
     "photonic": "qfusion.backends.emulated:PhotonicBackend",
     "mpi": "qfusion.backends.mpi:MPIBackend",
+    "stabilizer": "qfusion.backends.stabilizer:StabilizerBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
 _REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service

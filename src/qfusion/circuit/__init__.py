@@ -5,6 +5,7 @@
 {'h': 1, 'cx': 1}
 """
 
+from qfusion.circuit.annotations import Annotation, Detector, MeasurementRecord, ObservableInclude, QubitCoords
 from qfusion.circuit.circuit import Circuit, Condition, Instruction, Register, iter_gates
 from qfusion.circuit.gates import (
                                    STANDARD_GATES,
@@ -27,4 +28,5 @@ __all__ = [
     "matrix_kind", "standard_gate",
     "BroadcastGate", "CircuitGate", "ControlledGate", "InverseGate", "PowerGate", "UnitaryGate",
     "Parameter", "ParameterExpression", "ParameterVector", "ParameterVectorElement", "apply_matrix", "circuit_unitary",
+    "Annotation", "Detector", "MeasurementRecord", "ObservableInclude", "QubitCoords",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from qfusion.circuit.annotations import AnnotationBuilder, Detector, ObservableInclude
 from qfusion.circuit.builder import GateBuilder
 from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset, StandardGate
 from qfusion.circuit.parameter import Parameter, ParameterExpression, bind_value, is_symbolic, sort_key
@@ -78,7 +79,7 @@ class _Registers:
     cregs: list[Register] = field(default_factory=list)
 
 
-class Circuit(GateBuilder):
+class Circuit(GateBuilder, AnnotationBuilder):
     """A quantum circuit on ``num_qubits`` qubits and ``num_clbits`` classical bits.
 
     Qubit ``i`` is bit ``i`` of a state-vector index (little-endian, as Qiskit), and
@@ -296,6 +297,8 @@ class Circuit(GateBuilder):
         new._registers = _Registers(list(self._registers.qregs), list(self._registers.cregs))
         for inst in reversed(self.instructions):
             op = inst.operation
+            if isinstance(op, (Detector, ObservableInclude)):   # their lookbacks would point at other measurements
+                raise CircuitError(f"cannot invert a circuit containing a {op.name} annotation")
             if isinstance(op, Barrier):
                 new.instructions.append(inst)
                 continue

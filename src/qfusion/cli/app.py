@@ -158,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     service.add_commands(sub, common)
     from qfusion.cli import warmup
     warmup.add_parser(sub, common)
+    from qfusion.cli import qec as qec_commands
+    qec_commands.add_parser(sub, common)
     return parser
 
 
@@ -183,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         handlers.update(HANDLERS)
         from qfusion.cli.warmup import warmup
         handlers["warmup"] = warmup
+        from qfusion.cli.qec import qec as qec_handler
+        handlers["qec"] = qec_handler
         result = handlers[args.command](args)
         if args.json and not (isinstance(result, dict) and result.pop("quiet", False)):
             print(json.dumps(result))

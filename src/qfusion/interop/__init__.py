@@ -1,6 +1,6 @@
-"""Convert circuits to and from other SDKs: Qiskit and Cirq.
+"""Convert circuits to and from other SDKs: Qiskit, Cirq and stim.
 
-Nothing of Qiskit or Cirq is imported until a conversion is called.
+Nothing of Qiskit, Cirq or stim is imported until a conversion is called.
 
 >>> from qfusion.circuit import Circuit
 >>> from qfusion.interop import from_qiskit, to_qiskit
@@ -11,5 +11,6 @@ True
 
 from qfusion.interop.cirq import from_cirq, to_cirq
 from qfusion.interop.qiskit import from_qiskit, to_qiskit
+from qfusion.interop.stim import from_stim, to_stim
 
-__all__ = ["from_cirq", "from_qiskit", "to_cirq", "to_qiskit"]
+__all__ = ["from_cirq", "from_qiskit", "to_cirq", "to_qiskit", "from_stim", "to_stim"]

@@ -73,6 +73,8 @@ def state_expectation(state, observable: PauliSum) -> float:
     if isinstance(state, DensityMatrix) or (hasattr(state, "expectation_value") and not hasattr(state, "__array__")):
         # a density matrix, or a state with no vector form (a tableau, an MPS) that computes its own
         return float(np.real(state.expectation_value(observable)))
+    if getattr(state, "exact_pauli_expectations", False):  # a stabilizer tableau: no state vector needed
+        return float(np.real(state.expectation_value(observable)))
     data = np.asarray(state)
     x, z, phased = observable.masks()
     if data.ndim == 1:

@@ -5,7 +5,10 @@ Standard gates are written by their library names; the others (``iswap``, ``ecr`
 :class:`~qfusion.circuit.CircuitGate` with a ``gate`` definition of its own (shared by
 gates that differ only in their parameters); controlled, inverse and power gates with
 the modifiers of OpenQASM 3; a 1-qubit :class:`~qfusion.circuit.UnitaryGate` as
-``U(θ, φ, λ)`` (plus ``gphase`` in OpenQASM 3).
+``U(θ, φ, λ)`` (plus ``gphase`` in OpenQASM 3). Error-correction annotations (detectors,
+observables, qubit coordinates) become OpenQASM 3 pragmas, one per line, with stim's lookbacks:
+``#pragma qfusion detector rec[-1] rec[-2] coords(0, 1)``, ``#pragma qfusion observable 0 rec[-1]``,
+``#pragma qfusion qubit_coords q[0] (1, 2)``; readers that do not know them skip them.
 
 >>> from qfusion.circuit import Circuit
 >>> c = Circuit(2, 1).h(0).measure(0, 0).x(1).c_if(0, 1)
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from qfusion.circuit.annotations import Annotation, Detector, ObservableInclude
 from qfusion.circuit.circuit import Circuit, Register
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
 from qfusion.circuit.modifiers import BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
@@ -212,11 +216,24 @@ class _Exporter:
             return [f"{clbit} = measure {qubits[0]};" if self.version >= 3 else f"measure {qubits[0]} -> {clbit};"]
         if isinstance(op, Reset):
             return [f"reset {qubits[0]};"]
+        if isinstance(op, Annotation):
+            return [self._pragma(op, qubits)]
         if isinstance(op, Barrier):
             return [f"barrier {', '.join(qubits)};"]
         if isinstance(op, Gate):
             return self._gate_statements(op, qubits, self.names)
         raise QasmError(f"cannot write the operation {op.name!r} ({type(op).__name__}) as OpenQASM")
+
+    def _pragma(self, op: Annotation, qubits: list[str]) -> str:
+        if self.version < 3:
+            raise QasmError(f"OpenQASM 2 cannot carry the {op.name} annotation; write version=3 (as a pragma)")
+        numbers = ", ".join(f"{x:g}" for x in getattr(op, "coords", ()))
+        records = " ".join(f"rec[{r}]" for r in getattr(op, "records", ()))
+        if isinstance(op, Detector):
+            return f"#pragma qfusion detector {records}" + (f" coords({numbers})" if numbers else "")
+        if isinstance(op, ObservableInclude):
+            return f"#pragma qfusion observable {op.index} {records}"
+        return f"#pragma qfusion qubit_coords {qubits[0]} ({numbers})"
 
     # -- gates ---------------------------------------------------------------------------------
     def _expr(self, value, names) -> str:

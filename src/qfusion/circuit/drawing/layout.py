@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from qfusion.circuit.annotations import Annotation, Detector, ObservableInclude
 from qfusion.circuit.circuit import Circuit, Condition, Instruction
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
 from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
@@ -122,6 +123,8 @@ def drawable(inst: Instruction, clbit_place, circuit: Circuit) -> Drawable:
     Drawable(parts=(Part(kind='control', row=0, text='', note=''), Part(kind='target', row=1, text='⊕', note='')), links=(Link(top=0, bottom=1, classical=False),))
     """
     op, qubits = inst.operation, inst.qubits
+    if isinstance(op, Annotation):
+        return _annotation_drawable(op, qubits, circuit)
     if isinstance(op, Measure):
         row, index = clbit_place[inst.clbits[0]]
         parts = [Part("measure", qubits[0], "M"), Part("meter_target", row, "", str(index))]
@@ -145,6 +148,17 @@ def drawable(inst: Instruction, clbit_place, circuit: Circuit) -> Drawable:
         bottom = max(p.row for p in parts)
         links = links + [Link(max(qubits), bottom, classical=True)]
     return Drawable(tuple(parts), tuple(links))
+
+
+def _annotation_drawable(op: Annotation, qubits, circuit: Circuit) -> Drawable:
+    """A detector (``DET``) or observable include (``OBS0``) as a box on the first classical row,
+    a qubit's coordinates as a note on its wire."""
+    row = circuit.num_qubits if circuit.cregs else max(circuit.num_qubits - 1, 0)
+    if isinstance(op, Detector):
+        return Drawable((Part("box", row, "DET"),), ())
+    if isinstance(op, ObservableInclude):
+        return Drawable((Part("box", row, f"OBS{op.index}"),), ())
+    return Drawable((Part("box", qubits[0], "@" + ",".join(f"{x:g}" for x in op.coords)),), ())
 
 
 def _condition_parts(condition: Condition, clbit_place, circuit: Circuit) -> list[Part]:
