@@ -79,3 +79,7 @@ class ServiceError(QfusionError, RuntimeError):
 
 class JobFailedError(ServiceError):
     """A job of the service ended FAILED or CANCELLED, so it has no result."""
+
+
+class MitigationError(QfusionError, ValueError):
+    """An error-mitigation technique cannot be set up or applied (bad scale factors, no noise model, ...)."""
