@@ -36,7 +36,8 @@ from qfusion.primitives.measurement import basis_circuit
 @dataclass(frozen=True)
 class Variant:
     """One circuit to measure and the weight of its value: ``samples > 0`` marks a PEC sample
-    pattern drawn ``samples`` times (each draw with ``coefficient``); ``shots`` overrides the default."""
+    pattern drawn ``samples`` times out of all the variants' draws, each draw worth ``coefficient``
+    times the value (the mean over draws is taken); ``shots`` overrides the default."""
     circuit: object
     coefficient: float = 1.0
     shots: int | None = None
@@ -158,6 +159,7 @@ class Executor:
         per_variant = np.zeros((len(chosen), 2))
         total = offset
         variance = 0.0
+        draws = sum(v.samples for v in chosen)
         for group in rest.group_qubit_wise_commuting() if len(rest) else []:
             sampled = []
             for index, variant in enumerate(chosen):
@@ -167,8 +169,9 @@ class Executor:
                 mean, error = quasi_group_estimate(group, qubits, counts, shots)
                 per_variant[index, 0] += mean
                 per_variant[index, 1] += error ** 2
-                total += variant.coefficient * mean * max(variant.samples, 1)
-                variance += (variant.coefficient * max(variant.samples, 1) * error) ** 2
+                weight = variant.coefficient * (variant.samples / draws if variant.samples else 1.0)
+                total += weight * mean
+                variance += (weight * error) ** 2
                 if variant.samples:
                     sampled.append((variant.samples, variant.coefficient * mean))
             if sampled:
@@ -179,7 +182,8 @@ class Executor:
 
 
 def _between_samples(sampled) -> float:
-    """Variance of the mean of PEC samples from the spread of the patterns' signed values."""
+    """Variance of the mean of PEC samples from the spread of the patterns' signed values
+    (``sampled``: ``(draws of the pattern, its per-draw value)``)."""
     n = np.array([s for s, _ in sampled], dtype=float)
     values = np.array([v for _, v in sampled])
     draws = n.sum()

@@ -111,7 +111,7 @@ def solve_subspace(per_qubit: np.ndarray, counts: dict, distance: int | None = 3
         x = linear.solve(matrix, p)
     else:
         x = _solve_sparse(zero, one, logs, p, distance)
-    return {key: float(value) for key, value in zip(keys, x)}
+    return {key: float(value) for key, value in zip(keys, x, strict=True)}
 
 
 def _solve_sparse(zero, one, logs, p, distance):
@@ -166,7 +166,7 @@ def nearest_probability(quasi: dict[str, float]) -> dict[str, float]:
         accumulator += values[i]
         i += 1
     out[i:] = values[i:] + accumulator / (n - i)
-    return {key: float(value) for key, value in zip(keys, out)}
+    return {key: float(value) for key, value in zip(keys, out, strict=True)}
 
 
 def mitigate_counts(calibration: Calibration, counts: dict, mode: str, distance: int | None = 3) -> dict:
