@@ -80,7 +80,7 @@ class CDR(Technique):
     ``fraction_non_clifford`` of the non-Clifford rotations."""
     level = "estimate"
 
-    def __init__(self, num_training: int = 10, *, fraction_non_clifford: float = 0.1, seed=None):
+    def __init__(self, num_training: int = 16, *, fraction_non_clifford: float = 0.25, seed=None):
         if int(num_training) != num_training or num_training < 2:
             raise MitigationError(f"num_training must be an integer >= 2, got {num_training!r}")
         if not 0 <= fraction_non_clifford <= 1:
@@ -98,8 +98,8 @@ class CDR(Technique):
                                         lambda _: [Variant(prepared)] + [Variant(c, 0.0) for c in training])
         raw, raw_error = estimate.variants[0]
         noisy = np.array([v for v, _ in estimate.variants[1:]])
-        if np.ptp(noisy) < 1e-12:
-            raise MitigationError("the training circuits all gave the same noisy value; the regression is "
+        if np.ptp(noisy) < 1e-12 or np.ptp(ideal) < 1e-12:
+            raise MitigationError("the training circuits all have the same ideal or noisy value; the regression is "
                                   "undetermined (more training circuits, or a larger fraction_non_clifford)")
         slope, intercept = np.polyfit(noisy, ideal, 1)
         residual = ideal - (slope * noisy + intercept)

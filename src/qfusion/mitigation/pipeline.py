@@ -137,7 +137,13 @@ class Executor:
         """Raw counts from the backend (every call is billed)."""
         self.circuits += 1
         self.shots_used += int(shots)
-        return dict(self.backend.run(circuit, shots=int(shots), seed=self.next_seed(), **self.options).counts)
+        limit = getattr(self.device, "max_shots", None) or int(shots)
+        total: dict = {}
+        for start in range(0, int(shots), limit):     # more shots than one job takes: several jobs
+            part = min(limit, int(shots) - start)
+            for key, value in self.backend.run(circuit, shots=part, seed=self.next_seed(), **self.options).counts.items():
+                total[key] = total.get(key, 0) + value
+        return total
 
     def counts(self, circuit, shots: int) -> dict:
         """Counts (quasi-probabilities times ``shots`` after readout mitigation) through the counts stage."""
