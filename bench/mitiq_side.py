@@ -41,7 +41,7 @@ def rem(request):
     mitigated = mitigate_measurements(result, inverse)
     seconds = time.perf_counter() - start
     keys, counts = np.unique(np.asarray(mitigated.result), axis=0, return_counts=True)
-    return {"counts": {"".join(str(b) for b in k): int(c) for k, c in zip(keys, counts)}, "seconds": seconds}
+    return {"counts": {"".join(str(b) for b in k): int(c) for k, c in zip(keys, counts, strict=True)}, "seconds": seconds}
 
 
 if __name__ == "__main__":

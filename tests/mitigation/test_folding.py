@@ -8,8 +8,14 @@ from qiskit.quantum_info import Operator
 import qfusion as qf
 from qfusion.errors import MitigationError
 from qfusion.interop.qiskit import to_qiskit
-from qfusion.mitigation import (fold_gates_at_random, fold_gates_from_left, fold_gates_from_right, fold_global,
-                                insert_identities, stretch_device)
+from qfusion.mitigation import (
+    fold_gates_at_random,
+    fold_gates_from_left,
+    fold_gates_from_right,
+    fold_global,
+    insert_identities,
+    stretch_device,
+)
 from qfusion.mitigation.folding import scale_achieved
 
 

@@ -9,12 +9,11 @@ from qiskit.quantum_info import Operator
 import qfusion as qf
 from qfusion.errors import MitigationError
 from qfusion.interop.qiskit import to_qiskit
-from qfusion.mitigation import (CDR, PEC, ZNE, DynamicalDecoupling, PauliTwirling, ReadoutMitigation, decouple,
-                                twirl)
+from qfusion.mitigation import CDR, PEC, ZNE, DynamicalDecoupling, PauliTwirling, ReadoutMitigation, decouple, twirl
 from qfusion.mitigation.pipeline import Executor
 from qfusion.noise import NoiseModel, depolarizing
 
-DEVICES = ["superconducting", "trapped_ion", "neutral_atom", "photonic"]
+DEVICES = ["superconducting", "trapped_ion", "neutral_atom"]   # photonic: heralded shots make it slow
 
 
 def errors_over_seeds(backend, circuit, observable, mitigation, seeds, shots, **options):
@@ -62,18 +61,19 @@ def depolarizing_model(p1=0.01, p2=0.04):
 
 
 def test_pec_is_unbiased_with_known_noise():
-    c = qf.Circuit(2).h(0).cx(0, 1).rx(0.4, 1).cx(0, 1)
+    c = qf.Circuit(2).rx(0.4, 0).cx(0, 1).cx(0, 1).cx(0, 1)       # ideal <ZZ> = 1
     target = ideal(c, "ZZ")
     model = depolarizing_model()
-    result = qf.Estimator(backend="density_matrix", shots=2000, seed=11, noise_model=model,
+    result = qf.Estimator(backend="density_matrix", shots=4000, seed=11, noise_model=model,
                           mitigation=[PEC(num_samples=400)]).run(c, "ZZ")
     value, error = float(result.values), float(result.std_errors)
     raw, raw_error = float(result.metadata["raw_values"]), float(result.metadata["raw_std_errors"])
     assert abs(value - target) < 3 * error
     assert abs(raw - target) > 5 * raw_error                  # the noise is visible without PEC
     entry = result.metadata["mitigation"][0]
-    gammas = [(1 + 3 / (1 - 0.01)) / 4 * 2 - 1, None]
-    assert entry.details["gamma"] > 1 and gammas[0] > 1
+    # gamma of one depolarizing channel with f = 1 - p: (3 / f - 1) / 2 for one qubit, (15 / f - 7) / 8 for two
+    expected = ((3 / 0.99 - 1) / 2) * ((15 / 0.96 - 7) / 8) ** 3
+    assert entry.details["gamma"] == pytest.approx(expected)
 
 
 def test_pec_with_twirling_and_readout_on_the_superconducting_device():
@@ -84,10 +84,10 @@ def test_pec_with_twirling_and_readout_on_the_superconducting_device():
 
 
 def test_cdr_undoes_depolarizing_noise():
-    c = tfim_trotter(steps=2)
-    raw, mitigated = errors_over_seeds("density_matrix", c, "ZZI", lambda: [CDR(num_training=12, seed=1)], (1, 2),
-                                       20000, noise_model=depolarizing_model(0.01, 0.05))
-    assert mitigated < 0.5 * raw
+    c = tfim_trotter(steps=3, dt=0.4)
+    raw, mitigated = errors_over_seeds("density_matrix", c, "ZZI", lambda: [CDR(num_training=16, seed=1)], (1, 2),
+                                       20000, noise_model=depolarizing_model(0.01, 0.08))
+    assert mitigated < 0.6 * raw
 
 
 @pytest.mark.parametrize("device", ["superconducting", "trapped_ion"])
