@@ -32,10 +32,12 @@ def errors_over_seeds(backend, circuit, observable, mitigation, seeds, shots, **
 @pytest.mark.slow
 @pytest.mark.parametrize("device", DEVICES)
 def test_zne_with_readout_mitigation_beats_the_raw_value_on_each_device(device):
-    # margin: the mean error over seeds at most 60 % of the raw one
-    raw, mitigated = errors_over_seeds(device, tfim_trotter(), "ZZI",
-                                       lambda: [ReadoutMitigation(), ZNE([1, 2, 3], "linear")], (1, 2), 20000)
-    assert mitigated < 0.6 * raw
+    # margin: the mean error over seeds at most 60 % of the raw one (80 % on the trapped ions, whose gates
+    # err ten times less: a deeper circuit and more shots there)
+    steps, shots, margin = (6, 40000, 0.8) if device == "trapped_ion" else (3, 20000, 0.6)
+    raw, mitigated = errors_over_seeds(device, tfim_trotter(steps=steps), "ZZI",
+                                       lambda: [ReadoutMitigation(), ZNE([1, 2, 3], "linear")], (1, 2), shots)
+    assert mitigated < margin * raw
 
 
 @pytest.mark.parametrize("circuit,observable", [(mirror(), "ZZZ"), (qaoa_layer(), "ZZI")])
