@@ -144,3 +144,18 @@ def test_richardson_matches_mitiq_where_importable():
     scales, values = [1.0, 2.0, 3.5], [0.81, 0.66, 0.49]
     theirs = zne.inference.RichardsonFactory.extrapolate(scales, values)
     assert qf.mitigation.extrapolate(scales, values, None, "richardson").value == pytest.approx(theirs)
+
+
+def test_the_sampler_takes_readout_mitigation():
+    ghz = qf.Circuit(3).h(0).cx(0, 1).cx(1, 2).measure_all()
+    raw = qf.Sampler(backend="superconducting", shots=20000, seed=1).run(ghz)
+    mitigated = qf.Sampler(backend="superconducting", shots=20000, seed=1,
+                           mitigation=[ReadoutMitigation(project=True)]).run(ghz)
+    ideal = {"000": 0.5, "111": 0.5}
+
+    def tvd(p):
+        return 0.5 * sum(abs(p.get(k, 0) - ideal.get(k, 0)) for k in set(p) | set(ideal))
+    assert tvd(mitigated.probabilities[()]) < tvd(raw.probabilities[()]) / 2
+    assert mitigated.metadata["circuits_executed"] == 1 + 8          # the run and the full calibration
+    with pytest.raises(MitigationError, match="Estimator"):
+        qf.Sampler(backend="superconducting", mitigation=[ZNE()]).run(ghz)

@@ -82,6 +82,32 @@ class Technique:
                                   executor.circuits, executor.shots_used)
         return run
 
+    def sampler_runner(self, techniques, backend, *, seed=None, options=None):
+        """The function the Sampler calls: ``(circuit, shots) -> (mitigated counts, circuits, shots spent)``."""
+        from qfusion.mitigation.pipeline import Executor
+        techniques = list(techniques)
+        for technique in techniques:
+            if not isinstance(technique, Technique):
+                raise MitigationError(f"mitigation= takes qfusion.mitigation techniques, got {technique!r}")
+            if technique.level != "counts":
+                raise MitigationError(f"{type(technique).__name__} mitigates expectation values; use it with the "
+                                      "Estimator (the Sampler takes readout mitigation, twirling, decoupling)")
+        options = dict(options or {})
+        level = options.pop("optimization_level", 2)
+        executor = Executor(backend, shots=2, seed=seed, counts_stage=sorted(techniques, key=lambda t: t.order),
+                            optimization_level=level, **options)
+        for technique in techniques:
+            technique.check(executor)
+
+        def run(circuit, shots):
+            before = (executor.circuits, executor.shots_used)
+            executor.shots = shots            # calibrations default to the run's shots
+            if executor.device is not None and hasattr(executor.backend, "transpile"):
+                circuit = executor.backend.transpile(circuit, seed=executor.next_seed(), optimization_level=level)
+            counts = executor.counts(circuit, shots)
+            return counts, executor.circuits - before[0], executor.shots_used - before[1]
+        return run
+
     def check(self, executor) -> None:
         """Raise :class:`~qfusion.errors.MitigationError` if the technique cannot run on this backend."""
 
