@@ -15,7 +15,7 @@ from mitiq.rem import generate_tensored_inverse_confusion_matrix, mitigate_measu
 from mitiq.zne import inference, scaling
 
 FACTORIES = {"richardson": inference.RichardsonFactory, "linear": inference.LinearFactory}
-FOLDS = {"global": scaling.fold_global, "left": scaling.fold_gates_at_random}
+FOLDS = {"global": scaling.fold_global, "left": scaling.fold_gates_from_left, "right": scaling.fold_gates_from_right}
 
 
 def fold(request):

@@ -18,7 +18,6 @@ import numpy as np
 
 from qfusion.circuit import Circuit
 from qfusion.errors import MitigationError
-from qfusion.mitigation.native import is_native
 from qfusion.mitigation.pipeline import measured_qubits
 from qfusion.mitigation.readout import FULL_QUBITS, MODES, Calibration, mitigate_counts, nearest_probability
 from qfusion.mitigation.technique import Technique
@@ -92,9 +91,7 @@ def _preparation(state: int, qubits, num_qubits: int, executor):
                 logical.x(j)
         for j in range(k):
             logical.measure(j, j)
-        prepared = executor.backend.transpile(logical, seed=0, optimization_level=1, initial_layout=list(qubits))
-        assert is_native(prepared)
-        return prepared
+        return executor.backend.transpile(logical, seed=0, optimization_level=1, initial_layout=list(qubits))
     circuit = Circuit(num_qubits, k)
     for j, q in enumerate(qubits):
         if (state >> j) & 1:
