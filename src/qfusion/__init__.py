@@ -45,6 +45,7 @@ _LAZY = {
     "ParameterVector": ("qfusion.circuit", "ParameterVector"),
     "visualization": ("qfusion.viz", None),
     "viz": ("qfusion.viz", None),
+    "mitigation": ("qfusion.mitigation", None),
 }
 
 

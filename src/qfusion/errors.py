@@ -97,3 +97,5 @@ class QfusionWarning(UserWarning):
 class NonCliffordError(BackendError, CircuitError):
     """A Clifford-only path (the ``stabilizer`` backend, stim) met a gate or condition it cannot run;
     the message names the first such instruction."""
+class MitigationError(QfusionError, ValueError):
+    """An error-mitigation technique cannot be set up or applied (bad scale factors, no noise model, ...)."""

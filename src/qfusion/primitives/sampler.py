@@ -69,7 +69,18 @@ class Sampler:
     {'00': 0.4999999999999999, '11': 0.4999999999999999}
     """
 
-    def __init__(self, backend="statevector", *, shots: int | None = 1024, seed=None, **options):
+    ``mitigation``: counts-level techniques of :mod:`qfusion.mitigation` (readout mitigation, Pauli
+    twirling, dynamical decoupling; any object with ``sampler_runner``); then ``probabilities`` are
+    the mitigated quasi-probabilities (they may be negative unless projected) and ``counts`` them
+    times the shots.
+    """
+
+    def __init__(self, backend="statevector", *, shots: int | None = 1024, seed=None, mitigation=None, **options):
+        self.mitigation = list(mitigation or [])
+        for technique in self.mitigation:
+            if not hasattr(technique, "sampler_runner"):
+                raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), "
+                                   f"got {technique!r}")
         self.backend = get_backend(backend)
         check_primitive_options(self.backend, options)
         self.shots = shots
@@ -89,6 +100,11 @@ class Sampler:
         if shots is not None and (int(shots) != shots or shots < 1):
             raise CircuitError(f"shots must be None (exact) or a positive integer, got {shots!r}")
         plan = broadcast(circuits, None, params, lambda v: True)
+        if self.mitigation and shots is None:
+            raise CircuitError("mitigation needs shots; give the Sampler shots=...")
+        runner = (self.mitigation[0].sampler_runner(self.mitigation, self.backend, seed=seed, options=self.options)
+                  if self.mitigation else None)
+        spent = [0, 0]
         rng = np.random.default_rng(seed)
         counts = np.empty(plan.shape, dtype=object)
         probabilities = np.empty(plan.shape, dtype=object)
@@ -100,11 +116,20 @@ class Sampler:
             bound = circuit.bind(parameter_values(circuit, row)) if circuit.parameters else circuit
             if shots is None:
                 probabilities[position] = self._exact(bound)
+            elif runner is not None:
+                quasi, circuits_run, shots_run = runner(bound, int(shots))
+                counts[position] = dict(sorted(quasi.items()))
+                probabilities[position] = {k: v / shots for k, v in counts[position].items()}
+                spent[0] += circuits_run
+                spent[1] += shots_run
             else:
                 result = self.backend.run(bound, shots=int(shots), seed=int(rng.integers(2 ** 32)), **self.options)
                 counts[position] = dict(sorted(result.counts.items()))
                 probabilities[position] = {k: v / shots for k, v in counts[position].items()}
         metadata = {"backend": self.backend.name, "shots": shots, "time_taken": time.perf_counter() - start}
+        if runner is not None:
+            metadata.update(techniques=[repr(t) for t in self.mitigation], circuits_executed=spent[0],
+                            shots_executed=spent[1])
         return SamplerResult(None if shots is None else counts, probabilities, shots, metadata)
 
     def _exact(self, circuit: Circuit) -> dict[str, float]:

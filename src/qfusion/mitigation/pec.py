@@ -1,0 +1,162 @@
+"""Probabilistic error cancellation with the device's known noise (Temme, Bravyi & Gambetta,
+PRL 119, 180509 (2017); van den Berg et al., Nat. Phys. 19, 1116 (2023)).
+
+Each noisy gate ``G`` is followed by its noise ``N`` (the emulated device's calibrated channel, or
+the backend's noise model). ``N`` is replaced by its Pauli twirl, a Pauli channel with transfer
+factors ``f_P = Tr(P N(P)) / d``; its inverse has factors ``1 / f_P``, i.e. the quasi-probabilities
+``q_Q = 4^-n sum_P (+-1) / f_P`` (+ when ``P`` and ``Q`` commute) over Paulis ``Q`` applied after the
+gate. Sampling ``Q`` with probability ``|q_Q| / gamma`` and weighting the result by
+``gamma sign(q_Q)`` is unbiased for the Pauli-twirled noise (exact when the noise is a Pauli channel,
+e.g. combined with :class:`~qfusion.mitigation.PauliTwirling`); the sampling overhead is
+``gamma = prod_gates sum_Q |q_Q|``, and the variance grows as ``gamma^2``. Idle relaxation between
+gates is not cancelled.
+
+>>> from qfusion.noise import depolarizing
+>>> q, gamma = inverse_pauli_representation(depolarizing(0.1, 1))
+>>> round(gamma, 6), [round(float(v), 6) for v in q]    # f = 1 - p on X, Y, Z: q = (1 + 3/f, 1 - 1/f, ...) / 4
+(1.166667, [1.083333, -0.027778, -0.027778, -0.027778])
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+
+from qfusion.circuit.circuit import Instruction
+from qfusion.circuit.gates import Gate, standard_gate
+from qfusion.errors import MitigationError
+from qfusion.mitigation.native import is_native, rebuild
+from qfusion.mitigation.pipeline import Variant
+from qfusion.mitigation.technique import MitigatedValue, Technique, raw_value
+from qfusion.noise.channel import pauli_matrix
+
+_LETTERS = "IXYZ"
+
+
+def _labels(n: int) -> list[str]:
+    return ["".join(_LETTERS[(index >> (2 * q)) & 3] for q in reversed(range(n))) for index in range(4 ** n)]
+
+
+def _commute(a: str, b: str) -> bool:
+    return sum(1 for x, y in zip(a, b, strict=True) if x != "I" and y != "I" and x != y) % 2 == 0
+
+
+def pauli_fidelities(channel) -> np.ndarray:
+    """``f_P = Tr(P N(P)) / d`` for every Pauli ``P`` (the diagonal of the twirled channel's transfer matrix)."""
+    n = channel.num_qubits
+    d = 2 ** n
+    return np.array([float(np.real(np.trace(pauli_matrix(label) @ channel.apply(pauli_matrix(label))))) / d
+                     for label in _labels(n)])
+
+
+def inverse_pauli_representation(channel) -> tuple[np.ndarray, float]:
+    """Quasi-probabilities over the Paulis (labels in base-4 order, highest qubit first) whose
+    mixture inverts the Pauli twirl of ``channel``, and their one-norm ``gamma``."""
+    f = pauli_fidelities(channel)
+    if np.any(f <= 1e-9):
+        raise MitigationError("the noise channel destroys some Pauli component: it has no inverse to sample")
+    labels = _labels(channel.num_qubits)
+    q = np.array([sum((1 if _commute(p, target) else -1) / fp for p, fp in zip(labels, f, strict=True)) for target in labels])
+    q /= 4 ** channel.num_qubits
+    return q, float(np.abs(q).sum())
+
+
+@lru_cache(maxsize=512)
+def _cached_representation(channel):
+    return inverse_pauli_representation(channel)
+
+
+def gate_noise(executor, inst):
+    """The noise channel that follows ``inst`` on the executor's backend (None if noiseless)."""
+    op = inst.operation
+    device = executor.device
+    if device is not None:
+        from qfusion.devices.noise import gate_channel
+        try:
+            return gate_channel(device, op.name, inst.qubits)
+        except Exception:
+            return None
+    model = executor.options.get("noise_model")
+    channels = model.gate_errors(op.name, inst.qubits)
+    if not channels:
+        return None
+    channel = channels[0]
+    for other in channels[1:]:
+        channel = channel.compose(other)
+    if channel.num_qubits != len(inst.qubits):
+        single = channel
+        for _ in inst.qubits[1:]:
+            channel = single.tensor(channel)
+    return channel
+
+
+def _pauli_instructions(label: str, qubits) -> list[Instruction]:
+    n = len(label)
+    return [Instruction(standard_gate(label[n - 1 - k].lower()), (q,))
+            for k, q in enumerate(qubits) if label[n - 1 - k] != "I"]
+
+
+class PEC(Technique):
+    """Probabilistic error cancellation with ``num_samples`` sampled circuits of
+    ``shots_per_sample`` shots each (default: the estimate's shots)."""
+    level = "estimate"
+
+    def __init__(self, num_samples: int = 100, *, shots_per_sample: int | None = None, seed=None):
+        if int(num_samples) != num_samples or num_samples < 2:
+            raise MitigationError(f"num_samples must be an integer >= 2, got {num_samples!r}")
+        self.num_samples, self.shots_per_sample, self.seed = int(num_samples), shots_per_sample, seed
+
+    def __repr__(self) -> str:
+        return f"PEC(num_samples={self.num_samples})"
+
+    def check(self, executor) -> None:
+        if executor.device is None and executor.options.get("noise_model") is None:
+            raise MitigationError(f"PEC needs known noise: backend {executor.backend.name!r} has no device "
+                                  "calibration and no noise_model= was given")
+
+    def representations(self, executor, prepared):
+        """``[(instruction index, quasi-probabilities, gamma)]`` for the noisy gates of ``prepared``."""
+        self.check(executor)
+        out = []
+        for index, inst in enumerate(prepared.instructions):
+            if not isinstance(inst.operation, Gate) or inst.condition is not None:
+                continue
+            channel = gate_noise(executor, inst)
+            if channel is None:
+                continue
+            q, gamma = _cached_representation(channel)
+            if gamma > 1 + 1e-12:
+                out.append((index, q, gamma))
+        return out
+
+    def variants(self, executor, prepared):
+        """The sampled circuits as :class:`~qfusion.mitigation.pipeline.Variant` (identical draws merged)."""
+        rng = np.random.default_rng(self.seed if self.seed is not None else executor.next_seed())
+        reps = self.representations(executor, prepared)
+        gamma = float(np.prod([g for _, _, g in reps])) if reps else 1.0
+        draws = [tuple(int(rng.choice(len(q), p=np.abs(q) / g)) for _, q, g in reps) for _ in range(self.num_samples)]
+        shots = self.shots_per_sample or executor.shots
+        out = []
+        for pattern, count in Counter(draws).items():
+            sign = float(np.prod([np.sign(q[k]) for (_, q, _), k in zip(reps, pattern, strict=True)])) if reps else 1.0
+            insert = {index: _labels(len(prepared.instructions[index].qubits))[k]
+                      for (index, _, _), k in zip(reps, pattern, strict=True) if k}
+            instructions = []
+            for index, inst in enumerate(prepared.instructions):
+                instructions.append(inst)
+                if index in insert:
+                    instructions += _pauli_instructions(insert[index], inst.qubits)
+            circuit = rebuild(prepared, instructions) if insert else prepared
+            out.append(Variant(circuit, gamma * sign, shots * count, count))
+        return out, gamma
+
+    def mitigate(self, executor, prepared, observable) -> MitigatedValue:
+        variants, gamma = self.variants(executor, prepared)
+        estimate = executor.expectation(prepared, observable, lambda _: variants)
+        raw = raw_value(executor, prepared, observable)
+        return MitigatedValue(estimate.value, estimate.std_error, raw.value, raw.std_error, "PEC", executor.circuits,
+                              executor.shots_used, {"gamma": gamma, "num_samples": self.num_samples,
+                                                    "distinct_circuits": len(variants),
+                                                    "native": is_native(prepared)})

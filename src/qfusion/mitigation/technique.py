@@ -1,0 +1,127 @@
+"""What every technique shares: its stage, and the runner the Estimator calls.
+
+``qf.Estimator(backend, mitigation=[...])`` only knows that each technique has
+``estimator_runner(techniques, backend, shots=..., seed=..., options)``; it gets back a function
+``(circuit, observable) -> MitigatedValue``. The runner sorts the techniques: at most one
+estimate-level technique (ZNE, PEC or CDR) outside, then the counts-level ones (dynamical
+decoupling, Pauli twirling, readout mitigation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qfusion.errors import MitigationError
+
+DEFAULT_SHOTS = 4096
+
+
+@dataclass(frozen=True)
+class MitigatedValue:
+    """A mitigated expectation value with its raw counterpart and what it cost."""
+    value: float
+    std_error: float
+    raw_value: float
+    raw_std_error: float
+    technique: str
+    circuits: int
+    shots: int
+    details: dict = field(default_factory=dict)
+
+    def plot(self, ax=None):
+        """The extrapolation (ZNE): the measured points with error bars and the fitted curve."""
+        fit = self.details.get("extrapolation")
+        if fit is None:
+            raise MitigationError(f"{self.technique} has no extrapolation to plot (only ZNE does)")
+        from qfusion._optional import import_optional
+        np = import_optional("numpy", "plots")
+        plt = import_optional("matplotlib.pyplot", "plots")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 3.5))
+        ax.errorbar(fit.scale_factors, fit.values, yerr=fit.errors, fmt="o", label="measured")
+        grid = np.linspace(0, max(fit.scale_factors), 100)
+        ax.plot(grid, fit.curve(grid), "-", label=f"{fit.method} fit")
+        ax.errorbar([0], [fit.value], yerr=[fit.std_error], fmt="s", color="C3", label="zero-noise estimate")
+        ax.set_xlabel("noise scale factor")
+        ax.set_ylabel("expectation value")
+        ax.legend()
+        return ax
+
+
+class Technique:
+    """Base of the mitigation techniques; ``level`` is ``"estimate"`` or ``"counts"``."""
+    level = "counts"
+    order = 0                           # counts level: smaller runs further out
+
+    def estimator_runner(self, techniques, backend, *, shots=None, seed=None, options=None):
+        """The function the Estimator calls for each ``(circuit, observable)``."""
+        from qfusion.mitigation.pipeline import Executor
+        techniques = list(techniques)
+        for technique in techniques:
+            if not isinstance(technique, Technique):
+                raise MitigationError(f"mitigation= takes qfusion.mitigation techniques, got {technique!r}")
+        outer = [t for t in techniques if t.level == "estimate"]
+        if len(outer) > 1:
+            raise MitigationError(f"combine at most one of ZNE, PEC and CDR, got {[type(t).__name__ for t in outer]}")
+        counts_stage = sorted((t for t in techniques if t.level == "counts"), key=lambda t: t.order)
+        options = dict(options or {})
+        level = options.pop("optimization_level", 2)
+
+        def run(circuit, observable) -> MitigatedValue:
+            executor = Executor(backend, shots=shots or DEFAULT_SHOTS, seed=seed, counts_stage=counts_stage,
+                                optimization_level=level, **options)
+            for technique in techniques:
+                technique.check(executor)
+            prepared = executor.prepare(circuit)
+            if outer:
+                return outer[0].mitigate(executor, prepared, observable)
+            estimate = executor.expectation(prepared, observable)
+            names = "+".join(type(t).__name__ for t in counts_stage)
+            raw = _raw(executor, prepared, observable)
+            return MitigatedValue(estimate.value, estimate.std_error, raw.value, raw.std_error, names,
+                                  executor.circuits, executor.shots_used)
+        return run
+
+    def sampler_runner(self, techniques, backend, *, seed=None, options=None):
+        """The function the Sampler calls: ``(circuit, shots) -> (mitigated counts, circuits, shots spent)``."""
+        from qfusion.mitigation.pipeline import Executor
+        techniques = list(techniques)
+        for technique in techniques:
+            if not isinstance(technique, Technique):
+                raise MitigationError(f"mitigation= takes qfusion.mitigation techniques, got {technique!r}")
+            if technique.level != "counts":
+                raise MitigationError(f"{type(technique).__name__} mitigates expectation values; use it with the "
+                                      "Estimator (the Sampler takes readout mitigation, twirling, decoupling)")
+        options = dict(options or {})
+        level = options.pop("optimization_level", 2)
+        executor = Executor(backend, shots=2, seed=seed, counts_stage=sorted(techniques, key=lambda t: t.order),
+                            optimization_level=level, **options)
+        for technique in techniques:
+            technique.check(executor)
+
+        def run(circuit, shots):
+            before = (executor.circuits, executor.shots_used)
+            executor.shots = shots            # calibrations default to the run's shots
+            if executor.device is not None and hasattr(executor.backend, "transpile"):
+                circuit = executor.backend.transpile(circuit, seed=executor.next_seed(), optimization_level=level)
+            counts = executor.counts(circuit, shots)
+            return counts, executor.circuits - before[0], executor.shots_used - before[1]
+        return run
+
+    def check(self, executor) -> None:
+        """Raise :class:`~qfusion.errors.MitigationError` if the technique cannot run on this backend."""
+
+
+def _raw(executor, prepared, observable):
+    """The unmitigated value (counts-level techniques switched off), billed like the rest."""
+    saved = executor.counts_stage
+    executor.counts_stage = []
+    try:
+        return executor.expectation(prepared, observable)
+    finally:
+        executor.counts_stage = saved
+
+
+def raw_value(executor, prepared, observable):
+    """The unmitigated value of ``prepared`` (for the estimate-level techniques' reports)."""
+    return _raw(executor, prepared, observable)
