@@ -38,6 +38,7 @@ _EXTRAS = {
     "httpx": "service",
     "prometheus_client": "service",
     "psycopg": "service",
+    "sklearn": "qml",
 }
 
 
