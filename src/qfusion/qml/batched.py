@@ -161,6 +161,7 @@ class BatchedCircuit:
     def states(self, params=None, *, initial: np.ndarray | None = None) -> np.ndarray:
         """The final states, shape ``(N, 2**num_qubits)`` complex128 (``initial``: ``(N, 2**n)`` start states)."""
         columns, count = self.columns(params if params is not None else {})
+        count = len(initial) if initial is not None and not columns else count
         state = self._initial(count, initial)
         for step in self._steps:
             state = self._apply_step(state, step, columns, count)
@@ -206,6 +207,7 @@ class BatchedCircuit:
         ``lam = d f / d conj(state)`` (``H psi`` for ``f = <psi|H|psi>``,
         ``d_b psi_b`` for ``f = sum_b d_b |psi_b|**2``)."""
         columns, count = self.columns(params)
+        count = len(initial) if initial is not None and not columns else count
         keep = None if wrt is None else {w.name if hasattr(w, "name") else str(w) for w in wrt}
         matrices, phi = [], self._initial(count, initial)
         for step in self._steps:

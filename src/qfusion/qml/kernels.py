@@ -37,7 +37,8 @@ class QuantumKernel:
         self.shots = shots
         self.seed = seed
         self.weights = feature_map.initial_weights(seed) if weights is None and feature_map.num_weights else weights
-        self.num_circuits = 0
+        self.num_circuits = 0  # circuits the last evaluation ran (0 on the exact path)
+        self.total_circuits = 0  # over every evaluation
 
     def __repr__(self) -> str:
         shots = "" if self.shots is None else f", shots={self.shots}"
@@ -101,6 +102,7 @@ class FidelityKernel(QuantumKernel):
         if Y is None:
             K = np.triu(K, 1) + np.triu(K, 1).T + np.eye(len(X))
         self.num_circuits = count
+        self.total_circuits += count
         return K
 
     def align(self, X, y, *, maxiter: int = 50, learning_rate: float = 0.1, callback=None, verbose: bool = False):
@@ -229,6 +231,7 @@ class ProjectedKernel(QuantumKernel):
             out[i] = result.values
             circuits += result.metadata.get("circuits_executed", 0)
         self.num_circuits = circuits
+        self.total_circuits += circuits
         return out.reshape(len(X), n, 3)
 
     def evaluate(self, X, Y=None) -> np.ndarray:
