@@ -28,7 +28,8 @@ class _Classifier(_base.ClassifierMixin, _Variational):
         pass
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        probabilities = self.predict_proba(X)  # checks that the model is fitted first
+        return self.classes_[np.argmax(probabilities, axis=1)]
 
 
 class VQC(_Classifier):

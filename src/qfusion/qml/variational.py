@@ -33,6 +33,9 @@ _validation = import_optional("sklearn.utils.validation", "qfusion.qml's estimat
 _multiclass = import_optional("sklearn.utils.multiclass", "qfusion.qml's estimators")
 
 
+_GRADIENT_FREE = {"cobyla", "cobyqa", "nelder-mead", "powell"}
+
+
 def real_amplitudes(num_qubits: int, reps: int = 2, prefix: str = "theta") -> Circuit:
     """Qiskit's ``RealAmplitudes``: ``reps + 1`` layers of RY, linear CX entanglement between them.
 
@@ -130,6 +133,9 @@ class _Variational(_base.BaseEstimator):
         elif name == "spsa":
             result = spsa(lambda w: objective(w)[0], x0, maxiter=self.maxiter, learning_rate=self.learning_rate,
                           seed=self.random_state, callback=record)
+        elif name in _GRADIENT_FREE:
+            result = minimize(lambda w: objective(w)[0], x0, method=self.optimizer, maxiter=self.maxiter,
+                              callback=record)
         else:
             result = minimize(objective, x0, method=self.optimizer, jac=True, maxiter=self.maxiter, callback=record)
         self.weights_ = result.x
