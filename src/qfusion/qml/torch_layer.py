@@ -56,6 +56,18 @@ class _Expectations(torch.autograd.Function):
         return d_inputs, d_weights, None
 
 
+def natural_order(name: str):
+    """Sort key that puts ``w[2]`` before ``w[10]`` (parameter vectors in index order).
+
+    >>> sorted(["w[10]", "w[2]", "b"], key=natural_order)
+    ['b', 'w[2]', 'w[10]']
+    """
+    head, bracket, rest = name.partition("[")
+    if bracket and rest.endswith("]") and rest[:-1].isdigit():
+        return head, int(rest[:-1])
+    return name, -1
+
+
 class TorchLayer(torch.nn.Module):
     """``circuit`` with ``observables`` (PauliSums or labels) as a layer ``(batch, F) -> (batch, O)``.
 
@@ -77,7 +89,7 @@ class TorchLayer(torch.nn.Module):
         if unknown:
             raise DataError(f"inputs {unknown} are not parameters of the circuit")
         self.input_names = tuple(chosen)
-        self.weight_names = tuple(n for n in names if n not in chosen)
+        self.weight_names = tuple(sorted((n for n in names if n not in chosen), key=natural_order))
         self.observables = list(observables)
         if not self.observables:
             raise DataError("TorchLayer needs at least one observable")
