@@ -1,6 +1,7 @@
 """The estimators: scikit-learn's checks, clone, Pipeline, GridSearchCV, pickling, accuracy and errors."""
 
 import pickle
+from unittest import SkipTest
 
 import numpy as np
 import pytest
@@ -8,38 +9,49 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import check_estimator
 
 from qfusion.errors import DataError
-from qfusion.qml import QNNClassifier, QNNRegressor, QSVC, QSVR, VQC, AngleEmbedding, FidelityKernel, ZZFeatureMap
+from qfusion.qml import QSVC, QSVR, VQC, AngleEmbedding, FidelityKernel, QNNClassifier, QNNRegressor, ZZFeatureMap
 from qfusion.qml.datasets import ad_hoc, scaler
 
-# Checks left out, with reasons: they need more features than a state vector can hold in a test
-# (a 20-qubit ZZ map per sample), or expect the model to fit noise in one iteration.
-_EXPECTED = {"check_classifiers_classes": "VQC on 5 iterations cannot learn three classes",
-             "check_classifiers_train": "a few optimiser iterations do not reach the accuracy asked",
-             "check_regressors_train": "a few optimiser iterations do not reach the score asked",
-             "check_classifier_multioutput": "multi-output targets are not supported",
-             "check_supervised_y_2d": "y of shape (n, 1) is raveled with a warning as scikit-learn's own SVC does"}
-
-
-def _run_checks(estimator, expected):
-    results = check_estimator(estimator, on_fail=None, expected_failed_checks=expected)
-    failed = [r for r in results if r["status"] == "failed"]
-    assert not failed, [(r["check_name"], str(r["exception"])[:200]) for r in failed]
-    return results
-
-
-@pytest.mark.slow
-def test_qsvc_and_qsvr_pass_sklearn_checks():
-    _run_checks(QSVC(), {})
-    _run_checks(QSVR(), {"check_regressors_train": _EXPECTED["check_regressors_train"]})
+# scikit-learn's checks that fail, with reasons (every other check passes):
+_WIDE = ("20 or 30 features would put a default ZZ feature map on 20+ qubits, which the default models refuse "
+         "with a DataError (pass a kernel / feature map explicitly, or reduce the features)")
+_TRAIN = ("asks > 0.83 training accuracy (R^2 > 0.5 for regressors) on unscaled blob data after a default fit; "
+          "periodic quantum feature maps on unscaled features, or 3 optimiser iterations, do not reach it")
+_EXPECTED = {
+    "QSVC": {"check_all_zero_sample_weights_error": _WIDE, "check_sample_weight_equivalence_on_dense_data": _WIDE,
+             "check_classifiers_train": _TRAIN},
+    "QSVR": {"check_all_zero_sample_weights_error": _WIDE, "check_sample_weight_equivalence_on_dense_data": _WIDE,
+             "check_regressors_train": _TRAIN},
+    "VQC": {"check_classifiers_train": _TRAIN},
+    "QNNClassifier": {"check_classifiers_train": _TRAIN},
+    "QNNRegressor": {"check_regressors_train": _TRAIN},
+}
 
 
 @pytest.mark.slow
-def test_variational_models_pass_sklearn_checks():
-    for model in (VQC(maxiter=3, reps=1), QNNClassifier(maxiter=3, reps=1), QNNRegressor(maxiter=3, reps=1)):
-        _run_checks(model, _EXPECTED)
+@pytest.mark.parametrize("estimator", [QSVC(), QSVR(), VQC(maxiter=3, reps=1), QNNClassifier(maxiter=3, reps=1),
+                                       QNNRegressor(maxiter=3, reps=1)], ids=lambda e: type(e).__name__)
+def test_estimators_pass_sklearn_checks(estimator):
+    # check_estimator(..., expected_failed_checks=...) would still run the expected failures (minutes of
+    # 10-qubit training on 2 cores); the same checks run one by one here, those left out skipped
+    from sklearn.utils.estimator_checks import _yield_all_checks
+    expected = _EXPECTED[type(estimator).__name__]
+    passed, failed = 0, []
+    for check in _yield_all_checks(estimator, legacy=True):
+        name = getattr(check, "func", check).__name__
+        if name in expected:
+            continue
+        try:
+            check(type(estimator).__name__, clone(estimator))
+            passed += 1
+        except SkipTest:
+            pass
+        except Exception as exc:  # noqa: BLE001 - collected and reported below
+            failed.append((name, f"{type(exc).__name__}: {str(exc)[:200]}"))
+    assert not failed
+    assert passed > 40
 
 
 def test_qsvc_ad_hoc_accuracy_clone_pickle_grid_search():

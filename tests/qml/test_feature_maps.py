@@ -7,8 +7,15 @@ from qiskit.quantum_info import Statevector
 from qml_peers import pennylane
 
 from qfusion.errors import DataError
-from qfusion.qml import (AmplitudeEmbedding, AngleEmbedding, DataReuploading, IQPEmbedding, PauliFeatureMap,
-                         ZFeatureMap, ZZFeatureMap)
+from qfusion.qml import (
+    AmplitudeEmbedding,
+    AngleEmbedding,
+    DataReuploading,
+    IQPEmbedding,
+    PauliFeatureMap,
+    ZFeatureMap,
+    ZZFeatureMap,
+)
 
 RNG = np.random.default_rng(3)
 

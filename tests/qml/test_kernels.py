@@ -7,8 +7,14 @@ from qiskit.circuit.library import zz_feature_map
 from qiskit.quantum_info import Statevector, partial_trace
 
 from qfusion.errors import DataError
-from qfusion.qml import (DataReuploading, FidelityKernel, IQPEmbedding, ProjectedKernel, ZZFeatureMap,
-                         reduced_density_matrices)
+from qfusion.qml import (
+    DataReuploading,
+    FidelityKernel,
+    IQPEmbedding,
+    ProjectedKernel,
+    ZZFeatureMap,
+    reduced_density_matrices,
+)
 
 RNG = np.random.default_rng(11)
 

@@ -137,7 +137,7 @@ class QNNRegressor(_base.RegressorMixin, _Variational):
         self.observable = observable
 
     def fit(self, X, y):
-        X, y = self._fit_checks(X, np.asarray(y, dtype=float) if np.ndim(y) else y, classifier=False)
+        X, y = self._fit_checks(X, y, classifier=False)
         n = self.circuit_.num_qubits
         self.observable_ = _z(0, n) if self.observable is None else self.observable
         self._train(X, np.asarray(y, dtype=float))

@@ -24,9 +24,21 @@ _validation = import_optional("sklearn.utils.validation", "qfusion.qml's estimat
 _multiclass = import_optional("sklearn.utils.multiclass", "qfusion.qml's estimators")
 
 
-def default_kernel(num_features: int):
+DEFAULT_MAX_QUBITS = 12
+
+
+def check_default_size(num_features: int, owner: str) -> None:
+    """The default maps take one qubit per feature; refuse sizes that would not finish in reasonable time."""
+    if num_features > DEFAULT_MAX_QUBITS:
+        raise DataError(f"{owner}'s default feature map would put {num_features} features on as many qubits "
+                        f"(more than {DEFAULT_MAX_QUBITS}); reduce the features (e.g. PCA) or pass a kernel or "
+                        f"feature map explicitly")
+
+
+def default_kernel(num_features: int, owner: str = "QSVC"):
     """The kernel used when none is given: the ZZ feature map's fidelity kernel."""
     from qfusion.qml.feature_maps import ZZFeatureMap
+    check_default_size(num_features, owner)
     from qfusion.qml.kernels import FidelityKernel
     return FidelityKernel(ZZFeatureMap(num_features))
 
@@ -45,8 +57,8 @@ class _KernelModel(_base.BaseEstimator):
         if classifier:
             _multiclass.check_classification_targets(y)
             if len(np.unique(y)) < 2:
-                raise DataError(f"{type(self).__name__} needs at least two classes in y, got only {np.unique(y)}")
-        self.kernel_ = default_kernel(X.shape[1]) if self.kernel is None else self.kernel
+                raise DataError(f"{type(self).__name__} needs at least two classes in y, got one class: {np.unique(y)}")
+        self.kernel_ = default_kernel(X.shape[1], type(self).__name__) if self.kernel is None else self.kernel
         check_kernel_features(self.kernel_, X.shape[1])
         self.X_train_ = X
         return X, y, self.kernel_.evaluate(X)

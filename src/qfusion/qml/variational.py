@@ -74,6 +74,9 @@ class _Variational(_base.BaseEstimator):
     def _build(self, num_features: int) -> None:
         from qfusion.qml.batched import BatchedCircuit
         from qfusion.qml.feature_maps import ZZFeatureMap
+        if self.feature_map is None:
+            from qfusion.qml.svm import check_default_size
+            check_default_size(num_features, type(self).__name__)
         fm = ZZFeatureMap(num_features, reps=1) if self.feature_map is None else self.feature_map
         if fm.feature_dimension != num_features:
             raise DataError(f"the feature map takes {fm.feature_dimension} features, X has {num_features}")
@@ -153,7 +156,7 @@ class _Variational(_base.BaseEstimator):
         if classifier:
             _multiclass.check_classification_targets(y)
             if len(np.unique(y)) < 2:
-                raise DataError(f"{type(self).__name__} needs at least two classes in y, got only {np.unique(y)}")
+                raise DataError(f"{type(self).__name__} needs at least two classes in y, got one class: {np.unique(y)}")
         if int(self.maxiter) != self.maxiter or self.maxiter < 1:
             raise DataError(f"maxiter must be a whole number >= 1, got {self.maxiter!r}")
         self._build(X.shape[1])
