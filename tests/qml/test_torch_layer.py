@@ -38,8 +38,11 @@ def test_gradients_equal_finite_differences_and_parameter_shift():
     out[0, 0].backward()
     values = {f"x[{q}]": float(x[0, q].detach()) for q in range(3)}
     partial = circuit.bind(values)
-    shift = parameter_shift_gradient(partial, PauliSum.from_label("IIZ"), layer.weights.detach().numpy())
-    np.testing.assert_allclose(layer.weights.grad.numpy(), shift.gradient, atol=1e-9)
+    by_name = dict(zip(layer.weight_names, layer.weights.detach().numpy(), strict=True))
+    order = [p.name for p in partial.parameters]  # sorted by name: w[10] before w[2]
+    shift = parameter_shift_gradient(partial, PauliSum.from_label("IIZ"), [by_name[n] for n in order])
+    ours = dict(zip(layer.weight_names, layer.weights.grad.numpy(), strict=True))
+    np.testing.assert_allclose([ours[n] for n in order], shift.gradient, atol=1e-9)
 
 
 def _with_weights(layer, inputs, weights):
