@@ -1,7 +1,7 @@
 """The reference libraries the QML tests compare with, skipped where they cannot be imported.
 
 PennyLane 0.42 does not import beside the shared venv's autoray 0.11 / jax 0.10 / lightning 0.44;
-run with ``PYTHONPATH=.cache/plfix`` (autoray 0.7.2, lightning 0.42, jax hidden) to include it.
+run ``bash bench/qml_pennylane_env.sh``, then the tests with ``PYTHONPATH=.cache/plfix:src``, to include it.
 """
 
 import pytest
