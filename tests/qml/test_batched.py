@@ -47,3 +47,12 @@ def test_vjp_equals_adjoint_tape_and_jacobian_equals_finite_differences():
         step[names.index(name)] = 1e-6
         fd = (plan.states(P + step) - plan.states(P - step)) / 2e-6
         np.testing.assert_allclose(jacobian[:, j], fd, atol=1e-8)
+
+
+def test_too_many_states_fail_before_allocating():
+    import pytest
+
+    from qfusion.errors import CircuitTooLargeError
+    with pytest.raises(CircuitTooLargeError, match="batched states"):
+        BatchedCircuit(Circuit(24).h(0)).states(np.zeros((100_000, 0)))  # 100000 x 256 MiB
+    assert BatchedCircuit(Circuit(1).h(0)).states(np.zeros((3, 0))).shape == (3, 2)

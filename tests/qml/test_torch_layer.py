@@ -75,7 +75,7 @@ def test_hybrid_model_loss_decreases():
         loss = torch.nn.functional.binary_cross_entropy_with_logits(model(X)[:, 0], y)
         loss.backward()
         optimiser.step()
-        losses.append(float(loss))
+        losses.append(loss.item())
     assert losses[-1] < 0.8 * losses[0]
 
 

@@ -33,6 +33,7 @@ from qfusion.errors import CircuitError
 from qfusion.observables import PauliSum
 from qfusion.primitives.circuits import inline, unitary_part
 from qfusion.qml.expressions import columns_and_partials
+from qfusion.sim.memory import check_state_fits
 
 _STEP = 1e-3  # 4-point stencil for derivative matrices (error ~1e-13 on trigonometric entries)
 
@@ -146,6 +147,8 @@ class BatchedCircuit:
                 raise CircuitError(f"expected parameter values of shape (N, {len(self.parameters)}), "
                                    f"got {array.shape}")
             columns = {p.name: array[:, j] for j, p in enumerate(self.parameters)}
+            if not columns:
+                return columns, array.shape[0]
         missing = [p.name for p in self.parameters if p.name not in columns]
         if missing:
             raise CircuitError(f"no values for parameter(s) {', '.join(missing)}")
@@ -168,6 +171,9 @@ class BatchedCircuit:
         return state
 
     def _initial(self, count: int, initial) -> np.ndarray:
+        # the rows, a copy per gate and the adjoint's second array: refuse before allocating
+        check_state_fits(self.num_qubits, np.complex128, copies=4 * max(count, 1),
+                         what=f"{count} batched states (pass fewer samples at a time)")
         dim = 1 << self.num_qubits
         if initial is None:
             state = np.zeros((count, dim), dtype=np.complex128)
