@@ -46,6 +46,7 @@ _LAZY = {
     "visualization": ("qfusion.viz", None),
     "viz": ("qfusion.viz", None),
     "mitigation": ("qfusion.mitigation", None),
+    "qml": ("qfusion.qml", None),
 }
 
 

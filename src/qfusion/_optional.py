@@ -40,6 +40,7 @@ _EXTRAS = {
     "httpx": "service",
     "prometheus_client": "service",
     "psycopg": "service",
+    "sklearn": "qml",
 }
 
 

@@ -23,6 +23,10 @@ class ParameterError(CircuitError):
     """A parameter expression cannot be evaluated (an unbound parameter, a bad binding)."""
 
 
+class DataError(QfusionError, ValueError):
+    """Data a model or feature map cannot use (wrong number of features, NaN, one class only)."""
+
+
 class QasmError(QfusionError, ValueError):
     """OpenQASM text that cannot be read or written; carries the position of the problem.
 

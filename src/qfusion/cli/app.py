@@ -160,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     warmup.add_parser(sub, common)
     from qfusion.cli import qec as qec_commands
     qec_commands.add_parser(sub, common)
+    from qfusion.cli import qml as qml_commands
+    qml_commands.add_parser(sub, common)
     return parser
 
 
@@ -187,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         handlers["warmup"] = warmup
         from qfusion.cli.qec import qec as qec_handler
         handlers["qec"] = qec_handler
+        from qfusion.cli import qml as qml_commands
+        handlers["qml"] = qml_commands.run
         result = handlers[args.command](args)
         if args.json and not (isinstance(result, dict) and result.pop("quiet", False)):
             print(json.dumps(result))
