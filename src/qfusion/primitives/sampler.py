@@ -64,15 +64,14 @@ class SamplerResult:
 class Sampler:
     """Sample circuits on ``backend``; a circuit without measurements is measured on every qubit.
 
-    >>> bell = Circuit(2).h(0).cx(0, 1).measure_all()
-    >>> Sampler(shots=None).run(bell).probabilities.item()
-    {'00': 0.4999999999999999, '11': 0.4999999999999999}
-    """
-
     ``mitigation``: counts-level techniques of :mod:`qfusion.mitigation` (readout mitigation, Pauli
     twirling, dynamical decoupling; any object with ``sampler_runner``); then ``probabilities`` are
     the mitigated quasi-probabilities (they may be negative unless projected) and ``counts`` them
     times the shots.
+
+    >>> bell = Circuit(2).h(0).cx(0, 1).measure_all()
+    >>> Sampler(shots=None).run(bell).probabilities.item()
+    {'00': 0.4999999999999999, '11': 0.4999999999999999}
     """
 
     def __init__(self, backend="statevector", *, shots: int | None = 1024, seed=None, mitigation=None, **options):
