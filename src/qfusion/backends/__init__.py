@@ -110,7 +110,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
 
 
 def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, seed=None, params=None,
-        memory: bool = False, **options) -> Result:
+        memory: bool = False, **options) -> Result | list[Result]:
     """Sample ``shots`` shots of ``circuit``; ``result.counts`` maps bitstrings (clbit 0 rightmost) to counts.
 
     A circuit without any measurement is measured on every qubit, with a :class:`~qfusion.errors.QfusionWarning`

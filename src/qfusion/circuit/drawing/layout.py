@@ -158,7 +158,8 @@ def _annotation_drawable(op: Annotation, qubits, circuit: Circuit) -> Drawable:
         return Drawable((Part("box", row, "DET"),), ())
     if isinstance(op, ObservableInclude):
         return Drawable((Part("box", row, f"OBS{op.index}"),), ())
-    return Drawable((Part("box", qubits[0], "@" + ",".join(f"{x:g}" for x in op.coords)),), ())
+    coords = getattr(op, "coords", ())  # QubitCoords
+    return Drawable((Part("box", qubits[0], "@" + ",".join(f"{x:g}" for x in coords)),), ())
 
 
 def _condition_parts(condition: Condition, clbit_place, circuit: Circuit) -> list[Part]:
