@@ -62,7 +62,7 @@ def _warm() -> bool:
 class AdmissionPool:
     """``processes`` spawned processes that check submissions, each within ``budget_s`` seconds."""
 
-    def __init__(self, processes: int = 2, budget_s: float = 20.0):
+    def __init__(self, processes: int = 2, budget_s: float = 60.0):
         self.processes, self.budget_s = processes, budget_s
         self._lock = threading.Lock()
         self._pool = None

@@ -127,7 +127,11 @@ class Executor:
 
     def start(self, program: str, payload: dict, backend: str) -> None:
         """Hand the child one job; :attr:`started_at` is when it began (None while a new child gets ready)."""
-        self._connection.send((program, payload, backend))
+        try:
+            self._connection.send((program, payload, backend))
+        except OSError:  # the child died before it got the job (not the job's doing): a new one takes it
+            self._relaunch()
+            self._connection.send((program, payload, backend))
         self.started_at = time.monotonic() if self._ready else None
 
     def outcome(self, timeout: float):

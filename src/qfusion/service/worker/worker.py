@@ -126,7 +126,11 @@ class Worker:
                     idle = min(self.poll_s, idle * 2)  # back off while the queue is empty
                     continue
                 idle = self.poll_s / 8
-                done += self._execute(claimed)
+                try:
+                    done += self._execute(claimed)
+                except Exception:  # a bug must not end the worker: its leases expire, the jobs run again
+                    self.logger.exception("worker.error")
+                    self._executor.stop_job()
         finally:
             self._executor.close()
             self._try("stop", leases.worker_stopped, self.store, self.id)
@@ -153,6 +157,7 @@ class Worker:
         """Run a batch of claimed jobs in the executor, one at a time, recording outcomes as they
         come (several per transaction) and renewing the leases meanwhile; returns how many ended."""
         waiting, outcomes = list(claimed), []
+        self._beat(waiting)  # at once: reading a large claim may have used much of the lease already
         running = started = stop_deadline = None
         recorded, flush_at, next_beat = 0, math.inf, time.monotonic() + self.heartbeat_s
         next_check = math.inf
