@@ -44,7 +44,7 @@ import uuid
 
 from qfusion.service.logs import log, setup_logging
 from qfusion.service.server import leases
-from qfusion.service.server.errors import database_errors, first_line
+from qfusion.service.server.store import database_errors, first_line
 from qfusion.service.worker.executor import Executor
 
 
