@@ -73,15 +73,15 @@ def test_chaos_with_an_outage_poison_jobs_and_cancels_loses_nothing(postgres_ser
     outage = Outage(host, int(port))
     url = postgres_server.replace(host_port, f"127.0.0.1:{outage.port}").rsplit("/", 1)[0] + "/" + name
     try:
-        _chaos(url, outage, make_service)
+        _chaos(url, outage, make_service, host_port)
     finally:
         outage.close()
         with psycopg.connect(postgres_server, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def _chaos(url, outage, make_service):
-    store = Store(url)
+def _chaos(url, outage, make_service, direct):
+    store = Store(url.replace(f"127.0.0.1:{outage.port}", direct))  # the test's own reads: not through the outage
     tokens = []
     for u in range(4):
         store.create_user(f"user{u}", Quotas(max_queued=1000, max_concurrent=100))

@@ -84,6 +84,13 @@ class QuotaError(ServiceError):
     """A submission exceeds one of the user's quotas (HTTP 429 for counts, 422 for sizes)."""
 
 
+class DatabaseUnavailable(ServiceError):
+    """The database cannot be reached (503: try again later; a worker waits for it)."""
+
+    def __init__(self, message: str, status: int = 503):
+        super().__init__(message, status)
+
+
 class IdempotencyConflict(ServiceError):
     """An idempotency key reused with a different request (HTTP 409, as Stripe and Braket answer)."""
 
@@ -127,8 +134,8 @@ class Store:
             with self.write() as connection:
                 schema.migrate(connection)
         except sa.exc.OperationalError as exc:
-            raise ServiceError(f"cannot open the database {self.engine.url!r}: "
-                               f"{str(exc.orig).strip().splitlines()[0]}") from None
+            raise DatabaseUnavailable(f"cannot open the database {self.engine.url!r}: "
+                                      f"{str(exc.orig).strip().splitlines()[0]}") from None
 
     @contextlib.contextmanager
     def write(self):
