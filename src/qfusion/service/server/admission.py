@@ -14,6 +14,7 @@ False
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -90,9 +91,10 @@ def admit(body: bytes, context: dict):
         raise SubmissionError(str(exc), getattr(exc, "status", None) or 422) from None
     except RecursionError:
         raise SubmissionError("the circuit is nested too deeply to read") from None
-    del dumped["idempotency_key"]
-    digest = hashlib.sha256(json.dumps(dumped, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-    return request.backend, request.idempotency_key, spec, digest
+    # A retry resends the same bytes: their hash tells a retry from another request under the same key.
+    digest = hashlib.sha256(body).hexdigest()
+    # The payload travels back (from a pool process) and into the database as JSON text, encoded once.
+    return request.backend, request.idempotency_key, dataclasses.replace(spec, payload=json.dumps(spec.payload)), digest
 
 
 def _not_offered(name: str, offered, allowed, reasons) -> str:

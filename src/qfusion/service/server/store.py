@@ -245,12 +245,13 @@ class Store:
     def submit(self, user: dict, *, backend: str, program: str, payload: dict, num_circuits: int,
                num_qubits: int, shots: int, idempotency_key: str | None = None, max_attempts: int = 10,
                request_hash: str | None = None) -> dict:
-        """Queue a job for ``user`` (checked already); the same idempotency key returns the same job, if
+        """Queue a job for ``user`` (checked already; ``payload`` a dict or its JSON text); the same
+        idempotency key returns the same job, if
         ``request_hash`` (of the request's body) is the same too, else :class:`IdempotencyConflict` (409)."""
         now = time.time()
         job_id = uuid.uuid4().hex
         values = {"id": job_id, "user_id": user["id"], "backend": backend, "program": program,
-                  "payload": json.dumps(payload), "num_circuits": num_circuits, "num_qubits": num_qubits,
+                  "payload": payload if isinstance(payload, str) else json.dumps(payload), "num_circuits": num_circuits, "num_qubits": num_qubits,
                   "shots": shots, "max_attempts": max_attempts, "idempotency_key": idempotency_key, "now": now,
                   "max_queued": user["max_queued"], "time_limit_s": user.get("max_run_seconds"),
                   "request_hash": request_hash}
