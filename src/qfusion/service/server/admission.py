@@ -18,8 +18,10 @@ import dataclasses
 import hashlib
 import json
 import multiprocessing
+import os
 import re
 import threading
+import time
 
 from qfusion.errors import QfusionError
 from qfusion.service.server.jobspec import SubmissionError
@@ -115,6 +117,19 @@ def check_in_child(body: bytes, context: dict):
         return ("refused", str(exc), exc.status or 422)
 
 
+def _follow_parent(parent: int) -> None:
+    """In each admission process: exit when the server that started it is gone (even if it was
+    SIGKILLed), so that no orphan holds the server's stderr or memory."""
+    import os
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _warm() -> bool:
     import qfusion.qasm  # noqa: F401  (imported once per process, before the first job)
     import qfusion.service.server.routes_jobs  # noqa: F401
@@ -133,7 +148,8 @@ class AdmissionPool:
         with self._lock:
             if self._pool is None:
                 self._pool = concurrent.futures.ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn"))
+                    self.processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_follow_parent, initargs=(os.getpid(),))
             return self._pool
 
     def warm(self) -> None:
@@ -169,7 +185,8 @@ class AdmissionPool:
         pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
+        """Stop the processes now (a check still running is abandoned with the server)."""
         with self._lock:
-            pool, self._pool = self._pool, None
+            pool = self._pool
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            self._replace(pool)
