@@ -30,16 +30,15 @@ HERE = Path(__file__).resolve().parents[1] / "src"
 
 def loops(count: int, iterations: int) -> str:
     return ('OPENQASM 3; include "stdgates.inc"; qubit[2] q;'
-            + "".join(f" for int i in [0:{iterations - 1}] {{ h q[0]; cx q[0], q[1]; x q[1]; }}"
-                      for _ in range(count)))
+            + "".join(f" for int i in [0:{iterations - 1}] {{ h q[0]; cx q[0], q[1]; }}" for _ in range(count)))
 
 
 def requests() -> list[tuple[str, str, dict]]:
     """(name, token, body): the probe's hostile requests."""
     big_json = {"num_qubits": 4, "num_clbits": 4,
-                "instructions": [{"name": "rx", "qubits": [i % 4], "params": [0.1]} for i in range(200_000)]}
+                "instructions": [{"name": "rx", "qubits": [i % 4], "params": [0.1]} for i in range(150_000)]}
     return [
-        ("20 for-loops, 2.7 KB (refused)", "ada", {"circuits": [loops(20, 66_664)], "shots": 1}),
+        ("20 circuits of one for-loop, 2.7 KB", "ada", {"circuits": [loops(1, 66_664)] * 20, "shots": 1}),
         ("2 MB expression (refused)", "ada",
          {"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit q; rx(' + "1+" * 1_000_000 + "1) q;"]}),
         ("num_clbits 1e9 JSON (refused)", "ada",
@@ -47,7 +46,7 @@ def requests() -> list[tuple[str, str, dict]]:
           "shots": 1}),
         ("over quota, heavy circuit (429)", "bob", {"circuits": [loops(1, 60_000)], "shots": 1}),
         ("NUL in idempotency_key (refused)", "ada", {"circuits": ["OPENQASM 3; qubit q;"], "idempotency_key": "a\0b"}),
-        ("200k-op JSON job, 6 MB (accepted)", "ada", {"circuits": [{"format": "json", "circuit": big_json}],
+        ("150k-op JSON job, 6 MB (accepted)", "ada", {"circuits": [{"format": "json", "circuit": big_json}],
                                                       "shots": 1}),
     ]
 

@@ -192,10 +192,9 @@ class Outage:
         with self._lock:
             pairs, self._pairs = self._pairs, []
         for pair in pairs:
-            for s in pair:
+            for s in pair:  # shutdown wakes the pump blocked in recv (a bare close would not): both ends see the end
                 try:
-                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-                    s.close()
+                    s.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
 

@@ -3,8 +3,9 @@
 The server's address and token come from the arguments, else from ``QFUSION_SERVICE_URL`` and
 ``QFUSION_SERVICE_TOKEN``, else from the JSON file ``QFUSION_SERVICE_CONFIG`` (default
 ``~/.config/qfusion/service.json``, ``{"url": ..., "token": ...}``). Requests that fail
-because the server is briefly unreachable (a restart) are retried; a submission carries an
-idempotency key, so a retried submission never makes a second job.
+because the server is briefly unreachable (a restart) or answers 503 (its database is away;
+``Retry-After`` is honoured) are retried; a submission carries an idempotency key, so a retried
+submission never makes a second job.
 
 >>> client = Client("http://127.0.0.1:9", "qf_example")
 >>> client.url
@@ -89,7 +90,9 @@ class Client:
                 delay = min(1.0, delay * 2)
                 continue
             if response.status_code in (502, 503) and time.monotonic() + delay < deadline:
-                time.sleep(delay)
+                # the server (or its database) is briefly away: wait as it says, then send the same
+                # request again (a submission carries its idempotency key, so it makes one job)
+                time.sleep(min(max(delay, _retry_after(response)), 5.0, max(0.0, deadline - time.monotonic())))
                 delay = min(1.0, delay * 2)
                 continue
             try:
@@ -139,6 +142,14 @@ class Client:
 
     def backends(self) -> dict:
         return self.request("GET", "/v1/backends")[1]
+
+
+def _retry_after(response) -> float:
+    """The seconds of a ``Retry-After`` header (0 when absent or a date)."""
+    try:
+        return max(0.0, float(response.headers.get("retry-after", 0)))
+    except ValueError:
+        return 0.0
 
 
 def _parameter_values(parameters):

@@ -217,6 +217,31 @@ def _refuse_long_statements(source: str, limit: int) -> None:
                            f"{int(bounds[longest]) + 1:,}); split it, or send the circuit in qfusion's JSON form")
 
 
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_FOR_RANGE = re.compile(r"\bfor\s+(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\s+)?[A-Za-z_]\w*\s+in\s+"
+                        r"\[\s*(-?\d+)\s*:\s*(-?\d+)\s*(?::\s*(-?\d+)\s*)?\]")
+
+
+def loop_iterations(source: str) -> int:
+    """A lower bound on the operations an OpenQASM 3 program unrolls to, read without parsing it: the
+    iterations of its ``for`` loops over literal ranges (each iteration counts as an operation in
+    :class:`qfusion.qasm.Limits`; nesting only multiplies them). A job whose bound is over its
+    budget is refused in microseconds instead of after seconds of unrolling.
+
+    >>> loop_iterations("OPENQASM 3; qubit q; for int i in [0:9] { x q; } // for int j in [0:99] { }")
+    10
+    >>> loop_iterations("for uint i in [0:2:9] { } for i in [5:1] { }")
+    5
+    """
+    total = 0
+    for start, second, third in _FOR_RANGE.findall(_COMMENT.sub(" ", source)):
+        start, second = int(start), int(second)
+        step, stop = (int(second), int(third)) if third else (1, second)
+        if step != 0:
+            total += len(range(start, stop + (1 if step > 0 else -1), step))
+    return total
+
+
 _ALLOWED_INCLUDE = re.compile(r'include\s*"(?:stdgates\.inc|qelib1\.inc)"')
 
 

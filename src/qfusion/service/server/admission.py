@@ -2,67 +2,147 @@
 under a time budget, so that parsing a heavy circuit never delays ``/health`` or anyone else's
 request (a thread would hold the interpreter's lock for the whole parse).
 
-Cheap requests (JSON-form circuits, or a little OpenQASM without loops, gate or subroutine
-definitions) are checked in the server's own thread pool: a round trip to a process costs more
+Cheap requests (under 64 KB, with no OpenQASM loops, gate or subroutine definitions) are
+checked in the server's own thread pool: a round trip to a process costs more
 than they do. A check that runs past its budget is stopped (the process is replaced) and the
 job refused with 413.
 
->>> needs_process({"circuits": ['OPENQASM 3; qubit q; for int i in [0:9] { x q; }']})
-True
->>> needs_process({"circuits": [{"format": "json", "circuit": {"num_qubits": 1, "instructions": []}}]})
+>>> needs_process(b'{"circuits": ["OPENQASM 3; qubit q; x q;"]}')
 False
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
+import hashlib
+import json
 import multiprocessing
+import os
 import re
 import threading
+import time
 
+from qfusion.errors import QfusionError
 from qfusion.service.server.jobspec import SubmissionError
 
-_HEAVY_QASM = re.compile(r"\b(?:for|while|gate|def|box|include)\b")
-INLINE_QASM_CHARS = 4096
+_HEAVY = re.compile(rb"\b(?:for|while|gate|def|box)\b")
+INLINE_BODY_BYTES = 64 * 1024
 
 
-def needs_process(body: dict) -> bool:
-    """Whether checking ``body`` could take long: OpenQASM over a few KB, or with loops or definitions."""
-    sources = []
-    for item in body.get("circuits") or ():
-        if isinstance(item, str):
-            sources.append(item)
-        elif isinstance(item, dict) and isinstance(item.get("source"), str):
-            sources.append(item["source"])
-    total = sum(len(s) for s in sources)
-    return total > INLINE_QASM_CHARS or any(_HEAVY_QASM.search(s) for s in sources)
+def needs_process(body: bytes) -> bool:
+    """Whether checking the raw request ``body`` could take long: over 64 KB (JSON of that size costs
+    tens of milliseconds to validate and convert), or OpenQASM with loops or definitions. Read from the
+    bytes, without decoding them.
+
+    >>> needs_process(b'{"circuits": ["OPENQASM 3; qubit q; for int i in [0:9] { x q; }"]}')
+    True
+    >>> needs_process(b'{"circuits": [{"format": "json", "circuit": {"num_qubits": 1, "instructions": []}}]}')
+    False
+    """
+    return len(body) > INLINE_BODY_BYTES or _HEAVY.search(body) is not None
 
 
-def check_in_child(body: dict, limits, backend: str, backend_qubits, memory_bytes):
-    """Runs in a pool process: ``("ok", spec)`` or ``("refused", message, status)`` (exceptions with
-    a status do not survive pickling intact, so the outcome travels as data)."""
-    from qfusion.errors import QfusionError, ServiceError
-    from qfusion.service.server.jobspec import check_submission
+_QUBITS: dict[str, int | None] = {}
+
+
+def backend_qubits(name: str) -> int | None:
+    """How many qubits backend ``name`` has, when it says (a device's size, ``max_qubits``)."""
+    if name not in _QUBITS:
+        from qfusion import backends as registry
+        try:
+            backend = registry.get(name)
+        except QfusionError:
+            backend = None
+        _QUBITS[name] = (getattr(backend, "max_qubits", None)
+                         or getattr(getattr(backend, "device", None), "num_qubits", None))
+    return _QUBITS[name]
+
+
+def _validation_message(exc) -> str:
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    return f"{where}: {first.get('msg', 'invalid request')}" if where else first.get("msg", "invalid request")
+
+
+def admit(body: bytes, context: dict):
+    """Everything a submission's admission costs, from its raw bytes: strict validation, the string
+    checks, the backend (among ``context["offered"]``), :func:`check_submission` and the request's
+    hash. Returns ``(backend, idempotency_key, spec, request_hash)``; raises :class:`SubmissionError`."""
+    import pydantic
+
+    from qfusion.service.server.jobspec import check_submission, check_text
+    from qfusion.service.server.routes_jobs import JobRequest
     try:
-        return ("ok", check_submission(body, limits, backend, backend_qubits, memory_bytes))
+        request = JobRequest.model_validate_json(body, strict=True)
+    except pydantic.ValidationError as exc:
+        raise SubmissionError(_validation_message(exc)) from None
+    if request.idempotency_key is not None:
+        check_text(request.idempotency_key, "idempotency_key", 100, key=True)
+    check_text(request.backend, "backend", 100, key=True)
+    if request.name is not None:
+        check_text(request.name, "name", 200)
+    offered = context["offered"]
+    if request.backend not in offered:
+        raise SubmissionError(_not_offered(request.backend, offered, context["allowed"], context["reasons"]))
+    dumped = request.model_dump()
+    try:
+        spec = check_submission(dumped, context["limits"], request.backend, backend_qubits(request.backend),
+                                offered[request.backend])
+    except QfusionError as exc:
+        if isinstance(exc, SubmissionError):
+            raise
+        raise SubmissionError(str(exc), getattr(exc, "status", None) or 422) from None
+    except RecursionError:
+        raise SubmissionError("the circuit is nested too deeply to read") from None
+    # A retry resends the same bytes: their hash tells a retry from another request under the same key.
+    digest = hashlib.sha256(body).hexdigest()
+    payload = dict(spec.payload, name=request.name) if request.name else spec.payload  # the dashboard's label
+    # The payload travels back (from a pool process) and into the database as JSON text, encoded once.
+    return request.backend, request.idempotency_key, dataclasses.replace(spec, payload=json.dumps(payload)), digest
+
+
+def _not_offered(name: str, offered, allowed, reasons) -> str:
+    if name in allowed:
+        why = reasons.get(name) or "no worker serves it"
+        return (f"backend {name!r} cannot run on this service just now ({why}); backends that take jobs: "
+                f"{', '.join(offered) or 'none'}")
+    return f"unknown backend {name!r}; this service runs {', '.join(offered) or 'no backend just now'}"
+
+
+def check_in_child(body: bytes, context: dict):
+    """Runs in a pool process: ``("ok", admitted)`` or ``("refused", message, status)`` (exceptions with
+    a status do not survive pickling intact, so the outcome travels as data)."""
+    from qfusion.errors import ServiceError
+    try:
+        return ("ok", admit(body, context))
     except ServiceError as exc:
         return ("refused", str(exc), exc.status or 422)
-    except QfusionError as exc:
-        return ("refused", str(exc), 422)
-    except RecursionError:
-        return ("refused", "the circuit is nested too deeply to read", 422)
+
+
+def _follow_parent(parent: int) -> None:
+    """In each admission process: exit when the server that started it is gone (even if it was
+    SIGKILLed), so that no orphan holds the server's stderr or memory."""
+    import os
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _warm() -> bool:
     import qfusion.qasm  # noqa: F401  (imported once per process, before the first job)
-    import qfusion.service.server.jobspec  # noqa: F401
+    import qfusion.service.server.routes_jobs  # noqa: F401
     return True
 
 
 class AdmissionPool:
     """``processes`` spawned processes that check submissions, each within ``budget_s`` seconds."""
 
-    def __init__(self, processes: int = 2, budget_s: float = 20.0):
+    def __init__(self, processes: int = 2, budget_s: float = 60.0):
         self.processes, self.budget_s = processes, budget_s
         self._lock = threading.Lock()
         self._pool = None
@@ -71,7 +151,8 @@ class AdmissionPool:
         with self._lock:
             if self._pool is None:
                 self._pool = concurrent.futures.ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn"))
+                    self.processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_follow_parent, initargs=(os.getpid(),))
             return self._pool
 
     def warm(self) -> None:
@@ -80,11 +161,11 @@ class AdmissionPool:
         for future in [pool.submit(_warm) for _ in range(self.processes)]:
             future.result(timeout=120)
 
-    def check(self, body: dict, limits, backend: str, backend_qubits, memory_bytes):
-        """The checked :class:`~qfusion.service.server.jobspec.Spec` of ``body`` (blocking: call it from
-        a thread); :class:`SubmissionError` when refused or over the time budget."""
+    def check(self, body: bytes, context: dict):
+        """:func:`admit` of ``body`` in a pool process (blocking: call it from a thread);
+        :class:`SubmissionError` when refused or over the time budget."""
         pool = self._get()
-        future = pool.submit(check_in_child, body, limits, backend, backend_qubits, memory_bytes)
+        future = pool.submit(check_in_child, body, context)
         try:
             outcome = future.result(timeout=self.budget_s)
         except concurrent.futures.TimeoutError:
@@ -107,7 +188,8 @@ class AdmissionPool:
         pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
+        """Stop the processes now (a check still running is abandoned with the server)."""
         with self._lock:
-            pool, self._pool = self._pool, None
+            pool = self._pool
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            self._replace(pool)

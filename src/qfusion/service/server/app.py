@@ -77,7 +77,10 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
         tasks = [asyncio.create_task(state.waiters.run()), asyncio.create_task(_sweep(store, logger))]
+        # the admission processes start now, not on the first heavy request (a spawn takes a second)
+        warming = asyncio.get_running_loop().run_in_executor(None, state.admission.warm)
         yield
+        warming.cancel()
         for task in tasks:
             task.cancel()
         state.admission.close()

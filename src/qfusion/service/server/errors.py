@@ -12,33 +12,14 @@ import logging
 
 from qfusion.errors import ServiceError
 from qfusion.service.logs import log
+from qfusion.service.server.store import database_errors, first_line
 
 RETRY_AFTER_S = 1
-
-
-def database_errors() -> tuple[type[BaseException], ...]:
-    """The exception types that mean "the database failed", from SQLAlchemy and from psycopg
-    (the PostgreSQL submit path drives psycopg's pipeline directly)."""
-    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-    kinds: list[type[BaseException]] = [DBAPIError, SQLAlchemyError]
-    try:
-        import psycopg
-        kinds.append(psycopg.Error)
-    except ImportError:
-        pass
-    import sqlite3
-    kinds.append(sqlite3.Error)
-    return tuple(kinds)
 
 
 def unavailable_response(detail: str = "the job database is unavailable just now; retry shortly"):
     from fastapi.responses import JSONResponse
     return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 def install(app, metrics, logger: logging.Logger) -> None:

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 from qfusion.errors import CircuitError, QasmError, ServiceError
-from qfusion.service.client.wire import bind_by_name, circuit_to_json, decode_circuit
+from qfusion.service.client.wire import bind_by_name, circuit_to_json, decode_circuit, loop_iterations
 
 PROGRAMS = ("sampler", "estimator", "vqe", "qaoa")
 OPTIMIZERS = ("l-bfgs-b", "cobyla", "nelder-mead", "powell", "spsa")
@@ -171,6 +171,12 @@ def _circuits(body: dict, limits: Limits):
         for values in parameters if isinstance(parameters, list) else [parameters]:
             for name in values if isinstance(values, dict) else ():
                 check_text(name, "a parameter name", 100)
+    sources = [item if isinstance(item, str) else item.get("source") if isinstance(item, dict) else None
+               for item in items]
+    bound = sum(loop_iterations(source) for source in sources if isinstance(source, str))
+    if bound > limits.max_total_operations:  # certainly over the budget: refused without unrolling anything
+        raise SubmissionError(f"the job's circuits have more than {limits.max_total_operations:,} operations "
+                              f"together (their loops alone run {bound:,} iterations); split it into several jobs")
     circuits, budget = [], limits.max_total_operations
     for index, item in enumerate(items):
         where = f"circuit {index}" if len(items) > 1 else "the circuit"

@@ -6,7 +6,6 @@ Another user's job answers exactly as a job that does not exist (404).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import math
 import re
@@ -24,9 +23,9 @@ from fastapi.responses import JSONResponse, Response  # noqa: E402
 from pydantic import BaseModel, Field  # noqa: E402
 
 from qfusion.service.logs import log  # noqa: E402
-from qfusion.service.server.admission import needs_process  # noqa: E402
+from qfusion.service.server.admission import admit, needs_process  # noqa: E402
 from qfusion.service.server.auth import current_user, service  # noqa: E402
-from qfusion.service.server.jobspec import SubmissionError, check_submission, check_text  # noqa: E402
+from qfusion.service.server.jobspec import SubmissionError  # noqa: E402
 from qfusion.service.server.metrics import LIVENESS_S  # noqa: E402
 from qfusion.service.server.store import TERMINAL, QuotaError  # noqa: E402
 
@@ -84,19 +83,6 @@ def _wait_seconds(text: str) -> float:
     return wait
 
 
-def backend_qubits(state, name: str) -> int | None:
-    """How many qubits backend ``name`` has, when it says (a device's size, ``max_qubits``)."""
-    from qfusion import backends as registry
-    if name not in state.qubits_of_backend:
-        try:
-            backend = registry.get(name)
-        except QfusionError:
-            backend = None
-        state.qubits_of_backend[name] = (getattr(backend, "max_qubits", None)
-                                         or getattr(getattr(backend, "device", None), "num_qubits", None))
-    return state.qubits_of_backend[name]
-
-
 def own_job(state, user: dict, job_id: str) -> dict:
     job = state.store.job(user["id"], job_id)
     if job is None:
@@ -116,68 +102,32 @@ async def submit(request: Request) -> Response:
     return await run_in_threadpool(queue_job, service(request), await request.body(), user)
 
 
-def _validated(body: bytes) -> JobRequest:
-    try:
-        job_request = JobRequest.model_validate_json(body, strict=True)
-    except pydantic.ValidationError as exc:
-        raise fastapi.exceptions.RequestValidationError(exc.errors()) from None
-    if job_request.idempotency_key is not None:
-        check_text(job_request.idempotency_key, "idempotency_key", 100, key=True)
-    check_text(job_request.backend, "backend", 100, key=True)
-    if job_request.name is not None:
-        check_text(job_request.name, "name", 200)
-    return job_request
-
-
-def request_hash(job_request: JobRequest) -> str:
-    """SHA-256 of the request without its idempotency key: the same key with another body is a conflict."""
-    body = job_request.model_dump(exclude={"idempotency_key"})
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-
-
 def queue_job(state, body: bytes, user: dict) -> Response:
-    job_request = _validated(body)
-    offered = offered_backends(state)
-    if job_request.backend not in offered:
-        raise SubmissionError(_not_offered(state, job_request.backend, offered))
-    if state.store.active_jobs(user["id"]) >= user["max_queued"]:  # before any parsing
+    if state.store.active_jobs(user["id"]) >= user["max_queued"]:  # before anything is read
         raise QuotaError(f"you have {user['max_queued']} jobs queued or running, your quota is "
                          f"{user['max_queued']}; wait for some to finish or cancel some", status=429)
     server_limits = state.server_limits
     limits = dataclasses.replace(server_limits, max_qubits=min(user["max_qubits"], server_limits.max_qubits),
                                  max_shots=min(user["max_shots"], server_limits.max_shots),
                                  max_source_bytes=state.max_body_bytes)
-    arguments = (job_request.model_dump(), limits, job_request.backend, backend_qubits(state, job_request.backend),
-                 offered[job_request.backend])
-    if needs_process(arguments[0]):
-        spec = state.admission.check(*arguments)
+    context = {"offered": offered_backends(state), "allowed": state.allowed, "limits": limits,
+               "reasons": {name: runnable_here(state, name) for name in state.allowed}}
+    if needs_process(body):  # off this process: its interpreter lock would stall every other request
+        backend, key, spec, digest = state.admission.check(body, context)
     else:
-        spec = _check_here(*arguments)
-    if job_request.name:
-        spec.payload["name"] = job_request.name
-    job = state.store.submit(user, backend=job_request.backend, program=spec.program, payload=spec.payload,
+        backend, key, spec, digest = admit(body, context)
+    job = state.store.submit(user, backend=backend, program=spec.program, payload=spec.payload,
                              num_circuits=spec.num_circuits, num_qubits=spec.num_qubits, shots=spec.shots,
-                             idempotency_key=job_request.idempotency_key, request_hash=request_hash(job_request))
-    state.metrics.submitted.labels(job_request.backend, spec.program).inc()
+                             idempotency_key=key, request_hash=digest)
+    state.metrics.submitted.labels(backend, spec.program).inc()
     recent = state.recent
     recent[job["id"]] = user["id"]
     if len(recent) > 100_000:
-        for key in list(recent)[:50_000]:
-            del recent[key]
-    log(state.logger, "job.submitted", job_id=job["id"], user=user["name"], backend=job_request.backend,
+        for old in list(recent)[:50_000]:
+            del recent[old]
+    log(state.logger, "job.submitted", job_id=job["id"], user=user["name"], backend=backend,
         program=spec.program, num_qubits=spec.num_qubits, shots=spec.shots)
     return JSONResponse(job, status_code=201)
-
-
-def _check_here(body, limits, backend, qubits, memory_bytes):
-    try:
-        return check_submission(body, limits, backend, qubits, memory_bytes)
-    except QfusionError as exc:
-        if isinstance(exc, ServiceError):
-            raise
-        raise SubmissionError(str(exc)) from None
-    except RecursionError:
-        raise SubmissionError("the circuit is nested too deeply to read") from None
 
 
 def offered_backends(state) -> dict[str, int | None]:
@@ -205,14 +155,6 @@ def runnable_here(state, name: str) -> str | None:
         except QfusionError as exc:
             state.unavailable[name] = str(exc)
     return state.unavailable[name]
-
-
-def _not_offered(state, name: str, offered) -> str:
-    if name in state.allowed:
-        why = runnable_here(state, name) or "no worker serves it"
-        return (f"backend {name!r} cannot run on this service just now ({why}); backends that take jobs: "
-                f"{', '.join(offered) or 'none'}")
-    return f"unknown backend {name!r}; this service runs {', '.join(offered) or 'no backend just now'}"
 
 
 def _job_id(job_id: str) -> str:

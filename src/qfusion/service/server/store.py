@@ -24,6 +24,14 @@ from dataclasses import dataclass
 
 from qfusion.errors import ServiceError
 from qfusion.service.server import schema
+from qfusion.service.server.database import (  # noqa: F401
+    _prepare_sqlite_file,
+    _sqlite_engine,
+    database_errors,
+    database_url,
+    default_database,
+    first_line,
+)
 from qfusion.service.server.schema import jobs, sa, tokens, users
 
 TERMINAL = ("DONE", "FAILED", "CANCELLED")
@@ -76,6 +84,13 @@ class QuotaError(ServiceError):
     """A submission exceeds one of the user's quotas (HTTP 429 for counts, 422 for sizes)."""
 
 
+class DatabaseUnavailable(ServiceError):
+    """The database cannot be reached (503: try again later; a worker waits for it)."""
+
+    def __init__(self, message: str, status: int = 503):
+        super().__init__(message, status)
+
+
 class IdempotencyConflict(ServiceError):
     """An idempotency key reused with a different request (HTTP 409, as Stripe and Braket answer)."""
 
@@ -87,79 +102,6 @@ def hash_token(token: str) -> str:
     64
     """
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def database_url(url: str) -> str:
-    """``url`` with PostgreSQL URLs pointed at psycopg 3 and a bare path read as a SQLite file.
-
-    >>> database_url("postgresql://u@127.0.0.1:5432/qf"), database_url("jobs.db")
-    ('postgresql+psycopg://u@127.0.0.1:5432/qf', 'sqlite:///jobs.db')
-    """
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if "://" not in url:
-        return f"sqlite:///{url}"
-    return url
-
-
-def default_database() -> str:
-    """``QFUSION_DATABASE``, else one SQLite file under the user's data directory
-    (``$XDG_DATA_HOME/qfusion/service.db``, default ``~/.local/share/qfusion/service.db``): admin
-    commands and servers started from different folders find the same database."""
-    import os
-    if os.environ.get("QFUSION_DATABASE"):
-        return os.environ["QFUSION_DATABASE"]
-    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(data, "qfusion", "service.db")
-
-
-def _sqlite_path(url: str) -> str | None:
-    """The file of a SQLite URL (None for an in-memory database)."""
-    path = url.split(":///", 1)[1] if ":///" in url else ""
-    return None if path in ("", ":memory:") else path.split("?", 1)[0]
-
-
-def _prepare_sqlite_file(url: str, create: bool) -> None:
-    """Refuse a SQLite file that does not exist unless ``create`` (a mistyped ``--database`` must not
-    silently start an empty service); a new file is made readable by its owner only (0600)."""
-    import os
-    path = _sqlite_path(url)
-    if path is None or os.path.exists(path):
-        return
-    if not create:
-        raise ServiceError(f"no job database at {os.path.abspath(path)}; create it with 'qfusion admin init' "
-                           f"(or 'qfusion serve'), or check --database / QFUSION_DATABASE")
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    os.chmod(path, 0o600)  # whatever the umask
-
-
-def _sqlite_engine(url: str):
-    from sqlalchemy.pool import StaticPool
-    memory = url in ("sqlite://", "sqlite:///:memory:")
-    engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False},
-                              **({"poolclass": StaticPool} if memory else {"pool_size": 8, "max_overflow": 16}))
-
-    @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
-        cursor = dbapi_connection.cursor()
-        if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=60000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _begin(connection):
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            return
-        immediate = connection.get_execution_options().get("immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
 
 
 class Store:
@@ -192,8 +134,8 @@ class Store:
             with self.write() as connection:
                 schema.migrate(connection)
         except sa.exc.OperationalError as exc:
-            raise ServiceError(f"cannot open the database {self.engine.url!r}: "
-                               f"{str(exc.orig).strip().splitlines()[0]}") from None
+            raise DatabaseUnavailable(f"cannot open the database {self.engine.url!r}: "
+                                      f"{str(exc.orig).strip().splitlines()[0]}") from None
 
     @contextlib.contextmanager
     def write(self):
@@ -303,12 +245,13 @@ class Store:
     def submit(self, user: dict, *, backend: str, program: str, payload: dict, num_circuits: int,
                num_qubits: int, shots: int, idempotency_key: str | None = None, max_attempts: int = 10,
                request_hash: str | None = None) -> dict:
-        """Queue a job for ``user`` (checked already); the same idempotency key returns the same job, if
+        """Queue a job for ``user`` (checked already; ``payload`` a dict or its JSON text); the same
+        idempotency key returns the same job, if
         ``request_hash`` (of the request's body) is the same too, else :class:`IdempotencyConflict` (409)."""
         now = time.time()
         job_id = uuid.uuid4().hex
         values = {"id": job_id, "user_id": user["id"], "backend": backend, "program": program,
-                  "payload": json.dumps(payload), "num_circuits": num_circuits, "num_qubits": num_qubits,
+                  "payload": payload if isinstance(payload, str) else json.dumps(payload), "num_circuits": num_circuits, "num_qubits": num_qubits,
                   "shots": shots, "max_attempts": max_attempts, "idempotency_key": idempotency_key, "now": now,
                   "max_queued": user["max_queued"], "time_limit_s": user.get("max_run_seconds"),
                   "request_hash": request_hash}

@@ -110,6 +110,7 @@ class Executor:
     def _launch(self) -> None:
         self._ready, self.started_at = False, None
         self.crashed = False  # whether the last outcome was the child dying (not the job's own failure)
+        self._pending = None  # a job for this child once it is ready
         ours, theirs = socket.socketpair()
         self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.worker.executor", str(theirs.fileno())],
                                          pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
@@ -130,7 +131,11 @@ class Executor:
 
     def start(self, program: str, payload: dict, backend: str) -> None:
         """Hand the child one job; :attr:`started_at` is when it began (None while a new child gets ready)."""
-        self._connection.send((program, payload, backend))
+        try:
+            self._connection.send((program, payload, backend))
+        except OSError:  # the child died before it got the job (not the job's doing): a new one takes it
+            self._relaunch()  # once ready (sending now could block the worker while the child imports)
+            self._pending = (program, payload, backend)
         self.started_at = time.monotonic() if self._ready else None
 
     def outcome(self, timeout: float):
@@ -146,6 +151,9 @@ class Executor:
                     self.crashed = False
                     return message
                 self._ready = True
+                if self._pending is not None:
+                    job, self._pending = self._pending, None
+                    self._connection.send(job)
                 self.started_at = self.started_at or time.monotonic()
             return None
         except (EOFError, OSError):

@@ -44,7 +44,7 @@ import uuid
 
 from qfusion.service.logs import log, setup_logging
 from qfusion.service.server import leases
-from qfusion.service.server.errors import database_errors, first_line
+from qfusion.service.server.store import database_errors, first_line
 from qfusion.service.worker.executor import Executor
 
 
@@ -63,7 +63,7 @@ class Worker:
         self.id = worker_id or f"w-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.logger = logger or logging.getLogger("qfusion.service.worker")
         self.stopping = threading.Event()
-        self._last_sweep = self._last_beat = 0.0
+        self._last_sweep = self._last_beat = self._claimed_at = 0.0
         self._database_errors = database_errors()
         self._outage_since: float | None = None
         self._backoff = 0.1
@@ -116,6 +116,7 @@ class Worker:
                     self.stopping.wait(self._backoff)
                     continue
                 limit = self.batch if max_jobs is None else min(self.batch, max_jobs - done)
+                self._claimed_at = time.monotonic()
                 claimed = self._try("claim", leases.claim, self.store, self.id, self.backends, lease_s=self.lease_s,
                                     limit=limit)
                 if claimed is _AWAY:
@@ -126,7 +127,11 @@ class Worker:
                     idle = min(self.poll_s, idle * 2)  # back off while the queue is empty
                     continue
                 idle = self.poll_s / 8
-                done += self._execute(claimed)
+                try:
+                    done += self._execute(claimed)
+                except Exception:  # a bug must not end the worker: its leases expire, the jobs run again
+                    self.logger.exception("worker.error")
+                    self._executor.stop_job()
         finally:
             self._executor.close()
             self._try("stop", leases.worker_stopped, self.store, self.id)
@@ -153,6 +158,8 @@ class Worker:
         """Run a batch of claimed jobs in the executor, one at a time, recording outcomes as they
         come (several per transaction) and renewing the leases meanwhile; returns how many ended."""
         waiting, outcomes = list(claimed), []
+        if time.monotonic() - self._claimed_at > self.lease_s / 4:  # reading a large claim took a good part
+            self._beat(waiting)  # of the lease: renew it at once
         running = started = stop_deadline = None
         recorded, flush_at, next_beat = 0, math.inf, time.monotonic() + self.heartbeat_s
         next_check = math.inf
@@ -347,18 +354,33 @@ def available_backends(names, logger: logging.Logger | None = None) -> list[str]
     return usable
 
 
+def _open(database: str, logger, backoff: float = 0.2):
+    """The store of ``database``, waiting with backoff while it cannot be reached (a worker started
+    during an outage starts working when it ends); a database that does not exist is an error."""
+    from qfusion.service.server.store import DatabaseUnavailable, Store
+    logged = False
+    while True:
+        try:
+            return Store(database, create=False)
+        except DatabaseUnavailable as exc:
+            if not logged:
+                log(logger, "database.unavailable", logging.WARNING, during="start", error=str(exc))
+                logged = True
+            time.sleep(backoff)
+            backoff = min(2.0, backoff * 2)
+
+
 def main(database: str, backends, *, lease_s: float = 10.0, heartbeat_s: float = 2.0, grace_s: float = 30.0,
          max_run_s: float | None = None, log_level: str = "info") -> int:
     """Entry point of ``qfusion worker``: runs until SIGTERM/SIGINT; returns the number of jobs run."""
     from qfusion.errors import ServiceError
-    from qfusion.service.server.store import Store
     from qfusion.sim.memory import available_bytes
     logger = setup_logging("worker", log_level)
     usable = available_backends(backends, logger)
     if not usable:
         raise ServiceError(f"none of the backends {', '.join(backends)} can run on this host (see the log); "
                            "start the worker with --backend NAME for one that can")
-    worker = Worker(Store(database, create=False), usable, lease_s=lease_s, heartbeat_s=heartbeat_s,
+    worker = Worker(_open(database, logger), usable, lease_s=lease_s, heartbeat_s=heartbeat_s,
                     grace_s=grace_s, max_run_s=max_run_s, logger=logger, memory_bytes=available_bytes())
     worker.install_signal_handlers()
     return worker.run()
