@@ -30,6 +30,8 @@ _REGISTRY: dict[str, str] = {
     "trapped_ion": "qfusion.backends.emulated:TrappedIonBackend",
     "neutral_atom": "qfusion.backends.emulated:NeutralAtomBackend",
     "photonic": "qfusion.backends.emulated:PhotonicBackend",
+    "mps": "qfusion.backends.mps:MPSBackend",
+    "auto": "qfusion.hpc.auto:AutoBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
 _REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service

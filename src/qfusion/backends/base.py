@@ -27,7 +27,9 @@ class Capabilities:
     expectation values; ``sampled``: ``run`` samples shots; ``noise``: accepts ``noise_model=``;
     ``batched_params``: runs many parameter sets in one call; ``adjoint``: adjoint gradients;
     ``max_qubits``: a hard limit (``None``: bounded by memory alone); ``options``: the keyword
-    options its ``run``/``simulate`` accept besides the common ones (for error messages).
+    options its ``run``/``simulate`` accept besides the common ones (for error messages);
+    ``representation``: what it stores (``"statevector"``, ``"density_matrix"``, ``"mps"``,
+    ``"stabilizer"``, ...; empty: not said), which the planner's cost model (:mod:`qfusion.hpc`) reads.
 
     >>> Capabilities(exact=True, noise=True).noise
     True
@@ -41,6 +43,7 @@ class Capabilities:
     clifford_only: bool = False
     max_qubits: int | None = None
     options: tuple[str, ...] = ()
+    representation: str = ""
 
     def supports_dtype(self, dtype) -> bool:
         return any(np.dtype(dtype) == np.dtype(d) for d in self.dtypes)
