@@ -38,6 +38,7 @@ _LAZY = {
     "Estimator": ("qfusion.primitives", "Estimator"),
     "Sampler": ("qfusion.primitives", "Sampler"),
     "Client": ("qfusion.service.client", "Client"),
+    "hpc": ("qfusion.hpc", None),
 }
 
 

@@ -3,13 +3,12 @@ truncation), and against quimb's CircuitMPS and qiskit-aer's matrix_product_stat
 
 import numpy as np
 import pytest
+from circuits import random_circuit
 
 import qfusion as qf
 from qfusion.circuit import Circuit
 from qfusion.errors import CircuitError
 from qfusion.sim.mps import MPSState
-
-from circuits import random_circuit
 
 
 def _brickwork(n, depth, rng):

@@ -23,7 +23,8 @@ from qfusion.sim.density_matrix import sample, simulate
 class DensityMatrixBackend(Backend):
     name = "density_matrix"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
-                                options=("options", "noise_model", "durations"))
+                                options=("options", "noise_model", "durations"),
+                                representation="density_matrix")
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, noise_model=None,
             durations=None, dtype=np.complex128, options=None) -> Result:

@@ -22,7 +22,7 @@ from qfusion.sim import gpu, gpu_density
 class GpuBackend(Backend):
     name = "gpu"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, batched_params=True,
-                                adjoint=True, options=("options",))
+                                adjoint=True, options=("options",), representation="gpu_statevector")
 
     def unavailable_reason(self) -> str | None:
         return None if gpu.device_available() else gpu.unavailable_reason()
@@ -45,7 +45,7 @@ class GpuDensityMatrixBackend(Backend):
     metadata), ``simulate`` a :class:`~qfusion.sim.gpu_density.GpuDensityMatrix` held on the device."""
     name = "gpu_density_matrix"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
-                                options=("options", "noise_model", "durations"))
+                                options=("options", "noise_model", "durations"), representation="gpu_density_matrix")
 
     def unavailable_reason(self) -> str | None:
         return None if gpu.device_available() else gpu.unavailable_reason()

@@ -19,7 +19,8 @@ from qfusion.sim.statevector import sample, simulate
 class StatevectorBackend(Backend):
     name = "statevector"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
-                                batched_params=True, adjoint=True, options=("options", "noise_model", "durations"))
+                                batched_params=True, adjoint=True, options=("options", "noise_model", "durations"),
+                                representation="statevector")
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             options=None, noise_model=None, durations=None) -> Result:

@@ -29,8 +29,7 @@ from qfusion.circuit.circuit import Circuit
 from qfusion.errors import CircuitError
 from qfusion.sim.mps.route import SegmentPlan, bond_bits, route
 from qfusion.sim.mps.state import MPSState
-from qfusion.sim.plan import (ConditionalOp, GateOp, MeasureOp, ResetOp, bind_params, check_shots,
-                              lower_instructions)
+from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp, bind_params, check_shots, lower_instructions
 from qfusion.sim.program import Executor, bits_value, walk
 
 _DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
