@@ -26,15 +26,8 @@ from functools import lru_cache
 import numpy as np
 
 from qfusion.backends.base import Backend, Capabilities, Result
-from qfusion.backends.heralded import (
-    attempt_summary,
-    duration_summary,
-    group_shots,
-    heralded_positions,
-    merge_erasures,
-    per_attempt_device,
-    sample_attempts,
-)
+from qfusion.backends.heralded import (attempt_summary, duration_summary, group_shots, heralded_positions,
+                                       merge_erasures, per_attempt_device, sample_attempts)
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Gate
 from qfusion.circuit.modifiers import BroadcastGate, UnitaryGate
