@@ -15,7 +15,7 @@ Schmidt rank any cut can reach, at most ``n // 2``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,7 +42,7 @@ class CircuitFeatures:
     clifford_fraction: float
     channels: int
     mid_circuit: bool
-    max_cut_bits: float
+    max_cut_bits: float | None = None   # None: not computed (``route_mps=False``)
     cut_bits: tuple = ()   # log2 bound of each bond of an exact MPS in qubit order
     mps_work: tuple = ()   # (left bits, right bits, width) of each multi-site op of the routed MPS plan
 
@@ -105,7 +105,8 @@ def _is_pauli(matrix: np.ndarray, k: int) -> bool:
 
 
 def circuit_features(circuit: Circuit, noise_model=None, *, route_mps: bool = True) -> CircuitFeatures:
-    """The :class:`CircuitFeatures` of ``circuit`` (bound: no free parameters) under ``noise_model``."""
+    """The :class:`CircuitFeatures` of ``circuit`` (bound: no free parameters) under ``noise_model``;
+    ``route_mps=False`` leaves out the MPS bounds (a swap-network plan, the costly part on wide circuits)."""
     if circuit.is_parameterized:
         raise CircuitError("the circuit has unbound parameters; bind them before planning (pass params=)")
     if noise_model is not None:
@@ -132,9 +133,24 @@ def circuit_features(circuit: Circuit, noise_model=None, *, route_mps: bool = Tr
             clifford += len(inst.qubits) <= 3 and is_clifford_matrix(op.matrix())
             ops += gate_ops_of(op, inst.qubits)
     n = circuit.num_qubits
+    features = CircuitFeatures(n, circuit.depth(), gates, two, len(fuse(ops)) if n <= 40 else gates,
+                               clifford / gates if gates else 1.0, channels, mid)
+    return with_mps_bounds(features, ops) if route_mps else features
+
+
+def with_mps_bounds(features: CircuitFeatures, ops: list[GateOp]) -> CircuitFeatures:
+    """``features`` with the bond bounds and per-op work of an exact MPS of ``ops`` (routed by swaps)."""
+    n = features.num_qubits
     work: list = []
     bits = bond_bits(route(ops, tuple(range(n))).steps, n,
-                     record=lambda step, left, right: work.append((left, right, step.width))) if route_mps else ()
-    return CircuitFeatures(n, circuit.depth() if hasattr(circuit, "depth") else gates, gates, two,
-                           len(fuse(ops)) if n <= 40 else gates, clifford / gates if gates else 1.0, channels, mid,
-                           max(bits, default=0.0), tuple(bits), tuple(work))
+                     record=lambda step, left, right: work.append((left, right, step.width)))
+    return replace(features, max_cut_bits=max(bits, default=0.0), cut_bits=tuple(bits), mps_work=tuple(work))
+
+
+def gate_ops(circuit: Circuit, noise_model=None) -> list[GateOp]:
+    """The circuit's gates as GateOps (noise, measurements and conditions left out)."""
+    ops: list[GateOp] = []
+    for inst in circuit.instructions:
+        if isinstance(inst.operation, Gate) and not isinstance(inst.operation, NoiseOperation):
+            ops += gate_ops_of(inst.operation, inst.qubits)
+    return ops

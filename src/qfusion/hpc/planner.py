@@ -30,7 +30,7 @@ import numpy as np
 from qfusion.backends import get, names
 from qfusion.errors import BackendError, CircuitTooLargeError
 from qfusion.hpc.cost import CostModel, human_seconds, mps_bytes
-from qfusion.hpc.features import CircuitFeatures, circuit_features
+from qfusion.hpc.features import CircuitFeatures, circuit_features, gate_ops, with_mps_bounds
 from qfusion.hpc.resources import Resources
 from qfusion.sim.memory import format_bytes
 
@@ -91,8 +91,9 @@ class Plan:
     def __str__(self) -> str:
         f = self.features
         head = (f"Plan for {f.num_qubits} qubits, depth {f.depth}, {f.gates} gates ({f.two_qubit_gates} two-qubit, "
-                f"{f.clifford_fraction:.0%} Clifford), {f.channels} noise channels, cut entanglement <= "
-                f"{f.max_cut_bits:.0f} bits; on {self.resources}")
+                f"{f.clifford_fraction:.0%} Clifford), {f.channels} noise channels"
+                + (f", cut entanglement <= {f.max_cut_bits:.0f} bits" if f.max_cut_bits is not None else "")
+                + f"; on {self.resources}")
         table = [f"{'backend':<20} {'representation':<16} {'memory':>10} {'time':>10}  verdict"]
         table += [c.row() for c in sorted(self.candidates, key=_order)]
         return "\n".join([head, *table, f"-> {self.backend}: {self.reason}"])
@@ -134,10 +135,13 @@ def plan(circuit, shots: int | None = 1024, observables=None, resources: Resourc
     model = model or CostModel.load()
     request = _Request(None if shots is None else int(shots), observables, noise_model, dtype,
                        np.dtype(dtype).itemsize, max_bond_dimension, dict(options))
-    features = circuit_features(circuit, noise_model)
-    candidates = tuple(_estimate(name, circuit, features, request, resources, model)
-                       for name in (backends or names()))
-    candidates = tuple(c for c in candidates if c is not None)
+    features = circuit_features(circuit, noise_model, route_mps=False)
+    found = []
+    for name in backends or names():
+        candidate, features = _estimate(name, circuit, features, request, resources, model)
+        if candidate is not None:
+            found.append(candidate)
+    candidates = tuple(found)
     feasible = sorted((c for c in candidates if c.feasible), key=_order)
     if not feasible:
         raise CircuitTooLargeError(_refusal(features, candidates, request))
@@ -163,25 +167,28 @@ def _refusal(features: CircuitFeatures, candidates, request: _Request) -> str:
 
 
 def _estimate(name, circuit, features, request: _Request, resources: Resources, model: CostModel):
+    """``(candidate or None, features)``: the features gain the MPS bounds the first time an MPS needs them."""
     try:
         backend = get(name)
     except BackendError as exc:
-        return Candidate(name, "", None, None, f"cannot be loaded: {exc}")
+        return Candidate(name, "", None, None, f"cannot be loaded: {exc}"), features
     caps = backend.capabilities
     representation = "stabilizer" if caps.clifford_only else caps.representation
     if representation == "planner":
-        return None
+        return None, features
     reject = _capability_mismatch(caps, representation, features, request)
     if reject:
-        return Candidate(name, representation, None, None, reject)
+        return Candidate(name, representation, None, None, reject), features
     unavailable = backend.unavailable_reason()
     if unavailable:
-        return Candidate(name, representation, None, None, f"unavailable here: {unavailable}")
+        return Candidate(name, representation, None, None, f"unavailable here: {unavailable}"), features
     estimator = _ESTIMATORS.get(representation.removeprefix("gpu_"))
     if estimator is None:
         return Candidate(name, representation, None, None,
-                         "declares no representation the cost model can size; name it to run on it")
-    return estimator(name, backend, representation, circuit, features, request, resources, model)
+                         "declares no representation the cost model can size; name it to run on it"), features
+    if representation == "mps" and features.max_cut_bits is None:
+        features = with_mps_bounds(features, gate_ops(circuit))
+    return estimator(name, backend, representation, circuit, features, request, resources, model), features
 
 
 def _capability_mismatch(caps, representation, features: CircuitFeatures, request: _Request) -> str | None:
@@ -209,7 +216,7 @@ def _memory_check(memory: float, resources: Resources, what: str) -> str | None:
 
 def _statevector(name, backend, representation, circuit, f: CircuitFeatures, request, resources, model):
     n = f.num_qubits
-    memory = backend.memory_estimate(circuit, dtype=request.dtype) or 2.0 ** n * request.itemsize
+    memory = backend.memory_estimate(circuit, dtype=request.dtype) or 2.0 ** min(n, 1000) * request.itemsize
     if n > 60 or memory > resources.memory_bytes:
         return Candidate(name, representation, None, memory,
                          f"the state vector needs 2^{n} amplitudes ({memory:.2g} B); "
@@ -229,7 +236,7 @@ def _statevector(name, backend, representation, circuit, f: CircuitFeatures, req
 
 def _density_matrix(name, backend, representation, circuit, f: CircuitFeatures, request, resources, model):
     n = f.num_qubits
-    memory = backend.memory_estimate(circuit, dtype=request.dtype) or 4.0 ** n * request.itemsize
+    memory = backend.memory_estimate(circuit, dtype=request.dtype) or 2.0 ** min(2 * n, 1000) * request.itemsize
     if n > 30 or memory > resources.memory_bytes:
         return Candidate(name, representation, None, memory,
                          f"the density matrix needs 4^{n} entries ({memory:.2g} B); "
