@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     chemistry.add_parser(sub, common)
     from qfusion.cli import service
     service.add_commands(sub, common)
+    from qfusion.cli import calibrate as calibrate_command; calibrate_command.add_parser(sub, common)  # noqa: E702
     return parser
 
 
@@ -172,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         handlers["vqe"] = chemistry.vqe
         from qfusion.cli.service import HANDLERS
         handlers.update(HANDLERS)
+        from qfusion.cli.calibrate import calibrate as calibrate_handler; handlers["calibrate"] = calibrate_handler  # noqa: E702
         result = handlers[args.command](args)
         if args.json:
             print(json.dumps(result))

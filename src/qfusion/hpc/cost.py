@@ -50,6 +50,7 @@ class CostModel:
     density_rate: float = 4.0e-9
     density_overhead: float = 3e-3
     mps_rate: float = 1.5e-10
+    mps_step: float = 5e-5
     mps_overhead: float = 5e-3
     mps_sample_rate: float = 5e-9
     stabilizer_rate: float = 1e-9
@@ -104,7 +105,7 @@ class CostModel:
             total += m * n * min(m, n)
             largest = max(largest, left)
         sampling = shots * num_qubits * largest * largest * self.mps_sample_rate
-        return self.mps_overhead + self.mps_rate * total + sampling
+        return self.mps_overhead + self.mps_step * len(work) + self.mps_rate * total + sampling
 
     def stabilizer_seconds(self, num_qubits: int, gates: int, shots: int) -> float:
         return (self.stabilizer_overhead + self.stabilizer_rate * gates * num_qubits

@@ -37,6 +37,7 @@ class SiteOp:
     width: int
     matrix: np.ndarray
     swap: bool = False
+    center_left: bool = False   # leave the orthogonality center on the first site (else the last)
 
     @property
     def schmidt_bits(self) -> float:
@@ -82,7 +83,49 @@ def route(ops: list[GateOp], layout: tuple[int, ...]) -> SegmentPlan:
                 _move(steps, site_of, qubit_at, sites[m], targets[m])
         ordered, matrix = reorder_matrix(op.matrix, tuple(site_of[q] for q in op.qubits))
         steps.append(SiteOp(ordered[0], len(ordered), matrix))
-    return SegmentPlan(tuple(steps), tuple(site_of))
+    return SegmentPlan(tuple(sweep_order(steps)), tuple(site_of))
+
+
+def sweep_order(steps: list[SiteOp]) -> list[SiteOp]:
+    """The same ops, reordered where they commute (disjoint sites) so that each runs as near as it can
+    to where the previous one left the orthogonality center, which is left at the end of each op
+    nearer the next: a layer of a brickwork then runs as a sweep instead of walking back each time."""
+    count = len(steps)
+    waiting = [0] * count          # earlier ops on a shared site not yet placed
+    followers: list[list[int]] = [[] for _ in range(count)]
+    last_on: dict[int, int] = {}
+    for index, step in enumerate(steps):
+        before = {last_on[site] for site in range(step.start, step.start + step.width) if site in last_on}
+        waiting[index] = len(before)
+        for earlier in before:
+            followers[earlier].append(index)
+        for site in range(step.start, step.start + step.width):
+            last_on[site] = index
+    ready = [i for i in range(count) if waiting[i] == 0]
+    center, order = 0, []
+    while ready:
+        pick = min(ready, key=lambda i: (_distance(steps[i], center), i))
+        ready.remove(pick)
+        order.append(pick)
+        step = steps[pick]
+        center = step.start + step.width - 1 if step.width > 1 else center
+        for later in followers[pick]:
+            waiting[later] -= 1
+            if waiting[later] == 0:
+                ready.append(later)
+    placed = [steps[i] for i in order]
+    for k in range(len(placed) - 1):  # leave the center at the end nearer the next multi-site op
+        step = placed[k]
+        following = next((s for s in placed[k + 1:] if s.width > 1), None)
+        if step.width > 1 and following is not None and following.start + following.width - 1 <= step.start:
+            placed[k] = SiteOp(step.start, step.width, step.matrix, step.swap, center_left=True)
+    return placed
+
+
+def _distance(step: SiteOp, center: int) -> int:
+    if step.width == 1:
+        return -1  # one-site ops cost nothing: run them as soon as they are ready
+    return min(abs(step.start - center), abs(step.start + step.width - 1 - center))
 
 
 def _block_start(sites: list[int]) -> int:

@@ -157,13 +157,15 @@ class MPSState:
         tensor = self.tensors[site]
         self.tensors[site] = np.einsum("st,atb->asb", np.asarray(matrix, dtype=tensor.dtype), tensor)
 
-    def apply_sites(self, start: int, k: int, matrix: np.ndarray) -> None:
+    def apply_sites(self, start: int, k: int, matrix: np.ndarray, center_left: bool = False) -> None:
         """A ``k``-qubit gate on sites ``start .. start+k-1``, ``matrix`` little-endian over them
-        (bit j = site ``start + j``); the block is split back by SVDs, truncated."""
+        (bit j = site ``start + j``); the block is split back by SVDs, truncated, and the center left
+        on its last site (its first with ``center_left``, for two sites)."""
         if k == 1:
             self.apply_one(start, matrix)
             return
-        self.move_center(start)
+        # anywhere inside the block will do: the sites outside it are orthonormal towards it
+        self.move_center(min(max(self.center, start), start + k - 1))
         tensors = self.tensors
         theta = tensors[start]
         for site in range(start + 1, start + k):
@@ -172,6 +174,13 @@ class MPSState:
         dim = 1 << k
         gate = site_matrix(np.asarray(matrix, dtype=theta.dtype), k)
         theta = np.matmul(gate, theta.reshape(left, dim, right))  # (left, dim, right), gate on the middle axis
+        if k == 2 and center_left:
+            u, s, vh = _svd(theta.reshape(left * 2, 2 * right))
+            keep = self._truncate(s)
+            tensors[start] = (u[:, :keep] * s[:keep].astype(theta.dtype)).reshape(left, 2, keep)
+            tensors[start + 1] = vh[:keep].reshape(keep, 2, right)
+            self.center = start
+            return
         for site in range(start, start + k - 1):
             rest = theta.size // (left * 2)
             u, s, vh = _svd(theta.reshape(left * 2, rest))
