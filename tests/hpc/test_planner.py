@@ -22,7 +22,7 @@ def deep_random(n, layers, seed):
         for q in range(n):
             c.u(*rng.uniform(0, np.pi, 3), q)
         order = rng.permutation(n)
-        for a, b in zip(order[::2], order[1::2]):
+        for a, b in zip(order[::2], order[1::2], strict=False):
             c.cx(int(a), int(b))
     return c
 

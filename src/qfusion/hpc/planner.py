@@ -157,9 +157,13 @@ def plan(circuit, shots: int | None = 1024, observables=None, resources: Resourc
 
 def _refusal(features: CircuitFeatures, candidates, request: _Request) -> str:
     lines = [f"no backend can run this {features.num_qubits}-qubit circuit here:"]
+    sized = [c for c in candidates if c.representation]
     lines += [f"  {c.backend}: {c.reason}" + (f" (needs {_bytes(c.memory_bytes)})"
                                               if c.memory_bytes is not None and "needs" not in c.reason else "")
-              for c in candidates]
+              for c in sized]
+    unsized = [c.backend for c in candidates if not c.representation]
+    if unsized:
+        lines.append(f"  not sized (they declare no representation): {', '.join(unsized)}")
     hints = [c.backend for c in candidates if c.representation == "mps" and c.note]
     if hints and request.max_bond_dimension is None:
         lines.append(f"  an approximate MPS would fit: pass max_bond_dimension= (e.g. 64) to use {hints[0]!r}")

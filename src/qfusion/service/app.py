@@ -293,17 +293,22 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
             raise SubmissionError(str(exc)) from None
         except RecursionError:
             raise SubmissionError("the circuit is nested too deeply to read") from None
-        job = store.submit(user, backend=request.backend, program=spec.program, payload=spec.payload,
+        backend_name, planned = request.backend, None
+        if backend_name == "auto":  # planned now, queued for the chosen backend, the plan kept with the job
+            from qfusion.service.planning import plan_job
+            backend_name, planned = plan_job(spec.payload, allowed)
+            spec.payload["plan"] = planned
+        job = store.submit(user, backend=backend_name, program=spec.program, payload=spec.payload,
                            num_circuits=spec.num_circuits, num_qubits=spec.num_qubits, shots=spec.shots,
                            idempotency_key=request.idempotency_key)
-        metrics.submitted.labels(request.backend, spec.program).inc()
+        metrics.submitted.labels(backend_name, spec.program).inc()
         recent[job["id"]] = user["id"]
         if len(recent) > 100_000:
             for key in list(recent)[:50_000]:
                 del recent[key]
-        log(logger, "job.submitted", job_id=job["id"], user=user["name"], backend=request.backend,
+        log(logger, "job.submitted", job_id=job["id"], user=user["name"], backend=backend_name,
             program=spec.program, num_qubits=spec.num_qubits, shots=spec.shots)
-        return JSONResponse(job, status_code=201)
+        return JSONResponse(dict(job, plan=planned) if planned else job, status_code=201)
 
     @app.get("/v1/jobs", tags=["jobs"])
     def list_jobs(user: dict = Depends(current_user),
@@ -314,8 +319,10 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
 
     @app.get("/v1/jobs/{job_id}", tags=["jobs"], response_model=None, responses={200: {"model": Job}})
     def get_job(job_id: str, user: dict = Depends(current_user)) -> dict:
-        """One of the caller's jobs (404 for anyone else's)."""
-        return own_job(user, job_id)
+        """One of the caller's jobs (404 for anyone else's); with its plan when it was submitted as ``auto``."""
+        job = own_job(user, job_id)
+        planned = store.job_plan(user["id"], job_id)
+        return dict(job, plan=planned) if planned else job
 
     @app.get("/v1/jobs/{job_id}/result", tags=["jobs"], openapi_extra={"parameters": [
         {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}},

@@ -95,6 +95,8 @@ def _check_device(num_qubits: int, what: str, backend: str, backend_qubits: int 
 
 def _check_memory(num_qubits: int, backend: str) -> None:
     from qfusion.sim.memory import available_bytes, format_bytes, state_bytes
+    if _sized_elsewhere(backend):
+        return
     now = time.monotonic()
     if now - _AVAILABLE[0] > 1.0:
         _AVAILABLE[:] = [now, available_bytes()]
@@ -103,6 +105,17 @@ def _check_memory(num_qubits: int, backend: str) -> None:
         raise SubmissionError(f"backend {backend!r}: {num_qubits} qubits need {format_bytes(needed)} for the state "
                               f"vector; the server has {format_bytes(_AVAILABLE[1])} available (try fewer qubits)",
                               status=413)
+
+
+def _sized_elsewhere(backend: str) -> bool:
+    """Backends that do not store a state vector (an MPS, a tableau) or plan first (``auto``) are
+    sized by the planner or by themselves, not by the state vector's memory."""
+    from qfusion.backends import get
+    try:
+        representation = get(backend).capabilities.representation
+    except Exception:  # noqa: BLE001 - an unknown backend is refused elsewhere
+        return False
+    return representation in ("mps", "stabilizer", "planner") or get(backend).capabilities.clifford_only
 
 
 def _circuits(body: dict, limits: Limits):
