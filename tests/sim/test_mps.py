@@ -198,3 +198,13 @@ def test_shallow_brickwork_against_aer_mps_expectations_and_samples():
             out[int(key.replace(" ", "")[-2:], 2)] += value
         return out / out.sum()
     assert 0.5 * np.abs(marginal(ours) - marginal(theirs)).sum() < 0.05
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bond_bounds_of_the_plan_bound_the_bonds_reached(seed):
+    from qfusion.sim.mps import circuit_bond_bits
+    c = random_circuit(9, 40, np.random.default_rng(30 + seed), extras=("unitary", "controlled"))
+    bits = circuit_bond_bits(c)
+    state = qf.simulate(c, backend="mps", truncation_threshold=0)
+    assert all(bond <= round(2 ** b) for bond, b in zip(state.bond_dimensions, bits, strict=True))
+    assert max(bits) <= 4  # never above 2^min(left, right) sites

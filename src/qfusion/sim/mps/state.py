@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.linalg
 
 from qfusion.errors import CircuitError
 from qfusion.sim.memory import check_state_fits
@@ -37,7 +36,8 @@ def _svd(matrix: np.ndarray):
     try:
         return np.linalg.svd(matrix, full_matrices=False)
     except np.linalg.LinAlgError:
-        return scipy.linalg.svd(matrix, full_matrices=False, lapack_driver="gesvd", check_finite=False)
+        from qfusion._optional import import_optional
+        return import_optional("scipy.linalg", "mps").svd(matrix, full_matrices=False, lapack_driver="gesvd", check_finite=False)
 
 
 def site_matrix(matrix: np.ndarray, k: int) -> np.ndarray:
