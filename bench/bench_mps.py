@@ -95,9 +95,16 @@ def run_aer(c, chi, repeats):
     from qiskit_aer.library import SaveMatrixProductState
     qc.append(SaveMatrixProductState(c.num_qubits, label="mps"), qc.qubits)
     options = dict(method="matrix_product_state", matrix_product_state_max_bond_dimension=chi,
-                   matrix_product_state_truncation_threshold=1e-16, max_parallel_threads=1)
+                   matrix_product_state_truncation_threshold=1e-16, max_parallel_threads=1,
+                   max_memory_mb=10**9)  # Aer sizes an MPS as if exact; the bond cap is what bounds it
     sim = AerSimulator(**options)
-    seconds, _ = best(lambda: sim.run(qc).result(), repeats)
+
+    def simulate():
+        result = sim.run(qc).result()
+        if not result.success:
+            raise RuntimeError(result.status)
+        return result
+    seconds, _ = best(simulate, repeats)
     logged = AerSimulator(mps_log_data=True, **options).run(qc).result().results[0].metadata["MPS_log_data"]
     discarded = [float(v) for v in re.findall(r"discarded_value=([0-9.eE+-]+)", logged)]
     return seconds, float(np.prod([1 - d for d in discarded])), None
