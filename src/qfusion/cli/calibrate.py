@@ -30,8 +30,13 @@ def calibrate(args) -> dict:
     from qfusion.hpc.cost import CostModel
     if args.repeats < 1:
         raise UsageError(f"--repeats must be at least 1, got {args.repeats}")
-    old = CostModel.load()
+    from qfusion.errors import QfusionError
     say = (lambda text: None) if args.json else (lambda text: print(text, file=sys.stderr))
+    try:
+        old = CostModel.load()
+    except QfusionError as exc:  # a broken file is what calibrating replaces
+        print(f"qfusion: warning: {exc}; starting from the shipped defaults", file=sys.stderr)
+        old = CostModel()
     new = measure(old, repeats=args.repeats, sizes=_QUICK if args.quick else None, progress=say)
     saved = None if args.dry_run else str(new.save())
     if not args.json:
