@@ -47,6 +47,14 @@ def _clifford(n: int, layers: int, seed: int) -> Circuit:
     return c.measure_all()
 
 
+def _noise():
+    from qfusion.noise import NoiseModel, depolarizing
+    model = NoiseModel()
+    model.add_gate_error(depolarizing(0.01, 2), ["cx"])
+    model.add_gate_error(depolarizing(0.001, 1), ["u"])
+    return model
+
+
 def _best(run, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -90,10 +98,12 @@ def calibrate(model: CostModel | None = None, *, repeats: int = 3, sizes: dict |
     if backend is not None:
         n = sizes["density_matrix"]
         probe = _brickwork(n, 6, 2)
-        backend.simulate(probe)
+        model_noise = _noise()  # counted as the planner counts a noisy circuit: fused gates + channels
+        backend.simulate(probe, noise_model=model_noise)
         overhead = _best(lambda: backend.simulate(Circuit(2).h(0)), repeats)
-        seconds = _best(lambda: backend.simulate(probe), repeats)
-        work = 4.0 ** n * circuit_features(probe, route_mps=False).fused_gates
+        seconds = _best(lambda: backend.simulate(probe, noise_model=model_noise), repeats)
+        features = circuit_features(probe, model_noise, route_mps=False)
+        work = 4.0 ** n * (features.fused_gates + features.channels)
         changes.update(density_rate=max(seconds - overhead, 1e-9) / work, density_overhead=overhead)
         say(f"density_matrix: {n} qubits in {seconds:.3g} s")
     backend = _usable("mps")
