@@ -15,6 +15,12 @@ from qfusion.noise import NoiseModel, depolarizing
 MACHINE = Resources(cores=2, memory_bytes=16 * 2**30)
 
 
+@pytest.fixture(autouse=True)
+def shipped_cost_model(tmp_path, monkeypatch):
+    """The shipped cost model, whatever the user has calibrated."""
+    monkeypatch.setenv("QFUSION_CONFIG_DIR", str(tmp_path / "config"))
+
+
 def deep_random(n, layers, seed):
     rng = np.random.default_rng(seed)
     c = Circuit(n)
