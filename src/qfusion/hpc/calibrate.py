@@ -92,7 +92,12 @@ def calibrate(model: CostModel | None = None, *, repeats: int = 3, sizes: dict |
         overhead = _best(lambda: backend.simulate(Circuit(2).h(0)), repeats)
         seconds = _best(lambda: backend.simulate(probe), repeats)
         work = 2.0 ** n * circuit_features(probe, route_mps=False).fused_gates
-        changes.update(statevector_rate=max(seconds - overhead, 1e-9) / work, statevector_overhead=overhead)
+        rate = max(seconds - overhead, 1e-9) / work
+        noisy, shots = _brickwork(6, 4, 5).measure_all(), 200
+        trajectories = _best(lambda: backend.run(noisy, shots=shots, noise_model=_noise()), repeats)
+        gates = circuit_features(noisy, route_mps=False).fused_gates
+        per_shot = max(trajectories / shots - rate * 2.0 ** 6 * gates, 1e-6)
+        changes.update(statevector_rate=rate, statevector_overhead=overhead, trajectory_overhead=per_shot)
         say(f"statevector: {n} qubits in {seconds:.3g} s")
     backend = _usable("density_matrix")
     if backend is not None:

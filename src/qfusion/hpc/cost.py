@@ -42,11 +42,13 @@ class CostModel:
     ``statevector_rate``: per amplitude per fused gate; ``density_rate``: per density-matrix entry per
     fused gate or channel; ``mps_rate``: per ``m*n*min(m, n)`` of each two-site SVD; ``stabilizer_rate``:
     per gate per qubit (tableau) and ``stabilizer_shot_rate`` per gate per shot (frame sampling);
-    ``gpu_speedup``: how much faster the GPU state vector is than the CPU one; ``sample_rate``: per
+    ``trajectory_overhead``: the fixed cost of each shot run as its own trajectory (noise, mid-circuit
+    measurements); ``gpu_speedup``: how much faster the GPU state vector is than the CPU one; ``sample_rate``: per
     shot per qubit of perfect sampling from an MPS (times the bond dimension squared).
     """
     statevector_rate: float = 2.0e-9
     statevector_overhead: float = 2e-3
+    trajectory_overhead: float = 3e-3
     density_rate: float = 4.0e-9
     density_overhead: float = 3e-3
     mps_rate: float = 1.5e-10
@@ -90,7 +92,10 @@ class CostModel:
     # -- time formulas ----------------------------------------------------------------------
 
     def statevector_seconds(self, num_qubits: int, fused_gates: int, trajectories: int = 1) -> float:
-        return self.statevector_overhead + trajectories * self.statevector_rate * 2.0 ** num_qubits * max(1, fused_gates)
+        per_trajectory = self.statevector_rate * 2.0 ** num_qubits * max(1, fused_gates)
+        if trajectories > 1:
+            per_trajectory += self.trajectory_overhead
+        return self.statevector_overhead + trajectories * per_trajectory
 
     def density_seconds(self, num_qubits: int, operations: int) -> float:
         return self.density_overhead + self.density_rate * 4.0 ** num_qubits * max(1, operations)
