@@ -96,7 +96,7 @@ def run_aer(c, chi, repeats):
     qc.append(SaveMatrixProductState(c.num_qubits, label="mps"), qc.qubits)
     options = dict(method="matrix_product_state", matrix_product_state_max_bond_dimension=chi,
                    matrix_product_state_truncation_threshold=1e-16, max_parallel_threads=1,
-                   max_memory_mb=10**9)  # Aer sizes an MPS as if exact; the bond cap is what bounds it
+                   max_memory_mb=2**42)  # Aer sizes an MPS as if exact; the bond cap is what bounds it
     sim = AerSimulator(**options)
 
     def simulate():
