@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from qfusion.sim.fusion import fuse
+from qfusion.sim.mps.state import site_matrix
 from qfusion.sim.plan import GateOp, reorder_matrix
 
 _SWAP = np.eye(4, dtype=complex)[[0, 2, 1, 3]]
@@ -38,6 +40,11 @@ class SiteOp:
     matrix: np.ndarray
     swap: bool = False
     center_left: bool = False   # leave the orthogonality center on the first site (else the last)
+
+    @cached_property
+    def block(self) -> np.ndarray:
+        """``matrix`` in the order the MPS stores the block's sites (first site most significant)."""
+        return site_matrix(self.matrix, self.width)
 
     @property
     def schmidt_bits(self) -> float:
@@ -119,6 +126,8 @@ def sweep_order(steps: list[SiteOp]) -> list[SiteOp]:
         following = next((s for s in placed[k + 1:] if s.width > 1), None)
         if step.width > 1 and following is not None and following.start + following.width - 1 <= step.start:
             placed[k] = SiteOp(step.start, step.width, step.matrix, step.swap, center_left=True)
+    for step in placed:  # computed once per plan, reused by every shot and every run of a cached segment
+        _ = step.block
     return placed
 
 

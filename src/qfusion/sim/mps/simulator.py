@@ -109,7 +109,10 @@ def circuit_bond_bits(circuit: Circuit, params=None) -> tuple[float, ...]:
 
 def apply_plan(state: MPSState, plan: SegmentPlan) -> None:
     for step in plan.steps:
-        state.apply_sites(step.start, step.width, step.matrix, step.center_left)
+        if step.width == 1:
+            state.apply_one(step.start, step.matrix)
+        else:
+            state.apply_sites(step.start, step.width, step.matrix, step.center_left, step.block)
     state.layout = list(plan.layout)
     for qubit, site in enumerate(plan.layout):
         state.qubit_at[site] = qubit

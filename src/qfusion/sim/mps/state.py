@@ -140,14 +140,16 @@ class MPSState:
             left, _, right = tensors[c].shape
             q, r = np.linalg.qr(tensors[c].reshape(left * 2, right))
             tensors[c] = q.reshape(left, 2, q.shape[1])
-            tensors[c + 1] = np.tensordot(r, tensors[c + 1], axes=1)
+            following = tensors[c + 1]
+            tensors[c + 1] = (r @ following.reshape(following.shape[0], -1)).reshape(r.shape[0], 2, following.shape[2])
             self.center += 1
         while self.center > target:
             c = self.center
             left, _, right = tensors[c].shape
             q, r = np.linalg.qr(tensors[c].reshape(left, 2 * right).T)
             tensors[c] = q.T.reshape(q.shape[1], 2, right)
-            tensors[c - 1] = np.tensordot(tensors[c - 1], r.T, axes=1)
+            previous = tensors[c - 1]
+            tensors[c - 1] = (previous.reshape(-1, previous.shape[2]) @ r.T).reshape(previous.shape[0], 2, r.shape[0])
             self.center -= 1
 
     # -- gates --------------------------------------------------------------------------------
@@ -157,22 +159,27 @@ class MPSState:
         tensor = self.tensors[site]
         self.tensors[site] = np.einsum("st,atb->asb", np.asarray(matrix, dtype=tensor.dtype), tensor)
 
-    def apply_sites(self, start: int, k: int, matrix: np.ndarray, center_left: bool = False) -> None:
+    def apply_sites(self, start: int, k: int, matrix: np.ndarray, center_left: bool = False, block=None) -> None:
         """A ``k``-qubit gate on sites ``start .. start+k-1``, ``matrix`` little-endian over them
         (bit j = site ``start + j``); the block is split back by SVDs, truncated, and the center left
-        on its last site (its first with ``center_left``, for two sites)."""
+        on its last site (its first with ``center_left``, for two sites). ``block``: the matrix already in
+        the block's site order (:func:`site_matrix`), as a plan keeps it."""
         if k == 1:
             self.apply_one(start, matrix)
             return
         # anywhere inside the block will do: the sites outside it are orthonormal towards it
         self.move_center(min(max(self.center, start), start + k - 1))
         tensors = self.tensors
-        theta = tensors[start]
+        first = tensors[start]
+        left, right = first.shape[0], tensors[start + k - 1].shape[2]
+        theta = first.reshape(left * 2, first.shape[2])
         for site in range(start + 1, start + k):
-            theta = np.tensordot(theta, tensors[site], axes=1)
-        left, right = theta.shape[0], theta.shape[-1]
+            tensor = tensors[site]
+            theta = (theta @ tensor.reshape(tensor.shape[0], 2 * tensor.shape[2])).reshape(-1, tensor.shape[2])
         dim = 1 << k
-        gate = site_matrix(np.asarray(matrix, dtype=theta.dtype), k)
+        gate = block if block is not None else site_matrix(np.asarray(matrix), k)
+        if gate.dtype != theta.dtype:
+            gate = gate.astype(theta.dtype)
         theta = np.matmul(gate, theta.reshape(left, dim, right))  # (left, dim, right), gate on the middle axis
         if k == 2 and center_left:
             u, s, vh = _svd(theta.reshape(left * 2, 2 * right))
@@ -193,18 +200,18 @@ class MPSState:
 
     def _truncate(self, s: np.ndarray) -> int:
         """How many singular values to keep; records the discarded weight and renormalises ``s``."""
-        weights = s.astype(np.float64) ** 2
-        total = weights.sum()
+        weights = s * s
+        total = float(weights.sum())
         if total == 0:
             raise CircuitError("the state has norm zero (a projection onto an impossible outcome)")
         keep = int(np.count_nonzero(weights > self.truncation_threshold * total)) or 1
         if self.max_bond_dimension is not None:
             keep = min(keep, self.max_bond_dimension)
         if keep < len(s):
-            lost = float(weights[keep:].sum() / total)
+            lost = float(weights[keep:].sum()) / total
             if lost > 0:
                 self.discarded.append(lost)
-            s[:keep] *= math.sqrt(total / weights[:keep].sum())
+            s[:keep] *= math.sqrt(total / float(weights[:keep].sum()))
         elif abs(total - 1.0) > 1e-12:
             s *= 1.0 / math.sqrt(total)
         return keep
