@@ -32,6 +32,8 @@ _REGISTRY: dict[str, str] = {
     "photonic": "qfusion.backends.emulated:PhotonicBackend",
     "mpi": "qfusion.backends.mpi:MPIBackend",
     "stabilizer": "qfusion.backends.stabilizer:StabilizerBackend",
+    "mps": "qfusion.backends.mps:MPSBackend",
+    "auto": "qfusion.hpc.auto:AutoBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
 _REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service

@@ -32,7 +32,9 @@ class Capabilities:
     ``batched_params``: ``simulate_batch`` runs many parameter sets at once; ``adjoint``: adjoint
     gradients on the steps ``adjoint_steps`` returns; ``clifford_only``: other gates are refused;
     ``max_qubits``: a hard limit (``None``: bounded by memory alone); ``options``: the keyword
-    options its ``run``/``simulate`` accept besides the common ones (for error messages).
+    options its ``run``/``simulate`` accept besides the common ones (for error messages);
+    ``representation``: what it stores (``"statevector"``, ``"density_matrix"``, ``"mps"``,
+    ``"stabilizer"``, ...; empty: not said), which the planner's cost model (:mod:`qfusion.hpc`) reads.
 
     >>> Capabilities(exact=True, noise=True).noise
     True
@@ -46,6 +48,7 @@ class Capabilities:
     clifford_only: bool = False
     max_qubits: int | None = None
     options: tuple[str, ...] = ()
+    representation: str = ""
 
     def supports_dtype(self, dtype) -> bool:
         """Whether ``dtype=`` may be this dtype.

@@ -29,7 +29,8 @@ class DensityMatrixBackend(Backend):
     """
     name = "density_matrix"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
-                                options=("options", "noise_model", "durations"))
+                                options=("options", "noise_model", "durations"),
+                                representation="density_matrix")
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
         """Bytes of the density matrix's ``4^n`` real Pauli components.

@@ -28,7 +28,7 @@ _BATCH_BYTES = 1 << 30  # the states of one batched launch (more parameter sets 
 class GpuBackend(Backend):
     name = "gpu"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, batched_params=True,
-                                adjoint=True, options=("options",))
+                                adjoint=True, options=("options",), representation="gpu_statevector")
 
     def unavailable_reason(self) -> str | None:
         return None if gpu.device_available() else gpu.unavailable_reason()
@@ -71,7 +71,7 @@ class GpuDensityMatrixBackend(Backend):
     metadata), ``simulate`` a :class:`~qfusion.sim.gpu.density_matrix.GpuDensityMatrix` held on the device."""
     name = "gpu_density_matrix"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
-                                options=("options", "noise_model", "durations"))
+                                options=("options", "noise_model", "durations"), representation="gpu_density_matrix")
 
     def unavailable_reason(self) -> str | None:
         return None if gpu.device_available() else gpu.unavailable_reason()

@@ -26,7 +26,8 @@ class StatevectorBackend(Backend):
     name = "statevector"
     # parameter sets are swept by the adjoint tape (capabilities.adjoint), not by a batch call of its own
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
-                                adjoint=True, options=("options", "noise_model", "durations"))
+                                adjoint=True, options=("options", "noise_model", "durations"),
+                                representation="statevector")
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
         """Bytes of the state vector (a noisy run's trajectories hold one at a time).

@@ -162,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     qec_commands.add_parser(sub, common)
     from qfusion.cli import qml as qml_commands
     qml_commands.add_parser(sub, common)
+    from qfusion.cli import calibrate as calibrate_command
+    calibrate_command.add_parser(sub, common)
     return parser
 
 
@@ -191,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         handlers["qec"] = qec_handler
         from qfusion.cli import qml as qml_commands
         handlers["qml"] = qml_commands.run
+        from qfusion.cli.calibrate import calibrate as calibrate_handler
+        handlers["calibrate"] = calibrate_handler
         result = handlers[args.command](args)
         if args.json and not (isinstance(result, dict) and result.pop("quiet", False)):
             print(json.dumps(result))

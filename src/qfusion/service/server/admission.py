@@ -86,9 +86,13 @@ def admit(body: bytes, context: dict):
     if request.backend not in offered:
         raise SubmissionError(_not_offered(request.backend, offered, context["allowed"], context["reasons"]))
     dumped = request.model_dump()
+    backend, planned = request.backend, None
     try:
-        spec = check_submission(dumped, context["limits"], request.backend, backend_qubits(request.backend),
-                                offered[request.backend])
+        if backend == "auto":  # checked against the limits, planned among the offered backends, queued for the choice
+            from qfusion.service.server.planning import plan_job
+            checked = check_submission(dumped, context["limits"], "auto")
+            backend, planned = plan_job(checked.payload, [name for name in offered if name != "auto"])
+        spec = check_submission(dumped, context["limits"], backend, backend_qubits(backend), offered[backend])
     except QfusionError as exc:
         if isinstance(exc, SubmissionError):
             raise
@@ -98,8 +102,10 @@ def admit(body: bytes, context: dict):
     # A retry resends the same bytes: their hash tells a retry from another request under the same key.
     digest = hashlib.sha256(body).hexdigest()
     payload = dict(spec.payload, name=request.name) if request.name else spec.payload  # the dashboard's label
+    if planned is not None:
+        payload = dict(payload, plan=planned)
     # The payload travels back (from a pool process) and into the database as JSON text, encoded once.
-    return request.backend, request.idempotency_key, dataclasses.replace(spec, payload=json.dumps(payload)), digest
+    return backend, request.idempotency_key, dataclasses.replace(spec, payload=json.dumps(payload)), digest
 
 
 def _not_offered(name: str, offered, allowed, reasons) -> str:

@@ -141,6 +141,8 @@ def _needed_bytes(num_qubits: int, backend: str, circuits) -> tuple[int, str]:
 def _check_memory(num_qubits: int, backend: str, memory_bytes: int | None = None, circuits=None) -> None:
     """Refuse (413) a job that needs more memory than ``memory_bytes`` (the largest of the live
     workers serving ``backend``; None: this host's available memory)."""
+    if backend == "auto":  # the planner chooses a backend that fits, or refuses with every candidate's estimate
+        return
     from qfusion.sim.memory import available_bytes, format_bytes
     where = " on the workers serving this backend"
     if memory_bytes is None:
@@ -153,6 +155,17 @@ def _check_memory(num_qubits: int, backend: str, memory_bytes: int | None = None
         raise SubmissionError(f"backend {backend!r}: {num_qubits} qubits need {format_bytes(needed)} {what}; "
                               f"the server has {format_bytes(memory_bytes)} available{where} (try fewer qubits)",
                               status=413)
+
+
+def _sized_elsewhere(backend: str) -> bool:
+    """Backends that do not store a state vector (an MPS, a tableau) or plan first (``auto``) are
+    sized by the planner or by themselves, not by the state vector's memory."""
+    from qfusion.backends import get
+    try:
+        representation = get(backend).capabilities.representation
+    except Exception:  # noqa: BLE001 - an unknown backend is refused elsewhere
+        return False
+    return representation in ("mps", "stabilizer", "planner") or get(backend).capabilities.clifford_only
 
 
 def _circuits(body: dict, limits: Limits):

@@ -127,6 +127,10 @@ def queue_job(state, body: bytes, user: dict) -> Response:
             del recent[old]
     log(state.logger, "job.submitted", job_id=job["id"], user=user["name"], backend=backend,
         program=spec.program, num_qubits=spec.num_qubits, shots=spec.shots)
+    if '"plan"' in spec.payload:  # submitted as backend="auto": the plan that chose the backend
+        planned = json.loads(spec.payload).get("plan")
+        if planned:
+            job = dict(job, plan=planned)
     return JSONResponse(job, status_code=201)
 
 
@@ -173,8 +177,11 @@ def list_jobs(request: Request, user: dict = Depends(current_user),
 
 @router.get("/v1/jobs/{job_id}", response_model=None, responses={200: {"model": Job}})
 def get_job(request: Request, job_id: str, user: dict = Depends(current_user)) -> dict:
-    """One of the caller's jobs (404 for anyone else's)."""
-    return own_job(service(request), user, _job_id(job_id))
+    """One of the caller's jobs (404 for anyone else's); with its plan when it was submitted as ``auto``."""
+    state = service(request)
+    job = own_job(state, user, _job_id(job_id))
+    planned = state.store.job_plan(user["id"], job["id"])
+    return dict(job, plan=planned) if planned else job
 
 
 @router.get("/v1/jobs/{job_id}/result", openapi_extra={"parameters": [

@@ -307,6 +307,13 @@ class Store:
             row = c.execute(query).mappings().first()
         return dict(row) if row else None
 
+    def job_plan(self, user_id: int, job_id: str) -> dict | None:
+        """The plan kept with a job submitted with ``backend="auto"`` (None: it named its backend)."""
+        with self.read() as c:
+            query = sa.select(jobs.c.payload).where(jobs.c.id == job_id, jobs.c.user_id == user_id)
+            text = c.execute(query).scalar()
+        return json.loads(text).get("plan") if text else None
+
     def jobs(self, user_id: int, *, state: str | None = None, limit: int = 100, before: float | None = None) -> list:
         """The user's jobs, newest first."""
         query = sa.select(*[jobs.c[name] for name in JOB_COLUMNS]).where(jobs.c.user_id == user_id)

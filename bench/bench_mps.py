@@ -1,0 +1,174 @@
+"""qfusion's MPS backend against qiskit-aer's matrix_product_state method and quimb's CircuitMPS, side by
+side in one run, at the same bond dimension, on the circuits of issue 19:
+
+- 1D brickwork of Haar-random two-qubit gates, 100 qubits, depth 10 and 20, chi = 64 and 256;
+- QAOA p=2 on a 100-node random 3-regular graph (non-adjacent ZZ gates: swap networks);
+- a 100-qubit transverse-field Ising chain, 20 first-order Trotter steps.
+
+Each simulator builds the final MPS (no sampling); the time is the best of --repeats runs of the
+simulation alone (circuit conversion outside). The fidelity column is each one's own estimate,
+prod(1 - discarded weight) over the truncations (Aer's from its mps_log_data in a separate, untimed
+run; quimb's fidelity_estimate()). All run single-threaded (OPENBLAS_NUM_THREADS=1 and Aer's
+max_parallel_threads=1) so that a shared machine's load hits them alike.
+
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python bench/bench_mps.py [--quick] [--repeats 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+import qfusion as qf  # noqa: E402
+from qfusion.circuit import Circuit  # noqa: E402
+
+
+def haar(rng, dim):
+    q, r = np.linalg.qr(rng.normal(size=(dim, dim)) + 1j * rng.normal(size=(dim, dim)))
+    return q * (np.diag(r) / abs(np.diag(r)))
+
+
+def brickwork(n, depth, seed=1):
+    rng = np.random.default_rng(seed)
+    c = Circuit(n)
+    for layer in range(depth):
+        for q in range(layer % 2, n - 1, 2):
+            c.unitary(haar(rng, 4), [q, q + 1])
+    return c
+
+
+def regular_graph(n, degree, seed):
+    import networkx
+    return sorted(tuple(sorted(e)) for e in networkx.random_regular_graph(degree, n, seed=seed).edges())
+
+
+def qaoa(n=100, p=2, seed=2):
+    rng = np.random.default_rng(seed)
+    edges = regular_graph(n, 3, seed)
+    c = Circuit(n)
+    for q in range(n):
+        c.h(q)
+    for _ in range(p):
+        gamma, beta = rng.uniform(0, np.pi, 2)
+        for a, b in edges:
+            c.rzz(float(2 * gamma), a, b)
+        for q in range(n):
+            c.rx(float(2 * beta), q)
+    return c
+
+
+def tfim(n=100, steps=20, dt=0.1, h=1.0):
+    c = Circuit(n)
+    for _ in range(steps):
+        for q in range(n - 1):
+            c.rzz(-2 * dt, q, q + 1)
+        for q in range(n):
+            c.rx(-2 * h * dt, q)
+    return c
+
+
+def best(run, repeats):
+    times, out = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = run()
+        times.append(time.perf_counter() - start)
+    return min(times), out
+
+
+def run_qfusion(c, chi, repeats):
+    seconds, state = best(lambda: qf.simulate(c, backend="mps", max_bond_dimension=chi), repeats)
+    return seconds, state.fidelity_estimate, max(state.bond_dimensions)
+
+
+def run_aer(c, chi, repeats):
+    from qiskit_aer import AerSimulator
+    qc = qf.interop.to_qiskit(c)
+    qc.save_statevector  # noqa: B018 - the method exists; the MPS itself is what we keep
+    from qiskit_aer.library import SaveMatrixProductState
+    qc.append(SaveMatrixProductState(c.num_qubits, label="mps"), qc.qubits)
+    options = dict(method="matrix_product_state", matrix_product_state_max_bond_dimension=chi,
+                   matrix_product_state_truncation_threshold=1e-16, max_parallel_threads=1,
+                   max_memory_mb=2**42)  # Aer sizes an MPS as if exact; the bond cap is what bounds it
+    sim = AerSimulator(**options)
+
+    def simulate():
+        result = sim.run(qc).result()
+        if not result.success:
+            raise RuntimeError(result.status)
+        return result
+    seconds, _ = best(simulate, repeats)
+    logged = AerSimulator(mps_log_data=True, **options).run(qc).result().results[0].metadata["MPS_log_data"]
+    discarded = [float(v) for v in re.findall(r"discarded_value=([0-9.eE+-]+)", logged)]
+    return seconds, float(np.prod([1 - d for d in discarded])), None
+
+
+def run_quimb(c, chi, repeats):
+    import quimb.tensor as qtn
+    n = c.num_qubits
+    gates = []
+    for inst in c.instructions:  # quimb is big-endian: qubit q is its site n - 1 - q
+        matrix = np.asarray(inst.operation.matrix())
+        sites = [n - 1 - q for q in inst.qubits]
+        gates.append((matrix, sites[::-1] if len(sites) == 2 else sites))
+
+    def simulate():
+        circuit = qtn.CircuitMPS(n, max_bond=chi, cutoff=1e-16)
+        for matrix, sites in gates:
+            circuit.apply_gate_raw(matrix, sites)
+        return circuit
+    seconds, circuit = best(simulate, repeats)
+    return seconds, float(circuit.fidelity_estimate()), circuit.psi.max_bond()
+
+
+PEERS = {"qfusion": run_qfusion, "aer_mps": run_aer, "quimb": run_quimb}
+
+
+def cases(quick):
+    if quick:
+        return [("brickwork n=40 d=10", brickwork(40, 10), 32), ("qaoa p=2 n=40", qaoa(40), 32),
+                ("tfim n=40 steps=10", tfim(40, 10), 32)]
+    return [("brickwork n=100 d=10", brickwork(100, 10), 64), ("brickwork n=100 d=10", brickwork(100, 10), 256),
+            ("brickwork n=100 d=20", brickwork(100, 20), 64), ("brickwork n=100 d=20", brickwork(100, 20), 256),
+            ("qaoa p=2 n=100 3-regular", qaoa(100), 64), ("tfim n=100 steps=20", tfim(100, 20), 64)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="40-qubit versions (a smoke test)")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--only", default=None, help="comma-separated case numbers (from 0)")
+    args = parser.parse_args()
+    chosen = cases(args.quick)
+    if args.only:
+        chosen = [chosen[int(i)] for i in args.only.split(",")]
+    warm = brickwork(8, 4)
+    for run in PEERS.values():  # imports and first-call set-up stay out of the timings
+        run(warm, 4, 1)
+    print(f"{'case':<28} {'chi':>4} " + " ".join(f"{name + ' s':>11} {'fid':>7}" for name in PEERS)
+          + "  aer/qf quimb/qf")
+    for label, circuit, chi in chosen:
+        row = {}
+        for name, run in PEERS.items():
+            try:
+                row[name] = run(circuit, chi, args.repeats)
+            except Exception as exc:  # noqa: BLE001 - a peer that fails is reported, the others still run
+                row[name] = (float("nan"), float("nan"), f"{type(exc).__name__}: {exc}"[:60])
+        cells = " ".join(f"{row[n][0]:>11.3f} {row[n][1]:>7.4f}" for n in PEERS)
+        ours = row["qfusion"][0]
+        print(f"{label:<28} {chi:>4} {cells}  {row['aer_mps'][0] / ours:>6.2f} {row['quimb'][0] / ours:>8.2f}",
+              flush=True)
+        for name in PEERS:
+            if isinstance(row[name][2], str):
+                print(f"    {name} failed: {row[name][2]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""``backend="auto"``: plan the circuit (:func:`qfusion.hpc.plan`), run it on the chosen backend, and
+record the plan in ``result.metadata["plan"]``.
+
+>>> from qfusion.circuit import Circuit
+>>> result = AutoBackend().run(Circuit(2).h(0).cx(0, 1).measure_all(), shots=100, seed=1)
+>>> result.metadata["plan"]["backend"], sum(result.counts.values())
+('statevector', 100)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qfusion.backends import get
+from qfusion.backends.base import Backend, Capabilities
+from qfusion.hpc.planner import plan
+
+_PLANNER_OPTIONS = ("max_bond_dimension", "resources", "noise_model")
+
+
+class AutoBackend(Backend):
+    name = "auto"
+    capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
+                                options=_PLANNER_OPTIONS + ("observables",), representation="planner")
+
+    def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
+            resources=None, noise_model=None, max_bond_dimension=None, **options):
+        bound = circuit.bind(params) if params is not None else circuit
+        chosen = plan(bound, shots=shots, resources=resources, noise_model=noise_model, dtype=dtype,
+                      max_bond_dimension=max_bond_dimension, **options)
+        backend = get(chosen.backend)
+        kwargs = dict(chosen.options)
+        if noise_model is not None:
+            kwargs["noise_model"] = noise_model
+        if backend.capabilities.dtypes:
+            kwargs["dtype"] = dtype
+        result = backend.run(bound, shots=shots, seed=seed, memory=memory, **kwargs)
+        result.metadata = dict(result.metadata, plan=chosen.to_dict())
+        return result
+
+    def simulate(self, circuit, *, params=None, seed=None, dtype=np.complex128, resources=None,
+                 noise_model=None, max_bond_dimension=None, observables=None, **options):
+        bound = circuit.bind(params) if params is not None else circuit
+        chosen = plan(bound, shots=None, observables=observables, resources=resources, noise_model=noise_model,
+                      dtype=dtype, max_bond_dimension=max_bond_dimension, **options)
+        backend = get(chosen.backend)
+        kwargs = dict(chosen.options)
+        if noise_model is not None:
+            kwargs["noise_model"] = noise_model
+        if backend.capabilities.dtypes:
+            kwargs["dtype"] = dtype
+        state = backend.simulate(bound, seed=seed, **kwargs)
+        try:
+            state.plan = chosen
+        except AttributeError:  # a plain array: no attributes
+            pass
+        return state

@@ -1,0 +1,60 @@
+"""What a machine (or an allocation) offers the planner: cores, memory, GPUs, MPI ranks, service workers.
+
+>>> Resources(cores=4, memory_bytes=2**34)
+Resources(cores=4, memory=16.0 GiB, gpus=0, mpi_ranks=1, service_workers=0)
+>>> Resources.detect().cores >= 1
+True
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from qfusion.config import settings
+from qfusion.errors import QfusionError
+from qfusion.sim.memory import available_bytes, format_bytes
+
+_RANK_VARIABLES = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS")
+
+
+@dataclass(frozen=True)
+class Resources:
+    """``memory_bytes`` is what one simulation may allocate; ``service_workers`` the job service's."""
+    cores: int = 1
+    memory_bytes: int = 8 * 2**30
+    gpus: int = 0
+    mpi_ranks: int = 1
+    service_workers: int = 0
+
+    def __post_init__(self):
+        for name in ("cores", "memory_bytes", "mpi_ranks"):
+            if int(getattr(self, name)) < 1:
+                raise QfusionError(f"Resources.{name} must be at least 1, got {getattr(self, name)!r}")
+        if self.gpus < 0 or self.service_workers < 0:
+            raise QfusionError("Resources.gpus and Resources.service_workers cannot be negative")
+
+    @classmethod
+    def detect(cls) -> Resources:
+        """This process's machine: cores and memory as qfusion's settings see them, CUDA GPUs, MPI ranks."""
+        ranks = next((int(os.environ[v]) for v in _RANK_VARIABLES if os.environ.get(v, "").isdigit()), 1)
+        return cls(cores=settings().num_threads, memory_bytes=available_bytes(), gpus=_gpu_count(),
+                   mpi_ranks=max(1, ranks))
+
+    def __repr__(self) -> str:
+        return (f"Resources(cores={self.cores}, memory={format_bytes(self.memory_bytes)}, gpus={self.gpus}, "
+                f"mpi_ranks={self.mpi_ranks}, service_workers={self.service_workers})")
+
+
+def _gpu_count() -> int:
+    """CUDA devices, without importing a GPU library when there is no driver."""
+    if not (os.path.exists("/proc/driver/nvidia/version") or os.environ.get("CUDA_VISIBLE_DEVICES")):
+        return 0
+    try:
+        from qfusion.sim import gpu
+        if not gpu.device_available():
+            return 0
+        from numba import cuda
+        return len(cuda.gpus)
+    except Exception:  # noqa: BLE001 - a broken driver means no usable GPU
+        return 0

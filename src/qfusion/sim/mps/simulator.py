@@ -1,0 +1,214 @@
+"""The matrix-product-state simulator: lower, fuse, route by swaps, apply with truncated SVDs.
+
+``max_bond_dimension`` caps every bond (None: exact, as large as the circuit needs) and
+``truncation_threshold`` drops Schmidt values whose relative weight ``s**2 / sum(s**2)`` is below it.
+Mid-circuit measurements, resets and conditions run shot by shot (through
+:func:`qfusion.sim.program.walk`); a circuit whose measurements are all terminal is simulated once and
+its shots are drawn by perfect sampling without collapsing the state.
+
+>>> from qfusion.circuit import Circuit
+>>> ghz = Circuit(60).h(0)
+>>> for q in range(59):
+...     _ = ghz.cx(q, q + 1)
+>>> state = simulate(ghz)
+>>> state.bond_dimensions[:3], round(state.expectation_value("Z" * 60), 12), abs(state.amplitude("1" * 60)) ** 2
+((2, 2, 2), 1.0, 0.4999999999999999)
+>>> counts, _, metadata = sample(ghz.measure_all(), shots=100, seed=1)
+>>> sorted(counts.values()), metadata["fidelity_lower_bound"]
+([47, 53], 1.0)
+"""
+
+from __future__ import annotations
+
+import cmath
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qfusion.circuit.circuit import Circuit
+from qfusion.errors import CircuitError
+from qfusion.sim.mps.route import SegmentPlan, bond_bits, route
+from qfusion.sim.mps.state import MPSState
+from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp, bind_params, check_shots, lower_instructions
+from qfusion.sim.program import Executor, bits_value, walk
+
+_DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
+
+
+@dataclass(frozen=True)
+class MPSOptions:
+    """The approximation: ``max_bond_dimension`` (None: exact) and ``truncation_threshold``.
+
+    >>> MPSOptions(max_bond_dimension=0)
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitError: max_bond_dimension must be a whole number >= 1 (or None: exact), got 0
+    """
+    max_bond_dimension: int | None = None
+    truncation_threshold: float = 1e-16
+
+    def __post_init__(self):
+        chi = self.max_bond_dimension
+        if chi is not None and (isinstance(chi, bool) or int(chi) != chi or chi < 1):
+            raise CircuitError(f"max_bond_dimension must be a whole number >= 1 (or None: exact), got {chi!r}")
+        threshold = self.truncation_threshold
+        if not 0 <= threshold < 1:
+            raise CircuitError(f"truncation_threshold must be in [0, 1), got {threshold!r}")
+
+
+def resolve_dtype(dtype) -> type:
+    key = dtype if isinstance(dtype, str) else np.dtype(dtype).name
+    if key not in _DTYPES:
+        raise CircuitError(f"dtype must be complex128 or complex64, got {dtype!r}")
+    return _DTYPES[key]
+
+
+@dataclass(frozen=True)
+class MPSProgram:
+    num_qubits: int
+    num_clbits: int
+    ops: tuple
+    global_phase: float
+    terminal_measurements: tuple[tuple[int, int], ...] | None
+
+
+def lower(circuit: Circuit, params=None) -> MPSProgram:
+    """Bind ``params`` and lower ``circuit``; measurements that can all wait for the end are taken out."""
+    circuit = bind_params(circuit, params)
+    ops = lower_instructions(circuit, "the MPS simulator")
+    terminal = _terminal_measurements(ops)
+    if terminal is not None:
+        ops = [op for op in ops if not isinstance(op, MeasureOp)]
+    return MPSProgram(circuit.num_qubits, circuit.num_clbits, tuple(ops), float(circuit.global_phase), terminal)
+
+
+def _terminal_measurements(ops):
+    measured: set[int] = set()
+    pairs = []
+    for op in ops:
+        if isinstance(op, (ConditionalOp, ResetOp)):
+            return None
+        if isinstance(op, MeasureOp):
+            measured.add(op.qubit)
+            pairs.append((op.qubit, op.clbit))
+        elif measured.intersection(op.qubits):
+            return None
+    return tuple(pairs)
+
+
+def circuit_bond_bits(circuit: Circuit, params=None) -> tuple[float, ...]:
+    """log2 bounds of each bond's largest dimension for ``circuit`` run exactly (measurements ignored,
+    which only lower it): what an exact MPS would need, from the routed plan."""
+    program = lower(circuit, params) if params is not None or not circuit.is_parameterized else None
+    ops = [op for op in (program.ops if program else ()) if isinstance(op, GateOp)]
+    plan = route(ops, tuple(range(circuit.num_qubits)))
+    return bond_bits(plan.steps, circuit.num_qubits)
+
+
+# -- execution -----------------------------------------------------------------------------
+
+def apply_plan(state: MPSState, plan: SegmentPlan) -> None:
+    for step in plan.steps:
+        if step.width == 1:
+            state.apply_one(step.start, step.matrix)
+        else:
+            state.apply_sites(step.start, step.width, step.matrix, step.center_left, step.block)
+    state.layout = list(plan.layout)
+    for qubit, site in enumerate(plan.layout):
+        state.qubit_at[site] = qubit
+
+
+@dataclass
+class _Walker(Executor):
+    """The MPS's hooks for :func:`qfusion.sim.program.walk`; segment plans are cached by position."""
+    state: MPSState
+    rng: np.random.Generator
+    clbits: np.ndarray
+    cache: dict = field(default_factory=dict)
+    segment: list = field(default_factory=list)
+
+    def run_segment(self, ops, key, keep_layout):
+        if not ops:
+            return
+        layout = tuple(self.state.layout)
+        cached = self.cache.get(key)
+        if cached is None or cached[0] != layout:
+            cached = (layout, route(ops, layout))
+            if key is not None:
+                self.cache[key] = cached
+        apply_plan(self.state, cached[1])
+
+    def collapse(self, qubit: int, reset: bool) -> int:
+        return self.state.measure(qubit, self.rng, reset)
+
+
+def _start(program: MPSProgram, dtype, options: MPSOptions) -> MPSState:
+    return MPSState.zeros(program.num_qubits, dtype, max_bond_dimension=options.max_bond_dimension,
+                          truncation_threshold=options.truncation_threshold,
+                          global_phase=cmath.exp(1j * program.global_phase))
+
+
+def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
+             options: MPSOptions | None = None) -> MPSState:
+    """The final :class:`MPSState` of ``circuit`` (mid-circuit measurements collapse at random, seeded)."""
+    options = options or MPSOptions()
+    dtype = resolve_dtype(dtype)
+    program = lower(circuit, params)
+    state = _start(program, dtype, options)
+    walk(program.ops, _Walker(state, np.random.default_rng(seed), np.zeros(program.num_clbits, dtype=np.uint8)))
+    return state
+
+
+def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128, memory: bool = False,
+           options: MPSOptions | None = None):
+    """``(counts, memory list or None, metadata)`` of ``shots`` shots of ``circuit``."""
+    check_shots(shots)
+    options = options or MPSOptions()
+    dtype = resolve_dtype(dtype)
+    program = lower(circuit, params)
+    rng = np.random.default_rng(seed)
+    if program.terminal_measurements is not None:
+        state = _start(program, dtype, options)
+        walk(program.ops, _Walker(state, rng, np.zeros(program.num_clbits, dtype=np.uint8)))
+        outcomes = _terminal_outcomes(state, program, int(shots), rng)
+        metadata = state.metadata
+    else:
+        outcomes, metadata = _shot_by_shot(program, int(shots), rng, dtype, options)
+    width = program.num_clbits
+    labels = [format(int(v), f"0{width}b") if width else "" for v in outcomes]
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    return dict(sorted(counts.items())), (labels if memory else None), metadata
+
+
+def _terminal_outcomes(state: MPSState, program: MPSProgram, shots: int, rng) -> list[int]:
+    if not program.terminal_measurements:
+        return [0] * shots
+    bits = state.sample_bits(shots, rng)
+    outcomes = [0] * shots
+    for qubit, clbit in program.terminal_measurements:
+        column = bits[:, qubit]
+        for shot in np.flatnonzero(column):
+            outcomes[shot] |= 1 << clbit
+        for shot in np.flatnonzero(column == 0):
+            outcomes[shot] &= ~(1 << clbit)
+    return outcomes
+
+
+def _shot_by_shot(program: MPSProgram, shots: int, rng, dtype, options: MPSOptions):
+    """Each shot walks from a copy of the state before the first non-unitary op; plans are shared."""
+    first = next(i for i, op in enumerate(program.ops) if not isinstance(op, GateOp))
+    base = _start(program, dtype, options)
+    prefix = _Walker(base, rng, np.zeros(program.num_clbits, dtype=np.uint8))
+    prefix.run_segment(list(program.ops[:first]), None, True)
+    cache: dict = {}
+    outcomes, worst = [], None
+    for _ in range(shots):
+        walker = _Walker(base.copy(), rng, np.zeros(program.num_clbits, dtype=np.uint8), cache)
+        walk(program.ops, walker, first)
+        outcomes.append(bits_value(walker.clbits))
+        if worst is None or walker.state.fidelity_lower_bound < worst.fidelity_lower_bound:
+            worst = walker.state
+    metadata = dict(worst.metadata, fidelity_note="the lowest over the shots")
+    return outcomes, metadata
