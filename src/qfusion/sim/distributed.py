@@ -243,11 +243,12 @@ class DistributedRun:
 
 
 def apply_local_gates(data: np.ndarray, num_local: int, ops: list[GateOp], cache: dict, key) -> None:
-    """Run ``ops`` (on local bit positions) on one rank's amplitudes with the fused CPU sweeps."""
-    from qfusion.sim import statevector
-    run = statevector._Run(data, num_local, np.random.default_rng(0), np.zeros(0, dtype=np.uint8),
-                           tuple(range(num_local)), statevector.SimulatorOptions(), cache)
-    statevector._run_gates(run, ops, key, keep_layout=False)
+    """Run ``ops`` (on local bit positions) on one rank's amplitudes with the fused CPU sweeps
+    (the single-process state vector's run, over this rank's share)."""
+    from qfusion.sim.statevector import SimulatorOptions, StateVectorRun
+    run = StateVectorRun(data, num_local, np.random.default_rng(0), np.zeros(0, dtype=np.uint8), SimulatorOptions(),
+                         cache=cache)
+    run.run_gates(ops, key, keep_layout=False)
 
 
 def _swap_local_bits(data: np.ndarray, first: int, second: int) -> None:
