@@ -31,7 +31,7 @@ class GpuBackend(Backend):
                                 adjoint=True, options=("options",), representation="gpu_statevector")
 
     def unavailable_reason(self) -> str | None:
-        return None if gpu.device_available() else gpu.unavailable_reason()
+        return None if gpu.device_available() else f"the {self.name} backend needs an NVIDIA GPU: {gpu.unavailable_reason()}"
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
         """Bytes of the state vector on the device (beside the reserve of ``sim.gpu.device``)."""
@@ -74,7 +74,7 @@ class GpuDensityMatrixBackend(Backend):
                                 options=("options", "noise_model", "durations"), representation="gpu_density_matrix")
 
     def unavailable_reason(self) -> str | None:
-        return None if gpu.device_available() else gpu.unavailable_reason()
+        return None if gpu.device_available() else f"the {self.name} backend needs an NVIDIA GPU: {gpu.unavailable_reason()}"
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
         """Bytes of the density matrix's Pauli components on the device."""
