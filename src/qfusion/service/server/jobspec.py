@@ -134,7 +134,9 @@ def _needed_bytes(num_qubits: int, backend: str, circuits) -> tuple[int, str]:
         pass
     known = [e for e in estimates if e is not None]
     if known:
-        return max(known), "to simulate"
+        kind = getattr(found.capabilities, "representation", None)
+        return max(known), {"statevector": "for the state vector", "density_matrix": "for the density matrix",
+                            "mps": "for the matrix-product state"}.get(kind, "to simulate")
     return state_bytes(num_qubits, "complex128"), "for the state vector"
 
 
