@@ -48,7 +48,8 @@ def service_of(database_url, make_service):
     """``service_of(quotas=..., workers=[env, ...])``: a running server (and workers) on a fresh
     database of each kind, with users ada (the given quotas) and bob; returns (service, store, tokens)."""
 
-    def make(quotas: Quotas = Quotas(max_concurrent=8), workers=({},), database=None, **options):
+    def make(quotas: Quotas | None = None, workers=({},), database=None, **options):
+        quotas = quotas if quotas is not None else Quotas(max_concurrent=8)
         store = Store(database or database_url)
         store.create_user("ada", quotas)
         store.create_user("bob")

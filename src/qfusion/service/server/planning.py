@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from qfusion.errors import CircuitTooLargeError
 from qfusion.hpc import plan
-from qfusion.service.server.jobspec import SubmissionError
 from qfusion.service.client.wire import decode_circuit
+from qfusion.service.server.jobspec import SubmissionError
 
 _BIG = 10**9
 
