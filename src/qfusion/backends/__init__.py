@@ -36,7 +36,7 @@ _REGISTRY: dict[str, str] = {
     "auto": "qfusion.hpc.auto:AutoBackend",
 }
 _INSTANCES: dict[str, Backend] = {}
-_REMOTE = "qfusion.service.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service
+_REMOTE = "qfusion.service.client.remote:RemoteBackend"  # any "remote:<name>": <name> on the job service
 
 
 def names() -> list[str]:
