@@ -115,3 +115,20 @@ def _square(x: int) -> int:
 def test_cluster_is_a_concurrent_futures_style_executor(cluster):
     assert list(cluster.map(_square, range(10))) == [x * x for x in range(10)]
     assert cluster.submit(_square, 7).result() == 49
+
+
+def test_the_estimator_runs_parameter_sets_on_an_executor(cluster):
+    from concurrent.futures import ThreadPoolExecutor
+    theta, phi = qf.Parameter("theta"), qf.Parameter("phi")
+    c = qf.Circuit(3).ry(theta, 0).cx(0, 1).rx(phi, 2).cz(1, 2)
+    observables = [qf.PauliSum.from_list([("ZZI", 1.0), ("XIX", 0.5)]), qf.PauliSum.from_list([("IYZ", 2.0)])]
+    params = np.random.default_rng(2).uniform(0, 3, size=(40, 2))
+    local = qf.Estimator().run(c, [[o] for o in observables], params).values
+    with ThreadPoolExecutor(2) as pool:
+        pooled = qf.Estimator(executor=pool).run(c, [[o] for o in observables], params)
+    remote = qf.Estimator(executor=cluster).run(c, [[o] for o in observables], params)
+    np.testing.assert_allclose(pooled.values, local, atol=1e-12)
+    np.testing.assert_allclose(remote.values, local, atol=1e-12)
+    assert remote.metadata["tasks"] > 1
+    with pytest.raises(BackendError, match="exact estimates"):
+        qf.Estimator(executor=cluster, shots=100).run(c, observables[0], params[:2])
