@@ -281,7 +281,8 @@ def check_submission(body, limits: Limits, backend: str = "statevector", backend
                                   "[label, coefficient] terms) per circuit")
         payload["options"] = {"observables": [_terms(o, f"options.observables[{i}]", limits, c.num_qubits)
                                               for i, (o, c) in enumerate(zip(observables, circuits, strict=False))],
-                              "shots": _estimator_shots(options, limits)}
+                              "shots": _estimator_shots(options, limits),
+                              "mitigation": mitigation_spec(options.get("mitigation"))}
     else:  # vqe: one parameterised ansatz
         if len(circuits) != 1 or not circuits[0].parameters:
             raise SubmissionError("vqe takes one parameterised ansatz circuit")
@@ -315,6 +316,49 @@ def _optimizer(options: dict, limits: Limits, num_parameters: int) -> dict:
     return {"optimizer": optimizer, "initial_point": None if initial is None else [float(v) for v in initial],
             "maxiter": _integer(options, "maxiter", 100, 1, limits.max_iterations),
             "shots": _estimator_shots(options, limits)}
+
+
+MITIGATION_TECHNIQUES = {"readout": "ReadoutMitigation", "zne": "ZNE", "twirling": "PauliTwirling",
+                         "dd": "DynamicalDecoupling", "pec": "PEC", "cdr": "CDR"}
+_MITIGATION_BOUND = 10_000  # any number in a technique's options (samples, twirls, scale factors)
+
+
+def mitigation_spec(value) -> list[dict] | None:
+    """``options.mitigation`` of an estimator job: a list of ``{"technique": name, ...its options}``
+    (names: readout, zne, twirling, dd, pec, cdr; options as :mod:`qfusion.mitigation`'s classes take
+    them), checked by building each technique once.
+
+    >>> mitigation_spec([{"technique": "zne", "scale_factors": [1, 3, 5], "extrapolation": "richardson"}])
+    [{'technique': 'zne', 'scale_factors': [1, 3, 5], 'extrapolation': 'richardson'}]
+    """
+    if value is None:
+        return None
+    if not isinstance(value, list) or not 1 <= len(value) <= 6:
+        raise SubmissionError("options.mitigation must be a list of 1 to 6 techniques, each "
+                              '{"technique": "readout" | "zne" | "twirling" | "dd" | "pec" | "cdr", ...}')
+    for index, entry in enumerate(value):
+        where = f"options.mitigation[{index}]"
+        if not isinstance(entry, dict) or entry.get("technique") not in MITIGATION_TECHNIQUES:
+            raise SubmissionError(f"{where}: technique must be one of {', '.join(MITIGATION_TECHNIQUES)}")
+        for key, option in entry.items():
+            numbers = option if isinstance(option, list) else [option]
+            if len(numbers) > 20 or any(not isinstance(v, (str, int, float, bool)) for v in numbers):
+                raise SubmissionError(f"{where}.{key}: a number, a string or a short list of numbers")
+            if any(isinstance(v, (int, float)) and not isinstance(v, bool)
+                   and not (math.isfinite(v) and abs(v) <= _MITIGATION_BOUND) for v in numbers):
+                raise SubmissionError(f"{where}.{key}: numbers must be finite and at most {_MITIGATION_BOUND:,}")
+        try:
+            build_technique(entry)
+        except (TypeError, ValueError) as exc:
+            raise SubmissionError(f"{where}: {exc}") from None
+    return value
+
+
+def build_technique(entry: dict):
+    """The :mod:`qfusion.mitigation` technique of one ``options.mitigation`` entry."""
+    from qfusion import mitigation
+    options = {k: v for k, v in entry.items() if k != "technique"}
+    return getattr(mitigation, MITIGATION_TECHNIQUES[entry["technique"]])(**options)
 
 
 def _estimator_shots(options: dict, limits: Limits):

@@ -84,14 +84,25 @@ def estimator(payload: dict, backend: str) -> dict:
     [2.0]
     """
     from qfusion.primitives import Estimator
+    from qfusion.service.server.jobspec import build_technique
     options = payload["options"]
-    engine = Estimator(backend, shots=_shots(options), seed=payload["seed"])
-    values, errors = [], []
-    for circuit, terms in zip(_circuits(payload), options["observables"], strict=False):
+    techniques = [build_technique(entry) for entry in options.get("mitigation") or []]
+    engine = Estimator(backend, shots=_shots(options), seed=payload["seed"], mitigation=techniques or None)
+    values, errors, raw, raw_errors, spent = [], [], [], [], [0, 0]
+    for circuit, terms in zip(_circuits(payload), options["observables"], strict=True):
         found = engine.run(circuit, _pauli_sum(terms))
         values.append(float(np.asarray(found.values).reshape(-1)[0]))
         errors.append(float(np.asarray(found.std_errors).reshape(-1)[0]))
-    return {"values": values, "standard_errors": errors}
+        if techniques:
+            raw.append(float(np.asarray(found.metadata["raw_values"]).reshape(-1)[0]))
+            raw_errors.append(float(np.asarray(found.metadata["raw_std_errors"]).reshape(-1)[0]))
+            spent[0] += int(found.metadata["circuits_executed"])
+            spent[1] += int(found.metadata["shots_executed"])
+    out = {"values": values, "standard_errors": errors}
+    if techniques:
+        out.update(raw_values=raw, raw_standard_errors=raw_errors, circuits_executed=spent[0],
+                   shots_executed=spent[1], mitigation=[repr(t) for t in techniques])
+    return out
 
 
 _METHODS = {"cobyla": "COBYLA", "nelder-mead": "Nelder-Mead", "powell": "Powell", "l-bfgs-b": "L-BFGS-B",
