@@ -56,13 +56,19 @@ def test_sign_in_watch_a_job_finish_open_its_histogram_cancel_another(chromium, 
     store = Store(database)
     store.create_user("ada")
     store.create_user("bob")
+    store.create_user("root")
     ada, bob = store.create_token("ada"), store.create_token("bob")
+    root = store.create_token("root", scope="admin")
     store.close()
     shots = tmp_path / "screenshots"
     shots.mkdir()
     service = make_service(database)
     service.start_server()
 
+    login = chromium.new_page()
+    login.goto(f"{service.url}/ui/login")
+    login.screenshot(path=str(shots / "login.png"), full_page=True)
+    login.close()
     context, page = _sign_in(chromium, service.url, ada)
     bell = _submit(service.url, ada, name="bell <b>pair</b>", seed=5)
     other = _submit(service.url, ada, name="to cancel")
@@ -104,12 +110,21 @@ def test_sign_in_watch_a_job_finish_open_its_histogram_cancel_another(chromium, 
     bob_page.screenshot(path=str(shots / "other-users-job.png"), full_page=True)
     bob_context.close()
 
+    # an admin sees every user's usage and the workers; ada's browser does not get the page
+    admin_context, admin_page = _sign_in(chromium, service.url, root)
+    admin_page.goto(f"{service.url}/ui/admin")
+    assert admin_page.get_by_role("cell", name="ada").count() >= 1
+    admin_page.screenshot(path=str(shots / "admin.png"), full_page=True)
+    admin_context.close()
+    assert page.goto(f"{service.url}/ui/admin").status == 403
+
     # sign out: the session cookie is gone
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{service.url}/ui/login")
     assert not [c for c in context.cookies() if c["name"] == "qf_session"]
     context.close()
-    assert all((shots / name).stat().st_size > 1000 for name in ("jobs.png", "job.png", "devices.png"))
+    assert all((shots / name).stat().st_size > 1000 for name in ("login.png", "jobs.png", "job.png", "devices.png",
+                                                                  "admin.png", "other-users-job.png"))
 
 
 @pytest.mark.slow

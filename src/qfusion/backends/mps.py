@@ -27,7 +27,9 @@ _OPTIONS = ("max_bond_dimension", "truncation_threshold")
 
 class MPSBackend(Backend):
     name = "mps"
-    capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=False, sampled=True,
+    # exact: ``simulate`` returns a state (an MPS), as Capabilities defines it; truncation makes it
+    # approximate, and the result's metadata says by how much
+    capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, sampled=True,
                                 representation="mps", options=_OPTIONS)
 
     def memory_estimate(self, circuit, *, dtype=np.complex128, max_bond_dimension=None) -> int | None:

@@ -23,6 +23,16 @@ class AutoBackend(Backend):
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
                                 options=_PLANNER_OPTIONS + ("observables",), representation="planner")
 
+    def memory_estimate(self, circuit, *, dtype=np.complex128) -> int | None:
+        """What the backend the plan would choose for a final state needs (None: no backend fits)."""
+        from qfusion.errors import CircuitTooLargeError
+        from qfusion.hpc.planner import plan
+        try:
+            chosen = plan(circuit, shots=None, dtype=dtype).chosen
+        except CircuitTooLargeError:
+            return None
+        return None if chosen.memory_bytes is None else int(min(chosen.memory_bytes, 2.0 ** 62))
+
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             resources=None, noise_model=None, max_bond_dimension=None, **options):
         bound = circuit.bind(params) if params is not None else circuit

@@ -220,7 +220,7 @@ def _memory_check(memory: float, resources: Resources, what: str) -> str | None:
 
 def _statevector(name, backend, representation, circuit, f: CircuitFeatures, request, resources, model):
     n = f.num_qubits
-    memory = backend.memory_estimate(circuit, dtype=request.dtype) or 2.0 ** min(n, 1000) * request.itemsize
+    memory = _as_float(backend.memory_estimate(circuit, dtype=request.dtype)) or 2.0 ** min(n, 1000) * request.itemsize
     if n > 60 or memory > resources.memory_bytes:
         return Candidate(name, representation, None, memory,
                          f"the state vector needs 2^{n} amplitudes ({memory:.2g} B); "
@@ -240,7 +240,8 @@ def _statevector(name, backend, representation, circuit, f: CircuitFeatures, req
 
 def _density_matrix(name, backend, representation, circuit, f: CircuitFeatures, request, resources, model):
     n = f.num_qubits
-    memory = backend.memory_estimate(circuit, dtype=request.dtype) or 2.0 ** min(2 * n, 1000) * request.itemsize
+    memory = (_as_float(backend.memory_estimate(circuit, dtype=request.dtype))
+              or 2.0 ** min(2 * n, 1000) * request.itemsize)
     if n > 30 or memory > resources.memory_bytes:
         return Candidate(name, representation, None, memory,
                          f"the density matrix needs 4^{n} entries ({memory:.2g} B); "
@@ -278,7 +279,7 @@ def _mps(name, backend, representation, circuit, f: CircuitFeatures, request, re
 
 def _stabilizer(name, backend, representation, circuit, f: CircuitFeatures, request, resources, model):
     n = f.num_qubits
-    memory = backend.memory_estimate(circuit, dtype=request.dtype) or 2.0 * n * n / 8 + 1024
+    memory = _as_float(backend.memory_estimate(circuit, dtype=request.dtype)) or 2.0 * n * n / 8 + 1024
     if request.observables is not None and not _pauli_observables(request.observables):
         return Candidate(name, representation, None, memory, "expectation values of Pauli sums only")
     reject = _memory_check(memory, resources, "the tableau")
@@ -294,3 +295,13 @@ def _pauli_observables(observables) -> bool:
 
 _ESTIMATORS = {"statevector": _statevector, "density_matrix": _density_matrix, "mps": _mps,
                "stabilizer": _stabilizer}
+
+
+def _as_float(estimate) -> float | None:
+    """A backend's memory estimate as a float (exact integers of 2^2000 bytes are infinite here)."""
+    if estimate is None:
+        return None
+    try:
+        return float(estimate)
+    except OverflowError:
+        return float("inf")
