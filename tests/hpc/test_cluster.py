@@ -132,3 +132,11 @@ def test_the_estimator_runs_parameter_sets_on_an_executor(cluster):
     assert remote.metadata["tasks"] > 1
     with pytest.raises(BackendError, match="exact estimates"):
         qf.Estimator(executor=cluster, shots=100).run(c, observables[0], params[:2])
+
+
+def test_a_quantum_kernel_simulates_its_states_on_the_cluster(cluster):
+    from qfusion.qml import FidelityKernel, ZZFeatureMap
+    X = np.random.default_rng(4).uniform(0, 2, size=(30, 3))
+    here = FidelityKernel(ZZFeatureMap(3)).evaluate(X)
+    there = FidelityKernel(ZZFeatureMap(3), executor=cluster).evaluate(X)
+    np.testing.assert_allclose(there, here, atol=1e-12)

@@ -27,7 +27,12 @@ from qfusion.errors import DataError
 class QuantumKernel:
     """What both kernels share: the feature map, its weights, the backend and shots."""
 
-    def __init__(self, feature_map, *, backend="statevector", shots: int | None = None, seed=None, weights=None):
+    def __init__(self, feature_map, *, backend="statevector", shots: int | None = None, seed=None, weights=None,
+                 executor=None):
+        if executor is not None and not hasattr(executor, "map"):
+            raise DataError(f"executor= takes an object with map(fn, items) (concurrent.futures, qf.hpc.Cluster), "
+                            f"got {executor!r}")
+        self.executor = executor  # where the samples' states are simulated, in chunks (None: here)
         if not hasattr(feature_map, "circuit") or not hasattr(feature_map, "input_columns"):
             raise DataError(f"feature_map must be a qfusion.qml feature map, got {type(feature_map).__name__}")
         if shots is not None and (int(shots) != shots or shots < 1):
@@ -50,10 +55,22 @@ class QuantumKernel:
         return self.shots is None and get_backend(self.backend).capabilities.exact
 
     def states(self, X) -> np.ndarray:
-        return self.feature_map.states(X, self.weights)
+        """The feature map's states of the rows of ``X``: here in one batch, or with ``executor=`` in
+        chunks of rows on it (a Dask cluster through ``qf.hpc.Cluster``), in order."""
+        if self.executor is None or len(X) < 2:
+            return self.feature_map.states(X, self.weights)
+        X = np.asarray(X)
+        chunks = np.array_split(X, min(len(X), 16))
+        parts = self.executor.map(_states_of_rows, [(self.feature_map, self.weights, c) for c in chunks])
+        return np.concatenate(list(parts))
 
     def __call__(self, X, Y=None) -> np.ndarray:
         return self.evaluate(X, Y)
+
+
+def _states_of_rows(job) -> np.ndarray:
+    feature_map, weights, rows = job
+    return feature_map.states(rows, weights)
 
 
 class FidelityKernel(QuantumKernel):
@@ -205,8 +222,8 @@ class ProjectedKernel(QuantumKernel):
     """
 
     def __init__(self, feature_map, *, gamma: float = 1.0, backend="statevector", shots: int | None = None,
-                 seed=None, weights=None):
-        super().__init__(feature_map, backend=backend, shots=shots, seed=seed, weights=weights)
+                 seed=None, weights=None, executor=None):
+        super().__init__(feature_map, backend=backend, shots=shots, seed=seed, weights=weights, executor=executor)
         if not gamma > 0:
             raise DataError(f"gamma must be positive, got {gamma!r}")
         self.gamma = float(gamma)
