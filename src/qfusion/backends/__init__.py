@@ -70,10 +70,10 @@ def get(backend: str | Backend) -> Backend:
 
     >>> get("statevector")
     <StatevectorBackend 'statevector'>
-    >>> get("nonexistent")
+    >>> get("zzz")
     Traceback (most recent call last):
     ...
-    qfusion.errors.BackendError: unknown backend 'nonexistent'; available: ...
+    qfusion.errors.BackendError: unknown backend 'zzz'; available: ...
     """
     if isinstance(backend, Backend):
         return backend
