@@ -156,13 +156,13 @@ def lower(circuit: Circuit, params=None) -> Program:
     circuit = bind_params(circuit, params)
     ops = lower_instructions(circuit, "the state-vector simulator")
     phase = float(circuit.global_phase)
-    terminal = _terminal_measurements(ops)
+    terminal = terminal_measurements(ops)
     if terminal is not None:
         ops = [op for op in ops if not isinstance(op, MeasureOp)]
     return Program(circuit.num_qubits, circuit.num_clbits, tuple(ops), phase, terminal)
 
 
-def _terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:
+def terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:
     """The measurements as (qubit, clbit) if none is followed by anything touching its qubit,
     and nothing is conditioned or reset; else None (shots must then run one by one)."""
     measured: set[int] = set()

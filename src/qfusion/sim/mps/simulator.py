@@ -29,7 +29,14 @@ from qfusion.circuit.circuit import Circuit
 from qfusion.errors import CircuitError
 from qfusion.sim.mps.route import SegmentPlan, bond_bits, route
 from qfusion.sim.mps.state import MPSState
-from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp, bind_params, check_shots, lower_instructions
+from qfusion.sim.plan import (
+    GateOp,
+    MeasureOp,
+    bind_params,
+    check_shots,
+    lower_instructions,
+    terminal_measurements,
+)
 from qfusion.sim.program import Executor, bits_value, walk
 
 _DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
@@ -76,24 +83,10 @@ def lower(circuit: Circuit, params=None) -> MPSProgram:
     """Bind ``params`` and lower ``circuit``; measurements that can all wait for the end are taken out."""
     circuit = bind_params(circuit, params)
     ops = lower_instructions(circuit, "the MPS simulator")
-    terminal = _terminal_measurements(ops)
+    terminal = terminal_measurements(ops)
     if terminal is not None:
         ops = [op for op in ops if not isinstance(op, MeasureOp)]
     return MPSProgram(circuit.num_qubits, circuit.num_clbits, tuple(ops), float(circuit.global_phase), terminal)
-
-
-def _terminal_measurements(ops):
-    measured: set[int] = set()
-    pairs = []
-    for op in ops:
-        if isinstance(op, (ConditionalOp, ResetOp)):
-            return None
-        if isinstance(op, MeasureOp):
-            measured.add(op.qubit)
-            pairs.append((op.qubit, op.clbit))
-        elif measured.intersection(op.qubits):
-            return None
-    return tuple(pairs)
 
 
 def circuit_bond_bits(circuit: Circuit, params=None) -> tuple[float, ...]:

@@ -256,17 +256,26 @@ def admin_page(request: Request, created: str = "") -> Response:
     return response
 
 
-@router.post("/admin/tokens")
-async def admin_create_token(request: Request) -> Response:
+async def _admin_form(request: Request):
+    """``(user, form, None)`` for an admin's form post with a valid CSRF token, else ``(None, None, the
+    response)``: the sign-in page, the admins-only page, or the CSRF refusal."""
     try:
         user = _admin(request)
     except _SignIn:
-        return _redirect("/ui/login")
+        return None, None, _redirect("/ui/login")
     except ServiceError as exc:
-        return _page(request, "error.html", 403, user=None, title="Admins only", message=str(exc))
+        return None, None, _page(request, "error.html", 403, user=None, title="Admins only", message=str(exc))
     form = await _form(request)
     if not session.check_csrf(_secret(request), request.cookies.get(session.SESSION_COOKIE), form.get("csrf")):
-        return _refuse_csrf(request, user)
+        return None, None, _refuse_csrf(request, user)
+    return user, form, None
+
+
+@router.post("/admin/tokens")
+async def admin_create_token(request: Request) -> Response:
+    user, form, refusal = await _admin_form(request)
+    if refusal is not None:
+        return refusal
     store = service(request).store
     try:
         token = store.create_token(form.get("user", ""), form.get("label", "")[:200],
@@ -282,15 +291,9 @@ async def admin_create_token(request: Request) -> Response:
 
 @router.post("/admin/tokens/{token_id}/revoke")
 async def admin_revoke_token(request: Request, token_id: int) -> Response:
-    try:
-        user = _admin(request)
-    except _SignIn:
-        return _redirect("/ui/login")
-    except ServiceError as exc:
-        return _page(request, "error.html", 403, user=None, title="Admins only", message=str(exc))
-    form = await _form(request)
-    if not session.check_csrf(_secret(request), request.cookies.get(session.SESSION_COOKIE), form.get("csrf")):
-        return _refuse_csrf(request, user)
+    user, form, refusal = await _admin_form(request)
+    if refusal is not None:
+        return refusal
     store = service(request).store
     tokens = schema.tokens
     with store.read() as c:
