@@ -50,7 +50,12 @@ def main() -> int:
         for label in labels:
             got, want = state.expectation_value(label), reference.expectation_value(label)
             check(abs(got - want) < 1e-10, f"{num_qubits} qubits: <{label}> {got} != {want}")
-        if num_qubits == 10:
+        if num_qubits == 10:  # and against someone else's simulator: Qiskit's Statevector of the same circuit
+            from qiskit.quantum_info import Statevector
+
+            from qfusion.interop import to_qiskit
+            qiskit_state = np.asarray(Statevector(to_qiskit(c)).data)
+            check(np.abs(np.vdot(qiskit_state, np.asarray(state))) > 1 - 1e-10, "state differs from Qiskit's")
             got, want = state.expectation_value(observable), reference.expectation_value(observable)
             check(abs(got - want) < 1e-10, f"PauliSum {got} != {want}")
             marginal = state.probabilities([9, 0])
