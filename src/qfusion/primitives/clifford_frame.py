@@ -81,9 +81,6 @@ class Frame:
     def __init__(self):
         self.images: dict[int, tuple] = {}
 
-    def is_identity(self) -> bool:
-        return not self.images
-
     def _image(self, q: int, which: int):
         if q in self.images:
             return self.images[q][which]
