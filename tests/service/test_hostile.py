@@ -133,7 +133,7 @@ def test_a_result_the_database_refuses_fails_its_job_and_the_worker_goes_on(tmp_
     """SQLite refusing a value (its length limit, as 'string or blob too big' in the probe)."""
     import sqlite3
 
-    from qfusion.service.server.jobspec import Limits, check_submission
+    from qfusion.service.server.jobspec import SubmissionLimits, check_submission
     from qfusion.service.worker.worker import Worker
     store = Store(str(tmp_path / "jobs.db"))
 
@@ -149,7 +149,7 @@ def test_a_result_the_database_refuses_fails_its_job_and_the_worker_goes_on(tmp_
     ids = []
     for circuit in (wide, qf.qasm.loads(BELL)):
         spec = check_submission({"circuits": [qf.qasm.dumps(circuit, version=3)], "shots": 500, "seed": 1},
-                                Limits())
+                                SubmissionLimits())
         ids.append(store.submit(user, backend="statevector", program="sampler", payload=spec.payload,
                                 num_circuits=1, num_qubits=spec.num_qubits, shots=500)["id"])
     assert Worker(store, ["statevector"], batch=2).run(max_jobs=2) == 2

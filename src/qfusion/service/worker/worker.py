@@ -19,11 +19,11 @@ Nothing stops the worker but a signal: a database that goes away is retried with
 refuses to store (too large, malformed) FAILS its job with the reason.
 
 >>> from qfusion.service.server.store import Store
->>> from qfusion.service.server.jobspec import Limits, check_submission
+>>> from qfusion.service.server.jobspec import SubmissionLimits, check_submission
 >>> store = Store("sqlite://")
 >>> user = store.create_user("ada")
 >>> spec = check_submission({"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit q; bit c; x q; c = measure q;'],
-...                          "shots": 5}, Limits())
+...                          "shots": 5}, SubmissionLimits())
 >>> job = store.submit(user, backend="statevector", program=spec.program, payload=spec.payload, num_circuits=1,
 ...                    num_qubits=1, shots=5)
 >>> Worker(store, ["statevector"]).run(max_jobs=1)
