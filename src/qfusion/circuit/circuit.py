@@ -511,7 +511,16 @@ def iter_gates(circuit: Circuit) -> Iterable[tuple[Gate, tuple[int, ...]]]:
 
 def check_parameter_names(circuit: Circuit, values: Mapping) -> None:
     """Raise :class:`ParameterError` naming the keys of ``values`` that are not parameters of
-    ``circuit``, with its parameters and the ones ``values`` leaves unbound."""
+    ``circuit``, with its parameters and the ones ``values`` leaves unbound.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> c = Circuit(1).rx(Parameter("a"), 0)
+    >>> check_parameter_names(c, {"a": 0.1})
+    >>> check_parameter_names(c, {"b": 0.1})
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.ParameterError: the circuit has no parameter b; its parameters are a (unbound: a)
+    """
     names = [p.name for p in circuit.parameters]
     given = {k.name if isinstance(k, Parameter) else str(k) for k in values}
     unknown = sorted(given - set(names))
