@@ -283,6 +283,26 @@ def test_cancel_stops_the_executor_and_short_jobs_are_not_claimed_behind_a_long_
     assert '"job.returned"' not in running.logs("worker")
 
 
+@pytest.mark.slow
+def test_a_killed_worker_leaves_no_executor_running_its_job(service_of):
+    """A SIGKILLed worker cannot stop its executor: the executor sees its parent die and ends at once,
+    rather than running the job to its end (for a minute here) while another worker runs it again."""
+    running, store, tokens = service_of(lease_s=2.0, heartbeat_s=0.4)
+    client = http(running, tokens["ada"])
+    job = client.post("/v1/jobs", json={"circuits": [long_circuit(20, 2000)], "shots": 50, "seed": 1}).json()
+    [worker] = running.workers
+    wait_until(lambda: f'"job.started", "job_id": "{job["id"]}"' in running.logs("worker"))
+    executor = executor_of(worker)
+    time.sleep(1.0)  # it runs the job
+    assert alive(executor)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
+    wait_until(lambda: not alive(executor), timeout=5)
+    start_worker(running)  # the job's lease expires, and the new worker runs it again
+    wait_until(lambda: '"attempt": 2' in running.logs("worker") and state_of(store, job["id"]) == "RUNNING")
+    assert client.post(f"/v1/jobs/{job['id']}/cancel").json()["state"] == "CANCELLED"
+
+
 # -- 6. NUL bytes and other strings; 7. strict types and idempotency conflicts ----------------------------
 @pytest.mark.slow
 def test_strings_types_and_idempotency_keys_are_checked_at_the_boundary(service_of):
