@@ -36,6 +36,7 @@ from qfusion.qasm.syntax import (
     Operand,
     Reset,
 )
+from qfusion.qasm.timing import TimingParser
 
 _COMPOUND = {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
@@ -55,7 +56,7 @@ def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -
     return parser._call()
 
 
-class Parser(DeclarationParser, SubroutineParser):
+class Parser(DeclarationParser, SubroutineParser, TimingParser):
     """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,
@@ -234,7 +235,8 @@ class Parser(DeclarationParser, SubroutineParser):
                     args.append(self.expression())
             stream.expect(")", f"the parameters of '{name.text}'")
         if stream.at("[") and self.version >= 3:
-            raise stream.token.error(f"durations on gate calls ('{name.text}[...]') are not supported")
+            raise stream.token.error(f"durations on gate calls ('{name.text}[...]') are not supported; "
+                                     f"a delay before or after the gate gives it time")
         operands = []
         if not stream.at(";"):
             operands.append(self.operand())

@@ -54,6 +54,9 @@ class Symbols:
     def _classical_decl(self, decl: ClassicalDecl, context) -> None:
         if decl.type_name == "bit":
             return self._bit_decl(decl, context)
+        if decl.type_name in ("duration", "stretch"):
+            self._check_new_name(decl.name_token, decl.name, context.scope)
+            return self.time_decl(decl, context)
         name, token = decl.name, decl.name_token
         self._check_new_name(token, name, context.scope)
         if decl.modifier == "output":
