@@ -174,7 +174,7 @@ def test_unicode_names_and_bare_blocks():
     ("array[int, 2] a;", "'array' variables are not supported"),
     ("bit[2] c; c = 3;", "classical arithmetic on bits is not supported"),
     ("bit[2] c; c[0] = 1;", "classical arithmetic on bits is not supported"),
-    ("qubit q; h $0;", "physical qubits ($0, $1, ...) are not supported"),
+    ("qubit q; h $0;", "a program uses either physical or declared qubits"),
     ("qubit q; rx(100ns) q;", "parameter 1 of 'rx' must be a number, got Duration"),
     ("qubit q; rx(2im) q;", "imaginary numbers such as '2im' are not supported"),
     ("qubit q; rx(2x) q;", "invalid number literal '2x'"),

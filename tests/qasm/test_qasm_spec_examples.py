@@ -18,7 +18,7 @@ EXAMPLES = sorted(f for f in os.listdir(SPEC) if f.endswith(".qasm"))
 NOT_READ = {
     "arrays.qasm": "'#dim = n'",                      # arrays are not in the IR
     "cphase.qasm": "unknown gate 'CX'",               # the file has no include and uses CX (a spec bug)
-    "dd.qasm": "physical qubits",                     # and 'u $3;' has no parameters (a spec bug)
+    "dd.qasm": "unknown gate 'u'",                    # 'u $3;': no such gate without parameters (a spec bug)
     "defcal.qasm": "'defcalgrammar' is not supported",
     "gateteleport.qasm": "classical arithmetic on bits",   # needs run-time classical values
     "ipe.qasm": "used before it is given a value",    # angles computed from measurements at run time

@@ -130,6 +130,8 @@ class _Exporter:
         if sum(r.size for r in registers) != total:
             registers = [Register(default, total)] if total else []
         labels, declared = [], []
+        if prefix == "q" and [r.name for r in registers] == ["$"]:   # physical qubits, written back as $0, $1, ...
+            return [], [f"${i}" for i in range(total)]
         for register in registers:
             name = self._new_name(register.name, prefix)
             declared.append((name, register.size))

@@ -135,6 +135,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
                 raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments "
                                           f"by name ({', '.join(context.qubits)}); found '{operand.name}'")
             return [context.qubits[operand.name]], True
+        if operand.name[0] == "$":
+            return [self.physical_qubit(operand)], True
         register = self.alias(operand.name, context, "qubits") or self.qregs.get(operand.name)
         if register is None:
             kind = "a classical register" if operand.name in self.cregs else "not declared"

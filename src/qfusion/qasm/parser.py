@@ -124,8 +124,6 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
                 return None
             if token.text == "{" and self.version >= 3:
                 return Block(token, self.block("'{'"))
-            if token.text == "$":
-                raise token.error("physical qubits ($0, $1, ...) are not supported; declare a register")
             raise token.error(f"expected a statement, found {token.describe()}")
         if token.kind != "id":
             raise token.error(f"expected a statement, found {token.describe()}")
@@ -251,8 +249,15 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
         """``name`` or ``name[index]``."""
         stream = self.stream
         token = stream.token
-        if token.text == "$":
-            raise token.error("physical qubits ($0, $1, ...) are not supported; declare a register")
+        if token.text == "$" and self.version >= 3:   # a physical qubit, $0, $1, ...
+            stream.next()
+            number = stream.token
+            if number.kind != "int" or number.offset != token.offset + 1 or not number.text.isdigit():
+                raise token.error("expected a physical qubit such as $0 (a '$' and its number)")
+            stream.next()
+            if stream.at("["):
+                raise stream.token.error(f"physical qubit ${number.text} is a single qubit and cannot be indexed")
+            return Operand(token, "$" + number.text, None)
         if token.kind != "id" or token.text in self.keywords:
             raise token.error(f"expected a qubit or bit, found {token.describe()}")
         stream.next()
