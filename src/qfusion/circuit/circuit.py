@@ -230,6 +230,17 @@ class Circuit(GateBuilder, AnnotationBuilder):
         qubits = qubits or tuple(range(self.num_qubits))
         return self.append(Barrier(len(qubits)), qubits)
 
+    def delay(self, duration, *qubits: int, unit: str = "s") -> Circuit:
+        """Make ``qubits`` (all qubits when none are given) idle for ``duration`` ``unit``
+        (``ns``, ``us``, ``ms``, ``s``, ``dt``), or for a :class:`~qfusion.circuit.timing.Duration`.
+
+        >>> Circuit(2).x(0).delay(100, 0, unit="ns").instructions[-1].operation
+        Delay(1, 100ns)
+        """
+        from qfusion.circuit.timing import Delay, as_duration
+        qubits = qubits or tuple(range(self.num_qubits))
+        return self.append(Delay(len(qubits), as_duration(duration, unit)), qubits)
+
     def c_if(self, clbits: int | Sequence[int], value: int) -> Circuit:
         """Condition the last instruction on ``clbits`` (read little-endian) equalling ``value``.
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Measure, Operation
+from qfusion.circuit.timing import Delay
 from qfusion.errors import NoiseError, QfusionWarning
 from qfusion.noise.channel import Channel, NoiseOperation
 from qfusion.noise.channels import thermal_relaxation
@@ -243,7 +244,8 @@ class NoiseModel:
         ``durations`` (for idle noise): a dict from gate name, or from ``(name, qubits)``,
         to a duration, or a function ``Instruction -> duration``; instructions it does not
         cover take no time. Instructions start as soon as their qubits are free (ASAP), and
-        each wait of a qubit gets the idle error for its length; barriers align their qubits.
+        each wait of a qubit gets the idle error for its length; barriers align their qubits. A
+        :class:`~qfusion.circuit.Delay` gets the idle error for its duration, with or without ``durations``.
         A qubit gets no idle noise after its last measurement.
 
         >>> import numpy as np
@@ -268,9 +270,13 @@ class NoiseModel:
                 start = max((free[q] for q in inst.qubits), default=0.0)
                 for q in inst.qubits:
                     self._append_idle(noisy, q, start - free[q])
-                end = start + (0.0 if isinstance(op, Barrier) else float(duration_of(inst)))
+                end = start + (op.seconds() if isinstance(op, Delay) else
+                               0.0 if isinstance(op, Barrier) else float(duration_of(inst)))
                 for q in inst.qubits:
                     free[q] = end
+            if isinstance(op, Delay) and self._idle:   # a delay is idle time the circuit states
+                for q in inst.qubits:
+                    self._append_idle(noisy, q, op.seconds())
             if isinstance(op, Barrier) or isinstance(op, NoiseOperation):
                 noisy.instructions.append(inst)
                 continue
