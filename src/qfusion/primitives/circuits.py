@@ -16,11 +16,12 @@ from collections.abc import Mapping
 import numpy as np
 
 from qfusion.circuit import Barrier, Circuit, CircuitGate, Gate, Measure
+from qfusion.circuit.timing import Delay
 from qfusion.errors import CircuitError
 
 
 def unitary_part(circuit: Circuit) -> Circuit:
-    """``circuit`` without barriers and final measurements; anything else non-unitary is refused.
+    """``circuit`` without barriers and final measurements (delays stay); anything else non-unitary is refused.
 
     A measurement counts as final when no later instruction touches its qubit.
 
@@ -31,6 +32,9 @@ def unitary_part(circuit: Circuit) -> Circuit:
     measured: set[int] = set()
     for inst in circuit.instructions:
         op = inst.operation
+        if isinstance(op, Delay):                 # timing, kept for devices that decohere while idle
+            out.append(op, inst.qubits)
+            continue
         if isinstance(op, Barrier):
             continue
         if isinstance(op, Measure) and inst.condition is None:
