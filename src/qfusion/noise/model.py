@@ -25,6 +25,8 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Measure, Operation
 from qfusion.circuit.timing import Delay
@@ -38,18 +40,34 @@ from qfusion.noise.readout import ReadoutError
 class Relaxation:
     """Idle noise from ``t1``, ``t2``: called with a duration it gives the thermal-relaxation channel.
 
+    ``detuning`` (Hz) adds a coherent error: the qubit's frame is off its frequency by that much,
+    so an idle stretch ``t`` also rotates it by ``RZ(2 pi detuning t)`` (a spin echo undoes it;
+    Markovian relaxation it does not).
+
     >>> Relaxation(t1=100e-6, t2=80e-6)(1e-6).name
     'thermal_relaxation'
+    >>> import numpy as np
+    >>> plus = np.full((2, 2), 0.5, dtype=complex)
+    >>> rho = Relaxation(t1=math.inf, t2=math.inf, detuning=1e5)(2.5e-6).apply(plus)   # a quarter turn
+    >>> np.round(rho[1, 0], 6)
+    np.complex128(0.5j)
     """
     t1: float
     t2: float
     excited_population: float = 0.0
+    detuning: float = 0.0
 
     def __post_init__(self):
         thermal_relaxation(self.t1, self.t2, 0.0, self.excited_population)  # checks the parameters
+        if not math.isfinite(self.detuning):
+            raise NoiseError(f"the detuning must be a finite frequency in Hz, got {self.detuning!r}")
 
     def __call__(self, duration: float) -> Channel:
-        return thermal_relaxation(self.t1, self.t2, duration, self.excited_population)
+        channel = thermal_relaxation(self.t1, self.t2, duration, self.excited_population)
+        if self.detuning and duration > 0:
+            phase = 2 * math.pi * self.detuning * duration
+            channel = channel.compose(Channel.from_unitary(np.diag([1.0, np.exp(1j * phase)]), "detuning"))
+        return channel
 
 
 class ReadoutOperation(Operation):
@@ -336,6 +354,8 @@ class NoiseModel:
             elif isinstance(error, Relaxation):
                 spec = {"relaxation": {"t1": error.t1, "t2": error.t2,
                                        "excited_population": error.excited_population}}
+                if error.detuning:
+                    spec["relaxation"]["detuning"] = error.detuning
             else:
                 raise NoiseError("an idle error given as a plain function cannot be saved; use Relaxation")
             idle.append({"qubit": key, **spec})

@@ -102,6 +102,10 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
     end = [None] * n
     first = [None] * n
     for index, inst in enumerate(instructions):
+        if isinstance(inst.operation, Delay):
+            for q in inst.qubits:
+                end[q] = starts[index] + durations[index] if first[q] is not None else end[q]
+            continue
         if isinstance(inst.operation, Barrier):
             continue
         for q in inst.qubits:
