@@ -5,7 +5,8 @@
     python3 dev.py test    # create .venv, install qfusion with test extras; lint-imports, ruff, mypy, the whole test suite
     python3 dev.py bench   # install the peer simulators too and run the benchmarks
 
-``test`` also installs Debian's Chromium for the dashboard's browser tests (.ci/browser.py) and starts a
+``test`` also installs Debian's Chromium for the dashboard's browser tests (.ci/browser.py), Mitiq in its
+own .venv-mitiq for the mitigation cross-checks (.ci/mitiq.py; Mitiq pins NumPy and Cirq), and starts a
 throw-away PostgreSQL server for the job-service tests (.ci/postgres.py:
 Debian's package, installed with apt-get if missing; a server already running is reused) and
 stops it afterwards; where it cannot be had, those tests skip and say why.
@@ -81,6 +82,7 @@ def main(argv: list[str]) -> int:
             print(f"{failure} (see above)", file=sys.stderr)
             return code
     with_browser()
+    with_mitiq()
     return with_postgres(lambda: run(["-m", "pytest", "-n", "2", "-q", *rest]))
 
 
@@ -95,6 +97,21 @@ def with_browser() -> None:
     except (browser.Unavailable, OSError) as exc:
         os.environ["QFUSION_TEST_CHROMIUM_SKIP"] = str(exc)
         print(f"browser tests will skip: {exc}", file=sys.stderr, flush=True)
+
+
+def with_mitiq() -> None:
+    """Point the Mitiq cross-checks at .venv-mitiq (.ci/mitiq.py builds it once), or say why they skip."""
+    if os.environ.get("QFUSION_MITIQ_PYTHON"):
+        return
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("qfusion_ci_mitiq", ROOT / ".ci" / "mitiq.py")
+    mitiq = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mitiq)
+    try:
+        os.environ["QFUSION_MITIQ_PYTHON"] = mitiq.ensure_installed()
+    except (mitiq.Unavailable, OSError) as exc:
+        os.environ["QFUSION_MITIQ_SKIP"] = str(exc)
+        print(f"Mitiq cross-checks will skip: {exc}", file=sys.stderr, flush=True)
 
 
 def with_postgres(job) -> int:

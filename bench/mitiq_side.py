@@ -1,7 +1,7 @@
 """The Mitiq half of bench_mitigation.py, run in Mitiq's own virtual environment (Mitiq pins NumPy and
 Cirq versions the main one does not have). Reads JSON requests on stdin, one a line, and writes one JSON answer a line.
 
-    /work/venv-mitiq/bin/python bench/mitiq_side.py < request.json
+    .venv-mitiq/bin/python bench/mitiq_side.py < request.json     # python3 .ci/mitiq.py builds it
 """
 
 import json
@@ -15,7 +15,11 @@ from mitiq.rem import generate_tensored_inverse_confusion_matrix, mitigate_measu
 from mitiq.zne import inference, scaling
 
 FACTORIES = {"richardson": inference.RichardsonFactory, "linear": inference.LinearFactory}
-FOLDS = {"global": scaling.fold_global, "left": scaling.fold_gates_from_left, "right": scaling.fold_gates_from_right}
+# Mitiq 1.x has global and random folding (it dropped folding from the left and the right)
+FOLDS = {name: getattr(scaling, attr) for name, attr in (("global", "fold_global"), ("random", "fold_gates_at_random"),
+                                                         ("left", "fold_gates_from_left"),
+                                                         ("right", "fold_gates_from_right"))
+         if hasattr(scaling, attr)}
 
 
 def fold(request):

@@ -1,6 +1,7 @@
 """Cross-checks against Mitiq run in its own interpreter (Mitiq pins NumPy/Cirq versions the main
-environment does not have): set ``QFUSION_MITIQ_PYTHON`` to a Python with ``mitiq``, ``qiskit`` and
-``ply`` installed; skipped otherwise."""
+environment does not have): ``QFUSION_MITIQ_PYTHON`` names a Python with ``mitiq``, ``qiskit`` and
+``ply`` installed; ``python3 dev.py test`` builds one in .venv-mitiq (.ci/mitiq.py) and sets it, or
+sets ``QFUSION_MITIQ_SKIP`` to the reason it could not."""
 
 import json
 import os
@@ -15,7 +16,8 @@ from qfusion.mitigation import extrapolate, fold_global
 
 PYTHON = os.environ.get("QFUSION_MITIQ_PYTHON")
 SIDE = Path(__file__).resolve().parents[2] / "bench" / "mitiq_side.py"
-pytestmark = pytest.mark.skipif(not PYTHON, reason="QFUSION_MITIQ_PYTHON (a Python with Mitiq) is not set")
+pytestmark = pytest.mark.skipif(not PYTHON, reason=os.environ.get(
+    "QFUSION_MITIQ_SKIP", "QFUSION_MITIQ_PYTHON (a Python with Mitiq) is not set; python3 .ci/mitiq.py builds one"))
 
 
 def ask(*requests):

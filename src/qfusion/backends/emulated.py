@@ -214,7 +214,8 @@ def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=
         timing[id(step)] = duration
         compact.instructions.append(step)
         for q in physical_qubits if noise else ():
-            channel = _step_noise(device.qubits[q].t1, device.qubits[q].t2, duration, loss)
+            qubit = device.qubits[q]
+            channel = _step_noise(qubit.t1, qubit.t2, duration, loss, qubit.detuning)
             compact.instructions.append(Instruction(channel.to_operation(), (index[q],)))
 
     for position, inst in enumerate(transpiled.instructions):
@@ -239,9 +240,9 @@ def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=
 
 
 @lru_cache(maxsize=1024)
-def _step_noise(t1: float, t2: float, duration: float, loss: float):
-    """Relaxation for ``duration``, then the loss of the qubit with probability ``loss``."""
-    channel = Relaxation(t1, t2)(duration)
+def _step_noise(t1: float, t2: float, duration: float, loss: float, detuning: float = 0.0):
+    """Relaxation (and the detuning's turn) for ``duration``, then the loss of the qubit with probability ``loss``."""
+    channel = Relaxation(t1, t2, detuning=detuning)(duration)
     return channel.compose(erasure(loss)) if loss > 0 else channel
 
 

@@ -43,10 +43,16 @@ class GateCalibration:
 
 @dataclass(frozen=True)
 class QubitCalibration:
-    """Coherence times (s) and readout assignment errors ``(P(1|0), P(0|1))`` of one qubit."""
+    """Coherence times (s) and readout assignment errors ``(P(1|0), P(0|1))`` of one qubit.
+
+    ``detuning`` (Hz) is a coherent idle error: the qubit's frequency is off its rotating frame by
+    that much (a miscalibration, or a shift that drifts slower than a shot), so while it waits it
+    also turns by ``RZ(2 pi detuning t)``. Dynamical decoupling undoes it; 0 means none.
+    """
     t1: float
     t2: float
     readout_error: tuple[float, float] = (0.0, 0.0)
+    detuning: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,22 @@ class Device:
         return distance_matrix(self.coupling_map, n)
 
     # -- noise ---------------------------------------------------------------------------------
+    def with_detuning(self, detuning) -> Device:
+        """This device with a coherent idle error: ``detuning`` Hz on every qubit, or one value per qubit.
+
+        >>> from qfusion.devices import get
+        >>> get("trapped_ion").with_detuning(20.0).qubits[3].detuning
+        20.0
+        """
+        values = np.broadcast_to(np.asarray(detuning, dtype=float), (self.num_qubits,)) \
+            if np.ndim(detuning) == 0 else np.asarray(detuning, dtype=float)
+        if values.shape != (self.num_qubits,) or not np.all(np.isfinite(values)):
+            raise DeviceError(f"detuning must be one finite number (Hz) or {self.num_qubits} of them, "
+                              f"got {detuning!r}")
+        from dataclasses import replace
+        return replace(self, qubits=tuple(replace(q, detuning=float(v)) for q, v in zip(self.qubits, values,
+                                                                                          strict=True)))
+
     def noise_model(self):
         """The :class:`qfusion.noise.NoiseModel` of this device's calibrations."""
         from qfusion.devices.noise import device_noise_model

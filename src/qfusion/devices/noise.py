@@ -5,7 +5,8 @@ each of its qubits, and by erasure where the device loses qubits. The depolarizi
 chosen so that the gate's total average infidelity equals its calibrated ``error`` (as
 qiskit-aer's ``NoiseModel.from_backend``): relaxation during the gate is part of the error
 that randomized benchmarking measures. Idle qubits relax with their T1 and T2; measurements
-have the calibrated assignment errors.
+have the calibrated assignment errors. A qubit with a ``detuning`` also turns about Z while idle
+(a coherent error; during gates it is taken as part of the calibrated gate error).
 
 >>> from qfusion.devices import get
 >>> model = device_noise_model(get("trapped_ion"), (0, 1))
@@ -75,7 +76,7 @@ def device_noise_model(device, physical_qubits=None) -> NoiseModel:
         p10, p01 = calibration.readout_error    # (P(1|0), P(0|1))
         if p10 or p01:
             model.add_readout_error(readout_error(p01, p10), k)
-        model.add_idle_error(Relaxation(calibration.t1, calibration.t2), k)
+        model.add_idle_error(Relaxation(calibration.t1, calibration.t2, detuning=calibration.detuning), k)
     position = {q: k for k, q in enumerate(physical)}
     for a, b in device.edges:
         if a in position and b in position:

@@ -19,6 +19,10 @@ not available to re-check - "cited" -, or is a modelling choice of ours - "model
   32 / 24 / 32 ns, CZ 4.1e-3 / 3.8e-3 / 1.8e-3 at 68 / 84 / 68 ns, T1 185 / 145 / 283 us,
   T2 141 / 88 / 144 us, readout 2.3e-2 / 7.6e-3 / 9.5e-3 at 1560 / 1560 / 2280 ns. (T2 was
   150 us, above all three medians; now 140 us.)
+* ``coherent_idle=True``: a fixed detuning per qubit, log-normal around 20 kHz (60 % spread) with a
+  random sign - model, of the order of the qubit-frequency shifts from two-level-system defects
+  and residual ZZ that transmon experiments report as tens of kHz (Burnett et al., npj Quantum Inf.
+  5, 54 (2019); Sundaresan et al., PRX Quantum 1, 020318 (2020)) - cited. Off by default.
 * qubit-to-qubit spread (log-normal, 25 % T1, 30 % T2, 40 % readout) and the 0.7 / 1.3 split of
   the readout error between P(1|0) and P(0|1) - model; max 100,000 shots - cited (IBM job limit);
   max duration 1 ms - model.
@@ -80,14 +84,23 @@ def _spread(count: int, mean: float, relative: float, seed: int) -> np.ndarray:
     return mean * np.exp(relative * rng.standard_normal(count) - relative ** 2 / 2)
 
 
-def superconducting() -> Device:
-    """27 transmons on IBM's heavy-hex lattice with CZ, SX, X and virtual RZ (Heron-like medians)."""
+def superconducting(coherent_idle: bool = False) -> Device:
+    """27 transmons on IBM's heavy-hex lattice with CZ, SX, X and virtual RZ (Heron-like medians).
+
+    ``coherent_idle=True`` adds a coherent idle error: each qubit's frequency is off its frame by a
+    fixed detuning (20 kHz typical, either sign), which dynamical decoupling refocuses.
+
+    >>> [round(q.detuning / 1e3, 1) for q in superconducting(coherent_idle=True).qubits[:3]]
+    [11.3, 15.0, -45.3]
+    """
     n = 27
     t1 = _spread(n, 200e-6, 0.25, 1)
     t2 = np.minimum(_spread(n, 140e-6, 0.3, 2), 2 * t1)
     readout = _spread(n, 0.015, 0.4, 3)
-    qubits = tuple(QubitCalibration(float(a), float(b), (float(r) * 0.7, float(r) * 1.3))
-                   for a, b, r in zip(t1, t2, readout, strict=False))
+    detuning = _spread(n, 20e3, 0.6, 4) * np.random.default_rng(5).choice([-1.0, 1.0], n) if coherent_idle \
+        else np.zeros(n)
+    qubits = tuple(QubitCalibration(float(a), float(b), (float(r) * 0.7, float(r) * 1.3), float(f))
+                   for a, b, r, f in zip(t1, t2, readout, detuning, strict=False))
     return Device(
         name="superconducting", modality="superconducting", num_qubits=n,
         native_gates=("rz", "sx", "x", "cz"), coupling_map=heavy_hex_27(),

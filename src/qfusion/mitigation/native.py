@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Gate
+from qfusion.circuit.modifiers import BroadcastGate
 from qfusion.transpiler.atoms import route_by_moves
 from qfusion.transpiler.passes import translate, two_qubit_count
 from qfusion.transpiler.scheduling import schedule_circuit
@@ -46,7 +47,7 @@ def rebuild(template, instructions, *, device=None, global_phase: float = 0.0, n
         out.global_phase = float(out.global_phase) + global_phase
         return out
     device = device or template.device
-    native, phase = translate(list(instructions), target_of(device))
+    native, phase = _translate(list(instructions), device)
     moves = route_by_moves(native, device)[0] if template.moves else ()
     out = TranspiledCircuit(template.num_qubits, template.num_clbits if num_clbits is None else num_clbits,
                             name=template.name, global_phase=float(template.global_phase) + phase + global_phase)
@@ -64,6 +65,25 @@ def rebuild(template, instructions, *, device=None, global_phase: float = 0.0, n
                          two_qubit_gates=two_qubit_count(native), depth=out.depth(), duration=schedule.duration,
                          estimated_fidelity=schedule.estimated_fidelity, moves=len(out.moves), schedule=schedule)
     return out
+
+
+def _translate(instructions, device) -> tuple[list[Instruction], float]:
+    """:func:`translate`, keeping the device's global pulses (broadcast gates of a native name) as they are."""
+    target = target_of(device)
+    out: list[Instruction] = []
+    phase = 0.0
+    run: list[Instruction] = []
+    for inst in instructions + [None]:
+        if inst is None or (isinstance(inst.operation, BroadcastGate) and inst.operation.name in target.native):
+            done, extra = translate(run, target)
+            out += done
+            phase += extra
+            run = []
+            if inst is not None:
+                out.append(inst)
+        else:
+            run.append(inst)
+    return out, phase
 
 
 def _plain_copy(circuit, num_clbits=None) -> Circuit:

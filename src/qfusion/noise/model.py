@@ -25,8 +25,11 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Measure, Operation
+from qfusion.circuit.timing import Delay
 from qfusion.errors import NoiseError, QfusionWarning
 from qfusion.noise.channel import Channel, NoiseOperation
 from qfusion.noise.channels import thermal_relaxation
@@ -37,18 +40,34 @@ from qfusion.noise.readout import ReadoutError
 class Relaxation:
     """Idle noise from ``t1``, ``t2``: called with a duration it gives the thermal-relaxation channel.
 
+    ``detuning`` (Hz) adds a coherent error: the qubit's frame is off its frequency by that much,
+    so an idle stretch ``t`` also rotates it by ``RZ(2 pi detuning t)`` (a spin echo undoes it;
+    Markovian relaxation it does not).
+
     >>> Relaxation(t1=100e-6, t2=80e-6)(1e-6).name
     'thermal_relaxation'
+    >>> import numpy as np
+    >>> plus = np.full((2, 2), 0.5, dtype=complex)
+    >>> rho = Relaxation(t1=math.inf, t2=math.inf, detuning=1e5)(2.5e-6).apply(plus)   # a quarter turn
+    >>> np.round(rho[1, 0], 6)
+    np.complex128(0.5j)
     """
     t1: float
     t2: float
     excited_population: float = 0.0
+    detuning: float = 0.0
 
     def __post_init__(self):
         thermal_relaxation(self.t1, self.t2, 0.0, self.excited_population)  # checks the parameters
+        if not math.isfinite(self.detuning):
+            raise NoiseError(f"the detuning must be a finite frequency in Hz, got {self.detuning!r}")
 
     def __call__(self, duration: float) -> Channel:
-        return thermal_relaxation(self.t1, self.t2, duration, self.excited_population)
+        channel = thermal_relaxation(self.t1, self.t2, duration, self.excited_population)
+        if self.detuning and duration > 0:
+            phase = 2 * math.pi * self.detuning * duration
+            channel = channel.compose(Channel.from_unitary(np.diag([1.0, np.exp(1j * phase)]), "detuning"))
+        return channel
 
 
 class ReadoutOperation(Operation):
@@ -243,7 +262,8 @@ class NoiseModel:
         ``durations`` (for idle noise): a dict from gate name, or from ``(name, qubits)``,
         to a duration, or a function ``Instruction -> duration``; instructions it does not
         cover take no time. Instructions start as soon as their qubits are free (ASAP), and
-        each wait of a qubit gets the idle error for its length; barriers align their qubits.
+        each wait of a qubit gets the idle error for its length; barriers align their qubits. A
+        :class:`~qfusion.circuit.Delay` gets the idle error for its duration, with or without ``durations``.
         A qubit gets no idle noise after its last measurement.
 
         >>> import numpy as np
@@ -268,9 +288,13 @@ class NoiseModel:
                 start = max((free[q] for q in inst.qubits), default=0.0)
                 for q in inst.qubits:
                     self._append_idle(noisy, q, start - free[q])
-                end = start + (0.0 if isinstance(op, Barrier) else float(duration_of(inst)))
+                end = start + (op.seconds() if isinstance(op, Delay) else
+                               0.0 if isinstance(op, Barrier) else float(duration_of(inst)))
                 for q in inst.qubits:
                     free[q] = end
+            if isinstance(op, Delay) and self._idle:   # a delay is idle time the circuit states
+                for q in inst.qubits:
+                    self._append_idle(noisy, q, op.seconds())
             if isinstance(op, Barrier) or isinstance(op, NoiseOperation):
                 noisy.instructions.append(inst)
                 continue
@@ -330,6 +354,8 @@ class NoiseModel:
             elif isinstance(error, Relaxation):
                 spec = {"relaxation": {"t1": error.t1, "t2": error.t2,
                                        "excited_population": error.excited_population}}
+                if error.detuning:
+                    spec["relaxation"]["detuning"] = error.detuning
             else:
                 raise NoiseError("an idle error given as a plain function cannot be saved; use Relaxation")
             idle.append({"qubit": key, **spec})

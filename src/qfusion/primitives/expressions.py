@@ -78,7 +78,15 @@ _NUMPY = _Arithmetic(
 
 def value_and_partials(expr, values: Mapping[str, float]) -> tuple[float, dict[str, float]]:
     """``(value, {parameter name: d value / d parameter})`` of a number or expression at ``values``
-    (keyed by parameter name); parameters absent from the expression have no entry."""
+    (keyed by parameter name); parameters absent from the expression have no entry.
+
+    >>> from qfusion.circuit import Parameter
+    >>> a, b = Parameter("a"), Parameter("b")
+    >>> value_and_partials(a * b + 2 * a, {"a": 3.0, "b": 0.5})
+    (7.5, {'a': 2.5, 'b': 3.0})
+    >>> value_and_partials(0.25, {})
+    (0.25, {})
+    """
     if not isinstance(expr, ParameterExpression):
         return float(expr), {}
     value, grads = _walk(expr, values, _MATH, True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
 from qfusion.circuit.modifiers import BroadcastGate
+from qfusion.circuit.timing import Delay
 from qfusion.errors import CircuitError
 from qfusion.noise.channels import relaxation_fidelity
 
@@ -41,6 +42,8 @@ class Schedule:
 
 def instruction_duration(inst, device) -> float:
     op = inst.operation
+    if isinstance(op, Delay):
+        return op.seconds(getattr(device, "dt", None))
     if isinstance(op, Barrier):
         return 0.0
     if isinstance(op, Measure):
@@ -89,7 +92,8 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
             if first[q] is None and not isinstance(inst.operation, Barrier):
                 first[q] = start
             free[q] = start + durations[index]
-            busy[q] += durations[index]
+            if not isinstance(inst.operation, Delay):   # a delay is idle time
+                busy[q] += durations[index]
     total = max(free, default=0.0)
     if method == "alap":
         starts = _alap(instructions, durations, moves_before, total, n)
@@ -98,6 +102,10 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
     end = [None] * n
     first = [None] * n
     for index, inst in enumerate(instructions):
+        if isinstance(inst.operation, Delay):
+            for q in inst.qubits:
+                end[q] = starts[index] + durations[index] if first[q] is not None else end[q]
+            continue
         if isinstance(inst.operation, Barrier):
             continue
         for q in inst.qubits:
