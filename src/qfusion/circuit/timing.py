@@ -138,7 +138,7 @@ class Delay(Barrier):
         super().__init__(int(num_qubits))
         self.duration = duration if isinstance(duration, TimeExpression) else as_duration(duration)
         if isinstance(self.duration, Duration) and self.duration.value < 0:
-            raise CircuitError(f"a delay's duration cannot be negative, got {self.duration}")
+            raise CircuitError(f"a delay cannot be negative, got {self.duration}")
 
     def seconds(self, dt: float | None = None) -> float:
         """The delay in seconds (``dt``: the device's sample time, for a delay in ``dt``). A delay
