@@ -30,7 +30,8 @@ def _brickwork(n: int, layers: int, seed: int) -> Circuit:
     c = Circuit(n)
     for layer in range(layers):
         for q in range(n):
-            c.u(*rng.uniform(0, np.pi, 3), q)
+            theta, phi, lam = rng.uniform(0, np.pi, 3)
+            c.u(theta, phi, lam, q)
         for q in range(layer % 2, n - 1, 2):
             c.cx(q, q + 1)
     return c

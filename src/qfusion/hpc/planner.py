@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class Candidate:
     def row(self) -> str:
         seconds = human_seconds(self.seconds) if self.seconds is not None else "-"
         memory = _bytes(self.memory_bytes) if self.memory_bytes is not None else "-"
-        verdict = "ok" + (f" ({self.note})" if self.note else "") if self.feasible else self.reason
+        verdict = "ok" + (f" ({self.note})" if self.note else "") if self.reason is None else self.reason
         verdict = verdict if len(verdict) <= 110 else verdict[:107] + "..."
         return f"{self.backend:<20} {self.representation or '?':<16} {memory:>10} {seconds:>10}  {verdict}"
 
@@ -117,7 +118,7 @@ class _Request:
     shots: int | None
     observables: object
     noise_model: object
-    dtype: object
+    dtype: Any  # what numpy.dtype takes
     itemsize: int
     max_bond_dimension: int | None
     options: dict = field(default_factory=dict)
@@ -256,6 +257,7 @@ def _density_matrix(name, backend, representation, circuit, f: CircuitFeatures, 
 
 def _mps(name, backend, representation, circuit, f: CircuitFeatures, request, resources, model):
     exact_bits = f.max_cut_bits
+    assert exact_bits is not None  # _estimate has computed it (with_mps_bounds)
     cap = float(request.max_bond_dimension) if request.max_bond_dimension is not None else math.inf
     needed = 2.0 ** min(exact_bits, 1000)
     shots = request.shots or 0
