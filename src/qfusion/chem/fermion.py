@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from qfusion.errors import CircuitError
 
@@ -36,7 +37,7 @@ class FermionOperator:
     """
 
     __slots__ = ("_terms",)
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable: __eq__ compares by value
 
     def __init__(self, terms: Mapping[Term, complex] | None = None):
         clean: dict[Term, complex] = {}
@@ -102,7 +103,7 @@ class FermionOperator:
         if isinstance(other, FermionOperator):
             return other
         if isinstance(other, numbers.Number):
-            return FermionOperator.identity(other)
+            return FermionOperator.identity(cast(complex, other))
         raise TypeError(f"cannot combine a FermionOperator with {type(other).__name__}")
 
     def __add__(self, other) -> FermionOperator:
@@ -132,7 +133,7 @@ class FermionOperator:
             return self @ other
         if not isinstance(other, numbers.Number):
             return NotImplemented
-        return FermionOperator._new({t: c * complex(other) for t, c in self._terms.items()})
+        return FermionOperator._new({t: c * complex(cast(complex, other)) for t, c in self._terms.items()})
 
     def __rmul__(self, other) -> FermionOperator:
         if not isinstance(other, numbers.Number):
@@ -142,7 +143,7 @@ class FermionOperator:
     def __truediv__(self, other) -> FermionOperator:
         if not isinstance(other, numbers.Number):
             return NotImplemented
-        return self * (1 / complex(other))
+        return self * (1 / complex(cast(complex, other)))
 
     def __matmul__(self, other) -> FermionOperator:
         if not isinstance(other, FermionOperator):

@@ -175,7 +175,9 @@ def map_fermion_operator(operator: FermionOperator, mapping: str = "jordan_wigne
         signs = np.array([[1 - 2 * a for _, a in t] for t, _ in items], dtype=np.int64).reshape(len(items), length)
         coeffs = np.array([c for _, c in items], dtype=np.complex128) / (1 << length)
         x, z, m = _expand_products(modes, signs, coeffs, x_maj, zc_maj, zd_maj)
-        xs.append(x), zs.append(z), ms.append(m)
+        xs.append(x)
+        zs.append(z)
+        ms.append(m)
     if not xs:
         return PauliSum([], num_qubits=num_qubits)
     return PauliSum.from_masks(np.concatenate(xs), np.concatenate(zs), np.concatenate(ms),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,7 @@ def _null_space_rref(rows: np.ndarray, num_qubits: int) -> list[int]:
     matrix = matrix.reshape(len(rows), num_qubits)
     pivots, row = [], 0
     for col in range(num_qubits):  # row-reduce the X-mask matrix
-        hits = np.flatnonzero(matrix[row:, col]) + row if row < len(matrix) else []
+        hits: Any = np.flatnonzero(matrix[row:, col]) + row if row < len(matrix) else []
         if len(hits) == 0:
             continue
         matrix[[row, hits[0]]] = matrix[[hits[0], row]]
@@ -56,7 +57,7 @@ def _null_space_rref(rows: np.ndarray, num_qubits: int) -> list[int]:
 
 def _rref(masks: list[int], num_qubits: int) -> list[int]:
     masks = list(masks)
-    out = []
+    out: list[int] = []
     for q in range(num_qubits - 1, -1, -1):  # pivots on high qubits first: they are removed
         chosen = next((m for m in masks if (m >> q) & 1), None)
         if chosen is None:
