@@ -16,7 +16,16 @@ import importlib
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Capabilities, Result, check_options, check_seed, measured_or_warned
+from qfusion.backends.base import (
+    Backend,
+    Capabilities,
+    Result,
+    check_circuit,
+    check_options,
+    check_run_arguments,
+    check_seed,
+    measured_or_warned,
+)
 from qfusion.errors import BackendError
 
 _REGISTRY: dict[str, str] = {
@@ -102,6 +111,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
+    check_circuit(chosen, circuit, "qf.simulate")
     check_options(chosen, options, "simulate")
     check_seed(seed)
     _check_durations(options)
@@ -130,11 +140,25 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
     chosen = get(backend)
     check_options(chosen, options)
     check_seed(seed)
+    check_run_arguments(shots, memory)
     _check_durations(options)
     _check_available(chosen)
     if isinstance(circuit, (list, tuple)):
+        for item in circuit:
+            _check_circuit_fits(chosen, item, shots, memory)
         return _run_many(chosen, list(circuit), shots, seed, params, memory, options)
+    _check_circuit_fits(chosen, circuit, shots, memory)
     return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory, **options)
+
+
+def _check_circuit_fits(chosen: Backend, circuit, shots, memory) -> None:
+    """A Circuit (:func:`check_circuit`) whose shots' per-shot work fits in memory, checked before
+    anything is allocated (a raw ``MemoryError`` of ``shots=10**12`` said nothing of what to do)."""
+    check_circuit(chosen, circuit)
+    from qfusion.circuit import Circuit
+    if isinstance(circuit, Circuit):
+        from qfusion.sim.memory import check_shots_fit
+        check_shots_fit(shots, circuit.num_clbits or circuit.num_qubits, memory)
 
 
 def _check_durations(options: dict) -> None:

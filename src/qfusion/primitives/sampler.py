@@ -97,7 +97,7 @@ class Sampler:
         start = time.perf_counter()
         shots = self.shots if shots == -1 else shots
         seed = self.seed if isinstance(seed, int) and seed == -1 else seed
-        if shots is not None and (int(shots) != shots or shots < 1):
+        if shots is not None and (isinstance(shots, (bool, np.bool_)) or int(shots) != shots or shots < 1):
             raise CircuitError(f"shots must be None (exact) or a positive integer, got {shots!r}")
         plan = broadcast(circuits, None, params, lambda v: True)
         if self.mitigation and shots is None:
