@@ -192,13 +192,30 @@ class Circuit(GateBuilder, AnnotationBuilder):
             raise CircuitError(f"{what} {index} is out of range: the circuit has {size} {what}(s)")
         return index
 
-    def measure(self, qubit: int, clbit: int) -> Circuit:
-        """Measure ``qubit`` into ``clbit``.
+    def measure(self, qubit: int | Sequence[int], clbit: int | Sequence[int]) -> Circuit:
+        """Measure ``qubit`` into ``clbit``; or, as Qiskit, a list of qubits into a list of as many
+        clbits, pair by pair.
 
         >>> Circuit(2, 1).x(1).measure(1, 0).count_ops()
         {'x': 1, 'measure': 1}
+        >>> Circuit(3, 3).measure([0, 2], [1, 0]).instructions[1].clbits
+        (0,)
+        >>> Circuit(3, 3).measure([0, 1, 2], [0, 1])
+        Traceback (most recent call last):
+        ...
+        qfusion.errors.CircuitError: measure got 3 qubits and 2 clbits; give one clbit per qubit
         """
-        return self.append(Measure(), (qubit,), (clbit,))
+        many_q, many_c = not _is_index(qubit), not _is_index(clbit)
+        if not many_q and not many_c:
+            return self.append(Measure(), (qubit,), (clbit,))
+        qubits = list(qubit) if many_q else [qubit]
+        clbits = list(clbit) if many_c else [clbit]
+        if len(qubits) != len(clbits) or many_q != many_c:
+            raise CircuitError(f"measure got {len(qubits)} qubit{'s' * (len(qubits) != 1)} and "
+                               f"{len(clbits)} clbit{'s' * (len(clbits) != 1)}; give one clbit per qubit")
+        for q, c in zip(qubits, clbits, strict=True):
+            self.append(Measure(), (q,), (c,))
+        return self
 
     def measure_all(self) -> Circuit:
         """Measure every qubit ``i`` into a classical bit; adds a register of ``num_qubits`` bits
@@ -497,6 +514,11 @@ class Circuit(GateBuilder, AnnotationBuilder):
         """
         from qfusion.circuit.drawing import draw
         return draw(self, output, **kwargs)
+
+
+def _is_index(value) -> bool:
+    """Whether ``value`` is one index (not a list of them) for :meth:`Circuit.measure`."""
+    return isinstance(value, (str, bytes)) or not isinstance(value, Iterable)
 
 
 def _phase_equal(a, b) -> bool:

@@ -117,7 +117,7 @@ def bind_params(circuit: Circuit, params) -> Circuit:
 
 def check_shots(shots) -> None:
     """Raise :class:`CircuitError` unless ``shots`` is a positive whole number."""
-    if int(shots) != shots or shots < 1:
+    if isinstance(shots, (bool, np.bool_)) or int(shots) != shots or shots < 1:
         raise CircuitError(f"shots must be a positive integer, got {shots!r}")
 
 
