@@ -16,33 +16,13 @@ import os
 import tempfile
 import time
 
-import numpy as np
-
 import qfusion as qf
 from qfusion.circuit import Circuit
+from qfusion.cli.bench_circuits import ghz, random_u_cx
 from qfusion.hpc import Resources, plan
 from qfusion.hpc.calibrate import calibrate
 from qfusion.hpc.cost import CostModel
 from qfusion.noise import NoiseModel, depolarizing
-
-
-def deep_random(n, layers, seed):
-    rng = np.random.default_rng(seed)
-    c = Circuit(n)
-    for _ in range(layers):
-        for q in range(n):
-            c.u(*rng.uniform(0, np.pi, 3), q)
-        order = rng.permutation(n)
-        for a, b in zip(order[::2], order[1::2], strict=False):
-            c.cx(int(a), int(b))
-    return c
-
-
-def ghz(n):
-    c = Circuit(n).h(0)
-    for q in range(n - 1):
-        c.cx(q, q + 1)
-    return c
 
 
 def noise(p=0.01):
@@ -54,12 +34,12 @@ def noise(p=0.01):
 
 def table():
     """(label, circuit, shots, noise model); the 1000-qubit noisy Clifford case needs the stabilizer backend."""
-    rows = [("20q deep random", deep_random(20, 20, 1).measure_all(), 1000, None),
+    rows = [("20q deep random", random_u_cx(20, 20, 1).measure_all(), 1000, None),
             ("120q GHZ", ghz(120).measure_all(), 1000, None),
             ("24q GHZ", ghz(24).measure_all(), 1000, None),
-            ("12q noisy, exact probabilities", deep_random(12, 4, 3), None, noise()),
-            ("12q noisy, 1000 shots", deep_random(12, 4, 3).measure_all(), 1000, noise()),
-            ("14q deep random", deep_random(14, 30, 2).measure_all(), 1000, None)]
+            ("12q noisy, exact probabilities", random_u_cx(12, 4, 3), None, noise()),
+            ("12q noisy, 1000 shots", random_u_cx(12, 4, 3).measure_all(), 1000, noise()),
+            ("14q deep random", random_u_cx(14, 30, 2).measure_all(), 1000, None)]
     if "stabilizer" in qf.backends.names():
         rows.append(("1000q noisy Clifford", _clifford(1000, 3).measure_all(), 1000, noise()))
     return rows

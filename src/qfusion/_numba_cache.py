@@ -111,7 +111,7 @@ class _Notice:
         with self.lock:
             self.depth = max(0, self.depth - 1)
             self.compiled += 1
-            if not self.live:
+            if not self.live or self.started is None:  # live is only set once started is
                 return
             _write(f"\rqfusion: compiling qfusion's kernels: {self.compiled} compiled, "
                    f"{time.perf_counter() - self.started:.1f} s ")

@@ -58,6 +58,15 @@ def test_delays_and_boxes_leave_the_state_as_qiskit_computes_it():
         Delay(1, Duration(120, "ns")), Delay(1, Duration(120, "ns")), Delay(1, Duration(40, "dt"))]
 
 
+def test_a_stretched_delay_is_refused_by_to_qiskit_in_words():
+    pytest.importorskip("qiskit")
+    from qfusion.interop.qiskit import to_qiskit
+    c = Circuit(1)
+    c.append(Delay(1, 2 * Stretch("g") + Duration(10, "ns")), (0,))
+    with pytest.raises(CircuitError, match="delays of known length; .* depends on g"):
+        to_qiskit(c)
+
+
 @pytest.mark.parametrize("backend", ["statevector", "density_matrix", "mps", "stabilizer"])
 def test_every_simulator_runs_a_circuit_with_delays(backend):
     c = Circuit(2, 2).h(0).delay(1, 0, unit="us").cx(0, 1).delay(10, unit="ns").measure(0, 0).measure(1, 1)

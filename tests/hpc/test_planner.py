@@ -8,6 +8,7 @@ import pytest
 import qfusion as qf
 from qfusion.backends import Backend, Capabilities
 from qfusion.circuit import Circuit
+from qfusion.cli.bench_circuits import ghz, random_u_cx
 from qfusion.errors import CircuitTooLargeError
 from qfusion.hpc import CostModel, Plan, Resources, plan
 from qfusion.noise import NoiseModel, depolarizing
@@ -19,25 +20,6 @@ MACHINE = Resources(cores=2, memory_bytes=16 * 2**30)
 def shipped_cost_model(tmp_path, monkeypatch):
     """The shipped cost model, whatever the user has calibrated."""
     monkeypatch.setenv("QFUSION_CONFIG_DIR", str(tmp_path / "config"))
-
-
-def deep_random(n, layers, seed):
-    rng = np.random.default_rng(seed)
-    c = Circuit(n)
-    for _ in range(layers):
-        for q in range(n):
-            c.u(*rng.uniform(0, np.pi, 3), q)
-        order = rng.permutation(n)
-        for a, b in zip(order[::2], order[1::2], strict=False):
-            c.cx(int(a), int(b))
-    return c
-
-
-def ghz(n):
-    c = Circuit(n).h(0)
-    for q in range(n - 1):
-        c.cx(q, q + 1)
-    return c
 
 
 def ghz_t(n):
@@ -86,7 +68,7 @@ def stabilizer():
 
 
 def test_deep_20_qubit_random_circuit_goes_to_the_state_vector():
-    p = plan(deep_random(20, 20, 1).measure_all(), shots=1000, resources=MACHINE)
+    p = plan(random_u_cx(20, 20, 1).measure_all(), shots=1000, resources=MACHINE)
     assert isinstance(p, Plan) and p.backend == "statevector"
     mps = p.candidate("mps")
     assert mps.feasible and mps.seconds > 10 * p.chosen.seconds  # bonds of 2^10: possible, much slower
@@ -112,13 +94,13 @@ def test_non_clifford_circuit_is_not_sent_to_the_stabilizer(stabilizer):
 
 
 def test_12_qubit_noisy_circuit_with_exact_probabilities_goes_to_the_density_matrix():
-    p = plan(deep_random(12, 4, 3), shots=None, noise_model=noise(), resources=MACHINE)
+    p = plan(random_u_cx(12, 4, 3), shots=None, noise_model=noise(), resources=MACHINE)
     assert p.backend == "density_matrix"
     assert "trajectories" in p.candidate("statevector").reason
 
 
 def test_40_qubit_deep_random_circuit_is_refused_with_each_reason_and_nothing_allocated():
-    c = deep_random(40, 20, 4).measure_all()
+    c = random_u_cx(40, 20, 4).measure_all()
     tracemalloc.start()
     with pytest.raises(CircuitTooLargeError) as info:
         plan(c, shots=100, resources=MACHINE)
@@ -134,11 +116,11 @@ def test_40_qubit_deep_random_circuit_is_refused_with_each_reason_and_nothing_al
 
 def test_auto_backend_refuses_before_allocating():
     with pytest.raises(CircuitTooLargeError, match="statevector"):
-        qf.run(deep_random(40, 20, 5).measure_all(), shots=10, backend="auto", resources=MACHINE)
+        qf.run(random_u_cx(40, 20, 5).measure_all(), shots=10, backend="auto", resources=MACHINE)
 
 
 def test_an_approximate_mps_is_planned_when_a_bond_dimension_is_given():
-    p = plan(deep_random(40, 20, 4).measure_all(), shots=100, resources=MACHINE, max_bond_dimension=16)
+    p = plan(random_u_cx(40, 20, 4).measure_all(), shots=100, resources=MACHINE, max_bond_dimension=16)
     assert p.backend == "mps" and p.options == {"max_bond_dimension": 16}
     assert "approximate" in p.chosen.note
 

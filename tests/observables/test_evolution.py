@@ -81,3 +81,29 @@ def test_evolution_on_chosen_qubits_and_in_trotter_steps():
         append_pauli_evolution(Circuit(2), H, 0.3, qubits=[0, 0])
     with pytest.raises(CircuitError):
         append_pauli_evolution(Circuit(2), H, 0.3, steps=0)
+
+
+@pytest.mark.filterwarnings("ignore:.*CSC")  # scipy, inside Qiskit's PauliEvolutionGate definition
+@pytest.mark.parametrize("labels", [
+    ["YXX", "XYX", "XXY", "YYY"],  # one X pattern: cx fan, sdg and h on the pivot, then undone
+    ["YX", "XY"],
+    ["YZ", "YI"],
+    ["YXZ", "XYZ", "IIZ"],  # two X patterns: a rotation per term, each with its sdg
+])
+def test_evolution_equals_qiskits_pauli_evolution_gate(labels):
+    """The diagonalising Clifford (cx fan, sdg, h) and its undoing (h, s, cx) against Qiskit's own
+    PauliEvolutionGate, whose synthesis shares nothing with ours (same little-endian labels; the
+    terms commute, so the order each takes them in does not matter)."""
+    pytest.importorskip("qiskit")
+    from qiskit import QuantumCircuit
+    from qiskit.circuit.library import PauliEvolutionGate
+    from qiskit.quantum_info import Operator, SparsePauliOp
+
+    coeffs = [0.3, -0.7, 0.45, 0.2][:len(labels)]
+    n = len(labels[0])
+    circuit = pauli_evolution_circuit(PauliSum.from_list(list(zip(labels, coeffs, strict=True))), 0.9)
+    qc = QuantumCircuit(n)
+    qc.append(PauliEvolutionGate(SparsePauliOp(labels, coeffs), time=0.9), range(n))
+    np.testing.assert_allclose(circuit_unitary(circuit), Operator(qc).data, atol=1e-10)
+    ops = circuit.count_ops()
+    assert ops.get("sdg", 0) >= 1 and ops.get("sdg") == ops.get("s")  # the Y-to-X step ran, and was undone

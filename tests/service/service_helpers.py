@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -206,3 +207,26 @@ class Outage:
         if self._listener is not None:
             self._listener.close()
         self.down() if self._listener is not None else None
+
+
+@contextlib.contextmanager
+def database_behind_outage(postgres_server: str):
+    """A new database on the PostgreSQL server at ``postgres_server``, reached through an
+    :class:`Outage` proxy; yields ``(url through the proxy, url of the same database direct, the
+    outage)`` and drops the database afterwards."""
+    import uuid
+
+    import psycopg
+    name = f"qf_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    host_port = postgres_server.split("@", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    outage = Outage(host, int(port))
+    url = postgres_server.replace(host_port, f"127.0.0.1:{outage.port}").rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url, postgres_server.rsplit("/", 1)[0] + "/" + name, outage
+    finally:
+        outage.close()
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -13,13 +13,12 @@ import random
 import signal
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import numpy as np
 import pytest
-from service_helpers import Outage, alive, children, wait_until
+from service_helpers import alive, children, database_behind_outage, wait_until
 
 import qfusion as qf
 from qfusion.service.server import schema
@@ -64,24 +63,12 @@ def _state(store, job_id: str) -> str:
 
 @pytest.mark.slow
 def test_chaos_with_an_outage_poison_jobs_and_cancels_loses_nothing(postgres_server, make_service):
-    import psycopg
-    name = f"qf_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    host_port = postgres_server.split("@", 1)[1].split("/", 1)[0]
-    host, port = host_port.rsplit(":", 1)
-    outage = Outage(host, int(port))
-    url = postgres_server.replace(host_port, f"127.0.0.1:{outage.port}").rsplit("/", 1)[0] + "/" + name
-    try:
-        _chaos(url, outage, make_service, host_port)
-    finally:
-        outage.close()
-        with psycopg.connect(postgres_server, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with database_behind_outage(postgres_server) as (url, direct, outage):
+        _chaos(url, outage, make_service, direct)
 
 
 def _chaos(url, outage, make_service, direct):
-    store = Store(url.replace(f"127.0.0.1:{outage.port}", direct))  # the test's own reads: not through the outage
+    store = Store(direct)  # the test's own reads: not through the outage
     tokens = []
     for u in range(4):
         store.create_user(f"user{u}", Quotas(max_queued=1000, max_concurrent=100))

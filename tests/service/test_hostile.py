@@ -21,7 +21,7 @@ import uuid
 
 import httpx
 import pytest
-from service_helpers import Outage, alive, children, wait_until
+from service_helpers import alive, children, database_behind_outage, wait_until
 
 import qfusion as qf
 from qfusion.service.server import schema
@@ -173,15 +173,7 @@ def test_a_result_the_database_refuses_fails_its_job_and_the_worker_goes_on(tmp_
 # -- 2. a database outage --------------------------------------------------------------------------
 @pytest.mark.slow
 def test_a_postgresql_outage_of_five_seconds_loses_nothing_and_needs_no_restart(postgres_server, make_service):
-    import psycopg
-    name = f"qf_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    host_port = postgres_server.split("@", 1)[1].split("/", 1)[0]
-    host, port = host_port.rsplit(":", 1)
-    outage = Outage(host, int(port))
-    url = postgres_server.replace(host_port, f"127.0.0.1:{outage.port}").rsplit("/", 1)[0] + "/" + name
-    try:
+    with database_behind_outage(postgres_server) as (url, direct_url, outage):
         store = Store(url)
         store.create_user("ada", Quotas(max_concurrent=8))
         token = store.create_token("ada")
@@ -219,7 +211,7 @@ def test_a_postgresql_outage_of_five_seconds_loses_nothing_and_needs_no_restart(
         assert statuses and all(status == 503 and retry for status, retry in statuses)
         assert health.status_code == 503 and str(outage.port) not in health.text and "127.0.0.1" not in health.text
         assert all(w.poll() is None for w in workers)  # nobody restarted them
-        direct = Store(postgres_server.rsplit("/", 1)[0] + "/" + name)  # not through the proxy
+        direct = Store(direct_url)  # not through the proxy
         with direct.read() as c:
             done = c.execute(sa.select(schema.job_events.c.job_id).where(schema.job_events.c.event == "done")).all()
             states = c.execute(sa.select(schema.jobs.c.state)).scalars().all()
@@ -228,10 +220,6 @@ def test_a_postgresql_outage_of_five_seconds_loses_nothing_and_needs_no_restart(
         assert len(done) == len({d[0] for d in done}) == 40 and set(states) == {"DONE"}
         logs = "".join(path.read_text() for path in running.log_dir.glob("worker*.log"))
         assert "database.unavailable" in logs and "database.recovered" in logs  # they waited, then went on
-    finally:
-        outage.close()
-        with psycopg.connect(postgres_server, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 # -- 3. admission costs ------------------------------------------------------------------------------

@@ -190,6 +190,27 @@ def ghz(num_qubits: int) -> Circuit:
     return circuit("ghz", num_qubits)
 
 
+def random_u_cx(num_qubits: int, layers: int, seed: int) -> Circuit:
+    """``layers`` layers of a random ``u`` on every qubit, then ``cx`` on random disjoint pairs
+    (NumPy's ``default_rng(seed)``): deep and entangling, so no backend but a dense one can hold it
+    exactly (the planner's benchmark and tests).
+
+    >>> random_u_cx(4, 3, seed=1).count_ops()
+    {'u': 12, 'cx': 6}
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    c = Circuit(num_qubits)
+    for _ in range(layers):
+        for q in range(num_qubits):
+            c.u(*rng.uniform(0, np.pi, 3), q)
+        order = rng.permutation(num_qubits)
+        for a, b in zip(order[::2], order[1::2], strict=False):
+            c.cx(int(a), int(b))
+    return c
+
+
 def qaoa_maxcut(num_qubits: int) -> Circuit:
     """p = 2 QAOA MaxCut circuit on a random 3-regular graph (see :func:`qaoa_gates`).
 

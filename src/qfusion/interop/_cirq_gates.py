@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any, SupportsFloat, cast
 
 from qfusion._optional import import_optional
 from qfusion.circuit.circuit import Circuit
@@ -67,10 +68,11 @@ def pi_times(value):
 
 
 def _number(value) -> float | None:
-    return float(value) if isinstance(value, numbers.Number) and not isinstance(value, complex) else None
+    return float(cast(SupportsFloat, value)) if isinstance(value, numbers.Number) and not isinstance(value, complex) \
+        else None
 
 
-def _eigen(gate):
+def _eigen(gate) -> tuple[Any, Any]:
     return gate.exponent, gate.global_shift
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -211,7 +212,7 @@ class QiskitReader:
             return None
         params = [self.param(p) for p in op.params]
         if name in STANDARD_GATES:
-            return StandardGate(name, params)
+            return StandardGate(name, tuple(params))
         alias = _ALIASES.get(name)
         return alias(*params) if alias else None
 
@@ -219,7 +220,7 @@ class QiskitReader:
         """A Qiskit ControlledGate as a qfusion one, checked against its matrix when it is bound."""
         if op.base_gate.name == "u" and len(op.params) == 4:  # CUGate's base drops its phase gamma
             theta, phi, lam, gamma = (self.param(p) for p in op.params)
-            base = CircuitGate(Circuit(1, global_phase=gamma).u(theta, phi, lam, 0), name="u_phase")
+            base: Gate = CircuitGate(Circuit(1, global_phase=gamma).u(theta, phi, lam, 0), name="u_phase")
         else:
             base = self.gate(op.base_gate)
         gate = make_controlled(base, op.num_ctrl_qubits, op.ctrl_state)
@@ -310,7 +311,7 @@ def _is_zero(value) -> bool:
 
 # Qiskit gates with an exact qfusion equivalent under another name; params -> Gate
 _HALF_PI = math.pi / 2
-_ALIASES = {
+_ALIASES: dict[str, Callable[..., Gate]] = {
     "u1": lambda lam: StandardGate("p", (lam,)),
     "u2": lambda phi, lam: StandardGate("u", (_HALF_PI, phi, lam)),
     "u3": lambda theta, phi, lam: StandardGate("u", (theta, phi, lam)),

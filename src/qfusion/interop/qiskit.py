@@ -25,7 +25,7 @@ from qfusion.circuit.circuit import Circuit, Condition
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
 from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
 from qfusion.circuit.parameter import Parameter, ParameterExpression, is_symbolic
-from qfusion.circuit.timing import Delay
+from qfusion.circuit.timing import Delay, Duration
 from qfusion.errors import CircuitError
 
 
@@ -106,6 +106,9 @@ def _append_to_qiskit(qc, new, qubits, clbits, condition) -> None:
 
 def _delay_to_qiskit(qiskit, op: Delay):
     duration = op.duration
+    if not isinstance(duration, Duration):
+        raise CircuitError(f"to_qiskit needs delays of known length; {duration} depends on "
+                           f"{', '.join(str(symbol) for _, symbol in duration.terms)} (schedule the circuit first)")
     if duration.unit == "dt":
         if duration.value != int(duration.value):
             raise CircuitError(f"Qiskit needs a whole number of dt for a delay, got {duration}")

@@ -27,8 +27,8 @@ True
 from __future__ import annotations
 
 from qfusion._optional import import_optional
-from qfusion.circuit.annotations import Annotation, Detector, ObservableInclude
-from qfusion.circuit.circuit import Circuit, Instruction
+from qfusion.circuit.annotations import Annotation, Detector, ObservableInclude, QubitCoords
+from qfusion.circuit.circuit import Circuit, Condition, Instruction
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
 from qfusion.errors import CircuitError, NoiseError, NonCliffordError
 from qfusion.interop._stim_gates import (
@@ -108,7 +108,7 @@ class _Writer:
         for basis, (before, after) in _BASES.items():
             q = insts[i].qubits[0] if insts[i].qubits else None
             k = _match_gates(insts, i, before, q)
-            if k and k < len(insts) and _plain(insts[k], Measure, q):
+            if q is not None and k and k < len(insts) and _plain(insts[k], Measure, q):
                 end, p = self._readout(insts, k)
                 reset = end < len(insts) and _plain(insts[end], Reset, q)
                 tail = _match_gates(insts, end + reset, after, q)
@@ -147,7 +147,7 @@ class _Writer:
         elif isinstance(op, Barrier):
             self.append("TICK")
         elif inst.condition is not None:
-            self._feedback(inst, where)
+            self._feedback(inst, inst.condition, where)
         elif isinstance(op, Measure):
             insts = self.circuit.instructions
             end, p = self._readout(insts, i)
@@ -180,11 +180,13 @@ class _Writer:
                 self.append("DETECTOR", targets, list(op.coords))
             else:
                 self.append("OBSERVABLE_INCLUDE", targets, [op.index])
-        else:
+        elif isinstance(op, QubitCoords):
             self.append("QUBIT_COORDS", list(qubits), list(op.coords))
+        else:
+            raise CircuitError(f"stim has no form of the annotation {op.name!r}")
 
-    def _feedback(self, inst: Instruction, where: str) -> None:
-        op, condition = inst.operation, inst.condition
+    def _feedback(self, inst: Instruction, condition: Condition, where: str) -> None:
+        op = inst.operation
         if not (isinstance(op, StandardGate) and op.name in ("x", "y", "z") and len(condition.clbits) == 1):
             raise NonCliffordError(f"{where}: stim conditions only a Pauli on one measured bit "
                                    f"(this is {op.name} if bits {list(condition.clbits)} == {condition.value})")

@@ -209,13 +209,13 @@ class Channel:
 
     def superoperator(self) -> np.ndarray:
         """``sum_k conj(K) (x) K``: acts on column-stacked density matrices (``qiskit.quantum_info.SuperOp``)."""
-        return sum(np.kron(k.conj(), k) for k in self.kraus)
+        return np.sum([np.kron(k.conj(), k) for k in self.kraus], axis=0)
 
     def choi(self) -> np.ndarray:
         """The Choi matrix ``sum_ij |i><j| (x) E(|i><j|)`` (``qiskit.quantum_info.Choi``)."""
         dim = 1 << self.num_qubits
         vectors = [k.T.reshape(-1) for k in self.kraus]  # column-stacked vec(K)
-        return sum(np.outer(v, v.conj()) for v in vectors).reshape(dim * dim, dim * dim)
+        return np.sum([np.outer(v, v.conj()) for v in vectors], axis=0).reshape(dim * dim, dim * dim)
 
     def pauli_transfer_diagonal(self) -> np.ndarray:
         """For a Pauli channel, the factor multiplying each Pauli component (index = base-4 digits,
@@ -249,7 +249,8 @@ class Channel:
                 label = _pauli_product(a, b)
                 probabilities[label] = probabilities.get(label, 0.0) + pa * pb
             return Channel.from_pauli(probabilities, _joined(self.name, other.name))
-        kraus, heralded = [], []
+        kraus: list[np.ndarray] = []
+        heralded: list[int] = []
         for (i, a), (j, b) in itertools.product(enumerate(self.kraus), enumerate(other.kraus)):
             if i in self.heralded or j in other.heralded:
                 heralded.append(len(kraus))
@@ -268,7 +269,8 @@ class Channel:
             return Channel.from_pauli({a + b: pa * pb for (a, pa), (b, pb) in
                                        itertools.product(self.pauli, other.pauli)},
                                       _joined(self.name, other.name, "(x)"))
-        kraus, heralded = [], []
+        kraus: list[np.ndarray] = []
+        heralded: list[int] = []
         for (i, a), (j, b) in itertools.product(enumerate(self.kraus), enumerate(other.kraus)):
             if i in self.heralded or j in other.heralded:
                 heralded.append(len(kraus))
@@ -342,7 +344,8 @@ def _fewest_kraus(kraus: list, heralded: list) -> tuple[list, list]:
     eigenvectors of each group's Choi matrix: compositions of many-operator channels stay small."""
     dim = kraus[0].shape[0]
     flagged = set(heralded)
-    out, out_heralded = [], []
+    out: list[np.ndarray] = []
+    out_heralded: list[int] = []
     for group_flag in (False, True):
         group = [k for i, k in enumerate(kraus) if (i in flagged) == group_flag]
         if len(group) > dim * dim:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -195,6 +196,7 @@ def erasure(p: float, action: str = "mixed") -> Channel:
     channel = Channel.from_kraus(kraus, "erasure", heralded=range(first, len(kraus)))
     # the same map at fixed probabilities: erased, the qubit gets a uniformly random Pauli
     # (its state becomes I/2) or is reset
+    erased: tuple[tuple[float, tuple[str, Any]], ...]
     if action == "mixed":
         erased = tuple((p / 4, ("erased", PAULI_MATRICES[c])) for c in "IXYZ")
     else:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import types
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ class NoiseModel:
     def __init__(self):
         self._gate: dict[str, dict[tuple[int, ...] | None, list[Channel]]] = {}
         self._readout: dict[int | None, ReadoutError] = {}
-        self._idle: dict[tuple[int, ...] | None, object] = {}
+        self._idle: dict[int | None, Channel | Callable[[float], Channel | None]] = {}
         self._warned_idle = False
 
     # -- building --------------------------------------------------------------------------
@@ -416,7 +417,7 @@ def _duration_function(durations) -> Callable[[Instruction], float]:
     return lookup
 
 
-def _last_measurements(circuit: Circuit) -> dict[int, int]:
+def _last_measurements(circuit: Circuit) -> dict[int, int | None]:
     """For each qubit whose last instruction is a measurement, that instruction's index."""
     last: dict[int, int | None] = {}
     for index, inst in enumerate(circuit.instructions):
@@ -432,7 +433,8 @@ __all__ = ["NoiseModel", "ReadoutOperation", "Relaxation"]
 
 def _caller_level() -> int:
     """The ``stacklevel`` of the first frame outside qfusion, so a warning points at the user's call."""
-    frame, level = sys._getframe(1), 1
+    frame: types.FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and frame.f_globals.get("__name__", "").startswith("qfusion."):
         frame, level = frame.f_back, level + 1
     return level

@@ -27,7 +27,7 @@ import numpy as np
 
 from qfusion.backends import get as get_backend
 from qfusion.backends import names as backend_names
-from qfusion.circuit import Circuit, StandardGate
+from qfusion.circuit import Circuit, Gate, StandardGate
 from qfusion.errors import BackendError
 from qfusion.observables import PauliSum, pauli_masks
 from qfusion.primitives.circuits import inline, parameter_values, unitary_part
@@ -69,7 +69,7 @@ class _Rotation:
 
 @dataclass(frozen=True)
 class _General:
-    gate: object
+    gate: Gate
     qubits: tuple[int, ...]
 
 
@@ -123,7 +123,9 @@ class AdjointTape:
         self.parameters = circuit.parameters
         self._index = {p.name: i for i, p in enumerate(self.parameters)}
         self._names = [p.name for p in self.parameters]
-        self._final_frame, self._final_ops, self._final = None, [], None
+        self._final_frame: Frame | None = None
+        self._final_ops: list = []
+        self._final = None
         self._conjugated: dict = {}
         self._items = self._compile(circuit)
 
@@ -131,7 +133,8 @@ class AdjointTape:
         """Items in time order. Fixed Clifford gates stay pending in a frame through which later
         Pauli rotations are conjugated (:mod:`.clifford_frame`); any other fixed gate ends the
         frame (the pending gates become one fused run), and so does a general parameterised gate."""
-        items, pending = [], []
+        items: list = []
+        pending: list = []
         n = self.num_qubits
         frame = Frame()
         in_frame = True  # every pending gate is Clifford, so rotations may be moved through them

@@ -99,20 +99,6 @@ class Frame:
     def __init__(self):
         self.images: dict[int, tuple] = {}
 
-    def is_identity(self) -> bool:
-        """Whether no gate has been appended (the frame is the identity Clifford).
-
-
-        >>> from qfusion.circuit import standard_gate
-        >>> frame = Frame()
-        >>> frame.is_identity()
-        True
-        >>> frame.append(clifford_images(standard_gate("x").matrix()), (0,))
-        >>> frame.is_identity()
-        False
-        """
-        return not self.images
-
     def _image(self, q: int, which: int):
         if q in self.images:
             return self.images[q][which]

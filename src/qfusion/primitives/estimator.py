@@ -185,7 +185,7 @@ class Estimator:
             row = plan.parameter_rows[pi]
             if shots is None:
                 if (ci, pi) not in cache:
-                    cache[(ci, pi)] = self._state(circuit, row, tapes, ci, pi, plan.parameter_rows)
+                    cache[(ci, pi)] = self._state(circuit, row, tapes, int(ci), int(pi), plan.parameter_rows)
                     executed += 1
                 values[position] = state_expectation(cache[(ci, pi)], observable)
             else:
@@ -267,7 +267,9 @@ class Estimator:
         value = float(observable.coeffs[identity].real.sum())
         variance = 0.0
         runs = 0
-        rest = PauliSum.from_masks(*(a[~identity] for a in observable.masks()), num_qubits=observable.num_qubits)
+        x_masks, z_masks, phased = observable.masks()
+        rest = PauliSum.from_masks(x_masks[~identity], z_masks[~identity], phased[~identity],
+                                   num_qubits=observable.num_qubits)
         for group in rest.group_qubit_wise_commuting():
             rotations, qubits = basis_circuit(group, circuit.num_qubits)
             basis_key = (key, repr(rotations.instructions))

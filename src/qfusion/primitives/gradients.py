@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from qfusion.circuit import Circuit, ControlledGate, InverseGate, PowerGate, StandardGate
+from qfusion.circuit import Circuit, ControlledGate, Gate, InverseGate, PowerGate, StandardGate
 from qfusion.errors import CircuitError
 from qfusion.primitives.adjoint import AdjointTape
 from qfusion.primitives.circuits import inline, parameter_values, unitary_part
@@ -142,7 +142,7 @@ def parameter_shift_gradient(circuit: Circuit, observable, params, *,
     terms = []  # (first circuit, rule weights, {parameter index: d slot / d parameter})
     for position, inst in enumerate(prepared.instructions):
         op = inst.operation
-        if not op.is_parameterized:
+        if not isinstance(op, Gate) or not op.is_parameterized:
             continue
         slots = [value_and_partials(p, values) for p in op.params]
         floats = [v for v, _ in slots]
@@ -163,13 +163,14 @@ def parameter_shift_gradient(circuit: Circuit, observable, params, *,
     result = estimator.run(circuits, observable)
     grad = np.zeros(len(index))
     variance = np.zeros(len(index))
-    for first, weights, partials in terms:
+    chains: dict[int, float]  # {parameter index: d slot / d parameter}
+    for first, weights, chains in terms:
         plus = result.values[first:first + 2 * len(weights):2]
         minus = result.values[first + 1:first + 2 * len(weights):2]
         derivative = float(np.dot(weights, plus - minus))
         errors = result.std_errors[first:first + 2 * len(weights)].reshape(-1, 2)
         spread = float(np.dot(np.square(weights), (errors ** 2).sum(axis=1)))
-        for j, d in partials.items():
+        for j, d in chains.items():
             grad[j] += d * derivative
             variance[j] += d * d * spread
     return GradientResult(float(result.values[0]), grad, float(result.std_errors[0]), np.sqrt(variance),

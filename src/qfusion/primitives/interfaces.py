@@ -18,6 +18,8 @@ gradient of the single observable ``sum_o w_o H_o``, so the backward pass is one
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from qfusion._optional import import_optional
@@ -130,7 +132,9 @@ def torch_expectation(circuit: Circuit, observables, *, method: str = "adjoint",
     torch = import_optional("torch", "the PyTorch interface")
     function = ExpectationFunction(circuit, observables, method=method, estimator=estimator)
 
-    class _Expectation(torch.autograd.Function):
+    autograd_function: Any = torch.autograd.Function
+
+    class _Expectation(autograd_function):
         @staticmethod
         def forward(ctx, params):
             ctx.save_for_backward(params)

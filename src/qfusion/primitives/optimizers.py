@@ -51,7 +51,8 @@ class _Tracker:
     def __init__(self, fun, jac, callback, progress: bool, total: int | None, name: str):
         self.fun, self.jac, self.callback = fun, jac, callback
         self.nfev = self.njev = self.nit = 0
-        self.best_x, self.best_value = None, math.inf
+        self.best_x: np.ndarray | None = None
+        self.best_value = math.inf
         self.last_value = math.inf
         self.history: list[float] = []
         self.bar = None
@@ -132,7 +133,7 @@ def minimize(fun: Callable, x0, *, method: str = "L-BFGS-B", jac=None, bounds=No
     options = dict(options or {})
     if maxiter is not None:
         options["maxiter"] = maxiter
-    gradient = None if jac is None else tracker.gradient
+    gradient: Callable | bool | None = None if jac is None else tracker.gradient
     if jac is True:
         gradient = True
 

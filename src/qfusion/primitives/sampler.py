@@ -126,8 +126,9 @@ class Sampler:
                 probabilities[position] = self._exact(bound)
             elif runner is not None:
                 quasi, circuits_run, shots_run = runner(bound, int(shots))
-                counts[position] = dict(sorted(quasi.items()))
-                probabilities[position] = {k: v / shots for k, v in counts[position].items()}
+                row_counts = dict(sorted(quasi.items()))
+                counts[position] = row_counts
+                probabilities[position] = {k: v / shots for k, v in row_counts.items()}
                 spent[0] += circuits_run
                 spent[1] += shots_run
             else:
@@ -136,9 +137,10 @@ class Sampler:
             results = run_many(self.backend, [b for _, b, _ in pending], int(shots), [s for _, _, s in pending],
                                options=self.options, max_workers=max_workers, executor=executor)
             for (position, _, _), result in zip(pending, results, strict=True):
-                counts[position] = dict(sorted(result.counts.items()))
-                probabilities[position] = {k: v / shots for k, v in counts[position].items()}
-        metadata = {"backend": self.backend.name, "shots": shots, "time_taken": time.perf_counter() - start}
+                row_counts = dict(sorted(result.counts.items()))
+                counts[position] = row_counts
+                probabilities[position] = {k: v / shots for k, v in row_counts.items()}
+        metadata: dict[str, Any] = {"backend": self.backend.name, "shots": shots, "time_taken": time.perf_counter() - start}
         if runner is not None:
             metadata.update(techniques=[repr(t) for t in self.mitigation], circuits_executed=spent[0],
                             shots_executed=spent[1])

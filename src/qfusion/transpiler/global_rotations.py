@@ -68,7 +68,7 @@ def _wait_cost(device, atoms, duration: float) -> float:
     return sum(1 - relaxation_fidelity(duration, device.qubits[q].t1, device.qubits[q].t2) for q in atoms)
 
 
-def _options(device, name: str, targets: frozenset, loaded: tuple[int, ...]) -> dict:
+def _options(device, name: str, targets: frozenset, loaded: tuple[int, ...]) -> dict[str, float]:
     """``{option: cost}`` for rotating ``targets`` (of the ``loaded`` atoms) by one ``name`` angle."""
     local = [device.calibration(name, (q,)) for q in sorted(targets)]
     options = {"local": sum(c.error for c in local) + _wait_cost(device, loaded, max(c.duration for c in local))}
@@ -121,7 +121,7 @@ def lower_global_rotations(instructions, device, loaded) -> tuple[list[Instructi
         for (name, _), members in groups.items():
             targets = frozenset(instructions[i].qubits[0] for i in members)
             options = _options(device, name, targets, loaded)
-            choice = min(options, key=options.get)
+            choice = min(options, key=options.__getitem__)
             if choice == "local":
                 continue
             angle = float(instructions[members[0]].operation.params[0])

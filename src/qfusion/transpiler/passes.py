@@ -239,16 +239,11 @@ def _block_key(gates, pair):
     return tuple(key)
 
 
-def resynthesize_blocks(instructions, target: Target) -> tuple[list[Instruction], float]:
-    """Collect maximal runs of gates on one pair of qubits; re-synthesise a run when that needs
-    fewer entanglers (or when it holds non-native gates)."""
-    instructions, phase, _ = _resynthesize(instructions, target)
-    return instructions, phase
-
-
 def _resynthesize(instructions, target: Target) -> tuple[list[Instruction], float, bool]:
-    """:func:`resynthesize_blocks`, and whether a block became local (its neighbours may then
-    merge into new blocks, so another pass can find more)."""
+    """Collect maximal runs of gates on one pair of qubits; re-synthesise a run when that needs
+    fewer entanglers (or when it holds non-native gates). Returns the gates, the global phase
+    gained, and whether a block became local (its neighbours may then merge into new blocks, so
+    another pass can find more)."""
     phase = [0.0]
     went_local = [False]
     out: list = []
@@ -322,14 +317,9 @@ def _commutes_through(other: Instruction) -> bool:
     return _is_gate(other) and other.operation.name in _DIAGONAL_NAMES
 
 
-def cancel_commuting(instructions) -> tuple[list[Instruction], float]:
-    """Cancel pairs of self-inverse diagonal entanglers (CZ) and merge RZZ rotations across the
-    diagonal gates between them."""
-    return _cancel(instructions)[0], 0.0
-
-
 def _cancel(instructions) -> tuple[list[Instruction], bool]:
-    """:func:`cancel_commuting` and whether it changed anything.
+    """Cancel pairs of self-inverse diagonal entanglers (CZ) and merge RZZ rotations across the
+    diagonal gates between them; returns the gates and whether anything changed.
 
     One pass: each qubit keeps the CZ/RZZ gates on it that only diagonal gates have followed
     since (``open``); a new one on the same pair that is open on both qubits cancels with it (RZZ:

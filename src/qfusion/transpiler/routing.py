@@ -260,7 +260,7 @@ def _extended_set(front, successors, indegree, instructions, is_two) -> list[int
     chosen: list[int] = []
     seen = set(front)
     queue = list(front)
-    virtual = {}
+    virtual: dict[int, int] = {}
     while queue and len(chosen) < EXTENDED_SET_SIZE:
         nxt = []
         for i in queue:
@@ -304,8 +304,8 @@ def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physi
     refined, swap_counts = sabre_trials(forward.arrays(), backward.arrays(), full.arrays(), full.distance,
                                         full.nb_pointer, full.nb_index, layouts, seeds, iterations, swap_trials,
                                         EXTENDED_SET_SIZE, EXTENDED_SET_WEIGHT, DECAY, DECAY_RESET, MERGE_BONUS)
-    t, s = np.unravel_index(int(np.argmin(swap_counts)), swap_counts.shape)
-    best = (int(swap_counts[t, s]), refined[t], int(seeds[t, 2 * iterations + s]))
+    best_t, best_s = np.unravel_index(int(np.argmin(swap_counts)), swap_counts.shape)
+    best = (int(swap_counts[best_t, best_s]), refined[best_t], int(seeds[best_t, 2 * iterations + best_s]))
     _, layout, kernel_seed = best
     routed = route(instructions, distance, num_physical, tuple(int(p) for p in layout), problem=full,
                    kernel_seed=kernel_seed)
@@ -316,7 +316,7 @@ def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physi
 def perfect_layout(instructions, distance: np.ndarray, num_logical: int, max_steps: int = 20000):
     """A layout on which every two-qubit gate already acts on coupled qubits (as Qiskit's VF2Layout
     looks for), found by backtracking over an interaction-graph BFS order; None if none was found."""
-    partners = [set() for _ in range(num_logical)]
+    partners: list[set[int]] = [set() for _ in range(num_logical)]
     for inst in instructions:
         if isinstance(inst.operation, Gate) and len(inst.qubits) == 2:
             a, b = inst.qubits

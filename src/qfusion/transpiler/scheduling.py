@@ -81,7 +81,7 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
     free = [0.0] * n
     starts = []
     busy = [0.0] * n
-    first = [None] * n
+    first: list[float | None] = [None] * n
     for index, inst in enumerate(instructions):
         for move in moves_before.get(index, ()):
             begin = free[move.qubit]
@@ -99,7 +99,7 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
         starts = _alap(instructions, durations, moves_before, total, n)
     elif method != "asap":
         raise CircuitError(f"scheduling method must be 'asap' or 'alap', got {method!r}")
-    end = [None] * n
+    end: list[float] = [0.0] * n  # read only where first is set, and set with it
     first = [None] * n
     for index, inst in enumerate(instructions):
         if isinstance(inst.operation, Delay):
@@ -113,7 +113,7 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
             end[q] = starts[index] + durations[index]
     for move in moves:
         busy[move.qubit] += move.duration
-    idle = tuple(max(0.0, (end[q] - first[q]) - busy[q]) if first[q] is not None else 0.0
+    idle = tuple(max(0.0, (end[q] - begun) - busy[q]) if (begun := first[q]) is not None else 0.0
                  for q in range(n))
     gate_fidelity = readout_fidelity = 1.0
     survival = 1.0

@@ -46,7 +46,8 @@ def interaction_coefficients(unitary: np.ndarray, spectrum=None) -> tuple[float,
     """
     values = (spectrum if spectrum is not None else magic_spectrum(unitary))[0]
     coords = kak.coordinates(np.ascontiguousarray(values, dtype=complex), kak.PERMUTATIONS)
-    return tuple(float(x) for x in coords)
+    a, b, c = (float(x) for x in coords)
+    return a, b, c
 
 
 def entangler_count(unitary: np.ndarray, entangler: str = "cx") -> int:

@@ -28,7 +28,7 @@ import math
 import numbers
 import re
 
-from qfusion.circuit import Barrier, Circuit, Condition, Measure, Parameter, Reset, StandardGate
+from qfusion.circuit import Barrier, Circuit, Condition, Measure, Operation, Parameter, Reset, StandardGate
 from qfusion.errors import CircuitError
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -83,6 +83,7 @@ def circuit_from_json(form, *, max_qubits: int = 10_000, max_operations: int = 1
     for what, value in (("num_qubits", num_qubits), ("num_clbits", num_clbits)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise CircuitError(f"{what} must be a non-negative integer, got {value!r}")
+    assert isinstance(num_qubits, int) and isinstance(num_clbits, int)  # checked just above
     if num_qubits > max_qubits:
         raise CircuitError(f"the circuit has {num_qubits} qubits; at most {max_qubits} are accepted")
     if num_clbits > max_clbits:  # the same caps as OpenQASM's (qfusion.qasm.Limits)
@@ -112,6 +113,7 @@ def _append(circuit: Circuit, entry, parameters: dict) -> None:
     for index in qubits + clbits:
         if isinstance(index, bool) or not isinstance(index, int):
             raise CircuitError(f"qubit and clbit indices must be integers, got {index!r}")
+    operation: Operation
     if name == "measure":
         operation = Measure()
     elif name == "reset":

@@ -159,17 +159,6 @@ def _check_memory(num_qubits: int, backend: str, memory_bytes: int | None = None
                               status=413)
 
 
-def _sized_elsewhere(backend: str) -> bool:
-    """Backends that do not store a state vector (an MPS, a tableau) or plan first (``auto``) are
-    sized by the planner or by themselves, not by the state vector's memory."""
-    from qfusion.backends import get
-    try:
-        representation = get(backend).capabilities.representation
-    except Exception:  # noqa: BLE001 - an unknown backend is refused elsewhere
-        return False
-    return representation in ("mps", "stabilizer", "planner") or get(backend).capabilities.clifford_only
-
-
 def _circuits(body: dict, limits: SubmissionLimits):
     items = body.get("circuits")
     if not isinstance(items, list) or not items:

@@ -189,8 +189,9 @@ async def cancel(request: Request, job_id: str) -> Response:
     return _redirect(back if back.startswith("/ui/jobs") else f"/ui/jobs/{job_id}")
 
 
-@router.get("/jobs/{job_id}/result.json")
-def result_json(request: Request, job_id: str) -> Response:
+def _own_job(request: Request, job_id: str) -> tuple[dict, dict] | Response:
+    """``(user, job)`` of the signed-in user's job ``job_id``, else the response to send: the
+    sign-in page, or the same 404 page for another user's job as for a missing one."""
     try:
         user = _user(request)
     except _SignIn:
@@ -198,6 +199,15 @@ def result_json(request: Request, job_id: str) -> Response:
     job = data.job_detail(service(request).store, user["id"], job_id)
     if job is None:
         return _not_found(request, user, f"No job {job_id}.")
+    return user, job
+
+
+@router.get("/jobs/{job_id}/result.json")
+def result_json(request: Request, job_id: str) -> Response:
+    found = _own_job(request, job_id)
+    if isinstance(found, Response):
+        return found
+    _, job = found
     body = json.dumps({"id": job["id"], "state": job["state"], "result": job["result"], "error": job["error"]},
                       indent=1)
     return Response(body, media_type="application/json",
@@ -206,13 +216,10 @@ def result_json(request: Request, job_id: str) -> Response:
 
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: str) -> Response:
-    try:
-        user = _user(request)
-    except _SignIn:
-        return _redirect("/ui/login")
-    job = data.job_detail(service(request).store, user["id"], job_id)
-    if job is None:
-        return _not_found(request, user, f"No job {job_id}.")
+    found = _own_job(request, job_id)
+    if isinstance(found, Response):
+        return found
+    user, job = found
     return _page(request, "job.html", user=user, title=f"Job {job['name'] or job_id}", job=job,
                  views=render.job_views(job), timings=render.timings(job))
 
