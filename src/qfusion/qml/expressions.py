@@ -33,7 +33,14 @@ _FUNCTIONS = {
 
 def columns_and_partials(expr, columns: Mapping[str, np.ndarray], count: int, partials: bool = True):
     """``(values (count,), {name: d values / d name (count,)})`` of a number or expression whose
-    parameters take ``columns[name]`` (``partials=False``: an empty dict, values only)."""
+    parameters take ``columns[name]`` (``partials=False``: an empty dict, values only).
+
+    >>> from qfusion.circuit import Parameter
+    >>> x = Parameter("x")
+    >>> values, partials = columns_and_partials(x * x, {"x": np.array([1.0, 3.0])}, 2)
+    >>> values.tolist(), partials["x"].tolist()
+    ([1.0, 9.0], [2.0, 6.0])
+    """
     with np.errstate(divide="raise", invalid="raise", over="raise"):
         try:
             value, grads = _walk(expr, columns, partials)
