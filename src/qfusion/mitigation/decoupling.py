@@ -34,7 +34,14 @@ SEQUENCES = {"XX": ("x", "x"), "XY4": ("x", "y", "x", "y"), "CPMG": ("y", "y")}
 
 def idle_windows(circuit) -> list[tuple[int, int, float]]:
     """``(qubit, index of the next instruction, idle seconds)`` for every wait between two
-    instructions of a qubit in the circuit's ALAP schedule."""
+    instructions of a qubit in the circuit's ALAP schedule.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.transpiler import transpile
+    >>> tc = transpile(Circuit(2).h(0).cx(0, 1).h(1).measure_all(), "trapped_ion", seed=1)
+    >>> all(seconds > 0 for _, _, seconds in idle_windows(tc))
+    True
+    """
     schedule = circuit.report.schedule
     device = circuit.device
     last_end: dict[int, float] = {}
@@ -52,7 +59,14 @@ def idle_windows(circuit) -> list[tuple[int, int, float]]:
 
 
 def decouple(circuit, sequence: str = "XY4", *, spacing: float = 1.0):
-    """``circuit`` (transpiled for a device) with ``sequence`` in each idle window long enough."""
+    """``circuit`` (transpiled for a device) with ``sequence`` in each idle window long enough.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.transpiler import transpile
+    >>> tc = transpile(Circuit(2).h(0).cx(0, 1).measure_all(), "trapped_ion", seed=1)
+    >>> decouple(tc, "XX").num_qubits == tc.num_qubits
+    True
+    """
     if sequence not in SEQUENCES:
         raise MitigationError(f"sequence must be one of {', '.join(SEQUENCES)}, got {sequence!r}")
     if not is_native(circuit):
@@ -73,7 +87,11 @@ def decouple(circuit, sequence: str = "XY4", *, spacing: float = 1.0):
 
 
 class DynamicalDecoupling(Technique):
-    """Insert ``sequence`` (``"XX"``, ``"XY4"``, ``"CPMG"``) into the idle windows of each measured circuit."""
+    """Insert ``sequence`` (``"XX"``, ``"XY4"``, ``"CPMG"``) into the idle windows of each measured circuit.
+
+    >>> DynamicalDecoupling("CPMG").sequence, DynamicalDecoupling().level
+    ('CPMG', 'counts')
+    """
     order = 10
 
     def __init__(self, sequence: str = "XY4", *, spacing: float = 1.0):
@@ -87,9 +105,30 @@ class DynamicalDecoupling(Technique):
         return f"DynamicalDecoupling(sequence={self.sequence!r})"
 
     def check(self, executor) -> None:
+        """Refuse a backend without a device schedule (decoupling fills its idle windows).
+
+
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> DynamicalDecoupling().check(Executor("statevector"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.MitigationError: dynamical decoupling needs an emulated device (its ALAP schedule); backend 'statevector' has none
+        """
         if executor.device is None:
             raise MitigationError("dynamical decoupling needs an emulated device (its ALAP schedule); "
                                   f"backend {executor.backend.name!r} has none")
 
     def run_counts(self, executor, circuit, shots, run):
+        """The counts of ``circuit`` decoupled, through the rest of the counts stage (``run``).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> executor = Executor("trapped_ion", shots=100, seed=1)
+        >>> from qfusion.transpiler import transpile
+        >>> circuit = transpile(Circuit(2, 2).x(0).cx(0, 1).h(1).measure(0, 0).measure(1, 1), "trapped_ion", seed=1)
+        >>> counts = DynamicalDecoupling().run_counts(executor, circuit, 100, executor.run)
+        >>> sum(counts.values())
+        100
+        """
         return run(decouple(circuit, self.sequence, spacing=self.spacing), shots)
