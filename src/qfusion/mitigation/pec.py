@@ -44,7 +44,12 @@ def _commute(a: str, b: str) -> bool:
 
 
 def pauli_fidelities(channel) -> np.ndarray:
-    """``f_P = Tr(P N(P)) / d`` for every Pauli ``P`` (the diagonal of the twirled channel's transfer matrix)."""
+    """``f_P = Tr(P N(P)) / d`` for every Pauli ``P`` (the diagonal of the twirled channel's transfer matrix).
+
+    >>> from qfusion.noise import depolarizing
+    >>> pauli_fidelities(depolarizing(0.3, 1)).round(6)  # 1 on I, 1 - p on X, Y, Z
+    array([1. , 0.7, 0.7, 0.7])
+    """
     n = channel.num_qubits
     d = 2 ** n
     return np.array([float(np.real(np.trace(pauli_matrix(label) @ channel.apply(pauli_matrix(label))))) / d
@@ -53,7 +58,13 @@ def pauli_fidelities(channel) -> np.ndarray:
 
 def inverse_pauli_representation(channel) -> tuple[np.ndarray, float]:
     """Quasi-probabilities over the Paulis (labels in base-4 order, highest qubit first) whose
-    mixture inverts the Pauli twirl of ``channel``, and their one-norm ``gamma``."""
+    mixture inverts the Pauli twirl of ``channel``, and their one-norm ``gamma``.
+
+    >>> from qfusion.noise import bit_flip
+    >>> q, gamma = inverse_pauli_representation(bit_flip(0.1))
+    >>> [round(float(v), 6) for v in q], round(gamma, 6)  # X flips: q_I = 1 - q_X, gamma = 1 / (1 - 2p)
+    ([1.125, -0.125, 0.0, 0.0], 1.25)
+    """
     f = pauli_fidelities(channel)
     if np.any(f <= 1e-9):
         raise MitigationError("the noise channel destroys some Pauli component: it has no inverse to sample")
@@ -69,7 +80,18 @@ def _cached_representation(channel):
 
 
 def gate_noise(executor, inst):
-    """The noise channel that follows ``inst`` on the executor's backend (None if noiseless)."""
+    """The noise channel that follows ``inst`` on the executor's backend (None if noiseless).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.mitigation.pipeline import Executor
+    >>> from qfusion.noise import NoiseModel, depolarizing
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.01, 1), ["x"])
+    >>> executor = Executor("density_matrix", noise_model=model)
+    >>> x, h = Circuit(1).x(0).h(0).instructions
+    >>> gate_noise(executor, x) is not None, gate_noise(executor, h)
+    (True, None)
+    """
     op = inst.operation
     device = executor.device
     if device is not None:
@@ -100,7 +122,19 @@ def _pauli_instructions(label: str, qubits) -> list[Instruction]:
 
 class PEC(Technique):
     """Probabilistic error cancellation with ``num_samples`` sampled circuits of
-    ``shots_per_sample`` shots each (default: the estimate's shots)."""
+    ``shots_per_sample`` shots each (default: the estimate's shots).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.mitigation.pipeline import Executor
+    >>> from qfusion.noise import NoiseModel, depolarizing
+    >>> from qfusion.observables import PauliSum
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.05, 1), ["x"])
+    >>> executor = Executor("density_matrix", shots=4000, seed=1, noise_model=model)
+    >>> value = PEC(num_samples=50, seed=1).mitigate(executor, executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+    >>> abs(value.value + 1) < abs(value.raw_value + 1) + 3 * value.std_error
+    True
+    """
     level = "estimate"
 
     def __init__(self, num_samples: int = 100, *, shots_per_sample: int | None = None, seed=None):
@@ -112,12 +146,31 @@ class PEC(Technique):
         return f"PEC(num_samples={self.num_samples})"
 
     def check(self, executor) -> None:
+        """Refuse a backend whose gate noise it cannot read (PEC inverts the known noise).
+
+
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> PEC().check(Executor("statevector"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.MitigationError: PEC needs known noise: backend 'statevector' has no device calibration and no noise_model= was given
+        """
         if executor.device is None and executor.options.get("noise_model") is None:
             raise MitigationError(f"PEC needs known noise: backend {executor.backend.name!r} has no device "
                                   "calibration and no noise_model= was given")
 
     def representations(self, executor, prepared):
-        """``[(instruction index, quasi-probabilities, gamma)]`` for the noisy gates of ``prepared``."""
+        """``[(instruction index, quasi-probabilities, gamma)]`` for the noisy gates of ``prepared``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> from qfusion.noise import NoiseModel, depolarizing
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+        >>> executor = Executor("density_matrix", noise_model=model)
+        >>> [(index, round(gamma, 6)) for index, _, gamma in PEC().representations(executor, Circuit(1).h(0).x(0))]
+        [(1, 1.166667)]
+        """
         self.check(executor)
         out = []
         for index, inst in enumerate(prepared.instructions):
@@ -132,7 +185,18 @@ class PEC(Technique):
         return out
 
     def variants(self, executor, prepared):
-        """The sampled circuits as :class:`~qfusion.mitigation.pipeline.Variant` (identical draws merged)."""
+        """The sampled circuits as :class:`~qfusion.mitigation.pipeline.Variant` (identical draws merged).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> from qfusion.noise import NoiseModel, depolarizing
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+        >>> executor = Executor("density_matrix", noise_model=model)
+        >>> variants, gamma = PEC(num_samples=20, seed=1).variants(executor, Circuit(1).x(0))
+        >>> sum(v.samples for v in variants), round(gamma, 6)
+        (20, 1.166667)
+        """
         rng = np.random.default_rng(self.seed if self.seed is not None else executor.next_seed())
         reps = self.representations(executor, prepared)
         gamma = float(np.prod([g for _, _, g in reps])) if reps else 1.0
@@ -153,6 +217,20 @@ class PEC(Technique):
         return out, gamma
 
     def mitigate(self, executor, prepared, observable) -> MitigatedValue:
+        """The quasi-probability mixture of the sampled circuits' values, and the raw value for comparison.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> from qfusion.observables import PauliSum
+        >>> from qfusion.noise import NoiseModel, bit_flip
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(bit_flip(0.1), ["x"])
+        >>> executor = Executor("density_matrix", shots=1000, seed=1, noise_model=model)
+        >>> value = PEC(num_samples=10, seed=1).mitigate(executor, executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+        >>> value.technique, round(value.details["gamma"], 6)
+        ('PEC', 1.25)
+        """
         variants, gamma = self.variants(executor, prepared)
         estimate = executor.expectation(prepared, observable, lambda _: variants)
         raw = raw_value(executor, prepared, observable)

@@ -18,7 +18,11 @@ DEFAULT_SHOTS = 4096
 
 @dataclass(frozen=True)
 class MitigatedValue:
-    """A mitigated expectation value with its raw counterpart and what it cost."""
+    """A mitigated expectation value with its raw counterpart and what it cost.
+
+    >>> MitigatedValue(0.98, 0.02, 0.9, 0.01, "ZNE", circuits=3, shots=3000)
+    MitigatedValue(value=0.98, std_error=0.02, raw_value=0.9, raw_std_error=0.01, technique='ZNE', circuits=3, shots=3000, details={})
+    """
     value: float
     std_error: float
     raw_value: float
@@ -29,7 +33,13 @@ class MitigatedValue:
     details: dict = field(default_factory=dict)
 
     def plot(self, ax=None):
-        """The extrapolation (ZNE): the measured points with error bars and the fitted curve."""
+        """The extrapolation (ZNE): the measured points with error bars and the fitted curve.
+
+        >>> MitigatedValue(1.0, 0.0, 1.0, 0.0, "PEC", circuits=1, shots=10).plot()
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.MitigationError: PEC has no extrapolation to plot (only ZNE does)
+        """
         fit = self.details.get("extrapolation")
         if fit is None:
             raise MitigationError(f"{self.technique} has no extrapolation to plot (only ZNE does)")
@@ -49,12 +59,26 @@ class MitigatedValue:
 
 
 class Technique:
-    """Base of the mitigation techniques; ``level`` is ``"estimate"`` or ``"counts"``."""
+    """Base of the mitigation techniques; ``level`` is ``"estimate"`` or ``"counts"``.
+
+    >>> from qfusion.mitigation import ZNE, ReadoutMitigation
+    >>> ZNE().level, ReadoutMitigation().level
+    ('estimate', 'counts')
+    """
     level = "counts"
     order = 0                           # counts level: smaller runs further out
 
     def estimator_runner(self, techniques, backend, *, shots=None, seed=None, options=None):
-        """The function the Estimator calls for each ``(circuit, observable)``."""
+        """The function the Estimator calls for each ``(circuit, observable)``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation import ReadoutMitigation
+        >>> from qfusion.observables import PauliSum
+        >>> technique = ReadoutMitigation()
+        >>> runner = technique.estimator_runner([technique], "statevector", shots=100, seed=1)
+        >>> callable(runner)
+        True
+        """
         from qfusion.mitigation.pipeline import Executor
         techniques = list(techniques)
         for technique in techniques:
@@ -83,7 +107,16 @@ class Technique:
         return run
 
     def sampler_runner(self, techniques, backend, *, seed=None, options=None):
-        """The function the Sampler calls: ``(circuit, shots) -> (mitigated counts, circuits, shots spent)``."""
+        """The function the Sampler calls: ``(circuit, shots) -> (mitigated counts, circuits, shots spent)``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation import ReadoutMitigation
+        >>> technique = ReadoutMitigation()
+        >>> runner = technique.sampler_runner([technique], "statevector", seed=1)
+        >>> counts, circuits, shots = runner(Circuit(1, 1).x(0).measure(0, 0), 100)
+        >>> counts
+        {'1': 100.0}
+        """
         from qfusion.mitigation.pipeline import Executor
         techniques = list(techniques)
         for technique in techniques:
@@ -109,7 +142,11 @@ class Technique:
         return run
 
     def check(self, executor) -> None:
-        """Raise :class:`~qfusion.errors.MitigationError` if the technique cannot run on this backend."""
+        """Raise :class:`~qfusion.errors.MitigationError` if the technique cannot run on this backend.
+
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> Technique().check(Executor("statevector"))  # the base accepts every backend
+        """
 
 
 def _raw(executor, prepared, observable):
@@ -123,5 +160,13 @@ def _raw(executor, prepared, observable):
 
 
 def raw_value(executor, prepared, observable):
-    """The unmitigated value of ``prepared`` (for the estimate-level techniques' reports)."""
+    """The unmitigated value of ``prepared`` (for the estimate-level techniques' reports).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.mitigation.pipeline import Executor
+    >>> from qfusion.observables import PauliSum
+    >>> executor = Executor("statevector", shots=100, seed=1)
+    >>> raw_value(executor, executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+    Estimate(value=-1.0, std_error=0.0, variants=((-1.0, 0.0),))
+    """
     return _raw(executor, prepared, observable)

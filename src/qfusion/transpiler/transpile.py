@@ -251,7 +251,13 @@ def _transpile(circuit, backend, seed, optimization_level, scheduling, initial_l
 
 def elide_swaps(instructions, num_qubits: int):
     """Drop SWAP gates by relabelling the wires after them; returns the instructions and, for each
-    logical qubit, the wire it ends on (the final layout absorbs the permutation)."""
+    logical qubit, the wire it ends on (the final layout absorbs the permutation).
+
+    >>> from qfusion.circuit import Circuit
+    >>> instructions, final = elide_swaps(Circuit(2).h(0).swap(0, 1).x(0).instructions, 2)
+    >>> [(inst.name, inst.qubits) for inst in instructions], final
+    ([('h', (0,)), ('x', (1,))], (1, 0))
+    """
     wire = list(range(num_qubits))            # qubit of the original circuit -> wire that now holds it
     out = []
     for inst in instructions:
