@@ -277,6 +277,7 @@ def _encode_op(op: GateOp | DiagonalOp, bit_of: dict, active: int, memo: dict) -
             bits_j = [j for j in buffer_j if j not in lane_j]
             return _diagonal(op, bits_j, outer_j + lane_j, bit_of, 3, lane_j, memo)
         return _diagonal(op, buffer_j, outer_j, bit_of, 1, [], memo)
+    assert isinstance(op, GateOp)  # a DiagonalOp mixes nothing
     # a dense matrix over the mixed bits only; every bit the op does not mix (a control, a phase's
     # wire) selects its block, so a wide controlled gate stays a small matrix
     inner_j = sorted(mixed, key=lambda j: bit_of[op.qubits[j]])
@@ -310,9 +311,9 @@ def _dense_blocks(op: GateOp, block_j: list[int], inner_j: list[int], memo: dict
     return memo[key]
 
 
-def _mixing_positions(op: GateOp, memo: dict) -> tuple[int, ...]:
+def _mixing_positions(op: GateOp | DiagonalOp, memo: dict) -> tuple[int, ...]:
     """The positions ``j`` in ``op.qubits`` of the qubits the op mixes (they depend on its matrix alone)."""
-    if op.kind == "diagonal":
+    if not isinstance(op, GateOp) or op.kind == "diagonal":
         return ()
     key = ("mixing", op.matrix.tobytes())
     if key not in memo:
@@ -325,7 +326,7 @@ def _mixing(op: GateOp, memo: dict) -> tuple[int, ...]:
     return tuple(op.qubits[j] for j in _mixing_positions(op, memo))
 
 
-def _full_index(op: GateOp, block_j: list[int], inner_j: list[int]) -> np.ndarray:
+def _full_index(op: GateOp | DiagonalOp, block_j: list[int], inner_j: list[int]) -> np.ndarray:
     """Op matrix index of (block h, inner index a): block bits from ``block_j``, inner from ``inner_j``."""
     return _deposit(1 << len(block_j), block_j)[:, None] | _deposit(1 << len(inner_j), inner_j)[None, :]
 
