@@ -141,6 +141,23 @@ def test_jobs_that_killed_workers_are_refused_or_quarantined_and_the_worker_live
     assert worker.poll() is None  # alive throughout
 
 
+@pytest.mark.slow
+def test_a_stored_job_the_worker_cannot_read_fails_and_the_worker_goes_on(service_of):
+    """A row no server of this version wrote (a payload cut short, from another version or by hand)
+    used to raise in the claim and end every worker that claimed it."""
+    running, store, tokens = service_of(workers=())
+    client = http(running, tokens["ada"])
+    broken = client.post("/v1/jobs", json={"circuits": [BELL], "shots": 10}).json()
+    with store.write() as c:
+        c.execute(schema.jobs.update().where(schema.jobs.c.id == broken["id"]).values(payload='{"circuits": ['))
+    worker = start_worker(running)
+    wait_until(lambda: state_of(store, broken["id"]) == "FAILED")
+    assert "cannot be read" in client.get(f"/v1/jobs/{broken['id']}").json()["error"]
+    bell = client.post("/v1/jobs", json={"circuits": [BELL], "shots": 10, "seed": 3}).json()
+    assert client.get(f"/v1/jobs/{bell['id']}/result", params={"wait": 60}).status_code == 200
+    assert worker.poll() is None
+
+
 def test_a_result_the_database_refuses_fails_its_job_and_the_worker_goes_on(tmp_path):
     """SQLite refusing a value (its length limit, as 'string or blob too big' in the probe)."""
     import sqlite3
