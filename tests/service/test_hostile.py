@@ -289,6 +289,42 @@ def test_admission_counts_and_bounds_before_it_parses_and_health_stays_answered(
     assert over.status_code == 429
 
 
+@pytest.mark.slow
+def test_one_user_flooding_heavy_submissions_does_not_take_admission_from_the_others(service_of):
+    """Heavy submissions are checked in a few processes: one user sending many at once has one
+    check in flight (the rest are answered 429 with Retry-After at once, and qf.Client sends them
+    again), so another user's heavy submission does not wait behind the flood, nor is it cut off
+    by the flood's time budget."""
+    running, store, tokens = service_of(workers=())
+    heavy = {"circuits": [_loops(1, 20_000)], "shots": 1}  # 80,000 operations: checked for seconds
+    answers: dict[str, list] = {"ada": [], "bob": []}
+
+    def send(user):
+        answer = http(running, tokens[user]).post("/v1/jobs", json=heavy)
+        answers[user].append((answer.status_code, answer.headers.get("retry-after")))
+
+    flood = [threading.Thread(target=send, args=("ada",)) for _ in range(4)]
+    for thread in flood:
+        thread.start()
+    time.sleep(0.3)
+    other = threading.Thread(target=send, args=("bob",))
+    other.start()
+    for thread in [*flood, other]:
+        thread.join(300)
+    assert answers["bob"] == [(201, None)]
+    assert (201, None) in answers["ada"] and (429, "1") in answers["ada"], answers
+    assert {status for status, _ in answers["ada"]} <= {201, 429}
+    with qf.Client(running.url, tokens["ada"], retry_s=300) as client:  # it waits its turn and resends
+        jobs = []
+        threads = [threading.Thread(target=lambda: jobs.append(client.submit(_loops(1, 20_000), shots=1)))
+                   for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+    assert len({job.id for job in jobs}) == 3
+
+
 # -- 4. cancel stops a running job; 5. no head-of-line blocking ------------------------------------------
 @pytest.mark.slow
 def test_cancel_stops_the_executor_and_short_jobs_are_not_claimed_behind_a_long_one(service_of):
