@@ -22,6 +22,7 @@ backend              representation       memory       time  verdict
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -127,10 +128,12 @@ class _Request:
 
 def plan(circuit, shots: int | None = 1024, observables=None, resources: Resources | None = None, *,
          noise_model=None, dtype=np.complex128, max_bond_dimension: int | None = None, model: CostModel | None = None,
-         backends=None, **options) -> Plan:
+         backends=None, memory_by_backend: dict | None = None, **options) -> Plan:
     """Plan ``circuit``: ``shots`` to sample (None: an exact final state or exact probabilities are
     wanted), ``observables`` whose expectation values are wanted, on ``resources`` (default: this
-    machine). ``max_bond_dimension`` allows an approximate MPS; ``backends`` limits the candidates.
+    machine). ``max_bond_dimension`` allows an approximate MPS; ``backends`` limits the candidates;
+    ``memory_by_backend`` gives the memory a backend's own machines offer (the job service's workers
+    advertise theirs), in place of ``resources.memory_bytes`` for that backend.
     Raises :class:`~qfusion.errors.CircuitTooLargeError` (listing each candidate's estimate) when
     nothing can run it; nothing is allocated."""
     resources = resources or Resources.detect()
@@ -140,7 +143,9 @@ def plan(circuit, shots: int | None = 1024, observables=None, resources: Resourc
     features = circuit_features(circuit, noise_model, route_mps=False)
     found = []
     for name in backends or names():
-        candidate, features = _estimate(name, circuit, features, request, resources, model)
+        memory = (memory_by_backend or {}).get(name)
+        here = resources if memory is None else dataclasses.replace(resources, memory_bytes=int(memory))
+        candidate, features = _estimate(name, circuit, features, request, here, model)
         if candidate is not None:
             found.append(candidate)
     candidates = tuple(found)
