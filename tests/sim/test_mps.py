@@ -176,12 +176,13 @@ def test_ghz_against_aer_mps(n):
     assert ours["0" * n] == pytest.approx(theirs["0" * n] / 2000, abs=0.06)
 
 
-def test_shallow_brickwork_against_aer_mps_expectations_and_samples():
+@pytest.mark.parametrize("n", [60, 100])
+def test_shallow_brickwork_against_aer_mps_expectations_and_samples(n):
     from qiskit.quantum_info import SparsePauliOp
     aer = _aer_mps()
-    n = 60
     c = _brickwork(n, 4, np.random.default_rng(8))
-    labels = ["I" * (n - 2) + "ZZ", "I" * 30 + "XX" + "I" * 28, "Z" + "I" * (n - 1)]
+    labels = ["I" * (n - 2) + "ZZ", "I" * 30 + "XX" + "I" * (n - 32), "Z" + "I" * (n - 1),
+              "I" * (n // 2 - 2) + "YZX" + "I" * (n - n // 2 - 1)]
     qc = qf.interop.to_qiskit(c)
     for k, label in enumerate(labels):
         qc.save_expectation_value(SparsePauliOp(label), list(range(n)), label=f"e{k}")
