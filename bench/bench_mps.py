@@ -89,6 +89,9 @@ def run_qfusion(c, chi):
     return (lambda: qf.simulate(c, backend="mps", max_bond_dimension=chi)), (lambda state: state.fidelity_estimate)
 
 
+_AER_LOGGED = [0]  # discarded values already in Aer's process-wide MPS log
+
+
 def run_aer(c, chi):
     from qiskit_aer import AerSimulator
     qc = qf.interop.to_qiskit(c)
@@ -107,9 +110,11 @@ def run_aer(c, chi):
         return result
 
     def fidelity(_):
+        # Aer 0.18's MPS_log_data is cumulative over the process's logged runs: only the new entries are this one's
         logged = AerSimulator(mps_log_data=True, **options).run(qc).result().results[0].metadata["MPS_log_data"]
         discarded = [float(v) for v in re.findall(r"discarded_value=([0-9.eE+-]+)", logged)]
-        return float(np.prod([1 - d for d in discarded]))
+        fresh, _AER_LOGGED[0] = discarded[_AER_LOGGED[0]:], len(discarded)
+        return float(np.prod([1 - d for d in fresh]))
     return simulate, fidelity
 
 
