@@ -177,10 +177,20 @@ def main():
     parser.add_argument("--quick", action="store_true", help="40-qubit versions (a smoke test)")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--only", default=None, help="comma-separated case numbers (from 0)")
+    parser.add_argument("--fidelities", action="store_true",
+                        help="only each peer's own fidelity estimate per case, untimed (a fresh process's Aer log)")
     args = parser.parse_args()
     chosen = cases(args.quick)
     if args.only:
         chosen = [chosen[int(i)] for i in args.only.split(",")]
+    if args.fidelities:
+        for label, circuit, chi in chosen:
+            estimates = []
+            for name, peer in PEERS.items():
+                simulate, read = peer(circuit, chi)
+                estimates.append(f"{name} {read(simulate() if name != 'aer_mps' else None):.4f}")
+            print(f"{label:<26} {chi:>4}  " + "  ".join(estimates), flush=True)
+        return
     warm = brickwork(8, 4)
     measure(warm, 4, 1)  # imports and first-call set-up stay out of the timings
     print(f"{'case':<26} {'chi':>4} " + " ".join(f"{name + ' cpu':>11} {'wall':>7} {'fid':>6}" for name in PEERS)
