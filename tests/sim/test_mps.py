@@ -211,3 +211,15 @@ def test_bond_bounds_of_the_plan_bound_the_bonds_reached(seed):
     state = qf.simulate(c, backend="mps", truncation_threshold=0)
     assert all(bond <= round(2 ** b) for bond, b in zip(state.bond_dimensions, bits, strict=True))
     assert max(bits) <= 4  # never above 2^min(left, right) sites
+
+
+def test_an_exact_mps_beyond_memory_is_refused_before_it_runs(monkeypatch):
+    from qfusion.errors import CircuitTooLargeError
+    monkeypatch.setenv("QFUSION_MEMORY_LIMIT", "1G")
+    deep = random_circuit(40, 400, np.random.default_rng(1), extras=())
+    for call in (lambda: qf.simulate(deep, backend="mps"),
+                 lambda: qf.run(deep.copy().measure_all(), shots=10, backend="mps")):
+        with pytest.raises(CircuitTooLargeError, match=r"bond dimension up to 2\^20 .*max_bond_dimension="):
+            call()
+    capped = qf.simulate(deep, backend="mps", max_bond_dimension=4)  # capped: runs, and says what it lost
+    assert max(capped.bond_dimensions) <= 4 and capped.truncation_error > 0
