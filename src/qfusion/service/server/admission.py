@@ -91,7 +91,7 @@ def admit(body: bytes, context: dict):
         if backend == "auto":  # checked against the limits, planned among the offered backends, queued for the choice
             from qfusion.service.server.planning import plan_job
             checked = check_submission(dumped, context["limits"], "auto")
-            backend, planned = plan_job(checked.payload, [name for name in offered if name != "auto"])
+            backend, planned = plan_job(checked.payload, [name for name in offered if name != "auto"], offered)
         spec = check_submission(dumped, context["limits"], backend, backend_qubits(backend), offered[backend])
     except QfusionError as exc:
         if isinstance(exc, SubmissionError):
