@@ -18,7 +18,7 @@ state-vector simulator; other simulators refuse them by name.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qfusion.circuit.gates import Operation
 from qfusion.errors import CircuitError
@@ -42,8 +42,8 @@ class Op:
     (``sin``, ``arccos``, ...) or ``extern:name`` (a Python function given as ``function``)."""
     op: str
     args: tuple
-    function: object = None
-    where: str = ""      # where the program wrote it (``file:line:col``), for errors at run time
+    function: object = field(default=None, compare=False)
+    where: str = field(default="", compare=False)   # where the program wrote it (``file:line:col``), for errors
 
 
 _BINARY = {
