@@ -115,7 +115,7 @@ def test_an_extern_on_measured_bits_runs_per_shot_or_is_refused_where_it_is_writ
 
 @pytest.mark.parametrize("source, message", [
     ("qubit q; bit b; int k = 0; while (b == 0) { k += 1; b = measure q; }", "under a condition on measured bits"),
-    ("qubit q; bit b; while (b == 0) { rx(sin(b)) q; }", "'b' is a classical register"),
+    ("qubit q; bit b; while (b == 0) { rx(foo(b)) q; }", "'foo' cannot be applied to measured bits at run time"),
     ("qubit q; bit[2] c; c = 1.5;", "bits take an integer, a boolean or a bit string"),
     ('qubit q; bit[2] c = "0a";', 'is not a bit string of length 2'),
     ("qubit q; bit[2] c; if (c == 7) x q;", "condition value 7 does not fit in 2 bit(s)"),
@@ -125,8 +125,72 @@ def test_run_time_errors_are_named_when_read(source, message):
         loads(HEAD + source)
 
 
+def test_an_angle_register_is_the_bits_measurements_fill():
+    c = loads(HEAD + "qubit[2] q; angle[2] a; a[1] = measure q[0]; rz(a) q[1];")   # a = 2 -> pi
+    gate = c.instructions[-1].operation
+    assert gate.name == "rz" and gate.bound([0, 1]).params == (math.pi,) and gate.bound([0, 0]).params == (0.0,)
+    x = loads(HEAD + "qubit[2] q; angle[2] a; x q[0]; a[1] = measure q[0]; h q[1]; rz(a) q[1]; h q[1];")
+    state = np.asarray(qf.simulate(x, seed=0))
+    assert np.allclose(np.abs(state) ** 2, [0, 0, 0, 1], atol=1e-12)     # rz(pi) between h's flips q[1]
+
+
 def test_openqasm2_has_no_run_time_classical():
     c = Circuit(1, 1)
     c.append(Store((0,), Value(1)), ())
     with pytest.raises(QasmError, match="OpenQASM 2 has no run-time classical computation"):
         dumps(c, version=2)
+
+
+def _ipe_exact(n=10, theta=3 * math.pi / 8) -> dict:
+    """The distribution of c after ipe.qasm, by an exact sum over the measurement paths (numpy only;
+    state index = q + 2 r)."""
+    h = np.array([[1, 1], [1, -1]]) / math.sqrt(2)
+    eye = np.eye(2)
+    on_q = lambda m: np.kron(eye, m)                    # noqa: E731  (q is the low bit)
+
+    def controlled_phase(angle):                         # ctrl(q) @ phase(angle) on r
+        return np.diag([1, 1, 1, np.exp(1j * angle)])
+    start = np.kron(h @ np.array([1, 0]), np.array([1, 0]))   # h r; q in |0>
+    paths = [(1.0, start, 0, 0)]                        # (probability, state, c, q's last outcome)
+    power = 1
+    mask = (1 << n) - 1
+    for _ in range(n):
+        new = []
+        for p, state, c, last in paths:
+            if last:
+                state = on_q(np.array([[0, 1], [1, 0]])) @ state     # reset q: it is |1>, flip it
+            state = on_q(h) @ state
+            state = controlled_phase(power * theta) @ state
+            state = on_q(np.diag([1, np.exp(-1j * 2 * math.pi * c / (1 << n))])) @ state
+            state = on_q(h) @ state
+            for outcome in (0, 1):
+                keep = np.array([((i & 1) == outcome) for i in range(4)])
+                branch = state * keep
+                weight = float(np.vdot(branch, branch).real)
+                if weight > 1e-15:
+                    value = ((c & ~1) | outcome)
+                    new.append((p * weight, branch / math.sqrt(weight), (value << 1) & mask, outcome))
+        paths = new
+        power <<= 1
+    out: dict = {}
+    for p, _, c, _ in paths:
+        out[c] = out.get(c, 0.0) + p
+    return out
+
+
+def test_iterative_phase_estimation_example_matches_the_exact_path_sum():
+    circuit = load(os.path.join(SPEC, "ipe.qasm"))
+    assert any(inst.operation.__class__.__name__ == "DynamicGate" for inst in circuit.instructions)
+    expected = _ipe_exact()
+    assert sum(expected.values()) == pytest.approx(1.0)
+    shots = 1500
+    counts = qf.run(circuit, shots=shots, seed=9).counts
+    observed = {int(k, 2): v / shots for k, v in counts.items()}
+    for value, p in expected.items():
+        if p > 0.01:
+            assert abs(observed.get(value, 0.0) - p) < 5 * math.sqrt(p * (1 - p) / shots) + 1e-3, (value, p)
+    assert set(observed) <= {v for v, p in expected.items() if p > 1e-12}
+    # written back, 'inv @ phase(c)' reads as phase(-(c)): the same gate per shot, and then a fixed point
+    again = loads(dumps(circuit))
+    assert dumps(loads(dumps(again))) == dumps(again)
+    assert qf.run(again, shots=300, seed=9).counts == qf.run(circuit, shots=300, seed=9).counts

@@ -193,9 +193,41 @@ class IfElse(_Block):
         return f"IfElse({self.condition!r}, {len(self.then_body)}/{len(self.else_body)} instruction(s))"
 
 
+class DynamicGate(Operation):
+    """``gate`` with parameters computed at run time: each placeholder parameter of ``gate`` gets the
+    value of its expression in ``params`` (``(Parameter, expression)`` pairs) in each shot.
+
+    >>> from qfusion.circuit import Parameter, standard_gate
+    >>> angle = Parameter("_rt0")
+    >>> g = DynamicGate(standard_gate("p", angle), ((angle, Op("*", (Bits((0,)), Value(0.5)))),))
+    >>> g.bound([1])
+    Gate('p', 0.5)
+    """
+
+    def __init__(self, gate, params: tuple):
+        self.gate = gate
+        self.params = tuple(params)
+        self.name = gate.name
+        self.num_qubits = gate.num_qubits
+
+    def bound(self, clbits):
+        """The gate with this shot's parameter values."""
+        return self.gate.bind({p: float(evaluate(expr, clbits)) for p, expr in self.params})
+
+    def __eq__(self, other):
+        return (type(other) is DynamicGate and other.gate == self.gate
+                and [e for _, e in other.params] == [e for _, e in self.params])
+
+    def __hash__(self):
+        return hash(("dynamic", self.name))
+
+    def __repr__(self):
+        return f"DynamicGate({self.gate!r}, {len(self.params)} run-time parameter(s))"
+
+
 def block_qubits(*bodies) -> tuple[int, ...]:
     """The qubits the instructions of ``bodies`` act on, in order of first use."""
     return tuple(dict.fromkeys(q for body in bodies for inst in body for q in inst.qubits))
 
 
-RUNTIME_OPERATIONS = (Store, WhileLoop, IfElse)
+RUNTIME_OPERATIONS = (Store, WhileLoop, IfElse, DynamicGate)

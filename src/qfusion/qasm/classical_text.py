@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from qfusion.circuit.classical import Bits, IfElse, Op, Store, Value, WhileLoop
+from qfusion.circuit.classical import Bits, DynamicGate, IfElse, Op, Store, Value, WhileLoop
 from qfusion.errors import QasmError
 from qfusion.qasm.formatting import format_number
 
@@ -71,10 +71,16 @@ def _body(instructions, exporter) -> list[str]:
     return lines
 
 
-def runtime_statements(op, exporter) -> list[str]:
-    """The statements of a :class:`Store`, :class:`WhileLoop` or :class:`IfElse`."""
+def runtime_statements(op, exporter, qubits=()) -> list[str]:
+    """The statements of a :class:`Store`, :class:`WhileLoop`, :class:`IfElse` or :class:`DynamicGate`
+    (on the qubits labelled ``qubits``)."""
     if exporter.version < 3:
         raise QasmError(f"OpenQASM 2 has no run-time classical computation ({op.name}); write version=3")
+    if isinstance(op, DynamicGate):
+        names = dict(exporter.names)
+        for placeholder, expr in op.params:
+            names[placeholder.name] = "(" + _strip(expression_text(expr, exporter)) + ")"
+        return exporter._gate_statements(op.gate, qubits, names)
     if isinstance(op, Store):
         value = _strip(expression_text(op.value, exporter))
         name = exporter.creg_ranges.get(op.target)

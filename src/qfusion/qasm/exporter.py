@@ -260,7 +260,7 @@ class _Exporter:
         if isinstance(op, Annotation):
             return [self._pragma(op, qubits)]
         if isinstance(op, RUNTIME_OPERATIONS):
-            return runtime_statements(op, self)
+            return runtime_statements(op, self, qubits)
         if isinstance(op, Delay):
             if self.version < 3:
                 raise QasmError(f"OpenQASM 2 has no delay (a delay of {op.duration} here); write version=3")

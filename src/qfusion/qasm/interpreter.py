@@ -75,6 +75,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         self.globals = Scope()
         self.qregs: dict[str, RegisterInfo] = {}
         self.cregs: dict[str, RegisterInfo] = {}
+        self.angle_registers: dict[str, RegisterInfo] = {}   # angle[n] registers of measured bits
         self.num_qubits = 0
         self.num_clbits = 0
         self.main = Target()

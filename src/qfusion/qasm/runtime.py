@@ -15,12 +15,14 @@ given as a Python function) a :class:`~qfusion.circuit.classical.Store`.
 
 from __future__ import annotations
 
+import math
+
 from qfusion.circuit.circuit import Condition, Instruction
 from qfusion.circuit.classical import OPERATORS, Bits, IfElse, Op, Store, Value, WhileLoop, block_qubits
-from qfusion.circuit.parameter import ParameterExpression
+from qfusion.circuit.parameter import Parameter, ParameterExpression
 from qfusion.qasm.calls import Target
 from qfusion.qasm.limits import position
-from qfusion.qasm.syntax import Binary, Call, Unary
+from qfusion.qasm.syntax import Binary, Call, Name, Unary
 
 _ALWAYS = Condition((), 0)   # what a body run at run time carries while it is built: "a measured condition"
 
@@ -37,6 +39,10 @@ class Runtime:
         """``expr`` as a run-time expression when it reads measured bits; None when it is known now."""
         if self.version < 3:     # OpenQASM 2 compares a register with an integer, and nothing else
             return None
+        if isinstance(expr, Name) and expr.name in self.angle_registers and context.scope.lookup(expr.name) is None:
+            register = self.cregs[expr.name]     # an angle[n] of measured bits: bits * 2 pi / 2^n
+            return Op("*", (Bits(tuple(register.indices)), Value(2 * math.pi / (1 << register.size))), None,
+                      _where(expr.token))
         bits = self._bits_of(expr, context)
         if bits is not None:
             if isinstance(expr, Call) and expr.name == "bool":
@@ -62,6 +68,24 @@ class Runtime:
                 raise expr.token.error(f"'{expr.name}' cannot be applied to measured bits at run time")
             return Op(expr.name, args, None, _where(expr.token))
         return None
+
+    def runtime_args(self, call, context):
+        """``(args, placeholders)`` of a gate call whose parameters read measured bits: a placeholder
+        :class:`~qfusion.circuit.Parameter` per run-time parameter, with its expression; None if none does."""
+        if self.version < 3 or context.qubits is not None:
+            return None
+        exprs = [self.runtime_expr(a, context) for a in call.args]
+        if all(e is None for e in exprs):
+            return None
+        args, runtime = [], []
+        for i, (arg, expr) in enumerate(zip(call.args, exprs, strict=True)):
+            if expr is None:
+                args.append(self.evaluator.number(arg, context.scope, f"parameter {i + 1} of '{call.name}'"))
+            else:
+                placeholder = Parameter(f"_runtime{i}")
+                args.append(placeholder)
+                runtime.append((placeholder, expr))
+        return args, tuple(runtime)
 
     def _constant(self, expr, context) -> Value:
         value = self.evaluator.value(expr, context.scope)

@@ -75,6 +75,12 @@ class Symbols:
     def _classical_decl(self, decl: ClassicalDecl, context) -> None:
         if decl.type_name == "bit":
             return self._bit_decl(decl, context)
+        if (decl.type_name == "angle" and decl.size is not None and decl.init is None and decl.modifier is None
+                and self.version >= 3 and context.scope is self.globals):
+            # an angle[n] given no value is n bits, which measurements fill (iterative phase estimation)
+            self._bit_decl(decl, context)
+            self.angle_registers[decl.name] = self.cregs[decl.name]
+            return None
         if decl.type_name in ("duration", "stretch"):
             self._check_new_name(decl.name_token, decl.name, context.scope)
             return self.time_decl(decl, context)
@@ -160,6 +166,7 @@ class Symbols:
             clbits, _ = self.clbits_of(target, context)
             if statement.op != "=":
                 read = Name(target.token) if target.index is None else Index(target.token, target.name, target.index)
+                read = Call(target.token, "uint", [read])     # the bits themselves (an angle[n] reads as an angle)
                 value = Binary(statement.token, statement.op[:-1], read, value)
             return self.store_bits(clbits, value, context, statement.token)
         variable = context.scope.lookup(target.name)

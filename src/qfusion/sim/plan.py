@@ -182,6 +182,8 @@ def lower_runtime(inst) -> list | None:
         return None
     if isinstance(op, Store):
         return [ClassicalOp(op, ())]
+    if not hasattr(op, "bodies"):     # a gate with run-time parameters
+        return [ClassicalOp(op, inst.qubits)]
     bodies = tuple(tuple(lower_instructions(body, "the state-vector simulator", lower_runtime))
                    for body in op.bodies)
     return [ClassicalOp(op, inst.qubits, bodies)]

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qfusion.circuit.classical import IfElse, Store, WhileLoop, evaluate
+from qfusion.circuit.classical import DynamicGate, IfElse, Store, WhileLoop, evaluate
 from qfusion.errors import CircuitError
 from qfusion.sim.noise_plan import ChannelOp, ReadoutOp
-from qfusion.sim.plan import ClassicalOp, ConditionalOp, GateOp, MeasureOp, ResetOp
+from qfusion.sim.plan import ClassicalOp, ConditionalOp, GateOp, MeasureOp, ResetOp, gate_ops_of
 
 
 def bits_value(clbits: np.ndarray) -> int:
@@ -171,6 +171,8 @@ class Executor:
                 if passes > operation.max_iterations:
                     raise CircuitError(f"a while loop ran more than {operation.max_iterations:,} passes in one shot")
                 walk(body, nested, finish=False)
+        elif type(operation) is DynamicGate:
+            self.run_segment(gate_ops_of(operation.bound(clbits), op.qubits), None, False)
         else:
             raise TypeError(f"no simulator runs {type(operation).__name__}")
 
