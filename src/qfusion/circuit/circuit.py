@@ -479,7 +479,7 @@ class Circuit(GateBuilder, AnnotationBuilder):
         >>> Circuit(1).h(0).has_measurements, Circuit(1).h(0).measure_all().has_measurements
         (False, True)
         """
-        return any(isinstance(inst.operation, Measure) for inst in self.instructions)
+        return _writes_bits(self.instructions)
 
     def __len__(self) -> int:
         return len(self.instructions)
@@ -525,6 +525,15 @@ def _phase_equal(a, b) -> bool:
     if is_symbolic(a) or is_symbolic(b):
         return is_symbolic(a) and is_symbolic(b) and a == b
     return abs(float(a) - float(b)) < 1e-12
+
+
+def _writes_bits(instructions) -> bool:
+    """Whether a measurement, or a run-time store into bits, is among ``instructions`` or their bodies."""
+    for inst in instructions:
+        op = inst.operation
+        if isinstance(op, Measure) or op.name == "store" or any(_writes_bits(b) for b in getattr(op, "bodies", ())):
+            return True
+    return False
 
 
 def iter_gates(circuit: Circuit) -> Iterable[tuple[Gate, tuple[int, ...]]]:
