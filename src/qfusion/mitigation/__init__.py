@@ -25,6 +25,7 @@ from qfusion.mitigation.folding import (
                                         insert_identities,
                                         stretch_device,
 )
+from qfusion.mitigation.learning import PauliLindbladModel, learn_entangler
 from qfusion.mitigation.pec import PEC, inverse_pauli_representation
 from qfusion.mitigation.readout import nearest_probability
 from qfusion.mitigation.readout_mitigation import ReadoutMitigation
@@ -32,7 +33,7 @@ from qfusion.mitigation.technique import MitigatedValue
 from qfusion.mitigation.twirling import PauliTwirling, twirl
 from qfusion.mitigation.zne import ZNE
 
-__all__ = ["CDR", "DynamicalDecoupling", "Extrapolation", "MitigatedValue", "PEC", "PauliTwirling",
+__all__ = ["CDR", "DynamicalDecoupling", "Extrapolation", "MitigatedValue", "PEC", "PauliLindbladModel", "PauliTwirling",
            "ReadoutMitigation", "ZNE", "decouple", "extrapolate", "fold_gates_at_random", "fold_gates_from_left",
-           "fold_gates_from_right", "fold_global", "insert_identities", "inverse_pauli_representation",
+           "fold_gates_from_right", "fold_global", "insert_identities", "inverse_pauli_representation", "learn_entangler",
            "near_clifford", "nearest_probability", "stretch_device", "twirl"]
