@@ -7,6 +7,11 @@ fixed seed), on the same machine, in the same process, with the same number of t
     python bench/bench_statevector.py                       # n = 20,24,26, every family and peer
     python bench/bench_statevector.py --qubits 20,24 --families qft,ghz --peers aer,qulacs
     python bench/bench_statevector.py --qubits 20 --json results.json
+    python bench/bench_statevector.py --qubits 20,28 --families rotlayers --peers qsim,aer   # issue 22
+
+Families: qft, brickwork, ghz, qaoa and rotlayers (random rx/rz layers with CZ on alternating pairs,
+:func:`qfusion.cli.bench_circuits.rotation_layers_gates`). Environment: BENCH_THREADS (default 2)
+and BENCH_QSIM_MAX_FUSED, qsim's max_fused_gate_size (default 2, qsimcirq's own default).
 
 What is timed
   * qfusion: the whole ``qf.simulate(circuit, dtype=...)`` call (planning, fusion and execution),
@@ -42,7 +47,7 @@ import traceback  # noqa: E402
 import numpy as np  # noqa: E402
 
 NTHREADS = int(THREADS)
-FAMILIES = ("qft", "brickwork", "ghz", "qaoa")
+FAMILIES = ("qft", "brickwork", "ghz", "qaoa", "rotlayers")
 PEERS = ("aer", "qsim", "qulacs", "lightning")
 DOUBLE_PEERS = ("aer", "qulacs", "lightning")       # qsim computes in single precision
 SEED = 1234  # the seed of bench_circuits too
@@ -54,8 +59,11 @@ from qfusion.cli.bench_circuits import brickwork_gates as brickwork  # noqa: E40
 from qfusion.cli.bench_circuits import ghz_gates as ghz  # noqa: E402
 from qfusion.cli.bench_circuits import qaoa_gates as qaoa  # noqa: E402
 from qfusion.cli.bench_circuits import qft_gates as qft  # noqa: E402
+from qfusion.cli.bench_circuits import rotation_layers_gates as rotlayers  # noqa: E402
 
-BUILDERS = {"qft": qft, "brickwork": brickwork, "ghz": ghz, "qaoa": qaoa}
+BUILDERS = {"qft": qft, "brickwork": brickwork, "ghz": ghz, "qaoa": qaoa, "rotlayers": rotlayers}
+# qsim's fuser: gates merged into blocks of at most this many qubits (qsimcirq's default is 2)
+QSIM_MAX_FUSED = int(os.environ.get("BENCH_QSIM_MAX_FUSED", "2"))
 
 
 def random_pauli_sum(n, terms=100, seed=SEED):
@@ -139,8 +147,10 @@ class Qsim:
         import cirq
         import qsimcirq
         self.cirq, self.qsimcirq = cirq, qsimcirq
-        self.sim = qsimcirq.QSimSimulator(qsimcirq.QSimOptions(cpu_threads=NTHREADS))
-        self.version = f"qsimcirq {qsimcirq.__version__} (cirq {cirq.__version__})"
+        self.sim = qsimcirq.QSimSimulator(qsimcirq.QSimOptions(cpu_threads=NTHREADS,
+                                                               max_fused_gate_size=QSIM_MAX_FUSED))
+        self.version = (f"qsimcirq {qsimcirq.__version__} (cirq {cirq.__version__}), "
+                        f"max_fused_gate_size={QSIM_MAX_FUSED}")
 
     def qubits(self, n):
         return self.cirq.LineQubit.range(n)
@@ -436,6 +446,8 @@ def warm_up(qf, peers, dtypes):
                 peer.simulate(peer.build(6, gates), 6)
             except Exception as exc:
                 print(f"  warm-up of {name} on {fam} failed: {short_error(exc)}", flush=True)
+    for dt in dtypes:  # the gathered-sweep kernels run from 16 qubits on: load them untimed too
+        qf.simulate(qf.build(16, BUILDERS["rotlayers"](16, layers=2)), 16, dt)
     qf.qf.run(qf.build(6, BUILDERS["ghz"](6), measure=True), shots=100)
     qf.simulate(qf.build(6, BUILDERS["ghz"](6)), 6, "complex128").sample(100)
     qf.simulate(qf.build(6, BUILDERS["ghz"](6)), 6, "complex128").expectation_value([("ZZIIII", 1.0)])

@@ -62,7 +62,7 @@ def test_a_delay_is_idle_time_for_the_noise_model_and_the_scheduler():
     assert tc.report.duration == pytest.approx(15e-6 + 250e-6, rel=0.1)
     assert qf.simulate(c, backend="statevector").probabilities() == pytest.approx(
         qf.simulate(qf.Circuit(2).h(0).h(1)).probabilities())
-    with pytest.raises(CircuitError, match="duration"):
+    with pytest.raises(CircuitError, match="negative"):
         Delay(1, -1e-6)
     with pytest.raises(CircuitError, match="unit"):
         Duration(1, "fortnight")
@@ -97,7 +97,7 @@ def test_pulses_are_spread_evenly_over_a_window():
     tc = qf.transpile(idle_bell(100e-6).measure_all(), "trapped_ion", seed=1)
     out = decouple(tc, "XY4")
     qubit = out.instructions[-1].qubits[0]
-    delays = [i.operation.duration for i in out.instructions if i.name == "delay" and i.qubits == (qubit,)]
+    delays = [i.operation.seconds() for i in out.instructions if i.name == "delay" and i.qubits == (qubit,)]
     assert len(delays) == 5
     assert delays[1] == pytest.approx(delays[2]) == pytest.approx(2 * delays[0]) == pytest.approx(2 * delays[4])
     assert out.count_ops()["delay"] == 10 and "delay" in tc.count_ops()

@@ -103,10 +103,9 @@ def test_extern_misuse():
     ("def f(readonly array[int[32], #dim = 2] a) { }", 4, 31, "('#dim = n') are not supported"),
     ("angle[4] ang;\nrz(ang) q;", 5, 4, "a value that only measurements give at run time"),
     ("while (c == 0) { }", 4, 10, "'while' on measured bits is not supported"),
-    ("box { x q; }", 4, 1, "'box' blocks are not supported"),
-    ("duration d = 10ns;", 4, 1, "'duration' variables are not supported"),
-    ("stretch s;", 4, 1, "'stretch' variables are not supported"),
-    ("delay[10ns] q;", 4, 1, "'delay' instructions are not supported"),
+    ("box[2] { x q; }", 4, 5, "the duration of a box must be a duration"),
+    ("duration d = 10ns * 2us;", 4, 19, "operator '*' cannot combine"),
+    ("delay[3] q;", 4, 7, "the duration of a delay must be a duration"),
 ])
 def test_unsupported_features_are_named_at_their_line_and_column(source, line, column, message):
     with pytest.raises(QasmError) as info:

@@ -77,6 +77,20 @@ def test_bposd_decodes_surface_and_color_codes():
 
 
 @pytest.mark.slow
+def test_bposd_on_a_noiseless_circuit_predicts_no_flip_as_matching_does():
+    # the detector error model has no error mechanism; ldpc's BP-OSD segfaulted on its empty check matrix
+    circuit = qf.qec.repetition_code(3, rounds=2)
+    dem = qf.qec.statistics.detector_error_model(circuit)
+    assert dem.num_errors == 0
+    decoder = qf.qec.decoders.compile_decoder("bposd", dem)
+    events = np.zeros((4, dem.num_detectors), dtype=bool)
+    events[1, 0] = True   # a syndrome no error of the model explains still decodes, to no flip
+    assert decoder.decode(events).tolist() == [[False]] * 4
+    bposd = qf.qec.logical_error_rate(circuit, shots=500, seed=1, decoder="bposd")
+    matching = qf.qec.logical_error_rate(circuit, shots=500, seed=1, decoder="pymatching")
+    assert (bposd.errors, bposd.shots) == (matching.errors, matching.shots) == (0, 500)
+
+
 def test_workers_collect_with_sinter_and_max_errors_stops_early():
     circuit = qf.qec.repetition_code(3, 3, noise="sd6:0.05")
     early = qf.qec.logical_error_rate(circuit, shots=1_000_000, max_errors=50, seed=1)

@@ -7,13 +7,13 @@ import signal
 import time
 
 import qfusion as qf
-from qfusion.service.server.jobspec import Limits, check_submission
+from qfusion.service.server.jobspec import SubmissionLimits, check_submission
 from qfusion.service.worker.executor import Executor
 
 
 def _payload(circuit, shots=20, seed=5) -> dict:
     return check_submission({"circuits": [qf.qasm.dumps(circuit, version=3)], "shots": shots, "seed": seed},
-                            Limits()).payload
+                            SubmissionLimits()).payload
 
 
 def _long_payload() -> dict:

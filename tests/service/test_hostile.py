@@ -84,6 +84,18 @@ def events(store, job_id: str) -> list[str]:
                          .order_by(schema.job_events.c.id)).scalars().all()
 
 
+def timed_events(store, job_id: str) -> list[tuple[str, float]]:
+    with store.read() as c:
+        return [tuple(row) for row in c.execute(sa.select(schema.job_events.c.event, schema.job_events.c.at)
+                                                .where(schema.job_events.c.job_id == job_id)
+                                                .order_by(schema.job_events.c.id))]
+
+
+def started(running, job_id: str, attempt: int) -> bool:
+    """Whether a worker's log says it handed attempt ``attempt`` of the job to its executor."""
+    return f'"job.started", "job_id": "{job_id}", "attempt": {attempt},' in running.logs("worker")
+
+
 def state_of(store, job_id: str) -> str:
     with store.read() as c:
         return c.execute(sa.select(schema.jobs.c.state).where(schema.jobs.c.id == job_id)).scalar()
@@ -133,7 +145,7 @@ def test_a_result_the_database_refuses_fails_its_job_and_the_worker_goes_on(tmp_
     """SQLite refusing a value (its length limit, as 'string or blob too big' in the probe)."""
     import sqlite3
 
-    from qfusion.service.server.jobspec import Limits, check_submission
+    from qfusion.service.server.jobspec import SubmissionLimits, check_submission
     from qfusion.service.worker.worker import Worker
     store = Store(str(tmp_path / "jobs.db"))
 
@@ -149,7 +161,7 @@ def test_a_result_the_database_refuses_fails_its_job_and_the_worker_goes_on(tmp_
     ids = []
     for circuit in (wide, qf.qasm.loads(BELL)):
         spec = check_submission({"circuits": [qf.qasm.dumps(circuit, version=3)], "shots": 500, "seed": 1},
-                                Limits())
+                                SubmissionLimits())
         ids.append(store.submit(user, backend="statevector", program="sampler", payload=spec.payload,
                                 num_circuits=1, num_qubits=spec.num_qubits, shots=500)["id"])
     assert Worker(store, ["statevector"], batch=2).run(max_jobs=2) == 2
@@ -278,9 +290,58 @@ def test_cancel_stops_the_executor_and_short_jobs_are_not_claimed_behind_a_long_
     assert client.post(f"/v1/jobs/{long['id']}/cancel").json()["state"] == "CANCELLED"
     wait_until(lambda: not alive(executor), timeout=10)  # stopped, not left to run to its end
     wait_until(lambda: '"job.stopped"' in running.logs("worker"), timeout=10)
+    history = timed_events(store, long["id"])
+    assert [e for e, _ in history][-2:] == ["cancelled", "stopped"]  # stamped once the executor was gone
+    assert history[-1][1] - history[-2][1] < 10  # (the figure is bench/RESULTS.md's; here: not minutes)
     after = client.post("/v1/jobs", json={"circuits": [BELL], "shots": 10, "seed": 9}).json()
     assert client.get(f"/v1/jobs/{after['id']}/result", params={"wait": 60}).status_code == 200
     assert '"job.returned"' not in running.logs("worker")
+
+
+@pytest.mark.slow
+def test_a_killed_worker_leaves_no_executor_running_its_job(service_of):
+    """A SIGKILLed worker cannot stop its executor: the executor sees its parent die and ends at once,
+    rather than running the job to its end (for a minute here) while another worker runs it again."""
+    running, store, tokens = service_of(lease_s=2.0, heartbeat_s=0.4)
+    client = http(running, tokens["ada"])
+    job = client.post("/v1/jobs", json={"circuits": [long_circuit(20, 2000)], "shots": 50, "seed": 1}).json()
+    [worker] = running.workers
+    wait_until(lambda: f'"job.started", "job_id": "{job["id"]}"' in running.logs("worker"))
+    executor = executor_of(worker)
+    time.sleep(1.0)  # it runs the job
+    assert alive(executor)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
+    wait_until(lambda: not alive(executor), timeout=5)
+    start_worker(running)  # the job's lease expires, and the new worker runs it again
+    wait_until(lambda: '"attempt": 2' in running.logs("worker") and state_of(store, job["id"]) == "RUNNING")
+    assert client.post(f"/v1/jobs/{job['id']}/cancel").json()["state"] == "CANCELLED"
+
+
+@pytest.mark.slow
+def test_a_worker_that_lost_its_lease_stops_running_the_job(service_of):
+    """A worker paused past its lease (a stalled VM, a swap storm) finds on waking that the job was
+    given to another worker: it stops its executor, rather than running the job twice."""
+    running, store, tokens = service_of(lease_s=2.0, heartbeat_s=0.4)
+    client = http(running, tokens["ada"])
+    job = client.post("/v1/jobs", json={"circuits": [long_circuit(20, 2000)], "shots": 50, "seed": 1}).json()
+    [first] = running.workers
+    wait_until(lambda: started(running, job["id"], 1))
+    executor = executor_of(first)
+    first.send_signal(signal.SIGSTOP)  # its heartbeats stop; its executor runs on
+    try:
+        start_worker(running)
+        wait_until(lambda: started(running, job["id"], 2), timeout=120)  # requeued, claimed by the new one
+    finally:
+        first.send_signal(signal.SIGCONT)
+    wait_until(lambda: not alive(executor), timeout=10)
+    assert first.poll() is None and alive(executor_of(first))  # alive, with a fresh executor
+    assert state_of(store, job["id"]) == "RUNNING"  # the new attempt runs on
+    with store.read() as c:
+        stops = c.execute(sa.select(schema.job_events.c.attempt).where(
+            schema.job_events.c.job_id == job["id"], schema.job_events.c.event == "stopped")).scalars().all()
+    assert stops == [1]
+    assert client.post(f"/v1/jobs/{job['id']}/cancel").json()["state"] == "CANCELLED"
 
 
 # -- 6. NUL bytes and other strings; 7. strict types and idempotency conflicts ----------------------------

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import qfusion as qf
-from qfusion.service.server.jobspec import Limits, SubmissionError, check_submission
+from qfusion.service.server.jobspec import SubmissionError, SubmissionLimits, check_submission
 from qfusion.service.worker.programs import run_job
 
 pytest.importorskip("scipy")
@@ -23,7 +23,7 @@ def _body(mitigation, shots=4000):
 
 @pytest.mark.slow
 def test_a_mitigated_estimator_job_equals_the_library_and_reports_what_it_cost():
-    spec = check_submission(_body([{"technique": "readout"}, ZNE]), Limits(), "superconducting", 27)
+    spec = check_submission(_body([{"technique": "readout"}, ZNE]), SubmissionLimits(), "superconducting", 27)
     data = run_job("estimator", spec.payload, "superconducting")
     assert set(data) >= {"values", "standard_errors", "raw_values", "raw_standard_errors", "circuits_executed",
                          "shots_executed", "mitigation"}
@@ -46,4 +46,4 @@ def test_a_mitigated_estimator_job_equals_the_library_and_reports_what_it_cost()
 ])
 def test_bad_mitigation_options_are_refused_at_submission(mitigation, message):
     with pytest.raises(SubmissionError, match=message):
-        check_submission(_body(mitigation), Limits(), "superconducting", 27)
+        check_submission(_body(mitigation), SubmissionLimits(), "superconducting", 27)

@@ -9,7 +9,7 @@ import pytest
 
 import qfusion as qf
 from qfusion.service.client.wire import circuit_from_json, circuit_to_json, decode_circuit
-from qfusion.service.server.jobspec import Limits, SubmissionError, check_submission
+from qfusion.service.server.jobspec import SubmissionError, SubmissionLimits, check_submission
 from qfusion.service.worker.programs import run_job
 
 ANSATZ = ('OPENQASM 3; include "stdgates.inc"; input float a; input float b; input float c; input float d;'
@@ -17,7 +17,7 @@ ANSATZ = ('OPENQASM 3; include "stdgates.inc"; input float a; input float b; inp
 
 
 def _run(body):
-    spec = check_submission(body, Limits())
+    spec = check_submission(body, SubmissionLimits())
     return run_job(spec.program, spec.payload, "statevector")
 
 
@@ -112,6 +112,6 @@ def test_json_form_round_trips_and_matches_openqasm():
 ])
 def test_bad_submissions_are_refused_with_a_clear_message(body, message):
     with pytest.raises(SubmissionError) as refused:
-        check_submission(body, Limits())
+        check_submission(body, SubmissionLimits())
     assert message in str(refused.value)
     assert 400 <= refused.value.status < 500

@@ -36,6 +36,49 @@ def test_mpi_jobs_run_on_the_workers_ranks(make_service, sqlite_url):
     assert raw["results"][0]["ranks"] == 2
 
 
+def _ranks() -> list[int]:
+    """Live processes that are ranks of a service mpi job (``python -m qfusion.service.worker.cluster``)."""
+    from pathlib import Path
+
+    from service_helpers import alive
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"qfusion.service.worker.cluster" in command and b"-m" in command and alive(int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.slow
+def test_mpi_ranks_stop_when_their_job_is_cancelled_or_their_worker_killed(make_service, sqlite_url):
+    pytest.importorskip("mpi4py")
+    from service_helpers import alive, wait_until
+    from test_hostile import long_circuit
+    store = Store(sqlite_url)
+    store.create_user("ada")
+    token = store.create_token("ada")
+    service = make_service(sqlite_url)
+    service.start_server()
+    worker = service.start_worker("--backend", "mpi", "--mpi-ranks", "2")
+    client = qf.Client(service.url, token)
+    before = set(_ranks())  # (another test's, if any)
+    job = client.submit(long_circuit(20, 2000), backend="mpi", shots=10, seed=1)
+    ranks = wait_until(lambda: [p for p in _ranks() if p not in before and len(_ranks()) - len(before) >= 2],
+                       timeout=120)
+    job.cancel()
+    wait_until(lambda: not any(alive(p) for p in ranks), timeout=15)  # not left to run to the end
+    second = client.submit(long_circuit(20, 2000), backend="mpi", shots=10, seed=2)
+    ranks = wait_until(lambda: [p for p in _ranks() if p not in before and len(_ranks()) - len(before) >= 2],
+                       timeout=120)
+    worker.kill()  # as SIGKILL: the worker stops nothing itself
+    worker.wait(10)
+    wait_until(lambda: not any(alive(p) for p in ranks), timeout=15)
+    second.cancel()
+
+
 @pytest.mark.slow
 def test_sampler_jobs_of_many_circuits_go_to_the_dask_cluster(make_service, sqlite_url):
     distributed = pytest.importorskip("distributed")

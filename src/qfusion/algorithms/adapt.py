@@ -34,7 +34,15 @@ from qfusion.sim.adjoint import apply_pauli_sum
 
 @dataclass(frozen=True)
 class ADAPTStep:
-    """One growth step: which pool operator was added, its gradient, and the energy after re-optimising."""
+    """One growth step: which pool operator was added, its gradient, and the energy after re-optimising.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.observables import PauliSum
+    >>> H = PauliSum.from_list([("ZZ", 1.0), ("XX", 0.5), ("YY", 0.5)])
+    >>> step = adapt_vqe(H, Circuit(2).x(0), [PauliSum.from_label("XY")]).steps[0]
+    >>> step.operator_index, round(step.max_gradient, 6), round(step.energy, 6)
+    (0, 2.0, -2.0)
+    """
     operator_index: int
     max_gradient: float
     energy: float
@@ -42,7 +50,14 @@ class ADAPTStep:
 
 @dataclass(frozen=True)
 class ADAPTResult:
-    """The final energy and ansatz; ``operators`` are the chosen pool indices in order."""
+    """The final energy and ansatz; ``operators`` are the chosen pool indices in order.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.observables import PauliSum
+    >>> result = adapt_vqe(PauliSum.from_label("X"), Circuit(1), [PauliSum.from_label("Y")])
+    >>> round(result.eigenvalue, 8), result.operators, result.converged, result.ansatz.num_qubits
+    (-1.0, (0,), True, 1)
+    """
     eigenvalue: float
     parameters: np.ndarray
     ansatz: Circuit
@@ -59,7 +74,14 @@ class ADAPTResult:
 
     @property
     def optimal_point(self) -> np.ndarray:
-        """The optimal parameters (Qiskit's name), :attr:`parameters`."""
+        """The optimal parameters (Qiskit's name), :attr:`parameters`.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.observables import PauliSum
+        >>> result = adapt_vqe(PauliSum.from_label("X"), Circuit(1), [PauliSum.from_label("Y")])
+        >>> result.optimal_point is result.parameters, len(result.optimal_point)
+        (True, 1)
+        """
         return self.parameters
 
 
@@ -93,6 +115,12 @@ def adapt_vqe(hamiltonian: PauliSum, reference: Circuit, pool: Sequence[PauliSum
     """Grow an ansatz from ``reference`` with operators of ``pool`` until the largest pool gradient
     falls below ``gradient_tol`` (or ``max_operators`` are used), re-optimising all parameters
     (previous optimum plus a new zero) after each addition. Runs on the exact state vector.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.observables import PauliSum
+    >>> H = PauliSum.from_list([("Z", 1.0), ("X", 1.0)])
+    >>> round(adapt_vqe(H, Circuit(1), [PauliSum.from_label("Y")]).eigenvalue, 8)  # -sqrt(2)
+    -1.41421356
     """
     if not pool:
         raise CircuitError("ADAPT-VQE needs a non-empty operator pool")

@@ -27,7 +27,11 @@ from qfusion.errors import CircuitError
 
 @dataclass(frozen=True)
 class MultiplierLayout:
-    """Qubits of the controlled multiplier: one control, ``x`` (n qubits), ``b`` (n + 1), one ancilla."""
+    """Qubits of the controlled multiplier: one control, ``x`` (n qubits), ``b`` (n + 1), one ancilla.
+
+    >>> MultiplierLayout.for_modulus(5)  # 3-bit numbers
+    MultiplierLayout(control=0, x=(1, 2, 3), b=(4, 5, 6, 7), ancilla=8)
+    """
     control: int
     x: tuple[int, ...]
     b: tuple[int, ...]
@@ -35,17 +39,34 @@ class MultiplierLayout:
 
     @classmethod
     def for_modulus(cls, modulus: int, first: int = 0) -> MultiplierLayout:
+        """The layout for numbers below ``modulus``, its qubits numbered from ``first``.
+
+
+        >>> layout = MultiplierLayout.for_modulus(3, first=2)
+        >>> layout.control, layout.x, layout.b, layout.ancilla
+        (2, (3, 4), (5, 6, 7), 8)
+        """
         n = modulus.bit_length()
         return cls(first, tuple(range(first + 1, first + 1 + n)), tuple(range(first + 1 + n, first + 2 + 2 * n)),
                    first + 2 + 2 * n)
 
     @property
     def num_qubits(self) -> int:
+        """All the qubits up to the ancilla: ``2 n + 3`` for ``n``-bit numbers from qubit 0.
+
+
+        >>> MultiplierLayout.for_modulus(15).num_qubits
+        11
+        """
         return self.ancilla + 1
 
     @staticmethod
     def read(index: int, register) -> int:
-        """The integer a register holds in basis state ``index``."""
+        """The integer a register holds in basis state ``index``.
+
+        >>> MultiplierLayout.read(0b10110, (1, 2, 4))  # qubits 1, 2, 4 hold 1, 1, 1
+        7
+        """
         return sum(((index >> q) & 1) << j for j, q in enumerate(register))
 
 
@@ -62,7 +83,17 @@ def _phase(circuit: Circuit, angle: float, target: int, controls=()) -> None:
 
 
 def fourier_add(circuit: Circuit, constant: int, register, controls=()) -> Circuit:
-    """Add ``constant`` (mod ``2**len(register)``) to a register held in the Fourier basis."""
+    """Add ``constant`` (mod ``2**len(register)``) to a register held in the Fourier basis.
+
+    >>> import numpy as np
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.algorithms.qft import qft
+    >>> from qfusion.sim import simulate
+    >>> c = Circuit(3).x(0).compose(qft(3, do_swaps=False))  # |1> in the Fourier basis
+    >>> c = fourier_add(c, 5, (0, 1, 2)).compose(qft(3, do_swaps=False, inverse=True))
+    >>> int(np.argmax(np.abs(np.asarray(simulate(c)))))  # 1 + 5
+    6
+    """
     m = len(register)
     for level, qubit in enumerate(register):
         _phase(circuit, 2 * math.pi * constant * 2 ** level / 2 ** m, qubit, controls)
@@ -75,7 +106,20 @@ def _transform(circuit: Circuit, register, inverse: bool) -> Circuit:
 
 def modular_add(circuit: Circuit, constant: int, modulus: int, layout: MultiplierLayout, controls) -> Circuit:
     """``b -> (b + constant) mod modulus`` on the Fourier-basis register ``b`` when both controls are 1
-    (``b < modulus``, ``constant < modulus``); the ancilla returns to 0 (Beauregard's figure 5)."""
+    (``b < modulus``, ``constant < modulus``); the ancilla returns to 0 (Beauregard's figure 5).
+
+    >>> import numpy as np
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.algorithms.qft import qft
+    >>> from qfusion.sim import simulate
+    >>> layout = MultiplierLayout.for_modulus(5)
+    >>> c = Circuit(layout.num_qubits).x(layout.control).x(layout.x[0]).x(layout.b[2])  # b = 4
+    >>> c = c.compose(qft(len(layout.b)), qubits=layout.b)
+    >>> c = modular_add(c, 3, 5, layout, (layout.control, layout.x[0]))
+    >>> c = c.compose(qft(len(layout.b), inverse=True), qubits=layout.b)
+    >>> layout.read(int(np.argmax(np.abs(np.asarray(simulate(c))))), layout.b)  # (4 + 3) mod 5
+    2
+    """
     b, msb = layout.b, layout.b[-1]
     fourier_add(circuit, constant, b, controls)
     fourier_add(circuit, -modulus, b)
@@ -91,7 +135,17 @@ def modular_add(circuit: Circuit, constant: int, modulus: int, layout: Multiplie
 
 
 def controlled_multiply_add(constant: int, modulus: int, layout: MultiplierLayout) -> Circuit:
-    """``|c>|x>|b> -> |c>|x>|(b + constant * x) mod modulus>`` when ``c`` is 1."""
+    """``|c>|x>|b> -> |c>|x>|(b + constant * x) mod modulus>`` when ``c`` is 1.
+
+    >>> import numpy as np
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim import simulate
+    >>> layout = MultiplierLayout.for_modulus(5)
+    >>> c = Circuit(layout.num_qubits).x(layout.control).x(layout.x[1])  # x = 2, b = 0
+    >>> c = c.compose(controlled_multiply_add(3, 5, layout))
+    >>> layout.read(int(np.argmax(np.abs(np.asarray(simulate(c))))), layout.b)  # 3 * 2 mod 5
+    1
+    """
     circuit = Circuit(layout.num_qubits, name=f"cmult({constant})")
     circuit = _transform(circuit, layout.b, inverse=False)
     for j, qubit in enumerate(layout.x):
@@ -101,7 +155,17 @@ def controlled_multiply_add(constant: int, modulus: int, layout: MultiplierLayou
 
 def controlled_modular_multiplication(constant: int, modulus: int, layout: MultiplierLayout) -> Circuit:
     """``|c>|x>|0> -> |c>|constant * x mod modulus>|0>`` when ``c`` is 1 (``x < modulus``); needs
-    ``gcd(constant, modulus) == 1`` so that the inverse multiplier can clear the work register."""
+    ``gcd(constant, modulus) == 1`` so that the inverse multiplier can clear the work register.
+
+    >>> import numpy as np
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim import simulate
+    >>> layout = MultiplierLayout.for_modulus(5)
+    >>> c = Circuit(layout.num_qubits).x(layout.control).x(layout.x[0]).x(layout.x[1])  # x = 3
+    >>> c = c.compose(controlled_modular_multiplication(2, 5, layout))
+    >>> layout.read(int(np.argmax(np.abs(np.asarray(simulate(c))))), layout.x)  # 2 * 3 mod 5
+    1
+    """
     if math.gcd(constant, modulus) != 1:
         raise CircuitError(f"{constant} has no inverse modulo {modulus}; modular multiplication needs "
                            f"gcd(a, N) = 1")

@@ -71,7 +71,12 @@ def _index(num_qubits: int) -> dict:
 
 
 def rb_circuit(num_qubits: int, length: int, rng: np.random.Generator) -> Circuit:
-    """``length`` random Cliffords and the inverse of their product, barriers between, measured."""
+    """``length`` random Cliffords and the inverse of their product, barriers between, measured.
+
+    >>> c = rb_circuit(1, 5, np.random.default_rng(1))
+    >>> c.num_qubits, c.count_ops()["barrier"], c.count_ops()["measure"]
+    (1, 5, 1)
+    """
     group = clifford_group(num_qubits)
     circuit = Circuit(num_qubits)
     total = np.eye(2 ** num_qubits, dtype=complex)
@@ -89,7 +94,12 @@ def rb_circuit(num_qubits: int, length: int, rng: np.random.Generator) -> Circui
 
 @dataclass(frozen=True)
 class RBResult:
-    """Survival probabilities per length and sequence, the fit ``A α^m + B`` and the error per Clifford."""
+    """Survival probabilities per length and sequence, the fit ``A α^m + B`` and the error per Clifford.
+
+    >>> result = randomized_benchmarking(num_qubits=1, lengths=(1, 10, 20), num_sequences=2, shots=50, seed=2)
+    >>> result.lengths, result.survival_probabilities, round(result.error_per_clifford, 6)
+    ((1, 10, 20), ((1.0, 1.0), (1.0, 1.0), (1.0, 1.0)), 0.0)
+    """
     num_qubits: int
     lengths: tuple[int, ...]
     survival_probabilities: tuple[tuple[float, ...], ...]
@@ -105,7 +115,14 @@ def fit_decay(lengths, survival, num_qubits: int, fix_offset: bool = True) -> tu
     """``(alpha, alpha_stderr, A, B)`` of a least-squares fit of ``A alpha^m + B`` to the mean survival.
 
     With ``fix_offset`` the asymptote ``B`` is held at ``1/2^n`` (the fully depolarised value), which
-    keeps the fit well posed when the sequences only reach the start of the decay."""
+    keeps the fit well posed when the sequences only reach the start of the decay.
+
+    >>> lengths = [1, 10, 50]
+    >>> survival = [[0.5 + 0.5 * 0.99 ** m] for m in lengths]  # A = B = 1/2, alpha = 0.99
+    >>> alpha, stderr, amplitude, offset = fit_decay(lengths, survival, 1)
+    >>> round(alpha, 6), round(amplitude, 6), offset
+    (0.99, 0.5, 0.5)
+    """
     from qfusion._optional import import_optional
     optimize = import_optional("scipy.optimize", "fitting randomized-benchmarking decays")
     lengths = np.asarray(lengths, dtype=float)
@@ -131,7 +148,12 @@ def randomized_benchmarking(backend="statevector", *, num_qubits: int = 1, lengt
                             num_sequences: int = 10, shots: int = 1000, seed=None,
                             run_options: dict | None = None, fix_offset: bool = True) -> RBResult:
     """Clifford RB of 1 or 2 qubits on ``backend``; ``run_options`` go to ``qfusion.run``
-    (for example ``{"initial_layout": (3,)}`` to pick a device qubit)."""
+    (for example ``{"initial_layout": (3,)}`` to pick a device qubit).
+
+    >>> result = randomized_benchmarking("statevector", lengths=(1, 8), num_sequences=2, shots=200, seed=3)
+    >>> result.error_per_clifford < 1e-9
+    True
+    """
     from qfusion.backends import run
     rng = np.random.default_rng(seed)
     survival = []
@@ -164,7 +186,12 @@ def _haar_su4(rng: np.random.Generator) -> np.ndarray:
 
 
 def quantum_volume_circuit(num_qubits: int, rng: np.random.Generator) -> Circuit:
-    """A model circuit of ``num_qubits`` layers: a random pairing, then a Haar SU(4) on each pair."""
+    """A model circuit of ``num_qubits`` layers: a random pairing, then a Haar SU(4) on each pair.
+
+    >>> c = quantum_volume_circuit(4, np.random.default_rng(0))
+    >>> c.num_qubits, sum(c.count_ops().values())  # 4 layers of 2 pairs
+    (4, 8)
+    """
     circuit = Circuit(num_qubits)
     for _ in range(num_qubits):
         order = rng.permutation(num_qubits)
@@ -175,7 +202,12 @@ def quantum_volume_circuit(num_qubits: int, rng: np.random.Generator) -> Circuit
 
 @dataclass(frozen=True)
 class QuantumVolumeResult:
-    """Heavy-output probability per trial, its mean, the two-sigma lower bound and the verdict."""
+    """Heavy-output probability per trial, its mean, the two-sigma lower bound and the verdict.
+
+    >>> result = QuantumVolumeResult(2, (0.85, 0.8), 0.825, 0.7, True)
+    >>> result.passed, result.quantum_volume
+    (True, 4)
+    """
     num_qubits: int
     heavy_output_probabilities: tuple[float, ...]
     mean: float
@@ -184,7 +216,11 @@ class QuantumVolumeResult:
 
     @property
     def quantum_volume(self) -> int:
-        """``2**num_qubits`` if this width passed, else 1 (this width says nothing more)."""
+        """``2**num_qubits`` if this width passed, else 1 (this width says nothing more).
+
+        >>> QuantumVolumeResult(3, (0.6,), 0.6, 0.5, False).quantum_volume
+        1
+        """
         return 2 ** self.num_qubits if self.passed else 1
 
 

@@ -29,7 +29,12 @@ from qfusion.errors import CircuitError
 @dataclass(frozen=True)
 class HHLResult:
     """The normalised solution state, its fidelity with NumPy's solution, the probability of the
-    post-selection, the solution rescaled to ``x`` itself, and the circuit."""
+    post-selection, the solution rescaled to ``x`` itself, and the circuit.
+
+    >>> result = hhl([[2, 0], [0, 1]], [1, 1])
+    >>> round(result.fidelity, 6), result.classical_solution, result.circuit.num_qubits > 2
+    (1.0, array([0.4472136 +0.j, 0.89442719+0.j]), True)
+    """
     solution: np.ndarray
     fidelity: float
     success_probability: float
@@ -39,12 +44,22 @@ class HHLResult:
 
     @property
     def overlap(self) -> float:
-        """``|<x_numpy|x>|`` (the square root of the fidelity)."""
+        """``|<x_numpy|x>|`` (the square root of the fidelity).
+
+        >>> round(hhl([[1, 0], [0, 2]], [1, 1]).overlap, 6)
+        1.0
+        """
         return float(np.sqrt(self.fidelity))
 
 
 def state_preparation(vector) -> Circuit:
-    """A circuit whose first column is ``vector / |vector|`` (a unitary completed by QR)."""
+    """A circuit whose first column is ``vector / |vector|`` (a unitary completed by QR).
+
+    >>> import numpy as np
+    >>> from qfusion.sim import simulate
+    >>> np.round(np.asarray(simulate(state_preparation([3, 0, 0, 4]))), 6)
+    array([0.6+0.j, 0. +0.j, 0. +0.j, 0.8+0.j])
+    """
     b = np.asarray(vector, dtype=complex)
     b = b / np.linalg.norm(b)
     dim = len(b)
@@ -57,7 +72,12 @@ def state_preparation(vector) -> Circuit:
 
 
 def hhl_circuit(matrix, vector, num_clock_qubits: int | None = None) -> tuple[Circuit, dict]:
-    """The HHL circuit (clock qubits first, then the system, then the ancilla) and its constants."""
+    """The HHL circuit (clock qubits first, then the system, then the ancilla) and its constants.
+
+    >>> circuit, constants = hhl_circuit([[1, 0], [0, 2]], [1, 0], num_clock_qubits=3)
+    >>> circuit.num_qubits, sorted(constants)
+    (5, ['ancilla', 'clock', 'constant', 'evolution_time', 'system'])
+    """
     a = np.asarray(matrix, dtype=complex)
     dim = a.shape[0]
     if a.shape != (dim, dim) or dim < 2 or dim & (dim - 1):
@@ -99,7 +119,13 @@ def hhl_circuit(matrix, vector, num_clock_qubits: int | None = None) -> tuple[Ci
 
 
 def hhl(matrix, vector, *, num_clock_qubits: int | None = None, backend="statevector") -> HHLResult:
-    """Solve ``A x = b`` for the state ``|x>``; the fidelity is ``|<x_numpy|x>|**2``."""
+    """Solve ``A x = b`` for the state ``|x>``; the fidelity is ``|<x_numpy|x>|**2``.
+
+    >>> import numpy as np
+    >>> result = hhl([[2, 1], [1, 2]], [1, 0])
+    >>> round(result.fidelity, 4), np.round(result.solution_vector.real, 4)  # close to x = [2, -1] / 3 with few clock qubits
+    (0.9999, array([ 0.6485, -0.3151]))
+    """
     circuit, info = hhl_circuit(matrix, vector, num_clock_qubits)
     state = np.asarray(get_backend(backend).simulate(circuit))
     if state.ndim != 1:

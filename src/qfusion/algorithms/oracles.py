@@ -24,7 +24,11 @@ _MAX_TRUTH_TABLE_QUBITS = 20
 
 
 def marked_states(marked, num_qubits: int, variables: Sequence[str] | None = None) -> set[int]:
-    """The marked basis states (integers, little-endian) from integers, bitstrings or an expression."""
+    """The marked basis states (integers, little-endian) from integers, bitstrings or an expression.
+
+    >>> sorted(marked_states(["01", 3], 2)), sorted(marked_states("x0 ^ x1", 2))
+    ([1, 3], [1, 2])
+    """
     if isinstance(marked, str) and not set(marked) <= {"0", "1"}:
         return _truth_table(marked, num_qubits, variables)
     items = [marked] if isinstance(marked, (str, int)) else list(marked)
@@ -79,7 +83,13 @@ def _evaluate(node, x: int, position: dict, text: str) -> bool:
 
 
 def multi_controlled_z(circuit: Circuit, qubits: Sequence[int]) -> Circuit:
-    """``Z`` on ``qubits[-1]`` controlled on the others (symmetric: a phase -1 on all-ones)."""
+    """``Z`` on ``qubits[-1]`` controlled on the others (symmetric: a phase -1 on all-ones).
+
+    >>> import numpy as np
+    >>> from qfusion.circuit.unitary import circuit_unitary
+    >>> np.diag(circuit_unitary(multi_controlled_z(Circuit(3), [0, 1, 2]))).real
+    array([ 1.,  1.,  1.,  1.,  1.,  1.,  1., -1.])
+    """
     *controls, target = qubits
     if not controls:
         return circuit.z(target)
@@ -92,7 +102,13 @@ def multi_controlled_z(circuit: Circuit, qubits: Sequence[int]) -> Circuit:
 
 
 def phase_oracle(num_qubits: int, marked: Iterable | str, variables: Sequence[str] | None = None) -> Circuit:
-    """The phase oracle of the marked states (integers, bitstrings) or of a Boolean expression."""
+    """The phase oracle of the marked states (integers, bitstrings) or of a Boolean expression.
+
+    >>> import numpy as np
+    >>> from qfusion.circuit.unitary import circuit_unitary
+    >>> np.diag(circuit_unitary(phase_oracle(2, [2]))).real.round(6)
+    array([ 1.,  1., -1.,  1.])
+    """
     circuit = Circuit(num_qubits, name="oracle")
     qubits = list(range(num_qubits))
     for state in sorted(marked_states(marked, num_qubits, variables)):

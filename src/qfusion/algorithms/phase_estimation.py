@@ -24,7 +24,13 @@ from qfusion.primitives import Sampler
 
 @dataclass(frozen=True)
 class PhaseEstimationResult:
-    """The most likely phase in ``[0, 1)``, its probability, and every measured phase's probability."""
+    """The most likely phase in ``[0, 1)``, its probability, and every measured phase's probability.
+
+    >>> from qfusion.circuit import Circuit
+    >>> result = estimate_phase(Circuit(1).z(0), 2, state_preparation=Circuit(1).x(0))  # Z|1> = e^(2 pi i / 2)|1>
+    >>> result.phase, round(result.probability, 9), [round(p, 9) for p in result.phases.values()]
+    (0.5, 1.0, [1.0])
+    """
     phase: float
     probability: float
     phases: dict[float, float]
@@ -33,7 +39,13 @@ class PhaseEstimationResult:
 
 def phase_estimation_circuit(unitary: Circuit | Gate, num_evaluation_qubits: int, *,
                              state_preparation: Circuit | None = None, measure: bool = True) -> Circuit:
-    """The QPE circuit: ``num_evaluation_qubits`` clock qubits first, then ``unitary``'s qubits."""
+    """The QPE circuit: ``num_evaluation_qubits`` clock qubits first, then ``unitary``'s qubits.
+
+    >>> from qfusion.circuit import Circuit
+    >>> c = phase_estimation_circuit(Circuit(1).t(0), 3, state_preparation=Circuit(1).x(0))
+    >>> c.num_qubits, c.num_clbits
+    (4, 3)
+    """
     gate = unitary.to_gate("U") if isinstance(unitary, Circuit) else unitary
     m = int(num_evaluation_qubits)
     if m < 1:
@@ -59,7 +71,12 @@ def phase_estimation_circuit(unitary: Circuit | Gate, num_evaluation_qubits: int
 
 def estimate_phase(unitary: Circuit | Gate, num_evaluation_qubits: int, *, state_preparation=None,
                    backend="statevector", shots: int | None = None, seed=None) -> PhaseEstimationResult:
-    """Run QPE (exact probabilities with ``shots=None``) and read the phases ``k / 2**m``."""
+    """Run QPE (exact probabilities with ``shots=None``) and read the phases ``k / 2**m``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> estimate_phase(Circuit(1).t(0), 3, state_preparation=Circuit(1).x(0)).phase  # T = diag(1, e^(2 pi i / 8))
+    0.125
+    """
     circuit = phase_estimation_circuit(unitary, num_evaluation_qubits, state_preparation=state_preparation)
     distribution = Sampler(backend, shots=shots, seed=seed).run(circuit).probabilities[()]
     scale = 2 ** int(num_evaluation_qubits)

@@ -28,13 +28,21 @@ MAX_DIAGONAL_QUBITS = 24
 
 @dataclass(frozen=True)
 class Graph:
-    """An undirected weighted graph on nodes ``0..num_nodes-1``; ``edges`` holds ``(u, v, weight)``."""
+    """An undirected weighted graph on nodes ``0..num_nodes-1``; ``edges`` holds ``(u, v, weight)``.
+
+    >>> Graph(3, ((0, 1, 1.0), (1, 2, 2.5))).total_weight
+    3.5
+    """
     num_nodes: int
     edges: tuple[tuple[int, int, float], ...]
 
     @classmethod
     def from_edges(cls, edges, num_nodes: int | None = None) -> Graph:
-        """From ``(u, v)`` or ``(u, v, weight)`` pairs (weight 1 by default)."""
+        """From ``(u, v)`` or ``(u, v, weight)`` pairs (weight 1 by default).
+
+        >>> Graph.from_edges([(0, 1), (1, 3, 2.0)])
+        Graph(num_nodes=4, edges=((0, 1, 1.0), (1, 3, 2.0)))
+        """
         parsed = []
         for edge in edges:
             if len(edge) not in (2, 3):
@@ -50,6 +58,12 @@ class Graph:
 
     @property
     def total_weight(self) -> float:
+        """The sum of the edge weights.
+
+
+        >>> Graph.from_edges([(0, 1, 0.5), (1, 2, 1.5)]).total_weight
+        2.0
+        """
         return float(sum(w for _, _, w in self.edges))
 
     @classmethod
@@ -69,7 +83,12 @@ class Graph:
 
 
 def as_graph(graph) -> Graph:
-    """``graph`` as a :class:`Graph`: itself, a networkx graph, or a list of ``(u, v[, w])`` edges."""
+    """``graph`` as a :class:`Graph`: itself, a networkx graph, or a list of ``(u, v[, w])`` edges.
+
+    >>> import networkx as nx
+    >>> as_graph(nx.cycle_graph(3)), as_graph([(0, 1)]).num_nodes
+    (Graph(num_nodes=3, edges=((0, 1, 1.0), (0, 2, 1.0), (1, 2, 1.0))), 2)
+    """
     if isinstance(graph, Graph):
         return graph
     if hasattr(graph, "nodes") and hasattr(graph, "edges") and hasattr(graph, "is_directed"):
@@ -81,7 +100,15 @@ def as_graph(graph) -> Graph:
 
 def read_graph(path: str) -> Graph:
     """A graph from a file: JSON ``{"num_nodes": n, "edges": [[u, v, w], ...]}`` (or a bare list of
-    edges), or text with one ``u v [weight]`` per line (``#`` starts a comment)."""
+    edges), or text with one ``u v [weight]`` per line (``#`` starts a comment).
+
+    >>> import json, os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "triangle.json")
+    >>> with open(path, "w") as f:
+    ...     json.dump({"num_nodes": 3, "edges": [[0, 1, 1], [1, 2, 1], [2, 0, 2]]}, f)
+    >>> read_graph(path).total_weight
+    4.0
+    """
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     name = os.path.basename(path)
@@ -114,7 +141,11 @@ def read_graph(path: str) -> Graph:
 
 def maxcut_hamiltonian(graph) -> PauliSum:
     """``-sum_(u,v) w (1 - Z_u Z_v) / 2``: its minimum is minus the maximum cut. ``graph``: a
-    :class:`Graph`, a networkx graph (edge attribute ``weight``) or a list of edges."""
+    :class:`Graph`, a networkx graph (edge attribute ``weight``) or a list of edges.
+
+    >>> maxcut_hamiltonian([(0, 1)])
+    PauliSum([('ZZ', 0.5), ('II', -0.5)], num_qubits=2)
+    """
     graph = as_graph(graph)
     n = graph.num_nodes
     terms = [("ZZ", [u, v], 0.5 * w) for u, v, w in graph.edges]
@@ -123,7 +154,12 @@ def maxcut_hamiltonian(graph) -> PauliSum:
 
 
 def cut_value(graph, bits: int | str) -> float:
-    """The total weight of the edges cut by ``bits`` (an integer, or a bitstring with node 0 rightmost)."""
+    """The total weight of the edges cut by ``bits`` (an integer, or a bitstring with node 0 rightmost).
+
+    >>> square = [(0, 1), (1, 2), (2, 3), (3, 0)]
+    >>> cut_value(square, "0101"), cut_value(square, 0b0011)
+    (4.0, 2.0)
+    """
     graph = as_graph(graph)
     if isinstance(bits, str):
         bits = int(bits, 2)
@@ -131,7 +167,11 @@ def cut_value(graph, bits: int | str) -> float:
 
 
 def ising_hamiltonian(linear, couplings, offset: float = 0.0) -> PauliSum:
-    """``sum_i h_i Z_i + sum_(i<j) J_ij Z_i Z_j + offset`` from ``h`` and a (dense) ``J``."""
+    """``sum_i h_i Z_i + sum_(i<j) J_ij Z_i Z_j + offset`` from ``h`` and a (dense) ``J``.
+
+    >>> ising_hamiltonian([1.0, 0.0], [[0, 0.5], [0, 0]], offset=2.0)
+    PauliSum([('IZ', 1.0), ('ZZ', 0.5), ('II', 2.0)], num_qubits=2)
+    """
     h = np.asarray(linear, dtype=float)
     j = np.asarray(couplings, dtype=float)
     n = len(h)
@@ -141,7 +181,11 @@ def ising_hamiltonian(linear, couplings, offset: float = 0.0) -> PauliSum:
 
 
 def qubo_hamiltonian(quadratic, linear=None, offset: float = 0.0) -> PauliSum:
-    """The Hamiltonian whose diagonal is ``x^T Q x + c^T x + offset`` (``x_i = (1 - Z_i) / 2``)."""
+    """The Hamiltonian whose diagonal is ``x^T Q x + c^T x + offset`` (``x_i = (1 - Z_i) / 2``).
+
+    >>> [float(v) for v in diagonal(qubo_hamiltonian([[0, 0], [0, 0]], linear=[1.0, 2.0]))]  # c^T x
+    [0.0, 1.0, 2.0, 3.0]
+    """
     q = np.asarray(quadratic, dtype=float)
     n = q.shape[0]
     c = np.zeros(n) if linear is None else np.asarray(linear, dtype=float)
@@ -162,7 +206,12 @@ def qubo_hamiltonian(quadratic, linear=None, offset: float = 0.0) -> PauliSum:
 
 
 def portfolio_qubo(expected_returns, covariance, risk_factor: float, budget: int, penalty: float | None = None):
-    """``(Q, c, offset)`` of ``q x^T S x - mu^T x + lambda (sum x - B)**2`` (choose ``B`` assets)."""
+    """``(Q, c, offset)`` of ``q x^T S x - mu^T x + lambda (sum x - B)**2`` (choose ``B`` assets).
+
+    >>> Q, c, offset = portfolio_qubo([0.1, 0.2], np.eye(2) * 0.01, risk_factor=0.5, budget=1, penalty=1.0)
+    >>> Q.shape, c.round(6), offset
+    ((2, 2), array([-2.1, -2.2]), 1.0)
+    """
     mu = np.asarray(expected_returns, dtype=float)
     sigma = np.asarray(covariance, dtype=float)
     n = len(mu)
@@ -175,12 +224,22 @@ def portfolio_qubo(expected_returns, covariance, risk_factor: float, budget: int
 
 def portfolio_hamiltonian(expected_returns, covariance, risk_factor: float, budget: int,
                           penalty: float | None = None) -> PauliSum:
-    """The portfolio-selection cost as a Hamiltonian (see :func:`portfolio_qubo`)."""
+    """The portfolio-selection cost as a Hamiltonian (see :func:`portfolio_qubo`).
+
+    >>> H = portfolio_hamiltonian([0.1, 0.3, 0.2], np.eye(3) * 0.01, risk_factor=0.5, budget=1)
+    >>> brute_force(H)[1]  # pick the asset with the highest return
+    [2]
+    """
     return qubo_hamiltonian(*portfolio_qubo(expected_returns, covariance, risk_factor, budget, penalty))
 
 
 def diagonal(hamiltonian: PauliSum) -> np.ndarray:
-    """Every basis state's cost, for a Hamiltonian of Z strings only (at most 24 qubits)."""
+    """Every basis state's cost, for a Hamiltonian of Z strings only (at most 24 qubits).
+
+    >>> from qfusion.observables import PauliSum
+    >>> diagonal(PauliSum.from_list([("ZI", 1.0), ("IZ", 0.5)]))
+    array([ 1.5,  0.5, -0.5, -1.5])
+    """
     n = hamiltonian.num_qubits
     if n > MAX_DIAGONAL_QUBITS:
         raise CircuitError(f"diagonal() lists 2**n costs, for at most {MAX_DIAGONAL_QUBITS} qubits")
@@ -196,7 +255,11 @@ def diagonal(hamiltonian: PauliSum) -> np.ndarray:
 
 
 def brute_force(hamiltonian: PauliSum) -> tuple[float, list[int]]:
-    """The minimum cost and every basis state that reaches it."""
+    """The minimum cost and every basis state that reaches it.
+
+    >>> brute_force(maxcut_hamiltonian([(0, 1), (1, 2)]))  # cut both edges: 010 or 101
+    (-2.0, [2, 5])
+    """
     values = diagonal(hamiltonian)
     best = float(values.min())
     return best, [int(i) for i in np.flatnonzero(np.isclose(values, best, atol=1e-9))]

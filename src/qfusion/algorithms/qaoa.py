@@ -36,7 +36,13 @@ class QAOAResult:
     """The optimal angles, the minimised ``<H_C>``, the most likely bitstring (node 0 rightmost)
     with its cost, the probability of measuring a minimum-cost state, and the optimiser's trace.
     Qiskit's names: ``eigenvalue`` (``value`` is a deprecated alias), ``cost_function_evals``
-    (``nfev``), ``optimal_point`` (``betas + gammas``, the order of ``circuit.parameters``)."""
+    (``nfev``), ``optimal_point`` (``betas + gammas``, the order of ``circuit.parameters``).
+
+    >>> from qfusion.algorithms.problems import maxcut_hamiltonian
+    >>> result = qaoa(maxcut_hamiltonian([(0, 1)]), p=1)
+    >>> result.best_bitstring in ("01", "10"), round(result.eigenvalue, 6), result.p
+    (True, -1.0, 1)
+    """
     p: int
     gammas: np.ndarray
     betas: np.ndarray
@@ -54,17 +60,34 @@ class QAOAResult:
 
     @property
     def optimal_point(self) -> np.ndarray:
-        """``betas + gammas``, in the order of ``circuit.parameters`` (Qiskit's name)."""
+        """``betas + gammas``, in the order of ``circuit.parameters`` (Qiskit's name).
+
+        >>> from qfusion.algorithms.problems import maxcut_hamiltonian
+        >>> result = qaoa(maxcut_hamiltonian([(0, 1)]), p=2)
+        >>> result.optimal_point.shape
+        (4,)
+        """
         return np.concatenate([self.betas, self.gammas])
 
     @property
     def optimal_value(self) -> float:
-        """The minimised ``<H_C>``, :attr:`eigenvalue`."""
+        """The minimised ``<H_C>``, :attr:`eigenvalue`.
+
+        >>> from qfusion.algorithms.problems import maxcut_hamiltonian
+        >>> result = qaoa(maxcut_hamiltonian([(0, 1)]), p=1)
+        >>> result.optimal_value == result.eigenvalue
+        True
+        """
         return self.eigenvalue
 
 
 def parameters(p: int) -> tuple[list[Parameter], list[Parameter]]:
-    """``(gammas, betas)``; their names sort betas first: ``circuit.parameters`` is ``betas + gammas``."""
+    """``(gammas, betas)``; their names sort betas first: ``circuit.parameters`` is ``betas + gammas``.
+
+    >>> gammas, betas = parameters(2)
+    >>> gammas, betas
+    ([Parameter('gamma_000'), Parameter('gamma_001')], [Parameter('beta_000'), Parameter('beta_001')])
+    """
     return [Parameter(f"gamma_{k:03d}") for k in range(p)], [Parameter(f"beta_{k:03d}") for k in range(p)]
 
 
@@ -87,13 +110,23 @@ def _cost_layer(circuit: Circuit, cost: PauliSum, gamma) -> None:
 
 
 def warm_start_angles(relaxed, epsilon: float = 0.25) -> np.ndarray:
-    """``theta_i = 2 arcsin(sqrt(c_i))`` with ``c_i`` clipped into ``[epsilon, 1 - epsilon]``."""
+    """``theta_i = 2 arcsin(sqrt(c_i))`` with ``c_i`` clipped into ``[epsilon, 1 - epsilon]``.
+
+    >>> warm_start_angles([0.0, 0.5, 1.0]).round(6)
+    array([1.047198, 1.570796, 2.094395])
+    """
     c = np.clip(np.asarray(relaxed, dtype=float), epsilon, 1 - epsilon)
     return 2 * np.arcsin(np.sqrt(c))
 
 
 def qaoa_circuit(cost: PauliSum, p: int, *, warm_start=None, epsilon: float = 0.25) -> Circuit:
-    """The depth-``p`` ansatz; ``warm_start`` is a relaxed solution in ``[0, 1]**n``."""
+    """The depth-``p`` ansatz; ``warm_start`` is a relaxed solution in ``[0, 1]**n``.
+
+    >>> from qfusion.algorithms.problems import maxcut_hamiltonian
+    >>> c = qaoa_circuit(maxcut_hamiltonian([(0, 1), (1, 2)]), 2)
+    >>> c.num_qubits, [p.name for p in c.parameters]
+    (3, ['beta_000', 'beta_001', 'gamma_000', 'gamma_001'])
+    """
     if np.any(cost.x_masks):
         raise CircuitError("the QAOA cost must be diagonal: a sum of Z strings (a QUBO or Ising model)")
     if int(p) != p or p < 1:
@@ -169,6 +202,11 @@ def qaoa(cost: PauliSum, p: int = 1, *, initial_point=None, warm_start=None, eps
 
     Exactly on ``"statevector"`` (adjoint gradients, L-BFGS-B by default); on other backends
     or with shots from an Estimator (COBYLA by default; ``optimizer="SPSA"`` for noisy runs).
+
+    >>> from qfusion.algorithms.problems import maxcut_hamiltonian
+    >>> result = qaoa(maxcut_hamiltonian([(0, 1), (1, 2), (2, 0)]), p=1, seed=1)
+    >>> result.best_cost, round(result.optimum_probability, 2) > 0.3
+    (-2.0, True)
     """
     if not isinstance(cost, PauliSum):
         from qfusion.algorithms.problems import maxcut_hamiltonian
@@ -217,7 +255,13 @@ def _result(circuit: Circuit, cost: PauliSum, p: int, found, backend, shots, see
 
 
 def qaoa_ladder(cost: PauliSum, max_p: int, **options) -> list[QAOAResult]:
-    """QAOA at depths ``1..max_p``, each started from the one below by INTERP."""
+    """QAOA at depths ``1..max_p``, each started from the one below by INTERP.
+
+    >>> from qfusion.algorithms.problems import maxcut_hamiltonian
+    >>> ladder = qaoa_ladder(maxcut_hamiltonian([(0, 1), (1, 2)]), 2)
+    >>> [r.p for r in ladder], ladder[1].eigenvalue <= ladder[0].eigenvalue + 1e-9
+    ([1, 2], True)
+    """
     if not isinstance(cost, PauliSum):
         from qfusion.algorithms.problems import maxcut_hamiltonian
         cost = maxcut_hamiltonian(cost)

@@ -28,6 +28,13 @@ def qft(num_qubits: int, *, do_swaps: bool = True, approximation_degree: int = 0
     ``approximation_degree=d`` drops the ``d`` smallest controlled-phase rotations of each
     qubit (angles below ``pi / 2**(n - 1 - d)``), as in the approximate QFT. Without swaps
     the output comes bit-reversed (qubit ``q`` holds what qubit ``n - 1 - q`` would).
+
+    >>> import numpy as np
+    >>> from qfusion.circuit.unitary import circuit_unitary
+    >>> n = 3
+    >>> dft = np.exp(2j * np.pi * np.outer(range(2 ** n), range(2 ** n)) / 2 ** n) / np.sqrt(2 ** n)
+    >>> np.allclose(circuit_unitary(qft(n)), dft)
+    True
     """
     if int(num_qubits) != num_qubits or num_qubits < 1:
         raise CircuitError(f"the QFT needs a positive number of qubits, got {num_qubits!r}")
@@ -48,5 +55,11 @@ def qft(num_qubits: int, *, do_swaps: bool = True, approximation_degree: int = 0
 
 
 def inverse_qft(num_qubits: int, *, do_swaps: bool = True, approximation_degree: int = 0) -> Circuit:
-    """The inverse QFT (``qft(..., inverse=True)``)."""
+    """The inverse QFT (``qft(..., inverse=True)``).
+
+    >>> import numpy as np
+    >>> from qfusion.circuit.unitary import circuit_unitary
+    >>> np.allclose(circuit_unitary(inverse_qft(3)) @ circuit_unitary(qft(3)), np.eye(8))
+    True
+    """
     return qft(num_qubits, do_swaps=do_swaps, approximation_degree=approximation_degree, inverse=True)

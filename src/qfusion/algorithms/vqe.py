@@ -39,7 +39,15 @@ GRADIENT_FREE = ("COBYLA", "NELDER-MEAD", "POWELL", "COBYQA")
 
 @dataclass(frozen=True)
 class VQEProgress:
-    """What a callback sees after each optimiser iteration."""
+    """What a callback sees after each optimiser iteration.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> from qfusion.observables import PauliSum
+    >>> seen = []
+    >>> _ = vqe(PauliSum.from_label("Z"), Circuit(1).ry(Parameter("t"), 0), initial_point=[0.5], callback=seen.append)
+    >>> seen[0].iteration, seen[-1].energy < -0.999
+    (1, True)
+    """
     iteration: int
     energy: float
     parameters: np.ndarray
@@ -57,6 +65,12 @@ class VQEResult:
     so it never is); ``stopped_at_maxiter`` says it ran out of iterations instead. With shots,
     ``eigenvalue`` is a fresh estimate at the final parameters (the optimiser's lowest noisy value
     is biased low) and ``energy_std_error`` its standard error; exactly, the error is 0.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> from qfusion.observables import PauliSum
+    >>> result = vqe(PauliSum.from_label("X"), Circuit(1).ry(Parameter("t"), 0), initial_point=[0.1])
+    >>> round(result.eigenvalue, 8), round(float(result.parameters[0]), 6), result.converged
+    (-1.0, -1.570796, True)
     """
     eigenvalue: float
     parameters: np.ndarray
@@ -76,17 +90,37 @@ class VQEResult:
 
     @property
     def optimal_point(self) -> np.ndarray:
-        """The optimal parameters (Qiskit's name), the same array as :attr:`parameters`."""
+        """The optimal parameters (Qiskit's name), the same array as :attr:`parameters`.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> result = vqe(PauliSum.from_label("Z"), Circuit(1).ry(Parameter("t"), 0), initial_point=[3.0])
+        >>> round(abs(float(result.optimal_point[0])), 6)  # ry(pi)|0> = |1>
+        3.141593
+        """
         return self.parameters
 
     @property
     def optimal_value(self) -> float:
-        """The minimised energy (Qiskit's ``optimal_value``), :attr:`eigenvalue`."""
+        """The minimised energy (Qiskit's ``optimal_value``), :attr:`eigenvalue`.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> round(vqe(PauliSum.from_label("Z"), Circuit(1).ry(Parameter("t"), 0), initial_point=[3.0]).optimal_value, 8)
+        -1.0
+        """
         return self.eigenvalue
 
     @property
     def optimal_circuit(self) -> Circuit:
-        """The ansatz with the optimal parameters bound."""
+        """The ansatz with the optimal parameters bound.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> result = vqe(PauliSum.from_label("Z"), Circuit(1).ry(Parameter("t"), 0), initial_point=[3.0])
+        >>> result.optimal_circuit.parameters
+        ()
+        """
         return self.ansatz.bind(list(self.parameters))
 
 
@@ -125,23 +159,53 @@ class EnergyFunction:
 
     @property
     def num_parameters(self) -> int:
+        """The number of ansatz parameters.
+
+
+        >>> from qfusion.circuit import Circuit, ParameterVector
+        >>> from qfusion.observables import PauliSum
+        >>> EnergyFunction(PauliSum.from_label("ZZ"), Circuit(2).ry(ParameterVector("t", 2)[0], 0)).num_parameters
+        1
+        """
         return len(self.ansatz.parameters)
 
     def state(self, theta) -> np.ndarray:
-        """The ansatz state vector at ``theta`` (exact state-vector runs only)."""
+        """The ansatz state vector at ``theta`` (exact state-vector runs only).
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> f = EnergyFunction(PauliSum.from_label("Z"), Circuit(1).rx(Parameter("a"), 0))
+        >>> f.state([np.pi]).round(6)
+        array([0.+0.j, 0.-1.j])
+        """
         if self._tape is None:
             raise CircuitError("the state vector is only available on the exact statevector backend")
         return self._tape.state(np.asarray(theta, dtype=float))
 
     def value(self, theta) -> float:
-        """``<H>`` at ``theta``."""
+        """``<H>`` at ``theta``.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> f = EnergyFunction(PauliSum.from_label("Z"), Circuit(1).rx(Parameter("a"), 0))
+        >>> round(f.value([np.pi / 3]), 12), f.evaluations  # cos(pi / 3)
+        (0.5, 1)
+        """
         self.evaluations += 1
         if self._tape is not None:
             return state_expectation(self._tape.state(np.asarray(theta, dtype=float)), self.hamiltonian)
         return float(self.estimator.run(self.ansatz, self.hamiltonian, np.asarray(theta, dtype=float)).values)
 
     def value_and_gradient(self, theta) -> tuple[float, np.ndarray]:
-        """``(<H>, d<H>/d theta)`` at ``theta``, by the chosen gradient method."""
+        """``(<H>, d<H>/d theta)`` at ``theta``, by the chosen gradient method.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> f = EnergyFunction(PauliSum.from_label("Z"), Circuit(1).rx(Parameter("a"), 0), gradient="parameter_shift")
+        >>> value, grad = f.value_and_gradient([np.pi / 2])
+        >>> round(value, 12), grad.round(12)  # cos a, -sin a
+        (0.0, array([-1.]))
+        """
         if self.gradient is None:
             raise CircuitError("this energy function has no gradient (gradient=None)")
         self.evaluations += 1

@@ -20,6 +20,7 @@ from qfusion.circuit.gates import (
 )
 from qfusion.circuit.modifiers import BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
 from qfusion.circuit.parameter import Parameter, ParameterExpression, ParameterVector, ParameterVectorElement
+from qfusion.circuit.timing import Delay, Duration
 from qfusion.circuit.unitary import apply_matrix, circuit_unitary
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "matrix_kind", "standard_gate",
     "BroadcastGate", "CircuitGate", "ControlledGate", "InverseGate", "PowerGate", "UnitaryGate",
     "Parameter", "ParameterExpression", "ParameterVector", "ParameterVectorElement", "apply_matrix", "circuit_unitary",
+    "Delay", "Duration",
     "Annotation", "Detector", "MeasurementRecord", "ObservableInclude", "QubitCoords",
 ]

@@ -27,7 +27,11 @@ from qfusion.errors import CircuitError
 
 @dataclass(frozen=True)
 class MeasurementRecord:
-    """A measurement named by its lookback: ``offset=-1`` is the latest one (stim's ``rec[-1]``)."""
+    """A measurement named by its lookback: ``offset=-1`` is the latest one (stim's ``rec[-1]``).
+
+    >>> MeasurementRecord(-2)
+    rec[-2]
+    """
     offset: int
 
     def __repr__(self) -> str:
@@ -35,7 +39,13 @@ class MeasurementRecord:
 
 
 class Annotation(Barrier):
-    """An instruction that marks the circuit without acting on it (simulators skip it like a barrier)."""
+    """An instruction that marks the circuit without acting on it (simulators skip it like a barrier).
+
+    >>> from qfusion.circuit import Circuit
+    >>> c = Circuit(1).qubit_coords(0, (1.0, 2.0))
+    >>> isinstance(c.instructions[0].operation, Annotation)
+    True
+    """
     name = "annotation"
 
     def __eq__(self, other):
@@ -49,7 +59,11 @@ class Annotation(Barrier):
 
 
 class Detector(Annotation):
-    """The parity of ``records`` (negative lookbacks), deterministic in the noiseless circuit."""
+    """The parity of ``records`` (negative lookbacks), deterministic in the noiseless circuit.
+
+    >>> Detector([-1, -2], coords=(0, 1))
+    Detector(records=(-1, -2), coords=(0.0, 1.0))
+    """
     name = "detector"
 
     def __init__(self, records: Sequence[int], coords: Sequence[float] = ()):
@@ -65,7 +79,11 @@ class Detector(Annotation):
 
 
 class ObservableInclude(Annotation):
-    """Adds the parity of ``records`` to logical observable ``index``."""
+    """Adds the parity of ``records`` to logical observable ``index``.
+
+    >>> ObservableInclude(0, [-1])
+    ObservableInclude(index=0, records=(-1,))
+    """
     name = "observable_include"
 
     def __init__(self, index: int, records: Sequence[int]):
@@ -81,7 +99,11 @@ class ObservableInclude(Annotation):
 
 
 class QubitCoords(Annotation):
-    """Where a qubit sits (for drawings and decoders' coordinates); one qubit."""
+    """Where a qubit sits (for drawings and decoders' coordinates); one qubit.
+
+    >>> QubitCoords((0.5, 1))
+    QubitCoords((0.5, 1.0))
+    """
     name = "qubit_coords"
 
     def __init__(self, coords: Sequence[float]):
@@ -96,16 +118,34 @@ class QubitCoords(Annotation):
 
 
 class AnnotationBuilder:
-    """Mixin of :class:`~qfusion.circuit.Circuit`: records, detectors, observables, coordinates."""
+    """Mixin of :class:`~qfusion.circuit.Circuit`: records, detectors, observables, coordinates.
+
+    >>> from qfusion.circuit import Circuit
+    >>> c = Circuit(2, 2).cx(0, 1).measure(1, 0)
+    >>> c.detector(c.rec(-1)).observable(0, c.rec(-1)).count_ops()
+    {'cx': 1, 'measure': 1, 'detector': 1, 'observable_include': 1}
+    """
 
     instructions: list
 
     def append(self, operation, qubits, clbits=(), condition=None):  # provided by Circuit
+        """Append ``operation`` on ``qubits``; :class:`~qfusion.circuit.Circuit` provides it.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> Circuit(1).append(Detector([]), ()).num_detectors
+        1
+        """
         raise NotImplementedError
 
     @property
     def num_measurements(self) -> int:
-        """How many measurements the circuit has made so far (what ``rec`` lookbacks count)."""
+        """How many measurements the circuit has made so far (what ``rec`` lookbacks count).
+
+        >>> from qfusion.circuit import Circuit
+        >>> Circuit(2, 2).measure(0, 0).measure(1, 1).num_measurements
+        2
+        """
         scanned, count = self.__dict__.get("_measurement_scan", (0, 0))
         if scanned > len(self.instructions):
             scanned, count = 0, 0
@@ -145,23 +185,48 @@ class AnnotationBuilder:
         return self.append(Detector(lookbacks, coords), ())
 
     def observable(self, index: int, records):
-        """Include ``records`` in logical observable ``index`` (``OBSERVABLE_INCLUDE(index)`` in stim)."""
+        """Include ``records`` in logical observable ``index`` (``OBSERVABLE_INCLUDE(index)`` in stim).
+
+        >>> from qfusion.circuit import Circuit
+        >>> c = Circuit(1, 1).measure(0, 0)
+        >>> c.observable(0, c.rec(-1)).instructions[-1].operation
+        ObservableInclude(index=0, records=(-1,))
+        """
         if isinstance(index, bool) or int(index) != index or index < 0:
             raise CircuitError(f"an observable index is a non-negative integer, got {index!r}")
         lookbacks = [self._lookback(r) for r in _as_list(records)]
         return self.append(ObservableInclude(int(index), lookbacks), ())
 
     def qubit_coords(self, qubit: int, coords: Sequence[float]):
-        """Record where ``qubit`` sits (stim's ``QUBIT_COORDS``)."""
+        """Record where ``qubit`` sits (stim's ``QUBIT_COORDS``).
+
+        >>> from qfusion.circuit import Circuit
+        >>> Circuit(1).qubit_coords(0, (3, 4)).instructions[0].operation
+        QubitCoords((3.0, 4.0))
+        """
         return self.append(QubitCoords(coords), (qubit,))
 
     @property
     def num_detectors(self) -> int:
+        """How many detectors the circuit declares.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> c = Circuit(1, 2).measure(0, 0).measure(0, 1)
+        >>> c.detector([-1, -2]).detector([-1]).num_detectors
+        2
+        """
         return sum(1 for inst in self.instructions if isinstance(inst.operation, Detector))
 
     @property
     def num_observables(self) -> int:
-        """One more than the largest observable index (0 without observables)."""
+        """One more than the largest observable index (0 without observables).
+
+        >>> from qfusion.circuit import Circuit
+        >>> c = Circuit(1, 1).measure(0, 0)
+        >>> c.num_observables, c.observable(2, [-1]).num_observables
+        (0, 3)
+        """
         return max((inst.operation.index + 1 for inst in self.instructions
                     if isinstance(inst.operation, ObservableInclude)), default=0)
 

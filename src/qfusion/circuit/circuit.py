@@ -230,6 +230,17 @@ class Circuit(GateBuilder, AnnotationBuilder):
         qubits = qubits or tuple(range(self.num_qubits))
         return self.append(Barrier(len(qubits)), qubits)
 
+    def delay(self, duration, *qubits: int, unit: str = "s") -> Circuit:
+        """Make ``qubits`` (all qubits when none are given) idle for ``duration`` ``unit``
+        (``ns``, ``us``, ``ms``, ``s``, ``dt``), or for a :class:`~qfusion.circuit.timing.Duration`.
+
+        >>> Circuit(2).x(0).delay(100, 0, unit="ns").instructions[-1].operation
+        Delay(1, 100ns)
+        """
+        from qfusion.circuit.timing import Delay, as_duration
+        qubits = qubits or tuple(range(self.num_qubits))
+        return self.append(Delay(len(qubits), as_duration(duration, unit)), qubits)
+
     def c_if(self, clbits: int | Sequence[int], value: int) -> Circuit:
         """Condition the last instruction on ``clbits`` (read little-endian) equalling ``value``.
 
@@ -511,7 +522,16 @@ def iter_gates(circuit: Circuit) -> Iterable[tuple[Gate, tuple[int, ...]]]:
 
 def check_parameter_names(circuit: Circuit, values: Mapping) -> None:
     """Raise :class:`ParameterError` naming the keys of ``values`` that are not parameters of
-    ``circuit``, with its parameters and the ones ``values`` leaves unbound."""
+    ``circuit``, with its parameters and the ones ``values`` leaves unbound.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> c = Circuit(1).rx(Parameter("a"), 0)
+    >>> check_parameter_names(c, {"a": 0.1})
+    >>> check_parameter_names(c, {"b": 0.1})
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.ParameterError: the circuit has no parameter b; its parameters are a (unbound: a)
+    """
     names = [p.name for p in circuit.parameters]
     given = {k.name if isinstance(k, Parameter) else str(k) for k in values}
     unknown = sorted(given - set(names))

@@ -35,7 +35,12 @@ SQRT1_2 = 1 / math.sqrt(2)
 
 
 class Operation:
-    """Anything an instruction applies: a gate, a measurement, a reset, a barrier."""
+    """Anything an instruction applies: a gate, a measurement, a reset, a barrier.
+
+    >>> from qfusion.circuit import Circuit
+    >>> [type(inst.operation).__name__ for inst in Circuit(1, 1).h(0).measure(0, 0).instructions]
+    ['StandardGate', 'Measure']
+    """
 
     name: str = "operation"
     num_qubits: int = 0
@@ -43,6 +48,12 @@ class Operation:
 
     @property
     def is_unitary(self) -> bool:
+        """Whether the operation is a gate (measurements, resets and barriers are not).
+
+
+        >>> Measure().is_unitary
+        False
+        """
         return False
 
 
@@ -51,6 +62,10 @@ class Gate(Operation):
 
     Subclasses provide :meth:`_matrix` (the matrix for bound float params) and may
     override :attr:`kind`, :meth:`inverse` and :meth:`power`.
+
+    >>> g = standard_gate("ry", 0.5)
+    >>> g.name, g.num_qubits, g.params
+    ('ry', 1, (0.5,))
     """
 
     def __init__(self, name: str, num_qubits: int, params: tuple = ()):
@@ -60,15 +75,34 @@ class Gate(Operation):
 
     @property
     def is_unitary(self) -> bool:
+        """Always true for a gate.
+
+
+        >>> standard_gate("h").is_unitary
+        True
+        """
         return True
 
     @property
     def is_parameterized(self) -> bool:
-        """Whether a parameter is still unbound."""
+        """Whether a parameter is still unbound.
+
+        >>> from qfusion.circuit import Parameter
+        >>> standard_gate("rx", Parameter("t")).is_parameterized, standard_gate("rx", 0.5).is_parameterized
+        (True, False)
+        """
         return any(is_symbolic(p) for p in self.params)
 
     @property
     def parameters(self) -> frozenset:
+        """The free parameters of the gate's params.
+
+
+        >>> from qfusion.circuit import Parameter
+        >>> a, b = Parameter("a"), Parameter("b")
+        >>> sorted(p.name for p in standard_gate("u", a, 2 * b, 0.5).parameters)
+        ['a', 'b']
+        """
         found: set = set()
         for p in self.params:
             if isinstance(p, ParameterExpression):
@@ -76,13 +110,24 @@ class Gate(Operation):
         return frozenset(found)
 
     def float_params(self) -> tuple[float, ...]:
+        """The params as floats; a :class:`~qfusion.errors.ParameterError` if one is unbound.
+
+
+        >>> standard_gate("u", 1, 0.5, 0).float_params()
+        (1.0, 0.5, 0.0)
+        """
         try:
             return tuple(float(p) for p in self.params)
         except ParameterError as exc:
             raise ParameterError(f"gate {self.name}: {exc}") from None
 
     def matrix(self) -> np.ndarray:
-        """The gate's unitary as a ``2**n x 2**n`` complex128 array (parameters must be bound)."""
+        """The gate's unitary as a ``2**n x 2**n`` complex128 array (parameters must be bound).
+
+        >>> standard_gate("x").matrix()
+        array([[0.+0.j, 1.+0.j],
+               [1.+0.j, 0.+0.j]])
+        """
         return self._matrix(self.float_params())
 
     def _matrix(self, params: tuple[float, ...]) -> np.ndarray:
@@ -90,11 +135,21 @@ class Gate(Operation):
 
     @property
     def kind(self) -> str:
-        """``"diagonal"``, ``"permutation"`` or ``"dense"``, from the matrix's structure."""
+        """``"diagonal"``, ``"permutation"`` or ``"dense"``, from the matrix's structure.
+
+        >>> standard_gate("rz", 0.1).kind, standard_gate("cx").kind, standard_gate("h").kind
+        ('diagonal', 'permutation', 'dense')
+        """
         return matrix_kind(self.matrix())
 
     def bind(self, values: Mapping) -> Gate:
-        """A copy with parameters substituted from ``values``."""
+        """A copy with parameters substituted from ``values``.
+
+        >>> from qfusion.circuit import Parameter
+        >>> t = Parameter("t")
+        >>> standard_gate("rx", 2 * t).bind({t: 0.25})
+        Gate('rx', 0.5)
+        """
         if not self.is_parameterized:
             return self
         return self._with_params(tuple(bind_value(p, values) for p in self.params))
@@ -103,10 +158,26 @@ class Gate(Operation):
         raise NotImplementedError
 
     def inverse(self) -> Gate:
+        """The adjoint gate (an :class:`~qfusion.circuit.modifiers.InverseGate` unless a subclass knows better).
+
+
+        >>> import numpy as np
+        >>> from qfusion.circuit.modifiers import UnitaryGate
+        >>> g = UnitaryGate(np.diag([1, 1j]))
+        >>> np.allclose(g.inverse().matrix() @ g.matrix(), np.eye(2))
+        True
+        """
         from qfusion.circuit.modifiers import InverseGate
         return InverseGate(self)
 
     def power(self, exponent: float) -> Gate:
+        """This gate raised to ``exponent`` (a :class:`~qfusion.circuit.modifiers.PowerGate` unless a subclass knows better).
+
+
+        >>> import numpy as np
+        >>> np.allclose(standard_gate("x").power(0.5).matrix(), standard_gate("sx").matrix())
+        True
+        """
         from qfusion.circuit.modifiers import PowerGate
         return PowerGate(self, exponent)
 
@@ -114,6 +185,13 @@ class Gate(Operation):
         """This gate controlled on ``num_ctrl_qubits`` qubits placed *before* its own qubits.
 
         ``ctrl_state`` (little-endian over the controls) selects the control values; default all ones.
+
+        >>> import numpy as np
+        >>> ccx = standard_gate("x").control(2)  # controls are qubits 0 and 1, the target qubit 2
+        >>> int(np.flatnonzero(ccx.matrix()[:, 0b011])[0])  # |011> -> |111>
+        7
+        >>> standard_gate("x").control(2, ctrl_state=0b01).num_qubits
+        3
         """
         from qfusion.circuit.modifiers import ControlledGate
         return ControlledGate(self, num_ctrl_qubits, ctrl_state)
@@ -151,6 +229,12 @@ def _params_equal(a: tuple, b: tuple) -> bool:
 
 @dataclass(frozen=True)
 class GateSpec:
+    """How a standard gate is defined: its name, qubit count, parameter count and matrix function.
+
+
+    >>> STANDARD_GATES["cp"].num_qubits, STANDARD_GATES["cp"].num_params
+    (2, 1)
+    """
     name: str
     num_qubits: int
     num_params: int
@@ -187,7 +271,14 @@ def _u(t, p, lam):
 
 
 def controlled_matrix(base: np.ndarray, num_ctrl: int, ctrl_state: int | None = None) -> np.ndarray:
-    """The matrix of ``base`` controlled on ``num_ctrl`` qubits that come first (low bits)."""
+    """The matrix of ``base`` controlled on ``num_ctrl`` qubits that come first (low bits).
+
+    >>> controlled_matrix(standard_gate("x").matrix(), 1).real.astype(int)
+    array([[1, 0, 0, 0],
+           [0, 0, 0, 1],
+           [0, 0, 1, 0],
+           [0, 1, 0, 0]])
+    """
     ctrl_state = (1 << num_ctrl) - 1 if ctrl_state is None else ctrl_state
     dim_c, dim_b = 1 << num_ctrl, base.shape[0]
     out = np.eye(dim_c * dim_b, dtype=complex)
@@ -274,7 +365,11 @@ _ROTATIONS = {"rx", "ry", "rz", "p", "cp", "crx", "cry", "crz", "rxx", "ryy", "r
 
 
 class StandardGate(Gate):
-    """A gate of the standard library (``h``, ``cx``, ``rz``, ...), or ``mcx`` with any number of controls."""
+    """A gate of the standard library (``h``, ``cx``, ``rz``, ...), or ``mcx`` with any number of controls.
+
+    >>> StandardGate("cx"), StandardGate("mcx", (), 4).num_qubits
+    (Gate('cx'), 4)
+    """
 
     def __init__(self, name: str, params: tuple = (), num_qubits: int | None = None):
         if name == "mcx":
@@ -302,12 +397,24 @@ class StandardGate(Gate):
 
     @property
     def kind(self) -> str:
+        """The kind from the standard library's table, without building the matrix.
+
+
+        >>> StandardGate("cz").kind
+        'diagonal'
+        """
         return "permutation" if self.name == "mcx" else STANDARD_GATES[self.name].kind
 
     def _with_params(self, params):
         return StandardGate(self.name, params, self.num_qubits)
 
     def inverse(self) -> Gate:
+        """The inverse as a standard gate where there is one (``s`` -> ``sdg``, ``rx(t)`` -> ``rx(-t)``).
+
+
+        >>> StandardGate("s").inverse(), StandardGate("rx", (0.5,)).inverse()
+        (Gate('sdg'), Gate('rx', -0.5))
+        """
         if self.name == "mcx":
             return self
         result = STANDARD_GATES[self.name].inverse(self.params)  # type: ignore[misc]
@@ -316,6 +423,12 @@ class StandardGate(Gate):
         return StandardGate(result[0], result[1])
 
     def power(self, exponent: float) -> Gate:
+        """A rotation's power is the rotation by a multiple of its angle; other gates fall back to :meth:`Gate.power`.
+
+
+        >>> StandardGate("rz", (0.5,)).power(3)
+        Gate('rz', 1.5)
+        """
         if self.name in _ROTATIONS and not is_symbolic(exponent):
             return StandardGate(self.name, (self.params[0] * exponent,))
         return super().power(exponent)
@@ -331,7 +444,12 @@ def standard_gate(name: str, *params, num_qubits: int | None = None) -> Standard
 
 
 def matrix_kind(matrix: np.ndarray, atol: float = 0.0) -> str:
-    """Classify a unitary: ``"diagonal"``, ``"permutation"`` (one non-zero per row and column) or ``"dense"``."""
+    """Classify a unitary: ``"diagonal"``, ``"permutation"`` (one non-zero per row and column) or ``"dense"``.
+
+    >>> import numpy as np
+    >>> matrix_kind(np.diag([1, 1j])), matrix_kind(np.array([[0, 1], [1, 0]])), matrix_kind(np.ones((2, 2)))
+    ('diagonal', 'permutation', 'dense')
+    """
     nonzero = np.abs(matrix) > atol
     if np.count_nonzero(nonzero) != matrix.shape[0]:
         return "dense"
@@ -345,7 +463,12 @@ def matrix_kind(matrix: np.ndarray, atol: float = 0.0) -> str:
 # -- non-unitary operations ----------------------------------------------------------------
 
 class Measure(Operation):
-    """Measure one qubit in the Z basis into one classical bit."""
+    """Measure one qubit in the Z basis into one classical bit.
+
+    >>> from qfusion.circuit import Circuit
+    >>> Circuit(1, 1).measure(0, 0).instructions[0]
+    Instruction(Measure(), qubits=(0,), clbits=(0,))
+    """
     name = "measure"
     num_qubits = 1
 
@@ -360,7 +483,12 @@ class Measure(Operation):
 
 
 class Reset(Operation):
-    """Reset one qubit to ``|0>``."""
+    """Reset one qubit to ``|0>``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> Circuit(1).reset(0).instructions[0]
+    Instruction(Reset(), qubits=(0,))
+    """
     name = "reset"
     num_qubits = 1
 
@@ -375,7 +503,12 @@ class Reset(Operation):
 
 
 class Barrier(Operation):
-    """A scheduling barrier over some qubits; no effect on the state."""
+    """A scheduling barrier over some qubits; no effect on the state.
+
+    >>> from qfusion.circuit import Circuit
+    >>> Circuit(3).barrier().instructions[0]
+    Instruction(Barrier(3), qubits=(0, 1, 2))
+    """
     name = "barrier"
 
     def __init__(self, num_qubits: int):

@@ -44,9 +44,22 @@ class UnitaryGate(Gate):
 
     @property
     def kind(self) -> str:
+        """The kind read from the matrix's structure.
+
+
+        >>> UnitaryGate(np.diag([1, -1])).kind
+        'diagonal'
+        """
         return matrix_kind(self._unitary)
 
     def inverse(self) -> Gate:
+        """The conjugate transpose, labelled ``<label>_dg``.
+
+
+        >>> UnitaryGate(np.diag([1, 1j]), label="s").inverse().matrix()
+        array([[1.-0.j, 0.-0.j],
+               [0.-0.j, 0.-1.j]])
+        """
         return UnitaryGate(self._unitary.conj().T, label=f"{self.label}_dg" if self.label else None)
 
     def __eq__(self, other):
@@ -60,7 +73,13 @@ class UnitaryGate(Gate):
 
 
 class ControlledGate(Gate):
-    """``base`` controlled on ``num_ctrl_qubits`` qubits that come first in the qubit list."""
+    """``base`` controlled on ``num_ctrl_qubits`` qubits that come first in the qubit list.
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> g = ControlledGate(standard_gate("z"), 1, ctrl_state=0)
+    >>> g, g.num_qubits, np.diag(g.matrix()).real
+    (ControlledGate(Gate('z'), 1, ctrl_state=0), 2, array([ 1.,  1., -1.,  1.]))
+    """
 
     def __init__(self, base: Gate, num_ctrl_qubits: int = 1, ctrl_state: int | None = None):
         if num_ctrl_qubits < 1:
@@ -79,16 +98,46 @@ class ControlledGate(Gate):
 
     @property
     def kind(self) -> str:
+        """Diagonal or permutation when the base gate is; dense otherwise.
+
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> ControlledGate(standard_gate("x")).kind, ControlledGate(standard_gate("h")).kind
+        ('permutation', 'dense')
+        """
         base = self.base.kind
         return base if base in ("diagonal", "permutation") else "dense"
 
     def bind(self, values):
+        """Bind the base gate's parameters; controls stay.
+
+
+        >>> from qfusion.circuit import Parameter
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> t = Parameter("t")
+        >>> ControlledGate(standard_gate("ry", t), 2).bind({t: 0.5})
+        ControlledGate(Gate('ry', 0.5), 2)
+        """
         return ControlledGate(self.base.bind(values), self.num_ctrl_qubits, self.ctrl_state)
 
     def inverse(self):
+        """The same controls on the base gate's inverse.
+
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> ControlledGate(standard_gate("s")).inverse()
+        ControlledGate(Gate('sdg'), 1)
+        """
         return ControlledGate(self.base.inverse(), self.num_ctrl_qubits, self.ctrl_state)
 
     def control(self, num_ctrl_qubits=1, ctrl_state=None):
+        """More controls, placed before the existing ones (one controlled gate, not nested).
+
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> ControlledGate(standard_gate("x")).control(1)
+        ControlledGate(Gate('x'), 2)
+        """
         ctrl_state = (1 << num_ctrl_qubits) - 1 if ctrl_state is None else ctrl_state
         return ControlledGate(self.base, self.num_ctrl_qubits + num_ctrl_qubits,
                               ctrl_state | (self.ctrl_state << num_ctrl_qubits))
@@ -106,7 +155,13 @@ class ControlledGate(Gate):
 
 
 class InverseGate(Gate):
-    """The adjoint of ``base`` (kept symbolic so parameters stay bindable)."""
+    """The adjoint of ``base`` (kept symbolic so parameters stay bindable).
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> g = InverseGate(UnitaryGate(np.diag([1, 1j])))
+    >>> g.name, np.diag(g.matrix())
+    ('unitary_dg', array([1.-0.j, 0.-1.j]))
+    """
 
     def __init__(self, base: Gate):
         super().__init__(base.name + "_dg", base.num_qubits, base.params)
@@ -117,12 +172,34 @@ class InverseGate(Gate):
 
     @property
     def kind(self):
+        """The base gate's kind.
+
+
+        >>> InverseGate(UnitaryGate(np.diag([1, 1j]))).kind
+        'diagonal'
+        """
         return self.base.kind
 
     def bind(self, values):
+        """The inverse of the bound base gate.
+
+
+        >>> from qfusion.circuit import Parameter
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> t = Parameter("t")
+        >>> InverseGate(standard_gate("rx", t)).bind({t: 0.5})
+        InverseGate(Gate('rx', 0.5))
+        """
         return InverseGate(self.base.bind(values))
 
     def inverse(self):
+        """The base gate itself.
+
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> InverseGate(standard_gate("h")).inverse()
+        Gate('h')
+        """
         return self.base
 
     def __eq__(self, other):
@@ -136,7 +213,12 @@ class InverseGate(Gate):
 
 
 class PowerGate(Gate):
-    """``base`` raised to a real power (principal branch of each eigenvalue's logarithm)."""
+    """``base`` raised to a real power (principal branch of each eigenvalue's logarithm).
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> np.allclose(PowerGate(standard_gate("z"), 0.5).matrix(), standard_gate("s").matrix())
+    True
+    """
 
     def __init__(self, base: Gate, exponent):
         super().__init__(base.name + "_pow", base.num_qubits, base.params)
@@ -145,11 +227,25 @@ class PowerGate(Gate):
 
     @property
     def is_parameterized(self) -> bool:
+        """Whether the base gate or the exponent is still unbound.
+
+
+        >>> from qfusion.circuit import Parameter
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> PowerGate(standard_gate("x"), Parameter("k")).is_parameterized
+        True
+        """
         return self.base.is_parameterized or is_symbolic(self.exponent)
 
     @property
     def parameters(self) -> frozenset:
-        """The base gate's free parameters and the exponent's."""
+        """The base gate's free parameters and the exponent's.
+
+        >>> from qfusion.circuit import Parameter
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> sorted(p.name for p in PowerGate(standard_gate("rx", Parameter("t")), Parameter("k")).parameters)
+        ['k', 't']
+        """
         found = set(self.base.parameters)
         if is_symbolic(self.exponent):
             found |= self.exponent.parameters
@@ -162,6 +258,13 @@ class PowerGate(Gate):
 
     @property
     def kind(self):
+        """Diagonal if the base is; a permutation to an integer power stays one; dense otherwise.
+
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> PowerGate(standard_gate("x"), 2).kind, PowerGate(standard_gate("x"), 0.5).kind
+        ('permutation', 'dense')
+        """
         base = self.base.kind
         if base == "diagonal":
             return "diagonal"
@@ -171,10 +274,26 @@ class PowerGate(Gate):
         return "dense"
 
     def bind(self, values):
+        """Bind the base gate's parameters and the exponent's.
+
+
+        >>> from qfusion.circuit import Parameter
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> k = Parameter("k")
+        >>> PowerGate(standard_gate("x"), k).bind({k: 0.5})
+        PowerGate(Gate('x'), 0.5)
+        """
         exponent = self.exponent.bind(values) if is_symbolic(self.exponent) else self.exponent
         return PowerGate(self.base.bind(values), exponent)
 
     def inverse(self):
+        """The base gate to the negated exponent.
+
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> PowerGate(standard_gate("x"), 0.5).inverse()
+        PowerGate(Gate('x'), -0.5)
+        """
         return PowerGate(self.base, -self.exponent)
 
     def __eq__(self, other):
@@ -188,7 +307,13 @@ class PowerGate(Gate):
 
 
 def matrix_power(matrix: np.ndarray, exponent: float) -> np.ndarray:
-    """``matrix ** exponent`` for a unitary, through its eigendecomposition (exact for integers)."""
+    """``matrix ** exponent`` for a unitary, through its eigendecomposition (exact for integers).
+
+    >>> x = np.array([[0, 1], [1, 0]], dtype=complex)
+    >>> np.round(matrix_power(x, 0.5), 6)
+    array([[0.5+0.5j, 0.5-0.5j],
+           [0.5-0.5j, 0.5+0.5j]])
+    """
     if exponent.is_integer():
         k = int(exponent)
         base = matrix if k >= 0 else matrix.conj().T
@@ -205,7 +330,13 @@ _BIND_MEMO: ContextVar[dict | None] = ContextVar("qfusion_bind_memo", default=No
 
 
 class CircuitGate(Gate):
-    """A circuit of gates used as one gate (its *definition*); the matrix is the circuit's unitary."""
+    """A circuit of gates used as one gate (its *definition*); the matrix is the circuit's unitary.
+
+    >>> from qfusion.circuit import Circuit
+    >>> bell = CircuitGate(Circuit(2).h(0).cx(0, 1), name="bell")
+    >>> bell, Circuit(3).gate(bell, 1, 2).count_ops()
+    (CircuitGate('bell', 2 qubits), {'bell': 1})
+    """
 
     def __init__(self, definition, name: str = "circuit"):
         if definition.num_clbits or any(not inst.operation.is_unitary and inst.operation.name != "barrier"
@@ -227,6 +358,15 @@ class CircuitGate(Gate):
 
     def bind(self, values):
         # within one bind, each shared sub-gate is bound once (a gate DAG stays linear)
+        """A gate over the definition with ``values`` bound.
+
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> t = Parameter("t")
+        >>> g = CircuitGate(Circuit(1).rx(t, 0), name="rot")
+        >>> g.bind({t: 0.5}).definition.instructions[0].operation
+        Gate('rx', 0.5)
+        """
         memo = _BIND_MEMO.get()
         token = _BIND_MEMO.set({}) if memo is None else None
         try:
@@ -241,6 +381,14 @@ class CircuitGate(Gate):
     def inverse(self):
         # memoised: a sub-gate shared by many definitions (a gate DAG) is inverted once, not once
         # per path to it, which would be exponential in the nesting depth
+        """A gate over the inverse circuit (memoised: the inverse's inverse is this gate).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> g = CircuitGate(Circuit(1).s(0).h(0), name="sh")
+        >>> g.inverse(), g.inverse().inverse() is g
+        (CircuitGate('sh_dg', 1 qubits), True)
+        """
         if self._inverse is None:
             self._inverse = CircuitGate(self.definition.inverse(), self.name + "_dg")
             self._inverse._inverse = self
@@ -278,7 +426,12 @@ class BroadcastGate(Gate):
         self.base = base
 
     def factors(self) -> tuple:
-        """``(one-qubit gate, (qubit index,))`` for each qubit: the product this gate is."""
+        """``(one-qubit gate, (qubit index,))`` for each qubit: the product this gate is.
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> BroadcastGate(standard_gate("h"), 2).factors()
+        ((Gate('h'), (0,)), (Gate('h'), (1,)))
+        """
         return tuple((self.base, (j,)) for j in range(self.num_qubits))
 
     def _matrix(self, params):
@@ -290,12 +443,35 @@ class BroadcastGate(Gate):
 
     @property
     def kind(self) -> str:
+        """The base gate's kind.
+
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> BroadcastGate(standard_gate("rz", 0.1), 3).kind
+        'diagonal'
+        """
         return self.base.kind
 
     def bind(self, values):
+        """The broadcast of the bound base gate.
+
+
+        >>> from qfusion.circuit import Parameter
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> t = Parameter("t")
+        >>> BroadcastGate(standard_gate("rx", t), 2, name="pulse").bind({t: 0.5})
+        BroadcastGate(Gate('rx', 0.5), 2, name='pulse')
+        """
         return BroadcastGate(self.base.bind(values), self.num_qubits, self.name)
 
     def inverse(self):
+        """The broadcast of the base gate's inverse, named ``<name>_dg``.
+
+
+        >>> from qfusion.circuit.gates import standard_gate
+        >>> BroadcastGate(standard_gate("s"), 2, name="pulse").inverse()
+        BroadcastGate(Gate('sdg'), 2, name='pulse_dg')
+        """
         return BroadcastGate(self.base.inverse(), self.num_qubits, self.name + "_dg")
 
     def __eq__(self, other):

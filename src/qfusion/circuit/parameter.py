@@ -42,6 +42,11 @@ class ParameterExpression:
     Supports ``+ - * / **``, unary minus, and the functions in :func:`apply` (``sin``,
     ``cos``, ``exp``, ...). :meth:`bind` substitutes values and returns a float once
     no free parameter is left.
+
+    >>> t = Parameter("t")
+    >>> expr = 2 * t + 1
+    >>> expr, expr.bind({t: 0.25})
+    (ParameterExpression('2*t + 1'), 1.5)
     """
 
     __slots__ = ("_op", "_args")
@@ -53,7 +58,12 @@ class ParameterExpression:
     # -- structure -------------------------------------------------------------------------
     @property
     def parameters(self) -> frozenset[Parameter]:
-        """The free parameters of the expression."""
+        """The free parameters of the expression.
+
+        >>> a, b = Parameter("a"), Parameter("b")
+        >>> sorted(p.name for p in (a * b - a).parameters)
+        ['a', 'b']
+        """
         found: set[Parameter] = set()
         stack: list = [self]
         while stack:
@@ -65,7 +75,12 @@ class ParameterExpression:
         return frozenset(found)
 
     def bind(self, values: Mapping[Parameter | str, Number]) -> float | ParameterExpression:
-        """Substitute ``values`` (keyed by Parameter or name); a float if nothing stays free."""
+        """Substitute ``values`` (keyed by Parameter or name); a float if nothing stays free.
+
+        >>> a, b = Parameter("a"), Parameter("b")
+        >>> (a + b).bind({"a": 1.0}), (a + b).bind({a: 1.0, b: 2.0})
+        (ParameterExpression('1.0 + b'), 3.0)
+        """
         by_name = {(k.name if isinstance(k, Parameter) else str(k)): v for k, v in values.items()}
         result = self._substitute(by_name)
         return result
@@ -138,6 +153,12 @@ class Parameter(ParameterExpression):
 
     @property
     def parameters(self) -> frozenset[Parameter]:
+        """The parameter itself.
+
+
+        >>> Parameter("t").parameters
+        frozenset({Parameter('t')})
+        """
         return frozenset((self,))
 
     def _substitute(self, by_name):
@@ -242,12 +263,21 @@ def apply(function: str, arg: ParameterExpression | Number) -> ParameterExpressi
 
 
 def is_symbolic(value) -> bool:
-    """Whether ``value`` still has free parameters."""
+    """Whether ``value`` still has free parameters.
+
+    >>> is_symbolic(Parameter("t") * 2), is_symbolic(0.5)
+    (True, False)
+    """
     return isinstance(value, ParameterExpression)
 
 
 def bind_value(value, values: Mapping) -> float | ParameterExpression:
-    """Bind a gate parameter (number or expression); numbers pass through unchanged."""
+    """Bind a gate parameter (number or expression); numbers pass through unchanged.
+
+    >>> t = Parameter("t")
+    >>> bind_value(t + 1, {t: 1.0}), bind_value(0.5, {t: 1.0})
+    (2.0, 0.5)
+    """
     if isinstance(value, ParameterExpression):
         return value.bind(values)
     return value

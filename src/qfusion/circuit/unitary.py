@@ -22,6 +22,10 @@ def apply_matrix(state: np.ndarray, matrix: np.ndarray, qubits, num_qubits: int)
     """Apply a ``2^k x 2^k`` matrix (little-endian over ``qubits``) to a state of ``num_qubits``.
 
     ``state`` may carry trailing batch axes: shape ``(2**num_qubits, ...)``. Returns a new array.
+
+    >>> x = np.array([[0, 1], [1, 0]])
+    >>> apply_matrix(np.array([1, 0, 0, 0], dtype=complex), x, [1], 2).real
+    array([0., 0., 1., 0.])
     """
     k = len(qubits)
     batch = state.shape[1:]
@@ -36,7 +40,15 @@ def apply_matrix(state: np.ndarray, matrix: np.ndarray, qubits, num_qubits: int)
 
 
 def circuit_unitary(circuit) -> np.ndarray:
-    """The unitary of a circuit of gates (barriers ignored), including its global phase."""
+    """The unitary of a circuit of gates (barriers ignored), including its global phase.
+
+    >>> from qfusion.circuit import Circuit
+    >>> circuit_unitary(Circuit(2).cx(0, 1)).real.astype(int)
+    array([[1, 0, 0, 0],
+           [0, 0, 0, 1],
+           [0, 0, 1, 0],
+           [0, 1, 0, 0]])
+    """
     from qfusion.circuit.circuit import iter_gates
     if circuit.num_qubits > MAX_UNITARY_QUBITS:
         raise CircuitError(f"circuit_unitary is for at most {MAX_UNITARY_QUBITS} qubits, "

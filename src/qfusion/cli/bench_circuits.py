@@ -108,7 +108,25 @@ def qaoa_gates(num_qubits: int, p: int = 2, seed: int = SEED) -> list[Gate]:
     return out
 
 
-FAMILIES = {"qft": qft_gates, "brickwork": brickwork_gates, "ghz": ghz_gates, "qaoa": qaoa_gates}
+def rotation_layers_gates(num_qubits: int, layers: int = 20, seed: int = SEED) -> list[Gate]:
+    """Random rotation layers (issue 22): per layer ``rx`` on every qubit, then ``rz`` on every qubit,
+    then CZ on alternating neighbour pairs; angles uniform in [-pi, pi) from their own stream
+    (``seed * 22 + num_qubits``), so the circuit differs from :func:`brickwork_gates`.
+
+    >>> [name for name, _, _ in rotation_layers_gates(3, layers=1)]
+    ['rx', 'rx', 'rx', 'rz', 'rz', 'rz', 'cz']
+    """
+    rng = random.Random(seed * 22 + num_qubits)
+    out: list[Gate] = []
+    for layer in range(layers):
+        out += [("rx", (q,), (rng.uniform(-math.pi, math.pi),)) for q in range(num_qubits)]
+        out += [("rz", (q,), (rng.uniform(-math.pi, math.pi),)) for q in range(num_qubits)]
+        out += [("cz", (a, a + 1), ()) for a in range(layer % 2, num_qubits - 1, 2)]
+    return out
+
+
+FAMILIES = {"qft": qft_gates, "brickwork": brickwork_gates, "ghz": ghz_gates, "qaoa": qaoa_gates,
+            "rotlayers": rotation_layers_gates}
 
 
 def gates(family: str, num_qubits: int) -> list[Gate]:

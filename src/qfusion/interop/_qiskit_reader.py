@@ -20,6 +20,7 @@ from qfusion.circuit.circuit import Circuit, Condition, Register
 from qfusion.circuit.gates import STANDARD_GATES, Barrier, Gate, Measure, Reset, StandardGate
 from qfusion.circuit.modifiers import CircuitGate, ControlledGate, UnitaryGate
 from qfusion.circuit.parameter import Parameter, ParameterExpression
+from qfusion.circuit.timing import Delay, Duration
 from qfusion.errors import CircuitError, ParameterError
 from qfusion.interop._common import and_conditions, bits_condition, make_controlled, require
 from qfusion.interop.expressions import parse_expression
@@ -59,7 +60,7 @@ class QiskitReader:
         elif name == "barrier":
             circuit.append(Barrier(len(qubits)), qubits, (), condition)
         elif name == "delay":
-            pass
+            self.append_delay(circuit, op, qubits, condition)
         elif name == "global_phase":
             if condition is not None:
                 raise CircuitError("a global phase under a condition is a relative phase; qfusion cannot express it")
@@ -92,6 +93,14 @@ class QiskitReader:
                 raise CircuitError("a conditioned block writes a bit of its own condition before its end; "
                                    "qfusion cannot express it as conditioned instructions")
             self.append(circuit, inst.operation, [inner_q[q] for q in inst.qubits], inst_clbits, condition)
+
+    def append_delay(self, circuit: Circuit, op, qubits: list, condition: Condition | None):
+        duration, unit = op.duration, op.unit
+        if isinstance(duration, bool) or not isinstance(duration, (int, float)):
+            return      # a parametrised delay: it leaves the state as it is, and qfusion has no symbolic duration
+        if unit == "ps":
+            duration, unit = duration * 1e-3, "ns"
+        circuit.append(Delay(len(qubits), Duration(float(duration), unit)), qubits, (), condition)
 
     def append_if_else(self, circuit, op, qubits, clbits, outer: Condition | None):
         condition = self.condition(op.condition)

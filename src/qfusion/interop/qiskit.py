@@ -25,6 +25,7 @@ from qfusion.circuit.circuit import Circuit, Condition
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
 from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
 from qfusion.circuit.parameter import Parameter, ParameterExpression, is_symbolic
+from qfusion.circuit.timing import Delay
 from qfusion.errors import CircuitError
 
 
@@ -81,18 +82,35 @@ def _to_qiskit(circuit: Circuit, params: dict):
             new = qiskit.circuit.library.Measure()
         elif isinstance(op, Reset):
             new = qiskit.circuit.library.Reset()
+        elif isinstance(op, Delay):     # Qiskit's delays are on one qubit each
+            for qubit in qubits[:-1]:
+                _append_to_qiskit(qc, _delay_to_qiskit(qiskit, op), [qubit], [], inst.condition)
+            qubits, new = qubits[-1:], _delay_to_qiskit(qiskit, op)
         elif isinstance(op, Barrier):
             new = qiskit.circuit.library.Barrier(op.num_qubits)
         elif isinstance(op, Gate):
             new = _gate_to_qiskit(op, params)
         else:
             raise CircuitError(f"cannot convert {op.name!r} to Qiskit: it is not a gate, measure, reset or barrier")
-        if inst.condition is None:
-            qc.append(new, qubits, clbits)
-        else:
-            with qc.if_test(_condition_to_qiskit(qc, inst.condition)):
-                qc.append(new, qubits, clbits)
+        _append_to_qiskit(qc, new, qubits, clbits, inst.condition)
     return qc
+
+
+def _append_to_qiskit(qc, new, qubits, clbits, condition) -> None:
+    if condition is None:
+        qc.append(new, qubits, clbits)
+    else:
+        with qc.if_test(_condition_to_qiskit(qc, condition)):
+            qc.append(new, qubits, clbits)
+
+
+def _delay_to_qiskit(qiskit, op: Delay):
+    duration = op.duration
+    if duration.unit == "dt":
+        if duration.value != int(duration.value):
+            raise CircuitError(f"Qiskit needs a whole number of dt for a delay, got {duration}")
+        return qiskit.circuit.Delay(int(duration.value), "dt")
+    return qiskit.circuit.Delay(duration.value, "us" if duration.unit == "µs" else duration.unit)
 
 
 def _gate_to_qiskit(gate: Gate, params: dict):

@@ -262,8 +262,8 @@ class NoiseModel:
         ``durations`` (for idle noise): a dict from gate name, or from ``(name, qubits)``,
         to a duration, or a function ``Instruction -> duration``; instructions it does not
         cover take no time. Instructions start as soon as their qubits are free (ASAP), and
-        each wait of a qubit gets the idle error for its length; barriers align their qubits, and a
-        :class:`~qfusion.circuit.timing.Delay` holds its qubits idle for its own duration.
+        each wait of a qubit gets the idle error for its length; barriers align their qubits. A
+        :class:`~qfusion.circuit.Delay` gets the idle error for its duration, with or without ``durations``.
         A qubit gets no idle noise after its last measurement.
 
         >>> import numpy as np
@@ -286,13 +286,15 @@ class NoiseModel:
             op = inst.operation
             if duration_of is not None:
                 start = max((free[q] for q in inst.qubits), default=0.0)
-                # a delay is idle time of its own length (after the wait that aligns its qubits)
-                waited = op.duration if isinstance(op, Delay) else 0.0
                 for q in inst.qubits:
-                    self._append_idle(noisy, q, start - free[q] + waited)
-                end = start + (waited if isinstance(op, Barrier) else float(duration_of(inst)))
+                    self._append_idle(noisy, q, start - free[q])
+                end = start + (op.seconds() if isinstance(op, Delay) else
+                               0.0 if isinstance(op, Barrier) else float(duration_of(inst)))
                 for q in inst.qubits:
                     free[q] = end
+            if isinstance(op, Delay) and self._idle:   # a delay is idle time the circuit states
+                for q in inst.qubits:
+                    self._append_idle(noisy, q, op.seconds())
             if isinstance(op, Barrier) or isinstance(op, NoiseOperation):
                 noisy.instructions.append(inst)
                 continue

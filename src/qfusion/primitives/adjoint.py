@@ -103,6 +103,13 @@ class AdjointTape:
     ``circuit.parameters`` (sorted by name), the order :meth:`value_and_gradient` returns.
     ``backend`` (a name or a Backend) declares ``capabilities.adjoint``: ``"statevector"`` (CPU) or
     ``"gpu"`` (the states stay on the device).
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> from qfusion.observables import PauliSum
+    >>> a, b = Parameter("a"), Parameter("b")
+    >>> tape = AdjointTape(Circuit(2).ry(a, 0).cx(0, 1).rz(b, 1).measure_all())
+    >>> tape.parameters, tape.num_qubits
+    ((Parameter('a'), Parameter('b')), 2)
     """
 
     def __init__(self, circuit: Circuit, *, backend="statevector"):
@@ -176,7 +183,13 @@ class AdjointTape:
         return state
 
     def state(self, params) -> np.ndarray:
-        """The final state vector at ``params`` as a NumPy array (the circuit's global phase left out)."""
+        """The final state vector at ``params`` as a NumPy array (the circuit's global phase left out).
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> t = Parameter("t")
+        >>> AdjointTape(Circuit(1).rx(t, 0)).state([np.pi]).round(6)
+        array([0.+0.j, 0.-1.j])
+        """
         state = self._forward(self._values(params))
         if self._final_ops:
             if self._final is None:
@@ -201,12 +214,29 @@ class AdjointTape:
         return self._conjugated[key]
 
     def expectation_value(self, observable: PauliSum, params) -> float:
-        """``<H>`` at ``params`` from the forward sweep alone (no gradient)."""
+        """``<H>`` at ``params`` from the forward sweep alone (no gradient).
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> t = Parameter("t")
+        >>> tape = AdjointTape(Circuit(1).ry(t, 0))
+        >>> round(tape.expectation_value(PauliSum.from_label("X"), {"t": np.pi / 2}), 12)
+        1.0
+        """
         phi = self._forward(self._values(params))
         return float(self._sv.pauli_expectation(phi, *self._masks(observable)).real)
 
     def value_and_gradient(self, observable: PauliSum, params) -> tuple[float, np.ndarray]:
-        """``(<H>, d<H>/d theta)`` at ``params`` (a sequence in :attr:`parameters` order, or a mapping)."""
+        """``(<H>, d<H>/d theta)`` at ``params`` (a sequence in :attr:`parameters` order, or a mapping).
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> a, b = Parameter("a"), Parameter("b")
+        >>> tape = AdjointTape(Circuit(2).ry(a, 0).ry(b, 1))
+        >>> value, grad = tape.value_and_gradient(PauliSum.from_label("ZZ"), [0.3, 0.5])  # cos a cos b
+        >>> round(value, 6), grad.round(6)  # (-sin a cos b, -cos a sin b)
+        (0.838387, array([-0.259343, -0.458013]))
+        """
         values = self._values(params)
         phi = self._forward(values)
         lam = self._sv.apply_pauli_sum(phi, *self._masks(observable))
@@ -214,7 +244,16 @@ class AdjointTape:
         return value, self._backward(phi, lam, values)
 
     def vector_jacobian_product(self, observables, cotangent, params) -> tuple[np.ndarray, np.ndarray]:
-        """``(values, sum_o cotangent[o] d<H_o>/d theta)``: one backward sweep for all observables."""
+        """``(values, sum_o cotangent[o] d<H_o>/d theta)``: one backward sweep for all observables.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> t = Parameter("t")
+        >>> tape = AdjointTape(Circuit(1).ry(t, 0))
+        >>> values, vjp = tape.vector_jacobian_product([PauliSum.from_label("Z"), PauliSum.from_label("X")], [1.0, 1.0], [0.4])
+        >>> values.round(6), vjp.round(6)  # (cos t, sin t), -sin t + cos t
+        (array([0.921061, 0.389418]), array([0.531643]))
+        """
         values = self._values(params)
         phi = self._forward(values)
         expectations = np.empty(len(observables))

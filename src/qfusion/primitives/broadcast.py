@@ -26,7 +26,13 @@ from qfusion.errors import CircuitError
 
 @dataclass(frozen=True)
 class Broadcast:
-    """Flat circuits, observables and parameter rows, and for each output entry the index of each."""
+    """Flat circuits, observables and parameter rows, and for each output entry the index of each.
+
+    >>> from qfusion.circuit import Circuit
+    >>> plan = broadcast([Circuit(1), Circuit(1).x(0)], "Z", None, is_item=lambda v: isinstance(v, str))
+    >>> plan.shape, plan.circuit_index.tolist(), plan.observables
+    ((2,), [0, 1], ('Z',))
+    """
     shape: tuple[int, ...]
     circuits: tuple
     observables: tuple
@@ -37,7 +43,13 @@ class Broadcast:
 
 
 def object_array(value, is_item) -> np.ndarray:
-    """An object array of the items of a (nested) sequence; a single item gives a 0-d array."""
+    """An object array of the items of a (nested) sequence; a single item gives a 0-d array.
+
+    >>> object_array([["a", "b"], ["c", "d"]], lambda v: isinstance(v, str)).shape
+    (2, 2)
+    >>> object_array("a", lambda v: isinstance(v, str)).shape
+    ()
+    """
     if is_item(value):
         out = np.empty((), dtype=object)
         out[()] = value
@@ -55,7 +67,15 @@ def object_array(value, is_item) -> np.ndarray:
 
 
 def parameter_array(params, num_parameters: int) -> np.ndarray:
-    """Values as a float array ``(..., num_parameters)``; ``None`` for circuits without parameters."""
+    """Values as a float array ``(..., num_parameters)``; ``None`` for circuits without parameters.
+
+    >>> parameter_array([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]], 2).shape
+    (3, 2)
+    >>> parameter_array([0.1], 2)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: params must end in an axis of 2 value(s) (one per circuit parameter), got shape (1,)
+    """
     if params is None:
         if num_parameters:
             raise CircuitError(f"the circuit has {num_parameters} parameter(s); pass params=")
@@ -87,7 +107,14 @@ def _row_from_mapping(circuit_array, params: Mapping) -> list[float]:
 
 
 def broadcast(circuits, observables, params, is_item) -> Broadcast:
-    """Broadcast the three inputs; ``is_item`` tells one observable from a batch of them."""
+    """Broadcast the three inputs; ``is_item`` tells one observable from a batch of them.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> c = Circuit(1).rx(Parameter("t"), 0)
+    >>> plan = broadcast(c, ["Z", "X"], [[0.0], [1.0]], is_item=lambda v: isinstance(v, str))
+    >>> plan.shape, plan.parameter_rows.tolist()
+    ((2,), [[0.0], [1.0]])
+    """
     circuit_array = object_array(circuits, lambda v: isinstance(v, Circuit))
     observable_array = object_array(observables, is_item) if observables is not None else object_array(None, lambda v: True)
     counts = {len(c.parameters) for c in circuit_array.reshape(-1)}

@@ -24,6 +24,9 @@ def unitary_part(circuit: Circuit) -> Circuit:
     """``circuit`` without barriers and final measurements (delays stay); anything else non-unitary is refused.
 
     A measurement counts as final when no later instruction touches its qubit.
+
+    >>> unitary_part(Circuit(2).h(0).barrier().cx(0, 1).measure_all()).count_ops()
+    {'h': 1, 'cx': 1}
     """
     out = Circuit(circuit.num_qubits, global_phase=circuit.global_phase, name=circuit.name)
     measured: set[int] = set()
@@ -48,7 +51,13 @@ def unitary_part(circuit: Circuit) -> Circuit:
 
 
 def inline(circuit: Circuit) -> Circuit:
-    """Replace every :class:`CircuitGate` by its definition's gates (recursively)."""
+    """Replace every :class:`CircuitGate` by its definition's gates (recursively).
+
+    >>> from qfusion.circuit import CircuitGate
+    >>> bell = CircuitGate(Circuit(2).h(0).cx(0, 1), name="bell")
+    >>> inline(Circuit(3).gate(bell, 1, 2)).instructions
+    [Instruction(Gate('h'), qubits=(1,)), Instruction(Gate('cx'), qubits=(1, 2))]
+    """
     if not any(isinstance(inst.operation, CircuitGate) for inst in circuit.instructions):
         return circuit
     out = Circuit(circuit.num_qubits, global_phase=circuit.global_phase, name=circuit.name)
@@ -68,7 +77,13 @@ def _inline_into(out: Circuit, circuit: Circuit, qubits: list[int]) -> None:
 
 
 def parameter_values(circuit: Circuit, params) -> dict[str, float]:
-    """``{name: value}`` from a mapping (Parameter or name keys) or a sequence in ``circuit.parameters`` order."""
+    """``{name: value}`` from a mapping (Parameter or name keys) or a sequence in ``circuit.parameters`` order.
+
+    >>> from qfusion.circuit import Parameter
+    >>> c = Circuit(1).rx(Parameter("b"), 0).rz(Parameter("a"), 0)
+    >>> parameter_values(c, [0.1, 0.2]), parameter_values(c, {"a": 1, "b": 2})
+    ({'a': 0.1, 'b': 0.2}, {'a': 1.0, 'b': 2.0})
+    """
     names = [p.name for p in circuit.parameters]
     if params is None:
         params = []

@@ -38,7 +38,14 @@ def _pauli_matrix(x: int, z: int, k: int) -> np.ndarray:
 
 def clifford_images(matrix: np.ndarray):
     """For a 1- or 2-qubit gate ``g``: ``[(image of X_j, image of Z_j) for each qubit j]`` with
-    ``image = g^dagger P g`` as a local ``(x, z, phase)``; ``None`` when ``g`` is not Clifford."""
+    ``image = g^dagger P g`` as a local ``(x, z, phase)``; ``None`` when ``g`` is not Clifford.
+
+    >>> from qfusion.circuit import standard_gate
+    >>> clifford_images(standard_gate("s").matrix())  # [(image of X, image of Z)] as (x, z, phase)
+    (((1, 1, -1j), (0, 1, (1+0j))),)
+    >>> clifford_images(standard_gate("t").matrix()) is None
+    True
+    """
     matrix = np.asarray(matrix, dtype=complex)
     dim = matrix.shape[0]
     k = dim.bit_length() - 1
@@ -68,7 +75,11 @@ def clifford_images(matrix: np.ndarray):
 
 
 def multiply(a, b):
-    """The product ``a b`` of two Paulis ``(x, z, phase)``."""
+    """The product ``a b`` of two Paulis ``(x, z, phase)``.
+
+    >>> multiply((1, 0, 1), (0, 1, 1))  # X Z
+    (1, 1, 1)
+    """
     x1, z1, p1 = a
     x2, z2, p2 = b
     sign = -1 if bin(z1 & x2).count("1") & 1 else 1
@@ -76,12 +87,30 @@ def multiply(a, b):
 
 
 class Frame:
-    """The tableau of a Clifford ``C``: ``C^dagger X_q C`` and ``C^dagger Z_q C`` for each qubit touched."""
+    """The tableau of a Clifford ``C``: ``C^dagger X_q C`` and ``C^dagger Z_q C`` for each qubit touched.
+
+    >>> from qfusion.circuit import standard_gate
+    >>> frame = Frame()
+    >>> frame.append(clifford_images(standard_gate("h").matrix()), (2,))
+    >>> frame.conjugate(1 << 2, 0, 1.0)  # H X H = Z on qubit 2
+    (0, 4, (1+0j))
+    """
 
     def __init__(self):
         self.images: dict[int, tuple] = {}
 
     def is_identity(self) -> bool:
+        """Whether no gate has been appended (the frame is the identity Clifford).
+
+
+        >>> from qfusion.circuit import standard_gate
+        >>> frame = Frame()
+        >>> frame.is_identity()
+        True
+        >>> frame.append(clifford_images(standard_gate("x").matrix()), (0,))
+        >>> frame.is_identity()
+        False
+        """
         return not self.images
 
     def _image(self, q: int, which: int):
@@ -90,7 +119,14 @@ class Frame:
         return (1 << q, 0, 1 + 0j) if which == 0 else (0, 1 << q, 1 + 0j)
 
     def conjugate(self, x: int, z: int, phase: complex):
-        """``C^dagger (phase X^x Z^z) C``."""
+        """``C^dagger (phase X^x Z^z) C``.
+
+        >>> from qfusion.circuit import standard_gate
+        >>> frame = Frame()
+        >>> frame.append(clifford_images(standard_gate("x").matrix()), (0,))
+        >>> frame.conjugate(0, 1, 1.0)  # X Z X = -Z
+        (0, 1, (-1+0j))
+        """
         out = (0, 0, complex(phase))
         for which, mask in ((0, x), (1, z)):
             q = 0
@@ -102,7 +138,14 @@ class Frame:
         return out
 
     def append(self, local_images, qubits) -> None:
-        """``C <- g C`` for a Clifford ``g`` on ``qubits`` with :func:`clifford_images` ``local_images``."""
+        """``C <- g C`` for a Clifford ``g`` on ``qubits`` with :func:`clifford_images` ``local_images``.
+
+        >>> from qfusion.circuit import standard_gate
+        >>> frame = Frame()
+        >>> frame.append(clifford_images(standard_gate("cx").matrix()), (0, 1))
+        >>> frame.conjugate(1, 0, 1.0)  # CX X_0 CX = X_0 X_1
+        (3, 0, (1+0j))
+        """
         updated = {}
         for j, q in enumerate(qubits):
             pair = []

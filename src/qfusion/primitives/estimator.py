@@ -56,7 +56,14 @@ class EstimatorResult:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def plot(self, index: int = 0, ax=None):
-        """The mitigation's picture of entry ``index`` (the extrapolation, with ZNE)."""
+        """The mitigation's picture of entry ``index`` (the extrapolation, with ZNE).
+
+        >>> from qfusion.circuit import Circuit
+        >>> Estimator().run(Circuit(1), "Z").plot()
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.CircuitError: this result has no mitigation to plot; give the Estimator mitigation=[...]
+        """
         entries = self.metadata.get("mitigation")
         if not entries:
             raise CircuitError("this result has no mitigation to plot; give the Estimator mitigation=[...]")

@@ -177,7 +177,12 @@ def parameter_shift_gradient(circuit: Circuit, observable, params, *,
 
 
 def with_slot(op, slot: int, value: float, floats: list[float]):
-    """``op`` with every parameter bound to ``floats`` except parameter ``slot``, set to ``value``."""
+    """``op`` with every parameter bound to ``floats`` except parameter ``slot``, set to ``value``.
+
+    >>> from qfusion.circuit import standard_gate
+    >>> with_slot(standard_gate("u", 0.0, 0.0, 0.0), 1, 0.5, [0.1, 0.2, 0.3])
+    Gate('u', 0.1, 0.5, 0.3)
+    """
     params = list(floats)
     params[slot] = value
     if isinstance(op, StandardGate):

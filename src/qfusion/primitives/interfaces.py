@@ -34,6 +34,12 @@ class ExpectationFunction:
 
     ``method="adjoint"`` (exact, state vector; on the GPU with ``backend="gpu"``) or
     ``"parameter_shift"`` / ``"finite_difference"`` on ``estimator`` (any backend, exact or with shots).
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> f = ExpectationFunction(Circuit(1).ry(Parameter("t"), 0), ["Z", "X"])
+    >>> f.values([[0.0], [np.pi / 2]]).round(6)
+    array([[1., 0.],
+           [0., 1.]])
     """
 
     def __init__(self, circuit: Circuit, observables, *, method: str = "adjoint",
@@ -50,7 +56,13 @@ class ExpectationFunction:
             raise CircuitError("adjoint differentiation is exact; pass the estimator with method='parameter_shift'")
 
     def values(self, params) -> np.ndarray:
-        """Expectation values, shape ``batch + (num observables,)`` for params ``batch + (P,)``."""
+        """Expectation values, shape ``batch + (num observables,)`` for params ``batch + (P,)``.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> f = ExpectationFunction(Circuit(1).rx(Parameter("t"), 0), "Z")
+        >>> f.values([np.pi]).round(6)
+        array([-1.])
+        """
         params = self._check(params)
         out = np.empty(params.shape[:-1] + (len(self.observables),))
         for index in np.ndindex(params.shape[:-1]):
@@ -63,7 +75,13 @@ class ExpectationFunction:
         return out
 
     def vjp(self, params, cotangent) -> np.ndarray:
-        """``sum_o cotangent[..., o] d<H_o>/d theta``, shape of ``params``."""
+        """``sum_o cotangent[..., o] d<H_o>/d theta``, shape of ``params``.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> f = ExpectationFunction(Circuit(1).ry(Parameter("t"), 0), ["Z", "X"])
+        >>> f.vjp([0.0], [1.0, 2.0]).round(6)  # 1 * (-sin 0) + 2 * cos 0
+        array([2.])
+        """
         params = self._check(params)
         cotangent = np.asarray(cotangent, dtype=float).reshape(params.shape[:-1] + (len(self.observables),))
         out = np.zeros(params.shape)
@@ -85,13 +103,30 @@ class ExpectationFunction:
         return params
 
     def output_shape(self, params_shape: tuple) -> tuple:
+        """The shape of the values for parameters of shape ``params_shape``: the batch, then one entry per observable
+        (no observable axis for a single observable).
+
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> c = Circuit(1).ry(Parameter("t"), 0)
+        >>> ExpectationFunction(c, ["Z", "X"]).output_shape((5, 1)), ExpectationFunction(c, "Z").output_shape((5, 1))
+        ((5, 2), (5,))
+        """
         return tuple(params_shape[:-1]) + (() if self.single else (len(self.observables),))
 
 
 def torch_expectation(circuit: Circuit, observables, *, method: str = "adjoint",
                       estimator: Estimator | None = None):
     """A function of a torch tensor of parameter values (shape ``(..., P)``) returning the
-    expectation values as a differentiable tensor (``(...)`` for one observable, else ``(..., O)``)."""
+    expectation values as a differentiable tensor (``(...)`` for one observable, else ``(..., O)``).
+
+    >>> import torch
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> layer = torch_expectation(Circuit(1).rx(Parameter("t"), 0), "Z")
+    >>> x = torch.zeros(3, 1, dtype=torch.float64)
+    >>> layer(x).shape
+    torch.Size([3])
+    """
     torch = import_optional("torch", "the PyTorch interface")
     function = ExpectationFunction(circuit, observables, method=method, estimator=estimator)
 
@@ -114,7 +149,14 @@ def torch_expectation(circuit: Circuit, observables, *, method: str = "adjoint",
 
 def jax_expectation(circuit: Circuit, observables, *, method: str = "adjoint", estimator: Estimator | None = None):
     """A JAX-differentiable function of parameter values (``jax.pure_callback`` with a custom VJP;
-    works under ``jax.jit`` and ``jax.grad``; float64 results need ``jax_enable_x64``)."""
+    works under ``jax.jit`` and ``jax.grad``; float64 results need ``jax_enable_x64``).
+
+    >>> import jax, jax.numpy as jnp
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> f = jax_expectation(Circuit(1).ry(Parameter("t"), 0), "Z")
+    >>> round(float(jax.grad(lambda x: f(x)[()])(jnp.array([0.0]))[0]), 6)  # d cos t / dt at 0
+    0.0
+    """
     jax = import_optional("jax", "the JAX interface")
     jnp = import_optional("jax.numpy", "the JAX interface")
     function = ExpectationFunction(circuit, observables, method=method, estimator=estimator)

@@ -29,7 +29,12 @@ from qfusion.errors import QfusionError
 @dataclass(frozen=True)
 class OptimizerResult:
     """The best point found, its value, how many function (and gradient) calls it took, and the
-    value after each iteration."""
+    value after each iteration.
+
+    >>> result = minimize(lambda x: float((x[0] - 2) ** 2), [0.0], method="BFGS")
+    >>> round(float(result.x[0]), 4), round(result.fun, 8), result.nfev > 0
+    (2.0, 0.0, True)
+    """
     x: np.ndarray
     fun: float
     nfev: int
@@ -116,7 +121,12 @@ def minimize(fun: Callable, x0, *, method: str = "L-BFGS-B", jac=None, bounds=No
              ) -> OptimizerResult:
     """``scipy.optimize.minimize`` with ``method`` (``"COBYLA"``, ``"L-BFGS-B"``, ``"BFGS"``,
     ``"Nelder-Mead"``, ``"SLSQP"``, ...). ``jac`` is a gradient function, or ``True`` when
-    ``fun`` returns ``(value, gradient)`` (as :meth:`AdjointTape.value_and_gradient` does)."""
+    ``fun`` returns ``(value, gradient)`` (as :meth:`AdjointTape.value_and_gradient` does).
+
+    >>> result = minimize(lambda x: (float(x @ x), 2 * x), [1.0, -1.0], jac=True)
+    >>> result.x.round(6), round(result.fun, 12)
+    (array([0., 0.]), 0.0)
+    """
     optimize = import_optional("scipy.optimize", "the SciPy optimisers")
     tracker = _Tracker(fun, jac, callback, progress, maxiter, method)
     options = dict(options or {})
@@ -151,7 +161,12 @@ def spsa(fun: Callable, x0, *, maxiter: int = 100, learning_rate: float = 0.2, p
          callback=None, progress: bool = False) -> OptimizerResult:
     """Simultaneous-perturbation stochastic approximation (Spall): two evaluations per iteration
     whatever the dimension, robust to shot noise. Gains ``a_k = learning_rate / (k + 1 + A)**alpha``,
-    ``c_k = perturbation / (k + 1)**gamma`` with ``A = stability`` (default ``maxiter / 10``)."""
+    ``c_k = perturbation / (k + 1)**gamma`` with ``A = stability`` (default ``maxiter / 10``).
+
+    >>> result = spsa(lambda x: float(np.sum((x - 0.5) ** 2)), [0.0, 0.0], maxiter=300, seed=1)
+    >>> result.x.round(2)
+    array([0.5, 0.5])
+    """
     rng = np.random.default_rng(seed)
     tracker = _Tracker(fun, None, callback, progress, maxiter, "SPSA")
     x = np.array(x0, dtype=float)
@@ -175,7 +190,12 @@ def adam(fun: Callable, x0, *, jac=True, learning_rate: float = 0.05, maxiter: i
          beta2: float = 0.999, epsilon: float = 1e-8, gtol: float | None = None, callback=None,
          progress: bool = False) -> OptimizerResult:
     """Adam (Kingma and Ba). ``jac=True``: ``fun`` returns ``(value, gradient)``; or a gradient
-    function. Stops after ``maxiter`` steps, or when the gradient norm falls below ``gtol``."""
+    function. Stops after ``maxiter`` steps, or when the gradient norm falls below ``gtol``.
+
+    >>> result = adam(lambda x: (float((x[0] - 3) ** 2), 2 * (x - 3)), [0.0], learning_rate=0.2, maxiter=300)
+    >>> round(float(result.x[0]), 3)
+    3.0
+    """
     tracker = _Tracker(fun, jac, callback, progress, maxiter, "Adam")
     x = np.array(x0, dtype=float)
     m = np.zeros_like(x)

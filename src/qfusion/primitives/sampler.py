@@ -28,6 +28,7 @@ from qfusion.circuit import Circuit, Measure
 from qfusion.errors import BackendError, CircuitError
 from qfusion.primitives.broadcast import broadcast
 from qfusion.primitives.circuits import parameter_values, unitary_part
+from qfusion.sim.program import place_bits, zero_outcomes
 
 _NEGLIGIBLE = 1e-14
 
@@ -132,7 +133,8 @@ class Sampler:
         return SamplerResult(None if shots is None else counts, probabilities, shots, metadata)
 
     def _exact(self, circuit: Circuit) -> dict[str, float]:
-        measured = {inst.qubits[0]: inst.clbits[0] for inst in circuit.instructions
+        # a clbit holds its last measurement; one qubit may be read into several clbits
+        measured = {inst.clbits[0]: inst.qubits[0] for inst in circuit.instructions
                     if isinstance(inst.operation, Measure)}
         try:
             state = np.asarray(self.backend.simulate(unitary_part(circuit), **self.options))
@@ -141,9 +143,9 @@ class Sampler:
                                f"shots=...") from None
         probs = np.real(np.diag(state)) if state.ndim == 2 else np.abs(state) ** 2
         index = np.flatnonzero(probs > _NEGLIGIBLE)
-        outcome = np.zeros(len(index), dtype=np.int64)
-        for qubit, clbit in measured.items():
-            outcome |= ((index >> qubit) & 1) << clbit
+        outcome = zero_outcomes(len(index), circuit.num_clbits)
+        for clbit, qubit in measured.items():
+            outcome = place_bits(outcome, (index >> qubit) & 1, clbit)
         out: dict[str, float] = {}
         for o, p in zip(outcome, probs[index], strict=False):
             key = Result.bitstring(o, circuit.num_clbits)

@@ -28,7 +28,11 @@ _TOL = 1e-7
 
 @dataclass(frozen=True)
 class ShiftRule:
-    """``E'(a) = sum_m weights[m] * (E(a + shifts[m]) - E(a - shifts[m]))``."""
+    """``E'(a) = sum_m weights[m] * (E(a + shifts[m]) - E(a - shifts[m]))``.
+
+    >>> ShiftRule(frequencies=(1.0,), shifts=(np.pi / 2,), weights=(0.5,))  # a Pauli rotation's rule
+    ShiftRule(frequencies=(1.0,), shifts=(1.5707963267948966,), weights=(0.5,))
+    """
     frequencies: tuple[float, ...]
     shifts: tuple[float, ...]
     weights: tuple[float, ...]
@@ -39,6 +43,12 @@ def generator_frequencies(matrix_at, a: float) -> tuple[float, ...]:
 
     Raises :class:`CircuitError` when the gate is not of that form in this parameter (then no
     finite shift rule exists; use finite differences).
+
+    >>> from qfusion.circuit import standard_gate
+    >>> [round(w, 9) for w in generator_frequencies(lambda a: standard_gate("rz", a).matrix(), 0.1)]
+    [1.0]
+    >>> [round(w, 9) for w in generator_frequencies(lambda a: standard_gate("crx", a).matrix(), 0.1)]
+    [0.5, 1.0]
     """
     base = matrix_at(a)
     step = matrix_at(a + 1.0) @ base.conj().T
@@ -57,7 +67,16 @@ def generator_frequencies(matrix_at, a: float) -> tuple[float, ...]:
 
 
 def shift_rule(matrix_at, a: float) -> ShiftRule:
-    """The shift rule of the gate ``matrix_at(a)`` in its parameter (see the module docstring)."""
+    """The shift rule of the gate ``matrix_at(a)`` in its parameter (see the module docstring).
+
+    >>> from qfusion.circuit import standard_gate
+    >>> rule = shift_rule(lambda a: standard_gate("ry", a).matrix(), 0.0)
+    >>> energy = lambda a: np.cos(a)  # <Z> after ry(a) on |0>
+    >>> a = 0.7
+    >>> derivative = sum(w * (energy(a + s) - energy(a - s)) for s, w in zip(rule.shifts, rule.weights))
+    >>> bool(np.isclose(derivative, -np.sin(a)))
+    True
+    """
     frequencies = generator_frequencies(matrix_at, a)
     if not frequencies:
         return ShiftRule((), (), ())

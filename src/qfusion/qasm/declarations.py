@@ -106,7 +106,7 @@ class DeclarationParser(ExpressionParser):
         stream = self.stream
         token = stream.next()
         type_name = token.text
-        if type_name not in qasm3.CLASSICAL_TYPES:
+        if type_name not in qasm3.CLASSICAL_TYPES and type_name not in qasm3.TIME_TYPES:
             raise token.error(f"expected a type (bit, int, uint, float, angle, bool) after "
                               f"'{modifier}', found {token.describe()}")
         if type_name == "bool" and stream.at("["):
@@ -123,7 +123,7 @@ class DeclarationParser(ExpressionParser):
         stream.expect(";", f"the declaration of '{name.text}'")
         return ClassicalDecl(token, type_name, name.text, size, init, modifier, name)
 
-    _bit = _int = _uint = _float = _angle = _bool = _classical
+    _bit = _int = _uint = _float = _angle = _bool = _duration = _stretch = _classical
 
     def _modified_declaration(self):
         modifier = self.stream.next().text

@@ -19,7 +19,7 @@ import math
 from qfusion.circuit.parameter import Parameter, ParameterExpression, apply
 from qfusion.errors import QasmError
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
-from qfusion.qasm.syntax import Binary, Call, Expr, Index, Literal, Name, Unary
+from qfusion.qasm.syntax import Binary, Call, DurationOfExpr, Expr, Index, Literal, Name, Unary
 
 CONSTANTS_V2 = {"pi": math.pi}
 CONSTANTS_V3 = {"pi": math.pi, "π": math.pi, "tau": math.tau, "τ": math.tau, "euler": math.e, "ℇ": math.e}
@@ -74,6 +74,7 @@ class Evaluator:
         self.functions: dict = {}  # Python functions for externs, from loads(..., externs=...)
         self.subroutines: dict = {}  # the program's subroutines, called through subroutine_call(expr, scope)
         self.subroutine_call = None
+        self.durationof = None  # the interpreter's: durationof({...}) runs its block aside
 
     def value(self, expr, scope: Scope):
         """The value of ``expr``: int, float, bool, str (bit string) or ParameterExpression."""
@@ -91,6 +92,8 @@ class Evaluator:
             return self._call(expr, [self.value(a, scope) for a in expr.args])
         if isinstance(expr, Index):
             return self._bit_of_integer(expr, scope)
+        if isinstance(expr, DurationOfExpr) and self.durationof is not None:
+            return self.durationof(expr, scope)
         raise expr.token.error("expected a single value, not a range or set")
 
     def _bit_of_integer(self, expr: Index, scope: Scope):
@@ -158,6 +161,9 @@ class Evaluator:
             raise
         except (OverflowError, ValueError) as exc:
             raise expr.token.error(f"cannot evaluate {left!r} {op} {right!r}: {exc}") from None
+        except TypeError:   # durations combine only with durations and numbers, as the units allow
+            raise expr.token.error(f"operator '{op}' cannot combine {_describe(left)} and "
+                                   f"{_describe(right)}") from None
         return self._checked(expr, result)
 
     def _numeric_binary(self, expr, op, left, right):

@@ -34,11 +34,12 @@ from qfusion.circuit.circuit import Circuit, Register
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
 from qfusion.circuit.modifiers import BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
 from qfusion.circuit.parameter import Parameter, is_symbolic
+from qfusion.circuit.timing import Box, Delay, Duration, Stretch
 from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm import definitions, qasm2, qasm3
 from qfusion.qasm.calls import inverse_gate
 from qfusion.qasm.evaluate import CONSTANTS_V3
-from qfusion.qasm.formatting import format_expression, identifier, zyz
+from qfusion.qasm.formatting import duration_literal, format_expression, identifier, zyz
 from qfusion.qasm.limits import DEFAULT_LIMITS, recursion_headroom
 
 _FUNCTION_NAMES = {"sin", "cos", "tan", "exp", "ln", "log", "sqrt", "arcsin", "arccos", "arctan", "floor",
@@ -129,6 +130,8 @@ class _Exporter:
         if sum(r.size for r in registers) != total:
             registers = [Register(default, total)] if total else []
         labels, declared = [], []
+        if prefix == "q" and [r.name for r in registers] == ["$"]:   # physical qubits, written back as $0, $1, ...
+            return [], [f"${i}" for i in range(total)]
         for register in registers:
             name = self._new_name(register.name, prefix)
             declared.append((name, register.size))
@@ -150,6 +153,7 @@ class _Exporter:
             raise QasmError(f"OpenQASM 2 cannot express free parameters "
                             f"({', '.join(p.name for p in parameters)}); bind them or write version=3")
         self.names = {p.name: self._new_name(p.name, "p") for p in parameters}
+        self.stretches: dict[str, str] = {}
         body = self._body()
         lines = ["OPENQASM 3.0;" if version >= 3 else "OPENQASM 2.0;",
                  'include "stdgates.inc";' if version >= 3 else 'include "qelib1.inc";']
@@ -158,6 +162,7 @@ class _Exporter:
         if version >= 3:
             lines += [f"qubit[{size}] {name};" for name, size in qregs]
             lines += [f"bit[{size}] {name};" for name, size in cregs]
+            lines += [f"stretch {name};" for name in self.stretches.values()]
         else:
             lines += [f"qreg {name}[{size}];" for name, size in qregs]
             lines += [f"creg {name}[{size}];" for name, size in cregs]
@@ -172,18 +177,50 @@ class _Exporter:
 
     def _body(self) -> list[str]:
         lines, block, current = [], [], None
+        boxes: list[int] = []   # instructions left in each open box, innermost last
         for inst in self.circuit.instructions:
-            statements = self._instruction(inst)
-            if self.version < 3:
-                prefix = self._condition_v2(inst.condition) if inst.condition else ""
-                lines += [prefix + s for s in statements]
-                continue
-            if inst.condition != current:
+            boxes = [left - 1 for left in boxes]
+            if isinstance(inst.operation, Box):
+                if self.version >= 3:
+                    lines += self._if_block(current, block)
+                    block, current = [], None
+                    duration = inst.operation.duration
+                    lines.append("box" + (f"[{self._time(duration)}]" if duration is not None else "") + " {")
+                    boxes.append(inst.operation.size)
+            else:
+                statements = self._instruction(inst)
+                if self.version < 3:
+                    prefix = self._condition_v2(inst.condition) if inst.condition else ""
+                    lines += [prefix + s for s in statements]
+                    continue
+                if inst.condition != current:
+                    lines += self._if_block(current, block)
+                    block, current = [], inst.condition
+                (block if current is not None else lines).extend(statements)
+            while boxes and boxes[-1] <= 0:
                 lines += self._if_block(current, block)
-                block, current = [], inst.condition
-            (block if current is not None else lines).extend(statements)
+                block, current = [], None
+                boxes.pop()
+                lines.append("}")
         lines += self._if_block(current, block)
+        lines += ["}"] * len(boxes)
         return lines
+
+    def _time(self, duration) -> str:
+        """A duration, or a stretch expression (declaring its stretches), as OpenQASM 3."""
+        if isinstance(duration, Duration):
+            return duration_literal(duration)
+        parts = [duration_literal(duration.constant)] if duration.constant.value else []
+        for coefficient, symbol in duration.terms:
+            if isinstance(symbol, Stretch):
+                if symbol.name not in self.stretches:
+                    self.stretches[symbol.name] = self._new_name(symbol.name, "s")
+                text = self.stretches[symbol.name]
+            else:
+                statements = [s for inst in symbol.instructions for s in self._instruction(inst)]
+                text = f"durationof({{{' '.join(statements)}}})"
+            parts.append(text if coefficient == 1 else f"{coefficient!r}*{text}")
+        return " + ".join(parts) or "0s"
 
     def _condition_v2(self, condition) -> str:
         register = self.creg_ranges.get(tuple(condition.clbits))
@@ -218,6 +255,10 @@ class _Exporter:
             return [f"reset {qubits[0]};"]
         if isinstance(op, Annotation):
             return [self._pragma(op, qubits)]
+        if isinstance(op, Delay):
+            if self.version < 3:
+                raise QasmError(f"OpenQASM 2 has no delay (a delay of {op.duration} here); write version=3")
+            return [f"delay[{self._time(op.duration)}] {', '.join(qubits)};"]
         if isinstance(op, Barrier):
             return [f"barrier {', '.join(qubits)};"]
         if isinstance(op, Gate):

@@ -99,8 +99,9 @@ class ExpressionParser:
                 return inner
             if token.text == "-" or (self.version >= 3 and token.text in _UNARY_V3):
                 return self._check_depth(Unary(token, token.text, self.expression(_UNARY_POWER)))
-        if kind == "duration":
-            raise token.error(f"durations such as '{token.text}' are not supported")
+        if kind == "duration" and self.version >= 3:
+            from qfusion.qasm.timing import duration_value
+            return Literal(token, duration_value(token))
         if kind == "imaginary":
             raise token.error(f"imaginary numbers such as '{token.text}' are not supported")
         if kind == "string" and self.version >= 3:
@@ -111,6 +112,8 @@ class ExpressionParser:
 
     def _identifier(self, token):
         stream = self.stream
+        if token.text == "durationof" and self.version >= 3 and hasattr(self, "durationof"):
+            return self.durationof(token)
         if self.version >= 3 and token.text in ("true", "false"):
             return Literal(token, token.text == "true")
         if self.version >= 3 and token.text in CAST_TYPES and stream.at("["):

@@ -168,3 +168,16 @@ def zyz(matrix: np.ndarray) -> tuple[float, float, float, float]:
 def _wrap(angle: float) -> float:
     wrapped = math.remainder(angle, 2 * math.pi)
     return 0.0 if wrapped == 0 else wrapped
+
+
+def duration_literal(duration) -> str:
+    """A :class:`~qfusion.circuit.timing.Duration` as an OpenQASM 3 duration literal that reads back
+    the same float (``µs`` is written ``us``).
+
+    >>> from qfusion.circuit.timing import Duration
+    >>> duration_literal(Duration(100, "ns")), duration_literal(Duration(1.2e-06)), duration_literal(Duration(2, "µs"))
+    ('100ns', '1.2e-06s', '2us')
+    """
+    value = duration.value
+    text = str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
+    return text + ("us" if duration.unit == "µs" else duration.unit)

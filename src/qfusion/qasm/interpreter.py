@@ -44,6 +44,7 @@ from qfusion.qasm.syntax import (
     Reset,
     SetExpr,
 )
+from qfusion.qasm.timing import TIMING_HANDLERS, Timing
 
 
 class Context:
@@ -59,7 +60,7 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
@@ -77,8 +78,10 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         self.num_clbits = 0
         self.main = Target()
         self._depth = 0
-        self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS}.items()}
+        self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS,
+                                                                  **TIMING_HANDLERS}.items()}
         Subroutines.__init__(self)
+        Timing.__init__(self)
         self._fast_args: dict[str, tuple | None] = {}
         self._fast_calls: dict[str, tuple] = {}
         GateCalls.__init__(self)
@@ -132,6 +135,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
                 raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments "
                                           f"by name ({', '.join(context.qubits)}); found '{operand.name}'")
             return [context.qubits[operand.name]], True
+        if operand.name[0] == "$":
+            return [self.physical_qubit(operand)], True
         register = self.alias(operand.name, context, "qubits") or self.qregs.get(operand.name)
         if register is None:
             kind = "a classical register" if operand.name in self.cregs else "not declared"

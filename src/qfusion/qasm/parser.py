@@ -36,6 +36,7 @@ from qfusion.qasm.syntax import (
     Operand,
     Reset,
 )
+from qfusion.qasm.timing import TimingParser
 
 _COMPOUND = {"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
@@ -55,7 +56,7 @@ def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -
     return parser._call()
 
 
-class Parser(DeclarationParser, SubroutineParser):
+class Parser(DeclarationParser, SubroutineParser, TimingParser):
     """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,
@@ -123,8 +124,6 @@ class Parser(DeclarationParser, SubroutineParser):
                 return None
             if token.text == "{" and self.version >= 3:
                 return Block(token, self.block("'{'"))
-            if token.text == "$":
-                raise token.error("physical qubits ($0, $1, ...) are not supported; declare a register")
             raise token.error(f"expected a statement, found {token.describe()}")
         if token.kind != "id":
             raise token.error(f"expected a statement, found {token.describe()}")
@@ -234,7 +233,8 @@ class Parser(DeclarationParser, SubroutineParser):
                     args.append(self.expression())
             stream.expect(")", f"the parameters of '{name.text}'")
         if stream.at("[") and self.version >= 3:
-            raise stream.token.error(f"durations on gate calls ('{name.text}[...]') are not supported")
+            raise stream.token.error(f"durations on gate calls ('{name.text}[...]') are not supported; "
+                                     f"a delay before or after the gate gives it time")
         operands = []
         if not stream.at(";"):
             operands.append(self.operand())
@@ -249,8 +249,15 @@ class Parser(DeclarationParser, SubroutineParser):
         """``name`` or ``name[index]``."""
         stream = self.stream
         token = stream.token
-        if token.text == "$":
-            raise token.error("physical qubits ($0, $1, ...) are not supported; declare a register")
+        if token.text == "$" and self.version >= 3:   # a physical qubit, $0, $1, ...
+            stream.next()
+            number = stream.token
+            if number.kind != "int" or number.offset != token.offset + 1 or not number.text.isdigit():
+                raise token.error("expected a physical qubit such as $0 (a '$' and its number)")
+            stream.next()
+            if stream.at("["):
+                raise stream.token.error(f"physical qubit ${number.text} is a single qubit and cannot be indexed")
+            return Operand(token, "$" + number.text, None)
         if token.kind != "id" or token.text in self.keywords:
             raise token.error(f"expected a qubit or bit, found {token.describe()}")
         stream.next()

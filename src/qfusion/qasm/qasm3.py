@@ -6,7 +6,7 @@ Qiskit gives them (``u1`` is ``p``, ``u2(φ, λ)`` is ``u(π/2, φ, λ)``, ``u3`
 
 >>> LIBRARY["cphase"][2](0.25)
 Gate('cp', 0.25)
->>> "box" in UNSUPPORTED
+>>> "cal" in UNSUPPORTED
 True
 """
 
@@ -17,6 +17,7 @@ import math
 from qfusion.circuit.gates import StandardGate
 
 CLASSICAL_TYPES = frozenset({"bit", "int", "uint", "float", "angle", "bool"})
+TIME_TYPES = frozenset({"duration", "stretch"})
 MODIFIERS = frozenset({"ctrl", "negctrl", "inv", "pow"})
 RESERVED_NAMES = frozenset({"pi", "π", "tau", "τ", "euler", "ℇ", "true", "false", "U"})
 
@@ -26,7 +27,7 @@ STATEMENTS = {
     "for": "_for", "gphase": "_gphase", "bit": "_bit", "int": "_int", "uint": "_uint", "float": "_float",
     "angle": "_angle", "bool": "_bool", "const": "_const", "input": "_input", "output": "_output",
     "extern": "_extern", "def": "_def", "return": "_return", "let": "_let", "while": "_while",
-    "switch": "_switch",
+    "switch": "_switch", "delay": "_delay", "box": "_box", "duration": "_duration", "stretch": "_stretch",
 }
 _NOT_SUPPORTED = {
     "break": "'break' is not supported in loops",
@@ -34,14 +35,10 @@ _NOT_SUPPORTED = {
     "end": "'end' is not supported",
     "case": "'case' outside a 'switch'",
     "default": "'default' outside a 'switch'",
-    "box": "'box' blocks are not supported",
-    "delay": "'delay' instructions are not supported (timing is not part of a qfusion circuit)",
     "cal": "pulse-level 'cal' blocks are not supported",
     "defcal": "pulse-level 'defcal' definitions are not supported",
     "defcalgrammar": "'defcalgrammar' is not supported",
-    "duration": "'duration' variables are not supported",
-    "stretch": "'stretch' variables are not supported",
-    "durationof": "'durationof' is not supported",
+    "durationof": "'durationof' is an expression (a duration), not a statement",
     "complex": "'complex' variables are not supported",
     "array": "'array' variables are not supported",
     "readonly": "'readonly' array references are not supported",
@@ -54,7 +51,7 @@ UNSUPPORTED = _NOT_SUPPORTED
 KEYWORDS = (frozenset(STATEMENTS) | frozenset(_NOT_SUPPORTED) | {"extern", "def", "return", "let", "while", "switch"}
             | {"OPENQASM", "true", "false"} | MODIFIERS)
 NOT_IN_GATE = frozenset({"measure", "reset", "qreg", "creg", "qubit", "gate", "include", "opaque", "bit", "def",
-                         "return", "let",
+                         "return", "let", "duration", "stretch", "box",
                          "int", "uint", "float", "angle", "bool", "const", "input", "output"})
 TOP_LEVEL_ONLY = frozenset({"include", "gate", "qreg", "creg", "qubit", "opaque", "input", "output", "extern",
                             "def"})

@@ -41,7 +41,28 @@ class Symbols:
             raise expr.token.error(f"the size of {what} must be at least 1, got {size}")
         return size
 
+    def physical_qubit(self, operand) -> int:
+        """The qubit ``$k`` names: qubit ``k`` of a program that declares no qubits of its own (the
+        circuit has as many qubits as the highest ``$k`` used needs)."""
+        index = int(operand.name[1:])
+        declared = [name for name in self.qregs if name != "$"]
+        if declared:
+            raise operand.token.error(f"physical qubit {operand.name} in a program that declares qubits "
+                                      f"('{declared[0]}'): a program uses either physical or declared qubits")
+        if index >= self.limits.max_qubits:
+            raise operand.token.error(f"physical qubit {operand.name} makes more than {self.limits.max_qubits:,} "
+                                      f"qubits (Limits.max_qubits)")
+        register = self.qregs.get("$")
+        if register is None or index >= register.size:
+            self.forget_fast_calls()
+            self.qregs["$"] = RegisterInfo("$", 0, index + 1, True, operand.token)
+            self.num_qubits = index + 1
+        return index
+
     def _quantum_decl(self, decl: QuantumDecl, context) -> None:
+        if "$" in self.qregs:
+            raise decl.token.error("this program uses physical qubits ($0, $1, ...); it cannot also declare "
+                                   "qubits")
         self._check_new_name(decl.name_token, decl.name)
         size = 1 if decl.size is None else self._register_size(decl.size, context, f"register '{decl.name}'")
         if self.num_qubits + size > self.limits.max_qubits:
@@ -54,6 +75,9 @@ class Symbols:
     def _classical_decl(self, decl: ClassicalDecl, context) -> None:
         if decl.type_name == "bit":
             return self._bit_decl(decl, context)
+        if decl.type_name in ("duration", "stretch"):
+            self._check_new_name(decl.name_token, decl.name, context.scope)
+            return self.time_decl(decl, context)
         name, token = decl.name, decl.name_token
         self._check_new_name(token, name, context.scope)
         if decl.modifier == "output":

@@ -287,3 +287,27 @@ class Switch:
     value: Expr
     cases: list
     default: list | None
+
+
+class DurationOfExpr(Expr):
+    """``durationof({ ... })`` in an expression: the block's statements."""
+    __slots__ = ("body",)
+
+    def __init__(self, token: Token, body: list):
+        self.token, self.depth, self.body = token, 1, body
+
+
+class DelayStatement:
+    """``delay[duration] operands;`` (no operands: every qubit)."""
+    __slots__ = ("token", "duration", "operands")
+
+    def __init__(self, token: Token, duration, operands: list):
+        self.token, self.duration, self.operands = token, duration, operands
+
+
+class BoxStatement:
+    """``box [duration] { ... }``."""
+    __slots__ = ("token", "duration", "body")
+
+    def __init__(self, token: Token, duration, body: list):
+        self.token, self.duration, self.body = token, duration, body

@@ -74,15 +74,17 @@ class _CompiledBpOsd:
         self.check, observables, priors = dem_matrices(dem)
         self.observables = observables.toarray().astype(np.uint8)
         self.num_detectors = dem.num_detectors
-        self.decoder = ldpc.BpOsdDecoder(self.check, error_channel=list(np.clip(priors, 1e-12, 0.5)),
-                                         max_iter=max_iter, bp_method="minimum_sum", osd_method=osd_method,
-                                         osd_order=osd_order)
+        # a noiseless circuit's model has no error mechanism: ldpc crashes (SIGSEGV) on a check matrix
+        # without columns, and with no error there is nothing that could flip an observable
+        self.decoder = None if self.check.shape[1] == 0 else ldpc.BpOsdDecoder(
+            self.check, error_channel=list(np.clip(priors, 1e-12, 0.5)), max_iter=max_iter,
+            bp_method="minimum_sum", osd_method=osd_method, osd_order=osd_order)
 
     def decode_shots_bit_packed(self, *, bit_packed_detection_event_data: np.ndarray) -> np.ndarray:
         syndromes = np.unpackbits(bit_packed_detection_event_data, axis=1, bitorder="little")[:, :self.num_detectors]
         predictions = np.zeros((len(syndromes), self.observables.shape[0]), dtype=np.uint8)
         for i, syndrome in enumerate(syndromes):
-            if syndrome.any():
+            if syndrome.any() and self.decoder is not None:
                 predictions[i] = (self.observables @ self.decoder.decode(syndrome)) % 2
         return np.packbits(predictions, axis=1, bitorder="little")
 

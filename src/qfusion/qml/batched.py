@@ -32,7 +32,7 @@ from qfusion.circuit import Circuit, Gate, StandardGate
 from qfusion.errors import CircuitError
 from qfusion.observables import PauliSum
 from qfusion.primitives.circuits import inline, unitary_part
-from qfusion.qml.expressions import columns_and_partials
+from qfusion.primitives.expressions import columns_and_partials
 from qfusion.sim.memory import check_state_fits
 
 _STEP = 1e-3  # 4-point stencil for derivative matrices (error ~1e-13 on trigonometric entries)

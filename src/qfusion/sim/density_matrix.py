@@ -49,8 +49,10 @@ from qfusion.sim.program import (
     Shots,
     bits_value,
     counts_from_outcomes,
+    place_bits,
     terminal_tail,
     walk,
+    zero_outcomes,
 )
 
 _PARALLEL_QUBITS = 7  # 2n >= 14 index bits: threads pay off
@@ -377,7 +379,7 @@ def sample_program(program: NoisyProgram, shots: int, new_run, rng, memory: bool
 
 def _sample_terminal(program: NoisyProgram, shots: int, run: DensityRun):
     execute(run, program)
-    outcomes = np.zeros(shots, dtype=np.int64)
+    outcomes = zero_outcomes(shots, program.num_clbits)
     if not program.terminal_measurements:
         return outcomes, run.erasures
     indices = sample_probabilities(run.state().probabilities(), shots, run.rng)
@@ -386,7 +388,7 @@ def _sample_terminal(program: NoisyProgram, shots: int, run: DensityRun):
         bit = (indices >> qubit) & 1
         if clbit in readout:
             bit = readout[clbit].error.apply_to_bits(bit, run.rng)
-        outcomes = (outcomes & ~(1 << clbit)) | (bit << clbit)
+        outcomes = place_bits(outcomes, bit, clbit)
     return outcomes, run.erasures
 
 
@@ -395,7 +397,7 @@ def _sample_shots(program: NoisyProgram, shots: int, base: DensityRun):
     prefix = NoisyProgram(program.num_qubits, program.num_clbits, program.ops[:first], None)
     execute(base, prefix)
     base.check_forks_fit()
-    outcomes = np.zeros(shots, dtype=np.int64)
+    outcomes = zero_outcomes(shots, program.num_clbits)
     erasures = list(base.erasures)
     for shot in range(shots):
         run = base.fork()
@@ -410,7 +412,7 @@ def _sample_branches(program: NoisyProgram, shots: int, base: DensityRun):
     """Every shot at once: one walk of the program whose branches fork where outcomes differ, so
     a stretch of the program runs once per distinct branch instead of once per shot; outcomes in
     the terminal tail are drawn from each branch's last state."""
-    tree = Shots(program.ops, terminal_tail(program.ops), np.zeros(shots, dtype=np.int64))
+    tree = Shots(program.ops, terminal_tail(program.ops), zero_outcomes(shots, program.num_clbits))
     root = _Branch(base)
     root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
     walk(program.ops, root)

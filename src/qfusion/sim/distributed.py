@@ -35,7 +35,7 @@ from qfusion.sim.exchanges import Exchange, LocalGates, plan_exchanges, restorin
 from qfusion.sim.kernels import cpu_measure, cpu_sweep
 from qfusion.sim.memory import available_bytes, format_bytes, state_bytes
 from qfusion.sim.plan import GateOp, check_shots, expectation_result, lower, pauli_terms
-from qfusion.sim.program import Executor, bits_value, walk
+from qfusion.sim.program import Executor, bits_value, place_bits, walk, zero_outcomes
 
 DEFAULT_CHUNK_AMPLITUDES = 1 << 20
 
@@ -467,13 +467,13 @@ def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.com
     if program.terminal_measurements is not None:
         walk(program.ops, _DistributedExecutor(run, rng, program.num_clbits))
         run.restore()
-        outcomes = np.zeros(shots, dtype=np.int64)
+        outcomes = zero_outcomes(shots, program.num_clbits)
         if program.terminal_measurements:
             indices = sample_indices(run, shots, rng)
             for qubit, clbit in program.terminal_measurements:
-                outcomes |= ((indices >> qubit) & 1) << clbit
+                outcomes = place_bits(outcomes, (indices >> qubit) & 1, clbit)
     else:
-        outcomes = np.zeros(shots, dtype=np.int64)
+        outcomes = zero_outcomes(shots, program.num_clbits)
         initial = run.data.copy()
         for shot in range(shots):
             run.data[:] = initial

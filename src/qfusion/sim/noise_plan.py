@@ -26,7 +26,7 @@ from qfusion.errors import CircuitError
 from qfusion.noise.channel import Channel, NoiseOperation
 from qfusion.noise.model import NoiseModel, ReadoutOperation
 from qfusion.noise.readout import ReadoutError
-from qfusion.sim.plan import ConditionalOp, MeasureOp, ResetOp, bind_params, lower_instructions
+from qfusion.sim.plan import MeasureOp, bind_params, lower_instructions, terminal_measurements
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +65,7 @@ def lower_noisy(circuit: Circuit, params=None, noise_model: NoiseModel | None = 
     if noise_model is not None:
         circuit = noise_model.apply(circuit, durations)
     ops = lower_instructions(circuit, "the noisy simulators", _lower_noise)
-    terminal = _terminal_measurements(ops)
+    terminal = terminal_measurements(ops, classical=(ReadoutOp,), resets=True)
     if terminal is not None:
         ops = [op for op in ops if not isinstance(op, MeasureOp)]
     return NoisyProgram(circuit.num_qubits, circuit.num_clbits, tuple(ops), terminal)
@@ -82,27 +82,3 @@ def _lower_noise(inst) -> list | None:
             raise CircuitError("a readout error cannot be conditioned")
         return [ReadoutOp(inst.qubits[0], inst.clbits[0], op.error)]
     return None
-
-
-def _terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:
-    measured: set[int] = set()
-    measured_clbits: set[int] = set()
-    pairs = []
-    for op in ops:
-        if isinstance(op, ConditionalOp):
-            return None
-        if isinstance(op, ResetOp):
-            if op.qubit in measured:
-                return None
-            continue
-        if isinstance(op, MeasureOp):
-            if op.clbit in measured_clbits:
-                return None  # a clbit written twice: later readout errors follow the order
-            measured.add(op.qubit)
-            measured_clbits.add(op.clbit)
-            pairs.append((op.qubit, op.clbit))
-        elif isinstance(op, ReadoutOp):
-            continue
-        elif measured.intersection(op.qubits):
-            return None
-    return tuple(pairs)

@@ -162,17 +162,34 @@ def lower(circuit: Circuit, params=None) -> Program:
     return Program(circuit.num_qubits, circuit.num_clbits, tuple(ops), phase, terminal)
 
 
-def terminal_measurements(ops) -> tuple[tuple[int, int], ...] | None:
+def terminal_measurements(ops, classical: tuple[type, ...] = (), resets: bool = False
+                          ) -> tuple[tuple[int, int], ...] | None:
     """The measurements as (qubit, clbit) if none is followed by anything touching its qubit,
-    and nothing is conditioned or reset; else None (shots must then run one by one)."""
+    and nothing is conditioned or reset; else None (shots must then run one by one).
+
+    The noisy programs relax this: ops of the ``classical`` types (readout errors) may follow a
+    measurement, since they change only the recorded bit, in the order bits were written (so a
+    clbit written twice is then not terminal); with ``resets``, a reset of a qubit not measured
+    yet stays among the ops.
+    """
     measured: set[int] = set()
+    measured_clbits: set[int] = set()
     pairs = []
     for op in ops:
-        if isinstance(op, (ConditionalOp, ResetOp)):
+        if isinstance(op, ConditionalOp):
             return None
+        if isinstance(op, ResetOp):
+            if not resets or op.qubit in measured:
+                return None
+            continue
         if isinstance(op, MeasureOp):
+            if classical and op.clbit in measured_clbits:
+                return None
             measured.add(op.qubit)
+            measured_clbits.add(op.clbit)
             pairs.append((op.qubit, op.clbit))
+        elif isinstance(op, classical):
+            continue
         elif measured.intersection(op.qubits):
             return None
     return tuple(pairs)

@@ -34,6 +34,53 @@ import numpy as np
 from qfusion.sim.noise_plan import ChannelOp, ReadoutOp
 from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp
 
+#: the most classical bits an int64 outcome holds (bit 63 is the sign); wider outcomes are Python ints
+INT64_CLBITS = 63
+
+
+def zero_outcomes(count: int, num_clbits: int) -> np.ndarray:
+    """``count`` zero outcomes for ``num_clbits`` classical bits: int64 up to :data:`INT64_CLBITS`,
+    Python integers (an object array) beyond, so that no bit is lost to overflow.
+
+    >>> zero_outcomes(2, 3).dtype, zero_outcomes(2, 64).dtype
+    (dtype('int64'), dtype('O'))
+    """
+    return np.zeros(int(count), dtype=np.int64 if num_clbits <= INT64_CLBITS else object)
+
+
+def place_bits(outcomes: np.ndarray, bits, position: int) -> np.ndarray:
+    """``outcomes`` with bit ``position`` replaced by ``bits`` (0/1, one per shot); int64 or object
+    arrays alike (from :func:`zero_outcomes`).
+
+    >>> place_bits(zero_outcomes(2, 70), np.array([1, 0]), 69)[0] == 1 << 69
+    True
+    >>> place_bits(np.array([7, 0]), np.array([0, 1]), 1).tolist()
+    [5, 2]
+    """
+    bits = np.asarray(bits)
+    if outcomes.dtype == object:
+        return (outcomes & ~(1 << position)) | (bits.astype(object) << position)
+    return (outcomes & ~np.int64(1 << position)) | (bits.astype(np.int64) << position)
+
+
+def pack_bits(bits: np.ndarray, positions=None) -> np.ndarray:
+    """Outcomes of a ``(shots, k)`` array of 0/1 bits: column j goes to bit ``positions[j]``
+    (default j); int64 or Python integers as :func:`zero_outcomes` chooses for the widest bit.
+
+    >>> pack_bits(np.array([[1, 0, 1], [0, 1, 0]], dtype=np.uint8)).tolist()
+    [5, 2]
+    >>> int(pack_bits(np.array([[1, 1]]), [0, 100])[0]) == 1 + (1 << 100)
+    True
+    """
+    bits = np.asarray(bits)
+    positions = range(bits.shape[1]) if positions is None else positions
+    width = max(positions, default=-1) + 1
+    outcomes = zero_outcomes(bits.shape[0], width)
+    kind = object if outcomes.dtype == object else np.int64
+    for column, position in enumerate(positions):
+        outcomes |= bits[:, column].astype(kind) << position
+    return outcomes
+
 
 def bits_value(clbits: np.ndarray) -> int:
     """The integer whose bit j is ``clbits[j]`` (a shot's outcome).
@@ -64,7 +111,7 @@ def counts_from_outcomes(outcomes, num_clbits: int, memory: bool = False, weight
     >>> counts_from_outcomes(np.array([1, 0]), 1, weights=np.array([5, 2]))
     ({'0': 2, '1': 5}, None)
     """
-    outcomes = np.asarray(outcomes, dtype=np.int64).reshape(-1)
+    outcomes = np.asarray(outcomes, dtype=np.int64 if num_clbits <= INT64_CLBITS else object).reshape(-1)
     values, inverse = np.unique(outcomes, return_inverse=True)
     counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(values))
     labels = [bitstring(v, num_clbits) for v in values]
@@ -269,9 +316,7 @@ class BranchingExecutor(Executor):
         self.indices, self.bits = self.indices[~moving], self.bits[~moving]
 
     def condition_holds(self, index: int, op: ConditionalOp) -> bool:
-        value = np.zeros(len(self.indices), dtype=np.int64)
-        for j, b in enumerate(op.clbits):
-            value |= self.bits[:, b].astype(np.int64) << j
+        value = pack_bits(self.bits[:, list(op.clbits)])
         holds = value == op.value
         count = int(holds.sum())
         majority = 2 * count > len(holds)
@@ -314,10 +359,7 @@ class BranchingExecutor(Executor):
                     self.bits[:, op.clbit] = (drawn >> op.qubit) & 1
                 else:
                     self.bits[:, op.clbit] = op.error.apply_to_bits(self.bits[:, op.clbit], self.rng)
-        value = np.zeros(len(self.indices), dtype=np.int64)
-        for clbit in range(self.bits.shape[1]):
-            value |= self.bits[:, clbit].astype(np.int64) << clbit
-        self.shots.outcomes[self.indices] = value
+        self.shots.outcomes[self.indices] = pack_bits(self.bits)
         if len(self.indices) and self.indices[0] == 0:
             self.shots.first = self
 

@@ -36,8 +36,10 @@ from qfusion.sim.program import (
     Shots,
     bits_value,
     counts_from_outcomes,
+    place_bits,
     terminal_tail,
     walk,
+    zero_outcomes,
 )
 from qfusion.sim.statevector_state import (
     DTYPES,
@@ -365,13 +367,13 @@ def sample_program(program: Program, shots: int, make_run, rng, memory: bool):
 def _sample_terminal(program: Program, shots: int, run: StateVectorRun, memory: bool):
     execute(run, program)
     if not program.terminal_measurements:
-        return np.zeros(shots, dtype=np.int64), None
+        return zero_outcomes(shots, program.num_clbits), None
     last = {clbit: qubit for qubit, clbit in program.terminal_measurements}
     clbits = sorted(last)
     keys, weights = run.sample_keys([last[c] for c in clbits], shots, memory)
-    outcomes = np.zeros(len(keys), dtype=np.int64)
+    outcomes = zero_outcomes(len(keys), program.num_clbits)
     for j, clbit in enumerate(clbits):
-        outcomes |= ((keys >> j) & 1) << clbit
+        outcomes = place_bits(outcomes, (keys >> j) & 1, clbit)
     return outcomes, weights
 
 
@@ -383,7 +385,7 @@ def _branches_fit(num_qubits: int, dtype, shots: int) -> bool:
 def _sample_branches(program: Program, shots: int, run: StateVectorRun) -> np.ndarray:
     """Every shot in one walk of ``program`` whose branches part where outcomes do; outcomes in the
     terminal tail are drawn from each branch's last state."""
-    tree = Shots(program.ops, terminal_tail(program.ops), np.zeros(shots, dtype=np.int64))
+    tree = Shots(program.ops, terminal_tail(program.ops), zero_outcomes(shots, program.num_clbits))
     root = _Branch(run)
     root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
     walk(program.ops, root)
@@ -396,7 +398,7 @@ def _sample_shots(program: Program, shots: int, base: StateVectorRun, make_run) 
     first = next(i for i, op in enumerate(program.ops) if not isinstance(op, GateOp))
     base.run_gates(list(program.ops[:first]), None, keep_layout=False)
     keep_copy = base.forks_fit()
-    outcomes = np.zeros(shots, dtype=np.int64)
+    outcomes = zero_outcomes(shots, program.num_clbits)
     for shot in range(shots):
         if keep_copy:
             run = base.fork()

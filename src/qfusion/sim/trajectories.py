@@ -31,7 +31,7 @@ from qfusion.sim.kernels import cpu_density_reduce
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.noise_plan import ChannelOp, NoisyProgram, lower_noisy
 from qfusion.sim.plan import GateOp, check_shots, gate_op
-from qfusion.sim.program import Executor, bits_value, counts_from_outcomes, walk
+from qfusion.sim.program import Executor, bits_value, counts_from_outcomes, walk, zero_outcomes
 from qfusion.sim.statevector import SimulatorOptions, StateVector, StateVectorRun, _set_threads, resolve_dtype
 
 _PARALLEL_QUBITS = 14
@@ -193,7 +193,7 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
     rng = np.random.default_rng(seed)
     cache: dict = {}
     tables: dict = {}
-    outcomes = np.zeros(int(shots), dtype=np.int64)
+    outcomes = zero_outcomes(int(shots), program.num_clbits)
     erased_shots, per_qubit = 0, {}
     readout = {op.clbit: op for op in program.readout_errors}
     for shot in range(int(shots)):

@@ -43,7 +43,7 @@ class Schedule:
 def instruction_duration(inst, device) -> float:
     op = inst.operation
     if isinstance(op, Delay):
-        return op.duration
+        return op.seconds(getattr(device, "dt", None))
     if isinstance(op, Barrier):
         return 0.0
     if isinstance(op, Measure):
@@ -92,7 +92,7 @@ def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=
             if first[q] is None and not isinstance(inst.operation, Barrier):
                 first[q] = start
             free[q] = start + durations[index]
-            if not isinstance(inst.operation, Delay):      # a delay is idle time
+            if not isinstance(inst.operation, Delay):   # a delay is idle time
                 busy[q] += durations[index]
     total = max(free, default=0.0)
     if method == "alap":

@@ -35,6 +35,10 @@ class Part:
     ⊕ of an X), ``swap`` (×), ``measure`` (the meter), ``meter_target`` (where a measurement lands on a
     register; ``note`` is the bit), ``condition`` (a register tested by a condition; ``note`` says how),
     ``barrier``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> layout(Circuit(2).cx(0, 1)).drawables[0].parts
+    (Part(kind='control', row=0, text='', note=''), Part(kind='target', row=1, text='⊕', note=''))
     """
     kind: str
     row: int
@@ -44,7 +48,12 @@ class Part:
 
 @dataclass(frozen=True)
 class Link:
-    """A vertical line between two rows; ``classical`` for a double line (measurement, condition)."""
+    """A vertical line between two rows; ``classical`` for a double line (measurement, condition).
+
+    >>> from qfusion.circuit import Circuit
+    >>> layout(Circuit(2).cx(0, 1)).drawables[0].links
+    (Link(top=0, bottom=1, classical=False),)
+    """
     top: int
     bottom: int
     classical: bool = False
@@ -52,22 +61,48 @@ class Link:
 
 @dataclass(frozen=True)
 class Drawable:
-    """The parts and links of one instruction."""
+    """The parts and links of one instruction.
+
+    >>> from qfusion.circuit import Circuit
+    >>> item = layout(Circuit(3).cz(0, 2)).drawables[0]
+    >>> [p.kind for p in item.parts], (item.top, item.bottom)
+    (['control', 'control'], (0, 2))
+    """
     parts: tuple[Part, ...]
     links: tuple[Link, ...]
 
     @property
     def top(self) -> int:
+        """The topmost row the instruction covers.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> layout(Circuit(3).cx(2, 1)).drawables[0].top
+        1
+        """
         return min([p.row for p in self.parts] + [link.top for link in self.links])
 
     @property
     def bottom(self) -> int:
+        """The bottommost row the instruction covers (links included).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> layout(Circuit(2, 1).measure(0, 0)).drawables[0].bottom
+        2
+        """
         return max([p.row for p in self.parts] + [link.bottom for link in self.links])
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Rows (``labels``: qubits first, then classical registers) and instructions per column."""
+    """Rows (``labels``: qubits first, then classical registers) and instructions per column.
+
+    >>> from qfusion.circuit import Circuit
+    >>> plan = layout(Circuit(2, global_phase=0.5).h(0))
+    >>> plan.labels, plan.num_qubits, plan.columns, plan.global_phase
+    (('q0', 'q1'), 2, ((0,),), '0.5')
+    """
     labels: tuple[str, ...]
     num_qubits: int
     columns: tuple[tuple[int, ...], ...]
@@ -75,11 +110,24 @@ class Layout:
     global_phase: str
 
     def is_classical(self, row: int) -> bool:
+        """Whether ``row`` is a classical register's (they come after the qubits).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> plan = layout(Circuit(1, 1).measure(0, 0))
+        >>> plan.is_classical(0), plan.is_classical(1)
+        (False, True)
+        """
         return row >= self.num_qubits
 
 
 def layout(circuit: Circuit) -> Layout:
-    """Assign every instruction of ``circuit`` to a column (see the module notes)."""
+    """Assign every instruction of ``circuit`` to a column (see the module notes).
+
+    >>> from qfusion.circuit import Circuit
+    >>> layout(Circuit(2).h(0).h(1).cx(0, 1)).columns
+    ((0, 1), (2,))
+    """
     clbit_place = _clbit_places(circuit)
     labels = tuple(_qubit_labels(circuit)) + tuple(r.name for r in circuit.cregs)
     drawables = tuple(drawable(inst, clbit_place, circuit) for inst in circuit.instructions)
@@ -169,7 +217,14 @@ def _condition_parts(condition: Condition, clbit_place, circuit: Circuit) -> lis
 
 
 def condition_name(condition: Condition, circuit: Circuit) -> str:
-    """``c`` for a whole register, ``c[1]`` for one bit, ``[c[0],d[1]]`` otherwise (least significant first)."""
+    """``c`` for a whole register, ``c[1]`` for one bit, ``[c[0],d[1]]`` otherwise (least significant first).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.circuit.circuit import Condition
+    >>> c = Circuit(1, 2)
+    >>> condition_name(Condition((0, 1), 3), c), condition_name(Condition((1,), 1), c)
+    ('c', 'c[1]')
+    """
     names = [(register, i) for register in circuit.cregs for i in range(register.size)]
     bits = [names[b] for b in condition.clbits]
     register = bits[0][0]

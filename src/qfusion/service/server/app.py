@@ -29,7 +29,7 @@ from qfusion._optional import import_optional
 from qfusion.service.logs import log
 from qfusion.service.server import leases
 from qfusion.service.server.admission import AdmissionPool
-from qfusion.service.server.jobspec import Limits
+from qfusion.service.server.jobspec import SubmissionLimits
 from qfusion.service.server.longpoll import Waiters
 from qfusion.service.server.metrics import Metrics
 from qfusion.service.server.store import QuotaError
@@ -49,7 +49,7 @@ class ServiceState:
     """What the routes share: the store and this process's caches, counters and waiters."""
     store: object
     allowed: list[str]
-    server_limits: Limits
+    server_limits: SubmissionLimits
     max_body_bytes: int
     logger: logging.Logger
     metrics: Metrics
@@ -63,7 +63,7 @@ class ServiceState:
 
 
 def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int = MAX_BODY_BYTES,
-               server_limits: Limits = Limits(), logger: logging.Logger | None = None,
+               server_limits: SubmissionLimits = SubmissionLimits(), logger: logging.Logger | None = None,
                dashboard: bool = True, ui_secret: bytes | None = None) -> FastAPI:
     """The FastAPI application serving ``store``; ``backends`` limits which backends take jobs;
     ``dashboard``: serve the web dashboard under ``/ui/`` (sessions signed with ``ui_secret``)."""

@@ -4,7 +4,7 @@ Everything a job could fail on cheaply fails here, with a message the user can a
 worker never meets a malformed job. The checked submission becomes the job's payload (plain
 JSON), which the worker reads back with :func:`qfusion.service.worker.programs.run_job`.
 
->>> limits = Limits(max_qubits=30, max_shots=10**6)
+>>> limits = SubmissionLimits(max_qubits=30, max_shots=10**6)
 >>> spec = check_submission({"circuits": ['OPENQASM 3; qubit[2] q; bit[2] c; c = measure q;'],
 ...                          "shots": 100, "seed": 7}, limits)
 >>> spec.num_qubits, spec.shots, spec.payload["seed"]
@@ -38,7 +38,7 @@ class SubmissionError(ServiceError):
 
 
 @dataclass(frozen=True)
-class Limits:
+class SubmissionLimits:
     """What one job may ask for: the user's quotas combined with the server's own caps."""
     max_qubits: int = 30
     max_shots: int = 1_000_000
@@ -97,7 +97,7 @@ def _integer(body: dict, name: str, default, low: int, high: int, why: str = "")
     return value
 
 
-def _terms(value, what: str, limits: Limits, num_qubits: int | None) -> list:
+def _terms(value, what: str, limits: SubmissionLimits, num_qubits: int | None) -> list:
     """Pauli terms ``[[label, coeff], ...]`` checked to build a PauliSum on ``num_qubits``."""
     if not isinstance(value, list) or not value:
         raise SubmissionError(f"{what} must be a non-empty list of [label, coefficient] pairs such as [[\"ZZ\", 1.0]]")
@@ -170,7 +170,7 @@ def _sized_elsewhere(backend: str) -> bool:
     return representation in ("mps", "stabilizer", "planner") or get(backend).capabilities.clifford_only
 
 
-def _circuits(body: dict, limits: Limits):
+def _circuits(body: dict, limits: SubmissionLimits):
     items = body.get("circuits")
     if not isinstance(items, list) or not items:
         raise SubmissionError("circuits must be a non-empty list of OpenQASM strings or circuit objects")
@@ -224,7 +224,7 @@ def _parsed(item, circuit):
         return item
 
 
-def check_submission(body, limits: Limits, backend: str = "statevector", backend_qubits: int | None = None,
+def check_submission(body, limits: SubmissionLimits, backend: str = "statevector", backend_qubits: int | None = None,
                      memory_bytes: int | None = None) -> Spec:
     """Check a submission's JSON body against ``limits``, the backend's size and the memory.
 
@@ -232,7 +232,7 @@ def check_submission(body, limits: Limits, backend: str = "statevector", backend
     the memory of the workers that serve the backend (None: this host's). The
     returned spec's payload is what runs.
 
-    >>> check_submission({"circuits": ["OPENQASM 3; qubit[6] q;"]}, Limits(), "trapped_ion", backend_qubits=5)
+    >>> check_submission({"circuits": ["OPENQASM 3; qubit[6] q;"]}, SubmissionLimits(), "trapped_ion", backend_qubits=5)
     Traceback (most recent call last):
     ...
     qfusion.service.server.jobspec.SubmissionError: the circuit has 6 qubits; backend 'trapped_ion' has 5
@@ -304,7 +304,7 @@ def _bind_all(circuits, parameters) -> None:
             raise SubmissionError(f"{where}: {exc}") from None
 
 
-def _optimizer(options: dict, limits: Limits, num_parameters: int) -> dict:
+def _optimizer(options: dict, limits: SubmissionLimits, num_parameters: int) -> dict:
     optimizer = options.get("optimizer")
     if optimizer is not None and optimizer not in OPTIMIZERS:
         raise SubmissionError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
@@ -361,7 +361,7 @@ def build_technique(entry: dict):
     return getattr(mitigation, MITIGATION_TECHNIQUES[entry["technique"]])(**options)
 
 
-def _estimator_shots(options: dict, limits: Limits):
+def _estimator_shots(options: dict, limits: SubmissionLimits):
     """``options.shots``: absent or null for exact values, else shots per measured group."""
     if options.get("shots") is None:
         return None

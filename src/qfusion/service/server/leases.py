@@ -264,14 +264,24 @@ def crashed(store, lease: Lease, worker_id: str, why: str) -> str | None:
     return row[0]
 
 
-def states(store, job_ids) -> dict[str, str]:
-    """``{job id: state}`` of ``job_ids`` (one read: a worker asks it often, to stop cancelled jobs)."""
+def owners(store, job_ids) -> dict[str, tuple[str, int, str | None]]:
+    """``{job id: (state, attempt, worker id)}`` of ``job_ids``: whether a worker still holds the
+    attempt it claimed (one read; a worker asks it often, to stop cancelled jobs)."""
     job_ids = list(job_ids)
     if not job_ids:
         return {}
     names = {f"j{i}": job_id for i, job_id in enumerate(job_ids)}
-    rows = store.rows(f"SELECT id, state FROM jobs WHERE id IN ({', '.join(':' + n for n in names)})", names)
-    return {row[0]: row[1] for row in rows}
+    rows = store.rows(f"SELECT id, state, attempt, worker_id FROM jobs WHERE id IN ({', '.join(':' + n for n in names)})",
+                      names)
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
+def stopped(store, lost, worker_id: str, at: float) -> None:
+    """Note that ``worker_id`` stopped working on the ``lost`` leases at ``at`` (its executor was
+    gone by then): a ``stopped`` event each, for the job's history and cancel-to-stop times."""
+    with store.write() as c:
+        _insert_rows(store, c, "job_events", _EVENT_COLUMNS,
+                     [(lease.job_id, lease.attempt, "stopped", worker_id, at) for lease in lost])
 
 
 def release(store, lease: Lease, worker_id: str) -> bool:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from qfusion.errors import BackendError
+from qfusion.service.worker.lifetime import die_with_parent
 
 MPI_RANKS = "QFUSION_WORKER_MPI_RANKS"
 DASK = "QFUSION_WORKER_DASK"
@@ -39,8 +41,11 @@ def run_over_mpiexec(program: str, payload: dict, ranks: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="qfusion-mpi-") as folder:
         job, result = Path(folder) / "job.json", Path(folder) / "result.json"
         job.write_text(json.dumps({"program": program, "payload": payload}))
+        # mpiexec stops its ranks on SIGTERM: it gets one when this executor dies (a cancel, a time
+        # limit, the worker's death), so that no rank goes on running a job nobody waits for
         done = subprocess.run([mpiexec, "-n", str(ranks), sys.executable, "-m", "qfusion.service.worker.cluster",
-                               str(job), str(result)], capture_output=True, text=True)
+                               str(job), str(result)], capture_output=True, text=True,
+                              preexec_fn=lambda: die_with_parent(signal.SIGTERM))
         if done.returncode != 0 or not result.exists():
             lines = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()]
             raise BackendError(f"the mpi run on {ranks} ranks failed: {lines[-1] if lines else 'no output'}")

@@ -6,8 +6,11 @@ database connection with the worker and needs no ``__main__`` guard in the worke
 and waits for the outcome while it renews leases and records results. A
 job that runs past its time limit is stopped by killing the child; a new child takes the
 next job, and the worker carries on. A child that dies by itself (a crash, the kernel's
-out-of-memory killer) fails its job with a message that says so. If the worker dies, the
-child sees its end of the pipe close and exits.
+out-of-memory killer) fails its job with a message that says so. If the worker dies (even by
+SIGKILL), the child dies with it at once, also in the middle of a job: the kernel signals it
+(``PR_SET_PDEATHSIG`` on Linux) and a watchdog thread sees its parent change elsewhere, so no
+orphan goes on running a job whose lease another worker takes over. The processes a job starts
+itself (``mpiexec`` and its ranks) are stopped with it the same way.
 
 >>> payload = {"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit q; bit c; x q; c = measure q;'],
 ...            "shots": 3, "seed": 1, "options": {}, "parameters": None}
@@ -28,6 +31,8 @@ import subprocess
 import sys
 import time
 from multiprocessing.connection import Connection
+
+from qfusion.service.worker.lifetime import follow
 
 logger = logging.getLogger("qfusion.service.worker")
 _READY = ("ready",)
@@ -72,8 +77,9 @@ _WARM_UP = {"circuits": [{"format": "json", "circuit": {"num_qubits": 2, "num_cl
     {"name": "measure", "qubits": [1], "clbits": [1]}]}}], "shots": 2, "seed": 0, "options": {}, "parameters": None}
 
 
-def _serve(connection) -> None:
-    """The child: run each job it is sent, answer its outcome; exit when the worker's end closes.
+def _serve(connection, parent: int | None = None) -> None:
+    """The child: run each job it is sent, answer its outcome; exit when the worker's end closes,
+    or at once when the worker process ``parent`` dies.
 
     It first imports and compiles what a small job needs, then says it is ready: a job's time
     limit counts from then, not from the start of a fresh process.
@@ -82,6 +88,8 @@ def _serve(connection) -> None:
     # the job finishes or goes back (and kills this process if it must).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if parent is not None:
+        follow(parent)
     run_one("sampler", _WARM_UP, "statevector")
     connection.send(_READY)
     while True:
@@ -112,8 +120,8 @@ class Executor:
         self.crashed = False  # whether the last outcome was the child dying (not the job's own failure)
         self._pending = None  # a job for this child once it is ready
         ours, theirs = socket.socketpair()
-        self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.worker.executor", str(theirs.fileno())],
-                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.worker.executor", str(theirs.fileno()),
+                                          str(os.getpid())], pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         theirs.close()
         self._connection = Connection(ours.detach())
 
@@ -194,4 +202,4 @@ class Executor:
 
 
 if __name__ == "__main__":
-    _serve(Connection(int(sys.argv[1])))
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]) if len(sys.argv) > 2 else None)

@@ -19,11 +19,11 @@ Nothing stops the worker but a signal: a database that goes away is retried with
 refuses to store (too large, malformed) FAILS its job with the reason.
 
 >>> from qfusion.service.server.store import Store
->>> from qfusion.service.server.jobspec import Limits, check_submission
+>>> from qfusion.service.server.jobspec import SubmissionLimits, check_submission
 >>> store = Store("sqlite://")
 >>> user = store.create_user("ada")
 >>> spec = check_submission({"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit q; bit c; x q; c = measure q;'],
-...                          "shots": 5}, Limits())
+...                          "shots": 5}, SubmissionLimits())
 >>> job = store.submit(user, backend="statevector", program=spec.program, payload=spec.payload, num_circuits=1,
 ...                    num_qubits=1, shots=5)
 >>> Worker(store, ["statevector"]).run(max_jobs=1)
@@ -162,20 +162,26 @@ class Worker:
             self._beat(waiting)  # of the lease: renew it at once
         running = started = stop_deadline = None
         recorded, flush_at, next_beat = 0, math.inf, time.monotonic() + self.heartbeat_s
-        next_check = math.inf
+        next_check = time.monotonic() + self.cancel_poll_s
         while True:
             if running is None and waiting and not self.stopping.is_set():
-                if not self._executor.wait_ready(max(0.0, min(next_beat - time.monotonic(), 0.1))):
-                    # a fresh executor is still starting: keep the leases alive meanwhile
-                    if time.monotonic() >= next_beat:
-                        next_beat = time.monotonic() + self.heartbeat_s
+                if not self._executor.wait_ready(max(0.0, min(next_beat, next_check, time.monotonic() + 0.1)
+                                                     - time.monotonic())):
+                    # a fresh executor is still starting: keep the leases alive meanwhile, and drop
+                    # the jobs cancelled while they wait (no executor to stop: they never ran)
+                    now = time.monotonic()
+                    if now >= next_check:
+                        next_check = now + self.cancel_poll_s
+                        waiting = self._still_ours(None, waiting)[1]
+                    if now >= next_beat:
+                        next_beat = now + self.heartbeat_s
                         self._beat(waiting)
                     continue
                 running, started = waiting.pop(0), time.monotonic()
                 log(self.logger, "job.started", job_id=running.job_id, attempt=running.attempt, worker_id=self.id,
                     program=running.program, backend=running.backend)
                 self._executor.start(running.program, running.payload, running.backend)
-                next_check = started + self.cancel_poll_s
+                next_check = min(next_check, started + self.cancel_poll_s)
             if running is None and (not waiting or self.stopping.is_set()):
                 break
             now = time.monotonic()
@@ -209,8 +215,7 @@ class Worker:
                     break
                 elif now >= next_check:
                     next_check = now + self.cancel_poll_s
-                    if self._lost(running):
-                        running = None
+                    running, waiting = self._still_ours(running, waiting)
             if now >= flush_at:
                 flushed = self._flush(outcomes)
                 if flushed is _AWAY:
@@ -243,16 +248,27 @@ class Worker:
                     return 0
             time.sleep(self._backoff)
 
-    def _lost(self, running) -> bool:
-        """Whether the running job was cancelled (or taken from this worker): then its executor is
-        stopped at once, so that it frees the worker and its owner's concurrency slot."""
-        found = self._try("cancel check", leases.states, self.store, [running.job_id])
-        if found is _AWAY or found.get(running.job_id) == "RUNNING":
-            return False
-        self._executor.stop_job()
-        log(self.logger, "job.stopped", job_id=running.job_id, attempt=running.attempt, worker_id=self.id,
-            state=found.get(running.job_id))
-        return True
+    def _still_ours(self, running, waiting: list):
+        """``(running, waiting)`` less the jobs that were cancelled (or taken from this worker: its lease
+        expired and the job was requeued or claimed again) since they were claimed. The executor of
+        a running one is stopped at once, which frees the worker and its owner's concurrency slot;
+        each such job gets a ``stopped`` event stamped when its executor was gone (or, for a job
+        that had not started, when it was dropped), from which cancel-to-stop times are read."""
+        pending = ([running] if running is not None else []) + list(waiting)
+        found = self._try("cancel check", leases.owners, self.store, [lease.job_id for lease in pending])
+        if found is _AWAY:
+            return running, waiting
+        lost = [lease for lease in pending if found.get(lease.job_id, (None,)) != ("RUNNING", lease.attempt, self.id)]
+        if not lost:
+            return running, waiting
+        if running is not None and running in lost:
+            self._executor.stop_job()
+        gone = time.time()
+        for lease in lost:
+            log(self.logger, "job.stopped", job_id=lease.job_id, attempt=lease.attempt, worker_id=self.id,
+                state=found.get(lease.job_id, (None,))[0], started=lease is running)
+        self._try("stopped", leases.stopped, self.store, lost, self.id, gone)
+        return (None if running in lost else running), [lease for lease in waiting if lease not in lost]
 
     def _crashed(self, lease, why: str) -> None:
         state = self._until_done("crash", leases.crashed, self.store, lease, self.id, why)
