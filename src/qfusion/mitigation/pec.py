@@ -65,12 +65,20 @@ def inverse_pauli_representation(channel) -> tuple[np.ndarray, float]:
     >>> [round(float(v), 6) for v in q], round(gamma, 6)  # X flips: q_I = 1 - q_X, gamma = 1 / (1 - 2p)
     ([1.125, -0.125, 0.0, 0.0], 1.25)
     """
-    f = pauli_fidelities(channel)
+    return inverse_from_fidelities(pauli_fidelities(channel))
+
+
+def inverse_from_fidelities(f) -> tuple[np.ndarray, float]:
+    """:func:`inverse_pauli_representation` of the Pauli channel with fidelities ``f`` (base-4 order)."""
+    f = np.asarray(f, dtype=float)
+    n = {4: 1, 16: 2, 64: 3}.get(len(f))
+    if n is None:
+        raise MitigationError(f"{len(f)} Pauli fidelities are not 4^n for n = 1, 2 or 3")
     if np.any(f <= 1e-9):
         raise MitigationError("the noise channel destroys some Pauli component: it has no inverse to sample")
-    labels = _labels(channel.num_qubits)
+    labels = _labels(n)
     q = np.array([sum((1 if _commute(p, target) else -1) / fp for p, fp in zip(labels, f, strict=True)) for target in labels])
-    q /= 4 ** channel.num_qubits
+    q /= 4 ** n
     return q, float(np.abs(q).sum())
 
 
@@ -124,6 +132,12 @@ class PEC(Technique):
     """Probabilistic error cancellation with ``num_samples`` sampled circuits of
     ``shots_per_sample`` shots each (default: the estimate's shots).
 
+    ``noise="known"`` inverts every gate's noise from the device's calibration (or ``noise_model=``);
+    ``noise="learned"`` inverts only the native entangler's, as a sparse Pauli–Lindblad model learned on
+    the device per qubit pair (:mod:`qfusion.mitigation.learning`; ``learning_shots`` per circuit,
+    ``depths`` of the repeated gate), each pair learned once per PEC object. Learned noise is the
+    *twirled* noise: combine it with :class:`~qfusion.mitigation.PauliTwirling`.
+
     >>> from qfusion.circuit import Circuit
     >>> from qfusion.mitigation.pipeline import Executor
     >>> from qfusion.noise import NoiseModel, depolarizing
@@ -137,13 +151,18 @@ class PEC(Technique):
     """
     level = "estimate"
 
-    def __init__(self, num_samples: int = 100, *, shots_per_sample: int | None = None, seed=None):
+    def __init__(self, num_samples: int = 100, *, shots_per_sample: int | None = None, seed=None,
+                 noise: str = "known", learning_shots: int | None = None, depths=(0, 4, 8, 16, 32)):
         if int(num_samples) != num_samples or num_samples < 2:
             raise MitigationError(f"num_samples must be an integer >= 2, got {num_samples!r}")
+        if noise not in ("known", "learned"):
+            raise MitigationError(f"noise must be 'known' (the device's calibration) or 'learned', got {noise!r}")
         self.num_samples, self.shots_per_sample, self.seed = int(num_samples), shots_per_sample, seed
+        self.noise, self.learning_shots, self.depths = noise, learning_shots, tuple(depths)
+        self.models: dict = {}          # (device, pair) -> learned PauliLindbladModel
 
     def __repr__(self) -> str:
-        return f"PEC(num_samples={self.num_samples})"
+        return f"PEC(num_samples={self.num_samples}, noise={self.noise!r})"
 
     def check(self, executor) -> None:
         """Refuse a backend whose gate noise it cannot read (PEC inverts the known noise).
@@ -155,9 +174,29 @@ class PEC(Technique):
             ...
         qfusion.errors.MitigationError: PEC needs known noise: backend 'statevector' has no device calibration and no noise_model= was given
         """
+        if self.noise == "learned":
+            from qfusion.mitigation.learning import LEARNABLE
+            if executor.device is None:
+                raise MitigationError(f"PEC(noise='learned') learns the noise on an emulated device; backend "
+                                      f"{executor.backend.name!r} has none (give noise_model= and use noise='known')")
+            if executor.device.entangler not in LEARNABLE:
+                raise MitigationError(f"PEC(noise='learned') needs a Clifford entangler squaring to the identity "
+                                      f"({', '.join(LEARNABLE)}); {executor.device.name!r} has "
+                                      f"{executor.device.entangler!r}: use noise='known'")
+            return
         if executor.device is None and executor.options.get("noise_model") is None:
             raise MitigationError(f"PEC needs known noise: backend {executor.backend.name!r} has no device "
                                   "calibration and no noise_model= was given")
+
+    def learned_model(self, executor, prepared, pair):
+        """The learned model of the entangler on ``pair`` (learned now, through ``executor``, if new)."""
+        from qfusion.mitigation.learning import learn_entangler
+        key = (executor.device, frozenset(pair))
+        if key not in self.models:
+            self.models[key] = learn_entangler(executor, prepared, tuple(pair), depths=self.depths,
+                                               shots=self.learning_shots or executor.shots,
+                                               seed=None if self.seed is None else self.seed + 1)
+        return self.models[key]
 
     def representations(self, executor, prepared):
         """``[(instruction index, quasi-probabilities, gamma)]`` for the noisy gates of ``prepared``.
@@ -176,10 +215,16 @@ class PEC(Technique):
         for index, inst in enumerate(prepared.instructions):
             if not isinstance(inst.operation, Gate) or inst.condition is not None:
                 continue
-            channel = gate_noise(executor, inst)
-            if channel is None:
-                continue
-            q, gamma = _cached_representation(channel)
+            if self.noise == "learned":
+                if inst.operation.name != executor.device.entangler:
+                    continue
+                model = self.learned_model(executor, prepared, inst.qubits)
+                q, gamma = inverse_from_fidelities(model.fidelities_on(inst.qubits))
+            else:
+                channel = gate_noise(executor, inst)
+                if channel is None:
+                    continue
+                q, gamma = _cached_representation(channel)
             if gamma > 1 + 1e-12:
                 out.append((index, q, gamma))
         return out
@@ -237,4 +282,6 @@ class PEC(Technique):
         return MitigatedValue(estimate.value, estimate.std_error, raw.value, raw.std_error, "PEC", executor.circuits,
                               executor.shots_used, {"gamma": gamma, "num_samples": self.num_samples,
                                                     "distinct_circuits": len(variants),
-                                                    "native": is_native(prepared)})
+                                                    "native": is_native(prepared), "noise": self.noise,
+                                                    **({"learned": [m.to_dict() for m in self.models.values()]}
+                                                       if self.noise == "learned" else {})})

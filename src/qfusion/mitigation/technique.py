@@ -58,15 +58,46 @@ class MitigatedValue:
         return ax
 
 
+# the short names of the techniques in plain data (the job service's options.mitigation uses the same)
+NAMES = {"ReadoutMitigation": "readout", "ZNE": "zne", "PauliTwirling": "twirling", "DynamicalDecoupling": "dd",
+         "PEC": "pec", "CDR": "cdr"}
+
+
 class Technique:
     """Base of the mitigation techniques; ``level`` is ``"estimate"`` or ``"counts"``.
 
+    Every technique keeps the arguments it was made with: :meth:`to_dict` gives them as plain data
+    and :func:`from_dict` makes the technique again.
+
+    >>> from qfusion.mitigation import ZNE
+    >>> ZNE([1, 3, 5], "richardson").to_dict()
+    {'technique': 'zne', 'scale_factors': [1, 3, 5], 'extrapolation': 'richardson'}
+    >>> from_dict({"technique": "dd", "sequence": "XX"})
+    DynamicalDecoupling(sequence='XX', schedule='asap')
     >>> from qfusion.mitigation import ZNE, ReadoutMitigation
     >>> ZNE().level, ReadoutMitigation().level
     ('estimate', 'counts')
     """
     level = "counts"
     order = 0                           # counts level: smaller runs further out
+
+    def __new__(cls, *args, **kwargs):
+        import inspect
+        self = super().__new__(cls)
+        bound = inspect.signature(cls.__init__).bind(self, *args, **kwargs)
+        self._arguments = {k: v for k, v in bound.arguments.items() if k != "self"}
+        return self
+
+    def to_dict(self) -> dict:
+        """The technique as plain data: its short name and the arguments it was given."""
+        out: dict = {"technique": NAMES.get(type(self).__name__, type(self).__name__)}
+        for key, value in getattr(self, "_arguments", {}).items():
+            value = list(value) if isinstance(value, (tuple, list, set, frozenset)) else value
+            items = value if isinstance(value, list) else [value]
+            if any(v is not None and not isinstance(v, (bool, int, float, str)) for v in items):
+                raise MitigationError(f"{type(self).__name__}'s {key}={value!r} is not plain data (to_dict)")
+            out[key] = value
+        return out
 
     def estimator_runner(self, techniques, backend, *, shots=None, seed=None, options=None):
         """The function the Estimator calls for each ``(circuit, observable)``.
@@ -170,3 +201,16 @@ def raw_value(executor, prepared, observable):
     Estimate(value=-1.0, std_error=0.0, variants=((-1.0, 0.0),))
     """
     return _raw(executor, prepared, observable)
+
+
+def from_dict(data: dict) -> Technique:
+    """The technique described by ``data`` (as :meth:`Technique.to_dict` writes it)."""
+    from qfusion import mitigation
+    by_name = {short: name for name, short in NAMES.items()}
+    if not isinstance(data, dict) or data.get("technique") not in by_name:
+        raise MitigationError(f"a technique's data needs 'technique': one of {', '.join(by_name)}; got {data!r}")
+    options = {k: v for k, v in data.items() if k != "technique"}
+    try:
+        return getattr(mitigation, by_name[data["technique"]])(**options)
+    except TypeError as exc:
+        raise MitigationError(f"{data['technique']}: {exc}") from None
