@@ -180,7 +180,7 @@ def test_a_clifford_ghz_goes_to_the_stabilizer_backend():
 
 def test_a_circuit_only_the_ranks_can_hold_goes_to_mpi():
     cluster = Resources(cores=2, memory_bytes=64 * 2**30, mpi_ranks=4, memory_per_rank=128 * 2**30)
-    p = plan(deep_random(34, 10, 6).measure_all(), shots=100, resources=cluster)
+    p = plan(random_u_cx(34, 10, 6).measure_all(), shots=100, resources=cluster)
     assert p.backend == "mpi", str(p)
     assert p.chosen.note.startswith("4 ranks, 64.0 GiB and ")
     assert "2^34 amplitudes" in p.candidate("statevector").reason
@@ -188,11 +188,11 @@ def test_a_circuit_only_the_ranks_can_hold_goes_to_mpi():
 
 
 def test_mpi_is_refused_with_the_reason_on_one_rank_on_three_and_beyond_the_ranks_memory():
-    c = deep_random(34, 10, 6).measure_all()
+    c = random_u_cx(34, 10, 6).measure_all()
     with pytest.raises(CircuitTooLargeError) as info:
         plan(c, shots=100, resources=Resources(cores=2, memory_bytes=64 * 2**30))
     assert "  mpi: one MPI rank here (run under mpiexec" in str(info.value)
-    three = plan(deep_random(10, 4, 1).measure_all(), shots=10, resources=Resources(mpi_ranks=3))
+    three = plan(random_u_cx(10, 4, 1).measure_all(), shots=10, resources=Resources(mpi_ranks=3))
     assert "power-of-two" in three.candidate("mpi").reason
     shared = Resources(cores=2, memory_bytes=64 * 2**30, mpi_ranks=4)  # 16 GiB each: 64 GiB is needed
     with pytest.raises(CircuitTooLargeError, match=r"mpi: the state vector over 4 ranks needs 2\^32 amplitudes "
@@ -201,13 +201,13 @@ def test_mpi_is_refused_with_the_reason_on_one_rank_on_three_and_beyond_the_rank
 
 
 def test_mpi_runs_no_noise_in_the_plan():
-    p = plan(deep_random(10, 4, 3), shots=None, noise_model=noise(), resources=Resources(mpi_ranks=2))
+    p = plan(random_u_cx(10, 4, 3), shots=None, noise_model=noise(), resources=Resources(mpi_ranks=2))
     assert p.candidate("mpi").reason == "runs no noise"
 
 
 def test_the_mpi_estimate_counts_the_exchanges_of_the_backends_own_plan():
     from qfusion.hpc import MachineModel, estimate_distributed
-    c = deep_random(24, 6, 2).measure_all()
+    c = random_u_cx(24, 6, 2).measure_all()
     p = plan(c, shots=10, resources=Resources(mpi_ranks=4, memory_bytes=2**40))
     expected = estimate_distributed(c, MachineModel(ranks=4, bandwidth=1e10, latency=1e-6, gate_amplitude_time=1e-9))
     assert f"and {expected.exchanges} exchanges each" in p.candidate("mpi").note
