@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from qfusion.circuit.annotations import AnnotationBuilder, Detector, ObservableInclude
 from qfusion.circuit.builder import GateBuilder
@@ -207,9 +208,9 @@ class Circuit(GateBuilder, AnnotationBuilder):
         """
         many_q, many_c = not _is_index(qubit), not _is_index(clbit)
         if not many_q and not many_c:
-            return self.append(Measure(), (qubit,), (clbit,))
-        qubits = list(qubit) if many_q else [qubit]
-        clbits = list(clbit) if many_c else [clbit]
+            return self.append(Measure(), (cast(int, qubit),), (cast(int, clbit),))
+        qubits = list(cast(Sequence[int], qubit)) if many_q else [cast(int, qubit)]
+        clbits = list(cast(Sequence[int], clbit)) if many_c else [cast(int, clbit)]
         if len(qubits) != len(clbits) or many_q != many_c:
             raise CircuitError(f"measure got {len(qubits)} qubit{'s' * (len(qubits) != 1)} and "
                                f"{len(clbits)} clbit{'s' * (len(clbits) != 1)}; give one clbit per qubit")

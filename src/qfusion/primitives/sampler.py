@@ -134,6 +134,7 @@ class Sampler:
             else:
                 pending.append((position, bound, int(rng.integers(2 ** 32))))
         if pending:
+            assert shots is not None   # exact entries are not pending
             results = run_many(self.backend, [b for _, b, _ in pending], int(shots), [s for _, _, s in pending],
                                options=self.options, max_workers=max_workers, executor=executor)
             for (position, _, _), result in zip(pending, results, strict=True):

@@ -189,8 +189,8 @@ def check_layout(initial_layout, num_logical: int, device) -> tuple[int, ...]:
         if not 0 <= physical < device.num_qubits:
             raise CircuitError(f"initial_layout[{logical}] = {physical} is not a qubit of device {device.name!r} "
                                f"(0 to {device.num_qubits - 1})")
-        if physical in seen:
-            raise CircuitError(f"initial_layout places logical qubits {seen[physical]} and {logical} both on "
+        if int(physical) in seen:
+            raise CircuitError(f"initial_layout places logical qubits {seen[int(physical)]} and {logical} both on "
                                f"physical qubit {physical}; give each its own")
         seen[int(physical)] = logical
     return tuple(int(p) for p in layout)
