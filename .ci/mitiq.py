@@ -21,7 +21,7 @@ VENV = ROOT / ".venv-mitiq"
 # what bench/mitiq_side.py imports: mitiq (zne, rem), qiskit (the circuits travel as OpenQASM 2) and what
 # Mitiq's qiskit interface imports with it (qiskit-aer, ply; its [qiskit] extra, less qiskit-ibm-runtime)
 REQUIREMENTS = ("mitiq==1.1.0", "qiskit>=2,<3", "qiskit-aer~=0.17.0", "ply==3.11")
-TIMEOUT = 1800
+TIMEOUT = 900             # s; a build that cannot reach PyPI gives up well before CI does
 
 
 class Unavailable(Exception):
@@ -42,7 +42,8 @@ def ensure_installed() -> str:
           flush=True)
     try:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-        pip = [str(python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        pip = [str(python()), "-m", "pip", "install", "--disable-pip-version-check", "-q", "--timeout", "30",
+               "--retries", "2"]
         done = subprocess.run(pip + list(REQUIREMENTS), timeout=TIMEOUT, capture_output=True, text=True)
     except (OSError, subprocess.SubprocessError) as exc:
         raise Unavailable(f"could not build {VENV}: {exc}") from None

@@ -10,7 +10,8 @@ runs ``folding="stretch"`` (gates stretched in time, scale factors 1, 1.5, 2, li
 distribution, raw vs qfusion's ReadoutMitigation vs Mitiq's tensored inverse confusion matrix
 (fed with qfusion's calibration, since Mitiq does not calibrate). Wall times are per technique.
 
-    PYTHONPATH=src python bench/bench_mitigation.py [--shots 20000] [--seeds 3] [--mitiq /work/venv-mitiq/bin/python]
+    PYTHONPATH=src python bench/bench_mitigation.py [--shots 20000] [--seeds 3] [--parts zne,readout]
+        [--mitiq .venv-mitiq/bin/python]      # python3 .ci/mitiq.py builds that environment
 """
 
 from __future__ import annotations
@@ -167,13 +168,18 @@ def main():
     parser.add_argument("--shots", type=int, default=20000)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--devices", default=",".join(DEVICES))
-    parser.add_argument("--mitiq", default="/work/venv-mitiq/bin/python", help="a Python with Mitiq installed")
+    parser.add_argument("--mitiq", default=os.environ.get("QFUSION_MITIQ_PYTHON") or os.path.join(
+        HERE, "..", ".venv-mitiq", "bin", "python"), help="a Python with Mitiq installed (python3 .ci/mitiq.py)")
+    parser.add_argument("--parts", default="zne,readout", help="zne, readout (Mitiq's readout step takes minutes)")
     args = parser.parse_args()
     print(f"# qfusion {qf.__version__}; Mitiq from {args.mitiq}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     side = MitiqSide(args.mitiq)
     side({"op": "extrapolate", "scales": [1, 3], "values": [1, 0.5], "method": "richardson"})   # warm imports
-    zne_table(side, args.shots, tuple(range(1, args.seeds + 1)), args.devices.split(","))
-    readout_table(side, args.shots, 1)
+    parts = args.parts.split(",")
+    if "zne" in parts:
+        zne_table(side, args.shots, tuple(range(1, args.seeds + 1)), args.devices.split(","))
+    if "readout" in parts:
+        readout_table(side, args.shots, 1)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,13 @@ side in one run, at the same bond dimension, on the circuits of issue 19:
 - a 100-qubit transverse-field Ising chain, 20 first-order Trotter steps.
 
 Each simulator builds the final MPS (no sampling); the time is the best of --repeats runs of the
-simulation alone (circuit conversion outside). The fidelity column is each one's own estimate,
-prod(1 - discarded weight) over the truncations (Aer's from its mps_log_data in a separate, untimed
-run; quimb's fidelity_estimate()). All run single-threaded (OPENBLAS_NUM_THREADS=1 and Aer's
-max_parallel_threads=1) so that a shared machine's load hits them alike.
+simulation alone (circuit conversion outside), the peers' runs interleaved (qfusion, Aer, quimb, then
+again) so that a change in a shared machine's load hits them alike. Two times are taken of each run:
+the process's CPU time (``time.process_time``, all its threads) and the wall time; on a loaded machine
+the wall time is mostly waiting for a core, so the ratios are of CPU time (all run single-threaded:
+OPENBLAS_NUM_THREADS=1 and Aer's max_parallel_threads=1, so CPU time is the work done). The fidelity
+column is each one's own estimate, prod(1 - discarded weight) over the truncations (Aer's from its
+mps_log_data in a separate, untimed run; quimb's fidelity_estimate()).
 
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python bench/bench_mps.py [--quick] [--repeats 1]
 """
@@ -74,21 +77,22 @@ def tfim(n=100, steps=20, dt=0.1, h=1.0):
     return c
 
 
-def best(run, repeats):
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = run()
-        times.append(time.perf_counter() - start)
-    return min(times), out
+def timed(run):
+    """``((cpu seconds, wall seconds), output)`` of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = run()
+    return (time.process_time() - cpu, time.perf_counter() - wall), out
 
 
-def run_qfusion(c, chi, repeats):
-    seconds, state = best(lambda: qf.simulate(c, backend="mps", max_bond_dimension=chi), repeats)
-    return seconds, state.fidelity_estimate, max(state.bond_dimensions)
+def run_qfusion(c, chi):
+    """``(simulate, fidelity of its output)``: a callable to time, and how to read its fidelity."""
+    return (lambda: qf.simulate(c, backend="mps", max_bond_dimension=chi)), (lambda state: state.fidelity_estimate)
 
 
-def run_aer(c, chi, repeats):
+_AER_LOGGED = [0]  # discarded values already in Aer's process-wide MPS log
+
+
+def run_aer(c, chi):
     from qiskit_aer import AerSimulator
     qc = qf.interop.to_qiskit(c)
     qc.save_statevector  # noqa: B018 - the method exists; the MPS itself is what we keep
@@ -104,13 +108,17 @@ def run_aer(c, chi, repeats):
         if not result.success:
             raise RuntimeError(result.status)
         return result
-    seconds, _ = best(simulate, repeats)
-    logged = AerSimulator(mps_log_data=True, **options).run(qc).result().results[0].metadata["MPS_log_data"]
-    discarded = [float(v) for v in re.findall(r"discarded_value=([0-9.eE+-]+)", logged)]
-    return seconds, float(np.prod([1 - d for d in discarded])), None
+
+    def fidelity(_):
+        # Aer 0.18's MPS_log_data is cumulative over the process's logged runs: only the new entries are this one's
+        logged = AerSimulator(mps_log_data=True, **options).run(qc).result().results[0].metadata["MPS_log_data"]
+        discarded = [float(v) for v in re.findall(r"discarded_value=([0-9.eE+-]+)", logged)]
+        fresh, _AER_LOGGED[0] = discarded[_AER_LOGGED[0]:], len(discarded)
+        return float(np.prod([1 - d for d in fresh]))
+    return simulate, fidelity
 
 
-def run_quimb(c, chi, repeats):
+def run_quimb(c, chi):
     import quimb.tensor as qtn
     n = c.num_qubits
     gates = []
@@ -124,8 +132,32 @@ def run_quimb(c, chi, repeats):
         for matrix, sites in gates:
             circuit.apply_gate_raw(matrix, sites)
         return circuit
-    seconds, circuit = best(simulate, repeats)
-    return seconds, float(circuit.fidelity_estimate()), circuit.psi.max_bond()
+    return simulate, (lambda circuit: float(circuit.fidelity_estimate()))
+
+
+def measure(circuit, chi, repeats):
+    """Per peer ``(best cpu s, best wall s, fidelity)`` or ``(nan, nan, error text)``; repeats interleaved."""
+    runs, best, fidelity = {}, {}, {}
+    for name, peer in PEERS.items():
+        try:
+            runs[name] = peer(circuit, chi)
+        except Exception as exc:  # noqa: BLE001 - a peer that fails is reported, the others still run
+            fidelity[name] = f"{type(exc).__name__}: {exc}"[:80]
+    for _ in range(repeats):
+        for name, (simulate, read) in runs.items():
+            if name in fidelity and isinstance(fidelity[name], str):
+                continue
+            try:
+                seconds, out = timed(simulate)
+                if name not in fidelity:
+                    fidelity[name] = read(out)
+            except Exception as exc:  # noqa: BLE001
+                fidelity[name] = f"{type(exc).__name__}: {exc}"[:80]
+                continue
+            previous = best.get(name, (float("inf"), float("inf")))
+            best[name] = (min(previous[0], seconds[0]), min(previous[1], seconds[1]))
+    return {name: (*best[name], fidelity[name]) if not isinstance(fidelity[name], str)
+            else (float("nan"), float("nan"), fidelity[name]) for name in PEERS}
 
 
 PEERS = {"qfusion": run_qfusion, "aer_mps": run_aer, "quimb": run_quimb}
@@ -145,25 +177,30 @@ def main():
     parser.add_argument("--quick", action="store_true", help="40-qubit versions (a smoke test)")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--only", default=None, help="comma-separated case numbers (from 0)")
+    parser.add_argument("--fidelities", action="store_true",
+                        help="only each peer's own fidelity estimate per case, untimed (a fresh process's Aer log)")
     args = parser.parse_args()
     chosen = cases(args.quick)
     if args.only:
         chosen = [chosen[int(i)] for i in args.only.split(",")]
+    if args.fidelities:
+        for label, circuit, chi in chosen:
+            estimates = []
+            for name, peer in PEERS.items():
+                simulate, read = peer(circuit, chi)
+                estimates.append(f"{name} {read(simulate() if name != 'aer_mps' else None):.4f}")
+            print(f"{label:<26} {chi:>4}  " + "  ".join(estimates), flush=True)
+        return
     warm = brickwork(8, 4)
-    for run in PEERS.values():  # imports and first-call set-up stay out of the timings
-        run(warm, 4, 1)
-    print(f"{'case':<28} {'chi':>4} " + " ".join(f"{name + ' s':>11} {'fid':>7}" for name in PEERS)
-          + "  aer/qf quimb/qf")
+    measure(warm, 4, 1)  # imports and first-call set-up stay out of the timings
+    print(f"{'case':<26} {'chi':>4} " + " ".join(f"{name + ' cpu':>11} {'wall':>7} {'fid':>6}" for name in PEERS)
+          + "  aer/qf quimb/qf (cpu)")
     for label, circuit, chi in chosen:
-        row = {}
-        for name, run in PEERS.items():
-            try:
-                row[name] = run(circuit, chi, args.repeats)
-            except Exception as exc:  # noqa: BLE001 - a peer that fails is reported, the others still run
-                row[name] = (float("nan"), float("nan"), f"{type(exc).__name__}: {exc}"[:60])
-        cells = " ".join(f"{row[n][0]:>11.3f} {row[n][1]:>7.4f}" for n in PEERS)
+        row = measure(circuit, chi, args.repeats)
+        cells = " ".join(f"{'failed':>26}" if isinstance(row[n][2], str)
+                         else f"{row[n][0]:>11.3f} {row[n][1]:>7.2f} {row[n][2]:>6.4f}" for n in PEERS)
         ours = row["qfusion"][0]
-        print(f"{label:<28} {chi:>4} {cells}  {row['aer_mps'][0] / ours:>6.2f} {row['quimb'][0] / ours:>8.2f}",
+        print(f"{label:<26} {chi:>4} {cells}  {row['aer_mps'][0] / ours:>6.2f} {row['quimb'][0] / ours:>8.2f}",
               flush=True)
         for name in PEERS:
             if isinstance(row[name][2], str):

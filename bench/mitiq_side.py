@@ -48,9 +48,16 @@ def rem(request):
     return {"counts": {"".join(str(b) for b in k): int(c) for k, c in zip(keys, counts, strict=True)}, "seconds": seconds}
 
 
+def rem_inverse(request):
+    """Mitiq's tensored inverse confusion matrix (qubit 0 the most significant bit of its index)."""
+    matrices = [np.array(m) for m in request["confusion"]]
+    return {"inverse": generate_tensored_inverse_confusion_matrix(len(matrices), matrices).tolist()}
+
+
 if __name__ == "__main__":
     # one request per line, one answer per line, until stdin closes (one process for a whole benchmark)
     for line in sys.stdin:
         if line.strip():
             request = json.loads(line)
-            print(json.dumps({"fold": fold, "extrapolate": extrapolate, "rem": rem}[request["op"]](request)), flush=True)
+            print(json.dumps({"fold": fold, "extrapolate": extrapolate, "rem": rem,
+                              "rem_inverse": rem_inverse}[request["op"]](request)), flush=True)

@@ -174,3 +174,90 @@ def test_bad_resources_are_refused():
 
 def test_a_clifford_ghz_goes_to_the_stabilizer_backend():
     assert plan(ghz(70).measure_all(), shots=100).backend == "stabilizer"
+
+
+# -- the mpi backend as a candidate ------------------------------------------------------------
+
+def test_a_circuit_only_the_ranks_can_hold_goes_to_mpi():
+    cluster = Resources(cores=2, memory_bytes=64 * 2**30, mpi_ranks=4, memory_per_rank=128 * 2**30)
+    p = plan(random_u_cx(34, 10, 6).measure_all(), shots=100, resources=cluster)
+    assert p.backend == "mpi", str(p)
+    assert p.chosen.note.startswith("4 ranks, 64.0 GiB and ")
+    assert "2^34 amplitudes" in p.candidate("statevector").reason
+    assert p.chosen.memory_bytes > 4 * 64 * 2**30  # every rank's share, and its two exchange chunks
+
+
+def test_mpi_is_refused_with_the_reason_on_one_rank_on_three_and_beyond_the_ranks_memory():
+    c = random_u_cx(34, 10, 6).measure_all()
+    with pytest.raises(CircuitTooLargeError) as info:
+        plan(c, shots=100, resources=Resources(cores=2, memory_bytes=64 * 2**30))
+    assert "  mpi: one MPI rank here (run under mpiexec" in str(info.value)
+    three = plan(random_u_cx(10, 4, 1).measure_all(), shots=10, resources=Resources(mpi_ranks=3))
+    assert "power-of-two" in three.candidate("mpi").reason
+    shared = Resources(cores=2, memory_bytes=64 * 2**30, mpi_ranks=4)  # 16 GiB each: 64 GiB is needed
+    with pytest.raises(CircuitTooLargeError, match=r"mpi: the state vector over 4 ranks needs 2\^32 amplitudes "
+                                                   r"per rank \(64.0 GiB\); 16.0 GiB is available per rank"):
+        plan(c, shots=100, resources=shared)
+
+
+def test_mpi_runs_no_noise_in_the_plan():
+    p = plan(random_u_cx(10, 4, 3), shots=None, noise_model=noise(), resources=Resources(mpi_ranks=2))
+    assert p.candidate("mpi").reason == "runs no noise"
+
+
+def test_the_mpi_estimate_counts_the_exchanges_of_the_backends_own_plan():
+    from qfusion.hpc import MachineModel, estimate_distributed
+    c = random_u_cx(24, 6, 2).measure_all()
+    p = plan(c, shots=10, resources=Resources(mpi_ranks=4, memory_bytes=2**40))
+    expected = estimate_distributed(c, MachineModel(ranks=4, bandwidth=1e10, latency=1e-6, gate_amplitude_time=1e-9))
+    assert f"and {expected.exchanges} exchanges each" in p.candidate("mpi").note
+
+
+AUTO_UNDER_MPI = """
+import json, sys
+import numpy as np
+import qfusion as qf
+from qfusion.circuit import Circuit
+from qfusion.hpc import Resources
+from qfusion.sim.distributed import world
+rng = np.random.default_rng(1)
+c = Circuit(16)
+for _ in range(12):
+    for q in range(16):
+        c.u(*rng.uniform(0, np.pi, 3), q)
+    order = rng.permutation(16)
+    for a, b in zip(order[::2], order[1::2]):
+        c.cx(int(a), int(b))
+c.measure_all()
+# the whole vector (1 MiB) does not fit, half of it and the exchange chunks do, an MPS of it does not
+small = Resources(cores=1, memory_bytes=768 * 2**10, mpi_ranks=2, memory_per_rank=2 * 2**20)
+result = qf.run(c, shots=300, backend="auto", seed=4, resources=small)
+if world().Get_rank() == 0:
+    print(json.dumps({"plan": result.metadata["plan"]["backend"], "backend": result.backend_name,
+                      "counts": result.counts}))
+"""
+
+
+def test_auto_under_mpiexec_runs_the_mpi_backend_with_the_counts_of_one_process(tmp_path):
+    pytest.importorskip("mpi4py")
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+    mpiexec = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which("mpiexec")
+    if mpiexec is None:
+        pytest.skip("no mpiexec")
+    script = tmp_path / "auto_mpi.py"
+    script.write_text(AUTO_UNDER_MPI)
+    env = dict(os.environ, PYTHONPATH=str(Path(qf.__file__).parents[1]), QFUSION_CONFIG_DIR=str(tmp_path / "cfg"))
+    done = subprocess.run([mpiexec, "-n", "2", sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=600, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["plan"] == "mpi" and out["backend"] == "mpi"
+    namespace: dict = {}
+    exec(AUTO_UNDER_MPI.split("# the whole vector")[0], namespace)  # the same circuit, in this process
+    single = qf.run(namespace["c"], shots=300, backend="statevector", seed=4).counts
+    assert out["counts"] == single

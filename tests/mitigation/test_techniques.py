@@ -159,3 +159,22 @@ def test_the_sampler_takes_readout_mitigation():
     assert mitigated.metadata["circuits_executed"] == 1 + 8          # the run and the full calibration
     with pytest.raises(MitigationError, match="Estimator"):
         qf.Sampler(backend="superconducting", mitigation=[ZNE()]).run(ghz)
+
+
+def test_techniques_round_trip_through_plain_data_and_the_job_service_takes_it():
+    import json
+
+    from qfusion.mitigation import from_dict
+    from qfusion.service.server.jobspec import mitigation_spec
+    techniques = [ReadoutMitigation("tensored", shots=500), ZNE([1, 2, 3], "linear", folding="random", seed=3),
+                  PauliTwirling(4, seed=2), DynamicalDecoupling("CPMG", schedule="alap"),
+                  PEC(50, noise="learned", depths=(0, 2, 4)), CDR(8, fraction_non_clifford=0.5)]
+    data = json.loads(json.dumps([t.to_dict() for t in techniques]))
+    assert [d["technique"] for d in data] == ["readout", "zne", "twirling", "dd", "pec", "cdr"]
+    again = [from_dict(d) for d in data]
+    assert [t.to_dict() for t in again] == data and [repr(t) for t in again] == [repr(t) for t in techniques]
+    assert mitigation_spec(data) == data
+    with pytest.raises(MitigationError, match="technique"):
+        from_dict({"technique": "magic"})
+    with pytest.raises(MitigationError, match="plain data"):
+        PauliTwirling(seed=np.random.default_rng(1)).to_dict()

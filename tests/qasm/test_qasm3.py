@@ -9,6 +9,7 @@ import pytest
 from qasm_helpers import assert_qasm_error
 
 from qfusion.circuit import Condition, Parameter, StandardGate, circuit_unitary
+from qfusion.circuit.classical import Store, Value
 from qfusion.circuit.gates import Measure
 from qfusion.circuit.parameter import apply
 from qfusion.qasm import loads
@@ -172,8 +173,7 @@ def test_unicode_names_and_bare_blocks():
     ("duration d = 1ns * 2ns;", "operator '*' cannot combine"),
     ("complex z;", "'complex' variables are not supported"),
     ("array[int, 2] a;", "'array' variables are not supported"),
-    ("bit[2] c; c = 3;", "classical arithmetic on bits is not supported"),
-    ("bit[2] c; c[0] = 1;", "classical arithmetic on bits is not supported"),
+    ("bit[2] c; c = 1.5;", "bits take an integer, a boolean or a bit string"),
     ("qubit q; h $0;", "a program uses either physical or declared qubits"),
     ("qubit q; rx(100ns) q;", "parameter 1 of 'rx' must be a number, got Duration"),
     ("qubit q; rx(2im) q;", "imaginary numbers such as '2im' are not supported"),
@@ -192,4 +192,5 @@ def test_unsupported_constructs_are_named_with_their_position(source, message):
 def test_outputs_bits_and_bit_initialisers():
     c = loads(HEADER + 'output bit[2] r; bit[2] zeros = "00"; bit one = 0; qubit q; r[1] = measure q;')
     assert [(reg.name, reg.size) for reg in c.cregs] == [("r", 2), ("zeros", 2), ("one", 1)]
-    assert_qasm_error(HEADER + 'bit[2] b = "01";', "bits start at 0")
+    assert loads(HEADER + 'bit[2] b = "01";').instructions[0].operation == Store((0, 1), Value(1))
+    assert_qasm_error(HEADER + 'bit[2] b = "011";', '"011" is not a bit string of length 2')

@@ -101,8 +101,6 @@ def test_extern_misuse():
 @pytest.mark.parametrize("source, line, column, message", [
     # what the specification's examples use and qfusion's circuits cannot hold, named at its place
     ("def f(readonly array[int[32], #dim = 2] a) { }", 4, 31, "('#dim = n') are not supported"),
-    ("angle[4] ang;\nrz(ang) q;", 5, 4, "a value that only measurements give at run time"),
-    ("while (c == 0) { }", 4, 10, "'while' on measured bits is not supported"),
     ("box[2] { x q; }", 4, 5, "the duration of a box must be a duration"),
     ("duration d = 10ns * 2us;", 4, 19, "operator '*' cannot combine"),
     ("delay[3] q;", 4, 7, "the duration of a delay must be a duration"),
@@ -205,7 +203,6 @@ def test_switch_on_a_constant_picks_one_branch():
 
 
 @pytest.mark.parametrize("source, line, column, message", [
-    ("while (c == 1) { x q; }", 4, 10, "'while' on measured bits is not supported"),
     ("int n = 0; while (n < 1) { x q; }", 4, 12, "the 'while' loop unrolls to more than"),
     ("switch (c) { case 0 { } case 0 { } }", 4, 1, "a value appears in two 'case' branches"),
     ("switch (c) { default { } case 1 { } }", 4, 26, "'default' must be the last branch"),

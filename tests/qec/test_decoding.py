@@ -91,6 +91,36 @@ def test_bposd_on_a_noiseless_circuit_predicts_no_flip_as_matching_does():
     assert (bposd.errors, bposd.shots) == (matching.errors, matching.shots) == (0, 500)
 
 
+@pytest.mark.parametrize("model", [
+    "error(0.1) D0 L0",                                      # one mechanism
+    "error(0.1) D0\nerror(0.2) D1 L0",                       # independent columns: none free for OSD
+    "error(0.1) D0\nerror(0.1) D0 D1 L0\nerror(0.05) D2",
+    "error(0.1) D0 L0\nerror(0.2) D0 D1\nerror(0.1) D1",    # one free column, fewer than osd_order
+])
+def test_bposd_equals_the_most_likely_error_on_small_models(model):
+    # ldpc 2.4's OSD-CS read past its arrays (SIGSEGV) when osd_order exceeded the free columns; the
+    # reference is the most likely error mechanism set explaining each syndrome, by exhaustive search
+    import itertools
+
+    import stim
+    dem = stim.DetectorErrorModel(model)
+    check, observables, priors = qf.qec.dem_matrices(dem)
+    check, observables = check.toarray(), observables.toarray()
+    decoder = qf.qec.BpOsdDecoder(osd_order=7).compile_decoder_for_dem(dem=dem)
+    for syndrome in itertools.product([0, 1], repeat=dem.num_detectors):
+        best, flip = -1.0, None
+        for errors in itertools.product([0, 1], repeat=len(priors)):
+            errors = np.array(errors)
+            if np.array_equal(check @ errors % 2, syndrome):
+                likelihood = float(np.prod(np.where(errors, priors, 1 - priors)))
+                if likelihood > best:
+                    best, flip = likelihood, (observables @ errors % 2).astype(bool).tolist()
+        if flip is None:
+            continue   # no error of the model gives this syndrome
+        predicted = decoder.decode(np.array([syndrome], dtype=bool))[0].tolist()
+        assert predicted == flip, (model, syndrome)
+
+
 def test_workers_collect_with_sinter_and_max_errors_stops_early():
     circuit = qf.qec.repetition_code(3, 3, noise="sd6:0.05")
     early = qf.qec.logical_error_rate(circuit, shots=1_000_000, max_errors=50, seed=1)

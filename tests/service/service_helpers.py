@@ -165,6 +165,7 @@ class Outage:
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)  # (the connect's timeout would end a connection idle for 5 s, as no database does)
             with self._lock:
                 self._pairs.append((client, upstream))
             for a, b in ((client, upstream), (upstream, client)):

@@ -141,6 +141,23 @@ def test_jobs_that_killed_workers_are_refused_or_quarantined_and_the_worker_live
     assert worker.poll() is None  # alive throughout
 
 
+@pytest.mark.slow
+def test_a_stored_job_the_worker_cannot_read_fails_and_the_worker_goes_on(service_of):
+    """A row no server of this version wrote (a payload cut short, from another version or by hand)
+    used to raise in the claim and end every worker that claimed it."""
+    running, store, tokens = service_of(workers=())
+    client = http(running, tokens["ada"])
+    broken = client.post("/v1/jobs", json={"circuits": [BELL], "shots": 10}).json()
+    with store.write() as c:
+        c.execute(schema.jobs.update().where(schema.jobs.c.id == broken["id"]).values(payload='{"circuits": ['))
+    worker = start_worker(running)
+    wait_until(lambda: state_of(store, broken["id"]) == "FAILED")
+    assert "cannot be read" in client.get(f"/v1/jobs/{broken['id']}").json()["error"]
+    bell = client.post("/v1/jobs", json={"circuits": [BELL], "shots": 10, "seed": 3}).json()
+    assert client.get(f"/v1/jobs/{bell['id']}/result", params={"wait": 60}).status_code == 200
+    assert worker.poll() is None
+
+
 def test_a_result_the_database_refuses_fails_its_job_and_the_worker_goes_on(tmp_path):
     """SQLite refusing a value (its length limit, as 'string or blob too big' in the probe)."""
     import sqlite3
@@ -258,6 +275,42 @@ def test_admission_counts_and_bounds_before_it_parses_and_health_stays_answered(
     assert client.post("/v1/jobs", json={"circuits": [BELL]}).status_code == 201
     over = client.post("/v1/jobs", json={"circuits": [_loops(1, 60_000) + " this is not OpenQASM"]})
     assert over.status_code == 429
+
+
+@pytest.mark.slow
+def test_one_user_flooding_heavy_submissions_does_not_take_admission_from_the_others(service_of):
+    """Heavy submissions are checked in a few processes: one user sending many at once has one
+    check in flight (the rest are answered 429 with Retry-After at once, and qf.Client sends them
+    again), so another user's heavy submission does not wait behind the flood, nor is it cut off
+    by the flood's time budget."""
+    running, store, tokens = service_of(workers=())
+    heavy = {"circuits": [_loops(1, 20_000)], "shots": 1}  # 80,000 operations: checked for seconds
+    answers: dict[str, list] = {"ada": [], "bob": []}
+
+    def send(user):
+        answer = http(running, tokens[user]).post("/v1/jobs", json=heavy)
+        answers[user].append((answer.status_code, answer.headers.get("retry-after")))
+
+    flood = [threading.Thread(target=send, args=("ada",)) for _ in range(4)]
+    for thread in flood:
+        thread.start()
+    time.sleep(0.3)
+    other = threading.Thread(target=send, args=("bob",))
+    other.start()
+    for thread in [*flood, other]:
+        thread.join(300)
+    assert answers["bob"] == [(201, None)]
+    assert (201, None) in answers["ada"] and (429, "1") in answers["ada"], answers
+    assert {status for status, _ in answers["ada"]} <= {201, 429}
+    with qf.Client(running.url, tokens["ada"], retry_s=300) as client:  # it waits its turn and resends
+        jobs = []
+        threads = [threading.Thread(target=lambda: jobs.append(client.submit(_loops(1, 20_000), shots=1)))
+                   for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+    assert len({job.id for job in jobs}) == 3
 
 
 # -- 4. cancel stops a running job; 5. no head-of-line blocking ------------------------------------------

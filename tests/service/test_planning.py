@@ -46,3 +46,37 @@ def test_auto_job_nothing_can_run_is_a_413_listing_the_candidates(client, monkey
     assert response.status_code == 413, response.text
     detail = response.json()["detail"]
     assert "statevector: the state vector needs 2^30" in detail and "mps: the MPS needs" in detail
+
+
+def ghz_t_qasm(n):
+    """A GHZ state behind an rz: not Clifford, so the stabilizer backend is no candidate."""
+    return ghz_qasm(n).replace("h q[0];", "rz(0.3) q[0]; h q[0];")
+
+
+def test_plan_job_sizes_each_backend_by_the_memory_its_workers_advertise():
+    from qfusion.service.server.planning import plan_job
+    payload = {"shots": 10, "circuits": [ghz_t_qasm(20)]}  # a 16 MiB state vector
+    backend, record = plan_job(payload, ["statevector", "mps"], {"statevector": 4 * 2**20, "mps": None})
+    rows = {row["backend"]: row for row in record["candidates"]}
+    assert backend == "mps" and "4.0 MiB is available" in rows["statevector"]["rejected"]
+    _, roomy = plan_job(payload, ["statevector", "mps"], {"statevector": 2**30, "mps": None})
+    assert {row["backend"]: row for row in roomy["candidates"]}["statevector"]["rejected"] is None
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_auto_job_is_planned_against_the_live_workers_memory(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from qfusion.service.server.app import create_app
+    from qfusion.service.server.leases import register_worker
+    store = Store(str(tmp_path / "jobs.db"))
+    store.create_user("ada")
+    headers = {"Authorization": f"Bearer {store.create_token('ada')}"}
+    register_worker(store, "small-worker", ["statevector"], memory_bytes=4 * 2**20)
+    http = TestClient(create_app(store), raise_server_exceptions=False)
+    response = http.post("/v1/jobs", json={"circuits": [ghz_t_qasm(20)], "shots": 10, "backend": "auto"},
+                         headers=headers)
+    assert response.status_code == 201, response.text
+    rows = {row["backend"]: row for row in response.json()["plan"]["candidates"]}
+    assert "4.0 MiB is available" in rows["statevector"]["rejected"]
+    assert response.json()["backend"] != "statevector"

@@ -176,12 +176,13 @@ def test_ghz_against_aer_mps(n):
     assert ours["0" * n] == pytest.approx(theirs["0" * n] / 2000, abs=0.06)
 
 
-def test_shallow_brickwork_against_aer_mps_expectations_and_samples():
+@pytest.mark.parametrize("n", [60, 100])
+def test_shallow_brickwork_against_aer_mps_expectations_and_samples(n):
     from qiskit.quantum_info import SparsePauliOp
     aer = _aer_mps()
-    n = 60
     c = _brickwork(n, 4, np.random.default_rng(8))
-    labels = ["I" * (n - 2) + "ZZ", "I" * 30 + "XX" + "I" * 28, "Z" + "I" * (n - 1)]
+    labels = ["I" * (n - 2) + "ZZ", "I" * 30 + "XX" + "I" * (n - 32), "Z" + "I" * (n - 1),
+              "I" * (n // 2 - 2) + "YZX" + "I" * (n - n // 2 - 1)]
     qc = qf.interop.to_qiskit(c)
     for k, label in enumerate(labels):
         qc.save_expectation_value(SparsePauliOp(label), list(range(n)), label=f"e{k}")
@@ -210,3 +211,15 @@ def test_bond_bounds_of_the_plan_bound_the_bonds_reached(seed):
     state = qf.simulate(c, backend="mps", truncation_threshold=0)
     assert all(bond <= round(2 ** b) for bond, b in zip(state.bond_dimensions, bits, strict=True))
     assert max(bits) <= 4  # never above 2^min(left, right) sites
+
+
+def test_an_exact_mps_beyond_memory_is_refused_before_it_runs(monkeypatch):
+    from qfusion.errors import CircuitTooLargeError
+    monkeypatch.setenv("QFUSION_MEMORY_LIMIT", "1G")
+    deep = random_circuit(40, 400, np.random.default_rng(1), extras=())
+    for call in (lambda: qf.simulate(deep, backend="mps"),
+                 lambda: qf.run(deep.copy().measure_all(), shots=10, backend="mps")):
+        with pytest.raises(CircuitTooLargeError, match=r"bond dimension up to 2\^20 .*max_bond_dimension="):
+            call()
+    capped = qf.simulate(deep, backend="mps", max_bond_dimension=4)  # capped: runs, and says what it lost
+    assert max(capped.bond_dimensions) <= 4 and capped.truncation_error > 0

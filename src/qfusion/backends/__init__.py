@@ -16,7 +16,16 @@ import importlib
 
 import numpy as np
 
-from qfusion.backends.base import Backend, Capabilities, Result, check_options, check_seed, measured_or_warned
+from qfusion.backends.base import (
+    Backend,
+    Capabilities,
+    Result,
+    check_circuit,
+    check_options,
+    check_run_arguments,
+    check_seed,
+    measured_or_warned,
+)
 from qfusion.errors import BackendError
 
 _REGISTRY: dict[str, str] = {
@@ -102,6 +111,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     StateVector(0.707107|00> + 0.707107|11>)
     """
     chosen = get(backend)
+    check_circuit(chosen, circuit, "qf.simulate")
     check_options(chosen, options, "simulate")
     check_seed(seed)
     _check_durations(options)
@@ -112,13 +122,16 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
 
 
 def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, seed=None, params=None,
-        memory: bool = False, **options) -> Result | list[Result]:
+        memory: bool = False, max_workers: int | None = None, executor=None, **options) -> Result | list[Result]:
     """Sample ``shots`` shots of ``circuit``; ``result.counts`` maps bitstrings (clbit 0 rightmost) to counts.
 
     A circuit without any measurement is measured on every qubit, with a :class:`~qfusion.errors.QfusionWarning`
     (as the Sampler measures it). An option the backend does not take is a :class:`BackendError`
     naming the options it does. A list of circuits gives a list of results (each its own seed,
-    drawn from ``seed``; ``params``, if given, is one entry per circuit).
+    drawn from ``seed``; ``params``, if given, is one entry per circuit): one after another, or
+    in parallel on ``max_workers`` threads or any ``concurrent.futures`` ``executor=`` (a
+    ``ProcessPoolExecutor``, a :class:`qfusion.hpc.Cluster`), with the same results
+    (:mod:`qfusion.backends.parallel`).
 
     >>> from qfusion.circuit import Circuit
     >>> result = run(Circuit(2).x(0).measure_all(), shots=10, memory=True)
@@ -126,15 +139,36 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
     ({'01': 10}, ['01', '01'])
     >>> [r.counts for r in run([Circuit(1).measure_all(), Circuit(1).x(0).measure_all()], shots=5)]
     [{'0': 5}, {'1': 5}]
+    >>> [r.counts for r in run([Circuit(1).measure_all()] * 3, shots=5, max_workers=2)]
+    [{'0': 5}, {'0': 5}, {'0': 5}]
     """
     chosen = get(backend)
     check_options(chosen, options)
     check_seed(seed)
+    check_run_arguments(shots, memory)
     _check_durations(options)
     _check_available(chosen)
+    from qfusion.backends.parallel import check_parallel
+    check_parallel(max_workers, executor)
     if isinstance(circuit, (list, tuple)):
-        return _run_many(chosen, list(circuit), shots, seed, params, memory, options)
+        for item in circuit:
+            _check_circuit_fits(chosen, item, shots, memory)
+        return _run_many(chosen, list(circuit), shots, seed, params, memory, options, max_workers, executor)
+    if max_workers is not None or executor is not None:
+        raise BackendError("max_workers= and executor= run a list of circuits in parallel; give qf.run a list "
+                           "(one circuit runs where it is called)")
+    _check_circuit_fits(chosen, circuit, shots, memory)
     return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory, **options)
+
+
+def _check_circuit_fits(chosen: Backend, circuit, shots, memory) -> None:
+    """A Circuit (:func:`check_circuit`) whose shots' per-shot work fits in memory, checked before
+    anything is allocated (a raw ``MemoryError`` of ``shots=10**12`` said nothing of what to do)."""
+    check_circuit(chosen, circuit)
+    from qfusion.circuit import Circuit
+    if isinstance(circuit, Circuit):
+        from qfusion.sim.memory import check_shots_fit
+        check_shots_fit(shots, circuit.num_clbits or circuit.num_qubits, memory)
 
 
 def _check_durations(options: dict) -> None:
@@ -158,14 +192,15 @@ def _check_available(chosen: Backend) -> None:
         raise BackendError(f"backend {chosen.name!r} cannot run here: {reason}; backend={twin!r} runs on the CPU")
 
 
-def _run_many(chosen: Backend, circuits: list, shots, seed, params, memory, options) -> list[Result]:
+def _run_many(chosen: Backend, circuits: list, shots, seed, params, memory, options, max_workers=None,
+              executor=None) -> list[Result]:
+    from qfusion.backends.parallel import run_many, spawn_seeds
     if params is not None and len(params) != len(circuits):
         raise BackendError(f"{len(circuits)} circuits but {len(params)} parameter entries; give one per circuit "
                            "(None for a circuit without parameters)")
-    seeds = [None] * len(circuits) if seed is None else \
-        [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(len(circuits))]
-    return [chosen.run(measured_or_warned(c), shots=shots, seed=s, params=None if params is None else params[i],
-                       memory=memory, **options) for i, (c, s) in enumerate(zip(circuits, seeds, strict=False))]
+    measured = [measured_or_warned(c) for c in circuits]
+    return run_many(chosen, measured, shots, spawn_seeds(seed, len(circuits)), params, memory, options,
+                    max_workers=max_workers, executor=executor)
 
 
 __all__ = ["Backend", "Capabilities", "Result", "names", "register", "get", "simulate", "run"]

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from qfusion.errors import BackendError, QfusionWarning
+from qfusion.errors import BackendError, CircuitError, QfusionWarning
 
 
 @dataclass(frozen=True)
@@ -240,17 +240,69 @@ def check_primitive_options(backend: Backend, options: dict) -> None:
 
 
 def check_seed(seed) -> None:
-    """Raise :class:`BackendError` unless ``seed`` is None, an integer or a NumPy generator.
+    """Raise :class:`BackendError` unless ``seed`` is None, a non-negative integer or a NumPy generator.
 
     >>> check_seed(1.5)
     Traceback (most recent call last):
     ...
     qfusion.errors.BackendError: seed must be an integer (or None, or a numpy Generator), got 1.5
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.BackendError: seed must be a non-negative integer (NumPy's seeds are), got -1
     """
     if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
         return
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
         raise BackendError(f"seed must be an integer (or None, or a numpy Generator), got {seed!r}")
+    if seed < 0:
+        raise BackendError(f"seed must be a non-negative integer (NumPy's seeds are), got {seed!r}")
+
+
+def check_circuit(backend: Backend | None, circuit, what: str = "qf.run") -> None:
+    """Raise :class:`CircuitError` unless ``circuit`` is a qfusion Circuit (a ``remote:`` backend
+    also sends OpenQASM text and JSON), saying how to make one of what was given.
+
+    >>> check_circuit(Backend(), "OPENQASM 2.0;")
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitError: qf.run takes a qfusion Circuit, got str: parse OpenQASM text with qf.qasm.loads(text)
+    """
+    from qfusion.circuit import Circuit
+    remote = backend is not None and str(backend.name).startswith("remote:")
+    if isinstance(circuit, Circuit) or (remote and isinstance(circuit, (str, dict))):
+        return
+    kind = type(circuit)
+    hint = {"qiskit": "convert it with qf.interop.from_qiskit(circuit)",
+            "cirq": "convert it with qf.interop.from_cirq(circuit)",
+            "stim": "convert it with qf.interop.from_stim(circuit)"}.get(kind.__module__.split(".")[0])
+    if isinstance(circuit, str):
+        hint = "parse OpenQASM text with qf.qasm.loads(text)"
+    elif isinstance(circuit, (list, tuple)) and what == "qf.simulate":
+        hint = "simulate takes one circuit; call it once per circuit"
+    raise CircuitError(f"{what} takes a qfusion Circuit, got {kind.__name__}"
+                       + (f": {hint}" if hint else " (build one with qf.Circuit(num_qubits))"))
+
+
+def check_run_arguments(shots, memory) -> None:
+    """Raise :class:`CircuitError` unless ``shots`` is a positive whole number (not a bool), and
+    :class:`BackendError` unless ``memory`` is a bool: ``shots=True`` would run one shot and
+    ``memory="no"`` keep every shot's string.
+
+    >>> check_run_arguments(True, False)
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitError: shots must be a positive integer, got True
+    >>> check_run_arguments(10, "no")
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.BackendError: memory must be True or False, got 'no'
+    """
+    whole = isinstance(shots, (int, np.integer)) or (isinstance(shots, (float, np.floating)) and float(shots).is_integer())
+    if isinstance(shots, (bool, np.bool_)) or not whole or shots < 1:
+        raise CircuitError(f"shots must be a positive integer, got {shots!r}")
+    if not isinstance(memory, (bool, np.bool_)):
+        raise BackendError(f"memory must be True or False, got {memory!r}")
 
 
 def check_options(backend: Backend, options: dict, method: str = "run") -> None:

@@ -23,7 +23,7 @@ from qfusion.noise.channel import NoiseOperation
 class MPIBackend(Backend):
     name = "mpi"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True,
-                                options=("comm", "chunk_amplitudes"))
+                                options=("comm", "chunk_amplitudes"), representation="distributed_statevector")
 
     def unavailable_reason(self) -> str | None:
         from qfusion._optional import available

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from qfusion.circuit.annotations import AnnotationBuilder, Detector, ObservableInclude
 from qfusion.circuit.builder import GateBuilder
@@ -192,13 +193,30 @@ class Circuit(GateBuilder, AnnotationBuilder):
             raise CircuitError(f"{what} {index} is out of range: the circuit has {size} {what}(s)")
         return index
 
-    def measure(self, qubit: int, clbit: int) -> Circuit:
-        """Measure ``qubit`` into ``clbit``.
+    def measure(self, qubit: int | Sequence[int], clbit: int | Sequence[int]) -> Circuit:
+        """Measure ``qubit`` into ``clbit``; or, as Qiskit, a list of qubits into a list of as many
+        clbits, pair by pair.
 
         >>> Circuit(2, 1).x(1).measure(1, 0).count_ops()
         {'x': 1, 'measure': 1}
+        >>> Circuit(3, 3).measure([0, 2], [1, 0]).instructions[1].clbits
+        (0,)
+        >>> Circuit(3, 3).measure([0, 1, 2], [0, 1])
+        Traceback (most recent call last):
+        ...
+        qfusion.errors.CircuitError: measure got 3 qubits and 2 clbits; give one clbit per qubit
         """
-        return self.append(Measure(), (qubit,), (clbit,))
+        many_q, many_c = not _is_index(qubit), not _is_index(clbit)
+        if not many_q and not many_c:
+            return self.append(Measure(), (cast(int, qubit),), (cast(int, clbit),))
+        qubits = list(cast(Sequence[int], qubit)) if many_q else [cast(int, qubit)]
+        clbits = list(cast(Sequence[int], clbit)) if many_c else [cast(int, clbit)]
+        if len(qubits) != len(clbits) or many_q != many_c:
+            raise CircuitError(f"measure got {len(qubits)} qubit{'s' * (len(qubits) != 1)} and "
+                               f"{len(clbits)} clbit{'s' * (len(clbits) != 1)}; give one clbit per qubit")
+        for q, c in zip(qubits, clbits, strict=True):
+            self.append(Measure(), (q,), (c,))
+        return self
 
     def measure_all(self) -> Circuit:
         """Measure every qubit ``i`` into a classical bit; adds a register of ``num_qubits`` bits
@@ -462,7 +480,7 @@ class Circuit(GateBuilder, AnnotationBuilder):
         >>> Circuit(1).h(0).has_measurements, Circuit(1).h(0).measure_all().has_measurements
         (False, True)
         """
-        return any(isinstance(inst.operation, Measure) for inst in self.instructions)
+        return _writes_bits(self.instructions)
 
     def __len__(self) -> int:
         return len(self.instructions)
@@ -499,10 +517,24 @@ class Circuit(GateBuilder, AnnotationBuilder):
         return draw(self, output, **kwargs)
 
 
+def _is_index(value) -> bool:
+    """Whether ``value`` is one index (not a list of them) for :meth:`Circuit.measure`."""
+    return isinstance(value, (str, bytes)) or not isinstance(value, Iterable)
+
+
 def _phase_equal(a, b) -> bool:
     if is_symbolic(a) or is_symbolic(b):
         return is_symbolic(a) and is_symbolic(b) and a == b
     return abs(float(a) - float(b)) < 1e-12
+
+
+def _writes_bits(instructions) -> bool:
+    """Whether a measurement, or a run-time store into bits, is among ``instructions`` or their bodies."""
+    for inst in instructions:
+        op = inst.operation
+        if isinstance(op, Measure) or op.name == "store" or any(_writes_bits(b) for b in getattr(op, "bodies", ())):
+            return True
+    return False
 
 
 def iter_gates(circuit: Circuit) -> Iterable[tuple[Gate, tuple[int, ...]]]:

@@ -18,12 +18,20 @@ from qfusion.devices.serialization import dumps, from_dict, load, loads, save, t
 
 
 def names() -> list[str]:
-    """Names of the built-in device profiles."""
+    """Names of the built-in device profiles.
+
+    >>> names()
+    ['superconducting', 'trapped_ion', 'neutral_atom', 'photonic']
+    """
     return list(PROFILES)
 
 
 def get(device: str | Device) -> Device:
-    """A built-in profile by name (or ``device`` itself if it already is one)."""
+    """A built-in profile by name (or ``device`` itself if it already is one).
+
+    >>> get("trapped_ion").num_qubits, get(get("photonic")).name
+    (20, 'photonic')
+    """
     if isinstance(device, Device):
         return device
     if device not in PROFILES:

@@ -12,7 +12,11 @@ import numpy as np
 
 
 def heavy_hex_27() -> tuple[tuple[int, int], ...]:
-    """The 27-qubit heavy-hex lattice of IBM Falcon processors (ibmq_montreal, ibm_kolkata, ...)."""
+    """The 27-qubit heavy-hex lattice of IBM Falcon processors (ibmq_montreal, ibm_kolkata, ...).
+
+    >>> len(heavy_hex_27()), max(max(pair) for pair in heavy_hex_27())
+    (28, 26)
+    """
     return ((0, 1), (1, 2), (1, 4), (2, 3), (3, 5), (4, 7), (5, 8), (6, 7), (7, 10), (8, 9),
             (8, 11), (10, 12), (11, 14), (12, 13), (12, 15), (13, 14), (14, 16), (15, 18),
             (16, 19), (17, 18), (18, 21), (19, 20), (19, 22), (21, 23), (22, 25), (23, 24),
@@ -20,19 +24,31 @@ def heavy_hex_27() -> tuple[tuple[int, int], ...]:
 
 
 def grid(rows: int, columns: int) -> tuple[tuple[int, int], ...]:
-    """Nearest neighbours of a ``rows x columns`` square lattice, qubit ``r * columns + c``."""
+    """Nearest neighbours of a ``rows x columns`` square lattice, qubit ``r * columns + c``.
+
+    >>> grid(2, 2)
+    ((0, 1), (2, 3), (0, 2), (1, 3))
+    """
     horizontal = [(r * columns + c, r * columns + c + 1) for r in range(rows) for c in range(columns - 1)]
     vertical = [(r * columns + c, (r + 1) * columns + c) for r in range(rows - 1) for c in range(columns)]
     return tuple(horizontal + vertical)
 
 
 def line(num_qubits: int) -> tuple[tuple[int, int], ...]:
-    """A chain ``0 - 1 - ... - (n-1)``."""
+    """A chain ``0 - 1 - ... - (n-1)``.
+
+    >>> line(3)
+    ((0, 1), (1, 2))
+    """
     return tuple((q, q + 1) for q in range(num_qubits - 1))
 
 
 def ring(num_qubits: int) -> tuple[tuple[int, int], ...]:
-    """A chain closed into a ring."""
+    """A chain closed into a ring.
+
+    >>> ring(3)
+    ((0, 1), (1, 2), (2, 0))
+    """
     return line(num_qubits) + ((num_qubits - 1, 0),)
 
 

@@ -33,6 +33,9 @@ class GateCalibration:
     """Duration (s), average infidelity and erasure (loss) probability of a native gate.
 
     ``qubits=None`` sets the default for every qubit or pair; a tuple overrides it there.
+
+    >>> GateCalibration("cz", duration=6e-8, error=0.003, qubits=(0, 1))
+    GateCalibration(name='cz', duration=6e-08, error=0.003, qubits=(0, 1), erasure=0.0)
     """
     name: str
     duration: float
@@ -48,6 +51,9 @@ class QubitCalibration:
     ``detuning`` (Hz) is a coherent idle error: the qubit's frequency is off its rotating frame by
     that much (a miscalibration, or a shift that drifts slower than a shot), so while it waits it
     also turns by ``RZ(2 pi detuning t)``. Dynamical decoupling undoes it; 0 means none.
+
+    >>> QubitCalibration(t1=1e-4, t2=8e-5, readout_error=(0.01, 0.02)).readout_error
+    (0.01, 0.02)
     """
     t1: float
     t2: float
@@ -57,7 +63,13 @@ class QubitCalibration:
 
 @dataclass(frozen=True)
 class AtomArray:
-    """Neutral-atom specifics: atom sites (µm), the blockade radius, and what moving an atom costs."""
+    """Neutral-atom specifics: atom sites (µm), the blockade radius, and what moving an atom costs.
+
+    >>> from qfusion.devices import get
+    >>> atoms = get("neutral_atom").atoms
+    >>> len(atoms.positions), atoms.blockade_radius > atoms.site_spacing
+    (24, True)
+    """
     positions: tuple[tuple[float, float], ...]
     blockade_radius: float
     site_spacing: float
@@ -71,7 +83,12 @@ class AtomArray:
 
 @dataclass(frozen=True)
 class PhotonicLinks:
-    """Photonic specifics: heralded entangling gates succeed with a probability and are repeated."""
+    """Photonic specifics: heralded entangling gates succeed with a probability and are repeated.
+
+    >>> from qfusion.devices import get
+    >>> 0 < get("photonic").photonics.entangling_success_probability < 1
+    True
+    """
     entangling_success_probability: float
     attempt_duration: float      # s per heralded attempt
     loss_per_attempt: float      # photon loss per qubit per attempt (an erasure)
@@ -79,7 +96,14 @@ class PhotonicLinks:
 
 @dataclass(frozen=True)
 class Device:
-    """A target machine (see the module docstring); built-in profiles are in :mod:`qfusion.devices.profiles`."""
+    """A target machine (see the module docstring); built-in profiles are in :mod:`qfusion.devices.profiles`.
+
+    >>> device = Device("pair", "superconducting", 2, ("rz", "sx", "x", "cz"), ((0, 1),),
+    ...                 (GateCalibration("cz", 5e-8, 0.01), GateCalibration("sx", 2e-8, 0.001)),
+    ...                 (QubitCalibration(1e-4, 1e-4),) * 2)
+    >>> device.entangler, device.allows(1, 0), device.gate_error("cz", (0, 1))
+    ('cz', True, 0.01)
+    """
     name: str
     modality: str
     num_qubits: int
@@ -119,7 +143,12 @@ class Device:
     # -- gates ---------------------------------------------------------------------------------
     @property
     def entangler(self) -> str:
-        """The native two-qubit gate."""
+        """The native two-qubit gate.
+
+        >>> from qfusion.devices import get
+        >>> get("superconducting").entangler, get("trapped_ion").entangler
+        ('cz', 'rzz')
+        """
         return next(g for g in self.native_gates if g in ENTANGLERS)
 
     @cached_property
@@ -131,7 +160,12 @@ class Device:
         return table
 
     def calibration(self, name: str, qubits: tuple[int, ...]) -> GateCalibration:
-        """The calibration of gate ``name`` on ``qubits`` (a pair in either order), else its default."""
+        """The calibration of gate ``name`` on ``qubits`` (a pair in either order), else its default.
+
+        >>> from qfusion.devices import get
+        >>> get("trapped_ion").calibration("rzz", (3, 1)).name
+        'rzz'
+        """
         table = self._calibrations
         qubits = tuple(qubits)
         for key in ((name, qubits), (name, qubits[::-1]), (name, None)):
@@ -142,31 +176,68 @@ class Device:
         raise DeviceError(f"device {self.name!r} has no calibration for {name} on qubits {list(qubits)}")
 
     def gate_error(self, name: str, qubits: tuple[int, ...]) -> float:
+        """The average infidelity of gate ``name`` on ``qubits``.
+
+
+        >>> from qfusion.devices import get
+        >>> 0 < get("superconducting").gate_error("cz", (0, 1)) < 0.05
+        True
+        """
         return self.calibration(name, qubits).error
 
     def gate_duration(self, name: str, qubits: tuple[int, ...]) -> float:
+        """The duration (s) of gate ``name`` on ``qubits``.
+
+
+        >>> from qfusion.devices import get
+        >>> get("superconducting").gate_duration("rz", (0,))  # a virtual gate
+        0.0
+        """
         return self.calibration(name, qubits).duration
 
     # -- connectivity --------------------------------------------------------------------------
     @property
     def is_all_to_all(self) -> bool:
+        """Whether every pair of qubits may interact (no coupling map).
+
+
+        >>> from qfusion.devices import get
+        >>> get("trapped_ion").is_all_to_all, get("superconducting").is_all_to_all
+        (True, False)
+        """
         return self.coupling_map is None
 
     @cached_property
     def edges(self) -> frozenset[tuple[int, int]]:
-        """Allowed pairs, both orders (every pair when all-to-all)."""
+        """Allowed pairs, both orders (every pair when all-to-all).
+
+        >>> from qfusion.devices import get
+        >>> (0, 1) in get("superconducting").edges, (1, 0) in get("superconducting").edges
+        (True, True)
+        """
         if self.coupling_map is None:
             n = self.num_qubits
             return frozenset((a, b) for a in range(n) for b in range(n) if a != b)
         return frozenset(self.coupling_map) | frozenset((b, a) for a, b in self.coupling_map)
 
     def allows(self, a: int, b: int) -> bool:
-        """Whether a two-qubit gate may act on qubits ``a`` and ``b``."""
+        """Whether a two-qubit gate may act on qubits ``a`` and ``b``.
+
+        >>> from qfusion.devices import get
+        >>> get("superconducting").allows(0, 1), get("superconducting").allows(0, 26)
+        (True, False)
+        """
         return (a, b) in self.edges
 
     @cached_property
     def distance_matrix(self) -> np.ndarray:
-        """Shortest-path hop counts between qubits (breadth-first search on the coupling graph)."""
+        """Shortest-path hop counts between qubits (breadth-first search on the coupling graph).
+
+        >>> from qfusion.devices import get
+        >>> d = get("superconducting").distance_matrix
+        >>> int(d[0, 1]), int(d[0, 0]), d.shape
+        (1, 0, (27, 27))
+        """
         n = self.num_qubits
         if self.coupling_map is None:
             return np.ones((n, n)) - np.eye(n)
@@ -191,6 +262,11 @@ class Device:
                                                                                           strict=True)))
 
     def noise_model(self):
-        """The :class:`qfusion.noise.NoiseModel` of this device's calibrations."""
+        """The :class:`qfusion.noise.NoiseModel` of this device's calibrations.
+
+        >>> from qfusion.devices import get
+        >>> type(get("trapped_ion").noise_model()).__name__
+        'NoiseModel'
+        """
         from qfusion.devices.noise import device_noise_model
         return device_noise_model(self)

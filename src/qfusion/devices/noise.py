@@ -24,7 +24,11 @@ from qfusion.noise.channels import relaxation_fidelity
 
 def depolarizing_parameter(error: float, relaxation_fidelity: float, num_qubits: int) -> float:
     """The depolarizing ``p`` that, after relaxation of entanglement fidelity ``relaxation_fidelity``,
-    gives a total average infidelity ``error`` (0 if relaxation alone already exceeds it)."""
+    gives a total average infidelity ``error`` (0 if relaxation alone already exceeds it).
+
+    >>> round(depolarizing_parameter(0.01, 1.0, 1), 6)  # no relaxation to account for
+    0.02
+    """
     d = 2 ** num_qubits
     target = 1 - error * (d + 1) / d
     depolarizing_fidelity = target / relaxation_fidelity
@@ -32,7 +36,12 @@ def depolarizing_parameter(error: float, relaxation_fidelity: float, num_qubits:
 
 
 def gate_channel(device, name: str, qubits: tuple[int, ...]):
-    """The noise channel following native gate ``name`` on physical ``qubits`` (None if noiseless)."""
+    """The noise channel following native gate ``name`` on physical ``qubits`` (None if noiseless).
+
+    >>> from qfusion.devices import get
+    >>> gate_channel(get("superconducting"), "rz", (0,)) is None, gate_channel(get("superconducting"), "cz", (0, 1)).num_qubits
+    (True, 2)
+    """
     calibration = device.calibration(name, qubits)
     if calibration.error == 0 and calibration.erasure == 0 and calibration.duration == 0:
         return None
@@ -63,7 +72,13 @@ def _channel(error: float, duration: float, erasure_probability: float, coherenc
 
 def device_noise_model(device, physical_qubits=None) -> NoiseModel:
     """The noise model of ``device`` for a circuit whose qubit ``k`` is ``physical_qubits[k]``
-    (all of the device's qubits, in order, when None)."""
+    (all of the device's qubits, in order, when None).
+
+    >>> from qfusion.devices import get
+    >>> model = device_noise_model(get("trapped_ion"), physical_qubits=(0, 1))
+    >>> type(model).__name__
+    'NoiseModel'
+    """
     physical = tuple(range(device.num_qubits)) if physical_qubits is None else tuple(physical_qubits)
     model = NoiseModel()
     single = [g for g in device.native_gates if g not in (device.entangler,)]

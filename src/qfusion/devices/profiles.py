@@ -92,6 +92,9 @@ def superconducting(coherent_idle: bool = False) -> Device:
 
     >>> [round(q.detuning / 1e3, 1) for q in superconducting(coherent_idle=True).qubits[:3]]
     [11.3, 15.0, -45.3]
+    >>> device = superconducting()
+    >>> device.num_qubits, device.native_gates, device.modality
+    (27, ('rz', 'sx', 'x', 'cz'), 'superconducting')
     """
     n = 27
     t1 = _spread(n, 200e-6, 0.25, 1)
@@ -115,7 +118,12 @@ def superconducting(coherent_idle: bool = False) -> Device:
 
 
 def trapped_ion() -> Device:
-    """20 all-to-all trapped ions with RX/RY, virtual RZ and arbitrary-angle RZZ (Quantinuum H1-like)."""
+    """20 all-to-all trapped ions with RX/RY, virtual RZ and arbitrary-angle RZZ (Quantinuum H1-like).
+
+    >>> device = trapped_ion()
+    >>> device.num_qubits, device.entangler, device.is_all_to_all
+    (20, 'rzz', True)
+    """
     n = 20
     return Device(
         name="trapped_ion", modality="trapped_ion", num_qubits=n,
@@ -135,7 +143,12 @@ def _checkerboard(rows: int, columns: int, spacing: float) -> tuple[tuple[float,
 
 def neutral_atom() -> Device:
     """24 Rydberg atoms on a checkerboard of a 6x8 site lattice; CZ within the blockade radius,
-    atom moves change who can interact (Harvard/QuEra-like)."""
+    atom moves change who can interact (Harvard/QuEra-like).
+
+    >>> device = neutral_atom()
+    >>> device.num_qubits, device.entangler, device.atoms is not None
+    (24, 'cz', True)
+    """
     spacing = 4.0
     positions = _checkerboard(6, 8, spacing)
     n = len(positions)
@@ -161,7 +174,12 @@ def neutral_atom() -> Device:
 
 
 def photonic() -> Device:
-    """16 dual-rail photonic qubits on a 4x4 lattice, heralded CZ repeated until success (PsiQuantum-like)."""
+    """16 dual-rail photonic qubits on a 4x4 lattice, heralded CZ repeated until success (PsiQuantum-like).
+
+    >>> device = photonic()
+    >>> device.num_qubits, device.modality
+    (16, 'photonic')
+    """
     n = 16
     success = 0.75
     attempt = 10e-9

@@ -18,7 +18,13 @@ FORMAT_VERSION = 1
 
 
 def to_dict(device: Device) -> dict:
-    """A plain dict (lists, numbers, strings) describing ``device``."""
+    """A plain dict (lists, numbers, strings) describing ``device``.
+
+    >>> from qfusion.devices import get
+    >>> data = to_dict(get("trapped_ion"))
+    >>> data["name"], data["num_qubits"]
+    ('trapped_ion', 20)
+    """
     data = asdict(device)
     data["format_version"] = FORMAT_VERSION
     return data
@@ -43,7 +49,12 @@ def _build(cls, data: dict, where: str):
 
 
 def from_dict(data: dict) -> Device:
-    """The :class:`Device` described by ``data`` (the inverse of :func:`to_dict`)."""
+    """The :class:`Device` described by ``data`` (the inverse of :func:`to_dict`).
+
+    >>> from qfusion.devices import get
+    >>> from_dict(to_dict(get("photonic"))) == get("photonic")
+    True
+    """
     data = dict(data)
     version = data.pop("format_version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
@@ -64,7 +75,12 @@ def from_dict(data: dict) -> Device:
 
 
 def dumps(device: Device, format: str = "json") -> str:
-    """``device`` as ``"json"`` or ``"yaml"`` text."""
+    """``device`` as ``"json"`` or ``"yaml"`` text.
+
+    >>> from qfusion.devices import get
+    >>> dumps(get("trapped_ion")).startswith("{")
+    True
+    """
     if format == "json":
         return json.dumps(to_dict(device), indent=1)
     if format == "yaml":
@@ -75,7 +91,12 @@ def dumps(device: Device, format: str = "json") -> str:
 
 
 def loads(text: str, format: str = "json") -> Device:
-    """The device described by JSON or YAML ``text``."""
+    """The device described by JSON or YAML ``text``.
+
+    >>> from qfusion.devices import get
+    >>> loads(dumps(get("superconducting"), "yaml"), "yaml") == get("superconducting")
+    True
+    """
     if format == "json":
         try:
             data = json.loads(text)
@@ -100,12 +121,28 @@ def _format_of(path: Path) -> str:
 
 
 def save(device: Device, path) -> None:
-    """Write ``device`` to ``path`` (YAML for ``.yaml``/``.yml``, else JSON)."""
+    """Write ``device`` to ``path`` (YAML for ``.yaml``/``.yml``, else JSON).
+
+    >>> import os, tempfile
+    >>> from qfusion.devices import get
+    >>> path = os.path.join(tempfile.mkdtemp(), "ions.yaml")
+    >>> save(get("trapped_ion"), path)
+    >>> open(path).read().startswith("name:")
+    True
+    """
     path = Path(path)
     path.write_text(dumps(device, _format_of(path)))
 
 
 def load(path) -> Device:
-    """Read a device from a JSON or YAML file."""
+    """Read a device from a JSON or YAML file.
+
+    >>> import os, tempfile
+    >>> from qfusion.devices import get
+    >>> path = os.path.join(tempfile.mkdtemp(), "atoms.json")
+    >>> save(get("neutral_atom"), path)
+    >>> load(path) == get("neutral_atom")
+    True
+    """
     path = Path(path)
     return loads(path.read_text(), _format_of(path))

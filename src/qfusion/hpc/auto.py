@@ -18,6 +18,17 @@ from qfusion.hpc.planner import plan
 _PLANNER_OPTIONS = ("max_bond_dimension", "resources", "noise_model")
 
 
+def _agreed(chosen):
+    """Under an MPI launcher every rank runs what rank 0 planned: ranks whose memory or load differ must not
+    choose differently (the ``mpi`` backend's collectives would wait for ranks that run something else)."""
+    from qfusion.hpc.resources import launched_ranks
+    if launched_ranks() < 2:
+        return chosen
+    from qfusion.sim.distributed import world
+    comm = world()
+    return comm.bcast(chosen, root=0) if comm.Get_size() > 1 else chosen
+
+
 class AutoBackend(Backend):
     name = "auto"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
@@ -36,8 +47,8 @@ class AutoBackend(Backend):
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             resources=None, noise_model=None, max_bond_dimension=None, **options):
         bound = circuit.bind(params) if params is not None else circuit
-        chosen = plan(bound, shots=shots, resources=resources, noise_model=noise_model, dtype=dtype,
-                      max_bond_dimension=max_bond_dimension, **options)
+        chosen = _agreed(plan(bound, shots=shots, resources=resources, noise_model=noise_model, dtype=dtype,
+                              max_bond_dimension=max_bond_dimension, **options))
         backend = get(chosen.backend)
         kwargs = dict(chosen.options)
         if noise_model is not None:
@@ -51,8 +62,8 @@ class AutoBackend(Backend):
     def simulate(self, circuit, *, params=None, seed=None, dtype=np.complex128, resources=None,
                  noise_model=None, max_bond_dimension=None, observables=None, **options):
         bound = circuit.bind(params) if params is not None else circuit
-        chosen = plan(bound, shots=None, observables=observables, resources=resources, noise_model=noise_model,
-                      dtype=dtype, max_bond_dimension=max_bond_dimension, **options)
+        chosen = _agreed(plan(bound, shots=None, observables=observables, resources=resources,
+                              noise_model=noise_model, dtype=dtype, max_bond_dimension=max_bond_dimension, **options))
         backend = get(chosen.backend)
         kwargs = dict(chosen.options)
         if noise_model is not None:

@@ -44,7 +44,11 @@ class CostModel:
     per gate per qubit (tableau) and ``stabilizer_shot_rate`` per gate per shot (frame sampling);
     ``trajectory_overhead``: the fixed cost of each shot run as its own trajectory (noise, mid-circuit
     measurements); ``gpu_speedup``: how much faster the GPU state vector is than the CPU one; ``sample_rate``: per
-    shot per qubit of perfect sampling from an MPS (times the bond dimension squared).
+    shot per qubit of perfect sampling from an MPS (times the bond dimension squared). The ``mpi`` backend:
+    ``mpi_bandwidth`` (bytes per second each way of one rank's link) and ``mpi_latency`` (seconds per message)
+    price its exchanges; ``mpi_local_factor`` is its local work per amplitude relative to the single-process
+    state vector's (2.4 measured at 2 ranks, bench/bench_distributed.py: each exchange cuts the fused sweeps
+    short). These three are shipped values (this VM's loopback), not measured by ``qfusion calibrate``.
     """
     statevector_rate: float = 2.0e-9
     statevector_overhead: float = 2e-3
@@ -60,6 +64,9 @@ class CostModel:
     stabilizer_overhead: float = 5e-3
     gpu_speedup: float = 20.0
     gpu_overhead: float = 0.2
+    mpi_bandwidth: float = 10e9
+    mpi_latency: float = 5e-6
+    mpi_local_factor: float = 2.4
     source: str = "shipped defaults"
 
     @classmethod
@@ -99,6 +106,14 @@ class CostModel:
 
     def density_seconds(self, num_qubits: int, operations: int) -> float:
         return self.density_overhead + self.density_rate * 4.0 ** num_qubits * max(1, operations)
+
+    def distributed_seconds(self, local_qubits: int, fused_gates: int, exchanges: int, messages: int,
+                            bytes_per_exchange: float, trajectories: int = 1) -> float:
+        """The ``mpi`` backend: each rank's local sweeps plus its exchanges (all ranks in step)."""
+        local = self.mpi_local_factor * self.statevector_rate * 2.0 ** local_qubits * max(1, fused_gates)
+        exchange = exchanges * (messages * self.mpi_latency + bytes_per_exchange / self.mpi_bandwidth)
+        per_trajectory = local + exchange + (self.trajectory_overhead if trajectories > 1 else 0.0)
+        return self.statevector_overhead + trajectories * per_trajectory
 
     def mps_seconds(self, work, cap: float, num_qubits: int, shots: int) -> float:
         """``work``: (left bits, right bits, width) of each multi-site op; bonds capped at ``cap``."""

@@ -22,6 +22,7 @@ backend              representation       memory       time  verdict
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,9 +31,11 @@ import numpy as np
 
 from qfusion.backends import get, names
 from qfusion.errors import BackendError, CircuitTooLargeError
+from qfusion.hpc.communication import CHUNK_AMPLITUDES
 from qfusion.hpc.cost import CostModel, human_seconds, mps_bytes
 from qfusion.hpc.features import CircuitFeatures, circuit_features, gate_ops, with_mps_bounds
 from qfusion.hpc.resources import Resources
+from qfusion.sim.exchanges import plan_exchanges
 from qfusion.sim.memory import format_bytes
 
 #: An MPS whose exact bond dimension is above this is not planned exactly (it would not be an MPS's job).
@@ -126,10 +129,12 @@ class _Request:
 
 def plan(circuit, shots: int | None = 1024, observables=None, resources: Resources | None = None, *,
          noise_model=None, dtype=np.complex128, max_bond_dimension: int | None = None, model: CostModel | None = None,
-         backends=None, **options) -> Plan:
+         backends=None, memory_by_backend: dict | None = None, **options) -> Plan:
     """Plan ``circuit``: ``shots`` to sample (None: an exact final state or exact probabilities are
     wanted), ``observables`` whose expectation values are wanted, on ``resources`` (default: this
-    machine). ``max_bond_dimension`` allows an approximate MPS; ``backends`` limits the candidates.
+    machine). ``max_bond_dimension`` allows an approximate MPS; ``backends`` limits the candidates;
+    ``memory_by_backend`` gives the memory a backend's own machines offer (the job service's workers
+    advertise theirs), in place of ``resources.memory_bytes`` for that backend.
     Raises :class:`~qfusion.errors.CircuitTooLargeError` (listing each candidate's estimate) when
     nothing can run it; nothing is allocated."""
     resources = resources or Resources.detect()
@@ -139,7 +144,9 @@ def plan(circuit, shots: int | None = 1024, observables=None, resources: Resourc
     features = circuit_features(circuit, noise_model, route_mps=False)
     found = []
     for name in backends or names():
-        candidate, features = _estimate(name, circuit, features, request, resources, model)
+        memory = (memory_by_backend or {}).get(name)
+        here = resources if memory is None else dataclasses.replace(resources, memory_bytes=int(memory))
+        candidate, features = _estimate(name, circuit, features, request, here, model)
         if candidate is not None:
             found.append(candidate)
     candidates = tuple(found)
@@ -239,6 +246,36 @@ def _statevector(name, backend, representation, circuit, f: CircuitFeatures, req
     return Candidate(name, representation, seconds, memory, note=note)
 
 
+def _distributed(name, backend, representation, circuit, f: CircuitFeatures, request, resources, model):
+    """The ``mpi`` backend: the state vector split over ``resources.mpi_ranks`` ranks by its top qubits."""
+    n, ranks = f.num_qubits, resources.mpi_ranks
+    if ranks < 2:
+        return Candidate(name, representation, None, None,
+                         "one MPI rank here (run under mpiexec -n R, or plan with Resources(mpi_ranks=R))")
+    if ranks & (ranks - 1):
+        return Candidate(name, representation, None, None, f"needs a power-of-two number of ranks, got {ranks}")
+    global_qubits = ranks.bit_length() - 1
+    local = n - global_qubits
+    if local < 1:
+        return Candidate(name, representation, None, None, f"{ranks} ranks are too many for {n} qubits")
+    per_rank = resources.rank_memory_bytes
+    chunk = min(CHUNK_AMPLITUDES, 2 ** max(local - 1, 0))
+    memory = 2.0 ** min(local, 1000) * request.itemsize + 2 * chunk * request.itemsize
+    if local > 60 or memory > per_rank:
+        return Candidate(name, representation, None, memory,
+                         f"the state vector over {ranks} ranks needs 2^{local} amplitudes per rank ({_bytes(memory)}); "
+                         f"{format_bytes(per_rank)} is available per rank")
+    if f.noisy:
+        return Candidate(name, representation, None, memory, "runs no noise")
+    exchanges = plan_exchanges(gate_ops(circuit), n, global_qubits).num_exchanges
+    messages = math.ceil(2 ** max(local - 1, 0) / CHUNK_AMPLITUDES)
+    trajectories = request.shots if f.mid_circuit and request.shots else 1
+    seconds = model.distributed_seconds(local, f.fused_gates, exchanges, messages,
+                                        2.0 ** max(local - 1, 0) * request.itemsize, trajectories)
+    return Candidate(name, representation, seconds, memory * ranks,
+                     note=f"{ranks} ranks, {_bytes(memory)} and {exchanges} exchanges each")
+
+
 def _density_matrix(name, backend, representation, circuit, f: CircuitFeatures, request, resources, model):
     n = f.num_qubits
     memory = (_as_float(backend.memory_estimate(circuit, dtype=request.dtype))
@@ -296,7 +333,7 @@ def _pauli_observables(observables) -> bool:
 
 
 _ESTIMATORS = {"statevector": _statevector, "density_matrix": _density_matrix, "mps": _mps,
-               "stabilizer": _stabilizer}
+               "stabilizer": _stabilizer, "distributed_statevector": _distributed}
 
 
 def _as_float(estimate) -> float | None:

@@ -20,30 +20,46 @@ _RANK_VARIABLES = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASK
 
 @dataclass(frozen=True)
 class Resources:
-    """``memory_bytes`` is what one simulation may allocate; ``service_workers`` the job service's."""
+    """``memory_bytes`` is what one simulation may allocate; ``service_workers`` the job service's.
+    ``memory_per_rank``: what each of the ``mpi_ranks`` may allocate (None: ``memory_bytes`` shared by
+    all the ranks, as when they run on this one machine)."""
     cores: int = 1
     memory_bytes: int = 8 * 2**30
     gpus: int = 0
     mpi_ranks: int = 1
     service_workers: int = 0
+    memory_per_rank: int | None = None
 
     def __post_init__(self):
         for name in ("cores", "memory_bytes", "mpi_ranks"):
             if int(getattr(self, name)) < 1:
                 raise QfusionError(f"Resources.{name} must be at least 1, got {getattr(self, name)!r}")
+        if self.memory_per_rank is not None and int(self.memory_per_rank) < 1:
+            raise QfusionError(f"Resources.memory_per_rank must be at least 1 (or None), got {self.memory_per_rank!r}")
         if self.gpus < 0 or self.service_workers < 0:
             raise QfusionError("Resources.gpus and Resources.service_workers cannot be negative")
 
     @classmethod
     def detect(cls) -> Resources:
         """This process's machine: cores and memory as qfusion's settings see them, CUDA GPUs, MPI ranks."""
-        ranks = next((int(os.environ[v]) for v in _RANK_VARIABLES if os.environ.get(v, "").isdigit()), 1)
         return cls(cores=settings().num_threads, memory_bytes=available_bytes(), gpus=_gpu_count(),
-                   mpi_ranks=max(1, ranks))
+                   mpi_ranks=launched_ranks())
+
+    @property
+    def rank_memory_bytes(self) -> int:
+        """What one MPI rank may allocate."""
+        return int(self.memory_per_rank if self.memory_per_rank is not None else self.memory_bytes // self.mpi_ranks)
 
     def __repr__(self) -> str:
+        per_rank = f", memory_per_rank={format_bytes(self.memory_per_rank)}" if self.memory_per_rank else ""
         return (f"Resources(cores={self.cores}, memory={format_bytes(self.memory_bytes)}, gpus={self.gpus}, "
-                f"mpi_ranks={self.mpi_ranks}, service_workers={self.service_workers})")
+                f"mpi_ranks={self.mpi_ranks}{per_rank}, service_workers={self.service_workers})")
+
+
+def launched_ranks() -> int:
+    """How many ranks the MPI launcher (mpiexec, srun) started this process among; 1 outside one."""
+    ranks = next((int(os.environ[v]) for v in _RANK_VARIABLES if os.environ.get(v, "").isdigit()), 1)
+    return max(1, ranks)
 
 
 def _gpu_count() -> int:

@@ -25,14 +25,15 @@ from qfusion.mitigation.folding import (
                                         insert_identities,
                                         stretch_device,
 )
+from qfusion.mitigation.learning import PauliLindbladModel, learn_entangler
 from qfusion.mitigation.pec import PEC, inverse_pauli_representation
 from qfusion.mitigation.readout import nearest_probability
 from qfusion.mitigation.readout_mitigation import ReadoutMitigation
-from qfusion.mitigation.technique import MitigatedValue
+from qfusion.mitigation.technique import MitigatedValue, Technique, from_dict
 from qfusion.mitigation.twirling import PauliTwirling, twirl
 from qfusion.mitigation.zne import ZNE
 
-__all__ = ["CDR", "DynamicalDecoupling", "Extrapolation", "MitigatedValue", "PEC", "PauliTwirling",
-           "ReadoutMitigation", "ZNE", "decouple", "extrapolate", "fold_gates_at_random", "fold_gates_from_left",
-           "fold_gates_from_right", "fold_global", "insert_identities", "inverse_pauli_representation",
+__all__ = ["CDR", "DynamicalDecoupling", "Extrapolation", "MitigatedValue", "PEC", "PauliLindbladModel", "PauliTwirling",
+           "ReadoutMitigation", "Technique", "ZNE", "decouple", "extrapolate", "fold_gates_at_random", "fold_gates_from_left",
+           "fold_gates_from_right", "fold_global", "from_dict", "insert_identities", "inverse_pauli_representation", "learn_entangler",
            "near_clifford", "nearest_probability", "stretch_device", "twirl"]

@@ -39,7 +39,15 @@ def _non_clifford(inst) -> bool:
 
 def near_clifford(circuit, *, fraction: float = 0.1, rng=None):
     """``circuit`` with its non-Clifford rotations rounded to multiples of pi/2, except a random
-    ``fraction`` of them (``rng``: a NumPy generator, None keeps the first ones)."""
+    ``fraction`` of them (``rng``: a NumPy generator, None keeps the first ones).
+
+    >>> import numpy as np
+    >>> from qfusion.circuit import Circuit
+    >>> c = Circuit(1).rz(0.3, 0).rz(0.7, 0).rz(1.2, 0)
+    >>> kept = near_clifford(c, fraction=0.34, rng=np.random.default_rng(0))
+    >>> sum(1 for i in kept.instructions if round(i.operation.float_params()[0] / (np.pi / 2), 9) % 1 != 0)  # one kept
+    1
+    """
     positions = [k for k, inst in enumerate(circuit.instructions) if _non_clifford(inst)]
     keep_count = int(round(fraction * len(positions)))
     keep = set(positions[:keep_count] if rng is None else
@@ -57,7 +65,13 @@ def near_clifford(circuit, *, fraction: float = 0.1, rng=None):
 
 
 def ideal_expectation(prepared, observable: PauliSum) -> float:
-    """The noiseless value of ``observable`` (logical qubits) after ``prepared`` (native or not)."""
+    """The noiseless value of ``observable`` (logical qubits) after ``prepared`` (native or not).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.observables import PauliSum
+    >>> round(ideal_expectation(Circuit(2).h(0).cx(0, 1), PauliSum.from_label("ZZ")), 12)
+    1.0
+    """
     from qfusion.primitives import Estimator
     if not is_native(prepared):
         return float(Estimator("statevector").run(prepared, observable).values)
@@ -77,7 +91,20 @@ def ideal_expectation(prepared, observable: PauliSum) -> float:
 
 class CDR(Technique):
     """Clifford data regression with ``num_training`` near-Clifford training circuits keeping a
-    ``fraction_non_clifford`` of the non-Clifford rotations."""
+    ``fraction_non_clifford`` of the non-Clifford rotations.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.mitigation.pipeline import Executor
+    >>> from qfusion.observables import PauliSum
+    >>> from qfusion.noise import NoiseModel, depolarizing
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.05, 1), ["rx", "rz"])
+    >>> executor = Executor("density_matrix", shots=2000, seed=1, noise_model=model)
+    >>> c = Circuit(1).rx(0.4, 0).rz(0.9, 0).rx(0.7, 0).rz(0.3, 0).rx(1.1, 0)
+    >>> value = CDR(num_training=6, fraction_non_clifford=0.5, seed=1).mitigate(executor, executor.prepare(c), PauliSum.from_label("Z"))
+    >>> value.technique, value.circuits, len(value.details["training_ideal"])
+    ('CDR', 7, 6)
+    """
     level = "estimate"
 
     def __init__(self, num_training: int = 16, *, fraction_non_clifford: float = 0.25, seed=None):
@@ -91,6 +118,18 @@ class CDR(Technique):
         return f"CDR(num_training={self.num_training})"
 
     def mitigate(self, executor, prepared, observable) -> MitigatedValue:
+        """Fit ``ideal = a * noisy + b`` on the training circuits and apply it to the noisy value of ``prepared``.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> from qfusion.observables import PauliSum
+        >>> executor = Executor("density_matrix", shots=200, seed=2)
+        >>> CDR(num_training=4, seed=2).mitigate(executor, executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.MitigationError: the training circuits all have the same ideal or noisy value; the regression is undetermined (more training circuits, or a larger fraction_non_clifford)
+        """
         rng = np.random.default_rng(self.seed if self.seed is not None else executor.next_seed())
         training = [near_clifford(prepared, fraction=self.fraction, rng=rng) for _ in range(self.num_training)]
         ideal = np.array([ideal_expectation(c, observable) for c in training])

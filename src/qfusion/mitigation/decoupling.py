@@ -47,7 +47,14 @@ SCHEDULES = ("asap", "alap")
 def idle_windows(circuit, schedule: str = "asap") -> list[tuple[int, int, float]]:
     """``(qubit, index of the next instruction, idle seconds)`` for every wait between two
     instructions of a qubit in the circuit's ``schedule`` (``"asap"`` or ``"alap"``); delays
-    already in the circuit count as idle time."""
+    already in the circuit count as idle time.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.transpiler import transpile
+    >>> tc = transpile(Circuit(2).h(0).cx(0, 1).h(1).measure_all(), "trapped_ion", seed=1)
+    >>> all(seconds > 0 for _, _, seconds in idle_windows(tc))
+    True
+    """
     return [(q, index, idle) for q, index, idle, leading in _waits(circuit, schedule) if not leading]
 
 
@@ -103,7 +110,14 @@ def _spread(qubit: int, names, durations, window: float) -> list[Instruction]:
 
 def decouple(circuit, sequence: str = "XY4", *, spacing: float = 1.0, schedule: str = "asap"):
     """``circuit`` (transpiled for a device) with ``sequence`` spread over each idle window long enough
-    (see the module docstring); the circuit's duration is unchanged."""
+    (see the module docstring); the circuit's duration is unchanged.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.transpiler import transpile
+    >>> tc = transpile(Circuit(2).h(0).cx(0, 1).measure_all(), "trapped_ion", seed=1)
+    >>> decouple(tc, "XX").num_qubits == tc.num_qubits
+    True
+    """
     if sequence not in SEQUENCES:
         raise MitigationError(f"sequence must be one of {', '.join(SEQUENCES)}, got {sequence!r}")
     if not is_native(circuit):
@@ -152,7 +166,11 @@ def _inner_delays(instructions) -> set[int]:
 
 class DynamicalDecoupling(Technique):
     """Spread ``sequence`` (``"XX"``, ``"XY4"``, ``"CPMG"``) over the idle windows of each measured
-    circuit, in the ``schedule`` the device runs (``"asap"``, the emulators') or ``"alap"``."""
+    circuit, in the ``schedule`` the device runs (``"asap"``, the emulators') or ``"alap"``.
+
+    >>> DynamicalDecoupling("CPMG").sequence, DynamicalDecoupling().level
+    ('CPMG', 'counts')
+    """
     order = 10
 
     def __init__(self, sequence: str = "XY4", *, spacing: float = 1.0, schedule: str = "asap"):
@@ -168,9 +186,30 @@ class DynamicalDecoupling(Technique):
         return f"DynamicalDecoupling(sequence={self.sequence!r}, schedule={self.schedule!r})"
 
     def check(self, executor) -> None:
+        """Refuse a backend without a device schedule (decoupling fills its idle windows).
+
+
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> DynamicalDecoupling().check(Executor("statevector"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.MitigationError: dynamical decoupling needs an emulated device (its schedule); backend 'statevector' has none
+        """
         if executor.device is None:
             raise MitigationError("dynamical decoupling needs an emulated device (its schedule); "
                                   f"backend {executor.backend.name!r} has none")
 
     def run_counts(self, executor, circuit, shots, run):
+        """The counts of ``circuit`` decoupled, through the rest of the counts stage (``run``).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> executor = Executor("trapped_ion", shots=100, seed=1)
+        >>> from qfusion.transpiler import transpile
+        >>> circuit = transpile(Circuit(2, 2).x(0).cx(0, 1).h(1).measure(0, 0).measure(1, 1), "trapped_ion", seed=1)
+        >>> counts = DynamicalDecoupling().run_counts(executor, circuit, 100, executor.run)
+        >>> sum(counts.values())
+        100
+        """
         return run(decouple(circuit, self.sequence, spacing=self.spacing, schedule=self.schedule), shots)

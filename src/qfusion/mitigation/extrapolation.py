@@ -30,7 +30,12 @@ METHODS = ("linear", "richardson", "polynomial", "exponential", "poly_exponentia
 
 @dataclass(frozen=True)
 class Extrapolation:
-    """``value`` = the fit at zero noise; ``std_error`` combines ``shot_error`` and ``fit_error``."""
+    """``value`` = the fit at zero noise; ``std_error`` combines ``shot_error`` and ``fit_error``.
+
+    >>> fit = extrapolate([1, 2, 3], [0.9, 0.8, 0.7], [0.01, 0.01, 0.01], "linear")
+    >>> round(fit.value, 6), fit.method, fit.scale_factors
+    (1.0, 'linear', (1.0, 2.0, 3.0))
+    """
     value: float
     std_error: float
     shot_error: float
@@ -44,13 +49,22 @@ class Extrapolation:
     asymptote: float | None = None
 
     def curve(self, scale) -> np.ndarray:
-        """The fitted model at ``scale`` (an array of noise scale factors)."""
+        """The fitted model at ``scale`` (an array of noise scale factors).
+
+        >>> fit = extrapolate([1, 2, 3], [0.9, 0.8, 0.7], None, "linear")
+        >>> fit.curve(np.array([0.0, 4.0])).round(6)
+        array([1. , 0.6])
+        """
         return _model(self.method, self.params, np.asarray(scale, dtype=float), self.asymptote,
                       self.scale_factors, self.values)
 
 
 def required_points(method: str, order: int | None, asymptote=None) -> int:
-    """The fewest scale factors the fit needs."""
+    """The fewest scale factors the fit needs.
+
+    >>> required_points("linear", None), required_points("polynomial", 3), required_points("exponential", None, asymptote=0.0)
+    (2, 4, 2)
+    """
     if method == "linear":
         return 2
     if method == "richardson":
@@ -173,7 +187,12 @@ def extrapolate(scale_factors, values, errors=None, method: str = "richardson", 
     extrapolate to zero noise with ``method`` (one of ``METHODS``; ``order`` for ``"polynomial"``
     and ``"poly_exponential"``; ``asymptote`` for the exponential fits, e.g. 0 for a Pauli string
     under depolarizing noise). ``"adaptive"`` tries the poly-exponential orders the points allow and
-    keeps the one of lowest corrected Akaike criterion."""
+    keeps the one of lowest corrected Akaike criterion.
+
+    >>> fit = extrapolate([1, 3, 5], [0.8, 0.6, 0.45], None, "exponential", asymptote=0.0)
+    >>> round(fit.value, 4)
+    0.9238
+    """
     scales = np.asarray(scale_factors, dtype=float).reshape(-1)
     y = np.asarray(values, dtype=float).reshape(-1)
     sigma = np.zeros_like(y) if errors is None else np.asarray(errors, dtype=float).reshape(-1)

@@ -107,17 +107,33 @@ def _fold_local(circuit, scale: float, order: str, seed=None, exclude=()):
 
 def fold_gates_from_left(circuit, scale: float, *, exclude=()):
     """Fold every gate ``(scale - 1) // 2`` times and the first remaining ones once more.
-    ``exclude``: gate names not to fold, or ``"single"`` / ``"double"`` for all one- / two-qubit gates."""
+    ``exclude``: gate names not to fold, or ``"single"`` / ``"double"`` for all one- / two-qubit gates.
+
+    >>> from qfusion.circuit import Circuit
+    >>> fold_gates_from_left(Circuit(1).x(0).h(0), 3).count_ops()
+    {'x': 3, 'h': 3}
+    """
     return _fold_local(circuit, scale, "left", exclude=exclude)
 
 
 def fold_gates_from_right(circuit, scale: float, *, exclude=()):
-    """As :func:`fold_gates_from_left`, the extra folds on the last gates."""
+    """As :func:`fold_gates_from_left`, the extra folds on the last gates.
+
+    >>> from qfusion.circuit import Circuit
+    >>> fold_gates_from_right(Circuit(2).h(0).cx(0, 1), 2).count_ops()  # the last gate folded once
+    {'h': 1, 'cx': 3}
+    """
     return _fold_local(circuit, scale, "right", exclude=exclude)
 
 
 def fold_gates_at_random(circuit, scale: float, *, seed=None, exclude=()):
-    """As :func:`fold_gates_from_left`, the extra folds on gates drawn at random (without repeats)."""
+    """As :func:`fold_gates_from_left`, the extra folds on gates drawn at random (without repeats).
+
+    >>> from qfusion.circuit import Circuit
+    >>> folded = fold_gates_at_random(Circuit(1).x(0).y(0).z(0).h(0), 2, seed=1)
+    >>> sum(folded.count_ops().values())  # two of the four gates folded: 4 + 2 * 2
+    8
+    """
     return _fold_local(circuit, scale, "random", seed=seed, exclude=exclude)
 
 
@@ -138,7 +154,13 @@ FOLDING = {"global": fold_global, "left": fold_gates_from_left, "right": fold_ga
 
 def scale_achieved(original, folded, *, weights=None) -> float:
     """The noise scale that ``folded`` reached: its gate count over the original's (weighted by
-    ``weights[name]``, e.g. gate errors, when given; virtual gates with weight 0 then do not count)."""
+    ``weights[name]``, e.g. gate errors, when given; virtual gates with weight 0 then do not count).
+
+    >>> from qfusion.circuit import Circuit
+    >>> c = Circuit(2).h(0).cx(0, 1)
+    >>> scale_achieved(c, fold_gates_from_right(c, 2)), scale_achieved(c, fold_gates_from_right(c, 2), weights={"h": 0.0, "cx": 1.0})
+    (2.0, 3.0)
+    """
     def total(circuit):
         return sum((weights.get(inst.operation.name, 1.0) if weights else 1.0)
                    for k, inst in enumerate(circuit.instructions) if k in set(gate_instructions(circuit)))

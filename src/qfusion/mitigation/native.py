@@ -27,12 +27,23 @@ from qfusion.transpiler.transpile import TranspiledCircuit, target_of
 
 
 def is_native(circuit) -> bool:
-    """Whether ``circuit`` is a transpiled circuit that knows its device."""
+    """Whether ``circuit`` is a transpiled circuit that knows its device.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.transpiler import transpile
+    >>> is_native(Circuit(1).x(0)), is_native(transpile(Circuit(1).x(0), "superconducting", seed=1))
+    (False, True)
+    """
     return isinstance(circuit, TranspiledCircuit) and circuit.device is not None
 
 
 def inverse_instruction(inst: Instruction) -> Instruction:
-    """The instruction that undoes ``inst`` (a unitary gate)."""
+    """The instruction that undoes ``inst`` (a unitary gate).
+
+    >>> from qfusion.circuit import Circuit
+    >>> inverse_instruction(Circuit(1).s(0).instructions[0])
+    Instruction(Gate('sdg'), qubits=(0,))
+    """
     return Instruction(inst.operation.inverse(), inst.qubits, inst.clbits, inst.condition)
 
 
@@ -40,7 +51,13 @@ def rebuild(template, instructions, *, device=None, global_phase: float = 0.0, n
     """``instructions`` as a circuit like ``template``: for a transpiled circuit, native again (new gates
     translated, atom moves re-planned, schedule and report refreshed) on ``device`` (default its own);
     for any other circuit, a plain copy with the instructions. ``global_phase`` is added; ``num_clbits``
-    replaces the classical register by one of that size."""
+    replaces the classical register by one of that size.
+
+    >>> from qfusion.circuit import Circuit
+    >>> c = Circuit(2).h(0).cx(0, 1)
+    >>> rebuild(c, c.instructions[::-1]).instructions
+    [Instruction(Gate('cx'), qubits=(0, 1)), Instruction(Gate('h'), qubits=(0,))]
+    """
     if not is_native(template):
         out = _plain_copy(template, num_clbits)
         out.instructions = list(instructions)
@@ -95,6 +112,11 @@ def _plain_copy(circuit, num_clbits=None) -> Circuit:
 
 
 def gate_instructions(circuit) -> list[int]:
-    """Positions of the unitary gates of ``circuit`` (no measurements, barriers or noise)."""
+    """Positions of the unitary gates of ``circuit`` (no measurements, barriers or noise).
+
+    >>> from qfusion.circuit import Circuit
+    >>> gate_instructions(Circuit(1, 1).h(0).barrier().x(0).measure(0, 0))
+    [0, 2]
+    """
     return [k for k, inst in enumerate(circuit.instructions)
             if isinstance(inst.operation, Gate) and inst.condition is None]

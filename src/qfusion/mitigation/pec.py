@@ -44,7 +44,12 @@ def _commute(a: str, b: str) -> bool:
 
 
 def pauli_fidelities(channel) -> np.ndarray:
-    """``f_P = Tr(P N(P)) / d`` for every Pauli ``P`` (the diagonal of the twirled channel's transfer matrix)."""
+    """``f_P = Tr(P N(P)) / d`` for every Pauli ``P`` (the diagonal of the twirled channel's transfer matrix).
+
+    >>> from qfusion.noise import depolarizing
+    >>> pauli_fidelities(depolarizing(0.3, 1)).round(6)  # 1 on I, 1 - p on X, Y, Z
+    array([1. , 0.7, 0.7, 0.7])
+    """
     n = channel.num_qubits
     d = 2 ** n
     return np.array([float(np.real(np.trace(pauli_matrix(label) @ channel.apply(pauli_matrix(label))))) / d
@@ -53,13 +58,27 @@ def pauli_fidelities(channel) -> np.ndarray:
 
 def inverse_pauli_representation(channel) -> tuple[np.ndarray, float]:
     """Quasi-probabilities over the Paulis (labels in base-4 order, highest qubit first) whose
-    mixture inverts the Pauli twirl of ``channel``, and their one-norm ``gamma``."""
-    f = pauli_fidelities(channel)
+    mixture inverts the Pauli twirl of ``channel``, and their one-norm ``gamma``.
+
+    >>> from qfusion.noise import bit_flip
+    >>> q, gamma = inverse_pauli_representation(bit_flip(0.1))
+    >>> [round(float(v), 6) for v in q], round(gamma, 6)  # X flips: q_I = 1 - q_X, gamma = 1 / (1 - 2p)
+    ([1.125, -0.125, 0.0, 0.0], 1.25)
+    """
+    return inverse_from_fidelities(pauli_fidelities(channel))
+
+
+def inverse_from_fidelities(f) -> tuple[np.ndarray, float]:
+    """:func:`inverse_pauli_representation` of the Pauli channel with fidelities ``f`` (base-4 order)."""
+    f = np.asarray(f, dtype=float)
+    n = {4: 1, 16: 2, 64: 3}.get(len(f))
+    if n is None:
+        raise MitigationError(f"{len(f)} Pauli fidelities are not 4^n for n = 1, 2 or 3")
     if np.any(f <= 1e-9):
         raise MitigationError("the noise channel destroys some Pauli component: it has no inverse to sample")
-    labels = _labels(channel.num_qubits)
+    labels = _labels(n)
     q = np.array([sum((1 if _commute(p, target) else -1) / fp for p, fp in zip(labels, f, strict=True)) for target in labels])
-    q /= 4 ** channel.num_qubits
+    q /= 4 ** n
     return q, float(np.abs(q).sum())
 
 
@@ -69,7 +88,18 @@ def _cached_representation(channel):
 
 
 def gate_noise(executor, inst):
-    """The noise channel that follows ``inst`` on the executor's backend (None if noiseless)."""
+    """The noise channel that follows ``inst`` on the executor's backend (None if noiseless).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.mitigation.pipeline import Executor
+    >>> from qfusion.noise import NoiseModel, depolarizing
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.01, 1), ["x"])
+    >>> executor = Executor("density_matrix", noise_model=model)
+    >>> x, h = Circuit(1).x(0).h(0).instructions
+    >>> gate_noise(executor, x) is not None, gate_noise(executor, h)
+    (True, None)
+    """
     op = inst.operation
     device = executor.device
     if device is not None:
@@ -100,39 +130,118 @@ def _pauli_instructions(label: str, qubits) -> list[Instruction]:
 
 class PEC(Technique):
     """Probabilistic error cancellation with ``num_samples`` sampled circuits of
-    ``shots_per_sample`` shots each (default: the estimate's shots)."""
+    ``shots_per_sample`` shots each (default: the estimate's shots).
+
+    ``noise="known"`` inverts every gate's noise from the device's calibration (or ``noise_model=``);
+    ``noise="learned"`` inverts only the native entangler's, as a sparse Pauli–Lindblad model learned on
+    the device per qubit pair (:mod:`qfusion.mitigation.learning`; ``learning_shots`` per circuit,
+    ``depths`` of the repeated gate), each pair learned once per PEC object. Learned noise is the
+    *twirled* noise: combine it with :class:`~qfusion.mitigation.PauliTwirling`.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.mitigation.pipeline import Executor
+    >>> from qfusion.noise import NoiseModel, depolarizing
+    >>> from qfusion.observables import PauliSum
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.05, 1), ["x"])
+    >>> executor = Executor("density_matrix", shots=4000, seed=1, noise_model=model)
+    >>> value = PEC(num_samples=50, seed=1).mitigate(executor, executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+    >>> abs(value.value + 1) < abs(value.raw_value + 1) + 3 * value.std_error
+    True
+    """
     level = "estimate"
 
-    def __init__(self, num_samples: int = 100, *, shots_per_sample: int | None = None, seed=None):
+    def __init__(self, num_samples: int = 100, *, shots_per_sample: int | None = None, seed=None,
+                 noise: str = "known", learning_shots: int | None = None, depths=(0, 4, 8, 16, 32)):
         if int(num_samples) != num_samples or num_samples < 2:
             raise MitigationError(f"num_samples must be an integer >= 2, got {num_samples!r}")
+        if noise not in ("known", "learned"):
+            raise MitigationError(f"noise must be 'known' (the device's calibration) or 'learned', got {noise!r}")
         self.num_samples, self.shots_per_sample, self.seed = int(num_samples), shots_per_sample, seed
+        self.noise, self.learning_shots, self.depths = noise, learning_shots, tuple(depths)
+        self.models: dict = {}          # (device, pair) -> learned PauliLindbladModel
 
     def __repr__(self) -> str:
-        return f"PEC(num_samples={self.num_samples})"
+        return f"PEC(num_samples={self.num_samples}, noise={self.noise!r})"
 
     def check(self, executor) -> None:
+        """Refuse a backend whose gate noise it cannot read (PEC inverts the known noise).
+
+
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> PEC().check(Executor("statevector"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.MitigationError: PEC needs known noise: backend 'statevector' has no device calibration and no noise_model= was given
+        """
+        if self.noise == "learned":
+            from qfusion.mitigation.learning import LEARNABLE
+            if executor.device is None:
+                raise MitigationError(f"PEC(noise='learned') learns the noise on an emulated device; backend "
+                                      f"{executor.backend.name!r} has none (give noise_model= and use noise='known')")
+            if executor.device.entangler not in LEARNABLE:
+                raise MitigationError(f"PEC(noise='learned') needs a Clifford entangler squaring to the identity "
+                                      f"({', '.join(LEARNABLE)}); {executor.device.name!r} has "
+                                      f"{executor.device.entangler!r}: use noise='known'")
+            return
         if executor.device is None and executor.options.get("noise_model") is None:
             raise MitigationError(f"PEC needs known noise: backend {executor.backend.name!r} has no device "
                                   "calibration and no noise_model= was given")
 
+    def learned_model(self, executor, prepared, pair):
+        """The learned model of the entangler on ``pair`` (learned now, through ``executor``, if new)."""
+        from qfusion.mitigation.learning import learn_entangler
+        key = (executor.device, frozenset(pair))
+        if key not in self.models:
+            self.models[key] = learn_entangler(executor, prepared, tuple(pair), depths=self.depths,
+                                               shots=self.learning_shots or executor.shots,
+                                               seed=None if self.seed is None else self.seed + 1)
+        return self.models[key]
+
     def representations(self, executor, prepared):
-        """``[(instruction index, quasi-probabilities, gamma)]`` for the noisy gates of ``prepared``."""
+        """``[(instruction index, quasi-probabilities, gamma)]`` for the noisy gates of ``prepared``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> from qfusion.noise import NoiseModel, depolarizing
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+        >>> executor = Executor("density_matrix", noise_model=model)
+        >>> [(index, round(gamma, 6)) for index, _, gamma in PEC().representations(executor, Circuit(1).h(0).x(0))]
+        [(1, 1.166667)]
+        """
         self.check(executor)
         out = []
         for index, inst in enumerate(prepared.instructions):
             if not isinstance(inst.operation, Gate) or inst.condition is not None:
                 continue
-            channel = gate_noise(executor, inst)
-            if channel is None:
-                continue
-            q, gamma = _cached_representation(channel)
+            if self.noise == "learned":
+                if inst.operation.name != executor.device.entangler:
+                    continue
+                model = self.learned_model(executor, prepared, inst.qubits)
+                q, gamma = inverse_from_fidelities(model.fidelities_on(inst.qubits))
+            else:
+                channel = gate_noise(executor, inst)
+                if channel is None:
+                    continue
+                q, gamma = _cached_representation(channel)
             if gamma > 1 + 1e-12:
                 out.append((index, q, gamma))
         return out
 
     def variants(self, executor, prepared):
-        """The sampled circuits as :class:`~qfusion.mitigation.pipeline.Variant` (identical draws merged)."""
+        """The sampled circuits as :class:`~qfusion.mitigation.pipeline.Variant` (identical draws merged).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> from qfusion.noise import NoiseModel, depolarizing
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+        >>> executor = Executor("density_matrix", noise_model=model)
+        >>> variants, gamma = PEC(num_samples=20, seed=1).variants(executor, Circuit(1).x(0))
+        >>> sum(v.samples for v in variants), round(gamma, 6)
+        (20, 1.166667)
+        """
         rng = np.random.default_rng(self.seed if self.seed is not None else executor.next_seed())
         reps = self.representations(executor, prepared)
         gamma = float(np.prod([g for _, _, g in reps])) if reps else 1.0
@@ -153,10 +262,26 @@ class PEC(Technique):
         return out, gamma
 
     def mitigate(self, executor, prepared, observable) -> MitigatedValue:
+        """The quasi-probability mixture of the sampled circuits' values, and the raw value for comparison.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> from qfusion.observables import PauliSum
+        >>> from qfusion.noise import NoiseModel, bit_flip
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(bit_flip(0.1), ["x"])
+        >>> executor = Executor("density_matrix", shots=1000, seed=1, noise_model=model)
+        >>> value = PEC(num_samples=10, seed=1).mitigate(executor, executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+        >>> value.technique, round(value.details["gamma"], 6)
+        ('PEC', 1.25)
+        """
         variants, gamma = self.variants(executor, prepared)
         estimate = executor.expectation(prepared, observable, lambda _: variants)
         raw = raw_value(executor, prepared, observable)
         return MitigatedValue(estimate.value, estimate.std_error, raw.value, raw.std_error, "PEC", executor.circuits,
                               executor.shots_used, {"gamma": gamma, "num_samples": self.num_samples,
                                                     "distinct_circuits": len(variants),
-                                                    "native": is_native(prepared)})
+                                                    "native": is_native(prepared), "noise": self.noise,
+                                                    **({"learned": [m.to_dict() for m in self.models.values()]}
+                                                       if self.noise == "learned" else {})})

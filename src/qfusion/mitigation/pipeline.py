@@ -37,7 +37,12 @@ from qfusion.primitives.measurement import basis_circuit
 class Variant:
     """One circuit to measure and the weight of its value: ``samples > 0`` marks a PEC sample
     pattern drawn ``samples`` times out of all the variants' draws, each draw worth ``coefficient``
-    times the value (the mean over draws is taken); ``shots`` overrides the default."""
+    times the value (the mean over draws is taken); ``shots`` overrides the default.
+
+    >>> from qfusion.circuit import Circuit
+    >>> Variant(Circuit(1).x(0), coefficient=-0.5)
+    Variant(circuit=Circuit(num_qubits=1, num_clbits=0, instructions=1), coefficient=-0.5, shots=None, samples=0)
+    """
     circuit: object
     coefficient: float = 1.0
     shots: int | None = None
@@ -46,14 +51,26 @@ class Variant:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A combined value, its standard error, and each variant's own ``(value, std_error)``."""
+    """A combined value, its standard error, and each variant's own ``(value, std_error)``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.observables import PauliSum
+    >>> executor = Executor("density_matrix", shots=100, seed=1)
+    >>> executor.expectation(executor.prepare(Circuit(1)), PauliSum.from_label("Z"))
+    Estimate(value=1.0, std_error=0.0, variants=((1.0, 0.0),))
+    """
     value: float
     std_error: float
     variants: tuple[tuple[float, float], ...] = field(default=())
 
 
 def measured_qubits(circuit) -> tuple[int, ...]:
-    """The qubit each clbit reads (its last measurement)."""
+    """The qubit each clbit reads (its last measurement).
+
+    >>> from qfusion.circuit import Circuit
+    >>> measured_qubits(Circuit(3, 2).measure(2, 0).measure(0, 1))
+    (2, 0)
+    """
     qubits = [None] * circuit.num_clbits
     for inst in circuit.instructions:
         if isinstance(inst.operation, Measure):
@@ -65,7 +82,12 @@ def measured_qubits(circuit) -> tuple[int, ...]:
 
 def quasi_group_estimate(group: PauliSum, qubits, quasi: dict, shots: int) -> tuple[float, float]:
     """``(mean, standard error)`` of a group's value from (quasi-)probabilities ``quasi`` that came
-    from ``shots`` shots; negative weights inflate the error by their total mass (as in M3)."""
+    from ``shots`` shots; negative weights inflate the error by their total mass (as in M3).
+
+    >>> from qfusion.observables import PauliSum
+    >>> quasi_group_estimate(PauliSum.from_label("Z"), (0,), {"0": 0.75, "1": 0.25}, shots=100)
+    (0.5, 0.08703882797784893)
+    """
     keys = list(quasi)
     outcomes = np.array([int(k, 2) if k else 0 for k in keys], dtype=np.int64)
     weights = np.array([quasi[k] for k in keys], dtype=float)
@@ -104,21 +126,46 @@ class Executor:
 
     @property
     def device(self):
+        """The backend's device (emulated QPUs), or None for a simulator.
+
+
+        >>> Executor("statevector").device, Executor("trapped_ion").device.name
+        (None, 'trapped_ion')
+        """
         return getattr(self.backend, "device", None)
 
     def next_seed(self) -> int:
+        """A fresh seed for the next run, drawn from the executor's generator (reproducible with ``seed=``).
+
+
+        >>> Executor("statevector", seed=1).next_seed() == Executor("statevector", seed=1).next_seed()
+        True
+        """
         return int(self.rng.integers(2 ** 31))
 
     # -- circuits ------------------------------------------------------------------------------
     def prepare(self, circuit: Circuit):
-        """The unitary part of ``circuit``, native on the backend's device when it has one."""
+        """The unitary part of ``circuit``, native on the backend's device when it has one.
+
+        >>> from qfusion.circuit import Circuit
+        >>> Executor("statevector").prepare(Circuit(1, 1).h(0).measure(0, 0)).count_ops()
+        {'h': 1}
+        """
         body = unitary_part(circuit)
         if self.device is not None and hasattr(self.backend, "transpile"):
             return self.backend.transpile(body, seed=self.next_seed(), optimization_level=self.optimization_level)
         return body
 
     def measured(self, prepared, group: PauliSum):
-        """``prepared`` followed by the group's basis rotations and measurements (natively)."""
+        """``prepared`` followed by the group's basis rotations and measurements (natively).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.observables import PauliSum
+        >>> executor = Executor("statevector")
+        >>> circuit, qubits = executor.measured(executor.prepare(Circuit(2)), PauliSum.from_label("XI"))
+        >>> circuit.count_ops(), qubits
+        ({'h': 1, 'measure': 1}, (1,))
+        """
         num_logical = group.num_qubits
         rotations, qubits = basis_circuit(group, num_logical)
         where = prepared.final_layout if is_native(prepared) else tuple(range(prepared.num_qubits))
@@ -134,7 +181,13 @@ class Executor:
 
     # -- running -------------------------------------------------------------------------------
     def run(self, circuit, shots: int) -> dict:
-        """Raw counts from the backend (every call is billed)."""
+        """Raw counts from the backend (every call is billed).
+
+        >>> from qfusion.circuit import Circuit
+        >>> executor = Executor("statevector", shots=10, seed=1)
+        >>> executor.run(Circuit(1, 1).x(0).measure(0, 0), 10), executor.circuits, executor.shots_used
+        ({'1': 10}, 1, 10)
+        """
         self.circuits += 1
         self.shots_used += int(shots)
         limit = getattr(self.device, "max_shots", None) or int(shots)
@@ -146,7 +199,12 @@ class Executor:
         return total
 
     def counts(self, circuit, shots: int) -> dict:
-        """Counts (quasi-probabilities times ``shots`` after readout mitigation) through the counts stage."""
+        """Counts (quasi-probabilities times ``shots`` after readout mitigation) through the counts stage.
+
+        >>> from qfusion.circuit import Circuit
+        >>> Executor("statevector", seed=1).counts(Circuit(1, 1).measure(0, 0), 50)
+        {'0': 50}
+        """
         def stage(index):
             if index == len(self.counts_stage):
                 return self.run
@@ -157,7 +215,14 @@ class Executor:
 
     def expectation(self, prepared, observable: PauliSum, variants=None) -> Estimate:
         """The value of ``observable`` (logical qubits) after ``prepared``; ``variants`` maps a prepared
-        circuit to a list of :class:`Variant` whose weighted values are added (default: itself)."""
+        circuit to a list of :class:`Variant` whose weighted values are added (default: itself).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.observables import PauliSum
+        >>> executor = Executor("statevector", shots=200, seed=1)
+        >>> executor.expectation(executor.prepare(Circuit(1).h(0)), PauliSum.from_label("X")).value
+        1.0
+        """
         identity = (observable.x_masks | observable.z_masks) == 0
         offset = float(observable.coeffs[identity].real.sum())
         rest = PauliSum.from_masks(*(a[~identity] for a in observable.masks()), num_qubits=observable.num_qubits)

@@ -27,7 +27,11 @@ class ReadoutMitigation(Technique):
     """Assignment-matrix inversion; ``mode`` one of ``"auto"``, ``"full"``, ``"tensored"``,
     ``"subspace"``; ``shots`` per calibration circuit (default: the estimate's); ``distance``: the
     subspace method's Hamming cut-off; ``project=True`` returns the nearest probability distribution
-    instead of quasi-probabilities."""
+    instead of quasi-probabilities.
+
+    >>> ReadoutMitigation("tensored").mode, ReadoutMitigation().level
+    ('tensored', 'counts')
+    """
     order = 30
 
     def __init__(self, mode: str = "auto", *, shots: int | None = None, distance: int | None = 3,
@@ -43,7 +47,14 @@ class ReadoutMitigation(Technique):
         return f"ReadoutMitigation(mode={self.mode!r})"
 
     def calibrate(self, executor, qubits: tuple[int, ...], num_qubits: int) -> Calibration:
-        """The calibration of measured ``qubits`` (physical on a device), from the cache or the backend."""
+        """The calibration of measured ``qubits`` (physical on a device), from the cache or the backend.
+
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> executor = Executor("statevector", shots=100, seed=1)
+        >>> cal = ReadoutMitigation("tensored").calibrate(executor, (0,), 1)
+        >>> cal.qubits, cal.mean_assignment_error  # a perfect readout
+        ((0,), 0.0)
+        """
         key = (executor.backend.name, getattr(executor.device, "gates", None) and id(executor.device),
                tuple(qubits), self.mode)
         if key in self._cache:
@@ -70,6 +81,15 @@ class ReadoutMitigation(Technique):
         return calibration
 
     def run_counts(self, executor, circuit, shots, run):
+        """The counts of ``circuit`` (through ``run``) corrected by the calibration of its measured qubits.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> executor = Executor("statevector", shots=100, seed=1)
+        >>> ReadoutMitigation().run_counts(executor, Circuit(1, 1).x(0).measure(0, 0), 100, executor.run)
+        {'1': 100.0}
+        """
         qubits = measured_qubits(circuit)
         calibration = self.calibrate(executor, qubits, circuit.num_qubits)
         raw = run(circuit, shots)

@@ -48,7 +48,12 @@ def _twirl_set(name: str, params: tuple, matrix_bytes: bytes) -> tuple:
 
 
 def twirl_set(gate: Gate) -> tuple:
-    """``(P, Q, c)`` triples with ``U P U^dagger = c Q`` (labels: character 0 on the gate's second qubit)."""
+    """``(P, Q, c)`` triples with ``U P U^dagger = c Q`` (labels: character 0 on the gate's second qubit).
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> twirl_set(standard_gate("cx"))[:3]
+    (('II', 'II', (1+0j)), ('IX', 'XX', (1+0j)), ('IY', 'XY', (1+0j)))
+    """
     matrix = np.ascontiguousarray(gate.matrix(), dtype=complex)
     return _twirl_set(gate.name, tuple(gate.float_params()), matrix.tobytes())
 
@@ -63,7 +68,15 @@ def _pauli_gates(label: str, qubits) -> list[Instruction]:
 
 def twirl(circuit, rng, gates=None):
     """One random twirl of the two-qubit gates of ``circuit`` named in ``gates`` (default: the device's
-    entangler on a native circuit, else every two-qubit gate); the unitary is unchanged."""
+    entangler on a native circuit, else every two-qubit gate); the unitary is unchanged.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.circuit.unitary import circuit_unitary
+    >>> c = Circuit(2).h(0).cx(0, 1)
+    >>> twirled = twirl(c, np.random.default_rng(1))
+    >>> bool(np.allclose(circuit_unitary(twirled), circuit_unitary(c)))  # same unitary, Paulis around the cx
+    True
+    """
     names = set(gates) if gates is not None else ({circuit.device.entangler} if is_native(circuit) else None)
     out = []
     phase = 0.0
@@ -81,7 +94,11 @@ def twirl(circuit, rng, gates=None):
 
 class PauliTwirling(Technique):
     """Twirl the native entangler over ``num_twirls`` random instances sharing the shots
-    (``gates``: other two-qubit gate names to twirl instead)."""
+    (``gates``: other two-qubit gate names to twirl instead).
+
+    >>> PauliTwirling(num_twirls=4, seed=1).num_twirls, PauliTwirling().level
+    (4, 'counts')
+    """
     order = 20
 
     def __init__(self, num_twirls: int = 8, *, gates=None, seed=None):
@@ -93,6 +110,16 @@ class PauliTwirling(Technique):
         return f"PauliTwirling(num_twirls={self.num_twirls})"
 
     def run_counts(self, executor, circuit, shots, run):
+        """The counts of ``num_twirls`` twirled copies of ``circuit`` (through ``run``), the shots split among them.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> executor = Executor("statevector", shots=100, seed=1)
+        >>> counts = PauliTwirling(num_twirls=4, seed=1).run_counts(executor, Circuit(2, 2).x(0).cx(0, 1).measure(0, 0).measure(1, 1), 100, executor.run)
+        >>> counts
+        {'11': 100.0}
+        """
         rng = np.random.default_rng(self.seed if self.seed is not None else executor.next_seed())
         instances = min(self.num_twirls, int(shots))
         share = [shots // instances + (k < shots % instances) for k in range(instances)]

@@ -30,7 +30,12 @@ class ZNE(Technique):
     (unitary folding), ``"identity"`` (two-qubit identity insertion) or ``"stretch"`` (gates stretched
     in time on an emulated device); ``extrapolation`` one of ``linear``, ``richardson``, ``polynomial``,
     ``exponential``, ``poly_exponential``, ``adaptive`` (``order``, ``asymptote`` as in
-    :func:`~qfusion.mitigation.extrapolation.extrapolate`)."""
+    :func:`~qfusion.mitigation.extrapolation.extrapolate`).
+
+    >>> zne = ZNE(scale_factors=[1, 2, 3], extrapolation="linear")
+    >>> zne.scale_factors, zne.level
+    ((1.0, 2.0, 3.0), 'estimate')
+    """
     level = "estimate"
 
     def __init__(self, scale_factors=(1, 3, 5), extrapolation: str = "richardson", folding: str = "global", *,
@@ -54,12 +59,26 @@ class ZNE(Technique):
                 f"folding={self.folding!r})")
 
     def check(self, executor) -> None:
+        """Refuse a fit that needs more points than the scale factors give, or a folding the backend cannot do.
+
+
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> ZNE(scale_factors=[1, 3], extrapolation="polynomial", order=3).check(Executor("statevector"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.MitigationError: polynomial extrapolation of order 3 needs at least 4 distinct scale factors, got [1, 3]
+        """
         if self.folding == "stretch" and executor.device is None:
             raise MitigationError("folding='stretch' needs an emulated device (its gate durations); "
                                   "use unitary folding on this backend")
 
     def scaled(self, prepared, scale: float):
-        """``prepared`` with its noise scaled by ``scale``."""
+        """``prepared`` with its noise scaled by ``scale``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> ZNE().scaled(Circuit(2).h(0).cx(0, 1), 3).count_ops()
+        {'h': 3, 'cx': 3}
+        """
         if self.folding == "stretch":
             if not is_native(prepared):
                 raise MitigationError("folding='stretch' needs a circuit transpiled for an emulated device")
@@ -69,6 +88,17 @@ class ZNE(Technique):
         return FOLDING[self.folding](prepared, scale)
 
     def mitigate(self, executor, prepared, observable) -> MitigatedValue:
+        """Measure ``prepared`` at every scale factor and extrapolate to zero noise.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.mitigation.pipeline import Executor
+        >>> from qfusion.observables import PauliSum
+        >>> executor = Executor("statevector", shots=500, seed=1)
+        >>> value = ZNE().mitigate(executor, executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+        >>> value.value, value.circuits, value.details["extrapolation"].scale_factors
+        (-1.0, 3, (1.0, 3.0, 5.0))
+        """
         stretched = self.folding == "stretch"
         values, errors = [], []
         for scale in self.scale_factors:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qfusion.backends.base import check_circuit
 from qfusion.circuit import Circuit
 from qfusion.errors import CircuitError
 
@@ -106,6 +107,17 @@ def _row_from_mapping(circuit_array, params: Mapping) -> list[float]:
     return [float(by_name[n]) for n in names]
 
 
+def _is_circuit(value) -> bool:
+    """Whether ``value`` is one circuit (a list or array is a batch of them); anything else is a
+    :class:`CircuitError` that says how to make a Circuit of it."""
+    if isinstance(value, Circuit):
+        return True
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return False
+    check_circuit(None, value, "Sampler.run/Estimator.run")
+    return True
+
+
 def broadcast(circuits, observables, params, is_item) -> Broadcast:
     """Broadcast the three inputs; ``is_item`` tells one observable from a batch of them.
 
@@ -115,7 +127,7 @@ def broadcast(circuits, observables, params, is_item) -> Broadcast:
     >>> plan.shape, plan.parameter_rows.tolist()
     ((2,), [[0.0], [1.0]])
     """
-    circuit_array = object_array(circuits, lambda v: isinstance(v, Circuit))
+    circuit_array = object_array(circuits, _is_circuit)
     observable_array = object_array(observables, is_item) if observables is not None else object_array(None, lambda v: True)
     counts = {len(c.parameters) for c in circuit_array.reshape(-1)}
     if len(counts) > 1:

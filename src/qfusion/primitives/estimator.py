@@ -42,6 +42,12 @@ from qfusion.sim.density_state import DensityMatrix
 _TAPE_QUBITS = 22  # batches of larger circuits simulate one state at a time (the tape keeps several)
 
 
+def _check_shots(shots) -> None:
+    if shots is not None and (isinstance(shots, (bool, np.bool_)) or not isinstance(shots, (int, np.integer, float))
+                              or int(shots) != shots or shots < 2):
+        raise CircuitError(f"shots must be None (exact) or an integer >= 2, got {shots!r}")
+
+
 @dataclass(frozen=True)
 class EstimatorResult:
     """``values`` and ``std_errors`` in the broadcast shape (standard errors are 0 when exact).
@@ -118,8 +124,7 @@ class Estimator:
 
     def __init__(self, backend="statevector", *, shots: int | None = None, seed=None, mitigation=None,
                  executor=None, **options):
-        if shots is not None and (int(shots) != shots or shots < 2):
-            raise CircuitError(f"shots must be None (exact) or an integer >= 2, got {shots!r}")
+        _check_shots(shots)
         if executor is not None and not hasattr(executor, "map"):
             raise BackendError(f"executor= takes an object with map(fn, items) (concurrent.futures, "
                                f"qf.hpc.Cluster), got {executor!r}")
@@ -150,6 +155,7 @@ class Estimator:
         """
         start = time.perf_counter()
         shots = self.shots if shots == -1 else shots
+        _check_shots(shots)
         seed = self.seed if seed is None or (isinstance(seed, int) and seed == -1) else seed
         plan = broadcast(circuits, observables, params, is_observable)
         if self.mitigation:

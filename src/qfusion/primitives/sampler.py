@@ -87,17 +87,24 @@ class Sampler:
         self.seed = seed
         self.options = options
 
-    def run(self, circuits, params=None, *, shots: int | None = -1, seed=-1) -> SamplerResult:
+    def run(self, circuits, params=None, *, shots: int | None = -1, seed=-1, max_workers: int | None = None,
+            executor=None) -> SamplerResult:
         """Run every circuit at every parameter set (broadcast); ``shots=None`` gives exact probabilities.
+        ``max_workers`` threads or a ``concurrent.futures`` ``executor`` run the sampled entries in
+        parallel, with the counts of a serial run (each entry's seed is drawn in order first).
 
         >>> circuits = [Circuit(1).measure_all(), Circuit(1).x(0).measure_all()]
         >>> [c for c in Sampler(seed=2).run(circuits, shots=4).counts]
         [{'0': 4}, {'1': 4}]
+        >>> [c for c in Sampler(seed=2).run(circuits, shots=4, max_workers=2).counts]
+        [{'0': 4}, {'1': 4}]
         """
+        from qfusion.backends.parallel import check_parallel, run_many
+        check_parallel(max_workers, executor)
         start = time.perf_counter()
         shots = self.shots if shots == -1 else shots
         seed = self.seed if isinstance(seed, int) and seed == -1 else seed
-        if shots is not None and (int(shots) != shots or shots < 1):
+        if shots is not None and (isinstance(shots, (bool, np.bool_)) or int(shots) != shots or shots < 1):
             raise CircuitError(f"shots must be None (exact) or a positive integer, got {shots!r}")
         plan = broadcast(circuits, None, params, lambda v: True)
         if self.mitigation and shots is None:
@@ -108,6 +115,7 @@ class Sampler:
         rng = np.random.default_rng(seed)
         counts = np.empty(plan.shape, dtype=object)
         probabilities = np.empty(plan.shape, dtype=object)
+        pending: list = []  # (position, bound circuit, seed) of the plain sampled entries, run together at the end
         for position in np.ndindex(plan.shape):
             circuit = plan.circuits[plan.circuit_index[position]]
             if not circuit.has_measurements:
@@ -124,7 +132,12 @@ class Sampler:
                 spent[0] += circuits_run
                 spent[1] += shots_run
             else:
-                result = self.backend.run(bound, shots=int(shots), seed=int(rng.integers(2 ** 32)), **self.options)
+                pending.append((position, bound, int(rng.integers(2 ** 32))))
+        if pending:
+            assert shots is not None   # exact entries are not pending
+            results = run_many(self.backend, [b for _, b, _ in pending], int(shots), [s for _, _, s in pending],
+                               options=self.options, max_workers=max_workers, executor=executor)
+            for (position, _, _), result in zip(pending, results, strict=True):
                 row_counts = dict(sorted(result.counts.items()))
                 counts[position] = row_counts
                 probabilities[position] = {k: v / shots for k, v in row_counts.items()}

@@ -19,11 +19,12 @@ import os
 from dataclasses import replace
 
 from qfusion.circuit.circuit import Circuit, Instruction
+from qfusion.circuit.classical import DynamicGate
 from qfusion.circuit.gates import Barrier as BarrierOp
 from qfusion.circuit.gates import StandardGate
 from qfusion.circuit.modifiers import CircuitGate, ControlledGate, InverseGate, PowerGate
 from qfusion.circuit.parameter import is_symbolic
-from qfusion.errors import CircuitError
+from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm import definitions, qasm2, qasm3
 from qfusion.qasm.evaluate import Scope, Variable
 from qfusion.qasm.syntax import Block, For, GateCall, GateDef, If
@@ -220,7 +221,15 @@ class GateCalls:
         if len(call.args) != entry.num_params:
             raise call.token.error(f"gate '{name}' takes {entry.num_params} parameter(s), got {len(call.args)}")
         number, scope = self.evaluator.number, context.scope
-        args = [number(a, scope, f"parameter {i + 1} of '{name}'") for i, a in enumerate(call.args)]
+        try:
+            args = [number(a, scope, f"parameter {i + 1} of '{name}'") for i, a in enumerate(call.args)]
+        except QasmError:
+            dynamic = self.runtime_args(call, context)   # parameters computed from measured bits, per shot
+            if dynamic is None:
+                raise
+            args, runtime = dynamic
+        else:
+            runtime = ()
         if any(is_symbolic(a) for a in args):  # big parameter expressions cost in proportion to their size
             self.budget.charge(sum(self.evaluator.track(a)[1] for a in args), call.token)
         modifiers = self._modifiers(call, context) if call.modifiers else ()
@@ -228,7 +237,7 @@ class GateCalls:
         if len(call.operands) != expected:
             raise call.token.error(f"gate '{name}' acts on {expected} qubit(s), got {len(call.operands)}")
         rows = self._broadcast(call, context)
-        if not modifiers and (entry.kind == "inline" or (
+        if not modifiers and not runtime and (entry.kind == "inline" or (
                 entry.kind == "defined" and self.inline_gates and context.target is self.main)):
             return self._inline(self._circuit_gate(entry, args, call.token), rows, context, call.token)
         gate = self._gate(entry, args, call.token)
@@ -236,6 +245,8 @@ class GateCalls:
             gate = self._modified(gate, kind, value, token)
         self.budget.charge(self._expanded_size(gate) * len(rows), call.token)
         append, condition = context.target.instructions.append, context.condition
+        if runtime:
+            gate = DynamicGate(gate, runtime)
         for row in rows:
             append(Instruction(gate, row, (), condition))
 

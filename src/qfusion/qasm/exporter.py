@@ -31,6 +31,7 @@ import re
 
 from qfusion.circuit.annotations import Annotation, Detector, ObservableInclude
 from qfusion.circuit.circuit import Circuit, Register
+from qfusion.circuit.classical import RUNTIME_OPERATIONS
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
 from qfusion.circuit.modifiers import BroadcastGate, CircuitGate, ControlledGate, InverseGate, PowerGate, UnitaryGate
 from qfusion.circuit.parameter import Parameter, is_symbolic
@@ -38,6 +39,7 @@ from qfusion.circuit.timing import Box, Delay, Duration, Stretch
 from qfusion.errors import CircuitError, QasmError
 from qfusion.qasm import definitions, qasm2, qasm3
 from qfusion.qasm.calls import inverse_gate
+from qfusion.qasm.classical_text import runtime_statements
 from qfusion.qasm.evaluate import CONSTANTS_V3
 from qfusion.qasm.formatting import duration_literal, format_expression, identifier, zyz
 from qfusion.qasm.limits import DEFAULT_LIMITS, recursion_headroom
@@ -154,10 +156,12 @@ class _Exporter:
                             f"({', '.join(p.name for p in parameters)}); bind them or write version=3")
         self.names = {p.name: self._new_name(p.name, "p") for p in parameters}
         self.stretches: dict[str, str] = {}
+        self.externs: dict[str, int] = {}
         body = self._body()
         lines = ["OPENQASM 3.0;" if version >= 3 else "OPENQASM 2.0;",
                  'include "stdgates.inc";' if version >= 3 else 'include "qelib1.inc";']
         lines += self.definitions
+        lines += [f"extern {name}({', '.join(['int'] * count)}) -> int;" for name, count in self.externs.items()]
         lines += [f"input float[64] {self.names[p.name]};" for p in parameters]
         if version >= 3:
             lines += [f"qubit[{size}] {name};" for name, size in qregs]
@@ -255,6 +259,8 @@ class _Exporter:
             return [f"reset {qubits[0]};"]
         if isinstance(op, Annotation):
             return [self._pragma(op, qubits)]
+        if isinstance(op, RUNTIME_OPERATIONS):
+            return runtime_statements(op, self, qubits)
         if isinstance(op, Delay):
             if self.version < 3:
                 raise QasmError(f"OpenQASM 2 has no delay (a delay of {op.duration} here); write version=3")

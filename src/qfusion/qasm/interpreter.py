@@ -24,6 +24,7 @@ from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
 from qfusion.qasm.fastcalls import FastCalls
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
+from qfusion.qasm.runtime import Runtime
 from qfusion.qasm.subroutines import SUBROUTINE_HANDLERS, ControlFlow, Subroutines
 from qfusion.qasm.symbols import RegisterInfo, Symbols
 from qfusion.qasm.syntax import (
@@ -60,7 +61,7 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
@@ -74,6 +75,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         self.globals = Scope()
         self.qregs: dict[str, RegisterInfo] = {}
         self.cregs: dict[str, RegisterInfo] = {}
+        self.angle_registers: dict[str, RegisterInfo] = {}   # angle[n] registers of measured bits
         self.num_qubits = 0
         self.num_clbits = 0
         self.main = Target()
@@ -292,7 +294,17 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         return total
 
     def _if(self, statement: If, context: Context) -> None:
-        measured = self.condition_of(statement.condition, context)
+        try:
+            measured = self.condition_of(statement.condition, context)
+        except QasmError as exc:   # not one condition on bits: in OpenQASM 3, a branch taken at run time
+            if self.version < 3 or "cannot be expressed" not in exc.message:
+                raise
+            measured = False
+        if not measured or (statement.else_body and len(measured[0]) != 1):
+            dynamic = self.runtime_expr(statement.condition, context)
+            if dynamic is not None:
+                return self.runtime_if(statement, dynamic, context)
+            measured = measured or None
         if measured is None:
             value = self.evaluator.value(statement.condition, context.scope)
             if isinstance(value, ParameterExpression):

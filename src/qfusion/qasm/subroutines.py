@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qfusion.circuit.circuit import Condition
+from qfusion.circuit.classical import Store
 from qfusion.circuit.parameter import ParameterExpression
 from qfusion.qasm.evaluate import Scope, Variable
 from qfusion.qasm.symbols import RegisterInfo
@@ -129,7 +130,7 @@ class Subroutines:
             qubits, _ = self.qubits_of(decl.init.operand, context)
             self._measure_pairs(qubits, list(register.indices), decl.init.token, context)
         elif decl.init is not None:
-            raise decl.init.token.error("bits start at 0; other initial values are not supported")
+            self.initial_bits(list(register.indices), decl.init, context)
         return True
 
     # -- calls ---------------------------------------------------------------------------------
@@ -207,10 +208,9 @@ class ControlFlow:
     """Mixin of the interpreter: ``while`` and ``switch``."""
 
     def _while(self, statement: While, context) -> None:
-        if self.condition_of(statement.condition, context) is not None:
-            raise statement.condition.token.error(
-                "'while' on measured bits is not supported: qfusion's circuits have no loops that run "
-                "until a measurement says so (unroll the loop, or write a 'for' loop with a bound)")
+        dynamic = self.runtime_expr(statement.condition, context)
+        if dynamic is not None:
+            return self.runtime_while(statement, dynamic, context)
         self.enter_block(statement.token)
         try:
             iterations, most = 0, self.limits.max_while_iterations
@@ -269,6 +269,11 @@ def operand_expr(operand: Operand):
 
 
 def _remapped(instruction, mapping: dict):
+    operation = instruction.operation
+    if isinstance(operation, Store):     # a store into returned bits writes the caller's bits
+        target = tuple(mapping.get(b, b) for b in operation.target)
+        if target != operation.target:
+            instruction = replace(instruction, operation=Store(target, operation.value))
     clbits = tuple(mapping.get(b, b) for b in instruction.clbits)
     condition = instruction.condition
     if condition is not None:

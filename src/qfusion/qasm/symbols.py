@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from qfusion.circuit.parameter import Parameter, ParameterExpression
 from qfusion.qasm.evaluate import Scope, Variable
-from qfusion.qasm.syntax import Assign, Binary, Call, ClassicalDecl, MeasureExpr, Name, QuantumDecl
+from qfusion.qasm.syntax import Assign, Binary, Call, ClassicalDecl, Index, Literal, MeasureExpr, Name, QuantumDecl
 
 
 class RegisterInfo:
@@ -75,6 +75,12 @@ class Symbols:
     def _classical_decl(self, decl: ClassicalDecl, context) -> None:
         if decl.type_name == "bit":
             return self._bit_decl(decl, context)
+        if (decl.type_name == "angle" and decl.size is not None and decl.init is None and decl.modifier is None
+                and self.version >= 3 and context.scope is self.globals):
+            # an angle[n] given no value is n bits, which measurements fill (iterative phase estimation)
+            self._bit_decl(decl, context)
+            self.angle_registers[decl.name] = self.cregs[decl.name]
+            return None
         if decl.type_name in ("duration", "stretch"):
             self._check_new_name(decl.name_token, decl.name, context.scope)
             return self.time_decl(decl, context)
@@ -132,9 +138,17 @@ class Symbols:
             qubits, _ = self.qubits_of(init.operand, context)
             self._measure_pairs(qubits, list(register.indices), init.token, context)
         elif init is not None:
-            value = self.evaluator.value(init, context.scope)
-            if value not in (0, False) and value != "0" * size:
-                raise init.token.error("bits start at 0; other initial values are not supported")
+            self.initial_bits(list(register.indices), init, context)
+
+    def initial_bits(self, clbits: list, init, context) -> None:
+        """A bit declaration's value: a store, unless it is the zero bits start with."""
+        if isinstance(init, Literal) and isinstance(init.value, str) and (
+                len(init.value) != len(clbits) or set(init.value) - {"0", "1"}):
+            raise init.token.error(f'"{init.value}" is not a bit string of length {len(clbits)}')
+        dynamic = self.runtime_expr(init, context)
+        if dynamic is None and self._constant(init, context).value in (0, False):
+            return
+        self.store_bits(clbits, init, context, init.token)
 
     def _assign(self, statement: Assign, context) -> None:
         target = statement.target
@@ -149,8 +163,12 @@ class Symbols:
                 target.name in self.cregs or self.alias(target.name, context, "bits") is not None):
             return self.assign_bits(target, value, context)
         if target.name in self.cregs or self.alias(target.name, context, "bits") is not None:
-            raise statement.token.error("classical arithmetic on bits is not supported (bits can only "
-                                        "receive measurements)")
+            clbits, _ = self.clbits_of(target, context)
+            if statement.op != "=":
+                read = Name(target.token) if target.index is None else Index(target.token, target.name, target.index)
+                read = Call(target.token, "uint", [read])     # the bits themselves (an angle[n] reads as an angle)
+                value = Binary(statement.token, statement.op[:-1], read, value)
+            return self.store_bits(clbits, value, context, statement.token)
         variable = context.scope.lookup(target.name)
         if variable is None:
             raise target.token.error(f"unknown variable '{target.name}'")

@@ -22,29 +22,52 @@ from qfusion.qec.noise import parse
 
 
 def repetition_code(distance: int, rounds: int, *, basis: str = "Z", noise=None) -> Circuit:
-    """The bit-flip repetition code of ``distance`` data qubits (any ``distance`` >= 2), Z memory."""
+    """The bit-flip repetition code of ``distance`` data qubits (any ``distance`` >= 2), Z memory.
+
+    >>> c = repetition_code(3, rounds=2, noise="sd6:0.01")
+    >>> c.num_qubits, c.num_detectors, c.num_observables
+    (5, 6, 1)
+    """
     return memory_circuit(layouts.repetition_layout(distance), rounds, basis, parse(noise))
 
 
 def surface_code(distance: int, rounds: int, basis: str = "Z", rotated: bool = True, *, noise=None) -> Circuit:
-    """The rotated (``d^2`` data qubits) or unrotated surface code memory in ``basis`` "Z" or "X"."""
+    """The rotated (``d^2`` data qubits) or unrotated surface code memory in ``basis`` "Z" or "X".
+
+    >>> surface_code(3, rounds=2).num_qubits, surface_code(3, rounds=2, rotated=False).num_qubits
+    (17, 25)
+    """
     layout = layouts.rotated_surface_layout(distance) if rotated else layouts.unrotated_surface_layout(distance)
     return memory_circuit(layout, rounds, basis, parse(noise))
 
 
 def color_code(distance: int, rounds: int, basis: str = "Z", *, noise=None) -> Circuit:
     """The triangular 6.6.6 color code, X and Z stabilizers of each plaquette measured every round
-    (decode it with ``decoder="bposd"``: its errors trigger three detectors)."""
+    (decode it with ``decoder="bposd"``: its errors trigger three detectors).
+
+    >>> c = color_code(3, rounds=1)
+    >>> c.num_qubits, c.num_observables
+    (13, 1)
+    """
     return memory_circuit(layouts.color_layout(distance), rounds, basis, parse(noise))
 
 
 def steane_code(rounds: int = 1, basis: str = "Z", *, noise=None) -> Circuit:
-    """Steane's [[7,1,3]] code (the distance-3 color code)."""
+    """Steane's [[7,1,3]] code (the distance-3 color code).
+
+    >>> c = steane_code(rounds=1, noise="sd6:0.001")
+    >>> c.num_qubits, c.num_detectors
+    (13, 6)
+    """
     return memory_circuit(layouts.color_layout(3), rounds, basis, parse(noise))
 
 
 def shor_code(rounds: int = 1, basis: str = "Z", *, noise=None) -> Circuit:
-    """Shor's [[9,1,3]] code."""
+    """Shor's [[9,1,3]] code.
+
+    >>> shor_code(rounds=2).num_qubits
+    17
+    """
     return memory_circuit(layouts.shor_layout(), rounds, basis, parse(noise))
 
 
@@ -54,7 +77,15 @@ CODES = {"repetition": repetition_code, "surface": surface_code, "unrotated_surf
 
 
 def build(code: str, distance: int, rounds: int, basis: str = "Z", noise=None) -> Circuit:
-    """A code by name (``"repetition"``, ``"surface"``, ``"unrotated_surface"``, ``"color"``, ``"steane"``, ``"shor"``)."""
+    """A code by name (``"repetition"``, ``"surface"``, ``"unrotated_surface"``, ``"color"``, ``"steane"``, ``"shor"``).
+
+    >>> build("surface", 3, 2).num_detectors == surface_code(3, 2).num_detectors
+    True
+    >>> build("toric", 3, 2)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: unknown code 'toric'; codes: repetition, surface, unrotated_surface, color, steane, shor
+    """
     if code == "steane":
         return steane_code(rounds, basis, noise=noise)
     if code == "shor":

@@ -24,8 +24,16 @@ DECODERS = ("pymatching", "bposd")
 
 
 def dem_matrices(dem):
-    """``(check, observables, priors)``: sparse 0/1 matrices (detectors x errors, observables x errors)
-    and each error mechanism's probability, from a ``stim.DetectorErrorModel`` (merged where equal)."""
+    r"""``(check, observables, priors)``: sparse 0/1 matrices (detectors x errors, observables x errors)
+    and each error mechanism's probability, from a ``stim.DetectorErrorModel`` (merged where equal).
+
+    >>> import stim
+    >>> dem = stim.DetectorErrorModel("error(0.1) D0 L0\nerror(0.2) D0 D1\nerror(0.1) D0 L0")
+    >>> check, observables, priors = dem_matrices(dem)  # the two equal mechanisms merge: 0.1 (+) 0.1
+    >>> check.toarray(), observables.toarray(), priors.round(6)
+    (array([[1, 1],
+           [0, 1]], dtype=uint8), array([[1, 0]], dtype=uint8), array([0.18, 0.2 ]))
+    """
     from scipy.sparse import csc_matrix
     columns: dict[tuple, float] = {}
     for inst in dem.flattened():
@@ -55,16 +63,39 @@ def dem_matrices(dem):
 
 
 class BpOsdDecoder:
-    """A sinter decoder (duck-typed as ``sinter.Decoder``) running ldpc's BP-OSD with ``max_iter``
-    BP iterations and OSD of ``osd_order``; a plain class, so sinter's workers can pickle it."""
+    r"""A sinter decoder (duck-typed as ``sinter.Decoder``) running ldpc's BP-OSD with ``max_iter``
+    BP iterations and OSD of ``osd_order``; a plain class, so sinter's workers can pickle it.
+
+    >>> import stim
+    >>> dem = stim.DetectorErrorModel("error(0.1) D0 L0\nerror(0.1) D0 D1\nerror(0.1) D1")
+    >>> compiled = BpOsdDecoder(max_iter=10, osd_order=2).compile_decoder_for_dem(dem=dem)
+    >>> compiled.decode(np.array([[1, 0], [0, 1], [0, 0]], dtype=bool)).ravel().tolist()
+    [True, False, False]
+    """
 
     def __init__(self, max_iter: int = 30, osd_order: int = 7, osd_method: str = "osd_cs"):
         self.max_iter, self.osd_order, self.osd_method = max_iter, osd_order, osd_method
 
     def compile_decoder_for_dem(self, *, dem):
+        """The decoder for ``dem``, as sinter calls it: an object with ``decode_shots_bit_packed``.
+
+
+        >>> import stim
+        >>> compiled = BpOsdDecoder().compile_decoder_for_dem(dem=stim.DetectorErrorModel("error(0.1) D0 L0"))
+        >>> compiled.decode_shots_bit_packed(bit_packed_detection_event_data=np.array([[1], [0]], dtype=np.uint8)).tolist()
+        [[1], [0]]
+        """
         return _CompiledBpOsd(dem, self.max_iter, self.osd_order, self.osd_method)
 
     def decode_via_files(self, **kwargs):
+        """Not supported: sinter uses :meth:`compile_decoder_for_dem` when a decoder has it.
+
+
+        >>> BpOsdDecoder().decode_via_files()
+        Traceback (most recent call last):
+            ...
+        NotImplementedError: BpOsdDecoder decodes in memory (compile_decoder_for_dem)
+        """
         raise NotImplementedError("BpOsdDecoder decodes in memory (compile_decoder_for_dem)")
 
 
@@ -76,9 +107,14 @@ class _CompiledBpOsd:
         self.num_detectors = dem.num_detectors
         # a noiseless circuit's model has no error mechanism: ldpc crashes (SIGSEGV) on a check matrix
         # without columns, and with no error there is nothing that could flip an observable
-        self.decoder = None if self.check.shape[1] == 0 else ldpc.BpOsdDecoder(
-            self.check, error_channel=list(np.clip(priors, 1e-12, 0.5)), max_iter=max_iter,
-            bp_method="minimum_sum", osd_method=osd_method, osd_order=osd_order)
+        self.decoder = None
+        if self.check.shape[1]:
+            # OSD searches the columns outside an information set: n - rank of them. ldpc 2.4 reads past
+            # its arrays (SIGSEGV) when osd_order exceeds that count and none is free (full column rank)
+            free = self.check.shape[1] - int(import_optional("ldpc.mod2", "BP-OSD decoding").rank(self.check))
+            self.decoder = ldpc.BpOsdDecoder(self.check, error_channel=list(np.clip(priors, 1e-12, 0.5)),
+                                             max_iter=max_iter, bp_method="minimum_sum", osd_method=osd_method,
+                                             osd_order=min(osd_order, free))
 
     def decode_shots_bit_packed(self, *, bit_packed_detection_event_data: np.ndarray) -> np.ndarray:
         syndromes = np.unpackbits(bit_packed_detection_event_data, axis=1, bitorder="little")[:, :self.num_detectors]
@@ -95,7 +131,13 @@ class _CompiledBpOsd:
 
 
 def compile_decoder(name: str, dem):
-    """An object with ``decode(detection_events) -> predicted observables`` (booleans, one row per shot)."""
+    r"""An object with ``decode(detection_events) -> predicted observables`` (booleans, one row per shot).
+
+    >>> import stim
+    >>> dem = stim.DetectorErrorModel("error(0.1) D0 L0\nerror(0.1) D0 D1\nerror(0.1) D1")
+    >>> compile_decoder("pymatching", dem).decode(np.array([[1, 0], [1, 1]], dtype=bool)).ravel().tolist()
+    [True, False]
+    """
     if name == "pymatching":
         pymatching = import_optional("pymatching", "matching decoding")
         matching = pymatching.Matching.from_detector_error_model(dem)
@@ -114,5 +156,9 @@ class _Matching:
 
 
 def custom_decoders() -> dict:
-    """The decoders sinter does not know by itself, for ``sinter.collect(custom_decoders=...)``."""
+    """The decoders sinter does not know by itself, for ``sinter.collect(custom_decoders=...)``.
+
+    >>> sorted(custom_decoders())
+    ['bposd']
+    """
     return {"bposd": BpOsdDecoder()}

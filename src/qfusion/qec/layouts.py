@@ -20,7 +20,11 @@ from qfusion.errors import CircuitError
 
 @dataclass(frozen=True)
 class Stabilizer:
-    """One stabilizer: measured on ``ancilla`` (an index into the layout's qubits), ``basis`` X or Z."""
+    """One stabilizer: measured on ``ancilla`` (an index into the layout's qubits), ``basis`` X or Z.
+
+    >>> repetition_layout(3).stabilizers[0]
+    Stabilizer(ancilla=3, basis='Z', support=(0, 1))
+    """
     ancilla: int
     basis: str
     support: tuple[int, ...]
@@ -28,7 +32,12 @@ class Stabilizer:
 
 @dataclass(frozen=True)
 class Layout:
-    """Qubits ``0..len(data)-1`` are data, the rest ancillas; ``coords`` for every qubit."""
+    """Qubits ``0..len(data)-1`` are data, the rest ancillas; ``coords`` for every qubit.
+
+    >>> layout = repetition_layout(3)
+    >>> layout.name, layout.data, layout.ancillas, layout.cx_layers
+    ('repetition', (0, 1, 2), (3, 4), (((0, 3), (1, 4)), ((1, 3), (2, 4))))
+    """
     name: str
     distance: int
     coords: tuple[tuple[float, ...], ...]
@@ -39,15 +48,35 @@ class Layout:
 
     @property
     def num_qubits(self) -> int:
+        """Data and ancilla qubits together.
+
+
+        >>> rotated_surface_layout(3).num_qubits
+        17
+        """
         return len(self.coords)
 
     @property
     def ancillas(self) -> tuple[int, ...]:
+        """The ancilla of each stabilizer, in stabilizer order.
+
+
+        >>> repetition_layout(4).ancillas
+        (4, 5, 6)
+        """
         return tuple(s.ancilla for s in self.stabilizers)
 
 
 def check_distance(distance, minimum: int = 2, odd: bool = True) -> int:
-    """``distance`` as an int, or a :class:`CircuitError` saying what it must be."""
+    """``distance`` as an int, or a :class:`CircuitError` saying what it must be.
+
+    >>> check_distance(3)
+    3
+    >>> check_distance(4)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: distance must be an odd integer >= 3, got 4
+    """
     if isinstance(distance, bool) or int(distance) != distance or distance < minimum or (odd and distance % 2 == 0):
         rule = f"an odd integer >= {max(minimum, 3) if odd else minimum}" if odd else f"an integer >= {minimum}"
         raise CircuitError(f"distance must be {rule}, got {distance!r}")
@@ -75,7 +104,12 @@ def _interleaved(name, distance, data_coords, ancilla_coords, orders, logicals) 
 
 
 def rotated_surface_layout(distance: int) -> Layout:
-    """The rotated surface code of stim's ``surface_code:rotated_memory_*``: data at odd coordinates."""
+    """The rotated surface code of stim's ``surface_code:rotated_memory_*``: data at odd coordinates.
+
+    >>> layout = rotated_surface_layout(5)
+    >>> len(layout.data), len(layout.stabilizers), layout.coords[0]
+    (25, 24, (1, 1))
+    """
     d = check_distance(distance)
     data = [(2 * i + 1, 2 * j + 1) for j in range(d) for i in range(d)]
     ancillas = []
@@ -91,7 +125,12 @@ def rotated_surface_layout(distance: int) -> Layout:
 
 
 def unrotated_surface_layout(distance: int) -> Layout:
-    """The unrotated (planar) surface code of stim's ``surface_code:unrotated_memory_*``."""
+    """The unrotated (planar) surface code of stim's ``surface_code:unrotated_memory_*``.
+
+    >>> layout = unrotated_surface_layout(3)
+    >>> len(layout.data), len(layout.stabilizers)
+    (13, 12)
+    """
     d = check_distance(distance)
     size = 2 * d - 1
     data = [(x, y) for y in range(size) for x in range(size) if (x + y) % 2 == 0]
@@ -103,7 +142,12 @@ def unrotated_surface_layout(distance: int) -> Layout:
 
 def css_layout(name: str, distance: int, data_coords, stabilizers, logicals, ancilla_coords=None) -> Layout:
     """A CSS code from ``stabilizers`` (``(basis, support)`` pairs): Z ones measured first, then X ones,
-    each in greedily packed CNOT layers; an ancilla sits at its support's centre unless given."""
+    each in greedily packed CNOT layers; an ancilla sits at its support's centre unless given.
+
+    >>> layout = css_layout("pair", 1, [(0, 0), (2, 0)], [("Z", (0, 1))], {"Z": (0,), "X": (0, 1)})
+    >>> layout.stabilizers, layout.coords
+    ((Stabilizer(ancilla=2, basis='Z', support=(0, 1)),), ((0, 0), (2, 0), (1.0, 0.0)))
+    """
     n = len(data_coords)
     coords = list(data_coords)
     measured, layers = [], []
@@ -132,7 +176,11 @@ def _centre(points) -> tuple[float, ...]:
 
 
 def repetition_layout(distance: int) -> Layout:
-    """The bit-flip repetition code: ``Z_i Z_{i+1}`` stabilizers between neighbouring data qubits."""
+    """The bit-flip repetition code: ``Z_i Z_{i+1}`` stabilizers between neighbouring data qubits.
+
+    >>> [s.support for s in repetition_layout(3).stabilizers]
+    [(0, 1), (1, 2)]
+    """
     d = check_distance(distance, odd=False)
     data = [(2 * i,) for i in range(d)]
     stabilizers = [("Z", (i, i + 1)) for i in range(d - 1)]
@@ -142,7 +190,12 @@ def repetition_layout(distance: int) -> Layout:
 
 def color_layout(distance: int) -> Layout:
     """The triangular 6.6.6 color code (the lattice of stim's ``color_code:memory_xyz``): each
-    plaquette measured as an X and a Z stabilizer; logicals on every data qubit."""
+    plaquette measured as an X and a Z stabilizer; logicals on every data qubit.
+
+    >>> layout = color_layout(3)
+    >>> len(layout.data), sorted({s.basis for s in layout.stabilizers}), len(layout.stabilizers)
+    (7, ['X', 'Z'], 6)
+    """
     from qfusion._optional import import_optional
     stim = import_optional("stim", "the color code's lattice")
     d = check_distance(distance)
@@ -169,7 +222,12 @@ def color_layout(distance: int) -> Layout:
 
 
 def shor_layout() -> Layout:
-    """Shor's nine-qubit code: ``ZZ`` pairs in each block of three, ``X^6`` across neighbouring blocks."""
+    """Shor's nine-qubit code: ``ZZ`` pairs in each block of three, ``X^6`` across neighbouring blocks.
+
+    >>> layout = shor_layout()
+    >>> len(layout.data), [s.basis for s in layout.stabilizers]
+    (9, ['Z', 'Z', 'Z', 'Z', 'Z', 'Z', 'X', 'X'])
+    """
     data = [(x, y) for y in range(3) for x in range(3)]
     stabilizers = [("Z", (3 * b + i, 3 * b + i + 1)) for b in range(3) for i in range(2)]
     stabilizers += [("X", tuple(range(3 * b, 3 * b + 6))) for b in range(2)]

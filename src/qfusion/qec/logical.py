@@ -52,7 +52,12 @@ def _pair(layout: Layout) -> tuple[Layout, dict, list]:
 
 
 def transversal_cnot(distance: int, rounds: int = 1, basis: str = "Z", *, noise=None) -> Circuit:
-    """Two distance-``distance`` rotated patches, ``rounds`` rounds, a transversal CNOT, ``rounds`` rounds."""
+    """Two distance-``distance`` rotated patches, ``rounds`` rounds, a transversal CNOT, ``rounds`` rounds.
+
+    >>> c = transversal_cnot(3, rounds=1)
+    >>> c.num_qubits, c.num_observables, c.count_ops()["cx"] > 9
+    (34, 2, True)
+    """
     rounds = check_rounds(rounds)
     layout, twins, pairs = _pair(rotated_surface_layout(distance))
     builder = _Builder(layout, parse(noise) or _noiseless(), str(basis).upper())

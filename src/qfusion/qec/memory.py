@@ -27,6 +27,16 @@ _H, _CX = StandardGate("h"), StandardGate("cx")
 
 
 def check_rounds(rounds) -> int:
+    """``rounds`` as an int, or a :class:`~qfusion.errors.CircuitError` saying it must be a positive integer.
+
+
+    >>> check_rounds(3)
+    3
+    >>> check_rounds(0)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: rounds must be a positive integer, got 0
+    """
     if isinstance(rounds, bool) or int(rounds) != rounds or rounds < 1:
         raise CircuitError(f"rounds must be a positive integer, got {rounds!r}")
     return int(rounds)

@@ -46,7 +46,15 @@ class CircuitNoise:
     with measurements or resets (``None``: ``idle``); ``data`` before each round on the data;
     ``data_channel`` ``"depolarizing"`` or ``"bit_flip"`` (X errors only); ``erasure1``/``erasure2``
     heralded erasure after 1-/2-qubit gates; ``durations`` (``"1q"``, ``"2q"``, ``"measure"``,
-    ``"reset"`` in s) with ``t1``, ``t2`` for idle relaxation over each layer instead of ``idle``."""
+    ``"reset"`` in s) with ``t1``, ``t2`` for idle relaxation over each layer instead of ``idle``.
+
+    >>> CircuitNoise(p2=0.01, measure=0.02)
+    CircuitNoise(p2=0.01, measure=0.02)
+    >>> CircuitNoise(p1=1.5)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.NoiseError: circuit noise p1 must be a probability in [0, 1], got 1.5
+    """
     p1: float = 0.0
     p2: float = 0.0
     idle: float = 0.0
@@ -78,7 +86,14 @@ class CircuitNoise:
         return f"CircuitNoise({', '.join(shown)})"
 
     def idle_pauli(self, duration: float, during_measurement: bool) -> dict[str, float] | float:
-        """Idle noise of one layer: a ``DEPOLARIZE1`` probability, or Pauli probabilities of relaxation."""
+        """Idle noise of one layer: a ``DEPOLARIZE1`` probability, or Pauli probabilities of relaxation.
+
+        >>> SI1000(0.001).idle_pauli(1e-7, during_measurement=True), SD6(0.001).idle_pauli(1e-7, during_measurement=False)
+        (0.002, 0.001)
+        >>> relax = CircuitNoise(durations={"1q": 2e-8, "2q": 4e-8, "measure": 5e-7, "reset": 5e-7}, t1=1e-4, t2=1e-4)
+        >>> sorted(relax.idle_pauli(1e-6, during_measurement=False))
+        ['I', 'X', 'Y', 'Z']
+        """
         if self.durations is None:
             return self.idle_measure if during_measurement and self.idle_measure is not None else self.idle
         from qfusion.interop._stim_gates import pauli_twirl
@@ -89,13 +104,21 @@ class CircuitNoise:
 
 
 def SD6(p: float) -> CircuitNoise:  # noqa: N802 - the name in the literature
-    """Standard depolarizing circuit noise of strength ``p`` (see the module notes)."""
+    """Standard depolarizing circuit noise of strength ``p`` (see the module notes).
+
+    >>> SD6(0.01).p2, SD6(0.01).measure
+    (0.01, 0.01)
+    """
     p = _check_p(p, "SD6 p")
     return CircuitNoise(p1=p, p2=p, idle=p, reset=p, measure=p, name="SD6")
 
 
 def SI1000(p: float) -> CircuitNoise:  # noqa: N802
-    """Superconducting-inspired circuit noise of strength ``p`` (see the module notes)."""
+    """Superconducting-inspired circuit noise of strength ``p`` (see the module notes).
+
+    >>> SI1000(0.01)
+    CircuitNoise(p1=0.001, p2=0.01, idle=0.001, reset=0.02, measure=0.05, idle_measure=0.02)
+    """
     p = _check_p(p, "SI1000 p")
     if 5 * p > 1:
         raise NoiseError(f"SI1000 flips measurements with 5p; p={p!r} makes that more than 1")
@@ -103,12 +126,20 @@ def SI1000(p: float) -> CircuitNoise:  # noqa: N802
 
 
 def code_capacity(p: float, channel: str = "depolarizing") -> CircuitNoise:
-    """Noise on the data qubits alone (``"depolarizing"`` or ``"bit_flip"``); measure with ``rounds=1``."""
+    """Noise on the data qubits alone (``"depolarizing"`` or ``"bit_flip"``); measure with ``rounds=1``.
+
+    >>> code_capacity(0.05, "bit_flip")
+    CircuitNoise(data=0.05, data_channel='bit_flip')
+    """
     return CircuitNoise(data=_check_p(p, "code-capacity p"), data_channel=channel, name="code_capacity")
 
 
 def phenomenological(p: float, channel: str = "depolarizing") -> CircuitNoise:
-    """Data noise ``p`` before every round and measurement flips ``p``; gates are perfect."""
+    """Data noise ``p`` before every round and measurement flips ``p``; gates are perfect.
+
+    >>> phenomenological(0.01)
+    CircuitNoise(measure=0.01, data=0.01)
+    """
     p = _check_p(p, "phenomenological p")
     return CircuitNoise(data=p, data_channel=channel, measure=p, name="phenomenological")
 

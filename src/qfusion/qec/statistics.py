@@ -24,7 +24,13 @@ _BATCH = 50_000
 
 @dataclass(frozen=True)
 class LogicalErrorRate:
-    """``errors`` of ``shots`` decoded wrongly; ``rate`` with its Wilson score interval at ``confidence``."""
+    """``errors`` of ``shots`` decoded wrongly; ``rate`` with its Wilson score interval at ``confidence``.
+
+    >>> from qfusion.qec.codes import repetition_code
+    >>> result = logical_error_rate(repetition_code(3, rounds=1, noise="code_capacity:0.1"), shots=1000, seed=1)
+    >>> result.shots, result.decoder, result.ci_low < result.rate < result.ci_high
+    (1000, 'pymatching', True)
+    """
     errors: int
     shots: int
     rate: float
@@ -35,7 +41,12 @@ class LogicalErrorRate:
     confidence: float = 0.95
 
     def per_round(self, rounds: int) -> float:
-        """The logical error rate per round, ``(1 - (1 - 2 rate)^(1/rounds)) / 2``."""
+        """The logical error rate per round, ``(1 - (1 - 2 rate)^(1/rounds)) / 2``.
+
+        >>> result = LogicalErrorRate(errors=19, shots=100, rate=0.19, ci_low=0.12, ci_high=0.28, decoder="pymatching", seconds=0.0)
+        >>> round(result.per_round(3), 6)  # (1 - 0.62 ** (1/3)) / 2
+        0.073649
+        """
         return per_round(self.rate, rounds)
 
     def __repr__(self) -> str:
@@ -73,7 +84,14 @@ def _normal_quantile(q: float) -> float:
 
 
 def as_stim(circuit):
-    """A ``stim.Circuit`` for a qfusion circuit (converted) or a stim one (as it is)."""
+    """A ``stim.Circuit`` for a qfusion circuit (converted) or a stim one (as it is).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.qec.codes import repetition_code
+    >>> converted = as_stim(repetition_code(3, rounds=1))
+    >>> type(converted).__name__, converted.num_detectors, as_stim(converted) is converted
+    ('Circuit', 4, True)
+    """
     stim = import_optional("stim", "error-correction sampling")
     if isinstance(circuit, stim.Circuit):
         return circuit
@@ -88,7 +106,13 @@ def as_stim(circuit):
 
 
 def detector_error_model(circuit):
-    """The circuit's ``stim.DetectorErrorModel``, errors decomposed into graph-like parts where possible."""
+    """The circuit's ``stim.DetectorErrorModel``, errors decomposed into graph-like parts where possible.
+
+    >>> from qfusion.qec.codes import repetition_code
+    >>> dem = detector_error_model(repetition_code(3, rounds=1, noise="code_capacity:0.1"))
+    >>> dem.num_detectors, dem.num_observables, dem.num_errors
+    (4, 1, 3)
+    """
     stim_circuit = as_stim(circuit)
     try:
         return stim_circuit.detector_error_model(decompose_errors=True, approximate_disjoint_errors=True)
@@ -101,7 +125,14 @@ def logical_error_rate(circuit, *, shots: int = 100_000, max_errors: int | None 
                        confidence: float = 0.95) -> LogicalErrorRate:
     """Sample ``shots`` shots (fewer once ``max_errors`` logical errors are seen), decode each with
     ``decoder`` (``"pymatching"`` or ``"bposd"``), count wrong observables. ``workers > 1`` collects
-    with sinter in that many processes (``seed`` then does not fix the result)."""
+    with sinter in that many processes (``seed`` then does not fix the result).
+
+    >>> from qfusion.qec.codes import repetition_code
+    >>> circuit = repetition_code(5, rounds=1, noise="code_capacity:0.05")
+    >>> logical_error_rate(circuit, shots=2000, seed=3).errors < logical_error_rate(
+    ...     repetition_code(3, rounds=1, noise="code_capacity:0.05"), shots=2000, seed=3).errors
+    True
+    """
     shots = _positive(shots, "shots")
     if max_errors is not None:
         max_errors = _positive(max_errors, "max_errors")

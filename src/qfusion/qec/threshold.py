@@ -27,7 +27,12 @@ from qfusion.qec.statistics import detector_error_model, per_round, wilson_inter
 
 @dataclass(frozen=True)
 class ThresholdRow:
-    """One task's statistics: ``rate`` per shot, ``per_round`` per round, Wilson interval of ``rate``."""
+    """One task's statistics: ``rate`` per shot, ``per_round`` per round, Wilson interval of ``rate``.
+
+    >>> row = ThresholdRow("surface", 3, 0.01, 3, 1000, 30, 0.03, 0.02, 0.04, 0.0102, 0.5)
+    >>> row.distance, row.p, row.per_round
+    (3, 0.01, 0.0102)
+    """
     code: str
     distance: int
     p: float
@@ -44,7 +49,14 @@ class ThresholdRow:
 @dataclass(frozen=True)
 class ThresholdResult:
     """The table (``rows``), the fitted ``threshold`` (None when the curves do not cross in range) and
-    ``suppression`` (``{p: Λ}``)."""
+    ``suppression`` (``{p: Λ}``).
+
+    >>> rows = (ThresholdRow("surface", 3, 0.01, 3, 1000, 30, 0.03, 0.02, 0.04, 0.0102, 0.5),)
+    >>> ThresholdResult(rows, None)
+          code   d         p rounds     shots  errors  per round
+       surface   3      0.01      3      1000      30  1.020e-02
+    threshold: none in range; Λ: -
+    """
     rows: tuple[ThresholdRow, ...]
     threshold: float | None
     suppression: dict = field(default_factory=dict)
@@ -60,7 +72,12 @@ class ThresholdResult:
         return "\n".join(lines + [f"threshold: {shown}; Λ: {lambdas or '-'}"])
 
     def to_dicts(self) -> list[dict]:
-        """The rows as dicts (for JSON, pandas)."""
+        """The rows as dicts (for JSON, pandas).
+
+        >>> rows = (ThresholdRow("surface", 3, 0.01, 3, 1000, 30, 0.03, 0.02, 0.04, 0.0102, 0.5),)
+        >>> ThresholdResult(rows, None).to_dicts()[0]["errors"]
+        30
+        """
         return [dict(r.__dict__) for r in self.rows]
 
 
@@ -86,7 +103,13 @@ def threshold(code: str, distances, ps, *, noise: str = "sd6", rounds=None, basi
     ``"code_capacity"``, ``"bit_flip"``, ``"phenomenological"``, or ``"device:NAME"`` where p scales the
     device's errors) for ``rounds`` rounds (default: the distance); ``resume`` is a CSV that finished
     tasks are read from and new ones saved to; ``progress`` shows a bar. Tasks run in ``workers`` processes
-    with sinter, or on a Dask cluster when ``client`` (a ``dask.distributed.Client``) is given."""
+    with sinter, or on a Dask cluster when ``client`` (a ``dask.distributed.Client``) is given.
+
+    >>> threshold("surface", [3, 5], [0.01], decoder="magic")  # checked before anything runs
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.QfusionError: unknown decoder 'magic'; decoders: pymatching, bposd
+    """
     sinter = import_optional("sinter", "threshold studies")
     distances, ps = [int(d) for d in distances], [float(p) for p in ps]
     if not distances or not ps:
@@ -144,7 +167,14 @@ def _curves(rows) -> dict[int, dict[float, float]]:
 
 
 def fit_threshold(rows) -> float | None:
-    """Where the per-round rates of consecutive distances cross (log-log interpolation), averaged."""
+    """Where the per-round rates of consecutive distances cross (log-log interpolation), averaged.
+
+    >>> def row(d, p, per_round):
+    ...     return ThresholdRow("surface", d, p, 1, 1000, 10, per_round, 0, 0, per_round, 0.0)
+    >>> rows = [row(3, 0.01, 0.02), row(3, 0.1, 0.2), row(5, 0.01, 0.01), row(5, 0.1, 0.4)]
+    >>> round(fit_threshold(rows), 6)  # the d=5 curve crosses the d=3 one between 0.01 and 0.1
+    0.031623
+    """
     curves = _curves(rows)
     distances = sorted(curves)
     crossings = []
@@ -160,7 +190,13 @@ def fit_threshold(rows) -> float | None:
 
 
 def suppression(rows) -> dict[float, float]:
-    """``{p: Λ}``: how much each 2 steps of distance divide the per-round logical error rate."""
+    """``{p: Λ}``: how much each 2 steps of distance divide the per-round logical error rate.
+
+    >>> def row(d, p, per_round):
+    ...     return ThresholdRow("surface", d, p, 1, 1000, 10, per_round, 0, 0, per_round, 0.0)
+    >>> suppression([row(3, 0.001, 0.01), row(5, 0.001, 0.0025)])  # d 3 -> 5 divides the rate by 4
+    {0.001: 4.0}
+    """
     curves = _curves(rows)
     distances = sorted(curves)
     out = {}
@@ -174,7 +210,15 @@ def suppression(rows) -> dict[float, float]:
 
 def plot_threshold(result: ThresholdResult, ax=None, filename=None):
     """Per-round logical error rate against p, one line per distance, with the Wilson intervals and the
-    fitted threshold; returns the matplotlib Figure (saved to ``filename`` when given)."""
+    fitted threshold; returns the matplotlib Figure (saved to ``filename`` when given).
+
+    >>> def row(d, p, per_round):
+    ...     return ThresholdRow("surface", d, p, 1, 1000, 10, per_round, per_round / 2, 2 * per_round, per_round, 0.0)
+    >>> result = ThresholdResult((row(3, 0.01, 0.02), row(5, 0.01, 0.01)), None)
+    >>> figure = plot_threshold(result)
+    >>> [line.get_label() for line in figure.axes[0].containers]
+    ['d=3', 'd=5']
+    """
     import_optional("matplotlib", "plots")
     import matplotlib.pyplot as plt
     figure = ax.figure if ax is not None else plt.figure(figsize=(5, 4))

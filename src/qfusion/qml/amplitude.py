@@ -28,7 +28,12 @@ from qfusion.qml.feature_maps import FeatureMap, parameter_vector
 class AmplitudeEmbedding(FeatureMap):
     """PennyLane's ``AmplitudeEmbedding``: features padded with ``pad_with`` (when given) to ``2**n``
     and normalised (``normalize=True``; otherwise rows must have norm 1). ``method`` is
-    ``"circuit"`` (the Möttönen state preparation) or ``"direct"`` (start states on simulators)."""
+    ``"circuit"`` (the Möttönen state preparation) or ``"direct"`` (start states on simulators).
+
+    >>> fm = AmplitudeEmbedding(3, pad_with=0.0)  # 3 features padded to 4 amplitudes on 2 qubits
+    >>> fm.num_qubits, fm.amplitudes(np.array([[3.0, 0.0, 4.0]])).round(6)
+    (2, array([[0.6, 0. , 0.8, 0. ]]))
+    """
 
     _shown = ("num_qubits", "method")
 
@@ -49,10 +54,21 @@ class AmplitudeEmbedding(FeatureMap):
 
     @property
     def simulated_circuit(self) -> Circuit:
+        """The circuit run after the amplitudes are loaded as start states (none of its own gates by default).
+
+
+        >>> AmplitudeEmbedding(4).simulated_circuit.count_ops()
+        {}
+        """
         return Circuit(self.num_qubits) if self.method == "direct" else self.circuit
 
     def amplitudes(self, X) -> np.ndarray:
-        """The padded, normalised rows of ``X``: ``(N, 2**num_qubits)``."""
+        """The padded, normalised rows of ``X``: ``(N, 2**num_qubits)``.
+
+        >>> AmplitudeEmbedding(2).amplitudes(np.array([[1.0, 1.0], [0.0, 2.0]])).round(6)
+        array([[0.707107, 0.707107],
+               [0.      , 1.      ]])
+        """
         X = self.check(X)
         dim = 2 ** self.num_qubits
         if X.shape[1] < dim:
@@ -65,15 +81,35 @@ class AmplitudeEmbedding(FeatureMap):
         return X / norms[:, None]
 
     def initial_states(self, X):
+        """The amplitudes as start states (``None`` with ``method="circuit"``, where gates prepare them).
+
+
+        >>> AmplitudeEmbedding(2).initial_states(np.array([[0.0, 1.0]])), AmplitudeEmbedding(2, method="circuit").initial_states(np.array([[0.0, 1.0]]))
+        (array([[0.+0.j, 1.+0.j]]), None)
+        """
         return self.amplitudes(X).astype(np.complex128) if self.method == "direct" else None
 
     def input_columns(self, X) -> dict[str, np.ndarray]:
+        """The rotation angles that prepare each row (``method="circuit"``); none when the amplitudes are loaded directly.
+
+
+        >>> sorted(AmplitudeEmbedding(2, method="circuit").input_columns(np.array([[0.0, 1.0]])))
+        ['theta[0]']
+        """
         if self.method == "direct":
             self.check(X)
             return {}
         return {p.name: v for p, v in zip(self.inputs, _gray_angles(self.amplitudes(X), self.num_qubits).T, strict=False)}
 
     def bind(self, x, weights=None) -> Circuit:
+        """The circuit preparing ``x`` (with ``weights`` bound, when the map has any).
+
+
+        >>> from qfusion.sim import simulate
+        >>> c = AmplitudeEmbedding(2).bind(np.array([0.6, 0.8]))
+        >>> np.asarray(simulate(c)).real.round(6)
+        array([0.6, 0.8])
+        """
         values = _gray_angles(self.amplitudes(np.asarray(x, dtype=float).reshape(1, -1)), self.num_qubits)[0]
         return self.circuit.bind({p.name: float(v) for p, v in zip(self.inputs, values, strict=False)})
 

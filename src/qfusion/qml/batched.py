@@ -109,6 +109,13 @@ class BatchedCircuit:
 
     Parameter values come as *columns*: ``{parameter name: array of N values}`` (or an ``(N, P)``
     array in :attr:`parameters` order). The circuit's global phase is left out.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> plan = BatchedCircuit(Circuit(1).rx(Parameter("t"), 0))
+    >>> (np.abs(plan.states(np.array([[0.0], [np.pi / 2], [np.pi]]))) ** 2).round(6)
+    array([[1. , 0. ],
+           [0.5, 0.5],
+           [0. , 1. ]])
     """
 
     def __init__(self, circuit: Circuit):
@@ -137,7 +144,14 @@ class BatchedCircuit:
 
     # -- parameter columns ---------------------------------------------------------------------
     def columns(self, params) -> tuple[dict[str, np.ndarray], int]:
-        """``(columns, N)`` from a mapping of name -> values or an ``(N, P)`` array."""
+        """``(columns, N)`` from a mapping of name -> values or an ``(N, P)`` array.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> plan = BatchedCircuit(Circuit(1).rx(Parameter("a"), 0).rz(Parameter("b"), 0))
+        >>> columns, count = plan.columns(np.array([[0.1, 0.2], [0.3, 0.4]]))
+        >>> {name: values.tolist() for name, values in columns.items()}, count
+        ({'a': [0.1, 0.3], 'b': [0.2, 0.4]}, 2)
+        """
         if isinstance(params, Mapping):
             columns = {(k.name if hasattr(k, "name") else str(k)): np.asarray(v, dtype=float).reshape(-1)
                        for k, v in params.items()}
@@ -162,7 +176,13 @@ class BatchedCircuit:
 
     # -- forward ---------------------------------------------------------------------------------
     def states(self, params=None, *, initial: np.ndarray | None = None) -> np.ndarray:
-        """The final states, shape ``(N, 2**num_qubits)`` complex128 (``initial``: ``(N, 2**n)`` start states)."""
+        """The final states, shape ``(N, 2**num_qubits)`` complex128 (``initial``: ``(N, 2**n)`` start states).
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> plan = BatchedCircuit(Circuit(1).ry(Parameter("t"), 0))
+        >>> plan.states({"t": np.array([np.pi])}, initial=np.array([[0.0, 1.0]])).real.round(6)  # ry(pi)|1> = -|0>
+        array([[-1.,  0.]])
+        """
         columns, count = self.columns(params if params is not None else {})
         count = len(initial) if initial is not None and not columns else count
         state = self._initial(count, initial)
@@ -197,6 +217,14 @@ class BatchedCircuit:
 
         ``observables`` are :class:`~qfusion.observables.PauliSum` s or labels; every parameter
         (or those named in ``wrt``) gets its per-row gradient, inputs and weights alike.
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> from qfusion.observables import PauliSum
+        >>> plan = BatchedCircuit(Circuit(1).ry(Parameter("t"), 0))
+        >>> values, grads = plan.vjp({"t": np.array([0.0, np.pi / 2])}, [PauliSum.from_label("Z")], np.ones((2, 1)))
+        >>> values.round(6), grads["t"].round(6) + 0.0  # cos t, -sin t
+        (array([[1.],
+               [0.]]), array([ 0., -1.]))
         """
         terms = [_as_terms(o, self.num_qubits) for o in observables]
 
@@ -211,7 +239,18 @@ class BatchedCircuit:
         """``(result, {name: (N,) d f / d name})`` for a real function ``f`` of the final states
         (summed over rows): ``adjoint(states)`` returns ``(result, lam)`` with
         ``lam = d f / d conj(state)`` (``H psi`` for ``f = <psi|H|psi>``,
-        ``d_b psi_b`` for ``f = sum_b d_b |psi_b|**2``)."""
+        ``d_b psi_b`` for ``f = sum_b d_b |psi_b|**2``).
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> plan = BatchedCircuit(Circuit(1).ry(Parameter("t"), 0))
+        >>> def population_of_one(states):  # f = sum |psi_1|^2 = sum sin^2(t/2); lambda = df/d(conj psi)
+        ...     lam = np.zeros_like(states)
+        ...     lam[:, 1] = states[:, 1]
+        ...     return float(np.sum(np.abs(states[:, 1]) ** 2)), lam
+        >>> result, grads = plan.gradient({"t": np.array([np.pi / 2])}, population_of_one)
+        >>> round(result, 6), grads["t"].round(6)  # sin^2(t/2), sin(t)/2
+        (0.5, array([0.5]))
+        """
         columns, count = self.columns(params)
         count = len(initial) if initial is not None and not columns else count
         keep = None if wrt is None else {w.name if hasattr(w, "name") else str(w) for w in wrt}
@@ -261,7 +300,14 @@ class BatchedCircuit:
 
     # -- forward tangents ------------------------------------------------------------------------
     def jacobian(self, params, wrt: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """``(states (N, D), d states / d wrt (N, K, D))`` by forward-mode sweeps (one tangent per name)."""
+        """``(states (N, D), d states / d wrt (N, K, D))`` by forward-mode sweeps (one tangent per name).
+
+        >>> from qfusion.circuit import Circuit, Parameter
+        >>> plan = BatchedCircuit(Circuit(1).ry(Parameter("t"), 0))
+        >>> states, tangents = plan.jacobian({"t": np.array([0.0])}, ["t"])
+        >>> states.real.round(6), tangents.real.round(6) + 0.0  # d/dt (cos t/2, sin t/2) = (0, 1/2) at 0
+        (array([[1., 0.]]), array([[[0. , 0.5]]]))
+        """
         columns, count = self.columns(params)
         wrt = [w.name if hasattr(w, "name") else str(w) for w in wrt]
         n, dim, k = self.num_qubits, 1 << self.num_qubits, len(wrt)

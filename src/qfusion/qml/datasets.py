@@ -49,7 +49,12 @@ def ad_hoc(training_size: int, test_size: int, n: int = 2, gap: float = 0.3, *, 
     class in ``[0, 2 pi)**n``, labelled by the sign of ``<Phi(x)|V^dagger Z^n V|Phi(x)>`` where it
     exceeds ``gap`` in magnitude (``|Phi(x)> = U(x) H U(x) H |0>``, the ZZ feature map's diagonal
     ``U``). Labels are 0 and 1 (``one_hot=True``: rows ``[1, 0]`` and ``[0, 1]``, as Qiskit's).
-    Points lie on Qiskit's grid for ``n <= 3`` and are uniform above."""
+    Points lie on Qiskit's grid for ``n <= 3`` and are uniform above.
+
+    >>> x_train, y_train, x_test, y_test = ad_hoc(4, 2, n=2, seed=0)
+    >>> x_train.shape, x_test.shape, sorted(set(y_train.tolist()))
+    ((8, 2), (4, 2), [0, 1])
+    """
     for name, value in (("training_size", training_size), ("test_size", test_size)):
         if int(value) != value or value < 0:
             raise DataError(f"{name} must be a whole number >= 0, got {value!r}")

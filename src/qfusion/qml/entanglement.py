@@ -21,7 +21,11 @@ NAMES = ("full", "linear", "reverse_linear", "circular", "pairwise")
 
 def pairs(num_qubits: int, size: int, entanglement) -> list[tuple[int, ...]]:
     """Qubit tuples of ``size`` for ``entanglement``: a name of :data:`NAMES` (as Qiskit's feature
-    maps read it) or an explicit list of tuples."""
+    maps read it) or an explicit list of tuples.
+
+    >>> pairs(4, 2, "linear"), pairs(3, 2, [(0, 2)])
+    ([(0, 1), (1, 2), (2, 3)], [(0, 2)])
+    """
     if size == 1:
         return [(q,) for q in range(num_qubits)]
     if not isinstance(entanglement, str):

@@ -40,7 +40,14 @@ def parameter_vector(name: str, length: int) -> tuple[Parameter, ...]:
 
 
 class FeatureMap:
-    """A data embedding: the circuit, its input and weight parameters, and how data fill the inputs."""
+    """A data embedding: the circuit, its input and weight parameters, and how data fill the inputs.
+
+    >>> from qfusion.circuit import Circuit
+    >>> x = parameter_vector("x", 1)
+    >>> fm = FeatureMap(Circuit(1).ry(x[0], 0), inputs=x)
+    >>> fm.num_qubits, fm.feature_dimension, fm.num_weights
+    (1, 1, 0)
+    """
 
     #: the keyword options shown by ``repr`` (subclasses list theirs)
     _shown: tuple[str, ...] = ()
@@ -53,10 +60,22 @@ class FeatureMap:
 
     @property
     def num_qubits(self) -> int:
+        """The circuit's qubits.
+
+
+        >>> ZZFeatureMap(3).num_qubits
+        3
+        """
         return self.circuit.num_qubits
 
     @property
     def num_weights(self) -> int:
+        """How many trainable weights the map has (0 for a fixed embedding).
+
+
+        >>> ZZFeatureMap(2).num_weights, DataReuploading(2, reps=1).num_weights
+        (0, 6)
+        """
         return len(self.weights)
 
     def __repr__(self) -> str:
@@ -64,25 +83,46 @@ class FeatureMap:
         return f"{type(self).__name__}({shown})"
 
     def check(self, X) -> np.ndarray:
-        """``X`` as a finite float array of shape ``(N, feature_dimension)``, or :class:`DataError`."""
+        """``X`` as a finite float array of shape ``(N, feature_dimension)``, or :class:`DataError`.
+
+        >>> ZZFeatureMap(2).check([[0.1, 0.2]])
+        array([[0.1, 0.2]])
+        """
         return check_features(X, self.feature_dimension, type(self).__name__)
 
     def input_columns(self, X) -> dict[str, np.ndarray]:
-        """``{input name: values}`` for the rows of ``X`` (the features themselves, for most maps)."""
+        """``{input name: values}`` for the rows of ``X`` (the features themselves, for most maps).
+
+        >>> {k: v.tolist() for k, v in ZFeatureMap(2).input_columns(np.array([[0.1, 0.2], [0.3, 0.4]])).items()}
+        {'x[0]': [0.1, 0.3], 'x[1]': [0.2, 0.4]}
+        """
         X = self.check(X)
         return {p.name: X[:, i] for i, p in enumerate(self.inputs)}
 
     def initial_states(self, X):
-        """Start states loaded directly (``None``: ``|0...0>``)."""
+        """Start states loaded directly (``None``: ``|0...0>``).
+
+        >>> ZZFeatureMap(2).initial_states(np.zeros((1, 2))) is None
+        True
+        """
         return None
 
     @property
     def simulated_circuit(self) -> Circuit:
-        """The circuit simulators run after :meth:`initial_states` (the whole :attr:`circuit` here)."""
+        """The circuit simulators run after :meth:`initial_states` (the whole :attr:`circuit` here).
+
+        >>> fm = ZZFeatureMap(2)
+        >>> fm.simulated_circuit is fm.circuit
+        True
+        """
         return self.circuit
 
     def columns(self, X, weights=None) -> dict[str, np.ndarray]:
-        """Every parameter's values for the rows of ``X``: inputs from the data, weights repeated."""
+        """Every parameter's values for the rows of ``X``: inputs from the data, weights repeated.
+
+        >>> sorted(AngleEmbedding(2).columns(np.array([[0.1, 0.2]])))
+        ['x[0]', 'x[1]']
+        """
         columns = self.input_columns(X)
         columns.update(self.weight_columns(weights, len(np.asarray(X))))
         return columns
@@ -101,7 +141,13 @@ class FeatureMap:
         return plan.states(self.columns(X, weights), initial=self.initial_states(X))
 
     def weight_columns(self, weights, count: int) -> dict[str, np.ndarray]:
-        """The weight values (a vector of :attr:`num_weights`) repeated for ``count`` rows."""
+        """The weight values (a vector of :attr:`num_weights`) repeated for ``count`` rows.
+
+        >>> fm = DataReuploading(1, reps=1)
+        >>> columns = fm.weight_columns(np.arange(fm.num_weights, dtype=float), 2)
+        >>> len(columns) == fm.num_weights, next(iter(columns.values())).shape
+        (True, (2,))
+        """
         weights = np.asarray(weights if weights is not None else np.zeros(0), dtype=float).reshape(-1)
         if len(weights) != self.num_weights:
             raise DataError(f"{type(self).__name__} has {self.num_weights} weights, got {len(weights)}")
@@ -119,7 +165,12 @@ class FeatureMap:
         return self.circuit.bind(values)
 
     def initial_weights(self, seed=None) -> np.ndarray:
-        """Random starting weights, uniform in ``[0, 2 pi)``."""
+        """Random starting weights, uniform in ``[0, 2 pi)``.
+
+        >>> weights = DataReuploading(2, reps=1).initial_weights(seed=0)
+        >>> weights.shape
+        (6,)
+        """
         return np.random.default_rng(seed).uniform(0, 2 * np.pi, self.num_weights)
 
 
@@ -263,7 +314,11 @@ class DataReuploading(FeatureMap):
         super().__init__(circuit, x, w, feature_dimension)
 
     def initial_weights(self, seed=None) -> np.ndarray:
-        """Scales near 1, biases and phases small (a map close to plain angle encoding)."""
+        """Scales near 1, biases and phases small (a map close to plain angle encoding).
+
+        >>> DataReuploading(1, reps=1).initial_weights(seed=1).round(3)
+        array([1.035, 0.082, 0.033])
+        """
         rng = np.random.default_rng(seed)
         weights = rng.normal(0, 0.1, self.num_weights)
         weights[0::3] += 1.0

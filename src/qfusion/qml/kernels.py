@@ -25,7 +25,13 @@ from qfusion.errors import DataError
 
 
 class QuantumKernel:
-    """What both kernels share: the feature map, its weights, the backend and shots."""
+    """What both kernels share: the feature map, its weights, the backend and shots.
+
+    >>> from qfusion.qml.feature_maps import ZFeatureMap
+    >>> kernel = FidelityKernel(ZFeatureMap(2), shots=None)
+    >>> kernel.exact, kernel.states(np.zeros((3, 2))).shape
+    (True, (3, 4))
+    """
 
     def __init__(self, feature_map, *, backend="statevector", shots: int | None = None, seed=None, weights=None,
                  executor=None):
@@ -51,12 +57,22 @@ class QuantumKernel:
 
     @property
     def exact(self) -> bool:
-        """Whether entries come from simulated states (no shots, a backend with exact states)."""
+        """Whether entries come from simulated states (no shots, a backend with exact states).
+
+        >>> from qfusion.qml.feature_maps import ZFeatureMap
+        >>> FidelityKernel(ZFeatureMap(1)).exact, FidelityKernel(ZFeatureMap(1), shots=100).exact
+        (True, False)
+        """
         return self.shots is None and get_backend(self.backend).capabilities.exact
 
     def states(self, X) -> np.ndarray:
         """The feature map's states of the rows of ``X``: here in one batch, or with ``executor=`` in
-        chunks of rows on it (a Dask cluster through ``qf.hpc.Cluster``), in order."""
+        chunks of rows on it (a Dask cluster through ``qf.hpc.Cluster``), in order.
+
+        >>> from qfusion.qml.feature_maps import AngleEmbedding
+        >>> FidelityKernel(AngleEmbedding(1, rotation="Y")).states(np.array([[np.pi]])).real.round(6)
+        array([[0., 1.]])
+        """
         if self.executor is None or len(X) < 2:
             return self.feature_map.states(X, self.weights)
         X = np.asarray(X)
@@ -74,7 +90,14 @@ def _states_of_rows(job) -> np.ndarray:
 
 
 class FidelityKernel(QuantumKernel):
-    """``K(x, y) = |<phi(x)|phi(y)>|**2`` for ``feature_map`` on ``backend``."""
+    """``K(x, y) = |<phi(x)|phi(y)>|**2`` for ``feature_map`` on ``backend``.
+
+    >>> from qfusion.qml.feature_maps import AngleEmbedding
+    >>> kernel = FidelityKernel(AngleEmbedding(1, rotation="Y"))
+    >>> kernel.evaluate(np.array([[0.0], [np.pi / 2]])).round(6)  # |<0|ry(pi/2)|0>|^2 = 1/2
+    array([[1. , 0.5],
+           [0.5, 1. ]])
+    """
 
     def evaluate(self, X, Y=None) -> np.ndarray:
         """The kernel matrix between the rows of ``X`` and ``Y`` (``Y=None``: the symmetric Gram
@@ -185,7 +208,15 @@ class FidelityKernel(QuantumKernel):
 
 
 class Nystroem:
-    """Features ``F(x) = K(x, L) K(L, L)^{-1/2}`` for landmarks ``L`` (pseudo-inverse root)."""
+    """Features ``F(x) = K(x, L) K(L, L)^{-1/2}`` for landmarks ``L`` (pseudo-inverse root).
+
+    >>> from qfusion.qml.feature_maps import ZFeatureMap
+    >>> kernel = FidelityKernel(ZFeatureMap(2))
+    >>> X = np.array([[0.1, 0.2], [0.5, 0.3], [0.9, 0.7]])
+    >>> features = Nystroem(kernel, landmarks=X).transform(X)
+    >>> bool(np.allclose(features @ features.T, kernel.evaluate(X)))  # exact on the landmarks
+    True
+    """
 
     def __init__(self, kernel: QuantumKernel, landmarks: np.ndarray):
         self.kernel, self.landmarks = kernel, landmarks
@@ -194,6 +225,14 @@ class Nystroem:
         self._root = vectors[:, keep] / np.sqrt(values[keep])
 
     def transform(self, X) -> np.ndarray:
+        """The features ``F(x)`` of the rows of ``X``: ``F(X) F(Y)^T`` approximates ``K(X, Y)``.
+
+
+        >>> from qfusion.qml.feature_maps import ZFeatureMap
+        >>> kernel = FidelityKernel(ZFeatureMap(2))
+        >>> Nystroem(kernel, landmarks=np.array([[0.1, 0.2], [0.5, 0.3]])).transform(np.zeros((4, 2))).shape
+        (4, 2)
+        """
         return self.kernel.evaluate(X, self.landmarks) @ self._root
 
 
@@ -229,7 +268,12 @@ class ProjectedKernel(QuantumKernel):
         self.gamma = float(gamma)
 
     def bloch_vectors(self, X) -> np.ndarray:
-        """``(N, num_qubits, 3)``: ``<X_q>, <Y_q>, <Z_q>`` of every sample's state."""
+        """``(N, num_qubits, 3)``: ``<X_q>, <Y_q>, <Z_q>`` of every sample's state.
+
+        >>> from qfusion.qml.feature_maps import AngleEmbedding
+        >>> ProjectedKernel(AngleEmbedding(1, rotation="Y")).bloch_vectors(np.array([[np.pi / 2]])).round(6) + 0.0  # along +X
+        array([[[1., 0., 0.]]])
+        """
         X = self.feature_map.check(X)
         if self.exact:
             return _bloch_from_states(self.states(X), self.feature_map.num_qubits)
@@ -252,7 +296,14 @@ class ProjectedKernel(QuantumKernel):
         return out.reshape(len(X), n, 3)
 
     def evaluate(self, X, Y=None) -> np.ndarray:
-        """The kernel matrix (``Y=None``: the Gram matrix of ``X``)."""
+        """The kernel matrix (``Y=None``: the Gram matrix of ``X``).
+
+        >>> from qfusion.qml.feature_maps import AngleEmbedding
+        >>> K = ProjectedKernel(AngleEmbedding(1, rotation="Y"), gamma=1.0).evaluate(np.array([[0.0], [np.pi]]))
+        >>> K.round(6)  # exp(-gamma |(0,0,1) - (0,0,-1)|^2) = exp(-4) off the diagonal
+        array([[1.      , 0.135335],
+               [0.135335, 1.      ]])
+        """
         bx = self.bloch_vectors(X).reshape(len(np.asarray(X)), -1)
         by = bx if Y is None else self.bloch_vectors(Y).reshape(len(np.asarray(Y)), -1)
         # ||rho - sigma||_F^2 = |r - s|^2 / 2 for rho = (I + r.sigma)/2

@@ -35,7 +35,13 @@ class _Classifier(_base.ClassifierMixin, _Variational):
 class VQC(_Classifier):
     """A variational quantum classifier: class probabilities from the measured bitstrings (their
     parity for two classes, the index modulo the number of classes otherwise), cross-entropy loss.
-    ``feature_map=None``: the ZZ feature map with ``reps=1``; ``ansatz=None``: ``RealAmplitudes``."""
+    ``feature_map=None``: the ZZ feature map with ``reps=1``; ``ansatz=None``: ``RealAmplitudes``.
+
+    >>> X = np.array([[0.1, 0.2], [0.2, 0.1], [2.9, 3.0], [3.0, 2.8]])
+    >>> model = VQC(maxiter=60, random_state=0).fit(X, ["a", "a", "b", "b"])
+    >>> model.classes_.tolist(), model.predict(X).tolist()
+    (['a', 'b'], ['a', 'a', 'b', 'b'])
+    """
 
     def _check_classes(self) -> None:
         if len(self.classes_) > 2 ** self.circuit_.num_qubits:
@@ -64,6 +70,15 @@ class VQC(_Classifier):
         return loss, np.array([grads[n].sum() for n in self.weight_names_])
 
     def predict_proba(self, X):
+        """Class probabilities, one row per sample (columns in ``classes_`` order).
+
+
+        >>> X = np.array([[0.1, 0.2], [3.0, 2.8]])
+        >>> model = VQC(maxiter=30, random_state=0).fit(X, [0, 1])
+        >>> proba = model.predict_proba(X)
+        >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1.0))
+        ((2, 2), True)
+        """
         X = self._predict_checks(X)
         states = self._plan.states(self._columns(X, self.weights_), initial=self.feature_map_.initial_states(X))
         probabilities = np.zeros((len(X), len(self.classes_)))
@@ -77,7 +92,14 @@ def _z(qubit: int, num_qubits: int) -> str:
 
 class QNNClassifier(_Classifier):
     """A quantum neural network classifier: logits ``a_c <O_c> + b_c`` (``observables``, default
-    ``Z`` on qubit ``c mod n`` for class ``c``), softmax cross-entropy; ``a, b`` train with the weights."""
+    ``Z`` on qubit ``c mod n`` for class ``c``), softmax cross-entropy; ``a, b`` train with the weights.
+
+    >>> from qfusion.qml.feature_maps import AngleEmbedding
+    >>> X = np.array([[0.1], [0.2], [2.9], [3.0]])
+    >>> model = QNNClassifier(AngleEmbedding(1, rotation="Y"), reps=1, maxiter=80, random_state=0).fit(X, [0, 0, 1, 1])
+    >>> model.predict(X).tolist()
+    [0, 0, 1, 1]
+    """
 
     def __init__(self, feature_map=None, ansatz=None, *, observables=None, reps: int = 2, optimizer: str = "adam",
                  maxiter: int = 100, learning_rate: float = 0.1, verbose: bool = False, callback=None,
@@ -118,6 +140,15 @@ class QNNClassifier(_Classifier):
         return loss, np.concatenate([grad, np.sum(d_logits * values, 0), np.sum(d_logits, 0)])
 
     def predict_proba(self, X):
+        """The softmax of the logits, one row per sample.
+
+
+        >>> from qfusion.qml.feature_maps import AngleEmbedding
+        >>> X = np.array([[0.1], [3.0]])
+        >>> model = QNNClassifier(AngleEmbedding(1, rotation="Y"), reps=1, maxiter=20, random_state=0).fit(X, [0, 1])
+        >>> bool(np.allclose(model.predict_proba(X).sum(axis=1), 1.0))
+        True
+        """
         X = self._predict_checks(X)
         values, _ = self._expectations(X, self.weights_, self.observables_,
                                        initial=self.feature_map_.initial_states(X))
@@ -126,7 +157,14 @@ class QNNClassifier(_Classifier):
 
 class QNNRegressor(_base.RegressorMixin, _Variational):
     """A quantum neural network regressor: ``a <O> + b`` (``observable`` default ``Z`` on qubit 0),
-    mean squared error; ``a, b`` train with the weights."""
+    mean squared error; ``a, b`` train with the weights.
+
+    >>> from qfusion.qml.feature_maps import AngleEmbedding
+    >>> X = np.linspace(0, np.pi, 6).reshape(-1, 1)
+    >>> model = QNNRegressor(AngleEmbedding(1, rotation="Y"), reps=1, maxiter=100, random_state=0).fit(X, np.cos(X[:, 0]))
+    >>> bool(model.score(X, np.cos(X[:, 0])) > 0.9)
+    True
+    """
 
     def __init__(self, feature_map=None, ansatz=None, *, observable=None, reps: int = 2, optimizer: str = "adam",
                  maxiter: int = 100, learning_rate: float = 0.1, verbose: bool = False, callback=None,
@@ -137,6 +175,14 @@ class QNNRegressor(_base.RegressorMixin, _Variational):
         self.observable = observable
 
     def fit(self, X, y):
+        """Train the weights and the output's scale and offset on ``(X, y)``; returns the model.
+
+
+        >>> from qfusion.qml.feature_maps import AngleEmbedding
+        >>> model = QNNRegressor(AngleEmbedding(1), reps=1, maxiter=5, random_state=0)
+        >>> model.fit(np.array([[0.0], [1.0]]), [0.0, 1.0]) is model
+        True
+        """
         X, y = self._fit_checks(X, y, classifier=False)
         n = self.circuit_.num_qubits
         self.observable_ = _z(0, n) if self.observable is None else self.observable
@@ -160,6 +206,14 @@ class QNNRegressor(_base.RegressorMixin, _Variational):
         return loss, np.concatenate([grad, [np.sum(d_out * values[:, 0]), np.sum(d_out)]])
 
     def predict(self, X):
+        """``a <O> + b`` for the rows of ``X``.
+
+
+        >>> from qfusion.qml.feature_maps import AngleEmbedding
+        >>> model = QNNRegressor(AngleEmbedding(1), reps=1, maxiter=5, random_state=0).fit(np.array([[0.0], [1.0]]), [0.0, 1.0])
+        >>> model.predict(np.array([[0.5], [0.7], [0.9]])).shape
+        (3,)
+        """
         X = self._predict_checks(X)
         values, _ = self._expectations(X, self.weights_, [self.observable_],
                                        initial=self.feature_map_.initial_states(X))

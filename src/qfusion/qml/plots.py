@@ -15,7 +15,12 @@ from qfusion.errors import DataError
 
 
 def plot_kernel(K, *, ax=None, title: str = "kernel matrix", cmap: str = "viridis"):
-    """Show the kernel (Gram) matrix ``K`` with a colour bar; returns the matplotlib axes."""
+    """Show the kernel (Gram) matrix ``K`` with a colour bar; returns the matplotlib axes.
+
+    >>> ax = plot_kernel(np.array([[1.0, 0.2], [0.2, 1.0]]), title="Gram")
+    >>> ax.get_title(), ax.images[0].get_array().shape
+    ('Gram', (2, 2))
+    """
     plt = import_optional("matplotlib.pyplot", "qfusion.qml's plots")
     K = np.asarray(K, dtype=float)
     if K.ndim != 2:

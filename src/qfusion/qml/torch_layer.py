@@ -101,6 +101,15 @@ class TorchLayer(torch.nn.Module):
         self.weights = torch.nn.Parameter(torch.as_tensor(start, dtype=torch.float64))
 
     def extra_repr(self) -> str:
+        """What ``repr`` shows inside the parentheses.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.qml.feature_maps import parameter_vector
+        >>> x = parameter_vector("x", 1)
+        >>> TorchLayer(Circuit(1).ry(x[0], 0), ["Z"], inputs=x).extra_repr()
+        ''
+        """
         return ""
 
     def __repr__(self) -> str:
@@ -119,6 +128,17 @@ class TorchLayer(torch.nn.Module):
         return [_pauli_apply(states, t) for t in self._terms]
 
     def forward(self, inputs):
+        """The expectation values ``(batch, O)`` of a ``(batch, F)`` tensor of features (or one ``(F,)`` sample).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.qml.feature_maps import parameter_vector
+        >>> x = parameter_vector("x", 1)
+        >>> layer = TorchLayer(Circuit(1).ry(x[0], 0), ["Z", "X"], inputs=x)
+        >>> layer(torch.tensor([[0.0], [np.pi / 2]], dtype=torch.float64)).detach().numpy().round(6)
+        array([[1., 0.],
+               [0., 1.]])
+        """
         if inputs.device.type != "cpu":
             raise DataError(f"TorchLayer runs on CPU tensors, got one on {inputs.device}")
         single = inputs.dim() == 1

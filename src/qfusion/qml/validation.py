@@ -16,7 +16,11 @@ from qfusion.errors import DataError
 
 
 def check_features(X, feature_dimension: int, owner: str) -> np.ndarray:
-    """``X`` as a 2-D finite float array with ``feature_dimension`` columns."""
+    """``X`` as a 2-D finite float array with ``feature_dimension`` columns.
+
+    >>> check_features([[1, 2], [3, 4]], 2, "QSVC").dtype
+    dtype('float64')
+    """
     try:
         X = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as exc:

@@ -92,6 +92,47 @@ def fit_hint(index_bits: int, dtype, copies: int, available: float, bits_per_qub
     return hint
 
 
+#: bytes a shot costs while it is drawn and counted (its uniform draw, index, outcome, sort and
+#: inverse slots), and what ``memory=True`` adds (a string per shot and its list entry)
+SHOT_BYTES = 64
+MEMORY_SHOT_BYTES = 57
+
+
+def shot_bytes(num_clbits: int, memory: bool) -> int:
+    """Bytes one shot costs: :data:`SHOT_BYTES`, a Python integer past 63 clbits, a string with memory.
+
+    >>> shot_bytes(2, False), shot_bytes(2, True), shot_bytes(100, False)
+    (64, 123, 116)
+    """
+    wide = 36 + num_clbits // 8 + 4 if num_clbits > 63 else 0
+    return SHOT_BYTES + wide + ((MEMORY_SHOT_BYTES + num_clbits) if memory else 0)
+
+
+def check_shots_fit(shots: int, num_clbits: int = 0, memory: bool = False) -> int:
+    """Raise :class:`CircuitTooLargeError` unless ``shots`` shots' per-shot work fits, before any
+    of it is allocated; the message says how many shots a call can take. Returns the bytes needed.
+
+    >>> check_shots_fit(1000, 2)
+    64000
+    >>> check_shots_fit(10**15, 2)
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitTooLargeError: 1000000000000000 shots need about 56.8 PiB (64 B a shot); ...
+    """
+    per_shot = shot_bytes(num_clbits, memory)
+    needed = int(shots) * per_shot
+    available = available_bytes()
+    if needed <= available:
+        return needed
+    most = available // per_shot
+    hint = f"run at most {most:,} shots a call and add the counts"
+    if memory and int(shots) * shot_bytes(num_clbits, False) <= available:
+        hint = "without memory=True they fit; or " + hint
+    raise CircuitTooLargeError(f"{int(shots)} shots need about {format_bytes(needed)} ({per_shot} B a shot"
+                               f"{' with memory=True' if memory else ''}); {format_bytes(available)} is available: "
+                               f"{hint}")
+
+
 def fits(check, *args, **kwargs) -> bool:
     """Whether the memory check ``check(*args, **kwargs)`` passes (it raises :class:`MemoryError` when not).
 

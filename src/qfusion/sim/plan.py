@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qfusion.circuit.circuit import Circuit
+from qfusion.circuit.classical import RUNTIME_OPERATIONS, Store
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, matrix_kind
 from qfusion.errors import CircuitError
 
@@ -51,6 +52,15 @@ class ConditionalOp:
     clbits: tuple[int, ...]
     value: int
     op: GateOp | MeasureOp | ResetOp
+
+
+@dataclass(frozen=True, eq=False)
+class ClassicalOp:
+    """A run-time classical instruction (:mod:`qfusion.circuit.classical`): ``operation`` with its
+    bodies lowered to ``bodies`` (ops each); run per shot."""
+    operation: object
+    qubits: tuple[int, ...]
+    bodies: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,7 @@ def bind_params(circuit: Circuit, params) -> Circuit:
 
 def check_shots(shots) -> None:
     """Raise :class:`CircuitError` unless ``shots`` is a positive whole number."""
-    if int(shots) != shots or shots < 1:
+    if isinstance(shots, (bool, np.bool_)) or int(shots) != shots or shots < 1:
         raise CircuitError(f"shots must be a positive integer, got {shots!r}")
 
 
@@ -131,7 +141,7 @@ def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> li
     ['GateOp', 'MeasureOp', 'ConditionalOp']
     """
     ops = []
-    for inst in circuit.instructions:
+    for inst in circuit.instructions if isinstance(circuit, Circuit) else circuit:
         op = inst.operation
         if isinstance(op, Barrier):
             continue
@@ -144,7 +154,9 @@ def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> li
         else:
             lowered = lower_other(inst) if lower_other is not None else None
             if lowered is None:
-                raise CircuitError(f"{simulator} cannot run {op.name!r}")
+                why = (" (run-time classical computation on measured bits runs per shot on "
+                       "backend='statevector')" if isinstance(op, RUNTIME_OPERATIONS) else "")
+                raise CircuitError(f"{simulator} cannot run {op.name!r}{why}")
         if inst.condition is not None:
             lowered = [ConditionalOp(inst.condition.clbits, inst.condition.value, one) for one in lowered]
         ops += lowered
@@ -154,12 +166,33 @@ def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> li
 def lower(circuit: Circuit, params=None) -> Program:
     """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
     circuit = bind_params(circuit, params)
-    ops = lower_instructions(circuit, "the state-vector simulator")
+    ops = lower_instructions(circuit, "the state-vector simulator", lower_runtime)
     phase = float(circuit.global_phase)
     terminal = terminal_measurements(ops)
     if terminal is not None:
         ops = [op for op in ops if not isinstance(op, MeasureOp)]
     return Program(circuit.num_qubits, circuit.num_clbits, tuple(ops), phase, terminal)
+
+
+def lower_runtime(inst) -> list | None:
+    """A run-time classical instruction as a :class:`ClassicalOp` (its bodies lowered too), for
+    simulators that run shots one by one; None for any other operation."""
+    op = inst.operation
+    if not isinstance(op, RUNTIME_OPERATIONS):
+        return None
+    if isinstance(op, Store):
+        return [ClassicalOp(op, ())]
+    if not hasattr(op, "bodies"):     # a gate with run-time parameters
+        return [ClassicalOp(op, inst.qubits)]
+    bodies = tuple(tuple(lower_instructions(body, "the state-vector simulator", lower_runtime))
+                   for body in op.bodies)
+    return [ClassicalOp(op, inst.qubits, bodies)]
+
+
+def has_runtime_classical(ops) -> bool:
+    """Whether ``ops`` hold a :class:`ClassicalOp` (then shots run one by one)."""
+    return any(type(op) is ClassicalOp or (type(op) is ConditionalOp and type(op.op) is ClassicalOp)
+               for op in ops)
 
 
 def terminal_measurements(ops, classical: tuple[type, ...] = (), resets: bool = False
@@ -176,7 +209,7 @@ def terminal_measurements(ops, classical: tuple[type, ...] = (), resets: bool = 
     measured_clbits: set[int] = set()
     pairs = []
     for op in ops:
-        if isinstance(op, ConditionalOp):
+        if isinstance(op, (ConditionalOp, ClassicalOp)):
             return None
         if isinstance(op, ResetOp):
             if not resets or op.qubit in measured:

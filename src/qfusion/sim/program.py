@@ -31,8 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qfusion.circuit.classical import DynamicGate, IfElse, Store, WhileLoop, evaluate
+from qfusion.errors import CircuitError
 from qfusion.sim.noise_plan import ChannelOp, ReadoutOp
-from qfusion.sim.plan import ConditionalOp, GateOp, MeasureOp, ResetOp
+from qfusion.sim.plan import ClassicalOp, ConditionalOp, GateOp, MeasureOp, ResetOp, gate_ops_of
 
 #: the most classical bits an int64 outcome holds (bit 63 is the sign); wider outcomes are Python ints
 INT64_CLBITS = 63
@@ -182,6 +184,8 @@ class Executor:
         measurement as any other)."""
         if isinstance(op, ResetOp):
             self.collapse(op.qubit, reset=True)
+        elif isinstance(op, ClassicalOp):
+            self.classical(index, op)
         else:
             self.channel(index, op)
 
@@ -193,9 +197,55 @@ class Executor:
         """The measurement at ``index`` (the segment has been flushed): collapse, record the outcome."""
         self.clbits[op.clbit] = self.collapse(op.qubit, reset=False)
 
+    def classical(self, index: int, op: ClassicalOp) -> None:
+        """The run-time classical instruction at ``index`` for this one shot (the segment has been
+        flushed): a store into bits, or a loop or branch whose body runs as a nested walk."""
+        operation = op.operation
+        clbits = self.clbits
+        if type(operation) is Store:
+            value = int(evaluate(operation.value, clbits))
+            for j, bit in enumerate(operation.target):
+                clbits[bit] = (value >> j) & 1
+        elif type(operation) is IfElse:
+            body = op.bodies[0] if evaluate(operation.condition, clbits) else op.bodies[1]
+            if body:
+                walk(body, _Nested(self, body), finish=False)
+        elif type(operation) is WhileLoop:
+            body, passes = op.bodies[0], 0
+            nested = _Nested(self, body)
+            while evaluate(operation.condition, clbits):
+                passes += 1
+                if passes > operation.max_iterations:
+                    raise CircuitError(f"a while loop ran more than {operation.max_iterations:,} passes in one shot")
+                walk(body, nested, finish=False)
+        elif type(operation) is DynamicGate:
+            self.run_segment(gate_ops_of(operation.bound(clbits), op.qubits), None, False)
+        else:
+            raise TypeError(f"no simulator runs {type(operation).__name__}")
 
-def walk(ops, executor: Executor, start: int = 0) -> None:
-    """Run ``ops[start:]`` (a lowered program's ops) through ``executor``'s hooks, in order.
+
+class _Nested(Executor):
+    """The hooks of a body run inside a shot (a loop's or a branch's): the outer executor's, with
+    the body's own keys for cached plans."""
+
+    def __init__(self, outer: Executor, body: tuple):
+        self.outer, self.body_key = outer, id(body)
+        self.clbits, self.segment, self.rng = outer.clbits, [], getattr(outer, "rng", None)
+
+    def run_segment(self, ops: list, key, keep_layout: bool) -> None:
+        self.outer.run_segment(ops, (self.body_key, key), False)
+
+    def collapse(self, qubit: int, reset: bool) -> int:
+        return self.outer.collapse(qubit, reset)
+
+    def channel(self, index: int, op: ChannelOp) -> None:
+        self.outer.flush(index)
+        self.outer.channel((self.body_key, index), op)
+
+
+def walk(ops, executor: Executor, start: int = 0, finish: bool = True) -> None:
+    """Run ``ops[start:]`` (a lowered program's ops) through ``executor``'s hooks, in order
+    (``finish``: run what is pending at the end with the qubits left where they are; else put back).
 
     Ops are matched by exact type, cheaper than ``isinstance`` in a shot's loop (a subclass raises)."""
     for index in range(start, len(ops)):
@@ -222,9 +272,15 @@ def walk(ops, executor: Executor, start: int = 0) -> None:
             executor.reset(index, op)
         elif kind is ReadoutOp:
             executor.readout(index, op)
+        elif kind is ClassicalOp:
+            executor.flush(index)
+            executor.classical(index, op)
         else:
             raise TypeError(f"no simulator runs {kind.__name__}")
-    executor.finish(len(ops))
+    if finish:
+        executor.finish(len(ops))
+    else:
+        executor.flush(len(ops))
 
 
 def terminal_tail(ops) -> int:
@@ -287,6 +343,9 @@ class BranchingExecutor(Executor):
     shots: Shots
     indices: np.ndarray
     bits: np.ndarray
+
+    def classical(self, index: int, op: ClassicalOp) -> None:
+        raise TypeError("run-time classical instructions run shot by shot, not in branches")
 
     def start(self, shots: Shots, indices: np.ndarray, bits: np.ndarray) -> None:
         self.shots, self.indices, self.bits, self.deferred = shots, indices, bits, []

@@ -29,7 +29,7 @@ from qfusion.sim.fusion import (
 from qfusion.sim.kernels import cpu_lanes, cpu_measure, cpu_sweep
 from qfusion.sim.lanes import LaneSweep, lane_schedule
 from qfusion.sim.memory import check_state_fits, fits
-from qfusion.sim.plan import GateOp, Program, check_shots, lower
+from qfusion.sim.plan import GateOp, Program, check_shots, has_runtime_classical, lower
 from qfusion.sim.program import (
     Executor,
     PureBranchingExecutor,
@@ -357,7 +357,7 @@ def sample_program(program: Program, shots: int, make_run, rng, memory: bool):
     weights = None
     if program.terminal_measurements is not None:
         outcomes, weights = _sample_terminal(program, shots, run, memory)
-    elif run.branches_fit(shots):
+    elif run.branches_fit(shots) and not has_runtime_classical(program.ops):
         outcomes = _sample_branches(program, shots, run)
     else:
         outcomes = _sample_shots(program, shots, run, make_run)

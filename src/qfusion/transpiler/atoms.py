@@ -26,7 +26,15 @@ from qfusion.errors import CircuitError
 
 @dataclass(frozen=True)
 class AtomMove:
-    """Atom ``qubit`` moves from ``source`` to ``destination`` (µm) before instruction ``before``."""
+    """Atom ``qubit`` moves from ``source`` to ``destination`` (µm) before instruction ``before``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices import get
+    >>> moves, _ = route_by_moves(Circuit(24).cz(0, 23).instructions, get("neutral_atom"))
+    >>> move = moves[0]
+    >>> move.before, move.qubit, move.duration > 0
+    (0, 23, True)
+    """
     before: int
     qubit: int
     source: tuple[float, float]
@@ -51,7 +59,14 @@ def _sites(device) -> list[tuple[float, float]]:
 
 def route_by_moves(instructions, device, initial_positions=None):
     """``(moves, final_positions)``: the atom moves that make every two-qubit gate of ``instructions``
-    (on physical atoms) act within the blockade radius."""
+    (on physical atoms) act within the blockade radius.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices import get
+    >>> moves, positions = route_by_moves(Circuit(24).cz(0, 1).instructions, get("neutral_atom"))
+    >>> [(m.qubit, m.source, m.destination) for m in moves], len(positions)  # atom 1 moves next to atom 0
+    ([(1, (8.0, 0.0), (4.0, 0.0))], 24)
+    """
     atoms = device.atoms
     if atoms is None:
         raise CircuitError(f"device {device.name!r} has no atom array to move")
@@ -84,7 +99,19 @@ def route_by_moves(instructions, device, initial_positions=None):
 
 def check_moves(instructions, device, moves) -> None:
     """Raise :class:`CircuitError` unless every two-qubit gate is within the blockade radius once
-    ``moves`` are applied (what a test or a user can use to verify a routed circuit)."""
+    ``moves`` are applied (what a test or a user can use to verify a routed circuit).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices import get
+    >>> device = get("neutral_atom")
+    >>> instructions = Circuit(24).cz(0, 23).instructions
+    >>> moves, _ = route_by_moves(instructions, device)
+    >>> check_moves(instructions, device, moves)
+    >>> check_moves(instructions, device, [])
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: instruction 0: atoms 0 and 23 are 34.41 µm apart
+    """
     positions = list(device.atoms.positions)
     pending = sorted(moves, key=lambda m: m.before)
     k = 0

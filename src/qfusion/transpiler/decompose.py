@@ -31,7 +31,12 @@ _S_H = standard_gate("s").matrix() @ standard_gate("h").matrix()
 
 
 def unroll(circuit: Circuit) -> Circuit:
-    """``circuit`` with every gate on three or more qubits (and every circuit gate) expanded."""
+    """``circuit`` with every gate on three or more qubits (and every circuit gate) expanded.
+
+    >>> from qfusion.circuit import Circuit
+    >>> unroll(Circuit(3).ccx(0, 1, 2)).count_ops()
+    {'h': 2, 'cx': 6, 'tdg': 3, 't': 4}
+    """
     out = circuit.copy()
     out.instructions = []
     phase = [float(circuit.global_phase)]
@@ -54,7 +59,14 @@ def unroll(circuit: Circuit) -> Circuit:
 
 
 def expand(gate: Gate, qubits: tuple[int, ...], phase: list[float]) -> list[Op]:
-    """One- and two-qubit gates equal to ``gate`` on ``qubits``; adds any global phase to ``phase[0]``."""
+    """One- and two-qubit gates equal to ``gate`` on ``qubits``; adds any global phase to ``phase[0]``.
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> phase = [0.0]
+    >>> ops = expand(standard_gate("cswap"), (0, 1, 2), phase)
+    >>> max(len(qubits) for _, qubits in ops)
+    2
+    """
     if gate.num_qubits <= 2 and not isinstance(gate, CircuitGate):
         return [(gate, tuple(qubits))]
     ops = _expand_once(gate, tuple(qubits), phase)
@@ -130,7 +142,18 @@ def _controlled_single(gate: ControlledGate, qubits, phase) -> list[Op]:
 
 
 def diagonal_gates(phases: np.ndarray, qubits, phase) -> list[Op]:
-    """``diag(exp(i phases))`` on ``qubits`` (little-endian) as CX ladders and RZ in Gray-code order."""
+    """``diag(exp(i phases))`` on ``qubits`` (little-endian) as CX ladders and RZ in Gray-code order.
+
+    >>> import numpy as np
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.circuit.unitary import circuit_unitary
+    >>> phases, phase = np.array([0.0, 0.3, 0.5, 1.1]), [0.0]
+    >>> c = Circuit(2)
+    >>> for gate, qubits in diagonal_gates(phases, (0, 1), phase):
+    ...     _ = c.append(gate, qubits)
+    >>> bool(np.allclose(circuit_unitary(c) * np.exp(1j * phase[0]), np.diag(np.exp(1j * phases))))
+    True
+    """
     n = len(qubits)
     size = 1 << n
     signs = np.array([[(-1) ** bin(s & x).count("1") for x in range(size)] for s in range(size)])
@@ -169,7 +192,19 @@ def _multiplexed_unitary(top: np.ndarray, bottom: np.ndarray, qubits, phase) -> 
 
 
 def shannon(matrix: np.ndarray, qubits, phase) -> list[Op]:
-    """Quantum Shannon decomposition of an ``n >= 3`` qubit unitary into smaller unitaries."""
+    """Quantum Shannon decomposition of an ``n >= 3`` qubit unitary into smaller unitaries.
+
+    >>> import numpy as np
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.circuit.unitary import circuit_unitary
+    >>> rng = np.random.default_rng(1)
+    >>> u, phase = np.linalg.qr(rng.normal(size=(8, 8)) + 1j * rng.normal(size=(8, 8)))[0], [0.0]
+    >>> c = Circuit(3)
+    >>> for gate, qubits in shannon(u, (0, 1, 2), phase):
+    ...     _ = c.append(gate, qubits)
+    >>> bool(np.allclose(circuit_unitary(c) * np.exp(1j * phase[0]), u))
+    True
+    """
     from qfusion._optional import import_optional
     linalg = import_optional("scipy.linalg", "the quantum Shannon decomposition")
     half = matrix.shape[0] // 2

@@ -27,7 +27,12 @@ _TOL = 1e-10
 
 
 def wrap_angle(angle: float) -> float:
-    """``angle`` mapped into ``(-π, π]``."""
+    """``angle`` mapped into ``(-π, π]``.
+
+    >>> import math
+    >>> round(wrap_angle(3 * math.pi / 2), 6), round(wrap_angle(-math.pi), 6)
+    (-1.570796, 3.141593)
+    """
     wrapped = math.remainder(angle, 2 * math.pi)
     return math.pi if abs(wrapped + math.pi) < 1e-12 else wrapped
 
@@ -80,7 +85,13 @@ def _euler_gates(basis: str, theta: float, phi: float, lam: float) -> list[Gate]
 
 
 def gates_matrix(gates) -> np.ndarray:
-    """The product of single-qubit gates applied in order."""
+    """The product of single-qubit gates applied in order.
+
+    >>> import numpy as np
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> bool(np.allclose(gates_matrix([standard_gate("h"), standard_gate("z"), standard_gate("h")]), standard_gate("x").matrix()))
+    True
+    """
     return np.array(_product(gates), dtype=complex).reshape(2, 2)
 
 

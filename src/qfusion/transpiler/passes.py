@@ -33,7 +33,11 @@ _SELF_INVERSE = frozenset({"cz", "cx", "swap", "ecr"})
 
 @dataclass(frozen=True)
 class Target:
-    """What the passes may emit: ``basis`` (zyz, zxz, zsx, u), the ``entangler`` and all native names."""
+    """What the passes may emit: ``basis`` (zyz, zxz, zsx, u), the ``entangler`` and all native names.
+
+    >>> Target("zsx", "cz", frozenset({"rz", "sx", "x", "cz"})).entangler
+    'cz'
+    """
     basis: str
     entangler: str
     native: frozenset[str]
@@ -43,7 +47,13 @@ _MATRICES: dict = {}
 
 
 def matrix_of(op: Gate) -> np.ndarray:
-    """``op.matrix()``, remembered for standard gates (the same few recur thousands of times)."""
+    """``op.matrix()``, remembered for standard gates (the same few recur thousands of times).
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> matrix_of(standard_gate("x")).real
+    array([[0., 1.],
+           [1., 0.]])
+    """
     if not isinstance(op, StandardGate):
         return op.matrix()
     key = (op.name, op.params, op.num_qubits)
@@ -113,7 +123,14 @@ def _two_qubit(matrix, qubits, target: Target, phase: list[float]) -> list[Instr
 
 
 def translate(instructions, target: Target) -> tuple[list[Instruction], float]:
-    """Every gate as native gates (one- and two-qubit gates only; unroll larger ones first)."""
+    """Every gate as native gates (one- and two-qubit gates only; unroll larger ones first).
+
+    >>> from qfusion.circuit import Circuit
+    >>> target = Target("zsx", "cz", frozenset({"rz", "sx", "x", "cz"}))
+    >>> instructions, phase = translate(Circuit(2).cx(0, 1).instructions, target)
+    >>> sorted({inst.name for inst in instructions})
+    ['cz', 'rz', 'sx']
+    """
     phase = [0.0]
     out: list[Instruction] = []
     for inst in instructions:
@@ -138,7 +155,14 @@ def translate(instructions, target: Target) -> tuple[list[Instruction], float]:
 
 
 def merge_single_qubit_runs(instructions, target: Target) -> tuple[list[Instruction], float]:
-    """Each run of single-qubit gates on a qubit becomes its shortest native Euler form."""
+    """Each run of single-qubit gates on a qubit becomes its shortest native Euler form.
+
+    >>> from qfusion.circuit import Circuit
+    >>> target = Target("zsx", "cz", frozenset({"rz", "sx", "x", "cz"}))
+    >>> merged, phase = merge_single_qubit_runs(Circuit(1).rz(0.1, 0).rz(0.2, 0).instructions, target)
+    >>> [(inst.name, round(inst.operation.float_params()[0], 6)) for inst in merged]
+    [('rz', 0.3)]
+    """
     instructions, phase, _ = _merge(instructions, target)
     return instructions, phase
 
@@ -364,6 +388,13 @@ def _cancel(instructions) -> tuple[list[Instruction], bool]:
 
 
 def two_qubit_count(instructions) -> int:
+    """How many of ``instructions`` act on two qubits.
+
+
+    >>> from qfusion.circuit import Circuit
+    >>> two_qubit_count(Circuit(3).h(0).cx(0, 1).cz(1, 2).instructions)
+    2
+    """
     return sum(1 for inst in instructions if isinstance(inst.operation, Gate) and len(inst.qubits) == 2
                and not isinstance(inst.operation, BroadcastGate))  # a global pulse on two atoms entangles none
 
@@ -377,6 +408,12 @@ def optimize(instructions, target: Target, rounds: int = 4) -> tuple[list[Instru
     merge), where gates cancelled, or where a merged single-qubit run became diagonal (then
     entanglers may cancel across it: that is checked at once). Rounds stop when none of these
     happened.
+
+    >>> from qfusion.circuit import Circuit
+    >>> target = Target("zsx", "cz", frozenset({"rz", "sx", "x", "cz"}))
+    >>> out, phase = optimize(translate(Circuit(1).h(0).h(0).x(0).instructions, target)[0], target)
+    >>> [inst.name for inst in out]
+    ['x']
     """
     phase = 0.0
     for _ in range(rounds):

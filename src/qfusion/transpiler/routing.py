@@ -39,7 +39,14 @@ MERGE_BONUS = 1.0
 
 @dataclass(frozen=True)
 class Routed:
-    """Routed instructions on physical qubits, the layouts (logical -> physical) and the SWAP count."""
+    """Routed instructions on physical qubits, the layouts (logical -> physical) and the SWAP count.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices.coupling import distance_matrix, line
+    >>> routed = route(Circuit(3).cx(0, 2).instructions, distance_matrix(line(3), 3), 3, initial_layout=(0, 1, 2), seed=1)
+    >>> routed.swaps, routed.initial_layout, len(routed.final_layout)
+    (1, (0, 1, 2), 3)
+    """
     instructions: tuple[Instruction, ...]
     initial_layout: tuple[int, ...]
     final_layout: tuple[int, ...]
@@ -66,7 +73,14 @@ def _dependencies(instructions) -> tuple[list[list[int]], list[int]]:
 
 @dataclass(frozen=True)
 class RoutingProblem:
-    """Instructions as the arrays the compiled SABRE kernel reads (built once, routed many times)."""
+    """Instructions as the arrays the compiled SABRE kernel reads (built once, routed many times).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices.coupling import distance_matrix, line
+    >>> problem = RoutingProblem.build(Circuit(3).h(0).cx(0, 2).cx(1, 2).instructions, distance_matrix(line(3), 3))
+    >>> len(problem.arrays())
+    5
+    """
     instructions: tuple
     leading: tuple
     attached: tuple
@@ -83,7 +97,14 @@ class RoutingProblem:
     def build(cls, instructions, distance: np.ndarray) -> RoutingProblem:
         """The problem of routing ``instructions``. Plain single-qubit gates never wait for a SWAP,
         so they are left out of the kernel's graph: each follows the last kept instruction on its
-        qubit (``attached``), or opens the circuit (``leading``), and is placed there afterwards."""
+        qubit (``attached``), or opens the circuit (``leading``), and is placed there afterwards.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.devices.coupling import distance_matrix, line
+        >>> problem = RoutingProblem.build(Circuit(2).cx(0, 1).instructions, distance_matrix(line(2), 2))
+        >>> type(problem).__name__
+        'RoutingProblem'
+        """
         kept: list = []
         leading: list = []
         attached: list[list] = []
@@ -116,11 +137,27 @@ class RoutingProblem:
                    np.ascontiguousarray(distance, dtype=float), nb_pointer, nb_index)
 
     def arrays(self) -> tuple:
-        """The dependency arrays the batched kernel takes: ``(first, second, pointer, index, indegree)``."""
+        """The dependency arrays the batched kernel takes: ``(first, second, pointer, index, indegree)``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.devices.coupling import distance_matrix, line
+        >>> first, second, pointer, index, indegree = RoutingProblem.build(Circuit(2).cx(0, 1).cx(0, 1).instructions, distance_matrix(line(2), 2)).arrays()
+        >>> first.tolist(), second.tolist(), indegree.tolist()
+        ([0, 0], [1, 1], [0, 1])
+        """
         return self.first, self.second, self.pointer, self.index, self.indegree
 
     def solve(self, layout, seed: int):
-        """``(order, swap_a, swap_b, final physical of each logical)`` from a full layout."""
+        """``(order, swap_a, swap_b, final physical of each logical)`` from a full layout.
+
+        >>> import numpy as np
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.devices.coupling import distance_matrix, line
+        >>> problem = RoutingProblem.build(Circuit(3).cx(0, 2).instructions, distance_matrix(line(3), 3))
+        >>> order, swap_a, swap_b, final = problem.solve(np.array([0, 1, 2]), seed=1)
+        >>> len(swap_a)  # one SWAP brings 0 and 2 together
+        1
+        """
         from qfusion.transpiler.routing_kernel import sabre_kernel
         return sabre_kernel(self.first, self.second, self.pointer, self.index, self.indegree, self.distance,
                             self.nb_pointer, self.nb_index, np.asarray(layout, dtype=np.int64), int(seed),
@@ -134,7 +171,14 @@ def _full_layout(initial_layout, num_physical: int) -> list[int]:
 
 def route(instructions, distance: np.ndarray, num_physical: int, initial_layout, seed=None,
           problem: RoutingProblem | None = None, kernel_seed: int | None = None) -> Routed:
-    """Route ``instructions`` (on logical qubits) with SABRE, starting from ``initial_layout``."""
+    """Route ``instructions`` (on logical qubits) with SABRE, starting from ``initial_layout``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices.coupling import distance_matrix, line
+    >>> routed = route(Circuit(3).cx(0, 1).instructions, distance_matrix(line(3), 3), 3, initial_layout=(0, 1, 2), seed=1)
+    >>> routed.swaps, [inst.qubits for inst in routed.instructions]
+    (0, [(0, 1)])
+    """
     problem = problem or RoutingProblem.build(instructions, distance)
     layout = _full_layout(initial_layout, num_physical)
     if kernel_seed is None:
@@ -282,7 +326,14 @@ def _extended_set(front, successors, indegree, instructions, is_two) -> list[int
 def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physical: int, *,
                  seed=None, trials: int = 4, iterations: int = 4, swap_trials: int = 4) -> Routed:
     """Best routing over ``trials`` random initial layouts, each refined by ``iterations``
-    forward-backward passes and finally routed ``swap_trials`` times with different seeds."""
+    forward-backward passes and finally routed ``swap_trials`` times with different seeds.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices.coupling import distance_matrix, line
+    >>> routed = sabre_layout(Circuit(3).cx(0, 2).cx(0, 1).instructions, distance_matrix(line(3), 3), 3, 3, seed=1)
+    >>> routed.swaps  # a layout with the hub 0 in the middle needs none
+    0
+    """
     rng = np.random.default_rng(seed)
     perfect = perfect_layout(instructions, distance, num_logical)
     if perfect is not None:
@@ -315,7 +366,14 @@ def sabre_layout(instructions, distance: np.ndarray, num_logical: int, num_physi
 
 def perfect_layout(instructions, distance: np.ndarray, num_logical: int, max_steps: int = 20000):
     """A layout on which every two-qubit gate already acts on coupled qubits (as Qiskit's VF2Layout
-    looks for), found by backtracking over an interaction-graph BFS order; None if none was found."""
+    looks for), found by backtracking over an interaction-graph BFS order; None if none was found.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices.coupling import distance_matrix, line
+    >>> layout = perfect_layout(Circuit(3).cx(0, 2).cx(2, 1).instructions, distance_matrix(line(3), 3), 3)
+    >>> layout[2]  # qubit 2 talks to both others: the middle of the line
+    1
+    """
     partners: list[set[int]] = [set() for _ in range(num_logical)]
     for inst in instructions:
         if isinstance(inst.operation, Gate) and len(inst.qubits) == 2:

@@ -28,7 +28,14 @@ from qfusion.noise.channels import relaxation_fidelity
 
 @dataclass(frozen=True)
 class Schedule:
-    """Start times (s) per instruction, the total duration, idle time per qubit and the estimates."""
+    """Start times (s) per instruction, the total duration, idle time per qubit and the estimates.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices import get
+    >>> schedule = schedule_circuit(Circuit(1, 1).rx(0.5, 0).measure(0, 0), get("trapped_ion"))
+    >>> schedule.method, len(schedule.start_times), 0 < schedule.estimated_fidelity < 1
+    ('alap', 2, True)
+    """
     start_times: tuple[float, ...]
     duration: float
     idle_times: tuple[float, ...]
@@ -41,6 +48,16 @@ class Schedule:
 
 
 def instruction_duration(inst, device) -> float:
+    """How long ``inst`` takes on ``device`` (s): its gate calibration, the measurement time, 0 for a barrier.
+
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices import get
+    >>> device = get("superconducting")
+    >>> barrier, rz = Circuit(1).barrier().rz(0.1, 0).instructions
+    >>> instruction_duration(barrier, device), instruction_duration(rz, device)
+    (0.0, 0.0)
+    """
     op = inst.operation
     if isinstance(op, Delay):
         return op.seconds(getattr(device, "dt", None))
@@ -58,7 +75,17 @@ def instruction_duration(inst, device) -> float:
 def schedule_circuit(circuit, device, method: str = "alap", moves=(), durations=None) -> Schedule:
     """Schedule ``circuit`` (native gates on the device's physical qubits), with atom ``moves``.
     ``durations``, when given, replaces the calibrated duration of each instruction (one number per
-    instruction: what one shot took, when heralded gates repeat a random number of times)."""
+    instruction: what one shot took, when heralded gates repeat a random number of times).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices import get
+    >>> device = get("trapped_ion")
+    >>> c = Circuit(2).rx(0.1, 0).rx(0.1, 0).rx(0.1, 1)
+    >>> alap = schedule_circuit(c, device)
+    >>> asap = schedule_circuit(c, device, method="asap")
+    >>> alap.duration == asap.duration, alap.start_times[2] > asap.start_times[2]  # qubit 1 waits as late as it can
+    (True, True)
+    """
     instructions = circuit.instructions if hasattr(circuit, "instructions") else list(circuit)
     n = device.num_qubits
     calibrations: dict = {}          # (name, qubits) -> calibration, looked up once per gate kind and place

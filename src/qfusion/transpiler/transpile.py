@@ -20,6 +20,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Gate
 from qfusion.errors import CircuitError
@@ -163,6 +165,37 @@ def _collector_paused():
             gc.enable()
 
 
+def check_layout(initial_layout, num_logical: int, device) -> tuple[int, ...]:
+    """``initial_layout`` as a tuple, or a :class:`CircuitError` that says what is wrong with it:
+    one distinct physical qubit of ``device`` per logical qubit.
+
+    >>> from qfusion.devices import get as get_device
+    >>> check_layout([1, 1], 2, get_device("trapped_ion"))
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitError: initial_layout places logical qubits 0 and 1 both on physical qubit 1; give each its own
+    """
+    if isinstance(initial_layout, (str, bytes)) or not hasattr(initial_layout, "__len__"):
+        raise CircuitError(f"initial_layout must be a list of physical qubits, one per logical qubit, "
+                           f"got {initial_layout!r}")
+    layout = list(initial_layout)
+    if len(layout) != num_logical:
+        raise CircuitError(f"initial_layout has {len(layout)} entries for a circuit of {num_logical} qubits; "
+                           "give one physical qubit per logical qubit")
+    seen: dict[int, int] = {}
+    for logical, physical in enumerate(layout):
+        if isinstance(physical, (bool, np.bool_)) or not isinstance(physical, (int, np.integer)):
+            raise CircuitError(f"initial_layout[{logical}] must be a physical qubit number, got {physical!r}")
+        if not 0 <= physical < device.num_qubits:
+            raise CircuitError(f"initial_layout[{logical}] = {physical} is not a qubit of device {device.name!r} "
+                               f"(0 to {device.num_qubits - 1})")
+        if int(physical) in seen:
+            raise CircuitError(f"initial_layout places logical qubits {seen[int(physical)]} and {logical} both on "
+                               f"physical qubit {physical}; give each its own")
+        seen[int(physical)] = logical
+    return tuple(int(p) for p in layout)
+
+
 def _transpile(circuit, backend, seed, optimization_level, scheduling, initial_layout, trials):
     from qfusion.devices import get as get_device
     start = time.perf_counter()
@@ -174,6 +207,8 @@ def _transpile(circuit, backend, seed, optimization_level, scheduling, initial_l
                            f"{device.num_qubits}")
     if circuit.is_parameterized:
         raise CircuitError("bind the circuit's parameters before transpiling (circuit.bind(values))")
+    if initial_layout is not None:
+        initial_layout = check_layout(initial_layout, circuit.num_qubits, device)
     target = target_of(device)
     unrolled = unroll(circuit)
     permutation = tuple(range(circuit.num_qubits))
@@ -216,7 +251,13 @@ def _transpile(circuit, backend, seed, optimization_level, scheduling, initial_l
 
 def elide_swaps(instructions, num_qubits: int):
     """Drop SWAP gates by relabelling the wires after them; returns the instructions and, for each
-    logical qubit, the wire it ends on (the final layout absorbs the permutation)."""
+    logical qubit, the wire it ends on (the final layout absorbs the permutation).
+
+    >>> from qfusion.circuit import Circuit
+    >>> instructions, final = elide_swaps(Circuit(2).h(0).swap(0, 1).x(0).instructions, 2)
+    >>> [(inst.name, inst.qubits) for inst in instructions], final
+    ([('h', (0,)), ('x', (1,))], (1, 0))
+    """
     wire = list(range(num_qubits))            # qubit of the original circuit -> wire that now holds it
     out = []
     for inst in instructions:

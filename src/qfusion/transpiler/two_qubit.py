@@ -51,7 +51,12 @@ def interaction_coefficients(unitary: np.ndarray, spectrum=None) -> tuple[float,
 
 
 def entangler_count(unitary: np.ndarray, entangler: str = "cx") -> int:
-    """The fewest ``entangler`` gates that make ``unitary`` with single-qubit gates."""
+    """The fewest ``entangler`` gates that make ``unitary`` with single-qubit gates.
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> entangler_count(standard_gate("cz").matrix()), entangler_count(standard_gate("iswap").matrix())
+    (1, 2)
+    """
     if entangler in PARAMETRIC_ENTANGLERS:  # one parametric gate per non-vanishing term
         return sum(1 for x in interaction_coefficients(unitary) if x != 0.0)
     count = kak.entangler_count_fixed(np.ascontiguousarray(unitary, dtype=complex), *_KAK_CONSTANTS[:4])
@@ -61,7 +66,14 @@ def entangler_count(unitary: np.ndarray, entangler: str = "cx") -> int:
 
 
 class LocalGate(Gate):
-    """A single-qubit matrix produced during synthesis (unitary by construction, so unchecked)."""
+    """A single-qubit matrix produced during synthesis (unitary by construction, so unchecked).
+
+    >>> import numpy as np
+    >>> g = LocalGate(np.array([[0, 1], [1, 0]], dtype=complex))
+    >>> g.num_qubits, g.matrix().real
+    (1, array([[0., 1.],
+           [1., 0.]]))
+    """
 
     def __init__(self, matrix: np.ndarray):
         super().__init__("unitary", 1, ())
@@ -140,7 +152,13 @@ def _ops_unitary(ops: list[Op]) -> np.ndarray:
 
 
 def merge_single_qubit(ops: list[Op]) -> list[Op]:
-    """Multiply neighbouring single-qubit matrices on each qubit into one :class:`UnitaryGate`."""
+    """Multiply neighbouring single-qubit matrices on each qubit into one :class:`UnitaryGate`.
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> merged = merge_single_qubit([(standard_gate("h"), (0,)), (standard_gate("z"), (0,)), (standard_gate("cx"), (0, 1))])
+    >>> [(type(g).__name__, qubits) for g, qubits in merged]
+    [('LocalGate', (0,)), ('StandardGate', (0, 1))]
+    """
     out: list[Op] = []
     pending: dict[int, np.ndarray] = {}
 

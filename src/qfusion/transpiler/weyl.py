@@ -32,7 +32,13 @@ _TOL = 1e-7
 
 
 def magic_spectrum(unitary: np.ndarray):
-    """``(values, vectors, special_in_magic_basis, phase)``: spectrum of ``Mᵀ M`` and its real eigenbasis."""
+    """``(values, vectors, special_in_magic_basis, phase)``: spectrum of ``Mᵀ M`` and its real eigenbasis.
+
+    >>> import numpy as np
+    >>> values, vectors, special, phase = magic_spectrum(np.eye(4, dtype=complex))
+    >>> np.allclose(values, 1), vectors.shape
+    (True, (4, 4))
+    """
     ok, values, vectors, in_magic, phase = kak.spectrum(np.ascontiguousarray(unitary, dtype=complex), MAGIC,
                                                         MAGIC_DG, MIXES)
     if not ok:
@@ -45,6 +51,14 @@ def local_equivalence(u: np.ndarray, v: np.ndarray, atol: float = _TOL, spectrum
 
     Raises :class:`SynthesisError` when ``u`` and ``v`` are not locally equivalent. ``spectrum_u``
     is ``magic_spectrum(u)`` when the caller already has it.
+
+    >>> import numpy as np
+    >>> swap = np.eye(4)[[0, 2, 1, 3]].astype(complex)
+    >>> cx = np.eye(4)[[0, 3, 2, 1]].astype(complex)
+    >>> local_equivalence(cx, swap)  # one CNOT is not three
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.SynthesisError: the unitaries are not locally equivalent (spectra differ by 2.00e+00)
     """
     spectrum_u = spectrum_u if spectrum_u is not None else magic_spectrum(u)
     error, phase, left, right = kak.equivalence(*spectrum_u, *magic_spectrum(v), MAGIC, MAGIC_DG, PERMUTATIONS)
@@ -56,7 +70,15 @@ def local_equivalence(u: np.ndarray, v: np.ndarray, atol: float = _TOL, spectrum
 
 
 def split_local(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(on_qubit1, on_qubit0)`` with ``matrix = kron(on_qubit1, on_qubit0)`` for a local 4x4 unitary."""
+    """``(on_qubit1, on_qubit0)`` with ``matrix = kron(on_qubit1, on_qubit0)`` for a local 4x4 unitary.
+
+    >>> import numpy as np
+    >>> h = np.array([[1, 1], [1, -1]]) / np.sqrt(2)
+    >>> x = np.array([[0, 1], [1, 0]])
+    >>> on_1, on_0 = split_local(np.kron(h, x))
+    >>> bool(np.allclose(np.kron(on_1, on_0), np.kron(h, x)))
+    True
+    """
     ok, high, low = kak.split(np.ascontiguousarray(matrix, dtype=complex))
     if not ok:
         raise SynthesisError("the matrix is not a product of single-qubit gates")

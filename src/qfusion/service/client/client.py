@@ -3,8 +3,9 @@
 The server's address and token come from the arguments, else from ``QFUSION_SERVICE_URL`` and
 ``QFUSION_SERVICE_TOKEN``, else from the JSON file ``QFUSION_SERVICE_CONFIG`` (default
 ``~/.config/qfusion/service.json``, ``{"url": ..., "token": ...}``). Requests that fail
-because the server is briefly unreachable (a restart) or answers 503 (its database is away;
-``Retry-After`` is honoured) are retried; a submission carries an idempotency key, so a retried
+because the server is briefly unreachable (a restart), answers 503 (its database is away;
+``Retry-After`` is honoured) or 429 with ``Retry-After`` (busy checking the caller's previous
+submission) are retried; a submission carries an idempotency key, so a retried
 submission never makes a second job.
 
 >>> client = Client("http://127.0.0.1:9", "qf_example")
@@ -89,7 +90,9 @@ class Client:
                 time.sleep(delay)
                 delay = min(1.0, delay * 2)
                 continue
-            if response.status_code in (502, 503) and time.monotonic() + delay < deadline:
+            busy = response.status_code in (502, 503) or (response.status_code == 429
+                                                           and "retry-after" in response.headers)
+            if busy and time.monotonic() + delay < deadline:
                 # the server (or its database) is briefly away: wait as it says, then send the same
                 # request again (a submission carries its idempotency key, so it makes one job)
                 time.sleep(min(max(delay, _retry_after(response)), 5.0, max(0.0, deadline - time.monotonic())))

@@ -91,7 +91,7 @@ def admit(body: bytes, context: dict):
         if backend == "auto":  # checked against the limits, planned among the offered backends, queued for the choice
             from qfusion.service.server.planning import plan_job
             checked = check_submission(dumped, context["limits"], "auto")
-            backend, planned = plan_job(checked.payload, [name for name in offered if name != "auto"])
+            backend, planned = plan_job(checked.payload, [name for name in offered if name != "auto"], offered)
         spec = check_submission(dumped, context["limits"], backend, backend_qubits(backend), offered[backend])
     except QfusionError as exc:
         if isinstance(exc, SubmissionError):
@@ -145,13 +145,27 @@ def _warm() -> bool:
     return True
 
 
-class AdmissionPool:
-    """``processes`` spawned processes that check submissions, each within ``budget_s`` seconds."""
+class AdmissionBusy(SubmissionError):
+    """The admission processes are taken (429 for a user with a check in flight already, 503 when all
+    are busy), with ``Retry-After``: the client waits and sends the same request again."""
 
-    def __init__(self, processes: int = 2, budget_s: float = 60.0):
-        self.processes, self.budget_s = processes, budget_s
+    retry_after = 1
+
+
+class AdmissionPool:
+    """``processes`` spawned processes that check submissions, each within ``budget_s`` seconds.
+
+    A check is handed to a process only when one is free (so its budget counts its own work, not
+    the wait behind others), and a user has at most ``per_user`` checks in flight: one user sending
+    heavy submissions in parallel waits for their own, and cannot take every process from the rest.
+    """
+
+    def __init__(self, processes: int = 2, budget_s: float = 60.0, per_user: int = 1, wait_s: float = 30.0):
+        self.processes, self.budget_s, self.per_user, self.wait_s = processes, budget_s, per_user, wait_s
         self._lock = threading.Lock()
         self._pool = None
+        self._free = threading.BoundedSemaphore(processes)
+        self._in_flight: dict[object, int] = {}
 
     def _get(self):
         with self._lock:
@@ -167,9 +181,29 @@ class AdmissionPool:
         for future in [pool.submit(_warm) for _ in range(self.processes)]:
             future.result(timeout=120)
 
-    def check(self, body: bytes, context: dict):
-        """:func:`admit` of ``body`` in a pool process (blocking: call it from a thread);
-        :class:`SubmissionError` when refused or over the time budget."""
+    def check(self, body: bytes, context: dict, owner: object = None):
+        """:func:`admit` of ``body`` in a pool process for user ``owner`` (blocking: call it from a
+        thread); :class:`SubmissionError` when refused or over the time budget, :class:`AdmissionBusy`
+        while the owner has :attr:`per_user` checks in flight or no process frees up in ``wait_s``."""
+        with self._lock:
+            if self._in_flight.get(owner, 0) >= self.per_user:
+                raise AdmissionBusy(f"your previous submission of this size is still being checked (at most "
+                                    f"{self.per_user} at once); send the next when it is answered", status=429)
+            self._in_flight[owner] = self._in_flight.get(owner, 0) + 1
+        try:
+            if not self._free.acquire(timeout=self.wait_s):
+                raise AdmissionBusy("every admission process is busy; retry shortly", status=503)
+            try:
+                return self._check(body, context)
+            finally:
+                self._free.release()
+        finally:
+            with self._lock:
+                self._in_flight[owner] -= 1
+                if not self._in_flight[owner]:
+                    del self._in_flight[owner]
+
+    def _check(self, body: bytes, context: dict):
         pool = self._get()
         future = pool.submit(check_in_child, body, context)
         try:

@@ -29,6 +29,7 @@ from qfusion._optional import import_optional
 from qfusion.service.logs import log
 from qfusion.service.server import leases
 from qfusion.service.server.admission import AdmissionPool
+from qfusion.service.server.health import DatabaseCheck
 from qfusion.service.server.jobspec import SubmissionLimits
 from qfusion.service.server.longpoll import Waiters
 from qfusion.service.server.metrics import Metrics
@@ -56,6 +57,7 @@ class ServiceState:
     waiters: Waiters
     tokens: TokenCache
     admission: AdmissionPool
+    health: DatabaseCheck
     recent: dict[str, int] = field(default_factory=dict)  # job id -> user id of jobs submitted here (bounded)
     qubits_of_backend: dict[str, int | None] = field(default_factory=dict)
     unavailable: dict[str, str | None] = field(default_factory=dict)  # backend -> why it cannot run on this host
@@ -72,17 +74,24 @@ def create_app(store, *, backends: list[str] | None = None, max_body_bytes: int 
     logger = logger or logging.getLogger("qfusion.service.server")
     state = ServiceState(store=store, allowed=allowed, server_limits=server_limits, max_body_bytes=max_body_bytes,
                          logger=logger, metrics=Metrics(store), waiters=Waiters(store), tokens=TokenCache(store),
-                         admission=AdmissionPool())
+                         admission=AdmissionPool(), health=DatabaseCheck(store))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
+        loop = asyncio.get_running_loop()
+        # Which backends can run on this host, asked before the first request: the question imports
+        # every backend (seconds, holding the interpreter lock), which the first submission paid,
+        # stalling every other request meanwhile.
+        await loop.run_in_executor(None, lambda: [routes_jobs.runnable_here(state, name) for name in allowed])
+        await loop.run_in_executor(None, state.health.start)
         tasks = [asyncio.create_task(state.waiters.run()), asyncio.create_task(_sweep(store, logger))]
         # the admission processes start now, not on the first heavy request (a spawn takes a second)
-        warming = asyncio.get_running_loop().run_in_executor(None, state.admission.warm)
+        warming = loop.run_in_executor(None, state.admission.warm)
         yield
         warming.cancel()
         for task in tasks:
             task.cancel()
+        state.health.stop()
         state.admission.close()
 
     app = FastAPI(title="qfusion job service", version="1", lifespan=lifespan,

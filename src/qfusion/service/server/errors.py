@@ -39,7 +39,9 @@ def install(app, metrics, logger: logging.Logger) -> None:
     async def _service_error(_request, exc):
         status = exc.status or 400
         metrics.rejected.labels(str(status)).inc()
-        headers = {"WWW-Authenticate": 'Bearer realm="qfusion"'} if status == 401 else None
+        headers = {"WWW-Authenticate": 'Bearer realm="qfusion"'} if status == 401 else {}
+        if getattr(exc, "retry_after", None) is not None:  # busy, not refused: the client sends it again
+            headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
     async def _database_away(_request, exc):  # the client retries a 503

@@ -110,7 +110,17 @@ def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) ->
             rows = c.exec_driver_sql(store.sql(f"WITH candidates AS ({candidates}) {update}"), parameters).all()
             _insert_rows(store, c, "job_events", _EVENT_COLUMNS,
                          [(r[0], r[1], "claimed", worker_id, now) for r in rows])
-    return [Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) for r in rows]
+    claimed, unreadable = [], []
+    for r in rows:
+        try:
+            claimed.append(Lease(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]))
+        except (TypeError, ValueError) as exc:  # a row no server of this version wrote: fail it, not the worker
+            unreadable.append((Lease(r[0], r[1], r[2], r[3], {}, r[5], r[6]), "FAILED",
+                               f"internal error: the job's stored request cannot be read ({type(exc).__name__}); "
+                               "submit it again"))
+    if unreadable:
+        record(store, worker_id, unreadable)
+    return claimed
 
 
 def _insert_rows(store, c, table: str, columns, rows) -> None:

@@ -18,9 +18,11 @@ from qfusion.service.server.jobspec import SubmissionError
 _BIG = 10**9
 
 
-def plan_job(payload: dict, allowed: list[str]) -> tuple[str, dict]:
+def plan_job(payload: dict, allowed: list[str], memory: dict | None = None) -> tuple[str, dict]:
     """``(chosen backend, plan record)`` for the job's circuits (the widest decides), or a 413
-    :class:`SubmissionError` listing each candidate's estimate when none can run it."""
+    :class:`SubmissionError` listing each candidate's estimate when none can run it. ``memory``:
+    ``{backend: bytes the live workers serving it advertise, or None}``; a backend with None is sized
+    by this host's memory."""
     circuits = [decode_circuit(item, max_qubits=10_000, max_operations=_BIG, max_source_bytes=_BIG)
                 for item in payload.get("circuits") or []]
     if not circuits:
@@ -30,7 +32,8 @@ def plan_job(payload: dict, allowed: list[str]) -> tuple[str, dict]:
         widest = widest.bind({p.name: 0.5 for p in widest.parameters})  # the plan does not depend on angles
     candidates = [name for name in allowed if name != "auto" and not name.startswith("remote")]
     try:
-        chosen = plan(widest, shots=payload.get("shots") or None, backends=candidates)
+        chosen = plan(widest, shots=payload.get("shots") or None, backends=candidates,
+                      memory_by_backend={k: v for k, v in (memory or {}).items() if v is not None})
     except CircuitTooLargeError as exc:
         raise SubmissionError(f"backend 'auto': {exc}", status=413) from None
     return chosen.backend, chosen.to_dict()

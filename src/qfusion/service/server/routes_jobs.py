@@ -113,7 +113,7 @@ def queue_job(state, body: bytes, user: dict) -> Response:
     context = {"offered": offered_backends(state), "allowed": state.allowed, "limits": limits,
                "reasons": {name: runnable_here(state, name) for name in state.allowed}}
     if needs_process(body):  # off this process: its interpreter lock would stall every other request
-        backend, key, spec, digest = state.admission.check(body, context)
+        backend, key, spec, digest = state.admission.check(body, context, owner=user["id"])
     else:
         backend, key, spec, digest = admit(body, context)
     job = state.store.submit(user, backend=backend, program=spec.program, payload=spec.payload,

@@ -312,7 +312,12 @@ class Store:
         with self.read() as c:
             query = sa.select(jobs.c.payload).where(jobs.c.id == job_id, jobs.c.user_id == user_id)
             text = c.execute(query).scalar()
-        return json.loads(text).get("plan") if text else None
+        if not text or '"plan"' not in text:  # most jobs: no decoding of a payload of megabytes
+            return None
+        try:
+            return json.loads(text).get("plan")
+        except ValueError:  # a payload cut short: the job is FAILED when a worker claims it
+            return None
 
     def jobs(self, user_id: int, *, state: str | None = None, limit: int = 100, before: float | None = None) -> list:
         """The user's jobs, newest first."""

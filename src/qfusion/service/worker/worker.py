@@ -112,31 +112,36 @@ class Worker:
         self._executor = Executor()
         try:
             while not self.stopping.is_set() and (max_jobs is None or done < max_jobs):
-                if self._try("sweep", self._sweep) is _AWAY:
-                    self.stopping.wait(self._backoff)
-                    continue
-                limit = self.batch if max_jobs is None else min(self.batch, max_jobs - done)
-                self._claimed_at = time.monotonic()
-                claimed = self._try("claim", leases.claim, self.store, self.id, self.backends, lease_s=self.lease_s,
-                                    limit=limit)
-                if claimed is _AWAY:
-                    self.stopping.wait(self._backoff)
-                    continue
-                if not claimed:
-                    self.stopping.wait(idle)
-                    idle = min(self.poll_s, idle * 2)  # back off while the queue is empty
-                    continue
-                idle = self.poll_s / 8
                 try:
-                    done += self._execute(claimed)
+                    ran, idle = self._step(max_jobs, done, idle)
                 except Exception:  # a bug must not end the worker: its leases expire, the jobs run again
                     self.logger.exception("worker.error")
                     self._executor.stop_job()
+                    self.stopping.wait(1.0)
+                    continue
+                done += ran
         finally:
             self._executor.close()
             self._try("stop", leases.worker_stopped, self.store, self.id)
             log(self.logger, "worker.stopped", worker_id=self.id, jobs=done)
         return done
+
+    def _step(self, max_jobs: int | None, done: int, idle: float) -> tuple[int, float]:
+        """One round of the loop: sweep, claim, run what was claimed; ``(jobs ended, next idle wait)``."""
+        if self._try("sweep", self._sweep) is _AWAY:
+            self.stopping.wait(self._backoff)
+            return 0, idle
+        limit = self.batch if max_jobs is None else min(self.batch, max_jobs - done)
+        self._claimed_at = time.monotonic()
+        claimed = self._try("claim", leases.claim, self.store, self.id, self.backends, lease_s=self.lease_s,
+                            limit=limit)
+        if claimed is _AWAY:
+            self.stopping.wait(self._backoff)
+            return 0, idle
+        if not claimed:
+            self.stopping.wait(idle)
+            return 0, min(self.poll_s, idle * 2)  # back off while the queue is empty
+        return self._execute(claimed), self.poll_s / 8
 
     def _sweep(self) -> None:
         now = time.monotonic()

@@ -97,8 +97,17 @@ def _scale(r, i, dr, di):
 
 
 @nb.njit(inline="never", **_OPTS)
-def _gather(source, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im):
+def _gather(source, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im, run):
     low = offsets_low.shape[0]
+    if run > 1:  # runs of ``run`` amplitudes contiguous in the state and in the buffer: plain copies
+        for hi in range(offsets_high.shape[0]):
+            start = base + offsets_high[hi]
+            target = buffer_high[hi]
+            for lo in range(0, low, run):
+                s = 2 * (start + offsets_low[lo])
+                t = target + buffer_low[lo]
+                _deinterleave(source[s:s + 2 * run], re[t:t + run], im[t:t + run])
+        return
     for hi in range(offsets_high.shape[0]):
         start = base + offsets_high[hi]
         target = buffer_high[hi]
@@ -110,8 +119,31 @@ def _gather(source, offsets_low, offsets_high, buffer_low, buffer_high, base, re
 
 
 @nb.njit(inline="never", **_OPTS)
-def _scatter(source, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im):
+def _deinterleave(pairs, re, im):
+    for k in range(re.shape[0]):
+        re[k] = pairs[2 * k]
+        im[k] = pairs[2 * k + 1]
+
+
+@nb.njit(inline="never", **_OPTS)
+def _interleave(pairs, re, im):
+    for k in range(re.shape[0]):
+        pairs[2 * k] = re[k]
+        pairs[2 * k + 1] = im[k]
+
+
+@nb.njit(inline="never", **_OPTS)
+def _scatter(source, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im, run):
     low = offsets_low.shape[0]
+    if run > 1:
+        for hi in range(offsets_high.shape[0]):
+            start = base + offsets_high[hi]
+            target = buffer_high[hi]
+            for lo in range(0, low, run):
+                s = 2 * (start + offsets_low[lo])
+                t = target + buffer_low[lo]
+                _interleave(source[s:s + 2 * run], re[t:t + run], im[t:t + run])
+        return
     for hi in range(offsets_high.shape[0]):
         start = base + offsets_high[hi]
         target = buffer_high[hi]
@@ -252,8 +284,11 @@ def _dense(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip,
 @nb.njit(parallel=True, **_OPTS)
 def sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
           op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
-          coef_re, coef_im, skip):
-    """Gather each chunk (``state_floats`` is the state viewed as reals), apply every op, scatter back."""
+          coef_re, coef_im, skip, run=1):
+    """Gather each chunk (``state_floats`` is the state viewed as reals), apply every op, scatter back.
+
+    ``run``: a power of two such that the first ``run`` entries of the low tables (and every block
+    of ``run`` after them) step by one in the state and in the buffer (1: no such runs)."""
     num_outer = outer_positions.shape[0]
     num_ops = op_type.shape[0]
     dim_max = 1 << op_bits.shape[1]
@@ -269,7 +304,7 @@ def sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buff
         qi = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
         ur = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
         ui = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
-        _gather(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im)
+        _gather(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im, run)
         for o in range(num_ops):
             t = op_type[o]
             if t == 0:
@@ -287,4 +322,4 @@ def sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buff
             else:
                 _dense(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
                        coef_im, op_data[o], op_stride[o], skip, op_skip[o], tr, ti)
-        _scatter(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im)
+        _scatter(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im, run)

@@ -48,9 +48,14 @@ def sweep(state, local_qubits, op_type, op_local, op_nlocal, op_high, op_nhigh, 
 
 def lanes_sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
                 op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
-                coef_re, coef_im, skip):
+                coef_re, coef_im, skip, run=1):
     """Twin of ``cpu_lanes.sweep``. It applies every block, ignoring ``skip``, so a block wrongly
-    flagged as the identity makes the two differ."""
+    flagged as the identity makes the two differ; it checks that the low tables step by one
+    within each block of ``run`` entries, as the kernel's plain copies assume."""
+    step = np.arange(len(offsets_low)) % run
+    if not (np.array_equal(offsets_low - offsets_low[np.arange(len(offsets_low)) - step], step)
+            and np.array_equal(buffer_low - buffer_low[np.arange(len(buffer_low)) - step], step)):
+        raise AssertionError(f"the low tables have no runs of {run}")
     state = state_floats[0::2] + 1j * state_floats[1::2]
     coef = coef_re.astype(complex) + 1j * coef_im
     offsets = (offsets_high[:, None] + offsets_low[None, :]).ravel()

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qfusion.circuit.circuit import Circuit
-from qfusion.errors import CircuitError
+from qfusion.errors import CircuitError, CircuitTooLargeError
+from qfusion.sim.memory import available_bytes, format_bytes
 from qfusion.sim.mps.route import SegmentPlan, bond_bits, route
 from qfusion.sim.mps.state import MPSState
 from qfusion.sim.plan import (
@@ -127,12 +128,33 @@ class _Walker(Executor):
         cached = self.cache.get(key)
         if cached is None or cached[0] != layout:
             cached = (layout, route(ops, layout))
+            if self.state.max_bond_dimension is None:
+                check_exact_fits(cached[1], self.state)
             if key is not None:
                 self.cache[key] = cached
         apply_plan(self.state, cached[1])
 
     def collapse(self, qubit: int, reset: bool) -> int:
         return self.state.measure(qubit, self.rng, reset)
+
+
+def check_exact_fits(plan: SegmentPlan, state: MPSState) -> None:
+    """Refuse (before running it) an uncapped plan whose bond bounds need more memory than is available:
+    the tensors at the bounds plus the largest two-site block and its SVD, as the backend estimates."""
+    bits = bond_bits(plan.steps, state.num_qubits)
+    if not bits or max(bits) < 12:  # bonds of at most 4096: a few GiB at most, checked by the allocator itself
+        return
+    bonds = [1.0] + [2.0 ** min(b, 1000) for b in bits] + [1.0]
+    itemsize = np.dtype(state.dtype).itemsize
+    needed = itemsize * (sum(bonds[k] * 2 * bonds[k + 1] for k in range(len(bonds) - 1))
+                         + 3 * max(bonds[k] * 4 * bonds[k + 2] for k in range(len(bonds) - 2)))
+    available = available_bytes()
+    if needed > available:
+        size = format_bytes(needed) if needed < 2.0 ** 70 else f"{needed:.2g} B"
+        raise CircuitTooLargeError(
+            f"an exact MPS of this circuit may need bond dimension up to 2^{max(bits):.0f} (the bound of its "
+            f"routed gates), {size}; {format_bytes(available)} is available. Pass max_bond_dimension= "
+            f"(e.g. 64; the result's metadata then reports the truncation error and a fidelity bound)")
 
 
 def _start(program: MPSProgram, dtype, options: MPSOptions) -> MPSState:

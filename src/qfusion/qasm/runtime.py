@@ -1,0 +1,143 @@
+"""Classical values only known at run time, in OpenQASM 3: expressions over measured bits become
+the run-time expressions of :mod:`qfusion.circuit.classical`, evaluated per shot by the simulator.
+
+So ``while`` on measured bits is a :class:`~qfusion.circuit.classical.WhileLoop`, an ``if`` whose
+condition is not a plain comparison of bits an :class:`~qfusion.circuit.classical.IfElse`, and an
+assignment to bits (``flags = "11";``, ``c[0] = c[1] ^ c[2];``, ``r = vote(c);`` with an extern
+given as a Python function) a :class:`~qfusion.circuit.classical.Store`.
+
+>>> from qfusion.qasm import loads
+>>> c = loads('''OPENQASM 3; include "stdgates.inc"; qubit q; bit b = 0;
+... while (b == 0) { reset q; h q; b = measure q; } b = 1;''')
+>>> [inst.name for inst in c.instructions]
+['while_loop', 'store']
+"""
+
+from __future__ import annotations
+
+import math
+
+from qfusion.circuit.circuit import Condition, Instruction
+from qfusion.circuit.classical import OPERATORS, Bits, IfElse, Op, Store, Value, WhileLoop, block_qubits
+from qfusion.circuit.parameter import Parameter, ParameterExpression
+from qfusion.qasm.calls import Target
+from qfusion.qasm.limits import position
+from qfusion.qasm.syntax import Binary, Call, Name, Unary
+
+_ALWAYS = Condition((), 0)   # what a body run at run time carries while it is built: "a measured condition"
+
+
+def _where(token) -> str:
+    line, column, filename = position(token)
+    return f"{filename + ':' if filename else ''}{line}:{column}"
+
+
+class Runtime:
+    """Mixin of the interpreter: run-time expressions, loops, branches and stores."""
+
+    def runtime_expr(self, expr, context):
+        """``expr`` as a run-time expression when it reads measured bits; None when it is known now."""
+        if self.version < 3:     # OpenQASM 2 compares a register with an integer, and nothing else
+            return None
+        if isinstance(expr, Name) and expr.name in self.angle_registers and context.scope.lookup(expr.name) is None:
+            register = self.cregs[expr.name]     # an angle[n] of measured bits: bits * 2 pi / 2^n
+            return Op("*", (Bits(tuple(register.indices)), Value(2 * math.pi / (1 << register.size))), None,
+                      _where(expr.token))
+        bits = self._bits_of(expr, context)
+        if bits is not None:
+            if isinstance(expr, Call) and expr.name == "bool":
+                return Op("!=", (Bits(bits), Value(0)))
+            return Bits(bits)
+        if isinstance(expr, Binary):
+            left, right = self.runtime_expr(expr.left, context), self.runtime_expr(expr.right, context)
+            if left is None and right is None:
+                return None
+            return Op(expr.op, (left or self._constant(expr.left, context), right or self._constant(expr.right, context)),
+                      None, _where(expr.token))
+        if isinstance(expr, Unary):
+            operand = self.runtime_expr(expr.operand, context)
+            return None if operand is None else Op(expr.op, (operand,), None, _where(expr.token))
+        if isinstance(expr, Call) and expr.name not in self.subroutines:
+            args = [self.runtime_expr(a, context) for a in expr.args]
+            if all(a is None for a in args):
+                return None
+            args = tuple(a or self._constant(e, context) for a, e in zip(args, expr.args, strict=True))
+            if expr.name in self.evaluator.externs:
+                return Op(f"extern:{expr.name}", args, self.evaluator.externs[expr.name][1], _where(expr.token))
+            if expr.name not in OPERATORS:
+                raise expr.token.error(f"'{expr.name}' cannot be applied to measured bits at run time")
+            return Op(expr.name, args, None, _where(expr.token))
+        return None
+
+    def runtime_args(self, call, context):
+        """``(args, placeholders)`` of a gate call whose parameters read measured bits: a placeholder
+        :class:`~qfusion.circuit.Parameter` per run-time parameter, with its expression; None if none does."""
+        if self.version < 3 or context.qubits is not None:
+            return None
+        exprs = [self.runtime_expr(a, context) for a in call.args]
+        if all(e is None for e in exprs):
+            return None
+        args, runtime = [], []
+        for i, (arg, expr) in enumerate(zip(call.args, exprs, strict=True)):
+            if expr is None:
+                args.append(self.evaluator.number(arg, context.scope, f"parameter {i + 1} of '{call.name}'"))
+            else:
+                placeholder = Parameter(f"_runtime{i}")
+                args.append(placeholder)
+                runtime.append((placeholder, expr))
+        return args, tuple(runtime)
+
+    def _constant(self, expr, context) -> Value:
+        value = self.evaluator.value(expr, context.scope)
+        if isinstance(value, ParameterExpression):
+            raise expr.token.error("a run-time expression on measured bits cannot use an input parameter")
+        if isinstance(value, str):
+            value = int(value, 2) if value else 0
+        return Value(value)
+
+    def body_instructions(self, body, context, token) -> tuple:
+        """The instructions of ``body`` run at run time (not unrolled): built once, with a context
+        that refuses what needs values known now (assignments to classical variables)."""
+        target = Target()
+        inner = type(context)(context.scope.__class__(context.scope), target, _ALWAYS, context.qubits)
+        self.run_block(body, inner, token)
+        if target.phase:
+            raise token.error("a global phase inside a run-time loop or branch is a relative phase; "
+                              "write it as a gate")
+        return tuple(inst if inst.condition != _ALWAYS else Instruction(inst.operation, inst.qubits, inst.clbits)
+                     for inst in target.instructions)
+
+    def _outer(self, context):
+        return None if context.condition == _ALWAYS else context.condition
+
+    def runtime_while(self, statement, condition, context) -> None:
+        if context.qubits is not None:
+            raise statement.token.error("'while' on measured bits is not allowed inside a gate definition")
+        body = self.body_instructions(statement.body, context, statement.token)
+        qubits = block_qubits(body)
+        self.budget.charge(1, statement.token)
+        loop = WhileLoop(condition, body, len(qubits), self.limits.max_while_iterations)
+        context.target.instructions.append(Instruction(loop, qubits, (), self._outer(context)))
+
+    def runtime_if(self, statement, condition, context) -> None:
+        if context.qubits is not None:
+            raise statement.token.error("conditions on measured bits are not allowed inside gate definitions")
+        then_body = self.body_instructions(statement.then_body, context, statement.token)
+        else_body = self.body_instructions(statement.else_body or [], context, statement.token)
+        qubits = block_qubits(then_body, else_body)
+        self.budget.charge(1, statement.token)
+        branch = IfElse(condition, then_body, else_body, len(qubits))
+        context.target.instructions.append(Instruction(branch, qubits, (), self._outer(context)))
+
+    def store_bits(self, clbits, value_expr, context, token) -> None:
+        """Write the value of ``value_expr`` (now or at run time) into ``clbits``."""
+        value = self.runtime_expr(value_expr, context) or self._constant(value_expr, context)
+        if isinstance(value, Value):
+            if isinstance(value.value, bool) or isinstance(value.value, int):
+                value = Value(int(value.value))
+            else:
+                raise value_expr.token.error(f"bits take an integer, a boolean or a bit string, "
+                                             f"got {value.value!r}")
+        self.budget.charge(1, token)
+        context.target.instructions.append(Instruction(Store(tuple(clbits), value), (), (),
+                                                       self._outer(context)))
