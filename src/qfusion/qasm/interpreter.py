@@ -24,6 +24,7 @@ from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
 from qfusion.qasm.fastcalls import FastCalls
 from qfusion.qasm.limits import DEFAULT_LIMITS, Budget, Limits, position
+from qfusion.qasm.pragmas import PRAGMA_HANDLERS, Pragmas
 from qfusion.qasm.runtime import Runtime
 from qfusion.qasm.subroutines import SUBROUTINE_HANDLERS, ControlFlow, Subroutines
 from qfusion.qasm.symbols import RegisterInfo, Symbols
@@ -61,7 +62,7 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime, Pragmas):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
@@ -81,7 +82,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         self.main = Target()
         self._depth = 0
         self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS,
-                                                                  **TIMING_HANDLERS}.items()}
+                                                                  **TIMING_HANDLERS, **PRAGMA_HANDLERS}.items()}
         Subroutines.__init__(self)
         Timing.__init__(self)
         self._fast_args: dict[str, tuple | None] = {}

@@ -164,6 +164,10 @@ def iter_chunks(text: str, filename: str | None = None, calls: bool = False) -> 
         for piece in findall(text, pos, stop):
             c = piece[0]
             if c in _SPACE:
+                if c == "\n" and len(piece) > 1 and "qfusion" in piece:   # qfusion's own pragmas are read
+                    line = piece.lstrip()
+                    if _QFUSION_PRAGMA.match(line):
+                        append(Token("pragma", line.rstrip(), offset + len(piece) - len(line), source))
                 offset += len(piece)
                 continue
             if c == "/" and len(piece) > 1 and piece[1] in "/*":
@@ -217,6 +221,7 @@ def iter_chunks(text: str, filename: str | None = None, calls: bool = False) -> 
 
 
 _HEAD = re.compile(r"\w+")
+_QFUSION_PRAGMA = re.compile(r"#?pragma[ \t]+qfusion\b")
 _CALL_ENDS = frozenset(";\n")
 
 

@@ -20,6 +20,7 @@ from qfusion.qasm import qasm2, qasm3
 from qfusion.qasm.declarations import DeclarationParser
 from qfusion.qasm.lexer import Token, TokenStream, split_call
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
+from qfusion.qasm.pragmas import PragmaStatement
 from qfusion.qasm.subroutine_parser import SubroutineParser
 from qfusion.qasm.syntax import (
     Assign,
@@ -118,6 +119,9 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
                 return FastCall(token)
             stream.split_current()
             token = stream.token
+        if token.kind == "pragma":
+            stream.next()
+            return PragmaStatement(token)
         if token.kind == "op":
             if token.text == ";":
                 stream.next()
