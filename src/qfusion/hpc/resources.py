@@ -36,7 +36,12 @@ class Resources:
 
     @classmethod
     def detect(cls) -> Resources:
-        """This process's machine: cores and memory as qfusion's settings see them, CUDA GPUs, MPI ranks."""
+        """This process's machine: cores and memory as qfusion's settings see them, CUDA GPUs, MPI ranks.
+
+        >>> resources = Resources.detect()
+        >>> resources.cores >= 1, resources.memory_bytes > 0
+        (True, True)
+        """
         ranks = next((int(os.environ[v]) for v in _RANK_VARIABLES if os.environ.get(v, "").isdigit()), 1)
         return cls(cores=settings().num_threads, memory_bytes=available_bytes(), gpus=_gpu_count(),
                    mpi_ranks=max(1, ranks))
