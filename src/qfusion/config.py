@@ -16,6 +16,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Settings:
+    """What qfusion reads from the environment: ``QFUSION_NUM_THREADS`` and ``QFUSION_MEMORY_LIMIT`` (``"8GiB"``, ...).
+
+
+    >>> Settings(num_threads=4, memory_limit=2**30)
+    Settings(num_threads=4, memory_limit=1073741824)
+    """
     num_threads: int
     memory_limit: int | None
 
@@ -29,7 +35,14 @@ def _parse_bytes(text: str) -> int:
 
 
 def settings() -> Settings:
-    """The current settings (read each call, so tests can change the environment)."""
+    """The current settings (read each call, so tests can change the environment).
+
+    >>> import os
+    >>> os.environ["QFUSION_MEMORY_LIMIT"] = "2GiB"
+    >>> settings().memory_limit
+    2147483648
+    >>> del os.environ["QFUSION_MEMORY_LIMIT"]
+    """
     threads = os.environ.get("QFUSION_NUM_THREADS")
     limit = os.environ.get("QFUSION_MEMORY_LIMIT")
     return Settings(

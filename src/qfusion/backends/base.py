@@ -124,7 +124,15 @@ class Result:
 
 class UnsupportedError(BackendError, NotImplementedError):
     """A backend asked for something it does not do (states from a device emulator, shots from a
-    state-only backend); a :class:`BackendError` the CLI reports in one line."""
+    state-only backend); a :class:`BackendError` the CLI reports in one line.
+
+    >>> from qfusion.backends import get
+    >>> from qfusion.circuit import Circuit
+    >>> get("trapped_ion").simulate(Circuit(1).h(0))
+    Traceback (most recent call last):
+        ...
+    qfusion.backends.base.UnsupportedError: backend 'trapped_ion' does not return states; sample it with qfusion.run(circuit, backend='trapped_ion'), or simulate on 'statevector' or 'density_matrix'
+    """
 
 
 class Backend:
@@ -219,7 +227,12 @@ class Backend:
 
 def accepted_options(backend: Backend, method: str = "run") -> tuple[str, ...] | None:
     """The keyword options ``backend.<method>`` takes besides the common ones, from its signature
-    (or its declared ``capabilities.options`` when it takes ``**options``; None: unknown)."""
+    (or its declared ``capabilities.options`` when it takes ``**options``; None: unknown).
+
+    >>> from qfusion.backends import get
+    >>> "max_bond_dimension" in accepted_options(get("mps")), accepted_options(get("statevector"))
+    (True, ('dtype', 'options', 'noise_model', 'durations'))
+    """
     signature = inspect.signature(getattr(backend, method))
     common = {"circuit", "shots", "seed", "params", "memory"}
     named = tuple(name for name, p in signature.parameters.items()
@@ -231,7 +244,15 @@ def accepted_options(backend: Backend, method: str = "run") -> tuple[str, ...] |
 
 def check_primitive_options(backend: Backend, options: dict) -> None:
     """For the Sampler and Estimator: every option must be one that ``backend.run`` or
-    ``backend.simulate`` takes (they call either), else :func:`check_options` explains."""
+    ``backend.simulate`` takes (they call either), else :func:`check_options` explains.
+
+    >>> from qfusion.backends import get
+    >>> check_primitive_options(get("mps"), {"max_bond_dimension": 8})
+    >>> check_primitive_options(get("statevector"), {"max_bond_dimension": 8})
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.BackendError: backend 'statevector' has no option 'max_bond_dimension'; its options are dtype, options, noise_model, durations
+    """
     for method in ("run", "simulate"):
         accepted = accepted_options(backend, method)
         if accepted is None or all(key in accepted for key in options):
@@ -329,7 +350,15 @@ def check_options(backend: Backend, options: dict, method: str = "run") -> None:
 
 def measured_or_warned(circuit):
     """``circuit``, measured on every qubit (with a :class:`QfusionWarning`) when it has no
-    measurement at all, as the Sampler does: otherwise every shot would read the same empty bitstring."""
+    measurement at all, as the Sampler does: otherwise every shot would read the same empty bitstring.
+
+    >>> import warnings
+    >>> from qfusion.circuit import Circuit
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     measured_or_warned(Circuit(2).h(0)).count_ops()
+    {'h': 1, 'measure': 2}
+    """
     from qfusion.circuit import Circuit
     if not isinstance(circuit, Circuit) or circuit.has_measurements:
         return circuit

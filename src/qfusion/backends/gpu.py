@@ -26,15 +26,34 @@ _BATCH_BYTES = 1 << 30  # the states of one batched launch (more parameter sets 
 
 
 class GpuBackend(Backend):
+    """``backend="gpu"``: the state vector on a CUDA device (CuPy), with the CPU backend's API.
+
+
+    >>> from qfusion.backends import get
+    >>> get("gpu").name, get("gpu").capabilities.adjoint
+    ('gpu', True)
+    """
     name = "gpu"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, batched_params=True,
                                 adjoint=True, options=("options",), representation="gpu_statevector")
 
     def unavailable_reason(self) -> str | None:
+        """Why the backend cannot run here (no CuPy, no CUDA device), or None when it can.
+
+
+        >>> reason = GpuBackend().unavailable_reason()
+        >>> reason is None or isinstance(reason, str)
+        True
+        """
         return None if gpu.device_available() else f"the {self.name} backend needs an NVIDIA GPU: {gpu.unavailable_reason()}"
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
-        """Bytes of the state vector on the device (beside the reserve of ``sim.gpu.device``)."""
+        """Bytes of the state vector on the device (beside the reserve of ``sim.gpu.device``).
+
+        >>> from qfusion.circuit import Circuit
+        >>> GpuBackend().memory_estimate(Circuit(20)) == 16 * 2 ** 20
+        True
+        """
         return state_bytes(circuit.num_qubits, dtype)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
@@ -68,16 +87,32 @@ class GpuBackend(Backend):
 
 class GpuDensityMatrixBackend(Backend):
     """The ``density_matrix`` backend's API on the GPU: ``run`` returns counts (with the erasure
-    metadata), ``simulate`` a :class:`~qfusion.sim.gpu.density_matrix.GpuDensityMatrix` held on the device."""
+    metadata), ``simulate`` a :class:`~qfusion.sim.gpu.density_matrix.GpuDensityMatrix` held on the device.
+
+    >>> GpuDensityMatrixBackend().name
+    'gpu_density_matrix'
+    """
     name = "gpu_density_matrix"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
                                 options=("options", "noise_model", "durations"), representation="gpu_density_matrix")
 
     def unavailable_reason(self) -> str | None:
+        """Why the backend cannot run here (no CuPy, no CUDA device), or None when it can.
+
+
+        >>> reason = GpuDensityMatrixBackend().unavailable_reason()
+        >>> reason is None or isinstance(reason, str)
+        True
+        """
         return None if gpu.device_available() else f"the {self.name} backend needs an NVIDIA GPU: {gpu.unavailable_reason()}"
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int:
-        """Bytes of the density matrix's Pauli components on the device."""
+        """Bytes of the density matrix's Pauli components on the device.
+
+        >>> from qfusion.circuit import Circuit
+        >>> GpuDensityMatrixBackend().memory_estimate(Circuit(10)) > GpuBackend().memory_estimate(Circuit(10))
+        True
+        """
         return state_bytes(2 * circuit.num_qubits, np.float64 if np.dtype(dtype) == np.complex128 else np.float32)
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, noise_model=None,

@@ -34,7 +34,15 @@ PERCENTILES = (50, 90, 99)
 
 
 def heralded_positions(instructions, device) -> tuple[int, ...]:
-    """Indices of the instructions that are heralded entangling gates (none off photonic devices)."""
+    """Indices of the instructions that are heralded entangling gates (none off photonic devices).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices import get
+    >>> from qfusion.transpiler import transpile
+    >>> tc = transpile(Circuit(2).h(0).cx(0, 1), "photonic", seed=1)
+    >>> len(heralded_positions(tc.instructions, get("photonic"))), heralded_positions(tc.instructions, get("trapped_ion"))
+    (1, ())
+    """
     if device.photonics is None:
         return ()
     return tuple(i for i, inst in enumerate(instructions)
@@ -42,12 +50,24 @@ def heralded_positions(instructions, device) -> tuple[int, ...]:
 
 
 def sample_attempts(num_gates: int, shots: int, probability: float, rng) -> np.ndarray:
-    """``(shots, num_gates)`` attempt counts, each geometric: ``P(K = k) = p (1 - p)^(k - 1)``."""
+    """``(shots, num_gates)`` attempt counts, each geometric: ``P(K = k) = p (1 - p)^(k - 1)``.
+
+    >>> import numpy as np
+    >>> attempts = sample_attempts(2, 1000, 0.5, np.random.default_rng(1))
+    >>> attempts.shape, int(attempts.min()), round(float(attempts.mean()), 1)  # mean 1 / p
+    ((1000, 2), 1, 2.0)
+    """
     return rng.geometric(probability, size=(int(shots), int(num_gates))).astype(np.int64)
 
 
 def group_shots(attempts: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The distinct rows of ``attempts`` and, for each, the shots that drew it."""
+    """The distinct rows of ``attempts`` and, for each, the shots that drew it.
+
+    >>> import numpy as np
+    >>> patterns, shots = group_shots(np.array([[1, 2], [1, 1], [1, 2]]))
+    >>> patterns.tolist(), [s.tolist() for s in shots]
+    ([[1, 1], [1, 2]], [[1], [0, 2]])
+    """
     patterns, inverse = np.unique(attempts, axis=0, return_inverse=True)
     inverse = np.asarray(inverse).reshape(-1)
     order = np.argsort(inverse, kind="stable")
@@ -57,7 +77,13 @@ def group_shots(attempts: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
 
 def per_attempt_device(device):
     """``device`` with its entangler calibrated per attempt: the duration and loss of one attempt,
-    the calibrated error (what the successful attempt adds)."""
+    the calibrated error (what the successful attempt adds).
+
+    >>> from qfusion.devices import get
+    >>> device = get("photonic")
+    >>> per_attempt_device(device).gate_duration("cz", (0, 1)) == device.photonics.attempt_duration
+    True
+    """
     links = device.photonics
     gates = tuple(dataclasses.replace(g, duration=links.attempt_duration, erasure=links.loss_per_attempt)
                   if g.name == device.entangler else g for g in device.gates)
@@ -80,7 +106,12 @@ def duration_summary(durations: np.ndarray, expected: float) -> dict:
 
 def attempt_summary(attempts: np.ndarray, probability: float) -> dict:
     """How many attempts the heralded gates took over all shots: the histogram, its mean, and the
-    geometric distribution's mean ``1 / p`` to compare with."""
+    geometric distribution's mean ``1 / p`` to compare with.
+
+    >>> import numpy as np
+    >>> attempt_summary(np.array([[1, 2], [1, 1]]), 0.5)
+    {'gates_per_shot': 2, 'success_probability': 0.5, 'mean': 1.25, 'expected_mean': 2.0, 'histogram': {1: 3, 2: 1}}
+    """
     values, counts = np.unique(attempts, return_counts=True)
     return {"gates_per_shot": int(attempts.shape[1]), "success_probability": float(probability),
             "mean": float(attempts.mean()), "expected_mean": 1 / float(probability),
@@ -89,7 +120,11 @@ def attempt_summary(attempts: np.ndarray, probability: float) -> dict:
 
 def merge_erasures(parts: list[tuple[dict, int]]) -> dict | None:
     """Erasure metadata of shot groups merged: counted shots add up (trajectories), expected
-    values average with the groups' shot counts as weights (density matrix)."""
+    values average with the groups' shot counts as weights (density matrix).
+
+    >>> merge_erasures([({}, 10)]) is None
+    True
+    """
     found = [(m["erasures"], n) for m, n in parts if "erasures" in m]
     if not found:
         return None

@@ -26,6 +26,16 @@ _OPTIONS = ("max_bond_dimension", "truncation_threshold")
 
 
 class MPSBackend(Backend):
+    """``backend="mps"``: a matrix product state; exact when bonds fit, else truncated to ``max_bond_dimension``.
+
+
+    >>> from qfusion.circuit import Circuit
+    >>> ghz = Circuit(50).h(0)
+    >>> for q in range(49):
+    ...     _ = ghz.cx(q, q + 1)
+    >>> sorted(MPSBackend().run(ghz.measure_all(), shots=100, seed=1).counts)  == ["0" * 50, "1" * 50]
+    True
+    """
     name = "mps"
     # exact: ``simulate`` returns a state (an MPS), as Capabilities defines it; truncation makes it
     # approximate, and the result's metadata says by how much
@@ -34,7 +44,12 @@ class MPSBackend(Backend):
 
     def memory_estimate(self, circuit, *, dtype=np.complex128, max_bond_dimension=None) -> int | None:
         """Bytes of the tensors at their largest (from the bond-dimension bounds of the routed plan,
-        capped at ``max_bond_dimension``), plus the largest two-site block and its SVD."""
+        capped at ``max_bond_dimension``), plus the largest two-site block and its SVD.
+
+        >>> from qfusion.circuit import Circuit
+        >>> MPSBackend().memory_estimate(Circuit(3).h(0).cx(0, 1).cx(1, 2))
+        640
+        """
         bonds = bond_dimensions(circuit, max_bond_dimension)
         itemsize = np.dtype(dtype).itemsize
         edges = (1.0,) + bonds + (1.0,)
@@ -44,6 +59,13 @@ class MPSBackend(Backend):
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             max_bond_dimension=None, truncation_threshold=1e-16) -> Result:
+        """Counts by perfect sampling from the MPS.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> MPSBackend().run(Circuit(2).h(0).cx(0, 1).measure_all(), shots=100, seed=1).counts
+        {'00': 53, '11': 47}
+        """
         start = time.perf_counter()
         options = MPSOptions(max_bond_dimension, truncation_threshold)
         counts, shot_memory, metadata = sample(circuit, shots, params=params, seed=seed, dtype=dtype,
@@ -52,11 +74,24 @@ class MPSBackend(Backend):
 
     def simulate(self, circuit, *, params=None, seed=None, dtype=np.complex128, max_bond_dimension=None,
                  truncation_threshold=1e-16) -> MPSState:
+        """The final :class:`~qfusion.sim.mps.MPSState`.
+
+
+        >>> import numpy as np
+        >>> from qfusion.circuit import Circuit
+        >>> np.asarray(MPSBackend().simulate(Circuit(2).h(0).cx(0, 1))).round(6)
+        array([0.707107+0.j, 0.      +0.j, 0.      +0.j, 0.707107+0.j])
+        """
         return simulate(circuit, params, dtype=dtype, seed=seed,
                         options=MPSOptions(max_bond_dimension, truncation_threshold))
 
 
 def bond_dimensions(circuit, max_bond_dimension=None) -> tuple[float, ...]:
-    """Each bond's largest dimension for ``circuit``: its bound from the routed plan, capped."""
+    """Each bond's largest dimension for ``circuit``: its bound from the routed plan, capped.
+
+    >>> from qfusion.circuit import Circuit
+    >>> bond_dimensions(Circuit(3).h(0).cx(0, 1).cx(1, 2)), bond_dimensions(Circuit(2).h(0), max_bond_dimension=1)
+    ((2.0, 2.0), (1.0,))
+    """
     cap = float("inf") if max_bond_dimension is None else float(max_bond_dimension)
     return tuple(min(cap, 2.0 ** min(bits, 1000)) for bits in circuit_bond_bits(circuit))

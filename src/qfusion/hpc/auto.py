@@ -30,12 +30,24 @@ def _agreed(chosen):
 
 
 class AutoBackend(Backend):
+    """``backend="auto"``: each circuit runs on the backend :func:`~qfusion.hpc.planner.plan` picks for it.
+
+
+    >>> from qfusion.circuit import Circuit
+    >>> AutoBackend().name
+    'auto'
+    """
     name = "auto"
     capabilities = Capabilities(dtypes=(np.complex128, np.complex64), exact=True, noise=True,
                                 options=_PLANNER_OPTIONS + ("observables",), representation="planner")
 
     def memory_estimate(self, circuit, *, dtype=np.complex128) -> int | None:
-        """What the backend the plan would choose for a final state needs (None: no backend fits)."""
+        """What the backend the plan would choose for a final state needs (None: no backend fits).
+
+        >>> from qfusion.circuit import Circuit
+        >>> AutoBackend().memory_estimate(Circuit(10).h(0)) > 0
+        True
+        """
         from qfusion.errors import CircuitTooLargeError
         from qfusion.hpc.planner import plan
         try:
@@ -46,6 +58,14 @@ class AutoBackend(Backend):
 
     def run(self, circuit, *, shots=1024, seed=None, params=None, memory=False, dtype=np.complex128,
             resources=None, noise_model=None, max_bond_dimension=None, **options):
+        """Plan, then run on the chosen backend; the plan is in ``result.metadata["plan"]``.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> result = AutoBackend().run(Circuit(1).x(0).measure_all(), shots=10, seed=1)
+        >>> result.counts, result.metadata["plan"]["backend"]
+        ({'1': 10}, 'statevector')
+        """
         bound = circuit.bind(params) if params is not None else circuit
         chosen = _agreed(plan(bound, shots=shots, resources=resources, noise_model=noise_model, dtype=dtype,
                               max_bond_dimension=max_bond_dimension, **options))
@@ -61,6 +81,14 @@ class AutoBackend(Backend):
 
     def simulate(self, circuit, *, params=None, seed=None, dtype=np.complex128, resources=None,
                  noise_model=None, max_bond_dimension=None, observables=None, **options):
+        """Plan, then simulate on the chosen backend (a final state, or ``observables``' values).
+
+
+        >>> import numpy as np
+        >>> from qfusion.circuit import Circuit
+        >>> np.asarray(AutoBackend().simulate(Circuit(1).x(0))).round(6)
+        array([0.+0.j, 1.+0.j])
+        """
         bound = circuit.bind(params) if params is not None else circuit
         chosen = _agreed(plan(bound, shots=None, observables=observables, resources=resources,
                               noise_model=noise_model, dtype=dtype, max_bond_dimension=max_bond_dimension, **options))

@@ -183,6 +183,12 @@ def map(items, *, circuit: Circuit | None = None, backend: str = "statevector", 
     when that is set (exact, or from ``shots``), else its final state vector as a NumPy array.
     ``seeds`` (one per item) overrides the seeds spawned from ``seed``.
     A circuit that fits on no worker is refused before anything is submitted.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> t = Parameter("t")
+    >>> values = map([[0.0], [3.141592653589793]], circuit=Circuit(1).rx(t, 0), observable="Z")
+    >>> [round(v, 6) for v in values]  # cos t, run here without a cluster
+    [1.0, -1.0]
     """
     items = list(items)
     if circuit is None and not all(isinstance(item, Circuit) for item in items):

@@ -32,7 +32,11 @@ CHUNK_AMPLITUDES = 1 << 20
 @dataclass(frozen=True)
 class MachineModel:
     """A distributed machine: ``ranks`` (a power of two), bytes per second of one rank's link each way,
-    seconds per message, and seconds for one gate on one amplitude on one rank."""
+    seconds per message, and seconds for one gate on one amplitude on one rank.
+
+    >>> MachineModel(ranks=2, bandwidth=25e9, latency=2e-6, gate_amplitude_time=1e-9).ranks
+    2
+    """
     ranks: int
     bandwidth: float
     latency: float
@@ -43,7 +47,14 @@ class MachineModel:
 
 @dataclass(frozen=True)
 class DistributedEstimate:
-    """What a distributed run of a circuit costs on a :class:`MachineModel` (per rank; all ranks alike)."""
+    """What a distributed run of a circuit costs on a :class:`MachineModel` (per rank; all ranks alike).
+
+    >>> from qfusion.circuit import Circuit
+    >>> machine = MachineModel(ranks=2, bandwidth=1e10, latency=1e-6, gate_amplitude_time=1e-9)
+    >>> estimate = estimate_distributed(Circuit(20).h(0).cz(0, 19), machine)  # cz only reads qubit 19
+    >>> estimate.exchanges, estimate.fits
+    (0, True)
+    """
     num_qubits: int
     ranks: int
     exchanges: int
@@ -55,6 +66,15 @@ class DistributedEstimate:
 
     @property
     def time(self) -> float:
+        """Exchange plus compute time (s).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> machine = MachineModel(ranks=2, bandwidth=1e10, latency=1e-6, gate_amplitude_time=1e-9)
+        >>> estimate = estimate_distributed(Circuit(20).h(19), machine)
+        >>> estimate.time == estimate.exchange_time + estimate.compute_time, estimate.exchanges
+        (True, 2)
+        """
         return self.exchange_time + self.compute_time
 
     def __repr__(self) -> str:
@@ -66,7 +86,14 @@ class DistributedEstimate:
 
 def estimate_distributed(circuit, machine: MachineModel, *, dtype=np.complex128,
                          chunk_amplitudes: int = CHUNK_AMPLITUDES) -> DistributedEstimate:
-    """The exchanges (exact: the backend's own plan), bytes and time of ``circuit`` on ``machine``."""
+    """The exchanges (exact: the backend's own plan), bytes and time of ``circuit`` on ``machine``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> machine = MachineModel(ranks=4, bandwidth=1e10, latency=1e-6, gate_amplitude_time=1e-9)
+    >>> estimate = estimate_distributed(Circuit(24).h(23).h(22), machine)
+    >>> estimate.ranks, estimate.exchanges, estimate.bytes_per_rank // 2**20
+    (4, 6, 192)
+    """
     if machine.ranks < 1 or machine.ranks & (machine.ranks - 1):
         raise ValueError(f"ranks must be a power of two, got {machine.ranks}")
     program = lower(circuit)

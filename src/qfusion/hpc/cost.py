@@ -27,7 +27,11 @@ FILE_NAME = "cost_model.json"
 
 
 def config_dir() -> Path:
-    """The user's qfusion config directory (not created here)."""
+    """The user's qfusion config directory (not created here).
+
+    >>> config_dir().name
+    'qfusion'
+    """
     explicit = os.environ.get("QFUSION_CONFIG_DIR")
     if explicit:
         return Path(explicit)
@@ -49,6 +53,10 @@ class CostModel:
     price its exchanges; ``mpi_local_factor`` is its local work per amplitude relative to the single-process
     state vector's (2.4 measured at 2 ranks, bench/bench_distributed.py: each exchange cuts the fused sweeps
     short). These three are shipped values (this VM's loopback), not measured by ``qfusion calibrate``.
+
+    >>> model = CostModel()
+    >>> model.statevector_rate, model.source
+    (2e-09, 'shipped defaults')
     """
     statevector_rate: float = 2.0e-9
     statevector_overhead: float = 2e-3
@@ -71,6 +79,12 @@ class CostModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> CostModel:
+        """The model with ``data``'s rates; keys it does not know are refused.
+
+
+        >>> CostModel.from_dict({"mps_rate": 1e-10}).mps_rate
+        1e-10
+        """
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
@@ -79,7 +93,14 @@ class CostModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> CostModel:
-        """The calibrated model from the config directory, or the shipped defaults when there is none."""
+        """The calibrated model from the config directory, or the shipped defaults when there is none.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "cost.json")
+        >>> _ = CostModel(statevector_rate=3e-9).save(path)
+        >>> CostModel.load(path).statevector_rate
+        3e-09
+        """
         path = Path(path) if path is not None else config_dir() / FILE_NAME
         if not path.exists():
             return cls()
@@ -90,6 +111,14 @@ class CostModel:
         return cls.from_dict(dict(data, source=str(path)))
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
+        """Write the model as JSON to ``path`` (default: the config directory); returns the path written.
+
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "cost.json")
+        >>> CostModel().save(path).name
+        'cost.json'
+        """
         path = Path(path) if path is not None else config_dir() / FILE_NAME
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in asdict(self).items() if k != "source"}
@@ -99,12 +128,25 @@ class CostModel:
     # -- time formulas ----------------------------------------------------------------------
 
     def statevector_seconds(self, num_qubits: int, fused_gates: int, trajectories: int = 1) -> float:
+        """Estimated seconds of ``trajectories`` state-vector runs of ``fused_gates`` fused gates on ``num_qubits``.
+
+
+        >>> model = CostModel()
+        >>> round(model.statevector_seconds(20, 10) / model.statevector_seconds(19, 10), 1) > 1.5
+        True
+        """
         per_trajectory = self.statevector_rate * 2.0 ** num_qubits * max(1, fused_gates)
         if trajectories > 1:
             per_trajectory += self.trajectory_overhead
         return self.statevector_overhead + trajectories * per_trajectory
 
     def density_seconds(self, num_qubits: int, operations: int) -> float:
+        """Estimated seconds of a density-matrix run of ``operations`` gates and channels on ``num_qubits``.
+
+
+        >>> CostModel().density_seconds(10, 50) > CostModel().statevector_seconds(10, 50)
+        True
+        """
         return self.density_overhead + self.density_rate * 4.0 ** num_qubits * max(1, operations)
 
     def distributed_seconds(self, local_qubits: int, fused_gates: int, exchanges: int, messages: int,
@@ -116,7 +158,11 @@ class CostModel:
         return self.statevector_overhead + trajectories * per_trajectory
 
     def mps_seconds(self, work, cap: float, num_qubits: int, shots: int) -> float:
-        """``work``: (left bits, right bits, width) of each multi-site op; bonds capped at ``cap``."""
+        """``work``: (left bits, right bits, width) of each multi-site op; bonds capped at ``cap``.
+
+        >>> CostModel().mps_seconds([(1, 1, 2)] * 10, cap=6, num_qubits=10, shots=100) > 0
+        True
+        """
         total = 0.0
         largest = 1.0
         for left_bits, right_bits, width in work:
@@ -128,12 +174,23 @@ class CostModel:
         return self.mps_overhead + self.mps_step * len(work) + self.mps_rate * total + sampling
 
     def stabilizer_seconds(self, num_qubits: int, gates: int, shots: int) -> float:
+        """Estimated seconds of a tableau run of ``gates`` on ``num_qubits`` and ``shots`` sampled frames.
+
+
+        >>> model = CostModel()
+        >>> model.stabilizer_seconds(1000, 2000, 1000) < model.statevector_seconds(30, 2000)
+        True
+        """
         return (self.stabilizer_overhead + self.stabilizer_rate * gates * num_qubits
                 + self.stabilizer_shot_rate * gates * max(1, shots))
 
 
 def mps_bytes(bits, cap: float, itemsize: int) -> float:
-    """Bytes of the tensors of an MPS whose bonds' log2 bounds are ``bits`` (capped at ``cap``)."""
+    """Bytes of the tensors of an MPS whose bonds' log2 bounds are ``bits`` (capped at ``cap``).
+
+    >>> mps_bytes([1, 2, 1], cap=10, itemsize=16)  # bonds 2, 4, 2 between four sites
+    1408.0
+    """
     bonds = [1.0] + [min(cap, 2.0 ** min(b, 60)) for b in bits] + [1.0]
     tensors = sum(bonds[k] * 2 * bonds[k + 1] for k in range(len(bonds) - 1))
     block = max((bonds[k] * 4 * bonds[k + 2] for k in range(len(bonds) - 2)), default=4.0)

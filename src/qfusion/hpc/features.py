@@ -33,7 +33,13 @@ _CLIFFORD_CACHE: dict = {}
 
 @dataclass(frozen=True)
 class CircuitFeatures:
-    """A circuit's numbers that decide what runs it best (noise already applied when a model is given)."""
+    """A circuit's numbers that decide what runs it best (noise already applied when a model is given).
+
+    >>> from qfusion.circuit import Circuit
+    >>> f = circuit_features(Circuit(2).h(0).t(0).cx(0, 1))
+    >>> f.num_qubits, f.gates, f.two_qubit_gates, round(f.clifford_fraction, 3), f.is_clifford
+    (2, 3, 1, 0.667, False)
+    """
     num_qubits: int
     depth: int
     gates: int
@@ -48,10 +54,24 @@ class CircuitFeatures:
 
     @property
     def noisy(self) -> bool:
+        """Whether the circuit carries noise channels.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> circuit_features(Circuit(1).h(0)).noisy
+        False
+        """
         return self.channels > 0
 
     @property
     def is_clifford(self) -> bool:
+        """Whether every gate is a Clifford gate (the stabilizer backend can run it).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> circuit_features(Circuit(2).h(0).cx(0, 1)).is_clifford, circuit_features(Circuit(1).t(0)).is_clifford
+        (True, False)
+        """
         return self.clifford_fraction == 1.0
 
 
@@ -106,7 +126,13 @@ def _is_pauli(matrix: np.ndarray, k: int) -> bool:
 
 def circuit_features(circuit: Circuit, noise_model=None, *, route_mps: bool = True) -> CircuitFeatures:
     """The :class:`CircuitFeatures` of ``circuit`` (bound: no free parameters) under ``noise_model``;
-    ``route_mps=False`` leaves out the MPS bounds (a swap-network plan, the costly part on wide circuits)."""
+    ``route_mps=False`` leaves out the MPS bounds (a swap-network plan, the costly part on wide circuits).
+
+    >>> from qfusion.circuit import Circuit
+    >>> f = circuit_features(Circuit(3, 1).h(0).measure(0, 0).cx(1, 2))
+    >>> f.mid_circuit, f.depth, f.max_cut_bits
+    (False, 2, 1.0)
+    """
     if circuit.is_parameterized:
         raise CircuitError("the circuit has unbound parameters; bind them before planning (pass params=)")
     if noise_model is not None:
@@ -139,7 +165,14 @@ def circuit_features(circuit: Circuit, noise_model=None, *, route_mps: bool = Tr
 
 
 def with_mps_bounds(features: CircuitFeatures, ops: list[GateOp]) -> CircuitFeatures:
-    """``features`` with the bond bounds and per-op work of an exact MPS of ``ops`` (routed by swaps)."""
+    """``features`` with the bond bounds and per-op work of an exact MPS of ``ops`` (routed by swaps).
+
+    >>> from qfusion.circuit import Circuit
+    >>> c = Circuit(3).h(0).cx(0, 1).cx(1, 2)
+    >>> bounded = with_mps_bounds(circuit_features(c, route_mps=False), gate_ops(c))
+    >>> bounded.max_cut_bits, bounded.cut_bits
+    (1.0, (1.0, 1.0))
+    """
     n = features.num_qubits
     work: list = []
     bits = bond_bits(route(ops, tuple(range(n))).steps, n,
@@ -148,7 +181,12 @@ def with_mps_bounds(features: CircuitFeatures, ops: list[GateOp]) -> CircuitFeat
 
 
 def gate_ops(circuit: Circuit, noise_model=None) -> list[GateOp]:
-    """The circuit's gates as GateOps (noise, measurements and conditions left out)."""
+    """The circuit's gates as GateOps (noise, measurements and conditions left out).
+
+    >>> from qfusion.circuit import Circuit
+    >>> len(gate_ops(Circuit(2, 2).h(0).cx(0, 1).measure(0, 0)))
+    2
+    """
     ops: list[GateOp] = []
     for inst in circuit.instructions:
         if isinstance(inst.operation, Gate) and not isinstance(inst.operation, NoiseOperation):

@@ -44,7 +44,13 @@ EXACT_BOND_LIMIT = 4096
 
 @dataclass(frozen=True)
 class Candidate:
-    """One backend's estimate: ``seconds`` and ``memory_bytes`` (None: not estimated), and why not."""
+    """One backend's estimate: ``seconds`` and ``memory_bytes`` (None: not estimated), and why not.
+
+    >>> from qfusion.circuit import Circuit
+    >>> candidate = plan(Circuit(2).h(0).cx(0, 1).measure_all(), shots=10).candidate("stabilizer")
+    >>> candidate.backend, candidate.feasible
+    ('stabilizer', True)
+    """
     backend: str
     representation: str
     seconds: float | None
@@ -54,9 +60,24 @@ class Candidate:
 
     @property
     def feasible(self) -> bool:
+        """Whether the backend can run the circuit (no reason against it).
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> p = plan(Circuit(1).t(0).measure_all(), shots=10)
+        >>> p.candidate("statevector").feasible, p.candidate("stabilizer").feasible
+        (True, False)
+        """
         return self.reason is None
 
     def row(self) -> str:
+        """One line of the plan's table: backend, representation, memory, time, and the verdict.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> plan(Circuit(1).h(0).measure_all(), shots=10).candidate("statevector").row().split()[:2]
+        ['statevector', 'statevector']
+        """
         seconds = human_seconds(self.seconds) if self.seconds is not None else "-"
         memory = _bytes(self.memory_bytes) if self.memory_bytes is not None else "-"
         verdict = "ok" + (f" ({self.note})" if self.note else "") if self.reason is None else self.reason
@@ -66,7 +87,13 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Plan:
-    """The planner's choice (``backend``, its ``options``) and every candidate's estimate."""
+    """The planner's choice (``backend``, its ``options``) and every candidate's estimate.
+
+    >>> from qfusion.circuit import Circuit
+    >>> p = plan(Circuit(2).h(0).t(1).cx(0, 1).measure_all(), shots=100)
+    >>> p.backend, p.chosen.feasible
+    ('statevector', True)
+    """
     backend: str
     options: dict
     candidates: tuple[Candidate, ...]
@@ -76,6 +103,13 @@ class Plan:
     reason: str = ""
 
     def candidate(self, name: str) -> Candidate:
+        """The estimate of backend ``name``; a ``KeyError`` naming the candidates when there is none.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> plan(Circuit(1).h(0).measure_all(), shots=10).candidate("mps").backend
+        'mps'
+        """
         for one in self.candidates:
             if one.backend == name:
                 return one
@@ -83,10 +117,23 @@ class Plan:
 
     @property
     def chosen(self) -> Candidate:
+        """The chosen backend's estimate.
+
+
+        >>> from qfusion.circuit import Circuit
+        >>> p = plan(Circuit(1).h(0).measure_all(), shots=10)
+        >>> p.chosen.backend == p.backend
+        True
+        """
         return self.candidate(self.backend)
 
     def to_dict(self) -> dict:
-        """Plain data for result metadata and the job service's record."""
+        """Plain data for result metadata and the job service's record.
+
+        >>> from qfusion.circuit import Circuit
+        >>> sorted(plan(Circuit(1).h(0).measure_all(), shots=10).to_dict())
+        ['backend', 'candidates', 'cost_model', 'options', 'reason']
+        """
         return {"backend": self.backend, "options": dict(self.options), "reason": self.reason,
                 "cost_model": self.model_source,
                 "candidates": [{"backend": c.backend, "representation": c.representation, "seconds": c.seconds,
@@ -136,7 +183,12 @@ def plan(circuit, shots: int | None = 1024, observables=None, resources: Resourc
     ``memory_by_backend`` gives the memory a backend's own machines offer (the job service's workers
     advertise theirs), in place of ``resources.memory_bytes`` for that backend.
     Raises :class:`~qfusion.errors.CircuitTooLargeError` (listing each candidate's estimate) when
-    nothing can run it; nothing is allocated."""
+    nothing can run it; nothing is allocated.
+
+    >>> from qfusion.circuit import Circuit
+    >>> plan(Circuit(40).h(0).cx(0, 1).measure_all(), shots=100).backend in ("stabilizer", "mps")
+    True
+    """
     resources = resources or Resources.detect()
     model = model or CostModel.load()
     request = _Request(None if shots is None else int(shots), observables, noise_model, dtype,

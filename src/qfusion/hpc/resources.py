@@ -41,7 +41,12 @@ class Resources:
 
     @classmethod
     def detect(cls) -> Resources:
-        """This process's machine: cores and memory as qfusion's settings see them, CUDA GPUs, MPI ranks."""
+        """This process's machine: cores and memory as qfusion's settings see them, CUDA GPUs, MPI ranks.
+
+        >>> resources = Resources.detect()
+        >>> resources.cores >= 1, resources.memory_bytes > 0
+        (True, True)
+        """
         return cls(cores=settings().num_threads, memory_bytes=available_bytes(), gpus=_gpu_count(),
                    mpi_ranks=launched_ranks())
 

@@ -53,14 +53,27 @@ _NOISE = {"X_ERROR", "Y_ERROR", "Z_ERROR", "DEPOLARIZE1", "DEPOLARIZE2", "PAULI_
 
 def to_stim(circuit: Circuit, *, twirl: bool = False):
     """``circuit`` as a ``stim.Circuit``; :class:`~qfusion.errors.NonCliffordError` names the first
-    instruction stim cannot run. ``twirl=True`` replaces non-Pauli channels by their Pauli twirl."""
+    instruction stim cannot run. ``twirl=True`` replaces non-Pauli channels by their Pauli twirl.
+
+    >>> from qfusion.circuit import Circuit
+    >>> print(to_stim(Circuit(2, 2).h(0).cx(0, 1).measure(0, 0).measure(1, 1)))
+    H 0
+    CX 0 1
+    M 0 1
+    """
     return stim_program(circuit, twirl=twirl).out
 
 
 def stim_program(circuit: Circuit, *, twirl: bool = False) -> _Writer:
     """The conversion with its bookkeeping: ``out`` (the stim circuit), ``measurement_record`` and
     ``measurement_clbit`` (stim record and classical bit of each measurement), ``heralds``
-    (``(record, qubit)`` of each erasure flag)."""
+    (``(record, qubit)`` of each erasure flag).
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = stim_program(Circuit(1, 1).x(0).measure(0, 0))
+    >>> program.out.num_measurements
+    1
+    """
     import_optional("stim", "stim conversion")
     writer = _Writer(circuit, twirl)
     writer.write()

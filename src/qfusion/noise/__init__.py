@@ -35,7 +35,14 @@ from qfusion.noise.readout import ReadoutError, readout_error
 
 
 def from_qiskit(noise_model) -> NoiseModel:
-    """The qfusion equivalent of a ``qiskit_aer.noise.NoiseModel`` (see :mod:`qfusion.noise.qiskit`)."""
+    """The qfusion equivalent of a ``qiskit_aer.noise.NoiseModel`` (see :mod:`qfusion.noise.qiskit`).
+
+    >>> from qiskit_aer.noise import NoiseModel as AerNoiseModel, depolarizing_error
+    >>> aer = AerNoiseModel()
+    >>> aer.add_all_qubit_quantum_error(depolarizing_error(0.01, 1), ["x"])
+    >>> type(from_qiskit(aer)).__name__
+    'NoiseModel'
+    """
     from qfusion.noise.qiskit import from_qiskit as convert
     return convert(noise_model)
 

@@ -134,7 +134,14 @@ class Channel:
 
     @classmethod
     def from_unitary(cls, unitary, name: str = "unitary", atol: float = ATOL) -> Channel:
-        """The channel ``rho -> U rho U^dagger``; checks that ``U`` is unitary."""
+        """The channel ``rho -> U rho U^dagger``; checks that ``U`` is unitary.
+
+        >>> x = np.array([[0, 1], [1, 0]])
+        >>> channel = Channel.from_unitary(x, name="flip")
+        >>> channel.is_unitary, channel.apply(np.diag([1.0, 0.0])).real
+        (True, array([[0., 0.],
+               [0., 1.]]))
+        """
         unitary = np.array(unitary, dtype=complex)
         if unitary.ndim != 2 or unitary.shape[0] != unitary.shape[1] or \
                 np.abs(unitary.conj().T @ unitary - np.eye(unitary.shape[0])).max() > atol:
@@ -143,7 +150,13 @@ class Channel:
 
     @classmethod
     def from_superoperator(cls, superoperator, name: str = "kraus", atol: float = ATOL) -> Channel:
-        """A channel from its superoperator (column stacking, as ``qiskit.quantum_info.SuperOp``)."""
+        """A channel from its superoperator (column stacking, as ``qiskit.quantum_info.SuperOp``).
+
+        >>> from qfusion.noise import bit_flip
+        >>> same = Channel.from_superoperator(bit_flip(0.2).superoperator())
+        >>> bool(np.allclose(same.apply(np.diag([1.0, 0.0])), np.diag([0.8, 0.2])))
+        True
+        """
         s = np.asarray(superoperator, dtype=complex)
         dim = int(round(np.sqrt(s.shape[0])))
         choi = s.reshape(dim, dim, dim, dim).transpose(3, 1, 2, 0).reshape(dim * dim, dim * dim)
@@ -151,7 +164,13 @@ class Channel:
 
     @classmethod
     def from_choi(cls, choi, name: str = "kraus", atol: float = ATOL) -> Channel:
-        """A channel from its Choi matrix (as ``qiskit.quantum_info.Choi``); checks complete positivity."""
+        """A channel from its Choi matrix (as ``qiskit.quantum_info.Choi``); checks complete positivity.
+
+        >>> from qfusion.noise import depolarizing
+        >>> same = Channel.from_choi(depolarizing(0.3).choi())
+        >>> bool(np.allclose(same.superoperator(), depolarizing(0.3).superoperator()))
+        True
+        """
         choi = np.asarray(choi, dtype=complex)
         dim = int(round(np.sqrt(choi.shape[0])))
         if choi.shape != (dim * dim, dim * dim) or np.abs(choi - choi.conj().T).max() > atol:
@@ -167,24 +186,56 @@ class Channel:
     # -- properties ------------------------------------------------------------------------
     @property
     def is_pauli(self) -> bool:
+        """Whether the channel is a mixture of Pauli operators (what stim and Pauli frames can sample).
+
+
+        >>> from qfusion.noise import amplitude_damping, depolarizing
+        >>> depolarizing(0.1).is_pauli, amplitude_damping(0.1).is_pauli
+        (True, False)
+        """
         return self.pauli is not None
 
     @property
     def pauli_probabilities(self) -> dict[str, float] | None:
-        """``{label: probability}`` of a Pauli channel, else None."""
+        """``{label: probability}`` of a Pauli channel, else None.
+
+        >>> from qfusion.noise import bit_flip
+        >>> bit_flip(0.25).pauli_probabilities
+        {'I': 0.75, 'X': 0.25}
+        """
         return dict(self.pauli) if self.pauli is not None else None
 
     @property
     def is_unitary(self) -> bool:
+        """Whether the channel has a single Kraus operator (a unitary).
+
+
+        >>> from qfusion.noise import bit_flip
+        >>> bit_flip(0.1).is_unitary, Channel.from_unitary(np.eye(2)).is_unitary
+        (False, True)
+        """
         return len(self.kraus) == 1 and not self.heralded
 
     @property
     def parts(self) -> tuple:
-        """``(channel, qubits)`` factors whose application in order is this channel (itself if primitive)."""
+        """``(channel, qubits)`` factors whose application in order is this channel (itself if primitive).
+
+        >>> from qfusion.noise import bit_flip
+        >>> channel = bit_flip(0.1)
+        >>> channel.parts == ((channel, (0,)),)
+        True
+        """
         return self.stages or ((self, tuple(range(self.num_qubits))),)
 
     @property
     def is_heralded(self) -> bool:
+        """Whether some Kraus operators are heralded (an erasure: the simulator records that it happened).
+
+
+        >>> from qfusion.noise import erasure, depolarizing
+        >>> erasure(0.1).is_heralded, depolarizing(0.1).is_heralded
+        (True, False)
+        """
         return bool(self.heralded)
 
     @cached_property
@@ -200,7 +251,13 @@ class Channel:
                 tuple(sorted(self.heralded)))
 
     def check(self, atol: float = ATOL) -> None:
-        """Raise :class:`NoiseError` unless the Kraus operators are trace preserving."""
+        """Raise :class:`NoiseError` unless the Kraus operators are trace preserving.
+
+        >>> Channel([np.eye(2) * 0.5], 1).check()  # loses half the trace
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.NoiseError: the Kraus operators are not trace preserving: sum K^dagger K differs from the identity by 0.75 (probabilities must add up to 1)
+        """
         total = sum(k.conj().T @ k for k in self.kraus)
         deviation = float(np.abs(total - np.eye(1 << self.num_qubits)).max())
         if deviation > atol:
@@ -208,18 +265,38 @@ class Channel:
                              f"from the identity by {deviation:.3g} (probabilities must add up to 1)")
 
     def superoperator(self) -> np.ndarray:
-        """``sum_k conj(K) (x) K``: acts on column-stacked density matrices (``qiskit.quantum_info.SuperOp``)."""
+        """``sum_k conj(K) (x) K``: acts on column-stacked density matrices (``qiskit.quantum_info.SuperOp``).
+
+        >>> from qfusion.noise import bit_flip
+        >>> bit_flip(0.5).superoperator().real
+        array([[0.5, 0. , 0. , 0.5],
+               [0. , 0.5, 0.5, 0. ],
+               [0. , 0.5, 0.5, 0. ],
+               [0.5, 0. , 0. , 0.5]])
+        """
         return np.sum([np.kron(k.conj(), k) for k in self.kraus], axis=0)
 
     def choi(self) -> np.ndarray:
-        """The Choi matrix ``sum_ij |i><j| (x) E(|i><j|)`` (``qiskit.quantum_info.Choi``)."""
+        """The Choi matrix ``sum_ij |i><j| (x) E(|i><j|)`` (``qiskit.quantum_info.Choi``).
+
+        >>> Channel.from_unitary(np.eye(2)).choi().real  # the unnormalised Bell projector
+        array([[1., 0., 0., 1.],
+               [0., 0., 0., 0.],
+               [0., 0., 0., 0.],
+               [1., 0., 0., 1.]])
+        """
         dim = 1 << self.num_qubits
         vectors = [k.T.reshape(-1) for k in self.kraus]  # column-stacked vec(K)
         return np.sum([np.outer(v, v.conj()) for v in vectors], axis=0).reshape(dim * dim, dim * dim)
 
     def pauli_transfer_diagonal(self) -> np.ndarray:
         """For a Pauli channel, the factor multiplying each Pauli component (index = base-4 digits,
-        digit ``q`` for qubit ``q`` with I, X, Y, Z = 0..3)."""
+        digit ``q`` for qubit ``q`` with I, X, Y, Z = 0..3).
+
+        >>> from qfusion.noise import depolarizing
+        >>> depolarizing(0.3).pauli_transfer_diagonal().round(6)  # I kept; X, Y, Z shrunk by 1 - p
+        array([1. , 0.7, 0.7, 0.7])
+        """
         if self.pauli is None:
             raise NoiseError("only a Pauli channel has a diagonal Pauli transfer matrix")
         n = self.num_qubits
@@ -230,7 +307,13 @@ class Channel:
 
     # -- algebra ---------------------------------------------------------------------------
     def apply(self, rho: np.ndarray) -> np.ndarray:
-        """``sum_k K rho K^dagger`` on a ``2^n x 2^n`` density matrix."""
+        """``sum_k K rho K^dagger`` on a ``2^n x 2^n`` density matrix.
+
+        >>> from qfusion.noise import amplitude_damping
+        >>> amplitude_damping(0.25).apply(np.diag([0.0, 1.0])).real
+        array([[0.25, 0.  ],
+               [0.  , 0.75]])
+        """
         return sum(k @ rho @ k.conj().T for k in self.kraus)
 
     def compose(self, other: Channel) -> Channel:
@@ -282,7 +365,13 @@ class Channel:
         return replace(product, stages=other.parts + shifted)
 
     def expand(self, other: Channel) -> Channel:
-        """``other (x) self``: ``other`` acts on the higher qubits."""
+        """``other (x) self``: ``other`` acts on the higher qubits.
+
+        >>> from qfusion.noise import bit_flip, phase_flip
+        >>> two = bit_flip(0.1).expand(phase_flip(0.2))
+        >>> two.num_qubits, sorted(two.pauli_probabilities)
+        (2, ['II', 'IX', 'ZI', 'ZX'])
+        """
         return other.tensor(self)
 
     def to_operation(self) -> NoiseOperation:
@@ -297,7 +386,12 @@ class Channel:
         return NoiseOperation(self)
 
     def to_dict(self) -> dict:
-        """Plain data for JSON: Pauli probabilities or Kraus operators as ``[real, imag]`` nested lists."""
+        """Plain data for JSON: Pauli probabilities or Kraus operators as ``[real, imag]`` nested lists.
+
+        >>> from qfusion.noise import bit_flip
+        >>> bit_flip(0.1).to_dict()
+        {'name': 'bit_flip', 'num_qubits': 1, 'pauli': [['I', 0.9], ['X', 0.1]]}
+        """
         out = {"name": self.name, "num_qubits": self.num_qubits}
         if self.pauli is not None:
             out["pauli"] = [[label, p] for label, p in self.pauli]
@@ -309,7 +403,13 @@ class Channel:
 
     @classmethod
     def from_dict(cls, data: dict) -> Channel:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`.
+
+        >>> from qfusion.noise import amplitude_damping
+        >>> channel = amplitude_damping(0.3)
+        >>> bool(np.allclose(Channel.from_dict(channel.to_dict()).superoperator(), channel.superoperator()))
+        True
+        """
         if "pauli" in data:
             return cls.from_pauli([tuple(pair) for pair in data["pauli"]], data.get("name", "pauli"))
         kraus = [np.array(re) + 1j * np.array(im) for re, im in data["kraus"]]
@@ -322,7 +422,14 @@ class Channel:
 
 
 class NoiseOperation(Operation):
-    """A channel placed in a circuit; the noisy simulators apply it, unitary ones refuse it."""
+    """A channel placed in a circuit; the noisy simulators apply it, unitary ones refuse it.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import bit_flip
+    >>> c = Circuit(1).append(NoiseOperation(bit_flip(0.1)), (0,))
+    >>> c.instructions[0].name
+    'bit_flip'
+    """
 
     def __init__(self, channel: Channel):
         self.channel = channel

@@ -227,12 +227,23 @@ def coherent_overrotation(axis, angle: float) -> Channel:
 
 
 def coherent_unitary(unitary) -> Channel:
-    """Any unitary error ``rho -> U rho U^dagger`` (as ``coherent_unitary_error``)."""
+    """Any unitary error ``rho -> U rho U^dagger`` (as ``coherent_unitary_error``).
+
+    >>> from qfusion.circuit.gates import standard_gate
+    >>> over = coherent_unitary(standard_gate("rx", 0.05).matrix())  # a small over-rotation
+    >>> over.is_unitary, over.num_qubits
+    (True, 1)
+    """
     return Channel.from_unitary(unitary, "coherent_unitary")
 
 
 def reset_channel(num_qubits: int = 1) -> Channel:
-    """Reset every qubit to ``|0>`` (a channel: ``rho -> Tr(rho) |0><0|``)."""
+    """Reset every qubit to ``|0>`` (a channel: ``rho -> Tr(rho) |0><0|``).
+
+    >>> reset_channel().apply(np.diag([0.0, 1.0])).real
+    array([[1., 0.],
+           [0., 0.]])
+    """
     dim = 1 << num_qubits
     kraus = []
     for j in range(dim):

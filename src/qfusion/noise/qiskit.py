@@ -19,7 +19,13 @@ from qfusion.noise.readout import ReadoutError
 
 
 def channel_from_qiskit(error) -> Channel:
-    """A :class:`Channel` equal to a ``qiskit_aer.noise.QuantumError`` (Pauli form kept when it has one)."""
+    """A :class:`Channel` equal to a ``qiskit_aer.noise.QuantumError`` (Pauli form kept when it has one).
+
+    >>> from qiskit_aer.noise import depolarizing_error
+    >>> channel = channel_from_qiskit(depolarizing_error(0.1, 1))
+    >>> channel.is_pauli, {k: round(v, 6) for k, v in channel.pauli_probabilities.items()}
+    (True, {'I': 0.925, 'X': 0.025, 'Y': 0.025, 'Z': 0.025})
+    """
     quantum_info = import_optional("qiskit.quantum_info", "converting Qiskit noise")
     superop = quantum_info.SuperOp(error.to_quantumchannel()).data
     pauli = _pauli_probabilities(superop, error.num_qubits)
@@ -43,7 +49,14 @@ def _pauli_probabilities(superop: np.ndarray, num_qubits: int, atol: float = 1e-
 
 
 def from_qiskit(noise_model) -> NoiseModel:
-    """The qfusion equivalent of a ``qiskit_aer.noise.NoiseModel`` (gate, local and readout errors)."""
+    """The qfusion equivalent of a ``qiskit_aer.noise.NoiseModel`` (gate, local and readout errors).
+
+    >>> from qiskit_aer.noise import NoiseModel as AerNoiseModel, ReadoutError as AerReadout
+    >>> aer = AerNoiseModel()
+    >>> aer.add_all_qubit_readout_error(AerReadout([[0.9, 0.1], [0.2, 0.8]]))
+    >>> type(from_qiskit(aer)).__name__
+    'NoiseModel'
+    """
     model = NoiseModel()
     for name, error in getattr(noise_model, "_default_quantum_errors", {}).items():
         model.add_gate_error(channel_from_qiskit(error), [name])

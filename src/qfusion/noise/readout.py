@@ -22,7 +22,12 @@ from qfusion.errors import NoiseError
 
 @dataclass(frozen=True, eq=False)
 class ReadoutError:
-    """An assignment matrix over ``num_qubits`` measured qubits (rows: true outcome, columns: recorded)."""
+    """An assignment matrix over ``num_qubits`` measured qubits (rows: true outcome, columns: recorded).
+
+    >>> error = ReadoutError(np.array([[0.95, 0.05], [0.1, 0.9]]))
+    >>> error.num_qubits, float(error.probabilities[1, 0])  # P(record 0 | true 1)
+    (1, 0.1)
+    """
     probabilities: np.ndarray
     num_qubits: int = 1
 
@@ -40,11 +45,21 @@ class ReadoutError:
 
     @property
     def assignment_matrix(self) -> np.ndarray:
-        """``A[j, i] = P(record j | measured i)``: the matrix that maps true to recorded distributions."""
+        """``A[j, i] = P(record j | measured i)``: the matrix that maps true to recorded distributions.
+
+        >>> readout_error(p0_given1=0.1, p1_given0=0.05).assignment_matrix
+        array([[0.95, 0.1 ],
+               [0.05, 0.9 ]])
+        """
         return self.probabilities.T
 
     def apply_to_bits(self, bits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Recorded outcomes (integers, little-endian over the qubits) for true ``bits``, drawn with ``rng``."""
+        """Recorded outcomes (integers, little-endian over the qubits) for true ``bits``, drawn with ``rng``.
+
+        >>> flips = readout_error(p0_given1=1.0, p1_given0=0.0)  # every 1 read as 0
+        >>> flips.apply_to_bits(np.array([0, 1, 1]), np.random.default_rng(0)).tolist()
+        [0, 0, 0]
+        """
         bits = np.asarray(bits, dtype=np.int64)
         cumulative = np.cumsum(self.probabilities, axis=1)
         cumulative[:, -1] = 1.0
@@ -52,18 +67,40 @@ class ReadoutError:
         return (u[..., None] >= cumulative[bits]).sum(axis=-1).astype(np.int64)
 
     def apply_to_probabilities(self, probabilities: np.ndarray) -> np.ndarray:
-        """The recorded distribution for a true distribution over this error's outcomes."""
+        """The recorded distribution for a true distribution over this error's outcomes.
+
+        >>> readout_error(p0_given1=0.1, p1_given0=0.0).apply_to_probabilities(np.array([0.0, 1.0]))
+        array([0.1, 0.9])
+        """
         return self.assignment_matrix @ np.asarray(probabilities, dtype=float)
 
     def tensor(self, other: ReadoutError) -> ReadoutError:
-        """``self (x) other``: ``other`` on the lower qubits."""
+        """``self (x) other``: ``other`` on the lower qubits.
+
+        >>> two = readout_error(0.1, 0.0).tensor(readout_error(0.0, 0.2))
+        >>> two.num_qubits, two.probabilities.shape
+        (2, (4, 4))
+        """
         return ReadoutError(np.kron(self.probabilities, other.probabilities), self.num_qubits + other.num_qubits)
 
     def to_dict(self) -> dict:
+        """Plain data for JSON: the assignment rows and the qubit count.
+
+
+        >>> readout_error(0.1, 0.05).to_dict()
+        {'probabilities': [[0.95, 0.05], [0.1, 0.9]], 'num_qubits': 1}
+        """
         return {"probabilities": self.probabilities.tolist(), "num_qubits": self.num_qubits}
 
     @classmethod
     def from_dict(cls, data: dict) -> ReadoutError:
+        """The readout error :meth:`to_dict` describes.
+
+
+        >>> error = readout_error(0.1, 0.05)
+        >>> bool(np.array_equal(ReadoutError.from_dict(error.to_dict()).probabilities, error.probabilities))
+        True
+        """
         return cls(np.array(data["probabilities"]), data.get("num_qubits", 1))
 
     def __repr__(self) -> str:

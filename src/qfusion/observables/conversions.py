@@ -14,7 +14,12 @@ from qfusion.errors import CircuitError
 
 
 def to_sparse_pauli_op(labels: list[str], coeffs, num_qubits: int):
-    """A ``qiskit.quantum_info.SparsePauliOp`` (``0 * I`` when there are no terms)."""
+    """A ``qiskit.quantum_info.SparsePauliOp`` (``0 * I`` when there are no terms).
+
+    >>> to_sparse_pauli_op(["ZZ", "XI"], [1.0, 0.5], 2)
+    SparsePauliOp(['ZZ', 'XI'],
+                  coeffs=[1. +0.j, 0.5+0.j])
+    """
     quantum_info = import_optional("qiskit.quantum_info", "PauliSum.to_qiskit")
     if not labels:
         return quantum_info.SparsePauliOp(["I" * num_qubits], coeffs=[0.0])
@@ -22,7 +27,12 @@ def to_sparse_pauli_op(labels: list[str], coeffs, num_qubits: int):
 
 
 def qiskit_terms(operator) -> tuple[list[tuple[str, complex]], int]:
-    """``(label, coeff)`` pairs and the qubit count of a ``SparsePauliOp``, a ``Pauli`` or a label."""
+    """``(label, coeff)`` pairs and the qubit count of a ``SparsePauliOp``, a ``Pauli`` or a label.
+
+    >>> from qiskit.quantum_info import SparsePauliOp
+    >>> qiskit_terms(SparsePauliOp.from_list([("XZ", 2.0)]))
+    ([('XZ', (2+0j))], 2)
+    """
     if not hasattr(operator, "to_list") or not hasattr(operator, "num_qubits"):
         quantum_info = import_optional("qiskit.quantum_info", "PauliSum.from_qiskit")
         try:

@@ -17,11 +17,21 @@ _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 
 def state_bytes(num_qubits: int, dtype) -> int:
-    """Bytes of a state vector of ``num_qubits`` qubits."""
+    """Bytes of a state vector of ``num_qubits`` qubits.
+
+    >>> state_bytes(20, np.complex128), state_bytes(20, np.complex64)
+    (16777216, 8388608)
+    """
     return (1 << num_qubits) * np.dtype(dtype).itemsize
 
 
 def format_bytes(size: float) -> str:
+    """A size in bytes as a short human-readable string (binary units).
+
+
+    >>> format_bytes(1536), format_bytes(16 * 2 ** 30)
+    ('1.5 KiB', '16.0 GiB')
+    """
     unit = 0
     while size >= 1024 and unit < len(_UNITS) - 1:
         size /= 1024
@@ -30,7 +40,14 @@ def format_bytes(size: float) -> str:
 
 
 def available_bytes() -> int:
-    """Memory this process may use: ``QFUSION_MEMORY_LIMIT`` if set, else what the OS reports available."""
+    """Memory this process may use: ``QFUSION_MEMORY_LIMIT`` if set, else what the OS reports available.
+
+    >>> import os
+    >>> os.environ["QFUSION_MEMORY_LIMIT"] = "1GiB"
+    >>> available_bytes()
+    1073741824
+    >>> del os.environ["QFUSION_MEMORY_LIMIT"]
+    """
     limit = settings().memory_limit
     if limit is not None:
         return limit
@@ -48,7 +65,15 @@ def available_bytes() -> int:
 
 
 def check_state_fits(num_qubits: int, dtype, copies: int = 1, what: str = "state vector") -> int:
-    """Raise :class:`CircuitTooLargeError` unless ``copies`` state vectors fit; returns the bytes needed."""
+    """Raise :class:`CircuitTooLargeError` unless ``copies`` state vectors fit; returns the bytes needed.
+
+    >>> check_state_fits(10, np.complex128)
+    16384
+    >>> check_state_fits(70, np.complex128)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitTooLargeError: 70 qubits need 16384.0 EiB as complex128 for the state vector; ... is available ...
+    """
     needed = state_bytes(num_qubits, dtype) * copies if num_qubits < 100 else float("inf")
     available = available_bytes()
     if needed > available:

@@ -35,7 +35,13 @@ _POWERS_OF_I = np.array([1, 1j, -1, -1j])
 
 
 def prepare(circuit: Circuit, params=None, noise_model=None, durations=None) -> Circuit:
-    """``circuit`` with ``params`` bound and ``noise_model`` applied (``durations`` for idle noise)."""
+    """``circuit`` with ``params`` bound and ``noise_model`` applied (``durations`` for idle noise).
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> t = Parameter("t")
+    >>> prepare(Circuit(1).rz(t, 0), params={t: 1.5707963267948966}).instructions[0].operation
+    Gate('rz', 1.5708)
+    """
     if not isinstance(circuit, Circuit):
         raise CircuitError(f"the stabilizer simulator takes a Circuit, got {type(circuit).__name__}")
     circuit = bind_params(circuit, params)
@@ -44,7 +50,13 @@ def prepare(circuit: Circuit, params=None, noise_model=None, durations=None) -> 
 
 def sample(circuit: Circuit, shots: int, *, params=None, noise_model=None, durations=None, seed=None,
            memory: bool = False, twirl: bool = False):
-    """``(counts, memory or None, metadata)`` of ``shots`` shots (classical bit 0 rightmost)."""
+    """``(counts, memory or None, metadata)`` of ``shots`` shots (classical bit 0 rightmost).
+
+    >>> from qfusion.circuit import Circuit
+    >>> counts, memory, metadata = sample(Circuit(2, 2).h(0).cx(0, 1).measure(0, 0).measure(1, 1), 100, seed=1)
+    >>> set(counts) <= {"00", "11"}, sum(counts.values()), memory
+    (True, 100, None)
+    """
     check_shots(shots)
     circuit = prepare(circuit, params, noise_model, durations)
     stripped, readout = _asymmetric_readout(circuit)
@@ -76,7 +88,13 @@ def sample(circuit: Circuit, shots: int, *, params=None, noise_model=None, durat
 
 
 def counts_of(bits: np.ndarray, memory: bool = False):
-    """Counts (and per-shot strings) of a ``(shots, clbits)`` 0/1 array, classical bit 0 rightmost."""
+    """Counts (and per-shot strings) of a ``(shots, clbits)`` 0/1 array, classical bit 0 rightmost.
+
+    >>> counts_of(np.array([[1, 0], [1, 0], [0, 0]]))  # clbit 0 is the first column, printed rightmost
+    ({'00': 1, '01': 2}, None)
+    >>> counts_of(np.array([[1, 0]]), memory=True)
+    ({'01': 1}, ['01'])
+    """
     shots, width = bits.shape
     if width == 0:
         return {"": shots}, ([""] * shots if memory else None)
@@ -210,11 +228,28 @@ class StabilizerState:
 
     @property
     def tableau(self):
-        """The ``stim.Tableau`` that prepares this state from ``|0...0>``."""
+        """The ``stim.Tableau`` that prepares this state from ``|0...0>``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> simulate(Circuit(1).h(0)).tableau
+        stim.Tableau.from_conjugated_generators(
+            xs=[
+                stim.PauliString("+Z"),
+            ],
+            zs=[
+                stim.PauliString("+X"),
+            ],
+        )
+        """
         return self._simulator.current_inverse_tableau().inverse()
 
     def stabilizers(self) -> list[str]:
-        """Canonical stabilizer generators, labels little-endian (rightmost letter on qubit 0)."""
+        """Canonical stabilizer generators, labels little-endian (rightmost letter on qubit 0).
+
+        >>> from qfusion.circuit import Circuit
+        >>> simulate(Circuit(2).h(0).cx(0, 1)).stabilizers()
+        ['+XX', '+ZZ']
+        """
         out = []
         for generator in self.tableau.to_stabilizers(canonicalize=True):
             text = str(generator)
@@ -222,7 +257,14 @@ class StabilizerState:
         return out
 
     def expectation_value(self, observable) -> float:
-        """``<psi|H|psi>`` for a Pauli label (little-endian, as Qiskit) or a :class:`~qfusion.observables.PauliSum`."""
+        """``<psi|H|psi>`` for a Pauli label (little-endian, as Qiskit) or a :class:`~qfusion.observables.PauliSum`.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.observables import PauliSum
+        >>> state = simulate(Circuit(2).h(0).cx(0, 1))
+        >>> state.expectation_value("XX"), state.expectation_value("ZI"), state.expectation_value(PauliSum.from_list([("ZZ", 2.0), ("XX", 1.0)]))
+        (1.0, 0.0, 3.0)
+        """
         import stim
         terms = [(observable, 1.0)] if isinstance(observable, str) else observable.to_list()
         total = 0j
@@ -267,7 +309,15 @@ def exact_amplitudes(vector: np.ndarray) -> np.ndarray:
 
 def simulate(circuit: Circuit, params=None, *, noise_model=None, durations=None, seed=None,
              twirl: bool = False) -> StabilizerState:
-    """The state after ``circuit`` (measurements collapse it and noise is drawn once, seeded by ``seed``)."""
+    """The state after ``circuit`` (measurements collapse it and noise is drawn once, seeded by ``seed``).
+
+    >>> from qfusion.circuit import Circuit
+    >>> ghz = Circuit(500).h(0)
+    >>> for q in range(499):
+    ...     _ = ghz.cx(q, q + 1)
+    >>> simulate(ghz).expectation_value("Z" * 500)
+    1.0
+    """
     stim = import_optional("stim", "the stabilizer backend")
     circuit = prepare(circuit, params, noise_model, durations)
     steps = _Steps(circuit, twirl)
@@ -280,6 +330,11 @@ def simulate(circuit: Circuit, params=None, *, noise_model=None, durations=None,
 
 
 def memory_estimate(circuit: Circuit, shots: int = 1024) -> int:
-    """Bytes: the tableau (and its inverse) of ``2n`` Pauli rows, and ``shots`` records of bits."""
+    """Bytes: the tableau (and its inverse) of ``2n`` Pauli rows, and ``shots`` records of bits.
+
+    >>> from qfusion.circuit import Circuit
+    >>> memory_estimate(Circuit(1000), shots=1000) < 2 ** 20
+    True
+    """
     n = circuit.num_qubits
     return 2 * (2 * n) * (2 * n) // 8 + shots * (circuit.num_measurements + circuit.num_clbits)

@@ -69,6 +69,12 @@ def plot_decay(result, *, title: str | None = None, figsize=None, filename=None)
     number of Cliffords, their mean and the fit ``A α^m + B`` (error per Clifford in the legend);
     for a ``QuantumVolumeResult``, the heavy-output probability of each trial with the running
     mean, its two-sigma lower bound and the 2/3 threshold.
+
+    >>> from qfusion.algorithms.characterization import RBResult
+    >>> result = RBResult(1, (1, 10), ((1.0, 0.99), (0.9, 0.92)), 0.99, 0.001, 0.5, 0.5, 0.005, {})
+    >>> figure = plot_decay(result, title="RB")
+    >>> type(figure).__name__, len(figure.axes[0].lines) > 0
+    ('Figure', True)
     """
     figure = new_figure(*(figsize or (6.0, 3.8)))
     axes = figure.add_subplot()

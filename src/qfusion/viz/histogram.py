@@ -71,7 +71,12 @@ def plot_histogram(data, *, legend: Sequence[str] | None = None, sort: str = "ke
 
 
 def plot_distribution(data, **kwargs):
-    """:func:`plot_histogram` of frequencies (each result normalised to 1)."""
+    """:func:`plot_histogram` of frequencies (each result normalised to 1).
+
+    >>> figure = plot_distribution({"00": 480, "11": 520})
+    >>> [round(float(bar.get_height()), 2) for bar in figure.axes[0].patches]
+    [0.48, 0.52]
+    """
     return plot_histogram(data, probabilities=True, **kwargs)
 
 

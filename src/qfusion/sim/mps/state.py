@@ -42,7 +42,15 @@ def _svd(matrix: np.ndarray):
 
 def site_matrix(matrix: np.ndarray, k: int) -> np.ndarray:
     """A little-endian ``k``-qubit matrix (bit j = site j of the block) re-indexed so that the first
-    site is the most significant bit, the order in which a block's tensor stores its sites."""
+    site is the most significant bit, the order in which a block's tensor stores its sites.
+
+    >>> cx = np.eye(4)[[0, 3, 2, 1]]  # little-endian: qubit 0 controls qubit 1
+    >>> site_matrix(cx, 2).real.astype(int)  # the first site becomes the high bit
+    array([[1, 0, 0, 0],
+           [0, 1, 0, 0],
+           [0, 0, 0, 1],
+           [0, 0, 1, 0]])
+    """
     if k == 1:
         return matrix
     axes = list(range(k - 1, -1, -1)) + list(range(2 * k - 1, k - 1, -1))
@@ -58,6 +66,14 @@ class MPSState:
     error (sum of discarded weights), the fidelity estimate prod(1 - eps_k) and a rigorous lower bound
     of the fidelity to the exact state: each truncation turns the state by the angle
     ``arccos(sqrt(1 - eps_k))``, unitaries keep angles, and angles add at most.
+
+    >>> import qfusion as qf
+    >>> ghz = qf.Circuit(30).h(0)
+    >>> for q in range(29):
+    ...     _ = ghz.cx(q, q + 1)
+    >>> state = qf.simulate(ghz, backend="mps")
+    >>> type(state).__name__, max(state.bond_dimensions), round(state.expectation_value("Z" * 30), 12)
+    ('MPSState', 2, 1.0)
     """
 
     def __init__(self, tensors: list[np.ndarray], layout: tuple[int, ...] | None = None, center: int = 0,
@@ -77,7 +93,12 @@ class MPSState:
 
     @classmethod
     def zeros(cls, num_qubits: int, dtype=np.complex128, **options) -> MPSState:
-        """|0...0> as an MPS of bond dimension 1."""
+        """|0...0> as an MPS of bond dimension 1.
+
+        >>> state = MPSState.zeros(3)
+        >>> state.bond_dimensions, complex(state.to_vector()[0])
+        ((1, 1), (1+0j))
+        """
         tensors = []
         for _ in range(num_qubits):
             tensor = np.zeros((1, 2, 1), dtype=dtype)
@@ -86,6 +107,15 @@ class MPSState:
         return cls(tensors, **options)
 
     def copy(self) -> MPSState:
+        """An independent copy (gates on it leave this state unchanged).
+
+
+        >>> state = MPSState.zeros(1)
+        >>> other = state.copy()
+        >>> other.apply_one(0, np.array([[0, 1], [1, 0]]))
+        >>> state.to_vector().real, other.to_vector().real
+        (array([1., 0.]), array([0., 1.]))
+        """
         twin = MPSState([t.copy() for t in self.tensors], tuple(self.layout), self.center, self.max_bond_dimension,
                         self.truncation_threshold, self.global_phase)
         twin.discarded = list(self.discarded)
@@ -93,36 +123,68 @@ class MPSState:
 
     @property
     def dtype(self):
+        """The dtype of the tensors.
+
+
+        >>> MPSState.zeros(2, dtype=np.complex64).dtype
+        dtype('complex64')
+        """
         return self.tensors[0].dtype
 
     @property
     def bond_dimensions(self) -> tuple[int, ...]:
-        """The bond dimension between each pair of neighbouring sites."""
+        """The bond dimension between each pair of neighbouring sites.
+
+        >>> MPSState.zeros(4).bond_dimensions
+        (1, 1, 1)
+        """
         return tuple(t.shape[2] for t in self.tensors[:-1])
 
     @property
     def truncation_error(self) -> float:
-        """The sum of the discarded weights of every truncation (0: the state is exact)."""
+        """The sum of the discarded weights of every truncation (0: the state is exact).
+
+        >>> MPSState.zeros(2).truncation_error
+        0.0
+        """
         return float(sum(self.discarded))
 
     @property
     def fidelity_estimate(self) -> float:
-        """prod(1 - eps_k) over the truncations: the usual estimate of the fidelity to the exact state."""
+        """prod(1 - eps_k) over the truncations: the usual estimate of the fidelity to the exact state.
+
+        >>> MPSState.zeros(2).fidelity_estimate
+        1.0
+        """
         return float(np.prod([1.0 - e for e in self.discarded])) if self.discarded else 1.0
 
     @property
     def fidelity_lower_bound(self) -> float:
-        """cos^2 of the summed truncation angles: |<exact|mps>|^2 is never below it."""
+        """cos^2 of the summed truncation angles: |<exact|mps>|^2 is never below it.
+
+        >>> MPSState.zeros(2).fidelity_lower_bound
+        1.0
+        """
         angle = sum(math.acos(math.sqrt(max(0.0, 1.0 - e))) for e in self.discarded)
         return math.cos(angle) ** 2 if angle < math.pi / 2 else 0.0
 
     @property
     def nbytes(self) -> int:
+        """The bytes the tensors take.
+
+
+        >>> MPSState.zeros(3).nbytes  # three 1 x 2 x 1 complex128 tensors
+        96
+        """
         return int(sum(t.nbytes for t in self.tensors))
 
     @property
     def metadata(self) -> dict:
-        """What a result reports about the approximation (as Aer's MPS method does)."""
+        """What a result reports about the approximation (as Aer's MPS method does).
+
+        >>> sorted(MPSState.zeros(2).metadata)
+        ['bond_dimension_reached', 'dtype', 'fidelity_estimate', 'fidelity_lower_bound', 'max_bond_dimension', 'memory_bytes', 'method', 'truncation_error', 'truncation_threshold', 'truncations']
+        """
         bonds = self.bond_dimensions
         return {"method": "matrix_product_state", "max_bond_dimension": self.max_bond_dimension,
                 "truncation_threshold": self.truncation_threshold, "bond_dimension_reached": max(bonds, default=1),
@@ -133,7 +195,13 @@ class MPSState:
     # -- canonical form ---------------------------------------------------------------------
 
     def move_center(self, target: int) -> None:
-        """QR-sweep the orthogonality center to site ``target``."""
+        """QR-sweep the orthogonality center to site ``target``.
+
+        >>> state = MPSState.zeros(3)
+        >>> state.move_center(2)
+        >>> round(float(np.linalg.norm(state.to_vector())), 12)
+        1.0
+        """
         tensors = self.tensors
         while self.center < target:
             c = self.center
@@ -155,7 +223,13 @@ class MPSState:
     # -- gates --------------------------------------------------------------------------------
 
     def apply_one(self, site: int, matrix: np.ndarray) -> None:
-        """A one-qubit gate on ``site`` (keeps the canonical form)."""
+        """A one-qubit gate on ``site`` (keeps the canonical form).
+
+        >>> state = MPSState.zeros(2)
+        >>> state.apply_one(1, np.array([[0, 1], [1, 0]]))
+        >>> state.to_vector().real  # |10>: qubit 1 flipped
+        array([0., 0., 1., 0.])
+        """
         tensor = self.tensors[site]
         self.tensors[site] = np.einsum("st,atb->asb", np.asarray(matrix, dtype=tensor.dtype), tensor)
 
@@ -163,7 +237,14 @@ class MPSState:
         """A ``k``-qubit gate on sites ``start .. start+k-1``, ``matrix`` little-endian over them
         (bit j = site ``start + j``); the block is split back by SVDs, truncated, and the center left
         on its last site (its first with ``center_left``, for two sites). ``block``: the matrix already in
-        the block's site order (:func:`site_matrix`), as a plan keeps it."""
+        the block's site order (:func:`site_matrix`), as a plan keeps it.
+
+        >>> state = MPSState.zeros(2)
+        >>> state.apply_one(0, np.array([[1, 1], [1, -1]]) / np.sqrt(2))
+        >>> state.apply_sites(0, 2, np.eye(4)[[0, 3, 2, 1]])  # cx, qubit 0 controls
+        >>> state.bond_dimensions, state.to_vector().real.round(6)
+        ((2,), array([0.707107, 0.      , 0.      , 0.707107]))
+        """
         if k == 1:
             self.apply_one(start, matrix)
             return
@@ -219,6 +300,14 @@ class MPSState:
     # -- measurement --------------------------------------------------------------------------
 
     def probability_one(self, qubit: int) -> float:
+        """The probability that measuring ``qubit`` gives 1.
+
+
+        >>> state = MPSState.zeros(2)
+        >>> state.apply_one(0, np.array([[1, 1], [1, -1]]) / np.sqrt(2))
+        >>> round(state.probability_one(0), 12), round(state.probability_one(1), 12)
+        (0.5, 0.0)
+        """
         site = self.layout[qubit]
         self.move_center(site)
         tensor = self.tensors[site]
@@ -226,7 +315,14 @@ class MPSState:
         return min(max(float(np.vdot(tensor[:, 1], tensor[:, 1]).real) / norm, 0.0), 1.0)
 
     def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
-        """Collapse ``qubit`` onto ``outcome`` (then flip it to 0 when ``reset``), renormalised."""
+        """Collapse ``qubit`` onto ``outcome`` (then flip it to 0 when ``reset``), renormalised.
+
+        >>> state = MPSState.zeros(1)
+        >>> state.apply_one(0, np.array([[1, 1], [1, -1]]) / np.sqrt(2))
+        >>> state.project(0, 1, 0.5)
+        >>> state.to_vector().real.round(6)
+        array([0., 1.])
+        """
         site = self.layout[qubit]
         self.move_center(site)
         tensor = self.tensors[site]
@@ -235,6 +331,14 @@ class MPSState:
         self.tensors[site] = kept
 
     def measure(self, qubit: int, rng: np.random.Generator, reset: bool = False) -> int:
+        """Measure ``qubit`` (drawing from ``rng``), collapse the state, and return the outcome.
+
+
+        >>> state = MPSState.zeros(1)
+        >>> state.apply_one(0, np.array([[0, 1], [1, 0]]))
+        >>> state.measure(0, np.random.default_rng(0))
+        1
+        """
         p_one = self.probability_one(qubit)
         outcome = int(rng.random() < p_one)
         self.project(qubit, outcome, p_one if outcome else 1.0 - p_one, reset)
@@ -242,14 +346,26 @@ class MPSState:
 
     def sample(self, shots: int, seed=None) -> np.ndarray:
         """``shots`` basis-state indices (bit i = qubit i) drawn exactly from the state, site by site
-        from its conditional probabilities (perfect sampling); the state is left as it was."""
+        from its conditional probabilities (perfect sampling); the state is left as it was.
+
+        >>> import qfusion as qf
+        >>> state = qf.simulate(qf.Circuit(2).x(1), backend="mps")
+        >>> state.sample(3, seed=1).tolist()
+        [2, 2, 2]
+        """
         bits = self.sample_bits(int(shots), np.random.default_rng(seed))
         if self.num_qubits <= 62:
             return (bits.astype(np.int64) << np.arange(self.num_qubits, dtype=np.int64)).sum(axis=1)
         return np.array([sum(int(b) << q for q, b in enumerate(row)) for row in bits], dtype=object)
 
     def sample_bits(self, shots: int, rng: np.random.Generator) -> np.ndarray:
-        """A ``(shots, num_qubits)`` array of sampled bits, column q = qubit q."""
+        """A ``(shots, num_qubits)`` array of sampled bits, column q = qubit q.
+
+        >>> import qfusion as qf
+        >>> state = qf.simulate(qf.Circuit(2).x(1), backend="mps")
+        >>> state.sample_bits(2, np.random.default_rng(1)).tolist()
+        [[0, 1], [0, 1]]
+        """
         self.move_center(0)
         bits = np.zeros((shots, self.num_qubits), dtype=np.uint8)
         for first in range(0, shots, _SAMPLE_BATCH):
@@ -296,7 +412,13 @@ class MPSState:
 
     def expectation_value(self, observable) -> float:
         """<psi|O|psi> for a Pauli label (``"ZZI"``, rightmost is qubit 0), ``(label, coeff)`` pairs or a
-        PauliSum; each term contracts only the sites between its support and the center."""
+        PauliSum; each term contracts only the sites between its support and the center.
+
+        >>> import qfusion as qf
+        >>> state = qf.simulate(qf.Circuit(2).h(0).cx(0, 1), backend="mps")
+        >>> round(state.expectation_value("XX"), 12), round(state.expectation_value([("ZI", 0.5), ("IZ", 0.5)]), 12) + 0.0
+        (1.0, 0.0)
+        """
         terms = pauli_terms(observable, self.num_qubits)
         return expectation_result(sum(complex(coeff) * self._pauli_expectation(label) for label, coeff in terms))
 
@@ -315,7 +437,12 @@ class MPSState:
         return complex(np.trace(env))
 
     def to_vector(self) -> np.ndarray:
-        """The full state vector (bit i = qubit i); only for states that fit in memory."""
+        """The full state vector (bit i = qubit i); only for states that fit in memory.
+
+        >>> import qfusion as qf
+        >>> qf.simulate(qf.Circuit(2).x(0), backend="mps").to_vector().real
+        array([0., 1., 0., 0.])
+        """
         check_state_fits(self.num_qubits, self.dtype)
         theta = np.ones((1, 1), dtype=self.dtype)
         for tensor in self.tensors:  # axes: sites 0..k (most significant first), then the open bond
