@@ -163,10 +163,16 @@ def _chaos(url, outage, make_service, direct):
 
     stop_times: list[float] = []
 
+    def running_in_executor(job) -> bool:
+        """Whether the job's current attempt has been handed to a worker's (ready) executor."""
+        pid = _worker_running(store, job.id)
+        attempt = store.job(store.user("hostile")["id"], job.id)["attempt"]
+        return bool(pid and children(pid) and started(job.id, attempt))
+
     def canceller(jobs):
         for job in jobs:
-            wait_until(lambda j=job: _worker_running(store, j.id) and children(_worker_running(store, j.id)),
-                       timeout=240, interval=0.1)
+            # (a job cancelled while it waits for an executor to start is dropped: no executor to stop)
+            wait_until(lambda j=job: running_in_executor(j), timeout=240, interval=0.1)
             pid = _worker_running(store, job.id)
             executors = children(pid) if pid else []
             job.cancel()  # (retried while the server restarts or its database is away)

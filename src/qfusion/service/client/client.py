@@ -2,11 +2,11 @@
 
 The server's address and token come from the arguments, else from ``QFUSION_SERVICE_URL`` and
 ``QFUSION_SERVICE_TOKEN``, else from the JSON file ``QFUSION_SERVICE_CONFIG`` (default
-``~/.config/qfusion/service.json``, ``{"url": ..., "token": ...}``). Requests that fail
-because the server is briefly unreachable (a restart), answers 503 (its database is away;
-``Retry-After`` is honoured) or 429 with ``Retry-After`` (busy checking the caller's previous
-submission) are retried; a submission carries an idempotency key, so a retried
-submission never makes a second job.
+``~/.config/qfusion/service.json``, ``{"url": ..., "token": ...}``). Requests are retried
+while the server is briefly unreachable (a restart) or too slow to answer within ``timeout``,
+and when it answers 503 (its database is away) or 429 with ``Retry-After`` (busy checking the
+caller's previous submission), honouring ``Retry-After``; a submission carries an idempotency
+key, so a retried submission never makes a second job.
 
 >>> client = Client("http://127.0.0.1:9", "qf_example")
 >>> client.url
@@ -84,7 +84,8 @@ class Client:
             try:
                 response = self._client().request(method, path, **kwargs)
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError,
-                    httpx.PoolTimeout, httpx.ConnectTimeout) as exc:
+                    httpx.PoolTimeout, httpx.ConnectTimeout, httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+                # (every request is safe to send again: reads, cancels, and submissions with their key)
                 if time.monotonic() + delay > deadline:
                     raise ServiceError(f"cannot reach the job service at {self.url}: {exc}") from None
                 time.sleep(delay)
