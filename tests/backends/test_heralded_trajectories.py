@@ -55,7 +55,7 @@ def exact_distribution(backend, transpiled, max_attempts: int, repeats=None) -> 
     total: dict = {}
     for pattern in patterns:
         weight = 1.0 if repeats is not None else math.prod(p * (1 - p) ** (k - 1) for k in pattern)
-        compact, physical, durations = _compact(transpiled, attempt_device, True, dict(zip(positions, pattern)))
+        compact, physical, durations = _compact(transpiled, attempt_device, True, dict(zip(positions, pattern, strict=True)))
         model = device_noise_model(attempt_device, physical)
         probabilities = density_matrix.simulate(compact, noise_model=model, durations=durations).probabilities()
         n = compact.num_qubits
@@ -199,3 +199,13 @@ def test_a_short_run_shows_nothing(monkeypatch):
     monkeypatch.setattr(emulated.sys, "stderr", stream)
     qf.run(circuit(), shots=50, backend="photonic", seed=1, method="trajectories")
     assert stream.getvalue() == ""
+
+
+def test_a_long_run_pattern_by_pattern_shows_its_progress_too(monkeypatch):
+    stream = _Terminal()
+    monkeypatch.setattr(emulated, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(emulated, "BATCHED_TRAJECTORY_QUBITS", 0)   # as a circuit too wide for the batch
+    monkeypatch.setattr(emulated.sys, "stderr", stream)
+    result = qf.run(circuit(), shots=20, backend="photonic", seed=1, method="trajectories")
+    assert "batched_trajectories" not in result.metadata
+    assert "photonic: shot groups" in stream.getvalue()

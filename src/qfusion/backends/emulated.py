@@ -9,7 +9,11 @@ else by quantum trajectories. The transpile report goes into ``Result.metadata``
 On photonic devices each heralded entangling gate is repeated until it succeeds: the attempts are
 drawn per shot (:mod:`qfusion.backends.heralded`), each failed one costing its duration, photon loss
 and relaxation, and ``metadata["duration_distribution"]`` gives the spread of the shots' durations
-around the schedule's expectation (``metadata["duration"]``).
+around the schedule's expectation (``metadata["duration"]``). Where the shots draw about as many
+patterns of attempts as there are shots, they run together as one batch of trajectories
+(:mod:`qfusion.backends.heralded_trajectories`, ``metadata["batched_trajectories"]``); otherwise each
+pattern is simulated once for its shots. A run that takes longer than ``PROGRESS_DELAY`` (2 s) shows
+a progress bar on a terminal's stderr.
 
 >>> import qfusion as qf
 >>> bell = qf.Circuit(2).h(0).cx(0, 1).measure_all()
@@ -50,6 +54,9 @@ from qfusion.transpiler import TranspiledCircuit, transpile
 from qfusion.transpiler.scheduling import instruction_duration
 
 DENSITY_MATRIX_QUBITS = 10
+#: up to this many active qubits the shots of a heralded circuit run as one NumPy batch of trajectories;
+#: wider, the per-pattern trajectories of the compiled state-vector kernels cost less (bench/RESULTS.md)
+BATCHED_TRAJECTORY_QUBITS = 10
 _MOVE = UnitaryGate([[1, 0], [0, 1]], label="atom_move")
 _FAILED_ATTEMPT = UnitaryGate(np.eye(4), label="heralded_attempt")
 
@@ -163,7 +170,7 @@ def _run_heralded(transpiled, device, positions, shots, seed, memory, method, no
     template, physical, durations = _compact(transpiled, attempt_device, noise, dict.fromkeys(positions, 2))
     chosen = _method(method, template)
     found = None
-    if chosen == "trajectories":
+    if chosen == "trajectories" and template.num_qubits <= BATCHED_TRAJECTORY_QUBITS:
         model = device_noise_model(attempt_device, physical) if noise else None
         bar = _progress_bar(shots, f"{device.name}: shots", "shot")
         try:
@@ -226,13 +233,14 @@ PROGRESS_DELAY = 2.0
 
 
 def _progress(items: list, description: str):
-    """``items``, with a tqdm bar on stderr when the loop runs for more than ``PROGRESS_DELAY`` s
-    (and tqdm is installed)."""
-    from qfusion._optional import available, import_optional
-    if len(items) < 2 or not available("tqdm"):
-        return items
-    return import_optional("tqdm").tqdm(items, desc=description, delay=PROGRESS_DELAY, leave=False, unit="group",
-                                        disable=None, file=sys.stderr)
+    """``items``, one by one, with a bar on stderr when the loop runs for more than ``PROGRESS_DELAY`` s."""
+    bar = _progress_bar(len(items), description, "group")
+    try:
+        for item in items:
+            yield item
+            bar.update(1)
+    finally:
+        bar.close()
 
 
 def _progress_bar(total: int, description: str, unit: str):

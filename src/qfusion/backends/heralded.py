@@ -10,8 +10,9 @@ calibrated error. The calibrated gate duration stays the *expected* cost
 (``attempt_duration / success``): that is what the transpiler's schedule reports.
 
 :func:`sample_attempts` draws ``K`` for every shot and heralded gate; shots that drew the same
-attempts share one simulation (:func:`group_shots`), and each pattern has its own duration,
-so a run reports the distribution of durations (:func:`duration_summary`).
+attempts share one simulation (:func:`group_shots`), or all the shots run as one batch of
+trajectories (:mod:`qfusion.backends.heralded_trajectories`), and each shot has its own duration
+(:func:`asap_durations`), so a run reports the distribution of durations (:func:`duration_summary`).
 
 >>> import numpy as np
 >>> attempts = sample_attempts(num_gates=2, shots=5, probability=0.75, rng=np.random.default_rng(1))

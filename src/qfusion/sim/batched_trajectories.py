@@ -60,7 +60,7 @@ class TrajectoryBatch:
 
     def gate(self, matrix, qubits, shots=None) -> None:
         """Apply ``matrix`` (little-endian over ``qubits``: qubit ``qubits[k]`` is bit k) to the shots."""
-        self._update(shots, lambda moved: moved @ np.asarray(matrix, dtype=self.state.dtype).T, qubits)
+        self._update(shots, lambda view: np.matmul(np.asarray(matrix, dtype=self.state.dtype), view), qubits)
 
     def channel(self, channel: Channel, qubits, shots=None) -> None:
         """Unravel ``channel`` on ``qubits`` (channel qubit k is ``qubits[k]``): one operator per shot."""
@@ -100,7 +100,7 @@ class TrajectoryBatch:
         moving = ~identity[picks]
         if moving.any():  # most shots pick the identity: leave them alone
             chosen = matrices[picks[moving]]
-            self._update(selected[moving], lambda moved: np.matmul(moved, chosen.transpose(0, 2, 1)), qubits)
+            self._update(selected[moving], lambda view: np.matmul(chosen[:, None], view), qubits)
 
     def _fixed_probabilities(self, channel: Channel):
         """``(cumulative probabilities, unitaries, heralded?, identity?)`` of a channel that can be
@@ -131,16 +131,17 @@ class TrajectoryBatch:
         key = ("kraus", id(channel))
         if key not in self._tables:
             kraus = np.array(channel.kraus, dtype=self.state.dtype)
-            # ||K psi||^2 = sum_lj (K^dagger K)_lj R_lj with R = m^dagger m over the target qubits' index
+            # ||K psi||^2 = sum_lj (K^dagger K)_lj R_lj, R the (unnormalised) reduced density matrix, transposed
             effects = np.array([k.conj().T @ k for k in kraus]).reshape(len(kraus), -1)
             heralded = np.array([i in channel.heralded for i in range(len(kraus))])
             self._tables[key] = (channel, (kraus, effects, heralded))
         kraus, effects, heralded = self._tables[key][1]
         selected = np.arange(self.shots) if shots is None else np.asarray(shots)
 
-        def pick(moved):
-            count = len(moved)
-            reduced = np.matmul(moved.conj().transpose(0, 2, 1), moved).reshape(count, -1)
+        def pick(view):
+            count = len(view)
+            columns = np.swapaxes(view, 1, 2).reshape(count, view.shape[2], -1)
+            reduced = np.matmul(columns.conj(), np.swapaxes(columns, 1, 2)).reshape(count, -1)
             weights = np.maximum((reduced @ effects.T).real, 0.0)
             cumulative = np.cumsum(weights, axis=1)
             u = self.rng.random(count) * cumulative[:, -1]
@@ -149,24 +150,27 @@ class TrajectoryBatch:
                 flagged = selected[heralded[picks]]
                 self.erased[np.ix_(flagged, list(qubits))] = True
             norms = np.sqrt(np.maximum(weights[np.arange(count), picks], 1e-300))
-            return np.matmul(moved, kraus[picks].transpose(0, 2, 1)) / norms[:, None, None]
+            return np.matmul(kraus[picks][:, None], view) / norms[:, None, None, None]
         self._update(shots, pick, qubits)
 
     # -- the one way amplitudes change ------------------------------------------------------
     def _update(self, shots, function, qubits) -> None:
-        """``state[shots]`` with the target qubits' index last, as ``(shots, rest, 2^k)``, replaced by
-        ``function`` of it (which returns the same shape)."""
+        """``state[shots]`` as ``(shots, A, 2^k, C)``, the target qubits' index (little-endian over
+        ``qubits``) on axis 2, replaced by ``function`` of it (which returns the same shape)."""
         n, qubits = self.num_qubits, tuple(qubits)
         state = self.state if shots is None else self.state[shots]
         count = len(state)
         if count == 0:
             return
-        # axis 1 + (n - 1 - q) of the (count, 2, ..., 2) view is qubit q; the matrix's high bit is qubits[-1]
-        targets = [1 + n - 1 - q for q in reversed(qubits)]
-        rest = [a for a in range(1, n + 1) if a not in targets]
-        order = [0, *rest, *targets]
-        moved = state.reshape((count,) + (2,) * n).transpose(order).reshape(count, -1, 1 << len(qubits))
-        result = function(moved).reshape((count,) + (2,) * n).transpose(np.argsort(order)).reshape(count, -1)
+        if len(qubits) == 1:   # a view: the qubit's bit splits the index into high and low parts
+            q = qubits[0]
+            result = function(state.reshape(count, 1 << (n - 1 - q), 2, 1 << q)).reshape(count, -1)
+        else:
+            # axis 1 + (n - 1 - q) of the (count, 2, ..., 2) view is qubit q; the matrix's high bit is qubits[-1]
+            targets = [1 + n - 1 - q for q in reversed(qubits)]
+            order = [0, *(a for a in range(1, n + 1) if a not in targets), *targets]
+            moved = state.reshape((count,) + (2,) * n).transpose(order).reshape(count, -1, 1 << len(qubits), 1)
+            result = function(moved).reshape((count,) + (2,) * n).transpose(np.argsort(order)).reshape(count, -1)
         if shots is None:
             self.state = np.ascontiguousarray(result)
         else:
