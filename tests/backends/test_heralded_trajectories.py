@@ -26,14 +26,14 @@ SHOTS = 20000
 
 def lossy_photonic() -> EmulatedBackend:
     """The photonic profile made noisy enough that every part of the model shows in 20000 shots:
-    T1 = T2 = 150 ns (a spectator's wait for the attempts decays it), 3 % loss per attempt, gate
-    errors and asymmetric readout errors."""
+    T1 = T2 = 150 ns (a spectator's wait for the attempts decays it) and a 10 MHz detuning (idle
+    channels with a coherent part), 3 % loss per attempt, gate errors, asymmetric readout errors."""
     device = get("photonic")
     return EmulatedBackend(dataclasses.replace(
         device, name="photonic_lossy",
         gates=(GateCalibration("u", 1e-9, 0.01, erasure=0.002), GateCalibration("cz", ATTEMPT / SUCCESS, 0.03),
                GateCalibration("measure", 1e-9, 0.0)),
-        qubits=(QubitCalibration(150e-9, 150e-9, (0.01, 0.03)),) * device.num_qubits,
+        qubits=(QubitCalibration(150e-9, 150e-9, (0.01, 0.03), detuning=10e6),) * device.num_qubits,
         photonics=PhotonicLinks(SUCCESS, ATTEMPT, 0.03)))
 
 
