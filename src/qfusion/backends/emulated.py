@@ -223,9 +223,15 @@ def _simulate_patterns(transpiled, attempt_device, positions, patterns, shots_of
 def _shot_durations(transpiled, device, positions, attempts) -> np.ndarray:
     """Each shot's duration: the device's ASAP schedule with the heralded gates taking their attempts."""
     calibrated = np.array([instruction_duration(inst, device) for inst in transpiled.instructions])
-    taken = np.repeat(calibrated[None, :], len(attempts), axis=0)
-    taken[:, list(positions)] = attempts * device.photonics.attempt_duration
-    return asap_durations(transpiled.instructions, device.num_qubits, taken, transpiled.moves)
+    durations = np.zeros(len(attempts))
+    rows = max(1, (1 << 20) // max(1, len(calibrated)))   # about 8 MB of durations at a time
+    for begin in range(0, len(attempts), rows):
+        chunk = attempts[begin:begin + rows]
+        taken = np.repeat(calibrated[None, :], len(chunk), axis=0)
+        taken[:, list(positions)] = chunk * device.photonics.attempt_duration
+        durations[begin:begin + rows] = asap_durations(transpiled.instructions, device.num_qubits, taken,
+                                                       transpiled.moves)
+    return durations
 
 
 #: a loop that runs longer than this many seconds shows a progress bar on stderr
