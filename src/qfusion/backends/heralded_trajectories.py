@@ -13,6 +13,12 @@ distribution the density matrix of its own pattern gives.
 
 A template the batch cannot run (mid-circuit measurements that are read back, conditions, resets)
 raises :class:`Unsupported`; the caller then simulates pattern by pattern.
+
+>>> import qfusion as qf
+>>> bell = qf.Circuit(2).h(0).cx(0, 1).measure_all()
+>>> result = qf.run(bell, backend="photonic", shots=40, seed=1, method="trajectories")
+>>> result.metadata["batched_trajectories"], result.counts.get("00", 0) + result.counts.get("11", 0) > 30
+(True, True)
 """
 
 from __future__ import annotations
