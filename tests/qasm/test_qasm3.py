@@ -179,7 +179,6 @@ def test_unicode_names_and_bare_blocks():
     ("qubit q; rx(2im) q;", "imaginary numbers such as '2im' are not supported"),
     ("qubit q; rx(2x) q;", "invalid number literal '2x'"),
     ("opaque g q;", "'opaque' gates are not supported"),
-    ("qubit q; h q;" + " cal { }", "pulse-level 'cal' blocks are not supported"),
     ("input bit b;", "'input' bits are not supported"),
     ("output float f;", "'output' variables other than bits are not supported"),
     ("qubit q; bit c; c = measure q; if (c == 1) { int x = 1; x = 2; }", "under a condition on measured bits"),

@@ -19,10 +19,9 @@ NOT_READ = {
     "arrays.qasm": "'#dim = n'",                      # arrays are not in the IR
     "cphase.qasm": "unknown gate 'CX'",               # the file has no include and uses CX (a spec bug)
     "dd.qasm": "unknown gate 'u'",                    # 'u $3;': no such gate without parameters (a spec bug)
-    "defcal.qasm": "'defcalgrammar' is not supported",
     "msd.qasm": "used before it is given a value",    # a run-time loop condition
     "scqec.qasm": "unknown function 'bit'",           # casts to bit[32] of integers are not read yet
-    "t1.qasm": "'defcalgrammar' is not supported",
+    "t1.qasm": "'counts0' is used before it is given a value",   # a run-time integer
     "vqe.qasm": "extern function 'get_npaulis' has no definition",
 }
 
@@ -34,7 +33,7 @@ def test_the_corpus_is_the_specifications_21_examples():
 @pytest.mark.parametrize("name", [n for n in EXAMPLES if n not in NOT_READ])
 def test_example_reads_and_round_trips(name):
     circuit = load(os.path.join(SPEC, name))
-    assert circuit.num_qubits > 0
+    assert circuit.num_qubits > 0 or name == "defcal.qasm"   # (calibrations only: no qubit of its own)
     if name == "ipe.qasm":   # 'inv @ phase(c)' writes back as phase(-(c)); checked in test_qasm_runtime
         return
     assert qf.qasm.loads(qf.qasm.dumps(circuit)) == circuit

@@ -19,6 +19,7 @@ from qfusion.circuit.gates import Measure as MeasureOp
 from qfusion.circuit.gates import Reset as ResetOp
 from qfusion.circuit.parameter import ParameterExpression
 from qfusion.errors import CircuitError, QasmError
+from qfusion.qasm.calibrations import CALIBRATION_HANDLERS, Calibrations
 from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
@@ -62,7 +63,8 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime, Pragmas):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime, Pragmas,
+                  Calibrations):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
@@ -82,7 +84,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         self.main = Target()
         self._depth = 0
         self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS,
-                                                                  **TIMING_HANDLERS, **PRAGMA_HANDLERS}.items()}
+                                                                  **TIMING_HANDLERS, **PRAGMA_HANDLERS,
+                                                                  **CALIBRATION_HANDLERS}.items()}
         Subroutines.__init__(self)
         Timing.__init__(self)
         self._fast_args: dict[str, tuple | None] = {}
