@@ -137,6 +137,10 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
     def qubits_of(self, operand, context: Context) -> tuple[list[int], bool]:
         """The qubit indices an operand names, and whether it named a single qubit."""
         if context.qubits is not None:
+            if operand.index is not None and operand.name in context.qubits:
+                raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments by name "
+                                          f"({', '.join(context.qubits)}); '{operand.name}' is a single qubit and "
+                                          f"cannot be indexed (a gate takes single qubits; a 'def' takes registers)")
             if operand.index is not None or operand.name not in context.qubits:
                 raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments "
                                           f"by name ({', '.join(context.qubits)}); found '{operand.name}'")
@@ -253,6 +257,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
     def _for(self, statement: For, context: Context) -> None:
         iterable = statement.iterable
         if isinstance(iterable, RangeExpr):
+            if self.runtime_for(statement, context):
+                return
             values = self.range_values(iterable, context)
         elif isinstance(iterable, SetExpr):
             values = [self.evaluator.value(e, context.scope) for e in iterable.elements]

@@ -323,9 +323,11 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParse
         stream = self.stream
         token = stream.next()
         first = stream.expect_kind("id", "a loop variable after 'for'")
+        type_name, type_size = None, None
         if first.text in qasm3.CLASSICAL_TYPES:
+            type_name = first.text
             if stream.accept("["):
-                self.expression()
+                type_size = self.expression()
                 stream.expect("]", f"the width of '{first.text}'")
             variable = self._name("loop variable")
         elif first.text in self.keywords or first.text in qasm3.RESERVED_NAMES:
@@ -344,7 +346,7 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParse
         else:
             iterable = self.expression()
         body = self.block("'for'")
-        return For(token, variable.text, iterable, body)
+        return For(token, variable.text, iterable, body, type_name, type_size)
 
     def _call_or_assignment(self):
         stream = self.stream

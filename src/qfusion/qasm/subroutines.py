@@ -24,7 +24,7 @@ from dataclasses import replace
 from qfusion.circuit.circuit import Condition
 from qfusion.circuit.classical import Store
 from qfusion.circuit.parameter import ParameterExpression
-from qfusion.qasm.evaluate import Scope, Variable
+from qfusion.qasm.evaluate import DeclaredVariable, Scope, Variable
 from qfusion.qasm.symbols import RegisterInfo
 from qfusion.qasm.syntax import Call, Index, Let, MeasureExpr, Name, Operand, Return, SubroutineDef, Switch, While
 
@@ -47,10 +47,15 @@ class Subroutines:
         self.evaluator.subroutines = self.subroutines
         self.evaluator.subroutine_call = self._subroutine_value
 
-    def alias(self, name: str, context, kind: str):
-        """The :class:`RegisterInfo` an alias ``name`` of ``kind`` ("qubits" or "bits") stands for, or None."""
+    def alias(self, name: str, context, kind: str, promote: bool = True):
+        """The :class:`RegisterInfo` an alias ``name`` of ``kind`` ("qubits" or "bits") stands for, or None
+        (local bits known so far get their classical bits now, unless ``promote`` is false)."""
         variable = context.scope.lookup(name)
-        return variable.value if variable is not None and variable.kind == kind else None
+        if variable is None:
+            return None
+        if promote and kind == "bits" and variable.kind == "var" and getattr(variable, "type_name", None) == "bit":
+            self.promote(variable, variable.token)
+        return variable.value if variable.kind == kind else None
 
     # -- definitions ---------------------------------------------------------------------------
     def _subroutine_def(self, definition: SubroutineDef, context) -> None:
@@ -78,6 +83,13 @@ class Subroutines:
             bits, single = self.clbits_of(Operand(value.token, value.name, getattr(value, "index", None)),
                                           context)
             raise _Returned(RegisterInfo("returned", 0, len(bits), not single, value.token, bits))
+        if isinstance(value, Name):
+            variable = context.scope.lookup(value.name)
+            if variable is not None and variable.kind == "runtime":
+                raise _Returned(variable.value)
+        if value is not None and self.runtime_expr(value, context) is not None:
+            raise value.token.error("a subroutine returns a run-time value by a variable: assign the expression "
+                                    "to a variable and return that")
         raise _Returned(None if value is None else self.evaluator.value(value, context.scope))
 
     # -- aliases and local bits ----------------------------------------------------------------
@@ -124,6 +136,14 @@ class Subroutines:
         if decl.modifier is not None:
             raise decl.token.error(f"'{decl.modifier}' bits are only allowed at the top level")
         size = 1 if decl.size is None else self._register_size(decl.size, context, f"register '{decl.name}'")
+        init = decl.init
+        if context.condition is None and not isinstance(init, MeasureExpr) and (
+                init is None or self.runtime_expr(init, context) is None):
+            # bits whose value is known now stay a value (no classical bits) until measured or set at run time
+            value = 0 if init is None else self._bits_value(init, size, context)
+            context.scope.names[decl.name] = DeclaredVariable(value, "var", decl.name_token, "bit", size,
+                                                              decl.size is not None, context.target)
+            return True
         register = self._local_bits(f"{decl.name}_0", size, decl.size is not None, decl.token)
         context.scope.names[decl.name] = Variable(register, "bits", decl.name_token)
         if isinstance(decl.init, MeasureExpr):
@@ -132,6 +152,16 @@ class Subroutines:
         elif decl.init is not None:
             self.initial_bits(list(register.indices), decl.init, context)
         return True
+
+    def _bits_value(self, init, size: int, context) -> int:
+        value = self.evaluator.value(init, context.scope)
+        if isinstance(value, str):
+            if len(value) != size or set(value) - {"0", "1"}:
+                raise init.token.error(f'"{value}" is not a bit string of length {size}')
+            return int(value, 2) if value else 0
+        if isinstance(value, ParameterExpression) or isinstance(value, float):
+            raise init.token.error(f"bits take an integer, a boolean or a bit string, got {value!r}")
+        return int(value) & ((1 << size) - 1)
 
     # -- calls ---------------------------------------------------------------------------------
     def call_statement(self, call, context) -> None:
@@ -145,6 +175,9 @@ class Subroutines:
         """``c = f(...);`` with ``f`` returning bits: the bits it measured are ``c``'s."""
         start = len(context.target.instructions)
         value = self.call_subroutine(self.subroutines[call.name], call.token, call.args, context)
+        if hasattr(value, "read"):    # a variable known at run time: its value stored in the bits
+            clbits, _ = self.clbits_of(target, context)
+            return self.emit_store(context.target, clbits, value.read(), context.condition, call.token)
         if not isinstance(value, RegisterInfo):
             raise call.token.error(f"subroutine '{call.name}' returns no bits to store in '{target.name}'")
         clbits, _ = self.clbits_of(target, context)
@@ -154,6 +187,15 @@ class Subroutines:
         instructions = context.target.instructions
         for i in range(start, len(instructions)):
             instructions[i] = _remapped(instructions[i], mapping)
+        self._free_returned(value)
+
+    def _free_returned(self, register: RegisterInfo) -> None:
+        """Give back the bits a subroutine measured into for its return, once the caller's bits have
+        replaced them (when they are the last bits made: a subroutine called in a loop reuses them)."""
+        if (self.cregs.get(register.name) is register
+                and register.start + register.size == self.num_clbits):
+            del self.cregs[register.name]
+            self.num_clbits = register.start
 
     def _subroutine_value(self, expr: Call, scope):
         context = self.current_context
@@ -200,7 +242,12 @@ class Subroutines:
                                       f"{param.kind}(s), got {len(found)}")
             register = RegisterInfo(param.name, 0, size, param.size is not None, param.token, found)
             return Variable(register, "qubits" if param.kind == "qubit" else "bits", param.token)
-        value = self._converted(param.kind, self.evaluator.value(arg, context.scope), arg)
+        now, later = self.now_or_later(arg, context)
+        if later is not None:   # an argument known only at run time: the parameter is a variable of its own
+            width = self.declared_width(param.kind, param.size, type(context)(self.globals, None))
+            variable = self.runtime_variable(param.name, param.kind, width, param.token, context, later)
+            return Variable(variable, "runtime", param.token)
+        value = self._converted(param.kind, now, arg)
         return Variable(value, "var", param.token)
 
 
