@@ -42,3 +42,58 @@ def test_calibration_errors_name_the_construct_and_its_line():
         loads(HEAD + 'qubit q; if (true) { defcal x $0 { } }')
     with pytest.raises(QasmError, match="OpenQASM 2 has no 'defcal'"):
         dumps(loads('OPENQASM 3; defcal x $0 { }'), version=2)
+
+
+# -- classical variables known only at run time ------------------------------------------------------
+def _by_offset(circuit, bits: str) -> dict:
+    """The value of each classical register, from the bits of an outcome (clbit 0 first)."""
+    values, start = {}, 0
+    for register in circuit.cregs:
+        values[register.name] = int(bits[start:start + register.size][::-1], 2)
+        start += register.size
+    return values
+
+
+def test_run_time_counters_angles_and_loop_bounds_follow_each_shots_measurements():
+    reports = []
+
+    def report(ones, c):
+        reports.append((ones, c))
+
+    circuit = load(os.path.join(FILES, "runtime_variables.qasm"),
+                   externs={"report": report, "angle_for": lambda n: math.pi * (n % 2)})
+    names = [r.name for r in circuit.cregs]
+    assert names[:3] == ["c", "flip", "parity"] and "ones_0" in names and "theta_0" in names
+    counts = qf.run(circuit, shots=200, seed=3).counts
+    assert sum(counts.values()) == 200 and len(reports) == 200
+    # closed form per shot: ones is the number of 1s measured; theta = pi * (ones mod 2) flips r exactly
+    # then; the loop over [1:ones] applies x to w ones times
+    for key in counts:
+        values = _by_offset(circuit, key[::-1])
+        ones = bin(values["c"]).count("1")
+        assert values["ones_0"] == ones
+        assert values["flip"] == ones % 2 and values["parity"] == ones % 2
+        assert values["theta_0"] == int.from_bytes(np.float64(math.pi * (ones % 2)).tobytes(), "little")
+    assert all(ones == bin(c).count("1") for ones, c in reports)
+    assert len({c for _, c in reports}) > 4          # the outcomes vary (eight equally likely)
+
+
+def test_an_extern_without_a_function_is_kept_and_refused_at_run_time_with_its_line():
+    circuit = load(os.path.join(FILES, "runtime_variables.qasm"), externs={"report": lambda ones, c: None})
+    with pytest.raises(Exception, match=r"runtime_variables.qasm:20:19: extern function 'angle_for' has no "
+                                        r"Python definition"):
+        qf.run(circuit, shots=1, seed=0)
+
+
+def test_a_counter_set_inside_a_run_time_loop_counts_its_passes():
+    # repeat until a fair coin gives 1: the number of passes k is geometric, P(k = j) = 2**-j, mean 2
+    circuit = loads(HEAD + "qubit q; bit b = 0; int[8] k = 0; while (b == 0) { k += 1; reset q; h q; "
+                           "b = measure q; }")
+    counts = qf.run(circuit, shots=2000, seed=5).counts
+    passes = []
+    for key, n in counts.items():
+        values = _by_offset(circuit, key[::-1])
+        assert values["b"] == 1 and values["k_0"] >= 1
+        passes += [values["k_0"]] * n
+    assert abs(np.mean(passes) - 2) < 0.15            # standard error sqrt(2 / 2000) = 0.032
+    assert abs(np.mean(np.array(passes) == 1) - 0.5) < 0.05

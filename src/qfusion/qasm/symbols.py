@@ -212,6 +212,8 @@ class Symbols:
         expr = statement.value
         if statement.op != "=":
             expr = Binary(statement.token, statement.op[:-1], Name(target.token), expr)
+        if variable.kind == "var" and context.condition is not None:
+            self.promote(variable, target.token)   # (first: the value then reads the variable's bits)
         now, later = self.now_or_later(expr, context)
         if variable.kind == "var" and later is None and context.condition is None:
             if isinstance(now, (ParameterExpression, str)):
