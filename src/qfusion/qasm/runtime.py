@@ -36,8 +36,8 @@ class RuntimeVariable:
     ``angle[n]`` as its ``n`` bits, a ``float`` as the 64 bits of an IEEE 754 double.
 
     >>> from qfusion.qasm.symbols import RegisterInfo
-    >>> RuntimeVariable(RegisterInfo("k", 0, 4, True, None), "int", 4).read()
-    Op(op='signed_int', args=(Bits(clbits=(0, 1, 2, 3)), Value(value=4)))
+    >>> RuntimeVariable(RegisterInfo("k", 0, 4, True, None), "int", 4).read().op
+    'signed_int'
     """
     __slots__ = ("register", "type_name", "width")
 

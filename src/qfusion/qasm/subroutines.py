@@ -24,9 +24,22 @@ from dataclasses import replace
 from qfusion.circuit.circuit import Condition
 from qfusion.circuit.classical import Store
 from qfusion.circuit.parameter import ParameterExpression
+from qfusion.errors import QasmError
 from qfusion.qasm.evaluate import DeclaredVariable, Scope, Variable
 from qfusion.qasm.symbols import RegisterInfo
-from qfusion.qasm.syntax import Call, Index, Let, MeasureExpr, Name, Operand, Return, SubroutineDef, Switch, While
+from qfusion.qasm.syntax import (
+    Assign,
+    Call,
+    Index,
+    Let,
+    MeasureExpr,
+    Name,
+    Operand,
+    Return,
+    SubroutineDef,
+    Switch,
+    While,
+)
 
 
 class _Returned(Exception):
@@ -116,10 +129,14 @@ class Subroutines:
 
     def _local_bits(self, name: str, size: int, is_array: bool, token) -> RegisterInfo:
         """Fresh classical bits in the circuit, in a register of a name of its own."""
-        unique, count = name, 0
+        counts = self.__dict__.setdefault("_name_counts", {})   # (names made before: no quadratic search)
+        unique, count = name, counts.get(name, 0)
+        if count:
+            unique = f"{name}_{count}"
         while unique in self.cregs or unique in self.qregs:
             count += 1
             unique = f"{name}_{count}"
+        counts[name] = count
         if self.num_clbits + size > self.limits.max_clbits:
             raise token.error(f"more than {self.limits.max_clbits:,} classical bits (Limits.max_clbits)")
         register = RegisterInfo(unique, self.num_clbits, size, is_array, token)
@@ -255,6 +272,7 @@ class ControlFlow:
     """Mixin of the interpreter: ``while`` and ``switch``."""
 
     def _while(self, statement: While, context) -> None:
+        self._promote_loop_variables(statement, context)
         dynamic = self.runtime_expr(statement.condition, context)
         if dynamic is not None:
             return self.runtime_while(statement, dynamic, context)
@@ -270,6 +288,31 @@ class ControlFlow:
                 self.execute(statement.body, context.with_scope())
         finally:
             self._depth -= 1
+
+    def _promote_loop_variables(self, statement: While, context) -> None:
+        """A variable the condition reads and the body sets to a run-time value makes the loop a run-time
+        one from its first test (repeat until success: ``bool ok = false; while (!ok) { ok = f(q); }``)."""
+        names = _names_read(statement.condition)
+        assigned = _assigned_names(statement.body) & names
+        for name in assigned:
+            variable = context.scope.lookup(name)
+            if isinstance(variable, DeclaredVariable) and variable.kind == "var" and variable.type_name != "bit" \
+                    and self._runtime_assignment(statement.body, name, context):
+                self.promote(variable, variable.token)
+
+    def _runtime_assignment(self, body, name: str, context) -> bool:
+        """Whether ``body`` assigns ``name`` a value that reads measurements (or a subroutine's)."""
+        for statement in _statements(body):
+            if isinstance(statement, Assign) and statement.target.name == name:
+                value = statement.value
+                if isinstance(value, MeasureExpr) or (isinstance(value, Call) and value.name in self.subroutines):
+                    return True
+                try:
+                    if self.runtime_expr(value, context) is not None:
+                        return True
+                except QasmError:
+                    return True
+        return False
 
     def _static_truth(self, expr, context) -> bool:
         value = self.evaluator.value(expr, context.scope)
@@ -333,3 +376,35 @@ def _remapped(instruction, mapping: dict):
 SUBROUTINE_HANDLERS = {SubroutineDef: "_subroutine_def", Return: "_return", Let: "_let", While: "_while",
                        Switch: "_switch"}
 _MAX_DEFAULT_BITS = 10  # a 'default' on measured bits is expanded into the values no case takes
+
+
+def _names_read(expr) -> set:
+    found, stack = set(), [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (Name, Index)):
+            found.add(node.name)
+        for attribute in ("left", "right", "operand"):
+            child = getattr(node, attribute, None)
+            if child is not None:
+                stack.append(child)
+        stack.extend(getattr(node, "args", ()) if isinstance(node, Call) else ())
+    return found
+
+
+def _statements(body):
+    """Every statement of ``body``, inside nested blocks too."""
+    stack = list(body or ())
+    while stack:
+        statement = stack.pop()
+        yield statement
+        for attribute in ("body", "then_body", "else_body", "default"):
+            inner = getattr(statement, attribute, None)
+            if isinstance(inner, list):
+                stack.extend(inner)
+        for _, inner in getattr(statement, "cases", ()) or ():
+            stack.extend(inner)
+
+
+def _assigned_names(body) -> set:
+    return {s.target.name for s in _statements(body) if isinstance(s, Assign)}
