@@ -162,7 +162,6 @@ def test_unicode_names_and_bare_blocks():
 
 @pytest.mark.parametrize("source, message", [
     ("while (true) { }", "the 'while' loop runs more than 100,000 iterations (Limits.max_while_iterations)"),
-    ("def f(readonly array[int[8], 2] a) { }", "array parameters ('readonly') are not supported"),
     ("qubit q; delay[100] q;", "the duration of a delay must be a duration"),
     ("box[1] { }", "the duration of a box must be a duration"),
     ("qubit[2] q; let a = q ++ q[1];", "alias 'a' names a qubit twice"),
@@ -171,7 +170,6 @@ def test_unicode_names_and_bare_blocks():
     ("duration d = 3;", "the value of 'd' must be a duration"),
     ("duration d = 1ns * 2ns;", "operator '*' cannot combine"),
     ("complex z;", "'complex' variables are not supported"),
-    ("array[int, 2] a;", "'array' variables are not supported"),
     ("bit[2] c; c = 1.5;", "bits take an integer, a boolean or a bit string"),
     ("qubit q; h $0;", "a program uses either physical or declared qubits"),
     ("qubit q; rx(100ns) q;", "parameter 1 of 'rx' must be a number, got Duration"),

@@ -102,7 +102,6 @@ def test_extern_misuse():
 
 @pytest.mark.parametrize("source, line, column, message", [
     # what the specification's examples use and qfusion's circuits cannot hold, named at its place
-    ("def f(readonly array[int[32], #dim = 2] a) { }", 4, 31, "('#dim = n') are not supported"),
     ("box[2] { x q; }", 4, 5, "the duration of a box must be a duration"),
     ("duration d = 10ns * 2us;", 4, 19, "operator '*' cannot combine"),
     ("delay[3] q;", 4, 7, "the duration of a delay must be a duration"),

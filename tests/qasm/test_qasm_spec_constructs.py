@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import qfusion as qf
-from qfusion.circuit import Calibration
+from qfusion.circuit import Calibration, Circuit
 from qfusion.errors import QasmError
 from qfusion.qasm import dumps, load, loads
 
@@ -97,3 +97,43 @@ def test_a_counter_set_inside_a_run_time_loop_counts_its_passes():
         passes += [values["k_0"]] * n
     assert abs(np.mean(passes) - 2) < 0.15            # standard error sqrt(2 / 2000) = 0.032
     assert abs(np.mean(np.array(passes) == 1) - 0.5) < 0.05
+
+
+# -- arrays -----------------------------------------------------------------------------------------
+def test_arrays_slices_sizeof_and_array_arguments_give_the_angles_numpy_computes():
+    circuit = load(os.path.join(FILES, "arrays_rotations.qasm"))
+    # the same steps in NumPy (OpenQASM ranges include their end)
+    angles = np.array([[0.1, 0.2, 0.3], [1.0, 2.0, 3.0]])
+    steps = np.array([1, 2, 3, 4])
+    angles[0, 2] = angles[1, 0] + steps.size
+    angles[1, 0:2] = angles[0, 0:2]
+    steps[1:3] = steps[2:4].copy()
+    steps[3] *= 2
+    expected = Circuit(3)
+    for i in range(3):
+        expected.rx(angles[0, i], i).rz(angles[1, i], i)
+    for k in range(4):
+        expected.ry(steps[k] * 0.125, 0)
+    assert [(inst.name, inst.qubits) for inst in circuit.instructions] == \
+        [(inst.name, inst.qubits) for inst in expected.instructions]
+    got = [float(inst.operation.params[0]) for inst in circuit.instructions]
+    assert np.allclose(got, [float(inst.operation.params[0]) for inst in expected.instructions], atol=1e-15)
+    assert np.allclose(np.asarray(qf.simulate(circuit)), np.asarray(qf.simulate(expected)), atol=1e-12)
+
+
+@pytest.mark.parametrize("source, message", [
+    ("array[int[8], 2] a = {1, 2, 3};", "an array of shape (2,) cannot take a value of shape (3,)"),
+    ("array[int[8], 2] a; a[2] = 1;", "array index 2 out of range for a dimension of size 2"),
+    ("const array[int[8], 2] a = {1, 2}; a[0] = 3;", "'a' cannot be written: it is a constant"),
+    ("def f(readonly array[int[8], 2] a) { a[0] = 1; } array[int[8], 2] b; f(b);",
+     "'a' cannot be written: it is a constant or a readonly array argument"),
+    ("def f(readonly array[int[8], #dim = 2] a) { } array[int[8], 2] b; f(b);",
+     "takes an array of 2 dimension(s), got 1"),
+    ("def f(array[int[8], 2] a) { }", "'readonly array[...]' or 'mutable array[...]'"),
+    ("array[int[8], 2] a; int m = sizeof(a, 1);", "sizeof(): dimension 1 of an array of 1 dimension(s)"),
+    ("qubit[2] q; h q[0, 1];", "multi-dimensional indices are not supported"),
+])
+def test_array_errors_name_the_problem(source, message):
+    with pytest.raises(QasmError) as info:
+        loads(HEAD + source)
+    assert message in str(info.value) and info.value.line == 1

@@ -108,9 +108,13 @@ class Evaluator:
         raise expr.token.error("expected a single value, not a range or set")
 
     def _bit_of_integer(self, expr: Index, scope: Scope):
-        """``a[i]`` of an integer variable known when the circuit is built: its bit ``i``."""
+        """``a[i]`` of an integer variable known when the circuit is built: its bit ``i`` (or an element
+        or part of an array)."""
         variable = scope.lookup(expr.name)
         value = None if variable is None or variable.kind == "runtime" else variable.value
+        if hasattr(value, "ndim"):
+            from qfusion.qasm.arrays import array_index
+            return array_index(value, expr.index, self, scope, expr.token)
         if type(value) is not int or not isinstance(expr.index, Expr):
             raise expr.token.error(f"'{expr.name}[...]' is not a value known when the circuit is built")
         position = self.integer(expr.index, scope, "a bit index")
@@ -269,6 +273,8 @@ class Evaluator:
             "floor", "ceiling", "mod", "pow", "float", "int", "uint", "angle", "bool", "bit"}
         if name in self.externs:
             return self._extern(expr, name, args)
+        if name == "sizeof" and self.version >= 3:
+            return self._sizeof(expr, args)
         if name not in known:
             raise expr.token.error(f"unknown function '{name}'")
         arity = 2 if name in ("mod", "pow") else 1
@@ -317,6 +323,15 @@ class Evaluator:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise expr.token.error(f"extern '{name}' returned {value!r}; it must return a number")
         return value
+
+    def _sizeof(self, expr, args) -> int:
+        """``sizeof(a)`` or ``sizeof(a, k)``: the size of dimension ``k`` (0 by default) of array ``a``."""
+        if not 1 <= len(args) <= 2 or not hasattr(args[0], "ndim"):
+            raise expr.token.error("sizeof() takes an array and, optionally, the number of a dimension")
+        dimension = args[1] if len(args) == 2 else 0
+        if isinstance(dimension, bool) or not isinstance(dimension, int) or not 0 <= dimension < args[0].ndim:
+            raise expr.token.error(f"sizeof(): dimension {dimension!r} of an array of {args[0].ndim} dimension(s)")
+        return int(args[0].shape[dimension])
 
     def _symbolic_call(self, expr, name, args):
         if name == "pow":

@@ -19,6 +19,7 @@ from qfusion.circuit.gates import Measure as MeasureOp
 from qfusion.circuit.gates import Reset as ResetOp
 from qfusion.circuit.parameter import ParameterExpression
 from qfusion.errors import CircuitError, QasmError
+from qfusion.qasm.arrays import ARRAY_HANDLERS, Arrays
 from qfusion.qasm.calibrations import CALIBRATION_HANDLERS, Calibrations
 from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
@@ -64,7 +65,7 @@ class Context:
 
 
 class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime, Pragmas,
-                  Calibrations):
+                  Calibrations, Arrays):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
@@ -85,7 +86,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         self._depth = 0
         self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS,
                                                                   **TIMING_HANDLERS, **PRAGMA_HANDLERS,
-                                                                  **CALIBRATION_HANDLERS}.items()}
+                                                                  **CALIBRATION_HANDLERS, **ARRAY_HANDLERS}.items()}
         Subroutines.__init__(self)
         Timing.__init__(self)
         self._fast_args: dict[str, tuple | None] = {}
@@ -167,6 +168,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
             return list(register.indices), not register.is_array
         if not register.is_array:
             raise operand.token.error(f"'{register.name}' is a single {what} and cannot be indexed")
+        if type(index).__name__ == "IndexList":
+            raise index.token.error("multi-dimensional indices are not supported (a register has one dimension)")
         if isinstance(index, RangeExpr):
             positions = self.range_values(index, context, register.size)
             for p in (positions[0], positions[-1]) if positions else ():

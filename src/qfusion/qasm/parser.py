@@ -17,6 +17,7 @@ import os
 
 from qfusion.errors import QasmError
 from qfusion.qasm import qasm2, qasm3
+from qfusion.qasm.arrays import ArrayParser
 from qfusion.qasm.calibrations import CalibrationParser
 from qfusion.qasm.declarations import DeclarationParser
 from qfusion.qasm.lexer import Token, TokenStream, split_call
@@ -58,7 +59,7 @@ def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -
     return parser._call()
 
 
-class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParser):
+class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParser, ArrayParser):
     """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,

@@ -246,6 +246,8 @@ class Subroutines:
         return None
 
     def _argument(self, definition, param, arg, context) -> Variable:
+        if param.kind == "array":
+            return self.array_argument(definition, param, arg, context)
         if param.kind in ("qubit", "bit"):
             if not isinstance(arg, (Name, Index)):
                 raise arg.token.error(f"parameter '{param.name}' of '{definition.name}' takes "

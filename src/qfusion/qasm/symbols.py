@@ -185,6 +185,8 @@ class Symbols:
         variable = context.scope.lookup(target.name)
         if variable is None:
             raise target.token.error(f"unknown variable '{target.name}'")
+        if hasattr(variable.value, "ndim") and variable.kind in ("var", "const"):
+            return self.assign_array(statement, variable, context)
         if variable.kind == "runtime" or (isinstance(variable, DeclaredVariable) and variable.kind == "var"
                                           and target.index is None):
             return self._assign_variable(statement, variable, context)
