@@ -137,3 +137,12 @@ def test_array_errors_name_the_problem(source, message):
     with pytest.raises(QasmError) as info:
         loads(HEAD + source)
     assert message in str(info.value) and info.value.line == 1
+
+
+def test_an_output_integer_is_a_register_of_its_own_name_holding_the_measured_value():
+    # closed form: x on q[0] and q[2] -> c = 0b101 = 5; n = 2 * c - 1 = 9 in every shot
+    circuit = loads(HEAD + "qubit[3] q; bit[3] c; output int[8] n; x q[0]; x q[2]; c = measure q; "
+                           "n = 2 * int(c) - 1;")
+    assert [(r.name, r.size) for r in circuit.cregs] == [("c", 3), ("n", 8)]
+    counts = qf.run(circuit, shots=20, seed=1).counts
+    assert counts == {format(9, "08b") + "101": 20}

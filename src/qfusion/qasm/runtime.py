@@ -214,10 +214,10 @@ class Runtime:
             return _DEFAULT_WIDTHS[type_name]
         return self._register_size(size, context, f"a '{type_name}'")
 
-    def runtime_variable(self, name: str, type_name: str, width: int, token, context, value):
+    def runtime_variable(self, name: str, type_name: str, width: int, token, context, value, output=False):
         """A new :class:`RuntimeVariable` ``name`` in fresh bits, given ``value`` (an expression; None
-        leaves it 0) where ``context`` is now."""
-        register = self._local_bits(f"{name}_0", width, type_name != "bool" and width > 1, token)
+        leaves it 0) where ``context`` is now; an ``output`` variable's register has its own name."""
+        register = self._local_bits(name if output else f"{name}_0", width, type_name != "bool" and width > 1, token)
         variable = RuntimeVariable(register, type_name, width)
         if value is not None:
             self.emit_store(context.target, register.indices, variable.written(value), context.condition, token)

@@ -114,7 +114,8 @@ class Symbols:
         if later is not None or context.condition is not None or decl.modifier == "output":
             # a value known only at run time (or set under a condition on measurements): in classical bits
             initial = later if later is not None else Value(value or 0)
-            variable = self.runtime_variable(name, decl.type_name, width, token, context, initial)
+            variable = self.runtime_variable(name, decl.type_name, width, token, context, initial,
+                                             output=decl.modifier == "output")
             context.scope.names[name] = Variable(variable, "runtime", token)
             return None
         context.scope.names[name] = DeclaredVariable(value, "var", token, decl.type_name, width, False,
