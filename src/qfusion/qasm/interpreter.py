@@ -282,6 +282,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
                 names.clear()  # each iteration starts a fresh scope holding only the loop variable
                 names[variable] = Variable(value, "loop", token)
                 self.execute(body, inner)
+                self.release_scope_bits(names)
         finally:
             self._depth -= 1
 

@@ -127,8 +127,22 @@ class Subroutines:
         found = self.qubits_of(operand, context) if kind == "qubits" else self.clbits_of(operand, context)
         return found[1]
 
+    def release_scope_bits(self, names: dict) -> None:
+        """The bits of the variables a loop's pass declared (``names``, its scope) may hold the next
+        pass's: those variables are gone (so an unrolled loop does not take new bits each pass)."""
+        free = self.__dict__.setdefault("_free_bits", {})
+        for variable in names.values():
+            register = variable.value if variable.kind == "bits" else getattr(variable.value, "register", None)
+            if (variable.kind in ("bits", "runtime") and isinstance(register, RegisterInfo)
+                    and self.cregs.get(register.name) is register):
+                free.setdefault((register.size, register.is_array), []).append(register)
+
     def _local_bits(self, name: str, size: int, is_array: bool, token) -> RegisterInfo:
-        """Fresh classical bits in the circuit, in a register of a name of its own."""
+        """Fresh classical bits in the circuit, in a register of a name of its own (or the bits of a
+        variable of an earlier pass of a loop, of the same size)."""
+        reusable = self.__dict__.get("_free_bits", {}).get((size, is_array))
+        if reusable:
+            return reusable.pop()
         counts = self.__dict__.setdefault("_name_counts", {})   # (names made before: no quadratic search)
         unique, count = name, counts.get(name, 0)
         if count:
@@ -190,14 +204,13 @@ class Subroutines:
 
     def assign_bits(self, target, call: Call, context) -> None:
         """``c = f(...);`` with ``f`` returning bits: the bits it measured are ``c``'s."""
+        clbits, _ = self.clbits_of(target, context)   # (first: the bits the call returns are then the last made)
         start = len(context.target.instructions)
         value = self.call_subroutine(self.subroutines[call.name], call.token, call.args, context)
         if hasattr(value, "read"):    # a variable known at run time: its value stored in the bits
-            clbits, _ = self.clbits_of(target, context)
             return self.emit_store(context.target, clbits, value.read(), context.condition, call.token)
         if not isinstance(value, RegisterInfo):
             raise call.token.error(f"subroutine '{call.name}' returns no bits to store in '{target.name}'")
-        clbits, _ = self.clbits_of(target, context)
         if len(clbits) != value.size:
             raise call.token.error(f"'{call.name}' returns {value.size} bit(s), '{target.name}' has {len(clbits)}")
         mapping = dict(zip(value.indices, clbits, strict=True))
