@@ -6,6 +6,13 @@ condition is not a plain comparison of bits an :class:`~qfusion.circuit.classica
 assignment to bits (``flags = "11";``, ``c[0] = c[1] ^ c[2];``, ``r = vote(c);`` with an extern
 given as a Python function) a :class:`~qfusion.circuit.classical.Store`.
 
+A classical variable of another type (``int``, ``uint``, ``bool``, ``angle``, ``float``) is folded while
+its value is known when the circuit is built; once it takes a value known only at run time (from
+measurements, or from an ``extern`` the program calls without a Python function), or is set under a
+condition on measurements, it moves into classical bits of its own (a :class:`RuntimeVariable`) and
+its later reads and writes are run-time expressions and stores. A ``for`` loop over a range whose
+ends are known only at run time becomes a :class:`~qfusion.circuit.classical.WhileLoop`.
+
 >>> from qfusion.qasm import loads
 >>> c = loads('''OPENQASM 3; include "stdgates.inc"; qubit q; bit b = 0;
 ... while (b == 0) { reset q; h q; b = measure q; } b = 1;''')
