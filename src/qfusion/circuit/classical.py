@@ -18,6 +18,7 @@ state-vector simulator; other simulators refuse them by name.
 from __future__ import annotations
 
 import math
+import struct
 from dataclasses import dataclass, field
 
 from qfusion.circuit.gates import Operation
@@ -56,10 +57,32 @@ _BINARY = {
     "^": lambda a, b: a ^ b, "<<": lambda a, b: a << b, ">>": lambda a, b: a >> b,
 }
 _UNARY = {"-": lambda a: -a, "!": lambda a: not a, "~": lambda a: ~a}
+def _signed_int(value, width):
+    """The unsigned ``width``-bit ``value`` read as two's complement (an ``int[width]`` kept in bits)."""
+    value, width = int(value), int(width)
+    value &= (1 << width) - 1
+    return value - (1 << width) if value >> (width - 1) else value
+
+
+def _float_bits(value) -> int:
+    """The 64 bits of ``value`` as an IEEE 754 double (a run-time ``float`` kept in bits)."""
+    return int.from_bytes(struct.pack("<d", float(value)), "little")
+
+
+def _bits_float(value) -> float:
+    return struct.unpack("<d", (int(value) & (2**64 - 1)).to_bytes(8, "little"))[0]
+
+
+def _angle_bits(value, width) -> int:
+    """An angle as the ``width`` bits of an ``angle[width]``: ``round(value / 2 pi * 2**width)`` mod 2**width."""
+    return round(float(value) / (2 * math.pi) * (1 << int(width))) % (1 << int(width))
+
+
 _FUNCTIONS = {
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "ln": math.log, "log": math.log,
     "sqrt": math.sqrt, "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan,
-    "floor": math.floor, "ceiling": math.ceil, "int": int, "uint": int, "float": float, "bool": bool,
+    "floor": math.floor, "ceiling": math.ceil, "int": int, "uint": int, "bit": int, "float": float, "bool": bool,
+    "signed_int": _signed_int, "float_bits": _float_bits, "bits_float": _bits_float, "angle_bits": _angle_bits,
 }
 OPERATORS = frozenset(_BINARY) | frozenset(_UNARY) | frozenset(_FUNCTIONS)
 
@@ -110,7 +133,8 @@ def bits_read(expr) -> tuple[int, ...]:
 
 class Store(Operation):
     """Write ``value`` (an expression) into the classical bits ``target`` (little-endian; higher bits
-    of the value are dropped, as OpenQASM 3's casts to ``bit[n]`` do).
+    of the value are dropped, as OpenQASM 3's casts to ``bit[n]`` do). With no ``target``, the value
+    is computed and dropped (an ``extern`` called for its effect, as a statement).
 
     >>> Store((0, 1), Value(3))
     Store((0, 1), Value(value=3))

@@ -215,6 +215,8 @@ class GateCalls:
             return self._gphase(call, context)
         if name in self.subroutines:
             return self.call_statement(call, context)
+        if name in self.evaluator.externs and self.version >= 3:
+            return self.extern_statement(call, context)
         entry = self.gates.get(name)
         if entry is None:
             raise call.token.error(self._unknown_gate(name))

@@ -83,6 +83,8 @@ def runtime_statements(op, exporter, qubits=()) -> list[str]:
         return exporter._gate_statements(op.gate, qubits, names)
     if isinstance(op, Store):
         value = _strip(expression_text(op.value, exporter))
+        if not op.target:
+            return [f"{value};"]
         name = exporter.creg_ranges.get(op.target)
         if name is not None:
             return [f"{name} = {value};"]

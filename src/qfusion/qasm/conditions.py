@@ -75,7 +75,7 @@ class Conditions:
             return bits
         register = None
         if isinstance(expr, (Name, Index)):
-            register = self.alias(expr.name, context, "bits")
+            register = self.alias(expr.name, context, "bits", promote=False)
             if register is None and expr.name in self.cregs and context.scope.lookup(expr.name) is None:
                 register = self.cregs[expr.name]
         if register is not None:

@@ -133,6 +133,8 @@ class DeclarationParser(ExpressionParser):
         message = qasm3.UNSUPPORTED.get(token.text)
         if message:
             raise token.error(message)
+        if token.text == "array":
+            return self._array(modifier)
         return self._classical(modifier)
 
     _const = _input = _output = _modified_declaration

@@ -40,6 +40,17 @@ class Variable:
         self.value, self.kind, self.token = value, kind, token
 
 
+class DeclaredVariable(Variable):
+    """A classical variable the program declared (``int[32] n = 0;``, a local ``bit[4] b;``): its type,
+    its width in bits and the instruction list it was declared in, so that it can move into classical
+    bits when it first takes a value known only at run time."""
+    __slots__ = ("type_name", "width", "is_array", "target")
+
+    def __init__(self, value, kind: str, token, type_name: str, width: int, is_array: bool, target):
+        super().__init__(value, kind, token)
+        self.type_name, self.width, self.is_array, self.target = type_name, width, is_array, target
+
+
 class Scope:
     """Names visible to expressions. A gate body's scope sees only constants of outer scopes."""
     __slots__ = ("names", "parent", "is_gate")
@@ -97,9 +108,13 @@ class Evaluator:
         raise expr.token.error("expected a single value, not a range or set")
 
     def _bit_of_integer(self, expr: Index, scope: Scope):
-        """``a[i]`` of an integer variable known when the circuit is built: its bit ``i``."""
+        """``a[i]`` of an integer variable known when the circuit is built: its bit ``i`` (or an element
+        or part of an array)."""
         variable = scope.lookup(expr.name)
-        value = None if variable is None else variable.value
+        value = None if variable is None or variable.kind == "runtime" else variable.value
+        if hasattr(value, "ndim"):
+            from qfusion.qasm.arrays import array_index
+            return array_index(value, expr.index, self, scope, expr.token)
         if type(value) is not int or not isinstance(expr.index, Expr):
             raise expr.token.error(f"'{expr.name}[...]' is not a value known when the circuit is built")
         position = self.integer(expr.index, scope, "a bit index")
@@ -139,6 +154,10 @@ class Evaluator:
             return self.constants[name]
         variable = scope.lookup(name)
         if variable is not None:
+            if variable.kind == "runtime":
+                raise expr.token.error(f"'{name}' holds a value known only at run time (it depends on measurements "
+                                       f"or on an extern without a Python function), and this needs a value "
+                                       f"known when the circuit is built")
             if variable.value is None:
                 raise expr.token.error(f"'{name}' is used before it is given a value (a value that only "
                                        f"measurements give at run time, such as an angle built from measured "
@@ -251,9 +270,11 @@ class Evaluator:
     def _call(self, expr: Call, args: list):
         name = expr.name
         known = _V2_FUNCTIONS if self.version < 3 else set(_REAL_FUNCTIONS) | {
-            "floor", "ceiling", "mod", "pow", "float", "int", "uint", "angle", "bool"}
+            "floor", "ceiling", "mod", "pow", "float", "int", "uint", "angle", "bool", "bit"}
         if name in self.externs:
             return self._extern(expr, name, args)
+        if name == "sizeof" and self.version >= 3:
+            return self._sizeof(expr, args)
         if name not in known:
             raise expr.token.error(f"unknown function '{name}'")
         arity = 2 if name in ("mod", "pow") else 1
@@ -273,7 +294,7 @@ class Evaluator:
             value = args[0]
             if name in ("floor", "ceiling"):
                 return math.floor(value) if name == "floor" else math.ceil(value)
-            if name in ("int", "uint"):
+            if name in ("int", "uint", "bit"):
                 return int(value)
             if name == "bool":
                 return bool(value)
@@ -302,6 +323,15 @@ class Evaluator:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise expr.token.error(f"extern '{name}' returned {value!r}; it must return a number")
         return value
+
+    def _sizeof(self, expr, args) -> int:
+        """``sizeof(a)`` or ``sizeof(a, k)``: the size of dimension ``k`` (0 by default) of array ``a``."""
+        if not 1 <= len(args) <= 2 or not hasattr(args[0], "ndim"):
+            raise expr.token.error("sizeof() takes an array and, optionally, the number of a dimension")
+        dimension = args[1] if len(args) == 2 else 0
+        if isinstance(dimension, bool) or not isinstance(dimension, int) or not 0 <= dimension < args[0].ndim:
+            raise expr.token.error(f"sizeof(): dimension {dimension!r} of an array of {args[0].ndim} dimension(s)")
+        return int(args[0].shape[dimension])
 
     def _symbolic_call(self, expr, name, args):
         if name == "pow":

@@ -143,6 +143,14 @@ class ExpressionParser:
             value = self.set_expr()
         else:
             value = self.range_or_expression("]")
+        if stream.at(",") and self.version >= 3:   # a[i, j] of an array
+            from qfusion.qasm.arrays import IndexList
+            parts, comma = [value], stream.token
+            while stream.accept(","):
+                parts.append(self.range_or_expression("]"))
+            if any(p is None for p in parts):
+                raise open_token.error("expected an index of each dimension inside '[]'")
+            value = IndexList(comma, parts)
         if stream.at(","):
             raise stream.token.error("multi-dimensional indices are not supported")
         stream.expect("]", "an index")

@@ -19,6 +19,8 @@ from qfusion.circuit.gates import Measure as MeasureOp
 from qfusion.circuit.gates import Reset as ResetOp
 from qfusion.circuit.parameter import ParameterExpression
 from qfusion.errors import CircuitError, QasmError
+from qfusion.qasm.arrays import ARRAY_HANDLERS, Arrays
+from qfusion.qasm.calibrations import CALIBRATION_HANDLERS, Calibrations
 from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
@@ -62,7 +64,8 @@ class Context:
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime, Pragmas):
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime, Pragmas,
+                  Calibrations, Arrays):
     """Builds a :class:`Circuit` from the statements of one program."""
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
@@ -82,7 +85,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         self.main = Target()
         self._depth = 0
         self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS,
-                                                                  **TIMING_HANDLERS, **PRAGMA_HANDLERS}.items()}
+                                                                  **TIMING_HANDLERS, **PRAGMA_HANDLERS,
+                                                                  **CALIBRATION_HANDLERS, **ARRAY_HANDLERS}.items()}
         Subroutines.__init__(self)
         Timing.__init__(self)
         self._fast_args: dict[str, tuple | None] = {}
@@ -134,6 +138,10 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
     def qubits_of(self, operand, context: Context) -> tuple[list[int], bool]:
         """The qubit indices an operand names, and whether it named a single qubit."""
         if context.qubits is not None:
+            if operand.index is not None and operand.name in context.qubits:
+                raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments by name "
+                                          f"({', '.join(context.qubits)}); '{operand.name}' is a single qubit and "
+                                          f"cannot be indexed (a gate takes single qubits; a 'def' takes registers)")
             if operand.index is not None or operand.name not in context.qubits:
                 raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments "
                                           f"by name ({', '.join(context.qubits)}); found '{operand.name}'")
@@ -160,6 +168,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
             return list(register.indices), not register.is_array
         if not register.is_array:
             raise operand.token.error(f"'{register.name}' is a single {what} and cannot be indexed")
+        if type(index).__name__ == "IndexList":
+            raise index.token.error("multi-dimensional indices are not supported (a register has one dimension)")
         if isinstance(index, RangeExpr):
             positions = self.range_values(index, context, register.size)
             for p in (positions[0], positions[-1]) if positions else ():
@@ -250,6 +260,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
     def _for(self, statement: For, context: Context) -> None:
         iterable = statement.iterable
         if isinstance(iterable, RangeExpr):
+            if self.runtime_for(statement, context):
+                return
             values = self.range_values(iterable, context)
         elif isinstance(iterable, SetExpr):
             values = [self.evaluator.value(e, context.scope) for e in iterable.elements]
@@ -270,6 +282,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
                 names.clear()  # each iteration starts a fresh scope holding only the loop variable
                 names[variable] = Variable(value, "loop", token)
                 self.execute(body, inner)
+                self.release_scope_bits(names)
         finally:
             self._depth -= 1
 

@@ -206,10 +206,8 @@ def iter_chunks(text: str, filename: str | None = None, calls: bool = False) -> 
                 kind = "op"
             elif c in _QUOTES:
                 raise Token("", "", offset, source).error("unterminated string")
-            elif c == "#" and text.startswith("#dim", offset):
-                raise Token("", "", offset, source).error(
-                    "array arguments of any number of dimensions ('#dim = n') are not supported: arrays "
-                    "are not part of qfusion's circuits")
+            elif c == "#" and text.startswith("#dim", offset):   # array[T, #dim = n]
+                kind = "op"
             else:
                 raise Token("", "", offset, source).error(f"unexpected character {c!r}")
             append(Token(kind, piece, offset, source))

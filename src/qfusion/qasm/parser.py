@@ -17,6 +17,8 @@ import os
 
 from qfusion.errors import QasmError
 from qfusion.qasm import qasm2, qasm3
+from qfusion.qasm.arrays import ArrayParser
+from qfusion.qasm.calibrations import CalibrationParser
 from qfusion.qasm.declarations import DeclarationParser
 from qfusion.qasm.lexer import Token, TokenStream, split_call
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
@@ -57,7 +59,7 @@ def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -
     return parser._call()
 
 
-class Parser(DeclarationParser, SubroutineParser, TimingParser):
+class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParser, ArrayParser):
     """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,
@@ -322,9 +324,11 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
         stream = self.stream
         token = stream.next()
         first = stream.expect_kind("id", "a loop variable after 'for'")
+        type_name, type_size = None, None
         if first.text in qasm3.CLASSICAL_TYPES:
+            type_name = first.text
             if stream.accept("["):
-                self.expression()
+                type_size = self.expression()
                 stream.expect("]", f"the width of '{first.text}'")
             variable = self._name("loop variable")
         elif first.text in self.keywords or first.text in qasm3.RESERVED_NAMES:
@@ -343,7 +347,7 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
         else:
             iterable = self.expression()
         body = self.block("'for'")
-        return For(token, variable.text, iterable, body)
+        return For(token, variable.text, iterable, body, type_name, type_size)
 
     def _call_or_assignment(self):
         stream = self.stream

@@ -40,8 +40,13 @@ class SubroutineParser:
     def _parameter(self, subroutine: str) -> Parameter:
         stream = self.stream
         token = stream.token
-        if token.text in ("readonly", "mutable", "array"):
-            raise token.error(f"array parameters ('{token.text}') are not supported (subroutine '{subroutine}')")
+        if token.text == "array":
+            raise token.error(f"an array parameter says whether the subroutine may change it: 'readonly "
+                              f"array[...]' or 'mutable array[...]' (subroutine '{subroutine}')")
+        if token.text in ("readonly", "mutable"):
+            stream.next()
+            array_type = self.array_type()
+            return Parameter(token, "array", self._name("parameter").text, (token.text, array_type))
         if token.text in ("qubit", "qreg"):
             stream.next()
             size = self._designator("qubit parameter")

@@ -8,8 +8,9 @@ assignments to them (all known when the circuit is built, except measured bits).
 
 from __future__ import annotations
 
+from qfusion.circuit.classical import Value
 from qfusion.circuit.parameter import Parameter, ParameterExpression
-from qfusion.qasm.evaluate import Scope, Variable
+from qfusion.qasm.evaluate import DeclaredVariable, Scope, Variable
 from qfusion.qasm.syntax import Assign, Binary, Call, ClassicalDecl, Index, Literal, MeasureExpr, Name, QuantumDecl
 
 
@@ -86,8 +87,6 @@ class Symbols:
             return self.time_decl(decl, context)
         name, token = decl.name, decl.name_token
         self._check_new_name(token, name, context.scope)
-        if decl.modifier == "output":
-            raise decl.token.error("'output' variables other than bits are not supported")
         if decl.modifier == "input":
             if decl.type_name not in ("float", "angle", "int", "uint"):
                 raise decl.token.error(f"'input {decl.type_name}' is not supported (only float and angle "
@@ -96,16 +95,31 @@ class Symbols:
                 raise decl.init.token.error("an 'input' declaration cannot have a value")
             context.scope.names[name] = Variable(Parameter(name), "input", token)
             return
-        value = None
+        value = later = None
         if decl.init is not None:
             if isinstance(decl.init, MeasureExpr):
                 raise decl.init.token.error(f"only bits can hold a measurement, not '{decl.type_name}'")
-            value = self._converted(decl.type_name, self.evaluator.value(decl.init, context.scope), decl.init)
+            if decl.modifier == "const" or self.version < 3:
+                value = self.evaluator.value(decl.init, context.scope)
+            else:
+                value, later = self.now_or_later(decl.init, context)
+            if later is None:
+                value = self._converted(decl.type_name, value, decl.init)
         elif decl.modifier == "const":
             raise token.error(f"constant '{name}' needs a value")
-        if decl.modifier != "const" and context.condition is not None:
-            raise decl.token.error("classical variables cannot be declared under a condition on measured bits")
-        context.scope.names[name] = Variable(value, "const" if decl.modifier == "const" else "var", token)
+        if decl.modifier == "const" or self.version < 3:
+            context.scope.names[name] = Variable(value, "const" if decl.modifier == "const" else "var", token)
+            return None
+        width = self.declared_width(decl.type_name, decl.size, context)
+        if later is not None or context.condition is not None or decl.modifier == "output":
+            # a value known only at run time (or set under a condition on measurements): in classical bits
+            initial = later if later is not None else Value(value or 0)
+            variable = self.runtime_variable(name, decl.type_name, width, token, context, initial,
+                                             output=decl.modifier == "output")
+            context.scope.names[name] = Variable(variable, "runtime", token)
+            return None
+        context.scope.names[name] = DeclaredVariable(value, "var", token, decl.type_name, width, False,
+                                                     context.target)
 
     def _converted(self, type_name: str, value, expr):
         if isinstance(value, ParameterExpression):
@@ -172,6 +186,11 @@ class Symbols:
         variable = context.scope.lookup(target.name)
         if variable is None:
             raise target.token.error(f"unknown variable '{target.name}'")
+        if hasattr(variable.value, "ndim") and variable.kind in ("var", "const"):
+            return self.assign_array(statement, variable, context)
+        if variable.kind == "runtime" or (isinstance(variable, DeclaredVariable) and variable.kind == "var"
+                                          and target.index is None):
+            return self._assign_variable(statement, variable, context)
         if variable.kind != "var" or target.index is not None:
             kinds = {"const": "a constant", "input": "an input parameter", "loop": "a loop variable",
                      "param": "a gate parameter"}
@@ -187,3 +206,37 @@ class Symbols:
         if isinstance(value, (ParameterExpression, str)):
             raise statement.token.error("a classical variable needs a value known when the circuit is built")
         variable.value = type(variable.value)(value) if isinstance(variable.value, (int, float)) else value
+
+    def _assign_variable(self, statement: Assign, variable, context) -> None:
+        """An assignment to a declared variable: folded now while its value is known when the circuit is
+        built; a store into its classical bits once it depends on run-time values (or is set under a
+        condition on measurements)."""
+        target = statement.target
+        expr = statement.value
+        if statement.op != "=":
+            expr = Binary(statement.token, statement.op[:-1], Name(target.token), expr)
+        if variable.kind == "var" and context.condition is not None:
+            self.promote(variable, target.token)   # (first: the value then reads the variable's bits)
+        now, later = self.now_or_later(expr, context)
+        if variable.kind == "var" and later is None and context.condition is None:
+            if isinstance(now, (ParameterExpression, str)):
+                raise statement.token.error("a classical variable needs a value known when the circuit is built")
+            variable.value = self._converted(variable.type_name, now, statement.value)
+            return None
+        runtime = variable.value if variable.kind == "runtime" else self.promote(variable, target.token)
+        clbits = runtime.register.indices
+        if target.index is not None:      # one bit of an integer
+            position = self.evaluator.integer(target.index, context.scope, "a bit index")
+            if not 0 <= position < len(clbits):
+                raise target.index.token.error(f"bit index {position} out of range for '{target.name}'")
+            clbits = [clbits[position]]
+            value = later if later is not None else Value(int(now))
+        else:
+            value = runtime.written(later if later is not None else self._constant_value(now, statement.value))
+        self.emit_store(context.target, clbits, value, context.condition, statement.token)
+        return None
+
+    def _constant_value(self, value, expr):
+        if isinstance(value, (ParameterExpression, str)):
+            raise expr.token.error("a run-time variable cannot take an input parameter or a bit string")
+        return Value(value)

@@ -229,6 +229,8 @@ class For:
     variable: str
     iterable: object  # RangeExpr, SetExpr or Expr
     body: list
+    type_name: str | None = None   # the loop variable's declared type, and its size
+    type_size: object = None
 
 
 @dataclass

@@ -203,7 +203,8 @@ class Executor:
         operation = op.operation
         clbits = self.clbits
         if type(operation) is Store:
-            value = int(evaluate(operation.value, clbits))
+            value = evaluate(operation.value, clbits)
+            value = int(value) if operation.target else 0
             for j, bit in enumerate(operation.target):
                 clbits[bit] = (value >> j) & 1
         elif type(operation) is IfElse:
