@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     10
     """
     from qfusion import __version__
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     common.add_argument("--traceback", action="store_true", help="show the Python traceback of an error")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import numpy as np
 
@@ -71,7 +72,7 @@ def _problem(args):
 
 def vqe(args) -> dict:
     """Run ``qfusion vqe``: print a report (unless ``--json``) and return the JSON-ready result."""
-    from qfusion.algorithms import adapt_vqe, hardware_efficient_ansatz
+    from qfusion.algorithms import ADAPTResult, VQEResult, adapt_vqe, hardware_efficient_ansatz
     from qfusion.algorithms import vqe as run_vqe
     from qfusion.backends import get
     from qfusion.chem import adapt_pool, fci_energy, full_space_fci_energy, uccsd_ansatz
@@ -87,7 +88,8 @@ def vqe(args) -> dict:
     data, mapping, reduce, hamiltonian, reference, tapering = _problem(args)
     progress = _printer(args) if args.progress and not args.json else None
     n, na, nb = data.num_spin_orbitals, data.num_alpha, data.num_beta
-    extra = {}
+    extra: dict[str, Any] = {}
+    result: ADAPTResult | VQEResult
     if args.ansatz == "adapt":
         pool = adapt_pool(n, na, nb, mapping, two_qubit_reduction=reduce, tapering=tapering)
         result = adapt_vqe(hamiltonian, reference, pool, optimizer=optimizer, maxiter=args.maxiter,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ def warmup(args) -> dict:
     os.environ.setdefault("QFUSION_COMPILE_NOTICE", "0")  # this command says it itself
     if not args.json:
         print(f"compiling qfusion's kernels into {directory} (once; later runs load them)", flush=True)
-    steps = []
+    steps: list[dict[str, Any]] = []
     for name in chosen:
         start = time.perf_counter()
         try:

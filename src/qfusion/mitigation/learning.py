@@ -124,7 +124,7 @@ def learn_entangler(executor, template, pair, *, depths=(0, 4, 8, 16, 32), shots
     gate = Instruction(standard_gate(name), (a, b))
     # <P>(d) for every Pauli P on the pair, from each product basis that P's letters fit in (a
     # single-qubit Pauli from three of them: their mean)
-    values = {label: [[] for _ in depths] for label in LABELS[1:]}
+    values: dict[str, list[list[float]]] = {label: [[] for _ in depths] for label in LABELS[1:]}
     bases = [(x, y) for x in "XYZ" for y in "XYZ"]          # (letter on b, letter on a)
     for letter_b, letter_a in bases:
         for index, depth in enumerate(depths):

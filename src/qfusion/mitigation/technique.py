@@ -79,7 +79,7 @@ class Technique:
     ('estimate', 'counts')
     """
     level = "counts"
-    order = 0                           # counts level: smaller runs further out
+    stage_order = 0                     # counts level: smaller runs further out
 
     def __new__(cls, *args, **kwargs):
         import inspect
@@ -118,7 +118,7 @@ class Technique:
         outer = [t for t in techniques if t.level == "estimate"]
         if len(outer) > 1:
             raise MitigationError(f"combine at most one of ZNE, PEC and CDR, got {[type(t).__name__ for t in outer]}")
-        counts_stage = sorted((t for t in techniques if t.level == "counts"), key=lambda t: t.order)
+        counts_stage = sorted((t for t in techniques if t.level == "counts"), key=lambda t: t.stage_order)
         options = dict(options or {})
         level = options.pop("optimization_level", 2)
 
@@ -158,7 +158,7 @@ class Technique:
                                       "Estimator (the Sampler takes readout mitigation, twirling, decoupling)")
         options = dict(options or {})
         level = options.pop("optimization_level", 2)
-        executor = Executor(backend, shots=2, seed=seed, counts_stage=sorted(techniques, key=lambda t: t.order),
+        executor = Executor(backend, shots=2, seed=seed, counts_stage=sorted(techniques, key=lambda t: t.stage_order),
                             optimization_level=level, **options)
         for technique in techniques:
             technique.check(executor)

@@ -22,6 +22,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from qfusion.errors import CircuitError, QasmError, ServiceError
 from qfusion.service.client.wire import bind_by_name, circuit_to_json, decode_circuit, loop_iterations
@@ -56,7 +57,7 @@ class SubmissionLimits:
 @dataclass(frozen=True)
 class Spec:
     program: str
-    payload: dict
+    payload: Any  # a dict of plain data; its JSON text (str) once admission.admit has encoded it
     num_circuits: int
     num_qubits: int
     shots: int
@@ -113,7 +114,7 @@ def _terms(value, what: str, limits: SubmissionLimits, num_qubits: int | None) -
     return [[label, float(coeff)] for label, coeff in value]
 
 
-_AVAILABLE = [0.0, 0]  # (when read, bytes): /proc/meminfo is read at most once a second
+_AVAILABLE: list[float] = [0.0, 0]  # (when read, bytes): /proc/meminfo is read at most once a second
 
 
 def _check_device(num_qubits: int, what: str, backend: str, backend_qubits: int | None) -> None:
@@ -134,7 +135,7 @@ def _needed_bytes(num_qubits: int, backend: str, circuits) -> tuple[int, str]:
         pass
     known = [e for e in estimates if e is not None]
     if known:
-        kind = getattr(found.capabilities, "representation", None)
+        kind = getattr(found.capabilities, "representation", None) or ""
         return max(known), {"statevector": "for the state vector", "density_matrix": "for the density matrix",
                             "mps": "for the matrix-product state"}.get(kind, "to simulate")
     return state_bytes(num_qubits, "complex128"), "for the state vector"
@@ -151,11 +152,13 @@ def _check_memory(num_qubits: int, backend: str, memory_bytes: int | None = None
         now = time.monotonic()
         if now - _AVAILABLE[0] > 1.0:
             _AVAILABLE[:] = [now, available_bytes()]
-        memory_bytes, where = _AVAILABLE[1], ""
+        available, where = _AVAILABLE[1], ""
+    else:
+        available = memory_bytes
     needed, what = _needed_bytes(num_qubits, backend, circuits)
-    if needed > memory_bytes:
+    if needed > available:
         raise SubmissionError(f"backend {backend!r}: {num_qubits} qubits need {format_bytes(needed)} {what}; "
-                              f"the server has {format_bytes(memory_bytes)} available{where} (try fewer qubits)",
+                              f"the server has {format_bytes(available)} available{where} (try fewer qubits)",
                               status=413)
 
 
@@ -241,7 +244,7 @@ def check_submission(body, limits: SubmissionLimits, backend: str = "statevector
     options = body.get("options") or {}
     if not isinstance(options, dict):
         raise SubmissionError("options must be an object")
-    payload = {"shots": shots, "seed": seed, "options": {}}
+    payload: dict[str, Any] = {"shots": shots, "seed": seed, "options": {}}
     if program == "qaoa":
         cost = _terms(options.get("cost"), "options.cost", limits, None)
         num_qubits = len(cost[0][0])

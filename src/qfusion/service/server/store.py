@@ -273,7 +273,11 @@ class Store:
             if request_hash is not None and existing[1] is not None and existing[1] != request_hash:
                 raise IdempotencyConflict(f"idempotency key {idempotency_key!r} was used for job {existing[0]} with "
                                           "a different request; use a new key for a new job", status=409)
-            return self.job(user["id"], existing[0])
+            found = self.job(user["id"], existing[0])
+            if found is None:  # jobs are not removed today; should one be, between the two reads
+                raise IdempotencyConflict(f"job {existing[0]} of idempotency key {idempotency_key!r} was just "
+                                          "removed; submit again", status=409)
+            return found
         if inserted is None:
             raise QuotaError(f"you have {user['max_queued']} jobs queued or running, your quota is "
                              f"{user['max_queued']}; wait for some to finish or cancel some", status=429)

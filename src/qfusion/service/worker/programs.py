@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import numpy as np
 
@@ -98,7 +99,7 @@ def estimator(payload: dict, backend: str) -> dict:
             raw_errors.append(float(np.asarray(found.metadata["raw_std_errors"]).reshape(-1)[0]))
             spent[0] += int(found.metadata["circuits_executed"])
             spent[1] += int(found.metadata["shots_executed"])
-    out = {"values": values, "standard_errors": errors}
+    out: dict[str, Any] = {"values": values, "standard_errors": errors}
     if techniques:
         out.update(raw_values=raw, raw_standard_errors=raw_errors, circuits_executed=spent[0],
                    shots_executed=spent[1], mitigation=[repr(t) for t in techniques])
