@@ -89,7 +89,12 @@ class Technique:
         return self
 
     def to_dict(self) -> dict:
-        """The technique as plain data: its short name and the arguments it was given."""
+        """The technique as plain data: its short name and the arguments it was given.
+
+        >>> from qfusion.mitigation import ZNE
+        >>> ZNE(scale_factors=(1, 2, 3), extrapolation="linear").to_dict()
+        {'technique': 'zne', 'scale_factors': [1, 2, 3], 'extrapolation': 'linear'}
+        """
         out: dict = {"technique": NAMES.get(type(self).__name__, type(self).__name__)}
         for key, value in getattr(self, "_arguments", {}).items():
             value = list(value) if isinstance(value, (tuple, list, set, frozenset)) else value
@@ -204,7 +209,15 @@ def raw_value(executor, prepared, observable):
 
 
 def from_dict(data: dict) -> Technique:
-    """The technique described by ``data`` (as :meth:`Technique.to_dict` writes it)."""
+    """The technique described by ``data`` (as :meth:`Technique.to_dict` writes it).
+
+    >>> from_dict({"technique": "zne", "scale_factors": [1, 3], "extrapolation": "linear"})
+    ZNE(scale_factors=[1.0, 3.0], extrapolation='linear', folding='global')
+    >>> from_dict({"technique": "magic"})
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.MitigationError: a technique's data needs 'technique': one of ...; got {'technique': 'magic'}
+    """
     from qfusion import mitigation
     by_name = {short: name for name, short in NAMES.items()}
     if not isinstance(data, dict) or data.get("technique") not in by_name:
