@@ -262,7 +262,13 @@ class ControlFlow:
 
 
 def operand_expr(operand: Operand):
-    """The expression an operand reads as (a subroutine argument)."""
+    """The expression an operand reads as (a subroutine argument).
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> *_, barrier = Parser("qubit[2] q; barrier q[1], q;").statements()
+    >>> [type(operand_expr(operand)).__name__ for operand in barrier.operands]
+    ['Index', 'Name']
+    """
     if operand.index is None:
         return Name(operand.token)
     return Index(operand.token, operand.name, operand.index)
