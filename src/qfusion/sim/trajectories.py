@@ -174,7 +174,15 @@ def _prepare(circuit, params, noise_model, durations, dtype, options):
 
 def simulate(circuit, params=None, *, noise_model=None, durations=None, dtype=np.complex128, seed=None,
              options: SimulatorOptions | None = None) -> StateVector:
-    """One trajectory's final (normalised) state vector."""
+    """One trajectory's final (normalised) state vector.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, amplitude_damping
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(amplitude_damping(1.0), ["x"])       # always decays: the trajectory ends in |0>
+    >>> simulate(Circuit(1).x(0), noise_model=model, seed=3)
+    StateVector(1|0>)
+    """
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
     trajectory = _Trajectory(program, np.random.default_rng(seed), dtype, options, {}, {})
     walk(program.ops, trajectory)
@@ -187,6 +195,14 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
     """``(counts, memory or None, metadata)`` from ``shots`` trajectories (one shot each).
 
     ``metadata["erasures"]`` counts the shots in which an erasure was heralded, per qubit.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, amplitude_damping
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(amplitude_damping(0.2), ["x"])
+    >>> counts, _, _ = sample(Circuit(1).x(0).measure_all(), 1000, noise_model=model, seed=3)
+    >>> sum(counts.values()), 150 < counts["0"] < 250
+    (1000, True)
     """
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
