@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -330,7 +331,7 @@ class _Executor(Executor):
     def collapse(self, qubit: int, reset: bool) -> int:
         return _measure(self.run, qubit)
 
-    def channel(self, index: int, op: ChannelOp) -> None:
+    def channel(self, index: int | tuple, op: ChannelOp) -> None:
         if op.channel.is_heralded:
             if _herald(op.channel)[1] is None:  # a state-dependent herald reads the state here
                 self.run_segment(self.segment, ("segment", index), keep_layout=True)
@@ -531,4 +532,5 @@ def _sample_branches(program: NoisyProgram, shots: int, base: DensityRun):
     root = _Branch(base)
     root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
     walk(program.ops, root)
-    return tree.outcomes, tree.first.run.erasures
+    first = cast(_Branch, tree.first)  # the branch of shot 0: the root or one split from it
+    return tree.outcomes, first.run.erasures

@@ -140,7 +140,8 @@ def superoperator(channel: Channel, qubits) -> tuple[tuple[int, ...], np.ndarray
     """
     sorted_qubits = tuple(sorted(qubits))
     kraus = [reorder_matrix(k, tuple(qubits))[1] for k in channel.kraus]
-    return sorted_qubits, sum(np.kron(k, k.conj()) for k in kraus)
+    size = 4 ** len(sorted_qubits)
+    return sorted_qubits, sum((np.kron(k, k.conj()) for k in kraus), np.zeros((size, size), dtype=complex))
 
 
 def channel_ops(channel: Channel, qubits, num_qubits: int) -> list[GateOp]:

@@ -54,7 +54,7 @@ class DensityMatrix:
         self._t = pauli_components
         self.num_qubits = num_qubits
         self.metadata = dict(metadata or {})
-        self._matrix = None
+        self._matrix: np.ndarray | None = None
 
     @classmethod
     def from_matrix(cls, matrix) -> DensityMatrix:

@@ -12,12 +12,13 @@ deferred to the end is marked so, and its shots are sampled from one final state
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from qfusion.circuit.circuit import Circuit
-from qfusion.circuit.classical import RUNTIME_OPERATIONS, Store
+from qfusion.circuit.circuit import Circuit, Instruction
+from qfusion.circuit.classical import RUNTIME_OPERATIONS, DynamicGate, Store
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, matrix_kind
 from qfusion.errors import CircuitError
 
@@ -205,7 +206,7 @@ def check_shots(shots) -> None:
         raise CircuitError(f"shots must be a positive integer, got {shots!r}")
 
 
-def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> list:
+def lower_instructions(circuit: Circuit | Sequence[Instruction], simulator: str, lower_other=None) -> list:
     """The ops of ``circuit``'s instructions in order, each conditioned as its instruction: gates,
     measurements and resets lowered here, any other operation by ``lower_other(instruction)`` (a
     list of ops, or None when ``simulator``, named in the error, cannot run it).
@@ -214,9 +215,10 @@ def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> li
     >>> [type(op).__name__ for op in lower_instructions(Circuit(1, 1).h(0).measure(0, 0).x(0).c_if(0, 1), "x")]
     ['GateOp', 'MeasureOp', 'ConditionalOp']
     """
-    ops = []
+    ops: list = []
     for inst in circuit.instructions if isinstance(circuit, Circuit) else circuit:
         op = inst.operation
+        lowered: list
         if isinstance(op, Barrier):
             continue
         if isinstance(op, Gate):
@@ -226,11 +228,12 @@ def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> li
         elif isinstance(op, Reset):
             lowered = [ResetOp(inst.qubits[0])]
         else:
-            lowered = lower_other(inst) if lower_other is not None else None
-            if lowered is None:
+            other = lower_other(inst) if lower_other is not None else None
+            if other is None:
                 why = (" (run-time classical computation on measured bits runs per shot on "
                        "backend='statevector')" if isinstance(op, RUNTIME_OPERATIONS) else "")
                 raise CircuitError(f"{simulator} cannot run {op.name!r}{why}")
+            lowered = other
         if inst.condition is not None:
             lowered = [ConditionalOp(inst.condition.clbits, inst.condition.value, one) for one in lowered]
         ops += lowered
@@ -268,7 +271,7 @@ def lower_runtime(inst) -> list | None:
         return None
     if isinstance(op, Store):
         return [ClassicalOp(op, ())]
-    if not hasattr(op, "bodies"):     # a gate with run-time parameters
+    if isinstance(op, DynamicGate):     # a gate with run-time parameters
         return [ClassicalOp(op, inst.qubits)]
     bodies = tuple(tuple(lower_instructions(body, "the state-vector simulator", lower_runtime))
                    for body in op.bodies)
@@ -332,6 +335,7 @@ def pauli_terms(observable, num_qubits: int) -> list[tuple[str, complex]]:
     >>> pauli_terms("ZI", 2)
     [('ZI', 1.0)]
     """
+    terms: list[tuple[str, complex]]
     if isinstance(observable, str):
         terms = [(observable, 1.0)]
     elif hasattr(observable, "to_list"):

@@ -203,7 +203,7 @@ class Executor:
         """
         raise NotImplementedError
 
-    def channel(self, index: int, op: ChannelOp) -> None:
+    def channel(self, index: int | tuple, op: ChannelOp) -> None:
         """The channel at ``index`` (a noisy simulator picks, or joins, it here).
 
         >>> class Trace(Executor):                  # hooks that log what a walk asks of them
@@ -273,7 +273,7 @@ class Executor:
         self.flush(index)
         self.collapse(op.qubit, reset=True)
 
-    def flush(self, index: int) -> None:
+    def flush(self, index: int | tuple) -> None:
         """Run the pending segment before the op at ``index``, which reads the state; empty it.
 
         >>> class Trace(Executor):                  # hooks that log what a walk asks of them
@@ -439,7 +439,9 @@ class _Nested(Executor):
 
     def __init__(self, outer: Executor, body: tuple):
         self.outer, self.body_key = outer, id(body)
-        self.clbits, self.segment, self.rng = outer.clbits, [], getattr(outer, "rng", None)
+        self.clbits, self.segment = outer.clbits, []
+        if hasattr(outer, "rng"):  # (a pure walk without readout errors has none)
+            self.rng = outer.rng
 
     def run_segment(self, ops: list, key, keep_layout: bool) -> None:
         self.outer.run_segment(ops, (self.body_key, key), False)
@@ -447,7 +449,7 @@ class _Nested(Executor):
     def collapse(self, qubit: int, reset: bool) -> int:
         return self.outer.collapse(qubit, reset)
 
-    def channel(self, index: int, op: ChannelOp) -> None:
+    def channel(self, index: int | tuple, op: ChannelOp) -> None:
         self.outer.flush(index)
         self.outer.channel((self.body_key, index), op)
 
@@ -573,7 +575,8 @@ class BranchingExecutor(Executor):
         raise TypeError("run-time classical instructions run shot by shot, not in branches")
 
     def start(self, shots: Shots, indices: np.ndarray, bits: np.ndarray) -> None:
-        self.shots, self.indices, self.bits, self.deferred = shots, indices, bits, []
+        self.shots, self.indices, self.bits = shots, indices, bits
+        self.deferred: list = []    # measurements and readouts of the terminal tail, drawn at the end
 
     def probability_one(self, qubit: int) -> float:
         """The probability that measuring ``qubit`` gives 1 (the segment has been flushed)."""

@@ -302,8 +302,8 @@ class _Executor(Executor):
 
     def __init__(self, run: StateVectorRun):
         self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
-        self.run_segment = run.run_gates
-        self.collapse = run.measure
+        self.run_segment = run.run_gates  # type: ignore[method-assign]  # bound: no wrapper frame per call
+        self.collapse = run.measure  # type: ignore[method-assign]  # (the same, for the collapse of a shot)
 
 
 class _Branch(PureBranchingExecutor, _Executor):

@@ -275,5 +275,5 @@ def _shot_by_shot(program: MPSProgram, shots: int, rng, dtype, options: MPSOptio
         outcomes.append(bits_value(walker.clbits))
         if worst is None or walker.state.fidelity_lower_bound < worst.fidelity_lower_bound:
             worst = walker.state
-    metadata = dict(worst.metadata, fidelity_note="the lowest over the shots")
+    metadata = dict(worst.metadata if worst is not None else {}, fidelity_note="the lowest over the shots")
     return outcomes, metadata
