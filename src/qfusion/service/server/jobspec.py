@@ -32,7 +32,15 @@ OPTIMIZERS = ("l-bfgs-b", "cobyla", "nelder-mead", "powell", "spsa")
 
 
 class SubmissionError(ServiceError):
-    """A submission that cannot become a job (HTTP 422 unless ``status`` says otherwise)."""
+    """A submission that cannot become a job (HTTP 422 unless ``status`` says otherwise).
+
+    >>> check_submission({"circuits": ["OPENQASM 3; qubit[40] q;"]}, SubmissionLimits(max_qubits=30))
+    Traceback (most recent call last):
+        ...
+    qfusion.service.server.jobspec.SubmissionError: ...
+    >>> SubmissionError("too large", status=413).status
+    413
+    """
 
     def __init__(self, message: str, status: int = 422):
         super().__init__(message, status)
@@ -40,7 +48,14 @@ class SubmissionError(ServiceError):
 
 @dataclass(frozen=True)
 class SubmissionLimits:
-    """What one job may ask for: the user's quotas combined with the server's own caps."""
+    """What one job may ask for: the user's quotas combined with the server's own caps.
+
+    >>> limits = SubmissionLimits(max_shots=100)
+    >>> check_submission({"circuits": ["OPENQASM 3; qubit q; bit c; c = measure q;"], "shots": 101}, limits)
+    Traceback (most recent call last):
+        ...
+    qfusion.service.server.jobspec.SubmissionError: shots must be at most 100 (your quota), got 101
+    """
     max_qubits: int = 30
     max_shots: int = 1_000_000
     max_circuits: int = 300
@@ -56,6 +71,13 @@ class SubmissionLimits:
 
 @dataclass(frozen=True)
 class Spec:
+    """A checked submission: its program, payload (what the worker runs) and the sizes the quotas count.
+
+    >>> spec = check_submission({"circuits": ["OPENQASM 3; qubit[3] q; bit[3] c; c = measure q;"] * 2, "shots": 10},
+    ...                         SubmissionLimits())
+    >>> spec.program, spec.num_circuits, spec.num_qubits, spec.shots, len(spec.payload["circuits"])
+    ('sampler', 2, 3, 10, 2)
+    """
     program: str
     payload: Any  # a dict of plain data; its JSON text (str) once admission.admit has encoded it
     num_circuits: int
@@ -347,7 +369,11 @@ def mitigation_spec(value) -> list[dict] | None:
 
 
 def build_technique(entry: dict):
-    """The :mod:`qfusion.mitigation` technique of one ``options.mitigation`` entry."""
+    """The :mod:`qfusion.mitigation` technique of one ``options.mitigation`` entry.
+
+    >>> build_technique({"technique": "zne", "scale_factors": [1, 3], "extrapolation": "linear"})
+    ZNE(scale_factors=[1.0, 3.0], extrapolation='linear', folding='global')
+    """
     from qfusion import mitigation
     options = {k: v for k, v in entry.items() if k != "technique"}
     return getattr(mitigation, MITIGATION_TECHNIQUES[entry["technique"]])(**options)

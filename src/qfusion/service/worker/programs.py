@@ -48,7 +48,13 @@ def _pauli_sum(terms) -> PauliSum:
 
 def sampler(payload: dict, backend: str) -> dict:
     """Counts of every circuit (``qfusion.run`` with seed ``seed + i`` for circuit ``i``); on the worker's
-    Dask cluster (``qfusion worker --dask``) when the job has several circuits."""
+    Dask cluster (``qfusion worker --dask``) when the job has several circuits.
+
+    >>> payload = {"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit[2] q; bit[2] c; x q[1]; c = measure q;'],
+    ...            "shots": 20, "seed": 7}
+    >>> [(r["counts"], r["seed"]) for r in sampler(payload, "statevector")["results"]]     # clbit 0 rightmost
+    [({'10': 20}, 7)]
+    """
     from qfusion.backends import run
     from qfusion.service.worker.cluster import dask_cluster
     circuits = _circuits(payload)
@@ -166,7 +172,13 @@ PROGRAMS = {"sampler": sampler, "estimator": estimator, "vqe": vqe, "qaoa": qaoa
 
 
 def run_job(program: str, payload: dict, backend: str) -> dict:
-    """Run a checked job payload; returns the JSON result (with the time it took)."""
+    """Run a checked job payload; returns the JSON result (with the time it took).
+
+    >>> payload = {"circuits": ['OPENQASM 3; qubit q; bit c; c = measure q;'], "shots": 5, "seed": 1}
+    >>> data = run_job("sampler", payload, "statevector")
+    >>> data["program"], data["backend"], data["results"][0]["counts"], data["time_taken"] >= 0
+    ('sampler', 'statevector', {'0': 5}, True)
+    """
     start = time.perf_counter()
     data = PROGRAMS[program](payload, backend)
     data["backend"] = backend
