@@ -26,7 +26,13 @@ MAPPING_NAMES = {"jw": "jordan_wigner", "parity": "parity", "bk": "bravyi_kitaev
 
 
 def add_parser(sub, common) -> None:
-    """Add ``qfusion vqe`` to the subcommands ``sub`` (``common`` holds --json and --traceback)."""
+    """Add ``qfusion vqe`` to the subcommands ``sub`` (``common`` holds --json and --traceback).
+
+    >>> from qfusion.cli.app import build_parser
+    >>> args = build_parser().parse_args(["vqe", "--geometry", "H 0 0 0; H 0 0 0.735", "--ansatz", "uccsd"])
+    >>> args.geometry, args.ansatz, args.basis
+    ('H 0 0 0; H 0 0 0.735', 'uccsd', 'sto-3g')
+    """
     p = sub.add_parser("vqe", parents=[common], help="ground-state energy of a molecule by VQE")
     p.add_argument("--geometry", required=True, help="atoms and coordinates in ångström, 'H 0 0 0; H 0 0 0.735'")
     p.add_argument("--basis", default="sto-3g", help="Gaussian basis set (default sto-3g)")

@@ -77,14 +77,25 @@ STEPS = {"statevector": _statevector, "gradients": _gradients, "noise": _noise, 
 
 
 def add_parser(sub, common) -> None:
-    """Add ``qfusion warmup`` to the subcommands ``sub``."""
+    """Add ``qfusion warmup`` to the subcommands ``sub``.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> build_parser().parse_args(["warmup", "--only", "noise"]).only
+    'noise'
+    """
     p = sub.add_parser("warmup", parents=[common], help="compile qfusion's kernels ahead of time (once)")
     p.add_argument("--only", default=None, metavar="LIST",
                    help=f"comma list of steps to run (default all: {','.join(STEPS)})")
 
 
 def warmup(args) -> dict:
-    """Run the warm-up steps; print one line per step unless ``--json``; return the timings."""
+    """Run the warm-up steps; print one line per step unless ``--json``; return the timings.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> report = warmup(build_parser().parse_args(["warmup", "--json", "--only", "noise"]))
+    >>> [step["name"] for step in report["steps"]], report["steps"][0]["skipped"]
+    (['noise'], None)
+    """
     from qfusion import _numba_cache
     from qfusion.cli.app import UsageError
     chosen = list(STEPS) if not args.only else [s.strip() for s in args.only.split(",") if s.strip()]
