@@ -361,7 +361,11 @@ def _refused_value(exc) -> bool:
 
 def available_backends(names, logger: logging.Logger | None = None) -> list[str]:
     """Those of ``names`` that can run on this host (``Backend.unavailable_reason()`` is None): a
-    worker advertises only what it can really run, so the server refuses the others at submission."""
+    worker advertises only what it can really run, so the server refuses the others at submission.
+
+    >>> available_backends(["statevector", "no_such_backend", "density_matrix"])
+    ['statevector', 'density_matrix']
+    """
     from qfusion import backends as registry
     from qfusion.errors import QfusionError
     usable = []
