@@ -109,6 +109,17 @@ class Executor:
 
     ``counts_stage``: counts-level techniques (objects with ``run_counts(executor, circuit, shots,
     run)``), outermost first. ``optimization_level`` is the transpiler's, for emulated QPUs.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.observables import PauliSum
+    >>> executor = Executor("statevector", shots=100, seed=1)
+    >>> estimate = executor.expectation(executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+    >>> estimate.value, executor.circuits, executor.shots_used          # the bill: one circuit of 100 shots
+    (-1.0, 1, 100)
+    >>> Executor("statevector", shots=1)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.MitigationError: shots must be an integer >= 2, got 1
     """
 
     def __init__(self, backend, *, shots: int = 4096, seed=None, counts_stage=(), optimization_level: int = 2,
