@@ -27,20 +27,32 @@ from qfusion.errors import CircuitError
 
 @dataclass(frozen=True)
 class Bits:
-    """Classical bits ``clbits`` read as an unsigned integer, bit ``j`` of it ``clbits[j]``."""
+    """Classical bits ``clbits`` read as an unsigned integer, bit ``j`` of it ``clbits[j]``.
+
+    >>> evaluate(Bits((2, 0)), [1, 0, 0]), evaluate(Bits((2, 0)), [0, 0, 1])    # bit j of the value is clbits[j]
+    (2, 1)
+    """
     clbits: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class Value:
-    """A constant: an integer, float or boolean."""
+    """A constant: an integer, float or boolean.
+
+    >>> evaluate(Op("+", (Value(2), Value(0.5))), [])
+    2.5
+    """
     value: object
 
 
 @dataclass(frozen=True)
 class Op:
     """``op`` applied to ``args``: an operator (``+``, ``==``, ``!``, ``<<``, ...), a function
-    (``sin``, ``arccos``, ...) or ``extern:name`` (a Python function given as ``function``)."""
+    (``sin``, ``arccos``, ...) or ``extern:name`` (a Python function given as ``function``).
+
+    >>> evaluate(Op("sin", (Value(0.0),)), []), evaluate(Op("!", (Bits((0,)),)), [1])
+    (0.0, False)
+    """
     op: str
     args: tuple
     function: object = field(default=None, compare=False)
@@ -188,6 +200,13 @@ class WhileLoop(_Block):
 
     @property
     def body(self) -> tuple:
+        """The instructions repeated while the condition holds.
+
+        >>> from qfusion.circuit import Circuit
+        >>> body = tuple(Circuit(1, 1).x(0).measure(0, 0).instructions)
+        >>> [inst.operation.name for inst in WhileLoop(Op("==", (Bits((0,)), Value(0))), body, 1).body]
+        ['x', 'measure']
+        """
         return self.bodies[0]
 
     def __repr__(self):
@@ -207,10 +226,24 @@ class IfElse(_Block):
 
     @property
     def then_body(self) -> tuple:
+        """The instructions run when the condition holds.
+
+        >>> from qfusion.circuit import Circuit
+        >>> then = tuple(Circuit(1).x(0).instructions)
+        >>> [inst.operation.name for inst in IfElse(Op("==", (Bits((0,)), Value(1))), then, (), 1).then_body]
+        ['x']
+        """
         return self.bodies[0]
 
     @property
     def else_body(self) -> tuple:
+        """The instructions run when it does not (empty without an ``else``).
+
+        >>> from qfusion.circuit import Circuit
+        >>> other = tuple(Circuit(1).h(0).instructions)
+        >>> [inst.operation.name for inst in IfElse(Op("==", (Bits((0,)), Value(1))), (), other, 1).else_body]
+        ['h']
+        """
         return self.bodies[1]
 
     def __repr__(self):
@@ -235,7 +268,15 @@ class DynamicGate(Operation):
         self.num_qubits = gate.num_qubits
 
     def bound(self, clbits):
-        """The gate with this shot's parameter values."""
+        """The gate with this shot's parameter values.
+
+        >>> from qfusion.circuit import Parameter, standard_gate
+        >>> angle = Parameter("_rt0")
+        >>> quarter_of_bits = Op("*", (Bits((0, 1)), Value(0.25)))
+        >>> gate = DynamicGate(standard_gate("rz", angle), ((angle, quarter_of_bits),))
+        >>> gate.bound([1, 1]).params     # Bits((0, 1)) = 3 on this shot
+        (0.75,)
+        """
         return self.gate.bind({p: float(evaluate(expr, clbits)) for p, expr in self.params})
 
     def __eq__(self, other):
@@ -250,7 +291,12 @@ class DynamicGate(Operation):
 
 
 def block_qubits(*bodies) -> tuple[int, ...]:
-    """The qubits the instructions of ``bodies`` act on, in order of first use."""
+    """The qubits the instructions of ``bodies`` act on, in order of first use.
+
+    >>> from qfusion.circuit import Circuit
+    >>> block_qubits(tuple(Circuit(3).cx(2, 0).instructions), tuple(Circuit(3).h(1).x(0).instructions))
+    (2, 0, 1)
+    """
     return tuple(dict.fromkeys(q for body in bodies for inst in body for q in inst.qubits))
 
 

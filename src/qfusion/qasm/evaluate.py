@@ -33,7 +33,13 @@ _SYMBOLIC_NAMES = {"log": "ln"}
 
 
 class Variable:
-    """A name's value in a scope; ``kind`` is ``const``, ``var``, ``loop``, ``input`` or ``param``."""
+    """A name's value in a scope; ``kind`` is ``const``, ``var``, ``loop``, ``input`` or ``param``.
+
+    >>> scope = Scope()
+    >>> scope.names["n"] = Variable(4, "const")
+    >>> scope.lookup("n").value, scope.lookup("n").kind
+    (4, 'const')
+    """
     __slots__ = ("value", "kind", "token")
 
     def __init__(self, value, kind: str, token=None):
@@ -52,7 +58,14 @@ class DeclaredVariable(Variable):
 
 
 class Scope:
-    """Names visible to expressions. A gate body's scope sees only constants of outer scopes."""
+    """Names visible to expressions. A gate body's scope sees only constants of outer scopes.
+
+    >>> outer = Scope()
+    >>> outer.names["n"], outer.names["x"] = Variable(4, "const"), Variable(1.5, "var")
+    >>> body = Scope(outer, is_gate=True)          # a gate body sees only the outer constants
+    >>> body.lookup("n").value, body.lookup("x"), Scope(outer).lookup("x").value
+    (4, None, 1.5)
+    """
     __slots__ = ("names", "parent", "is_gate")
 
     def __init__(self, parent: Scope | None = None, is_gate: bool = False):
@@ -61,7 +74,13 @@ class Scope:
         self.is_gate = is_gate
 
     def lookup(self, name: str) -> Variable | None:
-        """The variable ``name`` refers to, or None."""
+        """The variable ``name`` refers to, or None.
+
+        >>> scope = Scope()
+        >>> scope.names["theta"] = Variable(0.5, "var")
+        >>> scope.lookup("theta").value, scope.lookup("phi")
+        (0.5, None)
+        """
         scope, only_constants = self, False
         while scope is not None:
             variable = scope.names.get(name)
@@ -73,7 +92,17 @@ class Scope:
 
 
 class Evaluator:
-    """Evaluates expression trees; ``describe_name`` explains names that are not values."""
+    """Evaluates expression trees; ``describe_name`` explains names that are not values.
+
+    >>> from qfusion.qasm.expressions import ExpressionParser
+    >>> from qfusion.qasm.lexer import TokenStream
+    >>> def parsed(text):
+    ...     return ExpressionParser(TokenStream(text)).expression()
+    >>> scope = Scope()
+    >>> scope.names["n"] = Variable(5, "const")
+    >>> Evaluator().value(parsed("n * 2 + pi"), scope)
+    13.141592653589793
+    """
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, describe_name=None):
         self.version = version
@@ -88,7 +117,19 @@ class Evaluator:
         self.durationof = None  # the interpreter's: durationof({...}) runs its block aside
 
     def value(self, expr, scope: Scope):
-        """The value of ``expr``: int, float, bool, str (bit string) or ParameterExpression."""
+        """The value of ``expr``: int, float, bool, str (bit string) or ParameterExpression.
+
+        >>> from qfusion.qasm.expressions import ExpressionParser
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> def parsed(text):
+        ...     return ExpressionParser(TokenStream(text)).expression()
+        >>> Evaluator().value(parsed("(3 > 2) && true"), Scope()), Evaluator().value(parsed("2 ** 10"), Scope())
+        (True, 1024)
+        >>> Evaluator().value(parsed("m + 1"), Scope())
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:1: unknown name 'm'
+        """
         if isinstance(expr, Literal):
             return expr.value
         if isinstance(expr, Name):
@@ -123,7 +164,18 @@ class Evaluator:
         return (value >> position) & 1
 
     def number(self, expr, scope: Scope, what: str):
-        """A real number or parameter expression (a gate argument)."""
+        """A real number or parameter expression (a gate argument).
+
+        >>> from qfusion.qasm.expressions import ExpressionParser
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> def parsed(text):
+        ...     return ExpressionParser(TokenStream(text)).expression()
+        >>> from qfusion.circuit import Parameter
+        >>> scope = Scope()
+        >>> scope.names["t"] = Variable(Parameter("t"), "input")
+        >>> Evaluator().number(parsed("2 * t"), scope, "an angle"), Evaluator().number(parsed("pi / 2"), scope, "an angle")
+        (ParameterExpression('2*t'), 1.5707963267948966)
+        """
         if type(expr) is Literal:
             value = expr.value
             if type(value) is int or (type(value) is float and value - value == 0):
@@ -136,7 +188,21 @@ class Evaluator:
         return value
 
     def integer(self, expr, scope: Scope, what: str) -> int:
-        """An integer known when the circuit is built (a size, an index, a loop bound)."""
+        """An integer known when the circuit is built (a size, an index, a loop bound).
+
+        >>> from qfusion.qasm.expressions import ExpressionParser
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> def parsed(text):
+        ...     return ExpressionParser(TokenStream(text)).expression()
+        >>> scope = Scope()
+        >>> scope.names["n"] = Variable(5, "const")
+        >>> Evaluator().integer(parsed("n << 1"), scope, "a size")
+        10
+        >>> Evaluator().integer(parsed("n / 2.0"), scope, "a size")
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:3: a size must be an integer known when the circuit is built, got 2.5
+        """
         if type(expr) is Literal and type(expr.value) is int:
             return expr.value
         value = self.value(expr, scope)
@@ -368,7 +434,13 @@ class Evaluator:
         return _measure_tree(value, self.limits.max_expression_size)
 
     def track(self, value) -> tuple[int, int]:
-        """``(depth, size)`` of a value's expression tree (0, 1 for numbers)."""
+        """``(depth, size)`` of a value's expression tree (0, 1 for numbers).
+
+        >>> from qfusion.circuit import Parameter
+        >>> t = Parameter("t")
+        >>> Evaluator().track(2.0), Evaluator().track(t), Evaluator().track(2 * t + 1)
+        ((0, 1), (1, 1), (3, 5))
+        """
         return self._measure(value)
 
 

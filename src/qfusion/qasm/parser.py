@@ -60,7 +60,12 @@ def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -
 
 
 class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParser, ArrayParser):
-    """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
+    """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line.
+
+    >>> parser = Parser("qubit[2] q; bit[2] c;")        # no OPENQASM line: version 3
+    >>> parser.version, [s.name for s in parser.statements()]
+    (3, ['q', 'c'])
+    """
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,
                  default_version: int = 3, calls: bool = False):
@@ -98,7 +103,11 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParse
 
     # -- top level ---------------------------------------------------------------------------
     def statements(self):
-        """Yield the program's top-level statements (included files spliced in)."""
+        """Yield the program's top-level statements (included files spliced in).
+
+        >>> [type(s).__name__ for s in Parser('include "stdgates.inc"; qubit q; ; h q;').statements()]   # (';' is empty)
+        ['Include', 'QuantumDecl', 'GateCall']
+        """
         while True:
             if self.stream.token.kind == "eof":
                 if len(self._streams) == 1:
@@ -112,7 +121,12 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParse
                 yield statement
 
     def statement(self, top: bool = False, in_gate: bool = False):
-        """Parse one statement; None for an empty statement or a spliced ``include``."""
+        """Parse one statement; None for an empty statement or a spliced ``include``.
+
+        >>> parser = Parser("x q[0]; y q[1];")
+        >>> parser.statement().name, parser.stream.token.text       # one statement read, the next one current
+        ('x', 'y')
+        """
         stream = self.stream
         token = stream.token
         if token.kind == "call":
@@ -152,7 +166,11 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParse
         return self._call_or_assignment()
 
     def block(self, after: str) -> list:
-        """``{ statement* }``, or a single statement where the grammar allows it."""
+        """``{ statement* }``, or a single statement where the grammar allows it.
+
+        >>> [s.name for s in Parser("{ x q; y q; }").block("'if'")], [s.name for s in Parser("x q;").block("'if'")]
+        (['x', 'y'], ['x'])
+        """
         stream = self.stream
         open_token = stream.token
         self._blocks += 1
@@ -252,7 +270,12 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParse
     _gphase = _call
 
     def operand(self) -> Operand:
-        """``name`` or ``name[index]``."""
+        """``name`` or ``name[index]``.
+
+        >>> operand = Parser("q[2:3]").operand()
+        >>> operand.name, type(operand.index).__name__, operand.index.start.value
+        ('q', 'RangeExpr', 2)
+        """
         stream = self.stream
         token = stream.token
         if token.text == "$" and self.version >= 3:   # a physical qubit, $0, $1, ...

@@ -79,10 +79,27 @@ def _where(token) -> str:
 
 
 class Runtime:
-    """Mixin of the interpreter: run-time expressions, loops, branches and stores."""
+    """Mixin of the interpreter: run-time expressions, loops, branches and stores.
+
+    >>> from qfusion.qasm import loads
+    >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; qubit q; bit b; b = measure q; while (b == 0) { h q; b = measure q; }')
+    >>> [inst.name for inst in c.instructions]
+    ['measure', 'while_loop']
+    """
 
     def runtime_expr(self, expr, context):
-        """``expr`` as a run-time expression when it reads measured bits; None when it is known now."""
+        """``expr`` as a run-time expression when it reads measured bits; None when it is known now.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c; int n = 3;').statements(), context)
+        >>> def parsed(text):
+        ...     return next(Parser(f"int x = {text};").statements()).init
+        >>> interpreter.runtime_expr(parsed("c + 1"), context), interpreter.runtime_expr(parsed("n + 1"), context)
+        (Op(op='+', args=(Bits(clbits=(0, 1)), Value(value=1)), function=None, where='1:11'), None)
+        """
         if self.version < 3:     # OpenQASM 2 compares a register with an integer, and nothing else
             return None
         if isinstance(expr, Name) and expr.name in self.angle_registers and context.scope.lookup(expr.name) is None:
@@ -132,7 +149,20 @@ class Runtime:
 
     def runtime_args(self, call, context):
         """``(args, placeholders)`` of a gate call whose parameters read measured bits: a placeholder
-        :class:`~qfusion.circuit.Parameter` per run-time parameter, with its expression; None if none does."""
+        :class:`~qfusion.circuit.Parameter` per run-time parameter, with its expression; None if none does.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c; int n = 3;').statements(), context)
+        >>> call = next(Parser("rz(c * 0.5) q[0];").statements())
+        >>> args, placeholders = interpreter.runtime_args(call, context)
+        >>> args, placeholders[0][1].op
+        ([Parameter('_runtime0')], '*')
+        >>> interpreter.runtime_args(next(Parser("rz(n * 0.5) q[0];").statements()), context) is None
+        True
+        """
         if self.version < 3 or context.qubits is not None:
             return None
         exprs = [self.runtime_expr(a, context) for a in call.args]
@@ -162,7 +192,17 @@ class Runtime:
 
     def body_instructions(self, body, context, token) -> tuple:
         """The instructions of ``body`` run at run time (not unrolled): built once, with a context
-        that refuses what needs values known now (assignments to classical variables)."""
+        that refuses what needs values known now (assignments to classical variables).
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c; int n = 3;').statements(), context)
+        >>> loop = next(Parser("while (c == 0) { h q[0]; c[0] = measure q[0]; }").statements())
+        >>> interpreter.body_instructions(loop.body, context, loop.token)
+        (Instruction(Gate('h'), qubits=(0,)), Instruction(Measure(), qubits=(0,), clbits=(0,)))
+        """
         target = Target()
         inner = type(context)(context.scope.__class__(context.scope), target, _ALWAYS, context.qubits)
         self.run_block(body, inner, token)
@@ -176,6 +216,18 @@ class Runtime:
         return None if context.condition == _ALWAYS else context.condition
 
     def runtime_while(self, statement, condition, context) -> None:
+        """Append ``statement`` as a :class:`~qfusion.circuit.classical.WhileLoop` on the run-time ``condition``.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c; int n = 3;').statements(), context)
+        >>> loop = next(Parser("while (c == 0) { h q[0]; c[0] = measure q[0]; }").statements())
+        >>> interpreter.runtime_while(loop, interpreter.runtime_expr(loop.condition, context), context)
+        >>> interpreter.main.instructions[-1].operation.name, interpreter.main.instructions[-1].qubits
+        ('while_loop', (0,))
+        """
         if context.qubits is not None:
             raise statement.token.error("'while' on measured bits is not allowed inside a gate definition")
         body = self.body_instructions(statement.body, context, statement.token)
@@ -185,6 +237,19 @@ class Runtime:
         context.target.instructions.append(Instruction(loop, qubits, (), self._outer(context)))
 
     def runtime_if(self, statement, condition, context) -> None:
+        """Append ``statement`` as an :class:`~qfusion.circuit.classical.IfElse` on the run-time ``condition``.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c; int n = 3;').statements(), context)
+        >>> branch = next(Parser("if (c == 1) { x q[1]; } else { h q[1]; }").statements())
+        >>> interpreter.runtime_if(branch, interpreter.runtime_expr(branch.condition, context), context)
+        >>> operation = interpreter.main.instructions[-1].operation
+        >>> operation.name, [i.name for i in operation.then_body], [i.name for i in operation.else_body]
+        ('if_else', ['x'], ['h'])
+        """
         if context.qubits is not None:
             raise statement.token.error("conditions on measured bits are not allowed inside gate definitions")
         then_body = self.body_instructions(statement.then_body, context, statement.token)
@@ -195,7 +260,18 @@ class Runtime:
         context.target.instructions.append(Instruction(branch, qubits, (), self._outer(context)))
 
     def store_bits(self, clbits, value_expr, context, token) -> None:
-        """Write the value of ``value_expr`` (now or at run time) into ``clbits``."""
+        """Write the value of ``value_expr`` (now or at run time) into ``clbits``.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c; int n = 3;').statements(), context)
+        >>> assignment = next(Parser("c = 2;").statements())
+        >>> interpreter.store_bits([0, 1], assignment.value, context, assignment.token)
+        >>> interpreter.main.instructions[-1]
+        Instruction(Store((0, 1), Value(value=2)), qubits=())
+        """
         value = self.runtime_expr(value_expr, context) or self._constant(value_expr, context)
         if isinstance(value, Value):
             if isinstance(value.value, bool) or isinstance(value.value, int):

@@ -12,7 +12,13 @@ from qfusion.qasm.syntax import Let, MeasureExpr, Parameter, Return, SubroutineD
 
 
 class SubroutineParser:
-    """Mixin of :class:`~qfusion.qasm.parser.Parser`: ``def``, ``return`` and ``let``."""
+    """Mixin of :class:`~qfusion.qasm.parser.Parser`: ``def``, ``return`` and ``let``.
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> definition = next(Parser("def flip(qubit a) -> bit { x a; return measure a; }").statements())
+    >>> definition.name, [p.name for p in definition.params], definition.returns, [type(s).__name__ for s in definition.body]
+    ('flip', ['a'], 'bit', ['GateCall', 'Return'])
+    """
 
     def _def(self):
         stream = self.stream

@@ -51,7 +51,13 @@ class _Returned(Exception):
 
 
 class Subroutines:
-    """Mixin of the interpreter: definitions and calls of subroutines, ``return``, ``let``."""
+    """Mixin of the interpreter: definitions and calls of subroutines, ``return``, ``let``.
+
+    >>> from qfusion.qasm import loads
+    >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; def flip(qubit a) { x a; } qubit[2] q; flip(q[1]); flip(q[0]);')
+    >>> [(inst.name, inst.qubits) for inst in c.instructions]
+    [('x', (1,)), ('x', (0,))]
+    """
 
     def __init__(self):
         self.subroutines: dict[str, SubroutineDef] = {}
@@ -62,7 +68,16 @@ class Subroutines:
 
     def alias(self, name: str, context, kind: str, promote: bool = True):
         """The :class:`RegisterInfo` an alias ``name`` of ``kind`` ("qubits" or "bits") stands for, or None
-        (local bits known so far get their classical bits now, unless ``promote`` is false)."""
+        (local bits known so far get their classical bits now, unless ``promote`` is false).
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser("qubit[3] q; let pair = q[1:2];").statements(), context)
+        >>> list(interpreter.alias("pair", context, "qubits").indices), interpreter.alias("q", context, "qubits")
+        ([1, 2], None)
+        """
         variable = context.scope.lookup(name)
         if variable is None:
             return None
@@ -159,7 +174,13 @@ class Subroutines:
         return register
 
     def local_bit_decl(self, decl, context) -> bool:
-        """``bit[n] b;`` inside a block or subroutine: fresh bits, named ``b`` in that scope only."""
+        """``bit[n] b;`` inside a block or subroutine: fresh bits, named ``b`` in that scope only.
+
+        >>> from qfusion.qasm import loads
+        >>> c = loads('OPENQASM 3.0; qubit q; { bit b; b = measure q; }')     # b lives in the block only
+        >>> c.num_clbits, [(inst.name, inst.clbits) for inst in c.instructions]
+        (1, [('measure', (0,))])
+        """
         if context.scope is self.globals:
             return False
         if decl.name in context.scope.names or decl.name in self.qregs:
@@ -196,14 +217,27 @@ class Subroutines:
 
     # -- calls ---------------------------------------------------------------------------------
     def call_statement(self, call, context) -> None:
-        """``f(a, b);`` or ``f a, b;``: the call, its value dropped."""
+        """``f(a, b);`` or ``f a, b;``: the call, its value dropped.
+
+        >>> from qfusion.qasm import loads
+        >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; def m(qubit a) -> bit { return measure a; } qubit q; m(q);')
+        >>> [inst.name for inst in c.instructions]                  # the value is dropped, the measurement stays
+        ['measure']
+        """
         if call.modifiers:
             raise call.token.error(f"modifiers cannot be applied to subroutine '{call.name}'")
         args = list(call.args) + [operand_expr(o) for o in call.operands]
         self.call_subroutine(self.subroutines[call.name], call.token, args, context)
 
     def assign_bits(self, target, call: Call, context) -> None:
-        """``c = f(...);`` with ``f`` returning bits: the bits it measured are ``c``'s."""
+        """``c = f(...);`` with ``f`` returning bits: the bits it measured are ``c``'s.
+
+        >>> from qfusion.qasm import loads
+        >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; def m(qubit a) -> bit { h a; return measure a; } '
+        ...           'qubit q; bit b; b = m(q);')
+        >>> [(inst.name, inst.qubits, inst.clbits) for inst in c.instructions]    # measured straight into b
+        [('h', (0,), ()), ('measure', (0,), (0,))]
+        """
         clbits, _ = self.clbits_of(target, context)   # (first: the bits the call returns are then the last made)
         start = len(context.target.instructions)
         value = self.call_subroutine(self.subroutines[call.name], call.token, call.args, context)
@@ -237,6 +271,17 @@ class Subroutines:
         return value
 
     def call_subroutine(self, definition: SubroutineDef, token, args: list, context):
+        """Run ``definition`` on ``args`` in a scope of its own; its return value (None without one).
+
+        >>> from qfusion.qasm import loads
+        >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; def turn(qubit a, float t) { rz(2 * t) a; } qubit q; turn(q, 0.25);')
+        >>> c.instructions[0].operation.params
+        (0.5,)
+        >>> loads('OPENQASM 3.0; def f(qubit a) { } qubit q; f(q, q);')
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:43: subroutine 'f' takes 1 argument(s), got 2
+        """
         if len(args) != len(definition.params):
             raise token.error(f"subroutine '{definition.name}' takes {len(definition.params)} argument(s), "
                               f"got {len(args)}")
@@ -284,7 +329,14 @@ class Subroutines:
 
 
 class ControlFlow:
-    """Mixin of the interpreter: ``while`` and ``switch``."""
+    """Mixin of the interpreter: ``while`` and ``switch``.
+
+    >>> from qfusion.qasm import loads
+    >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; qubit[3] q; int i = 0; while (i < 3) { x q[i]; i += 1; } '
+    ...           'switch (i) { case 3 { h q[0]; } default { } }')
+    >>> [(inst.name, inst.qubits) for inst in c.instructions]     # both known when the circuit is built: unrolled
+    [('x', (0,)), ('x', (1,)), ('x', (2,)), ('h', (0,))]
+    """
 
     def _while(self, statement: While, context) -> None:
         self._promote_loop_variables(statement, context)
@@ -367,7 +419,13 @@ class ControlFlow:
 
 
 def operand_expr(operand: Operand):
-    """The expression an operand reads as (a subroutine argument)."""
+    """The expression an operand reads as (a subroutine argument).
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> *_, barrier = Parser("qubit[2] q; barrier q[1], q;").statements()
+    >>> [type(operand_expr(operand)).__name__ for operand in barrier.operands]
+    ['Index', 'Name']
+    """
     if operand.index is None:
         return Name(operand.token)
     return Index(operand.token, operand.name, operand.index)

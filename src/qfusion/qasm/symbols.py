@@ -16,7 +16,17 @@ from qfusion.qasm.syntax import Assign, Binary, Call, ClassicalDecl, Index, Lite
 
 class RegisterInfo:
     """A declared register: its first index in the circuit, its size, and whether it is an array;
-    ``indices`` are its qubits or bits in the circuit (any list of them for an alias, ``let``)."""
+    ``indices`` are its qubits or bits in the circuit (any list of them for an alias, ``let``).
+
+    >>> from qfusion.qasm.interpreter import Context, Interpreter
+    >>> from qfusion.qasm.parser import Parser
+    >>> interpreter = Interpreter()
+    >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> q, c = interpreter.qregs["q"], interpreter.cregs["c"]
+    >>> (q.start, q.size, list(q.indices)), c.is_array
+    ((0, 2, [0, 1]), True)
+    """
     __slots__ = ("name", "start", "size", "is_array", "token", "indices")
 
     def __init__(self, name, start, size, is_array, token, indices=None):
@@ -25,7 +35,16 @@ class RegisterInfo:
 
 
 class Symbols:
-    """Mixin of the interpreter: declarations and classical assignments."""
+    """Mixin of the interpreter: declarations and classical assignments.
+
+    >>> from qfusion.qasm.interpreter import Context, Interpreter
+    >>> from qfusion.qasm.parser import Parser
+    >>> interpreter = Interpreter()
+    >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> sorted(interpreter.qregs), sorted(interpreter.cregs), interpreter.num_qubits
+    (['q'], ['c'], 2)
+    """
 
     def _check_new_name(self, token, name: str, scope: Scope | None = None) -> None:
         if name in self.qregs or name in self.cregs:
@@ -44,7 +63,13 @@ class Symbols:
 
     def physical_qubit(self, operand) -> int:
         """The qubit ``$k`` names: qubit ``k`` of a program that declares no qubits of its own (the
-        circuit has as many qubits as the highest ``$k`` used needs)."""
+        circuit has as many qubits as the highest ``$k`` used needs).
+
+        >>> from qfusion.qasm.interpreter import Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> Interpreter().run(Parser('include "stdgates.inc"; h $3;').statements()).num_qubits
+        4
+        """
         index = int(operand.name[1:])
         declared = [name for name in self.qregs if name != "$"]
         if declared:
@@ -155,7 +180,18 @@ class Symbols:
             self.initial_bits(list(register.indices), init, context)
 
     def initial_bits(self, clbits: list, init, context) -> None:
-        """A bit declaration's value: a store, unless it is the zero bits start with."""
+        """A bit declaration's value: a store, unless it is the zero bits start with.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *_, declaration = Parser('bit[2] d = "10";').statements()
+        >>> interpreter.execute_one(declaration, context)
+        >>> [inst.name for inst in interpreter.main.instructions]
+        ['store']
+        """
         if isinstance(init, Literal) and isinstance(init.value, str) and (
                 len(init.value) != len(clbits) or set(init.value) - {"0", "1"}):
             raise init.token.error(f'"{init.value}" is not a bit string of length {len(clbits)}')
