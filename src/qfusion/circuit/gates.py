@@ -463,6 +463,9 @@ def matrix_kind(matrix: np.ndarray, atol: float = 0.0) -> str:
     >>> matrix_kind(np.diag([1, 1j])), matrix_kind(np.array([[0, 1], [1, 0]])), matrix_kind(np.ones((2, 2)))
     ('diagonal', 'permutation', 'dense')
     """
+    if matrix.shape == (2, 2):  # one-qubit gates, most of a circuit's: four scalars, not five array passes
+        a, b, c, d = (abs(x) > atol for x in matrix.ravel().tolist())
+        return "diagonal" if a and d and not (b or c) else "permutation" if b and c and not (a or d) else "dense"
     nonzero = np.abs(matrix) > atol
     if np.count_nonzero(nonzero) != matrix.shape[0]:
         return "dense"
