@@ -32,6 +32,18 @@ def test_matrix_kind_and_inverse_match_qiskit(name):
     assert matrix_kind(gate.matrix(), 1e-12) == gate.kind
 
 
+@pytest.mark.parametrize("name", ["rxx", "ryy", "rzz"])
+@pytest.mark.parametrize("angle", [0.0, 0.3, -1.1, np.pi, 2.5 * np.pi])
+def test_two_qubit_pauli_rotations_match_qiskit_and_the_exponential(name, angle):
+    # the closed forms against Qiskit's and against exp(-i t/2 P(x)P) by eigendecomposition
+    pauli = {"rxx": np.array([[0, 1], [1, 0]]), "ryy": np.array([[0, -1j], [1j, 0]]), "rzz": np.diag([1, -1])}[name]
+    values, vectors = np.linalg.eigh(np.kron(pauli, pauli).astype(complex))
+    exponential = (vectors * np.exp(-0.5j * angle * values)) @ vectors.conj().T
+    matrix = standard_gate(name, angle).matrix()
+    np.testing.assert_allclose(matrix, Operator(QISKIT[name].__class__(angle)).data, atol=1e-12)
+    np.testing.assert_allclose(matrix, exponential, atol=1e-12)
+
+
 def test_mcx_matches_qiskit():
     for controls in (1, 2, 3, 4):
         gate = standard_gate("mcx", num_qubits=controls + 1)

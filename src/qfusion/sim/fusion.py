@@ -48,7 +48,7 @@ def is_swap(op: GateOp) -> bool:
 
 
 def fuse(ops: list[GateOp], max_fused_qubits: int = MAX_FUSED_QUBITS,
-         max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS) -> list[GateOp]:
+         max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS, *, keep_diagonals: bool = False) -> list[GateOp]:
     """Greedily merge each gate into the latest fused gate on its qubits when that is legal
     (nothing in between touches the gate's qubits) and the merged gate stays small.
 
@@ -57,12 +57,23 @@ def fuse(ops: list[GateOp], max_fused_qubits: int = MAX_FUSED_QUBITS,
     >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
     >>> [(op.qubits, op.kind) for op in fuse(ops, max_fused_qubits=2)]     # the last H joins the (0, 3) block
     [((0, 3), 'dense'), ((1, 2), 'permutation'), ((1, 2), 'diagonal')]
+
+    ``keep_diagonals``: never merge a one-qubit gate that is not diagonal with a multi-qubit diagonal
+    one, so that a layer of diagonal gates (rzz, cz, cp) stays diagonal and its gates commute; the
+    MPS simulator then orders them to follow its orthogonality center.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(3).rzz(0.1, 0, 1).rzz(0.1, 1, 2).rx(0.2, 1)).ops)
+    >>> [op.kind for op in fuse(ops, 2, 2)], [op.kind for op in fuse(ops, 2, 2, keep_diagonals=True)]
+    (['diagonal', 'dense'], ['diagonal', 'diagonal', 'dense'])
     """
     fused: list[GateOp] = []
     last: dict[int, int] = {}
     for op in ops:
         target = max((last.get(q, -1) for q in op.qubits), default=-1)
-        if target >= 0 and not is_swap(op) and not is_swap(fused[target]):
+        if target >= 0 and not is_swap(op) and not is_swap(fused[target]) and not (
+                keep_diagonals and _breaks_diagonal(fused[target], op)):
             host = fused[target]
             union = sorted(set(host.qubits) | set(op.qubits))
             both_diagonal = host.kind == op.kind == "diagonal"
@@ -76,6 +87,15 @@ def fuse(ops: list[GateOp], max_fused_qubits: int = MAX_FUSED_QUBITS,
         for q in op.qubits:
             last[q] = len(fused) - 1
     return fused
+
+
+def _breaks_diagonal(host: GateOp, op: GateOp) -> bool:
+    """Whether merging would turn a multi-qubit diagonal gate dense only to save a one-qubit gate."""
+    for diagonal, other in ((host, op), (op, host)):
+        if diagonal.kind == "diagonal" and diagonal.num_qubits > 1 and other.kind != "diagonal" \
+                and other.num_qubits == 1:
+            return True
+    return False
 
 
 def merge(first: GateOp, second: GateOp) -> GateOp:

@@ -134,6 +134,8 @@ def reorder_matrix(matrix: np.ndarray, qubits: tuple[int, ...]) -> tuple[tuple[i
     >>> qubits, matrix.astype(int).tolist()          # the same gate over (0, 1)
     ((0, 1), [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]])
     """
+    if len(qubits) == 1 or (len(qubits) == 2 and qubits[0] < qubits[1]):  # the common cases, at once
+        return tuple(qubits), matrix
     order = sorted(range(len(qubits)), key=lambda j: qubits[j])
     if order == list(range(len(qubits))):
         return tuple(qubits), matrix

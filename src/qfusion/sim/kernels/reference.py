@@ -199,3 +199,24 @@ def apply_pauli_sum(state, out, x_masks, group_starts, z_masks, coeffs):
     for g, x in enumerate(x_masks):
         for t in range(group_starts[g], group_starts[g + 1]):
             out += coeffs[t] * _signs(index ^ x, z_masks[t]) * state[index ^ x]
+
+
+def two_site_update(first, second, gate, diagonal, max_keep, threshold, center_left):
+    """Twin of ``cpu_mps.two_site_update``, by einsum and NumPy's SVD."""
+    left, right = first.shape[0], second.shape[2]
+    theta = np.einsum("asm,mtb->astb", first, second).reshape(left, 4, right)
+    matrix = np.diag(np.diag(gate)) if diagonal else gate
+    block = np.einsum("jk,akb->ajb", matrix, theta).reshape(2 * left, 2 * right)
+    u, s, vh = np.linalg.svd(block, full_matrices=False)
+    weights = s * s
+    total = float(weights.sum())
+    if total == 0:
+        return first, second, 0.0, 0.0
+    keep = max(int(np.count_nonzero(weights > threshold * total)), 1)
+    if max_keep > 0:
+        keep = min(keep, max_keep)
+    lost = float(weights[keep:].sum()) / total
+    kept = s[:keep] / np.sqrt(weights[:keep].sum())
+    if center_left:
+        return (u[:, :keep] * kept).reshape(left, 2, keep), vh[:keep].reshape(keep, 2, right), lost, total
+    return u[:, :keep].reshape(left, 2, keep), (kept[:, None] * vh[:keep]).reshape(keep, 2, right), lost, total

@@ -19,6 +19,7 @@ operator Schmidt rank, and it is never above twice its neighbour's rank nor ``2*
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -45,6 +46,7 @@ class SiteOp:
     matrix: np.ndarray
     swap: bool = False
     center_left: bool = False   # leave the orthogonality center on the first site (else the last)
+    diagonal: bool = False      # diagonal ops commute with each other: sweep_order may swap them
 
     @cached_property
     def block(self) -> np.ndarray:
@@ -107,74 +109,146 @@ def route(ops: list[GateOp], layout: tuple[int, ...]) -> SegmentPlan:
     >>> [(step.start, step.width) for step in plan.steps], plan.layout
     ([(0, 2), (1, 2)], (0, 1, 2))
     """
-    fused = fuse(list(ops), max_fused_qubits=2, max_diagonal_qubits=2)
+    fused = fuse(list(ops), max_fused_qubits=2, max_diagonal_qubits=2, keep_diagonals=True)
     site_of = list(layout)
     qubit_at = [0] * len(site_of)
     for qubit, site in enumerate(site_of):
         qubit_at[site] = qubit
     steps: list[SiteOp] = []
     for op in fused:
-        sites = sorted(site_of[q] for q in op.qubits)
-        start = _block_start(sites)
-        targets = [start + m for m in range(len(sites))]
-        for m in range(len(sites)):  # left movers from the left, so that none crosses another
-            if targets[m] < sites[m]:
-                _move(steps, site_of, qubit_at, sites[m], targets[m])
-        for m in range(len(sites) - 1, -1, -1):
-            if targets[m] > sites[m]:
-                _move(steps, site_of, qubit_at, sites[m], targets[m])
+        diagonal = op.kind == "diagonal"
+        if len(op.qubits) == 1:  # most ops of a Trotter circuit: nothing to route
+            steps.append(SiteOp(site_of[op.qubits[0]], 1, op.matrix, diagonal=diagonal))
+            continue
+        sites = sorted([site_of[q] for q in op.qubits])
+        if sites[-1] - sites[0] >= len(sites):  # not neighbours yet: bring them together
+            start = _block_start(sites)
+            for m in range(len(sites)):  # left movers from the left, so that none crosses another
+                if start + m < sites[m]:
+                    _move(steps, site_of, qubit_at, sites[m], start + m)
+            for m in range(len(sites) - 1, -1, -1):
+                if start + m > sites[m]:
+                    _move(steps, site_of, qubit_at, sites[m], start + m)
         ordered, matrix = reorder_matrix(op.matrix, tuple(site_of[q] for q in op.qubits))
-        steps.append(SiteOp(ordered[0], len(ordered), matrix))
+        steps.append(SiteOp(ordered[0], len(ordered), matrix, diagonal=diagonal))
     return SegmentPlan(tuple(sweep_order(steps)), tuple(site_of))
 
 
 def sweep_order(steps: list[SiteOp]) -> list[SiteOp]:
-    """The same ops, reordered where they commute (disjoint sites) so that each runs as near as it can
-    to where the previous one left the orthogonality center, which is left at the end of each op
-    nearer the next: a layer of a brickwork then runs as a sweep instead of walking back each time.
+    """The same ops, reordered where they commute (disjoint sites, or both diagonal) so that each runs
+    as near as it can to where the previous one left the orthogonality center, which is left at the
+    end of each op nearer the next: a layer of a brickwork then runs as a sweep instead of walking back
+    each time, and a layer of diagonal gates (a Trotter step's rzz) runs back the way the last one came.
 
+    >>> zz, x = np.diag([1, -1, -1, 1]).astype(complex), np.array([[0, 1], [1, 0]], dtype=complex)
+    >>> layer = [SiteOp(site, 2, zz, diagonal=True) for site in (0, 1, 2)]
+    >>> flips = [SiteOp(site, 1, x) for site in range(4)]
+    >>> [step.start for step in sweep_order(layer + flips + layer) if step.width == 2]  # back from the right
+    [0, 1, 2, 2, 1, 0]
     >>> first, second, third = SiteOp(0, 2, np.eye(4)), SiteOp(2, 2, np.eye(4)), SiteOp(4, 2, np.eye(4))
     >>> [step.start for step in sweep_order([third, first, second])]      # disjoint: one sweep from the center at 0
     [0, 2, 4]
     """
-    count = len(steps)
-    waiting = [0] * count          # earlier ops on a shared site not yet placed
-    followers: list[list[int]] = [[] for _ in range(count)]
-    last_on: dict[int, int] = {}
-    for index, step in enumerate(steps):
-        before = {last_on[site] for site in range(step.start, step.start + step.width) if site in last_on}
-        waiting[index] = len(before)
-        for earlier in before:
-            followers[earlier].append(index)
-        for site in range(step.start, step.start + step.width):
-            last_on[site] = index
-    ready = [i for i in range(count) if waiting[i] == 0]
-    center, order = 0, []
-    while ready:
-        pick = min(ready, key=lambda i: (_distance(steps[i], center), i))
-        ready.remove(pick)
+    waiting, followers = _dependencies(steps)
+    num_sites = max((step.start + step.width for step in steps), default=0)
+    one_site: list[int] = []                                    # ready one-site ops: run first, cost nothing
+    at_site: list[list[int]] = [[] for _ in range(num_sites)]    # ready multi-site ops, by each end site
+    done = [False] * len(steps)
+    multi_ready = 0
+
+    def make_ready(index: int) -> None:
+        nonlocal multi_ready
+        step = steps[index]
+        if step.width == 1:
+            heapq.heappush(one_site, index)
+            return
+        at_site[step.start].append(index)
+        at_site[step.start + step.width - 1].append(index)
+        multi_ready += 1
+
+    for index in range(len(steps)):
+        if waiting[index] == 0:
+            make_ready(index)
+    first, last, order = 0, 0, []   # the sites of the last multi-site op (at first, where the center is)
+    while one_site or multi_ready:
+        if one_site:
+            pick = heapq.heappop(one_site)
+        else:
+            pick = _nearest(at_site, done, steps, first, last)
+            multi_ready -= 1
+            first, last = steps[pick].start, steps[pick].start + steps[pick].width - 1
+        done[pick] = True
         order.append(pick)
-        step = steps[pick]
-        center = step.start + step.width - 1 if step.width > 1 else center
         for later in followers[pick]:
             waiting[later] -= 1
             if waiting[later] == 0:
-                ready.append(later)
+                make_ready(later)
     placed = [steps[i] for i in order]
-    for k in range(len(placed) - 1):  # leave the center at the end nearer the next multi-site op
+    following = None
+    for k in range(len(placed) - 1, -1, -1):  # leave the center at the end nearer the next multi-site op
         step = placed[k]
-        following = next((s for s in placed[k + 1:] if s.width > 1), None)
-        if step.width > 1 and following is not None and following.start + following.width - 1 <= step.start:
-            placed[k] = SiteOp(step.start, step.width, step.matrix, step.swap, center_left=True)
+        if step.width == 1:
+            continue
+        if following is not None and following.start + following.width - 1 <= step.start:
+            placed[k] = SiteOp(step.start, step.width, step.matrix, step.swap, center_left=True,
+                               diagonal=step.diagonal)
+        following = step
     for step in placed:  # computed once per plan, reused by every shot and every run of a cached segment
-        _ = step.block
+        if step.width > 1:
+            _ = step.block
     return placed
 
 
-def _distance(step: SiteOp, center: int) -> int:
-    if step.width == 1:
-        return -1  # one-site ops cost nothing: run them as soon as they are ready
-    return min(abs(step.start - center), abs(step.start + step.width - 1 - center))
+def _dependencies(steps: list[SiteOp]) -> tuple[list[int], list[list[int]]]:
+    """Per op, how many earlier ops it must follow, and the later ops that must follow it: those that
+    share a site with it, unless both are diagonal (diagonal gates commute)."""
+    waiting = [0] * len(steps)
+    followers: list[list[int]] = [[] for _ in steps]
+    general_on: dict[int, int] = {}             # the last op on a site that is not diagonal
+    diagonals_on: dict[int, list[int]] = {}     # the diagonal ops on a site since then
+    for index, step in enumerate(steps):
+        sites = range(step.start, step.start + step.width)
+        before: set[int] = set()
+        for site in sites:
+            if site in general_on:
+                before.add(general_on[site])
+            if not step.diagonal:
+                before.update(diagonals_on.get(site, ()))
+        waiting[index] = len(before)
+        for earlier in before:
+            followers[earlier].append(index)
+        for site in sites:
+            if step.diagonal:
+                diagonals_on.setdefault(site, []).append(index)
+            else:
+                general_on[site] = index
+                diagonals_on.pop(site, None)
+    return waiting, followers
+
+
+def _nearest(at_site: list[list[int]], done: list[bool], steps: list[SiteOp], first: int, last: int) -> int:
+    """The ready multi-site op nearest the last op's sites ``first .. last``: the fewest sites between
+    them (the last op may leave the center at either end), then the fewest sites it reaches beyond them
+    (an op on the same sites goes before one that leaves them, which would leave it behind), then the
+    earliest. Done ops are dropped from the lists looked at."""
+    sites: tuple[int, ...] | range = range(first, last + 1)
+    for distance in range(len(at_site) + 1):
+        best, best_key = -1, None
+        for site in sites:
+            if not 0 <= site < len(at_site):
+                continue
+            ready = at_site[site]
+            if any(done[i] for i in ready):
+                ready[:] = [i for i in ready if not done[i]]
+            for index in ready:
+                step = steps[index]
+                key = (max(first - step.start, step.start + step.width - 1 - last, 0), index)
+                if best_key is None or key < best_key:
+                    best, best_key = index, key
+        if best >= 0:
+            return best
+        sites = (first - distance - 1, last + distance + 1)
+    raise AssertionError("no ready op although one was counted")
 
 
 def _block_start(sites: list[int]) -> int:

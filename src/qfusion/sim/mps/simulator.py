@@ -139,6 +139,8 @@ def apply_plan(state: MPSState, plan: SegmentPlan) -> None:
     for step in plan.steps:
         if step.width == 1:
             state.apply_one(step.start, step.matrix)
+        elif step.width == 2:
+            state.apply_two(step.start, step.block, step.center_left, step.diagonal)
         else:
             state.apply_sites(step.start, step.width, step.matrix, step.center_left, step.block)
     state.layout = list(plan.layout)

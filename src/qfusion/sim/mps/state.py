@@ -19,11 +19,13 @@ array([0.707107+0.j, 0.      +0.j, 0.      +0.j, 0.707107+0.j])
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
 from qfusion.errors import CircuitError
+from qfusion.sim.kernels.cpu_mps import two_site_update
 from qfusion.sim.memory import check_state_fits
 from qfusion.sim.plan import expectation_result, pauli_terms
 
@@ -38,6 +40,13 @@ def _svd(matrix: np.ndarray):
     except np.linalg.LinAlgError:
         from qfusion._optional import import_optional
         return import_optional("scipy.linalg", "mps").svd(matrix, full_matrices=False, lapack_driver="gesvd", check_finite=False)
+
+
+@functools.cache
+def _compiled_update() -> bool:
+    """Whether the compiled two-site update can run: numba's SVD calls LAPACK through SciPy."""
+    from qfusion._optional import available
+    return available("scipy")
 
 
 def site_matrix(matrix: np.ndarray, k: int) -> np.ndarray:
@@ -231,7 +240,7 @@ class MPSState:
         array([0., 0., 1., 0.])
         """
         tensor = self.tensors[site]
-        self.tensors[site] = np.einsum("st,atb->asb", np.asarray(matrix, dtype=tensor.dtype), tensor)
+        self.tensors[site] = np.matmul(np.asarray(matrix, dtype=tensor.dtype), tensor)  # over the middle axis
 
     def apply_sites(self, start: int, k: int, matrix: np.ndarray, center_left: bool = False, block=None) -> None:
         """A ``k``-qubit gate on sites ``start .. start+k-1``, ``matrix`` little-endian over them
@@ -278,6 +287,42 @@ class MPSState:
             left = keep
         tensors[start + k - 1] = theta.reshape(left, 2, right)
         self.center = start + k - 1
+
+    def apply_two(self, start: int, block: np.ndarray, center_left: bool = False, diagonal: bool = False) -> None:
+        """:meth:`apply_sites` on sites ``start, start+1`` with the gate given in the block's site order
+        (``block``, as :func:`site_matrix` makes it; ``diagonal``: only its diagonal is used): one
+        compiled call (:func:`qfusion.sim.kernels.cpu_mps.two_site_update`) where SciPy is installed
+        (numba's SVD needs it), else NumPy.
+
+        >>> state = MPSState.zeros(2)
+        >>> state.apply_one(0, np.array([[1, 1], [1, -1]]) / np.sqrt(2))
+        >>> state.apply_two(0, site_matrix(np.eye(4)[[0, 3, 2, 1]], 2))  # cx, qubit 0 controls
+        >>> state.bond_dimensions, state.to_vector().real.round(6)
+        ((2,), array([0.707107, 0.      , 0.      , 0.707107]))
+        """
+        if not _compiled_update():
+            self.apply_sites(start, 2, site_matrix(block, 2), center_left, block)  # site_matrix is its own inverse for 2
+            return
+        if self.center < start:
+            self.move_center(start)
+        elif self.center > start + 1:
+            self.move_center(start + 1)
+        tensors = self.tensors
+        # a QR's factor reshaped may be a strided view; the kernel takes C-ordered tensors (no copy if they are)
+        first, second = np.ascontiguousarray(tensors[start]), np.ascontiguousarray(tensors[start + 1])
+        gate = block if block.dtype == first.dtype else block.astype(first.dtype)
+        try:
+            new_first, new_second, lost, total = two_site_update(
+                first, second, gate, diagonal, self.max_bond_dimension or 0, self.truncation_threshold, center_left)
+        except np.linalg.LinAlgError:  # gesdd did not converge: the NumPy path falls back to gesvd
+            self.apply_sites(start, 2, site_matrix(block, 2), center_left, block)
+            return
+        if total == 0:
+            raise CircuitError("the state has norm zero (a projection onto an impossible outcome)")
+        if lost > 0:
+            self.discarded.append(lost)
+        tensors[start], tensors[start + 1] = new_first, new_second
+        self.center = start if center_left else start + 1
 
     def _truncate(self, s: np.ndarray) -> int:
         """How many singular values to keep; records the discarded weight and renormalises ``s``."""
