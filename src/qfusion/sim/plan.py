@@ -80,6 +80,8 @@ class Program:
 
 def reorder_matrix(matrix: np.ndarray, qubits: tuple[int, ...]) -> tuple[tuple[int, ...], np.ndarray]:
     """Re-express ``matrix`` (little-endian over ``qubits``) over the same qubits sorted ascending."""
+    if len(qubits) == 1 or all(a < b for a, b in zip(qubits[:-1], qubits[1:], strict=True)):  # most gates: nothing to do
+        return tuple(qubits), matrix
     order = sorted(range(len(qubits)), key=lambda j: qubits[j])
     if order == list(range(len(qubits))):
         return tuple(qubits), matrix
