@@ -40,16 +40,24 @@ def has_example(node) -> bool:
     return bool(doc) and ">>>" in doc
 
 
+def is_overload(node) -> bool:
+    """An ``@overload`` stub: a typing signature of the function that follows it, not a name of its own."""
+    return any((isinstance(d, ast.Name) and d.id == "overload") or (isinstance(d, ast.Attribute) and d.attr == "overload")
+               for d in node.decorator_list)
+
+
 def public_names(tree: ast.Module):
     """``(qualified name, has example)`` for the public functions, classes and methods of a module."""
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
-            yield node.name, has_example(node)
+            if not is_overload(node):
+                yield node.name, has_example(node)
         elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
             class_example = has_example(node)
             yield node.name, class_example
             for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not item.name.startswith("_"):
+                if (isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not item.name.startswith("_")
+                        and not is_overload(item)):
                     yield f"{node.name}.{item.name}", has_example(item)
 
 

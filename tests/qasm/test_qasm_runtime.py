@@ -114,7 +114,6 @@ def test_an_extern_on_measured_bits_runs_per_shot_or_is_refused_where_it_is_writ
 
 
 @pytest.mark.parametrize("source, message", [
-    ("qubit q; bit b; int k = 0; while (b == 0) { k += 1; b = measure q; }", "under a condition on measured bits"),
     ("qubit q; bit b; while (b == 0) { rx(foo(b)) q; }", "'foo' cannot be applied to measured bits at run time"),
     ("qubit q; bit[2] c; c = 1.5;", "bits take an integer, a boolean or a bit string"),
     ('qubit q; bit[2] c = "0a";', 'is not a bit string of length 2'),

@@ -25,7 +25,7 @@ from qfusion.circuit.gates import standard_gate
 from qfusion.circuit.unitary import apply_matrix
 from qfusion.errors import QfusionError
 
-_GENERATORS = {1: [("h", (0,)), ("s", (0,))],
+_GENERATORS: dict[int, list[tuple[str, tuple[int, ...]]]] = {1: [("h", (0,)), ("s", (0,))],
                2: [("h", (0,)), ("h", (1,)), ("s", (0,)), ("s", (1,)), ("cx", (0, 1))]}
 _GROUP_SIZE = {1: 24, 2: 11520}
 
@@ -48,8 +48,8 @@ def clifford_group(num_qubits: int) -> tuple[tuple, ...]:
         raise QfusionError(f"randomized benchmarking is for 1 or 2 qubits, got {num_qubits}")
     generators = [(name, qubits, standard_gate(name).matrix()) for name, qubits in _GENERATORS[num_qubits]]
     identity = np.eye(2 ** num_qubits, dtype=complex)
-    elements = {_key(identity): (identity, ())}
-    frontier = [(identity, ())]
+    elements: dict[bytes, tuple[np.ndarray, tuple]] = {_key(identity): (identity, ())}
+    frontier: list[tuple[np.ndarray, tuple]] = [(identity, ())]
     while frontier:
         nxt = []
         for unitary, word in frontier:

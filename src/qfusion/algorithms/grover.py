@@ -125,8 +125,8 @@ def grover_search(num_qubits: int, marked, *, iterations: int | None = None, var
     states = marked_states(marked, num_qubits, variables)
     k = optimal_iterations(num_qubits, max(1, len(states))) if iterations is None else int(iterations)
     circuit = grover_circuit(num_qubits, states, k)
-    distribution = Sampler(backend, shots=shots, seed=seed).run(circuit).probabilities[()]
+    distribution: dict[str, float] = Sampler(backend, shots=shots, seed=seed).run(circuit).probabilities.item()
     labels = tuple(format(s, f"0{num_qubits}b") for s in sorted(states))
     success = sum(distribution.get(label, 0.0) for label in labels)
-    top = max(distribution, key=distribution.get)
+    top = max(distribution, key=lambda label: distribution[label])
     return GroverResult(top, float(success), k, labels, distribution, circuit)

@@ -78,11 +78,11 @@ def estimate_phase(unitary: Circuit | Gate, num_evaluation_qubits: int, *, state
     0.125
     """
     circuit = phase_estimation_circuit(unitary, num_evaluation_qubits, state_preparation=state_preparation)
-    distribution = Sampler(backend, shots=shots, seed=seed).run(circuit).probabilities[()]
+    distribution: dict[str, float] = Sampler(backend, shots=shots, seed=seed).run(circuit).probabilities.item()
     scale = 2 ** int(num_evaluation_qubits)
     phases: dict[float, float] = {}
     for key, p in distribution.items():
         phase = int(key, 2) / scale
         phases[phase] = phases.get(phase, 0.0) + p
-    best = max(phases, key=phases.get)
+    best = max(phases, key=lambda phase: phases[phase])
     return PhaseEstimationResult(best, float(np.round(phases[best], 12)), phases, circuit)

@@ -169,7 +169,7 @@ class _Objective:
         self.circuit, self.cost = circuit, cost
         self.exact = shots is None and backend == "statevector"
         self.tape = AdjointTape(circuit) if self.exact else None
-        self.estimator = None if self.exact else Estimator(backend, shots=shots, seed=seed)
+        self.estimator = Estimator(backend, shots=shots, seed=seed)
 
     def value_and_gradient(self, x):
         return self.tape.value_and_gradient(self.cost, x)
@@ -180,8 +180,7 @@ class _Objective:
         return float(self.estimator.run(self.circuit, self.cost, np.asarray(x)).values)
 
     def grid_values(self, rows) -> np.ndarray:
-        estimator = self.estimator or Estimator()
-        return estimator.run(self.circuit, self.cost, rows).values
+        return self.estimator.run(self.circuit, self.cost, rows).values
 
 
 def _grid_start(objective: _Objective, cost: PauliSum) -> np.ndarray:
@@ -240,12 +239,13 @@ def _result(circuit: Circuit, cost: PauliSum, p: int, found, backend, shots, see
     from qfusion.algorithms.problems import brute_force, diagonal
     x = found.x
     bound = circuit.bind(dict(zip(circuit.parameters, x, strict=False)))
-    distribution = Sampler(backend, shots=shots, seed=seed).run(bound.copy().measure_all()).probabilities[()]
+    distribution: dict[str, float] = Sampler(backend, shots=shots, seed=seed).run(
+        bound.copy().measure_all()).probabilities.item()
     values = diagonal(cost) if cost.num_qubits <= 20 else None
-    top = max(distribution, key=distribution.get)
+    top = max(distribution, key=lambda label: distribution[label])
     if values is not None:
         optimum, states = brute_force(cost)
-        optimum_probability = sum(distribution.get(format(s, f"0{cost.num_qubits}b"), 0.0) for s in states)
+        optimum_probability: float = sum(distribution.get(format(s, f"0{cost.num_qubits}b"), 0.0) for s in states)
         best_cost = float(values[int(top, 2)])
     else:
         optimum_probability, best_cost = float("nan"), float("nan")

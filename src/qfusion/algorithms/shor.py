@@ -102,7 +102,7 @@ def factors_from_order(base: int, order: int, modulus: int) -> tuple[int, int] |
         return None
     for candidate in (math.gcd(half - 1, modulus), math.gcd(half + 1, modulus)):
         if 1 < candidate < modulus:
-            return tuple(sorted((candidate, modulus // candidate)))
+            return min(candidate, modulus // candidate), max(candidate, modulus // candidate)
     return None
 
 
@@ -145,9 +145,10 @@ def shor(number: int, *, backend="statevector", shots: int = 4, max_attempts: in
     for _ in range(max_attempts):
         base = rng.choice(bases) if chosen is None else chosen
         circuit = order_finding_circuit(base, number)
-        counts = Sampler(backend, shots=shots, seed=rng.randrange(2 ** 32)).run(circuit).counts[()]
+        frequencies: dict[str, float] = Sampler(backend, shots=shots, seed=rng.randrange(2 ** 32)).run(
+            circuit).probabilities.item()
         bits = circuit.num_clbits
-        for key in sorted(counts, key=counts.get, reverse=True):
+        for key in sorted(frequencies, key=lambda k: frequencies[k], reverse=True):
             order = order_from_phase(int(key, 2), bits, base, number)
             found = factors_from_order(base, order, number) if order else None
             attempts.append({"base": base, "measured": int(key, 2), "bits": bits, "order": order,

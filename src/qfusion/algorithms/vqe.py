@@ -210,7 +210,7 @@ class EnergyFunction:
             raise CircuitError("this energy function has no gradient (gradient=None)")
         self.evaluations += 1
         theta = np.asarray(theta, dtype=float)
-        if self.gradient == "adjoint":
+        if self.gradient == "adjoint" and self._tape is not None:
             value, grad = self._tape.value_and_gradient(self.hamiltonian, theta)
             return float(value), np.asarray(grad, dtype=float)
         result = value_and_gradient(self.ansatz, self.hamiltonian, theta, method=self.gradient,

@@ -13,6 +13,8 @@ True
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -27,6 +29,9 @@ from qfusion.backends.base import (
     measured_or_warned,
 )
 from qfusion.errors import BackendError
+
+if TYPE_CHECKING:
+    from qfusion.circuit import Circuit
 
 _REGISTRY: dict[str, str] = {
     "statevector": "qfusion.backends.statevector:StatevectorBackend",
@@ -119,6 +124,17 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     if chosen.capabilities.dtypes:
         options["dtype"] = dtype
     return chosen.simulate(circuit, params=params, seed=seed, **options)
+
+
+@overload
+def run(circuit: Circuit, shots: int = 1024, backend: str | Backend = "statevector", *, seed=None, params=None,
+        memory: bool = False, max_workers: int | None = None, executor=None, **options) -> Result: ...
+
+
+@overload
+def run(circuit: Sequence[Circuit], shots: int = 1024, backend: str | Backend = "statevector", *, seed=None,
+        params=None, memory: bool = False, max_workers: int | None = None, executor=None,
+        **options) -> list[Result]: ...
 
 
 def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, seed=None, params=None,

@@ -9,7 +9,11 @@ else by quantum trajectories. The transpile report goes into ``Result.metadata``
 On photonic devices each heralded entangling gate is repeated until it succeeds: the attempts are
 drawn per shot (:mod:`qfusion.backends.heralded`), each failed one costing its duration, photon loss
 and relaxation, and ``metadata["duration_distribution"]`` gives the spread of the shots' durations
-around the schedule's expectation (``metadata["duration"]``).
+around the schedule's expectation (``metadata["duration"]``). Where the shots draw about as many
+patterns of attempts as there are shots, they run together as one batch of trajectories
+(:mod:`qfusion.backends.heralded_trajectories`, ``metadata["batched_trajectories"]``); otherwise each
+pattern is simulated once for its shots. A run that takes longer than ``PROGRESS_DELAY`` (2 s) shows
+a progress bar on a terminal's stderr.
 
 >>> import qfusion as qf
 >>> bell = qf.Circuit(2).h(0).cx(0, 1).measure_all()
@@ -20,6 +24,7 @@ around the schedule's expectation (``metadata["duration"]``).
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import replace
 from functools import lru_cache
@@ -28,6 +33,7 @@ import numpy as np
 
 from qfusion.backends.base import Backend, Capabilities, Result
 from qfusion.backends.heralded import (
+    asap_durations,
     attempt_summary,
     duration_summary,
     group_shots,
@@ -36,6 +42,7 @@ from qfusion.backends.heralded import (
     per_attempt_device,
     sample_attempts,
 )
+from qfusion.backends.heralded_trajectories import Unsupported, sample_heralded
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Barrier, Gate
 from qfusion.circuit.modifiers import BroadcastGate, UnitaryGate
@@ -44,9 +51,12 @@ from qfusion.devices.noise import device_noise_model
 from qfusion.errors import BackendError
 from qfusion.noise import Relaxation, erasure
 from qfusion.transpiler import TranspiledCircuit, transpile
-from qfusion.transpiler.scheduling import instruction_duration, schedule_circuit
+from qfusion.transpiler.scheduling import instruction_duration
 
 DENSITY_MATRIX_QUBITS = 10
+#: up to this many active qubits the shots of a heralded circuit run as one NumPy batch of trajectories;
+#: wider, the per-pattern trajectories of the compiled state-vector kernels cost less (bench/RESULTS.md)
+BATCHED_TRAJECTORY_QUBITS = 10
 _MOVE = UnitaryGate([[1, 0], [0, 1]], label="atom_move")
 _FAILED_ATTEMPT = UnitaryGate(np.eye(4), label="heralded_attempt")
 
@@ -145,53 +155,129 @@ def _simulate(compact, physical, durations, device, shots, seed, memory, method,
 
 
 def _run_heralded(transpiled, device, positions, shots, seed, memory, method, noise):
-    """Sample every heralded gate's attempts per shot (:mod:`qfusion.backends.heralded`), simulate each
-    distinct pattern of attempts once for its shots, and report the per-shot durations."""
+    """Sample every heralded gate's attempts per shot (:mod:`qfusion.backends.heralded`), simulate the
+    shots (all at once as trajectories, or each distinct pattern of attempts once for its shots),
+    and report the per-shot durations."""
     links = device.photonics
     rng = np.random.default_rng(seed)
     attempts = sample_attempts(len(positions), shots, links.entangling_success_probability, rng)
     patterns, shots_of = group_shots(attempts)
     if method == "automatic" and shots < 4 * len(patterns):
         # about one shot per pattern: a trajectory per shot samples the same distribution as a density
-        # matrix per pattern, at about half the cost (measured in bench/bench_first_calls.py)
+        # matrix per pattern, at a small part of the cost (measured in bench/RESULTS.md)
         method = "trajectories"
     attempt_device = per_attempt_device(device)
-    calibrated = [instruction_duration(inst, device) for inst in transpiled.instructions]
-    counts: dict[str, int] = {}
-    shot_memory = [""] * shots if memory else None
-    shot_durations = np.zeros(shots)
-    parts = []
-    for pattern, members in _progress(list(zip(patterns, shots_of, strict=False)), f"{device.name}: shot groups"):
-        repeats = dict(zip(positions, (int(k) for k in pattern), strict=False))
-        compact, physical, durations = _compact(transpiled, attempt_device, noise, repeats)
-        chosen = _method(method, compact)
-        result = _simulate(compact, physical, durations, attempt_device, len(members),
-                           int(rng.integers(2 ** 31)), memory, chosen, noise)
-        for key, count in result.counts.items():
-            counts[key] = counts.get(key, 0) + count
-        if memory:
-            for shot, bits in zip(members, result.memory, strict=False):
-                shot_memory[shot] = bits
-        parts.append((result.metadata, len(members)))
-        taken = list(calibrated)
-        for position, k in repeats.items():
-            taken[position] = k * links.attempt_duration
-        shot_durations[members] = schedule_circuit(transpiled, device, "asap", transpiled.moves, taken).duration
+    template, physical, durations = _compact(transpiled, attempt_device, noise, dict.fromkeys(positions, 2))
+    chosen = _method(method, template)
+    found = None
+    if chosen == "trajectories" and template.num_qubits <= BATCHED_TRAJECTORY_QUBITS:
+        model = device_noise_model(attempt_device, physical) if noise else None
+        bar = _progress_bar(shots, f"{device.name}: shots", "shot")
+        try:
+            counts, shot_memory, batch_metadata = sample_heralded(template, durations, model, attempts,
+                                                                  _FAILED_ATTEMPT, rng, memory=memory,
+                                                                  progress=bar.update)
+            found = counts, shot_memory, [(batch_metadata, shots)]
+        except Unsupported:
+            pass
+        finally:
+            bar.close()
+    batched = found is not None
+    if found is None:
+        found = _simulate_patterns(transpiled, attempt_device, positions, patterns, shots_of, shots, rng, memory,
+                                   method, noise)
+    counts, shot_memory, parts = found
+    shot_durations = _shot_durations(transpiled, device, positions, attempts)
     metadata = {"method": chosen, "shot_groups": len(patterns),
                 "heralded_attempts": attempt_summary(attempts, links.entangling_success_probability),
                 "duration_distribution": duration_summary(shot_durations, transpiled.report.duration)}
+    if batched:
+        metadata["batched_trajectories"] = True
     erasures = merge_erasures(parts)
     if erasures is not None:
         metadata["erasures"] = erasures
     return counts, shot_memory, metadata, physical
 
 
+def _simulate_patterns(transpiled, attempt_device, positions, patterns, shots_of, shots, rng, memory, method,
+                       noise):
+    """``(counts, memory, parts)``: each distinct pattern of attempts simulated once, for its shots."""
+    counts: dict[str, int] = {}
+    shot_memory = [""] * shots if memory else None
+    parts = []
+    for pattern, members in _progress(list(zip(patterns, shots_of, strict=False)),
+                                      f"{attempt_device.name}: shot groups"):
+        repeats = dict(zip(positions, (int(k) for k in pattern), strict=False))
+        compact, physical, durations = _compact(transpiled, attempt_device, noise, repeats)
+        result = _simulate(compact, physical, durations, attempt_device, len(members),
+                           int(rng.integers(2 ** 31)), memory, _method(method, compact), noise)
+        for key, count in result.counts.items():
+            counts[key] = counts.get(key, 0) + count
+        if memory:
+            for shot, bits in zip(members, result.memory, strict=False):
+                shot_memory[shot] = bits
+        parts.append((result.metadata, len(members)))
+    return counts, shot_memory, parts
+
+
+def _shot_durations(transpiled, device, positions, attempts) -> np.ndarray:
+    """Each shot's duration: the device's ASAP schedule with the heralded gates taking their attempts."""
+    calibrated = np.array([instruction_duration(inst, device) for inst in transpiled.instructions])
+    durations = np.zeros(len(attempts))
+    rows = max(1, (1 << 20) // max(1, len(calibrated)))   # about 8 MB of durations at a time
+    for begin in range(0, len(attempts), rows):
+        chunk = attempts[begin:begin + rows]
+        taken = np.repeat(calibrated[None, :], len(chunk), axis=0)
+        taken[:, list(positions)] = chunk * device.photonics.attempt_duration
+        durations[begin:begin + rows] = asap_durations(transpiled.instructions, device.num_qubits, taken,
+                                                       transpiled.moves)
+    return durations
+
+
+#: a loop that runs longer than this many seconds shows a progress bar on stderr
+PROGRESS_DELAY = 2.0
+
+
 def _progress(items: list, description: str):
-    """``items``, with a tqdm bar on stderr when the loop runs for more than 2 s (and tqdm is installed)."""
+    """``items``, one by one, with a bar on stderr when the loop runs for more than ``PROGRESS_DELAY`` s."""
+    bar = _progress_bar(len(items), description, "group")
+    try:
+        for item in items:
+            yield item
+            bar.update(1)
+    finally:
+        bar.close()
+
+
+def _progress_bar(total: int, description: str, unit: str):
+    """A bar of ``total`` ``unit`` s on stderr (``update(n)``, ``close()``), shown once the work has
+    run for ``PROGRESS_DELAY`` s: tqdm's where installed, else a line of text; nothing off a terminal."""
     from qfusion._optional import available, import_optional
-    if len(items) < 2 or not available("tqdm"):
-        return items
-    return import_optional("tqdm").tqdm(items, desc=description, delay=2.0, leave=False, unit="group", disable=None)
+    if available("tqdm"):
+        return import_optional("tqdm").tqdm(total=total, desc=description, delay=PROGRESS_DELAY, leave=False,
+                                            unit=unit, disable=None, file=sys.stderr)
+    return _TextProgress(total, description, unit)
+
+
+class _TextProgress:
+    """``description: done/total units`` on one line of stderr, after ``PROGRESS_DELAY`` s, at most once a second."""
+
+    def __init__(self, total: int, description: str, unit: str):
+        self.total, self.description, self.unit = total, description, unit
+        self.done, self.start, self.shown = 0, time.perf_counter(), 0.0
+        self.stream = sys.stderr
+
+    def update(self, count: int) -> None:
+        self.done += count
+        now = time.perf_counter()
+        if now - self.start >= PROGRESS_DELAY and now - self.shown >= 1.0 and self.stream.isatty():
+            self.shown = now
+            self.stream.write(f"\r{self.description}: {self.done}/{self.total} {self.unit}s")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
 
 
 def _compact(transpiled: TranspiledCircuit, device, noise: bool = True, repeats=None):

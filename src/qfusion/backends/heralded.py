@@ -10,8 +10,9 @@ calibrated error. The calibrated gate duration stays the *expected* cost
 (``attempt_duration / success``): that is what the transpiler's schedule reports.
 
 :func:`sample_attempts` draws ``K`` for every shot and heralded gate; shots that drew the same
-attempts share one simulation (:func:`group_shots`), and each pattern has its own duration,
-so a run reports the distribution of durations (:func:`duration_summary`).
+attempts share one simulation (:func:`group_shots`), or all the shots run as one batch of
+trajectories (:mod:`qfusion.backends.heralded_trajectories`), and each shot has its own duration
+(:func:`asap_durations`), so a run reports the distribution of durations (:func:`duration_summary`).
 
 >>> import numpy as np
 >>> attempts = sample_attempts(num_gates=2, shots=5, probability=0.75, rng=np.random.default_rng(1))
@@ -73,6 +74,30 @@ def group_shots(attempts: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
     order = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(len(patterns) + 1))
     return patterns, [order[bounds[k]:bounds[k + 1]] for k in range(len(patterns))]
+
+
+def asap_durations(instructions, num_qubits: int, durations: np.ndarray, moves=()) -> np.ndarray:
+    """The ASAP duration of ``instructions`` for each row of ``durations`` (one duration per
+    instruction: what each heralded gate took in one shot), with atom ``moves``: what
+    :func:`qfusion.transpiler.scheduling.schedule_circuit` gives as ``duration``, for many rows at once.
+
+    >>> from qfusion.circuit import Circuit
+    >>> c = Circuit(2).x(0).cx(0, 1).x(1)
+    >>> asap_durations(c.instructions, 2, np.array([[1.0, 2.0, 1.0], [1.0, 5.0, 1.0]])).tolist()
+    [4.0, 7.0]
+    """
+    durations = np.asarray(durations, dtype=float)
+    free = np.zeros((len(durations), int(num_qubits)))
+    moves_before: dict[int, list] = {}
+    for move in moves:
+        moves_before.setdefault(move.before, []).append(move)
+    for index, inst in enumerate(instructions):
+        for move in moves_before.get(index, ()):
+            free[:, move.qubit] += move.duration
+        qubits = list(inst.qubits)
+        start = free[:, qubits].max(axis=1) if qubits else np.zeros(len(durations))
+        free[:, qubits] = (start + durations[:, index])[:, None]
+    return free.max(axis=1, initial=0.0)
 
 
 def per_attempt_device(device):

@@ -63,7 +63,14 @@ def _run_one(backend, circuit, shots, seed, params, memory, options) -> Result:
 def run_many(chosen: Backend, circuits: list, shots, seeds: list, params=None, memory: bool = False,
              options: dict | None = None, *, max_workers=None, executor=None) -> list[Result]:
     """The results of ``circuits`` (already checked and measured) in order, circuit ``i`` with
-    ``seeds[i]`` and ``params[i]``: one after another, on ``max_workers`` threads, or on ``executor``."""
+    ``seeds[i]`` and ``params[i]``: one after another, on ``max_workers`` threads, or on ``executor``.
+
+    >>> from qfusion.backends import get
+    >>> from qfusion.circuit import Circuit
+    >>> circuits = [Circuit(1).measure_all(), Circuit(1).x(0).measure_all()]
+    >>> [r.counts for r in run_many(get("statevector"), circuits, 8, seeds=[1, 2], max_workers=2)]
+    [{'0': 8}, {'1': 8}]
+    """
     check_parallel(max_workers, executor)
     options = dict(options or {})
     params = [None] * len(circuits) if params is None else list(params)

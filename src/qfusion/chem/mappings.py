@@ -38,12 +38,21 @@ _ALIASES = {"jw": "jordan_wigner", "jordan-wigner": "jordan_wigner", "bk": "brav
 
 @dataclass(frozen=True)
 class FermionEncoding:
-    """The binary code of a mapping on ``num_modes`` modes: ``matrix`` is ``A`` (qubits = ``A n``)."""
+    """The binary code of a mapping on ``num_modes`` modes: ``matrix`` is ``A`` (qubits = ``A n``).
+
+    >>> encoding("parity", 3).matrix.tolist()     # qubit j holds the parity of modes 0..j
+    [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
+    """
     name: str
     matrix: np.ndarray  # uint8, (num_modes, num_modes)
 
     @property
     def num_modes(self) -> int:
+        """The number of fermionic modes (the side of :attr:`matrix`).
+
+        >>> encoding("bravyi_kitaev", 4).num_modes
+        4
+        """
         return len(self.matrix)
 
     def encode(self, occupations) -> np.ndarray:

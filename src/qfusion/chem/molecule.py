@@ -32,6 +32,10 @@ class MolecularData:
     ``one_body[p, q]`` is ``h_pq`` and ``two_body[p, q, r, s]`` is ``(pq|rs)`` in chemists'
     notation, over the ``num_orbitals`` active spatial orbitals; ``core_energy`` holds the
     nuclear repulsion plus the frozen core. ``hf_energy`` is PySCF's SCF energy.
+
+    >>> h2 = molecular_data("H 0 0 0; H 0 0 0.735", "sto-3g")
+    >>> h2.one_body.shape, h2.two_body.shape, round(h2.nuclear_repulsion, 6)   # 1 / (0.735 A in bohr)
+    ((2, 2), (2, 2, 2, 2), 0.719969)
     """
     geometry: str
     basis: str
@@ -50,17 +54,29 @@ class MolecularData:
 
     @property
     def num_orbitals(self) -> int:
-        """Number of active spatial orbitals."""
+        """Number of active spatial orbitals.
+
+        >>> molecular_data("H 0 0 0; H 0 0 0.735").num_orbitals
+        2
+        """
         return len(self.one_body)
 
     @property
     def num_spin_orbitals(self) -> int:
-        """Twice :attr:`num_orbitals`: the number of modes (and of Jordan–Wigner qubits)."""
+        """Twice :attr:`num_orbitals`: the number of modes (and of Jordan–Wigner qubits).
+
+        >>> molecular_data("H 0 0 0; H 0 0 0.735").num_spin_orbitals
+        4
+        """
         return 2 * self.num_orbitals
 
     @property
     def num_electrons(self) -> int:
-        """Active electrons, ``num_alpha + num_beta``."""
+        """Active electrons, ``num_alpha + num_beta``.
+
+        >>> molecular_data("H 0 0 0; H 0 0 0.735").num_electrons
+        2
+        """
         return self.num_alpha + self.num_beta
 
 

@@ -71,7 +71,12 @@ def _rref(masks: list[int], num_qubits: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Z2Tapering:
-    """Z-type symmetries ``tau_i`` (as Z masks), their pivot qubits and the sector's eigenvalues."""
+    """Z-type symmetries ``tau_i`` (as Z masks), their pivot qubits and the sector's eigenvalues.
+
+    >>> tapering = Z2Tapering(2, symmetries=(0b11,), pivots=(1,), eigenvalues=(1,))   # ZZ = +1
+    >>> tapering.taper(PauliSum.from_list([("ZZ", 1.0), ("XX", 0.5)])).equiv(PauliSum.from_list([("I", 1.0), ("X", 0.5)]))
+    True
+    """
     num_qubits: int
     symmetries: tuple[int, ...]
     pivots: tuple[int, ...]
@@ -86,7 +91,11 @@ class Z2Tapering:
         return [PauliSum.from_masks([0], [z], [1.0], self.num_qubits) for z in self.symmetries]
 
     def rotate(self, operator: PauliSum) -> PauliSum:
-        """``U operator U`` with ``U = prod_i (X_{q_i} + tau_i) / sqrt 2`` (a Hermitian Clifford)."""
+        """``U operator U`` with ``U = prod_i (X_{q_i} + tau_i) / sqrt 2`` (a Hermitian Clifford).
+
+        >>> Z2Tapering(2, (0b11,), (1,), (1,)).rotate(PauliSum.from_label("ZZ")).equiv(PauliSum.from_label("XI"))
+        True
+        """
         out = operator
         for z, q in zip(self.symmetries, self.pivots, strict=False):
             u = PauliSum.from_masks([1 << q, 0], [0, z], [1 / math.sqrt(2)] * 2, self.num_qubits)
@@ -95,7 +104,17 @@ class Z2Tapering:
 
     def taper(self, operator: PauliSum, *, check: bool = True) -> PauliSum:
         """``operator`` in the symmetry sector, on ``num_qubits - len(symmetries)`` qubits. With
-        ``check``, an operator that does not commute with every symmetry is refused."""
+        ``check``, an operator that does not commute with every symmetry is refused.
+
+        >>> odd = Z2Tapering(2, (0b11,), (1,), (-1,))     # the sector ZZ = -1: span{|01>, |10>}
+        >>> odd.taper(PauliSum.from_list([("ZZ", 1.0), ("XX", 0.5)])).to_matrix().real.round(6)
+        array([[-1. , -0.5],
+               [-0.5, -1. ]])
+        >>> odd.taper(PauliSum.from_label("XI"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.ChemistryError: the operator does not commute with the Z2 symmetries; it cannot be tapered
+        """
         if operator.num_qubits != self.num_qubits:
             raise ChemistryError(f"this tapering is for {self.num_qubits} qubits, the operator has {operator.num_qubits}")
         rotated = self.rotate(operator)

@@ -41,11 +41,22 @@ class Excitation:
 
     @property
     def rank(self) -> int:
-        """1 for a single, 2 for a double."""
+        """1 for a single, 2 for a double.
+
+        >>> Excitation((0,), (2,)).rank, Excitation((0, 1), (2, 3)).rank
+        (1, 2)
+        """
         return len(self.occupied)
 
     def operator(self) -> FermionOperator:
-        """``T - T†`` (anti-Hermitian), ``T = a†_a ... a_j a_i``."""
+        """``T - T†`` (anti-Hermitian), ``T = a†_a ... a_j a_i``.
+
+        >>> generator = Excitation((0, 1), (2, 3)).operator()
+        >>> print(generator)
+        1.0 [2^ 3^ 1 0] - 1.0 [0^ 1^ 3 2]
+        >>> len((generator + generator.adjoint()).simplify())     # anti-Hermitian: T - T† + (T - T†)† = 0
+        0
+        """
         term = tuple((v, 1) for v in self.virtual) + tuple((o, 0) for o in reversed(self.occupied))
         excite = FermionOperator.from_term(term)
         return excite - excite.adjoint()

@@ -5,7 +5,14 @@
 {'h': 1, 'cx': 1}
 """
 
-from qfusion.circuit.annotations import Annotation, Detector, MeasurementRecord, ObservableInclude, QubitCoords
+from qfusion.circuit.annotations import (
+                                   Annotation,
+                                   Calibration,
+                                   Detector,
+                                   MeasurementRecord,
+                                   ObservableInclude,
+                                   QubitCoords,
+)
 from qfusion.circuit.circuit import Circuit, Condition, Instruction, Register, iter_gates
 from qfusion.circuit.gates import (
                                    STANDARD_GATES,
@@ -30,5 +37,5 @@ __all__ = [
     "BroadcastGate", "CircuitGate", "ControlledGate", "InverseGate", "PowerGate", "UnitaryGate",
     "Parameter", "ParameterExpression", "ParameterVector", "ParameterVectorElement", "apply_matrix", "circuit_unitary",
     "Delay", "Duration",
-    "Annotation", "Detector", "MeasurementRecord", "ObservableInclude", "QubitCoords",
+    "Annotation", "Calibration", "Detector", "MeasurementRecord", "ObservableInclude", "QubitCoords",
 ]

@@ -117,6 +117,30 @@ class QubitCoords(Annotation):
         return f"QubitCoords({self.coords})"
 
 
+class Calibration(Annotation):
+    """A pulse-level calibration of OpenQASM 3 (``defcalgrammar``, ``defcal`` or ``cal``), kept as the
+    program wrote it: ``kind`` is the statement's keyword, ``text`` its source. No simulator runs
+    pulses, so simulators skip it (a gate with a ``defcal`` is simulated by its unitary); the
+    OpenQASM exporter writes it back as it was. ``physical_qubits`` are the ``$k`` it names.
+
+    >>> Calibration("defcal", "defcal x $0 { play drive($0), gaussian(...); }", (0,)).physical_qubits
+    (0,)
+    """
+    name = "calibration"
+
+    def __init__(self, kind: str, text: str, physical_qubits: Sequence[int] = ()):
+        super().__init__(0)
+        self.kind = str(kind)
+        self.text = str(text)
+        self.physical_qubits = tuple(int(q) for q in physical_qubits)
+
+    def _key(self) -> tuple:
+        return self.kind, self.text
+
+    def __repr__(self) -> str:
+        return f"Calibration({self.kind!r}, {self.text[:40] + ('...' if len(self.text) > 40 else '')!r})"
+
+
 class AnnotationBuilder:
     """Mixin of :class:`~qfusion.circuit.Circuit`: records, detectors, observables, coordinates.
 

@@ -18,6 +18,7 @@ state-vector simulator; other simulators refuse them by name.
 from __future__ import annotations
 
 import math
+import struct
 from dataclasses import dataclass, field
 
 from qfusion.circuit.gates import Operation
@@ -26,20 +27,32 @@ from qfusion.errors import CircuitError
 
 @dataclass(frozen=True)
 class Bits:
-    """Classical bits ``clbits`` read as an unsigned integer, bit ``j`` of it ``clbits[j]``."""
+    """Classical bits ``clbits`` read as an unsigned integer, bit ``j`` of it ``clbits[j]``.
+
+    >>> evaluate(Bits((2, 0)), [1, 0, 0]), evaluate(Bits((2, 0)), [0, 0, 1])    # bit j of the value is clbits[j]
+    (2, 1)
+    """
     clbits: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class Value:
-    """A constant: an integer, float or boolean."""
+    """A constant: an integer, float or boolean.
+
+    >>> evaluate(Op("+", (Value(2), Value(0.5))), [])
+    2.5
+    """
     value: object
 
 
 @dataclass(frozen=True)
 class Op:
     """``op`` applied to ``args``: an operator (``+``, ``==``, ``!``, ``<<``, ...), a function
-    (``sin``, ``arccos``, ...) or ``extern:name`` (a Python function given as ``function``)."""
+    (``sin``, ``arccos``, ...) or ``extern:name`` (a Python function given as ``function``).
+
+    >>> evaluate(Op("sin", (Value(0.0),)), []), evaluate(Op("!", (Bits((0,)),)), [1])
+    (0.0, False)
+    """
     op: str
     args: tuple
     function: object = field(default=None, compare=False)
@@ -56,10 +69,32 @@ _BINARY = {
     "^": lambda a, b: a ^ b, "<<": lambda a, b: a << b, ">>": lambda a, b: a >> b,
 }
 _UNARY = {"-": lambda a: -a, "!": lambda a: not a, "~": lambda a: ~a}
+def _signed_int(value, width):
+    """The unsigned ``width``-bit ``value`` read as two's complement (an ``int[width]`` kept in bits)."""
+    value, width = int(value), int(width)
+    value &= (1 << width) - 1
+    return value - (1 << width) if value >> (width - 1) else value
+
+
+def _float_bits(value) -> int:
+    """The 64 bits of ``value`` as an IEEE 754 double (a run-time ``float`` kept in bits)."""
+    return int.from_bytes(struct.pack("<d", float(value)), "little")
+
+
+def _bits_float(value) -> float:
+    return struct.unpack("<d", (int(value) & (2**64 - 1)).to_bytes(8, "little"))[0]
+
+
+def _angle_bits(value, width) -> int:
+    """An angle as the ``width`` bits of an ``angle[width]``: ``round(value / 2 pi * 2**width)`` mod 2**width."""
+    return round(float(value) / (2 * math.pi) * (1 << int(width))) % (1 << int(width))
+
+
 _FUNCTIONS = {
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "exp": math.exp, "ln": math.log, "log": math.log,
     "sqrt": math.sqrt, "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan,
-    "floor": math.floor, "ceiling": math.ceil, "int": int, "uint": int, "float": float, "bool": bool,
+    "floor": math.floor, "ceiling": math.ceil, "int": int, "uint": int, "bit": int, "float": float, "bool": bool,
+    "signed_int": _signed_int, "float_bits": _float_bits, "bits_float": _bits_float, "angle_bits": _angle_bits,
 }
 OPERATORS = frozenset(_BINARY) | frozenset(_UNARY) | frozenset(_FUNCTIONS)
 
@@ -110,7 +145,8 @@ def bits_read(expr) -> tuple[int, ...]:
 
 class Store(Operation):
     """Write ``value`` (an expression) into the classical bits ``target`` (little-endian; higher bits
-    of the value are dropped, as OpenQASM 3's casts to ``bit[n]`` do).
+    of the value are dropped, as OpenQASM 3's casts to ``bit[n]`` do). With no ``target``, the value
+    is computed and dropped (an ``extern`` called for its effect, as a statement).
 
     >>> Store((0, 1), Value(3))
     Store((0, 1), Value(value=3))
@@ -164,6 +200,13 @@ class WhileLoop(_Block):
 
     @property
     def body(self) -> tuple:
+        """The instructions repeated while the condition holds.
+
+        >>> from qfusion.circuit import Circuit
+        >>> body = tuple(Circuit(1, 1).x(0).measure(0, 0).instructions)
+        >>> [inst.operation.name for inst in WhileLoop(Op("==", (Bits((0,)), Value(0))), body, 1).body]
+        ['x', 'measure']
+        """
         return self.bodies[0]
 
     def __repr__(self):
@@ -183,10 +226,24 @@ class IfElse(_Block):
 
     @property
     def then_body(self) -> tuple:
+        """The instructions run when the condition holds.
+
+        >>> from qfusion.circuit import Circuit
+        >>> then = tuple(Circuit(1).x(0).instructions)
+        >>> [inst.operation.name for inst in IfElse(Op("==", (Bits((0,)), Value(1))), then, (), 1).then_body]
+        ['x']
+        """
         return self.bodies[0]
 
     @property
     def else_body(self) -> tuple:
+        """The instructions run when it does not (empty without an ``else``).
+
+        >>> from qfusion.circuit import Circuit
+        >>> other = tuple(Circuit(1).h(0).instructions)
+        >>> [inst.operation.name for inst in IfElse(Op("==", (Bits((0,)), Value(1))), (), other, 1).else_body]
+        ['h']
+        """
         return self.bodies[1]
 
     def __repr__(self):
@@ -211,7 +268,15 @@ class DynamicGate(Operation):
         self.num_qubits = gate.num_qubits
 
     def bound(self, clbits):
-        """The gate with this shot's parameter values."""
+        """The gate with this shot's parameter values.
+
+        >>> from qfusion.circuit import Parameter, standard_gate
+        >>> angle = Parameter("_rt0")
+        >>> quarter_of_bits = Op("*", (Bits((0, 1)), Value(0.25)))
+        >>> gate = DynamicGate(standard_gate("rz", angle), ((angle, quarter_of_bits),))
+        >>> gate.bound([1, 1]).params     # Bits((0, 1)) = 3 on this shot
+        (0.75,)
+        """
         return self.gate.bind({p: float(evaluate(expr, clbits)) for p, expr in self.params})
 
     def __eq__(self, other):
@@ -226,7 +291,12 @@ class DynamicGate(Operation):
 
 
 def block_qubits(*bodies) -> tuple[int, ...]:
-    """The qubits the instructions of ``bodies`` act on, in order of first use."""
+    """The qubits the instructions of ``bodies`` act on, in order of first use.
+
+    >>> from qfusion.circuit import Circuit
+    >>> block_qubits(tuple(Circuit(3).cx(2, 0).instructions), tuple(Circuit(3).h(1).x(0).instructions))
+    (2, 0, 1)
+    """
     return tuple(dict.fromkeys(q for body in bodies for inst in body for q in inst.qubits))
 
 

@@ -234,10 +234,21 @@ class TimeExpression:
 
     @property
     def stretches(self) -> tuple[str, ...]:
-        """The names of the stretches it depends on."""
+        """The names of the stretches it depends on.
+
+        >>> (Stretch("a") + 2 * Stretch("b") - Stretch("a")).stretches
+        ('b',)
+        """
         return tuple(dict.fromkeys(symbol.name for _, symbol in self.terms if isinstance(symbol, Stretch)))
 
     def seconds(self, dt: float | None = None) -> float:
+        """Refused: a duration with stretches or ``durationof`` has no length until a scheduler resolves them.
+
+        >>> (Duration(10, "ns") + Stretch("g")).seconds()
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.CircuitError: the duration 10ns + 1*g depends on g, which only a scheduler that resolves stretches and durationof can give a length
+        """
         symbols = ", ".join(dict.fromkeys(str(symbol) for _, symbol in self.terms))
         raise CircuitError(f"the duration {self} depends on {symbols}, which only a scheduler that resolves "
                            f"stretches and durationof can give a length")

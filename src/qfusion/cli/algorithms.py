@@ -18,7 +18,13 @@ from qfusion.cli.app import UsageError
 
 
 def add_parsers(sub, common, positive_int) -> None:
-    """Register the subcommands on the ``qfusion`` parser."""
+    """Register the subcommands on the ``qfusion`` parser.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> parser = build_parser()
+    >>> parser.parse_args(["shor", "21", "--seed", "3"]).number, parser.parse_args(["qaoa", "graph.txt", "--p", "2"]).p
+    (21, 2)
+    """
     p = sub.add_parser("qaoa", parents=[common], help="MaxCut of a graph file by QAOA")
     p.add_argument("file", help="graph: lines 'u v [weight]' or JSON {\"edges\": [[u, v, w], ...]}")
     p.add_argument("--p", type=positive_int, default=1, help="QAOA depth (default 1)")

@@ -34,7 +34,14 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UsageError(QfusionError):
-    """Arguments the command cannot use (exit code 2)."""
+    """Arguments the command cannot use (exit code 2).
+
+    >>> from qfusion.cli.app import build_parser
+    >>> build_parser().parse_args(["run", "bell.qasm", "--shots", "0"])
+    Traceback (most recent call last):
+        ...
+    qfusion.cli.app.UsageError: argument --shots: must be at least 1, got 0 (see 'qfusion run --help')
+    """
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     10
     """
     from qfusion import __version__
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     common.add_argument("--traceback", action="store_true", help="show the Python traceback of an error")
 

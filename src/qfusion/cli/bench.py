@@ -96,7 +96,17 @@ def format_seconds(seconds: float) -> str:
 
 def find_peer_script() -> Path:
     """``bench/bench_statevector.py``: from ``QFUSION_BENCH_SCRIPT``, the current directory, or the
-    checkout this package was installed from (editable installs)."""
+    checkout this package was installed from (editable installs).
+
+    >>> import os, tempfile
+    >>> saved = os.environ.pop("QFUSION_BENCH_SCRIPT", None)
+    >>> os.environ["QFUSION_BENCH_SCRIPT"] = os.path.join(tempfile.mkdtemp(), "missing.py")
+    >>> find_peer_script()
+    Traceback (most recent call last):
+        ...
+    qfusion.cli.app.UsageError: QFUSION_BENCH_SCRIPT names ..., which is not a file; point it at ...
+    >>> _ = os.environ.pop("QFUSION_BENCH_SCRIPT") if saved is None else os.environ.__setitem__("QFUSION_BENCH_SCRIPT", saved)
+    """
     named = os.environ.get("QFUSION_BENCH_SCRIPT")
     if named:
         if not Path(named).is_file():

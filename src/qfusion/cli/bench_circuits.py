@@ -204,7 +204,8 @@ def random_u_cx(num_qubits: int, layers: int, seed: int) -> Circuit:
     c = Circuit(num_qubits)
     for _ in range(layers):
         for q in range(num_qubits):
-            c.u(*rng.uniform(0, np.pi, 3), q)
+            theta, phi, lam = rng.uniform(0, np.pi, 3)
+            c.u(theta, phi, lam, q)
         order = rng.permutation(num_qubits)
         for a, b in zip(order[::2], order[1::2], strict=False):
             c.cx(int(a), int(b))

@@ -18,6 +18,13 @@ _QUICK = {"statevector": 14, "density_matrix": 7, "mps": 16, "stabilizer": 100}
 
 
 def add_parser(sub, common) -> None:
+    """Add ``qfusion calibrate`` to the subcommands ``sub``.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> args = build_parser().parse_args(["calibrate", "--quick", "--dry-run"])
+    >>> args.quick, args.dry_run
+    (True, True)
+    """
     p = sub.add_parser("calibrate", parents=[common], help="measure the planner's cost model on this machine")
     p.add_argument("--repeats", type=int, default=3, help="best of R runs per probe (default 3)")
     p.add_argument("--quick", action="store_true", help="smaller probes (seconds instead of a minute)")

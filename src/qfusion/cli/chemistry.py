@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,13 @@ MAPPING_NAMES = {"jw": "jordan_wigner", "parity": "parity", "bk": "bravyi_kitaev
 
 
 def add_parser(sub, common) -> None:
-    """Add ``qfusion vqe`` to the subcommands ``sub`` (``common`` holds --json and --traceback)."""
+    """Add ``qfusion vqe`` to the subcommands ``sub`` (``common`` holds --json and --traceback).
+
+    >>> from qfusion.cli.app import build_parser
+    >>> args = build_parser().parse_args(["vqe", "--geometry", "H 0 0 0; H 0 0 0.735", "--ansatz", "uccsd"])
+    >>> args.geometry, args.ansatz, args.basis
+    ('H 0 0 0; H 0 0 0.735', 'uccsd', 'sto-3g')
+    """
     p = sub.add_parser("vqe", parents=[common], help="ground-state energy of a molecule by VQE")
     p.add_argument("--geometry", required=True, help="atoms and coordinates in ångström, 'H 0 0 0; H 0 0 0.735'")
     p.add_argument("--basis", default="sto-3g", help="Gaussian basis set (default sto-3g)")
@@ -71,7 +78,7 @@ def _problem(args):
 
 def vqe(args) -> dict:
     """Run ``qfusion vqe``: print a report (unless ``--json``) and return the JSON-ready result."""
-    from qfusion.algorithms import adapt_vqe, hardware_efficient_ansatz
+    from qfusion.algorithms import ADAPTResult, VQEResult, adapt_vqe, hardware_efficient_ansatz
     from qfusion.algorithms import vqe as run_vqe
     from qfusion.backends import get
     from qfusion.chem import adapt_pool, fci_energy, full_space_fci_energy, uccsd_ansatz
@@ -87,7 +94,8 @@ def vqe(args) -> dict:
     data, mapping, reduce, hamiltonian, reference, tapering = _problem(args)
     progress = _printer(args) if args.progress and not args.json else None
     n, na, nb = data.num_spin_orbitals, data.num_alpha, data.num_beta
-    extra = {}
+    extra: dict[str, Any] = {}
+    result: ADAPTResult | VQEResult
     if args.ansatz == "adapt":
         pool = adapt_pool(n, na, nb, mapping, two_qubit_reduction=reduce, tapering=tapering)
         result = adapt_vqe(hamiltonian, reference, pool, optimizer=optimizer, maxiter=args.maxiter,

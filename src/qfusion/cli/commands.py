@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,7 @@ def run(args) -> dict:
     check_backend(args.backend)
     circuit = load_circuit(args.file)
     params = parameter_values(circuit, args.param)
-    options = {"params": params} if params is not None else {}
+    options: dict[str, Any] = {"params": params} if params is not None else {}
     start = time.perf_counter()
     result = run_circuit(circuit, shots=args.shots, backend=args.backend, seed=args.seed,
                          memory=args.memory, **options)
@@ -162,7 +163,7 @@ def simulate(args) -> dict:
     shown = nonzero
     if not args.json and not args.all and len(nonzero) > TEXT_LIMIT:
         shown = np.sort(nonzero[np.argpartition(-probabilities[nonzero], TEXT_LIMIT - 1)[:TEXT_LIMIT]])
-    keys = [Result.bitstring(i, num_qubits) for i in shown]
+    keys = [Result.bitstring(int(i), num_qubits) for i in shown]
     out = {"file": args.file, "num_qubits": num_qubits, "backend": args.backend, "dtype": args.dtype}
     if args.probabilities:
         out["probabilities"] = {key: float(probabilities[i]) for key, i in zip(keys, shown, strict=False)}

@@ -23,7 +23,13 @@ CODES = ("repetition", "surface", "unrotated_surface", "color", "steane", "shor"
 
 
 def add_parser(sub, common) -> None:
-    """Add ``qfusion qec sample|threshold`` to the subcommands ``sub``."""
+    """Add ``qfusion qec sample|threshold`` to the subcommands ``sub``.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> args = build_parser().parse_args(["qec", "sample", "--code", "surface", "--distance", "3", "--noise", "sd6:0.001"])
+    >>> args.qec_command, args.code, args.distance, args.noise
+    ('sample', 'surface', 3, 'sd6:0.001')
+    """
     p = sub.add_parser("qec", parents=[common], help="error correction: logical error rates and thresholds")
     inner = p.add_subparsers(dest="qec_command", metavar="ACTION", required=True)
     s = inner.add_parser("sample", parents=[common], help="the logical error rate of one code and noise")

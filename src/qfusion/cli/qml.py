@@ -18,7 +18,13 @@ FEATURE_MAPS = ("zz", "z", "angle", "iqp")
 
 
 def add_parser(sub, common) -> None:
-    """Add ``qfusion qml kernel`` to the subcommands ``sub``."""
+    """Add ``qfusion qml kernel`` to the subcommands ``sub``.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> args = build_parser().parse_args(["qml", "kernel", "--qubits", "3", "--shots", "100"])
+    >>> args.qml_command, args.qubits, args.shots, args.feature_map
+    ('kernel', 3, 100, 'zz')
+    """
     p = sub.add_parser("qml", parents=[common], help="quantum machine learning: kernels and classifiers")
     actions = p.add_subparsers(dest="qml_command", required=True, metavar="ACTION")
     k = actions.add_parser("kernel", parents=[common], help="fit a QSVC with a quantum kernel and print its accuracy")
@@ -71,5 +77,12 @@ def kernel(args) -> dict:
 
 
 def run(args) -> dict:
-    """Dispatch ``qfusion qml ACTION``."""
+    """Dispatch ``qfusion qml ACTION``.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> run(build_parser().parse_args(["qml", "kernel", "--feature-map", "nope"]))
+    Traceback (most recent call last):
+        ...
+    qfusion.cli.app.UsageError: argument --feature-map: invalid choice: 'nope' (choose from ...) (see 'qfusion qml kernel --help')
+    """
     return {"kernel": kernel}[args.qml_command](args)

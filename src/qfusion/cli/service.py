@@ -28,7 +28,13 @@ import os
 
 
 def add_commands(sub, common) -> None:
-    """Add the service subcommands to the ``qfusion`` parser's subparsers."""
+    """Add the service subcommands to the ``qfusion`` parser's subparsers.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> args = build_parser().parse_args(["submit", "bell.qasm", "--shots", "100", "--wait"])
+    >>> args.command, args.files, args.shots, args.wait
+    ('submit', ['bell.qasm'], 100, True)
+    """
     from qfusion.cli.app import _param, _positive_float, _positive_int
 
     def database(p):

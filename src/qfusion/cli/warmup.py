@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import Any
 
 import numpy as np
 
@@ -76,14 +77,25 @@ STEPS = {"statevector": _statevector, "gradients": _gradients, "noise": _noise, 
 
 
 def add_parser(sub, common) -> None:
-    """Add ``qfusion warmup`` to the subcommands ``sub``."""
+    """Add ``qfusion warmup`` to the subcommands ``sub``.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> build_parser().parse_args(["warmup", "--only", "noise"]).only
+    'noise'
+    """
     p = sub.add_parser("warmup", parents=[common], help="compile qfusion's kernels ahead of time (once)")
     p.add_argument("--only", default=None, metavar="LIST",
                    help=f"comma list of steps to run (default all: {','.join(STEPS)})")
 
 
 def warmup(args) -> dict:
-    """Run the warm-up steps; print one line per step unless ``--json``; return the timings."""
+    """Run the warm-up steps; print one line per step unless ``--json``; return the timings.
+
+    >>> from qfusion.cli.app import build_parser
+    >>> report = warmup(build_parser().parse_args(["warmup", "--json", "--only", "noise"]))
+    >>> [step["name"] for step in report["steps"]], report["steps"][0]["skipped"]
+    (['noise'], None)
+    """
     from qfusion import _numba_cache
     from qfusion.cli.app import UsageError
     chosen = list(STEPS) if not args.only else [s.strip() for s in args.only.split(",") if s.strip()]
@@ -94,7 +106,7 @@ def warmup(args) -> dict:
     os.environ.setdefault("QFUSION_COMPILE_NOTICE", "0")  # this command says it itself
     if not args.json:
         print(f"compiling qfusion's kernels into {directory} (once; later runs load them)", flush=True)
-    steps = []
+    steps: list[dict[str, Any]] = []
     for name in chosen:
         start = time.perf_counter()
         try:

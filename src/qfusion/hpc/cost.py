@@ -151,7 +151,15 @@ class CostModel:
 
     def distributed_seconds(self, local_qubits: int, fused_gates: int, exchanges: int, messages: int,
                             bytes_per_exchange: float, trajectories: int = 1) -> float:
-        """The ``mpi`` backend: each rank's local sweeps plus its exchanges (all ranks in step)."""
+        """The ``mpi`` backend: each rank's local sweeps plus its exchanges (all ranks in step).
+
+        >>> model = CostModel(statevector_rate=1e-9, statevector_overhead=0.0, mpi_local_factor=1.0,
+        ...                   mpi_latency=1e-5, mpi_bandwidth=1e9)
+        >>> round(model.distributed_seconds(20, 10, exchanges=2, messages=4, bytes_per_exchange=8e6), 9)
+        0.02656576
+        >>> 1e-9 * 2**20 * 10 + 2 * (4 * 1e-5 + 8e6 / 1e9)     # local sweeps + two exchanges
+        0.02656576
+        """
         local = self.mpi_local_factor * self.statevector_rate * 2.0 ** local_qubits * max(1, fused_gates)
         exchange = exchanges * (messages * self.mpi_latency + bytes_per_exchange / self.mpi_bandwidth)
         per_trajectory = local + exchange + (self.trajectory_overhead if trajectories > 1 else 0.0)

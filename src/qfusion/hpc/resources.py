@@ -22,7 +22,15 @@ _RANK_VARIABLES = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASK
 class Resources:
     """``memory_bytes`` is what one simulation may allocate; ``service_workers`` the job service's.
     ``memory_per_rank``: what each of the ``mpi_ranks`` may allocate (None: ``memory_bytes`` shared by
-    all the ranks, as when they run on this one machine)."""
+    all the ranks, as when they run on this one machine).
+
+    >>> Resources(cores=8, memory_bytes=64 * 2**30, mpi_ranks=4).rank_memory_bytes == 16 * 2**30
+    True
+    >>> Resources(mpi_ranks=0)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.QfusionError: Resources.mpi_ranks must be at least 1, got 0
+    """
     cores: int = 1
     memory_bytes: int = 8 * 2**30
     gpus: int = 0
@@ -52,7 +60,11 @@ class Resources:
 
     @property
     def rank_memory_bytes(self) -> int:
-        """What one MPI rank may allocate."""
+        """What one MPI rank may allocate.
+
+        >>> Resources(memory_bytes=2**30, mpi_ranks=4).rank_memory_bytes, Resources(mpi_ranks=4, memory_per_rank=2**30).rank_memory_bytes
+        (268435456, 1073741824)
+        """
         return int(self.memory_per_rank if self.memory_per_rank is not None else self.memory_bytes // self.mpi_ranks)
 
     def __repr__(self) -> str:
@@ -62,7 +74,18 @@ class Resources:
 
 
 def launched_ranks() -> int:
-    """How many ranks the MPI launcher (mpiexec, srun) started this process among; 1 outside one."""
+    """How many ranks the MPI launcher (mpiexec, srun) started this process among; 1 outside one.
+
+    >>> import os
+    >>> saved = {name: os.environ.pop(name, None) for name in _RANK_VARIABLES}
+    >>> launched_ranks()
+    1
+    >>> os.environ["SLURM_NTASKS"] = "8"
+    >>> launched_ranks()
+    8
+    >>> for name, value in saved.items():
+    ...     _ = os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+    """
     ranks = next((int(os.environ[v]) for v in _RANK_VARIABLES if os.environ.get(v, "").isdigit()), 1)
     return max(1, ranks)
 

@@ -171,7 +171,7 @@ class DynamicalDecoupling(Technique):
     >>> DynamicalDecoupling("CPMG").sequence, DynamicalDecoupling().level
     ('CPMG', 'counts')
     """
-    order = 10
+    stage_order = 10
 
     def __init__(self, sequence: str = "XY4", *, spacing: float = 1.0, schedule: str = "asap"):
         if sequence not in SEQUENCES:

@@ -46,18 +46,39 @@ ANTICOMMUTE = np.array([[1.0 if _anticommute(b, g) else 0.0 for g in GENERATORS]
 @dataclass(frozen=True)
 class PauliLindbladModel:
     """The learned noise after the entangler on physical ``qubits``: one rate per generator in
-    :data:`GENERATORS`; ``measured`` holds the fidelities read off the decays (16, in :data:`LABELS` order)."""
+    :data:`GENERATORS`; ``measured`` holds the fidelities read off the decays (16, in :data:`LABELS` order).
+
+    >>> rates = np.zeros(len(GENERATORS))
+    >>> rates[GENERATORS.index("ZI")] = 0.01       # Z errors on the gate's second qubit only
+    >>> model = PauliLindbladModel((0, 1), rates)
+    >>> model.channel()                            # p(ZI) = (1 - exp(-2 * 0.01)) / 2
+    Channel('pauli', num_qubits=2, pauli={'II': 0.9900993366533777, 'ZI': 0.009900663346622374})
+    """
     qubits: tuple[int, int]
     rates: np.ndarray
     measured: np.ndarray | None = None
     details: dict = field(default_factory=dict, compare=False)
 
     def fidelities(self) -> np.ndarray:
-        """The model's Pauli fidelities, in :data:`LABELS` order (identity first)."""
+        """The model's Pauli fidelities, in :data:`LABELS` order (identity first).
+
+        >>> rates = np.zeros(len(GENERATORS))
+        >>> rates[GENERATORS.index("ZI")] = 0.01
+        >>> f = PauliLindbladModel((0, 1), rates).fidelities()
+        >>> round(float(f[LABELS.index("XI")]), 6), float(f[LABELS.index("ZZ")])   # exp(-0.02) where it anticommutes
+        (0.980199, 1.0)
+        """
         return np.exp(-2 * ANTICOMMUTE @ np.asarray(self.rates))
 
     def channel(self):
-        """The model as a Pauli :class:`~qfusion.noise.Channel` (probabilities from the fidelities)."""
+        """The model as a Pauli :class:`~qfusion.noise.Channel` (probabilities from the fidelities).
+
+        >>> rates = np.zeros(len(GENERATORS))
+        >>> rates[GENERATORS.index("IX")] = 0.05
+        >>> channel = PauliLindbladModel((0, 1), rates).channel()
+        >>> [(label, round(p, 6)) for label, p in channel.pauli]       # (1 - exp(-0.1)) / 2
+        [('II', 0.952419), ('IX', 0.047581)]
+        """
         from qfusion.noise.channels import pauli_channel
         f = self.fidelities()
         signs = np.array([[1.0 if not _anticommute(p, q) else -1.0 for p in LABELS] for q in LABELS])
@@ -65,7 +86,19 @@ class PauliLindbladModel:
         return pauli_channel({label: max(float(p), 0.0) for label, p in zip(LABELS, probabilities, strict=True)})
 
     def fidelities_on(self, qubits) -> np.ndarray:
-        """:meth:`fidelities` for a gate written on ``qubits`` (this pair in either order)."""
+        """:meth:`fidelities` for a gate written on ``qubits`` (this pair in either order).
+
+        >>> rates = np.zeros(len(GENERATORS))
+        >>> rates[GENERATORS.index("ZI")] = 0.01
+        >>> model = PauliLindbladModel((0, 1), rates)
+        >>> flipped = model.fidelities_on((1, 0))      # the same pair written the other way round
+        >>> bool(flipped[LABELS.index("IX")] == model.fidelities()[LABELS.index("XI")])
+        True
+        >>> model.fidelities_on((0, 2))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.MitigationError: this model is for qubits (0, 1), not (0, 2)
+        """
         f = self.fidelities()
         if tuple(qubits) == tuple(self.qubits):
             return f
@@ -74,6 +107,14 @@ class PauliLindbladModel:
         return np.array([f[LABELS.index(label[::-1])] for label in LABELS])
 
     def to_dict(self) -> dict:
+        """The model as plain data (JSON-ready): its qubits, generators, rates and measured fidelities.
+
+        >>> rates = np.zeros(len(GENERATORS))
+        >>> rates[0] = 0.02
+        >>> data = PauliLindbladModel((3, 4), rates).to_dict()
+        >>> data["qubits"], data["generators"][0], data["rates"][:2], data["measured_fidelities"]
+        ([3, 4], 'IX', [0.02, 0.0], None)
+        """
         return {"qubits": list(self.qubits), "generators": list(GENERATORS),
                 "rates": [float(r) for r in self.rates],
                 "measured_fidelities": None if self.measured is None else [float(f) for f in self.measured]}
@@ -81,7 +122,14 @@ class PauliLindbladModel:
 
 def fit_rates(fidelities) -> np.ndarray:
     """Non-negative rates whose model fidelities best match ``fidelities`` (16, :data:`LABELS` order) in
-    ``-log(f) / 2``."""
+    ``-log(f) / 2``.
+
+    >>> rates = np.zeros(len(GENERATORS))
+    >>> rates[GENERATORS.index("ZZ")] = 0.03
+    >>> fitted = fit_rates(PauliLindbladModel((0, 1), rates).fidelities())   # the rates back from exact fidelities
+    >>> GENERATORS[int(np.argmax(fitted))], round(float(fitted.max()), 6)
+    ('ZZ', 0.03)
+    """
     from qfusion._optional import import_optional
     optimize = import_optional("scipy.optimize", "learning Pauli-Lindblad noise")
     f = np.clip(np.asarray(fidelities, dtype=float), 1e-6, 1.0)
@@ -124,7 +172,7 @@ def learn_entangler(executor, template, pair, *, depths=(0, 4, 8, 16, 32), shots
     gate = Instruction(standard_gate(name), (a, b))
     # <P>(d) for every Pauli P on the pair, from each product basis that P's letters fit in (a
     # single-qubit Pauli from three of them: their mean)
-    values = {label: [[] for _ in depths] for label in LABELS[1:]}
+    values: dict[str, list[list[float]]] = {label: [[] for _ in depths] for label in LABELS[1:]}
     bases = [(x, y) for x in "XYZ" for y in "XYZ"]          # (letter on b, letter on a)
     for letter_b, letter_a in bases:
         for index, depth in enumerate(depths):

@@ -20,6 +20,7 @@ from dataclasses import replace
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.gates import Gate
 from qfusion.circuit.modifiers import BroadcastGate
+from qfusion.errors import MitigationError
 from qfusion.transpiler.atoms import route_by_moves
 from qfusion.transpiler.passes import translate, two_qubit_count
 from qfusion.transpiler.scheduling import schedule_circuit
@@ -44,6 +45,8 @@ def inverse_instruction(inst: Instruction) -> Instruction:
     >>> inverse_instruction(Circuit(1).s(0).instructions[0])
     Instruction(Gate('sdg'), qubits=(0,))
     """
+    if not isinstance(inst.operation, Gate):
+        raise MitigationError(f"only a unitary gate can be inverted, got {inst.operation.name!r}")
     return Instruction(inst.operation.inverse(), inst.qubits, inst.clbits, inst.condition)
 
 

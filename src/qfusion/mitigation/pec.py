@@ -69,7 +69,12 @@ def inverse_pauli_representation(channel) -> tuple[np.ndarray, float]:
 
 
 def inverse_from_fidelities(f) -> tuple[np.ndarray, float]:
-    """:func:`inverse_pauli_representation` of the Pauli channel with fidelities ``f`` (base-4 order)."""
+    """:func:`inverse_pauli_representation` of the Pauli channel with fidelities ``f`` (base-4 order).
+
+    >>> quasi, gamma = inverse_from_fidelities([1.0, 0.9, 0.9, 0.9])   # depolarizing: (1 + 3/f) / 4, (1 - 1/f) / 4
+    >>> quasi.round(6), round(gamma, 6)
+    (array([ 1.083333, -0.027778, -0.027778, -0.027778]), 1.166667)
+    """
     f = np.asarray(f, dtype=float)
     n = {4: 1, 16: 2, 64: 3}.get(len(f))
     if n is None:

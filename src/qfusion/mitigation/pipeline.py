@@ -71,13 +71,13 @@ def measured_qubits(circuit) -> tuple[int, ...]:
     >>> measured_qubits(Circuit(3, 2).measure(2, 0).measure(0, 1))
     (2, 0)
     """
-    qubits = [None] * circuit.num_clbits
+    qubits: list[int | None] = [None] * circuit.num_clbits
     for inst in circuit.instructions:
         if isinstance(inst.operation, Measure):
             qubits[inst.clbits[0]] = inst.qubits[0]
     if any(q is None for q in qubits):
         raise MitigationError("every clbit must be measured for readout mitigation")
-    return tuple(qubits)
+    return tuple(q for q in qubits if q is not None)
 
 
 def quasi_group_estimate(group: PauliSum, qubits, quasi: dict, shots: int) -> tuple[float, float]:
@@ -109,6 +109,17 @@ class Executor:
 
     ``counts_stage``: counts-level techniques (objects with ``run_counts(executor, circuit, shots,
     run)``), outermost first. ``optimization_level`` is the transpiler's, for emulated QPUs.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.observables import PauliSum
+    >>> executor = Executor("statevector", shots=100, seed=1)
+    >>> estimate = executor.expectation(executor.prepare(Circuit(1).x(0)), PauliSum.from_label("Z"))
+    >>> estimate.value, executor.circuits, executor.shots_used          # the bill: one circuit of 100 shots
+    (-1.0, 1, 100)
+    >>> Executor("statevector", shots=1)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.MitigationError: shots must be an integer >= 2, got 1
     """
 
     def __init__(self, backend, *, shots: int = 4096, seed=None, counts_stage=(), optimization_level: int = 2,
@@ -225,7 +236,8 @@ class Executor:
         """
         identity = (observable.x_masks | observable.z_masks) == 0
         offset = float(observable.coeffs[identity].real.sum())
-        rest = PauliSum.from_masks(*(a[~identity] for a in observable.masks()), num_qubits=observable.num_qubits)
+        x_masks, z_masks, coeffs = (a[~identity] for a in observable.masks())
+        rest = PauliSum.from_masks(x_masks, z_masks, coeffs, num_qubits=observable.num_qubits)
         chosen = list(variants(prepared)) if variants is not None else [Variant(prepared)]
         per_variant = np.zeros((len(chosen), 2))
         total = offset

@@ -71,7 +71,12 @@ def counts_vector(counts: dict, k: int) -> np.ndarray:
 
 
 def solve_full(matrix: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
-    """Quasi-probabilities ``x`` with ``A x = p`` (least squares when ``A`` is singular)."""
+    """Quasi-probabilities ``x`` with ``A x = p`` (least squares when ``A`` is singular).
+
+    >>> confusion = np.array([[0.9, 0.2], [0.1, 0.8]])      # column j: what a prepared j reads as
+    >>> solve_full(confusion, confusion @ np.array([0.25, 0.75])).round(6)
+    array([0.25, 0.75])
+    """
     try:
         return np.linalg.solve(matrix, probabilities)
     except np.linalg.LinAlgError:

@@ -32,7 +32,7 @@ class ReadoutMitigation(Technique):
     >>> ReadoutMitigation("tensored").mode, ReadoutMitigation().level
     ('tensored', 'counts')
     """
-    order = 30
+    stage_order = 30
 
     def __init__(self, mode: str = "auto", *, shots: int | None = None, distance: int | None = 3,
                  project: bool = False):

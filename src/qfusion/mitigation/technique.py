@@ -79,7 +79,7 @@ class Technique:
     ('estimate', 'counts')
     """
     level = "counts"
-    order = 0                           # counts level: smaller runs further out
+    stage_order = 0                     # counts level: smaller runs further out
 
     def __new__(cls, *args, **kwargs):
         import inspect
@@ -89,7 +89,12 @@ class Technique:
         return self
 
     def to_dict(self) -> dict:
-        """The technique as plain data: its short name and the arguments it was given."""
+        """The technique as plain data: its short name and the arguments it was given.
+
+        >>> from qfusion.mitigation import ZNE
+        >>> ZNE(scale_factors=(1, 2, 3), extrapolation="linear").to_dict()
+        {'technique': 'zne', 'scale_factors': [1, 2, 3], 'extrapolation': 'linear'}
+        """
         out: dict = {"technique": NAMES.get(type(self).__name__, type(self).__name__)}
         for key, value in getattr(self, "_arguments", {}).items():
             value = list(value) if isinstance(value, (tuple, list, set, frozenset)) else value
@@ -118,7 +123,7 @@ class Technique:
         outer = [t for t in techniques if t.level == "estimate"]
         if len(outer) > 1:
             raise MitigationError(f"combine at most one of ZNE, PEC and CDR, got {[type(t).__name__ for t in outer]}")
-        counts_stage = sorted((t for t in techniques if t.level == "counts"), key=lambda t: t.order)
+        counts_stage = sorted((t for t in techniques if t.level == "counts"), key=lambda t: t.stage_order)
         options = dict(options or {})
         level = options.pop("optimization_level", 2)
 
@@ -158,7 +163,7 @@ class Technique:
                                       "Estimator (the Sampler takes readout mitigation, twirling, decoupling)")
         options = dict(options or {})
         level = options.pop("optimization_level", 2)
-        executor = Executor(backend, shots=2, seed=seed, counts_stage=sorted(techniques, key=lambda t: t.order),
+        executor = Executor(backend, shots=2, seed=seed, counts_stage=sorted(techniques, key=lambda t: t.stage_order),
                             optimization_level=level, **options)
         for technique in techniques:
             technique.check(executor)
@@ -204,7 +209,15 @@ def raw_value(executor, prepared, observable):
 
 
 def from_dict(data: dict) -> Technique:
-    """The technique described by ``data`` (as :meth:`Technique.to_dict` writes it)."""
+    """The technique described by ``data`` (as :meth:`Technique.to_dict` writes it).
+
+    >>> from_dict({"technique": "zne", "scale_factors": [1, 3], "extrapolation": "linear"})
+    ZNE(scale_factors=[1.0, 3.0], extrapolation='linear', folding='global')
+    >>> from_dict({"technique": "magic"})
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.MitigationError: a technique's data needs 'technique': one of ...; got {'technique': 'magic'}
+    """
     from qfusion import mitigation
     by_name = {short: name for name, short in NAMES.items()}
     if not isinstance(data, dict) or data.get("technique") not in by_name:

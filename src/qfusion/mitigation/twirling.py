@@ -99,7 +99,7 @@ class PauliTwirling(Technique):
     >>> PauliTwirling(num_twirls=4, seed=1).num_twirls, PauliTwirling().level
     (4, 'counts')
     """
-    order = 20
+    stage_order = 20
 
     def __init__(self, num_twirls: int = 8, *, gates=None, seed=None):
         if int(num_twirls) != num_twirls or num_twirls < 1:

@@ -48,7 +48,11 @@ def qiskit_terms(operator) -> tuple[list[tuple[str, complex]], int]:
 
 
 def to_qubit_operator(labels: list[str], coeffs, num_qubits: int):
-    """An OpenFermion ``QubitOperator`` (qubit ``q`` is label character ``num_qubits - 1 - q``)."""
+    """An OpenFermion ``QubitOperator`` (qubit ``q`` is label character ``num_qubits - 1 - q``).
+
+    >>> to_qubit_operator(["ZX"], [0.5], 2)           # X on qubit 0, Z on qubit 1
+    0.5 [X0 Z1]
+    """
     openfermion = import_optional("openfermion", "PauliSum.to_openfermion")
     operator = openfermion.QubitOperator()
     for label, coeff in zip(labels, coeffs, strict=False):
@@ -59,7 +63,16 @@ def to_qubit_operator(labels: list[str], coeffs, num_qubits: int):
 
 
 def openfermion_terms(operator, num_qubits: int | None) -> tuple[list[tuple[str, complex]], int]:
-    """``(label, coeff)`` pairs and the qubit count of an OpenFermion ``QubitOperator``."""
+    """``(label, coeff)`` pairs and the qubit count of an OpenFermion ``QubitOperator``.
+
+    >>> from types import SimpleNamespace            # anything with OpenFermion's ``terms`` dict
+    >>> openfermion_terms(SimpleNamespace(terms={((0, "X"), (2, "Z")): 0.5, (): 1.0}), None)
+    ([('ZIX', (0.5+0j)), ('III', (1+0j))], 3)
+    >>> openfermion_terms(SimpleNamespace(terms={((3, "Y"),): 1.0}), 2)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: the QubitOperator acts on qubit 3, beyond num_qubits=2
+    """
     terms = getattr(operator, "terms", None)
     if not isinstance(terms, dict):
         raise CircuitError(f"expected an openfermion.QubitOperator, got {type(operator).__name__}")

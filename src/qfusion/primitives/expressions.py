@@ -97,7 +97,14 @@ def columns_and_partials(
     expr, columns: Mapping[str, np.ndarray], count: int, partials: bool = True
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """``(values (count,), {name: d values / d name (count,)})`` of a number or expression whose
-    parameters take ``columns[name]`` (``partials=False``: an empty dict, values only)."""
+    parameters take ``columns[name]`` (``partials=False``: an empty dict, values only).
+
+    >>> from qfusion.circuit import Parameter
+    >>> t = Parameter("t")
+    >>> values, partials = columns_and_partials(3 * t * t, {"t": np.array([0.0, 1.0, 2.0])}, 3)
+    >>> values, partials["t"]                         # 3 t^2 and its derivative 6 t, per column
+    (array([ 0.,  3., 12.]), array([ 0.,  6., 12.]))
+    """
     with np.errstate(divide="raise", invalid="raise", over="raise"):
         try:
             value, grads = _walk(expr, columns, _NUMPY, partials)

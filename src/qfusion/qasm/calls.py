@@ -31,7 +31,12 @@ from qfusion.qasm.syntax import Block, For, GateCall, GateDef, If
 
 
 class Target:
-    """Where instructions go (the program, or the body of a gate being defined) and its global phase."""
+    """Where instructions go (the program, or the body of a gate being defined) and its global phase.
+
+    >>> target = Target()
+    >>> target.instructions, target.phase
+    ([], 0.0)
+    """
     __slots__ = ("instructions", "phase")
 
     def __init__(self):
@@ -39,6 +44,18 @@ class Target:
         self.phase = 0.0
 
     def add_phase(self, value) -> None:
+        """Add ``value`` (a number or parameter expression) to the global phase.
+
+        >>> from qfusion.circuit import Parameter
+        >>> target = Target()
+        >>> target.add_phase(0.5)
+        >>> target.add_phase(0.25)
+        >>> target.phase
+        0.75
+        >>> target.add_phase(Parameter("t"))
+        >>> target.phase
+        ParameterExpression('0.75 + t')
+        """
         if not is_symbolic(self.phase) and self.phase == 0:
             self.phase = value
         else:
@@ -47,7 +64,17 @@ class Target:
 
 class GateEntry:
     """A gate name the program can call. ``kind``: ``builtin``, ``library``, ``recognized`` (a
-    definition of a standard gate), ``defined`` (by the program) or ``inline`` (always expanded)."""
+    definition of a standard gate), ``defined`` (by the program) or ``inline`` (always expanded).
+
+    >>> from qfusion.qasm.interpreter import Context, Interpreter
+    >>> from qfusion.qasm.parser import Parser
+    >>> interpreter = Interpreter()
+    >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> entry = interpreter.gates["cx"]
+    >>> entry.kind, entry.num_params, entry.num_qubits, entry.origin
+    ('library', 0, 2, 'stdgates.inc')
+    """
     __slots__ = ("name", "kind", "num_params", "num_qubits", "builder", "definition", "origin")
 
     def __init__(self, name, kind, num_params, num_qubits, builder=None, definition=None, origin=""):
@@ -131,7 +158,17 @@ def inverse_gate(gate, memo: dict):
 
 
 class GateCalls:
-    """Mixin of the interpreter: the gate table, gate definitions and gate calls."""
+    """Mixin of the interpreter: the gate table, gate definitions and gate calls.
+
+    >>> from qfusion.qasm.interpreter import Context, Interpreter
+    >>> from qfusion.qasm.parser import Parser
+    >>> interpreter = Interpreter()
+    >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> interpreter.execute(Parser("gate bell a, b { h a; cx a, b; } bell q[0], q[1];").statements(), context)
+    >>> [inst.name for inst in interpreter.main.instructions]
+    ['bell']
+    """
 
     def __init__(self):
         self.gates: dict[str, GateEntry] = {
@@ -147,6 +184,17 @@ class GateCalls:
 
     # -- libraries and definitions -------------------------------------------------------------
     def include_library(self, statement) -> None:
+        """Make the gates of a standard library (``qelib1.inc``, ``stdgates.inc``) callable.
+
+        >>> from qfusion.qasm.interpreter import Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> "h" in interpreter.gates
+        False
+        >>> interpreter.include_library(next(Parser('include "stdgates.inc";').statements()))
+        >>> interpreter.gates["h"].kind, interpreter.gates["ccx"].num_qubits
+        ('library', 3)
+        """
         path = statement.path
         if path in self._libraries:
             return
@@ -167,6 +215,22 @@ class GateCalls:
             self.gates[entry.name] = entry
 
     def gate_definition(self, definition: GateDef, context) -> None:
+        """Register a program's ``gate`` definition (a standard gate's definition is recognised as that gate).
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *_, definition = Parser("gate bell a, b { h a; cx a, b; }").statements()
+        >>> interpreter.gate_definition(definition, context)
+        >>> interpreter.gates["bell"].kind, interpreter.gates["bell"].num_qubits
+        ('defined', 2)
+        >>> interpreter.gate_definition(definition, context)
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:1: gate 'bell' is already defined (at 1:1)
+        """
         name, token = definition.name, definition.token
         existing = self.gates.get(name)
         if existing is not None and not _shadowable(existing):
@@ -210,11 +274,25 @@ class GateCalls:
 
     # -- calls ---------------------------------------------------------------------------------
     def gate_call(self, call: GateCall, context) -> None:
+        """Apply a gate call (with its modifiers, parameters and broadcast operands) in ``context``.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *_, call = Parser("ctrl @ x q[0], q[1];").statements()
+        >>> interpreter.gate_call(call, context)
+        >>> [(inst.name, inst.qubits) for inst in interpreter.main.instructions]
+        [('cx', (0, 1))]
+        """
         name = call.name
         if name == "gphase" and self.version >= 3:
             return self._gphase(call, context)
         if name in self.subroutines:
             return self.call_statement(call, context)
+        if name in self.evaluator.externs and self.version >= 3:
+            return self.extern_statement(call, context)
         entry = self.gates.get(name)
         if entry is None:
             raise call.token.error(self._unknown_gate(name))

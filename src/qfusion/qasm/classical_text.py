@@ -20,7 +20,14 @@ _UNARY = {"-", "!", "~"}
 
 
 def expression_text(expr, exporter) -> str:
-    """A run-time expression as OpenQASM 3 (bits by their register or label)."""
+    """A run-time expression as OpenQASM 3 (bits by their register or label).
+
+    >>> from types import SimpleNamespace
+    >>> from qfusion.circuit.classical import Bits, Op, Value
+    >>> exporter = SimpleNamespace(creg_ranges={(0, 1): "c"}, clbit_labels=["c[0]", "c[1]", "d"], externs={})
+    >>> expression_text(Op("==", (Bits((0, 1)), Value(2))), exporter), expression_text(Op("!", (Bits((2,)),)), exporter)
+    ('(c == 2)', '!(d)')
+    """
     if isinstance(expr, Bits):
         name = exporter.creg_ranges.get(expr.clbits)
         if name is not None:
@@ -73,7 +80,14 @@ def _body(instructions, exporter) -> list[str]:
 
 def runtime_statements(op, exporter, qubits=()) -> list[str]:
     """The statements of a :class:`Store`, :class:`WhileLoop`, :class:`IfElse` or :class:`DynamicGate`
-    (on the qubits labelled ``qubits``)."""
+    (on the qubits labelled ``qubits``).
+
+    >>> from types import SimpleNamespace
+    >>> from qfusion.circuit.classical import Bits, Op, Store, Value
+    >>> exporter = SimpleNamespace(version=3, creg_ranges={(0, 1): "c"}, clbit_labels=["c[0]", "c[1]"], externs={})
+    >>> runtime_statements(Store((0, 1), Op("+", (Bits((0, 1)), Value(1)))), exporter)
+    ['c = c + 1;']
+    """
     if exporter.version < 3:
         raise QasmError(f"OpenQASM 2 has no run-time classical computation ({op.name}); write version=3")
     if isinstance(op, DynamicGate):
@@ -83,6 +97,8 @@ def runtime_statements(op, exporter, qubits=()) -> list[str]:
         return exporter._gate_statements(op.gate, qubits, names)
     if isinstance(op, Store):
         value = _strip(expression_text(op.value, exporter))
+        if not op.target:
+            return [f"{value};"]
         name = exporter.creg_ranges.get(op.target)
         if name is not None:
             return [f"{name} = {value};"]

@@ -21,10 +21,30 @@ _CASTS = frozenset({"int", "uint", "bool", "bit"})
 
 
 class Conditions:
-    """Mixin of the interpreter: recognising and combining conditions on measured bits."""
+    """Mixin of the interpreter: recognising and combining conditions on measured bits.
+
+    >>> from qfusion.qasm.interpreter import Context, Interpreter
+    >>> from qfusion.qasm.parser import Parser
+    >>> interpreter = Interpreter()
+    >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> *_, test = Parser("bit[2] c; if (c == 2) { }").statements()
+    >>> interpreter.condition_of(test.condition, context)        # clbits (0, 1) read as 2
+    ((0, 1), 2)
+    """
 
     def condition_of(self, expr, context):
-        """``(clbits, value)`` when ``expr`` tests measured bits; None when it is known statically."""
+        """``(clbits, value)`` when ``expr`` tests measured bits; None when it is known statically.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> conditions = [s.condition for s in Parser("if (c[1]) { } if (!c[0]) { } if (1 < 2) { }").statements()]
+        >>> [interpreter.condition_of(condition, context) for condition in conditions]
+        [((1,), 1), ((0,), 0), None]
+        """
         if isinstance(expr, Unary) and expr.op == "!":
             bits = self._bits_of(expr.operand, context)
             if bits is not None:
@@ -75,7 +95,7 @@ class Conditions:
             return bits
         register = None
         if isinstance(expr, (Name, Index)):
-            register = self.alias(expr.name, context, "bits")
+            register = self.alias(expr.name, context, "bits", promote=False)
             if register is None and expr.name in self.cregs and context.scope.lookup(expr.name) is None:
                 register = self.cregs[expr.name]
         if register is not None:
@@ -96,7 +116,14 @@ class Conditions:
         return None
 
     def combine(self, outer: Condition | None, clbits, value: int) -> Condition | None:
-        """``outer`` and (``clbits`` == ``value``) as one condition; None if they contradict."""
+        """``outer`` and (``clbits`` == ``value``) as one condition; None if they contradict.
+
+        >>> from qfusion.circuit.circuit import Condition
+        >>> from qfusion.qasm.interpreter import Interpreter
+        >>> interpreter = Interpreter()
+        >>> interpreter.combine(Condition((0,), 1), (1,), 1), interpreter.combine(Condition((0,), 1), (0,), 0)
+        (Condition(clbits=(0, 1), value=3), None)
+        """
         bits = list(outer.clbits) if outer is not None else []
         combined = outer.value if outer is not None else 0
         for i, bit in enumerate(clbits):

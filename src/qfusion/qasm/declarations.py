@@ -18,7 +18,12 @@ STANDARD_LIBRARIES = ("qelib1.inc", "stdgates.inc")
 
 
 class DeclarationParser(ExpressionParser):
-    """Mixin of :class:`~qfusion.qasm.parser.Parser`: the statements that declare names or bring in files."""
+    """Mixin of :class:`~qfusion.qasm.parser.Parser`: the statements that declare names or bring in files.
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> [(type(s).__name__, s.name) for s in Parser("qubit[2] q; const float theta = 0.5; input angle phi;").statements()]
+    [('QuantumDecl', 'q'), ('ClassicalDecl', 'theta'), ('ClassicalDecl', 'phi')]
+    """
 
     def _include(self):
         stream = self.stream
@@ -133,6 +138,8 @@ class DeclarationParser(ExpressionParser):
         message = qasm3.UNSUPPORTED.get(token.text)
         if message:
             raise token.error(message)
+        if token.text == "array":
+            return self._array(modifier)
         return self._classical(modifier)
 
     _const = _input = _output = _modified_declaration

@@ -33,15 +33,39 @@ _SYMBOLIC_NAMES = {"log": "ln"}
 
 
 class Variable:
-    """A name's value in a scope; ``kind`` is ``const``, ``var``, ``loop``, ``input`` or ``param``."""
+    """A name's value in a scope; ``kind`` is ``const``, ``var``, ``loop``, ``input`` or ``param``.
+
+    >>> scope = Scope()
+    >>> scope.names["n"] = Variable(4, "const")
+    >>> scope.lookup("n").value, scope.lookup("n").kind
+    (4, 'const')
+    """
     __slots__ = ("value", "kind", "token")
 
     def __init__(self, value, kind: str, token=None):
         self.value, self.kind, self.token = value, kind, token
 
 
+class DeclaredVariable(Variable):
+    """A classical variable the program declared (``int[32] n = 0;``, a local ``bit[4] b;``): its type,
+    its width in bits and the instruction list it was declared in, so that it can move into classical
+    bits when it first takes a value known only at run time."""
+    __slots__ = ("type_name", "width", "is_array", "target")
+
+    def __init__(self, value, kind: str, token, type_name: str, width: int, is_array: bool, target):
+        super().__init__(value, kind, token)
+        self.type_name, self.width, self.is_array, self.target = type_name, width, is_array, target
+
+
 class Scope:
-    """Names visible to expressions. A gate body's scope sees only constants of outer scopes."""
+    """Names visible to expressions. A gate body's scope sees only constants of outer scopes.
+
+    >>> outer = Scope()
+    >>> outer.names["n"], outer.names["x"] = Variable(4, "const"), Variable(1.5, "var")
+    >>> body = Scope(outer, is_gate=True)          # a gate body sees only the outer constants
+    >>> body.lookup("n").value, body.lookup("x"), Scope(outer).lookup("x").value
+    (4, None, 1.5)
+    """
     __slots__ = ("names", "parent", "is_gate")
 
     def __init__(self, parent: Scope | None = None, is_gate: bool = False):
@@ -50,7 +74,13 @@ class Scope:
         self.is_gate = is_gate
 
     def lookup(self, name: str) -> Variable | None:
-        """The variable ``name`` refers to, or None."""
+        """The variable ``name`` refers to, or None.
+
+        >>> scope = Scope()
+        >>> scope.names["theta"] = Variable(0.5, "var")
+        >>> scope.lookup("theta").value, scope.lookup("phi")
+        (0.5, None)
+        """
         scope, only_constants = self, False
         while scope is not None:
             variable = scope.names.get(name)
@@ -62,7 +92,17 @@ class Scope:
 
 
 class Evaluator:
-    """Evaluates expression trees; ``describe_name`` explains names that are not values."""
+    """Evaluates expression trees; ``describe_name`` explains names that are not values.
+
+    >>> from qfusion.qasm.expressions import ExpressionParser
+    >>> from qfusion.qasm.lexer import TokenStream
+    >>> def parsed(text):
+    ...     return ExpressionParser(TokenStream(text)).expression()
+    >>> scope = Scope()
+    >>> scope.names["n"] = Variable(5, "const")
+    >>> Evaluator().value(parsed("n * 2 + pi"), scope)
+    13.141592653589793
+    """
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, describe_name=None):
         self.version = version
@@ -77,7 +117,19 @@ class Evaluator:
         self.durationof = None  # the interpreter's: durationof({...}) runs its block aside
 
     def value(self, expr, scope: Scope):
-        """The value of ``expr``: int, float, bool, str (bit string) or ParameterExpression."""
+        """The value of ``expr``: int, float, bool, str (bit string) or ParameterExpression.
+
+        >>> from qfusion.qasm.expressions import ExpressionParser
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> def parsed(text):
+        ...     return ExpressionParser(TokenStream(text)).expression()
+        >>> Evaluator().value(parsed("(3 > 2) && true"), Scope()), Evaluator().value(parsed("2 ** 10"), Scope())
+        (True, 1024)
+        >>> Evaluator().value(parsed("m + 1"), Scope())
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:1: unknown name 'm'
+        """
         if isinstance(expr, Literal):
             return expr.value
         if isinstance(expr, Name):
@@ -97,9 +149,13 @@ class Evaluator:
         raise expr.token.error("expected a single value, not a range or set")
 
     def _bit_of_integer(self, expr: Index, scope: Scope):
-        """``a[i]`` of an integer variable known when the circuit is built: its bit ``i``."""
+        """``a[i]`` of an integer variable known when the circuit is built: its bit ``i`` (or an element
+        or part of an array)."""
         variable = scope.lookup(expr.name)
-        value = None if variable is None else variable.value
+        value = None if variable is None or variable.kind == "runtime" else variable.value
+        if hasattr(value, "ndim"):
+            from qfusion.qasm.arrays import array_index
+            return array_index(value, expr.index, self, scope, expr.token)
         if type(value) is not int or not isinstance(expr.index, Expr):
             raise expr.token.error(f"'{expr.name}[...]' is not a value known when the circuit is built")
         position = self.integer(expr.index, scope, "a bit index")
@@ -108,7 +164,18 @@ class Evaluator:
         return (value >> position) & 1
 
     def number(self, expr, scope: Scope, what: str):
-        """A real number or parameter expression (a gate argument)."""
+        """A real number or parameter expression (a gate argument).
+
+        >>> from qfusion.qasm.expressions import ExpressionParser
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> def parsed(text):
+        ...     return ExpressionParser(TokenStream(text)).expression()
+        >>> from qfusion.circuit import Parameter
+        >>> scope = Scope()
+        >>> scope.names["t"] = Variable(Parameter("t"), "input")
+        >>> Evaluator().number(parsed("2 * t"), scope, "an angle"), Evaluator().number(parsed("pi / 2"), scope, "an angle")
+        (ParameterExpression('2*t'), 1.5707963267948966)
+        """
         if type(expr) is Literal:
             value = expr.value
             if type(value) is int or (type(value) is float and value - value == 0):
@@ -121,7 +188,21 @@ class Evaluator:
         return value
 
     def integer(self, expr, scope: Scope, what: str) -> int:
-        """An integer known when the circuit is built (a size, an index, a loop bound)."""
+        """An integer known when the circuit is built (a size, an index, a loop bound).
+
+        >>> from qfusion.qasm.expressions import ExpressionParser
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> def parsed(text):
+        ...     return ExpressionParser(TokenStream(text)).expression()
+        >>> scope = Scope()
+        >>> scope.names["n"] = Variable(5, "const")
+        >>> Evaluator().integer(parsed("n << 1"), scope, "a size")
+        10
+        >>> Evaluator().integer(parsed("n / 2.0"), scope, "a size")
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:3: a size must be an integer known when the circuit is built, got 2.5
+        """
         if type(expr) is Literal and type(expr.value) is int:
             return expr.value
         value = self.value(expr, scope)
@@ -139,6 +220,10 @@ class Evaluator:
             return self.constants[name]
         variable = scope.lookup(name)
         if variable is not None:
+            if variable.kind == "runtime":
+                raise expr.token.error(f"'{name}' holds a value known only at run time (it depends on measurements "
+                                       f"or on an extern without a Python function), and this needs a value "
+                                       f"known when the circuit is built")
             if variable.value is None:
                 raise expr.token.error(f"'{name}' is used before it is given a value (a value that only "
                                        f"measurements give at run time, such as an angle built from measured "
@@ -251,9 +336,11 @@ class Evaluator:
     def _call(self, expr: Call, args: list):
         name = expr.name
         known = _V2_FUNCTIONS if self.version < 3 else set(_REAL_FUNCTIONS) | {
-            "floor", "ceiling", "mod", "pow", "float", "int", "uint", "angle", "bool"}
+            "floor", "ceiling", "mod", "pow", "float", "int", "uint", "angle", "bool", "bit"}
         if name in self.externs:
             return self._extern(expr, name, args)
+        if name == "sizeof" and self.version >= 3:
+            return self._sizeof(expr, args)
         if name not in known:
             raise expr.token.error(f"unknown function '{name}'")
         arity = 2 if name in ("mod", "pow") else 1
@@ -273,7 +360,7 @@ class Evaluator:
             value = args[0]
             if name in ("floor", "ceiling"):
                 return math.floor(value) if name == "floor" else math.ceil(value)
-            if name in ("int", "uint"):
+            if name in ("int", "uint", "bit"):
                 return int(value)
             if name == "bool":
                 return bool(value)
@@ -302,6 +389,15 @@ class Evaluator:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise expr.token.error(f"extern '{name}' returned {value!r}; it must return a number")
         return value
+
+    def _sizeof(self, expr, args) -> int:
+        """``sizeof(a)`` or ``sizeof(a, k)``: the size of dimension ``k`` (0 by default) of array ``a``."""
+        if not 1 <= len(args) <= 2 or not hasattr(args[0], "ndim"):
+            raise expr.token.error("sizeof() takes an array and, optionally, the number of a dimension")
+        dimension = args[1] if len(args) == 2 else 0
+        if isinstance(dimension, bool) or not isinstance(dimension, int) or not 0 <= dimension < args[0].ndim:
+            raise expr.token.error(f"sizeof(): dimension {dimension!r} of an array of {args[0].ndim} dimension(s)")
+        return int(args[0].shape[dimension])
 
     def _symbolic_call(self, expr, name, args):
         if name == "pow":
@@ -338,7 +434,13 @@ class Evaluator:
         return _measure_tree(value, self.limits.max_expression_size)
 
     def track(self, value) -> tuple[int, int]:
-        """``(depth, size)`` of a value's expression tree (0, 1 for numbers)."""
+        """``(depth, size)`` of a value's expression tree (0, 1 for numbers).
+
+        >>> from qfusion.circuit import Parameter
+        >>> t = Parameter("t")
+        >>> Evaluator().track(2.0), Evaluator().track(t), Evaluator().track(2 * t + 1)
+        ((0, 1), (1, 1), (3, 5))
+        """
         return self._measure(value)
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from qfusion.circuit.annotations import Annotation, Detector, ObservableInclude
+from qfusion.circuit.annotations import Annotation, Calibration, Detector, ObservableInclude
 from qfusion.circuit.circuit import Circuit, Register
 from qfusion.circuit.classical import RUNTIME_OPERATIONS
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate
@@ -257,6 +257,10 @@ class _Exporter:
             return [f"{clbit} = measure {qubits[0]};" if self.version >= 3 else f"measure {qubits[0]} -> {clbit};"]
         if isinstance(op, Reset):
             return [f"reset {qubits[0]};"]
+        if isinstance(op, Calibration):
+            if self.version < 3:
+                raise QasmError(f"OpenQASM 2 has no '{op.kind}' (a pulse-level calibration); write version=3")
+            return op.text.splitlines()
         if isinstance(op, Annotation):
             return [self._pragma(op, qubits)]
         if isinstance(op, RUNTIME_OPERATIONS):

@@ -31,7 +31,13 @@ _CLOSERS = {")", "]", ",", ";", ":", "}"}
 
 
 class ExpressionParser:
-    """Parses expressions from a :class:`TokenStream`; the statement parser extends it."""
+    """Parses expressions from a :class:`TokenStream`; the statement parser extends it.
+
+    >>> from qfusion.qasm.lexer import TokenStream
+    >>> tree = ExpressionParser(TokenStream("1 + 2 * 3")).expression()
+    >>> tree.op, tree.right.op                   # * binds tighter than +
+    ('+', '*')
+    """
 
     def __init__(self, stream: TokenStream, version: int = 3, limits: Limits = DEFAULT_LIMITS):
         self.stream = stream
@@ -57,7 +63,13 @@ class ExpressionParser:
 
     # -- expressions -----------------------------------------------------------------------
     def expression(self, min_power: int = 0):
-        """Parse one expression whose operators bind tighter than ``min_power``."""
+        """Parse one expression whose operators bind tighter than ``min_power``.
+
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> tree = ExpressionParser(TokenStream("-a ** 2")).expression()
+        >>> type(tree).__name__, tree.op                # -(a ** 2), as Python reads it
+        ('Unary', '-')
+        """
         stream = self.stream
         token = stream.token
         if token.kind in _LEAVES and stream.peek(1).text in _CLOSERS:  # a lone number or name
@@ -136,13 +148,27 @@ class ExpressionParser:
         return Name(token)
 
     def index(self):
-        """``[expr]``, ``[a:b]``, ``[a:s:b]`` or ``[{a, b}]`` after a name; the ``[`` is current."""
+        """``[expr]``, ``[a:b]``, ``[a:s:b]`` or ``[{a, b}]`` after a name; the ``[`` is current.
+
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> part = ExpressionParser(TokenStream("[1:2:7]")).index()
+        >>> type(part).__name__, part.start.value, part.step.value, part.stop.value
+        ('RangeExpr', 1, 2, 7)
+        """
         stream = self.stream
         open_token = stream.expect("[", "a name")
         if stream.at("{"):
             value = self.set_expr()
         else:
             value = self.range_or_expression("]")
+        if stream.at(",") and self.version >= 3:   # a[i, j] of an array
+            from qfusion.qasm.arrays import IndexList
+            parts, comma = [value], stream.token
+            while stream.accept(","):
+                parts.append(self.range_or_expression("]"))
+            if any(p is None for p in parts):
+                raise open_token.error("expected an index of each dimension inside '[]'")
+            value = IndexList(comma, parts)
         if stream.at(","):
             raise stream.token.error("multi-dimensional indices are not supported")
         stream.expect("]", "an index")
@@ -151,7 +177,12 @@ class ExpressionParser:
         return value
 
     def range_or_expression(self, closing: str):
-        """An expression, or a range ``start:stop`` / ``start:step:stop`` (parts may be empty)."""
+        """An expression, or a range ``start:stop`` / ``start:step:stop`` (parts may be empty).
+
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> [type(ExpressionParser(TokenStream(t)).range_or_expression("]")).__name__ for t in ("2:5]", "4]", ":]")]
+        ['RangeExpr', 'Literal', 'RangeExpr']
+        """
         stream = self.stream
         token = stream.token
         parts = []
@@ -168,7 +199,12 @@ class ExpressionParser:
         return RangeExpr(token, parts[0], parts[1], parts[2])
 
     def set_expr(self):
-        """``{a, b, c}``; the ``{`` is current."""
+        """``{a, b, c}``; the ``{`` is current.
+
+        >>> from qfusion.qasm.lexer import TokenStream
+        >>> [e.value for e in ExpressionParser(TokenStream("{0, 3, 5}")).set_expr().elements]
+        [0, 3, 5]
+        """
         stream = self.stream
         token = stream.expect("{", "'['")
         elements = [self.expression()]

@@ -35,9 +35,33 @@ _LARGE = 2.0**63
 
 
 class FastCalls:
-    """Mixin of the interpreter: :class:`FastCall` statements."""
+    """Mixin of the interpreter: :class:`FastCall` statements.
+
+    >>> from qfusion.qasm.interpreter import Context, Interpreter
+    >>> from qfusion.qasm.parser import Parser
+    >>> interpreter = Interpreter()
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> statements = list(Parser('include "stdgates.inc"; qubit[2] q; cx q[0], q[1];', calls=True).statements())
+    >>> [type(s).__name__ for s in statements]
+    ['Include', 'QuantumDecl', 'FastCall']
+    >>> interpreter.execute(statements, context)
+    >>> interpreter.main.instructions
+    [Instruction(Gate('cx'), qubits=(0, 1))]
+    """
 
     def fast_call(self, statement, context) -> None:
+        """Apply a :class:`~qfusion.qasm.syntax.FastCall` (its resolution memoised by the call's text).
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *setup, call = Parser('include "stdgates.inc"; qubit[2] q; rz(pi / 2) q[1];', calls=True).statements()
+        >>> interpreter.execute(setup, context)
+        >>> interpreter.fast_call(call, context)
+        >>> interpreter.main.instructions, interpreter.main.instructions[0].operation.params
+        ([Instruction(Gate('rz', 1.5708), qubits=(1,))], (1.5707963267948966,))
+        """
         token = statement.token
         known = None if self.aliases_live else self._fast_calls.get(token.text)
         if known is None:
@@ -56,7 +80,19 @@ class FastCalls:
         context.target.instructions.append(instruction)
 
     def forget_fast_calls(self) -> None:
-        """Called when a declaration or definition changes what the text of a call means."""
+        """Called when a declaration or definition changes what the text of a call means.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> interpreter.execute(Parser('include "stdgates.inc"; qubit[1] q; x q[0];', calls=True).statements(),
+        ...                     Context(interpreter.globals, interpreter.main))
+        >>> len(interpreter._fast_calls)
+        1
+        >>> interpreter.forget_fast_calls()
+        >>> len(interpreter._fast_calls)
+        0
+        """
         self._fast_calls.clear()
 
     def _resolved(self, token, context):

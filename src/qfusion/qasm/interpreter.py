@@ -19,6 +19,8 @@ from qfusion.circuit.gates import Measure as MeasureOp
 from qfusion.circuit.gates import Reset as ResetOp
 from qfusion.circuit.parameter import ParameterExpression
 from qfusion.errors import CircuitError, QasmError
+from qfusion.qasm.arrays import ARRAY_HANDLERS, Arrays
+from qfusion.qasm.calibrations import CALIBRATION_HANDLERS, Calibrations
 from qfusion.qasm.calls import GateCalls, Target
 from qfusion.qasm.conditions import Conditions
 from qfusion.qasm.evaluate import Evaluator, Scope, Variable
@@ -51,19 +53,40 @@ from qfusion.qasm.timing import TIMING_HANDLERS, Timing
 
 class Context:
     """Where statements run: names in scope, where instructions go, the condition they carry,
-    and (inside a gate body) the gate's qubit names."""
+    and (inside a gate body) the gate's qubit names.
+
+    >>> interpreter = Interpreter()
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> inner = context.with_scope()
+    >>> inner.scope.parent is context.scope, inner.target is context.target
+    (True, True)
+    """
     __slots__ = ("scope", "target", "condition", "qubits")
 
     def __init__(self, scope, target, condition=None, qubits=None):
         self.scope, self.target, self.condition, self.qubits = scope, target, condition, qubits
 
     def with_scope(self, scope=None, condition=False):
+        """The same context in a new scope (default: a child of this one), with ``condition`` if given.
+
+        >>> from qfusion.qasm.evaluate import Scope
+        >>> context = Context(Scope(), target=None, condition="c == 1")
+        >>> context.with_scope().condition, context.with_scope(condition=None).condition
+        ('c == 1', None)
+        """
         return Context(scope if scope is not None else Scope(self.scope), self.target,
                        self.condition if condition is False else condition, self.qubits)
 
 
-class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime, Pragmas):
-    """Builds a :class:`Circuit` from the statements of one program."""
+class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, ControlFlow, Timing, Runtime, Pragmas,
+                  Calibrations, Arrays):
+    """Builds a :class:`Circuit` from the statements of one program.
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> circuit = Interpreter().run(Parser('include "stdgates.inc"; qubit[2] q; h q[0]; cx q[0], q[1];').statements())
+    >>> circuit.num_qubits, circuit.count_ops()
+    (2, {'h': 1, 'cx': 1})
+    """
 
     def __init__(self, version: int = 3, limits: Limits = DEFAULT_LIMITS, inline_gates: bool = False,
                  externs: dict | None = None):
@@ -82,7 +105,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         self.main = Target()
         self._depth = 0
         self._dispatch = {kind: getattr(self, name) for kind, name in {**_HANDLERS, **SUBROUTINE_HANDLERS,
-                                                                  **TIMING_HANDLERS, **PRAGMA_HANDLERS}.items()}
+                                                                  **TIMING_HANDLERS, **PRAGMA_HANDLERS,
+                                                                  **CALIBRATION_HANDLERS, **ARRAY_HANDLERS}.items()}
         Subroutines.__init__(self)
         Timing.__init__(self)
         self._fast_args: dict[str, tuple | None] = {}
@@ -90,7 +114,13 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         GateCalls.__init__(self)
 
     def run(self, statements) -> Circuit:
-        """Run every statement and return the circuit."""
+        """Run every statement and return the circuit.
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> circuit = Interpreter().run(Parser("qubit[3] q; bit[2] c; qubit r; reset r;").statements())
+        >>> circuit.num_qubits, circuit.num_clbits, [inst.name for inst in circuit.instructions]
+        (4, 2, ['reset'])
+        """
         context = Context(self.globals, self.main)
         for statement in statements:
             self.execute_one(statement, context)
@@ -102,6 +132,15 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         return circuit
 
     def execute(self, statements, context: Context) -> None:
+        """Run ``statements`` in ``context`` (a circuit-building error becomes a :class:`QasmError` at its statement).
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser('include "stdgates.inc"; qubit[2] q; x q[1]; cx q[1], q[0];').statements(), context)
+        >>> [(inst.name, inst.qubits) for inst in interpreter.main.instructions]
+        [('x', (1,)), ('cx', (1, 0))]
+        """
         dispatch = self._dispatch
         for statement in statements:
             self.current_context = context
@@ -111,6 +150,16 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
                 raise QasmError(str(exc), *position(statement.token)) from None
 
     def execute_one(self, statement, context: Context) -> None:
+        """Run one statement in ``context``.
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> for statement in Parser("qubit q; bit c; measure q -> c;").statements():
+        ...     interpreter.execute_one(statement, context)
+        >>> [inst.name for inst in interpreter.main.instructions]
+        ['measure']
+        """
         self.current_context = context
         try:
             self._dispatch[type(statement)](statement, context)
@@ -118,12 +167,34 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
             raise QasmError(str(exc), *position(statement.token)) from None
 
     def enter_block(self, token) -> None:
+        """Count one more level of nesting; past ``Limits.max_nesting`` a :class:`QasmError` at ``token``.
+
+        >>> from qfusion.qasm.lexer import tokenize
+        >>> from qfusion.qasm.limits import Limits
+        >>> interpreter = Interpreter(limits=Limits(max_nesting=1))
+        >>> interpreter.enter_block(tokenize("{")[0])
+        >>> interpreter.enter_block(tokenize("{")[0])
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:1: blocks nested too deeply (more than 1 levels, counting blocks inside gate definitions)
+        """
         self._depth += 1
         if self._depth > self.limits.max_nesting:
             raise token.error(f"blocks nested too deeply (more than {self.limits.max_nesting} levels, "
                               f"counting blocks inside gate definitions)")
 
     def run_block(self, body, context: Context, token) -> None:
+        """Run a block's ``body`` one nesting level deeper (see :meth:`enter_block`).
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *_, block = Parser('include "stdgates.inc"; qubit q; { h q; x q; }').statements()
+        >>> interpreter.execute(list(Parser('include "stdgates.inc"; qubit q;').statements()), context)
+        >>> interpreter.run_block(block.body, context, block.token)
+        >>> [inst.name for inst in interpreter.main.instructions]
+        ['h', 'x']
+        """
         self.enter_block(token)
         try:
             self.execute(body, context)
@@ -132,8 +203,21 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
 
     # -- operands ------------------------------------------------------------------------------
     def qubits_of(self, operand, context: Context) -> tuple[list[int], bool]:
-        """The qubit indices an operand names, and whether it named a single qubit."""
+        """The qubit indices an operand names, and whether it named a single qubit.
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser("qubit[4] q; bit[2] c; qubit r;").statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *_, barrier = Parser("qubit[4] q; qubit r; barrier q[1:3], q[{0, 2}], q[-1], r;").statements()
+        >>> [interpreter.qubits_of(operand, context) for operand in barrier.operands]
+        [([1, 2, 3], False), ([0, 2], False), ([3], True), ([4], True)]
+        """
         if context.qubits is not None:
+            if operand.index is not None and operand.name in context.qubits:
+                raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments by name "
+                                          f"({', '.join(context.qubits)}); '{operand.name}' is a single qubit and "
+                                          f"cannot be indexed (a gate takes single qubits; a 'def' takes registers)")
             if operand.index is not None or operand.name not in context.qubits:
                 raise operand.token.error(f"inside a gate definition, qubits are the gate's own arguments "
                                           f"by name ({', '.join(context.qubits)}); found '{operand.name}'")
@@ -147,7 +231,20 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         return self._indices(register, operand, context, "qubit")
 
     def clbits_of(self, operand, context: Context) -> tuple[list[int], bool]:
-        """The classical bit indices an operand names, and whether it named a single bit."""
+        """The classical bit indices an operand names, and whether it named a single bit.
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser("qubit[4] q; bit[2] c; qubit r;").statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *_, measure = Parser("qubit[4] q; bit[2] c; measure q[0] -> c[1];").statements()
+        >>> interpreter.clbits_of(measure.target, context), interpreter.clbits_of(measure.operand, context)
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:31: unknown classical register 'q' (a qubit register)
+        >>> interpreter.clbits_of(measure.target, context)
+        ([1], True)
+        """
         register = self.alias(operand.name, context, "bits") or self.cregs.get(operand.name)
         if register is None:
             kind = "a qubit register" if operand.name in self.qregs else "not declared"
@@ -160,6 +257,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
             return list(register.indices), not register.is_array
         if not register.is_array:
             raise operand.token.error(f"'{register.name}' is a single {what} and cannot be indexed")
+        if type(index).__name__ == "IndexList":
+            raise index.token.error("multi-dimensional indices are not supported (a register has one dimension)")
         if isinstance(index, RangeExpr):
             positions = self.range_values(index, context, register.size)
             for p in (positions[0], positions[-1]) if positions else ():
@@ -181,7 +280,16 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         return value
 
     def range_values(self, rng: RangeExpr, context, size: int | None = None) -> range:
-        """The values of an inclusive OpenQASM 3 range (``size`` fills in missing ends)."""
+        """The values of an inclusive OpenQASM 3 range (``size`` fills in missing ends).
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser("qubit[4] q; bit[2] c; qubit r;").statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *_, loop = Parser("for int i in [0:2:6] { }").statements()
+        >>> interpreter.range_values(loop.iterable, context)
+        range(0, 7, 2)
+        """
         evaluator, scope = self.evaluator, context.scope
         if (rng.start is None or rng.stop is None) and size is None:
             raise rng.token.error("a loop range needs a start and an end, as in [0:n]")
@@ -197,7 +305,15 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
         return range(start, stop + (1 if step > 0 else -1), step)
 
     def label(self, qubit: int) -> str:
-        """``q[2]`` for a qubit index (for error messages)."""
+        """``q[2]`` for a qubit index (for error messages).
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser("qubit[4] q; bit[2] c; qubit r;").statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.label(2), interpreter.label(4), interpreter.label(9)
+        ('q[2]', 'r', 'qubit 9')
+        """
         for register in self.qregs.values():
             if register.start <= qubit < register.start + register.size:
                 return f"{register.name}[{qubit - register.start}]" if register.is_array else register.name
@@ -250,6 +366,8 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
     def _for(self, statement: For, context: Context) -> None:
         iterable = statement.iterable
         if isinstance(iterable, RangeExpr):
+            if self.runtime_for(statement, context):
+                return
             values = self.range_values(iterable, context)
         elif isinstance(iterable, SetExpr):
             values = [self.evaluator.value(e, context.scope) for e in iterable.elements]
@@ -270,6 +388,7 @@ class Interpreter(Symbols, GateCalls, Conditions, FastCalls, Subroutines, Contro
                 names.clear()  # each iteration starts a fresh scope holding only the loop variable
                 names[variable] = Variable(value, "loop", token)
                 self.execute(body, inner)
+                self.release_scope_bits(names)
         finally:
             self._depth -= 1
 

@@ -21,14 +21,22 @@ from qfusion.errors import QasmError
 
 
 class Source:
-    """One source text: its file name, and where its lines start (computed when first needed)."""
+    """One source text: its file name, and where its lines start (computed when first needed).
+
+    >>> Source("qubit q;\\nh q;", "bell.qasm").line_column(9)      # the 'h'
+    (2, 1)
+    """
     __slots__ = ("text", "filename", "_line_starts")
 
     def __init__(self, text: str, filename: str | None):
         self.text, self.filename, self._line_starts = text, filename, None
 
     def line_column(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a character offset."""
+        """1-based line and column of a character offset.
+
+        >>> Source("ab\\ncd", None).line_column(4)
+        (2, 2)
+        """
         if self._line_starts is None:
             starts, find, at = [0], self.text.find, self.text.find("\n")
             while at >= 0:
@@ -44,6 +52,9 @@ class Token(NamedTuple):
     ``imaginary`` (read so that the parser can name the unsupported construct).
 
     Its line and column are worked out from its offset only when asked for (in errors).
+
+    >>> [(t.kind, t.text) for t in tokenize("rx(0.5) q[0];")][:4]
+    [('id', 'rx'), ('op', '('), ('float', '0.5'), ('op', ')')]
     """
     kind: str
     text: str
@@ -52,23 +63,46 @@ class Token(NamedTuple):
 
     @property
     def line(self) -> int:
+        """1-based line of the token.
+
+        >>> tokenize("qubit q;\\nh q;")[3].line
+        2
+        """
         return self.source.line_column(self.offset)[0]
 
     @property
     def column(self) -> int:
+        """1-based column of the token.
+
+        >>> tokenize("qubit q;\\nh q;")[4].column
+        3
+        """
         return self.source.line_column(self.offset)[1]
 
     @property
     def filename(self) -> str | None:
+        """The file the token was read from (None for a string).
+
+        >>> tokenize("h q;", "bell.qasm")[0].filename
+        'bell.qasm'
+        """
         return self.source.filename
 
     def error(self, message: str) -> QasmError:
-        """A :class:`QasmError` positioned at this token."""
+        """A :class:`QasmError` positioned at this token.
+
+        >>> tokenize("qubit q;\\nh q;", "bell.qasm")[3].error("unknown gate 'h'")
+        QasmError("bell.qasm:2:1: unknown gate 'h'")
+        """
         line, column = self.source.line_column(self.offset)
         return QasmError(message, line, column, self.source.filename)
 
     def describe(self) -> str:
-        """How the token reads in an error message."""
+        """How the token reads in an error message.
+
+        >>> [t.describe() for t in tokenize('include "x.inc";')]
+        ["'include'", 'string "x.inc"', "';'", 'end of file']
+        """
         if self.kind == "eof":
             return "end of file"
         if self.kind == "string":
@@ -206,10 +240,8 @@ def iter_chunks(text: str, filename: str | None = None, calls: bool = False) -> 
                 kind = "op"
             elif c in _QUOTES:
                 raise Token("", "", offset, source).error("unterminated string")
-            elif c == "#" and text.startswith("#dim", offset):
-                raise Token("", "", offset, source).error(
-                    "array arguments of any number of dimensions ('#dim = n') are not supported: arrays "
-                    "are not part of qfusion's circuits")
+            elif c == "#" and text.startswith("#dim", offset):   # array[T, #dim = n]
+                kind = "op"
             else:
                 raise Token("", "", offset, source).error(f"unexpected character {c!r}")
             append(Token(kind, piece, offset, source))
@@ -283,7 +315,12 @@ def float_value(token: Token) -> float:
 
 
 class TokenStream:
-    """Tokens of one source with lookahead; the parser reads through it."""
+    """Tokens of one source with lookahead; the parser reads through it.
+
+    >>> stream = TokenStream("x = 1;")
+    >>> stream.next().text, stream.token.text
+    ('x', '=')
+    """
 
     __slots__ = ("_chunks", "_tokens", "_index", "token", "filename", "record")
 
@@ -296,7 +333,12 @@ class TokenStream:
         self.record: list[Token] | None = None  # when a list, consumed tokens are appended to it
 
     def peek(self, ahead: int = 0) -> Token:
-        """The token ``ahead`` places after the current one, without consuming anything."""
+        """The token ``ahead`` places after the current one, without consuming anything.
+
+        >>> stream = TokenStream("x = 1;")
+        >>> stream.peek(2).text, stream.token.text      # nothing consumed
+        ('1', 'x')
+        """
         position = self._index + ahead
         tokens = self._tokens
         if position < len(tokens):
@@ -308,7 +350,12 @@ class TokenStream:
         return tokens[min(position, len(tokens) - 1)]
 
     def next(self) -> Token:
-        """Consume and return the current token (``eof`` stays)."""
+        """Consume and return the current token (``eof`` stays).
+
+        >>> stream = TokenStream("h;")
+        >>> [stream.next().kind for _ in range(4)]        # eof repeats
+        ['id', 'op', 'eof', 'eof']
+        """
         token = self.token
         if token.kind != "eof":
             index = self._index + 1
@@ -324,38 +371,79 @@ class TokenStream:
 
     @classmethod
     def of(cls, tokens: list[Token], filename: str | None = None) -> TokenStream:
-        """A stream over ready tokens (the last one ``eof``)."""
+        """A stream over ready tokens (the last one ``eof``).
+
+        >>> stream = TokenStream.of(tokenize("h q;"))
+        >>> stream.next().text, stream.next().text
+        ('h', 'q')
+        """
         stream = cls.__new__(cls)
         stream._chunks, stream._tokens, stream._index = iter(()), tokens, 0
         stream.token, stream.filename, stream.record = tokens[0], filename, None
         return stream
 
     def split_current(self) -> None:
-        """Replace a current ``call`` token by its ordinary tokens."""
+        """Replace a current ``call`` token by its ordinary tokens.
+
+        >>> stream = TokenStream("h q[0];", calls=True)
+        >>> stream.token.kind, stream.token.text
+        ('call', 'h q[0];')
+        >>> stream.split_current()
+        >>> stream.token.kind, stream.token.text, stream.peek(1).text
+        ('id', 'h', 'q')
+        """
         if self.token.kind == "call":
             parts = split_call(self.token)
             self._tokens[self._index:self._index + 1] = parts
             self.token = parts[0]
 
     def at(self, text: str) -> bool:
-        """Whether the current token is the operator or word ``text``."""
+        """Whether the current token is the operator or word ``text``.
+
+        >>> stream = TokenStream("gate g q { }")
+        >>> stream.at("gate"), stream.at("g")
+        (True, False)
+        """
         return self.token.text == text
 
     def accept(self, text: str) -> Token | None:
-        """Consume the current token if it is ``text``."""
+        """Consume the current token if it is ``text``.
+
+        >>> stream = TokenStream("inv @ x q;")
+        >>> stream.accept("ctrl"), stream.accept("inv").text, stream.token.text
+        (None, 'inv', '@')
+        """
         if self.token.text == text:
             return self.next()
         return None
 
     def expect(self, text: str, after: str) -> Token:
-        """Consume ``text`` or raise ``expected 'text' after ...`` at the current token."""
+        """Consume ``text`` or raise ``expected 'text' after ...`` at the current token.
+
+        >>> stream = TokenStream("x 1;")
+        >>> stream.next().text
+        'x'
+        >>> stream.expect("=", "the name")
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:3: expected '=' after the name, found '1'
+        """
         token = self.token
         if token.text == text and token.kind != "string":
             return self.next()
         raise token.error(f"expected '{text}' after {after}, found {token.describe()}")
 
     def expect_kind(self, kind: str, what: str) -> Token:
-        """Consume a token of ``kind`` or raise ``expected <what>``."""
+        """Consume a token of ``kind`` or raise ``expected <what>``.
+
+        >>> stream = TokenStream("qubit 3;")
+        >>> stream.next().text, stream.expect_kind("int", "a size").text
+        ('qubit', '3')
+        >>> stream.expect_kind("id", "a name")
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:8: expected a name, found ';'
+        """
         token = self.token
         if token.kind == kind:
             return self.next()

@@ -29,6 +29,12 @@ class Limits:
     ``max_operations`` counts every instruction of the unrolled circuit (a gate defined
     in OpenQASM counts as many instructions as its expanded body), every loop iteration
     and every statement run inside a gate definition.
+
+    >>> from qfusion.qasm import loads
+    >>> loads("OPENQASM 3.0; qubit[5] q;", limits=Limits(max_qubits=4))
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.QasmError: 1:24: declaring q[5] makes 5 qubits, more than the limit of 4 (Limits.max_qubits)
     """
 
     max_source_bytes: int = 50 * 2**20
@@ -56,7 +62,18 @@ DEFAULT_LIMITS = Limits()
 
 
 class Budget:
-    """Counts operations against ``Limits.max_operations`` and refuses the one that overflows it."""
+    """Counts operations against ``Limits.max_operations`` and refuses the one that overflows it.
+
+    >>> from qfusion.qasm.lexer import tokenize
+    >>> budget = Budget(10)
+    >>> budget.charge(7, None)
+    >>> budget.remaining()
+    3
+    >>> budget.charge(4, tokenize("x q;")[0], "the loop")
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.QasmError: 1:1: the loop unrolls to more than 10 operations (raise Limits.max_operations to allow it)
+    """
 
     __slots__ = ("used", "limit")
 
@@ -65,13 +82,29 @@ class Budget:
         self.limit = limit
 
     def charge(self, count: int, token, what: str = "the program") -> None:
-        """Add ``count`` operations; a :class:`QasmError` at ``token`` once the limit is passed."""
+        """Add ``count`` operations; a :class:`QasmError` at ``token`` once the limit is passed.
+
+        >>> budget = Budget(2)
+        >>> budget.charge(2, None), budget.used
+        (None, 2)
+        >>> budget.charge(1, None)
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: the program unrolls to more than 2 operations (raise Limits.max_operations to allow it)
+        """
         self.used += count
         if self.used > self.limit:
             raise QasmError(f"{what} unrolls to more than {self.limit:,} operations "
                             f"(raise Limits.max_operations to allow it)", *position(token))
 
     def remaining(self) -> int:
+        """Operations still allowed.
+
+        >>> budget = Budget(100)
+        >>> budget.charge(30, None)
+        >>> budget.remaining()
+        70
+        """
         return self.limit - self.used
 
 

@@ -17,6 +17,8 @@ import os
 
 from qfusion.errors import QasmError
 from qfusion.qasm import qasm2, qasm3
+from qfusion.qasm.arrays import ArrayParser
+from qfusion.qasm.calibrations import CalibrationParser
 from qfusion.qasm.declarations import DeclarationParser
 from qfusion.qasm.lexer import Token, TokenStream, split_call
 from qfusion.qasm.limits import DEFAULT_LIMITS, Limits
@@ -57,8 +59,13 @@ def expand_call(call: FastCall, version: int, limits: Limits = DEFAULT_LIMITS) -
     return parser._call()
 
 
-class Parser(DeclarationParser, SubroutineParser, TimingParser):
-    """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line."""
+class Parser(DeclarationParser, SubroutineParser, TimingParser, CalibrationParser, ArrayParser):
+    """Parses one OpenQASM program; :attr:`version` (2 or 3) comes from its ``OPENQASM`` line.
+
+    >>> parser = Parser("qubit[2] q; bit[2] c;")        # no OPENQASM line: version 3
+    >>> parser.version, [s.name for s in parser.statements()]
+    (3, ['q', 'c'])
+    """
 
     def __init__(self, text: str, filename: str | None = None, limits: Limits = DEFAULT_LIMITS,
                  default_version: int = 3, calls: bool = False):
@@ -96,7 +103,11 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
 
     # -- top level ---------------------------------------------------------------------------
     def statements(self):
-        """Yield the program's top-level statements (included files spliced in)."""
+        """Yield the program's top-level statements (included files spliced in).
+
+        >>> [type(s).__name__ for s in Parser('include "stdgates.inc"; qubit q; ; h q;').statements()]   # (';' is empty)
+        ['Include', 'QuantumDecl', 'GateCall']
+        """
         while True:
             if self.stream.token.kind == "eof":
                 if len(self._streams) == 1:
@@ -110,7 +121,12 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
                 yield statement
 
     def statement(self, top: bool = False, in_gate: bool = False):
-        """Parse one statement; None for an empty statement or a spliced ``include``."""
+        """Parse one statement; None for an empty statement or a spliced ``include``.
+
+        >>> parser = Parser("x q[0]; y q[1];")
+        >>> parser.statement().name, parser.stream.token.text       # one statement read, the next one current
+        ('x', 'y')
+        """
         stream = self.stream
         token = stream.token
         if token.kind == "call":
@@ -150,7 +166,11 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
         return self._call_or_assignment()
 
     def block(self, after: str) -> list:
-        """``{ statement* }``, or a single statement where the grammar allows it."""
+        """``{ statement* }``, or a single statement where the grammar allows it.
+
+        >>> [s.name for s in Parser("{ x q; y q; }").block("'if'")], [s.name for s in Parser("x q;").block("'if'")]
+        (['x', 'y'], ['x'])
+        """
         stream = self.stream
         open_token = stream.token
         self._blocks += 1
@@ -250,7 +270,12 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
     _gphase = _call
 
     def operand(self) -> Operand:
-        """``name`` or ``name[index]``."""
+        """``name`` or ``name[index]``.
+
+        >>> operand = Parser("q[2:3]").operand()
+        >>> operand.name, type(operand.index).__name__, operand.index.start.value
+        ('q', 'RangeExpr', 2)
+        """
         stream = self.stream
         token = stream.token
         if token.text == "$" and self.version >= 3:   # a physical qubit, $0, $1, ...
@@ -322,9 +347,11 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
         stream = self.stream
         token = stream.next()
         first = stream.expect_kind("id", "a loop variable after 'for'")
+        type_name, type_size = None, None
         if first.text in qasm3.CLASSICAL_TYPES:
+            type_name = first.text
             if stream.accept("["):
-                self.expression()
+                type_size = self.expression()
                 stream.expect("]", f"the width of '{first.text}'")
             variable = self._name("loop variable")
         elif first.text in self.keywords or first.text in qasm3.RESERVED_NAMES:
@@ -343,7 +370,7 @@ class Parser(DeclarationParser, SubroutineParser, TimingParser):
         else:
             iterable = self.expression()
         body = self.block("'for'")
-        return For(token, variable.text, iterable, body)
+        return For(token, variable.text, iterable, body, type_name, type_size)
 
     def _call_or_assignment(self):
         stream = self.stream

@@ -25,7 +25,13 @@ _QUBIT = re.compile(r"(\$\d+|[^\W\d]\w*)(?:\[(\d+)\])?")
 
 
 class PragmaStatement:
-    """A ``#pragma qfusion`` line (its text is the token's)."""
+    """A ``#pragma qfusion`` line (its text is the token's).
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> *_, pragma = Parser("qubit q;\\n#pragma qfusion detector rec[-1]\\n").statements()
+    >>> type(pragma).__name__, pragma.token.text
+    ('PragmaStatement', '#pragma qfusion detector rec[-1]')
+    """
     __slots__ = ("token",)
 
     def __init__(self, token):
@@ -40,7 +46,14 @@ def _numbers(text: str, token) -> list[float]:
 
 
 class Pragmas:
-    """Mixin of the interpreter: ``#pragma qfusion`` lines as annotations."""
+    """Mixin of the interpreter: ``#pragma qfusion`` lines as annotations.
+
+    >>> from qfusion.qasm import loads
+    >>> c = loads("OPENQASM 3.0; qubit[2] q; bit[2] c; c[0] = measure q[0];\\n"
+    ...           "#pragma qfusion detector rec[-1] (0.5, 1)\\n#pragma qfusion qubit_coords q[1] (2, 3)\\n")
+    >>> [(inst.name, inst.qubits) for inst in c.instructions], c.instructions[1].operation
+    ([('measure', (0,)), ('detector', ()), ('qubit_coords', (1,))], Detector(records=(-1,), coords=(0.5, 1.0)))
+    """
 
     def _pragma(self, statement: PragmaStatement, context) -> None:
         token = statement.token

@@ -6,7 +6,7 @@ Qiskit gives them (``u1`` is ``p``, ``u2(φ, λ)`` is ``u(π/2, φ, λ)``, ``u3`
 
 >>> LIBRARY["cphase"][2](0.25)
 Gate('cp', 0.25)
->>> "cal" in UNSUPPORTED
+>>> "complex" in UNSUPPORTED
 True
 """
 
@@ -28,6 +28,7 @@ STATEMENTS = {
     "angle": "_angle", "bool": "_bool", "const": "_const", "input": "_input", "output": "_output",
     "extern": "_extern", "def": "_def", "return": "_return", "let": "_let", "while": "_while",
     "switch": "_switch", "delay": "_delay", "box": "_box", "duration": "_duration", "stretch": "_stretch",
+    "defcalgrammar": "_defcalgrammar", "defcal": "_defcal", "cal": "_cal", "array": "_array",
 }
 _NOT_SUPPORTED = {
     "break": "'break' is not supported in loops",
@@ -35,26 +36,20 @@ _NOT_SUPPORTED = {
     "end": "'end' is not supported",
     "case": "'case' outside a 'switch'",
     "default": "'default' outside a 'switch'",
-    "cal": "pulse-level 'cal' blocks are not supported",
-    "defcal": "pulse-level 'defcal' definitions are not supported",
-    "defcalgrammar": "'defcalgrammar' is not supported",
     "durationof": "'durationof' is an expression (a duration), not a statement",
     "complex": "'complex' variables are not supported",
-    "array": "'array' variables are not supported",
-    "readonly": "'readonly' array references are not supported",
-    "mutable": "'mutable' array references are not supported",
     "void": "'void' is not supported (subroutines are not supported)",
     "else": "'else' without a matching 'if'",
     "in": "unexpected 'in' outside a 'for' loop",
 }
 UNSUPPORTED = _NOT_SUPPORTED
 KEYWORDS = (frozenset(STATEMENTS) | frozenset(_NOT_SUPPORTED) | {"extern", "def", "return", "let", "while", "switch"}
-            | {"OPENQASM", "true", "false"} | MODIFIERS)
+            | {"OPENQASM", "true", "false", "readonly", "mutable"} | MODIFIERS)
 NOT_IN_GATE = frozenset({"measure", "reset", "qreg", "creg", "qubit", "gate", "include", "opaque", "bit", "def",
-                         "return", "let", "duration", "stretch", "box",
+                         "return", "let", "duration", "stretch", "box", "array",
                          "int", "uint", "float", "angle", "bool", "const", "input", "output"})
 TOP_LEVEL_ONLY = frozenset({"include", "gate", "qreg", "creg", "qubit", "opaque", "input", "output", "extern",
-                            "def"})
+                            "def", "defcal", "defcalgrammar", "cal"})
 
 
 def _standard(name: str):

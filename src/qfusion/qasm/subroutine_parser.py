@@ -12,7 +12,13 @@ from qfusion.qasm.syntax import Let, MeasureExpr, Parameter, Return, SubroutineD
 
 
 class SubroutineParser:
-    """Mixin of :class:`~qfusion.qasm.parser.Parser`: ``def``, ``return`` and ``let``."""
+    """Mixin of :class:`~qfusion.qasm.parser.Parser`: ``def``, ``return`` and ``let``.
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> definition = next(Parser("def flip(qubit a) -> bit { x a; return measure a; }").statements())
+    >>> definition.name, [p.name for p in definition.params], definition.returns, [type(s).__name__ for s in definition.body]
+    ('flip', ['a'], 'bit', ['GateCall', 'Return'])
+    """
 
     def _def(self):
         stream = self.stream
@@ -40,8 +46,13 @@ class SubroutineParser:
     def _parameter(self, subroutine: str) -> Parameter:
         stream = self.stream
         token = stream.token
-        if token.text in ("readonly", "mutable", "array"):
-            raise token.error(f"array parameters ('{token.text}') are not supported (subroutine '{subroutine}')")
+        if token.text == "array":
+            raise token.error(f"an array parameter says whether the subroutine may change it: 'readonly "
+                              f"array[...]' or 'mutable array[...]' (subroutine '{subroutine}')")
+        if token.text in ("readonly", "mutable"):
+            stream.next()
+            array_type = self.array_type()
+            return Parameter(token, "array", self._name("parameter").text, (token.text, array_type))
         if token.text in ("qubit", "qreg"):
             stream.next()
             size = self._designator("qubit parameter")

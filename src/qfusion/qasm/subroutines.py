@@ -24,9 +24,22 @@ from dataclasses import replace
 from qfusion.circuit.circuit import Condition
 from qfusion.circuit.classical import Store
 from qfusion.circuit.parameter import ParameterExpression
-from qfusion.qasm.evaluate import Scope, Variable
+from qfusion.errors import QasmError
+from qfusion.qasm.evaluate import DeclaredVariable, Scope, Variable
 from qfusion.qasm.symbols import RegisterInfo
-from qfusion.qasm.syntax import Call, Index, Let, MeasureExpr, Name, Operand, Return, SubroutineDef, Switch, While
+from qfusion.qasm.syntax import (
+    Assign,
+    Call,
+    Index,
+    Let,
+    MeasureExpr,
+    Name,
+    Operand,
+    Return,
+    SubroutineDef,
+    Switch,
+    While,
+)
 
 
 class _Returned(Exception):
@@ -38,7 +51,13 @@ class _Returned(Exception):
 
 
 class Subroutines:
-    """Mixin of the interpreter: definitions and calls of subroutines, ``return``, ``let``."""
+    """Mixin of the interpreter: definitions and calls of subroutines, ``return``, ``let``.
+
+    >>> from qfusion.qasm import loads
+    >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; def flip(qubit a) { x a; } qubit[2] q; flip(q[1]); flip(q[0]);')
+    >>> [(inst.name, inst.qubits) for inst in c.instructions]
+    [('x', (1,)), ('x', (0,))]
+    """
 
     def __init__(self):
         self.subroutines: dict[str, SubroutineDef] = {}
@@ -47,10 +66,24 @@ class Subroutines:
         self.evaluator.subroutines = self.subroutines
         self.evaluator.subroutine_call = self._subroutine_value
 
-    def alias(self, name: str, context, kind: str):
-        """The :class:`RegisterInfo` an alias ``name`` of ``kind`` ("qubits" or "bits") stands for, or None."""
+    def alias(self, name: str, context, kind: str, promote: bool = True):
+        """The :class:`RegisterInfo` an alias ``name`` of ``kind`` ("qubits" or "bits") stands for, or None
+        (local bits known so far get their classical bits now, unless ``promote`` is false).
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.execute(Parser("qubit[3] q; let pair = q[1:2];").statements(), context)
+        >>> list(interpreter.alias("pair", context, "qubits").indices), interpreter.alias("q", context, "qubits")
+        ([1, 2], None)
+        """
         variable = context.scope.lookup(name)
-        return variable.value if variable is not None and variable.kind == kind else None
+        if variable is None:
+            return None
+        if promote and kind == "bits" and variable.kind == "var" and getattr(variable, "type_name", None) == "bit":
+            self.promote(variable, variable.token)
+        return variable.value if variable.kind == kind else None
 
     # -- definitions ---------------------------------------------------------------------------
     def _subroutine_def(self, definition: SubroutineDef, context) -> None:
@@ -78,6 +111,13 @@ class Subroutines:
             bits, single = self.clbits_of(Operand(value.token, value.name, getattr(value, "index", None)),
                                           context)
             raise _Returned(RegisterInfo("returned", 0, len(bits), not single, value.token, bits))
+        if isinstance(value, Name):
+            variable = context.scope.lookup(value.name)
+            if variable is not None and variable.kind == "runtime":
+                raise _Returned(variable.value)
+        if value is not None and self.runtime_expr(value, context) is not None:
+            raise value.token.error("a subroutine returns a run-time value by a variable: assign the expression "
+                                    "to a variable and return that")
         raise _Returned(None if value is None else self.evaluator.value(value, context.scope))
 
     # -- aliases and local bits ----------------------------------------------------------------
@@ -102,12 +142,30 @@ class Subroutines:
         found = self.qubits_of(operand, context) if kind == "qubits" else self.clbits_of(operand, context)
         return found[1]
 
+    def release_scope_bits(self, names: dict) -> None:
+        """The bits of the variables a loop's pass declared (``names``, its scope) may hold the next
+        pass's: those variables are gone (so an unrolled loop does not take new bits each pass)."""
+        free = self.__dict__.setdefault("_free_bits", {})
+        for variable in names.values():
+            register = variable.value if variable.kind == "bits" else getattr(variable.value, "register", None)
+            if (variable.kind in ("bits", "runtime") and isinstance(register, RegisterInfo)
+                    and self.cregs.get(register.name) is register):
+                free.setdefault((register.size, register.is_array), []).append(register)
+
     def _local_bits(self, name: str, size: int, is_array: bool, token) -> RegisterInfo:
-        """Fresh classical bits in the circuit, in a register of a name of its own."""
-        unique, count = name, 0
+        """Fresh classical bits in the circuit, in a register of a name of its own (or the bits of a
+        variable of an earlier pass of a loop, of the same size)."""
+        reusable = self.__dict__.get("_free_bits", {}).get((size, is_array))
+        if reusable:
+            return reusable.pop()
+        counts = self.__dict__.setdefault("_name_counts", {})   # (names made before: no quadratic search)
+        unique, count = name, counts.get(name, 0)
+        if count:
+            unique = f"{name}_{count}"
         while unique in self.cregs or unique in self.qregs:
             count += 1
             unique = f"{name}_{count}"
+        counts[name] = count
         if self.num_clbits + size > self.limits.max_clbits:
             raise token.error(f"more than {self.limits.max_clbits:,} classical bits (Limits.max_clbits)")
         register = RegisterInfo(unique, self.num_clbits, size, is_array, token)
@@ -116,7 +174,13 @@ class Subroutines:
         return register
 
     def local_bit_decl(self, decl, context) -> bool:
-        """``bit[n] b;`` inside a block or subroutine: fresh bits, named ``b`` in that scope only."""
+        """``bit[n] b;`` inside a block or subroutine: fresh bits, named ``b`` in that scope only.
+
+        >>> from qfusion.qasm import loads
+        >>> c = loads('OPENQASM 3.0; qubit q; { bit b; b = measure q; }')     # b lives in the block only
+        >>> c.num_clbits, [(inst.name, inst.clbits) for inst in c.instructions]
+        (1, [('measure', (0,))])
+        """
         if context.scope is self.globals:
             return False
         if decl.name in context.scope.names or decl.name in self.qregs:
@@ -124,6 +188,14 @@ class Subroutines:
         if decl.modifier is not None:
             raise decl.token.error(f"'{decl.modifier}' bits are only allowed at the top level")
         size = 1 if decl.size is None else self._register_size(decl.size, context, f"register '{decl.name}'")
+        init = decl.init
+        if context.condition is None and not isinstance(init, MeasureExpr) and (
+                init is None or self.runtime_expr(init, context) is None):
+            # bits whose value is known now stay a value (no classical bits) until measured or set at run time
+            value = 0 if init is None else self._bits_value(init, size, context)
+            context.scope.names[decl.name] = DeclaredVariable(value, "var", decl.name_token, "bit", size,
+                                                              decl.size is not None, context.target)
+            return True
         register = self._local_bits(f"{decl.name}_0", size, decl.size is not None, decl.token)
         context.scope.names[decl.name] = Variable(register, "bits", decl.name_token)
         if isinstance(decl.init, MeasureExpr):
@@ -133,27 +205,61 @@ class Subroutines:
             self.initial_bits(list(register.indices), decl.init, context)
         return True
 
+    def _bits_value(self, init, size: int, context) -> int:
+        value = self.evaluator.value(init, context.scope)
+        if isinstance(value, str):
+            if len(value) != size or set(value) - {"0", "1"}:
+                raise init.token.error(f'"{value}" is not a bit string of length {size}')
+            return int(value, 2) if value else 0
+        if isinstance(value, ParameterExpression) or isinstance(value, float):
+            raise init.token.error(f"bits take an integer, a boolean or a bit string, got {value!r}")
+        return int(value) & ((1 << size) - 1)
+
     # -- calls ---------------------------------------------------------------------------------
     def call_statement(self, call, context) -> None:
-        """``f(a, b);`` or ``f a, b;``: the call, its value dropped."""
+        """``f(a, b);`` or ``f a, b;``: the call, its value dropped.
+
+        >>> from qfusion.qasm import loads
+        >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; def m(qubit a) -> bit { return measure a; } qubit q; m(q);')
+        >>> [inst.name for inst in c.instructions]                  # the value is dropped, the measurement stays
+        ['measure']
+        """
         if call.modifiers:
             raise call.token.error(f"modifiers cannot be applied to subroutine '{call.name}'")
         args = list(call.args) + [operand_expr(o) for o in call.operands]
         self.call_subroutine(self.subroutines[call.name], call.token, args, context)
 
     def assign_bits(self, target, call: Call, context) -> None:
-        """``c = f(...);`` with ``f`` returning bits: the bits it measured are ``c``'s."""
+        """``c = f(...);`` with ``f`` returning bits: the bits it measured are ``c``'s.
+
+        >>> from qfusion.qasm import loads
+        >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; def m(qubit a) -> bit { h a; return measure a; } '
+        ...           'qubit q; bit b; b = m(q);')
+        >>> [(inst.name, inst.qubits, inst.clbits) for inst in c.instructions]    # measured straight into b
+        [('h', (0,), ()), ('measure', (0,), (0,))]
+        """
+        clbits, _ = self.clbits_of(target, context)   # (first: the bits the call returns are then the last made)
         start = len(context.target.instructions)
         value = self.call_subroutine(self.subroutines[call.name], call.token, call.args, context)
+        if hasattr(value, "read"):    # a variable known at run time: its value stored in the bits
+            return self.emit_store(context.target, clbits, value.read(), context.condition, call.token)
         if not isinstance(value, RegisterInfo):
             raise call.token.error(f"subroutine '{call.name}' returns no bits to store in '{target.name}'")
-        clbits, _ = self.clbits_of(target, context)
         if len(clbits) != value.size:
             raise call.token.error(f"'{call.name}' returns {value.size} bit(s), '{target.name}' has {len(clbits)}")
         mapping = dict(zip(value.indices, clbits, strict=True))
         instructions = context.target.instructions
         for i in range(start, len(instructions)):
             instructions[i] = _remapped(instructions[i], mapping)
+        self._free_returned(value)
+
+    def _free_returned(self, register: RegisterInfo) -> None:
+        """Give back the bits a subroutine measured into for its return, once the caller's bits have
+        replaced them (when they are the last bits made: a subroutine called in a loop reuses them)."""
+        if (self.cregs.get(register.name) is register
+                and register.start + register.size == self.num_clbits):
+            del self.cregs[register.name]
+            self.num_clbits = register.start
 
     def _subroutine_value(self, expr: Call, scope):
         context = self.current_context
@@ -165,6 +271,17 @@ class Subroutines:
         return value
 
     def call_subroutine(self, definition: SubroutineDef, token, args: list, context):
+        """Run ``definition`` on ``args`` in a scope of its own; its return value (None without one).
+
+        >>> from qfusion.qasm import loads
+        >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; def turn(qubit a, float t) { rz(2 * t) a; } qubit q; turn(q, 0.25);')
+        >>> c.instructions[0].operation.params
+        (0.5,)
+        >>> loads('OPENQASM 3.0; def f(qubit a) { } qubit q; f(q, q);')
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:43: subroutine 'f' takes 1 argument(s), got 2
+        """
         if len(args) != len(definition.params):
             raise token.error(f"subroutine '{definition.name}' takes {len(definition.params)} argument(s), "
                               f"got {len(args)}")
@@ -187,6 +304,8 @@ class Subroutines:
         return None
 
     def _argument(self, definition, param, arg, context) -> Variable:
+        if param.kind == "array":
+            return self.array_argument(definition, param, arg, context)
         if param.kind in ("qubit", "bit"):
             if not isinstance(arg, (Name, Index)):
                 raise arg.token.error(f"parameter '{param.name}' of '{definition.name}' takes "
@@ -200,14 +319,27 @@ class Subroutines:
                                       f"{param.kind}(s), got {len(found)}")
             register = RegisterInfo(param.name, 0, size, param.size is not None, param.token, found)
             return Variable(register, "qubits" if param.kind == "qubit" else "bits", param.token)
-        value = self._converted(param.kind, self.evaluator.value(arg, context.scope), arg)
+        now, later = self.now_or_later(arg, context)
+        if later is not None:   # an argument known only at run time: the parameter is a variable of its own
+            width = self.declared_width(param.kind, param.size, type(context)(self.globals, None))
+            variable = self.runtime_variable(param.name, param.kind, width, param.token, context, later)
+            return Variable(variable, "runtime", param.token)
+        value = self._converted(param.kind, now, arg)
         return Variable(value, "var", param.token)
 
 
 class ControlFlow:
-    """Mixin of the interpreter: ``while`` and ``switch``."""
+    """Mixin of the interpreter: ``while`` and ``switch``.
+
+    >>> from qfusion.qasm import loads
+    >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; qubit[3] q; int i = 0; while (i < 3) { x q[i]; i += 1; } '
+    ...           'switch (i) { case 3 { h q[0]; } default { } }')
+    >>> [(inst.name, inst.qubits) for inst in c.instructions]     # both known when the circuit is built: unrolled
+    [('x', (0,)), ('x', (1,)), ('x', (2,)), ('h', (0,))]
+    """
 
     def _while(self, statement: While, context) -> None:
+        self._promote_loop_variables(statement, context)
         dynamic = self.runtime_expr(statement.condition, context)
         if dynamic is not None:
             return self.runtime_while(statement, dynamic, context)
@@ -223,6 +355,31 @@ class ControlFlow:
                 self.execute(statement.body, context.with_scope())
         finally:
             self._depth -= 1
+
+    def _promote_loop_variables(self, statement: While, context) -> None:
+        """A variable the condition reads and the body sets to a run-time value makes the loop a run-time
+        one from its first test (repeat until success: ``bool ok = false; while (!ok) { ok = f(q); }``)."""
+        names = _names_read(statement.condition)
+        assigned = _assigned_names(statement.body) & names
+        for name in assigned:
+            variable = context.scope.lookup(name)
+            if isinstance(variable, DeclaredVariable) and variable.kind == "var" and variable.type_name != "bit" \
+                    and self._runtime_assignment(statement.body, name, context):
+                self.promote(variable, variable.token)
+
+    def _runtime_assignment(self, body, name: str, context) -> bool:
+        """Whether ``body`` assigns ``name`` a value that reads measurements (or a subroutine's)."""
+        for statement in _statements(body):
+            if isinstance(statement, Assign) and statement.target.name == name:
+                value = statement.value
+                if isinstance(value, MeasureExpr) or (isinstance(value, Call) and value.name in self.subroutines):
+                    return True
+                try:
+                    if self.runtime_expr(value, context) is not None:
+                        return True
+                except QasmError:
+                    return True
+        return False
 
     def _static_truth(self, expr, context) -> bool:
         value = self.evaluator.value(expr, context.scope)
@@ -262,7 +419,13 @@ class ControlFlow:
 
 
 def operand_expr(operand: Operand):
-    """The expression an operand reads as (a subroutine argument)."""
+    """The expression an operand reads as (a subroutine argument).
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> *_, barrier = Parser("qubit[2] q; barrier q[1], q;").statements()
+    >>> [type(operand_expr(operand)).__name__ for operand in barrier.operands]
+    ['Index', 'Name']
+    """
     if operand.index is None:
         return Name(operand.token)
     return Index(operand.token, operand.name, operand.index)
@@ -286,3 +449,35 @@ def _remapped(instruction, mapping: dict):
 SUBROUTINE_HANDLERS = {SubroutineDef: "_subroutine_def", Return: "_return", Let: "_let", While: "_while",
                        Switch: "_switch"}
 _MAX_DEFAULT_BITS = 10  # a 'default' on measured bits is expanded into the values no case takes
+
+
+def _names_read(expr) -> set:
+    found, stack = set(), [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (Name, Index)):
+            found.add(node.name)
+        for attribute in ("left", "right", "operand"):
+            child = getattr(node, attribute, None)
+            if child is not None:
+                stack.append(child)
+        stack.extend(getattr(node, "args", ()) if isinstance(node, Call) else ())
+    return found
+
+
+def _statements(body):
+    """Every statement of ``body``, inside nested blocks too."""
+    stack = list(body or ())
+    while stack:
+        statement = stack.pop()
+        yield statement
+        for attribute in ("body", "then_body", "else_body", "default"):
+            inner = getattr(statement, attribute, None)
+            if isinstance(inner, list):
+                stack.extend(inner)
+        for _, inner in getattr(statement, "cases", ()) or ():
+            stack.extend(inner)
+
+
+def _assigned_names(body) -> set:
+    return {s.target.name for s in _statements(body) if isinstance(s, Assign)}

@@ -8,14 +8,25 @@ assignments to them (all known when the circuit is built, except measured bits).
 
 from __future__ import annotations
 
+from qfusion.circuit.classical import Value
 from qfusion.circuit.parameter import Parameter, ParameterExpression
-from qfusion.qasm.evaluate import Scope, Variable
+from qfusion.qasm.evaluate import DeclaredVariable, Scope, Variable
 from qfusion.qasm.syntax import Assign, Binary, Call, ClassicalDecl, Index, Literal, MeasureExpr, Name, QuantumDecl
 
 
 class RegisterInfo:
     """A declared register: its first index in the circuit, its size, and whether it is an array;
-    ``indices`` are its qubits or bits in the circuit (any list of them for an alias, ``let``)."""
+    ``indices`` are its qubits or bits in the circuit (any list of them for an alias, ``let``).
+
+    >>> from qfusion.qasm.interpreter import Context, Interpreter
+    >>> from qfusion.qasm.parser import Parser
+    >>> interpreter = Interpreter()
+    >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> q, c = interpreter.qregs["q"], interpreter.cregs["c"]
+    >>> (q.start, q.size, list(q.indices)), c.is_array
+    ((0, 2, [0, 1]), True)
+    """
     __slots__ = ("name", "start", "size", "is_array", "token", "indices")
 
     def __init__(self, name, start, size, is_array, token, indices=None):
@@ -24,7 +35,16 @@ class RegisterInfo:
 
 
 class Symbols:
-    """Mixin of the interpreter: declarations and classical assignments."""
+    """Mixin of the interpreter: declarations and classical assignments.
+
+    >>> from qfusion.qasm.interpreter import Context, Interpreter
+    >>> from qfusion.qasm.parser import Parser
+    >>> interpreter = Interpreter()
+    >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+    >>> context = Context(interpreter.globals, interpreter.main)
+    >>> sorted(interpreter.qregs), sorted(interpreter.cregs), interpreter.num_qubits
+    (['q'], ['c'], 2)
+    """
 
     def _check_new_name(self, token, name: str, scope: Scope | None = None) -> None:
         if name in self.qregs or name in self.cregs:
@@ -43,7 +63,13 @@ class Symbols:
 
     def physical_qubit(self, operand) -> int:
         """The qubit ``$k`` names: qubit ``k`` of a program that declares no qubits of its own (the
-        circuit has as many qubits as the highest ``$k`` used needs)."""
+        circuit has as many qubits as the highest ``$k`` used needs).
+
+        >>> from qfusion.qasm.interpreter import Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> Interpreter().run(Parser('include "stdgates.inc"; h $3;').statements()).num_qubits
+        4
+        """
         index = int(operand.name[1:])
         declared = [name for name in self.qregs if name != "$"]
         if declared:
@@ -86,8 +112,6 @@ class Symbols:
             return self.time_decl(decl, context)
         name, token = decl.name, decl.name_token
         self._check_new_name(token, name, context.scope)
-        if decl.modifier == "output":
-            raise decl.token.error("'output' variables other than bits are not supported")
         if decl.modifier == "input":
             if decl.type_name not in ("float", "angle", "int", "uint"):
                 raise decl.token.error(f"'input {decl.type_name}' is not supported (only float and angle "
@@ -96,16 +120,31 @@ class Symbols:
                 raise decl.init.token.error("an 'input' declaration cannot have a value")
             context.scope.names[name] = Variable(Parameter(name), "input", token)
             return
-        value = None
+        value = later = None
         if decl.init is not None:
             if isinstance(decl.init, MeasureExpr):
                 raise decl.init.token.error(f"only bits can hold a measurement, not '{decl.type_name}'")
-            value = self._converted(decl.type_name, self.evaluator.value(decl.init, context.scope), decl.init)
+            if decl.modifier == "const" or self.version < 3:
+                value = self.evaluator.value(decl.init, context.scope)
+            else:
+                value, later = self.now_or_later(decl.init, context)
+            if later is None:
+                value = self._converted(decl.type_name, value, decl.init)
         elif decl.modifier == "const":
             raise token.error(f"constant '{name}' needs a value")
-        if decl.modifier != "const" and context.condition is not None:
-            raise decl.token.error("classical variables cannot be declared under a condition on measured bits")
-        context.scope.names[name] = Variable(value, "const" if decl.modifier == "const" else "var", token)
+        if decl.modifier == "const" or self.version < 3:
+            context.scope.names[name] = Variable(value, "const" if decl.modifier == "const" else "var", token)
+            return None
+        width = self.declared_width(decl.type_name, decl.size, context)
+        if later is not None or context.condition is not None or decl.modifier == "output":
+            # a value known only at run time (or set under a condition on measurements): in classical bits
+            initial = later if later is not None else Value(value or 0)
+            variable = self.runtime_variable(name, decl.type_name, width, token, context, initial,
+                                             output=decl.modifier == "output")
+            context.scope.names[name] = Variable(variable, "runtime", token)
+            return None
+        context.scope.names[name] = DeclaredVariable(value, "var", token, decl.type_name, width, False,
+                                                     context.target)
 
     def _converted(self, type_name: str, value, expr):
         if isinstance(value, ParameterExpression):
@@ -141,7 +180,18 @@ class Symbols:
             self.initial_bits(list(register.indices), init, context)
 
     def initial_bits(self, clbits: list, init, context) -> None:
-        """A bit declaration's value: a store, unless it is the zero bits start with."""
+        """A bit declaration's value: a store, unless it is the zero bits start with.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> _ = interpreter.run(Parser('include "stdgates.inc"; qubit[2] q; bit[2] c;').statements())
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> *_, declaration = Parser('bit[2] d = "10";').statements()
+        >>> interpreter.execute_one(declaration, context)
+        >>> [inst.name for inst in interpreter.main.instructions]
+        ['store']
+        """
         if isinstance(init, Literal) and isinstance(init.value, str) and (
                 len(init.value) != len(clbits) or set(init.value) - {"0", "1"}):
             raise init.token.error(f'"{init.value}" is not a bit string of length {len(clbits)}')
@@ -172,6 +222,11 @@ class Symbols:
         variable = context.scope.lookup(target.name)
         if variable is None:
             raise target.token.error(f"unknown variable '{target.name}'")
+        if hasattr(variable.value, "ndim") and variable.kind in ("var", "const"):
+            return self.assign_array(statement, variable, context)
+        if variable.kind == "runtime" or (isinstance(variable, DeclaredVariable) and variable.kind == "var"
+                                          and target.index is None):
+            return self._assign_variable(statement, variable, context)
         if variable.kind != "var" or target.index is not None:
             kinds = {"const": "a constant", "input": "an input parameter", "loop": "a loop variable",
                      "param": "a gate parameter"}
@@ -187,3 +242,37 @@ class Symbols:
         if isinstance(value, (ParameterExpression, str)):
             raise statement.token.error("a classical variable needs a value known when the circuit is built")
         variable.value = type(variable.value)(value) if isinstance(variable.value, (int, float)) else value
+
+    def _assign_variable(self, statement: Assign, variable, context) -> None:
+        """An assignment to a declared variable: folded now while its value is known when the circuit is
+        built; a store into its classical bits once it depends on run-time values (or is set under a
+        condition on measurements)."""
+        target = statement.target
+        expr = statement.value
+        if statement.op != "=":
+            expr = Binary(statement.token, statement.op[:-1], Name(target.token), expr)
+        if variable.kind == "var" and context.condition is not None:
+            self.promote(variable, target.token)   # (first: the value then reads the variable's bits)
+        now, later = self.now_or_later(expr, context)
+        if variable.kind == "var" and later is None and context.condition is None:
+            if isinstance(now, (ParameterExpression, str)):
+                raise statement.token.error("a classical variable needs a value known when the circuit is built")
+            variable.value = self._converted(variable.type_name, now, statement.value)
+            return None
+        runtime = variable.value if variable.kind == "runtime" else self.promote(variable, target.token)
+        clbits = runtime.register.indices
+        if target.index is not None:      # one bit of an integer
+            position = self.evaluator.integer(target.index, context.scope, "a bit index")
+            if not 0 <= position < len(clbits):
+                raise target.index.token.error(f"bit index {position} out of range for '{target.name}'")
+            clbits = [clbits[position]]
+            value = later if later is not None else Value(int(now))
+        else:
+            value = runtime.written(later if later is not None else self._constant_value(now, statement.value))
+        self.emit_store(context.target, clbits, value, context.condition, statement.token)
+        return None
+
+    def _constant_value(self, value, expr):
+        if isinstance(value, (ParameterExpression, str)):
+            raise expr.token.error("a run-time variable cannot take an input parameter or a bit string")
+        return Value(value)

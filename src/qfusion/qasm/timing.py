@@ -41,7 +41,12 @@ def duration_value(token: Token) -> Duration:
 
 
 class TimingParser:
-    """Mixin of :class:`~qfusion.qasm.parser.Parser`: ``delay``, ``box``, ``durationof``."""
+    """Mixin of :class:`~qfusion.qasm.parser.Parser`: ``delay``, ``box``, ``durationof``.
+
+    >>> from qfusion.qasm.parser import Parser
+    >>> [type(s).__name__ for s in Parser("qubit q; delay[100ns] q; box [1us] { x q; }").statements()]
+    ['QuantumDecl', 'DelayStatement', 'BoxStatement']
+    """
 
     def _delay(self):
         stream = self.stream
@@ -69,7 +74,14 @@ class TimingParser:
         return BoxStatement(token, duration, self.block("'box'"))
 
     def durationof(self, token):
-        """``durationof({ ... })``; ``token`` (``durationof``) has been read."""
+        """``durationof({ ... })``; ``token`` (``durationof``) has been read.
+
+        >>> from qfusion.qasm.parser import Parser
+        >>> parser = Parser("durationof({ x q; h q; })")
+        >>> expression = parser.durationof(parser.stream.next())
+        >>> type(expression).__name__, [s.name for s in expression.body]
+        ('DurationOfExpr', ['x', 'h'])
+        """
         stream = self.stream
         stream.expect("(", "'durationof'")
         if not stream.at("{"):
@@ -81,12 +93,30 @@ class TimingParser:
 
 
 class Timing:
-    """Mixin of the interpreter: delays, boxes, ``durationof`` and the time variables."""
+    """Mixin of the interpreter: delays, boxes, ``durationof`` and the time variables.
+
+    >>> from qfusion.qasm import loads
+    >>> loads('OPENQASM 3.0; qubit q; duration d = 2 * 50ns; stretch g; delay[d] q; delay[g] q;').instructions
+    [Instruction(Delay(1, 100ns), qubits=(0,)), Instruction(Delay(1, 1*g), qubits=(0,))]
+    """
 
     def __init__(self):
         self.evaluator.durationof = self._durationof
 
     def time_value(self, expr, context, what: str):
+        """The duration (or time expression of stretches) ``expr`` has; anything else is refused as ``what``.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> interpreter.time_value(next(Parser("duration d = 100ns + 2us;").statements()).init, context, "a delay")
+        Duration(value=2.1e-06, unit='s')
+        >>> interpreter.time_value(next(Parser("int n = 3;").statements()).init, context, "a delay")
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.QasmError: 1:9: a delay must be a duration (such as 100ns or a duration variable), got 3
+        """
         value = self.evaluator.value(expr, context.scope)
         if isinstance(value, (Stretch, DurationOf)):
             value = value._expression()
@@ -96,7 +126,17 @@ class Timing:
         return value
 
     def time_decl(self, decl, context) -> None:
-        """``duration d = ...;``, ``const duration d = ...;`` or ``stretch s;``."""
+        """``duration d = ...;``, ``const duration d = ...;`` or ``stretch s;``.
+
+        >>> from qfusion.qasm.interpreter import Context, Interpreter
+        >>> from qfusion.qasm.parser import Parser
+        >>> interpreter = Interpreter()
+        >>> context = Context(interpreter.globals, interpreter.main)
+        >>> for text in ("duration d = 100ns + 2us;", "stretch g;"):
+        ...     interpreter.time_decl(next(Parser(text).statements()), context)
+        >>> interpreter.globals.lookup("d").value, interpreter.globals.lookup("g").value
+        (Duration(value=2.1e-06, unit='s'), Stretch(name='g'))
+        """
         if decl.modifier in ("input", "output"):
             raise decl.token.error(f"'{decl.modifier} {decl.type_name}' is not supported")
         if decl.type_name == "stretch":

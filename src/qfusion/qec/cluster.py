@@ -19,6 +19,7 @@ format, so a study may move between ``workers=`` (sinter) and ``client=`` (Dask)
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from qfusion._optional import import_optional
 
@@ -35,7 +36,7 @@ def collect(client, tasks, *, shots: int, max_errors, decoder: str, resume=None,
     """``sinter.TaskStats`` of every task, computed on ``client`` (a ``dask.distributed.Client``) for the shots
     and errors the CSV ``resume`` does not hold yet; new results are appended to it."""
     sinter = import_optional("sinter", "threshold studies")
-    done = {}
+    done: dict[str, Any] = {}
     if resume is not None and os.path.exists(resume):
         for stats in sinter.read_stats_from_csv_files(resume):
             done[stats.strong_id] = done[stats.strong_id] + stats if stats.strong_id in done else stats
@@ -64,7 +65,7 @@ def collect(client, tasks, *, shots: int, max_errors, decoder: str, resume=None,
                 handle.write(sinter.CSV_HEADER + "\n")
             for stats in new:
                 handle.write(stats.to_csv_line() + "\n")
-    merged = {}
+    merged: dict[str, Any] = {}
     for stats in results + new:
         merged[stats.strong_id] = merged[stats.strong_id] + stats if stats.strong_id in merged else stats
     return list(merged.values())

@@ -14,6 +14,8 @@ Every function returns a :class:`~qfusion.circuit.Circuit` (convert it with
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qfusion.circuit.circuit import Circuit
 from qfusion.errors import CircuitError
 from qfusion.qec import layouts
@@ -71,7 +73,7 @@ def shor_code(rounds: int = 1, basis: str = "Z", *, noise=None) -> Circuit:
     return memory_circuit(layouts.shor_layout(), rounds, basis, parse(noise))
 
 
-CODES = {"repetition": repetition_code, "surface": surface_code, "unrotated_surface":
+CODES: dict[str, Callable[..., Circuit]] = {"repetition": repetition_code, "surface": surface_code, "unrotated_surface":
          lambda d, r, basis="Z", noise=None: surface_code(d, r, basis, rotated=False, noise=noise),
          "color": color_code}
 

@@ -87,7 +87,8 @@ def _interleaved(name, distance, data_coords, ancilla_coords, orders, logicals) 
     """A surface code: each ancilla touches the data at its coordinate plus the offsets of its basis's order."""
     coords = list(data_coords) + [c for c, _ in ancilla_coords]
     index = {c: i for i, c in enumerate(coords)}
-    stabilizers, layers = [], [[] for _ in range(4)]
+    stabilizers: list[Stabilizer] = []
+    layers: list[list[tuple[int, int]]] = [[] for _ in range(4)]
     for k, (c, basis) in enumerate(ancilla_coords):
         ancilla = len(data_coords) + k
         support = []
@@ -150,7 +151,8 @@ def css_layout(name: str, distance: int, data_coords, stabilizers, logicals, anc
     """
     n = len(data_coords)
     coords = list(data_coords)
-    measured, layers = [], []
+    measured: list[Stabilizer] = []
+    layers: list[list[tuple[int, int]]] = []
     for block in ("Z", "X"):
         start = len(layers)
         for k, (basis, support) in enumerate(stabilizers):
@@ -229,6 +231,6 @@ def shor_layout() -> Layout:
     (9, ['Z', 'Z', 'Z', 'Z', 'Z', 'Z', 'X', 'X'])
     """
     data = [(x, y) for y in range(3) for x in range(3)]
-    stabilizers = [("Z", (3 * b + i, 3 * b + i + 1)) for b in range(3) for i in range(2)]
+    stabilizers: list[tuple[str, tuple[int, ...]]] = [("Z", (3 * b + i, 3 * b + i + 1)) for b in range(3) for i in range(2)]
     stabilizers += [("X", tuple(range(3 * b, 3 * b + 6))) for b in range(2)]
     return css_layout("shor", 3, data, stabilizers, {"Z": (0, 3, 6), "X": (0, 1, 2)})

@@ -30,7 +30,7 @@ def _pair(layout: Layout) -> tuple[Layout, dict, list]:
     def index(q: int, patch: int) -> int:       # data of both patches first, then ancillas of both
         return q + patch * n if q < n else 2 * n + (q - n) + patch * k
 
-    coords = [None] * (2 * layout.num_qubits)
+    coords: list[tuple[float, ...]] = [()] * (2 * layout.num_qubits)
     for patch in (0, 1):
         for q, c in enumerate(layout.coords):
             coords[index(q, patch)] = (c[0] + patch * width,) + tuple(c[1:])

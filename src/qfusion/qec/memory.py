@@ -43,7 +43,17 @@ def check_rounds(rounds) -> int:
 
 
 def memory_circuit(layout: Layout, rounds: int, basis: str, noise: CircuitNoise | None) -> Circuit:
-    """The memory experiment of ``layout`` in ``basis`` ("Z" or "X") for ``rounds`` rounds under ``noise``."""
+    """The memory experiment of ``layout`` in ``basis`` ("Z" or "X") for ``rounds`` rounds under ``noise``.
+
+    >>> from qfusion.qec.layouts import rotated_surface_layout
+    >>> c = memory_circuit(rotated_surface_layout(3), rounds=3, basis="X", noise=None)
+    >>> c.num_qubits, c.num_observables                 # 9 data + 8 ancillas
+    (17, 1)
+    >>> memory_circuit(rotated_surface_layout(3), 1, "Y", None)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: the rotated_surface code has no Y logical to remember; bases: X, Z
+    """
     rounds = check_rounds(rounds)
     basis = str(basis).upper()
     if basis not in layout.logicals:

@@ -100,6 +100,8 @@ class CircuitNoise:
         from qfusion.noise import thermal_relaxation
         if duration <= 0:
             return 0.0
+        if self.t1 is None or self.t2 is None:      # refused at construction; narrows the types
+            raise NoiseError("idle relaxation over durations needs t1 and t2")
         return pauli_twirl(thermal_relaxation(self.t1, self.t2, duration))
 
 

@@ -71,7 +71,7 @@ class AmplitudeEmbedding(FeatureMap):
         """
         X = self.check(X)
         dim = 2 ** self.num_qubits
-        if X.shape[1] < dim:
+        if X.shape[1] < dim and self.pad_with is not None:      # (without pad_with, check() gave dim columns)
             X = np.hstack([X, np.full((len(X), dim - X.shape[1]), float(self.pad_with))])
         norms = np.linalg.norm(X, axis=1)
         if np.any(norms == 0):

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from qfusion.circuit import Circuit, Gate, StandardGate
+from qfusion.circuit import Circuit, Gate, Operation, StandardGate
 from qfusion.errors import CircuitError
 from qfusion.observables import PauliSum
 from qfusion.primitives.circuits import inline, unitary_part
@@ -93,7 +94,7 @@ def _matrices(gate: Gate, angles: list[np.ndarray]) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class _Fixed:
     qubits: tuple[int, ...]
-    matrix: object  # (d, d) dense, (d,) diagonal, or (source indices, phases or None) of a permutation
+    matrix: Any  # (d, d) dense, (d,) diagonal, or (source indices, phases or None) of a permutation
     kind: str  # "dense", "diagonal" or "permutation"
 
 
@@ -130,7 +131,9 @@ class BatchedCircuit:
         return (f"BatchedCircuit(num_qubits={self.num_qubits}, steps={len(self._steps)}, "
                 f"parameters={len(self.parameters)})")
 
-    def _step(self, op: Gate, qubits):
+    def _step(self, op: Operation, qubits):
+        if not isinstance(op, Gate):        # unitary_part left gates only
+            raise CircuitError(f"a batched circuit applies gates only, got {op.name!r}")
         if op.is_parameterized:
             kind = op.kind if isinstance(op, StandardGate) else "dense"
             return _Parameterised(op, qubits, kind == "diagonal")
@@ -312,7 +315,7 @@ class BatchedCircuit:
         wrt = [w.name if hasattr(w, "name") else str(w) for w in wrt]
         n, dim, k = self.num_qubits, 1 << self.num_qubits, len(wrt)
         phi = self._initial(count, None)
-        tangents = np.zeros((count * k, dim), dtype=np.complex128)
+        tangents: np.ndarray = np.zeros((count * k, dim), dtype=np.complex128)
         for step in self._steps:
             if isinstance(step, _Fixed):
                 phi = _apply_fixed(phi, step, n)
@@ -336,7 +339,7 @@ class BatchedCircuit:
 
 
 # -- array steps -------------------------------------------------------------------------------
-def _permutation(matrix: np.ndarray, qubits, num_qubits: int) -> tuple[np.ndarray, np.ndarray]:
+def _permutation(matrix: np.ndarray, qubits, num_qubits: int) -> tuple[np.ndarray, np.ndarray | None]:
     """``(source index, phase)`` of every amplitude after a permutation gate: out[i] = phase[i] * in[source[i]]."""
     index = np.arange(1 << num_qubits)
     local = np.zeros_like(index)

@@ -107,7 +107,7 @@ def _grid(rng, n: int, total: int, labels):
         raise DataError("the gap leaves one class empty; choose a smaller gap")
     out = []
     for wanted in (1, -1):
-        found = []
+        found: list[list[float]] = []
         while len(found) < total:
             draws = tuple(rng.choice(count) for _ in range(n))
             if grid[draws] == wanted:
@@ -117,7 +117,8 @@ def _grid(rng, n: int, total: int, labels):
 
 
 def _uniform(rng, n: int, total: int, labels):
-    a, b = [], []
+    a: list[np.ndarray] = []
+    b: list[np.ndarray] = []
     for _ in range(10_000):
         if len(a) >= total and len(b) >= total:
             break

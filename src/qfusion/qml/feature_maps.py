@@ -183,7 +183,7 @@ class PauliFeatureMap(FeatureMap):
     {'h': 6, 'p': 3, 'cx': 2}
     """
 
-    _shown = ("reps", "entanglement", "paulis")
+    _shown: tuple[str, ...] = ("reps", "entanglement", "paulis")
 
     def __init__(self, feature_dimension: int, reps: int = 2, entanglement="full", alpha: float = 2.0,
                  paulis=("Z", "ZZ")):

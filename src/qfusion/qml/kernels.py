@@ -80,6 +80,17 @@ class QuantumKernel:
         parts = self.executor.map(_states_of_rows, [(self.feature_map, self.weights, c) for c in chunks])
         return np.concatenate(list(parts))
 
+    def evaluate(self, X, Y=None) -> np.ndarray:
+        """The kernel matrix ``K[i, j] = k(X[i], Y[j])`` (``Y=None``: ``Y = X``); each kernel defines its own.
+
+        >>> from qfusion.qml.feature_maps import AngleEmbedding
+        >>> QuantumKernel(AngleEmbedding(1)).evaluate([[0.0]])
+        Traceback (most recent call last):
+            ...
+        NotImplementedError: QuantumKernel is the shared base; use FidelityKernel or ProjectedKernel
+        """
+        raise NotImplementedError(f"{type(self).__name__} is the shared base; use FidelityKernel or ProjectedKernel")
+
     def __call__(self, X, Y=None) -> np.ndarray:
         return self.evaluate(X, Y)
 

@@ -13,12 +13,14 @@ the :class:`~qfusion.qml.ZZFeatureMap` with one qubit per feature.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from qfusion._optional import import_optional
 from qfusion.errors import DataError
 
-_base = import_optional("sklearn.base", "qfusion.qml's estimators")
+_base: Any = import_optional("sklearn.base", "qfusion.qml's estimators")   # Any: its classes are base classes here
 _svm = import_optional("sklearn.svm", "qfusion.qml's estimators")
 _validation = import_optional("sklearn.utils.validation", "qfusion.qml's estimators")
 _multiclass = import_optional("sklearn.utils.multiclass", "qfusion.qml's estimators")

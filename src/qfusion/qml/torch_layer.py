@@ -23,13 +23,15 @@ torch.Size([2])
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from qfusion._optional import import_optional
 from qfusion.errors import DataError
 from qfusion.qml.batched import BatchedCircuit
 
-torch = import_optional("torch", "qfusion.qml.TorchLayer")
+torch: Any = import_optional("torch", "qfusion.qml.TorchLayer")   # Any: its classes are base classes here
 
 
 class _Expectations(torch.autograd.Function):

@@ -21,6 +21,8 @@ optimiser: ``"adam"`` (default), ``"spsa"``, or any SciPy method (``"L-BFGS-B"``
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from qfusion._optional import import_optional
@@ -28,7 +30,7 @@ from qfusion.circuit import Circuit
 from qfusion.errors import DataError
 from qfusion.qml.feature_maps import parameter_vector
 
-_base = import_optional("sklearn.base", "qfusion.qml's estimators")
+_base: Any = import_optional("sklearn.base", "qfusion.qml's estimators")   # Any: its classes are base classes here
 _validation = import_optional("sklearn.utils.validation", "qfusion.qml's estimators")
 _multiclass = import_optional("sklearn.utils.multiclass", "qfusion.qml's estimators")
 
@@ -115,7 +117,7 @@ class _Variational(_base.BaseEstimator):
 
     def _train(self, X, targets) -> None:
         from qfusion.primitives import adam, minimize, spsa
-        self.loss_curve_ = []
+        self.loss_curve_: list[float] = []
         initial = self.feature_map_.initial_states(X)
 
         def objective(weights):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -61,7 +62,13 @@ DTYPES = {"complex128": np.float64, "complex64": np.float32}  # the Pauli compon
 
 @dataclass(frozen=True)
 class DensityMatrixOptions:
-    """Tuning knobs of the density-matrix simulator (sweeps over ``2**local_qubits`` entries)."""
+    """Tuning knobs of the density-matrix simulator (sweeps over ``2**local_qubits`` entries).
+
+    >>> from qfusion.circuit import Circuit
+    >>> options = DensityMatrixOptions(local_qubits=4, num_threads=1)
+    >>> simulate(Circuit(3).h(0).cx(0, 1).cx(1, 2), options=options).probabilities().round(6).tolist()
+    [0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5]
+    """
     max_fused_qubits: int = MAX_FUSED_QUBITS
     max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS
     local_qubits: int = 18  # a row and a column bit per qubit: larger chunks than the state vector's
@@ -74,6 +81,14 @@ class DensityRun:
 
     Only the methods touch ``data``; :mod:`qfusion.sim.gpu.density_matrix` subclasses this with
     device data and the CUDA kernels, and shares everything else here (the plan is the same).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.noise_plan import lower_noisy
+    >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+    >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+    >>> run.run_gates(list(lower_noisy(Circuit(1).x(0)).ops), None, keep_layout=False)
+    >>> run.state().probabilities().tolist()
+    [0.0, 1.0]
     """
     data: np.ndarray
     num_qubits: int
@@ -90,7 +105,16 @@ class DensityRun:
 
     def run_gates(self, ops: list, key, keep_layout: bool) -> None:
         """Lower, fuse, schedule and sweep gates, channels and resets on the ``2n``-bit vector
-        (plans cached under ``key``)."""
+        (plans cached under ``key``).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+        >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+        >>> run.run_gates(list(lower_noisy(Circuit(1).h(0)).ops), "h", keep_layout=False)
+        >>> run.data.round(6).tolist()                        # |+><+|: Tr(X rho) = 1
+        [1.0, 1.0, 0.0, 0.0]
+        """
         if not ops:
             if not keep_layout:
                 self.restore()
@@ -118,38 +142,107 @@ class DensityRun:
         return list(plan.steps), plan.layout
 
     def restore(self) -> None:
-        """Bring the index bits back to qubit order (sweeps may leave them permuted)."""
+        """Bring the index bits back to qubit order (sweeps may leave them permuted).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+        >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+        >>> run.restore()
+        >>> run.layout
+        (0, 1)
+        """
         for step in restore_layout(self.layout):
             cpu_sweep.swap_bit_positions(self.data, step.first, step.second)
         self.layout = tuple(range(2 * self.num_qubits))
 
     def state(self) -> DensityMatrix:
-        """The data as a :class:`DensityMatrix` (no copy; the layout must be in qubit order)."""
+        """The data as a :class:`DensityMatrix` (no copy; the layout must be in qubit order).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+        >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+        >>> run.state().expectation_value("Z")
+        1.0
+        """
         return DensityMatrix(self.data, self.num_qubits)
 
     def scale(self, factor: float) -> None:
+        """Multiply the data by ``factor``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+        >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+        >>> run.scale(0.25)                                  # an unnormalised branch of a post-selection
+        >>> run.state().trace()
+        0.25
+        """
         self.data *= factor
 
     def check_forks_fit(self) -> None:
-        """Raise unless the shots' copies of the data fit beside it (one in use, one being freed)."""
+        """Raise unless the shots' copies of the data fit beside it (one in use, one being freed).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+        >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+        >>> run.check_forks_fit()                           # one qubit: nothing to refuse
+        """
         check_state_fits(2 * self.num_qubits, self.data.dtype, copies=3, what="density matrix")
 
     def fork(self) -> DensityRun:
-        """A copy of the data with fresh bits and erasures, sharing the random state and plan cache."""
+        """A copy of the data with fresh bits and erasures, sharing the random state and plan cache.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+        >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+        >>> copy = run.fork()
+        >>> copy.data is run.data, np.array_equal(copy.data, run.data), copy.cache is run.cache
+        (False, True, True)
+        """
         return type(self)(self.data.copy(), self.num_qubits, self.rng, np.zeros_like(self.clbits), self.options,
                           cache=self.cache)
 
     def branch(self) -> DensityRun:
-        """A fork that stays valid beside other forks (a branch of :func:`_sample_branches`)."""
+        """A fork that stays valid beside other forks (a branch of :func:`_sample_branches`).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+        >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+        >>> other = run.branch()
+        >>> other.data[3] = -1.0                                # changing the branch leaves the run alone
+        >>> float(run.data[3])
+        1.0
+        """
         return self.fork()
 
     def branches_fit(self, copies: int) -> bool:
-        """Whether ``copies`` more density matrices fit beside this one."""
+        """Whether ``copies`` more density matrices fit beside this one.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+        >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+        >>> run.branches_fit(16)
+        True
+        """
         return fits(check_state_fits, 2 * self.num_qubits, self.data.dtype, copies=1 + copies, what="density matrix")
 
 
 def real_dtype(dtype) -> type:
-    """The real dtype of the Pauli components for a complex ``dtype`` (complex128 -> float64)."""
+    """The real dtype of the Pauli components for a complex ``dtype`` (complex128 -> float64).
+
+    >>> real_dtype(np.complex64), real_dtype("complex128")
+    (<class 'numpy.float32'>, <class 'numpy.float64'>)
+    >>> real_dtype(np.float64)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: dtype must be complex128 or complex64, got <class 'numpy.float64'>
+    """
     key = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
     if key not in DTYPES:
         raise CircuitError(f"dtype must be complex128 or complex64, got {dtype!r}")
@@ -238,7 +331,7 @@ class _Executor(Executor):
     def collapse(self, qubit: int, reset: bool) -> int:
         return _measure(self.run, qubit)
 
-    def channel(self, index: int, op: ChannelOp) -> None:
+    def channel(self, index: int | tuple, op: ChannelOp) -> None:
         if op.channel.is_heralded:
             if _herald(op.channel)[1] is None:  # a state-dependent herald reads the state here
                 self.run_segment(self.segment, ("segment", index), keep_layout=True)
@@ -316,7 +409,15 @@ def _erasure_metadata(erasures: list) -> dict:
 
 
 def metadata(run: DensityRun) -> dict:
-    """What a simulation records beside the state: the expected erasures, when any channel heralds."""
+    """What a simulation records beside the state: the expected erasures, when any channel heralds.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.noise_plan import lower_noisy
+    >>> ground = np.array([1.0, 0.0, 0.0, 1.0])            # |0><0|: Tr(I rho) = Tr(Z rho) = 1
+    >>> run = DensityRun(ground, 1, np.random.default_rng(0), np.zeros(0, np.uint8), DensityMatrixOptions())
+    >>> metadata(run)                                    # nothing heralded
+    {}
+    """
     return {"erasures": _erasure_metadata(run.erasures)} if run.erasures else {}
 
 
@@ -326,6 +427,13 @@ def simulate(circuit, params=None, *, noise_model=None, durations=None, dtype=np
 
     Mid-circuit measurements collapse at random (seeded); readout errors change only the
     recorded bits, not the state.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, amplitude_damping
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(amplitude_damping(0.2), ["x"])
+    >>> simulate(Circuit(1).x(0), noise_model=model).probabilities().round(6).tolist()   # 20% decays back to |0>
+    [0.2, 0.8]
     """
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
     run = _new_run(program, np.random.default_rng(seed), dtype, options)
@@ -344,6 +452,14 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
 
     With terminal measurements one density matrix gives every shot; otherwise the shots run
     together, the density matrix forking where their mid-circuit outcomes part.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, amplitude_damping
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(amplitude_damping(0.2), ["x"])
+    >>> counts, memory, _ = sample(Circuit(1).x(0).measure_all(), 1000, noise_model=model, seed=1)
+    >>> 150 < counts["0"] < 250, memory
+    (True, None)
     """
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
@@ -416,4 +532,5 @@ def _sample_branches(program: NoisyProgram, shots: int, base: DensityRun):
     root = _Branch(base)
     root.start(tree, np.arange(shots), np.zeros((shots, program.num_clbits), dtype=np.uint8))
     walk(program.ops, root)
-    return tree.outcomes, tree.first.run.erasures
+    first = cast(_Branch, tree.first)  # the branch of shot 0: the root or one split from it
+    return tree.outcomes, first.run.erasures

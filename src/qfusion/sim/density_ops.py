@@ -50,7 +50,16 @@ _TRANSFORMS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
 
 def transfer_matrix(superoperator: np.ndarray, k: int) -> np.ndarray:
-    """The real Pauli transfer matrix of a row-major superoperator over ``2k`` bits (columns, then rows)."""
+    """The real Pauli transfer matrix of a row-major superoperator over ``2k`` bits (columns, then rows).
+
+    >>> from qfusion.noise import amplitude_damping
+    >>> _, matrix = superoperator(amplitude_damping(0.36), (0,))
+    >>> transfer_matrix(matrix, 1).round(6)          # X, Y shrink by sqrt(1 - 0.36); Z -> 0.36 I + 0.64 Z
+    array([[1.  , 0.  , 0.  , 0.  ],
+           [0.  , 0.8 , 0.  , 0.  ],
+           [0.  , 0.  , 0.8 , 0.  ],
+           [0.36, 0.  , 0.  , 0.64]])
+    """
     if k not in _TRANSFORMS:
         _TRANSFORMS[k] = (_basis_change(k, TO_PAULI), _basis_change(k, FROM_PAULI))
     to_pauli, from_pauli = _TRANSFORMS[k]
@@ -122,10 +131,17 @@ def _rz_super(angle: float) -> np.ndarray:
 
 
 def superoperator(channel: Channel, qubits) -> tuple[tuple[int, ...], np.ndarray]:
-    """The channel's row-major superoperator ``sum K (x) conj(K)`` over its qubits sorted ascending."""
+    """The channel's row-major superoperator ``sum K (x) conj(K)`` over its qubits sorted ascending.
+
+    >>> from qfusion.noise import depolarizing
+    >>> qubits, matrix = superoperator(depolarizing(0.3, 1), (0,))
+    >>> qubits, matrix.shape, np.diag(transfer_matrix(matrix, 1)).round(6).tolist()
+    ((0,), (4, 4), [1.0, 0.7, 0.7, 0.7])
+    """
     sorted_qubits = tuple(sorted(qubits))
     kraus = [reorder_matrix(k, tuple(qubits))[1] for k in channel.kraus]
-    return sorted_qubits, sum(np.kron(k, k.conj()) for k in kraus)
+    size = 4 ** len(sorted_qubits)
+    return sorted_qubits, sum((np.kron(k, k.conj()) for k in kraus), np.zeros((size, size), dtype=complex))
 
 
 def channel_ops(channel: Channel, qubits, num_qubits: int) -> list[GateOp]:
@@ -153,7 +169,12 @@ def _lower_channel(channel: Channel, qubits, num_qubits: int) -> list[GateOp]:
 
 
 def reset_ops(qubit: int, num_qubits: int) -> list[GateOp]:
-    """Reset of one qubit: ``rho -> |0><0| Tr_q(rho)``."""
+    """Reset of one qubit: ``rho -> |0><0| Tr_q(rho)``.
+
+    >>> [op] = reset_ops(0, num_qubits=1)
+    >>> op.qubits, op.matrix.real.tolist()           # Tr(Z rho') = Tr(rho): every state goes to |0><0|
+    ((0, 1), [[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
+    """
     matrix = np.zeros((4, 4), dtype=complex)
     matrix[0, 0] = matrix[0, 3] = 1  # rho[0,0] <- rho[0,0] + rho[1,1]; everything else -> 0
     return [_op((qubit,), matrix, num_qubits)]
@@ -164,6 +185,15 @@ def lower_segment(ops, num_qubits: int) -> list[GateOp]:
 
     Consecutive ops on the same bits become one (a gate and the Pauli channel after it: a
     signed permutation times a diagonal is one scaled permutation).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, depolarizing
+    >>> from qfusion.sim.noise_plan import lower_noisy
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.1, 2), ["cx"])
+    >>> ops = list(lower_noisy(Circuit(2).cx(0, 1), noise_model=model).ops)
+    >>> [type(op).__name__ for op in ops], [(op.qubits, op.kind) for op in lower_segment(ops, 2)]
+    (['GateOp', 'ChannelOp'], [((0, 1, 2, 3), 'permutation')])
     """
     out: list[GateOp] = []
     for op in ops:

@@ -26,7 +26,11 @@ _DIGIT = {"I": 0, "X": 1, "Y": 2, "Z": 3}
 
 
 def pauli_index(label: str, num_qubits: int) -> int:
-    """Index of a Pauli label (rightmost letter on qubit 0) in the Pauli vector."""
+    """Index of a Pauli label (rightmost letter on qubit 0) in the Pauli vector.
+
+    >>> pauli_index("IZ", 2), pauli_index("XI", 2), pauli_index("ZZ", 2)     # digits at bits (q, q + n)
+    (5, 2, 15)
+    """
     index = 0
     for q, char in enumerate(reversed(label)):
         digit = _DIGIT[char]
@@ -39,17 +43,27 @@ class DensityMatrix:
 
     ``pauli_components`` is the real vector ``Tr(P rho)``; ``metadata`` carries what the
     simulation recorded (erasure probabilities).
+
+    >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+    >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
+    >>> [round(float(rho.pauli_components[pauli_index(p, 2)]), 6) for p in ("II", "ZZ", "XX", "YY", "ZI")]
+    [1.0, 1.0, 1.0, -1.0, 0.0]
     """
 
     def __init__(self, pauli_components: np.ndarray, num_qubits: int, metadata: dict | None = None):
         self._t = pauli_components
         self.num_qubits = num_qubits
         self.metadata = dict(metadata or {})
-        self._matrix = None
+        self._matrix: np.ndarray | None = None
 
     @classmethod
     def from_matrix(cls, matrix) -> DensityMatrix:
-        """A :class:`DensityMatrix` from a ``2^n x 2^n`` matrix."""
+        """A :class:`DensityMatrix` from a ``2^n x 2^n`` matrix.
+
+        >>> rho = DensityMatrix.from_matrix(np.diag([0.75, 0.25]))
+        >>> rho.pauli_components.tolist(), rho.expectation_value("Z")        # Tr(I rho), Tr(X rho), Tr(Y rho), Tr(Z rho)
+        ([1.0, 0.0, 0.0, 0.5], 0.5)
+        """
         matrix = np.asarray(matrix, dtype=complex)
         n = matrix.shape[0].bit_length() - 1
         vector = matrix.reshape(-1)
@@ -59,15 +73,38 @@ class DensityMatrix:
 
     @property
     def dim(self) -> int:
+        """The side of the matrix, ``2**num_qubits``.
+
+        >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+        >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
+        >>> rho.dim, rho.num_qubits
+        (4, 2)
+        """
         return 1 << self.num_qubits
 
     @property
     def pauli_components(self) -> np.ndarray:
+        """The Pauli vector ``t[index] = Tr(P rho)`` (see :func:`pauli_index`).
+
+        >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+        >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
+        >>> rho.pauli_components.shape                  # 4**n components Tr(P rho)
+        (16,)
+        """
         return self._t
 
     @property
     def data(self) -> np.ndarray:
-        """The ``2^n x 2^n`` matrix (built on first use)."""
+        """The ``2^n x 2^n`` matrix (built on first use).
+
+        >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+        >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
+        >>> rho.data.real.round(6)
+        array([[0.5, 0. , 0. , 0.5],
+               [0. , 0. , 0. , 0. ],
+               [0. , 0. , 0. , 0. ],
+               [0.5, 0. , 0. , 0.5]])
+        """
         if self._matrix is None:
             n = self.num_qubits
             vector = self.pauli_components.astype(complex)
@@ -91,10 +128,23 @@ class DensityMatrix:
         return float(np.dot(self._t, self._t))
 
     def trace(self) -> float:
+        """``Tr(rho)`` (1 for a state; less after a post-selection).
+
+        >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+        >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
+        >>> round(rho.trace(), 12)
+        1.0
+        """
         return float(self.components([0])[0])
 
     def probabilities(self) -> np.ndarray:
-        """``rho[i, i]`` for every basis state (clipped at 0 against rounding)."""
+        """``rho[i, i]`` for every basis state (clipped at 0 against rounding).
+
+        >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+        >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
+        >>> rho.probabilities().round(6)            # the diagonal: |00> and |11>
+        array([0.5, 0. , 0. , 0.5])
+        """
         n = self.num_qubits
         values = self.components(np.arange(self.dim) * (self.dim + 1))  # the {I, Z}^n components
         size = 1
@@ -105,7 +155,12 @@ class DensityMatrix:
         return np.clip(values / (1 << n), 0.0, None)
 
     def purity(self) -> float:
-        """``Tr(rho^2)`` (1 for a pure state, ``2^-n`` for the maximally mixed one)."""
+        """``Tr(rho^2)`` (1 for a pure state, ``2^-n`` for the maximally mixed one).
+
+        >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+        >>> round(DensityMatrix.from_matrix(np.outer(bell, bell)).purity(), 12), DensityMatrix.from_matrix(np.eye(4) / 4).purity()
+        (1.0, 0.25)
+        """
         return self._sum_of_squares() / self.dim
 
     def expectation_value(self, observable) -> float:
@@ -139,7 +194,14 @@ class DensityMatrix:
         return float(np.sum(np.sqrt(np.clip(inner, 0, None))) ** 2)
 
     def reduced(self, qubits) -> np.ndarray:
-        """The reduced density matrix of ``qubits`` (little-endian over them, in the order given)."""
+        """The reduced density matrix of ``qubits`` (little-endian over them, in the order given).
+
+        >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+        >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
+        >>> rho.reduced([0]).real.round(6)               # half of a Bell pair is maximally mixed
+        array([[0.5, 0. ],
+               [0. , 0.5]])
+        """
         n = self.num_qubits
         qubits = [int(q) for q in qubits]
         if len(qubits) > 10 or len(set(qubits)) != len(qubits) or not all(0 <= q < n for q in qubits):
@@ -158,7 +220,13 @@ class DensityMatrix:
         return np.tensordot(self.components(labels), np.array(paulis), axes=1) / (1 << k)
 
     def sample(self, shots: int, seed=None) -> np.ndarray:
-        """``shots`` basis-state indices drawn from the diagonal."""
+        """``shots`` basis-state indices drawn from the diagonal.
+
+        >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+        >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
+        >>> sorted(set(rho.sample(100, seed=1).tolist()))    # only 00 and 11 occur
+        [0, 3]
+        """
         return sample_probabilities(self.probabilities(), shots, np.random.default_rng(seed))
 
     def __repr__(self) -> str:
@@ -170,7 +238,12 @@ PAULI = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Y": np.array([[0, -1j
 
 
 def sample_probabilities(probabilities: np.ndarray, shots: int, rng: np.random.Generator) -> np.ndarray:
-    """``shots`` indices drawn from ``probabilities`` (normalised here), in random order."""
+    """``shots`` indices drawn from ``probabilities`` (normalised here), in random order.
+
+    >>> draws = sample_probabilities(np.array([0.0, 0.25, 0.75]), 1000, np.random.default_rng(1))
+    >>> int((draws == 0).sum()), 200 < int((draws == 1).sum()) < 300
+    (0, True)
+    """
     cumulative = np.cumsum(probabilities)
     total = cumulative[-1]
     if not total > 0:

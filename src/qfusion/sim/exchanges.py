@@ -26,21 +26,43 @@ from qfusion.sim.plan import GateOp, reorder_matrix
 
 @dataclass(frozen=True)
 class Exchange:
-    """Swap local bit position ``local`` with global position ``global_position`` (a pairwise exchange)."""
+    """Swap local bit position ``local`` with global position ``global_position`` (a pairwise exchange).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> plan = plan_exchanges(lower(Circuit(4).h(3).cx(3, 0)).ops, num_qubits=4, num_global=1)
+    >>> plan.steps[0]                                # H flips global qubit 3: bring it to local bit 2
+    Exchange(local=2, global_position=3)
+    """
     local: int
     global_position: int
 
 
 @dataclass(frozen=True)
 class LocalGates:
-    """Gates that run on every rank without communication, under ``layout`` (logical -> physical)."""
+    """Gates that run on every rank without communication, under ``layout`` (logical -> physical).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> plan = plan_exchanges(lower(Circuit(4).h(3).cx(3, 0)).ops, num_qubits=4, num_global=1)
+    >>> stage = plan.steps[1]
+    >>> [op.qubits for op in stage.ops], stage.layout          # qubit 3 now at bit 2, qubit 2 at bit 3
+    ([(3,), (0, 3)], (0, 1, 3, 2))
+    """
     ops: tuple[GateOp, ...]
     layout: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class ExchangePlan:
-    """Stages of local gates and exchanges for one gate segment; ``final_layout`` after them."""
+    """Stages of local gates and exchanges for one gate segment; ``final_layout`` after them.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> plan = plan_exchanges(lower(Circuit(4).h(3).cx(3, 0)).ops, num_qubits=4, num_global=1)
+    >>> [type(step).__name__ for step in plan.steps], plan.final_layout      # (put back in order at the end)
+    (['Exchange', 'LocalGates', 'Exchange'], (0, 1, 2, 3))
+    """
     num_qubits: int
     num_global: int
     steps: tuple
@@ -48,10 +70,26 @@ class ExchangePlan:
 
     @property
     def num_exchanges(self) -> int:
+        """How many pairwise exchanges between ranks the plan makes.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> plan = plan_exchanges(lower(Circuit(4).h(3).cx(3, 0)).ops, num_qubits=4, num_global=1)
+        >>> plan.num_exchanges
+        2
+        """
         return sum(isinstance(step, Exchange) for step in self.steps)
 
     @property
     def num_local_qubits(self) -> int:
+        """Qubits held within a rank (``num_qubits - num_global``).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> plan = plan_exchanges(lower(Circuit(4).h(3).cx(3, 0)).ops, num_qubits=4, num_global=1)
+        >>> plan.num_local_qubits                       # 4 qubits over 2 ranks
+        3
+        """
         return self.num_qubits - self.num_global
 
 
@@ -76,6 +114,11 @@ def plan_exchanges(ops, num_qubits: int, num_global: int, layout: tuple[int, ...
 
     Each gate that flips a global qubit gets it swapped in for the local qubit whose next flip is
     furthest away; with ``restore`` the plan ends with every qubit at its own position.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> plan_exchanges(lower(Circuit(4).cz(3, 0).rz(0.3, 3)).ops, 4, 1).num_exchanges    # diagonals read only: none
+    0
     """
     local = num_qubits - num_global
     positions = list(layout if layout is not None else range(num_qubits))
@@ -117,7 +160,12 @@ def plan_exchanges(ops, num_qubits: int, num_global: int, layout: tuple[int, ...
 
 def restoring_exchanges(layout: list[int], local: int) -> list:
     """Exchanges (and local bit swaps, as ``("local", a, b)``) that put every qubit at its own position;
-    ``layout`` is updated in place."""
+    ``layout`` is updated in place.
+
+    >>> layout = [0, 1, 3, 2]                        # qubits 2 and 3 swapped across the local/global line
+    >>> restoring_exchanges(layout, local=3), layout
+    ([Exchange(local=2, global_position=3)], [0, 1, 2, 3])
+    """
     steps: list = []
     where = {position: q for q, position in enumerate(layout)}
 
@@ -140,7 +188,16 @@ def restoring_exchanges(layout: list[int], local: int) -> list:
 
 def restrict(op: GateOp, layout: tuple[int, ...], num_local: int, rank: int):
     """``op`` on this rank: a GateOp on local bit positions (its global qubits fixed to the rank's bits),
-    or the phase it multiplies the rank's amplitudes by when it acts only on global qubits."""
+    or the phase it multiplies the rank's amplitudes by when it acts only on global qubits.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> cx = lower(Circuit(2).cx(1, 0)).ops[0]         # control qubit 1 is global (one local qubit)
+    >>> restrict(cx, (0, 1), 1, rank=0).matrix.real.tolist(), restrict(cx, (0, 1), 1, rank=1).matrix.real.tolist()
+    ([[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]])
+    >>> restrict(lower(Circuit(2).cz(0, 1)).ops[0], (0, 1), 0, rank=3)       # all global: a phase
+    (-1+0j)
+    """
     positions = [layout[q] for q in op.qubits]
     fixed = 0
     free = []

@@ -36,13 +36,28 @@ _TYPE = {"dense": 0, "diagonal": 1, "permutation": 2}
 
 
 def is_swap(op: GateOp) -> bool:
+    """Whether ``op`` is a SWAP (scheduled as a renaming of bit positions, not a pass).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
+    >>> [is_swap(op) for op in ops]
+    [False, False, True, False, False]
+    """
     return op.num_qubits == 2 and op.kind == "permutation" and np.array_equal(op.matrix, _SWAP)
 
 
 def fuse(ops: list[GateOp], max_fused_qubits: int = MAX_FUSED_QUBITS,
          max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS) -> list[GateOp]:
     """Greedily merge each gate into the latest fused gate on its qubits when that is legal
-    (nothing in between touches the gate's qubits) and the merged gate stays small."""
+    (nothing in between touches the gate's qubits) and the merged gate stays small.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
+    >>> [(op.qubits, op.kind) for op in fuse(ops, max_fused_qubits=2)]     # the last H joins the (0, 3) block
+    [((0, 3), 'dense'), ((1, 2), 'permutation'), ((1, 2), 'diagonal')]
+    """
     fused: list[GateOp] = []
     last: dict[int, int] = {}
     for op in ops:
@@ -64,7 +79,14 @@ def fuse(ops: list[GateOp], max_fused_qubits: int = MAX_FUSED_QUBITS,
 
 
 def merge(first: GateOp, second: GateOp) -> GateOp:
-    """The single gate equal to ``first`` followed by ``second``."""
+    """The single gate equal to ``first`` followed by ``second``.
+
+    >>> from qfusion.sim.plan import gate_op
+    >>> h, z = gate_op(np.array([[1, 1], [1, -1]]) / np.sqrt(2), (0,)), gate_op(np.diag([1, -1]), (0,))
+    >>> merged = merge(h, z)                                 # Z H
+    >>> merged.kind, bool(np.allclose(merged.matrix, np.diag([1, -1]) @ h.matrix))
+    ('dense', True)
+    """
     union = tuple(sorted(set(first.qubits) | set(second.qubits)))
     if first.kind == second.kind == "diagonal":
         diagonal = _embed_diagonal(first, union) * _embed_diagonal(second, union)
@@ -90,7 +112,14 @@ def _embed_diagonal(op: GateOp, union: tuple[int, ...]) -> np.ndarray:
 
 
 def mixing_qubits(op: GateOp) -> tuple[int, ...]:
-    """The qubits whose bit the gate can change (a diagonal gate changes none)."""
+    """The qubits whose bit the gate can change (a diagonal gate changes none).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
+    >>> [mixing_qubits(op) for op in ops]             # CX mixes its target only, CZ nothing
+    [(0,), (3,), (1, 2), (), (3,)]
+    """
     if op.kind == "diagonal":
         return ()
     rows, cols = np.nonzero(op.matrix)
@@ -102,7 +131,15 @@ def mixing_qubits(op: GateOp) -> tuple[int, ...]:
 
 @dataclass(frozen=True, eq=False)
 class Sweep:
-    """Gates encoded for :func:`qfusion.sim.kernels.cpu_sweep.sweep` (see its docstring)."""
+    """Gates encoded for :func:`qfusion.sim.kernels.cpu_sweep.sweep` (see its docstring).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
+    >>> sweep = encode_sweep([(ops[0], [0])], local_qubits=2, dtype=np.complex128)
+    >>> sweep.local_qubits, sweep.num_gates
+    (2, 1)
+    """
     local_qubits: int
     arrays: tuple
     num_gates: int
@@ -110,25 +147,53 @@ class Sweep:
 
 @dataclass(frozen=True, eq=False)
 class BitSwap:
-    """One pass exchanging index bit ``first[j]`` with ``second[j]``."""
+    """One pass exchanging index bit ``first[j]`` with ``second[j]``.
+
+    >>> restore_layout((1, 0))                          # qubit 0 at bit 1 and qubit 1 at bit 0: one pass
+    [BitSwap(first=array([1]), second=array([0]))]
+    """
     first: np.ndarray
     second: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
 class Schedule:
-    """Steps to run in order, and where each logical qubit's bit sits afterwards."""
+    """Steps to run in order, and where each logical qubit's bit sits afterwards.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
+    >>> plan = schedule(fuse(ops), num_qubits=4, local_qubits=2, dtype=np.complex128)
+    >>> [type(step).__name__ for step in plan.steps], plan.layout     # qubit 3 brought into the chunk first
+    (['BitSwap', 'Sweep'], (0, 2, 3, 1))
+    """
     steps: tuple
     layout: tuple[int, ...]
 
     @property
     def num_passes(self) -> int:
+        """How many passes over the state the steps make (sweeps and bit exchanges).
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
+        >>> schedule(fuse(ops), 4, 2, np.complex128).num_passes, schedule(fuse(ops), 4, 4, np.complex128).num_passes
+        (2, 1)
+        """
         return len(self.steps)
 
 
 def schedule(ops: list[GateOp], num_qubits: int, local_qubits: int, dtype,
              layout: tuple[int, ...] | None = None) -> Schedule:
-    """Cut fused ``ops`` into sweeps over chunks of ``2**local_qubits`` amplitudes."""
+    """Cut fused ``ops`` into sweeps over chunks of ``2**local_qubits`` amplitudes.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
+    >>> all_local = schedule(fuse(ops), 4, 4, np.complex128)     # one sweep; the SWAP only renames bits
+    >>> [getattr(step, "num_gates", None) for step in all_local.steps]
+    [2]
+    """
     phys = list(layout) if layout is not None else list(range(num_qubits))
     mixing = [mixing_qubits(op) for op in ops]
     steps: list = []
@@ -179,6 +244,18 @@ def restore_layout(layout: tuple[int, ...]) -> list[BitSwap]:
 
     Any permutation is the product of two involutions: for a cycle c0 -> c1 -> ... the
     reflections c_i <-> c_{-i} then c_i <-> c_{1-i} carry c_i to c_{i+1}.
+
+    >>> passes = restore_layout((1, 2, 0))               # a 3-cycle: two passes of swaps
+    >>> [(p.first.tolist(), p.second.tolist()) for p in passes]
+    [([0], [2]), ([1], [0])]
+    >>> bits = {1: 0, 2: 1, 0: 2}                        # bit -> the qubit there
+    >>> for p in passes:
+    ...     for a, b in zip(p.first.tolist(), p.second.tolist()):
+    ...         bits[a], bits[b] = bits[b], bits[a]
+    >>> bits == {0: 0, 1: 1, 2: 2}
+    True
+    >>> restore_layout((0, 1, 2))
+    []
     """
     destination = {layout[q]: q for q in range(len(layout))}
     seen: set[int] = set()
@@ -202,7 +279,20 @@ def restore_layout(layout: tuple[int, ...]) -> list[BitSwap]:
 def cached_steps(cache: dict, key, layout: tuple[int, ...], keep_layout: bool, plan, *args) -> tuple[list, tuple]:
     """``(steps, layout after them)`` of a segment that ``plan(*args)`` schedules from ``layout``
     (returning that pair), ending with the bits back in order unless ``keep_layout``; kept in
-    ``cache`` under ``key`` (None: not kept) and reused while the segment starts from the same layout."""
+    ``cache`` under ``key`` (None: not kept) and reused while the segment starts from the same layout.
+
+    >>> calls = []
+    >>> def plan():
+    ...     calls.append(1)
+    ...     return ["a sweep"], (1, 0)                       # the steps and the layout they leave
+    >>> cache = {}
+    >>> steps, layout = cached_steps(cache, "segment", (0, 1), False, plan)
+    >>> steps[0], len(steps), layout                        # bits put back in order by one more pass
+    ('a sweep', 2, (0, 1))
+    >>> _ = cached_steps(cache, "segment", (0, 1), False, plan)
+    >>> len(calls)                                          # planned once
+    1
+    """
     cached = cache.get(key) if key is not None else None
     if cached is None or cached[0] != layout:
         steps, end = plan(*args)
@@ -216,7 +306,15 @@ def cached_steps(cache: dict, key, layout: tuple[int, ...], keep_layout: bool, p
 
 
 def encode_sweep(ops: list[tuple[GateOp, list[int]]], local_qubits: int, dtype) -> Sweep:
-    """Encode gates at physical bit positions as the arrays the sweep kernel reads."""
+    """Encode gates at physical bit positions as the arrays the sweep kernel reads.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(4).h(0).cx(0, 3).swap(1, 2).cz(1, 2).h(3)).ops)
+    >>> sweep = encode_sweep([(ops[0], [0]), (ops[1], [0, 1])], local_qubits=2, dtype=np.complex128)
+    >>> sweep.num_gates, sweep.arrays[0].tolist()            # per gate: the kernel's op type
+    (2, [0, 0])
+    """
     count = len(ops)
     kinds = [_kernel_kind(op, positions, local_qubits) for op, positions in ops]
     blocks = [_blocks(op, positions, local_qubits, kind) for (op, positions), kind in zip(ops, kinds, strict=False)]

@@ -36,7 +36,14 @@ from qfusion.sim.plan import GateOp, reorder_matrix
 
 @dataclass
 class PackedSweep:
-    """Gates (on wires) that one gathered sweep applies, and the wires they mix."""
+    """Gates (on wires) that one gathered sweep applies, and the wires they mix.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> [packed] = pack(list(lower(Circuit(12).h(0).cx(0, 1)).ops), 12, rows=8)
+    >>> len(packed.ops), sorted(packed.mixed)                # the CX mixes its target only
+    (2, [0, 1])
+    """
     ops: list = field(default_factory=list)
     mixed: set = field(default_factory=set)
 
@@ -45,19 +52,39 @@ class PackedSweep:
 class DiagonalOp:
     """A diagonal gate kept as its vector of ``2**k`` phases (index bit j on ``qubits[j]``):
     what :func:`merge_diagonals` makes, where a merged diagonal of 8 qubits as a matrix would
-    be 256 x 256 (1 MiB) built only to be read back as its diagonal."""
+    be 256 x 256 (1 MiB) built only to be read back as its diagonal.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> [merged] = merge_diagonals(list(lower(Circuit(12).rz(0.1, 0).cz(0, 1).t(2)).ops), max_qubits=8)
+    >>> type(merged).__name__, merged.qubits, merged.diagonal.shape       # three diagonals, one vector
+    ('DiagonalOp', (0, 1, 2), (8,))
+    """
     qubits: tuple[int, ...]
     diagonal: np.ndarray
     kind: str = "diagonal"
 
     @property
     def num_qubits(self) -> int:
+        """How many qubits the diagonal spans.
+
+        >>> DiagonalOp((0, 3), np.ones(4)).num_qubits
+        2
+        """
         return len(self.qubits)
 
 
 @dataclass(frozen=True, eq=False)
 class LaneSweep:
-    """Arrays for :func:`qfusion.sim.kernels.cpu_lanes.sweep` (see its docstring)."""
+    """Arrays for :func:`qfusion.sim.kernels.cpu_lanes.sweep` (see its docstring).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> [packed] = pack(list(lower(Circuit(12).h(0).cx(0, 1)).ops), 12, rows=8)
+    >>> sweep = encode(packed, 12, active=12, dtype=np.complex128)
+    >>> type(sweep).__name__, sweep.num_gates
+    ('LaneSweep', 2)
+    """
     arrays: tuple
     num_gates: int
 
@@ -85,7 +112,17 @@ def lane_schedule(ops: list[GateOp], num_qubits: int, layout: tuple[int, ...], d
                   max_diagonal_qubits: int = 8):
     """Fused, packed and encoded sweeps for ``ops`` on a state laid out as ``layout``:
     ``(steps, layout after)``, or None when the gates do not fit this path (too few qubits,
-    or a gate mixing more qubits than a sweep can hold)."""
+    or a gate mixing more qubits than a sweep can hold).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops = list(lower(Circuit(12).h(0).swap(0, 5).cx(5, 6).rz(0.2, 6)).ops)
+    >>> steps, layout = lane_schedule(ops, 12, tuple(range(12)), np.complex128)
+    >>> [type(step).__name__ for step in steps], layout[:6]      # the SWAP became a renaming
+    (['LaneSweep'], (5, 1, 2, 3, 4, 0))
+    >>> lane_schedule(list(lower(Circuit(3).h(0)).ops), 3, (0, 1, 2), np.complex128) is None   # too few qubits
+    True
+    """
     if sweep_qubits is None:
         sweep_qubits = (_BUFFER_BYTES // np.dtype(dtype).itemsize).bit_length() - 1
     active = min(sweep_qubits, num_qubits)
@@ -164,6 +201,12 @@ def rename_swaps(ops: list[GateOp], layout: tuple[int, ...]) -> tuple[list[GateO
     """Gates moved onto the bit positions their qubits occupy, SWAPs turned into renamings.
 
     ``layout[q]`` is qubit q's bit position before; the returned layout is after.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> ops, layout = rename_swaps(list(lower(Circuit(3).h(0).swap(0, 2).x(2)).ops), (0, 1, 2))
+    >>> [op.qubits for op in ops], layout            # the X after the SWAP acts on wire 0
+    ([(0,), (0,)], (2, 1, 0))
     """
     wire = list(layout)
     moved = []
@@ -183,7 +226,13 @@ def rename_swaps(ops: list[GateOp], layout: tuple[int, ...]) -> tuple[list[GateO
 
 def pack(ops: list[GateOp], num_qubits: int, rows: int, mixing: list | None = None) -> list[PackedSweep]:
     """Assign gates to sweeps, each mixing at most ``rows`` wires, keeping every wire's order
-    (``mixing``: each op's :func:`~qfusion.sim.fusion.mixing_qubits`, when already known)."""
+    (``mixing``: each op's :func:`~qfusion.sim.fusion.mixing_qubits`, when already known).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> [sorted(s.mixed) for s in pack(list(lower(Circuit(4).h(0).h(1).cx(1, 2).h(3)).ops), 4, rows=2)]
+    [[0, 1], [2, 3]]
+    """
     sweeps: list[PackedSweep] = []
     last = [0] * num_qubits  # per wire: the earliest sweep a new gate on it may join
     for index, op in enumerate(ops):
@@ -210,6 +259,12 @@ def encode(packed: PackedSweep, num_qubits: int, active: int, dtype, memo: dict 
     Lanes are wires no gate of the sweep mixes, preferably ones it does not touch at all, and
     low ones (long contiguous reads); mixed wires take the highest buffer bits (long runs).
     ``memo`` keeps the parts of encodings that depend on a matrix alone, across the sweeps of a plan.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> [packed] = pack(list(lower(Circuit(12).h(3)).ops), 12, rows=8)
+    >>> encode(packed, 12, active=12, dtype=np.complex64).num_gates
+    1
     """
     memo = {} if memo is None else memo
     touched = set()

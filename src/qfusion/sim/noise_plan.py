@@ -31,14 +31,36 @@ from qfusion.sim.plan import MeasureOp, bind_params, lower_instructions, termina
 
 @dataclass(frozen=True, eq=False)
 class ChannelOp:
-    """``channel`` on ``qubits`` (channel qubit k is ``qubits[k]``)."""
+    """``channel`` on ``qubits`` (channel qubit k is ``qubits[k]``).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, ReadoutError, depolarizing
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+    >>> model.add_readout_error(ReadoutError([[0.9, 0.1], [0.2, 0.8]]), [0])
+    >>> program = lower_noisy(Circuit(1, 1).x(0).measure(0, 0), noise_model=model)
+    >>> channel_op = program.ops[1]
+    >>> channel_op.qubits, channel_op.channel.name
+    ((0,), 'depolarizing')
+    """
     qubits: tuple[int, ...]
     channel: Channel
 
 
 @dataclass(frozen=True, eq=False)
 class ReadoutOp:
-    """Replace the bit just recorded in ``clbit`` (measured from ``qubit``) by a draw from ``error``."""
+    """Replace the bit just recorded in ``clbit`` (measured from ``qubit``) by a draw from ``error``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, ReadoutError, depolarizing
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+    >>> model.add_readout_error(ReadoutError([[0.9, 0.1], [0.2, 0.8]]), [0])
+    >>> program = lower_noisy(Circuit(1, 1).x(0).measure(0, 0), noise_model=model)
+    >>> readout = program.readout_errors[0]
+    >>> readout.qubit, readout.clbit, type(readout.error).__name__
+    (0, 0, 'ReadoutError')
+    """
     qubit: int
     clbit: int
     error: ReadoutError
@@ -47,7 +69,17 @@ class ReadoutOp:
 @dataclass(frozen=True)
 class NoisyProgram:
     """A lowered noisy circuit. With ``terminal_measurements`` (``(qubit, clbit)`` pairs),
-    ``ops`` holds no measurement, and readout errors apply to the sampled bits."""
+    ``ops`` holds no measurement, and readout errors apply to the sampled bits.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, ReadoutError, depolarizing
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+    >>> model.add_readout_error(ReadoutError([[0.9, 0.1], [0.2, 0.8]]), [0])
+    >>> program = lower_noisy(Circuit(1, 1).x(0).measure(0, 0), noise_model=model)
+    >>> [type(op).__name__ for op in program.ops], program.terminal_measurements
+    (['GateOp', 'ChannelOp', 'ReadoutOp'], ((0, 0),))
+    """
     num_qubits: int
     num_clbits: int
     ops: tuple
@@ -55,12 +87,29 @@ class NoisyProgram:
 
     @property
     def readout_errors(self) -> tuple[ReadoutOp, ...]:
+        """The readout errors among the ops, in order.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.noise import NoiseModel, ReadoutError, depolarizing
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+        >>> model.add_readout_error(ReadoutError([[0.9, 0.1], [0.2, 0.8]]), [0])
+        >>> program = lower_noisy(Circuit(1, 1).x(0).measure(0, 0), noise_model=model)
+        >>> len(program.readout_errors)
+        1
+        """
         return tuple(op for op in self.ops if isinstance(op, ReadoutOp))
 
 
 def lower_noisy(circuit: Circuit, params=None, noise_model: NoiseModel | None = None,
                 durations=None) -> NoisyProgram:
-    """Bind ``params``, apply ``noise_model`` (with instruction ``durations`` for idle noise), lower."""
+    """Bind ``params``, apply ``noise_model`` (with instruction ``durations`` for idle noise), lower.
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower_noisy(Circuit(2).h(0).cx(0, 1).measure_all())       # no model: just the gates
+    >>> [type(op).__name__ for op in program.ops], program.terminal_measurements
+    (['GateOp', 'GateOp'], ((0, 0), (1, 1)))
+    """
     circuit = bind_params(circuit, params)
     if noise_model is not None:
         circuit = noise_model.apply(circuit, durations)

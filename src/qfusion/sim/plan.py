@@ -12,12 +12,13 @@ deferred to the end is marked so, and its shots are sampled from one final state
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from qfusion.circuit.circuit import Circuit
-from qfusion.circuit.classical import RUNTIME_OPERATIONS, Store
+from qfusion.circuit.circuit import Circuit, Instruction
+from qfusion.circuit.classical import RUNTIME_OPERATIONS, DynamicGate, Store
 from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, matrix_kind
 from qfusion.errors import CircuitError
 
@@ -26,29 +27,58 @@ _KIND_ATOL = 1e-15
 
 @dataclass(frozen=True, eq=False)
 class GateOp:
-    """A unitary on ascending logical ``qubits``; ``matrix`` is little-endian over them."""
+    """A unitary on ascending logical ``qubits``; ``matrix`` is little-endian over them.
+
+    >>> op = gate_op(np.eye(4)[[0, 3, 2, 1]], (1, 0))         # CX with control 1, target 0, as written
+    >>> op.qubits, op.kind                                     # now over ascending qubits
+    ((0, 1), 'permutation')
+    """
     qubits: tuple[int, ...]
     matrix: np.ndarray
     kind: str
 
     @property
     def num_qubits(self) -> int:
+        """How many qubits the matrix acts on.
+
+        >>> gate_op(np.eye(8), (4, 0, 2)).num_qubits
+        3
+        """
         return len(self.qubits)
 
 
 @dataclass(frozen=True)
 class MeasureOp:
+    """Measure ``qubit`` into ``clbit`` (mid-circuit: it stays among the ops).
+
+    >>> from qfusion.circuit import Circuit
+    >>> lower(Circuit(2, 2).measure(1, 0).x(1)).ops[0]         # not terminal: a gate follows on qubit 1
+    MeasureOp(qubit=1, clbit=0)
+    """
     qubit: int
     clbit: int
 
 
 @dataclass(frozen=True)
 class ResetOp:
+    """Reset ``qubit`` to ``|0>``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> lower(Circuit(1).h(0).reset(0)).ops[-1]
+    ResetOp(qubit=0)
+    """
     qubit: int
 
 
 @dataclass(frozen=True)
 class ConditionalOp:
+    """``op`` applied only when ``clbits`` (read little-endian) equal ``value``.
+
+    >>> from qfusion.circuit import Circuit
+    >>> op = lower(Circuit(2, 1).h(0).measure(0, 0).x(1).c_if(0, 1)).ops[-1]
+    >>> op.clbits, op.value, op.op.qubits
+    ((0,), 1, (1,))
+    """
     clbits: tuple[int, ...]
     value: int
     op: GateOp | MeasureOp | ResetOp
@@ -57,7 +87,13 @@ class ConditionalOp:
 @dataclass(frozen=True, eq=False)
 class ClassicalOp:
     """A run-time classical instruction (:mod:`qfusion.circuit.classical`): ``operation`` with its
-    bodies lowered to ``bodies`` (ops each); run per shot."""
+    bodies lowered to ``bodies`` (ops each); run per shot.
+
+    >>> from qfusion.qasm import loads
+    >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; qubit q; bit b; b = measure q; while (b == 0) { h q; b = measure q; }')
+    >>> [type(op).__name__ for op in lower(c).ops], len(lower(c).ops[1].bodies[0])
+    (['MeasureOp', 'ClassicalOp'], 2)
+    """
     operation: object
     qubits: tuple[int, ...]
     bodies: tuple = ()
@@ -66,7 +102,13 @@ class ClassicalOp:
 @dataclass(frozen=True)
 class Program:
     """A lowered circuit: ``ops`` in order, and, when every measurement can be deferred,
-    ``terminal_measurements`` as ``(qubit, clbit)`` pairs (then ``ops`` holds only gates)."""
+    ``terminal_measurements`` as ``(qubit, clbit)`` pairs (then ``ops`` holds only gates).
+
+    >>> from qfusion.circuit import Circuit
+    >>> program = lower(Circuit(2, 2).h(0).measure(0, 0).x(0).measure(0, 1))
+    >>> program.terminal_measurements, [type(op).__name__ for op in program.ops]    # mid-circuit: shot by shot
+    (None, ['GateOp', 'MeasureOp', 'GateOp', 'MeasureOp'])
+    """
     num_qubits: int
     num_clbits: int
     ops: tuple
@@ -75,11 +117,23 @@ class Program:
 
     @property
     def is_unitary(self) -> bool:
+        """Whether every op is a gate (no measurement, reset or classical op left).
+
+        >>> from qfusion.circuit import Circuit
+        >>> lower(Circuit(2).h(0).cx(0, 1)).is_unitary, lower(Circuit(1).h(0).reset(0)).is_unitary
+        (True, False)
+        """
         return all(isinstance(op, GateOp) for op in self.ops)
 
 
 def reorder_matrix(matrix: np.ndarray, qubits: tuple[int, ...]) -> tuple[tuple[int, ...], np.ndarray]:
-    """Re-express ``matrix`` (little-endian over ``qubits``) over the same qubits sorted ascending."""
+    """Re-express ``matrix`` (little-endian over ``qubits``) over the same qubits sorted ascending.
+
+    >>> cx_from_1 = np.eye(4)[[0, 3, 2, 1]]           # over (1, 0): control qubit 1, target qubit 0
+    >>> qubits, matrix = reorder_matrix(cx_from_1, (1, 0))
+    >>> qubits, matrix.astype(int).tolist()          # the same gate over (0, 1)
+    ((0, 1), [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]])
+    """
     if len(qubits) == 1 or all(a < b for a, b in zip(qubits[:-1], qubits[1:], strict=True)):  # most gates: nothing to do
         return tuple(qubits), matrix
     order = sorted(range(len(qubits)), key=lambda j: qubits[j])
@@ -102,7 +156,11 @@ def _kind_of_2x2(matrix: np.ndarray) -> str:
 
 
 def gate_op(matrix: np.ndarray, qubits: tuple[int, ...], kind: str | None = None) -> GateOp:
-    """A :class:`GateOp` with qubits sorted and the kind found from the matrix when not given."""
+    """A :class:`GateOp` with qubits sorted and the kind found from the matrix when not given.
+
+    >>> gate_op(np.diag([1, 1j]), (3,)).kind, gate_op(np.eye(2)[[1, 0]], (0,)).kind, gate_op(np.ones((2, 2)) / np.sqrt(2), (0,)).kind
+    ('diagonal', 'permutation', 'dense')
+    """
     qubits, matrix = reorder_matrix(np.asarray(matrix, dtype=complex), tuple(qubits))
     if kind is None or kind == "dense":
         kind = _kind_of_2x2(matrix) if matrix.shape == (2, 2) else matrix_kind(matrix, _KIND_ATOL)
@@ -126,7 +184,17 @@ def gate_ops_of(gate, qubits) -> list[GateOp]:
 
 
 def bind_params(circuit: Circuit, params) -> Circuit:
-    """``circuit`` with ``params`` bound; raise :class:`CircuitError` if it keeps free parameters."""
+    """``circuit`` with ``params`` bound; raise :class:`CircuitError` if it keeps free parameters.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> t = Parameter("t")
+    >>> bind_params(Circuit(1).rx(t, 0), {t: 0.5}).instructions
+    [Instruction(Gate('rx', 0.5), qubits=(0,))]
+    >>> bind_params(Circuit(1).rx(t, 0), None)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: the circuit has unbound parameters (t); pass params= with a value for each
+    """
     if params is not None:
         circuit = circuit.bind(params)
     if circuit.is_parameterized:
@@ -137,12 +205,19 @@ def bind_params(circuit: Circuit, params) -> Circuit:
 
 
 def check_shots(shots) -> None:
-    """Raise :class:`CircuitError` unless ``shots`` is a positive whole number."""
+    """Raise :class:`CircuitError` unless ``shots`` is a positive whole number.
+
+    >>> check_shots(1000)
+    >>> check_shots(0.5)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: shots must be a positive integer, got 0.5
+    """
     if isinstance(shots, (bool, np.bool_)) or int(shots) != shots or shots < 1:
         raise CircuitError(f"shots must be a positive integer, got {shots!r}")
 
 
-def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> list:
+def lower_instructions(circuit: Circuit | Sequence[Instruction], simulator: str, lower_other=None) -> list:
     """The ops of ``circuit``'s instructions in order, each conditioned as its instruction: gates,
     measurements and resets lowered here, any other operation by ``lower_other(instruction)`` (a
     list of ops, or None when ``simulator``, named in the error, cannot run it).
@@ -151,9 +226,10 @@ def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> li
     >>> [type(op).__name__ for op in lower_instructions(Circuit(1, 1).h(0).measure(0, 0).x(0).c_if(0, 1), "x")]
     ['GateOp', 'MeasureOp', 'ConditionalOp']
     """
-    ops = []
+    ops: list = []
     for inst in circuit.instructions if isinstance(circuit, Circuit) else circuit:
         op = inst.operation
+        lowered: list
         if isinstance(op, Barrier):
             continue
         if isinstance(op, Gate):
@@ -163,11 +239,12 @@ def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> li
         elif isinstance(op, Reset):
             lowered = [ResetOp(inst.qubits[0])]
         else:
-            lowered = lower_other(inst) if lower_other is not None else None
-            if lowered is None:
+            other = lower_other(inst) if lower_other is not None else None
+            if other is None:
                 why = (" (run-time classical computation on measured bits runs per shot on "
                        "backend='statevector')" if isinstance(op, RUNTIME_OPERATIONS) else "")
                 raise CircuitError(f"{simulator} cannot run {op.name!r}{why}")
+            lowered = other
         if inst.condition is not None:
             lowered = [ConditionalOp(inst.condition.clbits, inst.condition.value, one) for one in lowered]
         ops += lowered
@@ -175,7 +252,13 @@ def lower_instructions(circuit: Circuit, simulator: str, lower_other=None) -> li
 
 
 def lower(circuit: Circuit, params=None) -> Program:
-    """Bind ``params`` and lower ``circuit`` to a :class:`Program`."""
+    """Bind ``params`` and lower ``circuit`` to a :class:`Program`.
+
+    >>> from qfusion.circuit import Circuit, Parameter
+    >>> program = lower(Circuit(1, 1).rx(Parameter("t"), 0).measure(0, 0), {"t": np.pi})
+    >>> program.num_qubits, program.terminal_measurements, program.ops[0].matrix.round(6).tolist()
+    (1, ((0, 0),), [[0j, -1j], [-1j, 0j]])
+    """
     circuit = bind_params(circuit, params)
     ops = lower_instructions(circuit, "the state-vector simulator", lower_runtime)
     phase = float(circuit.global_phase)
@@ -187,13 +270,19 @@ def lower(circuit: Circuit, params=None) -> Program:
 
 def lower_runtime(inst) -> list | None:
     """A run-time classical instruction as a :class:`ClassicalOp` (its bodies lowered too), for
-    simulators that run shots one by one; None for any other operation."""
+    simulators that run shots one by one; None for any other operation.
+
+    >>> from qfusion.qasm import loads
+    >>> c = loads('OPENQASM 3.0; include "stdgates.inc"; qubit q; bit b; b = measure q; while (b == 0) { h q; b = measure q; }')
+    >>> lower_runtime(c.instructions[0]) is None, lower_runtime(c.instructions[1])[0].qubits
+    (True, (0,))
+    """
     op = inst.operation
     if not isinstance(op, RUNTIME_OPERATIONS):
         return None
     if isinstance(op, Store):
         return [ClassicalOp(op, ())]
-    if not hasattr(op, "bodies"):     # a gate with run-time parameters
+    if isinstance(op, DynamicGate):     # a gate with run-time parameters
         return [ClassicalOp(op, inst.qubits)]
     bodies = tuple(tuple(lower_instructions(body, "the state-vector simulator", lower_runtime))
                    for body in op.bodies)
@@ -201,7 +290,14 @@ def lower_runtime(inst) -> list | None:
 
 
 def has_runtime_classical(ops) -> bool:
-    """Whether ``ops`` hold a :class:`ClassicalOp` (then shots run one by one)."""
+    """Whether ``ops`` hold a :class:`ClassicalOp` (then shots run one by one).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.circuit.classical import Bits, Store
+    >>> plain = Circuit(1, 1).h(0).measure(0, 0)
+    >>> has_runtime_classical(lower(plain).ops), has_runtime_classical(lower(plain.copy().append(Store((0,), Bits((0,))), [])).ops)
+    (False, True)
+    """
     return any(type(op) is ClassicalOp or (type(op) is ConditionalOp and type(op.op) is ClassicalOp)
                for op in ops)
 
@@ -215,6 +311,10 @@ def terminal_measurements(ops, classical: tuple[type, ...] = (), resets: bool = 
     measurement, since they change only the recorded bit, in the order bits were written (so a
     clbit written twice is then not terminal); with ``resets``, a reset of a qubit not measured
     yet stays among the ops.
+
+    >>> flip = lambda q: gate_op(np.eye(2)[[1, 0]], (q,))
+    >>> terminal_measurements([MeasureOp(0, 0), flip(1)]), terminal_measurements([MeasureOp(0, 0), flip(0)])
+    (((0, 0),), None)
     """
     measured: set[int] = set()
     measured_clbits: set[int] = set()
@@ -246,6 +346,7 @@ def pauli_terms(observable, num_qubits: int) -> list[tuple[str, complex]]:
     >>> pauli_terms("ZI", 2)
     [('ZI', 1.0)]
     """
+    terms: list[tuple[str, complex]]
     if isinstance(observable, str):
         terms = [(observable, 1.0)]
     elif hasattr(observable, "to_list"):

@@ -140,7 +140,23 @@ class Executor:
     """A simulator's hooks for :func:`walk`. A subclass sets ``clbits``, ``segment`` (the pending
     list, which gates join; a hook that runs it puts a new one there) and, for readout errors,
     ``rng``, and defines :meth:`run_segment` and :meth:`collapse`; a noisy simulator also
-    :meth:`channel`. The other hooks' defaults are those of a pure state."""
+    :meth:`channel`. The other hooks' defaults are those of a pure state.
+
+    >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+    ...     def __init__(self, num_clbits=1):
+    ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+    ...     def run_segment(self, ops, key, keep_layout):
+    ...         self.log.append(("run", key, len(ops)))
+    ...     def collapse(self, qubit, reset):
+    ...         self.log.append(("reset" if reset else "measure", qubit))
+    ...         return 1
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> trace = Trace()
+    >>> walk(lower(Circuit(1, 1).h(0).measure(0, 0).reset(0)).ops, trace)
+    >>> trace.log, trace.clbits.tolist()
+    ([('run', ('segment', 1), 1), ('measure', 0), ('reset', 0), ('run', ('segment', 3), 0)], [1])
+    """
 
     clbits: np.ndarray
     segment: list
@@ -148,40 +164,180 @@ class Executor:
 
     def run_segment(self, ops: list, key, keep_layout: bool) -> None:
         """Apply ``ops`` at once (their plan may be cached under ``key``); ``keep_layout``: the
-        qubits may stay at permuted positions."""
+        qubits may stay at permuted positions.
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> walk(lower(Circuit(2).h(0).cx(0, 1)).ops, trace)         # both gates pend, then run at once
+        >>> trace.log
+        [('run', ('segment', 2), 2)]
+        """
         raise NotImplementedError
 
     def collapse(self, qubit: int, reset: bool) -> int:
-        """Measure ``qubit`` (then flip it to 0 when ``reset``); the outcome."""
+        """Measure ``qubit`` (then flip it to 0 when ``reset``); the outcome.
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> trace.measure(0, lower(Circuit(1, 1).measure(0, 0).x(0)).ops[0])
+        >>> trace.log, trace.clbits.tolist()                # what collapse returned is recorded
+        ([('measure', 0)], [1])
+        """
         raise NotImplementedError
 
-    def channel(self, index: int, op: ChannelOp) -> None:
-        """The channel at ``index`` (a noisy simulator picks, or joins, it here)."""
+    def channel(self, index: int | tuple, op: ChannelOp) -> None:
+        """The channel at ``index`` (a noisy simulator picks, or joins, it here).
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> from qfusion.noise import NoiseModel, depolarizing
+        >>> from qfusion.sim.noise_plan import lower_noisy
+        >>> model = NoiseModel()
+        >>> model.add_gate_error(depolarizing(0.1, 1), ["x"])
+        >>> walk(lower_noisy(Circuit(1).x(0), noise_model=model).ops, trace)
+        Traceback (most recent call last):
+            ...
+        NotImplementedError: Trace runs no noise channels
+        """
         raise NotImplementedError(f"{type(self).__name__} runs no noise channels")
 
     def readout(self, index: int, op: ReadoutOp) -> None:
-        """The readout error at ``index``: only the recorded bit changes."""
+        """The readout error at ``index``: only the recorded bit changes.
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> from qfusion.noise import ReadoutError
+        >>> from qfusion.sim.noise_plan import ReadoutOp
+        >>> trace.rng = np.random.default_rng(0)
+        >>> trace.readout(0, ReadoutOp(0, 0, ReadoutError(np.array([[0.0, 1.0], [0.0, 1.0]]))))   # always reads 1
+        >>> trace.clbits.tolist()
+        [1]
+        """
         record_readout(self.clbits, op, self.rng)
 
     def reset(self, index: int, op: ResetOp) -> None:
-        """The reset at ``index``: after the pending segment, the qubit collapses to 0."""
+        """The reset at ``index``: after the pending segment, the qubit collapses to 0.
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> trace.segment = ["a pending gate"]
+        >>> trace.reset(3, lower(Circuit(1).reset(0)).ops[0])
+        >>> trace.log                                       # the segment runs first, then the collapse to 0
+        [('run', ('segment', 3), 1), ('reset', 0)]
+        """
         self.flush(index)
         self.collapse(op.qubit, reset=True)
 
-    def flush(self, index: int) -> None:
-        """Run the pending segment before the op at ``index``, which reads the state; empty it."""
+    def flush(self, index: int | tuple) -> None:
+        """Run the pending segment before the op at ``index``, which reads the state; empty it.
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> trace.flush(5)                                   # nothing pending: nothing runs
+        >>> trace.segment = ["a", "b"]
+        >>> trace.flush(7)
+        >>> trace.log, trace.segment
+        ([('run', ('segment', 7), 2)], [])
+        """
         if self.segment:
             self.run_segment(self.segment, ("segment", index), keep_layout=False)
             self.segment = []
 
     def finish(self, end: int) -> None:
-        """Run what is pending after the last op (``end`` is the number of ops)."""
+        """Run what is pending after the last op (``end`` is the number of ops).
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> trace.segment = ["a"]
+        >>> trace.finish(4)
+        >>> trace.log
+        [('run', ('segment', 4), 1)]
+        """
         self.run_segment(self.segment, ("segment", end), keep_layout=True)
 
     def conditioned(self, index: int, op) -> None:
         """The channel or reset of the conditional at ``index``, whose condition holds (the segment
         has been flushed; :func:`walk` itself runs a conditioned gate alone and a conditioned
-        measurement as any other)."""
+        measurement as any other).
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> trace.conditioned(2, lower(Circuit(1).reset(0)).ops[0])   # a conditioned reset whose condition held
+        >>> trace.log
+        [('reset', 0)]
+        """
         if isinstance(op, ResetOp):
             self.collapse(op.qubit, reset=True)
         elif isinstance(op, ClassicalOp):
@@ -190,20 +346,74 @@ class Executor:
             self.channel(index, op)
 
     def condition_holds(self, index: int, op: ConditionalOp) -> bool:
-        """Whether the recorded bits meet the condition of the conditional at ``index``."""
+        """Whether the recorded bits meet the condition of the conditional at ``index``.
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> op = lower(Circuit(2, 1).measure(0, 0).x(1).c_if(0, 1)).ops[-1]
+        >>> before = trace.condition_holds(1, op)
+        >>> trace.clbits[0] = 1
+        >>> before, trace.condition_holds(1, op)
+        (False, True)
+        """
         return sum(int(self.clbits[b]) << j for j, b in enumerate(op.clbits)) == op.value
 
     def measure(self, index: int, op: MeasureOp) -> None:
-        """The measurement at ``index`` (the segment has been flushed): collapse, record the outcome."""
+        """The measurement at ``index`` (the segment has been flushed): collapse, record the outcome.
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> trace.measure(0, lower(Circuit(1, 1).measure(0, 0).x(0)).ops[0])
+        >>> trace.clbits.tolist()
+        [1]
+        """
         self.clbits[op.clbit] = self.collapse(op.qubit, reset=False)
 
     def classical(self, index: int, op: ClassicalOp) -> None:
         """The run-time classical instruction at ``index`` for this one shot (the segment has been
-        flushed): a store into bits, or a loop or branch whose body runs as a nested walk."""
+        flushed): a store into bits, or a loop or branch whose body runs as a nested walk.
+
+        >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+        ...     def __init__(self, num_clbits=1):
+        ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+        ...     def run_segment(self, ops, key, keep_layout):
+        ...         self.log.append(("run", key, len(ops)))
+        ...     def collapse(self, qubit, reset):
+        ...         self.log.append(("reset" if reset else "measure", qubit))
+        ...         return 1
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> trace = Trace()
+        >>> from qfusion.circuit.classical import Bits, Op, Store, Value
+        >>> trace = Trace(num_clbits=2)
+        >>> [op] = lower(Circuit(1, 2).append(Store((0, 1), Op("+", (Bits((0, 1)), Value(2)))), [])).ops
+        >>> trace.classical(0, op)
+        >>> trace.clbits.tolist()                           # 0 + 2 = 2: bit 1 set
+        [0, 1]
+        """
         operation = op.operation
         clbits = self.clbits
         if type(operation) is Store:
-            value = int(evaluate(operation.value, clbits))
+            value = evaluate(operation.value, clbits)
+            value = int(value) if operation.target else 0
             for j, bit in enumerate(operation.target):
                 clbits[bit] = (value >> j) & 1
         elif type(operation) is IfElse:
@@ -230,7 +440,9 @@ class _Nested(Executor):
 
     def __init__(self, outer: Executor, body: tuple):
         self.outer, self.body_key = outer, id(body)
-        self.clbits, self.segment, self.rng = outer.clbits, [], getattr(outer, "rng", None)
+        self.clbits, self.segment = outer.clbits, []
+        if hasattr(outer, "rng"):  # (a pure walk without readout errors has none)
+            self.rng = outer.rng
 
     def run_segment(self, ops: list, key, keep_layout: bool) -> None:
         self.outer.run_segment(ops, (self.body_key, key), False)
@@ -238,7 +450,7 @@ class _Nested(Executor):
     def collapse(self, qubit: int, reset: bool) -> int:
         return self.outer.collapse(qubit, reset)
 
-    def channel(self, index: int, op: ChannelOp) -> None:
+    def channel(self, index: int | tuple, op: ChannelOp) -> None:
         self.outer.flush(index)
         self.outer.channel((self.body_key, index), op)
 
@@ -247,7 +459,23 @@ def walk(ops, executor: Executor, start: int = 0, finish: bool = True) -> None:
     """Run ``ops[start:]`` (a lowered program's ops) through ``executor``'s hooks, in order
     (``finish``: run what is pending at the end with the qubits left where they are; else put back).
 
-    Ops are matched by exact type, cheaper than ``isinstance`` in a shot's loop (a subclass raises)."""
+    Ops are matched by exact type, cheaper than ``isinstance`` in a shot's loop (a subclass raises).
+
+    >>> class Trace(Executor):                  # hooks that log what a walk asks of them
+    ...     def __init__(self, num_clbits=1):
+    ...         self.clbits, self.segment, self.log = np.zeros(num_clbits, dtype=np.uint8), [], []
+    ...     def run_segment(self, ops, key, keep_layout):
+    ...         self.log.append(("run", key, len(ops)))
+    ...     def collapse(self, qubit, reset):
+    ...         self.log.append(("reset" if reset else "measure", qubit))
+    ...         return 1
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> trace = Trace()
+    >>> walk(lower(Circuit(2, 1).h(0).measure(0, 0).x(1).c_if(0, 1)).ops, trace)
+    >>> trace.log                                       # the conditioned gate runs alone
+    [('run', ('segment', 1), 1), ('measure', 0), ('run', ('conditional', 2), 1), ('run', ('segment', 3), 0)]
+    """
     for index in range(start, len(ops)):
         op = ops[index]
         kind = type(op)
@@ -348,7 +576,8 @@ class BranchingExecutor(Executor):
         raise TypeError("run-time classical instructions run shot by shot, not in branches")
 
     def start(self, shots: Shots, indices: np.ndarray, bits: np.ndarray) -> None:
-        self.shots, self.indices, self.bits, self.deferred = shots, indices, bits, []
+        self.shots, self.indices, self.bits = shots, indices, bits
+        self.deferred: list = []    # measurements and readouts of the terminal tail, drawn at the end
 
     def probability_one(self, qubit: int) -> float:
         """The probability that measuring ``qubit`` gives 1 (the segment has been flushed)."""

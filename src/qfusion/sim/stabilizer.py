@@ -17,12 +17,14 @@ condition) go shot by shot through ``stim.TableauSimulator``. Readout errors wit
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from qfusion._optional import import_optional
 from qfusion.circuit.annotations import Annotation
-from qfusion.circuit.circuit import Circuit
-from qfusion.circuit.gates import Barrier, Gate, Measure, Reset
+from qfusion.circuit.circuit import Circuit, Instruction
+from qfusion.circuit.gates import Barrier, Gate, Measure, Operation, Reset
 from qfusion.errors import CircuitError, CircuitTooLargeError, NoiseError, NonCliffordError
 from qfusion.interop._stim_gates import stim_gate, stim_noise
 from qfusion.interop.stim import stim_program
@@ -147,7 +149,7 @@ class _Steps:
     def __init__(self, circuit: Circuit, twirl: bool):
         import stim
         self.circuit = circuit
-        self.steps = []
+        self.steps: list[tuple[Operation, Instruction, Any]] = []   # (op, instruction, stim piece or None)
         for index, inst in enumerate(circuit.instructions):
             op = inst.operation
             if isinstance(op, (Annotation, Barrier)):
@@ -168,7 +170,7 @@ class _Steps:
             self.steps.append((op, inst, piece))
 
     def run(self, simulator, rng, bits: np.ndarray) -> list:
-        erased = []
+        erased: list[int] = []
         for op, inst, piece in self.steps:
             condition = inst.condition
             if condition is not None and sum(int(bits[b]) << i for i, b in enumerate(condition.clbits)) \
@@ -256,7 +258,7 @@ class StabilizerState:
             out.append(text[0] + text[1:].replace("_", "I")[::-1])
         return out
 
-    def expectation_value(self, observable) -> float:
+    def expectation_value(self, observable) -> float | complex:
         """``<psi|H|psi>`` for a Pauli label (little-endian, as Qiskit) or a :class:`~qfusion.observables.PauliSum`.
 
         >>> from qfusion.circuit import Circuit

@@ -130,7 +130,7 @@ class StateVectorRun:
             if isinstance(step, BitSwap):
                 cpu_sweep.swap_bit_positions(data, step.first, step.second)
             elif isinstance(step, LaneSweep):
-                cpu_lanes.sweep(data.view(real), *step.arrays, workspace)
+                cpu_lanes.sweep(data.view(real), *step.arrays, workspace=workspace)
             else:
                 cpu_sweep.sweep(data, step.local_qubits, *step.arrays)
         self.layout = layout
@@ -148,11 +148,31 @@ class StateVectorRun:
         return list(plan.steps), plan.layout
 
     def probability_one(self, qubit: int) -> float:
-        """The probability that measuring ``qubit`` gives 1."""
+        """The probability that measuring ``qubit`` gives 1.
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).h(0))
+        >>> run = new_run(program, np.random.default_rng(5), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> round(run.probability_one(0), 12), run.probability_one(1)     # |+> on qubit 0, |0> on qubit 1
+        (0.5, 0.0)
+        """
         return min(max(cpu_measure.probability_of_one(self.data, self.layout[qubit]), 0.0), 1.0)
 
     def project(self, qubit: int, outcome: int, probability: float, reset: bool = False) -> None:
-        """Collapse ``qubit`` onto ``outcome`` (which had ``probability``); then flip it to 0 when ``reset``."""
+        """Collapse ``qubit`` onto ``outcome`` (which had ``probability``); then flip it to 0 when ``reset``.
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).h(0))
+        >>> run = new_run(program, np.random.default_rng(5), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> run.project(0, 1, probability=0.5)
+        >>> run.data.round(6).tolist()                                     # |01>: qubit 0 is 1
+        [0j, (1+0j), 0j, 0j]
+        >>> run.project(0, 1, probability=1.0, reset=True)
+        >>> run.data.round(6).tolist()                                     # reset: flipped back to |00>
+        [(1+0j), 0j, 0j, 0j]
+        """
         cpu_measure.collapse(self.data, self.layout[qubit], outcome, 1.0 / np.sqrt(probability), reset)
 
     def measure(self, qubit: int, reset: bool) -> int:
@@ -172,7 +192,16 @@ class StateVectorRun:
         return outcome
 
     def sample_indices(self, shots: int) -> np.ndarray:
-        """``shots`` basis-state indices (qubit order) drawn from the state, in random order."""
+        """``shots`` basis-state indices (qubit order) drawn from the state, in random order.
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).h(0))
+        >>> run = new_run(program, np.random.default_rng(5), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> indices = run.sample_indices(1000)
+        >>> sorted(set(indices.tolist())), 400 < int((indices == 1).sum()) < 600
+        ([0, 1], True)
+        """
         return _to_logical(sample_indices(self.data, shots, self.rng), self.layout)
 
     def sample_keys(self, qubits: list[int], shots: int, memory: bool) -> tuple[np.ndarray, np.ndarray | None]:
@@ -208,21 +237,66 @@ class StateVectorRun:
 
     def fork(self) -> StateVectorRun:
         """A copy of the data with fresh bits for the next shot of :func:`_sample_shots` (the shots
-        run one after another, so a run may reuse one buffer for all its forks)."""
+        run one after another, so a run may reuse one buffer for all its forks).
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2, 2).h(0))
+        >>> run = new_run(program, np.random.default_rng(5), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> run.clbits[:] = 1
+        >>> shot = run.fork()
+        >>> np.array_equal(shot.data, run.data), shot.data is run.data, shot.clbits.tolist()
+        (True, False, [0, 0])
+        """
         return replace(self, data=self.data.copy(), clbits=np.zeros_like(self.clbits))
 
     def branches_fit(self, shots: int) -> bool:
-        """Whether the branches of ``shots`` shots fit beside the data."""
+        """Whether the branches of ``shots`` shots fit beside the data.
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).h(0))
+        >>> run = new_run(program, np.random.default_rng(5), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> run.branches_fit(1000)                 # 2 qubits: any number of branches fits
+        True
+        """
         return _branches_fit(self.num_qubits, self.data.dtype, shots)
 
     def forks_fit(self) -> bool:
-        """Whether the data a shot starts from can be kept beside a shot's copy."""
+        """Whether the data a shot starts from can be kept beside a shot's copy.
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).h(0))
+        >>> run = new_run(program, np.random.default_rng(5), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> run.forks_fit()
+        True
+        """
         return fits(check_state_fits, self.num_qubits, self.data.dtype, copies=3)
 
     def scale(self, factor: complex) -> None:
+        """Multiply the data by ``factor`` (a circuit's global phase).
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).h(0))
+        >>> run = new_run(program, np.random.default_rng(5), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> run.scale(1j)                            # a global phase
+        >>> run.data.round(6).tolist()
+        [0.707107j, 0.707107j, 0j, 0j]
+        """
         self.data *= factor
 
     def state(self) -> StateVector:
+        """The run's data as a :class:`StateVector` (in qubit order, whatever the layout).
+
+        >>> from qfusion.circuit import Circuit
+        >>> program = lower(Circuit(2).h(0))
+        >>> run = new_run(program, np.random.default_rng(5), np.complex128, SimulatorOptions())
+        >>> execute(run, program)
+        >>> run.state()
+        StateVector(0.707107|00> + 0.707107|01>)
+        """
         return StateVector(self.data, self.num_qubits, self.layout)
 
 
@@ -232,8 +306,8 @@ class _Executor(Executor):
 
     def __init__(self, run: StateVectorRun):
         self.run, self.clbits, self.rng, self.segment = run, run.clbits, run.rng, []
-        self.run_segment = run.run_gates
-        self.collapse = run.measure
+        self.run_segment = run.run_gates  # type: ignore[method-assign]  # bound: no wrapper frame per call
+        self.collapse = run.measure  # type: ignore[method-assign]  # (the same, for the collapse of a shot)
 
 
 class _Branch(PureBranchingExecutor, _Executor):

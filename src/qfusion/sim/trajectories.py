@@ -50,7 +50,7 @@ class _Trajectory(Executor):
         self.clbits = self.run.clbits
         self.tables = tables
         self.segment: list[GateOp] = []
-        self.start = 0
+        self.start: int | tuple = 0
         self.choices: list = []
         self.norm = 1.0  # squared norm of the (unnormalised) state
         self.erasures: list[tuple[int, ...]] = []
@@ -61,8 +61,8 @@ class _Trajectory(Executor):
     def collapse(self, qubit: int, reset: bool) -> int:
         return self.run.measure(qubit, reset)
 
-    def flush(self, index: int) -> None:
-        self._run_pending(index + 1)
+    def flush(self, index: int | tuple) -> None:
+        self._run_pending(_after(index))
         self.normalise()
 
     def finish(self, end: int) -> None:
@@ -73,7 +73,7 @@ class _Trajectory(Executor):
         if isinstance(op, ChannelOp):  # a conditioned gate's noise: picked and applied here
             self.flush(index)
 
-    def _run_pending(self, end: int) -> None:
+    def _run_pending(self, end: int | tuple) -> None:
         """Run the segment gathered since op ``start`` (its plan is cached by where it ends and
         which operators the channels in it picked)."""
         self.run.run_gates(self.segment, ("trajectory", self.start, end, tuple(self.choices)), keep_layout=True)
@@ -84,15 +84,15 @@ class _Trajectory(Executor):
             self.run.data *= 1.0 / math.sqrt(self.norm)
             self.norm = 1.0
 
-    def channel(self, index: int, op: ChannelOp) -> None:
+    def channel(self, index: int | tuple, op: ChannelOp) -> None:
         channel, tables = op.channel, self.tables
         if channel.is_unitary:
             self.segment.append(_gate(tables, ("unitary", id(channel), op.qubits), channel.kraus[0], op.qubits))
             return
         if channel.mixture is not None:
-            self._mixture(index, op)
+            self._mixture(index, op, channel.mixture)
             return
-        if channel.is_pauli:
+        if channel.is_pauli and channel.pauli is not None:
             pick = _pick(tables, channel, self.rng)
             label = channel.pauli[pick][0]
             if set(label) != {"I"}:
@@ -118,13 +118,14 @@ class _Trajectory(Executor):
         self.segment.append(_gate(tables, ("kraus", id(channel), pick, op.qubits), channel.kraus[pick], op.qubits))
         self.choices.append((index, pick))
         if self.norm < 1e-200:
-            self._run_pending(index + 1)
+            self._run_pending(_after(index))
             self.norm = float(np.vdot(self.run.data, self.run.data).real)
             self.normalise()
 
-    def _mixture(self, index: int, op: ChannelOp) -> None:
-        """A fixed-probability pick: a unitary joins the segment, a reset measures (rarely)."""
-        mixture, tables = op.channel.mixture, self.tables
+    def _mixture(self, index: int | tuple, op: ChannelOp, mixture: tuple) -> None:
+        """A fixed-probability pick (``mixture``, the channel's): a unitary joins the segment, a reset
+        measures (rarely)."""
+        tables = self.tables
         pick = _pick(tables, op.channel, self.rng)
         kind, payload = mixture[pick][1]
         if kind.startswith("erased"):
@@ -144,6 +145,11 @@ class _Trajectory(Executor):
         if payload == 1:
             self.segment.append(_gate(tables, ("x", op.qubits), np.array([[0, 1], [1, 0]]), op.qubits))
             self.choices.append((index, pick))
+
+
+def _after(index: int | tuple) -> int | tuple:
+    """The position after ``index`` (``(body key, i)`` inside a run-time body: ``(body key, i + 1)``)."""
+    return index + 1 if isinstance(index, int) else (index[0], index[1] + 1)
 
 
 def _pick(tables: dict, channel, rng) -> int:
@@ -174,7 +180,15 @@ def _prepare(circuit, params, noise_model, durations, dtype, options):
 
 def simulate(circuit, params=None, *, noise_model=None, durations=None, dtype=np.complex128, seed=None,
              options: SimulatorOptions | None = None) -> StateVector:
-    """One trajectory's final (normalised) state vector."""
+    """One trajectory's final (normalised) state vector.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, amplitude_damping
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(amplitude_damping(1.0), ["x"])       # always decays: the trajectory ends in |0>
+    >>> simulate(Circuit(1).x(0), noise_model=model, seed=3)
+    StateVector(1|0>)
+    """
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
     trajectory = _Trajectory(program, np.random.default_rng(seed), dtype, options, {}, {})
     walk(program.ops, trajectory)
@@ -187,6 +201,14 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
     """``(counts, memory or None, metadata)`` from ``shots`` trajectories (one shot each).
 
     ``metadata["erasures"]`` counts the shots in which an erasure was heralded, per qubit.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.noise import NoiseModel, amplitude_damping
+    >>> model = NoiseModel()
+    >>> model.add_gate_error(amplitude_damping(0.2), ["x"])
+    >>> counts, _, _ = sample(Circuit(1).x(0).measure_all(), 1000, noise_model=model, seed=3)
+    >>> sum(counts.values()), 150 < counts["0"] < 250
+    (1000, True)
     """
     check_shots(shots)
     program, dtype, options = _prepare(circuit, params, noise_model, durations, dtype, options)
@@ -194,7 +216,8 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
     cache: dict = {}
     tables: dict = {}
     outcomes = zero_outcomes(int(shots), program.num_clbits)
-    erased_shots, per_qubit = 0, {}
+    erased_shots = 0
+    per_qubit: dict[int, int] = {}
     readout = {op.clbit: op for op in program.readout_errors}
     for shot in range(int(shots)):
         if len(cache) > 4096:  # many distinct error patterns: keep the plans' memory bounded
@@ -215,7 +238,7 @@ def sample(circuit, shots: int, *, params=None, noise_model=None, durations=None
             for q in {q for qubits in trajectory.erasures for q in qubits}:
                 per_qubit[q] = per_qubit.get(q, 0) + 1
     result, shot_memory = counts_from_outcomes(outcomes, program.num_clbits, memory)
-    metadata = {"trajectories": int(shots)}
+    metadata: dict[str, object] = {"trajectories": int(shots)}
     if erased_shots:
         metadata["erasures"] = {"shots_with_erasure": erased_shots, "shots_per_qubit": per_qubit}
     return result, shot_memory, metadata

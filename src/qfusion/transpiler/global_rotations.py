@@ -96,7 +96,18 @@ def lower_global_rotations(instructions, device, loaded) -> tuple[list[Instructi
     """``(instructions, extra global phase)``: identical rotations of a layer made global pulses where
     that is cheaper (see the module docstring). ``loaded`` are the atoms the circuit holds; a global
     pulse acts on all of them. The result is in layer order, which keeps every qubit's and classical
-    bit's order of operations."""
+    bit's order of operations.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.devices import get
+    >>> device = get("neutral_atom")
+    >>> every_atom = Circuit(24).ry(0.5, 0).ry(0.5, 1).ry(0.5, 2).instructions
+    >>> [(inst.name, inst.qubits) for inst in lower_global_rotations(every_atom, device, loaded=(0, 1, 2))[0]]
+    [('global_ry', (0, 1, 2))]
+    >>> one_atom = Circuit(24).ry(0.5, 0).instructions        # a global pulse would rotate the others too
+    >>> [(inst.name, inst.qubits) for inst in lower_global_rotations(one_atom, device, loaded=(0, 1, 2))[0]]
+    [('ry', (0,))]
+    """
     atoms = device.atoms
     rotations = {g[len(_PREFIX):] for g in (atoms.global_gates if atoms is not None else ())
                  if g.startswith(_PREFIX) and g in device.native_gates}

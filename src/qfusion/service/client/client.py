@@ -31,7 +31,11 @@ CONFIG_PATH = os.path.join("~", ".config", "qfusion", "service.json")
 
 
 def service_config(url: str | None = None, token: str | None = None) -> tuple[str, str]:
-    """The service URL and token: arguments, then environment variables, then the config file."""
+    """The service URL and token: arguments, then environment variables, then the config file.
+
+    >>> service_config("http://localhost:8000/", "qf_token")          # arguments first; the trailing / goes
+    ('http://localhost:8000', 'qf_token')
+    """
     url = url or os.environ.get("QFUSION_SERVICE_URL")
     token = token or os.environ.get("QFUSION_SERVICE_TOKEN")
     if not (url and token):
@@ -49,22 +53,52 @@ def service_config(url: str | None = None, token: str | None = None) -> tuple[st
 
 
 class Client:
-    """A connection to a qfusion job service."""
+    """A connection to a qfusion job service. ``transport``: an httpx transport to send requests
+    through instead of the network (``httpx.MockTransport`` for a stand-in service in tests).
+
+    >>> import httpx
+    >>> def service(request):           # a stand-in for the job service
+    ...     return httpx.Response(200, json={"seen": [request.method, request.url.path,
+    ...                                               request.headers["authorization"]]})
+    >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+    >>> client.request("GET", "/v1/backends")
+    (200, {'seen': ['GET', '/v1/backends', 'Bearer qf_token']})
+    """
 
     def __init__(self, url: str | None = None, token: str | None = None, *, timeout: float = 30.0,
-                 retry_s: float = 30.0):
+                 retry_s: float = 30.0, transport=None):
         self.url, self._token = service_config(url, token)
         self.timeout, self.retry_s = timeout, retry_s
+        self._transport = transport
         self._http = None
 
     def _client(self):
         if self._http is None:
             httpx = import_optional("httpx", "the job service client")
-            self._http = httpx.Client(base_url=self.url, timeout=self.timeout,
+            self._http = httpx.Client(base_url=self.url, timeout=self.timeout, transport=self._transport,
                                       headers={"Authorization": f"Bearer {self._token}"})
         return self._http
 
     def close(self) -> None:
+        """Close the connection (a ``with Client(...)`` block closes it on leaving).
+
+        >>> import httpx
+        >>> def service(request):       # a stand-in for the job service: job "j1", done
+        ...     path = request.url.path
+        ...     if path.endswith("/result"):
+        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+        ...             "program": "sampler", "backend": "statevector",
+        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        ...     return httpx.Response(201 if request.method == "POST" else 200,
+        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client.job("j1").status()
+        'DONE'
+        >>> client.close()
+        >>> client._http is None                        # the next request opens a new connection
+        True
+        """
         if self._http is not None:
             self._http.close()
             self._http = None
@@ -76,7 +110,16 @@ class Client:
         self.close()
 
     def request(self, method: str, path: str, *, ok=(200, 201), **kwargs):
-        """One API call, retried while the server is unreachable; returns (status, JSON body)."""
+        """One API call, retried while the server is unreachable; returns (status, JSON body).
+
+        >>> import httpx
+        >>> client = Client("http://qfusion.test", "t", transport=httpx.MockTransport(
+        ...     lambda request: httpx.Response(404, json={"detail": "no job 'x'"})))
+        >>> client.request("GET", "/v1/jobs/x")
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.ServiceError: no job 'x' (HTTP 404)
+        """
         httpx = import_optional("httpx", "the job service client")
         deadline = time.monotonic() + self.retry_s
         delay = 0.05
@@ -111,7 +154,24 @@ class Client:
 
     def submit(self, circuits=None, *, backend: str = "statevector", shots: int = 1024, seed=None,
                parameters=None, program: str = "sampler", options: dict | None = None) -> RemoteJob:
-        """Queue a job; ``circuits`` are Circuits, OpenQASM strings or JSON forms (one or a list)."""
+        """Queue a job; ``circuits`` are Circuits, OpenQASM strings or JSON forms (one or a list).
+
+        >>> import httpx
+        >>> def service(request):       # a stand-in for the job service: job "j1", done
+        ...     path = request.url.path
+        ...     if path.endswith("/result"):
+        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+        ...             "program": "sampler", "backend": "statevector",
+        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        ...     return httpx.Response(201 if request.method == "POST" else 200,
+        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> job = client.submit("OPENQASM 3; qubit q; bit c; c = measure q;", shots=10)
+        >>> sent = json.loads(job.info["sent"])            # what the client posted
+        >>> job.id, job.info["path"], sent["shots"], sent["backend"], len(sent["idempotency_key"])
+        ('j1', '/v1/jobs', 10, 'statevector', 32)
+        """
         if circuits is None:
             items = []
         elif isinstance(circuits, (list, tuple)):
@@ -136,15 +196,46 @@ class Client:
         return self.submit(circuits, backend=backend, shots=shots, seed=seed, parameters=parameters, **kwargs)
 
     def job(self, job_id: str) -> RemoteJob:
-        """A handle on an existing job."""
+        """A handle on an existing job.
+
+        >>> import httpx
+        >>> def service(request):       # a stand-in for the job service: job "j1", done
+        ...     path = request.url.path
+        ...     if path.endswith("/result"):
+        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+        ...             "program": "sampler", "backend": "statevector",
+        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        ...     return httpx.Response(201 if request.method == "POST" else 200,
+        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> job = client.job("j1")
+        >>> job.id, job.refresh()["path"]
+        ('j1', '/v1/jobs/j1')
+        """
         return RemoteJob(self, job_id)
 
     def jobs(self, *, state: str | None = None, limit: int = 100) -> list[dict]:
-        """The caller's jobs, newest first."""
+        """The caller's jobs, newest first.
+
+        >>> import httpx
+        >>> def service(request):
+        ...     return httpx.Response(200, json={"jobs": [{"id": "j2", "state": request.url.params["state"]}]})
+        >>> Client("http://qfusion.test", "t", transport=httpx.MockTransport(service)).jobs(state="DONE")
+        [{'id': 'j2', 'state': 'DONE'}]
+        """
         params = {"limit": limit, **({"state": state} if state else {})}
         return self.request("GET", "/v1/jobs", params=params)[1]["jobs"]
 
     def backends(self) -> dict:
+        """The service's backends and what each offers (``GET /v1/backends``).
+
+        >>> import httpx
+        >>> def service(request):
+        ...     return httpx.Response(200, json={"statevector": {"max_qubits": 30}} if request.url.path == "/v1/backends" else {})
+        >>> Client("http://qfusion.test", "t", transport=httpx.MockTransport(service)).backends()
+        {'statevector': {'max_qubits': 30}}
+        """
         return self.request("GET", "/v1/backends")[1]
 
 
@@ -165,7 +256,23 @@ def _parameter_values(parameters):
 
 
 class RemoteJob:
-    """A job on the service: ``status()``, ``result(timeout)``, ``cancel()``."""
+    """A job on the service: ``status()``, ``result(timeout)``, ``cancel()``.
+
+    >>> import httpx
+    >>> def service(request):       # a stand-in for the job service: job "j1", done
+    ...     path = request.url.path
+    ...     if path.endswith("/result"):
+    ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+    ...             "program": "sampler", "backend": "statevector",
+    ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+    ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+    ...     return httpx.Response(201 if request.method == "POST" else 200,
+    ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+    >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+    >>> job = client.job("j1")
+    >>> job.status(), job.result().counts
+    ('DONE', {'11': 6, '00': 4})
+    """
 
     def __init__(self, client: Client, job_id: str, info: dict | None = None):
         self.client, self.id, self.info = client, job_id, info
@@ -174,20 +281,82 @@ class RemoteJob:
         return f"<RemoteJob {self.id} {self.info['state'] if self.info else '?'}>"
 
     def refresh(self) -> dict:
+        """The job's current record from the service (``info`` is updated too).
+
+        >>> import httpx
+        >>> def service(request):       # a stand-in for the job service: job "j1", done
+        ...     path = request.url.path
+        ...     if path.endswith("/result"):
+        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+        ...             "program": "sampler", "backend": "statevector",
+        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        ...     return httpx.Response(201 if request.method == "POST" else 200,
+        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client.job("j1").refresh()["state"]
+        'DONE'
+        """
         self.info = self.client.request("GET", f"/v1/jobs/{self.id}")[1]
         return self.info
 
     def status(self) -> str:
-        """QUEUED, RUNNING, DONE, FAILED or CANCELLED."""
+        """QUEUED, RUNNING, DONE, FAILED or CANCELLED.
+
+        >>> import httpx
+        >>> def service(request):       # a stand-in for the job service: job "j1", done
+        ...     path = request.url.path
+        ...     if path.endswith("/result"):
+        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+        ...             "program": "sampler", "backend": "statevector",
+        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        ...     return httpx.Response(201 if request.method == "POST" else 200,
+        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client.job("j1").status()
+        'DONE'
+        """
         return self.refresh()["state"]
 
     def cancel(self) -> str:
-        """Cancel the job if it has not ended; returns its state."""
+        """Cancel the job if it has not ended; returns its state.
+
+        >>> import httpx
+        >>> def service(request):       # a stand-in for the job service: job "j1", done
+        ...     path = request.url.path
+        ...     if path.endswith("/result"):
+        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+        ...             "program": "sampler", "backend": "statevector",
+        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        ...     return httpx.Response(201 if request.method == "POST" else 200,
+        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client.job("j1").cancel()
+        'CANCELLED'
+        """
         self.info = self.client.request("POST", f"/v1/jobs/{self.id}/cancel")[1]
         return self.info["state"]
 
     def raw_result(self, timeout: float | None = 300.0) -> dict:
-        """The job's JSON result, waiting up to ``timeout`` seconds (None: forever) for it to end."""
+        """The job's JSON result, waiting up to ``timeout`` seconds (None: forever) for it to end.
+
+        >>> import httpx
+        >>> def service(request):       # a stand-in for the job service: job "j1", done
+        ...     path = request.url.path
+        ...     if path.endswith("/result"):
+        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+        ...             "program": "sampler", "backend": "statevector",
+        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        ...     return httpx.Response(201 if request.method == "POST" else 200,
+        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> raw = client.job("j1").raw_result()
+        >>> raw["program"], raw["results"][0]["counts"]
+        ('sampler', {'11': 6, '00': 4})
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             left = 60.0 if deadline is None else max(0.0, deadline - time.monotonic())
@@ -203,7 +372,23 @@ class RemoteJob:
                                    f"again later, or cancel() it", 408)
 
     def result(self, timeout: float | None = 300.0):
-        """A sampler job's :class:`~qfusion.backends.Result` (a list for several circuits); other programs' JSON."""
+        """A sampler job's :class:`~qfusion.backends.Result` (a list for several circuits); other programs' JSON.
+
+        >>> import httpx
+        >>> def service(request):       # a stand-in for the job service: job "j1", done
+        ...     path = request.url.path
+        ...     if path.endswith("/result"):
+        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+        ...             "program": "sampler", "backend": "statevector",
+        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        ...     return httpx.Response(201 if request.method == "POST" else 200,
+        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> result = client.job("j1").result()
+        >>> result.counts, result.shots, result.metadata["job_id"]
+        ({'11': 6, '00': 4}, 10, 'j1')
+        """
         data = self.raw_result(timeout)
         if data.get("program") != "sampler":
             return data

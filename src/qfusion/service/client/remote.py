@@ -18,7 +18,12 @@ from qfusion.errors import BackendError
 
 
 class RemoteBackend(Backend):
-    """The job service's backend ``name[len("remote:"):]``, seen as a local backend."""
+    """The job service's backend ``name[len("remote:"):]``, seen as a local backend.
+
+    >>> backend = RemoteBackend("remote:density_matrix")
+    >>> backend.name, backend.target
+    ('remote:density_matrix', 'density_matrix')
+    """
 
     def __init__(self, name: str = "remote:statevector", *, timeout: float = 600.0):
         self.name = name
@@ -27,6 +32,16 @@ class RemoteBackend(Backend):
         self._client = None
 
     def client(self):
+        """The :class:`~qfusion.service.client.client.Client` it submits through (configured as :func:`service_config` says).
+
+        >>> import os
+        >>> saved = {k: os.environ.pop(k, None) for k in ("QFUSION_SERVICE_URL", "QFUSION_SERVICE_TOKEN")}
+        >>> os.environ["QFUSION_SERVICE_URL"], os.environ["QFUSION_SERVICE_TOKEN"] = "http://qfusion.test", "qf_token"
+        >>> RemoteBackend().client().url
+        'http://qfusion.test'
+        >>> for key, value in saved.items():
+        ...     _ = os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+        """
         if self._client is None:
             from qfusion.service.client.client import Client
             self._client = Client()
@@ -34,6 +49,13 @@ class RemoteBackend(Backend):
 
     def run(self, circuit, *, shots: int = 1024, seed=None, params=None, memory: bool = False,
             **options) -> Result:
+        """Run ``circuit`` as a job on the service and wait for its :class:`~qfusion.backends.Result`.
+
+        >>> RemoteBackend().run(None, memory=True)
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.BackendError: backend 'remote:statevector' returns counts only; run without memory=True
+        """
         if memory:
             raise BackendError(f"backend {self.name!r} returns counts only; run without memory=True")
         if options:

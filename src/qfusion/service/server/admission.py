@@ -47,7 +47,11 @@ _QUBITS: dict[str, int | None] = {}
 
 
 def backend_qubits(name: str) -> int | None:
-    """How many qubits backend ``name`` has, when it says (a device's size, ``max_qubits``)."""
+    """How many qubits backend ``name`` has, when it says (a device's size, ``max_qubits``).
+
+    >>> backend_qubits("superconducting"), backend_qubits("statevector"), backend_qubits("no_such_backend")
+    (27, None, None)
+    """
     if name not in _QUBITS:
         from qfusion import backends as registry
         try:
@@ -147,7 +151,12 @@ def _warm() -> bool:
 
 class AdmissionBusy(SubmissionError):
     """The admission processes are taken (429 for a user with a check in flight already, 503 when all
-    are busy), with ``Retry-After``: the client waits and sends the same request again."""
+    are busy), with ``Retry-After``: the client waits and sends the same request again.
+
+    >>> busy = AdmissionBusy("every admission process is busy; try again", 503)
+    >>> busy.status, busy.retry_after
+    (503, 1)
+    """
 
     retry_after = 1
 

@@ -25,7 +25,11 @@ TOKEN_CACHE_S = 5.0  # a revoked token stops working within this many seconds (a
 
 def bearer_token(authorization: str | None) -> str | None:
     """The token of an ``Authorization`` header's Bearer credentials (RFC 6750: the scheme's case does
-    not matter), or None."""
+    not matter), or None.
+
+    >>> bearer_token("Bearer  qf_x "), bearer_token(None), bearer_token("qf_x")
+    ('qf_x', None, None)
+    """
     if not authorization:
         return None
     scheme, _, token = authorization.strip().partition(" ")
@@ -36,7 +40,20 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class TokenCache:
-    """The users of recently seen tokens, so that most requests cost no database read."""
+    """The users of recently seen tokens, so that most requests cost no database read.
+
+    >>> import asyncio
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> _ = store.create_user("ada")
+    >>> token = store.create_token("ada")
+    >>> tokens = TokenCache(store)
+    >>> asyncio.run(tokens.user(f"Bearer {token}", "jobs"))["name"]
+    'ada'
+    >>> _ = store.revoke_tokens("ada")
+    >>> asyncio.run(tokens.user(f"Bearer {token}", "jobs"))["name"]      # cached: still accepted for a few seconds
+    'ada'
+    """
 
     def __init__(self, store):
         self.store = store
@@ -44,7 +61,23 @@ class TokenCache:
 
     async def user(self, authorization: str | None, scope: str) -> dict:
         """The user ``authorization`` authenticates for ``scope`` (async: a cached token costs no hop
-        to the thread pool); :class:`~qfusion.errors.ServiceError` 401 or 403 otherwise."""
+        to the thread pool); :class:`~qfusion.errors.ServiceError` 401 or 403 otherwise.
+
+        >>> import asyncio
+        >>> from qfusion.service.server.store import Store
+        >>> store = Store("sqlite://")
+        >>> _ = store.create_user("ada")
+        >>> token = store.create_token("ada")
+        >>> tokens = TokenCache(store)
+        >>> asyncio.run(tokens.user(f"Bearer {token}", "metrics"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.ServiceError: this token's scope is 'jobs'; this request needs a 'metrics' token ('qfusion admin create-token NAME --scope metrics')
+        >>> asyncio.run(tokens.user("Bearer qf_wrong", "jobs"))
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.ServiceError: invalid, revoked or expired API token
+        """
         token = bearer_token(authorization)
         if token is None or not token.isprintable() or len(token) > 200:
             raise ServiceError("missing API token: send 'Authorization: Bearer <token>'", 401)
@@ -67,14 +100,50 @@ class TokenCache:
 
 
 def service(request: Request):
-    """The app's :class:`~qfusion.service.server.app.ServiceState`."""
+    """The app's :class:`~qfusion.service.server.app.ServiceState`.
+
+    >>> from types import SimpleNamespace
+    >>> request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(service="the service state")))
+    >>> service(request)
+    'the service state'
+    """
     return request.app.state.service
 
 
 async def current_user(request: Request) -> dict:
-    """The caller, authenticated by a ``jobs`` token."""
+    """The caller, authenticated by a ``jobs`` token.
+
+    >>> import asyncio
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> _ = store.create_user("ada")
+    >>> token = store.create_token("ada")
+    >>> tokens = TokenCache(store)
+    >>> from types import SimpleNamespace
+    >>> state = SimpleNamespace(tokens=tokens)
+    >>> request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(service=state)),
+    ...                           headers={"authorization": f"Bearer {token}"})
+    >>> asyncio.run(current_user(request))["name"]
+    'ada'
+    """
     return await service(request).tokens.user(request.headers.get("authorization"), "jobs")
 
 
 async def metrics_reader(request: Request) -> dict:
+    """The caller of ``/metrics``, authenticated by a ``metrics`` token.
+
+    >>> import asyncio
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> _ = store.create_user("ada")
+    >>> token = store.create_token("ada")
+    >>> tokens = TokenCache(store)
+    >>> from types import SimpleNamespace
+    >>> metrics_token = store.create_token("ada", scope="metrics")
+    >>> state = SimpleNamespace(tokens=tokens)
+    >>> request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(service=state)),
+    ...                           headers={"authorization": f"Bearer {metrics_token}"})
+    >>> asyncio.run(metrics_reader(request))["scope"]
+    'metrics'
+    """
     return await service(request).tokens.user(request.headers.get("authorization"), "metrics")

@@ -12,7 +12,12 @@ from qfusion.service.server.schema import sa
 
 def database_errors() -> tuple[type[BaseException], ...]:
     """The exception types that mean "the database failed", from SQLAlchemy and from psycopg
-    (the PostgreSQL submit path drives psycopg's pipeline directly)."""
+    (the PostgreSQL submit path drives psycopg's pipeline directly).
+
+    >>> import sqlite3
+    >>> sqlite3.OperationalError in database_errors() or any(issubclass(sqlite3.OperationalError, k) for k in database_errors())
+    True
+    """
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError
     kinds: list[type[BaseException]] = [DBAPIError, SQLAlchemyError]
     try:
@@ -26,6 +31,11 @@ def database_errors() -> tuple[type[BaseException], ...]:
 
 
 def first_line(exc: BaseException) -> str:
+    """The first line of a database error's message (its driver's own when wrapped), at most 300 characters.
+
+    >>> first_line(ValueError("disk I/O error\\nmore detail")), first_line(ValueError(""))
+    ('disk I/O error', 'ValueError')
+    """
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0][:300] if text else type(exc).__name__
 
@@ -46,7 +56,19 @@ def database_url(url: str) -> str:
 def default_database() -> str:
     """``QFUSION_DATABASE``, else one SQLite file under the user's data directory
     (``$XDG_DATA_HOME/qfusion/service.db``, default ``~/.local/share/qfusion/service.db``): admin
-    commands and servers started from different folders find the same database."""
+    commands and servers started from different folders find the same database.
+
+    >>> import os
+    >>> saved = {k: os.environ.pop(k, None) for k in ("QFUSION_DATABASE", "XDG_DATA_HOME")}
+    >>> os.environ["XDG_DATA_HOME"] = "/data"
+    >>> default_database()
+    '/data/qfusion/service.db'
+    >>> os.environ["QFUSION_DATABASE"] = "postgresql://qf@db/qf"
+    >>> default_database()
+    'postgresql://qf@db/qf'
+    >>> for key, value in saved.items():
+    ...     _ = os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+    """
     import os
     if os.environ.get("QFUSION_DATABASE"):
         return os.environ["QFUSION_DATABASE"]

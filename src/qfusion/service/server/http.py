@@ -9,6 +9,7 @@ sets it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 from qfusion._optional import import_optional
@@ -24,6 +25,8 @@ class HeaderTimeoutProtocol(H11Protocol):
         super().connection_made(transport)
         self._seconds = float(os.environ.get("QFUSION_HEADER_TIMEOUT_S", "10"))
         self._arm()
+
+    _head_timer: asyncio.TimerHandle | None
 
     def _arm(self) -> None:
         self._head_timer = self.loop.call_later(self._seconds, self._no_head)

@@ -22,6 +22,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from qfusion.errors import CircuitError, QasmError, ServiceError
 from qfusion.service.client.wire import bind_by_name, circuit_to_json, decode_circuit, loop_iterations
@@ -31,7 +32,15 @@ OPTIMIZERS = ("l-bfgs-b", "cobyla", "nelder-mead", "powell", "spsa")
 
 
 class SubmissionError(ServiceError):
-    """A submission that cannot become a job (HTTP 422 unless ``status`` says otherwise)."""
+    """A submission that cannot become a job (HTTP 422 unless ``status`` says otherwise).
+
+    >>> check_submission({"circuits": ["OPENQASM 3; qubit[40] q;"]}, SubmissionLimits(max_qubits=30))
+    Traceback (most recent call last):
+        ...
+    qfusion.service.server.jobspec.SubmissionError: ...
+    >>> SubmissionError("too large", status=413).status
+    413
+    """
 
     def __init__(self, message: str, status: int = 422):
         super().__init__(message, status)
@@ -39,7 +48,14 @@ class SubmissionError(ServiceError):
 
 @dataclass(frozen=True)
 class SubmissionLimits:
-    """What one job may ask for: the user's quotas combined with the server's own caps."""
+    """What one job may ask for: the user's quotas combined with the server's own caps.
+
+    >>> limits = SubmissionLimits(max_shots=100)
+    >>> check_submission({"circuits": ["OPENQASM 3; qubit q; bit c; c = measure q;"], "shots": 101}, limits)
+    Traceback (most recent call last):
+        ...
+    qfusion.service.server.jobspec.SubmissionError: shots must be at most 100 (your quota), got 101
+    """
     max_qubits: int = 30
     max_shots: int = 1_000_000
     max_circuits: int = 300
@@ -55,8 +71,15 @@ class SubmissionLimits:
 
 @dataclass(frozen=True)
 class Spec:
+    """A checked submission: its program, payload (what the worker runs) and the sizes the quotas count.
+
+    >>> spec = check_submission({"circuits": ["OPENQASM 3; qubit[3] q; bit[3] c; c = measure q;"] * 2, "shots": 10},
+    ...                         SubmissionLimits())
+    >>> spec.program, spec.num_circuits, spec.num_qubits, spec.shots, len(spec.payload["circuits"])
+    ('sampler', 2, 3, 10, 2)
+    """
     program: str
-    payload: dict
+    payload: Any  # a dict of plain data; its JSON text (str) once admission.admit has encoded it
     num_circuits: int
     num_qubits: int
     shots: int
@@ -113,7 +136,7 @@ def _terms(value, what: str, limits: SubmissionLimits, num_qubits: int | None) -
     return [[label, float(coeff)] for label, coeff in value]
 
 
-_AVAILABLE = [0.0, 0]  # (when read, bytes): /proc/meminfo is read at most once a second
+_AVAILABLE: list[float] = [0.0, 0]  # (when read, bytes): /proc/meminfo is read at most once a second
 
 
 def _check_device(num_qubits: int, what: str, backend: str, backend_qubits: int | None) -> None:
@@ -134,7 +157,7 @@ def _needed_bytes(num_qubits: int, backend: str, circuits) -> tuple[int, str]:
         pass
     known = [e for e in estimates if e is not None]
     if known:
-        kind = getattr(found.capabilities, "representation", None)
+        kind = getattr(found.capabilities, "representation", None) or ""
         return max(known), {"statevector": "for the state vector", "density_matrix": "for the density matrix",
                             "mps": "for the matrix-product state"}.get(kind, "to simulate")
     return state_bytes(num_qubits, "complex128"), "for the state vector"
@@ -151,11 +174,13 @@ def _check_memory(num_qubits: int, backend: str, memory_bytes: int | None = None
         now = time.monotonic()
         if now - _AVAILABLE[0] > 1.0:
             _AVAILABLE[:] = [now, available_bytes()]
-        memory_bytes, where = _AVAILABLE[1], ""
+        available, where = _AVAILABLE[1], ""
+    else:
+        available = memory_bytes
     needed, what = _needed_bytes(num_qubits, backend, circuits)
-    if needed > memory_bytes:
+    if needed > available:
         raise SubmissionError(f"backend {backend!r}: {num_qubits} qubits need {format_bytes(needed)} {what}; "
-                              f"the server has {format_bytes(memory_bytes)} available{where} (try fewer qubits)",
+                              f"the server has {format_bytes(available)} available{where} (try fewer qubits)",
                               status=413)
 
 
@@ -241,7 +266,7 @@ def check_submission(body, limits: SubmissionLimits, backend: str = "statevector
     options = body.get("options") or {}
     if not isinstance(options, dict):
         raise SubmissionError("options must be an object")
-    payload = {"shots": shots, "seed": seed, "options": {}}
+    payload: dict[str, Any] = {"shots": shots, "seed": seed, "options": {}}
     if program == "qaoa":
         cost = _terms(options.get("cost"), "options.cost", limits, None)
         num_qubits = len(cost[0][0])
@@ -344,7 +369,11 @@ def mitigation_spec(value) -> list[dict] | None:
 
 
 def build_technique(entry: dict):
-    """The :mod:`qfusion.mitigation` technique of one ``options.mitigation`` entry."""
+    """The :mod:`qfusion.mitigation` technique of one ``options.mitigation`` entry.
+
+    >>> build_technique({"technique": "zne", "scale_factors": [1, 3], "extrapolation": "linear"})
+    ZNE(scale_factors=[1.0, 3.0], extrapolation='linear', folding='global')
+    """
     from qfusion import mitigation
     options = {k: v for k, v in entry.items() if k != "technique"}
     return getattr(mitigation, MITIGATION_TECHNIQUES[entry["technique"]])(**options)

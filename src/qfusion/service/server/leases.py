@@ -75,7 +75,17 @@ _OWNED = "id = :id AND attempt = :attempt AND state = 'RUNNING' AND worker_id = 
 
 @dataclass(frozen=True)
 class Lease:
-    """A claimed job: what to run, and the attempt number that fences its outcome."""
+    """A claimed job: what to run, and the attempt number that fences its outcome.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> lease.job_id == job["id"], lease.attempt, lease.backend, lease.payload
+    (True, 1, 'statevector', {'shots': 5})
+    """
     job_id: str
     attempt: int
     backend: str
@@ -86,7 +96,17 @@ class Lease:
 
 
 def claim(store, worker_id: str, backends, *, lease_s: float, limit: int = 1) -> list[Lease]:
-    """Claim up to ``limit`` queued jobs for ``backends``, fairly between users."""
+    """Claim up to ``limit`` queued jobs for ``backends``, fairly between users.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> store.job(ada["id"], job["id"])["state"], claim(store, "w2", ["statevector"], lease_s=60)
+    ('RUNNING', [])
+    """
     if store.dialect == "sqlite" and not store.has_work(backends):  # idle polls take no write lock
         return []
     now = time.time()
@@ -169,12 +189,34 @@ def heartbeat(store, worker_id: str, leases, *, lease_s: float) -> set[str]:
 
 
 def complete(store, lease: Lease, worker_id: str, data: dict) -> bool:
-    """Record the job's result, once: False if the lease was lost or the job cancelled meanwhile."""
+    """Record the job's result, once: False if the lease was lost or the job cancelled meanwhile.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> complete(store, lease, "w1", {"counts": {"0": 5}}), store.result(ada["id"], job["id"])[1]
+    (True, {'counts': {'0': 5}})
+    >>> complete(store, lease, "w1", {"counts": {"1": 5}})     # once only
+    False
+    """
     return record(store, worker_id, [(lease, "DONE", data)]) == [True]
 
 
 def fail(store, lease: Lease, worker_id: str, error: str) -> bool:
-    """Mark the job FAILED with ``error`` (a message for the user), if the lease is still held."""
+    """Mark the job FAILED with ``error`` (a message for the user), if the lease is still held.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> fail(store, lease, "w1", "the circuit is too large"), store.job(ada["id"], job["id"])["error"]
+    (True, 'the circuit is too large')
+    """
     return record(store, worker_id, [(lease, "FAILED", error)]) == [True]
 
 
@@ -182,6 +224,15 @@ def record(store, worker_id: str, outcomes) -> list[bool]:
     """Record ``(lease, "DONE", data)`` and ``(lease, "FAILED", message)`` outcomes in one transaction.
 
     Returns, for each, whether it was recorded (False: the lease had been lost, or the job cancelled).
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> record(store, "w1", [(lease, "DONE", {"counts": {"0": 5}})]), store.job(ada["id"], job["id"])["state"]
+    ([True], 'DONE')
     """
     now = time.time()
     if store.dialect == "postgresql":
@@ -276,7 +327,17 @@ def crashed(store, lease: Lease, worker_id: str, why: str) -> str | None:
 
 def owners(store, job_ids) -> dict[str, tuple[str, int, str | None]]:
     """``{job id: (state, attempt, worker id)}`` of ``job_ids``: whether a worker still holds the
-    attempt it claimed (one read; a worker asks it often, to stop cancelled jobs)."""
+    attempt it claimed (one read; a worker asks it often, to stop cancelled jobs).
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> owners(store, [job["id"]])[job["id"]]
+    ('RUNNING', 1, 'w1')
+    """
     job_ids = list(job_ids)
     if not job_ids:
         return {}
@@ -288,24 +349,66 @@ def owners(store, job_ids) -> dict[str, tuple[str, int, str | None]]:
 
 def stopped(store, lost, worker_id: str, at: float) -> None:
     """Note that ``worker_id`` stopped working on the ``lost`` leases at ``at`` (its executor was
-    gone by then): a ``stopped`` event each, for the job's history and cancel-to-stop times."""
+    gone by then): a ``stopped`` event each, for the job's history and cancel-to-stop times.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> import time
+    >>> stopped(store, [lease], "w1", time.time())
+    >>> store.rows("SELECT event FROM job_events WHERE job_id = :id ORDER BY at", {"id": job["id"]})[-1]
+    ('stopped',)
+    """
     with store.write() as c:
         _insert_rows(store, c, "job_events", _EVENT_COLUMNS,
                      [(lease.job_id, lease.attempt, "stopped", worker_id, at) for lease in lost])
 
 
 def release(store, lease: Lease, worker_id: str) -> bool:
-    """Give a claimed job back to the queue (graceful shutdown); it does not count as a lost attempt."""
+    """Give a claimed job back to the queue (graceful shutdown); it does not count as a lost attempt.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> release(store, lease, "w1"), store.job(ada["id"], job["id"])["state"]
+    (True, 'QUEUED')
+    """
     return release_all(store, [lease], worker_id) == 1
 
 
 def release_all(store, given_back, worker_id: str) -> int:
-    """:func:`release` for several leases in one transaction; returns how many were still held."""
+    """:func:`release` for several leases in one transaction; returns how many were still held.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> release_all(store, [lease], "w1"), release_all(store, [lease], "w1")     # the second: no longer held
+    (1, 0)
+    """
     return len(release_each(store, given_back, worker_id))
 
 
 def release_each(store, given_back, worker_id: str) -> set[str]:
-    """:func:`release_all`, returning the ids of the jobs given back (not those cancelled meanwhile)."""
+    """:func:`release_all`, returning the ids of the jobs given back (not those cancelled meanwhile).
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={"shots": 5}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> [lease] = claim(store, "w1", ["statevector"], lease_s=60)
+    >>> release_each(store, [lease], "w1") == {job["id"]}
+    True
+    """
     now = time.time()
     count = set()
     with store.write() as c:
@@ -321,7 +424,19 @@ def release_each(store, given_back, worker_id: str) -> set[str]:
 
 
 def requeue_expired(store) -> int:
-    """Put jobs whose lease expired back in the queue (or fail those out of attempts); returns how many."""
+    """Put jobs whose lease expired back in the queue (or fail those out of attempts); returns how many.
+
+    >>> import time
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+    ...                    num_qubits=1, shots=5)
+    >>> _ = claim(store, "w1", ["statevector"], lease_s=0.01)
+    >>> time.sleep(0.05)                                          # the worker went silent
+    >>> requeue_expired(store), store.job(ada["id"], job["id"])["state"]
+    (1, 'QUEUED')
+    """
     if not store.has_expired_leases():  # a read: no write lock while all is well
         return 0
     now = time.time()
@@ -343,7 +458,14 @@ def requeue_expired(store) -> int:
 
 def register_worker(store, worker_id: str, backends, memory_bytes: int | None = None) -> None:
     """Say that worker ``worker_id`` serves ``backends`` with ``memory_bytes`` for its jobs (the
-    server admits jobs by what live workers advertise)."""
+    server admits jobs by what live workers advertise).
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> register_worker(store, "w1", ["statevector", "density_matrix"], memory_bytes=2**33)
+    >>> store.served_backends(liveness_s=60)
+    {'statevector': 8589934592, 'density_matrix': 8589934592}
+    """
     now = time.time()
     with store.write() as c:
         c.execute(schema.workers.insert().values(id=worker_id, hostname=socket.gethostname(), pid=os.getpid(),
@@ -352,6 +474,15 @@ def register_worker(store, worker_id: str, backends, memory_bytes: int | None = 
 
 
 def worker_stopped(store, worker_id: str) -> None:
+    """Mark worker ``worker_id`` stopped (a graceful exit: its backends are no longer served).
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> register_worker(store, "w1", ["statevector"])
+    >>> worker_stopped(store, "w1")
+    >>> [w["state"] for w in store.workers()]
+    ['stopped']
+    """
     with store.write() as c:
         c.execute(schema.workers.update().where(schema.workers.c.id == worker_id)
                   .values(state="stopped", last_seen=time.time()))

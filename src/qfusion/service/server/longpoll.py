@@ -26,6 +26,22 @@ class Waiters:
     """Long-polling: one query per tick for every job someone is waiting on, not one per waiter.
 
     The query returns the finished jobs with their results, so a waiter needs no query of its own.
+
+    >>> import asyncio
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="null", program="sampler", payload={}, num_circuits=1, num_qubits=1, shots=1)
+    >>> async def two_waiters():                       # both answered by the same tick's one query
+    ...     waiters = Waiters(store)
+    ...     ticking = asyncio.create_task(waiters.run())
+    ...     first, second = waiters.wait(job["id"], 10), waiters.wait(job["id"], 10)
+    ...     store.cancel(ada["id"], job["id"])
+    ...     answers = await asyncio.gather(first, second)
+    ...     ticking.cancel()
+    ...     return [found["state"] for found, _ in answers]
+    >>> asyncio.run(two_waiters())
+    ['CANCELLED', 'CANCELLED']
     """
 
     def __init__(self, store, tick_s: float = 0.01):
@@ -33,7 +49,18 @@ class Waiters:
         self._waiting: dict[str, list[asyncio.Future]] = {}
 
     async def wait(self, job_id: str, timeout: float):
-        """``(job, stored result JSON or None)`` once the job has ended, or None after ``timeout``."""
+        """``(job, stored result JSON or None)`` once the job has ended, or None after ``timeout``.
+
+        >>> import asyncio
+        >>> from qfusion.service.server.store import Store
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="null", program="sampler", payload={}, num_circuits=1, num_qubits=1, shots=1)
+        >>> async def nobody_ticks():                      # without run() nothing answers: the wait times out
+        ...     return await Waiters(store).wait(job["id"], 0.05)
+        >>> asyncio.run(nobody_ticks()) is None
+        True
+        """
         future = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(job_id, []).append(future)
         try:
@@ -48,6 +75,23 @@ class Waiters:
                 self._waiting.pop(job_id, None)
 
     async def run(self) -> None:
+        """Every ``tick_s`` seconds, one query for the jobs waited on; answer the waiters of those that ended.
+
+        >>> import asyncio
+        >>> from qfusion.service.server.store import Store
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="null", program="sampler", payload={}, num_circuits=1, num_qubits=1, shots=1)
+        >>> async def tick_once():
+        ...     waiters = Waiters(store, tick_s=0.01)
+        ...     ticking = asyncio.create_task(waiters.run())
+        ...     store.cancel(ada["id"], job["id"])
+        ...     found, result = await waiters.wait(job["id"], 10)
+        ...     ticking.cancel()
+        ...     return found["state"], result, waiters._waiting
+        >>> asyncio.run(tick_once())                      # answered, and no waiter left behind
+        ('CANCELLED', None, {})
+        """
         from starlette.concurrency import run_in_threadpool
         while True:
             await asyncio.sleep(self.tick_s)

@@ -50,7 +50,17 @@ class _StoreCollector:
 
 
 class Metrics:
-    """This server's metric registry."""
+    """This server's metric registry.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> _ = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1, num_qubits=1,
+    ...                  shots=1)
+    >>> text = Metrics(store).render()[0].decode()
+    >>> [line for line in text.splitlines() if line.startswith("qfusion_jobs_queued{")]      # read from the store
+    ['qfusion_jobs_queued{backend="statevector"} 1.0']
+    """
 
     def __init__(self, store):
         prometheus = import_optional("prometheus_client", "the job service's metrics")
@@ -70,7 +80,17 @@ class Metrics:
         self._seen: dict[str, None] = {}
 
     def finished(self, job: dict) -> None:
-        """Record a finished job's latency once per job (bounded memory of which were seen)."""
+        """Record a finished job's latency once per job (bounded memory of which were seen).
+
+        >>> from qfusion.service.server.store import Store
+        >>> metrics = Metrics(Store("sqlite://"))
+        >>> job = {"id": "j1", "backend": "statevector", "state": "DONE", "created_at": 100.0, "finished_at": 102.5}
+        >>> metrics.finished(job)
+        >>> metrics.finished(job)                                 # once per job
+        >>> text = metrics.render()[0].decode()
+        >>> [line for line in text.splitlines() if line.startswith("qfusion_job_latency_seconds_count")]
+        ['qfusion_job_latency_seconds_count{backend="statevector",state="DONE"} 1.0']
+        """
         if job["id"] in self._seen or job.get("finished_at") is None:
             return
         self._seen[job["id"]] = None
@@ -80,4 +100,11 @@ class Metrics:
         self.latency.labels(job["backend"], job["state"]).observe(max(0.0, job["finished_at"] - job["created_at"]))
 
     def render(self) -> tuple[bytes, str]:
+        """The registry in Prometheus's text format: ``(body, content type)`` for ``GET /metrics``.
+
+        >>> from qfusion.service.server.store import Store
+        >>> body, content_type = Metrics(Store("sqlite://")).render()
+        >>> content_type.startswith("text/plain"), b"# TYPE qfusion_jobs_submitted_total counter" in body
+        (True, True)
+        """
         return self._prometheus.generate_latest(self.registry), self._prometheus.CONTENT_TYPE_LATEST

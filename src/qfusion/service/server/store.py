@@ -72,7 +72,13 @@ def _job_and_data(row) -> tuple[dict, str | None]:
 @dataclass(frozen=True)
 class Quotas:
     """Per-user limits: qubits per circuit, shots per job, jobs waiting, jobs running at once, and the
-    seconds one job may run before it is stopped and FAILED."""
+    seconds one job may run before it is stopped and FAILED.
+
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada", Quotas(max_queued=1))
+    >>> ada["max_queued"], ada["max_qubits"]                     # (the other quotas keep their defaults)
+    (1, 30)
+    """
     max_qubits: int = 30
     max_shots: int = 1_000_000
     max_queued: int = 1000
@@ -81,18 +87,46 @@ class Quotas:
 
 
 class QuotaError(ServiceError):
-    """A submission exceeds one of the user's quotas (HTTP 429 for counts, 422 for sizes)."""
+    """A submission exceeds one of the user's quotas (HTTP 429 for counts, 422 for sizes).
+
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada", Quotas(max_queued=1))
+    >>> for _ in range(2):
+    ...     _ = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+    ...                      num_qubits=1, shots=1)
+    Traceback (most recent call last):
+        ...
+    qfusion.service.server.store.QuotaError: you have 1 jobs queued or running, your quota is 1; wait for some to finish or cancel some
+    """
 
 
 class DatabaseUnavailable(ServiceError):
-    """The database cannot be reached (503: try again later; a worker waits for it)."""
+    """The database cannot be reached (503: try again later; a worker waits for it).
+
+    >>> DatabaseUnavailable("the database is away").status
+    503
+    """
 
     def __init__(self, message: str, status: int = 503):
         super().__init__(message, status)
 
 
 class IdempotencyConflict(ServiceError):
-    """An idempotency key reused with a different request (HTTP 409, as Stripe and Braket answer)."""
+    """An idempotency key reused with a different request (HTTP 409, as Stripe and Braket answer).
+
+    >>> store = Store("sqlite://")
+    >>> ada = store.create_user("ada")
+    >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+    ...                    num_qubits=2, shots=10)
+    >>> store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1, num_qubits=2,
+    ...              shots=10, idempotency_key="k1", request_hash="a")["state"]
+    'QUEUED'
+    >>> store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1, num_qubits=2,
+    ...              shots=20, idempotency_key="k1", request_hash="b")
+    Traceback (most recent call last):
+        ...
+    qfusion.service.server.store.IdempotencyConflict: idempotency key 'k1' was used for job ... with a different request; use a new key for a new job
+    """
 
 
 def hash_token(token: str) -> str:
@@ -139,7 +173,13 @@ class Store:
 
     @contextlib.contextmanager
     def write(self):
-        """A connection in a write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on exit."""
+        """A connection in a write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on exit.
+
+        >>> store = Store("sqlite://")
+        >>> with store.write() as connection:
+        ...     connection.exec_driver_sql("SELECT 1 + 1").scalar()
+        2
+        """
         with self.engine.connect().execution_options(immediate=True) as connection:
             with connection.begin():
                 yield connection
@@ -147,18 +187,44 @@ class Store:
     @contextlib.contextmanager
     def autocommit(self):
         """A connection in autocommit mode: each statement is its own transaction, with no BEGIN or
-        COMMIT round trips (every read, and writes that are one statement)."""
+        COMMIT round trips (every read, and writes that are one statement).
+
+        >>> store = Store("sqlite://")
+        >>> with store.autocommit() as connection:
+        ...     connection.exec_driver_sql("SELECT 2 * 3").scalar()
+        6
+        """
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             yield connection
 
     read = autocommit
 
     def close(self) -> None:
+        """Close the pooled connections.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "service.db")
+        >>> store = Store(path)
+        >>> ada = store.create_user("ada")
+        >>> store.close()
+        >>> Store(path).user("ada")["name"]            # kept in the file
+        'ada'
+        """
         self.engine.dispose()
 
     # -- users and tokens ------------------------------------------------------------------
     def create_user(self, name: str, quotas: Quotas = Quotas()) -> dict:
-        """Add a user with ``quotas``; a user of that name already there is an error."""
+        """Add a user with ``quotas``; a user of that name already there is an error.
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> ada["name"], ada["max_concurrent"]
+        ('ada', 4)
+        >>> store.create_user("ada")
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.ServiceError: user 'ada' already exists
+        """
         with self.write() as c:
             if c.execute(sa.select(users.c.id).where(users.c.name == name)).first():
                 raise ServiceError(f"user {name!r} already exists")
@@ -169,6 +235,17 @@ class Store:
         return self.user(name)
 
     def user(self, name: str) -> dict:
+        """User ``name``'s row (id, quotas, fair-share clock).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> store.user("ada")["id"] == ada["id"]
+        True
+        >>> store.user("zed")
+        Traceback (most recent call last):
+            ...
+        qfusion.errors.ServiceError: no user 'zed'; create one with 'qfusion admin create-user zed'
+        """
         with self.read() as c:
             row = c.execute(sa.select(users).where(users.c.name == name)).mappings().first()
         if row is None:
@@ -181,6 +258,12 @@ class Store:
 
         ``expires_at`` (seconds since the epoch) ends it; ``scope`` is ``"jobs"`` (the API) or
         ``"metrics"`` (only ``/metrics``, for a Prometheus scraper).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> token = store.create_token("ada", "laptop")
+        >>> token.startswith("qf_"), store.authenticate(token)["name"], store.tokens("ada")[0]["label"]
+        (True, 'ada', 'laptop')
         """
         if scope not in TOKEN_SCOPES:
             raise ServiceError(f"unknown token scope {scope!r}; scopes are {', '.join(TOKEN_SCOPES)}")
@@ -194,7 +277,14 @@ class Store:
 
     def authenticate(self, token: str) -> dict | None:
         """The user a token belongs to, with the token's ``scope`` and ``expires_at``; None for an
-        unknown, revoked or expired token."""
+        unknown, revoked or expired token.
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> token = store.create_token("ada", scope="metrics")
+        >>> store.authenticate(token)["scope"], store.revoke_tokens("ada"), store.authenticate(token)
+        ('metrics', 1, None)
+        """
         query = (sa.select(users, tokens.c.scope, tokens.c.expires_at).join(tokens, tokens.c.user_id == users.c.id)
                  .where(tokens.c.token_hash == hash_token(token), tokens.c.revoked.is_(False),
                         sa.or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > time.time())))
@@ -203,7 +293,14 @@ class Store:
         return dict(row) if row else None
 
     def tokens(self, name: str) -> list[dict]:
-        """User ``name``'s tokens (never the tokens themselves): id, label, scope, times, revoked."""
+        """User ``name``'s tokens (never the tokens themselves): id, label, scope, times, revoked.
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> _ = store.create_token("ada", "ci")
+        >>> [(t["label"], t["scope"], t["revoked"]) for t in store.tokens("ada")]
+        [('ci', 'jobs', False)]
+        """
         user = self.user(name)
         query = (sa.select(tokens.c.id, tokens.c.label, tokens.c.scope, tokens.c.created_at, tokens.c.expires_at,
                            tokens.c.revoked).where(tokens.c.user_id == user["id"]).order_by(tokens.c.id))
@@ -233,7 +330,12 @@ class Store:
     def sql(self, text: str) -> str:
         """``text`` (parameters written ``:name``) in the driver's own parameter style, for
         ``exec_driver_sql``: the hot paths skip SQLAlchemy's statement building, which costs
-        more CPU than the database does for these small statements."""
+        more CPU than the database does for these small statements.
+
+        >>> store = Store("sqlite://")
+        >>> store.sql("SELECT :a")                       # SQLite's driver takes :name as it is
+        'SELECT :a'
+        """
         native = self._native.get(text)
         if native is None:
             native = text.replace("GREATEST(", "MAX(") if self.dialect == "sqlite" else _PARAMETER.sub(r"%(\1)s", text)
@@ -247,7 +349,15 @@ class Store:
                request_hash: str | None = None) -> dict:
         """Queue a job for ``user`` (checked already; ``payload`` a dict or its JSON text); the same
         idempotency key returns the same job, if
-        ``request_hash`` (of the request's body) is the same too, else :class:`IdempotencyConflict` (409)."""
+        ``request_hash`` (of the request's body) is the same too, else :class:`IdempotencyConflict` (409).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> job["state"], job["attempt"], job["num_qubits"], len(job["id"])
+        ('QUEUED', 0, 2, 32)
+        """
         now = time.time()
         job_id = uuid.uuid4().hex
         values = {"id": job_id, "user_id": user["id"], "backend": backend, "program": program,
@@ -273,7 +383,11 @@ class Store:
             if request_hash is not None and existing[1] is not None and existing[1] != request_hash:
                 raise IdempotencyConflict(f"idempotency key {idempotency_key!r} was used for job {existing[0]} with "
                                           "a different request; use a new key for a new job", status=409)
-            return self.job(user["id"], existing[0])
+            found = self.job(user["id"], existing[0])
+            if found is None:  # jobs are not removed today; should one be, between the two reads
+                raise IdempotencyConflict(f"job {existing[0]} of idempotency key {idempotency_key!r} was just "
+                                          "removed; submit again", status=409)
+            return found
         if inserted is None:
             raise QuotaError(f"you have {user['max_queued']} jobs queued or running, your quota is "
                              f"{user['max_queued']}; wait for some to finish or cancel some", status=429)
@@ -300,7 +414,15 @@ class Store:
                 raise
 
     def job(self, user_id: int, job_id: str) -> dict | None:
-        """The job ``job_id`` if it belongs to ``user_id`` (else None: another user's job does not exist)."""
+        """The job ``job_id`` if it belongs to ``user_id`` (else None: another user's job does not exist).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> store.job(ada["id"], job["id"])["state"], store.job(ada["id"], "no-such-job")
+        ('QUEUED', None)
+        """
         columns = [jobs.c[name] for name in JOB_COLUMNS]
         with self.read() as c:
             query = sa.select(*columns).where(jobs.c.id == job_id, jobs.c.user_id == user_id)
@@ -308,7 +430,15 @@ class Store:
         return dict(row) if row else None
 
     def job_plan(self, user_id: int, job_id: str) -> dict | None:
-        """The plan kept with a job submitted with ``backend="auto"`` (None: it named its backend)."""
+        """The plan kept with a job submitted with ``backend="auto"`` (None: it named its backend).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> store.job_plan(ada["id"], job["id"]) is None      # it named its backend
+        True
+        """
         with self.read() as c:
             query = sa.select(jobs.c.payload).where(jobs.c.id == job_id, jobs.c.user_id == user_id)
             text = c.execute(query).scalar()
@@ -320,7 +450,15 @@ class Store:
             return None
 
     def jobs(self, user_id: int, *, state: str | None = None, limit: int = 100, before: float | None = None) -> list:
-        """The user's jobs, newest first."""
+        """The user's jobs, newest first.
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> [j["id"] for j in store.jobs(ada["id"])] == [job["id"]], store.jobs(ada["id"], state="DONE")
+        (True, [])
+        """
         query = sa.select(*[jobs.c[name] for name in JOB_COLUMNS]).where(jobs.c.user_id == user_id)
         if state is not None:
             query = query.where(jobs.c.state == state)
@@ -334,6 +472,16 @@ class Store:
         """``(job, result data or None)``; ``(None, None)`` when the user has no such job.
 
         With ``raw=True`` the result is the stored JSON text, not decoded.
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> found, data = store.result(ada["id"], job["id"])
+        >>> found["state"], data
+        ('QUEUED', None)
+        >>> store.result(ada["id"], "no-such-job")
+        (None, None)
         """
         found = self.rows(_RESULT + " AND j.user_id = :user_id", {"id": job_id, "user_id": user_id})
         if not found:
@@ -345,6 +493,15 @@ class Store:
         """``{job id: (job, stored result JSON or None)}`` for those of ``job_ids`` that have ended.
 
         One query for everyone waiting on a job (the server's long polls).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> store.finished([job["id"]])                    # still queued
+        {}
+        >>> store.cancel(ada["id"], job["id"])["state"], store.finished([job["id"]])[job["id"]][0]["state"]
+        ('CANCELLED', 'CANCELLED')
         """
         job_ids = list(job_ids)
         if not job_ids:
@@ -355,12 +512,24 @@ class Store:
         return {row[0]: _job_and_data(row) for row in self.rows(text, dict(zip(names, job_ids, strict=False)))}
 
     def rows(self, text: str, parameters: dict) -> list:
-        """The rows of one read statement ``text`` (``:name`` parameters), in autocommit."""
+        """The rows of one read statement ``text`` (``:name`` parameters), in autocommit.
+
+        >>> Store("sqlite://").rows("SELECT :a + 1", {"a": 1})
+        [(2,)]
+        """
         with self.read() as c:
             return c.exec_driver_sql(self.sql(text), parameters).all()
 
     def active_jobs(self, user_id: int) -> int:
-        """How many of the user's jobs are queued or running (the quota check before any parsing)."""
+        """How many of the user's jobs are queued or running (the quota check before any parsing).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> store.active_jobs(ada["id"])
+        1
+        """
         query = sa.select(sa.func.count()).select_from(jobs).where(jobs.c.user_id == user_id,
                                                                    jobs.c.state.in_(("QUEUED", "RUNNING")))
         with self.read() as c:
@@ -368,7 +537,15 @@ class Store:
 
     def served_backends(self, liveness_s: float) -> dict[str, int | None]:
         """``{backend: the most memory of a live worker serving it}`` over workers heard from within
-        ``liveness_s`` seconds (memory None when no such worker said)."""
+        ``liveness_s`` seconds (memory None when no such worker said).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> from qfusion.service.server.leases import register_worker
+        >>> register_worker(store, "w1", ["statevector"], memory_bytes=2**30)
+        >>> store.served_backends(liveness_s=60)
+        {'statevector': 1073741824}
+        """
         query = sa.select(schema.workers.c.backends, schema.workers.c.memory_bytes).where(
             schema.workers.c.state == "running", schema.workers.c.last_seen > time.time() - liveness_s)
         served: dict[str, int | None] = {}
@@ -380,18 +557,45 @@ class Store:
         return served
 
     def has_work(self, backends) -> bool:
-        """Whether any job waits for one of ``backends`` (a read, so idle workers take no write lock)."""
+        """Whether any job waits for one of ``backends`` (a read, so idle workers take no write lock).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> store.has_work(["statevector"]), store.has_work(["gpu"])
+        (True, False)
+        """
         query = sa.select(jobs.c.id).where(jobs.c.state == "QUEUED", jobs.c.backend.in_(list(backends))).limit(1)
         with self.read() as c:
             return c.execute(query).first() is not None
 
     def has_expired_leases(self) -> bool:
+        """Whether a running job's lease has run out (its worker went silent).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> from qfusion.service.server.leases import claim
+        >>> _ = claim(store, "w1", ["statevector"], lease_s=3600)
+        >>> store.has_expired_leases()                   # the lease runs for an hour
+        False
+        """
         query = sa.select(jobs.c.id).where(jobs.c.state == "RUNNING", jobs.c.lease_expires_at < time.time()).limit(1)
         with self.read() as c:
             return c.execute(query).first() is not None
 
     def cancel(self, user_id: int, job_id: str) -> dict | None:
-        """Cancel a queued or running job (a running one's result will be discarded); returns the job."""
+        """Cancel a queued or running job (a running one's result will be discarded); returns the job.
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> store.cancel(ada["id"], job["id"])["state"], store.cancel(ada["id"], "no-such-job")
+        ('CANCELLED', None)
+        """
         now = time.time()
         with self.write() as c:
             row = c.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.user_id == user_id,
@@ -403,16 +607,38 @@ class Store:
         return self.job(user_id, job_id)
 
     def queue_lengths(self) -> dict[tuple[str, str], int]:
-        """``{(backend, state): count}`` of queued and running jobs."""
+        """``{(backend, state): count}`` of queued and running jobs.
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> job = store.submit(ada, backend="statevector", program="sampler", payload={}, num_circuits=1,
+        ...                    num_qubits=2, shots=10)
+        >>> store.queue_lengths()
+        {('statevector', 'QUEUED'): 1}
+        """
         query = (sa.select(jobs.c.backend, jobs.c.state, sa.func.count()).where(jobs.c.state.in_(("QUEUED", "RUNNING")))
                  .group_by(jobs.c.backend, jobs.c.state))
         with self.read() as c:
             return {(backend, state): count for backend, state, count in c.execute(query)}
 
     def workers(self) -> list[dict]:
+        """Every registered worker's row (id, backends, memory, last heartbeat).
+
+        >>> store = Store("sqlite://")
+        >>> ada = store.create_user("ada")
+        >>> from qfusion.service.server.leases import register_worker
+        >>> register_worker(store, "w1", ["statevector", "mps"])
+        >>> [(w["id"], w["backends"]) for w in store.workers()]
+        [('w1', 'statevector,mps')]
+        """
         with self.read() as c:
             return [dict(row) for row in c.execute(sa.select(schema.workers)).mappings()]
 
     def ping(self) -> bool:
+        """Whether the database answers.
+
+        >>> Store("sqlite://").ping()
+        True
+        """
         with self.read() as c:
             return c.execute(sa.text("SELECT 1")).scalar() == 1

@@ -28,6 +28,15 @@ _clusters: dict = {}
 
 
 def mpi_ranks() -> int:
+    """The MPI ranks this worker runs ``mpi`` jobs on (``qfusion worker --mpi-ranks``; 1 when unset).
+
+    >>> saved = os.environ.pop(MPI_RANKS, None)
+    >>> before = mpi_ranks()
+    >>> os.environ[MPI_RANKS] = "4"
+    >>> before, mpi_ranks()
+    (1, 4)
+    >>> _ = os.environ.pop(MPI_RANKS) if saved is None else os.environ.__setitem__(MPI_RANKS, saved)
+    """
     return int(os.environ.get(MPI_RANKS) or 1)
 
 
@@ -53,7 +62,13 @@ def run_over_mpiexec(program: str, payload: dict, ranks: int) -> dict:
 
 
 def dask_cluster():
-    """The Dask cluster of ``QFUSION_WORKER_DASK`` (joined once per executor process), or None."""
+    """The Dask cluster of ``QFUSION_WORKER_DASK`` (joined once per executor process), or None.
+
+    >>> saved = os.environ.pop(DASK, None)
+    >>> dask_cluster() is None                       # no --dask: jobs run in the executor process
+    True
+    >>> _ = saved is None or os.environ.__setitem__(DASK, saved)
+    """
     address = os.environ.get(DASK)
     if not address:
         return None

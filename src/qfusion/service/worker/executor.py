@@ -116,9 +116,10 @@ class Executor:
         self._launch()
 
     def _launch(self) -> None:
-        self._ready, self.started_at = False, None
+        self._ready = False
+        self.started_at: float | None = None
         self.crashed = False  # whether the last outcome was the child dying (not the job's own failure)
-        self._pending = None  # a job for this child once it is ready
+        self._pending: tuple[str, dict, str] | None = None  # a job for this child once it is ready
         ours, theirs = socket.socketpair()
         self._process = subprocess.Popen([sys.executable, "-m", "qfusion.service.worker.executor", str(theirs.fileno()),
                                           str(os.getpid())], pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,13 @@ def _pauli_sum(terms) -> PauliSum:
 
 def sampler(payload: dict, backend: str) -> dict:
     """Counts of every circuit (``qfusion.run`` with seed ``seed + i`` for circuit ``i``); on the worker's
-    Dask cluster (``qfusion worker --dask``) when the job has several circuits."""
+    Dask cluster (``qfusion worker --dask``) when the job has several circuits.
+
+    >>> payload = {"circuits": ['OPENQASM 3; include "stdgates.inc"; qubit[2] q; bit[2] c; x q[1]; c = measure q;'],
+    ...            "shots": 20, "seed": 7}
+    >>> [(r["counts"], r["seed"]) for r in sampler(payload, "statevector")["results"]]     # clbit 0 rightmost
+    [({'10': 20}, 7)]
+    """
     from qfusion.backends import run
     from qfusion.service.worker.cluster import dask_cluster
     circuits = _circuits(payload)
@@ -98,7 +105,7 @@ def estimator(payload: dict, backend: str) -> dict:
             raw_errors.append(float(np.asarray(found.metadata["raw_std_errors"]).reshape(-1)[0]))
             spent[0] += int(found.metadata["circuits_executed"])
             spent[1] += int(found.metadata["shots_executed"])
-    out = {"values": values, "standard_errors": errors}
+    out: dict[str, Any] = {"values": values, "standard_errors": errors}
     if techniques:
         out.update(raw_values=raw, raw_standard_errors=raw_errors, circuits_executed=spent[0],
                    shots_executed=spent[1], mitigation=[repr(t) for t in techniques])
@@ -165,7 +172,13 @@ PROGRAMS = {"sampler": sampler, "estimator": estimator, "vqe": vqe, "qaoa": qaoa
 
 
 def run_job(program: str, payload: dict, backend: str) -> dict:
-    """Run a checked job payload; returns the JSON result (with the time it took)."""
+    """Run a checked job payload; returns the JSON result (with the time it took).
+
+    >>> payload = {"circuits": ['OPENQASM 3; qubit q; bit c; c = measure q;'], "shots": 5, "seed": 1}
+    >>> data = run_job("sampler", payload, "statevector")
+    >>> data["program"], data["backend"], data["results"][0]["counts"], data["time_taken"] >= 0
+    ('sampler', 'statevector', {'0': 5}, True)
+    """
     start = time.perf_counter()
     data = PROGRAMS[program](payload, backend)
     data["backend"] = backend

@@ -41,6 +41,7 @@ import signal
 import threading
 import time
 import uuid
+from typing import Any
 
 from qfusion.service.logs import log, setup_logging
 from qfusion.service.server import leases
@@ -95,7 +96,7 @@ class Worker:
         self._backoff = 0.1
         return found
 
-    def _until_done(self, what: str, call, *args) -> object:
+    def _until_done(self, what: str, call, *args) -> Any:
         """``call(*args)``, retried with backoff until the database answers or the worker is stopped."""
         while True:
             found = self._try(what, call, *args)
@@ -165,7 +166,8 @@ class Worker:
         waiting, outcomes = list(claimed), []
         if time.monotonic() - self._claimed_at > self.lease_s / 4:  # reading a large claim took a good part
             self._beat(waiting)  # of the lease: renew it at once
-        running = started = stop_deadline = None
+        running = stop_deadline = None
+        started = 0.0  # when ``running`` began
         recorded, flush_at, next_beat = 0, math.inf, time.monotonic() + self.heartbeat_s
         next_check = time.monotonic() + self.cancel_poll_s
         while True:
@@ -359,7 +361,11 @@ def _refused_value(exc) -> bool:
 
 def available_backends(names, logger: logging.Logger | None = None) -> list[str]:
     """Those of ``names`` that can run on this host (``Backend.unavailable_reason()`` is None): a
-    worker advertises only what it can really run, so the server refuses the others at submission."""
+    worker advertises only what it can really run, so the server refuses the others at submission.
+
+    >>> available_backends(["statevector", "no_such_backend", "density_matrix"])
+    ['statevector', 'density_matrix']
+    """
     from qfusion import backends as registry
     from qfusion.errors import QfusionError
     usable = []

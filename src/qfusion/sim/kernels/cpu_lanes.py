@@ -359,7 +359,7 @@ def workspace_size(active: int, num_outer: int) -> int:
 
 def sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
           op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
-          coef_re, coef_im, skip, run=1, workspace=None):
+          coef_re, coef_im, skip, run=1, *, workspace=None):
     """Gather each chunk (``state_floats`` is the state viewed as reals), apply every op, scatter back.
 
     ``run``: a power of two such that the first ``run`` entries of the low tables (and every block

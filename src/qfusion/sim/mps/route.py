@@ -34,7 +34,12 @@ _SWAP = np.eye(4, dtype=complex)[[0, 2, 1, 3]]
 
 @dataclass(frozen=True, eq=False)
 class SiteOp:
-    """A gate on sites ``start .. start+width-1``; ``matrix`` little-endian over them."""
+    """A gate on sites ``start .. start+width-1``; ``matrix`` little-endian over them.
+
+    >>> step = SiteOp(start=1, width=2, matrix=np.eye(4)[[0, 3, 2, 1]])      # a CX on sites 1 and 2
+    >>> step.start, step.width, step.swap, step.schmidt_bits
+    (1, 2, False, 1.0)
+    """
     start: int
     width: int
     matrix: np.ndarray
@@ -43,12 +48,21 @@ class SiteOp:
 
     @cached_property
     def block(self) -> np.ndarray:
-        """``matrix`` in the order the MPS stores the block's sites (first site most significant)."""
+        """``matrix`` in the order the MPS stores the block's sites (first site most significant).
+
+        >>> SiteOp(0, 2, np.eye(4)[[0, 3, 2, 1]]).block.real.astype(int).tolist()
+        [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]]
+        """
         return site_matrix(self.matrix, self.width)
 
     @property
     def schmidt_bits(self) -> float:
-        """log2 of the operator Schmidt rank across the middle of a two-site op (1 for CX, 2 for SWAP)."""
+        """log2 of the operator Schmidt rank across the middle of a two-site op (1 for CX, 2 for SWAP).
+
+        >>> cx, swap = np.eye(4)[[0, 3, 2, 1]], np.eye(4)[[0, 2, 1, 3]]
+        >>> SiteOp(0, 2, cx).schmidt_bits, SiteOp(0, 2, swap, swap=True).schmidt_bits, SiteOp(0, 2, np.eye(4)).schmidt_bits
+        (1.0, 2.0, 0.0)
+        """
         if self.width != 2:
             return 2.0 * (self.width // 2)
         if self.swap:
@@ -61,17 +75,38 @@ class SiteOp:
 
 @dataclass(frozen=True, eq=False)
 class SegmentPlan:
-    """The ops of one segment at sites, in order, and where each qubit sits afterwards."""
+    """The ops of one segment at sites, in order, and where each qubit sits afterwards.
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> plan = route(list(lower(Circuit(3).h(0).cx(0, 2)).ops), (0, 1, 2))
+    >>> [(step.start, step.width, step.swap) for step in plan.steps], plan.layout   # qubit 0 moved to site 1
+    ([(0, 2, True), (1, 2, False)], (1, 0, 2))
+    """
     steps: tuple[SiteOp, ...]
     layout: tuple[int, ...]
 
     @property
     def num_swaps(self) -> int:
+        """How many of the steps are routing swaps.
+
+        >>> from qfusion.circuit import Circuit
+        >>> from qfusion.sim.plan import lower
+        >>> route(list(lower(Circuit(4).cx(0, 3)).ops), (0, 1, 2, 3)).num_swaps, route(list(lower(Circuit(2).cx(0, 1)).ops), (0, 1)).num_swaps
+        (2, 0)
+        """
         return sum(step.swap for step in self.steps)
 
 
 def route(ops: list[GateOp], layout: tuple[int, ...]) -> SegmentPlan:
-    """Fuse ``ops`` (logical qubits) and route them from ``layout`` (``layout[q]``: site of qubit q)."""
+    """Fuse ``ops`` (logical qubits) and route them from ``layout`` (``layout[q]``: site of qubit q).
+
+    >>> from qfusion.circuit import Circuit
+    >>> from qfusion.sim.plan import lower
+    >>> plan = route(list(lower(Circuit(3).cx(0, 1).cx(1, 2)).ops), (0, 1, 2))       # neighbours: no swaps
+    >>> [(step.start, step.width) for step in plan.steps], plan.layout
+    ([(0, 2), (1, 2)], (0, 1, 2))
+    """
     fused = fuse(list(ops), max_fused_qubits=2, max_diagonal_qubits=2)
     site_of = list(layout)
     qubit_at = [0] * len(site_of)
@@ -96,7 +131,12 @@ def route(ops: list[GateOp], layout: tuple[int, ...]) -> SegmentPlan:
 def sweep_order(steps: list[SiteOp]) -> list[SiteOp]:
     """The same ops, reordered where they commute (disjoint sites) so that each runs as near as it can
     to where the previous one left the orthogonality center, which is left at the end of each op
-    nearer the next: a layer of a brickwork then runs as a sweep instead of walking back each time."""
+    nearer the next: a layer of a brickwork then runs as a sweep instead of walking back each time.
+
+    >>> first, second, third = SiteOp(0, 2, np.eye(4)), SiteOp(2, 2, np.eye(4)), SiteOp(4, 2, np.eye(4))
+    >>> [step.start for step in sweep_order([third, first, second])]      # disjoint: one sweep from the center at 0
+    [0, 2, 4]
+    """
     count = len(steps)
     waiting = [0] * count          # earlier ops on a shared site not yet placed
     followers: list[list[int]] = [[] for _ in range(count)]
@@ -156,7 +196,12 @@ def _move(steps: list[SiteOp], site_of: list[int], qubit_at: list[int], source: 
 def bond_bits(steps, num_qubits: int, *, record=None) -> tuple[float, ...]:
     """log2 of upper bounds of each bond's dimension at its largest while ``steps`` run from a product state.
     ``record(step, left_bits, right_bits)`` is called before each multi-site step with the log2 bounds
-    of the bonds on either side of it (the cost model sums the work from these)."""
+    of the bonds on either side of it (the cost model sums the work from these).
+
+    >>> cx = np.eye(4)[[0, 3, 2, 1]]
+    >>> bond_bits([SiteOp(0, 2, cx), SiteOp(1, 2, cx)], 3), bond_bits([SiteOp(0, 1, np.eye(2))], 3)   # GHZ; product
+    ((1.0, 1.0), (0.0, 0.0))
+    """
     cuts = max(0, num_qubits - 1)
     bits = [0.0] * cuts
     peak = [0.0] * cuts

@@ -65,6 +65,15 @@ class MPSOptions:
 
 
 def resolve_dtype(dtype) -> type:
+    """The complex dtype of the tensors (complex128 or complex64); anything else is refused.
+
+    >>> resolve_dtype(np.complex64), resolve_dtype("complex128")
+    (<class 'numpy.complex64'>, <class 'numpy.complex128'>)
+    >>> resolve_dtype(np.float32)
+    Traceback (most recent call last):
+        ...
+    qfusion.errors.CircuitError: dtype must be complex128 or complex64, got <class 'numpy.float32'>
+    """
     key = dtype if isinstance(dtype, str) else np.dtype(dtype).name
     if key not in _DTYPES:
         raise CircuitError(f"dtype must be complex128 or complex64, got {dtype!r}")
@@ -73,6 +82,12 @@ def resolve_dtype(dtype) -> type:
 
 @dataclass(frozen=True)
 class MPSProgram:
+    """A circuit lowered for the MPS: gate ops, and the measurements that can wait for the end.
+
+    >>> program = lower(Circuit(3).h(0).cx(0, 2).measure_all())
+    >>> program.terminal_measurements, len(program.ops)          # measurements taken out, gates stay
+    (((0, 0), (1, 1), (2, 2)), 2)
+    """
     num_qubits: int
     num_clbits: int
     ops: tuple
@@ -81,7 +96,12 @@ class MPSProgram:
 
 
 def lower(circuit: Circuit, params=None) -> MPSProgram:
-    """Bind ``params`` and lower ``circuit``; measurements that can all wait for the end are taken out."""
+    """Bind ``params`` and lower ``circuit``; measurements that can all wait for the end are taken out.
+
+    >>> program = lower(Circuit(1, 1).measure(0, 0).x(0))           # a gate after the measurement
+    >>> program.terminal_measurements, [type(op).__name__ for op in program.ops]
+    (None, ['MeasureOp', 'GateOp'])
+    """
     circuit = bind_params(circuit, params)
     ops = lower_instructions(circuit, "the MPS simulator")
     terminal = terminal_measurements(ops)
@@ -92,7 +112,12 @@ def lower(circuit: Circuit, params=None) -> MPSProgram:
 
 def circuit_bond_bits(circuit: Circuit, params=None) -> tuple[float, ...]:
     """log2 bounds of each bond's largest dimension for ``circuit`` run exactly (measurements ignored,
-    which only lower it): what an exact MPS would need, from the routed plan."""
+    which only lower it): what an exact MPS would need, from the routed plan.
+
+    >>> ghz = Circuit(4).h(0).cx(0, 1).cx(1, 2).cx(2, 3)
+    >>> circuit_bond_bits(ghz), circuit_bond_bits(Circuit(4).h(0).h(1))      # each bond at most 2, or 1
+    ((1.0, 1.0, 1.0), (0.0, 0.0, 0.0))
+    """
     program = lower(circuit, params) if params is not None or not circuit.is_parameterized else None
     ops = [op for op in (program.ops if program else ()) if isinstance(op, GateOp)]
     plan = route(ops, tuple(range(circuit.num_qubits)))
@@ -102,6 +127,15 @@ def circuit_bond_bits(circuit: Circuit, params=None) -> tuple[float, ...]:
 # -- execution -----------------------------------------------------------------------------
 
 def apply_plan(state: MPSState, plan: SegmentPlan) -> None:
+    """Apply a routed :class:`~qfusion.sim.mps.route.SegmentPlan` to ``state`` (sites and layout).
+
+    >>> from qfusion.sim.mps.route import route
+    >>> from qfusion.sim.plan import lower as lower_gates
+    >>> state = simulate(Circuit(2))
+    >>> apply_plan(state, route(list(lower_gates(Circuit(2).h(0).cx(0, 1)).ops), tuple(state.layout)))
+    >>> state.bond_dimensions                                          # now entangled: a bond of 2
+    (2,)
+    """
     for step in plan.steps:
         if step.width == 1:
             state.apply_one(step.start, step.matrix)
@@ -140,7 +174,13 @@ class _Walker(Executor):
 
 def check_exact_fits(plan: SegmentPlan, state: MPSState) -> None:
     """Refuse (before running it) an uncapped plan whose bond bounds need more memory than is available:
-    the tensors at the bounds plus the largest two-site block and its SVD, as the backend estimates."""
+    the tensors at the bounds plus the largest two-site block and its SVD, as the backend estimates.
+
+    >>> from qfusion.sim.mps.route import route
+    >>> from qfusion.sim.plan import lower as lower_gates
+    >>> state = simulate(Circuit(3))
+    >>> check_exact_fits(route(list(lower_gates(Circuit(3).h(0).cx(0, 2)).ops), (0, 1, 2)), state)   # small: fits
+    """
     bits = bond_bits(plan.steps, state.num_qubits)
     if not bits or max(bits) < 12:  # bonds of at most 4096: a few GiB at most, checked by the allocator itself
         return
@@ -165,7 +205,12 @@ def _start(program: MPSProgram, dtype, options: MPSOptions) -> MPSState:
 
 def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
              options: MPSOptions | None = None) -> MPSState:
-    """The final :class:`MPSState` of ``circuit`` (mid-circuit measurements collapse at random, seeded)."""
+    """The final :class:`MPSState` of ``circuit`` (mid-circuit measurements collapse at random, seeded).
+
+    >>> state = simulate(Circuit(3).h(0).cx(0, 1).cx(1, 2))
+    >>> state
+    MPSState(3 qubits, max bond 2, truncation error 0, fidelity >= 1)
+    """
     options = options or MPSOptions()
     dtype = resolve_dtype(dtype)
     program = lower(circuit, params)
@@ -176,7 +221,12 @@ def simulate(circuit: Circuit, params=None, *, dtype=np.complex128, seed=None,
 
 def sample(circuit: Circuit, shots: int, *, params=None, seed=None, dtype=np.complex128, memory: bool = False,
            options: MPSOptions | None = None):
-    """``(counts, memory list or None, metadata)`` of ``shots`` shots of ``circuit``."""
+    """``(counts, memory list or None, metadata)`` of ``shots`` shots of ``circuit``.
+
+    >>> counts, memory, _ = sample(Circuit(3).h(0).cx(0, 1).cx(1, 2).measure_all(), 100, seed=1)
+    >>> sorted(counts), sum(counts.values()), memory          # a GHZ state: only 000 and 111
+    (['000', '111'], 100, None)
+    """
     check_shots(shots)
     options = options or MPSOptions()
     dtype = resolve_dtype(dtype)
@@ -225,5 +275,5 @@ def _shot_by_shot(program: MPSProgram, shots: int, rng, dtype, options: MPSOptio
         outcomes.append(bits_value(walker.clbits))
         if worst is None or walker.state.fidelity_lower_bound < worst.fidelity_lower_bound:
             worst = walker.state
-    metadata = dict(worst.metadata, fidelity_note="the lowest over the shots")
+    metadata = dict(worst.metadata if worst is not None else {}, fidelity_note="the lowest over the shots")
     return outcomes, metadata

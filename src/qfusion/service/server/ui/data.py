@@ -24,7 +24,20 @@ def job_page(store, user_id: int, *, state: str | None, backend: str | None, bef
              page_size: int = PAGE_SIZE) -> tuple[list[dict], float | None]:
     """One page of the user's jobs, newest first, and the ``before`` of the next page (None: last page).
 
-    The name is read from the payload's JSON only for the rows shown (uses the (user, created) index)."""
+    The name is read from the payload's JSON only for the rows shown (uses the (user, created) index).
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada, bob = store.create_user("ada"), store.create_user("bob")
+    >>> bell = store.submit(ada, backend="statevector", program="sampler", payload={"name": "bell"}, num_circuits=1,
+    ...                     num_qubits=2, shots=1)
+    >>> other = store.submit(ada, backend="mps", program="sampler", payload={}, num_circuits=1, num_qubits=2, shots=1)
+    >>> rows, next_before = job_page(store, ada["id"], state=None, backend=None, before=None)
+    >>> [(row["backend"], row["name"]) for row in rows], next_before            # newest first, one page
+    ([('mps', ''), ('statevector', 'bell')], None)
+    >>> job_page(store, bob["id"], state=None, backend=None, before=None)       # another user's jobs: none
+    ([], None)
+    """
     jobs = schema.jobs
     query = sa.select(*[jobs.c[name] for name in _LIST_COLUMNS], jobs.c.payload).where(jobs.c.user_id == user_id)
     if state:
@@ -44,6 +57,11 @@ def job_page(store, user_id: int, *, state: str | None, backend: str | None, bef
 
 
 def job_name(payload_text: str | None) -> str:
+    """The ``name`` a submission gave its job (```` without one), from the payload's JSON text.
+
+    >>> job_name('{"shots": 10, "name": "bell pair"}'), job_name('{"shots": 10}'), job_name(None)
+    ('bell pair', '', '')
+    """
     if not payload_text or '"name"' not in payload_text:
         return ""
     try:
@@ -53,7 +71,17 @@ def job_name(payload_text: str | None) -> str:
 
 
 def job_states(store, user_id: int, job_ids: list[str]) -> dict[str, dict]:
-    """``{id: {state, attempt, finished_at, error}}`` of the user's jobs among ``job_ids`` (live updates)."""
+    """``{id: {state, attempt, finished_at, error}}`` of the user's jobs among ``job_ids`` (live updates).
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada, bob = store.create_user("ada"), store.create_user("bob")
+    >>> bell = store.submit(ada, backend="statevector", program="sampler", payload={"name": "bell"}, num_circuits=1,
+    ...                     num_qubits=2, shots=1)
+    >>> other = store.submit(ada, backend="mps", program="sampler", payload={}, num_circuits=1, num_qubits=2, shots=1)
+    >>> job_states(store, ada["id"], [bell["id"]])[bell["id"]]["state"], job_states(store, bob["id"], [bell["id"]])
+    ('QUEUED', {})
+    """
     if not job_ids:
         return {}
     jobs = schema.jobs
@@ -65,7 +93,18 @@ def job_states(store, user_id: int, job_ids: list[str]) -> dict[str, dict]:
 
 
 def job_detail(store, user_id: int, job_id: str) -> dict | None:
-    """The user's job with its payload, result (decoded) and event history; None if not theirs."""
+    """The user's job with its payload, result (decoded) and event history; None if not theirs.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada, bob = store.create_user("ada"), store.create_user("bob")
+    >>> bell = store.submit(ada, backend="statevector", program="sampler", payload={"name": "bell"}, num_circuits=1,
+    ...                     num_qubits=2, shots=1)
+    >>> other = store.submit(ada, backend="mps", program="sampler", payload={}, num_circuits=1, num_qubits=2, shots=1)
+    >>> detail = job_detail(store, ada["id"], bell["id"])
+    >>> detail["state"], detail["payload"], detail["result"], job_detail(store, bob["id"], bell["id"])
+    ('QUEUED', {'name': 'bell'}, None, None)
+    """
     jobs, results, events = schema.jobs, schema.results, schema.job_events
     query = (sa.select(jobs, results.c.data.label("result_data"))
              .select_from(jobs.outerjoin(results, results.c.job_id == jobs.c.id))
@@ -95,7 +134,19 @@ def _loads(text):
 
 
 def device_status(store, *, alive_s: float = 30.0) -> dict[str, dict]:
-    """Per backend: workers alive, queued and running jobs, and the median wait of the last 200 started jobs."""
+    """Per backend: workers alive, queued and running jobs, and the median wait of the last 200 started jobs.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada, bob = store.create_user("ada"), store.create_user("bob")
+    >>> bell = store.submit(ada, backend="statevector", program="sampler", payload={"name": "bell"}, num_circuits=1,
+    ...                     num_qubits=2, shots=1)
+    >>> other = store.submit(ada, backend="mps", program="sampler", payload={}, num_circuits=1, num_qubits=2, shots=1)
+    >>> from qfusion.service.server.leases import register_worker
+    >>> register_worker(store, "w1", ["statevector"])
+    >>> device_status(store)
+    {'statevector': {'workers': 1, 'queued': 1, 'running': 0, 'wait_s': None}, 'mps': {'workers': 0, 'queued': 1, 'running': 0, 'wait_s': None}}
+    """
     now = time.time()
     status: dict[str, dict] = {}
     for worker in store.workers():
@@ -119,7 +170,18 @@ def device_status(store, *, alive_s: float = 30.0) -> dict[str, dict]:
 
 
 def admin_overview(store) -> dict:
-    """Users with quotas and usage (jobs per state), their tokens (never the tokens themselves), and workers."""
+    """Users with quotas and usage (jobs per state), their tokens (never the tokens themselves), and workers.
+
+    >>> from qfusion.service.server.store import Store
+    >>> store = Store("sqlite://")
+    >>> ada, bob = store.create_user("ada"), store.create_user("bob")
+    >>> bell = store.submit(ada, backend="statevector", program="sampler", payload={"name": "bell"}, num_circuits=1,
+    ...                     num_qubits=2, shots=1)
+    >>> other = store.submit(ada, backend="mps", program="sampler", payload={}, num_circuits=1, num_qubits=2, shots=1)
+    >>> overview = admin_overview(store)
+    >>> sorted(overview), [user["name"] for user in overview["users"]]
+    (['leases', 'users', 'workers'], ['ada', 'bob'])
+    """
     users, tokens, jobs = schema.users, schema.tokens, schema.jobs
     with store.read() as c:
         people = [dict(u) for u in c.execute(sa.select(users).order_by(users.c.name)).mappings()]

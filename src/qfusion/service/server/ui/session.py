@@ -31,7 +31,17 @@ SESSION_S = 12 * 3600
 
 
 def server_secret() -> bytes:
-    """``QFUSION_UI_SECRET`` (hex or text), else a fresh random secret (sessions end with the process)."""
+    """``QFUSION_UI_SECRET`` (hex or text), else a fresh random secret (sessions end with the process).
+
+    >>> import os
+    >>> saved = os.environ.pop("QFUSION_UI_SECRET", None)
+    >>> len(server_secret()), server_secret() == server_secret()      # random without the variable
+    (32, False)
+    >>> os.environ["QFUSION_UI_SECRET"] = "shared-by-all-processes"
+    >>> server_secret()
+    b'shared-by-all-processes'
+    >>> _ = os.environ.pop("QFUSION_UI_SECRET") if saved is None else os.environ.__setitem__("QFUSION_UI_SECRET", saved)
+    """
     value = os.environ.get("QFUSION_UI_SECRET")
     if value:
         return value.encode()
@@ -43,14 +53,24 @@ def _mac(secret: bytes, message: str) -> str:
 
 
 def sign_session(secret: bytes, token_hash: str, *, now: float | None = None, lifetime: float = SESSION_S) -> str:
-    """The cookie value of a session for the token with SHA-256 ``token_hash``."""
+    """The cookie value of a session for the token with SHA-256 ``token_hash``.
+
+    >>> cookie = sign_session(b"k" * 32, "ab" * 32, now=1000.0, lifetime=60)
+    >>> read_session(b"k" * 32, cookie, now=1059.0) == "ab" * 32, read_session(b"k" * 32, cookie, now=1061.0)
+    (True, None)
+    """
     body = base64.urlsafe_b64encode(json.dumps({"t": token_hash, "e": (now or time.time()) + lifetime}).encode())
     text = body.decode().rstrip("=")
     return f"{text}.{_mac(secret, text)}"
 
 
 def read_session(secret: bytes, cookie: str | None, *, now: float | None = None) -> str | None:
-    """The token hash of a valid, unexpired session cookie, else None."""
+    """The token hash of a valid, unexpired session cookie, else None.
+
+    >>> cookie = sign_session(b"k" * 32, "ab" * 32, now=1000.0)
+    >>> read_session(b"other secret", cookie, now=1001.0), read_session(b"k" * 32, None)   # wrong key; no cookie
+    (None, None)
+    """
     if not cookie or "." not in cookie or len(cookie) > 1000:
         return None
     text, _, mac = cookie.rpartition(".")
@@ -67,15 +87,32 @@ def read_session(secret: bytes, cookie: str | None, *, now: float | None = None)
 
 
 def csrf_token(secret: bytes, session: str) -> str:
-    """The CSRF token of the forms of ``session`` (a session cookie, or the sign-in form's cookie)."""
+    """The CSRF token of the forms of ``session`` (a session cookie, or the sign-in form's cookie).
+
+    >>> first, second = sign_session(b"k" * 32, "ab" * 32, now=1.0), sign_session(b"k" * 32, "cd" * 32, now=1.0)
+    >>> csrf_token(b"k" * 32, first) == csrf_token(b"k" * 32, first), csrf_token(b"k" * 32, first) == csrf_token(b"k" * 32, second)
+    (True, False)
+    """
     return _mac(secret, "csrf" + session)
 
 
 def check_csrf(secret: bytes, session: str | None, sent: str | None) -> bool:
+    """Whether ``sent`` is the CSRF token of ``session`` (constant-time; False when either is missing).
+
+    >>> cookie = sign_session(b"k" * 32, "ab" * 32, now=1.0)
+    >>> check_csrf(b"k" * 32, cookie, csrf_token(b"k" * 32, cookie)), check_csrf(b"k" * 32, None, "x")
+    (True, False)
+    """
     if not session or not sent:
         return False
     return hmac.compare_digest(csrf_token(secret, session), str(sent))
 
 
 def new_login_nonce() -> str:
+    """A fresh random value for the sign-in form's cookie (its CSRF token is bound to it).
+
+    >>> nonce = new_login_nonce()
+    >>> len(nonce), nonce == new_login_nonce()
+    (32, False)
+    """
     return secrets.token_urlsafe(24)

@@ -21,7 +21,14 @@ def _svg(width: float, height: float, body: list[str], label: str) -> str:
 
 
 def histogram(counts: dict[str, int], *, limit: int = 32, label: str = "counts") -> str:
-    """Bars of the ``limit`` most frequent outcomes (sorted by bitstring), with their counts."""
+    """Bars of the ``limit`` most frequent outcomes (sorted by bitstring), with their counts.
+
+    >>> svg = histogram({"00": 5, "01": 1, "11": 9}, limit=2)      # the two most frequent
+    >>> svg.count("<rect"), ">11<" in svg, ">01<" in svg
+    (2, True, False)
+    >>> "&lt;b&gt;" in histogram({"<b>": 1})                       # labels are escaped
+    True
+    """
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     top.sort()
     if not top:
@@ -43,7 +50,13 @@ def histogram(counts: dict[str, int], *, limit: int = 32, label: str = "counts")
 
 
 def line_plot(values: list[float], *, label: str = "energy per iteration", y_label: str = "energy") -> str:
-    """A line through ``values`` against their index (an optimiser's history)."""
+    """A line through ``values`` against their index (an optimiser's history).
+
+    >>> line_plot([3.0, 2.0, 1.5]).count("<polyline")
+    1
+    >>> "fewer than two points" in line_plot([1.0])
+    True
+    """
     points = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     if len(points) < 2:
         return _svg(_WIDTH, 40, ['<text x="10" y="25">fewer than two points</text>'], label)
@@ -77,7 +90,13 @@ def _color(fraction: float) -> str:
 def coupling_map(num_qubits: int, edges, *, positions=None, edge_errors: dict | None = None,
                  qubit_errors: dict | None = None, label: str = "coupling map") -> str:
     """Qubits as circles (coloured by ``qubit_errors``), couplings as lines (coloured by ``edge_errors``);
-    at ``positions`` (x, y) when given, else on a circle."""
+    at ``positions`` (x, y) when given, else on a circle.
+
+    >>> import re
+    >>> svg = coupling_map(3, [(0, 1), (1, 2)], edge_errors={(0, 1): 0.1, (1, 2): 0.0})
+    >>> svg.count("<circle"), re.findall(r'stroke="([^"]+)"', svg)     # the worse coupling red
+    (3, ['rgb(255,0,0)', 'rgb(255,255,255)'])
+    """
     if positions is None:
         positions = [(math.cos(2 * math.pi * q / max(num_qubits, 1)), math.sin(2 * math.pi * q / max(num_qubits, 1)))
                      for q in range(num_qubits)]
@@ -110,7 +129,14 @@ def coupling_map(num_qubits: int, edges, *, positions=None, edge_errors: dict | 
 
 def heat_row(values: list[float], *, label: str, fmt: str = "{:.3g}", low_is_bad: bool = False) -> str:
     """One row of cells coloured by value (the worst red: the largest, or with ``low_is_bad`` the
-    smallest, as for coherence times), each with its value as a tooltip."""
+    smallest, as for coherence times), each with its value as a tooltip.
+
+    >>> import re
+    >>> re.findall(r'fill="([^"]+)"', heat_row([1.0, 2.0, 3.0], label="gate error"))               # largest worst
+    ['rgb(255,255,255)', 'rgb(255,127,127)', 'rgb(255,0,0)']
+    >>> re.findall(r'fill="([^"]+)"', heat_row([1.0, 2.0, 3.0], label="T1", low_is_bad=True))[0]   # smallest worst
+    'rgb(255,0,0)'
+    """
     scale = _scale(values)
 
     def badness(v: float) -> float:
