@@ -122,11 +122,15 @@ class StateVectorRun:
             return
         steps, layout = cached_steps(self.cache, key, self.layout, keep_layout, self._plan, ops)
         data = self.data
+        real = REAL_DTYPES[data.dtype.type]
+        sizes = [cpu_lanes.workspace_size(step.arrays[0], len(step.arrays[1])) for step in steps
+                 if isinstance(step, LaneSweep)]
+        workspace = np.empty(max(sizes), dtype=real) if sizes else None  # one for all sweeps: no page faults
         for step in steps:
             if isinstance(step, BitSwap):
                 cpu_sweep.swap_bit_positions(data, step.first, step.second)
             elif isinstance(step, LaneSweep):
-                cpu_lanes.sweep(data.view(REAL_DTYPES[data.dtype.type]), *step.arrays)
+                cpu_lanes.sweep(data.view(real), *step.arrays, workspace=workspace)
             else:
                 cpu_sweep.sweep(data, step.local_qubits, *step.arrays)
         self.layout = layout

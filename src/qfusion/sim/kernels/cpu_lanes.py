@@ -54,6 +54,22 @@ def _pair(r0, i0, r1, i1, m00r, m00i, m01r, m01i, m10r, m10i, m11r, m11i):
 
 
 @nb.njit(inline="never", **_OPTS)
+def _pairs(xr, xi, s, m00r, m00i, m01r, m01i, m10r, m10i, m11r, m11i):
+    # xr, xi: the buffer as (groups, 2 s); pair (g, i), (g, i + s). One call for the whole buffer: slices
+    # of runs of s reals each cost a call (at s = 64, 0.56 ns an amplitude against 0.25 here)
+    for g in range(xr.shape[0]):
+        for i in range(s):
+            ar = xr[g, i]
+            ai = xi[g, i]
+            br = xr[g, i + s]
+            bi = xi[g, i + s]
+            xr[g, i] = m00r * ar - m00i * ai + m01r * br - m01i * bi
+            xi[g, i] = m00r * ai + m00i * ar + m01r * bi + m01i * br
+            xr[g, i + s] = m10r * ar - m10i * ai + m11r * br - m11i * bi
+            xi[g, i + s] = m10r * ai + m10i * ar + m11r * bi + m11i * br
+
+
+@nb.njit(inline="never", **_OPTS)
 def _copy(target, source):
     for j in range(target.shape[0]):
         target[j] = source[j]
@@ -85,15 +101,6 @@ def _quad(tr, ti, ur, ui, cr, ci, c, n):
                         + c2r * x2r - c2i * x2i + c3r * x3r - c3i * x3i)
             ui[a, j] = (c0r * x0i + c0i * x0r + c1r * x1i + c1i * x1r
                         + c2r * x2i + c2i * x2r + c3r * x3i + c3i * x3r)
-
-
-@nb.njit(inline="never", **_OPTS)
-def _scale(r, i, dr, di):
-    for j in range(r.shape[0]):
-        a = r[j]
-        b = i[j]
-        r[j] = dr * a - di * b
-        i[j] = dr * b + di * a
 
 
 @nb.njit(inline="never", **_OPTS)
@@ -160,6 +167,16 @@ _block = nb.njit(inline="always", **_OPTS)(block_index)
 @nb.njit(inline="always", **_OPTS)
 def _one_qubit(re, im, q, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
     s = 1 << q
+    in_buffer = False
+    for j in range(nsel):
+        in_buffer |= sel[j] < active
+    if not in_buffer:  # one block for the whole chunk
+        h = _block(0, chunk, sel, nsel, active)
+        if not skip[skip_off + h]:
+            c = off + h * stride
+            _pairs(re.reshape(-1, 2 * s), im.reshape(-1, 2 * s), s,
+                   cr[c], ci[c], cr[c + 1], ci[c + 1], cr[c + 2], ci[c + 2], cr[c + 3], ci[c + 3])
+        return
     run = s
     for j in range(nsel):  # a selector below the target splits runs where its value changes
         if sel[j] < q:
@@ -177,27 +194,94 @@ def _one_qubit(re, im, q, sel, nsel, active, chunk, cr, ci, off, stride, skip, s
 
 
 @nb.njit(inline="never", **_OPTS)
-def _scale_lanes(r, i, dr, di):
-    for j in range(r.shape[0]):
-        a = r[j]
-        b = i[j]
-        r[j] = dr[j] * a - di[j] * b
-        i[j] = dr[j] * b + di[j] * a
-
-
-@nb.njit(inline="always", **_OPTS)
-def _diagonal_lanes(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
-    # coefficients per (block, index over the bits >= LANE_BITS) are vectors over the lanes
-    lanes = 1 << LANE_BITS
-    for u in range(0, re.shape[0], lanes):
+def _diagonal_rows(xr, xi, shift, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
+    # xr, xi: the buffer as rows (2^shift reals) over which the block and the index over ``bits`` stay
+    # fixed, one coefficient a row. One call for the whole buffer: a call a run cost up to 2 ns an amplitude
+    for g in range(xr.shape[0]):
+        u = g << shift
         h = _block(u, chunk, sel, nsel, active)
         if skip[skip_off + h]:
             continue
         index = 0
         for j in range(k):
             index |= ((u >> bits[j]) & 1) << j
-        c = off + h * stride + index * lanes
-        _scale_lanes(re[u:u + lanes], im[u:u + lanes], cr[c:c + lanes], ci[c:c + lanes])
+        c = off + h * stride + index
+        dr = cr[c]
+        di = ci[c]
+        for x in range(xr.shape[1]):
+            a = xr[g, x]
+            b = xi[g, x]
+            xr[g, x] = dr * a - di * b
+            xi[g, x] = dr * b + di * a
+
+
+@nb.njit(inline="never", **_OPTS)
+def _diagonal_lane_rows(xr, xi, shift, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
+    # as _diagonal_rows over (rows, runs, lanes): a row's coefficients are one vector over the lanes.
+    # Rows are often one run of 16 reals: their coefficient offsets come from two small tables (the low
+    # 4 row bits and the rest add up: block and index are ORs of disjoint bits) rather than bit by bit
+    lanes = xr.shape[2]
+    rows = xr.shape[0]
+    group = min(rows, 16)
+    low_offset = np.empty(group, dtype=np.int64)
+    low_block = np.empty(group, dtype=np.int64)
+    for g in range(group):
+        low_block[g], low_offset[g] = _row_offset(g << shift, chunk, sel, nsel, active, bits, k, stride, lanes, False)
+    for top in range(0, rows, group):
+        high_block, high_offset = _row_offset(top << shift, chunk, sel, nsel, active, bits, k, stride, lanes, True)
+        for g in range(group):
+            if skip[skip_off + high_block + low_block[g]]:
+                continue
+            c = off + high_offset + low_offset[g]
+            _scale_lanes(xr[top + g], xi[top + g], cr[c:c + lanes], ci[c:c + lanes])
+
+
+@nb.njit(inline="always", **_OPTS)
+def _row_offset(u, chunk, sel, nsel, active, bits, k, stride, lanes, with_chunk):
+    """(block, coefficient offset) of position ``u``'s bits; the chunk's outer selectors only ``with_chunk``."""
+    h = 0
+    for j in range(nsel):
+        b = sel[j]
+        if b >= active:
+            if with_chunk:
+                h |= ((chunk >> (b - active)) & 1) << j
+        else:
+            h |= ((u >> b) & 1) << j
+    index = 0
+    for j in range(k):
+        index |= ((u >> bits[j]) & 1) << j
+    return h, h * stride + index * lanes
+
+
+@nb.njit(inline="never", **_OPTS)
+def _scale_lanes(xr, xi, dr, di):
+    # xr, xi: (runs, lanes)
+    for r in range(xr.shape[0]):
+        for x in range(xr.shape[1]):
+            a = xr[r, x]
+            b = xi[r, x]
+            xr[r, x] = dr[x] * a - di[x] * b
+            xi[r, x] = dr[x] * b + di[x] * a
+
+
+@nb.njit(inline="always", **_OPTS)
+def _lowest_split(bits, k, sel, nsel, active, floor):
+    lowest = active
+    for j in range(k):
+        lowest = min(lowest, bits[j])
+    for j in range(nsel):
+        if sel[j] < active:
+            lowest = min(lowest, sel[j])
+    return max(lowest, floor)
+
+
+@nb.njit(inline="always", **_OPTS)
+def _diagonal_lanes(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
+    # coefficients per (block, index over the bits >= LANE_BITS) are vectors over the lanes
+    shift = _lowest_split(bits, k, sel, nsel, active, LANE_BITS)
+    lanes = 1 << LANE_BITS
+    _diagonal_lane_rows(re.reshape(-1, (1 << shift) // lanes, lanes), im.reshape(-1, (1 << shift) // lanes, lanes),
+                        shift, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off)
 
 
 @nb.njit(inline="always", **_OPTS)
@@ -228,22 +312,9 @@ def _two_qubit(re, im, bits, sel, nsel, active, chunk, cr, ci, off, stride, skip
 
 @nb.njit(inline="always", **_OPTS)
 def _diagonal(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip, skip_off):
-    lowest = active
-    for j in range(k):
-        lowest = min(lowest, bits[j])
-    for j in range(nsel):
-        if sel[j] < active:
-            lowest = min(lowest, sel[j])
-    run = 1 << lowest
-    for u in range(0, re.shape[0], run):
-        h = _block(u, chunk, sel, nsel, active)
-        if skip[skip_off + h]:
-            continue
-        index = 0
-        for j in range(k):
-            index |= ((u >> bits[j]) & 1) << j
-        c = off + h * stride + index
-        _scale(re[u:u + run], im[u:u + run], cr[c], ci[c])
+    shift = _lowest_split(bits, k, sel, nsel, active, 0)
+    _diagonal_rows(re.reshape(-1, 1 << shift), im.reshape(-1, 1 << shift), shift, bits, k, sel, nsel, active, chunk,
+                   cr, ci, off, stride, skip, skip_off)
 
 
 @nb.njit(inline="always", **_OPTS)
@@ -281,45 +352,76 @@ def _dense(re, im, bits, k, sel, nsel, active, chunk, cr, ci, off, stride, skip,
             im[base + offsets[a]] = acci
 
 
-@nb.njit(parallel=True, **_OPTS)
+def workspace_size(active: int, num_outer: int) -> int:
+    """Reals of the buffers :func:`sweep` needs for a chunk of ``2**active`` amplitudes, one pair per thread."""
+    return min(nb.get_num_threads(), 1 << num_outer) * (2 << active)
+
+
 def sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
           op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
-          coef_re, coef_im, skip, run=1):
+          coef_re, coef_im, skip, run=1, *, workspace=None):
     """Gather each chunk (``state_floats`` is the state viewed as reals), apply every op, scatter back.
 
     ``run``: a power of two such that the first ``run`` entries of the low tables (and every block
-    of ``run`` after them) step by one in the state and in the buffer (1: no such runs)."""
-    num_outer = outer_positions.shape[0]
-    num_ops = op_type.shape[0]
+    of ``run`` after them) step by one in the state and in the buffer (1: no such runs).
+    ``workspace``: reals of ``coef_re``'s dtype for the chunk buffers, at least
+    :func:`workspace_size` of them (None: allocated here). A plan's sweeps share one: fresh buffers
+    per sweep cost page faults (at n = 20 as much as the gather and scatter themselves)."""
+    workers = min(nb.get_num_threads(), 1 << outer_positions.shape[0])
+    if workspace is None or workspace.shape[0] < workers * (2 << active):
+        workspace = np.empty(workers * (2 << active), dtype=coef_re.dtype)
+    _sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
+           op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
+           coef_re, coef_im, skip, run, workers, workspace)
+
+
+@nb.njit(parallel=True, **_OPTS)
+def _sweep(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
+           op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
+           coef_re, coef_im, skip, run, workers, workspace):
+    num_chunks = 1 << outer_positions.shape[0]
     dim_max = 1 << op_bits.shape[1]
-    for chunk in nb.prange(1 << num_outer):
-        base = 0
-        for j in range(num_outer):
-            base |= ((chunk >> j) & 1) << outer_positions[j]
-        re = np.empty(1 << active, dtype=coef_re.dtype)
-        im = np.empty(1 << active, dtype=coef_re.dtype)
+    size = 1 << active
+    for worker in nb.prange(workers):
+        re = workspace[2 * worker * size:(2 * worker + 1) * size]
+        im = workspace[(2 * worker + 1) * size:(2 * worker + 2) * size]
         tr = np.empty(dim_max, dtype=coef_re.dtype)
         ti = np.empty(dim_max, dtype=coef_re.dtype)
         qr = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
         qi = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
         ur = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
         ui = np.empty((4, _QUAD_RUN), dtype=coef_re.dtype)
-        _gather(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im, run)
-        for o in range(num_ops):
-            t = op_type[o]
-            if t == 0:
-                _one_qubit(re, im, op_target[o], op_sel[o], op_nsel[o], active, chunk, coef_re, coef_im,
-                           op_data[o], op_stride[o], skip, op_skip[o])
-            elif t == 4:
-                _two_qubit(re, im, op_bits[o], op_sel[o], op_nsel[o], active, chunk, coef_re, coef_im,
-                           op_data[o], op_stride[o], skip, op_skip[o], qr, qi, ur, ui)
-            elif t == 3:
-                _diagonal_lanes(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
-                                coef_im, op_data[o], op_stride[o], skip, op_skip[o])
-            elif t == 1:
-                _diagonal(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
-                          coef_im, op_data[o], op_stride[o], skip, op_skip[o])
-            else:
-                _dense(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
-                       coef_im, op_data[o], op_stride[o], skip, op_skip[o], tr, ti)
-        _scatter(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im, run)
+        for chunk in range(worker, num_chunks, workers):
+            _chunk(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
+                   op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
+                   coef_re, coef_im, skip, run, chunk, re, im, tr, ti, qr, qi, ur, ui)
+
+
+@nb.njit(inline="never", **_OPTS)
+def _chunk(state_floats, active, outer_positions, offsets_low, offsets_high, buffer_low, buffer_high,
+           op_type, op_target, op_bits, op_nbits, op_sel, op_nsel, op_data, op_stride, op_skip,
+           coef_re, coef_im, skip, run, chunk, re, im, tr, ti, qr, qi, ur, ui):
+    num_outer = outer_positions.shape[0]
+    num_ops = op_type.shape[0]
+    base = 0
+    for j in range(num_outer):
+        base |= ((chunk >> j) & 1) << outer_positions[j]
+    _gather(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im, run)
+    for o in range(num_ops):
+        t = op_type[o]
+        if t == 0:
+            _one_qubit(re, im, op_target[o], op_sel[o], op_nsel[o], active, chunk, coef_re, coef_im,
+                       op_data[o], op_stride[o], skip, op_skip[o])
+        elif t == 4:
+            _two_qubit(re, im, op_bits[o], op_sel[o], op_nsel[o], active, chunk, coef_re, coef_im,
+                       op_data[o], op_stride[o], skip, op_skip[o], qr, qi, ur, ui)
+        elif t == 3:
+            _diagonal_lanes(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
+                            coef_im, op_data[o], op_stride[o], skip, op_skip[o])
+        elif t == 1:
+            _diagonal(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
+                      coef_im, op_data[o], op_stride[o], skip, op_skip[o])
+        else:
+            _dense(re, im, op_bits[o], op_nbits[o], op_sel[o], op_nsel[o], active, chunk, coef_re,
+                   coef_im, op_data[o], op_stride[o], skip, op_skip[o], tr, ti)
+    _scatter(state_floats, offsets_low, offsets_high, buffer_low, buffer_high, base, re, im, run)
