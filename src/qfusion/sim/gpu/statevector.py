@@ -47,7 +47,15 @@ from qfusion.sim.gpu.steps import (
 )
 from qfusion.sim.kernels import cuda_gates, cuda_measure
 from qfusion.sim.memory import fits
-from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, marginal_probabilities, pauli_terms
+from qfusion.sim.plan import (
+    GateOp,
+    Program,
+    check_shots,
+    expectation_result,
+    lower,
+    marginal_probabilities,
+    pauli_terms,
+)
 from qfusion.sim.statevector import StateVector, StateVectorRun, final_state, resolve_dtype, sample_program
 
 _RESERVE_BYTES = RESERVE_BYTES
