@@ -192,3 +192,14 @@ def test_primitives_take_parameter_values_by_name():
 def test_a_device_asked_for_a_state_says_what_to_do():
     with pytest.raises(BackendError, match="does not return states; sample it with qfusion.run"):
         qf.simulate(qf.Circuit(1), backend="superconducting")
+
+
+def test_unknown_option_of_qf_run_also_names_run_s_own_keywords():
+    c = qf.Circuit(1).measure_all()
+    with pytest.raises(BackendError) as info:
+        qf.run([c, c], shots=4, max_worker=2)
+    message = str(info.value)
+    assert "has no option 'max_worker' (did you mean 'max_workers'?)" in message
+    assert "qf.run itself takes shots, seed, params, memory, max_workers, executor" in message
+    with pytest.raises(BackendError, match=r"'sed' \(did you mean 'seed'\?\).*qf.simulate itself takes params"):
+        qf.simulate(qf.Circuit(1), sed=3)

@@ -112,7 +112,7 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     """
     chosen = get(backend)
     check_circuit(chosen, circuit, "qf.simulate")
-    check_options(chosen, options, "simulate")
+    check_options(chosen, options, "simulate", own=("params", "dtype", "seed"), caller="qf.simulate")
     check_seed(seed)
     _check_durations(options)
     _check_available(chosen)
@@ -143,7 +143,8 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
     [{'0': 5}, {'0': 5}, {'0': 5}]
     """
     chosen = get(backend)
-    check_options(chosen, options)
+    check_options(chosen, options, own=("shots", "seed", "params", "memory", "max_workers", "executor"),
+                  caller="qf.run")
     check_seed(seed)
     check_run_arguments(shots, memory)
     _check_durations(options)
