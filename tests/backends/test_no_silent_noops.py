@@ -203,3 +203,20 @@ def test_unknown_option_of_qf_run_also_names_run_s_own_keywords():
     assert "qf.run itself takes shots, seed, params, memory, max_workers, executor" in message
     with pytest.raises(BackendError, match=r"'sed' \(did you mean 'seed'\?\).*qf.simulate itself takes params"):
         qf.simulate(qf.Circuit(1), sed=3)
+
+
+def test_a_clifford_circuit_too_large_for_the_state_vector_is_pointed_at_the_stabilizer_backend():
+    pytest.importorskip("stim")
+    ghz = qf.Circuit(60).h(0)
+    for q in range(59):
+        ghz.cx(q, q + 1)
+    with pytest.raises(CircuitTooLargeError, match=r'Clifford circuit: backend="stabilizer" runs it'):
+        qf.run(ghz.copy().measure_all(), shots=10)
+    with pytest.raises(CircuitTooLargeError, match=r'backend="stabilizer"'):
+        qf.simulate(ghz, backend="density_matrix")
+    counts = qf.run(ghz.copy().measure_all(), shots=200, backend="stabilizer", seed=1).counts
+    assert set(counts) == {"0" * 60, "1" * 60}  # the GHZ state's two outcomes: the hint is true
+    ghz.t(0)  # no longer Clifford: no such hint
+    with pytest.raises(CircuitTooLargeError) as info:
+        qf.simulate(ghz)
+    assert "stabilizer" not in str(info.value)

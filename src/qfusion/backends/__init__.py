@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import importlib
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from qfusion.backends.base import (
     check_seed,
     measured_or_warned,
 )
-from qfusion.errors import BackendError
+from qfusion.errors import BackendError, CircuitTooLargeError
 
 _REGISTRY: dict[str, str] = {
     "statevector": "qfusion.backends.statevector:StatevectorBackend",
@@ -118,7 +119,26 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     _check_available(chosen)
     if chosen.capabilities.dtypes:
         options["dtype"] = dtype
-    return chosen.simulate(circuit, params=params, seed=seed, **options)
+    with _clifford_hint(chosen, circuit, params, options):
+        return chosen.simulate(circuit, params=params, seed=seed, **options)
+
+
+@contextmanager
+def _clifford_hint(chosen: Backend, circuit, params, options):
+    """A state too large for a dense simulator whose circuit is Clifford: say that the stabilizer
+    backend runs it (the one suggestion that is sure to fit)."""
+    try:
+        yield
+    except CircuitTooLargeError as exc:
+        if chosen.name not in ("statevector", "density_matrix", "mpi", "gpu", "gpu_density_matrix") or \
+                "stabilizer" in str(exc) or options.get("noise_model") is not None:
+            raise
+        from qfusion.sim.stabilizer import is_stabilizer_circuit
+        bound = circuit.bind(params) if params is not None and getattr(circuit, "is_parameterized", False) else circuit
+        if not is_stabilizer_circuit(bound):
+            raise
+        raise CircuitTooLargeError(f"{exc}; the circuit is a Clifford circuit: backend=\"stabilizer\" runs it "
+                                   "at this size") from exc
 
 
 def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, seed=None, params=None,
@@ -159,7 +179,9 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
         raise BackendError("max_workers= and executor= run a list of circuits in parallel; give qf.run a list "
                            "(one circuit runs where it is called)")
     _check_circuit_fits(chosen, circuit, shots, memory)
-    return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory, **options)
+    with _clifford_hint(chosen, circuit, params, options):
+        return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory,
+                          **options)
 
 
 def _check_circuit_fits(chosen: Backend, circuit, shots, memory) -> None:
