@@ -220,3 +220,17 @@ def test_a_clifford_circuit_too_large_for_the_state_vector_is_pointed_at_the_sta
     with pytest.raises(CircuitTooLargeError) as info:
         qf.simulate(ghz)
     assert "stabilizer" not in str(info.value)
+
+
+def test_primitives_refuse_negative_shots_and_seeds_instead_of_taking_their_defaults():
+    """``shots=-1`` was the primitives' "use my default" marker: Sampler().run(c, shots=-1) ran 1024 shots."""
+    c = qf.Circuit(1).measure_all()
+    with pytest.raises(CircuitError, match="shots must be None .* got -1"):
+        qf.Sampler().run(c, shots=-1)
+    with pytest.raises(CircuitError, match="got -1"):
+        qf.Estimator(shots=100).run(qf.Circuit(1), "Z", shots=-1)
+    for run in (lambda: qf.Sampler().run(c, shots=5, seed=-1),
+                lambda: qf.Estimator(shots=100).run(qf.Circuit(1), "Z", seed=-1)):
+        with pytest.raises(BackendError, match="seed must be a non-negative integer"):
+            run()
+    assert qf.Sampler(shots=7).run(c).counts.item() == {"0": 7}  # the primitive's own default still applies

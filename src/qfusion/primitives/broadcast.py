@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -149,3 +150,14 @@ def broadcast(circuits, observables, params, is_item) -> Broadcast:
     return Broadcast(shape, tuple(circuit_array.reshape(-1)), tuple(observable_array.reshape(-1)),
                      values.reshape(int(np.prod(param_shape)), values.shape[-1]), index(circuit_array.shape),
                      index(observable_array.shape), index(param_shape))
+
+
+class _Default:
+    """The default of a ``run`` keyword: "what the primitive was built with" (so ``shots=-1`` is
+    refused as the bad value it is, not taken as the default)."""
+
+    def __repr__(self) -> str:
+        return "<the primitive's own>"
+
+
+DEFAULT: Any = _Default()
