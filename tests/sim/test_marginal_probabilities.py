@@ -41,3 +41,17 @@ def test_bad_qubits_are_named():
         with pytest.raises(CircuitError, match="qubit"):
             state.probabilities(bad)
     np.testing.assert_allclose(state.probabilities(1), [1.0, 0.0], atol=1e-12)  # one index as a list of one
+
+
+def test_expectation_value_takes_a_dict_and_names_a_list_of_labels():
+    """A dict {label: coefficient} was read as its keys and a list of labels split each label into
+    letters ("Pauli label 'Z' must have 2 characters")."""
+    c, q = _circuits()
+    from qiskit.quantum_info import SparsePauliOp
+    expected = Statevector(q).expectation_value(SparsePauliOp.from_list([("ZZII", 0.5), ("IXIY", -1.5)])).real
+    for state in (qf.simulate(c), qf.simulate(c, backend="density_matrix")):
+        assert state.expectation_value({"ZZII": 0.5, "IXIY": -1.5}) == pytest.approx(expected, abs=1e-12)
+        with pytest.raises(CircuitError, match="a list of labels .* is not one observable"):
+            state.expectation_value(["ZZII", "XXII"])
+        with pytest.raises(CircuitError, match="observable is a Pauli label"):
+            state.expectation_value(3)

@@ -229,18 +229,30 @@ def terminal_measurements(ops, classical: tuple[type, ...] = (), resets: bool = 
 
 
 def pauli_terms(observable, num_qubits: int) -> list[tuple[str, complex]]:
-    """``(label, coeff)`` pairs from a Pauli label, a list of pairs, or anything with ``to_list()``
-    (a PauliSum), each label checked against ``num_qubits``.
+    """``(label, coeff)`` pairs from a Pauli label, a list of pairs, a dict label -> coefficient, or
+    anything with ``to_list()`` (a PauliSum), each label checked against ``num_qubits``.
 
-    >>> pauli_terms("ZI", 2)
-    [('ZI', 1.0)]
+    >>> pauli_terms("ZI", 2), pauli_terms({"ZZ": 0.5, "XI": 1.0}, 2)
+    ([('ZI', 1.0)], [('ZZ', 0.5), ('XI', 1.0)])
     """
     if isinstance(observable, str):
         terms = [(observable, 1.0)]
     elif hasattr(observable, "to_list"):
         terms = list(observable.to_list())
+    elif isinstance(observable, dict):
+        terms = list(observable.items())
     else:
-        terms = list(observable)
+        try:
+            terms = list(observable)
+        except TypeError:
+            raise CircuitError(f"an observable is a Pauli label, (label, coefficient) pairs, a dict or a PauliSum; "
+                               f"got {type(observable).__name__}") from None
+    for term in terms:
+        if isinstance(term, str):
+            raise CircuitError(f"a list of labels ({term!r}, ...) is not one observable: give (label, coefficient) "
+                               "pairs to sum them, or take each label's value on its own")
+        if not isinstance(term, (tuple, list)) or len(term) != 2 or not isinstance(term[0], str):
+            raise CircuitError(f"an observable's terms are (label, coefficient) pairs; got {term!r}")
     for label, _ in terms:
         if len(label) != num_qubits or set(label) - set("IXYZ"):
             raise CircuitError(f"Pauli label {label!r} must have {num_qubits} characters from I, X, Y, Z")
