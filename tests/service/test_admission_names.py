@@ -16,3 +16,13 @@ def test_misspelt_backend_gets_a_did_you_mean():
     assert "did you mean" not in _not_offered("qwerty", offered, set(offered), {})
     gpu = _not_offered("gpu", offered, set(offered) | {"gpu"}, {"gpu": "no GPU here"})
     assert gpu.startswith("backend 'gpu' cannot run on this service just now (no GPU here)")
+
+
+def test_a_service_url_without_a_scheme_is_named_before_any_request():
+    """``Client("localhost:8000", token)`` was httpx's UnsupportedProtocol at the first call."""
+    import qfusion as qf
+    from qfusion.errors import ServiceError
+    with pytest.raises(ServiceError, match=r"must start with http:// or https://, got 'localhost:8000' "
+                                           r"\(for example 'http://localhost:8000'\)"):
+        qf.Client("localhost:8000", "qf_token")
+    assert qf.Client("HTTP://127.0.0.1:8000/", "qf_token").url == "HTTP://127.0.0.1:8000"
