@@ -234,3 +234,17 @@ def test_primitives_refuse_negative_shots_and_seeds_instead_of_taking_their_defa
         with pytest.raises(BackendError, match="seed must be a non-negative integer"):
             run()
     assert qf.Sampler(shots=7).run(c).counts.item() == {"0": 7}  # the primitive's own default still applies
+
+
+def test_primitives_take_one_mitigation_technique_and_refuse_a_name():
+    """``mitigation=qf.mitigation.ZNE()`` was "TypeError: 'ZNE' object is not iterable"; "zne" was iterated
+    letter by letter ("got 'z'")."""
+    zne = qf.mitigation.ZNE(scale_factors=[1, 3])
+    assert qf.Estimator(backend="superconducting", shots=100, mitigation=zne).mitigation == [zne]
+    readout = qf.mitigation.ReadoutMitigation()
+    assert qf.Sampler(backend="superconducting", mitigation=readout).mitigation == [readout]
+    assert qf.Estimator(mitigation=[readout, zne]).mitigation == [readout, zne]
+    with pytest.raises(CircuitError, match="got the string 'zne': give objects such as qf.mitigation.ZNE"):
+        qf.Estimator(mitigation="zne")
+    with pytest.raises(CircuitError, match="takes error-mitigation techniques .* got 3"):
+        qf.Sampler(mitigation=[3])

@@ -161,3 +161,30 @@ class _Default:
 
 
 DEFAULT: Any = _Default()
+
+
+def mitigation_list(mitigation, runner: str) -> list:
+    """``mitigation=`` as a list of techniques that have ``runner``: None, one technique or a list
+    of them (a name such as ``"zne"`` is refused, saying which object to give).
+
+    >>> mitigation_list(None, "estimator_runner")
+    []
+    >>> mitigation_list("zne", "estimator_runner")
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitError: mitigation= takes error-mitigation techniques (qfusion.mitigation), got the string 'zne': give objects such as qf.mitigation.ZNE() or [qf.mitigation.ReadoutMitigation(), qf.mitigation.ZNE()]
+    """
+    from qfusion.errors import CircuitError
+    if isinstance(mitigation, str):
+        raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), got the string "
+                           f"{mitigation!r}: give objects such as qf.mitigation.ZNE() or "
+                           "[qf.mitigation.ReadoutMitigation(), qf.mitigation.ZNE()]")
+    if mitigation is None:
+        return []
+    techniques = [mitigation] if hasattr(mitigation, runner) or not hasattr(mitigation, "__iter__") else \
+        list(mitigation)
+    for technique in techniques:
+        if not hasattr(technique, runner):
+            raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), "
+                               f"got {technique!r}")
+    return techniques

@@ -33,7 +33,7 @@ from qfusion.circuit import Circuit
 from qfusion.errors import BackendError, CircuitError
 from qfusion.observables import PauliSum
 from qfusion.primitives.adjoint import AdjointTape
-from qfusion.primitives.broadcast import DEFAULT, broadcast
+from qfusion.primitives.broadcast import DEFAULT, broadcast, mitigation_list
 from qfusion.primitives.circuits import parameter_values, unitary_part
 from qfusion.primitives.measurement import as_observable, basis_circuit, group_estimate, is_observable
 from qfusion.sim.adjoint import pauli_expectation
@@ -129,11 +129,7 @@ class Estimator:
             raise BackendError(f"executor= takes an object with map(fn, items) (concurrent.futures, "
                                f"qf.hpc.Cluster), got {executor!r}")
         self.executor = executor
-        self.mitigation = list(mitigation or [])
-        for technique in self.mitigation:
-            if not hasattr(technique, "estimator_runner"):
-                raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), "
-                                   f"got {technique!r}")
+        self.mitigation = mitigation_list(mitigation, "estimator_runner")
         self.backend = get_backend(backend)
         check_primitive_options(self.backend, options)  # an unknown option fails here, naming the backend's
         self.shots = None if shots is None else int(shots)

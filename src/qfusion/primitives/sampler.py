@@ -26,7 +26,7 @@ from qfusion.backends import get as get_backend
 from qfusion.backends.base import check_primitive_options, check_seed
 from qfusion.circuit import Circuit, Measure
 from qfusion.errors import BackendError, CircuitError
-from qfusion.primitives.broadcast import DEFAULT, broadcast
+from qfusion.primitives.broadcast import DEFAULT, broadcast, mitigation_list
 from qfusion.primitives.circuits import parameter_values, unitary_part
 from qfusion.sim.program import place_bits, zero_outcomes
 
@@ -76,11 +76,7 @@ class Sampler:
     """
 
     def __init__(self, backend="statevector", *, shots: int | None = 1024, seed=None, mitigation=None, **options):
-        self.mitigation = list(mitigation or [])
-        for technique in self.mitigation:
-            if not hasattr(technique, "sampler_runner"):
-                raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), "
-                                   f"got {technique!r}")
+        self.mitigation = mitigation_list(mitigation, "sampler_runner")
         self.backend = get_backend(backend)
         check_primitive_options(self.backend, options)
         self.shots = shots
