@@ -248,3 +248,9 @@ def test_primitives_take_one_mitigation_technique_and_refuse_a_name():
         qf.Estimator(mitigation="zne")
     with pytest.raises(CircuitError, match="takes error-mitigation techniques .* got 3"):
         qf.Sampler(mitigation=[3])
+
+
+def test_a_kernel_with_a_misspelt_backend_fails_at_construction():
+    pytest.importorskip("sklearn")
+    with pytest.raises(BackendError, match=r"unknown backend 'statevectr' \(did you mean 'statevector'\?\)"):
+        qf.qml.FidelityKernel(qf.qml.ZZFeatureMap(2), backend="statevectr")
