@@ -13,23 +13,28 @@ from types import ModuleType
 
 from qfusion.errors import MissingDependencyError
 
-# module -> the pip extra that brings it
+# module -> the pip extra that brings it (each one listed in that extra of pyproject.toml, or
+# brought by a package listed there: sympy by cirq-core, pydantic by fastapi, markupsafe by jinja2)
 _EXTRAS = {
     "qiskit": "qiskit",
     "qiskit_aer": "qiskit",
     "cirq": "cirq",
+    "sympy": "cirq",
     "matplotlib": "viz",
-    "numba": "sim",
     "stim": "qec",
     "pymatching": "qec",
     "sinter": "qec",
     "ldpc": "qec",
     "pyscf": "chem",
     "torch": "torch",
-    "cupy": "gpu",
-    "dask": "hpc",
+    "dask": "dask",
+    "distributed": "dask",
+    "dask_jobqueue": "dask",
     "mpi4py": "mpi",
     "fastapi": "service",
+    "pydantic": "service",
+    "jinja2": "service",
+    "markupsafe": "service",
     "yaml": "devices",
     "scipy": "transpiler",
     "openfermion": "openfermion",
@@ -42,6 +47,8 @@ _EXTRAS = {
     "psycopg": "service",
     "sklearn": "qml",
 }
+# what the base install brings: a missing one means a broken install, not a missing extra
+_BASE = {"numpy", "numba"}
 
 
 def import_optional(name: str, feature: str | None = None) -> ModuleType:
@@ -50,11 +57,14 @@ def import_optional(name: str, feature: str | None = None) -> ModuleType:
         return importlib.import_module(name)
     except ImportError as exc:
         top = name.split(".")[0]
-        extra = _EXTRAS.get(top, top)
         what = f" for {feature}" if feature else ""
-        raise MissingDependencyError(
-            f"{top} is needed{what} but is not installed; install it with "
-            f"`pip install 'qfusion[{extra}]'`") from exc
+        if top in _BASE:
+            how = f"`pip install {top}` (qfusion itself depends on it: reinstall qfusion)"
+        elif top in _EXTRAS:
+            how = f"`pip install 'qfusion[{_EXTRAS[top]}]'`"
+        else:
+            how = f"`pip install {top}`"
+        raise MissingDependencyError(f"{top} is needed{what} but is not installed; install it with {how}") from exc
 
 
 def available(name: str) -> bool:

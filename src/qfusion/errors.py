@@ -133,7 +133,7 @@ class MissingDependencyError(QfusionError, ImportError):
     >>> import_optional("no_such_module_xyz", "this example")
     Traceback (most recent call last):
         ...
-    qfusion.errors.MissingDependencyError: no_such_module_xyz is needed for this example but is not installed; install it with `pip install 'qfusion[no_such_module_xyz]'`
+    qfusion.errors.MissingDependencyError: no_such_module_xyz is needed for this example but is not installed; install it with `pip install no_such_module_xyz`
     """
 
 

@@ -64,3 +64,12 @@ def test_old_result_names_are_deprecated_aliases():
         assert found.energy == found.eigenvalue
     with pytest.warns(DeprecationWarning, match="VQEResult.evaluations"):
         assert found.evaluations == found.cost_function_evals
+
+
+def test_a_graph_without_edges_is_refused_with_a_reason():
+    """It was "params must end in an axis of 1 value(s) ..., got shape (144, 2)" from the grid search."""
+    from qfusion.errors import CircuitError
+    with pytest.raises(CircuitError, match="constant .*graph without edges"):
+        qaoa(nx.empty_graph(3), p=1)
+    with pytest.raises(CircuitError, match="constant"):
+        qaoa(PauliSum.from_list([("II", 2.0)]), p=1)

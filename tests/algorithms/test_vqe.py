@@ -91,3 +91,14 @@ def test_errors_say_what_to_fix():
         vqe(PauliSum.from_label("Z"), Circuit(1).ry(t, 0), initial_point=[0.0, 1.0])
     with pytest.raises(CircuitError, match="unknown gradient"):
         vqe(PauliSum.from_label("Z"), Circuit(1).ry(t, 0), gradient="magic")
+
+
+def test_swapped_or_wrong_arguments_are_named():
+    H = PauliSum.from_list([("ZZ", 1.0)])
+    ansatz = Circuit(2).ry(Parameter("a"), 0)
+    with pytest.raises(CircuitError, match=r"the Hamiltonian comes first: vqe\(hamiltonian, ansatz\)"):
+        vqe(ansatz, H)
+    with pytest.raises(CircuitError, match="PauliSum.from_list"):
+        vqe("ZZ", ansatz)
+    with pytest.raises(CircuitError, match="the ansatz must be a qfusion Circuit, got str"):
+        vqe(H, "ry")

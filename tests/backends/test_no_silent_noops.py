@@ -192,3 +192,65 @@ def test_primitives_take_parameter_values_by_name():
 def test_a_device_asked_for_a_state_says_what_to_do():
     with pytest.raises(BackendError, match="does not return states; sample it with qfusion.run"):
         qf.simulate(qf.Circuit(1), backend="superconducting")
+
+
+def test_unknown_option_of_qf_run_also_names_run_s_own_keywords():
+    c = qf.Circuit(1).measure_all()
+    with pytest.raises(BackendError) as info:
+        qf.run([c, c], shots=4, max_worker=2)
+    message = str(info.value)
+    assert "has no option 'max_worker' (did you mean 'max_workers'?)" in message
+    assert "qf.run itself takes shots, seed, params, memory, max_workers, executor" in message
+    with pytest.raises(BackendError, match=r"'sed' \(did you mean 'seed'\?\).*qf.simulate itself takes params"):
+        qf.simulate(qf.Circuit(1), sed=3)
+
+
+def test_a_clifford_circuit_too_large_for_the_state_vector_is_pointed_at_the_stabilizer_backend():
+    pytest.importorskip("stim")
+    ghz = qf.Circuit(60).h(0)
+    for q in range(59):
+        ghz.cx(q, q + 1)
+    with pytest.raises(CircuitTooLargeError, match=r'Clifford circuit: backend="stabilizer" runs it'):
+        qf.run(ghz.copy().measure_all(), shots=10)
+    with pytest.raises(CircuitTooLargeError, match=r'backend="stabilizer"'):
+        qf.simulate(ghz, backend="density_matrix")
+    counts = qf.run(ghz.copy().measure_all(), shots=200, backend="stabilizer", seed=1).counts
+    assert set(counts) == {"0" * 60, "1" * 60}  # the GHZ state's two outcomes: the hint is true
+    ghz.t(0)  # no longer Clifford: no such hint
+    with pytest.raises(CircuitTooLargeError) as info:
+        qf.simulate(ghz)
+    assert "stabilizer" not in str(info.value)
+
+
+def test_primitives_refuse_negative_shots_and_seeds_instead_of_taking_their_defaults():
+    """``shots=-1`` was the primitives' "use my default" marker: Sampler().run(c, shots=-1) ran 1024 shots."""
+    c = qf.Circuit(1).measure_all()
+    with pytest.raises(CircuitError, match="shots must be None .* got -1"):
+        qf.Sampler().run(c, shots=-1)
+    with pytest.raises(CircuitError, match="got -1"):
+        qf.Estimator(shots=100).run(qf.Circuit(1), "Z", shots=-1)
+    for run in (lambda: qf.Sampler().run(c, shots=5, seed=-1),
+                lambda: qf.Estimator(shots=100).run(qf.Circuit(1), "Z", seed=-1)):
+        with pytest.raises(BackendError, match="seed must be a non-negative integer"):
+            run()
+    assert qf.Sampler(shots=7).run(c).counts.item() == {"0": 7}  # the primitive's own default still applies
+
+
+def test_primitives_take_one_mitigation_technique_and_refuse_a_name():
+    """``mitigation=qf.mitigation.ZNE()`` was "TypeError: 'ZNE' object is not iterable"; "zne" was iterated
+    letter by letter ("got 'z'")."""
+    zne = qf.mitigation.ZNE(scale_factors=[1, 3])
+    assert qf.Estimator(backend="superconducting", shots=100, mitigation=zne).mitigation == [zne]
+    readout = qf.mitigation.ReadoutMitigation()
+    assert qf.Sampler(backend="superconducting", mitigation=readout).mitigation == [readout]
+    assert qf.Estimator(mitigation=[readout, zne]).mitigation == [readout, zne]
+    with pytest.raises(CircuitError, match="got the string 'zne': give objects such as qf.mitigation.ZNE"):
+        qf.Estimator(mitigation="zne")
+    with pytest.raises(CircuitError, match="takes error-mitigation techniques .* got 3"):
+        qf.Sampler(mitigation=[3])
+
+
+def test_a_kernel_with_a_misspelt_backend_fails_at_construction():
+    pytest.importorskip("sklearn")
+    with pytest.raises(BackendError, match=r"unknown backend 'statevectr' \(did you mean 'statevector'\?\)"):
+        qf.qml.FidelityKernel(qf.qml.ZZFeatureMap(2), backend="statevectr")

@@ -19,6 +19,7 @@ def test_qaoa_json_reports_a_cut_no_larger_than_brute_force(pentagon):
     assert out["max_cut"] == 5.0  # brute force: cut every edge but one weight-1 edge of the odd cycle
     assert 0.7 * out["max_cut"] < out["expected_cut"] <= out["max_cut"] + 1e-9
     assert len(out["gammas"]) == len(out["betas"]) == 2
+    assert out["cost_function_evals"] == out["nfev"] >= 1  # the API's name (as vqe --json), and the old one
 
 
 def test_qaoa_text_with_shots_and_a_json_graph(tmp_path):

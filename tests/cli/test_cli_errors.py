@@ -1,5 +1,6 @@
 """Every failure of the ``qfusion`` command is one ``qfusion: error:`` line and a non-zero exit code."""
 
+import json
 import signal
 import subprocess
 import sys
@@ -116,3 +117,15 @@ def test_a_closed_pipe_is_not_an_error(tmp_path):
     stderr = process.stderr.read()
     process.wait(timeout=120)
     assert stderr == "" and process.returncode == 1
+
+
+def test_a_warning_is_one_line_without_the_librarys_source(tmp_path):
+    from cli_helpers import qfusion
+    path = tmp_path / "unmeasured.qasm"
+    path.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nx q[1];\n')
+    out = qfusion("run", path, "--shots", "5", "--json", check=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["counts"] == {"10": 5}
+    assert out.stderr.strip().splitlines() == [
+        "qfusion: warning: the circuit has no measurements; measuring every qubit (call measure_all() on it "
+        "to say so and silence this warning)"]

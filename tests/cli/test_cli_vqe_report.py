@@ -44,6 +44,7 @@ def test_without_active_space_fci_is_the_reference(capsys):
     assert report["exact_method"] == "FCI" and report["casci_energy"] is None
     assert report["fci_energy"] == pytest.approx(fci.FCI(mf).kernel()[0], abs=1e-8)
     assert "CASCI" not in capsys.readouterr().out and report["status"] == "converged"
+    assert report["cost_function_evals"] == report["evaluations"] >= 1  # the API's name, and the old one
 
 
 def test_shots_give_a_standard_error_and_maxiter_is_not_convergence(capsys):

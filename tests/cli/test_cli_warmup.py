@@ -80,3 +80,24 @@ def test_warmup_skips_a_step_whose_extra_is_missing(monkeypatch):
     monkeypatch.setitem(module.STEPS, "transpiler", needs_scipy)
     report = module.warmup(types.SimpleNamespace(only="transpiler", json=True))
     assert "qfusion[transpiler]" in report["steps"][0]["skipped"]
+
+
+def test_the_readmes_first_command_warms_the_kernel_cache(monkeypatch):
+    """Issue 12's "done when": the README's first command (``python3 dev.py demo``) runs ``qfusion
+    warmup`` before the demo, into the user's cache (not the checkout's .cache/numba)."""
+    import importlib.util
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    first = next(line for line in (root / "README.md").read_text().splitlines() if line.startswith("python3 "))
+    assert first.split("#")[0].split() == ["python3", "dev.py", "demo"]
+    spec = importlib.util.spec_from_file_location("qfusion_dev_script", root / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    calls = []
+    monkeypatch.setattr(dev, "ensure_environment", lambda extras: calls.append(("install", extras)))
+    monkeypatch.setattr(dev, "run", lambda args, job="test": calls.append((job, args)) or 0)
+    assert dev.main(["demo"]) == 0
+    assert calls == [("install", "viz"), ("demo", ["-m", "qfusion.cli", "warmup"]), ("demo", ["examples/demo.py"])]
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    assert "NUMBA_CACHE_DIR" not in dev.environment("demo")  # qfusion picks the user's cache itself
+    assert dev.environment("test")["NUMBA_CACHE_DIR"].endswith(str(Path(".cache") / "numba"))

@@ -119,3 +119,23 @@ def test_errors_of_different_sizes_on_one_gate_stay_separate():
     np.testing.assert_allclose(model.gate_error("cx", (0, 1)).superoperator(), expected.data, atol=1e-12)
     again = noise.NoiseModel.from_dict(model.to_dict())
     assert names(again.apply(Circuit(2).cx(0, 1))) == names(out)
+
+
+def test_a_gate_name_no_standard_gate_has_warns_with_the_likely_name():
+    """A misspelt gate name ("hadamard", "cnot") matched nothing: the noise silently never applied."""
+    import warnings
+
+    from qfusion.errors import NoiseError, QfusionWarning
+    from qfusion.noise import NoiseModel, depolarizing
+    model = NoiseModel()
+    with pytest.warns(QfusionWarning, match=r"no standard gate is named 'hadamard' \(did you mean 'h'\?\)"):
+        model.add_gate_error(depolarizing(0.1, 1), ["hadamard"])
+    with pytest.warns(QfusionWarning, match=r"'cnot' \(did you mean 'cx'\?\)"):
+        model.add_gate_error(depolarizing(0.1, 2), "cnot")
+    from qfusion.circuit import Circuit
+    assert [i.name for i in model.apply(Circuit(2).h(0).cx(0, 1)).instructions] == ["h", "cx"]  # it was true
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.add_gate_error(depolarizing(0.1, 1), ["h", "sx", "global_ry", "measure"])
+    with pytest.raises(NoiseError, match="gate names are strings"):
+        model.add_gate_error(depolarizing(0.1, 1), [3])

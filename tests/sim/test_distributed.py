@@ -185,3 +185,20 @@ def test_a_killed_rank_fails_the_run_on_every_rank(tmp_path):
     assert done.returncode != 0
     assert "finished" not in done.stdout
     assert "KILLED" in done.stdout + done.stderr or "killed" in (done.stdout + done.stderr).lower()
+
+
+def test_rank_memory_suggests_complex64_only_where_it_fits(monkeypatch):
+    monkeypatch.setenv("QFUSION_MEMORY_LIMIT", str(1 << 30))  # 1 GiB a rank
+    chunk = 1 << 10
+    # 27 qubits on 1 rank: 2 GiB as complex128, 1 GiB (+ buffers) as complex64: neither fits
+    with pytest.raises(CircuitTooLargeError) as info:
+        distributed.check_rank_memory(27, 0, np.complex128, chunk, ranks_here=1)
+    assert "at least 4 ranks" in str(info.value) and "complex64" not in str(info.value)
+    # 26 qubits: 1 GiB as complex128 (no room for the buffers), 512 MiB as complex64: it fits
+    with pytest.raises(CircuitTooLargeError, match=r"at least 2 ranks of this size, or use dtype=\"complex64\""):
+        distributed.check_rank_memory(26, 0, np.complex128, chunk, ranks_here=1)
+    # already complex64, and 60 qubits: never told to use complex64
+    for n, dtype in ((27, np.complex64), (60, np.complex128)):
+        with pytest.raises(CircuitTooLargeError) as info:
+            distributed.check_rank_memory(n, 0, dtype, chunk, ranks_here=1)
+        assert "use dtype" not in str(info.value)

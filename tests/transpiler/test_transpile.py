@@ -166,3 +166,19 @@ def test_transpile_restores_the_garbage_collector():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_list_of_circuits_gives_a_list_and_other_inputs_a_clear_error():
+    """Issue 12's kind: a list was an AttributeError ('list' object has no attribute 'num_qubits')."""
+    qiskit = pytest.importorskip("qiskit")
+    circuits = [qf.Circuit(2).h(0).cx(0, 1), qf.Circuit(3).x(0).ccx(0, 1, 2).t(2)]
+    out = qf.transpile(circuits, backend="trapped_ion", seed=3)
+    assert isinstance(out, list) and len(out) == 2
+    for original, transpiled in zip(circuits, out, strict=True):
+        single = qf.transpile(original, backend="trapped_ion", seed=3)
+        assert transpiled.report.native_gate_counts == single.report.native_gate_counts
+        assert transpiled.final_layout == single.final_layout
+    with pytest.raises(qf.CircuitError, match="transpile takes a qfusion Circuit.*from_qiskit"):
+        qf.transpile(qiskit.QuantumCircuit(1), backend="trapped_ion")
+    with pytest.raises(qf.CircuitError, match="qf.qasm.loads"):
+        qf.transpile("OPENQASM 2.0;", backend="trapped_ion")

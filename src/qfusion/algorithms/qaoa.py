@@ -210,6 +210,9 @@ def qaoa(cost: PauliSum, p: int = 1, *, initial_point=None, warm_start=None, eps
     if not isinstance(cost, PauliSum):
         from qfusion.algorithms.problems import maxcut_hamiltonian
         cost = maxcut_hamiltonian(cost)
+    if all(set(label) <= {"I"} for label, _ in cost.simplify().to_list()):
+        raise CircuitError("the cost Hamiltonian is constant (a graph without edges has no cut to find): every "
+                           "bitstring costs the same and QAOA has nothing to optimise")
     circuit = qaoa_circuit(cost, p, warm_start=warm_start, epsilon=epsilon)
     objective = _Objective(circuit, cost, backend, shots, seed)
     if initial_point is not None:

@@ -138,7 +138,12 @@ class EnergyFunction:
     def __init__(self, hamiltonian: PauliSum, ansatz: Circuit, *, backend="statevector", shots: int | None = None,
                  seed=None, gradient: str | None = "adjoint"):
         if not isinstance(hamiltonian, PauliSum):
-            raise CircuitError(f"the Hamiltonian is a PauliSum, got {type(hamiltonian).__name__}")
+            swapped = isinstance(hamiltonian, Circuit) and isinstance(ansatz, PauliSum)
+            raise CircuitError(f"the Hamiltonian must be a PauliSum, got {type(hamiltonian).__name__}"
+                               + ("; the Hamiltonian comes first: vqe(hamiltonian, ansatz)" if swapped else
+                                  " (build one with qf.PauliSum.from_list([(label, coefficient), ...]))"))
+        if not isinstance(ansatz, Circuit):
+            raise CircuitError(f"the ansatz must be a qfusion Circuit, got {type(ansatz).__name__}")
         if hamiltonian.num_qubits != ansatz.num_qubits:
             raise CircuitError(f"the Hamiltonian acts on {hamiltonian.num_qubits} qubits but the ansatz has "
                                f"{ansatz.num_qubits}")

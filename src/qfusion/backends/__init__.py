@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, overload
 
 import numpy as np
@@ -28,7 +29,7 @@ from qfusion.backends.base import (
     check_seed,
     measured_or_warned,
 )
-from qfusion.errors import BackendError
+from qfusion.errors import BackendError, CircuitTooLargeError
 
 if TYPE_CHECKING:
     from qfusion.circuit import Circuit
@@ -117,13 +118,32 @@ def simulate(circuit, params=None, backend: str | Backend = "statevector", *, dt
     """
     chosen = get(backend)
     check_circuit(chosen, circuit, "qf.simulate")
-    check_options(chosen, options, "simulate")
+    check_options(chosen, options, "simulate", own=("params", "dtype", "seed"), caller="qf.simulate")
     check_seed(seed)
     _check_durations(options)
     _check_available(chosen)
     if chosen.capabilities.dtypes:
         options["dtype"] = dtype
-    return chosen.simulate(circuit, params=params, seed=seed, **options)
+    with _clifford_hint(chosen, circuit, params, options):
+        return chosen.simulate(circuit, params=params, seed=seed, **options)
+
+
+@contextmanager
+def _clifford_hint(chosen: Backend, circuit, params, options):
+    """A state too large for a dense simulator whose circuit is Clifford: say that the stabilizer
+    backend runs it (the one suggestion that is sure to fit)."""
+    try:
+        yield
+    except CircuitTooLargeError as exc:
+        if chosen.name not in ("statevector", "density_matrix", "mpi", "gpu", "gpu_density_matrix") or \
+                "stabilizer" in str(exc) or options.get("noise_model") is not None:
+            raise
+        from qfusion.sim.stabilizer import is_stabilizer_circuit
+        bound = circuit.bind(params) if params is not None and getattr(circuit, "is_parameterized", False) else circuit
+        if not is_stabilizer_circuit(bound):
+            raise
+        raise CircuitTooLargeError(f"{exc}; the circuit is a Clifford circuit: backend=\"stabilizer\" runs it "
+                                   "at this size") from exc
 
 
 @overload
@@ -159,7 +179,8 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
     [{'0': 5}, {'0': 5}, {'0': 5}]
     """
     chosen = get(backend)
-    check_options(chosen, options)
+    check_options(chosen, options, own=("shots", "seed", "params", "memory", "max_workers", "executor"),
+                  caller="qf.run")
     check_seed(seed)
     check_run_arguments(shots, memory)
     _check_durations(options)
@@ -174,7 +195,9 @@ def run(circuit, shots: int = 1024, backend: str | Backend = "statevector", *, s
         raise BackendError("max_workers= and executor= run a list of circuits in parallel; give qf.run a list "
                            "(one circuit runs where it is called)")
     _check_circuit_fits(chosen, circuit, shots, memory)
-    return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory, **options)
+    with _clifford_hint(chosen, circuit, params, options):
+        return chosen.run(measured_or_warned(circuit), shots=shots, seed=seed, params=params, memory=memory,
+                          **options)
 
 
 def _check_circuit_fits(chosen: Backend, circuit, shots, memory) -> None:

@@ -326,8 +326,10 @@ def check_run_arguments(shots, memory) -> None:
         raise BackendError(f"memory must be True or False, got {memory!r}")
 
 
-def check_options(backend: Backend, options: dict, method: str = "run") -> None:
-    """Raise :class:`BackendError` for an option ``backend.<method>`` does not take, naming those it does.
+def check_options(backend: Backend, options: dict, method: str = "run", own: tuple[str, ...] = (),
+                  caller: str = "") -> None:
+    """Raise :class:`BackendError` for an option ``backend.<method>`` does not take, naming those it does
+    (and ``own``, the keywords of the ``caller`` itself, such as ``qf.run``'s ``max_workers``).
 
     >>> from qfusion.backends import get
     >>> check_options(get("statevector"), {"noise_modle": None})
@@ -342,10 +344,11 @@ def check_options(backend: Backend, options: dict, method: str = "run") -> None:
     if not unknown:
         return
     import difflib
-    hints = {key: difflib.get_close_matches(key, accepted, n=1) for key in unknown}
+    hints = {key: difflib.get_close_matches(key, tuple(accepted) + own, n=1) for key in unknown}
     named = ", ".join(f"{key!r}" + (f" (did you mean {hints[key][0]!r}?)" if hints[key] else "") for key in unknown)
     raise BackendError(f"backend {backend.name!r} has no option{'s' if len(unknown) > 1 else ''} {named}; "
-                       f"its options are {', '.join(accepted) or 'none'}")
+                       f"its options are {', '.join(accepted) or 'none'}"
+                       + (f" ({caller} itself takes {', '.join(own)})" if own else ""))
 
 
 def measured_or_warned(circuit):

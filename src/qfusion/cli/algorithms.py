@@ -63,7 +63,8 @@ def qaoa(args) -> dict:
            "total_weight": graph.total_weight, "p": args.p, "backend": args.backend, "shots": args.shots,
            "expected_cut": -result.eigenvalue, "best_bitstring": result.best_bitstring, "best_cut": -result.best_cost,
            "max_cut": max_cut, "optimum_probability": result.optimum_probability,
-           "gammas": result.gammas.tolist(), "betas": result.betas.tolist(), "nfev": result.cost_function_evals, "time_s": elapsed}
+           "gammas": result.gammas.tolist(), "betas": result.betas.tolist(), "cost_function_evals": result.cost_function_evals,
+           "nfev": result.cost_function_evals, "time_s": elapsed}  # nfev: the old name, kept
     if not args.json:
         print(f"MaxCut of {os.path.basename(args.file)} ({graph.num_nodes} nodes, {len(graph.edges)} edges, "
               f"weight {graph.total_weight:g}) by QAOA p={args.p} on {args.backend}")

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 
 from qfusion.errors import (
     BackendError,
@@ -27,6 +28,7 @@ from qfusion.errors import (
     CircuitTooLargeError,
     QasmError,
     QfusionError,
+    QfusionWarning,
     ServiceError,
 )
 
@@ -183,6 +185,22 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--traceback" in argv or os.environ.get("QFUSION_DEBUG", "") not in ("", "0")
+    with warnings.catch_warnings():  # restores showwarning for callers of main() (tests, scripts)
+        if not debug:
+            warnings.showwarning = _show_warning
+        return _main(argv, debug)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one ``qfusion: warning:`` line, without the library's file and source line."""
+    kind = "" if issubclass(category, (QfusionWarning, UserWarning)) else f"{category.__name__}: "
+    try:
+        print(f"qfusion: warning: {kind}{str(message).strip()}", file=file or sys.stderr, flush=True)
+    except (BrokenPipeError, ValueError, OSError):
+        pass
+
+
+def _main(argv: list[str], debug: bool) -> int:
     try:
         args = build_parser().parse_args(argv)
         from qfusion.cli import algorithms as algorithm_commands

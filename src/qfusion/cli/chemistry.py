@@ -131,7 +131,8 @@ def vqe(args) -> dict:
         "exact_energy": exact, "exact_method": "CASCI" if active_space else "FCI",
         "casci_energy": exact if active_space else None, "fci_energy": full_fci, "error": error,
         "chemical_accuracy": bool(abs(error) <= CHEMICAL_ACCURACY), "iterations": iterations,
-        "evaluations": result.cost_function_evals, "parameters": [float(v) for v in result.parameters],
+        "cost_function_evals": result.cost_function_evals, "evaluations": result.cost_function_evals,  # the old name, kept
+        "parameters": [float(v) for v in result.parameters],
         "time_s": time.perf_counter() - start, **extra}
     report.update(_stopping(result, report, args.maxiter))
     if not args.json:

@@ -69,6 +69,7 @@ def to_cirq(circuit: Circuit, qubits: Sequence | None = None):
     >>> np.allclose(reverse_qubit_order(u), circuit_unitary(c))
     True
     """
+    _check_ours(circuit, "to_cirq")
     cirq = _cirq()
     qubits = list(qubits) if qubits is not None else cirq.LineQubit.range(circuit.num_qubits)
     if len(qubits) != circuit.num_qubits:
@@ -200,6 +201,8 @@ def from_cirq(circuit, qubit_order=None) -> Circuit:
     >>> c.cregs
     [Register(name='m', size=2)]
     """
+    if not hasattr(circuit, "all_qubits"):
+        raise CircuitError(f"from_cirq takes a cirq.Circuit, got {type(circuit).__name__}")
     return _FromCirq(circuit, qubit_order).convert()
 
 
@@ -360,3 +363,9 @@ class _FromCirq:
             raise CircuitError(f"Cirq control values {control_values} are not one 0 or 1 per control")
         state = sum(v[0] << i for i, v in enumerate(values))
         return make_controlled(with_phase(base, phase, label), len(values), state)
+
+
+def _check_ours(circuit, what: str) -> None:
+    if not isinstance(circuit, Circuit):
+        raise CircuitError(f"{what} takes a qfusion Circuit, got {type(circuit).__name__}")
+

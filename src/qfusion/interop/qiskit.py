@@ -48,6 +48,8 @@ def to_qiskit(circuit: Circuit):
     >>> np.allclose(Operator(to_qiskit(c)).data, circuit_unitary(c))
     True
     """
+    if not isinstance(circuit, Circuit):
+        raise CircuitError(f"to_qiskit takes a qfusion Circuit, got {type(circuit).__name__}")
     return _to_qiskit(circuit, _vector_elements(circuit))
 
 
@@ -200,4 +202,7 @@ def from_qiskit(qc) -> Circuit:
      ('measure', ())]
     """
     from qfusion.interop._qiskit_reader import QiskitReader
+    if not (hasattr(qc, "data") and hasattr(qc, "qubits") and hasattr(qc, "clbits")):
+        hint = " (parse OpenQASM text with qf.qasm.loads)" if isinstance(qc, str) else ""
+        raise CircuitError(f"from_qiskit takes a qiskit.QuantumCircuit, got {type(qc).__name__}{hint}")
     return QiskitReader(qc).convert()

@@ -139,6 +139,7 @@ class NoiseModel:
         if key is not None and channel.num_qubits not in (1, len(key)):
             raise NoiseError(f"a {channel.num_qubits}-qubit channel cannot follow a gate on qubits {key}")
         for name in names:
+            _warn_unknown_gate(name)
             table = self._gate.setdefault(name, {})
             table.setdefault(key, []).append(channel)  # kept apart: each keeps its cheap form
 
@@ -438,3 +439,25 @@ def _caller_level() -> int:
     while frame is not None and frame.f_globals.get("__name__", "").startswith("qfusion."):
         frame, level = frame.f_back, level + 1
     return level
+
+
+#: names noise can follow besides the standard gates: devices' native pulses, and what circuits hold
+_OTHER_GATE_NAMES = {"mcx", "measure", "reset", "unitary", "global_rx", "global_ry", "global_rz", "delay"}
+
+
+def _warn_unknown_gate(name) -> None:
+    """A gate name no standard gate has (``"hadamard"``, ``"cnot"``) would silently match nothing
+    but custom gates of that name: say so once, with the likely name."""
+    from qfusion.circuit.gates import STANDARD_GATES
+    if not isinstance(name, str):
+        raise NoiseError(f"gate names are strings, got {name!r}")
+    known = set(STANDARD_GATES) | _OTHER_GATE_NAMES
+    if name in known:
+        return
+    import difflib
+    aliases = {"cnot": "cx", "hadamard": "h", "toffoli": "ccx", "fredkin": "cswap", "phase": "p", "not": "x",
+               "identity": "id", "i": "id", "cphase": "cp"}
+    guess = aliases.get(name.lower()) or next(iter(difflib.get_close_matches(name, sorted(known), n=1)), None)
+    warnings.warn(f"no standard gate is named {name!r}" + (f" (did you mean {guess!r}?)" if guess else "")
+                  + "; this error applies only to custom gates of that name", QfusionWarning, stacklevel=3)
+

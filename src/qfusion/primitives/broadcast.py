@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -149,3 +150,41 @@ def broadcast(circuits, observables, params, is_item) -> Broadcast:
     return Broadcast(shape, tuple(circuit_array.reshape(-1)), tuple(observable_array.reshape(-1)),
                      values.reshape(int(np.prod(param_shape)), values.shape[-1]), index(circuit_array.shape),
                      index(observable_array.shape), index(param_shape))
+
+
+class _Default:
+    """The default of a ``run`` keyword: "what the primitive was built with" (so ``shots=-1`` is
+    refused as the bad value it is, not taken as the default)."""
+
+    def __repr__(self) -> str:
+        return "<the primitive's own>"
+
+
+DEFAULT: Any = _Default()
+
+
+def mitigation_list(mitigation, runner: str) -> list:
+    """``mitigation=`` as a list of techniques that have ``runner``: None, one technique or a list
+    of them (a name such as ``"zne"`` is refused, saying which object to give).
+
+    >>> mitigation_list(None, "estimator_runner")
+    []
+    >>> mitigation_list("zne", "estimator_runner")
+    Traceback (most recent call last):
+    ...
+    qfusion.errors.CircuitError: mitigation= takes error-mitigation techniques (qfusion.mitigation), got the string 'zne': give objects such as qf.mitigation.ZNE() or [qf.mitigation.ReadoutMitigation(), qf.mitigation.ZNE()]
+    """
+    from qfusion.errors import CircuitError
+    if isinstance(mitigation, str):
+        raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), got the string "
+                           f"{mitigation!r}: give objects such as qf.mitigation.ZNE() or "
+                           "[qf.mitigation.ReadoutMitigation(), qf.mitigation.ZNE()]")
+    if mitigation is None:
+        return []
+    techniques = [mitigation] if hasattr(mitigation, runner) or not hasattr(mitigation, "__iter__") else \
+        list(mitigation)
+    for technique in techniques:
+        if not hasattr(technique, runner):
+            raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), "
+                               f"got {technique!r}")
+    return techniques

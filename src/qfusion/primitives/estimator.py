@@ -28,12 +28,12 @@ from typing import Any
 import numpy as np
 
 from qfusion.backends import get as get_backend
-from qfusion.backends.base import check_primitive_options
+from qfusion.backends.base import check_primitive_options, check_seed
 from qfusion.circuit import Circuit
 from qfusion.errors import BackendError, CircuitError
 from qfusion.observables import PauliSum
 from qfusion.primitives.adjoint import AdjointTape
-from qfusion.primitives.broadcast import broadcast
+from qfusion.primitives.broadcast import DEFAULT, broadcast, mitigation_list
 from qfusion.primitives.circuits import parameter_values, unitary_part
 from qfusion.primitives.measurement import as_observable, basis_circuit, group_estimate, is_observable
 from qfusion.sim.adjoint import pauli_expectation
@@ -129,18 +129,15 @@ class Estimator:
             raise BackendError(f"executor= takes an object with map(fn, items) (concurrent.futures, "
                                f"qf.hpc.Cluster), got {executor!r}")
         self.executor = executor
-        self.mitigation = list(mitigation or [])
-        for technique in self.mitigation:
-            if not hasattr(technique, "estimator_runner"):
-                raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), "
-                                   f"got {technique!r}")
+        self.mitigation = mitigation_list(mitigation, "estimator_runner")
         self.backend = get_backend(backend)
         check_primitive_options(self.backend, options)  # an unknown option fails here, naming the backend's
         self.shots = None if shots is None else int(shots)
         self.seed = seed
         self.options = options
 
-    def run(self, circuits, observables, params=None, *, shots: int | None = -1, seed=-1) -> EstimatorResult:
+    def run(self, circuits, observables, params=None, *, shots: int | None = DEFAULT,
+            seed=DEFAULT) -> EstimatorResult:
         """Broadcast ``circuits`` x ``observables`` x ``params`` and estimate every entry.
 
         ``params`` is ``None`` or an array whose last axis holds one value per circuit
@@ -154,9 +151,10 @@ class Estimator:
         array([ 1., -1.])
         """
         start = time.perf_counter()
-        shots = self.shots if shots == -1 else shots
+        shots = self.shots if shots is DEFAULT else shots
         _check_shots(shots)
-        seed = self.seed if seed is None or (isinstance(seed, int) and seed == -1) else seed
+        seed = self.seed if seed is None or seed is DEFAULT else seed
+        check_seed(seed)
         plan = broadcast(circuits, observables, params, is_observable)
         if self.mitigation:
             return self._run_mitigated(plan, shots, seed, start)

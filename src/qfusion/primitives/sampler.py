@@ -23,10 +23,10 @@ import numpy as np
 
 from qfusion.backends import Result
 from qfusion.backends import get as get_backend
-from qfusion.backends.base import check_primitive_options
+from qfusion.backends.base import check_primitive_options, check_seed
 from qfusion.circuit import Circuit, Measure
 from qfusion.errors import BackendError, CircuitError
-from qfusion.primitives.broadcast import broadcast
+from qfusion.primitives.broadcast import DEFAULT, broadcast, mitigation_list
 from qfusion.primitives.circuits import parameter_values, unitary_part
 from qfusion.sim.program import place_bits, zero_outcomes
 
@@ -76,19 +76,15 @@ class Sampler:
     """
 
     def __init__(self, backend="statevector", *, shots: int | None = 1024, seed=None, mitigation=None, **options):
-        self.mitigation = list(mitigation or [])
-        for technique in self.mitigation:
-            if not hasattr(technique, "sampler_runner"):
-                raise CircuitError(f"mitigation= takes error-mitigation techniques (qfusion.mitigation), "
-                                   f"got {technique!r}")
+        self.mitigation = mitigation_list(mitigation, "sampler_runner")
         self.backend = get_backend(backend)
         check_primitive_options(self.backend, options)
         self.shots = shots
         self.seed = seed
         self.options = options
 
-    def run(self, circuits, params=None, *, shots: int | None = -1, seed=-1, max_workers: int | None = None,
-            executor=None) -> SamplerResult:
+    def run(self, circuits, params=None, *, shots: int | None = DEFAULT, seed=DEFAULT,
+            max_workers: int | None = None, executor=None) -> SamplerResult:
         """Run every circuit at every parameter set (broadcast); ``shots=None`` gives exact probabilities.
         ``max_workers`` threads or a ``concurrent.futures`` ``executor`` run the sampled entries in
         parallel, with the counts of a serial run (each entry's seed is drawn in order first).
@@ -102,8 +98,9 @@ class Sampler:
         from qfusion.backends.parallel import check_parallel, run_many
         check_parallel(max_workers, executor)
         start = time.perf_counter()
-        shots = self.shots if shots == -1 else shots
-        seed = self.seed if isinstance(seed, int) and seed == -1 else seed
+        shots = self.shots if shots is DEFAULT else shots
+        seed = self.seed if seed is DEFAULT else seed
+        check_seed(seed)
         if shots is not None and (isinstance(shots, (bool, np.bool_)) or int(shots) != shots or shots < 1):
             raise CircuitError(f"shots must be None (exact) or a positive integer, got {shots!r}")
         plan = broadcast(circuits, None, params, lambda v: True)

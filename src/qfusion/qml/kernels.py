@@ -44,6 +44,8 @@ class QuantumKernel:
         if shots is not None and (int(shots) != shots or shots < 1):
             raise DataError(f"shots must be None (exact) or a positive integer, got {shots!r}")
         self.feature_map = feature_map
+        if isinstance(backend, str):
+            get_backend(backend)  # a misspelt name fails here ("did you mean"), not at the first evaluate
         self.backend = backend
         self.shots = shots
         self.seed = seed

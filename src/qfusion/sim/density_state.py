@@ -20,7 +20,7 @@ import numpy as np
 from qfusion.circuit.unitary import apply_matrix
 from qfusion.errors import CircuitError
 from qfusion.sim.density_ops import FROM_PAULI, TO_PAULI
-from qfusion.sim.plan import expectation_result, pauli_terms
+from qfusion.sim.plan import expectation_result, marginal_probabilities, pauli_terms
 
 _DIGIT = {"I": 0, "X": 1, "Y": 2, "Z": 3}
 
@@ -137,14 +137,20 @@ class DensityMatrix:
         """
         return float(self.components([0])[0])
 
-    def probabilities(self) -> np.ndarray:
-        """``rho[i, i]`` for every basis state (clipped at 0 against rounding).
+    def probabilities(self, qubits=None) -> np.ndarray:
+        """``rho[i, i]`` for every basis state (clipped at 0 against rounding); with ``qubits``, the
+        marginal over them (index bit k is ``qubits[k]``).
 
         >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
         >>> rho = DensityMatrix.from_matrix(np.outer(bell, bell))
         >>> rho.probabilities().round(6)            # the diagonal: |00> and |11>
         array([0.5, 0. , 0. , 0.5])
+        >>> DensityMatrix.from_matrix(np.diag([0.5, 0.0, 0.25, 0.25])).probabilities([1]).tolist()
+        [0.5, 0.5]
         """
+        return marginal_probabilities(self._diagonal(), self.num_qubits, qubits)
+
+    def _diagonal(self) -> np.ndarray:
         n = self.num_qubits
         values = self.components(np.arange(self.dim) * (self.dim + 1))  # the {I, Z}^n components
         size = 1

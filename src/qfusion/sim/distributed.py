@@ -96,11 +96,13 @@ def check_rank_memory(num_qubits: int, num_global: int, dtype, chunk_amplitudes:
             need_ranks <<= 1
             local -= 1
             needed = state_bytes(local, dtype) + 2 * min(chunk, 1 << max(local - 1, 0)) * np.dtype(dtype).itemsize
+        single = np.dtype(dtype) == np.complex128 and num_qubits - num_global < 100 and \
+            state_bytes(num_qubits - num_global, np.complex64) + 2 * chunk * 8 <= available
         raise CircuitTooLargeError(
             f"{num_qubits} qubits need {total} as {np.dtype(dtype).name}; each of the {1 << num_global} ranks "
             f"would hold {format_bytes(state_bytes(num_qubits - num_global, dtype))} but has "
             f"{format_bytes(available)} ({ranks_here} rank{'s' if ranks_here != 1 else ''} on this node); run on at least {need_ranks} "
-            f"ranks of this size, or use dtype=\"complex64\"")
+            f"ranks of this size" + (", or use dtype=\"complex64\"" if single else ""))
     return int(needed)
 
 

@@ -340,19 +340,31 @@ def terminal_measurements(ops, classical: tuple[type, ...] = (), resets: bool = 
 
 
 def pauli_terms(observable, num_qubits: int) -> list[tuple[str, complex]]:
-    """``(label, coeff)`` pairs from a Pauli label, a list of pairs, or anything with ``to_list()``
-    (a PauliSum), each label checked against ``num_qubits``.
+    """``(label, coeff)`` pairs from a Pauli label, a list of pairs, a dict label -> coefficient, or
+    anything with ``to_list()`` (a PauliSum), each label checked against ``num_qubits``.
 
-    >>> pauli_terms("ZI", 2)
-    [('ZI', 1.0)]
+    >>> pauli_terms("ZI", 2), pauli_terms({"ZZ": 0.5, "XI": 1.0}, 2)
+    ([('ZI', 1.0)], [('ZZ', 0.5), ('XI', 1.0)])
     """
     terms: list[tuple[str, complex]]
     if isinstance(observable, str):
         terms = [(observable, 1.0)]
     elif hasattr(observable, "to_list"):
         terms = list(observable.to_list())
+    elif isinstance(observable, dict):
+        terms = list(observable.items())
     else:
-        terms = list(observable)
+        try:
+            terms = list(observable)
+        except TypeError:
+            raise CircuitError(f"an observable is a Pauli label, (label, coefficient) pairs, a dict or a PauliSum; "
+                               f"got {type(observable).__name__}") from None
+    for term in terms:
+        if isinstance(term, str):
+            raise CircuitError(f"a list of labels ({term!r}, ...) is not one observable: give (label, coefficient) "
+                               "pairs to sum them, or take each label's value on its own")
+        if not isinstance(term, (tuple, list)) or len(term) != 2 or not isinstance(term[0], str):
+            raise CircuitError(f"an observable's terms are (label, coefficient) pairs; got {term!r}")
     for label, _ in terms:
         if len(label) != num_qubits or set(label) - set("IXYZ"):
             raise CircuitError(f"Pauli label {label!r} must have {num_qubits} characters from I, X, Y, Z")
@@ -366,3 +378,31 @@ def expectation_result(value: complex):
     (0.5, 0.5j)
     """
     return value.real if abs(value.imag) < 1e-12 * max(1.0, abs(value.real)) else value
+
+
+def marginal_probabilities(probabilities: np.ndarray, num_qubits: int, qubits=None) -> np.ndarray:
+    """``probabilities`` (every basis state, bit i = qubit i) summed down to ``qubits``; index bit k
+    of the result is ``qubits[k]`` (as Qiskit's ``Statevector.probabilities(qargs)``). None: all.
+
+    >>> marginal_probabilities(np.array([0.1, 0.2, 0.3, 0.4]), 2, [1]).round(12).tolist()
+    [0.3, 0.7]
+    >>> marginal_probabilities(np.array([0.1, 0.2, 0.3, 0.4]), 2, [1, 0]).round(12).tolist()
+    [0.1, 0.3, 0.2, 0.4]
+    """
+    if qubits is None:
+        return probabilities
+    if isinstance(qubits, (int, np.integer)):
+        qubits = [qubits]
+    try:
+        chosen = [int(q) for q in qubits]
+    except (TypeError, ValueError):
+        raise CircuitError(f"qubits must be a list of qubit indices, got {qubits!r}") from None
+    if any(q < 0 or q >= num_qubits for q in chosen) or len(set(chosen)) != len(chosen):
+        raise CircuitError(f"qubits must be distinct indices in 0..{num_qubits - 1}, got {list(qubits)!r}")
+    tensor = np.asarray(probabilities).reshape((2,) * num_qubits)  # axis j is qubit num_qubits-1-j
+    axes = [num_qubits - 1 - q for q in chosen]
+    rest = tuple(a for a in range(num_qubits) if a not in axes)
+    summed = tensor.sum(axis=rest) if rest else tensor
+    kept = sorted(axes)  # the axes left, in their order; put qubits[-1] first (the highest bit)
+    order = [kept.index(a) for a in reversed(axes)]
+    return np.ascontiguousarray(np.transpose(summed, order)).reshape(-1)

@@ -340,3 +340,21 @@ def memory_estimate(circuit: Circuit, shots: int = 1024) -> int:
     """
     n = circuit.num_qubits
     return 2 * (2 * n) * (2 * n) // 8 + shots * (circuit.num_measurements + circuit.num_clbits)
+
+
+def is_stabilizer_circuit(circuit: Circuit) -> bool:
+    """Whether the stabilizer backend can run ``circuit`` (every gate and channel has a stim form),
+    checked without simulating; False where stim is not installed or parameters are unbound.
+
+    >>> from qfusion.circuit import Circuit
+    >>> is_stabilizer_circuit(Circuit(2).h(0).cx(0, 1)), is_stabilizer_circuit(Circuit(1).t(0))
+    (True, False)
+    """
+    from qfusion._optional import available
+    if not available("stim") or not isinstance(circuit, Circuit) or circuit.is_parameterized:
+        return False
+    try:
+        _Steps(circuit, twirl=False)
+    except (NonCliffordError, NoiseError):
+        return False
+    return True

@@ -16,7 +16,7 @@ from qfusion.errors import CircuitError
 from qfusion.observables import pauli_masks
 from qfusion.sim.fusion import restore_layout
 from qfusion.sim.kernels import cpu_measure, cpu_sweep
-from qfusion.sim.plan import expectation_result, pauli_terms
+from qfusion.sim.plan import expectation_result, marginal_probabilities, pauli_terms
 
 DTYPES = {"complex128": np.complex128, "complex64": np.complex64}
 REAL_DTYPES = {np.complex128: np.float64, np.complex64: np.float32}  # the split-complex view of the lanes
@@ -99,17 +99,20 @@ class StateVector:
         """
         return self._in_order()
 
-    def probabilities(self) -> np.ndarray:
-        """``|amplitude|**2`` for every basis state, in qubit order.
+    def probabilities(self, qubits=None) -> np.ndarray:
+        """``|amplitude|**2`` for every basis state, in qubit order; with ``qubits``, the marginal
+        over them (index bit k is ``qubits[k]``, as Qiskit's ``probabilities(qargs)``).
 
         >>> from qfusion.circuit import Circuit
 
         >>> from qfusion.sim.statevector import simulate
         >>> np.round(simulate(Circuit(1).h(0)).probabilities(), 6).tolist()
         [0.5, 0.5]
+        >>> np.round(simulate(Circuit(2).h(0).x(1)).probabilities([1]), 6).tolist()
+        [0.0, 1.0]
         """
         data = self._in_order()
-        return data.real ** 2 + data.imag ** 2
+        return marginal_probabilities(data.real ** 2 + data.imag ** 2, self.num_qubits, qubits)
 
     def sample(self, shots: int, seed=None) -> np.ndarray:
         """``shots`` basis-state indices (qubit order) drawn from the state, in random order.

@@ -142,12 +142,23 @@ def transpile(circuit: Circuit, backend="superconducting", *, seed=None, optimiz
     ``optimization_level`` 0 translates and routes only; 1 also merges single-qubit gates; 2 and 3
     also elide SWAPs into the final layout, re-synthesise two-qubit blocks with the fewest
     entanglers and cancel commuting gates, and try more SABRE layouts (8 at level 2, 20 at level 3,
-    or ``trials``). ``initial_layout[i]`` pins logical qubit ``i`` to a physical qubit.
+    or ``trials``). ``initial_layout[i]`` pins logical qubit ``i`` to a physical qubit. A list of
+    circuits gives a list of transpiled circuits (each with the same options, as Qiskit's).
 
     >>> tc = transpile(Circuit(2).h(0).cx(0, 1), "trapped_ion", seed=1)
     >>> sorted(tc.report.native_gate_counts)
     ['ry', 'rz', 'rzz']
     """
+    if isinstance(circuit, (list, tuple)):  # as Qiskit's transpile: a list in, a list out, one seed for all
+        return [transpile(c, backend, seed=seed, optimization_level=optimization_level,
+                          scheduling=scheduling, initial_layout=initial_layout, trials=trials) for c in circuit]
+    if not isinstance(circuit, Circuit):
+        origin = type(circuit).__module__.split(".")[0]
+        hint = (f"convert it with qf.interop.from_{origin}(circuit)" if origin in ("qiskit", "cirq", "stim")
+                else "parse OpenQASM text with qf.qasm.loads(text)" if isinstance(circuit, str)
+                else "build one with qf.Circuit(num_qubits)")
+        raise CircuitError(f"transpile takes a qfusion Circuit (or a list of them), got {type(circuit).__name__}: "
+                           f"{hint}")
     # the passes make many small short-lived objects and no reference cycles: a full collection
     # of the whole heap (tens of ms with numba and qiskit loaded) in the middle buys nothing
     with _collector_paused():

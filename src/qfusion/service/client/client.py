@@ -49,6 +49,9 @@ def service_config(url: str | None = None, token: str | None = None) -> tuple[st
     if not url or not token:
         raise ServiceError("no job service configured: pass url and token, or set QFUSION_SERVICE_URL and "
                            "QFUSION_SERVICE_TOKEN (tokens come from 'qfusion admin create-token')")
+    if not str(url).lower().startswith(("http://", "https://")):
+        raise ServiceError(f"the service URL must start with http:// or https://, got {url!r} "
+                           f"(for example 'http://{str(url).split('://')[-1]}')")
     return url.rstrip("/"), token
 
 

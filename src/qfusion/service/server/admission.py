@@ -117,7 +117,10 @@ def _not_offered(name: str, offered, allowed, reasons) -> str:
         why = reasons.get(name) or "no worker serves it"
         return (f"backend {name!r} cannot run on this service just now ({why}); backends that take jobs: "
                 f"{', '.join(offered) or 'none'}")
-    return f"unknown backend {name!r}; this service runs {', '.join(offered) or 'no backend just now'}"
+    import difflib
+    close = difflib.get_close_matches(str(name), list(allowed) + list(offered), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown backend {name!r}{hint}; this service runs {', '.join(offered) or 'no backend just now'}"
 
 
 def check_in_child(body: bytes, context: dict):

@@ -47,7 +47,15 @@ from qfusion.sim.gpu.steps import (
 )
 from qfusion.sim.kernels import cuda_gates, cuda_measure
 from qfusion.sim.memory import fits
-from qfusion.sim.plan import GateOp, Program, check_shots, expectation_result, lower, pauli_terms
+from qfusion.sim.plan import (
+    GateOp,
+    Program,
+    check_shots,
+    expectation_result,
+    lower,
+    marginal_probabilities,
+    pauli_terms,
+)
 from qfusion.sim.statevector import StateVector, StateVectorRun, final_state, resolve_dtype, sample_program
 
 _RESERVE_BYTES = RESERVE_BYTES
@@ -83,9 +91,10 @@ class GpuStateVector:
         """The amplitudes copied to the host."""
         return np.asarray(self)
 
-    def probabilities(self) -> np.ndarray:
+    def probabilities(self, qubits=None) -> np.ndarray:
+        """``|amplitude|**2`` of every basis state (or the marginal over ``qubits``), on the host."""
         data = np.asarray(self)
-        return data.real ** 2 + data.imag ** 2
+        return marginal_probabilities(data.real ** 2 + data.imag ** 2, self.num_qubits, qubits)
 
     def sample(self, shots: int, seed=None) -> np.ndarray:
         """``shots`` basis-state indices drawn on the device, in random order."""
