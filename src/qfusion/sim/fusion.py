@@ -23,6 +23,7 @@ Two steps, both on plain data:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -148,11 +149,21 @@ def _embed(op: GateOp, union: tuple[int, ...]) -> np.ndarray:
 
 
 def _embed_diagonal(op: GateOp, union: tuple[int, ...]) -> np.ndarray:
+    diagonal = np.diagonal(op.matrix)  # a view: no copy of the matrix
+    if op.qubits == union:
+        return diagonal
+    return diagonal[_diagonal_index(op.qubits, union)]
+
+
+@lru_cache(maxsize=4096)
+def _diagonal_index(qubits: tuple[int, ...], union: tuple[int, ...]) -> np.ndarray:
+    # the same (gate qubits, merged qubits) pairs recur through a circuit, e.g. a QFT's phases
     index = np.arange(1 << len(union))
     sub = np.zeros_like(index)
-    for j, q in enumerate(op.qubits):
+    for j, q in enumerate(qubits):
         sub |= ((index >> union.index(q)) & 1) << j
-    return np.diag(op.matrix)[sub]
+    sub.flags.writeable = False
+    return sub
 
 
 def mixing_qubits(op: GateOp) -> tuple[int, ...]:
