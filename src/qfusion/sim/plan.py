@@ -228,7 +228,7 @@ def lower_instructions(circuit: Circuit | Sequence[Instruction], simulator: str,
     """
     ops: list = []
     # a standard gate's ops depend on its name, bound params and qubits alone; large circuits
-    # repeat these few (171k gates of hwb12 are ~1,500 distinct ones), and GateOps are frozen
+    # repeat these few (the 171k gates of hwb12 are 282 distinct ones), and GateOps are frozen
     standard: dict = {}
     for inst in circuit.instructions if isinstance(circuit, Circuit) else circuit:
         op = inst.operation
