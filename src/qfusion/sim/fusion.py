@@ -23,6 +23,7 @@ Two steps, both on plain data:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +34,7 @@ MAX_FUSED_QUBITS = 2
 MAX_DIAGONAL_QUBITS = 8
 _SWAP = np.eye(4)[[0, 2, 1, 3]]
 _TYPE = {"dense": 0, "diagonal": 1, "permutation": 2}
+_IDENTITY_ATOL = 1e-14  # a few roundings of products of unit-modulus entries
 
 
 def is_swap(op: GateOp) -> bool:
@@ -44,13 +46,34 @@ def is_swap(op: GateOp) -> bool:
     >>> [is_swap(op) for op in ops]
     [False, False, True, False, False]
     """
-    return op.num_qubits == 2 and op.kind == "permutation" and np.array_equal(op.matrix, _SWAP)
+    if op.num_qubits != 2 or op.kind != "permutation":
+        return False
+    matrix = op.matrix  # scalar reads first: most two-qubit permutations (CX) differ at once
+    return bool(matrix[1, 2] == 1 and matrix[2, 1] == 1 and np.array_equal(matrix, _SWAP))
+
+
+def is_identity(op: GateOp) -> bool:
+    """Whether ``op`` is the identity up to rounding (such as H followed by H), with no phase.
+
+    >>> from qfusion.sim.plan import gate_op
+    >>> h = np.array([[1, 1], [1, -1]]) / np.sqrt(2)
+    >>> x = gate_op(np.eye(2)[[1, 0]], (0,))
+    >>> is_identity(merge(gate_op(h, (0,)), gate_op(h, (0,)))), is_identity(merge(x, x)), is_identity(gate_op(-np.eye(2), (0,)))
+    (True, True, False)
+    """
+    matrix = op.matrix
+    if abs(matrix[0, 0] - 1) > _IDENTITY_ATOL:  # most gates fail here, before any array is built
+        return False
+    if op.kind == "diagonal":
+        return bool(np.all(np.abs(np.diagonal(matrix) - 1) <= _IDENTITY_ATOL))
+    return bool(np.all(np.abs(matrix - np.eye(matrix.shape[0])) <= _IDENTITY_ATOL))
 
 
 def fuse(ops: list[GateOp], max_fused_qubits: int = MAX_FUSED_QUBITS,
          max_diagonal_qubits: int = MAX_DIAGONAL_QUBITS, *, keep_diagonals: bool = False) -> list[GateOp]:
     """Greedily merge each gate into the latest fused gate on its qubits when that is legal
-    (nothing in between touches the gate's qubits) and the merged gate stays small.
+    (nothing in between touches the gate's qubits) and the merged gate stays small. A merged gate
+    that is the identity (H then H, X then X) is left out: it would cost a pass and change nothing.
 
     >>> from qfusion.circuit import Circuit
     >>> from qfusion.sim.plan import lower
@@ -86,7 +109,9 @@ def fuse(ops: list[GateOp], max_fused_qubits: int = MAX_FUSED_QUBITS,
         fused.append(op)
         for q in op.qubits:
             last[q] = len(fused) - 1
-    return fused
+    # an identity stays in ``fused`` above as a host later gates may merge into; only one that is
+    # still the identity at the end is dropped (a merged host holds every gate merged into it)
+    return [op for op in fused if not is_identity(op)]
 
 
 def _breaks_diagonal(host: GateOp, op: GateOp) -> bool:
@@ -124,11 +149,21 @@ def _embed(op: GateOp, union: tuple[int, ...]) -> np.ndarray:
 
 
 def _embed_diagonal(op: GateOp, union: tuple[int, ...]) -> np.ndarray:
+    diagonal = np.diagonal(op.matrix)  # a view: no copy of the matrix
+    if op.qubits == union:
+        return diagonal
+    return diagonal[_diagonal_index(op.qubits, union)]
+
+
+@lru_cache(maxsize=4096)
+def _diagonal_index(qubits: tuple[int, ...], union: tuple[int, ...]) -> np.ndarray:
+    # the same (gate qubits, merged qubits) pairs recur through a circuit, e.g. a QFT's phases
     index = np.arange(1 << len(union))
     sub = np.zeros_like(index)
-    for j, q in enumerate(op.qubits):
+    for j, q in enumerate(qubits):
         sub |= ((index >> union.index(q)) & 1) << j
-    return np.diag(op.matrix)[sub]
+    sub.flags.writeable = False
+    return sub
 
 
 def mixing_qubits(op: GateOp) -> tuple[int, ...]:

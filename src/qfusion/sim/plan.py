@@ -19,7 +19,7 @@ import numpy as np
 
 from qfusion.circuit.circuit import Circuit, Instruction
 from qfusion.circuit.classical import RUNTIME_OPERATIONS, DynamicGate, Store
-from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, matrix_kind
+from qfusion.circuit.gates import Barrier, Gate, Measure, Reset, StandardGate, matrix_kind
 from qfusion.errors import CircuitError
 
 _KIND_ATOL = 1e-15
@@ -227,12 +227,21 @@ def lower_instructions(circuit: Circuit | Sequence[Instruction], simulator: str,
     ['GateOp', 'MeasureOp', 'ConditionalOp']
     """
     ops: list = []
+    # a standard gate's ops depend on its name, bound params and qubits alone; large circuits
+    # repeat these few (the 171k gates of hwb12 are 282 distinct ones), and GateOps are frozen
+    standard: dict = {}
     for inst in circuit.instructions if isinstance(circuit, Circuit) else circuit:
         op = inst.operation
         lowered: list
         if isinstance(op, Barrier):
             continue
-        if isinstance(op, Gate):
+        if type(op) is StandardGate and not op.is_parameterized:
+            key = (op.name, op.params, op.num_qubits, inst.qubits)
+            found = standard.get(key)
+            if found is None:
+                found = standard[key] = gate_ops_of(op, inst.qubits)
+            lowered = found
+        elif isinstance(op, Gate):
             lowered = gate_ops_of(op, inst.qubits)
         elif isinstance(op, Measure):
             lowered = [MeasureOp(inst.qubits[0], inst.clbits[0])]
