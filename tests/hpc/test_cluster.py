@@ -95,6 +95,14 @@ def test_bad_input_is_refused():
     assert qf.hpc.map([], shots=10) == []
 
 
+def test_workers_as_threads_of_this_process():
+    """processes=False is Dask's own option (it used to clash with the one qfusion passed: a TypeError)."""
+    circuits = [_random_circuit(4, s) for s in range(4)]
+    with qf.hpc.Cluster(n_workers=1, processes=False, memory_limit="1GiB") as threads:
+        remote = qf.hpc.map(circuits, shots=100, seed=3, cluster=threads)
+    assert [r.counts for r in remote] == [r.counts for r in qf.hpc.map(circuits, shots=100, seed=3)]
+
+
 def test_from_config_makes_a_batch_system_cluster(tmp_path):
     pytest.importorskip("dask_jobqueue")
     config = tmp_path / "slurm.yaml"

@@ -37,7 +37,8 @@ class Cluster:
     """A Dask cluster that runs qfusion batches; a context manager (closing what it started).
 
     ``address``: None starts a ``LocalCluster`` of ``n_workers`` processes (default: one per core)
-    with ``threads_per_worker`` threads each; a string joins that scheduler; a ``distributed.Client``
+    with ``threads_per_worker`` threads each (``processes=False``: workers as threads of this process,
+    as Dask allows); a string joins that scheduler; a ``distributed.Client``
     or a cluster object (``LocalCluster``, ``SLURMCluster``, ...) is used as it is.
     """
 
@@ -51,7 +52,8 @@ class Cluster:
         elif address is None:
             workers = n_workers or os.cpu_count() or 1
             cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker,
-                                               memory_limit=memory_limit, processes=True,
+                                               memory_limit=memory_limit,
+                                               processes=local_options.pop("processes", True),
                                                dashboard_address=local_options.pop("dashboard_address", ":0"),
                                                **local_options)
             self._owned.append(cluster)
