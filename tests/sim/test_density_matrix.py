@@ -332,3 +332,17 @@ def test_shots_share_the_density_matrix_until_their_outcomes_part(monkeypatch):
     counts, _, _ = density_matrix.sample(c, 1000, seed=2)
     assert len(forks) == 1 and set(key[-2:] for key in counts) == {"00", "11"}
     assert all(key[0] == key[2] and key[1] == key[4] for key in counts)  # clbits 4 = 2 and 3 = 0
+
+
+def test_gates_that_cancel_to_the_identity_leave_an_empty_segment():
+    """Fusion drops merged identities (X X, H H), so a segment can plan to no sweeps at all (it used to
+    end in max() of an empty sequence); the state is Qiskit's, with and without noise elsewhere."""
+    from qiskit.quantum_info import DensityMatrix as QiskitDensityMatrix
+    cancelling = Circuit(2).x(0).x(0).h(1).h(1)
+    rho = simulate(cancelling).data
+    np.testing.assert_allclose(rho, QiskitDensityMatrix(to_qiskit(cancelling)).data, atol=1e-12)
+    model = noise.NoiseModel()
+    model.add_gate_error(noise.depolarizing(0.1, 1), ["y"])
+    counts = qf.run(cancelling.copy().measure_all(), backend="density_matrix", noise_model=model, shots=200,
+                    seed=1).counts
+    assert counts == {"00": 200}

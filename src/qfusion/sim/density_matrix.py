@@ -132,7 +132,7 @@ class DensityRun:
         bits = 2 * self.num_qubits
         ops = lower_segment(ops, self.num_qubits)
         fused = fuse(ops, self.options.max_fused_qubits, self.options.max_diagonal_qubits)
-        widest = max(op.num_qubits for op in fused)  # every bit an op mixes must fit in a chunk
+        widest = max((op.num_qubits for op in fused), default=0)  # every bit an op mixes must fit in a chunk
         local = min(bits, max(self.options.local_qubits, widest))
         if local < bits:  # light-cone order: gates on disjoint bits slide together into fewer sweeps
             fused = [op for packed in pack(fused, bits, local) for op in packed.ops]
