@@ -13,7 +13,7 @@ from qfusion.mitigation import CDR, PEC, ZNE, DynamicalDecoupling, PauliTwirling
 from qfusion.mitigation.pipeline import Executor
 from qfusion.noise import NoiseModel, depolarizing
 
-DEVICES = ["superconducting", "trapped_ion", "neutral_atom"]   # photonic: heralded shots make it slow
+DEVICES = ["superconducting", "trapped_ion", "neutral_atom", "photonic"]   # photonic: heralded shots in one batch
 
 
 def errors_over_seeds(backend, circuit, observable, mitigation, seeds, shots, **options):
