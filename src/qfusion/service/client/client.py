@@ -85,17 +85,7 @@ class Client:
     def close(self) -> None:
         """Close the connection (a ``with Client(...)`` block closes it on leaving).
 
-        >>> import httpx
-        >>> def service(request):       # a stand-in for the job service: job "j1", done
-        ...     path = request.url.path
-        ...     if path.endswith("/result"):
-        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
-        ...             "program": "sampler", "backend": "statevector",
-        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
-        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
-        ...     return httpx.Response(201 if request.method == "POST" else 200,
-        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
-        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client = _example_client()      # a stand-in for the job service: job "j1", done
         >>> client.job("j1").status()
         'DONE'
         >>> client.close()
@@ -159,17 +149,7 @@ class Client:
                parameters=None, program: str = "sampler", options: dict | None = None) -> RemoteJob:
         """Queue a job; ``circuits`` are Circuits, OpenQASM strings or JSON forms (one or a list).
 
-        >>> import httpx
-        >>> def service(request):       # a stand-in for the job service: job "j1", done
-        ...     path = request.url.path
-        ...     if path.endswith("/result"):
-        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
-        ...             "program": "sampler", "backend": "statevector",
-        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
-        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
-        ...     return httpx.Response(201 if request.method == "POST" else 200,
-        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
-        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client = _example_client()      # a stand-in for the job service: job "j1", done
         >>> job = client.submit("OPENQASM 3; qubit q; bit c; c = measure q;", shots=10)
         >>> sent = json.loads(job.info["sent"])            # what the client posted
         >>> job.id, job.info["path"], sent["shots"], sent["backend"], len(sent["idempotency_key"])
@@ -201,17 +181,7 @@ class Client:
     def job(self, job_id: str) -> RemoteJob:
         """A handle on an existing job.
 
-        >>> import httpx
-        >>> def service(request):       # a stand-in for the job service: job "j1", done
-        ...     path = request.url.path
-        ...     if path.endswith("/result"):
-        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
-        ...             "program": "sampler", "backend": "statevector",
-        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
-        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
-        ...     return httpx.Response(201 if request.method == "POST" else 200,
-        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
-        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client = _example_client()      # a stand-in for the job service: job "j1", done
         >>> job = client.job("j1")
         >>> job.id, job.refresh()["path"]
         ('j1', '/v1/jobs/j1')
@@ -286,17 +256,7 @@ class RemoteJob:
     def refresh(self) -> dict:
         """The job's current record from the service (``info`` is updated too).
 
-        >>> import httpx
-        >>> def service(request):       # a stand-in for the job service: job "j1", done
-        ...     path = request.url.path
-        ...     if path.endswith("/result"):
-        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
-        ...             "program": "sampler", "backend": "statevector",
-        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
-        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
-        ...     return httpx.Response(201 if request.method == "POST" else 200,
-        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
-        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client = _example_client()      # a stand-in for the job service: job "j1", done
         >>> client.job("j1").refresh()["state"]
         'DONE'
         """
@@ -306,17 +266,7 @@ class RemoteJob:
     def status(self) -> str:
         """QUEUED, RUNNING, DONE, FAILED or CANCELLED.
 
-        >>> import httpx
-        >>> def service(request):       # a stand-in for the job service: job "j1", done
-        ...     path = request.url.path
-        ...     if path.endswith("/result"):
-        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
-        ...             "program": "sampler", "backend": "statevector",
-        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
-        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
-        ...     return httpx.Response(201 if request.method == "POST" else 200,
-        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
-        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client = _example_client()      # a stand-in for the job service: job "j1", done
         >>> client.job("j1").status()
         'DONE'
         """
@@ -325,17 +275,7 @@ class RemoteJob:
     def cancel(self) -> str:
         """Cancel the job if it has not ended; returns its state.
 
-        >>> import httpx
-        >>> def service(request):       # a stand-in for the job service: job "j1", done
-        ...     path = request.url.path
-        ...     if path.endswith("/result"):
-        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
-        ...             "program": "sampler", "backend": "statevector",
-        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
-        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
-        ...     return httpx.Response(201 if request.method == "POST" else 200,
-        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
-        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client = _example_client()      # a stand-in for the job service: job "j1", done
         >>> client.job("j1").cancel()
         'CANCELLED'
         """
@@ -345,17 +285,7 @@ class RemoteJob:
     def raw_result(self, timeout: float | None = 300.0) -> dict:
         """The job's JSON result, waiting up to ``timeout`` seconds (None: forever) for it to end.
 
-        >>> import httpx
-        >>> def service(request):       # a stand-in for the job service: job "j1", done
-        ...     path = request.url.path
-        ...     if path.endswith("/result"):
-        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
-        ...             "program": "sampler", "backend": "statevector",
-        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
-        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
-        ...     return httpx.Response(201 if request.method == "POST" else 200,
-        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
-        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client = _example_client()      # a stand-in for the job service: job "j1", done
         >>> raw = client.job("j1").raw_result()
         >>> raw["program"], raw["results"][0]["counts"]
         ('sampler', {'11': 6, '00': 4})
@@ -377,17 +307,7 @@ class RemoteJob:
     def result(self, timeout: float | None = 300.0):
         """A sampler job's :class:`~qfusion.backends.Result` (a list for several circuits); other programs' JSON.
 
-        >>> import httpx
-        >>> def service(request):       # a stand-in for the job service: job "j1", done
-        ...     path = request.url.path
-        ...     if path.endswith("/result"):
-        ...         return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
-        ...             "program": "sampler", "backend": "statevector",
-        ...             "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
-        ...     state = "CANCELLED" if path.endswith("/cancel") else "DONE"
-        ...     return httpx.Response(201 if request.method == "POST" else 200,
-        ...                           json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
-        >>> client = Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
+        >>> client = _example_client()      # a stand-in for the job service: job "j1", done
         >>> result = client.job("j1").result()
         >>> result.counts, result.shots, result.metadata["job_id"]
         ({'11': 6, '00': 4}, 10, 'j1')
@@ -398,3 +318,19 @@ class RemoteJob:
         out = [Result(counts=r["counts"], shots=r["shots"], backend_name=data["backend"], seed=r["seed"],
                       time_taken=r["time_taken"], metadata={"job_id": self.id}) for r in data["results"]]
         return out[0] if len(out) == 1 else out
+
+
+def _example_client() -> Client:
+    """A client of a stand-in job service (job "j1", done) for this module's examples."""
+    import httpx
+
+    def service(request):
+        path = request.url.path
+        if path.endswith("/result"):
+            return httpx.Response(200, json={"job": {"id": "j1", "state": "DONE"}, "result": {
+                "program": "sampler", "backend": "statevector",
+                "results": [{"counts": {"11": 6, "00": 4}, "shots": 10, "seed": 1, "time_taken": 0.01}]}})
+        state = "CANCELLED" if path.endswith("/cancel") else "DONE"
+        return httpx.Response(201 if request.method == "POST" else 200,
+                              json={"id": "j1", "state": state, "path": path, "sent": request.content.decode()})
+    return Client("http://qfusion.test", "qf_token", transport=httpx.MockTransport(service))
